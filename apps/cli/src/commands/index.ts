@@ -1,0 +1,6 @@
+import type { Command } from 'commander';
+
+/** Each command lives in its own file and adds itself to the program; list it here. */
+export type RegisterCommand = (program: Command) => void;
+
+export const commands: RegisterCommand[] = [];
