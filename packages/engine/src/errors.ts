@@ -4,4 +4,5 @@ import { defineErrors } from '@tradingbot/core';
 export const EngineErrors = defineErrors({
   UNKNOWN_STRATEGY: { status: 400, message: 'Unknown strategy' },
   INVALID_STRATEGY_PARAMS: { status: 400, message: 'Invalid strategy parameters' },
+  INVALID_OPTIMIZE_OPTIONS: { status: 400, message: 'Invalid optimization options' },
 });

@@ -1,0 +1,103 @@
+import type { CandleSeries } from '../candles/series.ts';
+import { atr } from '../indicators/index.ts';
+import {
+  runBacktest,
+  type BacktestMetrics,
+  type BacktestOptions,
+  type StrategySignals,
+} from '../backtest/index.ts';
+import type { ParamValues, StrategyDeclaration } from '../strategy/declaration.ts';
+import { evaluateStrategy } from '../strategy/evaluate.ts';
+import { score, type Objective } from './objective.ts';
+
+/** A half-open bar range [from, to) of the data. */
+export type BarRange = { from: number; to: number };
+
+/** The figures an optimization reports for one parameter set on one range. */
+export type MetricsSummary = {
+  score: number;
+  netProfit: number;
+  netProfitPct: number;
+  maxDrawdownPct: number | null;
+  sharpe: number | null;
+  sortino: number | null;
+  calmar: number | null;
+  profitFactor: number | null;
+  winRate: number | null;
+  expectancy: number | null;
+  totalTrades: number;
+};
+
+export type CandidateTask = {
+  params: ParamValues;
+  ranges: BarRange[];
+};
+
+export type EvaluationContext = {
+  declaration: StrategyDeclaration;
+  candles: CandleSeries;
+  options: BacktestOptions;
+  objective: Objective;
+  minTrades: number;
+};
+
+export function sliceCandles(candles: CandleSeries, range: BarRange): CandleSeries {
+  const { from, to } = range;
+  return {
+    length: to - from,
+    time: candles.time.subarray(from, to),
+    open: candles.open.subarray(from, to),
+    high: candles.high.subarray(from, to),
+    low: candles.low.subarray(from, to),
+    close: candles.close.subarray(from, to),
+    volume: candles.volume.subarray(from, to),
+    source: candles.source,
+    ...(candles.timeframeMs === undefined ? {} : { timeframeMs: candles.timeframeMs }),
+  };
+}
+
+function sliceSignals(signals: StrategySignals, { from, to }: BarRange): StrategySignals {
+  return {
+    longEntry: signals.longEntry.subarray(from, to),
+    longExit: signals.longExit.subarray(from, to),
+    shortEntry: signals.shortEntry.subarray(from, to),
+    shortExit: signals.shortExit.subarray(from, to),
+  };
+}
+
+export function summarize(metrics: BacktestMetrics, objective: Objective, minTrades: number): MetricsSummary {
+  return {
+    score: score(objective, metrics, minTrades),
+    netProfit: metrics.netProfit,
+    netProfitPct: metrics.netProfitPct,
+    maxDrawdownPct: metrics.maxDrawdownPct,
+    sharpe: metrics.sharpe,
+    sortino: metrics.sortino,
+    calmar: metrics.calmar,
+    profitFactor: metrics.profitFactor,
+    winRate: metrics.winRate,
+    expectancy: metrics.expectancy,
+    totalTrades: metrics.totalTrades,
+  };
+}
+
+/**
+ * Backtests one parameter set on several ranges. Signals and the ATR are computed once over the
+ * whole series (indicators are causal, so each range sees warmed-up values from its own past) and
+ * each range is then backtested on a view of the arrays, starting flat.
+ */
+export function evaluateCandidate(context: EvaluationContext, task: CandidateTask): MetricsSummary[] {
+  const { declaration, candles, options, objective, minTrades } = context;
+  const { signals } = evaluateStrategy(declaration, candles, task.params);
+  const usesAtr = options.stopLoss?.type === 'atr' || options.takeProfit?.type === 'atr';
+  const atrValues = usesAtr ? atr(candles.high, candles.low, candles.close, options.atrPeriod) : undefined;
+  return task.ranges.map((range) => {
+    const result = runBacktest(
+      sliceCandles(candles, range),
+      sliceSignals(signals, range),
+      options,
+      atrValues?.subarray(range.from, range.to),
+    );
+    return summarize(result.metrics, objective, minTrades);
+  });
+}

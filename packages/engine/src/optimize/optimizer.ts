@@ -1,0 +1,258 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { CandleSeries } from '../candles/series.ts';
+import type { BacktestOptions } from '../backtest/index.ts';
+import { EngineErrors } from '../errors.ts';
+import type { ParamValues } from '../strategy/declaration.ts';
+import { getStrategy } from '../strategy/strategies/index.ts';
+import {
+  evaluateCandidate,
+  type BarRange,
+  type CandidateTask,
+  type EvaluationContext,
+  type MetricsSummary,
+} from './evaluate-candidate.ts';
+import { OBJECTIVE_NAMES, type Objective } from './objective.ts';
+import { gridCandidates, gridSize, randomCandidates, searchSpace, type ParamRange } from './space.ts';
+
+export type OptimizeRequest = {
+  strategy: string;
+  candles: CandleSeries;
+  backtest: BacktestOptions;
+  objective?: Objective;
+  /** 'auto' = the full grid when it has at most `trials` points, otherwise a random sample. */
+  method?: 'grid' | 'random' | 'auto';
+  trials?: number;
+  seed?: number;
+  /** Narrow or fix parameters (`{ atrPeriod: 10 }`, `{ factor: { min: 2, max: 4 } }`). */
+  space?: Record<string, Partial<ParamRange> | number>;
+  /** Parameter sets with fewer closed trades rank last. */
+  minTrades?: number;
+  /** Rolling walk-forward: this many windows, each in-sample then out-of-sample. 0 = off. */
+  walkForward?: number;
+  /** In-sample length as a multiple of the out-of-sample length (default 3: 75 % / 25 %). */
+  inSampleRatio?: number;
+  /** Worker threads; default: every core. 1 runs in this thread. */
+  workers?: number;
+  onProgress?: (done: number, total: number) => void;
+};
+
+export type RankedCandidate = { params: ParamValues; metrics: MetricsSummary };
+
+export type WalkForwardWindow = {
+  inSample: BarRange & { fromTime: number; toTime: number };
+  outOfSample: BarRange & { fromTime: number; toTime: number };
+  best: ParamValues;
+  inSampleMetrics: MetricsSummary;
+  outOfSampleMetrics: MetricsSummary;
+};
+
+export type OptimizeResult = {
+  strategy: string;
+  objective: Objective;
+  method: 'grid' | 'random';
+  candidates: number;
+  /** Every candidate on the whole data, best first. */
+  ranking: RankedCandidate[];
+  walkForward: null | {
+    windows: WalkForwardWindow[];
+    /** Out-of-sample net profit of the best in-sample parameters, summed over windows. */
+    outOfSampleNetProfit: number;
+    /** Mean out-of-sample score ÷ mean in-sample score: near 1 is robust, near 0 or below is a curve fit. */
+    efficiency: number | null;
+  };
+};
+
+const MAX_GRID = 100_000;
+
+/** Rolling windows whose out-of-sample parts tile the end of the data. */
+export function walkForwardRanges(bars: number, windows: number, inSampleRatio: number) {
+  const oos = Math.floor(bars / (windows + inSampleRatio));
+  const is = Math.floor(oos * inSampleRatio);
+  if (oos < 50) {
+    throw EngineErrors.create('INVALID_OPTIMIZE_OPTIONS', {
+      message: `walk-forward with ${windows} windows leaves ${oos} bars per out-of-sample window; use fewer windows or more data (at least 50 bars each)`,
+    });
+  }
+  const start = bars - windows * oos - is;
+  return Array.from({ length: windows }, (_, k) => {
+    const from = start + k * oos;
+    return { inSample: { from, to: from + is }, outOfSample: { from: from + is, to: from + is + oos } };
+  });
+}
+
+export async function optimize(request: OptimizeRequest): Promise<OptimizeResult> {
+  const declaration = getStrategy(request.strategy);
+  const objective = request.objective ?? 'sharpe';
+  if (!OBJECTIVE_NAMES.includes(objective)) {
+    throw EngineErrors.create('INVALID_OPTIMIZE_OPTIONS', {
+      message: `Unknown objective "${String(objective)}"; choose one of ${OBJECTIVE_NAMES.join(', ')}`,
+    });
+  }
+  const trials = request.trials ?? 200;
+  if (!Number.isInteger(trials) || trials < 1 || trials > MAX_GRID) {
+    throw EngineErrors.create('INVALID_OPTIMIZE_OPTIONS', {
+      message: `trials must be a whole number from 1 to ${MAX_GRID}`,
+    });
+  }
+  const space = searchSpace(declaration, request.space);
+  const size = gridSize(space);
+  const method =
+    request.method === undefined || request.method === 'auto'
+      ? size <= trials
+        ? 'grid'
+        : 'random'
+      : request.method;
+  if (method === 'grid' && size > MAX_GRID) {
+    throw EngineErrors.create('INVALID_OPTIMIZE_OPTIONS', {
+      message: `the full grid has ${size} points (more than ${MAX_GRID}); use random search or narrow the ranges`,
+    });
+  }
+  const candidates =
+    method === 'grid'
+      ? gridCandidates(declaration, space)
+      : randomCandidates(declaration, space, trials, request.seed ?? 1);
+
+  const candles = request.candles;
+  const windows = request.walkForward
+    ? walkForwardRanges(candles.length, request.walkForward, request.inSampleRatio ?? 3)
+    : [];
+  const ranges: BarRange[] = [
+    { from: 0, to: candles.length },
+    ...windows.flatMap((w) => [w.inSample, w.outOfSample]),
+  ];
+  const context: EvaluationContext = {
+    declaration,
+    candles,
+    options: request.backtest,
+    objective,
+    minTrades: request.minTrades ?? 1,
+  };
+  const tasks = candidates.map((params) => ({ params, ranges }));
+  const results = await runTasks(
+    context,
+    tasks,
+    request.workers ?? availableParallelism(),
+    request.onProgress,
+  );
+
+  const byScore = (a: MetricsSummary, b: MetricsSummary) => b.score - a.score;
+  const ranking = candidates
+    .map((params, k) => ({ params, metrics: results[k]![0]! }))
+    .sort((a, b) => byScore(a.metrics, b.metrics));
+
+  let walkForward: OptimizeResult['walkForward'] = null;
+  if (windows.length > 0) {
+    const time = (bar: number) => candles.time[Math.min(bar, candles.length - 1)]!;
+    const reports = windows.map((window, w) => {
+      let best = 0;
+      for (let k = 1; k < candidates.length; k++) {
+        if (results[k]![1 + 2 * w]!.score > results[best]![1 + 2 * w]!.score) best = k;
+      }
+      return {
+        inSample: {
+          ...window.inSample,
+          fromTime: time(window.inSample.from),
+          toTime: time(window.inSample.to - 1),
+        },
+        outOfSample: {
+          ...window.outOfSample,
+          fromTime: time(window.outOfSample.from),
+          toTime: time(window.outOfSample.to - 1),
+        },
+        best: candidates[best]!,
+        inSampleMetrics: results[best]![1 + 2 * w]!,
+        outOfSampleMetrics: results[best]![2 + 2 * w]!,
+      };
+    });
+    const finite = (values: number[]) => values.filter(Number.isFinite);
+    const mean = (values: number[]) =>
+      values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN;
+    const isMean = mean(finite(reports.map((r) => r.inSampleMetrics.score)));
+    const oosMean = mean(finite(reports.map((r) => r.outOfSampleMetrics.score)));
+    walkForward = {
+      windows: reports,
+      outOfSampleNetProfit: reports.reduce((sum, r) => sum + r.outOfSampleMetrics.netProfit, 0),
+      efficiency:
+        Number.isFinite(isMean) && Number.isFinite(oosMean) && isMean !== 0
+          ? oosMean / Math.abs(isMean)
+          : null,
+    };
+  }
+  return { strategy: declaration.id, objective, method, candidates: candidates.length, ranking, walkForward };
+}
+
+/** Runs the tasks on a pool of worker threads (or inline for one worker / few tasks), keeping order. */
+async function runTasks(
+  context: EvaluationContext,
+  tasks: CandidateTask[],
+  workerCount: number,
+  onProgress?: (done: number, total: number) => void,
+): Promise<MetricsSummary[][]> {
+  const results = new Array<MetricsSummary[]>(tasks.length);
+  const total = tasks.length;
+  const threads = Math.max(1, Math.min(workerCount, Math.ceil(total / 16)));
+  if (threads === 1) {
+    tasks.forEach((task, k) => {
+      results[k] = evaluateCandidate(context, task);
+      onProgress?.(k + 1, total);
+    });
+    return results;
+  }
+  const { candles } = context;
+  const init = {
+    strategy: context.declaration.id,
+    options: context.options,
+    objective: context.objective,
+    minTrades: context.minTrades,
+    candles: {
+      length: candles.length,
+      source: candles.source,
+      timeframeMs: candles.timeframeMs,
+      time: candles.time,
+      open: candles.open,
+      high: candles.high,
+      low: candles.low,
+      close: candles.close,
+      volume: candles.volume,
+    },
+  };
+  let next = 0;
+  let done = 0;
+  const chunk = Math.max(1, Math.min(32, Math.floor(total / (threads * 8))));
+  const workers = Array.from(
+    { length: threads },
+    () => new Worker(new URL('./worker.js', import.meta.url), { workerData: init }),
+  );
+  try {
+    await Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            const send = () => {
+              if (next >= total) return resolve();
+              const start = next;
+              next = Math.min(total, next + chunk);
+              worker.postMessage({ start, tasks: tasks.slice(start, next) });
+            };
+            worker.on('message', (message: { start: number; results: MetricsSummary[][] }) => {
+              message.results.forEach((result, k) => (results[message.start + k] = result));
+              done += message.results.length;
+              onProgress?.(done, total);
+              send();
+            });
+            worker.on('error', reject);
+            worker.on('exit', (code) =>
+              next < total || code !== 0
+                ? reject(new Error(`optimizer worker exited with ${code}`))
+                : undefined,
+            );
+            send();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+  return results;
+}

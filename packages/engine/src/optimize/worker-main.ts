@@ -1,0 +1,28 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { CandleSeries } from '../candles/series.ts';
+import type { BacktestOptions } from '../backtest/index.ts';
+import { getStrategy } from '../strategy/strategies/index.ts';
+import { evaluateCandidate, type CandidateTask, type EvaluationContext } from './evaluate-candidate.ts';
+import type { Objective } from './objective.ts';
+
+type Init = {
+  strategy: string;
+  options: BacktestOptions;
+  objective: Objective;
+  minTrades: number;
+  candles: CandleSeries;
+};
+
+const init = workerData as Init;
+const context: EvaluationContext = {
+  declaration: getStrategy(init.strategy),
+  candles: init.candles,
+  options: init.options,
+  objective: init.objective,
+  minTrades: init.minTrades,
+};
+
+parentPort!.on('message', (message: { start: number; tasks: CandidateTask[] }) => {
+  const results = message.tasks.map((task) => evaluateCandidate(context, task));
+  parentPort!.postMessage({ start: message.start, results });
+});
