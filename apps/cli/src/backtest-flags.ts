@@ -1,0 +1,81 @@
+import type { Command } from 'commander';
+import { resolveBacktestOptions, type BacktestOptions } from '@tradingbot/engine';
+import { CliUsageError } from './cli-error.ts';
+import { choiceOption, dateOption, numberOption } from './options.ts';
+
+/** The flags shared by `backtest` and `optimize`: data selection and the broker emulator's settings. */
+export function addBacktestFlags(command: Command): Command {
+  return command
+    .option(
+      '--data <file>',
+      'candles CSV (time,open,high,low,close,volume or Binance kline layout); "sample" = built-in synthetic data',
+      'sample',
+    )
+    .option('--timeframe <tf>', 'resample the data first (5m, 15m, 1h, 4h, 1d, …)')
+    .option('--from <date>', 'first candle to use (ISO date or epoch ms)')
+    .option('--to <date>', 'stop before this time (ISO date or epoch ms)')
+    .option('--capital <n>', 'initial capital in quote currency', '10000')
+    .option('--size-pct <p>', 'position margin as percent of equity', '10')
+    .option('--size-cash <n>', 'position margin as a fixed cash amount (instead of --size-pct)')
+    .option('--size-qty <n>', 'fixed position size in base units (instead of --size-pct)')
+    .option('--leverage <l>', 'leverage (isolated margin, liquidation simulated)', '1')
+    .option('--fee <pct>', 'commission per fill in percent of notional', '0.04')
+    .option('--slippage-ticks <t>', 'slippage on market and stop fills, in ticks', '0')
+    .option('--tick-size <t>', 'price tick size', '0.01')
+    .option('--sl-atr <k>', 'stop-loss at k × ATR from the entry')
+    .option('--tp-atr <m>', 'take-profit at m × ATR from the entry')
+    .option('--sl-pct <p>', 'stop-loss at p percent of the signal close from the entry')
+    .option('--tp-pct <p>', 'take-profit at p percent of the signal close from the entry')
+    .option('--atr-period <n>', 'ATR period for --sl-atr / --tp-atr', '14')
+    .option('--direction <d>', 'both, long or short', 'both')
+    .option('--fill-on-close', 'fill market orders at the signal bar close instead of the next open');
+}
+
+export type BacktestFlags = Record<string, string | boolean | undefined>;
+
+export function dataFlags(flags: BacktestFlags) {
+  return {
+    data: flags.data as string | undefined,
+    timeframe: flags.timeframe as string | undefined,
+    from: dateOption('--from', flags.from as string | undefined),
+    to: dateOption('--to', flags.to as string | undefined),
+  };
+}
+
+export function backtestOptionsFromFlags(flags: BacktestFlags): BacktestOptions {
+  const str = (name: string) => flags[name] as string | undefined;
+  if (str('slAtr') !== undefined && str('slPct') !== undefined)
+    throw new CliUsageError('use either --sl-atr or --sl-pct, not both');
+  if (str('tpAtr') !== undefined && str('tpPct') !== undefined)
+    throw new CliUsageError('use either --tp-atr or --tp-pct, not both');
+  if (str('sizeCash') !== undefined && str('sizeQty') !== undefined)
+    throw new CliUsageError('use only one of --size-pct, --size-cash, --size-qty');
+  const positive = { min: Number.MIN_VALUE };
+  const slAtr = numberOption('--sl-atr', str('slAtr'), positive);
+  const tpAtr = numberOption('--tp-atr', str('tpAtr'), positive);
+  const slPct = numberOption('--sl-pct', str('slPct'), { min: Number.MIN_VALUE, max: 100 });
+  const tpPct = numberOption('--tp-pct', str('tpPct'), positive);
+  const sizing = str('sizeCash') !== undefined ? 'cash' : str('sizeQty') !== undefined ? 'qty' : 'percent';
+  const sizeValue =
+    sizing === 'cash'
+      ? numberOption('--size-cash', str('sizeCash'), positive)
+      : sizing === 'qty'
+        ? numberOption('--size-qty', str('sizeQty'), positive)
+        : numberOption('--size-pct', str('sizePct'), { min: Number.MIN_VALUE, max: 100 });
+  return resolveBacktestOptions({
+    initialCapital: numberOption('--capital', str('capital'), positive)!,
+    sizing,
+    sizeValue: sizeValue!,
+    leverage: numberOption('--leverage', str('leverage'), { min: 1, max: 125 })!,
+    commissionPct: numberOption('--fee', str('fee'), { min: 0, max: 10 })!,
+    slippageTicks: numberOption('--slippage-ticks', str('slippageTicks'), { min: 0, integer: true })!,
+    tickSize: numberOption('--tick-size', str('tickSize'), positive)!,
+    atrPeriod: numberOption('--atr-period', str('atrPeriod'), { min: 1, max: 500, integer: true })!,
+    direction: choiceOption('--direction', str('direction'), ['both', 'long', 'short'] as const)!,
+    fillOnClose: flags.fillOnClose === true,
+    ...(slAtr !== undefined ? { stopLoss: { type: 'atr' as const, multiplier: slAtr } } : {}),
+    ...(slPct !== undefined ? { stopLoss: { type: 'percent' as const, percent: slPct } } : {}),
+    ...(tpAtr !== undefined ? { takeProfit: { type: 'atr' as const, multiplier: tpAtr } } : {}),
+    ...(tpPct !== undefined ? { takeProfit: { type: 'percent' as const, percent: tpPct } } : {}),
+  });
+}
