@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { registerBacktest } from './backtest.ts';
-import { registerOptimize } from './optimize.ts';
 
 /** Each command lives in its own file and adds itself to the program; list it here. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerBacktest, registerOptimize];
+export const commands: RegisterCommand[] = [];
