@@ -1,2 +1,5 @@
 export * from './types.ts';
 export * from './errors.ts';
+export * from './instrument.ts';
+export * from './client-order-id.ts';
+export { D as ExchangeDecimal, parseDecimal, fmt as formatDecimal } from './decimal.ts';
