@@ -1,1 +1,2 @@
 export * from './candles/series.ts';
+export * from './backtest/index.ts';

@@ -1,0 +1,123 @@
+import { EngineErrors } from '../errors.ts';
+import type { BacktestOptions, ExitRule } from './types.ts';
+
+export const DEFAULT_BACKTEST_OPTIONS: Readonly<BacktestOptions> = Object.freeze({
+  initialCapital: 10_000,
+  sizing: 'percent',
+  sizeValue: 10,
+  leverage: 1,
+  maintenanceMarginPct: 0.5,
+  commissionPct: 0.04,
+  slippageTicks: 0,
+  tickSize: 0.01,
+  direction: 'both',
+  fillOnClose: false,
+  atrPeriod: 14,
+  riskFreeRatePct: 2,
+});
+
+const KNOWN_KEYS = new Set<string>([...Object.keys(DEFAULT_BACKTEST_OPTIONS), 'stopLoss', 'takeProfit']);
+
+function invalid(option: string, value: unknown, expected: string): never {
+  const shown = typeof value === 'string' ? `"${value}"` : JSON.stringify(value);
+  throw EngineErrors.create('INVALID_BACKTEST_OPTIONS', {
+    message: `Backtest option "${option}" must be ${expected} (got ${shown ?? String(value)})`,
+    details: { option, value },
+  });
+}
+
+function checkNumber(
+  option: string,
+  value: unknown,
+  range: { min: number; max: number; minExclusive?: boolean; maxExclusive?: boolean; integer?: boolean },
+): void {
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    (range.minExclusive ? value > range.min : value >= range.min) &&
+    (range.maxExclusive ? value < range.max : value <= range.max) &&
+    (!range.integer || Number.isInteger(value));
+  if (ok) return;
+  const low = range.minExclusive ? `> ${range.min}` : `≥ ${range.min}`;
+  const high =
+    range.max === Infinity ? '' : range.maxExclusive ? ` and < ${range.max}` : ` and ≤ ${range.max}`;
+  invalid(option, value, `${range.integer ? 'an integer' : 'a number'} ${low}${high}`);
+}
+
+function checkExitRule(option: 'stopLoss' | 'takeProfit', rule: unknown): void {
+  if (typeof rule !== 'object' || rule === null) {
+    invalid(option, rule, "an object { type: 'atr', multiplier } or { type: 'percent', percent }");
+  }
+  const r = rule as Record<string, unknown>;
+  if (r.type === 'atr') {
+    checkNumber(`${option}.multiplier`, r.multiplier, { min: 0, max: Infinity, minExclusive: true });
+  } else if (r.type === 'percent') {
+    // A stop more than 100 % away would sit below zero for a long.
+    const max = option === 'stopLoss' ? 100 : Infinity;
+    checkNumber(`${option}.percent`, r.percent, { min: 0, max, minExclusive: true });
+  } else {
+    invalid(`${option}.type`, r.type, "'atr' or 'percent'");
+  }
+}
+
+/**
+ * Checks every field of a complete option set; throws AppError INVALID_BACKTEST_OPTIONS (400)
+ * naming the first bad option. `runBacktest` calls it too (it is O(1)).
+ */
+export function validateBacktestOptions(options: BacktestOptions): void {
+  const o = options as unknown as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (!KNOWN_KEYS.has(key))
+      invalid(key, o[key], `one of the known options (${[...KNOWN_KEYS].join(', ')})`);
+  }
+  checkNumber('initialCapital', o.initialCapital, { min: 0, max: Infinity, minExclusive: true });
+  if (o.sizing !== 'percent' && o.sizing !== 'cash' && o.sizing !== 'qty') {
+    invalid('sizing', o.sizing, "'percent', 'cash' or 'qty'");
+  }
+  checkNumber('sizeValue', o.sizeValue, {
+    min: 0,
+    max: o.sizing === 'percent' ? 100 : Infinity,
+    minExclusive: true,
+  });
+  checkNumber('leverage', o.leverage, { min: 1, max: 125 });
+  const leverage = o.leverage as number;
+  // At or above 100/leverage the liquidation price would be on the wrong side of the entry.
+  checkNumber('maintenanceMarginPct', o.maintenanceMarginPct, {
+    min: 0,
+    max: 100 / leverage,
+    maxExclusive: true,
+  });
+  checkNumber('commissionPct', o.commissionPct, { min: 0, max: 10 });
+  checkNumber('slippageTicks', o.slippageTicks, { min: 0, max: Infinity, integer: true });
+  checkNumber('tickSize', o.tickSize, { min: 0, max: Infinity, minExclusive: true });
+  if (o.direction !== 'both' && o.direction !== 'long' && o.direction !== 'short') {
+    invalid('direction', o.direction, "'both', 'long' or 'short'");
+  }
+  if (typeof o.fillOnClose !== 'boolean') invalid('fillOnClose', o.fillOnClose, 'true or false');
+  if (o.stopLoss !== undefined) checkExitRule('stopLoss', o.stopLoss);
+  if (o.takeProfit !== undefined) checkExitRule('takeProfit', o.takeProfit);
+  checkNumber('atrPeriod', o.atrPeriod, { min: 1, max: 10_000, integer: true });
+  checkNumber('riskFreeRatePct', o.riskFreeRatePct, { min: 0, max: 100 });
+}
+
+/**
+ * Completes a partial option set with DEFAULT_BACKTEST_OPTIONS and validates it. Unknown keys
+ * are rejected (a typo must not silently fall back to a default). `stopLoss`/`takeProfit` given
+ * as undefined or null mean "none". Returns a frozen object.
+ */
+export function resolveBacktestOptions(partial: Partial<BacktestOptions>): BacktestOptions {
+  if (typeof partial !== 'object' || partial === null) invalid('options', partial, 'an object');
+  const merged: Record<string, unknown> = { ...DEFAULT_BACKTEST_OPTIONS };
+  for (const [key, value] of Object.entries(partial)) {
+    if (value === undefined) continue;
+    if (value === null && (key === 'stopLoss' || key === 'takeProfit')) continue;
+    merged[key] = value;
+  }
+  for (const key of ['stopLoss', 'takeProfit'] as const) {
+    const rule = merged[key];
+    if (typeof rule === 'object' && rule !== null) merged[key] = Object.freeze({ ...(rule as ExitRule) });
+  }
+  const options = merged as BacktestOptions;
+  validateBacktestOptions(options);
+  return Object.freeze(options);
+}

@@ -1,0 +1,455 @@
+import type { CandleSeries } from '../candles/series.ts';
+import { EngineErrors } from '../errors.ts';
+import { computeTradeStats, MonthlyReturns } from './metrics.ts';
+import { validateBacktestOptions } from './options.ts';
+import type {
+  BacktestMetrics,
+  BacktestOptions,
+  BacktestResult,
+  ExitReason,
+  StrategySignals,
+  Trade,
+} from './types.ts';
+
+// Order targets decided at a bar's close.
+const NONE = 0;
+const TO_FLAT = 1;
+const TO_LONG = 2;
+const TO_SHORT = 3;
+
+// Distance rules.
+const RULE_NONE = 0;
+const RULE_ATR = 1;
+const RULE_PCT = 2;
+
+const YEAR_MS = 365.25 * 24 * 3600 * 1000;
+
+/**
+ * The single position of the emulator (no pyramiding) and the closed-trade list. Only `open` and
+ * `close` allocate, once per trade; the bar loop reads the fields directly.
+ */
+class Book {
+  pos = 0; // +1 long, −1 short, 0 flat
+  qty = 0;
+  entryPrice = 0;
+  entryFee = 0;
+  entryBar = 0;
+  stop = NaN;
+  limit = NaN;
+  liq = NaN;
+  /** Highest and lowest prices visited while the position was open (for MFE / MAE). */
+  hi = 0;
+  lo = 0;
+  realized = 0;
+  maxQtyLong = 0;
+  maxQtyShort = 0;
+  /** Price (no slippage) of the first entry fill, the buy & hold reference. */
+  firstEntryRef = NaN;
+  readonly trades: Trade[] = [];
+  private readonly invTick: number;
+
+  constructor(
+    private readonly time: Float64Array,
+    private readonly commRate: number,
+    private readonly leverage: number,
+    private readonly mmRate: number,
+    private readonly tick: number,
+  ) {
+    const inv = 1 / tick;
+    // Dividing by an exact integer 1/tick gives clean decimals (99.5, not 99.50000000000001).
+    this.invTick = Math.abs(inv - Math.round(inv)) < 1e-9 ? Math.round(inv) : NaN;
+  }
+
+  roundToTick(price: number): number {
+    return this.invTick === this.invTick
+      ? Math.round(price * this.invTick) / this.invTick
+      : Math.round(price / this.tick) * this.tick;
+  }
+
+  open(bar: number, side: number, price: number, qty: number, slDist: number, tpDist: number, ref: number) {
+    this.pos = side;
+    this.qty = qty;
+    this.entryPrice = price;
+    this.entryFee = this.commRate * price * qty;
+    this.entryBar = bar;
+    this.hi = price;
+    this.lo = price;
+    // NaN distance (no rule, or the ATR is still na) leaves the level unset; comparisons with NaN are false.
+    this.stop = slDist >= 0 ? this.roundToTick(price - side * slDist) : NaN;
+    this.limit = tpDist >= 0 ? this.roundToTick(price + side * tpDist) : NaN;
+    if (this.leverage > 1) {
+      this.liq = price * (1 - side * (1 / this.leverage - this.mmRate));
+      // A stop beyond the liquidation price never fills.
+      if (side > 0 ? this.stop < this.liq : this.stop > this.liq) this.stop = NaN;
+    } else {
+      this.liq = NaN;
+    }
+    if (side > 0) {
+      if (qty > this.maxQtyLong) this.maxQtyLong = qty;
+    } else if (qty > this.maxQtyShort) this.maxQtyShort = qty;
+    if (this.firstEntryRef !== this.firstEntryRef) this.firstEntryRef = ref;
+  }
+
+  /** Trade record for the current position exiting at `price` with `exitFee`. */
+  record(bar: number, price: number, exitFee: number, reason: ExitReason): Trade {
+    const side = this.pos;
+    const qty = this.qty;
+    const entry = this.entryPrice;
+    const fees = this.entryFee + exitFee;
+    const pnl = side * (price - entry) * qty - fees;
+    const margin = (entry * qty) / this.leverage;
+    return {
+      side: side > 0 ? 'long' : 'short',
+      entryTime: this.time[this.entryBar]!,
+      entryPrice: entry,
+      entryBar: this.entryBar,
+      exitTime: this.time[bar]!,
+      exitPrice: price,
+      exitBar: bar,
+      qty,
+      fees,
+      pnl,
+      pnlPct: (pnl / margin) * 100,
+      exitReason: reason,
+      barsHeld: bar - this.entryBar,
+      mae: Math.max(0, side > 0 ? entry - this.lo : this.hi - entry) * qty,
+      mfe: Math.max(0, side > 0 ? this.hi - entry : entry - this.lo) * qty,
+    };
+  }
+
+  close(bar: number, price: number, reason: ExitReason) {
+    // A liquidation pays no commission on exit: its fee is the maintenance margin left at the
+    // liquidation price, so that the trade loses exactly its isolated margin (plus entry commission).
+    const exitFee =
+      reason === 'liquidation' ? this.entryPrice * this.mmRate * this.qty : this.commRate * price * this.qty;
+    const trade = this.record(bar, price, exitFee, reason);
+    this.trades.push(trade);
+    this.realized += trade.pnl;
+    this.pos = 0;
+    this.qty = 0;
+    this.entryFee = 0;
+    this.stop = NaN;
+    this.limit = NaN;
+    this.liq = NaN;
+  }
+}
+
+function ruleKind(rule: BacktestOptions['stopLoss']): number {
+  return rule === undefined ? RULE_NONE : rule.type === 'atr' ? RULE_ATR : RULE_PCT;
+}
+
+function ruleValue(rule: BacktestOptions['stopLoss']): number {
+  return rule === undefined ? NaN : rule.type === 'atr' ? rule.multiplier : rule.percent / 100;
+}
+
+function nextMonthStart(t: number): number {
+  const d = new Date(t);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+}
+
+function checkInput(
+  candles: CandleSeries,
+  signals: StrategySignals,
+  options: BacktestOptions,
+  atr?: Float64Array,
+) {
+  const n = candles.length;
+  for (const name of ['longEntry', 'longExit', 'shortEntry', 'shortExit'] as const) {
+    const arr = signals[name] as Uint8Array | undefined;
+    if (arr === undefined || arr.length !== n) {
+      throw EngineErrors.create('INVALID_BACKTEST_INPUT', {
+        message: `signals.${name} must have one value per candle (${n}), got ${arr === undefined ? 'none' : arr.length}`,
+        details: { signal: name, expected: n, actual: arr?.length ?? null },
+      });
+    }
+  }
+  const usesAtr = options.stopLoss?.type === 'atr' || options.takeProfit?.type === 'atr';
+  if (usesAtr && (atr === undefined || atr.length !== n)) {
+    throw EngineErrors.create('INVALID_BACKTEST_INPUT', {
+      message:
+        atr === undefined
+          ? `ATR-based stop-loss/take-profit needs the atr(${options.atrPeriod}) series`
+          : `the atr series must have one value per candle (${n}), got ${atr.length}`,
+      details: { expected: n, actual: atr?.length ?? null },
+    });
+  }
+}
+
+/**
+ * Runs the broker emulator of docs/backtest-semantics.md over `candles` with the strategy's
+ * per-bar signals. `atr` (the caller's atr(atrPeriod) series, one value per candle) is required
+ * when the stop-loss or take-profit is ATR-based. One pass over the bars; the only allocations
+ * are the output arrays, one object per trade and one Date per calendar month.
+ */
+export function runBacktest(
+  candles: CandleSeries,
+  signals: StrategySignals,
+  options: BacktestOptions,
+  atr?: Float64Array,
+): BacktestResult {
+  validateBacktestOptions(options);
+  checkInput(candles, signals, options, atr);
+
+  const n = candles.length;
+  const last = n - 1;
+  const { time, open, high, low, close } = candles;
+  const { longEntry, longExit, shortEntry, shortExit } = signals;
+  const atrValues = atr ?? new Float64Array(0);
+
+  const capital = options.initialCapital;
+  const leverage = options.leverage;
+  const sizing = options.sizing;
+  const pctFactor = (options.sizeValue / 100) * leverage;
+  const cashFactor = options.sizeValue * leverage;
+  const fixedQty = options.sizeValue;
+  const slip = options.slippageTicks * options.tickSize;
+  const commRate = options.commissionPct / 100;
+  const allowLong = options.direction !== 'short';
+  const allowShort = options.direction !== 'long';
+  const fillOnClose = options.fillOnClose;
+  const slKind = ruleKind(options.stopLoss);
+  const slValue = ruleValue(options.stopLoss);
+  const tpKind = ruleKind(options.takeProfit);
+  const tpValue = ruleValue(options.takeProfit);
+  const hasLevels = slKind !== RULE_NONE || tpKind !== RULE_NONE || leverage > 1;
+
+  const book = new Book(time, commRate, leverage, options.maintenanceMarginPct / 100, options.tickSize);
+  const equity = new Float64Array(n);
+  const drawdown = new Float64Array(n);
+
+  let pending = NONE;
+  let pendingQty = 0;
+  let pendingSl = NaN;
+  let pendingTp = NaN;
+
+  let peak = capital;
+  let trough = capital;
+  let maxDd = 0;
+  let maxDdPct = 0;
+  let maxRunUp = 0;
+  let maxRunUpPct = 0;
+  let inMarket = 0;
+  let prevEq = capital;
+  const months = new MonthlyReturns(options.riskFreeRatePct / 100 / 12);
+  let monthStartEq = capital;
+  let monthEnd = n > 0 ? nextMonthStart(time[0]!) : 0;
+
+  for (let i = 0; i < n; i++) {
+    const o = open[i]!;
+    const h = high[i]!;
+    const l = low[i]!;
+    const c = close[i]!;
+
+    // 1. The market order decided at the previous close fills at this open.
+    if (pending !== NONE) {
+      if (book.pos !== 0) {
+        if (o > book.hi) book.hi = o;
+        if (o < book.lo) book.lo = o;
+        book.close(i, o - book.pos * slip, pending === TO_FLAT ? 'signal' : 'reverse');
+      }
+      if (pending !== TO_FLAT) {
+        const side = pending === TO_LONG ? 1 : -1;
+        book.open(i, side, o + side * slip, pendingQty, pendingSl, pendingTp, o);
+      }
+      pending = NONE;
+    }
+
+    // 2. Stop-loss, take-profit and liquidation along the assumed path (active on the entry bar).
+    const pos = book.pos;
+    if (pos !== 0) {
+      let reason: ExitReason | null = null;
+      let px = 0;
+      let touched = o; // the exit level the path reached (the open on a gap)
+      let first = NaN; // extreme of the first path segment when the exit is on the second
+      if (hasLevels) {
+        const stop = book.stop;
+        const limit = book.limit;
+        const liq = book.liq;
+        const highFirst = h - o < o - l;
+        if (pos > 0) {
+          const stopSet = stop === stop;
+          const lowLevel = stopSet ? stop : liq;
+          if (o <= liq) {
+            reason = 'liquidation';
+            px = liq;
+          } else if (o <= stop) {
+            reason = 'stop_loss';
+            px = o - slip;
+          } else if (o >= limit) {
+            reason = 'take_profit';
+            px = o;
+          } else if (highFirst && h >= limit) {
+            reason = 'take_profit';
+            px = touched = limit;
+          } else if (l <= lowLevel) {
+            reason = stopSet ? 'stop_loss' : 'liquidation';
+            px = stopSet ? stop - slip : liq;
+            touched = lowLevel;
+            if (highFirst) first = h;
+          } else if (!highFirst && h >= limit) {
+            reason = 'take_profit';
+            px = touched = limit;
+            first = l;
+          }
+        } else {
+          const stopSet = stop === stop;
+          const highLevel = stopSet ? stop : liq;
+          if (o >= liq) {
+            reason = 'liquidation';
+            px = liq;
+          } else if (o >= stop) {
+            reason = 'stop_loss';
+            px = o + slip;
+          } else if (o <= limit) {
+            reason = 'take_profit';
+            px = o;
+          } else if (!highFirst && l <= limit) {
+            reason = 'take_profit';
+            px = touched = limit;
+          } else if (h >= highLevel) {
+            reason = stopSet ? 'stop_loss' : 'liquidation';
+            px = stopSet ? stop + slip : liq;
+            touched = highLevel;
+            if (!highFirst) first = l;
+          } else if (highFirst && l <= limit) {
+            reason = 'take_profit';
+            px = touched = limit;
+            first = h;
+          }
+        }
+      }
+      if (reason === null) {
+        if (h > book.hi) book.hi = h;
+        if (l < book.lo) book.lo = l;
+      } else {
+        if (o > book.hi) book.hi = o;
+        if (o < book.lo) book.lo = o;
+        if (touched > book.hi) book.hi = touched;
+        if (touched < book.lo) book.lo = touched;
+        if (first > book.hi) book.hi = first;
+        if (first < book.lo) book.lo = first;
+        book.close(i, px, reason);
+      }
+    }
+
+    // 3. The strategy's decision on this close, with the position after this bar's fills.
+    const p = book.pos;
+    const le = longEntry[i] === 1;
+    const se = shortEntry[i] === 1;
+    const longSignal = le && !se;
+    const shortSignal = se && !le;
+    let target = NONE;
+    if (p > 0) {
+      if (shortSignal && allowShort) target = TO_SHORT;
+      else if (longExit[i] === 1 || shortSignal) target = TO_FLAT;
+    } else if (p < 0) {
+      if (longSignal && allowLong) target = TO_LONG;
+      else if (shortExit[i] === 1 || longSignal) target = TO_FLAT;
+    } else if (longSignal && allowLong) target = TO_LONG;
+    else if (shortSignal && allowShort) target = TO_SHORT;
+
+    if (target !== NONE && (fillOnClose || i < last)) {
+      let qty = 0;
+      let slDist = NaN;
+      let tpDist = NaN;
+      if (target !== TO_FLAT) {
+        const eqNow =
+          capital + book.realized + (p !== 0 ? p * (c - book.entryPrice) * book.qty - book.entryFee : 0);
+        qty = sizing === 'percent' ? (eqNow * pctFactor) / c : sizing === 'cash' ? cashFactor / c : fixedQty;
+        if (qty > 0 && qty < Infinity) {
+          slDist = slKind === RULE_ATR ? slValue * atrValues[i]! : slKind === RULE_PCT ? slValue * c : NaN;
+          tpDist = tpKind === RULE_ATR ? tpValue * atrValues[i]! : tpKind === RULE_PCT ? tpValue * c : NaN;
+        } else {
+          // No equity left to size from: a reversal only closes, an entry is skipped.
+          target = p !== 0 ? TO_FLAT : NONE;
+        }
+      }
+      if (fillOnClose) {
+        if (target !== NONE && p !== 0)
+          book.close(i, c - p * slip, target === TO_FLAT ? 'signal' : 'reverse');
+        if (target === TO_LONG || target === TO_SHORT) {
+          const side = target === TO_LONG ? 1 : -1;
+          book.open(i, side, c + side * slip, qty, slDist, tpDist, c);
+        }
+      } else {
+        pending = target;
+        pendingQty = qty;
+        pendingSl = slDist;
+        pendingTp = tpDist;
+      }
+    }
+
+    // 4. Mark to the close.
+    const q = book.pos;
+    let openPnl = 0;
+    if (q !== 0) {
+      openPnl = q * (c - book.entryPrice) * book.qty - book.entryFee;
+      inMarket++;
+    }
+    const eq = capital + book.realized + openPnl;
+    equity[i] = eq;
+    if (time[i]! >= monthEnd) {
+      if (i > 0) {
+        months.add(prevEq, monthStartEq);
+        monthStartEq = prevEq;
+      }
+      monthEnd = nextMonthStart(time[i]!);
+    }
+    prevEq = eq;
+    if (eq > peak) peak = eq;
+    const dd = peak - eq;
+    const ddPct = peak > 0 ? (dd / peak) * 100 : 0;
+    drawdown[i] = ddPct;
+    if (dd > maxDd) maxDd = dd;
+    if (ddPct > maxDdPct) maxDdPct = ddPct;
+    if (eq < trough) trough = eq;
+    const runUp = eq - trough;
+    if (runUp > maxRunUp) maxRunUp = runUp;
+    const runUpPct = trough > 0 ? (runUp / trough) * 100 : 0;
+    if (runUpPct > maxRunUpPct) maxRunUpPct = runUpPct;
+  }
+  if (n > 0) months.add(prevEq, monthStartEq);
+
+  let openTrade: Trade | null = null;
+  if (book.pos !== 0) {
+    const c = close[last]!;
+    openTrade = book.record(last, c, 0, 'end_of_data');
+  }
+
+  const trades = book.trades;
+  const all = computeTradeStats(
+    trades,
+    null,
+    openTrade,
+    capital,
+    Math.max(book.maxQtyLong, book.maxQtyShort),
+  );
+  const finalEquity = n > 0 ? equity[last]! : capital;
+  const spanMs =
+    n > 0
+      ? time[last]! - time[0]! + (candles.timeframeMs ?? (n > 1 ? (time[last]! - time[0]!) / last : 0))
+      : 0;
+  const years = spanMs / YEAR_MS;
+  const cagrPct =
+    years > 0 ? (finalEquity > 0 ? ((finalEquity / capital) ** (1 / years) - 1) * 100 : -100) : null;
+  const firstRef = book.firstEntryRef;
+  const metrics: BacktestMetrics = {
+    ...all,
+    initialCapital: capital,
+    finalEquity,
+    maxDrawdown: maxDd,
+    maxDrawdownPct: maxDdPct,
+    maxRunUp,
+    maxRunUpPct,
+    buyHoldReturnPct: firstRef > 0 ? (close[last]! / firstRef - 1) * 100 : null,
+    sharpe: months.sharpe(),
+    sortino: months.sortino(),
+    cagrPct,
+    calmar: cagrPct !== null && maxDdPct > 0 ? cagrPct / maxDdPct : null,
+    timeInMarketPct: n > 0 ? (inMarket / n) * 100 : 0,
+    months: months.count,
+    long: computeTradeStats(trades, 'long', openTrade, capital, book.maxQtyLong),
+    short: computeTradeStats(trades, 'short', openTrade, capital, book.maxQtyShort),
+  };
+  return { trades, openTrade, equity, drawdown, metrics };
+}
