@@ -1,0 +1,813 @@
+import { randomUUID } from 'node:crypto';
+import Decimal from 'decimal.js';
+import type { AppError } from '@tradingbot/core';
+import { ExchangeErrors } from '../errors.ts';
+import { clientOrderId } from '../client-order-id.ts';
+import { prepareOrderPrice, prepareOrderQty, checkMinNotional } from '../instrument.ts';
+import type {
+  Balance,
+  ConditionalOrderRequest,
+  Exchange,
+  Instrument,
+  Kline,
+  KlineQuery,
+  MarginMode,
+  Order,
+  OrderSide,
+  PlaceOrderRequest,
+  Position,
+  PositionMode,
+  PositionSide,
+  ProtectionRequest,
+  Ticker,
+} from '../types.ts';
+import { BinanceHttp, isRecord } from './http.ts';
+import {
+  fromPositionSide,
+  parseAlgoOrder,
+  parseBalance,
+  parseInstrument,
+  parseKline,
+  parseOrder,
+  parsePosition,
+  parseTicker,
+  toBinanceInterval,
+  type BinanceAlgoOrder,
+  type BinanceBalance,
+  type BinanceExchangeInfo,
+  type BinanceOrder,
+  type BinancePositionRisk,
+} from './parse.ts';
+import type { Params } from './signing.ts';
+
+export const BINANCE_FAPI_URL = 'https://fapi.binance.com';
+export const BINANCE_DEMO_FAPI_URL = 'https://demo-fapi.binance.com';
+
+export type BinanceFuturesClientOptions = {
+  apiKey: string;
+  apiSecret: string;
+  /** Overrides the venue URL (e.g. a local simulator). */
+  baseUrl?: string;
+  /** Use Binance's demo trading venue (`demo-fapi.binance.com`). */
+  testnet?: boolean;
+  recvWindow?: number;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  /** Retries of safe requests (reads, cancels) after transient failures. */
+  maxRetries?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** How long exchangeInfo stays cached. */
+  instrumentsTtlMs?: number;
+  /** How long the detected position mode stays cached. */
+  positionModeTtlMs?: number;
+  /** Lookups of an order whose placement outcome is unknown before giving up with EXCHANGE_RESULT_UNKNOWN. */
+  lookupAttempts?: number;
+  /** Default leverage cap when the leverage brackets are not read. */
+  defaultMaxLeverage?: number;
+};
+
+type OrderKind = 'order' | 'algo';
+
+const ORDER_PATH = '/fapi/v1/order';
+const ALGO_PATH = '/fapi/v1/algoOrder';
+
+/**
+ * Binance USDⓈ-M futures through its REST API (`/fapi`). Implements the exchange-neutral `Exchange`
+ * interface: quantities in base units, decimal strings, typed errors. Placement is idempotent per
+ * idempotency key: the venue client id is derived from it, and an uncertain outcome (timeout,
+ * dropped connection, 503 "unknown") is resolved by looking the order up before anything is resent.
+ */
+export class BinanceFuturesClient implements Exchange {
+  readonly id = 'binance' as const;
+  readonly baseUrl: string;
+  private readonly http: BinanceHttp;
+  private readonly instrumentsTtlMs: number;
+  private readonly positionModeTtlMs: number;
+  private readonly lookupAttempts: number;
+  private readonly defaultMaxLeverage: number;
+  private readonly now: () => number;
+  private instrumentCache: { at: number; bySymbol: Map<string, Instrument> } | undefined;
+  private instrumentLoad: Promise<Map<string, Instrument>> | undefined;
+  private modeCache: { at: number; mode: PositionMode } | undefined;
+  /** Orders this process placed, by venue client id: a second call with the same key looks up instead of sending. */
+  private readonly placed = new Map<string, { kind: OrderKind; symbol: string }>();
+
+  constructor(options: BinanceFuturesClientOptions) {
+    if (typeof options.apiKey !== 'string' || typeof options.apiSecret !== 'string') {
+      throw ExchangeErrors.create('INVALID_REQUEST', {
+        message: 'Binance client needs apiKey and apiSecret',
+      });
+    }
+    this.baseUrl = options.baseUrl ?? (options.testnet === true ? BINANCE_DEMO_FAPI_URL : BINANCE_FAPI_URL);
+    this.now = options.now ?? Date.now;
+    this.http = new BinanceHttp({
+      baseUrl: this.baseUrl,
+      apiKey: options.apiKey,
+      apiSecret: options.apiSecret,
+      recvWindow: options.recvWindow ?? 5000,
+      timeoutMs: options.timeoutMs ?? 10_000,
+      fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
+      now: this.now,
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.random ? { random: options.random } : {}),
+      ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+      ...(options.baseDelayMs !== undefined ? { baseDelayMs: options.baseDelayMs } : {}),
+      ...(options.maxDelayMs !== undefined ? { maxDelayMs: options.maxDelayMs } : {}),
+    });
+    this.instrumentsTtlMs = options.instrumentsTtlMs ?? 5 * 60_000;
+    this.positionModeTtlMs = options.positionModeTtlMs ?? 5 * 60_000;
+    this.lookupAttempts = options.lookupAttempts ?? 6;
+    this.defaultMaxLeverage = options.defaultMaxLeverage ?? 125;
+  }
+
+  /** The HTTP layer (time offset, used weight), for diagnostics. */
+  get transport(): BinanceHttp {
+    return this.http;
+  }
+
+  // ── Market data ────────────────────────────────────────────────────────────────────────────
+
+  async serverTime(): Promise<number> {
+    const body = await this.http.request<{ serverTime: number }>({
+      method: 'GET',
+      path: '/fapi/v1/time',
+      signed: false,
+      safe: true,
+    });
+    return body.serverTime;
+  }
+
+  async instruments(): Promise<Instrument[]> {
+    return [...(await this.instrumentMap(false)).values()];
+  }
+
+  async instrument(venueSymbol: string): Promise<Instrument> {
+    const symbol = venueSymbol.trim().toUpperCase();
+    let found = (await this.instrumentMap(false)).get(symbol);
+    // A symbol listed after the last load: refresh once before refusing.
+    if (
+      found === undefined &&
+      this.instrumentCache !== undefined &&
+      this.now() - this.instrumentCache.at > 60_000
+    ) {
+      found = (await this.instrumentMap(true)).get(symbol);
+    }
+    if (found === undefined) {
+      throw ExchangeErrors.create('UNKNOWN_SYMBOL', {
+        message: `Binance USDⓈ-M has no trading symbol "${venueSymbol}"`,
+        details: { venue: 'binance', venueSymbol },
+      });
+    }
+    return found;
+  }
+
+  private async instrumentMap(force: boolean): Promise<Map<string, Instrument>> {
+    const cache = this.instrumentCache;
+    if (!force && cache !== undefined && this.now() - cache.at < this.instrumentsTtlMs) return cache.bySymbol;
+    this.instrumentLoad ??= (async () => {
+      try {
+        const info = await this.http.request<BinanceExchangeInfo>({
+          method: 'GET',
+          path: '/fapi/v1/exchangeInfo',
+          signed: false,
+          safe: true,
+        });
+        const weight = info.rateLimits?.find(
+          (r) => r.rateLimitType === 'REQUEST_WEIGHT' && r.interval === 'MINUTE',
+        );
+        if (weight !== undefined && weight.intervalNum === 1) this.http.setWeightLimit(weight.limit);
+        const bySymbol = new Map<string, Instrument>();
+        for (const s of info.symbols) {
+          if (s.status !== 'TRADING') continue;
+          bySymbol.set(s.symbol, parseInstrument(s, this.defaultMaxLeverage));
+        }
+        this.instrumentCache = { at: this.now(), bySymbol };
+        return bySymbol;
+      } finally {
+        this.instrumentLoad = undefined;
+      }
+    })();
+    return this.instrumentLoad;
+  }
+
+  async ticker(venueSymbol: string): Promise<Ticker> {
+    const symbol = (await this.instrument(venueSymbol)).venueSymbol;
+    const body = await this.http.request<{ symbol: string; price: string; time?: number }>({
+      method: 'GET',
+      path: '/fapi/v2/ticker/price',
+      params: { symbol },
+      signed: false,
+      safe: true,
+    });
+    return parseTicker(body, this.http.serverNow());
+  }
+
+  async klines(query: KlineQuery): Promise<Kline[]> {
+    const interval = toBinanceInterval(query.timeframe);
+    if (interval === undefined) {
+      throw ExchangeErrors.create('INVALID_REQUEST', {
+        message: `Binance has no kline interval "${query.timeframe}"`,
+        details: { venue: 'binance', timeframe: query.timeframe },
+      });
+    }
+    if (
+      query.limit !== undefined &&
+      (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > 1500)
+    ) {
+      throw ExchangeErrors.create('INVALID_REQUEST', {
+        message: 'Binance kline limit must be an integer in 1..1500',
+      });
+    }
+    const rows = await this.http.request<unknown[]>({
+      method: 'GET',
+      path: '/fapi/v1/klines',
+      params: {
+        symbol: query.venueSymbol.trim().toUpperCase(),
+        interval,
+        startTime: query.startTime,
+        endTime: query.endTime,
+        limit: query.limit,
+      },
+      signed: false,
+      safe: true,
+    });
+    const now = this.http.serverNow();
+    return rows.map((row) => parseKline(row, now));
+  }
+
+  // ── Account ────────────────────────────────────────────────────────────────────────────────
+
+  async balance(asset = 'USDT'): Promise<Balance> {
+    const rows = await this.signedGet<BinanceBalance[]>('/fapi/v3/balance');
+    return parseBalance(rows, asset);
+  }
+
+  async positions(venueSymbol?: string): Promise<Position[]> {
+    const symbol = venueSymbol === undefined ? undefined : (await this.instrument(venueSymbol)).venueSymbol;
+    const rows = await this.signedGet<BinancePositionRisk[]>('/fapi/v2/positionRisk', { symbol });
+    return rows.filter((r) => !new Decimal(r.positionAmt).isZero()).map(parsePosition);
+  }
+
+  /** One-way or hedge, read from `GET /fapi/v1/positionSide/dual` and cached. */
+  async positionMode(): Promise<PositionMode> {
+    const cached = this.modeCache;
+    if (cached !== undefined && this.now() - cached.at < this.positionModeTtlMs) return cached.mode;
+    const body = await this.signedGet<{ dualSidePosition: boolean | string }>('/fapi/v1/positionSide/dual');
+    const mode: PositionMode = String(body.dualSidePosition) === 'true' ? 'hedge' : 'one_way';
+    this.modeCache = { at: this.now(), mode };
+    return mode;
+  }
+
+  /** Forgets the cached position mode (the next call reads it again). */
+  invalidatePositionMode(): void {
+    this.modeCache = undefined;
+  }
+
+  /** Switches the account between one-way and hedge mode; "no need to change" (-4059) is success. */
+  async setPositionMode(mode: PositionMode): Promise<void> {
+    try {
+      await this.signed('POST', '/fapi/v1/positionSide/dual', { dualSidePosition: mode === 'hedge' }, true);
+    } catch (error) {
+      if (venueCode(error) !== -4059) throw error;
+    }
+    this.modeCache = { at: this.now(), mode };
+  }
+
+  async setLeverage(
+    venueSymbol: string,
+    leverage: number,
+    marginMode?: MarginMode,
+  ): Promise<{ leverage: number }> {
+    const instrument = await this.instrument(venueSymbol);
+    if (!Number.isInteger(leverage) || leverage < 1 || leverage > instrument.maxLeverage) {
+      throw ExchangeErrors.create('LEVERAGE_OUT_OF_RANGE', {
+        message: `Leverage ${leverage} is outside 1..${instrument.maxLeverage} for ${instrument.venueSymbol}`,
+        details: {
+          venue: 'binance',
+          venueSymbol: instrument.venueSymbol,
+          leverage,
+          maxLeverage: instrument.maxLeverage,
+        },
+      });
+    }
+    if (marginMode !== undefined) {
+      try {
+        await this.signed(
+          'POST',
+          '/fapi/v1/marginType',
+          { symbol: instrument.venueSymbol, marginType: marginMode === 'isolated' ? 'ISOLATED' : 'CROSSED' },
+          true,
+        );
+      } catch (error) {
+        if (venueCode(error) !== -4046) throw error; // -4046: already in that margin mode
+      }
+    }
+    const body = await this.signed<{ leverage: number }>(
+      'POST',
+      '/fapi/v1/leverage',
+      { symbol: instrument.venueSymbol, leverage },
+      true, // setting the same leverage twice is harmless
+    );
+    return { leverage: Number(body.leverage) };
+  }
+
+  // ── Orders ─────────────────────────────────────────────────────────────────────────────────
+
+  async placeOrder(request: PlaceOrderRequest): Promise<Order> {
+    const instrument = await this.instrument(request.venueSymbol);
+    const qty = prepareOrderQty(instrument, request.qty, { market: request.type === 'market' });
+    let price: string | undefined;
+    if (request.type === 'limit') {
+      if (request.price === undefined) {
+        throw ExchangeErrors.create('INVALID_PRICE', { message: 'A limit order needs a price' });
+      }
+      price = prepareOrderPrice(instrument, request.price);
+    }
+    if (request.reduceOnly !== true) {
+      const reference = price ?? (await this.ticker(instrument.venueSymbol)).price;
+      checkMinNotional(instrument, qty, reference);
+    }
+    if (request.marginMode !== undefined)
+      await this.ensureMarginMode(instrument.venueSymbol, request.marginMode);
+
+    const cid = clientOrderId(request.idempotencyKey, 'binance');
+    const build = (mode: PositionMode): Params => {
+      const side = mapPositionSide(mode, request.side, request.positionSide, request.reduceOnly === true);
+      return {
+        symbol: instrument.venueSymbol,
+        side: request.side === 'buy' ? 'BUY' : 'SELL',
+        positionSide: side.positionSide,
+        type: request.type === 'limit' ? 'LIMIT' : 'MARKET',
+        ...(request.type === 'limit' ? { timeInForce: 'GTC' } : {}),
+        quantity: qty,
+        ...(price !== undefined ? { price } : {}),
+        ...(side.reduceOnly ? { reduceOnly: 'true' } : {}),
+        newClientOrderId: cid,
+        newOrderRespType: 'RESULT',
+      };
+    };
+    const order = await this.withPositionMode((mode) =>
+      this.submit('order', instrument.venueSymbol, cid, build(mode)),
+    );
+
+    const protection: Order[] = [];
+    if (request.attachedStopLoss !== undefined || request.attachedTakeProfit !== undefined) {
+      const leg =
+        order.positionSide === 'short' || (order.positionSide === 'net' && request.side === 'sell')
+          ? 'short'
+          : 'long';
+      protection.push(
+        ...(await this.placeProtection({
+          venueSymbol: instrument.venueSymbol,
+          positionSide: leg,
+          ...(request.attachedStopLoss !== undefined ? { stopLoss: request.attachedStopLoss } : {}),
+          ...(request.attachedTakeProfit !== undefined ? { takeProfit: request.attachedTakeProfit } : {}),
+          idempotencyKey: request.idempotencyKey,
+        })),
+      );
+    }
+    return protection.length > 0 ? { ...order, raw: { order: order.raw, protection } } : order;
+  }
+
+  async placeConditional(request: ConditionalOrderRequest, role?: string): Promise<Order> {
+    const instrument = await this.instrument(request.venueSymbol);
+    const triggerPrice = prepareOrderPrice(instrument, request.triggerPrice);
+    const qty =
+      request.qty === undefined ? undefined : prepareOrderQty(instrument, request.qty, { market: true });
+    if (request.marginMode !== undefined)
+      await this.ensureMarginMode(instrument.venueSymbol, request.marginMode);
+    const cid = clientOrderId(request.idempotencyKey, 'binance', role);
+    const build = (mode: PositionMode): Params => {
+      const side = mapPositionSide(mode, request.side, request.positionSide, true);
+      return {
+        algoType: 'CONDITIONAL',
+        symbol: instrument.venueSymbol,
+        side: request.side === 'buy' ? 'BUY' : 'SELL',
+        positionSide: side.positionSide,
+        type: request.kind === 'stop_loss' ? 'STOP_MARKET' : 'TAKE_PROFIT_MARKET',
+        ...(qty === undefined ? { closePosition: 'true' } : { quantity: qty }),
+        ...(qty !== undefined && side.reduceOnly ? { reduceOnly: 'true' } : {}),
+        triggerPrice,
+        workingType: 'MARK_PRICE',
+        clientAlgoId: cid,
+      };
+    };
+    return this.withPositionMode((mode) => this.submit('algo', instrument.venueSymbol, cid, build(mode)));
+  }
+
+  async placeProtection(request: ProtectionRequest): Promise<Order[]> {
+    const side: OrderSide = request.positionSide === 'long' ? 'sell' : 'buy';
+    const mode = await this.positionMode();
+    const positionSide: PositionSide = mode === 'hedge' ? request.positionSide : 'net';
+    const orders: Order[] = [];
+    const legs: [ConditionalOrderRequest['kind'], string | undefined, string][] = [
+      ['stop_loss', request.stopLoss, 'sl'],
+      ['take_profit', request.takeProfit, 'tp'],
+    ];
+    for (const [kind, triggerPrice, role] of legs) {
+      if (triggerPrice === undefined) continue;
+      orders.push(
+        await this.placeConditional(
+          {
+            venueSymbol: request.venueSymbol,
+            kind,
+            side,
+            positionSide,
+            triggerPrice,
+            ...(request.qty !== undefined ? { qty: request.qty } : {}),
+            ...(request.marginMode !== undefined ? { marginMode: request.marginMode } : {}),
+            idempotencyKey: request.idempotencyKey,
+          },
+          role,
+        ),
+      );
+    }
+    return orders;
+  }
+
+  async closePosition(
+    venueSymbol: string,
+    positionSide: PositionSide,
+    idempotencyKey: string,
+  ): Promise<Order | null> {
+    const instrument = await this.instrument(venueSymbol);
+    const mode = await this.positionMode();
+    const rows = await this.positions(instrument.venueSymbol);
+    const wanted = mode === 'hedge' ? positionSide : 'net';
+    const row = rows.find((p) => p.side === wanted && (mode === 'hedge' || sideMatches(positionSide, p.qty)));
+    if (row === undefined) return null;
+    const qty = new Decimal(row.qty);
+    return this.placeOrder({
+      venueSymbol: instrument.venueSymbol,
+      side: qty.isNegative() ? 'buy' : 'sell',
+      type: 'market',
+      qty: qty.abs().toFixed(),
+      positionSide: row.side,
+      reduceOnly: true,
+      idempotencyKey,
+    });
+  }
+
+  async cancelOrder(
+    venueSymbol: string,
+    ref: { venueOrderId?: string; clientOrderId?: string; isAlgo?: boolean },
+  ): Promise<void> {
+    if (ref.venueOrderId === undefined && ref.clientOrderId === undefined) {
+      throw ExchangeErrors.create('INVALID_REQUEST', {
+        message: 'cancelOrder needs venueOrderId or clientOrderId',
+      });
+    }
+    const symbol = (await this.instrument(venueSymbol)).venueSymbol;
+    const kinds: OrderKind[] =
+      ref.isAlgo === true ? ['algo'] : ref.isAlgo === false ? ['order'] : ['order', 'algo'];
+    let lastError: unknown;
+    for (const kind of kinds) {
+      const params: Params =
+        kind === 'algo'
+          ? {
+              algoId: ref.venueOrderId,
+              clientAlgoId: ref.venueOrderId === undefined ? ref.clientOrderId : undefined,
+            }
+          : {
+              symbol,
+              orderId: ref.venueOrderId,
+              origClientOrderId: ref.venueOrderId === undefined ? ref.clientOrderId : undefined,
+            };
+      try {
+        await this.signed('DELETE', kind === 'algo' ? ALGO_PATH : ORDER_PATH, params, true);
+        return;
+      } catch (error) {
+        if (!ExchangeErrors.is(error, 'ORDER_NOT_FOUND')) throw error;
+        lastError = error;
+        // A cancel retried after a lost answer finds the order already canceled: that is success.
+        const existing = await this.queryOrder(kind, symbol, ref);
+        if (existing?.status === 'canceled') return;
+      }
+    }
+    throw lastError;
+  }
+
+  /** Cancels regular and algo (conditional) orders of a symbol. */
+  async cancelAllOrders(venueSymbol: string): Promise<void> {
+    const symbol = (await this.instrument(venueSymbol)).venueSymbol;
+    await this.signed('DELETE', '/fapi/v1/allOpenOrders', { symbol }, true);
+    await this.signed('DELETE', '/fapi/v1/algoOpenOrders', { symbol }, true);
+  }
+
+  async openOrders(venueSymbol?: string): Promise<Order[]> {
+    const symbol = venueSymbol === undefined ? undefined : (await this.instrument(venueSymbol)).venueSymbol;
+    const regular = await this.signedGet<BinanceOrder[]>('/fapi/v1/openOrders', { symbol });
+    const algo = await this.signedGet<BinanceAlgoOrder[]>('/fapi/v1/openAlgoOrders', { symbol });
+    return [...regular.map(parseOrder), ...algo.map(parseAlgoOrder)];
+  }
+
+  async orderByIdempotencyKey(venueSymbol: string, idempotencyKey: string): Promise<Order | null> {
+    const symbol = (await this.instrument(venueSymbol)).venueSymbol;
+    const cid = clientOrderId(idempotencyKey, 'binance');
+    return (await this.lookup('order', symbol, cid)) ?? (await this.lookup('algo', symbol, cid));
+  }
+
+  // ── The seed's operation names (thin wrappers) ────────────────────────────────────────────
+
+  getAccountBalance(asset = 'USDT'): Promise<Balance> {
+    return this.balance(asset);
+  }
+
+  getPositions(venueSymbol?: string): Promise<Position[]> {
+    return this.positions(venueSymbol);
+  }
+
+  createMarketOrder(
+    venueSymbol: string,
+    side: OrderSide,
+    qty: string,
+    options: { positionSide?: PositionSide; reduceOnly?: boolean; idempotencyKey?: string } = {},
+  ): Promise<Order> {
+    return this.placeOrder({
+      venueSymbol,
+      side,
+      type: 'market',
+      qty,
+      ...(options.positionSide !== undefined ? { positionSide: options.positionSide } : {}),
+      ...(options.reduceOnly !== undefined ? { reduceOnly: options.reduceOnly } : {}),
+      idempotencyKey: options.idempotencyKey ?? randomUUID(),
+    });
+  }
+
+  createLimitOrder(
+    venueSymbol: string,
+    side: OrderSide,
+    qty: string,
+    price: string,
+    options: { positionSide?: PositionSide; reduceOnly?: boolean; idempotencyKey?: string } = {},
+  ): Promise<Order> {
+    return this.placeOrder({
+      venueSymbol,
+      side,
+      type: 'limit',
+      qty,
+      price,
+      ...(options.positionSide !== undefined ? { positionSide: options.positionSide } : {}),
+      ...(options.reduceOnly !== undefined ? { reduceOnly: options.reduceOnly } : {}),
+      idempotencyKey: options.idempotencyKey ?? randomUUID(),
+    });
+  }
+
+  /** Stop-loss for the position held on `positionSide` (`long` → a SELL stop). Whole position unless `qty`. */
+  createStopLoss(
+    venueSymbol: string,
+    positionSide: 'long' | 'short',
+    triggerPrice: string,
+    options: { qty?: string; idempotencyKey?: string } = {},
+  ): Promise<Order> {
+    return this.protectiveLeg('stop_loss', venueSymbol, positionSide, triggerPrice, options);
+  }
+
+  /** Take-profit for the position held on `positionSide`. Whole position unless `qty`. */
+  createTakeProfit(
+    venueSymbol: string,
+    positionSide: 'long' | 'short',
+    triggerPrice: string,
+    options: { qty?: string; idempotencyKey?: string } = {},
+  ): Promise<Order> {
+    return this.protectiveLeg('take_profit', venueSymbol, positionSide, triggerPrice, options);
+  }
+
+  private async protectiveLeg(
+    kind: ConditionalOrderRequest['kind'],
+    venueSymbol: string,
+    positionSide: 'long' | 'short',
+    triggerPrice: string,
+    options: { qty?: string; idempotencyKey?: string },
+  ): Promise<Order> {
+    const mode = await this.positionMode();
+    return this.placeConditional({
+      venueSymbol,
+      kind,
+      side: positionSide === 'long' ? 'sell' : 'buy',
+      positionSide: mode === 'hedge' ? positionSide : 'net',
+      triggerPrice,
+      ...(options.qty !== undefined ? { qty: options.qty } : {}),
+      idempotencyKey: options.idempotencyKey ?? randomUUID(),
+    });
+  }
+
+  // ── Internals ──────────────────────────────────────────────────────────────────────────────
+
+  private signedGet<T>(path: string, params: Params = {}): Promise<T> {
+    return this.signed<T>('GET', path, params, true);
+  }
+
+  private signed<T>(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    params: Params,
+    safe: boolean,
+  ): Promise<T> {
+    return this.http.request<T>({ method, path, params, signed: true, safe });
+  }
+
+  private async ensureMarginMode(symbol: string, mode: MarginMode): Promise<void> {
+    try {
+      await this.signed(
+        'POST',
+        '/fapi/v1/marginType',
+        { symbol, marginType: mode === 'isolated' ? 'ISOLATED' : 'CROSSED' },
+        true,
+      );
+    } catch (error) {
+      if (venueCode(error) !== -4046) throw error;
+    }
+  }
+
+  /**
+   * Runs a placement with the cached position mode. On -4061 (the account's mode changed behind the
+   * cache) the mode is read again and, when the request can be expressed in the new mode, sent once
+   * more: -4061 is a rejection, nothing was placed.
+   */
+  private async withPositionMode(send: (mode: PositionMode) => Promise<Order>): Promise<Order> {
+    const mode = await this.positionMode();
+    try {
+      return await send(mode);
+    } catch (error) {
+      if (!ExchangeErrors.is(error, 'POSITION_SIDE_MISMATCH') || venueCode(error) === undefined) throw error;
+      this.invalidatePositionMode();
+      const fresh = await this.positionMode();
+      if (fresh === mode) throw error;
+      return send(fresh);
+    }
+  }
+
+  /**
+   * Sends a placement (never blindly retried). When the outcome is uncertain the order is looked
+   * up by its client id; it is sent again only once the venue confirms it absent after the
+   * request's recvWindow has run out (so the first one can no longer be executed).
+   */
+  private async submit(kind: OrderKind, symbol: string, cid: string, params: Params): Promise<Order> {
+    if (this.placed.has(cid)) {
+      const existing = await this.resolveUncertain(kind, symbol, cid, this.http.serverNow());
+      if (existing !== null) return existing;
+    }
+    const path = kind === 'algo' ? ALGO_PATH : ORDER_PATH;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const body = await this.http.request<unknown>({
+          method: 'POST',
+          path,
+          params,
+          signed: true,
+          safe: false,
+        });
+        this.placed.set(cid, { kind, symbol });
+        return kind === 'algo' ? parseAlgoOrder(body as BinanceAlgoOrder) : parseOrder(body as BinanceOrder);
+      } catch (error) {
+        if (ExchangeErrors.is(error, 'DUPLICATE_CLIENT_ORDER_ID')) {
+          const existing = await this.lookup(kind, symbol, cid);
+          if (existing !== null) return existing;
+          throw error;
+        }
+        if (!isUncertain(error)) throw error;
+        // Any request we sent carried a timestamp ≤ now; after timestamp + recvWindow the venue refuses it.
+        const deadline = this.http.serverNow() + this.http.recvWindow + 250;
+        const existing = await this.resolveUncertain(kind, symbol, cid, deadline, error);
+        if (existing !== null) {
+          this.placed.set(cid, { kind, symbol });
+          return existing;
+        }
+        if (attempt >= 1) {
+          throw ExchangeErrors.create('EXCHANGE_UNAVAILABLE', {
+            message: `Binance did not accept order ${cid} after one confirmed-absent resend`,
+            details: {
+              venue: 'binance',
+              clientOrderId: cid,
+              venueSymbol: symbol,
+              lastError: (error as AppError).toJSON?.(),
+            },
+            cause: error,
+          });
+        }
+      }
+    }
+  }
+
+  /**
+   * Looks an order up until it is found (returned) or confirmed absent after `deadline` on the
+   * server clock (null). Lookup failures are retried with backoff; when they never succeed the
+   * outcome stays unknown and EXCHANGE_RESULT_UNKNOWN is thrown: nothing is resent.
+   */
+  private async resolveUncertain(
+    kind: OrderKind,
+    symbol: string,
+    cid: string,
+    deadline: number,
+    cause?: unknown,
+  ): Promise<Order | null> {
+    let failures = 0;
+    for (;;) {
+      try {
+        const found = await this.lookup(kind, symbol, cid);
+        if (found !== null) return found;
+        const wait = deadline - this.http.serverNow();
+        if (wait <= 0) return null;
+        await this.http.sleep(Math.min(wait, 1000));
+      } catch (error) {
+        failures++;
+        if (failures >= this.lookupAttempts) {
+          throw ExchangeErrors.create('EXCHANGE_RESULT_UNKNOWN', {
+            message: `Could not confirm whether Binance placed order ${cid}; not resending`,
+            details: { venue: 'binance', clientOrderId: cid, venueSymbol: symbol, kind },
+            cause: cause ?? error,
+          });
+        }
+        await this.http.sleep(this.http.backoffMs(failures));
+      }
+    }
+  }
+
+  /** The order with this client id, or null when the venue says it does not exist (-2013). */
+  private async lookup(kind: OrderKind, symbol: string, cid: string): Promise<Order | null> {
+    try {
+      if (kind === 'algo') {
+        const body = await this.signedGet<BinanceAlgoOrder>(ALGO_PATH, { clientAlgoId: cid });
+        return parseAlgoOrder(body);
+      }
+      const body = await this.signedGet<BinanceOrder>(ORDER_PATH, { symbol, origClientOrderId: cid });
+      return parseOrder(body);
+    } catch (error) {
+      if (ExchangeErrors.is(error, 'ORDER_NOT_FOUND')) return null;
+      throw error;
+    }
+  }
+
+  private async queryOrder(
+    kind: OrderKind,
+    symbol: string,
+    ref: { venueOrderId?: string; clientOrderId?: string },
+  ): Promise<Order | null> {
+    try {
+      if (kind === 'algo') {
+        const params: Params =
+          ref.venueOrderId !== undefined ? { algoId: ref.venueOrderId } : { clientAlgoId: ref.clientOrderId };
+        return parseAlgoOrder(await this.signedGet<BinanceAlgoOrder>(ALGO_PATH, params));
+      }
+      const params: Params =
+        ref.venueOrderId !== undefined
+          ? { symbol, orderId: ref.venueOrderId }
+          : { symbol, origClientOrderId: ref.clientOrderId };
+      return parseOrder(await this.signedGet<BinanceOrder>(ORDER_PATH, params));
+    } catch (error) {
+      if (ExchangeErrors.is(error, 'ORDER_NOT_FOUND')) return null;
+      throw error;
+    }
+  }
+}
+
+/**
+ * Binance's positionSide (and whether to send reduceOnly) for an order in a given account mode.
+ * One-way: always BOTH; a request naming a hedge leg maps onto it (selling the long leg = reducing).
+ * Hedge: LONG/SHORT and never reduceOnly (Binance refuses it there); `net` is ambiguous in hedge
+ * mode (open the other leg, or reduce this one?) and is refused before sending.
+ */
+export function mapPositionSide(
+  mode: PositionMode,
+  side: OrderSide,
+  positionSide: PositionSide | undefined,
+  reduceOnly: boolean,
+): { positionSide: 'BOTH' | 'LONG' | 'SHORT'; reduceOnly: boolean } {
+  const requested = positionSide ?? 'net';
+  if (mode === 'one_way') {
+    if (requested === 'net') return { positionSide: 'BOTH', reduceOnly };
+    const closing = (requested === 'long' && side === 'sell') || (requested === 'short' && side === 'buy');
+    return { positionSide: 'BOTH', reduceOnly: reduceOnly || closing };
+  }
+  if (requested === 'net') {
+    throw ExchangeErrors.create('POSITION_SIDE_MISMATCH', {
+      message: 'The Binance account is in hedge mode: the order must name the long or short position',
+      details: { venue: 'binance', positionMode: mode },
+    });
+  }
+  return { positionSide: fromPositionSide(requested), reduceOnly: false };
+}
+
+function sideMatches(positionSide: PositionSide, qty: string): boolean {
+  if (positionSide === 'long') return new Decimal(qty).isPositive();
+  if (positionSide === 'short') return new Decimal(qty).isNegative();
+  return true;
+}
+
+function venueCode(error: unknown): number | undefined {
+  if (!ExchangeErrors.is(error)) return undefined;
+  const code = error.details?.venueCode;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/** Errors after which a placement may or may not have happened. */
+function isUncertain(error: unknown): boolean {
+  if (!ExchangeErrors.is(error)) return false;
+  if (error.code === 'EXCHANGE_TIMEOUT' || error.code === 'EXCHANGE_RESULT_UNKNOWN') return true;
+  return error.code === 'EXCHANGE_UNAVAILABLE' && error.details?.notSent !== true;
+}
