@@ -21,7 +21,7 @@ import type {
   ProtectionRequest,
   Ticker,
 } from '../types.ts';
-import { BinanceHttp, isRecord } from './http.ts';
+import { BinanceHttp } from './http.ts';
 import {
   fromPositionSide,
   parseAlgoOrder,
