@@ -19,7 +19,12 @@ export const DEFAULT_BACKTEST_OPTIONS: Readonly<BacktestOptions> = Object.freeze
 const KNOWN_KEYS = new Set<string>([...Object.keys(DEFAULT_BACKTEST_OPTIONS), 'stopLoss', 'takeProfit']);
 
 function invalid(option: string, value: unknown, expected: string): never {
-  const shown = typeof value === 'string' ? `"${value}"` : JSON.stringify(value);
+  const shown =
+    typeof value === 'string'
+      ? `"${value}"`
+      : typeof value === 'number'
+        ? String(value)
+        : JSON.stringify(value);
   throw EngineErrors.create('INVALID_BACKTEST_OPTIONS', {
     message: `Backtest option "${option}" must be ${expected} (got ${shown ?? String(value)})`,
     details: { option, value },

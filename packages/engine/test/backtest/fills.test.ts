@@ -340,6 +340,25 @@ describe('stop-loss and take-profit', () => {
     expect(t.exitPrice).toBe(101.5);
   });
 
+  it('a level touched exactly fills; one tick short does not', () => {
+    // Fill 100 → stop 98, limit 102. Bar 1 stays a tick inside both; bar 2 touches the stop exactly.
+    const s = bars([
+      [100, 100, 100, 100],
+      [100, 101.99, 98.01, 100],
+      [99, 99, 98, 98.5],
+      [98.5, 98.5, 98.5, 98.5],
+    ]);
+    const long = runBacktest(s, sig(4, { le: [0] }), opts(sltp)).trades[0]!;
+    expect(long.exitBar).toBe(2);
+    expect(long.exitReason).toBe('stop_loss');
+    expect(long.exitPrice).toBe(98);
+    // A short's limit 98 is touched by the same bar.
+    const short = runBacktest(s, sig(4, { se: [0] }), opts(sltp)).trades[0]!;
+    expect(short.exitBar).toBe(2);
+    expect(short.exitReason).toBe('take_profit');
+    expect(short.exitPrice).toBe(98);
+  });
+
   it('a bar whose stop fired is flat at its close and may open again', () => {
     // Fill 100 → stop 98 hit on bar 1; long entry again at close[1] → fill at open[2] = 99.
     const s = bars([
