@@ -1,0 +1,32 @@
+import { defineErrors } from '@tradingbot/core';
+
+/**
+ * Errors raised by the order executor itself. Errors raised by an exchange adapter
+ * (`ExchangeErrors`: INSUFFICIENT_BALANCE from the venue, POSITION_SIDE_MISMATCH, REDUCE_ONLY_REJECTED,
+ * EXCHANGE_TIMEOUT…) pass through unchanged, with their own codes and venue details.
+ *
+ * Messages are what the webhook answers and the UI shows. INSUFFICIENT_BALANCE keeps the seed's exact
+ * text ("Insufficient balance", documented in its troubleshooting chapter); the specifics (how much was
+ * needed, how much is available) travel in `details.explanation`.
+ */
+export const ExecutorErrors = defineErrors({
+  INVALID_SIGNAL: { status: 400, message: 'Invalid signal' },
+  UNSUPPORTED_ACTION: { status: 400, message: 'Unsupported action' },
+  SIGNAL_EXCHANGE_MISMATCH: { status: 400, message: 'The signal names another exchange than the account' },
+  STALE_SIGNAL: { status: 422, message: 'The signal is older than its max_lag and was not executed' },
+  INVALID_LEVERAGE: { status: 400, message: 'Invalid leverage' },
+  INSUFFICIENT_BALANCE: { status: 422, message: 'Insufficient balance' },
+  ORDER_TOO_SMALL: { status: 422, message: 'The order is below the instrument minimum' },
+  NO_POSITION_TO_CLOSE: { status: 200, message: 'There is no position to close' },
+  ALREADY_IN_POSITION: { status: 200, message: 'A position in this direction is already open' },
+  ENTRY_NOT_FILLED: { status: 502, message: 'The entry order was not filled' },
+  PROTECTION_FAILED: {
+    status: 502,
+    message: 'The stop-loss could not be placed; the position is not protected',
+  },
+  TAKE_PROFIT_FAILED: { status: 502, message: 'The take-profit could not be placed' },
+  ATR_UNAVAILABLE: { status: 502, message: 'Not enough closed candles to compute the ATR for the stop-loss' },
+  EXECUTION_FAILED: { status: 500, message: 'The order execution failed' },
+});
+
+export type ExecutorErrorCode = keyof typeof ExecutorErrors.table;

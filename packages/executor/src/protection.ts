@@ -1,0 +1,144 @@
+import { atr } from '@tradingbot/engine';
+import {
+  ExchangeDecimal as D,
+  roundPrice,
+  type Exchange,
+  type Instrument,
+  type Kline,
+} from '@tradingbot/exchange';
+import { ExecutorErrors } from './errors.ts';
+import type { ProtectionSummary } from './result.ts';
+
+/** Stop-loss distance in ATRs when neither the payload nor the account says otherwise. */
+export const DEFAULT_SL_ATR = 2;
+/** ATR length (`ta.atr(14)`). */
+export const DEFAULT_ATR_PERIOD = 14;
+/** ATR timeframe when neither the payload (`timeframe`) nor the account names one. */
+export const DEFAULT_ATR_TIMEFRAME = '1h';
+/**
+ * Closed candles requested for the ATR. Wilder's RMA forgets its seed geometrically ((n−1)/n per
+ * bar): after 300 bars of a 14-period ATR the seed weighs (13/14)^286 ≈ 6e-10, so the value matches
+ * TradingView's (which runs over the whole history) to far below a tick. 300 is OKX's page maximum.
+ */
+export const ATR_KLINE_LIMIT = 300;
+
+export type Leg = 'long' | 'short';
+
+export type ProtectionBasis = ProtectionSummary['basis'];
+
+/** What to place for one leg: a rule (ATR multiple or percentage) resolved from payload and account. */
+export type ProtectionRule = { kind: 'atr'; multiplier: number } | { kind: 'pct'; pct: number };
+
+export type ProtectionPlan = {
+  stopLoss?: ProtectionRule;
+  takeProfit?: ProtectionRule;
+};
+
+/**
+ * Resolves the SL / TP rules. Per leg, the first that is set wins: payload `*_pct`, payload `*_atr`,
+ * account setting (`slAtr` default 2, `tpAtr` default none). A value of 0 disables that leg.
+ */
+export function resolveProtectionPlan(
+  payload: { slAtr?: number; tpAtr?: number; slPct?: number; tpPct?: number },
+  settings: { slAtr?: number; tpAtr?: number },
+): ProtectionPlan {
+  const pick = (pct: number | undefined, atrMult: number | undefined, fallback: number | undefined) => {
+    if (pct !== undefined) return pct > 0 ? ({ kind: 'pct', pct } as const) : undefined;
+    const m = atrMult ?? fallback;
+    return m !== undefined && m > 0 ? ({ kind: 'atr', multiplier: m } as const) : undefined;
+  };
+  const plan: ProtectionPlan = {};
+  const sl = pick(payload.slPct, payload.slAtr, settings.slAtr ?? DEFAULT_SL_ATR);
+  const tp = pick(payload.tpPct, payload.tpAtr, settings.tpAtr);
+  if (sl !== undefined) plan.stopLoss = sl;
+  if (tp !== undefined) plan.takeProfit = tp;
+  return plan;
+}
+
+export function planNeedsAtr(plan: ProtectionPlan): boolean {
+  return plan.stopLoss?.kind === 'atr' || plan.takeProfit?.kind === 'atr';
+}
+
+/**
+ * The ATR (Wilder, as TradingView's `ta.atr(period)`, computed by @tradingbot/engine) over the
+ * CLOSED candles only: a forming candle's range is not final, and TradingView evaluates the alert on
+ * closed bars. Returns the value at the last closed candle.
+ */
+export function atrOfKlines(klines: readonly Kline[], period: number): number | undefined {
+  const closed = klines.filter((k) => k.closed).sort((a, b) => a.openTime - b.openTime);
+  if (closed.length < period) return undefined;
+  const values = atr(
+    closed.map((k) => k.high),
+    closed.map((k) => k.low),
+    closed.map((k) => k.close),
+    period,
+  );
+  const last = values[values.length - 1];
+  return last === undefined || !Number.isFinite(last) ? undefined : last;
+}
+
+/** Reads the venue's own klines and computes the ATR; ATR_UNAVAILABLE when there are too few. */
+export async function fetchAtr(
+  exchange: Exchange,
+  venueSymbol: string,
+  timeframe: string,
+  period: number,
+): Promise<number> {
+  const klines = await exchange.klines({ venueSymbol, timeframe, limit: ATR_KLINE_LIMIT });
+  const value = atrOfKlines(klines, period);
+  if (value === undefined || value <= 0) {
+    throw ExecutorErrors.create('ATR_UNAVAILABLE', {
+      message: `Not enough closed ${timeframe} candles on ${venueSymbol} to compute ATR(${period}) for the stop-loss`,
+      details: { venueSymbol, timeframe, period, candles: klines.filter((k) => k.closed).length },
+    });
+  }
+  return value;
+}
+
+/**
+ * The trigger price of a stop-loss or take-profit for a position on `leg` entered at `entryPrice`,
+ * on the tick grid.
+ *
+ * Rounding: AWAY from the entry for both legs. A stop is never closer than requested (a tighter stop
+ * would be hit by noise the user chose to tolerate) and a take-profit never takes less than asked.
+ * Long: SL = entry − distance rounded down, TP = entry + distance rounded up; short mirrored.
+ * Returns undefined when the stop would be at or below zero (a distance larger than the price).
+ */
+export function protectionPrice(
+  instrument: Instrument,
+  kind: 'stop_loss' | 'take_profit',
+  leg: Leg,
+  entryPrice: string,
+  rule: ProtectionRule,
+  atrValue: number | undefined,
+): { price: string; distance: string } | undefined {
+  const entry = new D(entryPrice);
+  let distance: InstanceType<typeof D>;
+  if (rule.kind === 'pct') {
+    distance = entry.mul(rule.pct).div(100);
+  } else {
+    if (atrValue === undefined) throw new TypeError('an ATR rule needs the ATR value');
+    distance = new D(atrValue).mul(rule.multiplier);
+  }
+  const below = (kind === 'stop_loss') === (leg === 'long');
+  const raw = below ? entry.minus(distance) : entry.plus(distance);
+  const price = roundPrice(instrument, raw, below ? 'down' : 'up');
+  if (new D(price).lte(0)) return undefined;
+  return { price, distance: distance.toFixed() };
+}
+
+/**
+ * True when a trigger is already on the wrong side of the market: a long's stop at or above the
+ * price (or a short's at or below) would fire at once, and the venue refuses it.
+ */
+export function triggerAlreadyCrossed(
+  kind: 'stop_loss' | 'take_profit',
+  leg: Leg,
+  trigger: string,
+  market: string,
+): boolean {
+  const t = new D(trigger);
+  const m = new D(market);
+  const below = (kind === 'stop_loss') === (leg === 'long');
+  return below ? m.lte(t) : m.gte(t);
+}

@@ -1,0 +1,130 @@
+import { isAppError } from '@tradingbot/core';
+import type { ExchangeId, Order } from '@tradingbot/exchange';
+import type { SignalAction } from './signal.ts';
+
+/** One order as the webhook answer shows it. */
+export type OrderSummary = {
+  order_id: string;
+  client_order_id: string;
+  side: string;
+  position_side: string;
+  type: string;
+  status: string;
+  qty: string;
+  filled_qty: string;
+  avg_price?: string;
+  price?: string;
+  trigger_price?: string;
+  /** True when the order was found on the venue by its idempotency key (placed by an earlier run). */
+  reused?: boolean;
+};
+
+export type ProtectionSummary = OrderSummary & {
+  /** How the trigger was computed. */
+  basis:
+    | { kind: 'atr'; multiplier: number; atr: string; period: number; timeframe: string }
+    | { kind: 'pct'; pct: number };
+  /** The fill price the distance was measured from. */
+  reference_price: string;
+  attempts: number;
+};
+
+export type SizingSummary = {
+  basis: 'pct' | 'usdt' | 'qty';
+  available_balance: string;
+  reference_price: string;
+  leverage: number;
+  margin?: string;
+  notional: string;
+  qty: string;
+  pct?: string;
+};
+
+export type ExecutionResults = {
+  entry?: OrderSummary;
+  leverage?: { leverage: number; changed: boolean };
+  sizing?: SizingSummary;
+  stop_loss?: ProtectionSummary;
+  take_profit?: ProtectionSummary;
+  /** Positions closed by this signal (close actions; the opposite leg of a reverse). */
+  closed?: OrderSummary[];
+  /** Resting SL/TP (reduce-only) orders canceled before a close or a new entry. */
+  canceled?: { order_id: string; client_order_id: string; type: string }[];
+  /** The close sent because the stop-loss could not be placed (closeOnProtectionFailure). */
+  flattened?: OrderSummary;
+};
+
+/** What `executeSignal` returns and the webhook answers (the seed's shape plus error details). */
+export type ExecutionResult = {
+  success: boolean;
+  /** e.g. "LONG order executed on binance"; every failure has its own readable message. */
+  message: string;
+  /** Set for failures and for signals that were deliberately not executed (no-ops). */
+  code?: string;
+  /** Something the user must know although the signal was executed (e.g. take-profit missing). */
+  warning?: string;
+  idempotency_key: string;
+  order_details: {
+    exchange: ExchangeId;
+    action: SignalAction;
+    symbol: string;
+    results: ExecutionResults;
+  };
+  error?: { code: string; status: number; message: string; details?: Record<string, unknown> };
+};
+
+export function summarizeOrder(order: Order, reused = false): OrderSummary {
+  const s: OrderSummary = {
+    order_id: order.venueOrderId,
+    client_order_id: order.clientOrderId,
+    side: order.side,
+    position_side: order.positionSide,
+    type: order.type,
+    status: order.status,
+    qty: order.qty,
+    filled_qty: order.filledQty,
+  };
+  if (order.avgPrice !== undefined) s.avg_price = order.avgPrice;
+  if (order.price !== undefined) s.price = order.price;
+  if (order.triggerPrice !== undefined) s.trigger_price = order.triggerPrice;
+  if (reused) s.reused = true;
+  return s;
+}
+
+/** `code`, HTTP status, message and details of any thrown value (non-AppErrors become EXECUTION_FAILED). */
+export function describeError(error: unknown): {
+  code: string;
+  status: number;
+  message: string;
+  details?: Record<string, unknown>;
+} {
+  if (isAppError(error)) {
+    return {
+      code: error.code,
+      status: error.status,
+      message: error.message,
+      ...(error.details !== undefined ? { details: error.details } : {}),
+    };
+  }
+  return {
+    code: 'EXECUTION_FAILED',
+    status: 500,
+    message: 'The order execution failed',
+    details: { cause: error instanceof Error ? error.message : String(error) },
+  };
+}
+
+/**
+ * The user-facing text of a failure: `<ACTION> order failed on <exchange>: <message>`, followed by
+ * `details.explanation` when the error carries one (e.g. "Insufficient balance (0 USDT available)").
+ */
+export function failureMessage(
+  action: SignalAction,
+  exchange: ExchangeId,
+  error: ReturnType<typeof describeError>,
+): string {
+  const explanation = error.details?.['explanation'];
+  return `${action} order failed on ${exchange}: ${error.message}${
+    typeof explanation === 'string' && explanation !== '' ? ` (${explanation})` : ''
+  }`;
+}
