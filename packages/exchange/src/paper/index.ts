@@ -1,0 +1,2 @@
+export * from './paper-exchange.ts';
+export * from './instruments.ts';
