@@ -1,3 +1,4 @@
+import { R_LIQUIDATION, type TradeLog } from './trade-log.ts';
 import type { Trade, TradeStats } from './types.ts';
 
 /**
@@ -48,15 +49,17 @@ const ratio = (a: number, b: number): number | null => (b !== 0 ? a / b : null);
 
 /**
  * Trade statistics over the closed trades of one side (`null` = both). The open trade only
- * contributes openTrades, openPnl and its entry commission.
+ * contributes openTrades, openPnl and its entry commission. `TradeLog.fromTrades` turns a trade
+ * list into a log.
  */
 export function computeTradeStats(
-  trades: readonly Trade[],
+  log: TradeLog,
   side: 'long' | 'short' | null,
   openTrade: Trade | null,
   initialCapital: number,
   maxContractsHeld: number,
 ): TradeStats {
+  const want = side === 'long' ? 1 : side === 'short' ? -1 : 0;
   let total = 0;
   let wins = 0;
   let losses = 0;
@@ -74,26 +77,28 @@ export function computeTradeStats(
   let maxWinStreak = 0;
   let maxLossStreak = 0;
   let liquidations = 0;
-  for (const t of trades) {
-    if (side !== null && t.side !== side) continue;
+  for (let k = 0; k < log.count; k++) {
+    if (want !== 0 && log.side[k] !== want) continue;
+    const pnl = log.pnl[k]!;
+    const held = log.exitBar[k]! - log.entryBar[k]!;
     total++;
-    net += t.pnl;
-    fees += t.fees;
-    bars += t.barsHeld;
-    if (t.exitReason === 'liquidation') liquidations++;
-    if (t.pnl > 0) {
+    net += pnl;
+    fees += log.fees[k]!;
+    bars += held;
+    if (log.reason[k] === R_LIQUIDATION) liquidations++;
+    if (pnl > 0) {
       wins++;
-      grossProfit += t.pnl;
-      winBars += t.barsHeld;
-      if (t.pnl > largestWin) largestWin = t.pnl;
+      grossProfit += pnl;
+      winBars += held;
+      if (pnl > largestWin) largestWin = pnl;
       winStreak++;
       lossStreak = 0;
       if (winStreak > maxWinStreak) maxWinStreak = winStreak;
-    } else if (t.pnl < 0) {
+    } else if (pnl < 0) {
       losses++;
-      grossLoss -= t.pnl;
-      lossBars += t.barsHeld;
-      if (-t.pnl > largestLoss) largestLoss = -t.pnl;
+      grossLoss -= pnl;
+      lossBars += held;
+      if (-pnl > largestLoss) largestLoss = -pnl;
       lossStreak++;
       winStreak = 0;
       if (lossStreak > maxLossStreak) maxLossStreak = lossStreak;

@@ -2,14 +2,8 @@ import type { CandleSeries } from '../candles/series.ts';
 import { EngineErrors } from '../errors.ts';
 import { computeTradeStats, MonthlyReturns } from './metrics.ts';
 import { validateBacktestOptions } from './options.ts';
-import type {
-  BacktestMetrics,
-  BacktestOptions,
-  BacktestResult,
-  ExitReason,
-  StrategySignals,
-  Trade,
-} from './types.ts';
+import { R_LIQUIDATION, R_REVERSE, R_SIGNAL, R_STOP_LOSS, R_TAKE_PROFIT, TradeLog } from './trade-log.ts';
+import type { BacktestMetrics, BacktestOptions, BacktestResult, StrategySignals, Trade } from './types.ts';
 
 // Order targets decided at a bar's close.
 const NONE = 0;
@@ -25,8 +19,8 @@ const RULE_PCT = 2;
 const YEAR_MS = 365.25 * 24 * 3600 * 1000;
 
 /**
- * The single position of the emulator (no pyramiding) and the closed-trade list. Only `open` and
- * `close` allocate, once per trade; the bar loop reads the fields directly.
+ * The single position of the emulator (no pyramiding) and the closed-trade log. Nothing here
+ * allocates per trade (the log grows by doubling); the bar loop reads the fields directly.
  */
 class Book {
   pos = 0; // +1 long, −1 short, 0 flat
@@ -45,7 +39,7 @@ class Book {
   maxQtyShort = 0;
   /** Price (no slippage) of the first entry fill, the buy & hold reference. */
   firstEntryRef = NaN;
-  readonly trades: Trade[] = [];
+  readonly log = new TradeLog();
   private readonly invTick: number;
 
   constructor(
@@ -90,14 +84,12 @@ class Book {
     if (this.firstEntryRef !== this.firstEntryRef) this.firstEntryRef = ref;
   }
 
-  /** Trade record for the current position exiting at `price` with `exitFee`. */
-  record(bar: number, price: number, exitFee: number, reason: ExitReason): Trade {
+  /** The open position as a Trade marked at `price` (exit commission not deducted). */
+  openTrade(bar: number, price: number): Trade {
     const side = this.pos;
     const qty = this.qty;
     const entry = this.entryPrice;
-    const fees = this.entryFee + exitFee;
-    const pnl = side * (price - entry) * qty - fees;
-    const margin = (entry * qty) / this.leverage;
+    const pnl = side * (price - entry) * qty - this.entryFee;
     return {
       side: side > 0 ? 'long' : 'short',
       entryTime: this.time[this.entryBar]!,
@@ -107,24 +99,35 @@ class Book {
       exitPrice: price,
       exitBar: bar,
       qty,
-      fees,
+      fees: this.entryFee,
       pnl,
-      pnlPct: (pnl / margin) * 100,
-      exitReason: reason,
+      pnlPct: (pnl / ((entry * qty) / this.leverage)) * 100,
+      exitReason: 'end_of_data',
       barsHeld: bar - this.entryBar,
-      mae: Math.max(0, side > 0 ? entry - this.lo : this.hi - entry) * qty,
-      mfe: Math.max(0, side > 0 ? this.hi - entry : entry - this.lo) * qty,
+      mae: this.mae(),
+      mfe: this.mfe(),
     };
   }
 
-  close(bar: number, price: number, reason: ExitReason) {
+  private mae(): number {
+    return Math.max(0, this.pos > 0 ? this.entryPrice - this.lo : this.hi - this.entryPrice) * this.qty;
+  }
+
+  private mfe(): number {
+    return Math.max(0, this.pos > 0 ? this.hi - this.entryPrice : this.entryPrice - this.lo) * this.qty;
+  }
+
+  close(bar: number, price: number, reason: number) {
+    const side = this.pos;
+    const qty = this.qty;
+    const entry = this.entryPrice;
     // A liquidation pays no commission on exit: its fee is the maintenance margin left at the
     // liquidation price, so that the trade loses exactly its isolated margin (plus entry commission).
-    const exitFee =
-      reason === 'liquidation' ? this.entryPrice * this.mmRate * this.qty : this.commRate * price * this.qty;
-    const trade = this.record(bar, price, exitFee, reason);
-    this.trades.push(trade);
-    this.realized += trade.pnl;
+    const exitFee = reason === R_LIQUIDATION ? entry * this.mmRate * qty : this.commRate * price * qty;
+    const fees = this.entryFee + exitFee;
+    const pnl = side * (price - entry) * qty - fees;
+    this.log.push(side, reason, this.entryBar, bar, entry, price, qty, fees, pnl, this.mae(), this.mfe());
+    this.realized += pnl;
     this.pos = 0;
     this.qty = 0;
     this.entryFee = 0;
@@ -245,7 +248,7 @@ export function runBacktest(
       if (book.pos !== 0) {
         if (o > book.hi) book.hi = o;
         if (o < book.lo) book.lo = o;
-        book.close(i, o - book.pos * slip, pending === TO_FLAT ? 'signal' : 'reverse');
+        book.close(i, o - book.pos * slip, pending === TO_FLAT ? R_SIGNAL : R_REVERSE);
       }
       if (pending !== TO_FLAT) {
         const side = pending === TO_LONG ? 1 : -1;
@@ -257,7 +260,7 @@ export function runBacktest(
     // 2. Stop-loss, take-profit and liquidation along the assumed path (active on the entry bar).
     const pos = book.pos;
     if (pos !== 0) {
-      let reason: ExitReason | null = null;
+      let reason = -1;
       let px = 0;
       let touched = o; // the exit level the path reached (the open on a gap)
       let first = NaN; // extreme of the first path segment when the exit is on the second
@@ -270,24 +273,24 @@ export function runBacktest(
           const stopSet = stop === stop;
           const lowLevel = stopSet ? stop : liq;
           if (o <= liq) {
-            reason = 'liquidation';
+            reason = R_LIQUIDATION;
             px = liq;
           } else if (o <= stop) {
-            reason = 'stop_loss';
+            reason = R_STOP_LOSS;
             px = o - slip;
           } else if (o >= limit) {
-            reason = 'take_profit';
+            reason = R_TAKE_PROFIT;
             px = o;
           } else if (highFirst && h >= limit) {
-            reason = 'take_profit';
+            reason = R_TAKE_PROFIT;
             px = touched = limit;
           } else if (l <= lowLevel) {
-            reason = stopSet ? 'stop_loss' : 'liquidation';
+            reason = stopSet ? R_STOP_LOSS : R_LIQUIDATION;
             px = stopSet ? stop - slip : liq;
             touched = lowLevel;
             if (highFirst) first = h;
           } else if (!highFirst && h >= limit) {
-            reason = 'take_profit';
+            reason = R_TAKE_PROFIT;
             px = touched = limit;
             first = l;
           }
@@ -295,30 +298,30 @@ export function runBacktest(
           const stopSet = stop === stop;
           const highLevel = stopSet ? stop : liq;
           if (o >= liq) {
-            reason = 'liquidation';
+            reason = R_LIQUIDATION;
             px = liq;
           } else if (o >= stop) {
-            reason = 'stop_loss';
+            reason = R_STOP_LOSS;
             px = o + slip;
           } else if (o <= limit) {
-            reason = 'take_profit';
+            reason = R_TAKE_PROFIT;
             px = o;
           } else if (!highFirst && l <= limit) {
-            reason = 'take_profit';
+            reason = R_TAKE_PROFIT;
             px = touched = limit;
           } else if (h >= highLevel) {
-            reason = stopSet ? 'stop_loss' : 'liquidation';
+            reason = stopSet ? R_STOP_LOSS : R_LIQUIDATION;
             px = stopSet ? stop + slip : liq;
             touched = highLevel;
             if (!highFirst) first = l;
           } else if (highFirst && l <= limit) {
-            reason = 'take_profit';
+            reason = R_TAKE_PROFIT;
             px = touched = limit;
             first = h;
           }
         }
       }
-      if (reason === null) {
+      if (reason < 0) {
         if (h > book.hi) book.hi = h;
         if (l < book.lo) book.lo = l;
       } else {
@@ -366,7 +369,7 @@ export function runBacktest(
       }
       if (fillOnClose) {
         if (target !== NONE && p !== 0)
-          book.close(i, c - p * slip, target === TO_FLAT ? 'signal' : 'reverse');
+          book.close(i, c - p * slip, target === TO_FLAT ? R_SIGNAL : R_REVERSE);
         if (target === TO_LONG || target === TO_SHORT) {
           const side = target === TO_LONG ? 1 : -1;
           book.open(i, side, c + side * slip, qty, slDist, tpDist, c);
@@ -413,17 +416,11 @@ export function runBacktest(
   let openTrade: Trade | null = null;
   if (book.pos !== 0) {
     const c = close[last]!;
-    openTrade = book.record(last, c, 0, 'end_of_data');
+    openTrade = book.openTrade(last, c);
   }
 
-  const trades = book.trades;
-  const all = computeTradeStats(
-    trades,
-    null,
-    openTrade,
-    capital,
-    Math.max(book.maxQtyLong, book.maxQtyShort),
-  );
+  const log = book.log;
+  const all = computeTradeStats(log, null, openTrade, capital, Math.max(book.maxQtyLong, book.maxQtyShort));
   const finalEquity = n > 0 ? equity[last]! : capital;
   const spanMs =
     n > 0
@@ -448,8 +445,20 @@ export function runBacktest(
     calmar: cagrPct !== null && maxDdPct > 0 ? cagrPct / maxDdPct : null,
     timeInMarketPct: n > 0 ? (inMarket / n) * 100 : 0,
     months: months.count,
-    long: computeTradeStats(trades, 'long', openTrade, capital, book.maxQtyLong),
-    short: computeTradeStats(trades, 'short', openTrade, capital, book.maxQtyShort),
+    long: computeTradeStats(log, 'long', openTrade, capital, book.maxQtyLong),
+    short: computeTradeStats(log, 'short', openTrade, capital, book.maxQtyShort),
   };
-  return { trades, openTrade, equity, drawdown, metrics };
+  // Trade objects are built on first access: a caller that reads only the metrics (the optimizer)
+  // never pays for them.
+  let trades: Trade[] | null = null;
+  return {
+    get trades(): Trade[] {
+      trades ??= log.toTrades(time, leverage);
+      return trades;
+    },
+    openTrade,
+    equity,
+    drawdown,
+    metrics,
+  };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runBacktest, type Trade } from '../../src/backtest/index.ts';
 import { computeTradeStats } from '../../src/backtest/metrics.ts';
+import { TradeLog } from '../../src/backtest/trade-log.ts';
 import { bars, opts, sig } from './helpers.ts';
 
 function trade(pnl: number, barsHeld: number, side: 'long' | 'short' = 'long', fees = 0): Trade {
@@ -34,7 +35,7 @@ describe('trade statistics on a known trade list', () => {
   ];
 
   it('computes the All figures by hand', () => {
-    const s = computeTradeStats(list, null, null, 1000, 7);
+    const s = computeTradeStats(TradeLog.fromTrades(list), null, null, 1000, 7);
     expect(s.totalTrades).toBe(7);
     expect(s.winningTrades).toBe(3);
     expect(s.losingTrades).toBe(3);
@@ -65,25 +66,25 @@ describe('trade statistics on a known trade list', () => {
   });
 
   it('splits by direction', () => {
-    const long = computeTradeStats(list, 'long', null, 1000, 1);
+    const long = computeTradeStats(TradeLog.fromTrades(list), 'long', null, 1000, 1);
     expect(long.totalTrades).toBe(4); // 10, 20, 0, −10
     expect(long.netProfit).toBe(20);
     expect(long.profitFactor).toBeCloseTo(30 / 10, 12);
     expect(long.maxConsecutiveWins).toBe(2);
-    const short = computeTradeStats(list, 'short', null, 1000, 1);
+    const short = computeTradeStats(TradeLog.fromTrades(list), 'short', null, 1000, 1);
     expect(short.totalTrades).toBe(3); // −5, −5, 3
     expect(short.maxConsecutiveLosses).toBe(2);
     expect(short.largestWin).toBe(3);
   });
 
   it('reports null, never NaN, where a figure is undefined', () => {
-    const none = computeTradeStats([], null, null, 1000, 0);
+    const none = computeTradeStats(TradeLog.fromTrades([]), null, null, 1000, 0);
     expect(none.winRate).toBeNull();
     expect(none.profitFactor).toBeNull();
     expect(none.avgTrade).toBeNull();
     expect(none.largestLoss).toBeNull();
     expect(none.expectancy).toBeNull();
-    const onlyWins = computeTradeStats([trade(5, 1)], null, null, 1000, 1);
+    const onlyWins = computeTradeStats(TradeLog.fromTrades([trade(5, 1)]), null, null, 1000, 1);
     expect(onlyWins.profitFactor).toBeNull();
     expect(onlyWins.winLossRatio).toBeNull();
     expect(JSON.parse(JSON.stringify(none))).toEqual(none);
