@@ -1,4 +1,4 @@
-import { AppError } from '@tradingbot/core';
+import type { AppError } from '@tradingbot/core';
 import {
   ExchangeDecimal as D,
   ExchangeErrors,

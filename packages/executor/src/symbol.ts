@@ -1,10 +1,14 @@
-import type { ExchangeId, Instrument } from '@tradingbot/exchange';
+import { normalizeSymbol, type ExchangeId, type Instrument } from '@tradingbot/exchange';
 
-// TEMPORARY until packages/exchange/src/symbols.ts lands.
+/**
+ * The venue's id for a payload symbol (`BINANCE:BTCUSDT.P` → `BTCUSDT`, `OKX:BTCUSDT.P` →
+ * `BTC-USDT-SWAP`), through the exchange package's `normalizeSymbol`. A paper account trades
+ * Binance-style ids. With `instruments`, a symbol the venue does not list is UNKNOWN_SYMBOL.
+ */
 export function normalizeVenueSymbol(
   input: string,
-  _exchange: ExchangeId,
-  _instruments?: readonly Instrument[],
+  exchange: ExchangeId,
+  instruments?: readonly Instrument[],
 ): string {
-  return input.trim().toUpperCase();
+  return normalizeSymbol(input, exchange, instruments);
 }
