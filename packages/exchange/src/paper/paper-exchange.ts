@@ -992,18 +992,24 @@ export class PaperExchange implements Exchange {
     return { leverage: set };
   }
 
+  /**
+   * On a one-way account a `long` / `short` position side is accepted and mapped to net, an order
+   * against the named leg becoming reduce-only (as BinanceFuturesClient does); the venue layer
+   * (`submitOrder`) stays strict.
+   */
   async placeOrder(request: PlaceOrderRequest): Promise<Order> {
     const cid = clientOrderId(request.idempotencyKey, 'paper');
     const done = this.doneOrder(request.venueSymbol, cid);
     if (done !== undefined) return done;
+    const leg = this.oneWayLeg(request.side, request.positionSide, request.reduceOnly);
     return this.submitOrder({
       venueSymbol: request.venueSymbol,
       side: request.side,
       type: request.type,
       qty: request.qty,
       ...(request.price !== undefined ? { price: request.price } : {}),
-      ...(request.positionSide !== undefined ? { positionSide: request.positionSide } : {}),
-      ...(request.reduceOnly !== undefined ? { reduceOnly: request.reduceOnly } : {}),
+      ...(leg.positionSide !== undefined ? { positionSide: leg.positionSide } : {}),
+      ...(leg.reduceOnly !== undefined ? { reduceOnly: leg.reduceOnly } : {}),
       ...(request.marginMode !== undefined ? { marginMode: request.marginMode } : {}),
       ...(request.attachedStopLoss !== undefined ? { attachedStopLoss: request.attachedStopLoss } : {}),
       ...(request.attachedTakeProfit !== undefined ? { attachedTakeProfit: request.attachedTakeProfit } : {}),
@@ -1728,14 +1734,28 @@ export class PaperExchange implements Exchange {
     return 'net';
   }
 
+  /** One-way accounts: `long` / `short` → net, and an order against that leg is reduce-only. */
+  private oneWayLeg(
+    side: OrderSide,
+    positionSide: PositionSide | undefined,
+    reduceOnly: boolean | undefined,
+  ): { positionSide: PositionSide | undefined; reduceOnly: boolean | undefined } {
+    if (this.mode !== 'one_way' || (positionSide !== 'long' && positionSide !== 'short')) {
+      return { positionSide, reduceOnly };
+    }
+    const closing = (positionSide === 'long') !== (side === 'buy');
+    return { positionSide: 'net', reduceOnly: reduceOnly === true || closing ? true : reduceOnly };
+  }
+
   private conditionalRequest(request: ConditionalOrderRequest, cid: string): PaperOrderRequest {
+    const leg = this.oneWayLeg(request.side, request.positionSide, undefined);
     return {
       venueSymbol: request.venueSymbol,
       side: request.side,
       type: request.kind === 'stop_loss' ? 'stop_market' : 'take_profit_market',
       triggerPrice: request.triggerPrice,
       ...(request.qty !== undefined ? { qty: request.qty, reduceOnly: true } : { closePosition: true }),
-      ...(request.positionSide !== undefined ? { positionSide: request.positionSide } : {}),
+      ...(leg.positionSide !== undefined ? { positionSide: leg.positionSide } : {}),
       ...(request.marginMode !== undefined ? { marginMode: request.marginMode } : {}),
       clientOrderId: cid,
       idempotencyKey: request.idempotencyKey,
