@@ -88,6 +88,29 @@ describe('market orders', () => {
     expect(short.pnl).toBeCloseTo((106 - 103) * q2 - 0.209 * q2, 10);
   });
 
+  it('reverses at the close with fillOnClose, both legs at close ∓ slippage', () => {
+    // Slippage 1 tick × 0.5. Long bought at close[0] + 0.5 = 100.5; reversal at close[2] = 104 sells
+    // both legs at 103.5; the short is bought back at close[3] + 0.5 = 106.5.
+    const o = opts({ fillOnClose: true, slippageTicks: 1, tickSize: 0.5 });
+    const r = runBacktest(quiet, sig(5, { le: [0], se: [2], sx: [3] }), o);
+    expect(r.trades.map((t) => [t.side, t.entryPrice, t.exitPrice, t.exitReason])).toEqual([
+      ['long', 100.5, 103.5, 'reverse'],
+      ['short', 103.5, 106.5, 'signal'],
+    ]);
+    expect(r.trades[0]!.pnl).toBe(103.5 - 100.5);
+    expect(r.trades[1]!.pnl).toBe(103.5 - 106.5);
+  });
+
+  it('sizes the next entry from the equity left after a loss', () => {
+    // 10 % of 10,000 at close[0] = 100 → qty 10; short 102 → 106 loses 40.
+    // Next entry decided at close[3] = 106 with equity 9,960: qty = 9,960 × 10 % / 106, filled at open[4] = 103.
+    const o = opts({ sizing: 'percent', sizeValue: 10 });
+    const r = runBacktest(quiet, sig(5, { se: [0], sx: [2], le: [3] }), o);
+    expect(r.trades[0]!.pnl).toBeCloseTo((102 - 106) * 10, 10);
+    expect(r.openTrade!.qty).toBeCloseTo((9_960 * 0.1) / 106, 10);
+    expect(r.openTrade!.entryPrice).toBe(103);
+  });
+
   it('sizes by cash and by percent, multiplied by leverage', () => {
     // cash 1,000 at 3×: qty = 3,000 / close[0] = 30.
     const cash = runBacktest(
@@ -272,6 +295,50 @@ describe('stop-loss and take-profit', () => {
     const t = runBacktest(s, sig(3, { le: [0] }), opts({ ...sltp, slippageTicks: 1 })).trades[0]!;
     expect(t.exitReason).toBe('take_profit');
     expect(t.exitPrice).toBe(105);
+  });
+
+  it('a short gapping through its stop fills at the open plus slippage, through its limit at the open', () => {
+    // Short fill 100 − 0.01 = 99.99 → stop 101.99, limit 97.99.
+    const up = bars([
+      [100, 100, 100, 100],
+      [100, 101, 99, 100],
+      [105, 106, 104, 105],
+    ]);
+    const stopped = runBacktest(up, sig(3, { se: [0] }), opts({ ...sltp, slippageTicks: 1 })).trades[0]!;
+    expect(stopped.exitReason).toBe('stop_loss');
+    expect(stopped.exitPrice).toBeCloseTo(105 + 0.01, 12);
+    const down = bars([
+      [100, 100, 100, 100],
+      [100, 101, 99, 100],
+      [95, 96, 94, 95],
+    ]);
+    const won = runBacktest(down, sig(3, { se: [0] }), opts({ ...sltp, slippageTicks: 1 })).trades[0]!;
+    expect(won.exitReason).toBe('take_profit');
+    expect(won.exitPrice).toBe(95);
+  });
+
+  it('records MAE / MFE over the prices visited, up to the exit on the exit bar', () => {
+    // Long 2 units from open[1] = 100; exit at open[3] = 103. Visited: 100, 104, 97, 106, 99, 103.
+    const s = bars([
+      [100, 100, 100, 100],
+      [100, 104, 97, 101],
+      [101, 106, 99, 102],
+      [103, 110, 90, 100],
+    ]);
+    const t = runBacktest(s, sig(4, { le: [0], lx: [2] }), opts({ sizeValue: 2 })).trades[0]!;
+    expect(t.mfe).toBe((106 - 100) * 2);
+    expect(t.mae).toBe((100 - 97) * 2);
+    // TP 2 % → 102 on the second path segment (open nearer the low): low 98.5 visited, high 103 not.
+    const tp = bars([
+      [100, 100, 100, 100],
+      [100, 103, 98.5, 101],
+      [101, 101, 101, 101],
+    ]);
+    const u = runBacktest(tp, sig(3, { le: [0] }), opts({ takeProfit: { type: 'percent', percent: 2 } }))
+      .trades[0]!;
+    expect(u.exitPrice).toBe(102);
+    expect(u.mae).toBe(100 - 98.5);
+    expect(u.mfe).toBe(102 - 100);
   });
 
   it('with fillOnClose the levels are active from the bar after the entry', () => {
