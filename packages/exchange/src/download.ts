@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { ExchangeErrors } from './errors.ts';
 import type { Kline } from './types.ts';
+import { timeframeMs } from './paper/paper-exchange.ts';
 
 /**
  * Venue-agnostic candle download: pages through a venue's public klines endpoint, keeps only closed
@@ -32,23 +33,6 @@ export type CandleRow = {
 };
 
 export const CANDLE_CSV_HEADER = 'time,open,high,low,close,volume';
-
-const TIMEFRAME_RE = /^(\d+)([mhdwHDW])$/;
-const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
-/** Length of a timeframe such as `1m`, `15m`, `1h`, `4H`, `1d`, `1w` in ms (calendar months are not supported). */
-export function timeframeMs(timeframe: string): number {
-  const match = TIMEFRAME_RE.exec(timeframe.trim());
-  const unit = match?.[2]?.toLowerCase();
-  const count = Number(match?.[1]);
-  if (match === null || unit === undefined || !(count > 0)) {
-    throw ExchangeErrors.create('INVALID_REQUEST', {
-      message: `Unsupported timeframe "${timeframe}" (use e.g. 1m, 5m, 15m, 1h, 4h, 1d, 1w)`,
-      details: { timeframe },
-    });
-  }
-  return count * (UNIT_MS[unit] as number);
-}
 
 export type DownloadOptions = {
   fetchPage: FetchKlinesPage;

@@ -5,3 +5,5 @@ export * from './client-order-id.ts';
 export { D as ExchangeDecimal, parseDecimal, fmt as formatDecimal } from './decimal.ts';
 export * from './symbols.ts';
 export * from './paper/index.ts';
+export * from './download.ts';
+export * from './binance/index.ts';

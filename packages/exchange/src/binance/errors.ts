@@ -58,6 +58,11 @@ export function codeForVenueError(input: VenueErrorInput): ExchangeErrorCode {
   const { venueCode, venueMessage, httpStatus } = input;
   if (httpStatus === 418 || httpStatus === 429) return 'EXCHANGE_RATE_LIMITED';
   if (httpStatus === 503 && /unknown error/i.test(venueMessage)) return 'EXCHANGE_RESULT_UNKNOWN';
+  if (httpStatus >= 500) {
+    // Internal errors: not a verdict on the request. Placement treats them as uncertain (lookup).
+    const mapped = venueCode === undefined ? undefined : CODE_MAP.get(venueCode);
+    return mapped === 'EXCHANGE_RESULT_UNKNOWN' ? mapped : 'EXCHANGE_UNAVAILABLE';
+  }
   if (venueCode !== undefined) {
     const mapped = CODE_MAP.get(venueCode);
     if (mapped !== undefined) return mapped;
@@ -68,7 +73,6 @@ export function codeForVenueError(input: VenueErrorInput): ExchangeErrorCode {
   }
   if (httpStatus === 401) return 'EXCHANGE_AUTH_FAILED';
   if (httpStatus === 408) return 'EXCHANGE_TIMEOUT';
-  if (httpStatus >= 500) return 'EXCHANGE_UNAVAILABLE';
   return 'EXCHANGE_ERROR';
 }
 

@@ -1,0 +1,1308 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import Decimal from 'decimal.js';
+import { isAppError } from '@tradingbot/core';
+import type { ExchangeErrorCode } from '../errors.ts';
+import type { Instrument, Order, OrderSide, PositionSide } from '../types.ts';
+import {
+  PAPER_REASON_VENUE_CODES,
+  PaperExchange,
+  type PaperOrderRequest,
+  type PaperRejectReason,
+} from '../paper/index.ts';
+import { hmacSha256Hex } from './signing.ts';
+import { UNKNOWN_RESULT_MESSAGE } from './errors.ts';
+import { intervalMs, toBinanceInterval } from './parse.ts';
+
+/**
+ * A wire-compatible Binance USDⓈ-M (`/fapi`) server backed by the in-process paper venue. It speaks
+ * the real protocol — same paths, parameters (query and/or form body, query wins), HMAC signature
+ * and timestamp checks, error codes and messages, string decimals and rate-limit headers — so our
+ * client and third-party libraries pointed at its URL work unchanged. Matching, margins, positions,
+ * conditionals and liquidation are the paper venue's (its venue layer: explicit client ids,
+ * duplicate-among-open rule); this file only translates. Faults (latency, 5xx, 429, 418, 503
+ * "unknown", dropped connections before/after acceptance) are injectable for tests, and a small
+ * control surface outside /fapi (`POST /__sim/price`) moves the price.
+ */
+
+export type Candle = { time: number; open: number; high: number; low: number; close: number; volume: number };
+
+export type FaultKind =
+  /** Wait `ms` before handling (the timestamp is checked after the wait, as the matching engine does). */
+  | 'latency'
+  /** Answer `status` with `{code, msg}` without executing. */
+  | 'http_error'
+  /** 429 -1003 with `Retry-After: retryAfterSec`, not executed. */
+  | 'rate_limit'
+  /** 418 -1003: the IP is banned for `retryAfterSec`; every request during the ban gets 418. */
+  | 'ban'
+  /** 503 "Unknown error…"; with `execute: true` the request is executed first. */
+  | 'unknown_503'
+  /** Execute the request, then destroy the connection without answering. */
+  | 'drop_after_accept'
+  /** Destroy the connection without executing. */
+  | 'drop_before_accept'
+  /** Execute the request, then wait `ms` before answering (past the client's timeout). */
+  | 'delay_after_accept';
+
+export type FaultRule = {
+  kind: FaultKind;
+  /** Exact request path, e.g. `/fapi/v1/order`; omitted = every path. */
+  path?: string;
+  method?: string;
+  ms?: number;
+  status?: number;
+  code?: number;
+  msg?: string;
+  retryAfterSec?: number;
+  execute?: boolean;
+  /** How many matching requests the fault applies to (default 1; Infinity for all). */
+  times?: number;
+};
+
+export type SimRequestLog = {
+  method: string;
+  path: string;
+  /** Raw query string and body, as received. */
+  query: string;
+  body: string;
+  apiKey: string | undefined;
+  /** HTTP status answered; 0 when the connection was dropped. */
+  status?: number;
+  venueCode?: number;
+};
+
+export type SimFaults = {
+  add(rule: FaultRule): void;
+  clear(): void;
+  /** Server clock minus the host clock, to provoke -1021. */
+  clockOffsetMs: number;
+  readonly rules: readonly FaultRule[];
+};
+
+export type BinanceSimulatorOptions = {
+  port?: number;
+  host?: string;
+  apiKey: string;
+  apiSecret: string;
+  /** The venue behind the simulator; a fresh PaperExchange when omitted. */
+  venue?: PaperExchange;
+  /** Start a fresh venue in hedge mode. */
+  hedge?: boolean;
+  /** USDT wallet balance of a fresh venue (default 10 000). */
+  balance?: number;
+  /** Starting prices of a fresh venue (defaults: representative prices, or the candles' last close). */
+  prices?: Record<string, string | number>;
+  /** Candles served by /fapi/v1/klines (symbol → candles, or one list for every symbol). */
+  candles?: Record<string, Candle[]> | Candle[];
+  faults?: FaultRule[];
+  /** REQUEST_WEIGHT per minute before 429s (default 2400). */
+  weightLimit?: number;
+  now?: () => number;
+};
+
+export type BinanceSimulator = {
+  url: string;
+  venue: PaperExchange;
+  faults: SimFaults;
+  /** Every request received, in order (tests assert what reached the venue). */
+  requests: SimRequestLog[];
+  close(): Promise<void>;
+};
+
+/** Starting prices of a fresh venue, so market orders work at once. */
+export const SIM_DEFAULT_PRICES: Readonly<Record<string, string>> = Object.freeze({
+  BTCUSDT: '50000',
+  ETHUSDT: '3000',
+  SOLUSDT: '150',
+  XRPUSDT: '0.6',
+  DOGEUSDT: '0.15',
+});
+
+type Reply = { status: number; body: unknown; headers?: Record<string, string> };
+
+class BinanceError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    message: string,
+    readonly retryAfter?: number,
+  ) {
+    super(message);
+  }
+}
+
+const err = (code: number, msg: string, status = 400): BinanceError => new BinanceError(status, code, msg);
+const mandatory = (name: string): BinanceError =>
+  err(-1102, `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`);
+const notRequired = (name: string): BinanceError => err(-1106, `Parameter '${name}' sent when not required.`);
+const illegal = (name: string): BinanceError =>
+  err(
+    -1100,
+    `Illegal characters found in parameter '${name}'; legal range is '^([0-9]{1,20})(\\.[0-9]{1,20})?$'.`,
+  );
+
+/** Binance's messages for the codes the paper venue's rejections map onto. */
+const MESSAGES: Record<number, string> = {
+  [-1001]: 'Internal error; unable to process your request. Please try again.',
+  [-1102]: 'A mandatory parameter was not sent, was empty/null, or malformed.',
+  [-1121]: 'Invalid symbol.',
+  [-2011]: 'Unknown order sent.',
+  [-2013]: 'Order does not exist.',
+  [-2019]: 'Margin is insufficient.',
+  [-2021]: 'Order would immediately trigger.',
+  [-2022]: 'ReduceOnly Order is rejected.',
+  [-4001]: 'Price less than 0.',
+  [-4003]: 'Quantity less than or equal to zero.',
+  [-4004]: 'Quantity less than min quantity.',
+  [-4005]: 'Quantity greater than max quantity.',
+  [-4014]: 'Price not increased by tick size.',
+  [-4015]: 'Client order id is not valid.',
+  [-4023]: 'Quantity not increased by step size.',
+  [-4028]: 'Leverage is not valid',
+  [-4047]: 'Margin type cannot be changed if there exists open orders.',
+  [-4048]: 'Margin type cannot be changed if there exists position.',
+  [-4061]: "Order's position side does not match user's setting.",
+  [-4067]: 'Position side cannot be changed if there exists open orders.',
+  [-4068]: 'Position side cannot be changed if there exists position.',
+  [-4116]: 'ClientOrderId is duplicated.',
+  [-4136]: 'Target strategy invalid for orderType STOP_MARKET,closePosition true',
+};
+
+/** Fallback when a rejection carries no paper reason. */
+const FROM_TYPED: Partial<Record<ExchangeErrorCode, number>> = {
+  INSUFFICIENT_BALANCE: -2019,
+  INVALID_PRICE: -4014,
+  INVALID_QUANTITY: -4023,
+  ORDER_BELOW_MIN_QTY: -4004,
+  ORDER_BELOW_MIN_NOTIONAL: -4164,
+  REDUCE_ONLY_REJECTED: -2022,
+  POSITION_SIDE_MISMATCH: -4061,
+  ORDER_NOT_FOUND: -2013,
+  DUPLICATE_CLIENT_ORDER_ID: -4116,
+  UNKNOWN_SYMBOL: -1121,
+  LEVERAGE_OUT_OF_RANGE: -4028,
+};
+
+/** The paper venue's typed rejection, as the Binance code and message a client would see. */
+function fromVenueError(error: unknown): BinanceError {
+  if (error instanceof BinanceError) return error;
+  if (!isAppError(error)) return err(-1000, 'An unknown error occurred while processing the request.', 500);
+  const reason = error.details?.reason as PaperRejectReason | undefined;
+  const code =
+    (reason !== undefined ? PAPER_REASON_VENUE_CODES[reason]?.binance : undefined) ??
+    FROM_TYPED[error.code as ExchangeErrorCode];
+  if (code === undefined)
+    return err(-1000, `An unknown error occurred while processing the request. (${error.code})`);
+  if (code === -4164) {
+    const min = String(error.details?.minNotional ?? '5');
+    return err(code, `Order's notional must be no smaller than ${min} (unless you choose reduce only).`);
+  }
+  if (code === -4028) return err(code, `Leverage ${String(error.details?.leverage ?? '')} is not valid`);
+  if (code === -1001) return err(code, MESSAGES[code] as string, 503);
+  return err(code, MESSAGES[code] ?? error.message);
+}
+
+const CONDITIONAL_TYPES = new Set([
+  'STOP',
+  'STOP_MARKET',
+  'TAKE_PROFIT',
+  'TAKE_PROFIT_MARKET',
+  'TRAILING_STOP_MARKET',
+]);
+const DECIMAL_RE = /^\d{1,20}(\.\d{1,20})?$/;
+
+function decimals(value: string): number {
+  return Math.max(0, new Decimal(value).decimalPlaces());
+}
+
+function parseParams(raw: string): Map<string, string> {
+  const out = new Map<string, string>();
+  if (raw === '') return out;
+  for (const [k, v] of new URLSearchParams(raw)) out.set(k, v);
+  return out;
+}
+
+/** Removes `signature=…` from a raw parameter string, keeping every other byte as sent. */
+function stripSignature(raw: string): string {
+  return raw
+    .split('&')
+    .filter((part) => part !== '' && part.split('=')[0]?.toLowerCase() !== 'signature')
+    .join('&');
+}
+
+function klineWeight(limit: number): number {
+  if (limit < 100) return 1;
+  if (limit < 500) return 2;
+  if (limit <= 1000) return 5;
+  return 10;
+}
+
+/** Starts the simulator; resolves once it listens (port 0 = an ephemeral port; host 127.0.0.1). */
+export async function startBinanceSimulator(options: BinanceSimulatorOptions): Promise<BinanceSimulator> {
+  const core = new SimulatorCore(options);
+  await core.loadInstruments();
+  const server = createServer((req, res) => void core.handle(req, res));
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    venue: core.venue,
+    faults: core.faults,
+    requests: core.requests,
+    close: () => closeServer(server),
+  };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+type Route = {
+  signed: boolean;
+  /** Counts in X-MBX-ORDER-COUNT-*. */
+  order?: boolean;
+  weight: (params: Map<string, string>) => number;
+  handler: (this: SimulatorCore, params: Map<string, string>) => unknown;
+};
+
+class SimulatorCore {
+  readonly requests: SimRequestLog[] = [];
+  readonly faults: SimFaults;
+  readonly venue: PaperExchange;
+  private readonly rules: FaultRule[] = [];
+  private weightWindow = 0;
+  private weightUsed = 0;
+  private readonly orderTimes: number[] = [];
+  private bannedUntil = 0;
+  private readonly now: () => number;
+  /** Order details Binance reports that the paper venue does not model. */
+  private readonly extras = new Map<
+    string,
+    { workingType: string; priceProtect: boolean; reduceOnlyParam: boolean }
+  >();
+
+  /** The venue's instruments, read once at start (the paper venue's list is fixed). */
+  private instruments: Instrument[] = [];
+
+  constructor(private readonly options: BinanceSimulatorOptions) {
+    this.now = options.now ?? Date.now;
+    for (const rule of options.faults ?? []) this.rules.push({ ...rule });
+    const rules = this.rules;
+    this.faults = {
+      add: (rule) => void rules.push({ ...rule }),
+      clear: () => void rules.splice(0, rules.length),
+      clockOffsetMs: 0,
+      get rules() {
+        return rules;
+      },
+    };
+    this.venue = options.venue ?? this.freshVenue();
+  }
+
+  async loadInstruments(): Promise<void> {
+    this.instruments = await this.venue.instruments();
+  }
+
+  private freshVenue(): PaperExchange {
+    const prices: Record<string, string> = { ...SIM_DEFAULT_PRICES };
+    const candles = this.options.candles;
+    if (candles !== undefined && !Array.isArray(candles)) {
+      for (const [symbol, list] of Object.entries(candles)) {
+        const last = list[list.length - 1];
+        if (last !== undefined) prices[symbol] = String(last.close);
+      }
+    }
+    for (const [symbol, price] of Object.entries(this.options.prices ?? {})) prices[symbol] = String(price);
+    return new PaperExchange({
+      balances: { USDT: this.options.balance ?? 10_000 },
+      positionMode: this.options.hedge === true ? 'hedge' : 'one_way',
+      prices,
+      now: () => this.serverTime(),
+    });
+  }
+
+  serverTime(): number {
+    return this.now() + this.faults.clockOffsetMs;
+  }
+
+  private takeFault(method: string, path: string, kinds: FaultKind[]): FaultRule | undefined {
+    const index = this.rules.findIndex(
+      (r) =>
+        kinds.includes(r.kind) &&
+        (r.path === undefined || r.path === path) &&
+        (r.method === undefined || r.method.toUpperCase() === method),
+    );
+    if (index < 0) return undefined;
+    const rule = this.rules[index] as FaultRule;
+    const times = rule.times ?? 1;
+    if (times <= 1) this.rules.splice(index, 1);
+    else rule.times = times - 1;
+    return rule;
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = new URL(req.url ?? '/', 'http://sim');
+    const path = url.pathname;
+    const rawQuery = url.search.startsWith('?') ? url.search.slice(1) : '';
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const rawBody = Buffer.concat(chunks).toString('utf8');
+    const apiKeyHeader = req.headers['x-mbx-apikey'];
+    const log: SimRequestLog = {
+      method,
+      path,
+      query: rawQuery,
+      body: rawBody,
+      apiKey: Array.isArray(apiKeyHeader) ? apiKeyHeader[0] : apiKeyHeader,
+    };
+    this.requests.push(log);
+
+    const send = (reply: Reply): void => {
+      log.status = reply.status;
+      const body = reply.body as { code?: unknown } | undefined;
+      if (reply.status >= 400 && typeof body?.code === 'number') log.venueCode = body.code;
+      if (res.destroyed) return;
+      const payload = JSON.stringify(reply.body);
+      res.writeHead(reply.status, {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(payload),
+        ...reply.headers,
+      });
+      res.end(payload);
+    };
+    const drop = (): void => {
+      log.status = 0;
+      req.socket.destroy();
+    };
+
+    if (path.startsWith('/__sim/')) {
+      send(this.control(method, path, rawBody));
+      return;
+    }
+    if (this.bannedUntil > this.now()) {
+      send(this.banReply(Math.ceil((this.bannedUntil - this.now()) / 1000)));
+      return;
+    }
+
+    const latency = this.takeFault(method, path, ['latency']);
+    if (latency !== undefined) await sleep(latency.ms ?? 0);
+
+    const early = this.takeFault(method, path, [
+      'http_error',
+      'rate_limit',
+      'ban',
+      'drop_before_accept',
+      'unknown_503',
+    ]);
+    if (early !== undefined && !(early.kind === 'unknown_503' && early.execute === true)) {
+      if (early.kind === 'drop_before_accept') drop();
+      else send(this.faultReply(early));
+      return;
+    }
+    const after = early ?? this.takeFault(method, path, ['drop_after_accept', 'delay_after_accept']);
+
+    let reply: Reply;
+    try {
+      reply = this.route(method, path, rawQuery, rawBody, log.apiKey);
+    } catch (error) {
+      const e = fromVenueError(error);
+      reply = {
+        status: e.status,
+        body: { code: e.code, msg: e.message },
+        ...(e.retryAfter !== undefined ? { headers: { 'Retry-After': String(e.retryAfter) } } : {}),
+      };
+    }
+    reply.headers = { ...reply.headers, 'X-MBX-USED-WEIGHT-1M': String(this.weightUsed) };
+
+    if (after?.kind === 'drop_after_accept') return drop();
+    if (after?.kind === 'delay_after_accept') await sleep(after.ms ?? 30_000);
+    send(after?.kind === 'unknown_503' ? this.faultReply(after) : reply);
+  }
+
+  private banReply(retryAfterSec: number): Reply {
+    return {
+      status: 418,
+      body: {
+        code: -1003,
+        msg: `Way too many requests; IP banned until ${this.bannedUntil}. Please use the websocket for live updates to avoid bans.`,
+      },
+      headers: { 'Retry-After': String(retryAfterSec) },
+    };
+  }
+
+  private faultReply(rule: FaultRule): Reply {
+    switch (rule.kind) {
+      case 'rate_limit':
+        return {
+          status: 429,
+          body: {
+            code: -1003,
+            msg: 'Too many requests; current limit is 2400 requests per minute. Please use the websocket for live updates to avoid polling the API.',
+          },
+          headers: { 'Retry-After': String(rule.retryAfterSec ?? 1) },
+        };
+      case 'ban':
+        this.bannedUntil = this.now() + (rule.retryAfterSec ?? 120) * 1000;
+        return this.banReply(rule.retryAfterSec ?? 120);
+      case 'unknown_503':
+        return { status: 503, body: { code: -1000, msg: UNKNOWN_RESULT_MESSAGE } };
+      default:
+        return {
+          status: rule.status ?? 500,
+          body: {
+            code: rule.code ?? -1000,
+            msg: rule.msg ?? 'An unknown error occurred while processing the request.',
+          },
+        };
+    }
+  }
+
+  /** Test-only controls, outside /fapi: move the price, switch the position mode, add faults. */
+  private control(method: string, path: string, rawBody: string): Reply {
+    let body: Record<string, unknown> = {};
+    try {
+      body = rawBody === '' ? {} : (JSON.parse(rawBody) as Record<string, unknown>);
+    } catch {
+      return { status: 400, body: { error: 'body must be JSON' } };
+    }
+    try {
+      if (method === 'POST' && path === '/__sim/price') {
+        const symbol = String(body.symbol ?? '');
+        const price = String(body.price ?? '');
+        if (symbol === '' || !DECIMAL_RE.test(price) || !(Number(price) > 0)) {
+          return { status: 400, body: { error: 'symbol and a positive decimal price are required' } };
+        }
+        this.venue.setPrice(symbol, price);
+        return { status: 200, body: { symbol, price: this.venue.priceOf(symbol) } };
+      }
+      if (method === 'POST' && path === '/__sim/position-mode') {
+        this.venue.setPositionMode(body.hedge === true ? 'hedge' : 'one_way');
+        return { status: 200, body: { hedge: body.hedge === true } };
+      }
+      if (method === 'POST' && path === '/__sim/faults') {
+        if (Array.isArray(body.faults)) for (const f of body.faults) this.faults.add(f as FaultRule);
+        if (typeof body.clockOffsetMs === 'number') this.faults.clockOffsetMs = body.clockOffsetMs;
+        return { status: 200, body: { faults: this.rules.length } };
+      }
+      if (method === 'DELETE' && path === '/__sim/faults') {
+        this.faults.clear();
+        this.faults.clockOffsetMs = 0;
+        return { status: 200, body: { faults: 0 } };
+      }
+      if (method === 'GET' && path === '/__sim/state')
+        return { status: 200, body: this.venue.accountState() };
+    } catch (error) {
+      return { status: 400, body: { error: error instanceof Error ? error.message : String(error) } };
+    }
+    return { status: 404, body: { error: 'unknown control path' } };
+  }
+
+  private addWeight(weight: number): void {
+    const window = Math.floor(this.serverTime() / 60_000);
+    if (window !== this.weightWindow) {
+      this.weightWindow = window;
+      this.weightUsed = 0;
+    }
+    this.weightUsed += weight;
+    const limit = this.options.weightLimit ?? 2400;
+    if (this.weightUsed > limit) {
+      const retry = Math.max(1, Math.ceil(((window + 1) * 60_000 - this.serverTime()) / 1000));
+      throw new BinanceError(
+        429,
+        -1003,
+        `Too many requests; current limit is ${limit} requests per minute. Please use the websocket for live updates to avoid polling the API.`,
+        retry,
+      );
+    }
+  }
+
+  private route(
+    method: string,
+    path: string,
+    rawQuery: string,
+    rawBody: string,
+    apiKey: string | undefined,
+  ): Reply {
+    const params = parseParams(rawBody);
+    for (const [k, v] of parseParams(rawQuery)) params.set(k, v); // the query string wins
+    const route = ROUTES[`${method} ${path}`];
+    if (route === undefined) {
+      const known = Object.keys(ROUTES).some((k) => k.endsWith(` ${path}`));
+      return known
+        ? { status: 405, body: { code: -1000, msg: `Method ${method} is not allowed for ${path}.` } }
+        : { status: 404, body: { code: -5000, msg: `Path ${path}, Method ${method} is invalid` } };
+    }
+    this.addWeight(route.weight(params));
+    if (route.signed) this.authenticate(params, rawQuery, rawBody, apiKey);
+    const result = route.handler.call(this, params);
+    const headers: Record<string, string> = {};
+    if (route.order) {
+      const t = this.serverTime();
+      this.orderTimes.push(t);
+      while ((this.orderTimes[0] ?? t) < t - 60_000) this.orderTimes.shift();
+      headers['X-MBX-ORDER-COUNT-10S'] = String(this.orderTimes.filter((x) => x >= t - 10_000).length);
+      headers['X-MBX-ORDER-COUNT-1M'] = String(this.orderTimes.length);
+    }
+    return { status: 200, body: result, headers };
+  }
+
+  /** Key, signature and timestamp checks of a SIGNED endpoint, in Binance's order. */
+  private authenticate(
+    params: Map<string, string>,
+    rawQuery: string,
+    rawBody: string,
+    apiKey: string | undefined,
+  ): void {
+    if (apiKey === undefined || apiKey === '') throw err(-2014, 'API-key format invalid.', 401);
+    if (apiKey !== this.options.apiKey)
+      throw err(-2015, 'Invalid API-key, IP, or permissions for action.', 401);
+    const timestamp = params.get('timestamp');
+    if (timestamp === undefined || !/^\d{1,20}$/.test(timestamp)) throw mandatory('timestamp');
+    const signature = params.get('signature');
+    if (signature === undefined || signature === '') throw mandatory('signature');
+    let recvWindow = 5000;
+    const recvRaw = params.get('recvWindow');
+    if (recvRaw !== undefined) {
+      if (!/^\d{1,20}$/.test(recvRaw)) {
+        throw err(
+          -1100,
+          "Illegal characters found in parameter 'recvWindow'; legal range is '^[0-9]{1,20}$'.",
+        );
+      }
+      recvWindow = Number(recvRaw);
+      if (recvWindow > 60_000) throw err(-1131, 'recvWindow must be less than 60000');
+    }
+    // totalParams = query string + body (no "&" between), each as received, without the signature.
+    const expected = hmacSha256Hex(
+      this.options.apiSecret,
+      stripSignature(rawQuery) + stripSignature(rawBody),
+    );
+    const given = signature.toLowerCase();
+    const ok =
+      given.length === expected.length &&
+      timingSafeEqual(Buffer.from(given, 'utf8'), Buffer.from(expected, 'utf8'));
+    if (!ok) throw err(-1022, 'Signature for this request is not valid.');
+    const ts = Number(timestamp);
+    const server = this.serverTime();
+    if (ts >= server + 1000)
+      throw err(-1021, "Timestamp for this request was 1000ms ahead of the server's time.");
+    if (server - ts > recvWindow)
+      throw err(-1021, 'Timestamp for this request is outside of the recvWindow.');
+  }
+
+  // ── Parameter helpers ──────────────────────────────────────────────────────────────────────
+
+  private instrumentOf(symbol: string | undefined): Instrument {
+    if (symbol === undefined || symbol === '') throw mandatory('symbol');
+    const found = this.instrumentList().find((i) => i.venueSymbol === symbol);
+    if (found === undefined) throw err(-1121, 'Invalid symbol.');
+    return found;
+  }
+
+  private instrumentList(): Instrument[] {
+    return this.instruments;
+  }
+
+  private static side(params: Map<string, string>): 'BUY' | 'SELL' {
+    const side = params.get('side');
+    if (side === undefined) throw mandatory('side');
+    if (side !== 'BUY' && side !== 'SELL') throw err(-1117, 'Invalid side.');
+    return side;
+  }
+
+  private positionSideParam(params: Map<string, string>): PositionSide {
+    const raw = params.get('positionSide') ?? 'BOTH';
+    if (raw !== 'BOTH' && raw !== 'LONG' && raw !== 'SHORT') throw err(-4006, 'Invalid position side.');
+    const hedge = this.venue.accountState().positionMode === 'hedge';
+    if (hedge !== (raw !== 'BOTH')) throw err(-4061, MESSAGES[-4061] as string);
+    return raw === 'LONG' ? 'long' : raw === 'SHORT' ? 'short' : 'net';
+  }
+
+  private static bool(params: Map<string, string>, name: string): boolean | undefined {
+    const v = params.get(name);
+    if (v === undefined) return undefined;
+    if (v.toLowerCase() === 'true') return true;
+    if (v.toLowerCase() === 'false') return false;
+    throw err(-1130, `Data sent for parameter '${name}' is not valid.`);
+  }
+
+  /** Binance refuses more decimals than the symbol's precision (-1111) before the grid checks. */
+  private static decimalParam(params: Map<string, string>, name: string, places: number): string | undefined {
+    const value = params.get(name);
+    if (value === undefined) return undefined;
+    if (!DECIMAL_RE.test(value)) throw illegal(name);
+    if (decimals(value) > places) throw err(-1111, 'Precision is over the maximum defined for this asset.');
+    return value;
+  }
+
+  private clientIdParam(params: Map<string, string>, name: string): string {
+    const given = params.get(name);
+    if (given === undefined) return randomBytes(11).toString('hex').slice(0, 22);
+    if (!/^[.A-Z:/a-z0-9_-]{1,36}$/.test(given)) throw err(-4015, MESSAGES[-4015] as string);
+    return given;
+  }
+
+  // ── Wire shapes ────────────────────────────────────────────────────────────────────────────
+
+  private orderJson(order: Order, withTime: boolean): Record<string, unknown> {
+    const instrument = this.instrumentOf(order.venueSymbol);
+    const pricePlaces = decimals(instrument.tickSize);
+    const qtyPlaces = decimals(instrument.stepSize);
+    const raw = (order.raw ?? {}) as { createdAt?: number; updatedAt?: number; closePosition?: boolean };
+    const filled = new Decimal(order.filledQty);
+    const avg = new Decimal(order.avgPrice ?? '0');
+    const extras = this.extras.get(order.venueOrderId);
+    const type = order.type === 'limit' ? 'LIMIT' : 'MARKET';
+    return {
+      orderId: Number(order.venueOrderId),
+      symbol: order.venueSymbol,
+      status: ORDER_STATUS[order.status] ?? 'NEW',
+      clientOrderId: order.clientOrderId,
+      price: new Decimal(order.price ?? '0').toFixed(pricePlaces),
+      avgPrice: avg.toFixed(Math.max(5, pricePlaces)),
+      origQty: new Decimal(order.qty).toFixed(qtyPlaces),
+      executedQty: filled.toFixed(qtyPlaces),
+      cumQty: filled.toFixed(qtyPlaces),
+      cumQuote: filled.times(avg).toFixed(5),
+      timeInForce: 'GTC',
+      type,
+      reduceOnly: extras?.reduceOnlyParam ?? order.reduceOnly,
+      closePosition: false,
+      side: order.side === 'buy' ? 'BUY' : 'SELL',
+      positionSide: wireSide(order.positionSide),
+      stopPrice: '0',
+      workingType: 'CONTRACT_PRICE',
+      priceProtect: false,
+      origType: type,
+      priceMatch: 'NONE',
+      selfTradePreventionMode: 'EXPIRE_MAKER',
+      goodTillDate: 0,
+      ...(withTime ? { time: raw.createdAt ?? this.serverTime() } : {}),
+      updateTime: raw.updatedAt ?? this.serverTime(),
+    };
+  }
+
+  private algoJson(order: Order): Record<string, unknown> {
+    const instrument = this.instrumentOf(order.venueSymbol);
+    const pricePlaces = decimals(instrument.tickSize);
+    const raw = (order.raw ?? {}) as { createdAt?: number; updatedAt?: number; closePosition?: boolean };
+    const extras = this.extras.get(order.venueOrderId);
+    const zeroPrice = new Decimal(0).toFixed(pricePlaces);
+    return {
+      algoId: Number(order.venueOrderId),
+      clientAlgoId: order.clientOrderId,
+      algoType: 'CONDITIONAL',
+      orderType: order.type === 'stop_market' ? 'STOP_MARKET' : 'TAKE_PROFIT_MARKET',
+      symbol: order.venueSymbol,
+      side: order.side === 'buy' ? 'BUY' : 'SELL',
+      positionSide: wireSide(order.positionSide),
+      timeInForce: 'GTC',
+      quantity: new Decimal(order.qty).toFixed(decimals(instrument.stepSize)),
+      algoStatus: ALGO_STATUS[order.status] ?? 'NEW',
+      actualOrderId: '',
+      actualPrice: order.avgPrice === undefined ? '0.00000' : new Decimal(order.avgPrice).toFixed(5),
+      triggerPrice: new Decimal(order.triggerPrice ?? '0').toFixed(pricePlaces),
+      price: zeroPrice,
+      icebergQuantity: null,
+      tpTriggerPrice: zeroPrice,
+      tpPrice: zeroPrice,
+      slTriggerPrice: zeroPrice,
+      slPrice: zeroPrice,
+      tpOrderType: '',
+      selfTradePreventionMode: 'EXPIRE_MAKER',
+      workingType: extras?.workingType ?? 'CONTRACT_PRICE',
+      priceMatch: 'NONE',
+      closePosition: raw.closePosition === true,
+      priceProtect: extras?.priceProtect ?? false,
+      reduceOnly: extras?.reduceOnlyParam ?? false,
+      createTime: raw.createdAt ?? this.serverTime(),
+      updateTime: raw.updatedAt ?? this.serverTime(),
+      triggerTime: order.status === 'filled' ? (raw.updatedAt ?? 0) : 0,
+      goodTillDate: 0,
+    };
+  }
+
+  private findRegular(params: Map<string, string>, symbol: string): Order | undefined {
+    const orderId = params.get('orderId');
+    const clientId = params.get('origClientOrderId');
+    if (orderId === undefined && clientId === undefined) {
+      throw err(-1102, "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!");
+    }
+    const found =
+      orderId !== undefined
+        ? this.venue.findOrder({ venueOrderId: orderId }, symbol)
+        : this.venue.findOrder({ clientOrderId: clientId as string }, symbol);
+    return found?.isAlgo === false ? found : undefined;
+  }
+
+  private findAlgo(params: Map<string, string>): Order | undefined {
+    const algoId = params.get('algoId');
+    const clientId = params.get('clientAlgoId');
+    if (algoId === undefined && clientId === undefined) {
+      throw err(-1102, "Param 'clientAlgoId' or 'algoId' must be sent, but both were empty/null!");
+    }
+    const found =
+      algoId !== undefined
+        ? this.venue.findOrder({ venueOrderId: algoId })
+        : this.venue.findOrder({ clientOrderId: clientId as string });
+    return found?.isAlgo === true ? found : undefined;
+  }
+
+  // ── Handlers ───────────────────────────────────────────────────────────────────────────────
+
+  time(): unknown {
+    return { serverTime: this.serverTime() };
+  }
+
+  exchangeInfo(): unknown {
+    return {
+      timezone: 'UTC',
+      serverTime: this.serverTime(),
+      futuresType: 'U_MARGINED',
+      rateLimits: [
+        {
+          rateLimitType: 'REQUEST_WEIGHT',
+          interval: 'MINUTE',
+          intervalNum: 1,
+          limit: this.options.weightLimit ?? 2400,
+        },
+        { rateLimitType: 'ORDERS', interval: 'MINUTE', intervalNum: 1, limit: 1200 },
+        { rateLimitType: 'ORDERS', interval: 'SECOND', intervalNum: 10, limit: 300 },
+      ],
+      exchangeFilters: [],
+      assets: [{ asset: 'USDT', marginAvailable: true, autoAssetExchange: '-10000' }],
+      symbols: this.instrumentList().map((i) => ({
+        symbol: i.venueSymbol,
+        pair: i.venueSymbol,
+        contractType: 'PERPETUAL',
+        deliveryDate: 4133404800000,
+        onboardDate: 1569398400000,
+        status: 'TRADING',
+        maintMarginPercent: '2.5000',
+        requiredMarginPercent: '5.0000',
+        baseAsset: i.base,
+        quoteAsset: i.quote,
+        marginAsset: i.quote,
+        pricePrecision: decimals(i.tickSize),
+        quantityPrecision: decimals(i.stepSize),
+        baseAssetPrecision: 8,
+        quotePrecision: 8,
+        underlyingType: 'COIN',
+        underlyingSubType: [],
+        triggerProtect: '0.0500',
+        liquidationFee: '0.012500',
+        marketTakeBound: '0.05',
+        maxMoveOrderLimit: 10000,
+        filters: [
+          { filterType: 'PRICE_FILTER', minPrice: i.tickSize, maxPrice: '4529764', tickSize: i.tickSize },
+          { filterType: 'LOT_SIZE', stepSize: i.stepSize, maxQty: i.maxQty ?? '1000', minQty: i.minQty },
+          {
+            filterType: 'MARKET_LOT_SIZE',
+            stepSize: i.stepSize,
+            maxQty: i.maxQty ?? '1000',
+            minQty: i.minQty,
+          },
+          { filterType: 'MAX_NUM_ORDERS', limit: 200 },
+          { filterType: 'MIN_NOTIONAL', notional: i.minNotional },
+          {
+            filterType: 'PERCENT_PRICE',
+            multiplierUp: '1.0500',
+            multiplierDown: '0.9500',
+            multiplierDecimal: '4',
+          },
+        ],
+        orderTypes: [
+          'LIMIT',
+          'MARKET',
+          'STOP',
+          'STOP_MARKET',
+          'TAKE_PROFIT',
+          'TAKE_PROFIT_MARKET',
+          'TRAILING_STOP_MARKET',
+        ],
+        timeInForce: ['GTC', 'IOC', 'FOK', 'GTX', 'GTD'],
+      })),
+    };
+  }
+
+  private priceString(symbol: string): string {
+    const price = this.venue.priceOf(symbol);
+    if (price === undefined) throw err(-1001, MESSAGES[-1001] as string, 503);
+    return new Decimal(price).toFixed(decimals(this.instrumentOf(symbol).tickSize));
+  }
+
+  tickerPrice(params: Map<string, string>): unknown {
+    const one = (symbol: string): Record<string, unknown> => ({
+      symbol,
+      price: this.priceString(symbol),
+      time: this.serverTime(),
+    });
+    const symbol = params.get('symbol');
+    if (symbol !== undefined) return one(this.instrumentOf(symbol).venueSymbol);
+    return this.instrumentList()
+      .filter((i) => this.venue.priceOf(i.venueSymbol) !== undefined)
+      .map((i) => one(i.venueSymbol));
+  }
+
+  klines(params: Map<string, string>): unknown {
+    const instrument = this.instrumentOf(params.get('symbol'));
+    const interval = params.get('interval');
+    if (interval === undefined) throw mandatory('interval');
+    const step = toBinanceInterval(interval) === interval ? intervalMs(interval) : undefined;
+    if (step === undefined) throw err(-1120, 'Invalid interval.');
+    const intParam = (name: string): number | undefined => {
+      const v = params.get(name);
+      if (v === undefined) return undefined;
+      if (!/^\d{1,20}$/.test(v))
+        throw err(-1100, `Illegal characters found in parameter '${name}'; legal range is '^[0-9]{1,20}$'.`);
+      return Number(v);
+    };
+    const limit = Math.min(1500, Math.max(1, intParam('limit') ?? 500));
+    const startTime = intParam('startTime');
+    const endTime = intParam('endTime');
+    const now = this.serverTime();
+    const source = this.candleSource(instrument.venueSymbol);
+    const rows =
+      source !== undefined
+        ? aggregateCandles(source, step)
+        : this.synthesize(instrument, step, startTime, endTime, limit, now);
+    let selected = rows.filter(
+      (c) =>
+        c.time <= now &&
+        (startTime === undefined || c.time >= startTime) &&
+        (endTime === undefined || c.time <= endTime),
+    );
+    selected = startTime === undefined ? selected.slice(-limit) : selected.slice(0, limit);
+    const pricePlaces = decimals(instrument.tickSize);
+    const qtyPlaces = decimals(instrument.stepSize);
+    return selected.map((c) => [
+      c.time,
+      c.open.toFixed(pricePlaces),
+      c.high.toFixed(pricePlaces),
+      c.low.toFixed(pricePlaces),
+      c.close.toFixed(pricePlaces),
+      c.volume.toFixed(qtyPlaces),
+      c.time + step - 1,
+      (c.volume * c.close).toFixed(4),
+      Math.max(1, Math.round(c.volume * 7)),
+      (c.volume / 2).toFixed(qtyPlaces),
+      ((c.volume / 2) * c.close).toFixed(4),
+      '0',
+    ]);
+  }
+
+  private candleSource(symbol: string): Candle[] | undefined {
+    const c = this.options.candles;
+    if (c === undefined) return undefined;
+    return Array.isArray(c) ? c : c[symbol];
+  }
+
+  /** Deterministic candles around the current price: the same open time always gives the same candle. */
+  private synthesize(
+    instrument: Instrument,
+    step: number,
+    startTime: number | undefined,
+    endTime: number | undefined,
+    limit: number,
+    now: number,
+  ): Candle[] {
+    const price = Number(this.venue.priceOf(instrument.venueSymbol) ?? '1');
+    const lastOpen = Math.floor(Math.min(endTime ?? now, now) / step) * step;
+    const firstOpen =
+      startTime !== undefined ? Math.ceil(startTime / step) * step : lastOpen - (limit - 1) * step;
+    const out: Candle[] = [];
+    for (let t = firstOpen; t <= lastOpen && out.length < limit; t += step) {
+      const wave = (k: number): number => Math.sin(t / step / k);
+      const open = price * (1 + 0.01 * wave(7));
+      const close = t === lastOpen ? price : price * (1 + 0.01 * wave(7.3));
+      const high = Math.max(open, close) * (1 + 0.002 * (1 + wave(3)));
+      const low = Math.min(open, close) * (1 - 0.002 * (1 + wave(5)));
+      out.push({ time: t, open, high, low, close, volume: 10 + 5 * (1 + wave(2)) });
+    }
+    return out;
+  }
+
+  balance(): unknown {
+    const state = this.venue.accountState();
+    const fmt8 = (d: Decimal.Value): string => new Decimal(d).toFixed(8);
+    return state.balances.map((b) => ({
+      accountAlias: 'SgsR',
+      asset: b.asset,
+      balance: fmt8(b.wallet),
+      crossWalletBalance: fmt8(b.crossWallet),
+      crossUnPnl: fmt8(b.crossUnrealizedPnl),
+      availableBalance: fmt8(b.available),
+      maxWithdrawAmount: fmt8(b.available),
+      marginAvailable: true,
+      updateTime: state.time,
+    }));
+  }
+
+  private positionRows(params: Map<string, string>, v3: boolean): unknown {
+    const symbol = params.get('symbol');
+    if (symbol !== undefined) this.instrumentOf(symbol);
+    const state = this.venue.accountState();
+    const hedge = state.positionMode === 'hedge';
+    const rows: Record<string, unknown>[] = [];
+    for (const i of this.instrumentList()) {
+      if (symbol !== undefined && i.venueSymbol !== symbol) continue;
+      for (const side of (hedge ? ['long', 'short'] : ['net']) as PositionSide[]) {
+        const p = state.positions.find((x) => x.venueSymbol === i.venueSymbol && x.side === side);
+        const amt = new Decimal(p?.qty ?? '0');
+        if (v3 && amt.isZero()) continue;
+        const leverage = p?.leverage ?? state.leverage[i.venueSymbol] ?? 20;
+        const marginMode = p?.marginMode ?? state.marginModes[i.venueSymbol] ?? 'cross';
+        const mark = new Decimal(p?.markPrice ?? state.prices[i.venueSymbol] ?? '0');
+        const row: Record<string, unknown> = {
+          symbol: i.venueSymbol,
+          positionSide: wireSide(side),
+          positionAmt: amt.toFixed(decimals(i.stepSize)),
+          entryPrice: new Decimal(p?.entryPrice ?? '0').toFixed(),
+          breakEvenPrice: new Decimal(p?.entryPrice ?? '0').toFixed(),
+          markPrice: mark.toFixed(8),
+          unRealizedProfit: new Decimal(p?.unrealizedPnl ?? '0').toFixed(8),
+          liquidationPrice: new Decimal(p?.liquidationPrice ?? '0').toFixed(8),
+          notional: amt.times(mark).toFixed(8),
+          marginAsset: i.quote,
+          isolatedMargin: new Decimal(p?.isolatedMargin ?? '0').toFixed(8),
+          isolatedWallet: new Decimal(p?.isolatedMargin ?? '0').toFixed(8),
+          initialMargin: new Decimal(p?.initialMargin ?? '0').toFixed(8),
+          maintMargin: new Decimal(p?.maintenanceMargin ?? '0').toFixed(8),
+          adl: 0,
+          updateTime: p?.updatedAt ?? 0,
+        };
+        if (!v3) {
+          Object.assign(row, {
+            leverage: String(leverage),
+            marginType: marginMode === 'isolated' ? 'isolated' : 'cross',
+            isAutoAddMargin: 'false',
+            maxNotionalValue: '1000000',
+          });
+        }
+        rows.push(row);
+      }
+    }
+    return rows;
+  }
+
+  positionRiskV2(params: Map<string, string>): unknown {
+    return this.positionRows(params, false);
+  }
+
+  positionRiskV3(params: Map<string, string>): unknown {
+    return this.positionRows(params, true);
+  }
+
+  getDual(): unknown {
+    return { dualSidePosition: this.venue.accountState().positionMode === 'hedge' };
+  }
+
+  postDual(params: Map<string, string>): unknown {
+    const wanted = SimulatorCore.bool(params, 'dualSidePosition');
+    if (wanted === undefined) throw mandatory('dualSidePosition');
+    if (!this.venue.setPositionMode(wanted ? 'hedge' : 'one_way').changed) {
+      throw err(-4059, 'No need to change position side.');
+    }
+    return { code: 200, msg: 'success' };
+  }
+
+  postLeverage(params: Map<string, string>): unknown {
+    const instrument = this.instrumentOf(params.get('symbol'));
+    const raw = params.get('leverage');
+    if (raw === undefined) throw mandatory('leverage');
+    if (!/^\d{1,4}$/.test(raw)) throw err(-4028, `Leverage ${raw} is not valid`);
+    const leverage = this.venue.setLeverageSync(instrument.venueSymbol, Number(raw));
+    return { leverage, maxNotionalValue: '1000000', symbol: instrument.venueSymbol };
+  }
+
+  postMarginType(params: Map<string, string>): unknown {
+    const instrument = this.instrumentOf(params.get('symbol'));
+    const raw = params.get('marginType');
+    if (raw === undefined) throw mandatory('marginType');
+    if (raw !== 'ISOLATED' && raw !== 'CROSSED')
+      throw err(-1130, "Data sent for parameter 'marginType' is not valid.");
+    if (
+      !this.venue.setMarginMode(instrument.venueSymbol, raw === 'ISOLATED' ? 'isolated' : 'cross').changed
+    ) {
+      throw err(-4046, 'No need to change margin type.');
+    }
+    return { code: 200, msg: 'success' };
+  }
+
+  postOrder(params: Map<string, string>): unknown {
+    const instrument = this.instrumentOf(params.get('symbol'));
+    const side = SimulatorCore.side(params);
+    const type = params.get('type');
+    if (type === undefined) throw mandatory('type');
+    if (CONDITIONAL_TYPES.has(type)) {
+      throw err(
+        -4120,
+        'Order type not supported for this endpoint. Please use the Algo Order API endpoints instead.',
+      );
+    }
+    if (type !== 'MARKET' && type !== 'LIMIT') throw err(-1116, 'Invalid orderType.');
+    const positionSide = this.positionSideParam(params);
+    const reduceOnly = SimulatorCore.bool(params, 'reduceOnly');
+    if (positionSide !== 'net' && reduceOnly !== undefined) throw notRequired('reduceOnly');
+    const quantity = SimulatorCore.decimalParam(params, 'quantity', decimals(instrument.stepSize));
+    if (quantity === undefined) throw mandatory('quantity');
+    let price: string | undefined;
+    if (type === 'LIMIT') {
+      price = SimulatorCore.decimalParam(params, 'price', decimals(instrument.tickSize));
+      if (price === undefined) throw mandatory('price');
+      const tif = params.get('timeInForce');
+      if (tif === undefined) throw mandatory('timeInForce');
+      if (tif !== 'GTC') {
+        throw err(
+          -1115,
+          ['IOC', 'FOK', 'GTX', 'GTD'].includes(tif)
+            ? `timeInForce ${tif} is not simulated.`
+            : 'Invalid timeInForce.',
+        );
+      }
+    } else if (params.has('price')) {
+      throw notRequired('price');
+    }
+    const clientOrderId = this.clientIdParam(params, 'newClientOrderId');
+    const request: PaperOrderRequest = {
+      venueSymbol: instrument.venueSymbol,
+      side: side === 'BUY' ? 'buy' : ('sell' as OrderSide),
+      type: type === 'LIMIT' ? 'limit' : 'market',
+      qty: quantity,
+      ...(price !== undefined ? { price } : {}),
+      positionSide,
+      reduceOnly: reduceOnly === true,
+      clientOrderId,
+    };
+    const order = this.venue.submitOrder(request);
+    this.extras.set(order.venueOrderId, {
+      workingType: 'CONTRACT_PRICE',
+      priceProtect: false,
+      reduceOnlyParam: reduceOnly === true,
+    });
+    const json = this.orderJson(order, false);
+    if ((params.get('newOrderRespType') ?? 'ACK') === 'RESULT') return json;
+    // ACK: the order as accepted, before matching.
+    const zeroQty = new Decimal(0).toFixed(decimals(instrument.stepSize));
+    return {
+      ...json,
+      status: 'NEW',
+      executedQty: zeroQty,
+      cumQty: zeroQty,
+      cumQuote: '0.00000',
+      avgPrice: '0.00',
+    };
+  }
+
+  getOrder(params: Map<string, string>): unknown {
+    const instrument = this.instrumentOf(params.get('symbol'));
+    const order = this.findRegular(params, instrument.venueSymbol);
+    if (order === undefined) throw err(-2013, MESSAGES[-2013] as string);
+    return this.orderJson(order, true);
+  }
+
+  deleteOrder(params: Map<string, string>): unknown {
+    const instrument = this.instrumentOf(params.get('symbol'));
+    const order = this.findRegular(params, instrument.venueSymbol);
+    if (order === undefined || (order.status !== 'new' && order.status !== 'partially_filled')) {
+      throw err(-2011, MESSAGES[-2011] as string);
+    }
+    return this.orderJson(
+      this.venue.cancel(instrument.venueSymbol, { venueOrderId: order.venueOrderId }),
+      false,
+    );
+  }
+
+  private open(symbol: string | undefined, algo: boolean): Order[] {
+    if (symbol !== undefined) this.instrumentOf(symbol);
+    return this.venue
+      .orderHistory(symbol)
+      .filter((o) => o.isAlgo === algo && (o.status === 'new' || o.status === 'partially_filled'));
+  }
+
+  openOrders(params: Map<string, string>): unknown {
+    return this.open(params.get('symbol'), false).map((o) => this.orderJson(o, true));
+  }
+
+  deleteAllOpenOrders(params: Map<string, string>): unknown {
+    const instrument = this.instrumentOf(params.get('symbol'));
+    for (const o of this.open(instrument.venueSymbol, false)) {
+      this.venue.cancel(instrument.venueSymbol, { venueOrderId: o.venueOrderId });
+    }
+    return { code: 200, msg: 'The operation of cancel all open order is done.' };
+  }
+
+  postAlgo(params: Map<string, string>): unknown {
+    const algoType = params.get('algoType');
+    if (algoType === undefined) throw mandatory('algoType');
+    if (algoType !== 'CONDITIONAL') throw err(-1130, "Data sent for parameter 'algoType' is not valid.");
+    const instrument = this.instrumentOf(params.get('symbol'));
+    const side = SimulatorCore.side(params);
+    const type = params.get('type');
+    if (type === undefined) throw mandatory('type');
+    if (type !== 'STOP_MARKET' && type !== 'TAKE_PROFIT_MARKET') {
+      throw err(
+        -1116,
+        CONDITIONAL_TYPES.has(type) ? `Order type ${type} is not simulated.` : 'Invalid orderType.',
+      );
+    }
+    const positionSide = this.positionSideParam(params);
+    const closePosition = SimulatorCore.bool(params, 'closePosition') === true;
+    const reduceOnly = SimulatorCore.bool(params, 'reduceOnly');
+    if ((positionSide !== 'net' || closePosition) && reduceOnly !== undefined)
+      throw notRequired('reduceOnly');
+    const quantity = SimulatorCore.decimalParam(params, 'quantity', decimals(instrument.stepSize));
+    if (closePosition && quantity !== undefined) throw notRequired('quantity');
+    if (!closePosition && quantity === undefined) throw mandatory('quantity');
+    const triggerPrice = SimulatorCore.decimalParam(params, 'triggerPrice', decimals(instrument.tickSize));
+    if (triggerPrice === undefined) throw mandatory('triggerPrice');
+    const workingType = params.get('workingType') ?? 'CONTRACT_PRICE';
+    if (workingType !== 'CONTRACT_PRICE' && workingType !== 'MARK_PRICE') {
+      throw err(-1130, "Data sent for parameter 'workingType' is not valid.");
+    }
+    const order = this.venue.submitOrder({
+      venueSymbol: instrument.venueSymbol,
+      side: side === 'BUY' ? 'buy' : 'sell',
+      type: type === 'STOP_MARKET' ? 'stop_market' : 'take_profit_market',
+      triggerPrice,
+      ...(closePosition
+        ? { closePosition: true }
+        : { qty: quantity as string, reduceOnly: reduceOnly === true }),
+      positionSide,
+      clientOrderId: this.clientIdParam(params, 'clientAlgoId'),
+    });
+    this.extras.set(order.venueOrderId, {
+      workingType,
+      priceProtect: SimulatorCore.bool(params, 'priceProtect') === true,
+      reduceOnlyParam: reduceOnly === true,
+    });
+    return this.algoJson(order);
+  }
+
+  getAlgo(params: Map<string, string>): unknown {
+    const order = this.findAlgo(params);
+    if (order === undefined) throw err(-2013, MESSAGES[-2013] as string);
+    return this.algoJson(order);
+  }
+
+  deleteAlgo(params: Map<string, string>): unknown {
+    const order = this.findAlgo(params);
+    if (order === undefined || order.status !== 'new') throw err(-2011, MESSAGES[-2011] as string);
+    this.venue.cancel(order.venueSymbol, { venueOrderId: order.venueOrderId });
+    return {
+      algoId: Number(order.venueOrderId),
+      clientAlgoId: order.clientOrderId,
+      code: '200',
+      msg: 'success',
+    };
+  }
+
+  openAlgoOrders(params: Map<string, string>): unknown {
+    return this.open(params.get('symbol'), true).map((o) => this.algoJson(o));
+  }
+
+  deleteAlgoOpenOrders(params: Map<string, string>): unknown {
+    const instrument = this.instrumentOf(params.get('symbol'));
+    for (const o of this.open(instrument.venueSymbol, true)) {
+      this.venue.cancel(instrument.venueSymbol, { venueOrderId: o.venueOrderId });
+    }
+    return { code: 200, msg: 'The operation of cancel all open order is done.' };
+  }
+}
+
+function wireSide(side: PositionSide): 'BOTH' | 'LONG' | 'SHORT' {
+  return side === 'long' ? 'LONG' : side === 'short' ? 'SHORT' : 'BOTH';
+}
+
+const ORDER_STATUS: Record<string, string> = {
+  new: 'NEW',
+  partially_filled: 'PARTIALLY_FILLED',
+  filled: 'FILLED',
+  canceled: 'CANCELED',
+  rejected: 'REJECTED',
+  expired: 'EXPIRED',
+  unknown: 'NEW',
+};
+
+const ALGO_STATUS: Record<string, string> = {
+  new: 'NEW',
+  partially_filled: 'TRIGGERED',
+  filled: 'FINISHED',
+  canceled: 'CANCELED',
+  rejected: 'REJECTED',
+  expired: 'EXPIRED',
+  unknown: 'NEW',
+};
+
+const one = (): number => 1;
+const bySymbol = (withSymbol: number, without: number) => (p: Map<string, string>) =>
+  p.has('symbol') ? withSymbol : without;
+const P = SimulatorCore.prototype;
+
+/** Every path and method served, with its request weight (developers.binance.com values, rounded). */
+const ROUTES: Record<string, Route> = {
+  'GET /fapi/v1/ping': { signed: false, weight: one, handler: () => ({}) },
+  'GET /fapi/v1/time': { signed: false, weight: one, handler: P.time },
+  'GET /fapi/v1/exchangeInfo': { signed: false, weight: one, handler: P.exchangeInfo },
+  'GET /fapi/v1/ticker/price': { signed: false, weight: bySymbol(1, 2), handler: P.tickerPrice },
+  'GET /fapi/v2/ticker/price': { signed: false, weight: bySymbol(1, 2), handler: P.tickerPrice },
+  'GET /fapi/v1/klines': {
+    signed: false,
+    weight: (p) => klineWeight(Number(p.get('limit') ?? 500)),
+    handler: P.klines,
+  },
+  'GET /fapi/v2/balance': { signed: true, weight: () => 5, handler: P.balance },
+  'GET /fapi/v3/balance': { signed: true, weight: () => 5, handler: P.balance },
+  'GET /fapi/v2/positionRisk': { signed: true, weight: () => 5, handler: P.positionRiskV2 },
+  'GET /fapi/v3/positionRisk': { signed: true, weight: () => 5, handler: P.positionRiskV3 },
+  'GET /fapi/v1/positionSide/dual': { signed: true, weight: () => 30, handler: P.getDual },
+  'POST /fapi/v1/positionSide/dual': { signed: true, weight: one, handler: P.postDual },
+  'POST /fapi/v1/leverage': { signed: true, weight: one, handler: P.postLeverage },
+  'POST /fapi/v1/marginType': { signed: true, weight: one, handler: P.postMarginType },
+  'POST /fapi/v1/order': { signed: true, order: true, weight: () => 0, handler: P.postOrder },
+  'GET /fapi/v1/order': { signed: true, weight: one, handler: P.getOrder },
+  'DELETE /fapi/v1/order': { signed: true, weight: one, handler: P.deleteOrder },
+  'GET /fapi/v1/openOrders': { signed: true, weight: bySymbol(1, 40), handler: P.openOrders },
+  'DELETE /fapi/v1/allOpenOrders': { signed: true, weight: one, handler: P.deleteAllOpenOrders },
+  'POST /fapi/v1/algoOrder': { signed: true, order: true, weight: () => 0, handler: P.postAlgo },
+  'GET /fapi/v1/algoOrder': { signed: true, weight: one, handler: P.getAlgo },
+  'DELETE /fapi/v1/algoOrder': { signed: true, weight: one, handler: P.deleteAlgo },
+  'GET /fapi/v1/openAlgoOrders': { signed: true, weight: bySymbol(1, 40), handler: P.openAlgoOrders },
+  'DELETE /fapi/v1/algoOpenOrders': { signed: true, weight: one, handler: P.deleteAlgoOpenOrders },
+};
+
+/** Groups candles into `step`-long buckets (when the request asks a coarser interval than the data's). */
+export function aggregateCandles(candles: Candle[], step: number): Candle[] {
+  if (candles.length < 2) return candles;
+  const base = (candles[1] as Candle).time - (candles[0] as Candle).time;
+  if (base >= step || step % base !== 0) return candles;
+  const out: Candle[] = [];
+  for (const c of candles) {
+    const bucket = Math.floor(c.time / step) * step;
+    const last = out[out.length - 1];
+    if (last !== undefined && last.time === bucket) {
+      last.high = Math.max(last.high, c.high);
+      last.low = Math.min(last.low, c.low);
+      last.close = c.close;
+      last.volume += c.volume;
+    } else {
+      out.push({ ...c, time: bucket });
+    }
+  }
+  return out;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,217 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBinanceSimulator, type BinanceSimulator } from '../../src/binance/simulator.ts';
+import { API_KEY, API_SECRET, opensslHmac } from './helpers.ts';
+
+/**
+ * The simulator against requests built by hand, curl-style, and signed with openssl — nothing of our
+ * client involved — in the shapes third-party libraries send (query string, form body, both).
+ */
+let sim: BinanceSimulator;
+let symbol: string;
+let price: number;
+
+beforeAll(async () => {
+  sim = await startBinanceSimulator({ port: 0, apiKey: API_KEY, apiSecret: API_SECRET, balance: 10_000 });
+  const info = (await (await fetch(`${sim.url}/fapi/v1/exchangeInfo`)).json()) as {
+    symbols: { symbol: string }[];
+  };
+  symbol =
+    info.symbols.find((s) => s.symbol === 'BTCUSDT')?.symbol ??
+    (info.symbols[0] as { symbol: string }).symbol;
+  const ticker = (await (await fetch(`${sim.url}/fapi/v2/ticker/price?symbol=${symbol}`)).json()) as {
+    price: string;
+  };
+  price = Number(ticker.price);
+});
+afterAll(() => sim.close());
+
+type Raw = { status: number; body: Record<string, unknown>; headers: Headers };
+
+async function raw(method: string, path: string, query: string, body?: string, key = API_KEY): Promise<Raw> {
+  const response = await fetch(`${sim.url}${path}${query === '' ? '' : `?${query}`}`, {
+    method,
+    headers: {
+      'X-MBX-APIKEY': key,
+      ...(body !== undefined ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
+    },
+    ...(body !== undefined ? { body } : {}),
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as Record<string, unknown>,
+    headers: response.headers,
+  };
+}
+
+describe('simulator: signed requests from an independent implementation', () => {
+  it('accepts a GET signed over the query string', async () => {
+    const query = `timestamp=${Date.now()}&recvWindow=5000`;
+    const res = await raw('GET', '/fapi/v3/balance', `${query}&signature=${opensslHmac(API_SECRET, query)}`);
+    expect(res.status).toBe(200);
+    expect(Array.isArray(res.body)).toBe(true);
+    expect(res.body).toEqual(
+      expect.arrayContaining([expect.objectContaining({ asset: 'USDT', balance: expect.any(String) })]),
+    );
+    expect(res.headers.get('x-mbx-used-weight-1m')).toMatch(/^\d+$/);
+  });
+
+  it('accepts an order POST signed over the form body (ccxt style, x- client id), with order-count headers', async () => {
+    const qty = (Math.ceil((200 / price) * 1000) / 1000).toFixed(3);
+    const body = `symbol=${symbol}&side=BUY&type=MARKET&quantity=${qty}&newClientOrderId=x-xcKtGhcu1a2b3c4d5e6f7g8h9i0j1k&timestamp=${Date.now()}`;
+    const res = await raw('POST', '/fapi/v1/order', '', `${body}&signature=${opensslHmac(API_SECRET, body)}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      symbol,
+      side: 'BUY',
+      positionSide: 'BOTH',
+      type: 'MARKET',
+      clientOrderId: 'x-xcKtGhcu1a2b3c4d5e6f7g8h9i0j1k',
+      origQty: qty,
+    });
+    expect(typeof res.body.orderId).toBe('number');
+    expect(res.headers.get('x-mbx-order-count-1m')).toBe('1');
+    expect(res.headers.get('x-mbx-order-count-10s')).toBe('1');
+  });
+
+  it('accepts mixed query + body: signature over query then body with no "&" between (docs example 3 layout)', async () => {
+    const query = `symbol=${symbol}&side=SELL&type=MARKET`;
+    const qty = (Math.ceil((200 / price) * 1000) / 1000).toFixed(3);
+    const body = `quantity=${qty}&recvWindow=5000&timestamp=${Date.now()}`;
+    const signature = opensslHmac(API_SECRET, query + body);
+    const res = await raw('POST', '/fapi/v1/order', query, `${body}&signature=${signature}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ side: 'SELL', origQty: qty });
+  });
+
+  it('lets the query-string value win over the body value', async () => {
+    const query = `symbol=${symbol}&leverage=7`;
+    const body = `leverage=9&timestamp=${Date.now()}`;
+    const res = await raw(
+      'POST',
+      '/fapi/v1/leverage',
+      query,
+      `${body}&signature=${opensslHmac(API_SECRET, query + body)}`,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ symbol, leverage: 7 });
+  });
+
+  it('verifies the bytes as sent: a raw "@" or ":" and their %-encoded forms both verify', async () => {
+    for (const id of ['a:b/c', 'a%3Ab%2Fc']) {
+      const query = `symbol=${symbol}&origClientOrderId=${id}&timestamp=${Date.now()}&note=x@y`;
+      const res = await raw('GET', '/fapi/v1/order', `${query}&signature=${opensslHmac(API_SECRET, query)}`);
+      // Signature accepted; the order simply does not exist.
+      expect(res.body).toEqual({ code: -2013, msg: 'Order does not exist.' });
+    }
+  });
+
+  it('accepts an upper-case hex signature (the parameter is not case-sensitive)', async () => {
+    const query = `timestamp=${Date.now()}`;
+    const res = await raw(
+      'GET',
+      '/fapi/v1/positionSide/dual',
+      `${query}&signature=${opensslHmac(API_SECRET, query).toUpperCase()}`,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ dualSidePosition: false });
+  });
+});
+
+describe('simulator: authentication and parameter errors', () => {
+  it('-1022 for a bad signature', async () => {
+    const query = `timestamp=${Date.now()}`;
+    const res = await raw(
+      'GET',
+      '/fapi/v3/balance',
+      `${query}&signature=${opensslHmac('wrong-secret', query)}`,
+    );
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ code: -1022, msg: 'Signature for this request is not valid.' });
+  });
+
+  it('-2015 (HTTP 401) for an unknown API key', async () => {
+    const query = `timestamp=${Date.now()}`;
+    const res = await raw(
+      'GET',
+      '/fapi/v3/balance',
+      `${query}&signature=${opensslHmac(API_SECRET, query)}`,
+      undefined,
+      'nope',
+    );
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe(-2015);
+  });
+
+  it('-1021 for a stale or future timestamp', async () => {
+    for (const ts of [Date.now() - 6000, Date.now() + 5000]) {
+      const query = `timestamp=${ts}`;
+      const res = await raw(
+        'GET',
+        '/fapi/v3/balance',
+        `${query}&signature=${opensslHmac(API_SECRET, query)}`,
+      );
+      expect(res.body.code).toBe(-1021);
+    }
+  });
+
+  it('-1102 for a missing timestamp or a missing mandatory parameter', async () => {
+    const noTs = 'recvWindow=5000';
+    expect(
+      (await raw('GET', '/fapi/v3/balance', `${noTs}&signature=${opensslHmac(API_SECRET, noTs)}`)).body.code,
+    ).toBe(-1102);
+    const body = `symbol=${symbol}&side=BUY&type=MARKET&timestamp=${Date.now()}`;
+    const res = await raw('POST', '/fapi/v1/order', '', `${body}&signature=${opensslHmac(API_SECRET, body)}`);
+    expect(res.body).toEqual({
+      code: -1102,
+      msg: "Mandatory parameter 'quantity' was not sent, was empty/null, or malformed.",
+    });
+  });
+
+  it('-1100 for a malformed number', async () => {
+    const body = `symbol=${symbol}&side=BUY&type=MARKET&quantity=1e-3&timestamp=${Date.now()}`;
+    const res = await raw('POST', '/fapi/v1/order', '', `${body}&signature=${opensslHmac(API_SECRET, body)}`);
+    expect(res.body.code).toBe(-1100);
+  });
+
+  it('-4120 for STOP_MARKET on /fapi/v1/order (the algo endpoint is required since 2025-12)', async () => {
+    const body = `symbol=${symbol}&side=SELL&type=STOP_MARKET&stopPrice=1000&closePosition=true&timestamp=${Date.now()}`;
+    const res = await raw('POST', '/fapi/v1/order', '', `${body}&signature=${opensslHmac(API_SECRET, body)}`);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      code: -4120,
+      msg: 'Order type not supported for this endpoint. Please use the Algo Order API endpoints instead.',
+    });
+  });
+
+  it('-4059 / -4046 for "no need to change"', async () => {
+    const a = `dualSidePosition=false&timestamp=${Date.now()}`;
+    expect(
+      (await raw('POST', '/fapi/v1/positionSide/dual', '', `${a}&signature=${opensslHmac(API_SECRET, a)}`))
+        .body,
+    ).toEqual({
+      code: -4059,
+      msg: 'No need to change position side.',
+    });
+    const b = `symbol=${symbol}&marginType=CROSSED&timestamp=${Date.now()}`;
+    expect(
+      (await raw('POST', '/fapi/v1/marginType', '', `${b}&signature=${opensslHmac(API_SECRET, b)}`)).body,
+    ).toEqual({
+      code: -4046,
+      msg: 'No need to change margin type.',
+    });
+  });
+
+  it('serves public endpoints without a key: time, klines layout', async () => {
+    const time = (await (await fetch(`${sim.url}/fapi/v1/time`)).json()) as { serverTime: number };
+    expect(Math.abs(time.serverTime - Date.now())).toBeLessThan(2000);
+    const rows = (await (
+      await fetch(`${sim.url}/fapi/v1/klines?symbol=${symbol}&interval=1h&limit=3`)
+    ).json()) as unknown[][];
+    expect(rows).toHaveLength(3);
+    const [first] = rows as [unknown[]];
+    expect(first).toHaveLength(12);
+    expect(typeof first[0]).toBe('number');
+    expect(typeof first[1]).toBe('string');
+    expect(first[6]).toBe((first[0] as number) + 3_600_000 - 1);
+  });
+});
