@@ -182,7 +182,8 @@ function checkInput(
  * Runs the broker emulator of docs/backtest-semantics.md over `candles` with the strategy's
  * per-bar signals. `atr` (the caller's atr(atrPeriod) series, one value per candle) is required
  * when the stop-loss or take-profit is ATR-based. One pass over the bars; the only allocations
- * are the output arrays, one object per trade and one Date per calendar month.
+ * are the output arrays, the columnar trade log (grown by doubling) and one Date per calendar
+ * month. `result.trades` builds the Trade objects on first access.
  */
 export function runBacktest(
   candles: CandleSeries,

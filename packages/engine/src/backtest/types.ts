@@ -172,7 +172,10 @@ export type BacktestMetrics = TradeStats & {
 };
 
 export type BacktestResult = {
-  /** Closed trades in exit order. */
+  /**
+   * Closed trades in exit order. Built on first access (a getter, then cached): tens of thousands
+   * of trade objects cost more than the whole bar loop, and the optimizer reads only `metrics`.
+   */
   trades: Trade[];
   /** The position still open after the last bar, marked to the last close (exitReason 'end_of_data'). */
   openTrade: Trade | null;
