@@ -161,26 +161,41 @@ class Execution {
         timeframe: signal.timeframe,
       });
       this.checkSignal();
-      switch (signal.action) {
-        case 'LONG':
-          return await this.open('long');
-        case 'SHORT':
-          return await this.open('short');
-        case 'CLOSE_LONG':
-          return await this.closeAction(['long']);
-        case 'CLOSE_SHORT':
-          return await this.closeAction(['short']);
-        case 'CLOSE_ALL':
-          return await this.closeAction(['long', 'short']);
-        default: {
-          const never: never = signal.action;
-          throw ExecutorErrors.create('UNSUPPORTED_ACTION', {
-            message: `Unsupported action ${String(never)}`,
-          });
-        }
+      try {
+        return await this.dispatch();
+      } catch (error) {
+        // The account's position mode changed behind our cache (Binance -4061, OKX 51000 posSide):
+        // read it again and run the action once more. Safe because every order is looked up by its
+        // idempotency key before it is placed, so nothing done by the first pass is repeated.
+        if (!ExchangeErrors.is(error, 'POSITION_SIDE_MISMATCH')) throw error;
+        this.modes.delete(this.ctx.account.id);
+        await this.audit('position_mode', 'warn', 'Position side rejected: reading the position mode again', {
+          error: describeError(error),
+        });
+        return await this.dispatch();
       }
     } catch (error) {
       return this.fail(error);
+    }
+  }
+
+  async dispatch(): Promise<ExecutionResult> {
+    const action = this.signal.action;
+    switch (action) {
+      case 'LONG':
+        return this.open('long');
+      case 'SHORT':
+        return this.open('short');
+      case 'CLOSE_LONG':
+        return this.closeAction(['long']);
+      case 'CLOSE_SHORT':
+        return this.closeAction(['short']);
+      case 'CLOSE_ALL':
+        return this.closeAction(['long', 'short']);
+      default: {
+        const never: never = action;
+        throw ExecutorErrors.create('UNSUPPORTED_ACTION', { message: `Unsupported action ${String(never)}` });
+      }
     }
   }
 

@@ -514,3 +514,19 @@ describe('leverage, actions, staleness', () => {
     expect(result.order_details.results.take_profit?.trigger_price).toBe('101.92');
   });
 });
+
+describe('position mode changed behind the cache (-4061 / 51000 posSide)', () => {
+  it('reads the mode again and places the order with the right position side', async () => {
+    const t = setup();
+    await t.executor.executeSignal(signal({ action: 'long' }), t.context);
+    await t.executor.executeSignal(signal({ action: 'close_long' }), t.context);
+    // The user switches the account to hedge mode on the venue; the executor still believes one-way.
+    t.paper.setPositionMode('hedge');
+    const result = await t.executor.executeSignal(signal({ action: 'long' }), t.context);
+    expect(result.message).toBe('LONG order executed on binance');
+    expect(result.order_details.results.entry?.position_side).toBe('long');
+    expect(result.order_details.results.stop_loss?.position_side).toBe('long');
+    expect((await t.paper.positions('SOLUSDT')).map((p) => [p.side, p.qty])).toEqual([['long', '5']]);
+    expect(t.audits.some((a) => a.type === 'position_mode' && a.level === 'warn')).toBe(true);
+  });
+});

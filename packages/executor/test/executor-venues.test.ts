@@ -1,0 +1,246 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  BinanceFuturesClient,
+  ExchangeErrors,
+  PaperExchange,
+  startBinanceSimulator,
+  type Exchange,
+  type PositionMode,
+  type SimRequestLog,
+} from '@tradingbot/exchange';
+import { OrderExecutor } from '../src/index.ts';
+import { CANDLES, HOUR, T0, harness, instrument, signal, type Faults } from './helpers.ts';
+
+/**
+ * The main scenarios, run against every venue: the PaperExchange directly, and the real
+ * BinanceFuturesClient against the Binance wire simulator over loopback (its venue is a
+ * PaperExchange we hold, so positions and resting orders can be checked at the source). Same
+ * hand-made candles as executor-paper.test.ts: ATR(3) = 278/27; SOLUSDT tick 0.01, step 1; price 98;
+ * balance 1000 USDT; no fees; leverage 5.
+ */
+
+type VenueUnderTest = {
+  exchange: Exchange;
+  paper: PaperExchange;
+  /** Makes the venue reject the next `n` stop / take-profit placements. */
+  rejectNextConditionals(n: number): void;
+  /** The raw requests that reached a wire simulator (undefined for the in-process venue). */
+  wire?: () => SimRequestLog[];
+  close(): Promise<void>;
+};
+
+type VenueFactory = (mode: PositionMode) => Promise<VenueUnderTest>;
+
+/** A clock that starts one minute into the 6th (forming) hour and runs in real time. */
+function clock(): () => number {
+  const start = Date.now();
+  return () => T0 + 5 * HOUR + 60_000 + (Date.now() - start);
+}
+
+function paperVenue(mode: PositionMode, now: () => number): PaperExchange {
+  const paper = new PaperExchange({
+    positionMode: mode,
+    balances: { USDT: '1000' },
+    makerFeeRate: 0,
+    takerFeeRate: 0,
+    prices: { SOLUSDT: '98' },
+    now,
+  });
+  return paper;
+}
+
+const venues: Record<string, VenueFactory> = {
+  paper: async (mode) => {
+    const now = clock();
+    const paper = paperVenue(mode, now);
+    CANDLES.forEach((c, i) => paper.applyCandle('SOLUSDT', { openTime: T0 + i * HOUR, ...c }));
+    paper.setPrice('SOLUSDT', '98');
+    const faults: Faults = {};
+    const { exchange } = instrument(paper, faults);
+    return {
+      exchange,
+      paper,
+      rejectNextConditionals(n) {
+        faults.placeConditional = Array.from(
+          { length: n },
+          () => () => ExchangeErrors.create('ORDER_REJECTED', { message: 'rejected' }),
+        );
+      },
+      close: async () => {},
+    };
+  },
+  'binance simulator': async (mode) => {
+    const now = clock();
+    const paper = paperVenue(mode, now);
+    const sim = await startBinanceSimulator({
+      apiKey: 'exec-key',
+      apiSecret: 'exec-secret',
+      venue: paper,
+      now,
+      candles: {
+        SOLUSDT: CANDLES.map((c, i) => ({ time: T0 + i * HOUR, ...c, volume: 100 })),
+      },
+    });
+    const client = new BinanceFuturesClient({
+      apiKey: 'exec-key',
+      apiSecret: 'exec-secret',
+      baseUrl: sim.url,
+      timeoutMs: 2000,
+      baseDelayMs: 10,
+      maxDelayMs: 50,
+    });
+    return {
+      exchange: client,
+      paper,
+      rejectNextConditionals(n) {
+        sim.faults.add({
+          kind: 'http_error',
+          method: 'POST',
+          path: '/fapi/v1/algoOrder',
+          status: 400,
+          code: -2021,
+          msg: 'Order would immediately trigger.',
+          times: n,
+        });
+      },
+      wire: () => sim.requests,
+      close: () => sim.close(),
+    };
+  },
+};
+
+const fast = { protectionBackoffMs: 1, fillPollIntervalMs: 1, sleep: async () => {} };
+const num = (v: string | undefined) => (v === undefined ? NaN : Number(v));
+
+describe.each(Object.keys(venues))('main scenarios on %s', (venueName) => {
+  const open: VenueUnderTest[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((v) => v.close()));
+  });
+
+  async function setup(mode: PositionMode, tpAtr?: number) {
+    const factory = venues[venueName] as VenueFactory;
+    const v = await factory(mode);
+    open.push(v);
+    const h = harness(v.exchange, tpAtr !== undefined ? { tpAtr } : {}, { now: () => v.paper.now() });
+    return { ...v, ...h, executor: new OrderExecutor(fast) };
+  }
+
+  describe.each<PositionMode>(['one_way', 'hedge'])('%s', (mode) => {
+    const side = (leg: 'long' | 'short') => (mode === 'hedge' ? leg : 'net');
+
+    it('LONG: size, entry, SL and TP; then CLOSE_LONG cancels them and closes', async () => {
+      const t = await setup(mode, 3);
+      const result = await t.executor.executeSignal(signal({ action: 'long' }), t.context);
+      expect(result.message).toBe('LONG order executed on binance');
+      const r = result.order_details.results;
+      // 1000 × 10% × 5 / 98 = 5.10 → 5
+      expect(r.entry).toMatchObject({ side: 'buy', position_side: side('long'), status: 'filled' });
+      expect(num(r.entry?.filled_qty)).toBe(5);
+      expect(num(r.entry?.avg_price)).toBe(98);
+      // SL 98 − 2·278/27 → 77.40 (down); TP 98 + 3·278/27 → 128.89 (up)
+      expect(num(r.stop_loss?.trigger_price)).toBe(77.4);
+      expect(num(r.take_profit?.trigger_price)).toBe(128.89);
+      const resting = await t.paper.openOrders('SOLUSDT');
+      expect(resting.map((o) => [o.type, o.side, o.positionSide, num(o.triggerPrice)]).sort()).toEqual(
+        [
+          ['stop_market', 'sell', side('long'), 77.4],
+          ['take_profit_market', 'sell', side('long'), 128.89],
+        ].sort(),
+      );
+      expect((await t.paper.positions('SOLUSDT')).map((p) => [p.side, p.qty])).toEqual([[side('long'), '5']]);
+
+      const close = await t.executor.executeSignal(signal({ action: 'close_long' }), t.context);
+      expect(close.message).toBe('CLOSE_LONG order executed on binance');
+      expect(close.order_details.results.canceled).toHaveLength(2);
+      expect(num(close.order_details.results.closed?.[0]?.filled_qty)).toBe(5);
+      expect(await t.paper.positions('SOLUSDT')).toEqual([]);
+      expect(await t.paper.openOrders('SOLUSDT')).toEqual([]);
+    });
+
+    it('SHORT, then LONG reverses it', async () => {
+      const t = await setup(mode);
+      const short = await t.executor.executeSignal(signal({ action: 'short' }), t.context);
+      expect(short.order_details.results.entry).toMatchObject({ side: 'sell', position_side: side('short') });
+      // SL 98 + 2·278/27 = 118.59… → 118.60 (up)
+      expect(num(short.order_details.results.stop_loss?.trigger_price)).toBe(118.6);
+      const long = await t.executor.executeSignal(signal({ action: 'long' }), t.context);
+      expect(long.message).toBe('LONG order executed on binance');
+      expect(long.order_details.results.closed?.[0]).toMatchObject({
+        side: 'buy',
+        position_side: side('short'),
+      });
+      expect((await t.paper.positions('SOLUSDT')).map((p) => [p.side, p.qty])).toEqual([[side('long'), '5']]);
+      expect((await t.paper.openOrders('SOLUSDT')).map((o) => [o.side, num(o.triggerPrice)])).toEqual([
+        ['sell', 77.4],
+      ]);
+    });
+
+    it('close when flat sends nothing; the same signal twice places one entry', async () => {
+      const t = await setup(mode);
+      const flat = await t.executor.executeSignal(signal({ action: 'close_short' }), t.context);
+      expect(flat).toMatchObject({ success: true, code: 'NO_POSITION_TO_CLOSE' });
+      const s = signal({ action: 'long' });
+      await t.executor.executeSignal(s, t.context);
+      const again = await t.executor.executeSignal(s, t.context);
+      expect(again.order_details.results.entry?.reused).toBe(true);
+      expect(again.order_details.results.stop_loss?.reused).toBe(true);
+      const history = t.paper.orderHistory('SOLUSDT');
+      expect(history.filter((o) => o.type === 'market')).toHaveLength(1);
+      expect(history.filter((o) => o.type === 'stop_market')).toHaveLength(1);
+    });
+
+    it('SL rejected twice then placed; rejected always → flattened', async () => {
+      const t = await setup(mode);
+      t.rejectNextConditionals(2);
+      const retried = await t.executor.executeSignal(signal({ action: 'long' }), t.context);
+      expect(retried.success).toBe(true);
+      expect(retried.order_details.results.stop_loss?.attempts).toBe(3);
+      await t.executor.executeSignal(signal({ action: 'close_long' }), t.context);
+
+      t.rejectNextConditionals(3);
+      const failed = await t.executor.executeSignal(signal({ action: 'long' }), t.context);
+      expect(failed).toMatchObject({ success: false, code: 'PROTECTION_FAILED' });
+      expect(failed.order_details.results.flattened).toBeDefined();
+      expect(await t.paper.positions('SOLUSDT')).toEqual([]);
+    });
+  });
+
+  it('speaks the venue dialect: positionSide on opens and closes, reduce-only only in one-way', async () => {
+    for (const mode of ['one_way', 'hedge'] as const) {
+      const t = await setup(mode);
+      if (t.wire === undefined) return;
+      await t.executor.executeSignal(signal({ action: 'long' }), t.context);
+      await t.executor.executeSignal(signal({ action: 'close_long' }), t.context);
+      const params = (r: SimRequestLog) => new URLSearchParams(r.body !== '' ? r.body : r.query);
+      const orders = t
+        .wire()
+        .filter((r) => r.method === 'POST' && r.path === '/fapi/v1/order')
+        .map(params);
+      const algos = t
+        .wire()
+        .filter((r) => r.method === 'POST' && r.path === '/fapi/v1/algoOrder')
+        .map(params);
+      expect(orders.map((p) => [p.get('side'), p.get('positionSide'), p.get('reduceOnly')])).toEqual(
+        mode === 'hedge'
+          ? [
+              ['BUY', 'LONG', null],
+              ['SELL', 'LONG', null],
+            ]
+          : [
+              ['BUY', 'BOTH', null],
+              ['SELL', 'BOTH', 'true'],
+            ],
+      );
+      expect(
+        algos.map((p) => [p.get('type'), p.get('side'), p.get('positionSide'), p.get('closePosition')]),
+      ).toEqual([['STOP_MARKET', 'SELL', mode === 'hedge' ? 'LONG' : 'BOTH', 'true']]);
+      // The stop was canceled before the close was sent (a resting TP/SL can block a close: -4118).
+      const paths = t.wire().map((r) => `${r.method} ${r.path}`);
+      const cancel = paths.findIndex((p) => p.startsWith('DELETE /fapi/v1/algoOrder'));
+      const close = paths.lastIndexOf('POST /fapi/v1/order');
+      expect(cancel).toBeGreaterThan(-1);
+      expect(cancel).toBeLessThan(close);
+    }
+  });
+});
