@@ -42,11 +42,16 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * Up to `max` candidates nearest to `target` by edit distance (case-insensitive), nearest first,
- * keeping only plausible ones (distance ≤ max(2, ⌊length/3⌋)).
+ * keeping only plausible typos (at most `maxDistance` edits, default 2).
  */
-export function nearMatches(target: string, candidates: readonly string[], max = 3): string[] {
+export function nearMatches(
+  target: string,
+  candidates: readonly string[],
+  max = 3,
+  maxDistance = 2,
+): string[] {
   const t = target.toUpperCase();
-  const limit = Math.max(2, Math.floor(t.length / 3));
+  const limit = maxDistance;
   return candidates
     .map((candidate) => ({ candidate, distance: editDistance(t, candidate.toUpperCase()) }))
     .filter((c) => c.distance <= limit)

@@ -77,11 +77,11 @@ import { PAPER_DEFAULT_INSTRUMENTS } from './instruments.ts';
  *    clipped to the position; either expires when there is nothing to reduce. Orders sharing an
  *    `ocoGroup` cancel each other when one fills (placeProtection uses this, like OKX `oco`).
  *
- * Price path. `setPrice` is a JUMP: every order and liquidation level the jump passes fills at the
- * new price (orders) or at its level (liquidations), nearest level first. `applyCandle` jumps to
- * the open, then walks open → high → low → close when the open is nearer the high (tie: low first),
- * as docs/backtest-semantics.md: inside the candle a level fills AT the level; a level the open
- * already gapped past fills at the open.
+ * Price path. `setPrice` is a tick (a jump): levels the move passes fire nearest first; a triggered
+ * stop / take-profit fills at the new price (it becomes a market order), a resting limit at its
+ * limit price, a liquidation at its level. `applyCandle` jumps to the open (a gap: anything passed
+ * fills at the open), then walks open → high → low → close when the open is nearer the high (tie:
+ * low first), as docs/backtest-semantics.md: inside the candle every level fills AT the level.
  */
 
 export type PaperRejectReason =
@@ -436,7 +436,7 @@ export class PaperExchange implements Exchange {
     const instrument = this.instrumentOrThrow(venueSymbol);
     const to = this.positivePrice(price);
     this.advanceClock(time);
-    this.walk(instrument.venueSymbol, to, false);
+    this.walk(instrument.venueSymbol, to, 'tick');
     this.recordTick(instrument.venueSymbol, to, time ?? this.now());
     this.checkLiquidations();
   }
@@ -459,11 +459,11 @@ export class PaperExchange implements Exchange {
     }
     const openTime = candle.openTime ?? this.now();
     this.advanceClock(openTime);
-    this.walk(symbol, open, false);
+    this.walk(symbol, open, 'gap');
     this.checkLiquidations();
     const highFirst = high.minus(open).lt(open.minus(low));
     for (const point of highFirst ? [high, low, close] : [low, high, close]) {
-      this.walk(symbol, point, true);
+      this.walk(symbol, point, 'path');
       this.checkLiquidations();
     }
     this.symbolBars(symbol).set(openTime, { openTime, open, high, low, close, volume: candle.volume ?? 0 });
@@ -1140,9 +1140,15 @@ export class PaperExchange implements Exchange {
 
   /**
    * Moves a symbol's price from its current value to `to`, firing every level on the way, nearest
-   * first. `continuous`: levels fill at the level (inside a candle); otherwise at `to` (a jump).
+   * first. Fill prices by kind of move:
+   *  - `path` (inside a candle): every level fills at the level (at the start, if already passed);
+   *  - `gap` (a candle opening away from the last price): orders fill at `to` (the open);
+   *  - `tick` (setPrice): triggered stops fill at `to`; a resting limit fills at its limit price,
+   *    as it would in a book.
+   * Liquidations always happen at their level.
    */
-  private walk(symbol: string, to: Decimal, continuous: boolean): void {
+  private walk(symbol: string, to: Decimal, move: 'tick' | 'gap' | 'path'): void {
+    const continuous = move === 'path';
     const from = this.marks.get(symbol);
     if (from === undefined) {
       this.marks.set(symbol, to);
@@ -1175,7 +1181,10 @@ export class PaperExchange implements Exchange {
         this.marks.set(symbol, cur);
       }
       if (best.kind === 'liquidation') this.liquidate(best.positions, bestPoint);
-      else this.fireOrder(best.order, continuous ? bestPoint : to);
+      else {
+        const limitAtLevel = move === 'tick' && best.order.type === 'limit';
+        this.fireOrder(best.order, continuous || limitAtLevel ? bestPoint : to);
+      }
     }
     this.marks.set(symbol, to);
   }
