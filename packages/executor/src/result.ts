@@ -70,8 +70,38 @@ export type ExecutionResult = {
     symbol: string;
     results: ExecutionResults;
   };
-  error?: { code: string; status: number; message: string; details?: Record<string, unknown> };
+  error?: { code: string; status: number; message: string; hint?: string; details?: Record<string, unknown> };
 };
+
+/**
+ * What the user can do about a failure, per error code (executor and exchange codes). The seed's
+ * troubleshooting chapter pairs "Insufficient balance" with "deposit USDT into the exchange account".
+ */
+export const ERROR_HINTS: Readonly<Record<string, string>> = Object.freeze({
+  INSUFFICIENT_BALANCE: 'Deposit USDT into the futures wallet, or lower the size or the leverage',
+  ORDER_TOO_SMALL: 'Increase size_pct, size_usdt or qty, or the leverage',
+  ORDER_BELOW_MIN_QTY: 'Increase size_pct, size_usdt or qty, or the leverage',
+  ORDER_BELOW_MIN_NOTIONAL: 'Increase size_pct, size_usdt or qty, or the leverage',
+  INVALID_LEVERAGE: "Use a whole leverage within the instrument's maximum",
+  LEVERAGE_OUT_OF_RANGE: "Use a whole leverage within the instrument's maximum",
+  UNKNOWN_SYMBOL:
+    'Use the TradingView ticker (BINANCE:BTCUSDT.P) or the venue symbol (BTCUSDT, BTC-USDT-SWAP)',
+  STALE_SIGNAL: 'The alert arrived late; raise max_lag if that delay is acceptable',
+  POSITION_SIDE_MISMATCH: "The account's position mode (one-way / hedge) changed; send the alert again",
+  REDUCE_ONLY_REJECTED: 'The position changed before the close; check it on the exchange',
+  PROTECTION_FAILED: 'Check the position on the exchange and place a stop-loss by hand if it is still open',
+  ENTRY_NOT_FILLED: 'Check the order on the exchange',
+  ATR_UNAVAILABLE: 'Use sl_pct, or a timeframe with more history',
+  EXCHANGE_AUTH_FAILED: 'Check the API key, its futures trading permission and its IP whitelist',
+  EXCHANGE_TIMESTAMP_REJECTED: "Check the server's clock (NTP)",
+  EXCHANGE_RATE_LIMITED: 'The exchange rate limit was reached; wait before sending more alerts',
+  EXCHANGE_TIMEOUT: 'The exchange did not answer; check the position on the exchange before re-sending',
+  EXCHANGE_UNAVAILABLE: 'The exchange did not answer; check the position on the exchange before re-sending',
+  EXCHANGE_RESULT_UNKNOWN:
+    'The exchange did not answer; check the position on the exchange before re-sending',
+  INVALID_SIGNAL: 'Fix the alert message (see the field named in the error)',
+  UNSUPPORTED_ACTION: 'Use long, short, close_long, close_short, close_all, or buy/sell with market_position',
+});
 
 export function summarizeOrder(order: Order, reused = false): OrderSummary {
   const s: OrderSummary = {
@@ -96,13 +126,16 @@ export function describeError(error: unknown): {
   code: string;
   status: number;
   message: string;
+  hint?: string;
   details?: Record<string, unknown>;
 } {
   if (isAppError(error)) {
+    const hint = ERROR_HINTS[error.code];
     return {
       code: error.code,
       status: error.status,
       message: error.message,
+      ...(hint !== undefined ? { hint } : {}),
       ...(error.details !== undefined ? { details: error.details } : {}),
     };
   }

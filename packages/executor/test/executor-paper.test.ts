@@ -357,6 +357,20 @@ describe('protection failures', () => {
     expect(h.records.map((r) => r.role)).toEqual(['entry', 'sl', 'sl', 'sl', 'protect-close']);
   });
 
+  it('a take-profit that cannot be placed is a warning: the stop stays, the position stays', async () => {
+    const paper = venue();
+    const pass = () => undefined;
+    const { exchange } = instrument(paper, { placeConditional: [pass, rejection, rejection, rejection] });
+    const h = harness(exchange, { tpAtr: 3 }, { now: () => paper.now() });
+    const result = await new OrderExecutor(fast).executeSignal(signal({ action: 'long' }), h.context);
+    expect(result.success).toBe(true);
+    expect(result.message).toBe('LONG order executed on binance');
+    expect(result.warning).toBe('The take-profit could not be placed: Stop rejected by the venue');
+    expect(result.order_details.results.stop_loss?.trigger_price).toBe('77.4');
+    expect(result.order_details.results.take_profit).toBeUndefined();
+    expect((await paper.positions('SOLUSDT')).map((p) => p.qty)).toEqual(['5']);
+  });
+
   it('with closeOnProtectionFailure off the position stays, and the answer says it has no stop', async () => {
     const paper = venue();
     const { exchange } = instrument(paper, { placeConditional: [rejection, rejection, rejection] });
@@ -528,5 +542,32 @@ describe('position mode changed behind the cache (-4061 / 51000 posSide)', () =>
     expect(result.order_details.results.stop_loss?.position_side).toBe('long');
     expect((await t.paper.positions('SOLUSDT')).map((p) => [p.side, p.qty])).toEqual([['long', '5']]);
     expect(t.audits.some((a) => a.type === 'position_mode' && a.level === 'warn')).toBe(true);
+  });
+});
+
+describe('limit entries', () => {
+  it('rest with their stop computed from the limit price and attached; the stop appears on the fill', async () => {
+    const t = setup();
+    const result = await t.executor.executeSignal(
+      signal({ action: 'long', order_type: 'limit', price: '95.005' }),
+      t.context,
+    );
+    // Limit 95.005 → down to the tick → 95.00 (a long never pays more than asked).
+    // Size at the limit price: 1000 × 10% × 5 / 95 = 5.26 → 5. SL = 95 − 2·278/27 = 74.407… → 74.40
+    expect(result.message).toBe(
+      'LONG order executed on binance (limit order resting at 95, with stop-loss 74.4 attached)',
+    );
+    expect(result.order_details.results.entry).toMatchObject({
+      type: 'limit',
+      status: 'new',
+      price: '95',
+      qty: '5',
+    });
+    expect(await t.paper.positions('SOLUSDT')).toEqual([]);
+    t.paper.setPrice('SOLUSDT', '95', T0 + 5 * HOUR + 120_000);
+    expect((await t.paper.positions('SOLUSDT')).map((p) => p.qty)).toEqual(['5']);
+    expect((await t.paper.openOrders('SOLUSDT')).map((o) => [o.type, o.triggerPrice])).toEqual([
+      ['stop_market', '74.4'],
+    ]);
   });
 });

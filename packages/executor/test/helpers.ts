@@ -39,7 +39,8 @@ export type Faults = Partial<Record<keyof Exchange, ((args: unknown[]) => unknow
 
 /**
  * Wraps a real exchange: every call is logged, and the queued faults of a method are thrown for
- * its next calls (one per call) before the real method is used again. Nothing else is changed.
+ * its next calls (one per call; a fault returning undefined passes that call through) before the
+ * real method is used again. Nothing else is changed.
  */
 export function instrument<E extends Exchange>(
   exchange: E,
@@ -54,10 +55,9 @@ export function instrument<E extends Exchange>(
         calls.push({ method: String(prop), args });
         const queue = faults[prop as keyof Exchange];
         const fault = queue?.shift();
-        if (fault !== undefined) {
-          const thrown = fault(args);
-          return Promise.reject(thrown);
-        }
+        const thrown = fault?.(args);
+        // A fault that returns undefined lets that call through (to fail only a later call).
+        if (thrown !== undefined) return Promise.reject(thrown);
         return (value as (...a: unknown[]) => unknown).apply(target, args);
       };
     },

@@ -123,6 +123,14 @@ describe('toSignal', () => {
     expect(code(() => toSignal({ ...base, qty: '-1' }))).toBe('INVALID_SIGNAL');
   });
 
+  it("normalises the symbol to the venue's id", () => {
+    expect(toSignal({ ...base, symbol: 'BINANCE:BTCUSDT.P' }).symbol).toBe('BTCUSDT');
+    expect(toSignal({ ...base, symbol: 'btcusdt' }).symbol).toBe('BTCUSDT');
+    expect(toSignal({ ...base, exchange: 'okx', symbol: 'OKX:BTCUSDT.P' }).symbol).toBe('BTC-USDT-SWAP');
+    expect(toSignal({ ...base, exchange: 'OKX', symbol: 'BTC-USDT-SWAP' }).symbol).toBe('BTC-USDT-SWAP');
+    expect(toSignal({ ...base, symbol: 'BINANCE:BTCUSDT.P' }).sourceSymbol).toBe('BINANCE:BTCUSDT.P');
+  });
+
   it('maps buy/sell + market_position', () => {
     expect(toSignal({ ...base, action: 'buy', market_position: 'long' }).action).toBe('LONG');
     expect(toSignal({ ...base, action: 'sell', market_position: 'short' }).action).toBe('SHORT');
