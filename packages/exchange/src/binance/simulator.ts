@@ -1004,6 +1004,128 @@ class SimulatorCore {
     return this.positionRows(params, true);
   }
 
+  /** 24 h statistics; the paper venue keeps no trade tape, so the window is flat at the current price. */
+  ticker24hr(params: Map<string, string>): unknown {
+    const one = (symbol: string): Record<string, unknown> => {
+      const price = this.priceString(symbol);
+      const now = this.serverTime();
+      return {
+        symbol,
+        priceChange: '0',
+        priceChangePercent: '0.000',
+        weightedAvgPrice: price,
+        lastPrice: price,
+        lastQty: '0',
+        openPrice: price,
+        highPrice: price,
+        lowPrice: price,
+        volume: '0',
+        quoteVolume: '0',
+        openTime: now - 86_400_000,
+        closeTime: now,
+        firstId: 0,
+        lastId: 0,
+        count: 0,
+      };
+    };
+    const symbol = params.get('symbol');
+    if (symbol !== undefined) return one(this.instrumentOf(symbol).venueSymbol);
+    return this.instrumentList()
+      .filter((i) => this.venue.priceOf(i.venueSymbol) !== undefined)
+      .map((i) => one(i.venueSymbol));
+  }
+
+  /** Account information (v2 and v3 shapes; v2 positions also carry leverage and entry price). */
+  private account(v3: boolean): unknown {
+    const state = this.venue.accountState();
+    const fmt8 = (d: Decimal.Value): string => new Decimal(d).toFixed(8);
+    const sum = (f: (b: (typeof state.balances)[number]) => string): string =>
+      fmt8(state.balances.reduce((acc, b) => acc.plus(f(b)), new Decimal(0)));
+    const assets = state.balances.map((b) => ({
+      asset: b.asset,
+      walletBalance: fmt8(b.wallet),
+      unrealizedProfit: fmt8(b.unrealizedPnl),
+      marginBalance: fmt8(b.equity),
+      maintMargin: fmt8(b.maintenanceMargin),
+      initialMargin: fmt8(new Decimal(b.crossInitialMargin).plus(b.isolatedMargin).plus(b.openOrderMargin)),
+      positionInitialMargin: fmt8(new Decimal(b.crossInitialMargin).plus(b.isolatedMargin)),
+      openOrderInitialMargin: fmt8(b.openOrderMargin),
+      crossWalletBalance: fmt8(b.crossWallet),
+      crossUnPnl: fmt8(b.crossUnrealizedPnl),
+      availableBalance: fmt8(b.available),
+      maxWithdrawAmount: fmt8(b.available),
+      updateTime: state.time,
+    }));
+    const positions = (this.positionRows(new Map(), v3) as Record<string, unknown>[]).map((row) => ({
+      symbol: row.symbol,
+      positionSide: row.positionSide,
+      positionAmt: row.positionAmt,
+      unrealizedProfit: row.unRealizedProfit,
+      isolatedMargin: row.isolatedMargin,
+      notional: row.notional,
+      isolatedWallet: row.isolatedWallet,
+      initialMargin: row.initialMargin,
+      maintMargin: row.maintMargin,
+      updateTime: row.updateTime,
+      ...(v3
+        ? {}
+        : {
+            leverage: row.leverage,
+            entryPrice: row.entryPrice,
+            isolated: row.marginType === 'isolated',
+            maxNotional: row.maxNotionalValue,
+          }),
+    }));
+    return {
+      totalInitialMargin: sum((b) =>
+        new Decimal(b.crossInitialMargin).plus(b.isolatedMargin).plus(b.openOrderMargin).toFixed(),
+      ),
+      totalMaintMargin: sum((b) => b.maintenanceMargin),
+      totalWalletBalance: sum((b) => b.wallet),
+      totalUnrealizedProfit: sum((b) => b.unrealizedPnl),
+      totalMarginBalance: sum((b) => b.equity),
+      totalPositionInitialMargin: sum((b) =>
+        new Decimal(b.crossInitialMargin).plus(b.isolatedMargin).toFixed(),
+      ),
+      totalOpenOrderInitialMargin: sum((b) => b.openOrderMargin),
+      totalCrossWalletBalance: sum((b) => b.crossWallet),
+      totalCrossUnPnl: sum((b) => b.crossUnrealizedPnl),
+      availableBalance: sum((b) => b.available),
+      maxWithdrawAmount: sum((b) => b.available),
+      ...(v3 ? {} : { canTrade: true, canDeposit: true, canWithdraw: true, feeTier: 0, updateTime: 0 }),
+      assets,
+      positions,
+    };
+  }
+
+  accountV2(): unknown {
+    return this.account(false);
+  }
+
+  accountV3(): unknown {
+    return this.account(true);
+  }
+
+  /** One bracket per symbol: up to the instrument's maximum leverage, no notional tiers. */
+  leverageBracket(params: Map<string, string>): unknown {
+    const row = (i: Instrument): Record<string, unknown> => ({
+      symbol: i.venueSymbol,
+      brackets: [
+        {
+          bracket: 1,
+          initialLeverage: i.maxLeverage,
+          notionalCap: 1_000_000_000,
+          notionalFloor: 0,
+          maintMarginRatio: 0.005,
+          cum: 0,
+        },
+      ],
+    });
+    const symbol = params.get('symbol');
+    if (symbol !== undefined) return row(this.instrumentOf(symbol));
+    return this.instrumentList().map(row);
+  }
+
   getDual(): unknown {
     return { dualSidePosition: this.venue.accountState().positionMode === 'hedge' };
   }
@@ -1262,7 +1384,11 @@ const ROUTES: Record<string, Route> = {
     weight: (p) => klineWeight(Number(p.get('limit') ?? 500)),
     handler: P.klines,
   },
+  'GET /fapi/v1/ticker/24hr': { signed: false, weight: bySymbol(1, 40), handler: P.ticker24hr },
   'GET /fapi/v2/balance': { signed: true, weight: () => 5, handler: P.balance },
+  'GET /fapi/v2/account': { signed: true, weight: () => 5, handler: P.accountV2 },
+  'GET /fapi/v3/account': { signed: true, weight: () => 5, handler: P.accountV3 },
+  'GET /fapi/v1/leverageBracket': { signed: true, weight: one, handler: P.leverageBracket },
   'GET /fapi/v3/balance': { signed: true, weight: () => 5, handler: P.balance },
   'GET /fapi/v2/positionRisk': { signed: true, weight: () => 5, handler: P.positionRiskV2 },
   'GET /fapi/v3/positionRisk': { signed: true, weight: () => 5, handler: P.positionRiskV3 },

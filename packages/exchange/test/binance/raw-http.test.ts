@@ -215,3 +215,38 @@ describe('simulator: authentication and parameter errors', () => {
     expect(first[6]).toBe((first[0] as number) + 3_600_000 - 1);
   });
 });
+
+describe('simulator: endpoints third-party clients call (ccxt loadMarkets / fetchBalance / fetchPositions)', () => {
+  it('serves account v2/v3, leverageBracket and ticker/24hr', async () => {
+    const query = `timestamp=${Date.now()}`;
+    const signed = `${query}&signature=${opensslHmac(API_SECRET, query)}`;
+    const v3 = await raw('GET', '/fapi/v3/account', signed);
+    expect(v3.status).toBe(200);
+    expect(v3.body).toMatchObject({
+      assets: expect.arrayContaining([expect.objectContaining({ asset: 'USDT' })]),
+    });
+    expect(typeof v3.body.availableBalance).toBe('string');
+    const v2 = await raw('GET', '/fapi/v2/account', signed);
+    expect((v2.body.positions as Record<string, unknown>[])[0]).toHaveProperty('leverage');
+    const sq = `symbol=${symbol}&timestamp=${Date.now()}`;
+    const bracket = await raw(
+      'GET',
+      '/fapi/v1/leverageBracket',
+      `${sq}&signature=${opensslHmac(API_SECRET, sq)}`,
+    );
+    expect(bracket.body).toMatchObject({
+      symbol,
+      brackets: [expect.objectContaining({ bracket: 1, initialLeverage: 125 })],
+    });
+    const stats = (await (await fetch(`${sim.url}/fapi/v1/ticker/24hr?symbol=${symbol}`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(stats).toMatchObject({ symbol, lastPrice: expect.stringMatching(/^\d+\.\d$/) });
+  });
+
+  it('answers an unknown path with -5000 (404) and a wrong method with 405', async () => {
+    expect((await fetch(`${sim.url}/fapi/v1/nope`)).status).toBe(404);
+    expect((await fetch(`${sim.url}/fapi/v1/exchangeInfo`, { method: 'DELETE' })).status).toBe(405);
+  });
+});
