@@ -90,6 +90,7 @@ export class BinanceFuturesClient implements Exchange {
   private readonly lookupAttempts: number;
   private readonly defaultMaxLeverage: number;
   private readonly now: () => number;
+  private readonly hasKey: boolean;
   private instrumentCache: { at: number; bySymbol: Map<string, Instrument> } | undefined;
   private instrumentLoad: Promise<Map<string, Instrument>> | undefined;
   private modeCache: { at: number; mode: PositionMode } | undefined;
@@ -104,6 +105,7 @@ export class BinanceFuturesClient implements Exchange {
     }
     this.baseUrl = options.baseUrl ?? (options.testnet === true ? BINANCE_DEMO_FAPI_URL : BINANCE_FAPI_URL);
     this.now = options.now ?? Date.now;
+    this.hasKey = options.apiKey !== '' && options.apiSecret !== '';
     this.http = new BinanceHttp({
       baseUrl: this.baseUrl,
       apiKey: options.apiKey,
@@ -180,10 +182,11 @@ export class BinanceFuturesClient implements Exchange {
           (r) => r.rateLimitType === 'REQUEST_WEIGHT' && r.interval === 'MINUTE',
         );
         if (weight !== undefined && weight.intervalNum === 1) this.http.setWeightLimit(weight.limit);
+        const maxLeverage = await this.leverageCaps();
         const bySymbol = new Map<string, Instrument>();
         for (const s of info.symbols) {
           if (s.status !== 'TRADING') continue;
-          bySymbol.set(s.symbol, parseInstrument(s, this.defaultMaxLeverage));
+          bySymbol.set(s.symbol, parseInstrument(s, maxLeverage.get(s.symbol) ?? this.defaultMaxLeverage));
         }
         this.instrumentCache = { at: this.now(), bySymbol };
         return bySymbol;
@@ -192,6 +195,28 @@ export class BinanceFuturesClient implements Exchange {
       }
     })();
     return this.instrumentLoad;
+  }
+
+  /**
+   * Each symbol's maximum leverage from `GET /fapi/v1/leverageBracket` (signed; the first bracket's
+   * initialLeverage). Best effort: without a key, or when the call fails, the default cap applies.
+   */
+  private async leverageCaps(): Promise<Map<string, number>> {
+    const caps = new Map<string, number>();
+    if (!this.hasKey) return caps;
+    try {
+      const rows =
+        await this.signedGet<{ symbol: string; brackets: { initialLeverage: number }[] }[]>(
+          '/fapi/v1/leverageBracket',
+        );
+      for (const row of Array.isArray(rows) ? rows : []) {
+        const max = Math.max(...row.brackets.map((b) => Number(b.initialLeverage)));
+        if (Number.isInteger(max) && max >= 1) caps.set(row.symbol, max);
+      }
+    } catch {
+      // Keep the default cap; the venue still refuses an invalid leverage (-4028).
+    }
+    return caps;
   }
 
   async ticker(venueSymbol: string): Promise<Ticker> {

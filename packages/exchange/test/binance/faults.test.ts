@@ -272,6 +272,16 @@ describe('validation before sending (no order request reaches the venue)', () =>
     expect(x.seen('POST', '/fapi/v1/order')).toHaveLength(0);
   });
 
+  it('maximum leverage per symbol comes from /fapi/v1/leverageBracket (ETHUSDT: 100 on the paper venue)', async () => {
+    const x = await start();
+    expect((await x.client.instrument('ETHUSDT')).maxLeverage).toBe(100);
+    expect((await x.client.instrument('BTCUSDT')).maxLeverage).toBe(125);
+    const error = await x.client.setLeverage('ETHUSDT', 101).catch((e: unknown) => e);
+    expect(ExchangeErrors.is(error, 'LEVERAGE_OUT_OF_RANGE')).toBe(true);
+    expect(x.seen('POST', '/fapi/v1/leverage')).toHaveLength(0);
+    expect((await x.client.setLeverage('ETHUSDT', 100)).leverage).toBe(100);
+  });
+
   it('leverage above the maximum', async () => {
     const x = await start();
     const error = await x.client.setLeverage('BTCUSDT', 200).catch((e: unknown) => e);
