@@ -65,8 +65,10 @@ import { PAPER_DEFAULT_INSTRUMENTS } from './instruments.ts';
  *      isolated long  LP = (q·E − M) / (q·(1 − mmr))       short LP = (q·E + M) / (q·(1 + mmr))
  *      cross (one symbol, others fixed): LP = (Σ s·q·E − C) / (Σ s·q − mmr·Σ q),
  *        C = wallet − isolated margins + other cross uPnL − other cross maintenance margin.
- *    The position is closed AT the liquidation price and the remaining maintenance margin is
- *    charged as a clearance fee, so an isolated liquidation costs exactly its margin M.
+ *    The level is put on the tick grid (the first tick where the condition holds). The position
+ *    is closed AT that price; an isolated one then loses what is left of its margin (it costs
+ *    exactly M), a cross one pays its maintenance margin as a clearance fee (as far as the wallet
+ *    has it; the wallet never goes below 0).
  *  - Fees: fee = qty × price × rate; taker (default 0.04 %) for market, marketable limit and
  *    triggered orders, maker (default 0.02 %) for resting limit orders.
  *  - Funding (optional): payment = −signedQty × mark × rate; applied by `applyFunding` or
@@ -452,7 +454,7 @@ export class PaperExchange implements Exchange {
     const high = this.positivePrice(candle.high);
     const low = this.positivePrice(candle.low);
     const close = this.positivePrice(candle.close);
-    if (high.lt(Decimal.max(open, close)) || low.gt(Decimal.min(open, close))) {
+    if (high.lt(D.max(open, close)) || low.gt(D.min(open, close))) {
       throw fail('INVALID_REQUEST', 'invalid_candle', 'Candle high/low do not contain its open and close', {
         venueSymbol: symbol,
       });
@@ -925,8 +927,8 @@ export class PaperExchange implements Exchange {
       const bucket = buckets.get(openTime);
       if (bucket === undefined) buckets.set(openTime, { ...bar, openTime });
       else {
-        bucket.high = Decimal.max(bucket.high, bar.high);
-        bucket.low = Decimal.min(bucket.low, bar.low);
+        bucket.high = D.max(bucket.high, bar.high);
+        bucket.low = D.min(bucket.low, bar.low);
         bucket.close = bar.close;
         bucket.volume += bar.volume;
       }
@@ -1258,7 +1260,7 @@ export class PaperExchange implements Exchange {
         this.finish(order, 'expired', 'nothing to reduce when triggered');
         return;
       }
-      const qty = order.closePosition ? held.abs() : Decimal.min(order.qty, held.abs());
+      const qty = order.closePosition ? held.abs() : D.min(order.qty, held.abs());
       this.trade(
         order,
         qty,
@@ -1300,7 +1302,7 @@ export class PaperExchange implements Exchange {
     const positionKey = this.mode === 'hedge' ? order.positionSide : 'net';
     const held = this.positionsByKey.get(this.positionKey(order.venueSymbol, positionKey))?.qty ?? ZERO;
     const closesLeg = this.mode === 'hedge' && (order.side === 'buy') !== (order.positionSide === 'long');
-    const qty = order.reduceOnly || closesLeg ? Decimal.min(order.qty, held.abs()) : order.qty;
+    const qty = order.reduceOnly || closesLeg ? D.min(order.qty, held.abs()) : order.qty;
     this.trade(order, qty, price, liquidity, reason);
   }
 
@@ -1394,7 +1396,7 @@ export class PaperExchange implements Exchange {
       }
       return ZERO;
     }
-    const reduced = Decimal.min(delta.abs(), held.abs());
+    const reduced = D.min(delta.abs(), held.abs());
     const realized = reduced.mul(price.minus(position.entry)).mul(held.isNeg() ? -1 : 1);
     const remaining = held.abs().minus(reduced);
     position.isolatedMargin = remaining.isZero()
@@ -1454,6 +1456,7 @@ export class PaperExchange implements Exchange {
       this.orders.push(record);
       this.ordersById.set(record.venueOrderId, record);
       this.ordersByClientId.set(record.clientOrderId, [record]);
+      const isolatedMargin = position.marginMode === 'isolated' ? position.isolatedMargin : undefined;
       const realized = this.changePosition(
         position.venueSymbol,
         position.side,
@@ -1461,8 +1464,13 @@ export class PaperExchange implements Exchange {
         price,
       );
       const walletAfter = this.wallet(instrument.quote).plus(realized);
-      const clearance = Decimal.max(ZERO, Decimal.min(qty.mul(price).mul(this.mmr(instrument)), walletAfter));
-      this.wallets.set(instrument.quote, Decimal.max(ZERO, walletAfter.minus(clearance)));
+      // Isolated: whatever is left of the margin goes (the position costs exactly its margin).
+      // Cross: the maintenance margin of the position, as far as the wallet has it.
+      const clearance =
+        isolatedMargin !== undefined
+          ? D.max(ZERO, isolatedMargin.plus(realized))
+          : D.max(ZERO, D.min(qty.mul(price).mul(this.mmr(instrument)), walletAfter));
+      this.wallets.set(instrument.quote, D.max(ZERO, walletAfter.minus(clearance)));
       record.filledQty = qty;
       record.avgPrice = price;
       record.fee = clearance;
@@ -1578,7 +1586,20 @@ export class PaperExchange implements Exchange {
           .mul(position.entry)
           .plus(position.isolatedMargin)
           .div(q.mul(new D(1).plus(mmr)));
-    return price.gt(0) ? price : undefined;
+    return this.onTick(position.venueSymbol, price, position.qty.gt(0) ? 'lte' : 'gte');
+  }
+
+  /**
+   * The first price on the tick grid at which a liquidation condition holds: the level rounded
+   * down when it is reached falling ('lte'), up when reached rising. Undefined when ≤ 0.
+   */
+  private onTick(symbol: string, level: Decimal, when: 'gte' | 'lte'): Decimal | undefined {
+    const tick = new D(this.instrumentOrThrow(symbol).tickSize);
+    const ticked = level
+      .div(tick)
+      .toDecimalPlaces(0, when === 'lte' ? Decimal.ROUND_FLOOR : Decimal.ROUND_CEIL)
+      .mul(tick);
+    return ticked.gt(0) ? ticked : undefined;
   }
 
   /** Price of `symbol` at which the cross account reaches maintenance, other symbols' prices fixed. */
@@ -1609,9 +1630,9 @@ export class PaperExchange implements Exchange {
     }
     const denominator = sq.minus(this.mmr(instrument).mul(q));
     if (denominator.isZero()) return undefined;
-    const price = sqe.minus(c).div(denominator);
-    if (price.lte(0)) return undefined;
-    return { price, when: denominator.gt(0) ? 'lte' : 'gte' };
+    const when = denominator.gt(0) ? 'lte' : 'gte';
+    const price = this.onTick(symbol, sqe.minus(c).div(denominator), when);
+    return price === undefined ? undefined : { price, when };
   }
 
   private balanceState(asset: string): PaperBalanceState {
@@ -1642,10 +1663,7 @@ export class PaperExchange implements Exchange {
       }
     }
     const crossWallet = wallet.minus(isolatedMargin);
-    const available = Decimal.max(
-      ZERO,
-      crossWallet.plus(crossUnrealized).minus(crossInitial).minus(orderMargin),
-    );
+    const available = D.max(ZERO, crossWallet.plus(crossUnrealized).minus(crossInitial).minus(orderMargin));
     return {
       asset,
       wallet: fmt(wallet),
@@ -1694,7 +1712,7 @@ export class PaperExchange implements Exchange {
     if (this.mode === 'hedge') return (side === 'buy') === (positionSide === 'long') ? qty : ZERO;
     const held = this.positionsByKey.get(this.positionKey(symbol, 'net'))?.qty ?? ZERO;
     const reduces = side === 'buy' ? held.lt(0) : held.gt(0);
-    return reduces ? Decimal.max(ZERO, qty.minus(held.abs())) : qty;
+    return reduces ? D.max(ZERO, qty.minus(held.abs())) : qty;
   }
 
   private assertReducible(symbol: string, positionSide: PositionSide, side: OrderSide): void {
@@ -1909,8 +1927,8 @@ export class PaperExchange implements Exchange {
     if (bar === undefined)
       bars.set(openTime, { openTime, open: price, high: price, low: price, close: price, volume: 0 });
     else {
-      bar.high = Decimal.max(bar.high, price);
-      bar.low = Decimal.min(bar.low, price);
+      bar.high = D.max(bar.high, price);
+      bar.low = D.min(bar.low, price);
       bar.close = price;
     }
   }
