@@ -243,7 +243,10 @@ function klineWeight(limit: number): number {
 export async function startBinanceSimulator(options: BinanceSimulatorOptions): Promise<BinanceSimulator> {
   const core = new SimulatorCore(options);
   await core.loadInstruments();
-  const server = createServer((req, res) => void core.handle(req, res));
+  const server = createServer((req, res) => {
+    // A client that goes away mid-request must not take the server down.
+    core.handle(req, res).catch(() => res.destroy());
+  });
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -252,3 +252,19 @@ describe('response parsing', () => {
     expect(toBinanceInterval('7m')).toBeUndefined();
   });
 });
+
+describe('client options', () => {
+  it('production by default, the demo venue with testnet, an explicit baseUrl wins', async () => {
+    const { BinanceFuturesClient } = await import('../../src/binance/client.ts');
+    expect(new BinanceFuturesClient({ apiKey: 'k', apiSecret: 's' }).baseUrl).toBe(
+      'https://fapi.binance.com',
+    );
+    expect(new BinanceFuturesClient({ apiKey: 'k', apiSecret: 's', testnet: true }).baseUrl).toBe(
+      'https://demo-fapi.binance.com',
+    );
+    expect(
+      new BinanceFuturesClient({ apiKey: 'k', apiSecret: 's', testnet: true, baseUrl: 'http://127.0.0.1:1' })
+        .baseUrl,
+    ).toBe('http://127.0.0.1:1');
+  });
+});

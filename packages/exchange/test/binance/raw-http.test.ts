@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBinanceSimulator, type BinanceSimulator } from '../../src/binance/simulator.ts';
+import { PaperExchange } from '../../src/paper/index.ts';
 import { API_KEY, API_SECRET, opensslHmac } from './helpers.ts';
 
 /**
@@ -248,5 +249,110 @@ describe('simulator: endpoints third-party clients call (ccxt loadMarkets / fetc
   it('answers an unknown path with -5000 (404) and a wrong method with 405', async () => {
     expect((await fetch(`${sim.url}/fapi/v1/nope`)).status).toBe(404);
     expect((await fetch(`${sim.url}/fapi/v1/exchangeInfo`, { method: 'DELETE' })).status).toBe(405);
+  });
+});
+
+describe('simulator: business errors from the paper venue, as Binance codes', () => {
+  const order = async (params: string, target: BinanceSimulator = sim) => {
+    const body = `${params}&timestamp=${Date.now()}`;
+    const response = await fetch(`${target.url}/fapi/v1/order`, {
+      method: 'POST',
+      headers: { 'X-MBX-APIKEY': API_KEY, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: `${body}&signature=${opensslHmac(API_SECRET, body)}`,
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  it.each([
+    ['more decimals than quantityPrecision', 'side=BUY&type=MARKET&quantity=0.0101', -1111],
+    [
+      'price with more decimals than pricePrecision',
+      'side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.010&price=50000.05',
+      -1111,
+    ],
+    ['below the minimum notional', 'side=BUY&type=MARKET&quantity=0.001', -4164],
+    ['margin insufficient', 'side=BUY&type=MARKET&quantity=100', -2019],
+    ['LONG in one-way mode', 'side=BUY&positionSide=LONG&type=MARKET&quantity=0.010', -4061],
+    ['price on a MARKET order', 'side=BUY&type=MARKET&quantity=0.010&price=50000', -1106],
+    ['invalid client id', 'side=BUY&type=MARKET&quantity=0.010&newClientOrderId=has%20space', -4015],
+  ])('%s', async (_name, params, code) => {
+    const res = await order(`symbol=BTCUSDT&${params}`);
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe(code);
+    expect(typeof res.body.msg).toBe('string');
+  });
+
+  it('-4014 price off the tick grid and -4023 quantity off the step grid (within the precision)', async () => {
+    // A tick and step of 0.5: one decimal passes the precision check, the grid check refuses .3.
+    const venue = new PaperExchange({
+      instruments: [
+        {
+          venueSymbol: 'HALFUSDT',
+          base: 'HALF',
+          quote: 'USDT',
+          tickSize: '0.5',
+          stepSize: '0.5',
+          minQty: '0.5',
+          minNotional: '5',
+          contractSize: '1',
+          maxLeverage: 20,
+        },
+      ],
+      prices: { HALFUSDT: '100' },
+    });
+    const half = await startBinanceSimulator({ port: 0, apiKey: API_KEY, apiSecret: API_SECRET, venue });
+    try {
+      const tick = await order(
+        'symbol=HALFUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1.0&price=99.3',
+        half,
+      );
+      expect(tick.body).toEqual({ code: -4014, msg: 'Price not increased by tick size.' });
+      const step = await order('symbol=HALFUSDT&side=BUY&type=MARKET&quantity=1.3', half);
+      expect(step.body).toEqual({ code: -4023, msg: 'Quantity not increased by step size.' });
+      const ok = await order(
+        'symbol=HALFUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1.5&price=99.5',
+        half,
+      );
+      expect(ok.body).toMatchObject({ status: 'NEW', price: '99.5', origQty: '1.5' });
+    } finally {
+      await half.close();
+    }
+  });
+
+  it('-2022 reduce-only with nothing to reduce; -1106 reduceOnly in hedge mode; -4061 BOTH in hedge mode', async () => {
+    const flat = await startBinanceSimulator({ port: 0, apiKey: API_KEY, apiSecret: API_SECRET });
+    const hedged = await startBinanceSimulator({
+      port: 0,
+      apiKey: API_KEY,
+      apiSecret: API_SECRET,
+      hedge: true,
+    });
+    try {
+      expect(
+        (await order('symbol=ETHUSDT&side=SELL&type=MARKET&quantity=0.100&reduceOnly=true', flat)).body,
+      ).toEqual({
+        code: -2022,
+        msg: 'ReduceOnly Order is rejected.',
+      });
+      expect(
+        (
+          await order(
+            'symbol=ETHUSDT&side=SELL&positionSide=LONG&type=MARKET&quantity=0.100&reduceOnly=true',
+            hedged,
+          )
+        ).body.code,
+      ).toBe(-1106);
+      expect((await order('symbol=ETHUSDT&side=BUY&type=MARKET&quantity=0.100', hedged)).body.code).toBe(
+        -4061,
+      );
+      // Closing a leg that does not exist (SELL LONG in hedge mode reduces the long leg).
+      expect(
+        (await order('symbol=ETHUSDT&side=SELL&positionSide=LONG&type=MARKET&quantity=0.100', hedged)).body
+          .code,
+      ).toBe(-2022);
+    } finally {
+      await flat.close();
+      await hedged.close();
+    }
   });
 });
