@@ -213,6 +213,21 @@ describe('sizeForNotional', () => {
   });
 });
 
+describe('"100 %" sizing that lands below the minimum (peers.md)', () => {
+  it('explains the minimum instead of sending a doomed order', () => {
+    // 90 USDT at 1× and 50000: 0.0018 → 0.001 BTC = 50 USDT < 100
+    const qty = sizeForNotional(btc100, '90', '50000');
+    expect(qty).toBe('0.001');
+    expect(caught(() => validateOrder(btc100, { qty }, '50000')).message).toBe(
+      'Order value 50 USDT is below the minimum of 100 USDT for BTCUSDT; increase the size or the leverage',
+    );
+    // 150 USDT: exactly 0.003 BTC = 150 USDT passes
+    expect(validateOrder(btc100, { qty: sizeForNotional(btc100, '150', '50000') }, '50000').qty).toBe(
+      '0.003',
+    );
+  });
+});
+
 describe('toContracts / fromContracts', () => {
   it('ctVal 0.01: base BTC ↔ contracts', () => {
     expect(toContracts(okxBtc, '0.05')).toBe('5');

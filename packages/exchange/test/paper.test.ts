@@ -134,6 +134,21 @@ describe('PnL and fees', () => {
     expect(p.accountState().balances.find((b) => b.asset === 'USDT')?.wallet).toBe('9999.02');
   });
 
+  it('cancelling a resting order releases its reserved margin', async () => {
+    const p = venue();
+    p.setLeverageSync('BTCUSDT', 10);
+    const order = p.submitOrder({
+      venueSymbol: 'BTCUSDT',
+      side: 'buy',
+      type: 'limit',
+      qty: '0.1',
+      price: '49000',
+    });
+    expect((await p.balance()).available).toBe('9510');
+    p.cancel('BTCUSDT', { venueOrderId: order.venueOrderId });
+    expect((await p.balance()).available).toBe('10000');
+  });
+
   it('a marketable limit order fills at once at the current price as taker', () => {
     const p = venue();
     const order = p.submitOrder({

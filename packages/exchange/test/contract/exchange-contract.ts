@@ -392,6 +392,16 @@ export function runExchangeContract(name: string, setup: () => Promise<ExchangeC
         expect(await positionsOf()).toHaveLength(0);
       });
 
+      it('closePosition works while the SL/TP rest (a resting take-profit must not block the close)', async () => {
+        await open('buy');
+        await protect('long', pricePct(-2), pricePct(4));
+        const close = await ex.closePosition(symbol, 'net', nextKey('close-protected'));
+        expect(close?.status).toBe('filled');
+        expect(await positionsOf()).toHaveLength(0);
+        await ex.cancelAllOrders(symbol);
+        expect(await ex.openOrders(symbol)).toHaveLength(0);
+      });
+
       it('cancelAllOrders cancels the conditional orders too: the stop no longer fires', async () => {
         await open('buy');
         await protect('long', pricePct(-2), pricePct(4));
