@@ -96,6 +96,8 @@ export class BinanceFuturesClient implements Exchange {
   private modeCache: { at: number; mode: PositionMode } | undefined;
   /** Orders this process placed, by venue client id: a second call with the same key looks up instead of sending. */
   private readonly placed = new Map<string, { kind: OrderKind; symbol: string }>();
+  /** Placements in flight, by venue client id: a concurrent call with the same key waits for the first. */
+  private readonly inflight = new Map<string, Promise<Order>>();
 
   constructor(options: BinanceFuturesClientOptions) {
     if (typeof options.apiKey !== 'string' || typeof options.apiSecret !== 'string') {
@@ -673,6 +675,18 @@ export class BinanceFuturesClient implements Exchange {
    * request's recvWindow has run out (so the first one can no longer be executed).
    */
   private async submit(kind: OrderKind, symbol: string, cid: string, params: Params): Promise<Order> {
+    const running = this.inflight.get(cid);
+    if (running !== undefined) return running;
+    const attempt = this.submitOnce(kind, symbol, cid, params);
+    this.inflight.set(cid, attempt);
+    try {
+      return await attempt;
+    } finally {
+      this.inflight.delete(cid);
+    }
+  }
+
+  private async submitOnce(kind: OrderKind, symbol: string, cid: string, params: Params): Promise<Order> {
     if (this.placed.has(cid)) {
       const existing = await this.resolveUncertain(kind, symbol, cid, this.http.serverNow());
       if (existing !== null) return existing;

@@ -90,6 +90,22 @@ describe('candle download through the public klines endpoint', () => {
     expect(new URLSearchParams(first?.query).get('startTime')).toBe(String(START + 1700 * 60_000));
   });
 
+  it('waits out a 429 (Retry-After) mid-download and finishes the file', async () => {
+    const out = join(dir, 'limited.csv');
+    sim.faults.add({ kind: 'rate_limit', path: '/fapi/v1/klines', retryAfterSec: 1 });
+    const result = await downloadCandles({
+      fetchPage: binanceKlinesPage({ baseUrl: sim.url }),
+      symbol: 'BTCUSDT',
+      timeframe: '1m',
+      from: START,
+      to: START + 100 * 60_000,
+      out,
+    });
+    expect(result.written).toBe(100);
+    expect(await readFile(out, 'utf8')).toBe(csv(candles.slice(0, 100)));
+    expect(sim.requests.filter((r) => r.path === '/fapi/v1/klines' && r.status === 429)).toHaveLength(1);
+  });
+
   it('aggregates 1m data when a coarser interval is asked (1h = 60 one-minute candles)', async () => {
     const out = join(dir, 'hourly.csv');
     await downloadCandles({

@@ -130,6 +130,18 @@ describe('idempotent placement under faults', () => {
     expect(await x.client.openOrders('BTCUSDT')).toHaveLength(1);
   });
 
+  it('the same key from two concurrent calls (racing alerts): one request, both get the same order', async () => {
+    const x = await start();
+    x.sim.faults.add({ kind: 'latency', path: '/fapi/v1/order', method: 'POST', ms: 200 });
+    const [a, b] = await Promise.all([
+      x.client.placeOrder(buy('racing')),
+      x.client.placeOrder(buy('racing')),
+    ]);
+    expect(b.venueOrderId).toBe(a.venueOrderId);
+    expect(x.seen('POST', '/fapi/v1/order')).toHaveLength(1);
+    expect(await netQty(x)).toBe('0.01');
+  });
+
   it('the same key twice in one process: looked up, never sent twice', async () => {
     const x = await start();
     const a = await x.client.placeOrder(buy('same-process'));
