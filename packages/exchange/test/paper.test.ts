@@ -769,3 +769,39 @@ describe('orders, ids and events', () => {
     expect((await p.instrument('BTC-USDT-SWAP')).contractSize).toBe('0.01');
   });
 });
+
+describe('the first price of a symbol', () => {
+  it('fills a limit order placed before any price once the first price crosses it', () => {
+    const p = new PaperExchange();
+    const order = p.submitOrder({
+      venueSymbol: 'BTCUSDT',
+      side: 'buy',
+      type: 'limit',
+      qty: '0.01',
+      price: '49000',
+    });
+    expect(order.status).toBe('new');
+    p.setPrice('BTCUSDT', 50_000);
+    expect(p.findOrder({ venueOrderId: order.venueOrderId })?.status).toBe('new');
+    p.setPrice('BTCUSDT', 48_000);
+    expect(p.findOrder({ venueOrderId: order.venueOrderId })).toMatchObject({
+      status: 'filled',
+      avgPrice: '49000',
+    });
+  });
+
+  it('a rejected order changes nothing (margin mode included)', () => {
+    const p = new PaperExchange({ prices: { BTCUSDT: 50_000 }, balances: { USDT: 10 } });
+    expect(() =>
+      p.submitOrder({
+        venueSymbol: 'BTCUSDT',
+        side: 'buy',
+        type: 'market',
+        qty: '1',
+        marginMode: 'isolated',
+      }),
+    ).toThrow();
+    expect(p.accountState().marginModes.BTCUSDT).toBe('cross');
+    expect(p.orderHistory()).toEqual([]);
+  });
+});

@@ -717,7 +717,14 @@ export class PaperExchange implements Exchange {
       }
       triggerPrice = new D(prepareOrderPrice(instrument, request.triggerPrice));
     }
-    if (request.marginMode !== undefined) this.setMarginMode(symbol, request.marginMode);
+    const attachedStopLoss =
+      request.attachedStopLoss === undefined
+        ? undefined
+        : prepareOrderPrice(instrument, request.attachedStopLoss);
+    const attachedTakeProfit =
+      request.attachedTakeProfit === undefined
+        ? undefined
+        : prepareOrderPrice(instrument, request.attachedTakeProfit);
 
     const reduceOnly = request.reduceOnly === true || closePosition;
     const opensLeg = this.mode === 'hedge' && (request.side === 'buy') === (positionSide === 'long');
@@ -791,6 +798,8 @@ export class PaperExchange implements Exchange {
       if (!marketable) reservedMargin = margin;
     }
 
+    // The first change of state: everything above only checked.
+    if (request.marginMode !== undefined) this.setMarginMode(symbol, request.marginMode);
     const now = this.now();
     this.seq += 1;
     const record: OrderRecord = {
@@ -818,14 +827,8 @@ export class PaperExchange implements Exchange {
       createdAt: now,
       updatedAt: now,
       statusReason: undefined,
-      attachedStopLoss:
-        request.attachedStopLoss === undefined
-          ? undefined
-          : prepareOrderPrice(instrument, request.attachedStopLoss),
-      attachedTakeProfit:
-        request.attachedTakeProfit === undefined
-          ? undefined
-          : prepareOrderPrice(instrument, request.attachedTakeProfit),
+      attachedStopLoss,
+      attachedTakeProfit,
       protection: [],
       protectionError: undefined,
     };
@@ -1151,11 +1154,8 @@ export class PaperExchange implements Exchange {
    */
   private walk(symbol: string, to: Decimal, move: 'tick' | 'gap' | 'path'): void {
     const continuous = move === 'path';
-    const from = this.marks.get(symbol);
-    if (from === undefined) {
-      this.marks.set(symbol, to);
-      return;
-    }
+    // The first price of a symbol: orders placed before it are checked against it as they stand.
+    const from = this.marks.get(symbol) ?? to;
     let cur = from;
     if (!continuous) this.marks.set(symbol, to);
     for (let guard = 0; guard < 100_000; guard++) {
