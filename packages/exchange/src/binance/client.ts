@@ -354,7 +354,11 @@ export class BinanceFuturesClient implements Exchange {
       }
       price = prepareOrderPrice(instrument, request.price);
     }
-    if (request.reduceOnly !== true) {
+    // Binance exempts reduce-only orders from the minimum notional; closing a hedge leg is one.
+    const closesLeg =
+      (request.positionSide === 'long' && request.side === 'sell') ||
+      (request.positionSide === 'short' && request.side === 'buy');
+    if (request.reduceOnly !== true && !closesLeg) {
       const reference = price ?? (await this.ticker(instrument.venueSymbol)).price;
       checkMinNotional(instrument, qty, reference);
     }
@@ -428,8 +432,8 @@ export class BinanceFuturesClient implements Exchange {
 
   async placeProtection(request: ProtectionRequest): Promise<Order[]> {
     const side: OrderSide = request.positionSide === 'long' ? 'sell' : 'buy';
-    const mode = await this.positionMode();
-    const positionSide: PositionSide = mode === 'hedge' ? request.positionSide : 'net';
+    // Naming the leg works in both modes (one-way maps it onto BOTH), so a mode change is recoverable.
+    const positionSide: PositionSide = request.positionSide;
     const orders: Order[] = [];
     const legs: [ConditionalOrderRequest['kind'], string | undefined, string][] = [
       ['stop_loss', request.stopLoss, 'sl'],
@@ -466,7 +470,10 @@ export class BinanceFuturesClient implements Exchange {
     const rows = await this.positions(instrument.venueSymbol);
     const wanted = mode === 'hedge' ? positionSide : 'net';
     const row = rows.find((p) => p.side === wanted && (mode === 'hedge' || sideMatches(positionSide, p.qty)));
-    if (row === undefined) return null;
+    if (row === undefined) {
+      // Already flat: the close this key sent earlier, if any (a retried close reports it, sends nothing).
+      return this.lookup('order', instrument.venueSymbol, clientOrderId(idempotencyKey, 'binance'));
+    }
     const qty = new Decimal(row.qty);
     return this.placeOrder({
       venueSymbol: instrument.venueSymbol,
@@ -611,12 +618,11 @@ export class BinanceFuturesClient implements Exchange {
     triggerPrice: string,
     options: { qty?: string; idempotencyKey?: string },
   ): Promise<Order> {
-    const mode = await this.positionMode();
     return this.placeConditional({
       venueSymbol,
       kind,
       side: positionSide === 'long' ? 'sell' : 'buy',
-      positionSide: mode === 'hedge' ? positionSide : 'net',
+      positionSide,
       triggerPrice,
       ...(options.qty !== undefined ? { qty: options.qty } : {}),
       idempotencyKey: options.idempotencyKey ?? randomUUID(),

@@ -152,6 +152,32 @@ describe('idempotent placement under faults', () => {
   });
 });
 
+describe('closing', () => {
+  it('closePosition twice with one key: the second reports the first close and sends nothing', async () => {
+    const x = await start();
+    await x.client.placeOrder(buy('to-close'));
+    const first = await x.client.closePosition('BTCUSDT', 'net', 'close-once');
+    const second = await x.client.closePosition('BTCUSDT', 'net', 'close-once');
+    expect(first).toMatchObject({ status: 'filled', qty: '0.01', reduceOnly: true });
+    expect(second?.venueOrderId).toBe(first?.venueOrderId);
+    expect(x.seen('POST', '/fapi/v1/order')).toHaveLength(2);
+    expect(await x.client.closePosition('BTCUSDT', 'net', 'never-opened')).toBeNull();
+  });
+
+  it('closing a hedge leg below the minimum notional is not refused (closes are exempt, as reduce-only)', async () => {
+    const x = await start(true);
+    await x.client.placeOrder({ ...buy('leg'), qty: '0.003', positionSide: 'long' });
+    const part = await x.client.placeOrder({
+      ...buy('part-close'),
+      side: 'sell',
+      qty: '0.001',
+      positionSide: 'long',
+    });
+    expect(part.status).toBe('filled');
+    expect((await x.client.positions('BTCUSDT'))[0]).toMatchObject({ side: 'long', qty: '0.002' });
+  });
+});
+
 describe('time, rate limits and bans', () => {
   it('-1021 after the server clock moved: one resync, then success', async () => {
     const x = await start();
