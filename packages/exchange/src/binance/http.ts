@@ -160,7 +160,9 @@ export class BinanceHttp {
         }
         const isBan = code === 'EXCHANGE_RATE_LIMITED' && details.httpStatus === 418;
         const notSent = details.notSent === true;
-        if (!isBan && RETRYABLE_CODES.has(code) && (spec.safe || notSent)) {
+        // A safe request may also be repeated when its outcome is unknown (503 "Unknown error").
+        const retryable = RETRYABLE_CODES.has(code) || (spec.safe && code === 'EXCHANGE_RESULT_UNKNOWN');
+        if (!isBan && retryable && (spec.safe || notSent)) {
           await this.sleep(this.backoffMs(attempt));
           attempt++;
           continue;

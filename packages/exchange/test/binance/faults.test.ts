@@ -236,6 +236,16 @@ describe('time, rate limits and bans', () => {
     x.sim.faults.add({ kind: 'http_error', path: '/fapi/v3/balance', status: 502, times: 2 });
     await x.client.balance();
     expect(x.seen('GET', '/fapi/v3/balance').map((r) => r.status)).toEqual([502, 502, 200]);
+    // A 503 "Unknown error" on a read is simply asked again.
+    x.sim.faults.add({ kind: 'unknown_503', path: '/fapi/v2/positionRisk' });
+    await x.client.positions();
+    expect(x.seen('GET', '/fapi/v2/positionRisk').map((r) => r.status)).toEqual([503, 200]);
+    // A timed-out cancel is repeated (a cancel is safe to repeat).
+    const resting = await x.client.placeOrder({ ...buy('to-cancel'), type: 'limit', price: '45000' });
+    x.sim.faults.add({ kind: 'delay_after_accept', path: '/fapi/v1/order', method: 'DELETE', ms: 1500 });
+    await x.client.cancelOrder('BTCUSDT', { venueOrderId: resting.venueOrderId, isAlgo: false });
+    expect(x.seen('DELETE', '/fapi/v1/order').length).toBeGreaterThanOrEqual(2);
+    expect(await x.client.openOrders('BTCUSDT')).toEqual([]);
   });
 
   it('slows down when the reported weight nears the limit', async () => {

@@ -84,6 +84,14 @@ describe('simulator: signed requests from an independent implementation', () => 
     expect(res.body).toMatchObject({ side: 'SELL', origQty: qty });
   });
 
+  it('accepts an order POST with every parameter in the query string and an empty body (python connector style)', async () => {
+    const qty = (Math.ceil((200 / price) * 1000) / 1000).toFixed(3);
+    const query = `symbol=${symbol}&side=BUY&type=MARKET&quantity=${qty}&timestamp=${Date.now()}`;
+    const res = await raw('POST', '/fapi/v1/order', `${query}&signature=${opensslHmac(API_SECRET, query)}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ side: 'BUY', origQty: qty, status: 'NEW' });
+  });
+
   it('lets the query-string value win over the body value', async () => {
     const query = `symbol=${symbol}&leverage=7`;
     const body = `leverage=9&timestamp=${Date.now()}`;
