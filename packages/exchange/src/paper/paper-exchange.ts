@@ -288,7 +288,11 @@ type PositionRecord = {
   side: PositionSide;
   /** Signed: long > 0, short < 0. */
   qty: Decimal;
-  entry: Decimal;
+  /**
+   * Cost basis of the open quantity, |qty| × average entry, kept instead of the entry price so that
+   * realised + unrealised PnL always add up exactly (an average like 42222.2… never terminates).
+   */
+  cost: Decimal;
   marginMode: MarginMode;
   leverage: number;
   isolatedMargin: Decimal;
@@ -352,6 +356,17 @@ function fail(
   details: Record<string, unknown> = {},
 ): AppError {
   return ExchangeErrors.create(code, { message, details: { venue: 'paper', reason, ...details } });
+}
+
+/**
+ * The part of an amount (cost basis, isolated margin) that leaves with `reduced` of `held`, on a
+ * fixed 18-decimal grid: every balance stays a terminating decimal, so sums and differences are
+ * exact and realised + unrealised PnL add up to the cent (to the 1e-18) forever.
+ */
+function proRata(amount: Decimal, reduced: Decimal, held: Decimal): Decimal {
+  return reduced.eq(held)
+    ? amount
+    : amount.mul(reduced).div(held).toDecimalPlaces(18, Decimal.ROUND_HALF_EVEN);
 }
 
 function isOpen(order: OrderRecord): boolean {
@@ -1381,7 +1396,7 @@ export class PaperExchange implements Exchange {
           venueSymbol: symbol,
           side,
           qty: delta,
-          entry: price,
+          cost: delta.abs().mul(price),
           marginMode,
           leverage,
           isolatedMargin: added,
@@ -1389,7 +1404,7 @@ export class PaperExchange implements Exchange {
         });
       } else {
         const qty = held.plus(delta);
-        position.entry = held.abs().mul(position.entry).plus(delta.abs().mul(price)).div(qty.abs());
+        position.cost = position.cost.plus(delta.abs().mul(price));
         position.qty = qty;
         position.isolatedMargin = position.isolatedMargin.plus(added);
         position.updatedAt = now;
@@ -1397,11 +1412,16 @@ export class PaperExchange implements Exchange {
       return ZERO;
     }
     const reduced = D.min(delta.abs(), held.abs());
-    const realized = reduced.mul(price.minus(position.entry)).mul(held.isNeg() ? -1 : 1);
+    const released = proRata(position.cost, reduced, held.abs());
+    const realized = reduced
+      .mul(price)
+      .minus(released)
+      .mul(held.isNeg() ? -1 : 1);
     const remaining = held.abs().minus(reduced);
-    position.isolatedMargin = remaining.isZero()
-      ? ZERO
-      : position.isolatedMargin.mul(remaining).div(held.abs());
+    position.cost = position.cost.minus(released);
+    position.isolatedMargin = position.isolatedMargin.minus(
+      proRata(position.isolatedMargin, reduced, held.abs()),
+    );
     position.qty = held.isNeg() ? remaining.neg() : remaining;
     position.updatedAt = now;
     const flip = delta.abs().minus(reduced);
@@ -1503,7 +1523,7 @@ export class PaperExchange implements Exchange {
       const equity = new D(state.crossWallet).plus(state.crossUnrealizedPnl);
       if (equity.lt(state.maintenanceMargin)) {
         for (const position of cross)
-          this.liquidate([position], this.marks.get(position.venueSymbol) ?? position.entry);
+          this.liquidate([position], this.marks.get(position.venueSymbol) ?? this.entryOf(position));
       }
     }
   }
@@ -1570,7 +1590,13 @@ export class PaperExchange implements Exchange {
   }
 
   private unrealized(position: PositionRecord, mark: Decimal): Decimal {
-    return position.qty.mul(mark.minus(position.entry));
+    const value = position.qty.abs().mul(mark).minus(position.cost);
+    return position.qty.isNeg() ? value.neg() : value;
+  }
+
+  /** Average entry price (display and mark fallback; the books use the cost basis). */
+  private entryOf(position: PositionRecord): Decimal {
+    return position.qty.isZero() ? ZERO : position.cost.div(position.qty.abs());
   }
 
   private isolatedLiquidationPrice(position: PositionRecord): Decimal | undefined {
@@ -1578,14 +1604,8 @@ export class PaperExchange implements Exchange {
     if (q.isZero()) return undefined;
     const mmr = this.mmr(this.instrumentOrThrow(position.venueSymbol));
     const price = position.qty.gt(0)
-      ? q
-          .mul(position.entry)
-          .minus(position.isolatedMargin)
-          .div(q.mul(new D(1).minus(mmr)))
-      : q
-          .mul(position.entry)
-          .plus(position.isolatedMargin)
-          .div(q.mul(new D(1).plus(mmr)));
+      ? position.cost.minus(position.isolatedMargin).div(q.mul(new D(1).minus(mmr)))
+      : position.cost.plus(position.isolatedMargin).div(q.mul(new D(1).plus(mmr)));
     return this.onTick(position.venueSymbol, price, position.qty.gt(0) ? 'lte' : 'gte');
   }
 
@@ -1618,12 +1638,12 @@ export class PaperExchange implements Exchange {
         continue;
       }
       if (position.venueSymbol === symbol) {
-        sqe = sqe.plus(position.qty.mul(position.entry));
+        sqe = sqe.plus(position.qty.isNeg() ? position.cost.neg() : position.cost);
         sq = sq.plus(position.qty);
         q = q.plus(position.qty.abs());
         continue;
       }
-      const mark = this.marks.get(position.venueSymbol) ?? position.entry;
+      const mark = this.marks.get(position.venueSymbol) ?? this.entryOf(position);
       c = c
         .plus(this.unrealized(position, mark))
         .minus(position.qty.abs().mul(mark).mul(this.mmr(positionInstrument)));
@@ -1645,7 +1665,7 @@ export class PaperExchange implements Exchange {
     for (const position of this.positionsByKey.values()) {
       const instrument = this.instrumentOrThrow(position.venueSymbol);
       if (instrument.quote !== asset) continue;
-      const mark = this.marks.get(position.venueSymbol) ?? position.entry;
+      const mark = this.marks.get(position.venueSymbol) ?? this.entryOf(position);
       const upnl = this.unrealized(position, mark);
       unrealized = unrealized.plus(upnl);
       if (position.marginMode === 'isolated') {
@@ -1681,7 +1701,7 @@ export class PaperExchange implements Exchange {
 
   private positionState(position: PositionRecord): PaperPositionState {
     const instrument = this.instrumentOrThrow(position.venueSymbol);
-    const mark = this.marks.get(position.venueSymbol) ?? position.entry;
+    const mark = this.marks.get(position.venueSymbol) ?? this.entryOf(position);
     const notional = position.qty.abs().mul(mark);
     const liquidation =
       position.marginMode === 'isolated'
@@ -1691,7 +1711,7 @@ export class PaperExchange implements Exchange {
       venueSymbol: position.venueSymbol,
       side: position.side,
       qty: fmt(position.qty),
-      entryPrice: fmt(position.entry),
+      entryPrice: fmt(this.entryOf(position).toDecimalPlaces(12)),
       markPrice: fmt(mark),
       unrealizedPnl: fmt(this.unrealized(position, mark)),
       leverage: position.leverage,
