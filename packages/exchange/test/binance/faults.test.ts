@@ -248,6 +248,34 @@ describe('time, rate limits and bans', () => {
     expect(await x.client.openOrders('BTCUSDT')).toEqual([]);
   });
 
+  it("the simulator's own weight limit: a 429 when exceeded, Retry-After to the minute's end, then success", async () => {
+    // One clock for venue and client; the client's sleep advances it, so minutes pass instantly.
+    let t = Date.UTC(2026, 0, 1, 0, 0, 10);
+    const waits: number[] = [];
+    h = await harness(
+      { weightLimit: 20, now: () => t },
+      { now: () => t, sleep: async (ms) => void (waits.push(ms), (t += ms)) },
+    );
+    // time (1) + 3 × balance (5) = 16 < 0.9 × 20, so the fourth balance is sent and crosses 20.
+    for (let i = 0; i < 4; i++) await h.client.balance();
+    expect(h.seen('GET', '/fapi/v3/balance').map((r) => r.status)).toEqual([200, 200, 200, 429, 200]);
+    expect(waits).toEqual([50_000]); // Retry-After: 50 s to the end of the minute (00:00:10 → 00:01:00)
+  });
+
+  it('near the limit (learnt from exchangeInfo rateLimits) the client waits for the next minute instead of a 429', async () => {
+    let t = Date.UTC(2026, 0, 1, 0, 0, 10);
+    const waits: number[] = [];
+    h = await harness(
+      { weightLimit: 24, now: () => t },
+      { now: () => t, sleep: async (ms) => void (waits.push(ms), (t += ms)) },
+    );
+    await h.client.instruments(); // exchangeInfo (1) + time (1) + leverageBracket (1) = 3; REQUEST_WEIGHT limit 24
+    // Balances weigh 5: 8, 13, 18, 23 — and 23 ≥ 0.9 × 24, so the fifth waits for 00:01:00.
+    for (let i = 0; i < 5; i++) await h.client.balance();
+    expect(h.seen('GET', '/fapi/v3/balance').map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(waits).toEqual([50_000]);
+  });
+
   it('slows down when the reported weight nears the limit', async () => {
     const x = await start();
     const client = new BinanceFuturesClient({
