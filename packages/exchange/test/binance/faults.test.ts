@@ -426,3 +426,44 @@ describe('conditionals and cancellation', () => {
     expect(await x.client.openOrders('BTCUSDT')).toEqual([]);
   });
 });
+
+describe("the seed's nine operations (thin wrappers)", () => {
+  it('balance, positions, leverage, market/limit orders, stop-loss, take-profit, close, cancel', async () => {
+    const x = await start(true);
+    expect(await x.client.getAccountBalance()).toMatchObject({ asset: 'USDT', total: '100000' });
+    expect(await x.client.setLeverage('BTCUSDT', 10)).toEqual({ leverage: 10 });
+    const entry = await x.client.createMarketOrder('BTCUSDT', 'buy', '0.02', {
+      positionSide: 'long',
+      idempotencyKey: 'w-1',
+    });
+    expect(entry).toMatchObject({ status: 'filled', positionSide: 'long', qty: '0.02' });
+    expect(await x.client.getPositions('BTCUSDT')).toEqual([
+      expect.objectContaining({ side: 'long', qty: '0.02', entryPrice: '50000', leverage: 10 }),
+    ]);
+    const limit = await x.client.createLimitOrder('BTCUSDT', 'buy', '0.01', '45000', {
+      positionSide: 'long',
+    });
+    expect(limit).toMatchObject({ status: 'new', price: '45000', type: 'limit' });
+    const sl = await x.client.createStopLoss('BTCUSDT', 'long', '48000');
+    const tp = await x.client.createTakeProfit('BTCUSDT', 'long', '55000', { qty: '0.01' });
+    expect(sl).toMatchObject({
+      isAlgo: true,
+      type: 'stop_market',
+      side: 'sell',
+      positionSide: 'long',
+      triggerPrice: '48000',
+    });
+    expect(tp).toMatchObject({
+      isAlgo: true,
+      type: 'take_profit_market',
+      qty: '0.01',
+      triggerPrice: '55000',
+    });
+    await x.client.cancelOrder('BTCUSDT', { venueOrderId: limit.venueOrderId });
+    await x.client.cancelOrder('BTCUSDT', { clientOrderId: tp.clientOrderId, isAlgo: true });
+    expect((await x.client.openOrders('BTCUSDT')).map((o) => o.venueOrderId)).toEqual([sl.venueOrderId]);
+    const closed = await x.client.closePosition('BTCUSDT', 'long', 'w-close');
+    expect(closed).toMatchObject({ status: 'filled', side: 'sell', positionSide: 'long', qty: '0.02' });
+    expect(await x.client.getPositions('BTCUSDT')).toEqual([]);
+  });
+});
