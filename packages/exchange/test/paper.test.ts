@@ -596,6 +596,38 @@ describe('conditional orders and the candle path', () => {
       code: 'INVALID_REQUEST',
     });
   });
+
+  it('klines: replayed candles with closeTime are closed; a 5m bucket only once covered', async () => {
+    const p = new PaperExchange({ now: () => T0 + 120_000 });
+    const minute = (i: number, price: number) => ({
+      openTime: T0 + i * 60_000,
+      closeTime: T0 + (i + 1) * 60_000 - 1,
+      open: price,
+      high: price,
+      low: price,
+      close: price,
+    });
+    p.applyCandle('BTCUSDT', minute(0, 50_000));
+    p.applyCandle('BTCUSDT', minute(1, 50_100));
+    expect((await p.klines({ venueSymbol: 'BTCUSDT', timeframe: '1m' })).map((k) => k.closed)).toEqual([
+      true,
+      true,
+    ]);
+    expect((await p.klines({ venueSymbol: 'BTCUSDT', timeframe: '5m' })).map((k) => k.closed)).toEqual([
+      false,
+    ]);
+    for (let i = 2; i < 5; i++) p.applyCandle('BTCUSDT', minute(i, 50_000 + i));
+    expect((await p.klines({ venueSymbol: 'BTCUSDT', timeframe: '5m' })).map((k) => k.closed)).toEqual([
+      true,
+    ]);
+  });
+
+  it('klines: an unknown timeframe is refused', async () => {
+    const p = venue();
+    await expect(p.klines({ venueSymbol: 'BTCUSDT', timeframe: '7x' })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+    });
+  });
 });
 
 describe('funding', () => {

@@ -334,7 +334,16 @@ type Trigger =
   | { kind: 'order'; order: OrderRecord; level: Decimal; when: 'gte' | 'lte'; rank: number }
   | { kind: 'liquidation'; positions: PositionRecord[]; level: Decimal; when: 'gte' | 'lte'; rank: number };
 
-type Bar = { openTime: number; open: Decimal; high: Decimal; low: Decimal; close: Decimal; volume: number };
+type Bar = {
+  openTime: number;
+  open: Decimal;
+  high: Decimal;
+  low: Decimal;
+  close: Decimal;
+  volume: number;
+  /** End (exclusive) of a replayed candle whose closeTime was given. */
+  end?: number;
+};
 
 const ZERO = new D(0);
 const BINANCE_CLIENT_ID = /^[.A-Z:/a-z0-9_-]{1,36}$/;
@@ -483,7 +492,15 @@ export class PaperExchange implements Exchange {
       this.walk(symbol, point, 'path');
       this.checkLiquidations();
     }
-    this.symbolBars(symbol).set(openTime, { openTime, open, high, low, close, volume: candle.volume ?? 0 });
+    this.symbolBars(symbol).set(openTime, {
+      openTime,
+      open,
+      high,
+      low,
+      close,
+      volume: candle.volume ?? 0,
+      ...(candle.closeTime !== undefined ? { end: candle.closeTime + 1 } : {}),
+    });
     if (candle.closeTime !== undefined) this.advanceClock(candle.closeTime);
   }
 
@@ -949,6 +966,8 @@ export class PaperExchange implements Exchange {
         bucket.low = D.min(bucket.low, bar.low);
         bucket.close = bar.close;
         bucket.volume += bar.volume;
+        if (bar.end === undefined || bucket.end === undefined) delete bucket.end;
+        else bucket.end = Math.max(bucket.end, bar.end);
       }
     }
     const now = this.now();
@@ -965,7 +984,8 @@ export class PaperExchange implements Exchange {
         low: b.low.toNumber(),
         close: b.close.toNumber(),
         volume: b.volume,
-        closed: b.openTime + tf <= now,
+        // closed once the clock has left it, or once replayed candles with closeTime cover it
+        closed: b.openTime + tf <= now || (b.end !== undefined && b.end >= b.openTime + tf),
       }));
     if (query.limit !== undefined && query.limit > 0) out = out.slice(-query.limit);
     return out;
