@@ -1,0 +1,138 @@
+import { z } from 'zod';
+
+/**
+ * The body TradingView POSTs to `/api/v1/webhook/tradingview`: the seed's six fields plus the
+ * optional fields our Pine export sends. It is the contract between the Pine exporter (which
+ * builds these messages inside the script) and the webhook route (which validates them), so it
+ * lives here where both can import it.
+ *
+ * Lenient where TradingView users need it: unknown fields are accepted and dropped (people add
+ * their own), actions and enums are case-insensitive, numbers may arrive as numeric strings
+ * (`"leverage": "{{plot_0}}"`-style templates produce strings). Strict on what we act on.
+ */
+
+/** Ours (`BTCUSDT`), TradingView's (`BTCUSDT.P`, `BINANCE:BTCUSDT.P`) and OKX's (`BTC-USDT-SWAP`). */
+const SYMBOL = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/;
+const ID = /^[\x21-\x7E]{1,128}$/;
+/** TradingView's `{{interval}}` / `timeframe.period` (`1`, `60`, `1D`, `W`) or ours (`1h`, `4H`, `1M`). */
+const TIMEFRAME = /^(\d{1,4}[SDWMmhHdw]?|[DWM])$/;
+
+export const WEBHOOK_ACTIONS = [
+  'long',
+  'short',
+  'close_long',
+  'close_short',
+  'close_all',
+  'buy',
+  'sell',
+] as const;
+export type WebhookAction = (typeof WEBHOOK_ACTIONS)[number];
+
+/** A numeric string (`"10"`, `" 2.5 "`) becomes a number; anything else is left for the validator. */
+const numeric = (schema: z.ZodNumber) =>
+  z.preprocess(
+    (value) =>
+      typeof value === 'string' && /^\s*-?\d+(\.\d+)?([eE][-+]?\d+)?\s*$/.test(value) ? Number(value) : value,
+    schema,
+  );
+
+const lowerEnum = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.preprocess((value) => (typeof value === 'string' ? value.trim().toLowerCase() : value), z.enum(values));
+
+const positive = () => numeric(z.number().finite().positive());
+const nonNegative = () => numeric(z.number().finite().nonnegative());
+
+export const WebhookPayloadSchema = z
+  .object({
+    account_id: z.union([
+      z.string().trim().min(1).max(64),
+      z
+        .number()
+        .int()
+        .nonnegative()
+        .transform((value) => String(value)),
+    ]),
+    exchange: lowerEnum(['binance', 'okx', 'paper']),
+    action: lowerEnum(WEBHOOK_ACTIONS),
+    /** `long` / `short` / `flat` from `{{strategy.market_position}}`; needed with buy / sell. */
+    market_position: lowerEnum(['long', 'short', 'flat']).optional(),
+    symbol: z.string().trim().regex(SYMBOL, 'symbol may contain letters, digits and . _ : / - only'),
+    /** Required to open a position; ignored by closes. */
+    leverage: numeric(z.number().int().min(1).max(125)).optional(),
+    secret: z.string().min(16).max(128),
+    /** Idempotency key: every delivery of one alert carries the same id. */
+    id: z
+      .union([
+        z.string().trim().regex(ID, 'id must be 1–128 printable characters without spaces'),
+        z.number(),
+      ])
+      .transform((value) => String(value))
+      .optional(),
+    /** When the alert fired: epoch ms (or seconds) as a number or digits, or an ISO-8601 time. */
+    timestamp: z
+      .union([
+        z.number().finite().positive(),
+        z
+          .string()
+          .trim()
+          .refine((value) => /^\d+(\.\d+)?$/.test(value) || Number.isFinite(Date.parse(value)), {
+            message: 'timestamp must be epoch milliseconds or an ISO-8601 time',
+          }),
+      ])
+      .optional(),
+    /** Seconds after `timestamp` beyond which the alert is stale and refused. */
+    max_lag: numeric(z.number().finite().positive().max(86_400)).optional(),
+    size_pct: numeric(z.number().finite().positive().max(100)).optional(),
+    size_usdt: positive().optional(),
+    qty: positive().optional(),
+    order_type: lowerEnum(['market', 'limit']).optional(),
+    price: positive().optional(),
+    /** Stop-loss / take-profit distances: ATR multiples or percent of the entry (0 = none). */
+    sl_atr: nonNegative().optional(),
+    tp_atr: nonNegative().optional(),
+    sl_pct: numeric(z.number().finite().nonnegative().lt(100)).optional(),
+    tp_pct: nonNegative().optional(),
+    /** Timeframe of the ATR. */
+    timeframe: z
+      .union([
+        z.string().trim().regex(TIMEFRAME, 'timeframe must look like 60, 1D, 4h'),
+        z.number().int().positive(),
+      ])
+      .transform((value) => String(value))
+      .optional(),
+    margin_mode: lowerEnum(['isolated', 'cross']).optional(),
+  })
+  .superRefine((payload, ctx) => {
+    const sizes = (['size_pct', 'size_usdt', 'qty'] as const).filter((key) => payload[key] !== undefined);
+    if (sizes.length > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [sizes[1]!],
+        message: 'send at most one of size_pct, size_usdt, qty',
+      });
+    }
+    if (payload.order_type === 'limit' && payload.price === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['price'], message: 'a limit order needs price' });
+    }
+    if (payload.sl_atr !== undefined && payload.sl_pct !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['sl_pct'], message: 'send sl_atr or sl_pct, not both' });
+    }
+    if (payload.tp_atr !== undefined && payload.tp_pct !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['tp_pct'], message: 'send tp_atr or tp_pct, not both' });
+    }
+    if ((payload.action === 'buy' || payload.action === 'sell') && payload.market_position === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['market_position'],
+        message: 'buy / sell need market_position ({{strategy.market_position}})',
+      });
+    }
+    if ((payload.action === 'long' || payload.action === 'short') && payload.leverage === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['leverage'], message: 'an entry needs leverage (1–125)' });
+    }
+  });
+
+/** A payload after validation (enums lower-cased, numeric strings turned into numbers, unknown fields dropped). */
+export type WebhookPayload = z.output<typeof WebhookPayloadSchema>;
+/** What a sender may put in the body. */
+export type WebhookPayloadInput = z.input<typeof WebhookPayloadSchema>;
