@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { WebhookPayload } from '@tradingbot/core';
 import { parseDecimal, type ExchangeId, type Instrument, type MarginMode } from '@tradingbot/exchange';
 import { ExecutorErrors } from './errors.ts';
 import { normalizeVenueSymbol } from './symbol.ts';
@@ -72,9 +73,9 @@ export type Signal = {
 };
 
 /**
- * The webhook payload as validated by `WebhookPayloadSchema` (packages/core). Declared here
- * structurally so the mapping does not depend on the schema's exact zod output types: every field
- * after the schema has parsed it (numbers may still arrive as numeric strings).
+ * The webhook payload as `toSignal` reads it: `WebhookPayload` (the output of `WebhookPayloadSchema`
+ * in @tradingbot/core) fits it, and so does a raw object whose numbers are still numeric strings
+ * (toSignal re-checks every field it uses, so it is safe on either).
  */
 export type SignalPayload = {
   account_id: string | number;
@@ -286,7 +287,7 @@ const EXCHANGES: readonly ExchangeId[] = ['binance', 'okx', 'paper'];
  * price, SL/TP settings, timeframe, margin mode, alert time / max_lag, and the idempotency key
  * (see `signalIdempotencyKey`). Throws INVALID_SIGNAL / UNSUPPORTED_ACTION with the field at fault.
  */
-export function toSignal(payload: SignalPayload, options: ToSignalOptions = {}): Signal {
+export function toSignal(payload: WebhookPayload | SignalPayload, options: ToSignalOptions = {}): Signal {
   const receivedAt = options.receivedAt ?? Date.now();
   const exchange = String(payload.exchange).trim().toLowerCase();
   if (!(EXCHANGES as readonly string[]).includes(exchange)) {

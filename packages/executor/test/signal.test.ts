@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { WebhookPayloadSchema } from '@tradingbot/core';
 import { ExecutorErrors, mapAction, normalizeTimeframe, toSignal, type SignalPayload } from '../src/index.ts';
 
 const base: SignalPayload = {
@@ -186,5 +187,36 @@ describe('idempotency key', () => {
     // A new trigger of the same alert (new timestamp) is a new signal.
     const next = toSignal({ ...base, timestamp: '2026-11-23T23:00:00Z' }, { receivedAt: t0 });
     expect(next.idempotencyKey).not.toBe(first.idempotencyKey);
+  });
+});
+
+describe('with the shared WebhookPayloadSchema', () => {
+  it('maps a validated TradingView body', () => {
+    const payload = WebhookPayloadSchema.parse({
+      account_id: 42,
+      exchange: 'OKX',
+      action: 'SELL',
+      market_position: 'Short',
+      symbol: 'OKX:ETHUSDT.P',
+      leverage: '3',
+      secret: 'a-very-long-webhook-secret',
+      id: 'ETHUSDT-1795471200',
+      size_pct: '25',
+      sl_atr: '1.5',
+      timeframe: '240',
+      extra_field_from_user: 'dropped',
+    });
+    const s = toSignal(payload, { receivedAt: 1 });
+    expect(s).toMatchObject({
+      accountId: '42',
+      exchange: 'okx',
+      action: 'SHORT',
+      symbol: 'ETH-USDT-SWAP',
+      leverage: 3,
+      sizing: { kind: 'pct', pct: '25' },
+      protection: { slAtr: 1.5 },
+      timeframe: '4h',
+      idempotencyKey: 'acct:42:id:ETHUSDT-1795471200',
+    });
   });
 });
