@@ -682,8 +682,9 @@ class Execution {
     // Resting SL/TP of a closed position are orphans either way: cancel them.
     await this.cancelClosingOrders(leg, mode);
     if (position === undefined) return null;
-    // The leg, in both modes: in one-way mode it tells the adapter which sign of the net position to close.
-    const positionSide: PositionSide = leg;
+    // Hedge: the leg. One-way: 'net', as the interface asks; the direction was checked above
+    // (findLeg) and signals of one account run one at a time, so the net position is this leg.
+    const positionSide: PositionSide = mode === 'hedge' ? leg : 'net';
     const request = {
       venueSymbol: this.venueSymbol,
       positionSide,
