@@ -1,0 +1,861 @@
+import type {
+  BoolExpr,
+  ExitRule,
+  IndicatorCall,
+  NumExpr,
+  ParamValues,
+  ScalarExpr,
+  StrategyDeclaration,
+} from './engine.ts';
+import { exprKey, resolveParams } from './engine.ts';
+import { PineErrors } from './errors.ts';
+
+export type PineExchange = 'binance' | 'okx' | 'paper';
+
+/** The backtest settings the script's `strategy()` call and risk inputs carry (BacktestOptions names). */
+export type PineBacktestSettings = {
+  /** Default 10,000. */
+  initialCapital: number;
+  /** Margin per trade in percent of equity; the position is sizePct × leverage percent. Default 10. */
+  sizePct: number;
+  /** Percent of notional per fill. Default 0.04. */
+  commissionPct: number;
+  /** Whole ticks against the trader on market and stop fills. Default 0. */
+  slippageTicks: number;
+  stopLoss?: ExitRule;
+  takeProfit?: ExitRule;
+  /** ATR period of ATR-based stop-loss / take-profit. Default 14. */
+  atrPeriod: number;
+  /** Default 'both'. */
+  direction: 'both' | 'long' | 'short';
+  /** Pine `process_orders_on_close`. Default false (fills at the next open). */
+  fillOnClose: boolean;
+};
+
+export type PineExportOptions = {
+  /** Our exchange account id (api_keys.id); a visible placeholder when absent. */
+  accountId?: string;
+  exchange: PineExchange;
+  /** Whole number 1–125. Default 1. */
+  leverage?: number;
+  /** The account's webhook secret (16–128 characters). */
+  secret?: string;
+  /** false: write `PASTE_YOUR_WEBHOOK_SECRET` instead of the secret (for sharing the script). Default: true when a secret is given. */
+  includeSecret?: boolean;
+  /** Shown in the header; the URL itself goes into TradingView's alert dialog, not the script. */
+  webhookUrl?: string;
+  /** Seconds after which our server refuses an entry or close alert as stale. Default 60. */
+  maxLagSeconds?: number;
+  backtest?: Partial<PineBacktestSettings>;
+  /** Script title; default "<strategy name> [TradingBot AI]". */
+  title?: string;
+};
+
+export const SECRET_PLACEHOLDER = 'PASTE_YOUR_WEBHOOK_SECRET';
+export const ACCOUNT_PLACEHOLDER = 'PASTE_YOUR_ACCOUNT_ID';
+
+export const DEFAULT_PINE_BACKTEST: Readonly<PineBacktestSettings> = Object.freeze({
+  initialCapital: 10_000,
+  sizePct: 10,
+  commissionPct: 0.04,
+  slippageTicks: 0,
+  atrPeriod: 14,
+  direction: 'both',
+  fillOnClose: false,
+});
+
+/** Options after defaults and validation. */
+export type ResolvedPineOptions = {
+  accountId: string;
+  exchange: PineExchange;
+  leverage: number;
+  /** What the script writes into every message: the secret or the placeholder. */
+  secret: string;
+  secretIncluded: boolean;
+  webhookUrl: string | undefined;
+  maxLagSeconds: number;
+  backtest: PineBacktestSettings;
+  title: string | undefined;
+};
+
+function invalid(message: string, field: string): never {
+  throw PineErrors.create('INVALID_EXPORT_OPTIONS', { message, details: { field } });
+}
+
+function checkNumber(field: string, value: unknown, min: number, max: number, integer = false): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    invalid(
+      `${field} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max} (got ${String(value)})`,
+      field,
+    );
+  }
+  if (integer && !Number.isInteger(value)) invalid(`${field} must be a whole number (got ${value})`, field);
+  return value;
+}
+
+function checkRule(field: string, rule: ExitRule | undefined): void {
+  if (rule === undefined) return;
+  if (rule.type === 'atr') checkNumber(`${field}.multiplier`, rule.multiplier, 0.001, 1000);
+  else if (rule.type === 'percent')
+    checkNumber(`${field}.percent`, rule.percent, 0.001, field === 'stopLoss' ? 99.99 : 10_000);
+  else invalid(`${field}.type must be 'atr' or 'percent'`, field);
+}
+
+/** Applies defaults and validates the export options (INVALID_EXPORT_OPTIONS, 400, naming the field). */
+export function resolvePineOptions(options: PineExportOptions): ResolvedPineOptions {
+  if (!['binance', 'okx', 'paper'].includes(options.exchange)) {
+    invalid(`exchange must be binance, okx or paper (got ${String(options.exchange)})`, 'exchange');
+  }
+  const leverage = checkNumber('leverage', options.leverage ?? 1, 1, 125, true);
+  const includeSecret = options.includeSecret ?? options.secret !== undefined;
+  if (includeSecret) {
+    if (options.secret === undefined) invalid('secret is required unless includeSecret is false', 'secret');
+    if (options.secret.length < 16 || options.secret.length > 128)
+      invalid('secret must be 16 to 128 characters long', 'secret');
+  }
+  const accountId = options.accountId ?? ACCOUNT_PLACEHOLDER;
+  if (!/^[\x21-\x7E]{1,64}$/.test(accountId))
+    invalid('accountId must be 1 to 64 printable characters without spaces', 'accountId');
+  if (options.webhookUrl !== undefined && !/^https?:\/\/\S+$/.test(options.webhookUrl))
+    invalid(`webhookUrl must be an http(s) URL (got ${options.webhookUrl})`, 'webhookUrl');
+  const maxLagSeconds = checkNumber('maxLagSeconds', options.maxLagSeconds ?? 60, 1, 86_400, true);
+  const given = Object.fromEntries(
+    Object.entries(options.backtest ?? {}).filter(([, value]) => value !== undefined),
+  ) as Partial<PineBacktestSettings>;
+  const backtest: PineBacktestSettings = { ...DEFAULT_PINE_BACKTEST, ...given };
+  checkNumber('initialCapital', backtest.initialCapital, 0.01, 1e12);
+  checkNumber('sizePct', backtest.sizePct, 0.01, 100);
+  checkNumber('commissionPct', backtest.commissionPct, 0, 10);
+  checkNumber('slippageTicks', backtest.slippageTicks, 0, 1_000_000, true);
+  checkNumber('atrPeriod', backtest.atrPeriod, 1, 5000, true);
+  if (!['both', 'long', 'short'].includes(backtest.direction))
+    invalid(`direction must be both, long or short (got ${String(backtest.direction)})`, 'direction');
+  if (typeof backtest.fillOnClose !== 'boolean') invalid('fillOnClose must be true or false', 'fillOnClose');
+  checkRule('stopLoss', backtest.stopLoss);
+  checkRule('takeProfit', backtest.takeProfit);
+  return {
+    accountId,
+    exchange: options.exchange,
+    leverage,
+    secret: includeSecret ? options.secret! : SECRET_PLACEHOLDER,
+    secretIncluded: includeSecret,
+    webhookUrl: options.webhookUrl,
+    maxLagSeconds,
+    backtest,
+    title: options.title,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pine literals
+
+/** A Pine string literal (single quotes, so JSON's double quotes need no escaping). */
+export function pineString(text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\t/g, '\\t')}'`;
+}
+
+/** A number as Pine source; `asFloat` forces a decimal point (a float input's default). */
+export function pineNumber(value: number, asFloat = false): string {
+  if (!Number.isFinite(value)) throw new TypeError(`not a finite number: ${value}`);
+  const text = String(value);
+  if (/e/i.test(text)) return value.toFixed(12).replace(/0+$/, '').replace(/\.$/, '.0');
+  return asFloat && Number.isInteger(value) ? `${text}.0` : text;
+}
+
+/** A number as JSON text inside a message. */
+function jsonNumber(value: number): string {
+  return String(value);
+}
+
+/** A comment line: no line breaks can escape the comment. */
+function comment(text: string): string {
+  return `// ${text.replace(/[\r\n]+/g, ' ')}`.trimEnd();
+}
+
+/** A paragraph as comment lines of at most ~100 characters. */
+function comments(text: string): string[] {
+  const words = text
+    .replace(/[\r\n]+/g, ' ')
+    .split(/\s+/)
+    .filter((word) => word !== '');
+  const lines: string[] = [];
+  let current = '';
+  for (const word of words) {
+    if (current !== '' && current.length + word.length + 1 > 97) {
+      lines.push(comment(current));
+      current = word;
+    } else current = current === '' ? word : `${current} ${word}`;
+  }
+  if (current !== '') lines.push(comment(current));
+  return lines;
+}
+
+// Pine keywords, type names and built-in names a generated variable must not take.
+const RESERVED = new Set([
+  'and',
+  'or',
+  'not',
+  'if',
+  'else',
+  'for',
+  'to',
+  'by',
+  'while',
+  'var',
+  'varip',
+  'switch',
+  'import',
+  'export',
+  'method',
+  'type',
+  'enum',
+  'true',
+  'false',
+  'na',
+  'int',
+  'float',
+  'bool',
+  'string',
+  'color',
+  'series',
+  'simple',
+  'const',
+  'input',
+  'line',
+  'label',
+  'box',
+  'table',
+  'array',
+  'matrix',
+  'map',
+  'open',
+  'high',
+  'low',
+  'close',
+  'volume',
+  'hl2',
+  'hlc3',
+  'ohlc4',
+  'hlcc4',
+  'time',
+  'timenow',
+  'time_close',
+  'bar_index',
+  'last_bar_index',
+  'ta',
+  'math',
+  'str',
+  'strategy',
+  'syminfo',
+  'timeframe',
+  'plot',
+  'runtime',
+  'request',
+  'alert',
+  'nz',
+  'fixnan',
+  'year',
+  'month',
+  'dayofweek',
+  'hour',
+  'minute',
+  'second',
+  'session',
+  'barstate',
+  'currency',
+  'location',
+  'shape',
+  'size',
+  'display',
+  'format',
+  'scale',
+  'text',
+  'xloc',
+  'yloc',
+  'position',
+  'order',
+]);
+
+// ---------------------------------------------------------------------------------------------
+// Expression compiler: walks the declaration's trees; every indicator and every cross becomes one
+// top-level variable, so each ta.* function runs on every bar exactly once.
+
+const TUPLE_NAMES: Partial<Record<IndicatorCall['fn'], Record<string, string>>> = {
+  supertrend: { line: 'stLine', direction: 'stDirection' },
+  macd: { macd: 'macdLine', signal: 'macdSignal', hist: 'macdHist' },
+  stoch: { k: 'stochK', d: 'stochD' },
+  bb: { basis: 'bbBasis', upper: 'bbUpper', lower: 'bbLower' },
+  ichimoku: {
+    conversion: 'ichiConversion',
+    base: 'ichiBase',
+    spanA: 'ichiSpanA',
+    spanB: 'ichiSpanB',
+    cloudA: 'ichiCloudA',
+    cloudB: 'ichiCloudB',
+  },
+};
+
+class Compiler {
+  readonly lines: string[] = [];
+  private readonly used = new Set<string>(RESERVED);
+  private readonly indicators = new Map<string, Record<string, string>>();
+  private readonly crosses = new Map<string, string>();
+
+  constructor(private readonly paramNames: Record<string, string>) {
+    for (const name of Object.values(paramNames)) this.used.add(name);
+  }
+
+  reserve(name: string): void {
+    if (this.used.has(name)) throw new Error(`generated name ${name} is taken`);
+    this.used.add(name);
+  }
+
+  fresh(base: string): string {
+    let name = base;
+    for (let k = 2; this.used.has(name); k++) name = `${base}${k}`;
+    this.used.add(name);
+    return name;
+  }
+
+  scalar(expr: ScalarExpr): string {
+    if (expr.kind === 'const') return pineNumber(expr.value);
+    const name = this.paramNames[expr.name];
+    if (name === undefined) throw new Error(`unknown parameter ${expr.name}`);
+    return name;
+  }
+
+  num(expr: NumExpr): string {
+    switch (expr.kind) {
+      case 'source':
+        return expr.source;
+      case 'const':
+      case 'param':
+        return this.scalar(expr);
+      case 'indicator': {
+        const outputs = this.indicator(expr.call);
+        const name = outputs[expr.output];
+        if (name === undefined) throw new Error(`indicator ${expr.call.fn} has no output ${expr.output}`);
+        return name;
+      }
+      case 'binary': {
+        const left = this.num(expr.left);
+        const right = this.num(expr.right);
+        if (expr.op === 'max' || expr.op === 'min') return `math.${expr.op}(${left}, ${right})`;
+        return `(${left} ${expr.op} ${right})`;
+      }
+      case 'prev': {
+        const inner = this.num(expr.expr);
+        return /^[A-Za-z_][A-Za-z0-9_]*$/.test(inner) ? `${inner}[${expr.bars}]` : `(${inner})[${expr.bars}]`;
+      }
+    }
+  }
+
+  bool(expr: BoolExpr, nested = false): string {
+    switch (expr.kind) {
+      case 'compare':
+        return `${this.num(expr.left)} ${expr.op} ${this.num(expr.right)}`;
+      case 'cross': {
+        const key = exprKey(expr);
+        let name = this.crosses.get(key);
+        if (name === undefined) {
+          const left = this.num(expr.left);
+          const right = this.num(expr.right);
+          name = this.fresh(expr.op === 'crossover' ? 'crossUp' : 'crossDown');
+          this.lines.push(`${name} = ta.${expr.op}(${left}, ${right})`);
+          this.crosses.set(key, name);
+        }
+        return name;
+      }
+      case 'logic': {
+        if (expr.args.length === 0) return expr.op === 'and' ? 'true' : 'false';
+        const text = expr.args.map((arg) => this.bool(arg, true)).join(` ${expr.op} `);
+        return nested && expr.args.length > 1 ? `(${text})` : text;
+      }
+      case 'not':
+        return `not (${this.bool(expr.arg)})`;
+    }
+  }
+
+  private indicator(call: IndicatorCall): Record<string, string> {
+    const key = exprKey(call);
+    const known = this.indicators.get(key);
+    if (known !== undefined) return known;
+    const s = (expr: ScalarExpr) => this.scalar(expr);
+    let outputs: Record<string, string>;
+    switch (call.fn) {
+      case 'sma':
+      case 'ema':
+      case 'rma':
+      case 'rsi':
+      case 'stdev':
+      case 'highest':
+      case 'lowest': {
+        const src = this.num(call.src);
+        const name = this.fresh(call.fn === 'stdev' ? 'stdevValue' : `${call.fn}Value`);
+        this.lines.push(`${name} = ta.${call.fn}(${src}, ${s(call.length)})`);
+        outputs = { value: name };
+        break;
+      }
+      case 'atr': {
+        const name = this.fresh('atrValue');
+        this.lines.push(`${name} = ta.atr(${s(call.length)})`);
+        outputs = { value: name };
+        break;
+      }
+      case 'supertrend': {
+        outputs = this.tupleNames(call.fn);
+        this.lines.push(
+          `[${outputs.line}, ${outputs.direction}] = ta.supertrend(${s(call.factor)}, ${s(call.atrPeriod)})`,
+        );
+        break;
+      }
+      case 'macd': {
+        const src = this.num(call.src);
+        outputs = this.tupleNames(call.fn);
+        this.lines.push(
+          `[${outputs.macd}, ${outputs.signal}, ${outputs.hist}] = ta.macd(${src}, ${s(call.fast)}, ${s(call.slow)}, ${s(call.signal)})`,
+        );
+        break;
+      }
+      case 'stoch': {
+        outputs = this.tupleNames(call.fn);
+        this.lines.push(
+          `${outputs.k} = ta.sma(ta.stoch(close, high, low, ${s(call.kLength)}), ${s(call.kSmoothing)})`,
+          `${outputs.d} = ta.sma(${outputs.k}, ${s(call.dSmoothing)})`,
+        );
+        break;
+      }
+      case 'bb': {
+        const src = this.num(call.src);
+        outputs = this.tupleNames(call.fn);
+        this.lines.push(
+          `[${outputs.basis}, ${outputs.upper}, ${outputs.lower}] = ta.bb(${src}, ${s(call.length)}, ${s(call.mult)})`,
+        );
+        break;
+      }
+      case 'ichimoku': {
+        outputs = this.tupleNames(call.fn);
+        const donchian = (length: string) =>
+          `math.avg(ta.lowest(low, ${length}), ta.highest(high, ${length}))`;
+        const shift =
+          call.displacement.kind === 'const'
+            ? pineNumber(call.displacement.value - 1)
+            : `${s(call.displacement)} - 1`;
+        this.lines.push(
+          `${outputs.conversion} = ${donchian(s(call.conversion))}`,
+          `${outputs.base} = ${donchian(s(call.base))}`,
+          `${outputs.spanA} = math.avg(${outputs.conversion}, ${outputs.base})`,
+          `${outputs.spanB} = ${donchian(s(call.spanB))}`,
+          comment(`The cloud drawn at this bar: the leading spans computed displacement - 1 bars ago.`),
+          `${outputs.cloudA} = ${outputs.spanA}[${shift}]`,
+          `${outputs.cloudB} = ${outputs.spanB}[${shift}]`,
+        );
+        break;
+      }
+    }
+    this.indicators.set(key, outputs);
+    return outputs;
+  }
+
+  private tupleNames(fn: IndicatorCall['fn']): Record<string, string> {
+    const names = TUPLE_NAMES[fn]!;
+    return Object.fromEntries(Object.entries(names).map(([output, base]) => [output, this.fresh(base)]));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The script
+
+const GROUP_PARAMS = 'Strategy parameters';
+const GROUP_RISK = 'Risk and orders';
+
+const DIRECTION_OPTION: Record<PineBacktestSettings['direction'], string> = {
+  both: 'Both',
+  long: 'Long only',
+  short: 'Short only',
+};
+
+function ruleMode(rule: ExitRule | undefined): 'None' | 'ATR' | 'Percent' {
+  return rule === undefined ? 'None' : rule.type === 'atr' ? 'ATR' : 'Percent';
+}
+
+function ruleValue(rule: ExitRule | undefined, fallback: number): number {
+  return rule === undefined ? fallback : rule.type === 'atr' ? rule.multiplier : rule.percent;
+}
+
+/** `call(a, b, …)` on one line when short, otherwise one argument per continuation line (2-space indent). */
+function call(name: string, args: string[], indent = ''): string[] {
+  const flat = `${indent}${name}(${args.join(', ')})`;
+  if (flat.length <= 150) return [flat];
+  return [
+    `${indent}${name}(`,
+    ...args.map((arg, i) => `${indent}  ${arg}${i < args.length - 1 ? ',' : ')'}`),
+  ];
+}
+
+/**
+ * The Pine code that builds the webhook alert messages (the seed's `add_webhook_alerts`): one
+ * string per order type, each the exact JSON `WebhookPayloadSchema` accepts, assembled with Pine
+ * string concatenation because placeholders are not expanded inside `alert_message`. Defines
+ * `alertLong`, `alertShort`, `alertCloseLong`, `alertCloseShort`, `alertExitLong`, `alertExitShort`;
+ * expects `slMode`, `slValue`, `tpMode`, `tpValue` (the risk inputs) to exist.
+ */
+export function addWebhookAlerts(options: ResolvedPineOptions): string[] {
+  const identity = `"account_id":${JSON.stringify(options.accountId)},"exchange":${JSON.stringify(options.exchange)}`;
+  const secret = `"secret":${JSON.stringify(options.secret)}`;
+  const sizePct = jsonNumber(options.backtest.sizePct);
+  const lines = [
+    comment('---- Webhook alert messages ----'),
+    comment('One alert on this strategy with the message {{strategy.order.alert_message}} sends, on every'),
+    comment('order fill, the JSON below to the TradingBot AI webhook. id is unique per order and the same'),
+    comment('on every re-delivery; timestamp + max_lag let the server refuse a stale alert.'),
+  ];
+  if (!options.secretIncluded) {
+    lines.push(
+      comment(`Replace ${SECRET_PLACEHOLDER} below with your webhook secret before creating the alert.`),
+    );
+  }
+  if (options.accountId === ACCOUNT_PLACEHOLDER) {
+    lines.push(comment(`Replace ${ACCOUNT_PLACEHOLDER} below with your exchange account id.`));
+  }
+  lines.push(
+    `alertIdentity = ${pineString(identity + ',"symbol":"')} + syminfo.ticker + ${pineString(`","leverage":${options.leverage},`)}`,
+    `alertSecret = ${pineString(secret)}`,
+    `alertOrderId = syminfo.tickerid + '-' + str.tostring(time)`,
+    `alertFresh = ${pineString('"timestamp":')} + str.tostring(timenow) + ${pineString(`,"max_lag":${options.maxLagSeconds},`)}`,
+    `alertTimeframe = ${pineString('"timeframe":"')} + timeframe.period + ${pineString('",')}`,
+    `alertSl = slMode == "ATR" ? '"sl_atr":' + str.tostring(slValue) + ',' : slMode == "Percent" ? '"sl_pct":' + str.tostring(slValue) + ',' : ''`,
+    `alertTp = tpMode == "ATR" ? '"tp_atr":' + str.tostring(tpValue) + ',' : tpMode == "Percent" ? '"tp_pct":' + str.tostring(tpValue) + ',' : ''`,
+  );
+  const entry = (action: 'long' | 'short') =>
+    `alert${action === 'long' ? 'Long' : 'Short'} = '{"action":"${action}","id":"' + alertOrderId + '-${action}",' + alertIdentity + alertFresh + alertTimeframe + alertSl + alertTp + ${pineString(`"size_pct":${sizePct},`)} + alertSecret + '}'`;
+  const close = (name: string, action: string, suffix: string, fresh: boolean) =>
+    `${name} = '{"action":"${action}","id":"' + alertOrderId + '-${suffix}",' + alertIdentity + ${fresh ? 'alertFresh + ' : ''}alertSecret + '}'`;
+  lines.push(
+    entry('long'),
+    entry('short'),
+    close('alertCloseLong', 'close_long', 'close_long', true),
+    close('alertCloseShort', 'close_short', 'close_short', true),
+    comment(
+      'A stop-loss / take-profit fill can come long after the entry: no timestamp, so max_lag cannot refuse it.',
+    ),
+    close('alertExitLong', 'close_long', 'exit_long', false),
+    close('alertExitShort', 'close_short', 'exit_short', false),
+  );
+  return lines;
+}
+
+/** Pine identifiers for the declaration's parameters (renamed only when one would clash). */
+function paramIdentifiers(declaration: StrategyDeclaration): Record<string, string> {
+  const internal = new Set([
+    'slMode',
+    'slValue',
+    'tpMode',
+    'tpValue',
+    'riskAtrLength',
+    'tradeDirection',
+    'riskAtr',
+    'slDistance',
+    'tpDistance',
+    'slTicks',
+    'tpTicks',
+    'longEntry',
+    'longExit',
+    'shortEntry',
+    'shortExit',
+    'longSignal',
+    'shortSignal',
+    'allowLong',
+    'allowShort',
+    'positionSize',
+    'goLong',
+    'goShort',
+    'goFlat',
+  ]);
+  return Object.fromEntries(
+    Object.keys(declaration.params).map((name) => {
+      const ok =
+        /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) &&
+        !RESERVED.has(name) &&
+        !internal.has(name) &&
+        !name.startsWith('alert');
+      return [name, ok ? name : `p_${name.replace(/[^A-Za-z0-9_]/g, '_')}`];
+    }),
+  );
+}
+
+/**
+ * The complete Pine v6 strategy for a declaration (the seed's `export_strategy`), generated from
+ * the declaration's expression trees and implementing docs/backtest-semantics.md: the same signals,
+ * decision rules, sizing, costs and stop-loss / take-profit as our backtester, with webhook alert
+ * messages on every order. `params` are validated like a backtest's and become the inputs' defaults.
+ */
+export function exportStrategy(
+  declaration: StrategyDeclaration,
+  params: Record<string, unknown>,
+  options: PineExportOptions,
+): string {
+  const values: ParamValues = resolveParams(declaration, params);
+  const o = resolvePineOptions(options);
+  const bt = o.backtest;
+  const names = paramIdentifiers(declaration);
+  const compiler = new Compiler(names);
+  const out: string[] = [];
+  const blank = () => out.push('');
+
+  // Header
+  const title = o.title ?? `${declaration.name.en} [TradingBot AI]`;
+  out.push('//@version=6');
+  out.push(comment(`${declaration.name.en} (${declaration.id}) — exported by TradingBot AI`));
+  out.push(...comments(declaration.description.en));
+  out.push('//');
+  out.push(comment('Rules (evaluated on each bar close):'));
+  out.push(comment(`  Long entry:  ${declaration.rulesText.longEntry.en}`));
+  out.push(comment(`  Long exit:   ${declaration.rulesText.longExit.en}`));
+  out.push(comment(`  Short entry: ${declaration.rulesText.shortEntry.en}`));
+  out.push(comment(`  Short exit:  ${declaration.rulesText.shortExit.en}`));
+  out.push('//');
+  out.push(
+    comment('Generated from the strategy declaration by the TradingBot AI Pine exporter. It runs the same'),
+  );
+  out.push(
+    comment('experiment as the TradingBot AI backtester (docs/backtest-semantics.md): orders decided on a'),
+  );
+  out.push(
+    comment(
+      'bar close fill at the next open, stop-loss / take-profit distances are fixed on the decision bar.',
+    ),
+  );
+  out.push(comment('Editing the trading logic makes TradingView and the backtester disagree.'));
+  out.push(comment(`Account: ${o.accountId} on ${o.exchange}, leverage ${o.leverage}x.`));
+  if (o.webhookUrl !== undefined) out.push(comment(`Webhook URL: ${o.webhookUrl}`));
+  out.push(
+    comment(
+      'Alert: condition = this strategy, "Order fills only", message = {{strategy.order.alert_message}}',
+    ),
+  );
+  if (!o.secretIncluded)
+    out.push(comment(`The webhook secret is NOT in this script: replace ${SECRET_PLACEHOLDER} below.`));
+  if (o.leverage > 1) {
+    out.push(
+      comment(`Leverage ${o.leverage}x: TradingView's margin-call emulation differs from our liquidation`),
+    );
+    out.push(comment('model, so trades near liquidation can differ between the two testers.'));
+  }
+  blank();
+
+  // strategy()
+  const plots = declaration.plots;
+  const overlay = plots.length === 0 || plots.some((plot) => plot.overlay);
+  out.push(
+    ...call('strategy', [
+      `title = ${pineString(title)}`,
+      `shorttitle = ${pineString(declaration.id)}`,
+      `overlay = ${overlay}`,
+      `initial_capital = ${pineNumber(bt.initialCapital)}`,
+      'default_qty_type = strategy.percent_of_equity',
+      `default_qty_value = ${pineNumber(bt.sizePct * o.leverage)}`,
+      'commission_type = strategy.commission.percent',
+      `commission_value = ${pineNumber(bt.commissionPct)}`,
+      `slippage = ${pineNumber(bt.slippageTicks)}`,
+      'pyramiding = 0',
+      `margin_long = ${pineNumber(100 / o.leverage)}`,
+      `margin_short = ${pineNumber(100 / o.leverage)}`,
+      `process_orders_on_close = ${bt.fillOnClose}`,
+      'calc_on_every_tick = false',
+      'calc_on_order_fills = false',
+      'use_bar_magnifier = false',
+    ]),
+  );
+  blank();
+
+  // Inputs
+  out.push(comment('---- Inputs (defaults = the exported parameters) ----'));
+  for (const [name, spec] of Object.entries(declaration.params)) {
+    const value = values[name]!;
+    const isFloat = spec.type === 'float';
+    out.push(
+      ...call(`${names[name]} = input.${spec.type}`, [
+        pineNumber(value, isFloat),
+        pineString(spec.label.en),
+        `minval = ${pineNumber(spec.min, isFloat)}`,
+        `maxval = ${pineNumber(spec.max, isFloat)}`,
+        `step = ${pineNumber(spec.step, isFloat)}`,
+        `tooltip = ${pineString(`${spec.label.ko} · default ${spec.default}`)}`,
+        `group = ${pineString(GROUP_PARAMS)}`,
+      ]),
+    );
+  }
+  const modeOptions = 'options = ["None", "ATR", "Percent"]';
+  out.push(
+    ...call('slMode = input.string', [
+      pineString(ruleMode(bt.stopLoss)),
+      pineString('Stop-loss'),
+      modeOptions,
+      `tooltip = ${pineString('ATR: a multiple of ATR; Percent: percent of the close on the decision bar')}`,
+      `group = ${pineString(GROUP_RISK)}`,
+    ]),
+    ...call('slValue = input.float', [
+      pineNumber(ruleValue(bt.stopLoss, 2), true),
+      pineString('Stop-loss distance (ATR multiple or %)'),
+      'minval = 0.001',
+      'step = 0.1',
+      `group = ${pineString(GROUP_RISK)}`,
+    ]),
+    ...call('tpMode = input.string', [
+      pineString(ruleMode(bt.takeProfit)),
+      pineString('Take-profit'),
+      modeOptions,
+      `group = ${pineString(GROUP_RISK)}`,
+    ]),
+    ...call('tpValue = input.float', [
+      pineNumber(ruleValue(bt.takeProfit, 3), true),
+      pineString('Take-profit distance (ATR multiple or %)'),
+      'minval = 0.001',
+      'step = 0.1',
+      `group = ${pineString(GROUP_RISK)}`,
+    ]),
+    ...call('riskAtrLength = input.int', [
+      pineNumber(bt.atrPeriod),
+      pineString('ATR period (stop-loss / take-profit)'),
+      'minval = 1',
+      `group = ${pineString(GROUP_RISK)}`,
+    ]),
+    ...call('tradeDirection = input.string', [
+      pineString(DIRECTION_OPTION[bt.direction]),
+      pineString('Trade direction'),
+      'options = ["Both", "Long only", "Short only"]',
+      `group = ${pineString(GROUP_RISK)}`,
+    ]),
+  );
+  blank();
+
+  // Constraints
+  out.push(comment('---- Parameter checks ----'));
+  for (const constraint of declaration.constraints) {
+    out.push(`if ${names[constraint.smaller]} >= ${names[constraint.larger]}`);
+    out.push(`    runtime.error(${pineString(constraint.message.en)})`);
+  }
+  out.push('if slMode == "Percent" and slValue >= 100');
+  out.push(`    runtime.error(${pineString('a percent stop-loss must be below 100')})`);
+  blank();
+
+  // Indicators and signals
+  const { longEntry, longExit, shortEntry, shortExit } = declaration.signals;
+  const signalText = {
+    longEntry: compiler.bool(longEntry),
+    longExit: compiler.bool(longExit),
+    shortEntry: compiler.bool(shortEntry),
+    shortExit: compiler.bool(shortExit),
+  };
+  const plotText = plots.map((plot) => ({ plot, text: compiler.num(plot.expr) }));
+  out.push(comment('---- Indicators (top level: every ta.* function runs on every bar) ----'));
+  out.push(...compiler.lines);
+  out.push('riskAtr = ta.atr(riskAtrLength)');
+  blank();
+  out.push(comment('---- Signals (on the bar close) ----'));
+  for (const key of ['longEntry', 'longExit', 'shortEntry', 'shortExit'] as const) {
+    out.push(`${key} = ${signalText[key]}`);
+  }
+  blank();
+
+  // Risk distances
+  out.push(comment('---- Stop-loss / take-profit distances, fixed on the decision bar ----'));
+  out.push(
+    'slDistance = slMode == "ATR" ? slValue * riskAtr : slMode == "Percent" ? slValue / 100 * close : na',
+  );
+  out.push(
+    'tpDistance = tpMode == "ATR" ? tpValue * riskAtr : tpMode == "Percent" ? tpValue / 100 * close : na',
+  );
+  out.push('slTicks = slDistance / syminfo.mintick');
+  out.push('tpTicks = tpDistance / syminfo.mintick');
+  out.push('hasExit = not na(slTicks) or not na(tpTicks)');
+  blank();
+
+  out.push(...addWebhookAlerts(o));
+  blank();
+
+  // Decision
+  out.push(comment('---- Decision (docs/backtest-semantics.md) ----'));
+  out.push(
+    'longSignal = longEntry and not shortEntry',
+    'shortSignal = shortEntry and not longEntry',
+    'allowLong = tradeDirection != "Short only"',
+    'allowShort = tradeDirection != "Long only"',
+    comment('The position after every fill of this bar (a stop hit on this bar leaves it flat).'),
+    'positionSize = strategy.position_size',
+    'goLong = false',
+    'goShort = false',
+    'goFlat = false',
+    'if positionSize > 0',
+    '    if shortSignal and allowShort',
+    '        goShort := true',
+    '    else if longExit or shortSignal',
+    '        goFlat := true',
+    'else if positionSize < 0',
+    '    if longSignal and allowLong',
+    '        goLong := true',
+    '    else if shortExit or longSignal',
+    '        goFlat := true',
+    'else',
+    '    if longSignal and allowLong',
+    '        goLong := true',
+    '    else if shortSignal and allowShort',
+    '        goShort := true',
+    '',
+    comment('Orders. An entry against the open position reverses it in one order (pyramiding = 0).'),
+    'if goLong',
+    '    strategy.entry("Long", strategy.long, comment = "long", alert_message = alertLong)',
+    '    if hasExit',
+    ...call(
+      'strategy.exit',
+      [
+        '"Long SL/TP"',
+        'from_entry = "Long"',
+        'loss = slTicks',
+        'profit = tpTicks',
+        'comment_loss = "stop_loss"',
+        'comment_profit = "take_profit"',
+        'alert_message = alertExitLong',
+      ],
+      '        ',
+    ),
+    '    else',
+    '        strategy.cancel("Long SL/TP")',
+    'if goShort',
+    '    strategy.entry("Short", strategy.short, comment = "short", alert_message = alertShort)',
+    '    if hasExit',
+    ...call(
+      'strategy.exit',
+      [
+        '"Short SL/TP"',
+        'from_entry = "Short"',
+        'loss = slTicks',
+        'profit = tpTicks',
+        'comment_loss = "stop_loss"',
+        'comment_profit = "take_profit"',
+        'alert_message = alertExitShort',
+      ],
+      '        ',
+    ),
+    '    else',
+    '        strategy.cancel("Short SL/TP")',
+    'if goFlat and positionSize > 0',
+    '    strategy.close("Long", comment = "signal", alert_message = alertCloseLong)',
+    'if goFlat and positionSize < 0',
+    '    strategy.close("Short", comment = "signal", alert_message = alertCloseShort)',
+  );
+  blank();
+
+  // Plots
+  out.push(comment('---- Plots ----'));
+  for (const { plot, text } of plotText) {
+    if (plot.overlay === overlay) {
+      const color = /^#[0-9A-Fa-f]{6}([0-9A-Fa-f]{2})?$/.test(plot.color) ? plot.color : 'color.blue';
+      out.push(`plot(${text}, title = ${pineString(plot.title)}, color = ${color})`);
+    } else {
+      out.push(comment(`"${plot.title}" belongs in its own pane; not drawn over the price.`));
+    }
+  }
+  return out.join('\n') + '\n';
+}
