@@ -202,6 +202,15 @@ export function normalizeTimeframe(input: string | number): string {
   const raw = String(input).trim();
   const minutes = TV_MINUTES[raw];
   if (minutes !== undefined) return minutes;
+  if (/^\d*[sS]$/.test(raw)) {
+    invalid(
+      `Seconds timeframes ("${raw}") have no exchange candles for the ATR; use sl_pct or a chart of 1 minute or more`,
+      {
+        field: 'timeframe',
+        timeframe: raw,
+      },
+    );
+  }
   const m = /^(\d*)([mMhHdDwW])$/.exec(raw);
   if (m === null) invalid(`Unknown timeframe "${raw}"`, { field: 'timeframe', timeframe: raw });
   const n = m[1] === '' ? '1' : m[1];

@@ -60,6 +60,7 @@ describe('normalizeTimeframe', () => {
     expect(normalizeTimeframe('4H')).toBe('4h');
     expect(normalizeTimeframe('5m')).toBe('5m');
     expect(code(() => normalizeTimeframe('fortnight'))).toBe('INVALID_SIGNAL');
+    expect(code(() => normalizeTimeframe('30S'))).toBe('INVALID_SIGNAL');
   });
 });
 
