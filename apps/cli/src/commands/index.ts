@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { registerData } from './data.ts';
+import { registerExportPine } from './export-pine.ts';
 import { registerSim } from './sim.ts';
 
 /** Each command lives in its own file and adds itself to the program; list it here. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerSim, registerData];
+export const commands: RegisterCommand[] = [registerSim, registerData, registerExportPine];

@@ -243,14 +243,12 @@ export function checkPine(source: string): PineCheckResult {
             if (!isNumeric(left) || !isNumeric(right))
               error(expr.pos, `"${expr.op}" compares numbers, got ${left} and ${right}`);
             return 'bool';
-          case '+':
-            if (left === 'string' || right === 'string') {
+          default:
+            if (expr.op === '+' && (left === 'string' || right === 'string')) {
               if (left !== 'string' || right !== 'string')
                 error(expr.pos, `"+" joins two strings, got ${left} and ${right} (use str.tostring())`);
               return 'string';
             }
-          // falls through
-          default:
             if (!isNumeric(left) || !isNumeric(right)) {
               error(expr.pos, `"${expr.op}" needs numbers, got ${left} and ${right}`);
               return 'float';

@@ -56,6 +56,8 @@ export type PineRunResult = {
   /** The alert messages of the fills, in order (what the webhook receives). */
   alerts: string[];
   plots: PinePlot[];
+  /** The per-bar values of a global variable (`series('longEntry')`), for inspection and tests. */
+  series: (name: string) => (number | string | boolean | null)[];
 };
 
 type Value = number | string | boolean | null | Value[] | { tag: string };
@@ -586,5 +588,13 @@ export function runPine(
     fills,
     alerts: fills.flatMap((fill) => (fill.alertMessage === null ? [] : [fill.alertMessage])),
     plots: [...plots.values()],
+    series: (name) => {
+      const slot = global.slots.get(name);
+      if (slot === undefined) throw new RangeError(`no global variable ${name}`);
+      return Array.from({ length: n }, (_, i) => {
+        const v = slot.values[i];
+        return v === undefined || (typeof v === 'object' && v !== null) ? null : v;
+      });
+    },
   };
 }

@@ -1,0 +1,122 @@
+import type { Command } from 'commander';
+import { buildPineExport, type PineBacktestSettings } from '@tradingbot/pine';
+import { CliUsageError } from '../cli-error.ts';
+import { choiceOption, jsonObjectOption, numberOption } from '../options.ts';
+
+type ExportPineFlags = {
+  strategy: string;
+  params?: string;
+  accountId?: string;
+  exchange: string;
+  leverage: string;
+  webhookUrl: string;
+  /** A string with --secret S, false with --no-secret, undefined otherwise. */
+  secret?: string | boolean;
+  slAtr?: string;
+  tpAtr?: string;
+  slPct?: string;
+  tpPct?: string;
+  atrPeriod?: string;
+  size?: string;
+  capital?: string;
+  commission?: string;
+  slippage?: string;
+  direction?: string;
+  fillOnClose?: boolean;
+  maxLag?: string;
+  guide?: string;
+};
+
+export function registerExportPine(program: Command): void {
+  program
+    .command('export-pine')
+    .description(
+      'print a strategy as a TradingView Pine Script v6 strategy with webhook alert messages built in',
+    )
+    .requiredOption(
+      '--strategy <id>',
+      'strategy id: supertrend, rsi_ema, macd_stoch, ichimoku, bb_rsi, ema_cross',
+    )
+    .option('--params <json>', 'strategy parameters as JSON, e.g. \'{"factor":2.5}\'')
+    .option('--account-id <id>', 'exchange account id the alerts trade (default: a placeholder to replace)')
+    .option('--exchange <name>', 'binance, okx or paper', 'binance')
+    .option('--leverage <n>', 'leverage 1–125', '1')
+    .option(
+      '--webhook-url <url>',
+      "this server's webhook URL",
+      'https://your-server.example.com/api/v1/webhook/tradingview',
+    )
+    .option('--secret <secret>', 'webhook secret to write into the alert messages')
+    .option('--no-secret', 'write PASTE_YOUR_WEBHOOK_SECRET instead of the secret')
+    .option('--sl-atr <k>', 'stop-loss at k × ATR from the entry')
+    .option('--tp-atr <m>', 'take-profit at m × ATR from the entry')
+    .option('--sl-pct <p>', 'stop-loss at p % of the close')
+    .option('--tp-pct <p>', 'take-profit at p % of the close')
+    .option('--atr-period <n>', 'ATR period for SL/TP (default 14)')
+    .option('--size <pct>', 'margin per trade in % of equity (default 10)')
+    .option('--capital <usdt>', 'initial capital of the Strategy Tester (default 10000)')
+    .option('--commission <pct>', 'commission in % per fill (default 0.04)')
+    .option('--slippage <ticks>', 'slippage in ticks (default 0)')
+    .option('--direction <d>', 'both, long or short (default both)')
+    .option('--fill-on-close', 'fill orders at the decision bar close (process_orders_on_close)')
+    .option('--max-lag <s>', 'seconds after which the server refuses an alert as stale (default 60)')
+    .option('--guide <lang>', 'print the webhook setup guide (ko or en) after the script')
+    .action((flags: ExportPineFlags) => {
+      const params = jsonObjectOption('--params', flags.params);
+      const exchange = choiceOption('--exchange', flags.exchange, ['binance', 'okx', 'paper'] as const)!;
+      const leverage = numberOption('--leverage', flags.leverage, { min: 1, max: 125, integer: true })!;
+      const guideLang = choiceOption('--guide', flags.guide, ['ko', 'en'] as const);
+      if (flags.slAtr !== undefined && flags.slPct !== undefined)
+        throw new CliUsageError('give --sl-atr or --sl-pct, not both');
+      if (flags.tpAtr !== undefined && flags.tpPct !== undefined)
+        throw new CliUsageError('give --tp-atr or --tp-pct, not both');
+      const positive = (flag: string, raw: string | undefined) => numberOption(flag, raw, { min: 0.000001 });
+      const backtest: Partial<PineBacktestSettings> = {};
+      const slAtr = positive('--sl-atr', flags.slAtr);
+      const slPct = positive('--sl-pct', flags.slPct);
+      const tpAtr = positive('--tp-atr', flags.tpAtr);
+      const tpPct = positive('--tp-pct', flags.tpPct);
+      if (slAtr !== undefined) backtest.stopLoss = { type: 'atr', multiplier: slAtr };
+      if (slPct !== undefined) backtest.stopLoss = { type: 'percent', percent: slPct };
+      if (tpAtr !== undefined) backtest.takeProfit = { type: 'atr', multiplier: tpAtr };
+      if (tpPct !== undefined) backtest.takeProfit = { type: 'percent', percent: tpPct };
+      const atrPeriod = numberOption('--atr-period', flags.atrPeriod, { min: 1, integer: true });
+      if (atrPeriod !== undefined) backtest.atrPeriod = atrPeriod;
+      const size = numberOption('--size', flags.size, { min: 0.01, max: 100 });
+      if (size !== undefined) backtest.sizePct = size;
+      const capital = numberOption('--capital', flags.capital, { min: 0.01 });
+      if (capital !== undefined) backtest.initialCapital = capital;
+      const commission = numberOption('--commission', flags.commission, { min: 0, max: 10 });
+      if (commission !== undefined) backtest.commissionPct = commission;
+      const slippage = numberOption('--slippage', flags.slippage, { min: 0, integer: true });
+      if (slippage !== undefined) backtest.slippageTicks = slippage;
+      const direction = choiceOption('--direction', flags.direction, ['both', 'long', 'short'] as const);
+      if (direction !== undefined) backtest.direction = direction;
+      if (flags.fillOnClose) backtest.fillOnClose = true;
+      const maxLag = numberOption('--max-lag', flags.maxLag, { min: 1, max: 86_400, integer: true });
+
+      const secret = typeof flags.secret === 'string' ? flags.secret : undefined;
+      if (flags.secret === undefined) {
+        throw new CliUsageError(
+          'give --secret <secret> (written into the alerts) or --no-secret (a placeholder)',
+        );
+      }
+      const result = buildPineExport({
+        strategy: flags.strategy,
+        params,
+        account: {
+          exchange,
+          ...(flags.accountId !== undefined ? { id: flags.accountId } : {}),
+          ...(secret !== undefined ? { webhookSecret: secret } : {}),
+        },
+        webhookUrl: flags.webhookUrl,
+        leverage,
+        includeSecret: secret !== undefined,
+        backtest,
+        ...(maxLag !== undefined ? { maxLagSeconds: maxLag } : {}),
+        ...(guideLang !== undefined ? { lang: guideLang } : {}),
+      });
+      process.stdout.write(result.script);
+      if (guideLang !== undefined) process.stdout.write(`\n\n${result.guide}`);
+    });
+}
