@@ -198,7 +198,7 @@ export function checkPine(source: string): PineCheckResult {
         const target = infer(expr.target, scope, local);
         const offset = infer(expr.offset, scope, local);
         if (offset !== 'int') error(expr.offset.pos, `a history offset must be an int, got ${offset}`);
-        if (expr.offset.k === 'num' && expr.offset.value < 0)
+        if (expr.offset.k === 'unary' && expr.offset.op === '-' && expr.offset.arg.k === 'num')
           error(expr.offset.pos, 'a history offset cannot be negative');
         if (target === 'tuple2' || target === 'tuple3' || target === 'void')
           error(expr.pos, 'this value has no history');
