@@ -1,2 +1,3 @@
-export * from './candles/series.ts';
+export * from './candles/index.ts';
+export * from './indicators/index.ts';
 export * from './backtest/index.ts';

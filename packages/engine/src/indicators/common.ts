@@ -1,0 +1,77 @@
+import { EngineErrors } from '../errors.ts';
+
+/** Throws INVALID_INDICATOR unless `length` is a whole number ≥ `min` (1 by default). */
+export function checkLength(indicator: string, name: string, length: number, min = 1): void {
+  if (!Number.isInteger(length) || length < min) {
+    throw EngineErrors.create('INVALID_INDICATOR', {
+      message: `${indicator}: ${name} must be a whole number ≥ ${min} (got ${length})`,
+      details: { indicator, [name]: length },
+    });
+  }
+}
+
+/** Throws INVALID_INDICATOR unless `value` is a finite number. */
+export function checkFinite(indicator: string, name: string, value: number): void {
+  if (!Number.isFinite(value)) {
+    throw EngineErrors.create('INVALID_INDICATOR', {
+      message: `${indicator}: ${name} must be a finite number (got ${value})`,
+      details: { indicator, [name]: value },
+    });
+  }
+}
+
+/** Throws INVALID_INDICATOR unless all arrays have the same length. */
+export function checkSameLength(indicator: string, ...arrays: Float64Array[]): number {
+  const n = arrays[0]!.length;
+  for (const a of arrays) {
+    if (a.length !== n) {
+      throw EngineErrors.create('INVALID_INDICATOR', {
+        message: `${indicator}: input series have different lengths (${arrays.map((x) => x.length).join(', ')})`,
+      });
+    }
+  }
+  return n;
+}
+
+/**
+ * Pine's rule for sma/ema/rma/stdev/highest/lowest: "na values in the source series are ignored;
+ * the function calculates on the `length` quantity of non-na values". The kernel runs on the
+ * non-NaN values only and its results are scattered back; bars where `src` is NaN get NaN.
+ * Fast path: leading NaNs only (an indicator of an indicator), run on a subarray, no copy.
+ * A kernel writes every position of its output (NaN during its warm-up).
+ */
+export function skippingNa(
+  src: Float64Array,
+  kernel: (x: Float64Array, out: Float64Array) => void,
+): Float64Array {
+  const n = src.length;
+  const out = new Float64Array(n);
+  let start = 0;
+  while (start < n && Number.isNaN(src[start]!)) start++;
+  let count = 0;
+  for (let i = start; i < n; i++) if (src[i] === src[i]) count++;
+  out.fill(NaN, 0, start);
+  if (count === n - start) {
+    kernel(src.subarray(start), out.subarray(start));
+    return out;
+  }
+  const compact = new Float64Array(count);
+  const index = new Int32Array(count);
+  for (let i = start, k = 0; i < n; i++) {
+    const x = src[i]!;
+    if (x === x) {
+      compact[k] = x;
+      index[k++] = i;
+    }
+  }
+  const result = new Float64Array(count);
+  kernel(compact, result);
+  out.fill(NaN, start);
+  for (let k = 0; k < count; k++) out[index[k]!] = result[k]!;
+  return out;
+}
+
+/** Re-summation interval for running sums (bounds floating-point drift on long series). */
+export function resumInterval(length: number): number {
+  return Math.max(1024, 4 * length);
+}

@@ -1,0 +1,120 @@
+import { checkLength, checkSameLength, skippingNa } from './common.ts';
+import { ema, sma } from './moving.ts';
+import { highest, lowest } from './range.ts';
+
+/**
+ * ta.rsi(src, length): u = max(x - x[1], 0), d = max(x[1] - x, 0), up = rma(u), down = rma(d);
+ * 100 when down = 0, 0 when up = 0, else 100 - 100/(1 + up/down) (TradingView's RSI script).
+ * The first change is at bar 1, so the first value is at bar `length`. NaN source values are
+ * skipped (the change is taken between consecutive non-NaN values).
+ */
+export function rsi(src: Float64Array, length: number): Float64Array {
+  checkLength('rsi', 'length', length);
+  return skippingNa(src, (x, out) => rsiKernel(x, out, length));
+}
+
+export function rsiValue(up: number, down: number): number {
+  return down === 0 ? 100 : up === 0 ? 0 : 100 - 100 / (1 + up / down);
+}
+
+function rsiKernel(x: Float64Array, out: Float64Array, length: number): void {
+  const n = x.length;
+  if (n > 0) out[0] = NaN;
+  const alpha = 1 / length;
+  const beta = 1 - alpha;
+  let up = 0;
+  let down = 0;
+  for (let i = 1; i < n; i++) {
+    const ch = x[i]! - x[i - 1]!;
+    const u = ch > 0 ? ch : 0;
+    const d = ch < 0 ? -ch : 0;
+    if (i < length) {
+      up += u;
+      down += d;
+      out[i] = NaN;
+    } else if (i === length) {
+      up = (up + u) / length;
+      down = (down + d) / length;
+      out[i] = rsiValue(up, down);
+    } else {
+      up = alpha * u + beta * up;
+      down = alpha * d + beta * down;
+      out[i] = rsiValue(up, down);
+    }
+  }
+}
+
+/** ta.macd(src, fast, slow, signal): line = ema(fast) - ema(slow); signal = ema(line); hist. */
+export function macd(
+  src: Float64Array,
+  fast: number,
+  slow: number,
+  signal: number,
+): { macd: Float64Array; signal: Float64Array; hist: Float64Array } {
+  checkLength('macd', 'fast', fast);
+  checkLength('macd', 'slow', slow);
+  checkLength('macd', 'signal', signal);
+  const n = src.length;
+  const f = ema(src, fast);
+  const s = ema(src, slow);
+  const line = new Float64Array(n);
+  for (let i = 0; i < n; i++) line[i] = f[i]! - s[i]!;
+  const sig = ema(line, signal);
+  const hist = new Float64Array(n);
+  for (let i = 0; i < n; i++) hist[i] = line[i]! - sig[i]!;
+  return { macd: line, signal: sig, hist };
+}
+
+/**
+ * Raw ta.stoch(close, high, low, length) = 100·(close - lowest(low))/(highest(high) - lowest(low)).
+ *
+ * Flat window (highest == lowest): Pine's formula divides by zero. We follow the Pine ports that
+ * are checked bar-for-bar against TradingView exports (nersent/pace `ta/stoch.rs`: "if diff == 0
+ * return prev_stoch"): the value repeats the previous bar's stoch (NaN when there is none yet).
+ */
+export function stochRaw(
+  close: Float64Array,
+  high: Float64Array,
+  low: Float64Array,
+  length: number,
+): Float64Array {
+  checkLength('stoch', 'length', length);
+  const n = checkSameLength('stoch', close, high, low);
+  const hh = highest(high, length);
+  const ll = lowest(low, length);
+  const out = new Float64Array(n);
+  let prev = NaN;
+  for (let i = 0; i < n; i++) {
+    const h = hh[i]!;
+    const l = ll[i]!;
+    const c = close[i]!;
+    if (Number.isNaN(h) || Number.isNaN(l) || Number.isNaN(c)) {
+      out[i] = NaN;
+      continue;
+    }
+    const diff = h - l;
+    prev = diff === 0 ? prev : (100 * (c - l)) / diff;
+    out[i] = prev;
+  }
+  return out;
+}
+
+/**
+ * TradingView's Stochastic: k = sma(stoch(close, high, low, kLength), kSmoothing),
+ * d = sma(k, dSmoothing). 14/1/3 → k from bar 13, d from bar 15.
+ */
+export function stoch(
+  close: Float64Array,
+  high: Float64Array,
+  low: Float64Array,
+  kLength: number,
+  kSmoothing: number,
+  dSmoothing: number,
+): { k: Float64Array; d: Float64Array } {
+  checkLength('stoch', 'kLength', kLength);
+  checkLength('stoch', 'kSmoothing', kSmoothing);
+  checkLength('stoch', 'dSmoothing', dSmoothing);
+  const k = sma(stochRaw(close, high, low, kLength), kSmoothing);
+  const d = sma(k, dSmoothing);
+  return { k, d };
+}
