@@ -68,9 +68,9 @@ export function atrOfKlines(klines: readonly Kline[], period: number): number | 
   const closed = klines.filter((k) => k.closed).sort((a, b) => a.openTime - b.openTime);
   if (closed.length < period) return undefined;
   const values = atr(
-    closed.map((k) => k.high),
-    closed.map((k) => k.low),
-    closed.map((k) => k.close),
+    Float64Array.from(closed, (k) => k.high),
+    Float64Array.from(closed, (k) => k.low),
+    Float64Array.from(closed, (k) => k.close),
     period,
   );
   const last = values[values.length - 1];
