@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { registerData } from './data.ts';
+import { registerIndicators } from './indicators.ts';
 import { registerExportPine } from './export-pine.ts';
 import { registerSim } from './sim.ts';
 
 /** Each command lives in its own file and adds itself to the program; list it here. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerSim, registerData, registerExportPine];
+export const commands: RegisterCommand[] = [registerSim, registerData, registerIndicators, registerExportPine];

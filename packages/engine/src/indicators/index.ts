@@ -32,3 +32,12 @@ export {
   type SupertrendValue,
   type IchimokuValue,
 } from './incremental.ts';
+export {
+  parseIndicatorList,
+  computeIndicatorColumns,
+  formatIndicatorValue,
+  INDICATOR_LIST_HELP,
+  INDICATOR_NAMES,
+  type IndicatorColumn,
+  type IndicatorSpec,
+} from './spec.ts';
