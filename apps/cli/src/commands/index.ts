@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { registerBacktest } from './backtest.ts';
+import { registerOptimize } from './optimize.ts';
 import { registerData } from './data.ts';
 import { registerIndicators } from './indicators.ts';
 import { registerExportPine } from './export-pine.ts';
@@ -7,4 +9,11 @@ import { registerSim } from './sim.ts';
 /** Each command lives in its own file and adds itself to the program; list it here. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerSim, registerData, registerIndicators, registerExportPine];
+export const commands: RegisterCommand[] = [
+  registerBacktest,
+  registerOptimize,
+  registerSim,
+  registerData,
+  registerIndicators,
+  registerExportPine,
+];

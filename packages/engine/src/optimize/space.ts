@@ -1,4 +1,5 @@
 import { EngineErrors } from '../errors.ts';
+import { mulberry32 } from '../candles/synthetic.ts';
 import { resolveParams, type ParamValues, type StrategyDeclaration } from '../strategy/declaration.ts';
 
 export type ParamRange = { min: number; max: number; step: number };
@@ -83,18 +84,6 @@ export function gridCandidates(declaration: StrategyDeclaration, space: SearchSp
     while (k >= 0 && ++index[k]! >= axes[k]!.length) index[k--] = 0;
     if (k < 0) return out;
   }
-}
-
-/** Deterministic pseudo-random generator (mulberry32), so a seeded search is reproducible. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Up to `trials` distinct valid combinations drawn uniformly from the grid. */

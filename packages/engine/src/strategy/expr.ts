@@ -74,10 +74,8 @@ function outputs<F extends keyof IndicatorOutputs>(
   call: IndicatorCall & { fn: F },
   names: readonly IndicatorOutputs[F][],
 ): Record<IndicatorOutputs[F], NumExpr> {
-  return Object.fromEntries(names.map((output) => [output, { kind: 'indicator', call, output }])) as Record<
-    IndicatorOutputs[F],
-    NumExpr
-  >;
+  const entries = names.map((output): [string, NumExpr] => [output, { kind: 'indicator', call, output }]);
+  return Object.fromEntries(entries) as Record<IndicatorOutputs[F], NumExpr>;
 }
 
 export const sma = (src: NumExpr, length: ScalarExpr) => single({ fn: 'sma', src, length });

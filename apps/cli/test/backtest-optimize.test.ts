@@ -1,0 +1,147 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, SHARED_DATA } from './support/run-cli.ts';
+
+const btc = join(SHARED_DATA, 'BTCUSDT-1h.csv');
+const hasData = existsSync(btc);
+if (!hasData) console.warn(`real candles not found in ${SHARED_DATA}: the real-data CLI cases are skipped`);
+
+describe('tradingbot backtest', () => {
+  it('prints exactly one JSON object with the promised shape', async () => {
+    const run = await runCli(['backtest', '--strategy', 'ema_cross', '--json']);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const report = JSON.parse(lines[0]!);
+    expect(report).toMatchObject({
+      strategy: 'ema_cross',
+      params: { fastLength: 9, slowLength: 21 },
+      bars: 8760,
+    });
+    expect(report.data).toMatch(/^synthetic:/);
+    for (const key of [
+      'netProfit',
+      'netProfitPct',
+      'totalTrades',
+      'winRate',
+      'maxDrawdownPct',
+      'profitFactor',
+      'sharpe',
+      'sortino',
+    ]) {
+      expect(report.metrics).toHaveProperty(key);
+    }
+    expect(report.trades.length).toBe(report.metrics.totalTrades);
+    const trade = report.trades[0];
+    expect(Object.keys(trade)).toEqual(
+      expect.arrayContaining([
+        'side',
+        'entryTime',
+        'entryPrice',
+        'exitTime',
+        'exitPrice',
+        'qty',
+        'pnl',
+        'exitReason',
+      ]),
+    );
+    expect(trade.entryTime).toBeGreaterThan(1_600_000_000_000); // epoch ms
+    expect(report.metrics.winRate).toBeGreaterThanOrEqual(0);
+    expect(report.metrics.winRate).toBeLessThanOrEqual(100);
+    // winRate in percent: winning trades / closed trades × 100.
+    expect(report.metrics.winRate).toBeCloseTo(
+      (100 * report.metrics.winningTrades) / report.metrics.totalTrades,
+      9,
+    );
+  });
+
+  it.skipIf(!hasData)('passes the flags through to the broker emulator', async () => {
+    const args = [
+      'backtest',
+      '--strategy',
+      'supertrend',
+      '--data',
+      btc,
+      '--from',
+      '2023-06-01',
+      '--to',
+      '2023-09-01',
+      '--json',
+    ];
+    const plain = JSON.parse((await runCli(args)).stdout);
+    const withStops = JSON.parse(
+      (await runCli([...args, '--sl-atr', '1.5', '--fee', '0', '--leverage', '3'])).stdout,
+    );
+    expect(plain.bars).toBe(92 * 24); // June–August 2023, no missing hours in that span
+    expect(plain.trades.some((t: { exitReason: string }) => t.exitReason === 'stop_loss')).toBe(false);
+    expect(withStops.trades.some((t: { exitReason: string }) => t.exitReason === 'stop_loss')).toBe(true);
+    expect(withStops.metrics.commissionPaid).toBe(0);
+    expect(withStops.options).toMatchObject({ leverage: 3, stopLoss: { type: 'atr', multiplier: 1.5 } });
+  });
+
+  it('prints a readable report by default', async () => {
+    const run = await runCli(['backtest', '--strategy', 'bb_rsi', '--trades', '3']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Bollinger Bands + RSI — synthetic:');
+    expect(run.stdout).toMatch(/Net profit\s+-?\d/);
+    expect(run.stdout).toContain('Percent profitable');
+  });
+
+  it.each([
+    [['--strategy', 'nope'], 'Unknown strategy "nope"'],
+    [['--strategy', 'rsi_ema', '--params', '{x'], '--params must be a JSON object'],
+    [['--strategy', 'rsi_ema', '--params', '{"rsiLength":1}'], 'rsiLength must be between 2 and 100'],
+    [['--strategy', 'rsi_ema', '--data', '/nonexistent/candles.csv'], '/nonexistent/candles.csv'],
+    [['--strategy', 'rsi_ema', '--leverage', '500'], '--leverage must be at most 125'],
+    [['--strategy', 'rsi_ema', '--sl-atr', 'abc'], '--sl-atr must be a number'],
+    [['--strategy', 'rsi_ema', '--bogus'], "unknown option '--bogus'"],
+    [[], "required option '--strategy <id>' not specified"],
+  ])('refuses %j with one line and exit code 2', async (args, message) => {
+    const run = await runCli(['backtest', ...args]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});
+
+describe('tradingbot optimize', () => {
+  it('ranks a grid and reports walk-forward windows as JSON, on worker threads', async () => {
+    const run = await runCli([
+      'optimize',
+      '--strategy',
+      'ema_cross',
+      '--space',
+      '{"fastLength":{"min":5,"max":10},"slowLength":{"min":20,"max":30,"step":5}}',
+      '--objective',
+      'net_profit',
+      '--walk-forward',
+      '3',
+      '--workers',
+      '2',
+      '--min-trades',
+      '1',
+      '--json',
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result.method).toBe('grid');
+    expect(result.candidates).toBe(6 * 3); // fast 5..10 × slow 20, 25, 30, all valid
+    const scores = result.ranking.map((r: { metrics: { score: number } }) => r.metrics.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    expect(result.ranking[0].metrics.score).toBe(result.ranking[0].metrics.netProfit);
+    expect(result.walkForward.windows).toHaveLength(3);
+    for (const window of result.walkForward.windows) {
+      expect(window.inSample.to).toBe(window.outOfSample.from);
+      expect(window.outOfSampleMetrics).toHaveProperty('netProfitPct');
+    }
+  });
+
+  it('refuses an unknown objective with exit code 2', async () => {
+    const run = await runCli(['optimize', '--strategy', 'ema_cross', '--objective', 'luck']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--objective must be one of');
+  });
+});
