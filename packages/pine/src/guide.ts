@@ -134,7 +134,7 @@ export function generateWebhookSetupGuide(options: SetupGuideOptions): string {
     '5. **Create**. One alert carries every entry, close, stop-loss and take-profit.',
     '',
     "## 3. TradingView's webhook rules",
-    '- Webhooks need a **paid plan with 2-factor authentication** enabled.',
+    '- Webhooks need a **paid plan with 2-factor authentication (2FA)** enabled.',
     '- Sent only to **ports 80 and 443** (no IPv6). Use **HTTPS** so the secret is not sent in clear text.',
     '- A request taking more than **3 seconds** is cancelled; the server answers as soon as it has the signal.',
     '- A 5xx answer is re-sent after 5 s, up to 3 times: one signal can arrive 4 times, so the server **deduplicates** on the message `id` and never executes an order twice.',

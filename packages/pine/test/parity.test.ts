@@ -13,6 +13,7 @@ import {
   runBacktest,
   type BacktestOptions,
   type CandleSeries,
+  type Trade,
 } from '@tradingbot/engine';
 import { STRATEGIES, type StrategyDeclaration } from '../src/engine.ts';
 import { exportStrategy, type PineBacktestSettings } from '../src/exporter.ts';
@@ -98,8 +99,8 @@ type BacktestStrategy = (
   options: BacktestOptions,
 ) => {
   result: {
-    trades: import('@tradingbot/engine').Trade[];
-    openTrade: import('@tradingbot/engine').Trade | null;
+    trades: Trade[];
+    openTrade: Trade | null;
   };
 };
 async function findBacktestStrategy(): Promise<BacktestStrategy | undefined> {
