@@ -1,4 +1,5 @@
 import { checkFinite, checkLength, resumInterval } from './common.ts';
+import { shiftedVariance } from './moving.ts';
 import { rsiValue } from './oscillators.ts';
 import { SupertrendCore, trueRange } from './volatility.ts';
 
@@ -159,40 +160,44 @@ export class AtrState {
 export class StdevState {
   value = NaN;
   private readonly ring: Ring;
-  private mean = 0;
-  private m2 = 0;
-  private since = 0;
+  private k = 0;
+  private s1 = 0;
+  private s2 = 0;
+  private since: number;
   private readonly every: number;
   constructor(readonly length: number) {
     checkLength('stdev', 'length', length);
     this.ring = new Ring(length);
     this.every = resumInterval(length);
+    this.since = this.every;
   }
   update(x: number): number {
     if (Number.isNaN(x)) return NaN;
     const n = this.length;
     const old = this.ring.push(x);
     if (this.ring.count < n) return NaN;
-    if (Number.isNaN(old) || ++this.since >= this.every) {
-      // First full window, or periodic exact recomputation (two passes).
+    if (this.since >= this.every) {
       this.since = 0;
       let mean = 0;
       for (let j = 0; j < n; j++) mean += this.ring.buf[j]!;
-      mean /= n;
-      let m2 = 0;
+      this.k = mean / n;
+      let s1 = 0;
+      let s2 = 0;
       for (let j = 0; j < n; j++) {
-        const d = this.ring.buf[j]! - mean;
-        m2 += d * d;
+        const d = this.ring.buf[j]! - this.k;
+        s1 += d;
+        s2 += d * d;
       }
-      this.mean = mean;
-      this.m2 = m2;
+      this.s1 = s1;
+      this.s2 = s2;
     } else {
-      const delta = x - old;
-      const newMean = this.mean + delta / n;
-      this.m2 += delta * (x - newMean + old - this.mean);
-      this.mean = newMean;
+      const dn = x - this.k;
+      const dold = old - this.k;
+      this.s1 += dn - dold;
+      this.s2 += dn * dn - dold * dold;
     }
-    this.value = this.m2 <= n * 1e-20 ? 0 : Math.sqrt(this.m2 / n);
+    this.since++;
+    this.value = Math.sqrt(shiftedVariance(this.s1, this.s2, n));
     return this.value;
   }
 }

@@ -62,7 +62,12 @@ describe('hand-computed indicator values, including the exact warm-up bars', () 
     // bar 2: up = (2+0)/2 = 1, down = (0+1)/2 = 0.5 → rs 2 → 100 - 100/3 = 66.666…
     // bar 3: up = 0.5·2 + 0.5·1 = 1.5, down = 0.5·0 + 0.5·0.5 = 0.25 → rs 6 → 100 - 100/7
     // bar 4: up = 0.5·0 + 0.5·1.5 = 0.75, down = 0.5·1 + 0.5·0.25 = 0.625 → rs 1.2 → 100 - 100/2.2
-    expectClose(rsi(f([10, 12, 11, 13, 12]), 2), [N, N, 100 - 100 / 3, 100 - 100 / 7, 100 - 100 / 2.2], 1e-12, 'rsi');
+    expectClose(
+      rsi(f([10, 12, 11, 13, 12]), 2),
+      [N, N, 100 - 100 / 3, 100 - 100 / 7, 100 - 100 / 2.2],
+      1e-12,
+      'rsi',
+    );
   });
 
   it('tr(true) and atr', () => {
@@ -115,7 +120,12 @@ describe('hand-computed indicator values, including the exact warm-up bars', () 
     expectClose(s.k, [N, 75, 100 / 3, 75], 1e-12, 'k');
     expectClose(s.d, [N, N, (75 + 100 / 3) / 2, (75 + 100 / 3) / 2], 1e-12, 'd');
     // kSmoothing 2: k = sma(raw, 2) → bar 2: (75 + 33.33)/2
-    expectClose(stoch(close, high, low, 2, 2, 1).k, [N, N, (75 + 100 / 3) / 2, (100 / 3 + 75) / 2], 1e-12, 'slow');
+    expectClose(
+      stoch(close, high, low, 2, 2, 1).k,
+      [N, N, (75 + 100 / 3) / 2, (100 / 3 + 75) / 2],
+      1e-12,
+      'slow',
+    );
   });
 
   it('stoch: a flat window repeats the previous value (NaN when there is none)', () => {

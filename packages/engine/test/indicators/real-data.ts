@@ -36,8 +36,14 @@ export async function loadReal(name: string, bars?: number): Promise<CandleSerie
 }
 
 /** Compares two series: same NaN positions, and |a-b| ≤ tol·max(1,|b|) elsewhere. */
-export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what = ''): void {
-  if (actual.length !== expected.length) throw new Error(`${what}: length ${actual.length} ≠ ${expected.length}`);
+export function expectClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol: number,
+  what = '',
+): void {
+  if (actual.length !== expected.length)
+    throw new Error(`${what}: length ${actual.length} ≠ ${expected.length}`);
   for (let i = 0; i < actual.length; i++) {
     const a = actual[i]!;
     const e = expected[i]!;
