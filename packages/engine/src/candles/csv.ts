@@ -88,7 +88,9 @@ export function parseCandlesCsv(text: string, sourceName: string): CandleSeries 
   let pos = 0;
   const length = text.length;
   if (text.charCodeAt(0) === 0xfeff) pos = 1; // BOM
-  const fields: string[] = [];
+  const starts = new Int32Array(6);
+  const ends = new Int32Array(6);
+  const values = new Float64Array(5);
 
   while (pos < length) {
     let end = text.indexOf('\n', pos);
@@ -96,11 +98,12 @@ export function parseCandlesCsv(text: string, sourceName: string): CandleSeries 
     lineNo++;
     let lineEnd = end;
     if (lineEnd > pos && text.charCodeAt(lineEnd - 1) === 13) lineEnd--; // \r\n
-    const line = text.slice(pos, lineEnd);
+    const lineStart = pos;
     pos = end + 1;
-    if (line.trim() === '') continue;
+    if (isBlank(text, lineStart, lineEnd)) continue;
 
     if (columns === 0) {
+      const line = text.slice(lineStart, lineEnd);
       const lower = line
         .trim()
         .toLowerCase()
@@ -137,23 +140,28 @@ export function parseCandlesCsv(text: string, sourceName: string): CandleSeries 
       columns = count;
     }
 
-    // Split into fields without a regex.
-    fields.length = 0;
-    let start = 0;
-    for (let c = line.indexOf(','); c !== -1; c = line.indexOf(',', start)) {
-      fields.push(line.slice(start, c));
-      start = c + 1;
+    // Field boundaries without allocating: starts[k]..ends[k] within `text`.
+    let count = 0;
+    let a = lineStart;
+    while (true) {
+      const c = text.indexOf(',', a);
+      const b = c === -1 || c > lineEnd ? lineEnd : c;
+      if (count < 6) {
+        starts[count] = a;
+        ends[count] = b;
+      }
+      count++;
+      if (b === lineEnd) break;
+      a = b + 1;
     }
-    fields.push(line.slice(start));
-    if (fields.length !== columns) {
-      throw fail('CANDLES_MALFORMED_ROW', lineNo, `expected ${columns} columns, found ${fields.length}`);
+    if (count !== columns) {
+      throw fail('CANDLES_MALFORMED_ROW', lineNo, `expected ${columns} columns, found ${count}`);
     }
 
-    // Time.
-    const tField = fields[0]!.trim();
-    let t: number;
-    if (/^\d+$/.test(tField)) {
-      const digits = tField.length;
+    // Time: an epoch integer (unit from the digit count of the first row) or ISO-8601.
+    let t = parseDigits(text, starts[0]!, ends[0]!);
+    if (t >= 0) {
+      const digits = digitCount(text, starts[0]!, ends[0]!);
       const rowUnit: TimeUnit = digits === 16 ? 'us' : digits === 10 ? 's' : 'ms';
       if (unit === undefined) {
         unit = rowUnit;
@@ -162,12 +170,13 @@ export function parseCandlesCsv(text: string, sourceName: string): CandleSeries 
         throw fail(
           'CANDLES_MALFORMED_ROW',
           lineNo,
-          `time ${tField} has ${digits} digits, but the first row's time had ${unitDigits} (mixed time units)`,
+          `time ${t} has ${digits} digits, but the first row's time had ${unitDigits} (mixed time units)`,
         );
       }
-      const v = Number(tField);
-      t = unit === 'us' ? Math.floor(v / 1000) : unit === 's' ? v * 1000 : v;
+      if (unit === 'us') t = Math.floor(t / 1000);
+      else if (unit === 's') t *= 1000;
     } else {
+      const tField = text.slice(starts[0]!, ends[0]!).trim();
       t = parseIsoTime(tField);
       if (Number.isNaN(t))
         throw fail(
@@ -176,28 +185,27 @@ export function parseCandlesCsv(text: string, sourceName: string): CandleSeries 
           `time "${tField}" is neither an epoch integer nor an ISO-8601 date`,
         );
     }
-    if (!Number.isSafeInteger(t))
-      throw fail('CANDLES_INVALID_VALUE', lineNo, `time ${tField} is out of range`);
+    if (!Number.isSafeInteger(t)) throw fail('CANDLES_INVALID_VALUE', lineNo, `time ${t} is out of range`);
 
-    const o = parseNumber(fields[1]!);
-    const h = parseNumber(fields[2]!);
-    const l = parseNumber(fields[3]!);
-    const c = parseNumber(fields[4]!);
-    const v = parseNumber(fields[5]!);
-    const names = ['open', 'high', 'low', 'close', 'volume'] as const;
-    const values = [o, h, l, c, v];
-    for (let k = 0; k < 5; k++) {
-      if (Number.isNaN(values[k]!)) {
-        throw fail('CANDLES_MALFORMED_ROW', lineNo, `${names[k]} "${fields[k + 1]!.trim()}" is not a number`);
+    for (let k = 1; k <= 5; k++) {
+      const x = parseDecimal(text, starts[k]!, ends[k]!);
+      if (Number.isNaN(x)) {
+        const field = text.slice(starts[k]!, ends[k]!).trim();
+        throw fail('CANDLES_MALFORMED_ROW', lineNo, `${FIELD_NAMES[k - 1]} "${field}" is not a number`);
       }
+      values[k - 1] = x;
     }
+    const o = values[0]!;
+    const h = values[1]!;
+    const l = values[2]!;
+    const c = values[3]!;
+    const v = values[4]!;
     for (let k = 0; k < 4; k++) {
       const x = values[k]!;
-      if (!(x > 0) || !Number.isFinite(x))
-        throw fail('CANDLES_INVALID_VALUE', lineNo, `${names[k]} ${x} is not a positive price`);
+      if (!(x > 0) || x === Infinity)
+        throw fail('CANDLES_INVALID_VALUE', lineNo, `${FIELD_NAMES[k]} ${x} is not a positive price`);
     }
-    if (!(v >= 0) || !Number.isFinite(v))
-      throw fail('CANDLES_INVALID_VALUE', lineNo, `volume ${v} is negative`);
+    if (!(v >= 0) || v === Infinity) throw fail('CANDLES_INVALID_VALUE', lineNo, `volume ${v} is negative`);
     if (h < l) throw fail('CANDLES_INVALID_VALUE', lineNo, `high ${h} is below low ${l}`);
     if (h < o) throw fail('CANDLES_INVALID_VALUE', lineNo, `high ${h} is below open ${o}`);
     if (h < c) throw fail('CANDLES_INVALID_VALUE', lineNo, `high ${h} is below close ${c}`);
@@ -245,11 +253,60 @@ export function parseCandlesCsv(text: string, sourceName: string): CandleSeries 
   };
 }
 
-/** A decimal number; NaN for an empty or garbled field. */
-function parseNumber(field: string): number {
-  const x = Number(field);
-  if (x === 0 && field.trim() === '') return NaN;
-  return x;
+const FIELD_NAMES = ['open', 'high', 'low', 'close', 'volume'] as const;
+
+function isBlank(text: string, a: number, b: number): boolean {
+  for (let i = a; i < b; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch !== 32 && ch !== 9 && ch !== 13) return false;
+  }
+  return true;
+}
+
+/** The value of text[a..b) when it is only digits (at most 16), else -1. */
+function parseDigits(text: string, a: number, b: number): number {
+  if (b <= a || b - a > 16) return -1;
+  let v = 0;
+  for (let i = a; i < b; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+function digitCount(text: string, a: number, b: number): number {
+  return b - a;
+}
+
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/**
+ * A decimal number in text[a..b); NaN for an empty or garbled field. Fast path for plain
+ * `digits[.digits]` with at most 15 significant digits: the integer mantissa and the power of ten
+ * are both exact doubles, so one division gives the correctly rounded value, the same as Number().
+ * Anything else (sign, exponent, spaces, long mantissas) goes through Number().
+ */
+function parseDecimal(text: string, a: number, b: number): number {
+  let m = 0;
+  let digits = 0;
+  let frac = -1;
+  for (let i = a; i < b; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch >= 48 && ch <= 57) {
+      m = m * 10 + (ch - 48);
+      digits++;
+      if (frac >= 0) frac++;
+    } else if (ch === 46 && frac < 0) frac = 0;
+    else {
+      digits = -1;
+      break;
+    }
+  }
+  if (digits > 0 && digits <= 15) return frac > 0 ? m / POW10[frac]! : m;
+  const field = text.slice(a, b);
+  if (field.trim() === '') return NaN;
+  return Number(field);
 }
 
 /** ISO-8601 date or date-time; a date-time without a zone is read as UTC. NaN when garbled. */
