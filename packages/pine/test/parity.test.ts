@@ -29,7 +29,12 @@ const DATA = [
   { file: 'ETHUSDT-1h.csv', bars: undefined },
 ] as const;
 
-const CONFIGS: { name: string; pine: Partial<PineBacktestSettings>; engine: Partial<BacktestOptions> }[] = [
+const CONFIGS: {
+  name: string;
+  leverage?: number;
+  pine: Partial<PineBacktestSettings>;
+  engine: Partial<BacktestOptions>;
+}[] = [
   { name: 'default options', pine: {}, engine: {} },
   {
     name: 'ATR stop-loss 2 / take-profit 3',
@@ -45,7 +50,8 @@ const CONFIGS: { name: string; pine: Partial<PineBacktestSettings>; engine: Part
     },
   },
   {
-    name: 'percent SL 1.5 / TP 3, 2 ticks slippage, 0.1 % commission, long only, fill on close',
+    name: 'leverage 5, percent SL 1.5 / TP 3, 2 ticks slippage, 0.1 % commission, long only, fill on close',
+    leverage: 5,
     pine: {
       stopLoss: { type: 'percent', percent: 1.5 },
       takeProfit: { type: 'percent', percent: 3 },
@@ -61,6 +67,7 @@ const CONFIGS: { name: string; pine: Partial<PineBacktestSettings>; engine: Part
       commissionPct: 0.1,
       direction: 'long',
       fillOnClose: true,
+      leverage: 5,
     },
   },
 ];
@@ -71,11 +78,11 @@ const loaded = DATA.map(({ file, bars }) => {
 });
 if (loaded.some((d) => d.candles === null)) console.warn(SKIP_REASON);
 
-function script(declaration: StrategyDeclaration, pine: Partial<PineBacktestSettings>): string {
+function script(declaration: StrategyDeclaration, pine: Partial<PineBacktestSettings>, leverage = 1): string {
   return exportStrategy(
     declaration,
     {},
-    { exchange: 'binance', accountId: 'parity', includeSecret: false, backtest: pine },
+    { exchange: 'binance', accountId: 'parity', includeSecret: false, leverage, backtest: pine },
   );
 }
 
@@ -129,7 +136,7 @@ for (const { file, candles } of loaded) {
         it.skipIf(backtestStrategy === undefined)(
           `${declaration.id}, ${config.name}: the script's trades equal the engine's`,
           () => {
-            const run = interpret(script(declaration, config.pine), candles!);
+            const run = interpret(script(declaration, config.pine, config.leverage), candles!);
             const engine = backtestStrategy!(declaration, candles!, {}, options).result;
             expect(engine.trades.length).toBeGreaterThan(0);
             expect(tradeDifference(engine.trades, run.trades)).toBeNull();
@@ -145,7 +152,7 @@ for (const { file, candles } of loaded) {
         // The decision logic and the Strategy Tester emulation alone: the engine's broker fed with
         // the script's own signal series (and its ATR) must trade exactly like the script.
         it(`${declaration.id}, ${config.name}: the engine's broker on the script's signals trades like the script`, () => {
-          const run = interpret(script(declaration, config.pine), candles!);
+          const run = interpret(script(declaration, config.pine, config.leverage), candles!);
           const signals = {
             longEntry: toSignal(run.series('longEntry')),
             longExit: toSignal(run.series('longExit')),

@@ -19,6 +19,9 @@ export type StrategySettings = {
   slippageTicks: number;
   pyramiding: number;
   processOrdersOnClose: boolean;
+  /** margin_long / margin_short in percent (100 / leverage); sets a trade's margin for pnlPct. */
+  marginLong: number;
+  marginShort: number;
 };
 
 export type PineExitReason = 'signal' | 'reverse' | 'stop_loss' | 'take_profit' | 'end_of_data';
@@ -36,6 +39,8 @@ export type PineTrade = {
   qty: number;
   fees: number;
   pnl: number;
+  /** pnl in percent of the position's margin (entry value × margin_long or margin_short / 100). */
+  pnlPct: number;
   exitReason: PineExitReason;
   barsHeld: number;
 };
@@ -117,6 +122,12 @@ export class Broker {
       case 'cash_per_order':
         return this.settings.commissionValue;
     }
+  }
+
+  private pnlPct(p: Position, pnl: number): number {
+    const margin =
+      (p.entryPrice * p.qty * (p.side > 0 ? this.settings.marginLong : this.settings.marginShort)) / 100;
+    return (pnl / margin) * 100;
   }
 
   /** strategy.position_size: signed contracts. */
@@ -221,6 +232,7 @@ export class Broker {
     const fees = p.entryFee + exitFee;
     const pnl = p.side * (price - p.entryPrice) * p.qty - fees;
     this.trades.push({
+      pnlPct: this.pnlPct(p, pnl),
       side: p.side > 0 ? 'long' : 'short',
       entryId: p.entryId,
       entryTime: this.times[p.entryBar]!,
@@ -316,6 +328,7 @@ export class Broker {
     if (p === null) return null;
     const pnl = p.side * (close - p.entryPrice) * p.qty - p.entryFee;
     return {
+      pnlPct: this.pnlPct(p, pnl),
       side: p.side > 0 ? 'long' : 'short',
       entryId: p.entryId,
       entryTime: this.times[p.entryBar]!,

@@ -343,6 +343,8 @@ export function runPine(
             slippageTicks: numOr('slippage', 0),
             pyramiding: numOr('pyramiding', 0),
             processOrdersOnClose: boolArg('process_orders_on_close', false),
+            marginLong: numOr('margin_long', 100),
+            marginShort: numOr('margin_short', 100),
           };
           if (settings.pyramiding !== 0) unsupported('pyramiding other than 0');
           broker = new Broker(settings, mintick, candles.time);

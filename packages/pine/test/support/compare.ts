@@ -32,6 +32,8 @@ function oneDifference(e: Trade, s: PineTrade, i: number): string | null {
   if (e.exitReason !== s.exitReason) return `trade ${i}: exit reason${show()}`;
   if (!close(e.qty, s.qty)) return `trade ${i}: qty${show()}`;
   if (!close(e.pnl, s.pnl, 1e-6)) return `trade ${i}: pnl${show()}`;
+  if (!close(e.pnlPct, s.pnlPct, 1e-6)) return `trade ${i}: pnlPct${show()}`;
+  if (!close(e.fees, s.fees, 1e-6)) return `trade ${i}: fees${show()}`;
   return null;
 }
 
