@@ -32,7 +32,11 @@ export function renderIndicatorTable(
     for (const c of columns) row.push(formatIndicatorValue(c.values[i]!));
     rows.push(row);
   }
-  if (options.csv) return [headers, ...rows].map((r) => r.join(',')).join('\n') + '\n';
+  if (options.csv) {
+    // Headers such as `macd(12,26,9).signal` contain commas: quote them (RFC 4180).
+    const head = headers.map((h) => (/[",]/.test(h) ? `"${h.replace(/"/g, '""')}"` : h)).join(',');
+    return [head, ...rows.map((r) => r.join(','))].join('\n') + '\n';
+  }
   const widths = headers.map((h) => h.length);
   for (const row of rows) row.forEach((cell, k) => (widths[k] = Math.max(widths[k]!, cell.length)));
   const line = (cells: string[]) =>
