@@ -10,11 +10,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  backtestStrategy as engineBacktestStrategy,
   resolveBacktestOptions,
   runBacktest,
   type BacktestOptions,
   type CandleSeries,
-  type Trade,
 } from '@tradingbot/engine';
 import { resolveParams, STRATEGIES, type StrategyDeclaration } from '../src/engine.ts';
 import { exportStrategy, type PineBacktestSettings } from '../src/exporter.ts';
@@ -101,31 +101,8 @@ function interpret(source: string, candles: CandleSeries): PineRunResult {
 const toSignal = (values: (number | string | boolean | null)[]) =>
   Uint8Array.from(values, (v) => (v === true ? 1 : 0));
 
-// The engine's strategy evaluation (indicators) lands separately: look it up at run time.
-type BacktestStrategy = (
-  strategy: StrategyDeclaration,
-  candles: CandleSeries,
-  params: Record<string, unknown>,
-  options: BacktestOptions,
-) => {
-  result: {
-    trades: Trade[];
-    openTrade: Trade | null;
-  };
-};
-async function findBacktestStrategy(): Promise<BacktestStrategy | undefined> {
-  const engine = (await import('@tradingbot/engine')) as Record<string, unknown>;
-  if (typeof engine.backtestStrategy === 'function') return engine.backtestStrategy as BacktestStrategy;
-  try {
-    // Until the engine's index exports it (it lands with the indicators).
-    const run = (await import('../../engine/src/strategy/run.ts')) as Record<string, unknown>;
-    return run.backtestStrategy as BacktestStrategy;
-  } catch (error) {
-    console.warn(`engine strategy evaluation not available (${String(error)}): full parity skipped`);
-    return undefined;
-  }
-}
-const backtestStrategy = await findBacktestStrategy();
+// The engine's backtest of a declaration: its own indicators, evaluator and broker emulator.
+const backtestStrategy = engineBacktestStrategy;
 
 for (const { file, candles } of loaded) {
   describe.skipIf(candles === null)(`parity on ${file}`, () => {
@@ -133,21 +110,15 @@ for (const { file, candles } of loaded) {
       for (const config of CONFIGS) {
         const options = resolveBacktestOptions(config.engine);
 
-        it.skipIf(backtestStrategy === undefined)(
-          `${declaration.id}, ${config.name}: the script's trades equal the engine's`,
-          () => {
-            const run = interpret(script(declaration, config.pine, config.leverage), candles!);
-            const engine = backtestStrategy!(declaration, candles!, {}, options).result;
-            expect(engine.trades.length).toBeGreaterThan(0);
-            expect(tradeDifference(engine.trades, run.trades)).toBeNull();
-            expect(
-              tradeDifference(
-                engine.openTrade ? [engine.openTrade] : [],
-                run.openTrade ? [run.openTrade] : [],
-              ),
-            ).toBeNull();
-          },
-        );
+        it(`${declaration.id}, ${config.name}: the script's trades equal the engine's`, () => {
+          const run = interpret(script(declaration, config.pine, config.leverage), candles!);
+          const engine = backtestStrategy(declaration, candles!, {}, options).result;
+          expect(engine.trades.length).toBeGreaterThan(0);
+          expect(tradeDifference(engine.trades, run.trades)).toBeNull();
+          expect(
+            tradeDifference(engine.openTrade ? [engine.openTrade] : [], run.openTrade ? [run.openTrade] : []),
+          ).toBeNull();
+        });
 
         // The decision logic and the Strategy Tester emulation alone: the engine's broker fed with
         // the script's own signal series (and its ATR) must trade exactly like the script.
@@ -193,32 +164,29 @@ function randomParams(declaration: StrategyDeclaration, seed: number): Record<st
 }
 
 const eth = loaded.find((d) => d.file === 'ETHUSDT-1h.csv')?.candles ?? null;
-describe.skipIf(eth === null || backtestStrategy === undefined)(
-  'parity with random parameters (ETHUSDT-1h, ATR SL/TP)',
-  () => {
-    const config = CONFIGS[1]!;
-    for (const declaration of STRATEGIES) {
-      for (const seed of [11, 29]) {
-        const params = randomParams(declaration, seed * 7919 + declaration.id.length);
-        it(`${declaration.id} ${JSON.stringify(params)}`, () => {
-          const source = exportStrategy(declaration, params, {
-            exchange: 'binance',
-            includeSecret: false,
-            backtest: config.pine,
-          });
-          const run = runPine(source, eth!, { mintick: 0.01 });
-          const engine = backtestStrategy!(
-            declaration,
-            eth!,
-            params,
-            resolveBacktestOptions(config.engine),
-          ).result;
-          expect(tradeDifference(engine.trades, run.trades)).toBeNull();
-          expect(
-            tradeDifference(engine.openTrade ? [engine.openTrade] : [], run.openTrade ? [run.openTrade] : []),
-          ).toBeNull();
+describe.skipIf(eth === null)('parity with random parameters (ETHUSDT-1h, ATR SL/TP)', () => {
+  const config = CONFIGS[1]!;
+  for (const declaration of STRATEGIES) {
+    for (const seed of [11, 29]) {
+      const params = randomParams(declaration, seed * 7919 + declaration.id.length);
+      it(`${declaration.id} ${JSON.stringify(params)}`, () => {
+        const source = exportStrategy(declaration, params, {
+          exchange: 'binance',
+          includeSecret: false,
+          backtest: config.pine,
         });
-      }
+        const run = runPine(source, eth!, { mintick: 0.01 });
+        const engine = backtestStrategy(
+          declaration,
+          eth!,
+          params,
+          resolveBacktestOptions(config.engine),
+        ).result;
+        expect(tradeDifference(engine.trades, run.trades)).toBeNull();
+        expect(
+          tradeDifference(engine.openTrade ? [engine.openTrade] : [], run.openTrade ? [run.openTrade] : []),
+        ).toBeNull();
+      });
     }
-  },
-);
+  }
+});
