@@ -20,3 +20,5 @@ export * from './optimize/objective.ts';
 export * from './optimize/space.ts';
 export * from './optimize/evaluate-candidate.ts';
 export * from './optimize/optimizer.ts';
+export * from './strategy/decision.ts';
+export * from './strategy/live.ts';
