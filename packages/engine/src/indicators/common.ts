@@ -75,3 +75,9 @@ export function skippingNa(
 export function resumInterval(length: number): number {
   return Math.max(1024, 4 * length);
 }
+
+/** True when any value is NaN. */
+export function hasNaN(x: Float64Array): boolean {
+  for (let i = 0; i < x.length; i++) if (x[i] !== x[i]) return true;
+  return false;
+}

@@ -1,5 +1,5 @@
-import { checkLength, checkSameLength, skippingNa } from './common.ts';
-import { ema, sma } from './moving.ts';
+import { checkLength, checkSameLength, hasNaN, skippingNa } from './common.ts';
+import { ema, expKernel, sma } from './moving.ts';
 import { highest, lowest } from './range.ts';
 
 /**
@@ -55,12 +55,44 @@ export function macd(
   checkLength('macd', 'slow', slow);
   checkLength('macd', 'signal', signal);
   const n = src.length;
+  if (!hasNaN(src)) return macdFused(src, fast, slow, signal);
   const f = ema(src, fast);
   const s = ema(src, slow);
   const line = new Float64Array(n);
   for (let i = 0; i < n; i++) line[i] = f[i]! - s[i]!;
   const sig = ema(line, signal);
   const hist = new Float64Array(n);
+  for (let i = 0; i < n; i++) hist[i] = line[i]! - sig[i]!;
+  return { macd: line, signal: sig, hist };
+}
+
+/** The same values as the general path, in one pass with three output arrays (no NaN in src). */
+function macdFused(src: Float64Array, fast: number, slow: number, signal: number) {
+  const n = src.length;
+  const line = new Float64Array(n);
+  const sig = new Float64Array(n);
+  const hist = new Float64Array(n);
+  const af = 2 / (fast + 1);
+  const as = 2 / (slow + 1);
+  let sf = 0;
+  let ss = 0;
+  let ef = NaN;
+  let es = NaN;
+  for (let i = 0; i < n; i++) {
+    const x = src[i]!;
+    if (i < fast) {
+      sf += x;
+      if (i === fast - 1) ef = sf / fast;
+    } else ef = af * x + (1 - af) * ef;
+    if (i < slow) {
+      ss += x;
+      if (i === slow - 1) es = ss / slow;
+    } else es = as * x + (1 - as) * es;
+    line[i] = ef - es;
+  }
+  const start = Math.min(n, Math.max(fast, slow) - 1);
+  sig.fill(NaN, 0, start);
+  expKernel(line.subarray(start), sig.subarray(start), signal, 2 / (signal + 1));
   for (let i = 0; i < n; i++) hist[i] = line[i]! - sig[i]!;
   return { macd: line, signal: sig, hist };
 }
@@ -80,6 +112,50 @@ export function stochRaw(
 ): Float64Array {
   checkLength('stoch', 'length', length);
   const n = checkSameLength('stoch', close, high, low);
+  if (hasNaN(high) || hasNaN(low)) return stochRawGeneral(close, high, low, length, n);
+  // One pass: monotonic deques of window indices for the highest high and the lowest low.
+  const out = new Float64Array(n);
+  const hq = new Int32Array(n);
+  const lq = new Int32Array(n);
+  let hh = 0;
+  let ht = 0;
+  let lh = 0;
+  let lt = 0;
+  let prev = NaN;
+  for (let i = 0; i < n; i++) {
+    const hv = high[i]!;
+    const lv = low[i]!;
+    while (ht > hh && high[hq[ht - 1]!]! <= hv) ht--;
+    hq[ht++] = i;
+    if (hq[hh]! <= i - length) hh++;
+    while (lt > lh && low[lq[lt - 1]!]! >= lv) lt--;
+    lq[lt++] = i;
+    if (lq[lh]! <= i - length) lh++;
+    if (i < length - 1) {
+      out[i] = NaN;
+      continue;
+    }
+    const h = high[hq[hh]!]!;
+    const l = low[lq[lh]!]!;
+    const c = close[i]!;
+    if (c !== c) {
+      out[i] = NaN;
+      continue;
+    }
+    const diff = h - l;
+    prev = diff === 0 ? prev : (100 * (c - l)) / diff;
+    out[i] = prev;
+  }
+  return out;
+}
+
+function stochRawGeneral(
+  close: Float64Array,
+  high: Float64Array,
+  low: Float64Array,
+  length: number,
+  n: number,
+): Float64Array {
   const hh = highest(high, length);
   const ll = lowest(low, length);
   const out = new Float64Array(n);
@@ -114,7 +190,9 @@ export function stoch(
   checkLength('stoch', 'kLength', kLength);
   checkLength('stoch', 'kSmoothing', kSmoothing);
   checkLength('stoch', 'dSmoothing', dSmoothing);
-  const k = sma(stochRaw(close, high, low, kLength), kSmoothing);
+  const raw = stochRaw(close, high, low, kLength);
+  // sma(x, 1) is x itself (NaN where x is NaN): skip the copy.
+  const k = kSmoothing === 1 ? raw : sma(raw, kSmoothing);
   const d = sma(k, dSmoothing);
   return { k, d };
 }

@@ -1,7 +1,10 @@
-import { checkFinite, checkLength, checkSameLength } from './common.ts';
-import { rma, sma, stdev } from './moving.ts';
+import { checkFinite, checkLength, checkSameLength, hasNaN } from './common.ts';
+import { rma, sma, stdev, stdevKernel } from './moving.ts';
 
-/** ta.tr(true): max(high - low, |high - close[1]|, |low - close[1]|); high - low on bar 0. */
+/**
+ * ta.tr(true): max(high - low, |high - close[1]|, |low - close[1]|); high - low on bar 0 and
+ * wherever the previous close is NaN.
+ */
 export function tr(high: Float64Array, low: Float64Array, close: Float64Array): Float64Array {
   const n = checkSameLength('tr', high, low, close);
   const out = new Float64Array(n);
@@ -12,13 +15,17 @@ export function tr(high: Float64Array, low: Float64Array, close: Float64Array): 
 }
 
 export function trueRange(h: number, l: number, prevClose: number): number {
+  if (prevClose !== prevClose) return h - l; // no previous close (Pine: na(high[1]) ? high - low)
   const a = h - l;
   const b = Math.abs(h - prevClose);
   const c = Math.abs(l - prevClose);
   return a >= b ? (a >= c ? a : c) : b >= c ? b : c;
 }
 
-/** ta.atr(length) = rma(tr(true), length); first value at bar length-1. */
+/**
+ * ta.atr(length) = rma(tr(true), length); first value at bar length-1. One fused pass with one
+ * output array; if any true range is NaN it falls back to rma(tr(...)) (which skips NaN values).
+ */
 export function atr(
   high: Float64Array,
   low: Float64Array,
@@ -26,7 +33,25 @@ export function atr(
   length: number,
 ): Float64Array {
   checkLength('atr', 'length', length);
-  return rma(tr(high, low, close), length);
+  const n = checkSameLength('atr', high, low, close);
+  const out = new Float64Array(n);
+  const alpha = 1 / length;
+  const beta = 1 - alpha;
+  let sum = 0;
+  let value = NaN;
+  for (let i = 0; i < n; i++) {
+    const t = i === 0 ? high[0]! - low[0]! : trueRange(high[i]!, low[i]!, close[i - 1]!);
+    if (t !== t) return rma(tr(high, low, close), length);
+    if (i < length) {
+      sum += t;
+      if (i === length - 1) value = sum / length;
+      out[i] = value;
+    } else {
+      value = alpha * t + beta * value;
+      out[i] = value;
+    }
+  }
+  return out;
 }
 
 /** ta.bb(src, length, mult): basis = sma, upper/lower = basis ± mult·stdev (population). */
@@ -39,11 +64,13 @@ export function bb(
   checkFinite('bb', 'mult', mult);
   const n = src.length;
   const basis = sma(src, length);
-  const dev = stdev(src, length);
-  const upper = new Float64Array(n);
+  // Without NaN in src the deviation is written straight into `upper` (one array fewer).
+  let upper: Float64Array;
+  if (hasNaN(src)) upper = stdev(src, length);
+  else stdevKernel(src, (upper = new Float64Array(n)), length);
   const lower = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const d = mult * dev[i]!;
+    const d = mult * upper[i]!;
     upper[i] = basis[i]! + d;
     lower[i] = basis[i]! - d;
   }

@@ -197,3 +197,40 @@ describe('hand-computed indicator values, including the exact warm-up bars', () 
     }
   });
 });
+
+describe('NaN-skipping general paths agree with the fused fast paths', () => {
+  // Leading NaNs (an indicator of an indicator) must only shift the result.
+  const n = 300;
+  const x = Float64Array.from({ length: n }, (_, i) => 100 + 8 * Math.sin(i / 9) + 3 * Math.cos(i / 2.3));
+  const hi = x.map((v, i) => v + 1 + (i % 4) / 2);
+  const lo = x.map((v, i) => v - 1 - (i % 3) / 2);
+  const pad = (a: Float64Array, k: number) => {
+    const out = new Float64Array(a.length + k).fill(NaN);
+    out.set(a, k);
+    return out;
+  };
+  const K = 7;
+
+  it('macd', () => {
+    const a = macd(x, 12, 26, 9);
+    const b = macd(pad(x, K), 12, 26, 9);
+    for (const key of ['macd', 'signal', 'hist'] as const) expectClose(b[key], pad(a[key], K), 1e-12, key);
+  });
+
+  it('bb', () => {
+    const a = bb(x, 20, 2);
+    const b = bb(pad(x, K), 20, 2);
+    for (const key of ['basis', 'upper', 'lower'] as const) expectClose(b[key], pad(a[key], K), 1e-12, key);
+  });
+
+  it('stoch', () => {
+    const a = stoch(x, hi, lo, 14, 3, 3);
+    const b = stoch(pad(x, K), pad(hi, K), pad(lo, K), 14, 3, 3);
+    expectClose(b.k, pad(a.k, K), 1e-12, 'k');
+    expectClose(b.d, pad(a.d, K), 1e-12, 'd');
+  });
+
+  it('atr', () => {
+    expectClose(atr(pad(hi, K), pad(lo, K), pad(x, K), 14), pad(atr(hi, lo, x, 14), K), 1e-12, 'atr');
+  });
+});
