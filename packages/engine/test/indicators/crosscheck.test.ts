@@ -69,7 +69,7 @@ describe.skipIf(!present)('cross-check with technicalindicators / trading-signal
     const w = new TsWSMA(14);
     expectClose(
       rma(s.close, 14),
-      fromUpdates(s.length, (i) => w.update(s.close[i]!)),
+      fromUpdates(s.length, (i) => w.update(s.close[i]!, false)),
       1e-10,
       'rma',
     );
@@ -122,7 +122,7 @@ describe.skipIf(!present)('cross-check with technicalindicators / trading-signal
     const t = new TsRSI(14);
     expectClose(
       ours,
-      fromUpdates(s.length, (i) => t.update(s.close[i]!)),
+      fromUpdates(s.length, (i) => t.update(s.close[i]!, false)),
       1e-9,
       'rsi/ts',
     );
@@ -136,7 +136,7 @@ describe.skipIf(!present)('cross-check with technicalindicators / trading-signal
   it('atr(14) = trading-signals ATR; technicalindicators ATR = rma of tr from bar 1', () => {
     const a = new TsATR(14);
     const ts = fromUpdates(s.length, (i) =>
-      a.update({ high: s.high[i]!, low: s.low[i]!, close: s.close[i]! }),
+      a.update({ high: s.high[i]!, low: s.low[i]!, close: s.close[i]! }, false),
     );
     expectClose(atr(s.high, s.low, s.close, 14), ts, 1e-9, 'atr/ts');
     const ti = TI.ATR.calculate({
@@ -215,7 +215,7 @@ describe.skipIf(!present)('cross-check with technicalindicators / trading-signal
     const line = new Float64Array(s.length).fill(NaN);
     const dir = new Float64Array(s.length).fill(NaN);
     for (let i = 0; i < s.length; i++) {
-      const r = t.update({ high: s.high[i]!, low: s.low[i]!, close: s.close[i]! });
+      const r = t.update({ high: s.high[i]!, low: s.low[i]!, close: s.close[i]! }, false);
       if (r !== null) {
         line[i] = r.supertrend;
         dir[i] = r.trend === 'BULLISH' ? -1 : 1;
