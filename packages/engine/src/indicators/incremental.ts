@@ -1,5 +1,5 @@
 import { checkFinite, checkLength, resumInterval } from './common.ts';
-import { shiftedVariance } from './moving.ts';
+import { RECOMPUTE_RATIO, shiftedVariance } from './moving.ts';
 import { rsiValue } from './oscillators.ts';
 import { SupertrendCore, trueRange } from './volatility.ts';
 
@@ -163,6 +163,7 @@ export class StdevState {
   private k = 0;
   private s1 = 0;
   private s2 = 0;
+  private peak = 0;
   private since: number;
   private readonly every: number;
   constructor(readonly length: number) {
@@ -176,7 +177,16 @@ export class StdevState {
     const n = this.length;
     const old = this.ring.push(x);
     if (this.ring.count < n) return NaN;
-    if (this.since >= this.every) {
+    let exact = this.since >= this.every;
+    if (!exact) {
+      const dn = x - this.k;
+      const dold = old - this.k;
+      this.s1 += dn - dold;
+      this.s2 += dn * dn - dold * dold;
+      if (this.s2 > this.peak) this.peak = this.s2;
+      exact = this.s2 - (this.s1 * this.s1) / n < RECOMPUTE_RATIO * this.peak;
+    }
+    if (exact) {
       this.since = 0;
       let mean = 0;
       for (let j = 0; j < n; j++) mean += this.ring.buf[j]!;
@@ -190,11 +200,7 @@ export class StdevState {
       }
       this.s1 = s1;
       this.s2 = s2;
-    } else {
-      const dn = x - this.k;
-      const dold = old - this.k;
-      this.s1 += dn - dold;
-      this.s2 += dn * dn - dold * dold;
+      this.peak = s2;
     }
     this.since++;
     this.value = Math.sqrt(shiftedVariance(this.s1, this.s2, n));

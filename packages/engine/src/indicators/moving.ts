@@ -68,8 +68,8 @@ export function expKernel(x: Float64Array, out: Float64Array, length: number, al
 /**
  * ta.stdev(src, length) with Pine's default biased = true: population standard deviation
  * (divides by length) of the last `length` non-NaN values. O(n): running sums of (x - K) and
- * (x - K)² around a shift K; every max(1024, 4·length) bars K is reset to the window mean and both
- * sums are recomputed exactly, so neither cancellation (prices ≫ their deviation) nor drift over
+ * (x - K)² around a shift K; every max(1024, 4·length) bars, and whenever the variance falls below
+ * 1e-4 of the sums' recent peak, K is reset to the window mean and both sums are recomputed exactly, so neither cancellation (prices ≫ their deviation) nor drift over
  * long series builds up (checked against a naive two-pass computation to 1e-9 relative on 500k
  * bars). As Pine (which zeroes deviations ≤ 1e-10), a variance at the rounding-noise level of the
  * sums is returned as exactly 0 (flat windows give 0).
@@ -78,6 +78,9 @@ export function stdev(src: Float64Array, length: number): Float64Array {
   checkLength('stdev', 'length', length);
   return skippingNa(src, (x, out) => stdevKernel(x, out, length));
 }
+
+/** Exact recomputation when the running Σ(x-K)² - (Σ(x-K))²/n falls below this share of its peak. */
+export const RECOMPUTE_RATIO = 1e-4;
 
 /** Variance from the shifted sums; 0 at the rounding-noise level. */
 export function shiftedVariance(s1: number, s2: number, length: number): number {
@@ -96,9 +99,21 @@ export function stdevKernel(x: Float64Array, out: Float64Array, length: number):
   let k = 0;
   let s1 = 0;
   let s2 = 0;
+  let peak = 0;
   let since = every; // forces an exact start on the first full window
   for (let i = length - 1; i < n; i++) {
-    if (since >= every) {
+    let exact = since >= every;
+    if (!exact) {
+      const dn = x[i]! - k;
+      const dold = x[i - length]! - k;
+      s1 += dn - dold;
+      s2 += dn * dn - dold * dold;
+      if (s2 > peak) peak = s2;
+      // The variance fell far below the magnitude the sums carried since the last exact pass:
+      // their rounding error would dominate, so recompute (flat windows after a move give 0).
+      exact = s2 - (s1 * s1) / length < RECOMPUTE_RATIO * peak;
+    }
+    if (exact) {
       since = 0;
       let mean = 0;
       for (let j = i - length + 1; j <= i; j++) mean += x[j]!;
@@ -110,11 +125,7 @@ export function stdevKernel(x: Float64Array, out: Float64Array, length: number):
         s1 += d;
         s2 += d * d;
       }
-    } else {
-      const dn = x[i]! - k;
-      const dold = x[i - length]! - k;
-      s1 += dn - dold;
-      s2 += dn * dn - dold * dold;
+      peak = s2;
     }
     since++;
     out[i] = Math.sqrt(shiftedVariance(s1, s2, length));
