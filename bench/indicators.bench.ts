@@ -162,7 +162,7 @@ export async function benchIndicators(
   options: { oursRuns?: number; theirRuns?: number; log?: (line: string) => void } = {},
 ): Promise<{ source: string; bars: number; results: IndicatorBench[] }> {
   const log = options.log ?? (() => {});
-  const oursRuns = options.oursRuns ?? 9;
+  const oursRuns = options.oursRuns ?? 21;
   const theirRuns = options.theirRuns ?? 3;
   let five: CandleSeries;
   if (existsSync(DATA)) five = await loadCandlesCsv(DATA);
