@@ -158,12 +158,8 @@ function timeRuns(runs: number, f: () => unknown): { median: number; min: number
   return { median: times[Math.floor(times.length / 2)]!, min: times[0]! };
 }
 
-export async function benchIndicators(
-  options: { oursRuns?: number; theirRuns?: number; log?: (line: string) => void } = {},
-): Promise<{ source: string; bars: number; results: IndicatorBench[] }> {
-  const log = options.log ?? (() => {});
-  const oursRuns = options.oursRuns ?? 21;
-  const theirRuns = options.theirRuns ?? 3;
+/** One year (525,600) of 1-minute bars built from the real BTCUSDT 5m candles (synthetic 5m when absent). */
+export async function loadOneMinuteYear(log: (line: string) => void = () => {}): Promise<CandleSeries> {
   let five: CandleSeries;
   if (existsSync(DATA)) five = await loadCandlesCsv(DATA);
   else {
@@ -175,6 +171,16 @@ export async function benchIndicators(
     `data: ${s.length.toLocaleString('en')} 1m bars built by oneMinuteBarsFromFiveMinute() (bench/indicators.bench.ts) ` +
       `from ${five.source} (${five.length.toLocaleString('en')} 5m candles; the last ${(s.length - five.length * 5).toLocaleString('en')} repeat the start, re-timed and re-scaled)`,
   );
+  return s;
+}
+
+export async function benchIndicators(
+  options: { oursRuns?: number; theirRuns?: number; log?: (line: string) => void } = {},
+): Promise<{ source: string; bars: number; results: IndicatorBench[] }> {
+  const log = options.log ?? (() => {});
+  const oursRuns = options.oursRuns ?? 21;
+  const theirRuns = options.theirRuns ?? 3;
+  const s = await loadOneMinuteYear(log);
   const { high, low, close } = s;
   const aClose = Array.from(close);
   const aHigh = Array.from(high);

@@ -29,6 +29,11 @@ export class SeriesEvaluator {
     return value;
   }
 
+  /** A series operand, or a plain number for literals and parameters. */
+  private operand(expr: NumExpr): Float64Array | number {
+    return expr.kind === 'const' || expr.kind === 'param' ? this.scalar(expr) : this.number(expr);
+  }
+
   number(expr: NumExpr): Float64Array {
     const key = JSON.stringify(expr);
     let values = this.numbers.get(key);
@@ -43,20 +48,45 @@ export class SeriesEvaluator {
     const n = this.candles.length;
     switch (expr.kind) {
       case 'compare': {
-        const a = this.number(expr.left);
-        const b = this.number(expr.right);
+        // Literals and parameters stay scalars: no array of a repeated constant is materialised.
+        const a = this.operand(expr.left);
+        const b = this.operand(expr.right);
         const out = new Uint8Array(n);
         // Comparisons with NaN are false, as comparisons with na in Pine.
-        if (expr.op === '>') for (let i = 0; i < n; i++) out[i] = a[i]! > b[i]! ? 1 : 0;
-        else if (expr.op === '<') for (let i = 0; i < n; i++) out[i] = a[i]! < b[i]! ? 1 : 0;
-        else if (expr.op === '>=') for (let i = 0; i < n; i++) out[i] = a[i]! >= b[i]! ? 1 : 0;
-        else for (let i = 0; i < n; i++) out[i] = a[i]! <= b[i]! ? 1 : 0;
+        if (typeof a === 'number' && typeof b !== 'number') {
+          if (expr.op === '>') for (let i = 0; i < n; i++) out[i] = a > b[i]! ? 1 : 0;
+          else if (expr.op === '<') for (let i = 0; i < n; i++) out[i] = a < b[i]! ? 1 : 0;
+          else if (expr.op === '>=') for (let i = 0; i < n; i++) out[i] = a >= b[i]! ? 1 : 0;
+          else for (let i = 0; i < n; i++) out[i] = a <= b[i]! ? 1 : 0;
+        } else if (typeof a !== 'number' && typeof b === 'number') {
+          if (expr.op === '>') for (let i = 0; i < n; i++) out[i] = a[i]! > b ? 1 : 0;
+          else if (expr.op === '<') for (let i = 0; i < n; i++) out[i] = a[i]! < b ? 1 : 0;
+          else if (expr.op === '>=') for (let i = 0; i < n; i++) out[i] = a[i]! >= b ? 1 : 0;
+          else for (let i = 0; i < n; i++) out[i] = a[i]! <= b ? 1 : 0;
+        } else {
+          const x = typeof a === 'number' ? new Float64Array(n).fill(a) : a;
+          const y = typeof b === 'number' ? new Float64Array(n).fill(b) : b;
+          if (expr.op === '>') for (let i = 0; i < n; i++) out[i] = x[i]! > y[i]! ? 1 : 0;
+          else if (expr.op === '<') for (let i = 0; i < n; i++) out[i] = x[i]! < y[i]! ? 1 : 0;
+          else if (expr.op === '>=') for (let i = 0; i < n; i++) out[i] = x[i]! >= y[i]! ? 1 : 0;
+          else for (let i = 0; i < n; i++) out[i] = x[i]! <= y[i]! ? 1 : 0;
+        }
         return out;
       }
       case 'cross': {
-        const a = this.number(expr.left);
-        const b = this.number(expr.right);
-        return expr.op === 'crossover' ? ta.crossover(a, b) : ta.crossunder(a, b);
+        const a = this.operand(expr.left);
+        const b = this.operand(expr.right);
+        if (typeof a !== 'number' && typeof b === 'number') {
+          // Crossing a level: a > b and a[1] <= b (crossover), a < b and a[1] >= b (crossunder).
+          const out = new Uint8Array(n);
+          if (expr.op === 'crossover')
+            for (let i = 1; i < n; i++) out[i] = a[i]! > b && a[i - 1]! <= b ? 1 : 0;
+          else for (let i = 1; i < n; i++) out[i] = a[i]! < b && a[i - 1]! >= b ? 1 : 0;
+          return out;
+        }
+        const x = typeof a === 'number' ? new Float64Array(n).fill(a) : a;
+        const y = typeof b === 'number' ? new Float64Array(n).fill(b) : b;
+        return expr.op === 'crossover' ? ta.crossover(x, y) : ta.crossunder(x, y);
       }
       case 'logic': {
         const parts = expr.args.map((arg) => this.bool(arg));

@@ -1,0 +1,68 @@
+/**
+ * `npm run bench`: the engine's speed goals, measured in one run (not part of `npm test`).
+ * - indicators vs technicalindicators on one year of 1-minute bars (goal ≥ 10×);
+ * - the broker emulator alone on 525,600 bars;
+ * - every strategy's full backtest (indicators + signals + broker + metrics) on one year of 1-minute
+ *   bars built from real candles (goal ≤ 50 ms, ≥ 10 M bars/s, one core);
+ * - a 1,000-combination optimization over one year of 1-hour candles on all cores (goal ≤ 2 s on 2 cores).
+ */
+import { cpus } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { loadCandlesCsv, syntheticCandles, type CandleSeries } from '@tradingbot/engine';
+import { benchIndicators, loadOneMinuteYear } from './indicators.bench.ts';
+import { benchBacktest } from './backtest.bench.ts';
+import { benchOptimize, benchStrategies } from './strategies.bench.ts';
+
+const HOURLY = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/data/BTCUSDT-1h.csv');
+const ok = (pass: boolean) => (pass ? 'ok  ' : 'MISS');
+const log = (line: string) => console.log(line);
+
+async function lastYearOfHours(): Promise<CandleSeries> {
+  if (!existsSync(HOURLY)) {
+    log(`(${HOURLY} not found: using synthetic hourly candles)`);
+    return syntheticCandles({ bars: 8760, timeframe: '1h', seed: 7 });
+  }
+  const all = await loadCandlesCsv(HOURLY);
+  const from = all.length - 8760;
+  const view = (a: Float64Array) => a.subarray(from);
+  return {
+    ...all,
+    length: 8760,
+    time: view(all.time),
+    open: view(all.open),
+    high: view(all.high),
+    low: view(all.low),
+    close: view(all.close),
+    volume: view(all.volume),
+  };
+}
+
+log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n`);
+
+log('== indicators: ours vs technicalindicators (median of runs; goal ≥ 10×)');
+// benchIndicators prints one line per indicator, with the ratio and whether it meets the goal.
+await benchIndicators({ log });
+
+log('\n== broker emulator alone, 525,600 synthetic bars, random signals');
+for (const r of benchBacktest()) {
+  log(
+    `     ${r.name.padEnd(58)} median ${r.medianMs.toFixed(1).padStart(6)} ms  ${(r.barsPerSec / 1e6).toFixed(1)} M bars/s  ${r.trades} trades`,
+  );
+}
+
+log('\n== full strategy backtests, one year of 1-minute bars (goal ≤ 50 ms, ≥ 10 M bars/s on one core)');
+const minutes = await loadOneMinuteYear(log);
+for (const r of benchStrategies(minutes)) {
+  log(
+    `${ok(r.medianMs <= 50)} ${r.strategy.padEnd(12)} ${r.bars} bars  median ${r.medianMs.toFixed(1).padStart(6)} ms  ${(r.barsPerSecond / 1e6).toFixed(1).padStart(5)} M bars/s  ${r.trades} trades (ATR SL 2 / TP 3)`,
+  );
+}
+
+log('\n== 1,000-combination optimization, one year of 1-hour bars, all cores (goal ≤ 2 s on 2 cores)');
+const hours = await lastYearOfHours();
+const opt = await benchOptimize(hours);
+log(
+  `${ok(opt.seconds <= 2)} ${opt.strategy}: ${opt.combinations} combinations × ${opt.bars} bars on ${opt.workers} workers in ${opt.seconds.toFixed(2)} s`,
+);
