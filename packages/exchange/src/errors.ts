@@ -23,14 +23,26 @@ export const ExchangeErrors = defineErrors({
   EXCHANGE_TIMEOUT: { status: 504, message: 'The exchange did not answer in time' },
   EXCHANGE_UNAVAILABLE: { status: 503, message: 'The exchange is unavailable' },
   EXCHANGE_RATE_LIMITED: { status: 429, message: 'The exchange rate limit was reached' },
-  EXCHANGE_RESULT_UNKNOWN: { status: 503, message: 'The exchange could not say whether the request was executed' },
+  EXCHANGE_RESULT_UNKNOWN: {
+    status: 503,
+    message: 'The exchange could not say whether the request was executed',
+  },
 
   // Rejected by the venue.
-  EXCHANGE_AUTH_FAILED: { status: 401, message: 'The exchange rejected the API key, signature or permissions' },
+  EXCHANGE_AUTH_FAILED: {
+    status: 401,
+    message: 'The exchange rejected the API key, signature or permissions',
+  },
   EXCHANGE_TIMESTAMP_REJECTED: { status: 422, message: 'The exchange rejected the request timestamp' },
   INSUFFICIENT_BALANCE: { status: 422, message: 'Insufficient balance' },
-  POSITION_SIDE_MISMATCH: { status: 422, message: "Order's position side does not match the account's position mode" },
-  REDUCE_ONLY_REJECTED: { status: 422, message: 'Reduce-only order rejected: it would not reduce the position' },
+  POSITION_SIDE_MISMATCH: {
+    status: 422,
+    message: "Order's position side does not match the account's position mode",
+  },
+  REDUCE_ONLY_REJECTED: {
+    status: 422,
+    message: 'Reduce-only order rejected: it would not reduce the position',
+  },
   ORDER_REJECTED: { status: 422, message: 'The exchange rejected the order' },
   ORDER_NOT_FOUND: { status: 404, message: 'Order not found' },
   DUPLICATE_CLIENT_ORDER_ID: { status: 409, message: 'An order with this client order id already exists' },
