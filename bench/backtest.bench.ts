@@ -4,53 +4,13 @@
  */
 import { pathToFileURL } from 'node:url';
 import {
+  mulberry32,
   resolveBacktestOptions,
   runBacktest,
+  syntheticCandles,
   type BacktestOptions,
   type CandleSeries,
 } from '@tradingbot/engine';
-
-const MINUTE = 60_000;
-
-/** Deterministic PRNG (mulberry32) so every run times the same data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function syntheticCandles(n: number, rand: () => number): CandleSeries {
-  const s = {
-    length: n,
-    time: new Float64Array(n),
-    open: new Float64Array(n),
-    high: new Float64Array(n),
-    low: new Float64Array(n),
-    close: new Float64Array(n),
-    volume: new Float64Array(n),
-    source: 'synthetic:bench',
-    timeframeMs: MINUTE,
-  };
-  let price = 30_000;
-  const t0 = Date.UTC(2024, 0, 1);
-  for (let i = 0; i < n; i++) {
-    const o = price;
-    const c = o * (1 + (rand() - 0.5) * 0.004);
-    s.time[i] = t0 + i * MINUTE;
-    s.open[i] = o;
-    s.close[i] = c;
-    s.high[i] = Math.max(o, c) * (1 + rand() * 0.001);
-    s.low[i] = Math.min(o, c) * (1 - rand() * 0.001);
-    s.volume[i] = 1;
-    price = c;
-  }
-  return s;
-}
 
 function randomSignals(n: number, rand: () => number, p: number) {
   const make = () => Uint8Array.from({ length: n }, () => (rand() < p ? 1 : 0));
@@ -110,8 +70,8 @@ function timeCase(
 
 /** Times three configurations over 525,600 synthetic bars; returns one row per configuration. */
 export function benchBacktest(bars = 525_600, runs = 21): BenchCase[] {
-  const rand = prng(42);
-  const candles = syntheticCandles(bars, rand);
+  const rand = mulberry32(42);
+  const candles = syntheticCandles({ bars, timeframe: '1m', seed: 42 });
   // The ATR here is a stand-in (the bar range), only to exercise the ATR code path.
   const atr = Float64Array.from(candles.high, (h, i) => h - candles.low[i]!);
   const sparse = randomSignals(bars, rand, 1 / 200);

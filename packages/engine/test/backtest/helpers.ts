@@ -1,4 +1,4 @@
-import type { CandleSeries } from '../../src/candles/series.ts';
+import { seriesFromRows, type CandleSeries } from '../../src/candles/series.ts';
 import {
   resolveBacktestOptions,
   type BacktestOptions,
@@ -14,26 +14,11 @@ export function bars(
   stepMs = HOUR,
   t0 = T0,
 ): CandleSeries {
-  const n = rows.length;
-  const s = {
-    length: n,
-    time: new Float64Array(n),
-    open: new Float64Array(n),
-    high: new Float64Array(n),
-    low: new Float64Array(n),
-    close: new Float64Array(n),
-    volume: new Float64Array(n).fill(1),
-    source: 'test',
-    timeframeMs: stepMs,
-  };
-  rows.forEach(([o, h, l, c], i) => {
-    s.time[i] = t0 + i * stepMs;
-    s.open[i] = o;
-    s.high[i] = h;
-    s.low[i] = l;
-    s.close[i] = c;
-  });
-  return s;
+  return seriesFromRows(
+    rows.map(([open, high, low, close], i) => ({ time: t0 + i * stepMs, open, high, low, close, volume: 1 })),
+    'test',
+    stepMs,
+  );
 }
 
 /** Signals with 1 at the listed bar indexes. */

@@ -1,39 +1,23 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resolveBacktestOptions, runBacktest, type BacktestOptions } from '../../src/backtest/index.ts';
-import type { CandleSeries } from '../../src/candles/series.ts';
+import { seriesFromRows, type CandleSeries } from '../../src/candles/series.ts';
 import { HOUR, T0 } from './helpers.ts';
 
 type Bar = { move: number; up: number; down: number; close: number };
 
 /** A random walk: each bar opens where a move from the previous close lands, wicks around it. */
 function series(barsIn: readonly Bar[], flat: boolean): CandleSeries {
-  const n = barsIn.length;
-  const s = {
-    length: n,
-    time: new Float64Array(n),
-    open: new Float64Array(n),
-    high: new Float64Array(n),
-    low: new Float64Array(n),
-    close: new Float64Array(n),
-    volume: new Float64Array(n),
-    source: 'property',
-    timeframeMs: 6 * HOUR,
-  };
   let prev = 100;
-  barsIn.forEach((b, i) => {
-    const o = flat ? 100 : Math.max(1, prev * (1 + b.move));
-    const c = flat ? 100 : Math.max(1, o * (1 + b.close));
-    const h = flat ? 100 : Math.max(o, c) * (1 + b.up);
-    const l = flat ? 100 : Math.min(o, c) * (1 - b.down);
-    s.time[i] = T0 + i * 6 * HOUR; // spans several months for long inputs
-    s.open[i] = o;
-    s.high[i] = h;
-    s.low[i] = l;
-    s.close[i] = c;
-    prev = c;
+  const rows = barsIn.map((b, i) => {
+    const open = flat ? 100 : Math.max(1, prev * (1 + b.move));
+    const close = flat ? 100 : Math.max(1, open * (1 + b.close));
+    const high = flat ? 100 : Math.max(open, close) * (1 + b.up);
+    const low = flat ? 100 : Math.min(open, close) * (1 - b.down);
+    prev = close;
+    return { time: T0 + i * 6 * HOUR, open, high, low, close, volume: 0 }; // spans months for long inputs
   });
-  return s;
+  return seriesFromRows(rows, 'property', 6 * HOUR);
 }
 
 const barArb = fc.record({

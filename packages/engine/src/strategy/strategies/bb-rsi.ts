@@ -1,4 +1,5 @@
 import { defineStrategy } from '../declaration.ts';
+import { levelParams, oversoldBelowOverbought, rsiLengthParam } from './shared-params.ts';
 import { and, bb, close, gt, lt, param, rsi } from '../expr.ts';
 
 const bands = bb(close, param('bbLength'), param('bbMult'));
@@ -41,39 +42,10 @@ export const bbRsi = defineStrategy({
       step: 0.1,
       label: { en: 'Bands width (σ)', ko: '밴드 폭 (σ)' },
     },
-    rsiLength: {
-      type: 'int',
-      default: 14,
-      min: 2,
-      max: 100,
-      step: 1,
-      label: { en: 'RSI length', ko: 'RSI 기간' },
-    },
-    oversold: {
-      type: 'float',
-      default: 30,
-      min: 5,
-      max: 50,
-      step: 1,
-      label: { en: 'Oversold level', ko: '과매도 기준' },
-    },
-    overbought: {
-      type: 'float',
-      default: 70,
-      min: 50,
-      max: 95,
-      step: 1,
-      label: { en: 'Overbought level', ko: '과매수 기준' },
-    },
+    rsiLength: rsiLengthParam,
+    ...levelParams(30, 70, 1),
   },
-  constraints: [
-    {
-      kind: 'less_than',
-      smaller: 'oversold',
-      larger: 'overbought',
-      message: { en: 'oversold must be below overbought', ko: '과매도 기준은 과매수 기준보다 작아야 합니다' },
-    },
-  ],
+  constraints: [oversoldBelowOverbought],
   signals: {
     longEntry: and(lt(close, bands.lower), lt(rsiValue, param('oversold'))),
     longExit: gt(close, bands.basis),

@@ -1,4 +1,5 @@
 import { defineStrategy } from '../declaration.ts';
+import { levelParams, oversoldBelowOverbought } from './shared-params.ts';
 import { and, close, crossover, crossunder, gt, lt, macd as macdIndicator, param, stoch } from '../expr.ts';
 
 const m = macdIndicator(close, param('fast'), param('slow'), param('signal'));
@@ -79,22 +80,7 @@ export const macdStoch = defineStrategy({
       step: 1,
       label: { en: '%D smoothing', ko: '%D 평활' },
     },
-    oversold: {
-      type: 'float',
-      default: 20,
-      min: 5,
-      max: 50,
-      step: 5,
-      label: { en: 'Oversold level', ko: '과매도 기준' },
-    },
-    overbought: {
-      type: 'float',
-      default: 80,
-      min: 50,
-      max: 95,
-      step: 5,
-      label: { en: 'Overbought level', ko: '과매수 기준' },
-    },
+    ...levelParams(20, 80, 5),
   },
   constraints: [
     {
@@ -106,12 +92,7 @@ export const macdStoch = defineStrategy({
         ko: 'MACD 단기 기간은 장기 기간보다 작아야 합니다',
       },
     },
-    {
-      kind: 'less_than',
-      smaller: 'oversold',
-      larger: 'overbought',
-      message: { en: 'oversold must be below overbought', ko: '과매도 기준은 과매수 기준보다 작아야 합니다' },
-    },
+    oversoldBelowOverbought,
   ],
   signals: {
     longEntry: and(crossover(m.macd, m.signal), lt(s.k, param('overbought'))),

@@ -1,4 +1,5 @@
 import { defineStrategy } from '../declaration.ts';
+import { levelParams, oversoldBelowOverbought, rsiLengthParam } from './shared-params.ts';
 import { and, close, crossover, crossunder, ema, gt, lt, param, rsi } from '../expr.ts';
 
 const rsiValue = rsi(close, param('rsiLength'));
@@ -25,30 +26,8 @@ export const rsiEma = defineStrategy({
     shortExit: { en: 'RSI crosses below the oversold level.', ko: 'RSI가 과매도 수준을 하향 돌파.' },
   },
   params: {
-    rsiLength: {
-      type: 'int',
-      default: 14,
-      min: 2,
-      max: 100,
-      step: 1,
-      label: { en: 'RSI length', ko: 'RSI 기간' },
-    },
-    oversold: {
-      type: 'float',
-      default: 30,
-      min: 5,
-      max: 50,
-      step: 1,
-      label: { en: 'Oversold level', ko: '과매도 기준' },
-    },
-    overbought: {
-      type: 'float',
-      default: 70,
-      min: 50,
-      max: 95,
-      step: 1,
-      label: { en: 'Overbought level', ko: '과매수 기준' },
-    },
+    rsiLength: rsiLengthParam,
+    ...levelParams(30, 70, 1),
     emaLength: {
       type: 'int',
       default: 200,
@@ -58,14 +37,7 @@ export const rsiEma = defineStrategy({
       label: { en: 'Trend EMA length', ko: '추세 EMA 기간' },
     },
   },
-  constraints: [
-    {
-      kind: 'less_than',
-      smaller: 'oversold',
-      larger: 'overbought',
-      message: { en: 'oversold must be below overbought', ko: '과매도 기준은 과매수 기준보다 작아야 합니다' },
-    },
-  ],
+  constraints: [oversoldBelowOverbought],
   signals: {
     longEntry: and(crossover(rsiValue, param('oversold')), gt(close, trend)),
     longExit: crossover(rsiValue, param('overbought')),
