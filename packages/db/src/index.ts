@@ -1,0 +1,5 @@
+export * from './schema.ts';
+export * from './database.ts';
+export * from './migrate.ts';
+export * from './errors.ts';
+export * from './testing.ts';

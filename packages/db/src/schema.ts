@@ -1,0 +1,105 @@
+import { bigserial, boolean, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+/** Drizzle's view of the tables; the SQL in ../migrations is what creates them. */
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+
+export const users = pgTable('users', {
+  id: text('id').primaryKey(),
+  email: text('email').notNull(),
+  name: text('name').notNull().default(''),
+  passwordHash: text('password_hash').notNull(),
+  createdAt: createdAt(),
+  totalXp: integer('total_xp').notNull().default(0),
+  level: integer('level').notNull().default(1),
+  totalTrades: integer('total_trades').notNull().default(0),
+});
+
+export const sessions = pgTable('sessions', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull(),
+  tokenHash: text('token_hash').notNull(),
+  createdAt: createdAt(),
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+});
+
+/** The seed's exchange accounts: credentials only as AES-256-GCM ciphertexts. */
+export const apiKeys = pgTable('api_keys', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull(),
+  exchange: text('exchange', { enum: ['binance', 'okx', 'paper'] }).notNull(),
+  label: text('label').notNull().default(''),
+  apiKeyEnc: text('api_key_enc').notNull(),
+  apiSecretEnc: text('api_secret_enc').notNull(),
+  passphraseEnc: text('passphrase_enc'),
+  keyId: text('key_id').notNull(),
+  testnet: boolean('testnet').notNull().default(true),
+  isActive: boolean('is_active').notNull().default(true),
+  webhookSecretHash: text('webhook_secret_hash').notNull(),
+  webhookSecretHint: text('webhook_secret_hint').notNull(),
+  settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+export const signals = pgTable('signals', {
+  id: text('id').primaryKey(),
+  accountId: text('account_id').notNull(),
+  userId: text('user_id').notNull(),
+  idempotencyKey: text('idempotency_key').notNull(),
+  payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+  sourceIp: text('source_ip'),
+  receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  status: text('status', { enum: ['received', 'executing', 'executed', 'failed', 'rejected'] }).notNull(),
+  result: jsonb('result'),
+  errorCode: text('error_code'),
+  errorMessage: text('error_message'),
+  startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }),
+  finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+  attempts: integer('attempts').notNull().default(0),
+  lockedBy: text('locked_by'),
+  lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
+});
+
+export const orders = pgTable('orders', {
+  id: text('id').primaryKey(),
+  signalId: text('signal_id'),
+  accountId: text('account_id').notNull(),
+  role: text('role').notNull(),
+  clientOrderId: text('client_order_id').notNull(),
+  venueOrderId: text('venue_order_id'),
+  symbol: text('symbol').notNull(),
+  side: text('side').notNull(),
+  type: text('type').notNull(),
+  qty: text('qty'),
+  price: text('price'),
+  status: text('status').notNull(),
+  request: jsonb('request'),
+  response: jsonb('response'),
+  error: jsonb('error'),
+  createdAt: createdAt(),
+});
+
+export const auditLog = pgTable('audit_log', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  userId: text('user_id'),
+  accountId: text('account_id'),
+  signalId: text('signal_id'),
+  action: text('action').notNull(),
+  details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: createdAt(),
+});
+
+export const loginAttempts = pgTable('login_attempts', {
+  email: text('email').notNull(),
+  ip: text('ip').notNull(),
+  failures: integer('failures').notNull().default(0),
+  lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+export type UserRow = typeof users.$inferSelect;
+export type SessionRow = typeof sessions.$inferSelect;
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+export type SignalRow = typeof signals.$inferSelect;
+export type OrderRow = typeof orders.$inferSelect;
