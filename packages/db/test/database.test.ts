@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { apiKeys, loadMigrations, migrate, openTestDatabase, rollback, status, users, type Database } from '../src/index.ts';
+import {
+  apiKeys,
+  loadMigrations,
+  migrate,
+  openTestDatabase,
+  rollback,
+  status,
+  users,
+  type Database,
+} from '../src/index.ts';
 
 // The same suite runs on PGlite, and on PostgreSQL when TEST_DATABASE_URL is set (.ci/run does both).
 const url = process.env.TEST_DATABASE_URL;
@@ -26,7 +35,16 @@ describe(`migrations (${url ? 'PostgreSQL' : 'PGlite'})`, () => {
   it('go up, down to nothing, and up again', async () => {
     expect(await migrate(database)).toEqual(all);
     expect(await tables()).toEqual(
-      ['api_keys', 'audit_log', 'login_attempts', 'orders', 'schema_migrations', 'sessions', 'signals', 'users'].sort(),
+      [
+        'api_keys',
+        'audit_log',
+        'login_attempts',
+        'orders',
+        'schema_migrations',
+        'sessions',
+        'signals',
+        'users',
+      ].sort(),
     );
     expect((await status(database)).every((m) => m.appliedAt instanceof Date)).toBe(true);
     expect(await migrate(database)).toEqual([]); // nothing pending
@@ -41,7 +59,9 @@ describe(`migrations (${url ? 'PostgreSQL' : 'PGlite'})`, () => {
 
   it('enforce case-insensitive unique emails, the exchange list and cascades', async () => {
     await database.db.insert(users).values({ id: 'u1', email: 'Ann@Example.com', passwordHash: 'x' });
-    await expect(database.db.insert(users).values({ id: 'u2', email: 'ann@example.COM', passwordHash: 'x' })).rejects.toThrow();
+    await expect(
+      database.db.insert(users).values({ id: 'u2', email: 'ann@example.COM', passwordHash: 'x' }),
+    ).rejects.toThrow();
     const account = {
       id: 'a1',
       userId: 'u1',
@@ -51,7 +71,9 @@ describe(`migrations (${url ? 'PostgreSQL' : 'PGlite'})`, () => {
       webhookSecretHash: 'h',
       webhookSecretHint: '1234',
     };
-    await expect(database.db.insert(apiKeys).values({ ...account, exchange: 'kraken' as 'okx' })).rejects.toThrow();
+    await expect(
+      database.db.insert(apiKeys).values({ ...account, exchange: 'kraken' as 'okx' }),
+    ).rejects.toThrow();
     await database.db.insert(apiKeys).values({ ...account, exchange: 'okx' });
     const [row] = await database.db.select().from(apiKeys).where(eq(apiKeys.id, 'a1'));
     expect(row).toMatchObject({ testnet: true, isActive: true, settings: {} }); // the seed's defaults
@@ -65,5 +87,4 @@ describe(`migrations (${url ? 'PostgreSQL' : 'PGlite'})`, () => {
     const results = await Promise.all([migrate(database), migrate(database), migrate(database)]);
     expect(results.flat().sort()).toEqual(all);
   });
-});
 });
