@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
 import { registerBacktest } from './backtest.ts';
+import { registerDb } from './db.ts';
+import { registerKeys } from './keys.ts';
+import { registerServe } from './serve.ts';
 import { registerOptimize } from './optimize.ts';
 import { registerData } from './data.ts';
 import { registerIndicators } from './indicators.ts';
@@ -10,6 +13,9 @@ import { registerSim } from './sim.ts';
 export type RegisterCommand = (program: Command) => void;
 
 export const commands: RegisterCommand[] = [
+  registerServe,
+  registerDb,
+  registerKeys,
   registerBacktest,
   registerOptimize,
   registerSim,

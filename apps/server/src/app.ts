@@ -1,0 +1,222 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyBaseLogger,
+  type RawServerDefault,
+} from 'fastify';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { DestinationStream } from 'pino';
+import { isAppError } from '@tradingbot/core';
+import type { Database } from '@tradingbot/db';
+import type { Config } from './config.ts';
+import { ServerErrors } from './errors.ts';
+import { createExchangeFactory, type ConnectExchange } from './exchange-factory.ts';
+import { registerAuthRoutes } from './routes/auth.ts';
+import { registerAccountRoutes } from './routes/accounts.ts';
+import { registerExportPineRoutes } from './routes/export-pine.ts';
+import { registerHealthRoutes } from './routes/health.ts';
+import type { AuthDeps } from './services/auth.ts';
+
+export type AppDeps = {
+  config: Config;
+  database: Database;
+  connectExchange?: ConnectExchange;
+  /** Where JSON log lines go (tests capture them); default stdout. */
+  logStream?: DestinationStream;
+  /** Clock for tokens and lockouts (tests). */
+  now?: () => Date;
+  accessTokenTtlSeconds?: number;
+};
+
+/** What every route module receives: the app and the dependencies of its services. */
+export type App = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+export type RouteContext = {
+  app: App;
+  deps: Required<Pick<AppDeps, 'config' | 'database' | 'connectExchange'>> & { auth: AuthDeps };
+};
+
+/** Request fields never written to a log line. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-mbx-apikey"]',
+  '*.api_key',
+  '*.api_secret',
+  '*.passphrase',
+  '*.password',
+  '*.secret',
+  '*.token',
+  '*.session_token',
+  '*.access_token',
+  '*.webhook_secret',
+];
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, database } = deps;
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      ...(deps.logStream ? { stream: deps.logStream } : {}),
+    },
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: config.trustProxy,
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  // ---- One error shape: { error: { code, message, details? } } with stable codes. ----
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const appError = toAppError(error);
+    if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
+    void reply.status(appError.status).send({ error: appError.toJSON() });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply
+      .status(404)
+      .send({
+        error: ServerErrors.create('NOT_FOUND', {
+          message: `No route ${request.method} ${request.url.split('?')[0]}`,
+        }).toJSON(),
+      });
+  });
+
+  // ---- Metrics: a registry per app, so tests and several apps stay apart. ----
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const requests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests by route and status',
+    labelNames: ['method', 'route', 'status'],
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency by route',
+    labelNames: ['method', 'route'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  app.decorate('metrics', registry);
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    requests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    latency.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    void reply.header('content-type', registry.contentType);
+    return registry.metrics();
+  });
+
+  // ---- Security and documentation. ----
+  // The API serves JSON (and the docs UI, which needs inline scripts): CSP is left to the web app.
+  await app.register(helmet, { contentSecurityPolicy: false });
+  await app.register(cors, { origin: config.webOrigin ?? false, credentials: true });
+  await app.register(rateLimit, {
+    max: 300,
+    timeWindow: '1 minute',
+    errorResponseBuilder: (_request, context) =>
+      ServerErrors.create('RATE_LIMITED', {
+        details: { retry_after_seconds: Math.ceil(context.ttl / 1000) },
+      }),
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'TradingBot AI API',
+        version: '0.1.0',
+        description: 'Accounts, authentication, Pine export and the TradingView webhook.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const context: RouteContext = {
+    app: app as App,
+    deps: {
+      config,
+      database,
+      connectExchange: deps.connectExchange ?? createExchangeFactory(),
+      auth: {
+        database,
+        secretKey: config.secretKey,
+        ...(deps.now ? { now: deps.now } : {}),
+        ...(deps.accessTokenTtlSeconds ? { accessTokenTtlSeconds: deps.accessTokenTtlSeconds } : {}),
+      },
+    },
+  };
+  await app.register(async (scoped) => {
+    const scopedContext = { ...context, app: scoped.withTypeProvider<ZodTypeProvider>() };
+    registerHealthRoutes(scopedContext);
+    registerAuthRoutes(scopedContext);
+    registerAccountRoutes(scopedContext);
+    registerExportPineRoutes(scopedContext);
+  });
+  return app;
+}
+
+/** Maps anything thrown by a route or by Fastify itself onto the server's error table. */
+export function toAppError(error: FastifyError) {
+  if (isAppError(error)) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const issues = error.validation.map((issue) => ({
+      field:
+        issue.instancePath.replace(/^\//, '').replace(/\//g, '.') || String(issue.params?.['keys'] ?? ''),
+      message: issue.message,
+    }));
+    const first = issues[0];
+    return ServerErrors.create('VALIDATION_FAILED', {
+      message: first
+        ? `${error.validationContext ?? 'body'}${first.field ? `.${first.field}` : ''}: ${first.message}`
+        : 'The request is invalid',
+      details: { issues },
+    });
+  }
+  const status = error.statusCode ?? 500;
+  if (status === 413)
+    return ServerErrors.create('PAYLOAD_TOO_LARGE', {
+      message: `The request body is larger than ${BODY_LIMIT_BYTES} bytes`,
+    });
+  if (status === 415) return ServerErrors.create('UNSUPPORTED_MEDIA_TYPE', { message: error.message });
+  if (status === 429) return ServerErrors.create('RATE_LIMITED');
+  if (error instanceof SyntaxError || /JSON/.test(error.code ?? ''))
+    return ServerErrors.create('INVALID_JSON', {
+      message: `The request body is not valid JSON: ${error.message}`,
+    });
+  if (status >= 400 && status < 500)
+    return ServerErrors.create('VALIDATION_FAILED', { message: error.message });
+  return ServerErrors.create('INTERNAL');
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: Registry;
+  }
+}
+
+export type { FastifyBaseLogger };

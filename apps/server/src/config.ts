@@ -1,0 +1,140 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { ServerErrors } from './errors.ts';
+import { createKeyRing, generateSecrets, parseEncryptionKey, type KeyRing } from './crypto/credentials.ts';
+
+/**
+ * Configuration, parsed once from the environment (and `.env` when present) and frozen. This is
+ * the only server file that reads `process.env`. Every secret can also come from `<NAME>_FILE`.
+ */
+export type Config = Readonly<{
+  nodeEnv: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  publicUrl: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  logLevel: string;
+  webOrigin: string | undefined;
+  trustProxy: boolean;
+  secretKey: string;
+  webhookSecret: string;
+  keyRing: KeyRing;
+  /** Secrets generated for development and where they are kept; null when all came from the environment. */
+  devSecretsFile: string | null;
+}>;
+
+/** The example values printed in the seed document: public, so never accepted as real secrets. */
+export const KNOWN_PUBLIC_SECRETS = new Set([
+  'yER8UxvSY0klei4vveGAJltJk5uQDYIyYtnU6ctH6cM',
+  'f_4ye2tp9hFz49YH04Dc7fCITNdChxH9_0Q25ry-Sfw=',
+  '09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7',
+]);
+
+const SECRET_NAMES = ['SECRET_KEY', 'ENCRYPTION_KEY', 'WEBHOOK_SECRET'] as const;
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8001),
+  PUBLIC_URL: z.string().url().optional(),
+  DATABASE_URL: z.string().min(1).optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WEB_ORIGIN: z.string().url().optional(),
+  TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
+  SECRET_KEY: z.string().min(32, 'SECRET_KEY must be at least 32 characters').optional(),
+  ENCRYPTION_KEY: z.string().optional(),
+  ENCRYPTION_KEYS_OLD: z.string().optional(),
+  WEBHOOK_SECRET: z.string().min(16, 'WEBHOOK_SECRET must be at least 16 characters').optional(),
+});
+
+function configError(message: string) {
+  return ServerErrors.create('CONFIG_INVALID', { message });
+}
+
+/** Values from `<NAME>_FILE` (Docker/Kubernetes secrets) fill in missing `<NAME>`. */
+function withSecretFiles(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const out = { ...env };
+  for (const name of [...SECRET_NAMES, 'DATABASE_URL', 'ENCRYPTION_KEYS_OLD']) {
+    const file = env[`${name}_FILE`];
+    if (out[name] === undefined && file) {
+      try {
+        out[name] = readFileSync(file, 'utf8').trim();
+      } catch {
+        throw configError(`${name}_FILE points to ${file}, which cannot be read`);
+      }
+    }
+  }
+  return out;
+}
+
+/** Development secrets: generated once, kept in DATA_DIR with mode 0600, reused on every start. */
+function devSecrets(dataDir: string): { values: Record<string, string>; file: string } {
+  const file = join(dataDir, 'dev-secrets.json');
+  if (existsSync(file))
+    return { values: JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>, file };
+  mkdirSync(dataDir, { recursive: true });
+  const values = generateSecrets();
+  writeFileSync(file, JSON.stringify(values, null, 2) + '\n', { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return { values, file };
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(withSecretFiles(env));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw configError(`configuration: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  for (const name of SECRET_NAMES) {
+    const value = e[name];
+    if (value !== undefined && KNOWN_PUBLIC_SECRETS.has(value.trim())) {
+      throw configError(
+        `${name} is an example value printed in the design document and is public; generate a new one with: tradingbot keys generate`,
+      );
+    }
+  }
+  const missing = SECRET_NAMES.filter((name) => !e[name]);
+  if (e.NODE_ENV === 'production' && missing.length > 0) {
+    throw configError(
+      `production needs ${missing.join(', ')} (generate them with: tradingbot keys generate)`,
+    );
+  }
+  const dataDir = resolve(e.DATA_DIR);
+  const generated = missing.length > 0 ? devSecrets(dataDir) : null;
+  const secret = (name: (typeof SECRET_NAMES)[number]) => (e[name] ?? generated!.values[name])!;
+  const keyRing = createKeyRing(
+    parseEncryptionKey(secret('ENCRYPTION_KEY')),
+    (e.ENCRYPTION_KEYS_OLD ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean)
+      .map(parseEncryptionKey),
+  );
+  return Object.freeze({
+    nodeEnv: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`).replace(
+      /\/$/,
+      '',
+    ),
+    databaseUrl: e.DATABASE_URL,
+    dataDir,
+    logLevel: e.LOG_LEVEL,
+    webOrigin: e.WEB_ORIGIN,
+    trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
+    secretKey: secret('SECRET_KEY'),
+    webhookSecret: secret('WEBHOOK_SECRET'),
+    keyRing,
+    devSecretsFile: generated?.file ?? null,
+  });
+}
+
+/** Reads `.env` from the working directory into process.env, without overriding what is set. */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}

@@ -1,0 +1,21 @@
+import { defineErrors } from '@tradingbot/core';
+
+/** The server's error table; every error response is `{ error: { code, message, details? } }`. */
+export const ServerErrors = defineErrors({
+  VALIDATION_FAILED: { status: 400, message: 'The request is invalid' },
+  INVALID_JSON: { status: 400, message: 'The request body is not valid JSON' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported content type' },
+  UNAUTHENTICATED: { status: 401, message: 'Authentication required' },
+  USER_NOT_FOUND: { status: 401, message: 'User not found' },
+  INVALID_CREDENTIALS: { status: 401, message: 'Invalid email or password' },
+  TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many failed sign-in attempts; try again later' },
+  EMAIL_TAKEN: { status: 409, message: 'An account with this email already exists' },
+  ACCOUNT_NOT_FOUND: { status: 404, message: 'Exchange account not found' },
+  DECRYPTION_FAILED: { status: 500, message: 'Decryption failed' },
+  EXCHANGE_NOT_AVAILABLE: { status: 501, message: 'This exchange is not available in this build' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests' },
+  NOT_FOUND: { status: 404, message: 'Not found' },
+  INTERNAL: { status: 500, message: 'Internal error' },
+  CONFIG_INVALID: { status: 500, message: 'Invalid configuration' },
+});

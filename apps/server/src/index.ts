@@ -1,0 +1,7 @@
+export * from './app.ts';
+export * from './config.ts';
+export * from './errors.ts';
+export * from './server.ts';
+export * from './exchange-factory.ts';
+export * from './crypto/credentials.ts';
+export * from './services/key-rotation.ts';

@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { migrate, openDatabase, type Database } from '@tradingbot/db';
+import { buildApp } from './app.ts';
+import type { Config } from './config.ts';
+
+/** Opens the configured database: PostgreSQL when DATABASE_URL says so, else PGlite in DATA_DIR/db. */
+export function openConfiguredDatabase(config: Config): Promise<Database> {
+  return openDatabase(
+    config.databaseUrl ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'db') },
+  );
+}
+
+export type RunningServer = { app: FastifyInstance; url: string; close(): Promise<void> };
+
+/**
+ * Migrates, listens, and closes gracefully on SIGTERM / SIGINT: in-flight requests finish, new
+ * ones get 503, then the database closes.
+ */
+export async function startServer(
+  config: Config,
+  options: { handleSignals?: boolean } = {},
+): Promise<RunningServer> {
+  const database = await openConfiguredDatabase(config);
+  await migrate(database);
+  const app = await buildApp({ config, database });
+  if (config.devSecretsFile) {
+    app.log.warn(
+      `Development secrets were generated and are kept in ${config.devSecretsFile}. BACK UP this file: ` +
+        'its ENCRYPTION_KEY is the only way to decrypt the exchange keys stored in this database. ' +
+        'For production set SECRET_KEY, ENCRYPTION_KEY and WEBHOOK_SECRET (tradingbot keys generate).',
+    );
+  }
+  const address = await app.listen({ host: config.host, port: config.port });
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      await app.close();
+      await database.close();
+    })());
+  if (options.handleSignals) {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        app.log.info(`${signal}: finishing in-flight requests, then stopping`);
+        void close().then(() => process.exit(0));
+      });
+    }
+  }
+  return { app, url: address, close };
+}

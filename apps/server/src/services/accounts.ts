@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq } from 'drizzle-orm';
+import { isAppError } from '@tradingbot/core';
+import { apiKeys, type ApiKeyRow, type Database } from '@tradingbot/db';
+import { ServerErrors } from '../errors.ts';
+import {
+  decryptCredentials,
+  encryptCredentials,
+  hashToken,
+  randomToken,
+  type KeyRing,
+} from '../crypto/credentials.ts';
+import type { ConnectExchange } from '../exchange-factory.ts';
+import { audit } from './audit.ts';
+
+export type AccountsDeps = { database: Database; keyRing: KeyRing; connectExchange: ConnectExchange };
+
+export type PublicAccount = {
+  id: string;
+  exchange: 'binance' | 'okx' | 'paper';
+  label: string;
+  testnet: boolean;
+  is_active: boolean;
+  created_at: string;
+  /** The last four characters of the webhook secret, so a user can tell which one is current. */
+  webhook_secret_hint: string;
+};
+
+export function publicAccount(row: ApiKeyRow): PublicAccount {
+  return {
+    id: row.id,
+    exchange: row.exchange,
+    label: row.label,
+    testnet: row.testnet,
+    is_active: row.isActive,
+    created_at: row.createdAt.toISOString(),
+    webhook_secret_hint: row.webhookSecretHint,
+  };
+}
+
+/** The caller's account, or ACCOUNT_NOT_FOUND — the same answer for another user's id as for a missing one. */
+export async function ownAccount(database: Database, userId: string, accountId: string): Promise<ApiKeyRow> {
+  const [row] = await database.db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.id, accountId), eq(apiKeys.userId, userId)));
+  if (!row) throw ServerErrors.create('ACCOUNT_NOT_FOUND');
+  return row;
+}
+
+function newWebhookSecret() {
+  const secret = randomToken(32);
+  return { secret, hash: hashToken(secret), hint: secret.slice(-4) };
+}
+
+export async function registerAccount(
+  deps: AccountsDeps,
+  userId: string,
+  input: {
+    exchange: 'binance' | 'okx' | 'paper';
+    api_key: string;
+    api_secret: string;
+    passphrase?: string | undefined;
+    testnet: boolean;
+    label?: string | undefined;
+  },
+): Promise<PublicAccount & { webhook_secret: string }> {
+  const id = randomUUID();
+  const encrypted = encryptCredentials(deps.keyRing, id, {
+    apiKey: input.api_key,
+    apiSecret: input.api_secret,
+    passphrase: input.passphrase,
+  });
+  const webhook = newWebhookSecret();
+  const [row] = await deps.database.db
+    .insert(apiKeys)
+    .values({
+      id,
+      userId,
+      exchange: input.exchange,
+      label: input.label ?? '',
+      ...encrypted,
+      testnet: input.testnet,
+      webhookSecretHash: webhook.hash,
+      webhookSecretHint: webhook.hint,
+    })
+    .returning();
+  await audit(deps.database, {
+    userId,
+    accountId: id,
+    action: 'account.registered',
+    details: { exchange: input.exchange, testnet: input.testnet },
+  });
+  return { ...publicAccount(row!), webhook_secret: webhook.secret };
+}
+
+export async function listAccounts(deps: AccountsDeps, userId: string): Promise<PublicAccount[]> {
+  const rows = await deps.database.db
+    .select()
+    .from(apiKeys)
+    .where(eq(apiKeys.userId, userId))
+    .orderBy(desc(apiKeys.createdAt));
+  return rows.map(publicAccount);
+}
+
+export async function deleteAccount(deps: AccountsDeps, userId: string, accountId: string): Promise<void> {
+  await ownAccount(deps.database, userId, accountId);
+  await deps.database.db.delete(apiKeys).where(and(eq(apiKeys.id, accountId), eq(apiKeys.userId, userId)));
+  await audit(deps.database, { userId, accountId, action: 'account.deleted' });
+}
+
+export async function toggleAccount(deps: AccountsDeps, userId: string, accountId: string): Promise<boolean> {
+  const row = await ownAccount(deps.database, userId, accountId);
+  const isActive = !row.isActive;
+  await deps.database.db
+    .update(apiKeys)
+    .set({ isActive, updatedAt: new Date() })
+    .where(and(eq(apiKeys.id, accountId), eq(apiKeys.userId, userId)));
+  await audit(deps.database, {
+    userId,
+    accountId,
+    action: 'account.toggled',
+    details: { is_active: isActive },
+  });
+  return isActive;
+}
+
+export async function rotateWebhookSecret(
+  deps: AccountsDeps,
+  userId: string,
+  accountId: string,
+): Promise<string> {
+  await ownAccount(deps.database, userId, accountId);
+  const webhook = newWebhookSecret();
+  await deps.database.db
+    .update(apiKeys)
+    .set({ webhookSecretHash: webhook.hash, webhookSecretHint: webhook.hint, updatedAt: new Date() })
+    .where(and(eq(apiKeys.id, accountId), eq(apiKeys.userId, userId)));
+  await audit(deps.database, { userId, accountId, action: 'account.webhook_secret_rotated' });
+  return webhook.secret;
+}
+
+export type ConnectionTest = {
+  ok: boolean;
+  exchange: string;
+  testnet: boolean;
+  balance?: { asset: string; total: string; available: string };
+  error?: { code: string; message: string };
+};
+
+/**
+ * Checks stored keys with a balance call. The credentials are decrypted in memory for this call
+ * only. A venue's refusal is a result (ok: false with the venue's message), not a server error.
+ */
+export async function testAccount(
+  deps: AccountsDeps,
+  userId: string,
+  accountId: string,
+): Promise<ConnectionTest> {
+  const row = await ownAccount(deps.database, userId, accountId);
+  const base = { exchange: row.exchange, testnet: row.testnet };
+  let result: ConnectionTest;
+  try {
+    const credentials = decryptCredentials(deps.keyRing, row.id, row);
+    const balance = await deps.connectExchange(row, credentials).balance('USDT');
+    result = {
+      ok: true,
+      ...base,
+      balance: { asset: balance.asset, total: balance.total, available: balance.available },
+    };
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    result = { ok: false, ...base, error: { code: error.code, message: error.message } };
+  }
+  await audit(deps.database, {
+    userId,
+    accountId,
+    action: 'account.tested',
+    details: { ok: result.ok, code: result.error?.code },
+  });
+  return result;
+}
