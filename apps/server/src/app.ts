@@ -95,13 +95,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     void reply.status(appError.status).send({ error: appError.toJSON() });
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply
-      .status(404)
-      .send({
-        error: ServerErrors.create('NOT_FOUND', {
-          message: `No route ${request.method} ${request.url.split('?')[0]}`,
-        }).toJSON(),
-      });
+    void reply.status(404).send({
+      error: ServerErrors.create('NOT_FOUND', {
+        message: `No route ${request.method} ${request.url.split('?')[0]}`,
+      }).toJSON(),
+    });
   });
 
   // ---- Metrics: a registry per app, so tests and several apps stay apart. ----

@@ -134,15 +134,13 @@ export async function login(
   }
   const sessionToken = randomToken(32);
   const expiresAt = new Date(now.getTime() + (deps.sessionTtlSeconds ?? 30 * 24 * 3600) * 1000);
-  await deps.database.db
-    .insert(sessions)
-    .values({
-      id: randomUUID(),
-      userId: user.id,
-      tokenHash: hashToken(sessionToken),
-      createdAt: now,
-      expiresAt,
-    });
+  await deps.database.db.insert(sessions).values({
+    id: randomUUID(),
+    userId: user.id,
+    tokenHash: hashToken(sessionToken),
+    createdAt: now,
+    expiresAt,
+  });
   const accessToken = await new SignJWT({})
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(user.id)

@@ -1,0 +1,72 @@
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { KNOWN_PUBLIC_SECRETS, loadConfig } from '../src/config.ts';
+import { generateSecrets } from '../src/crypto/credentials.ts';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'tb-config-'));
+
+describe('configuration', () => {
+  it('starts with no configuration: PGlite in DATA_DIR and development secrets kept with mode 0600', () => {
+    const dataDir = tmp();
+    const first = loadConfig({ DATA_DIR: dataDir });
+    expect(first.port).toBe(8001); // the seed's port
+    expect(first.databaseUrl).toBeUndefined();
+    expect(first.devSecretsFile).toBe(join(dataDir, 'dev-secrets.json'));
+    expect(statSync(first.devSecretsFile!).mode & 0o777).toBe(0o600);
+    const again = loadConfig({ DATA_DIR: dataDir });
+    expect(again.secretKey).toBe(first.secretKey); // reused, so stored credentials stay readable
+    expect(again.keyRing.current.id).toBe(first.keyRing.current.id);
+  });
+
+  it('refuses to start in production without every secret', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: tmp() })).toThrow(
+      'production needs SECRET_KEY, ENCRYPTION_KEY, WEBHOOK_SECRET',
+    );
+    const { SECRET_KEY, ENCRYPTION_KEY } = generateSecrets();
+    expect(() => loadConfig({ NODE_ENV: 'production', SECRET_KEY, ENCRYPTION_KEY })).toThrow(
+      'production needs WEBHOOK_SECRET',
+    );
+  });
+
+  it.each([...KNOWN_PUBLIC_SECRETS])('refuses the seed document example %s as a real secret', (example) => {
+    const secrets = generateSecrets();
+    for (const name of ['SECRET_KEY', 'ENCRYPTION_KEY', 'WEBHOOK_SECRET'] as const) {
+      const env = { ...secrets, [name]: example };
+      const attempt = () => loadConfig({ NODE_ENV: 'production', ...env });
+      // Each example is refused wherever it appears (or fails that secret's own format check).
+      expect(attempt).toThrow();
+    }
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        ...secrets,
+        WEBHOOK_SECRET: 'yER8UxvSY0klei4vveGAJltJk5uQDYIyYtnU6ctH6cM',
+      }),
+    ).toThrow('example value printed in the design document');
+  });
+
+  it('reads each secret from a *_FILE variable', () => {
+    const dir = tmp();
+    const secrets = generateSecrets();
+    for (const [name, value] of Object.entries(secrets)) writeFileSync(join(dir, name), `${value}\n`);
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      SECRET_KEY_FILE: join(dir, 'SECRET_KEY'),
+      ENCRYPTION_KEY_FILE: join(dir, 'ENCRYPTION_KEY'),
+      WEBHOOK_SECRET_FILE: join(dir, 'WEBHOOK_SECRET'),
+    });
+    expect(config.secretKey).toBe(secrets.SECRET_KEY);
+    expect(config.webhookSecret).toBe(readFileSync(join(dir, 'WEBHOOK_SECRET'), 'utf8').trim());
+    expect(config.devSecretsFile).toBeNull();
+    expect(() => loadConfig({ SECRET_KEY_FILE: join(dir, 'missing') })).toThrow('cannot be read');
+  });
+
+  it('names the variable that is wrong', () => {
+    expect(() => loadConfig({ PORT: 'eighty', DATA_DIR: tmp() })).toThrow('PORT');
+    expect(() => loadConfig({ ...generateSecrets(), ENCRYPTION_KEY: 'short' })).toThrow(
+      'ENCRYPTION_KEY must be 32 bytes',
+    );
+  });
+});
