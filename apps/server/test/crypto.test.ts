@@ -72,16 +72,14 @@ describe(`key rotation (${TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => 
     const oldRing = createKeyRing(oldKey);
     for (const id of ['a1', 'a2', 'a3']) {
       const sealed = encryptCredentials(oldRing, id, { ...credentials, apiKey: `${id}${'K'.repeat(62)}` });
-      await database.db
-        .insert(apiKeys)
-        .values({
-          id,
-          userId: 'u',
-          exchange: 'okx',
-          ...sealed,
-          webhookSecretHash: 'h',
-          webhookSecretHint: 'h',
-        });
+      await database.db.insert(apiKeys).values({
+        id,
+        userId: 'u',
+        exchange: 'okx',
+        ...sealed,
+        webhookSecretHash: 'h',
+        webhookSecretHint: 'h',
+      });
     }
     const newRing = createKeyRing(key(), [oldKey]);
     expect(await rotateKeys(database, newRing)).toEqual({ reencrypted: 3, unchanged: 0 });
@@ -100,16 +98,14 @@ describe(`key rotation (${TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => 
   it('changes nothing when one account cannot be decrypted', async () => {
     const stranger = createKeyRing(key());
     const sealed = encryptCredentials(stranger, 'a4', credentials);
-    await database.db
-      .insert(apiKeys)
-      .values({
-        id: 'a4',
-        userId: 'u',
-        exchange: 'okx',
-        ...sealed,
-        webhookSecretHash: 'h',
-        webhookSecretHint: 'h',
-      });
+    await database.db.insert(apiKeys).values({
+      id: 'a4',
+      userId: 'u',
+      exchange: 'okx',
+      ...sealed,
+      webhookSecretHash: 'h',
+      webhookSecretHint: 'h',
+    });
     const before = await database.db.select().from(apiKeys);
     const ring = createKeyRing(key(), [parseEncryptionKey(randomBytes(32).toString('hex'))]);
     await expect(rotateKeys(database, ring)).rejects.toMatchObject({ code: 'DECRYPTION_FAILED' });
