@@ -28,6 +28,8 @@ import { registerAuthRoutes } from './routes/auth.ts';
 import { registerAccountRoutes } from './routes/accounts.ts';
 import { registerExportPineRoutes } from './routes/export-pine.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerWebhookRoutes } from './routes/webhook.ts';
+import { WebhookPipeline } from './services/webhook.ts';
 import type { AuthDeps } from './services/auth.ts';
 
 export type AppDeps = {
@@ -168,13 +170,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     },
   };
+  const webhook = new WebhookPipeline({
+    database,
+    keyRing: config.keyRing,
+    connectExchange: context.deps.connectExchange,
+    registry,
+    ...(deps.now ? { now: () => deps.now!().getTime() } : {}),
+  });
+  app.decorate('webhook', webhook);
   await app.register(async (scoped) => {
     const scopedContext = { ...context, app: scoped.withTypeProvider<ZodTypeProvider>() };
     registerHealthRoutes(scopedContext);
     registerAuthRoutes(scopedContext);
     registerAccountRoutes(scopedContext);
     registerExportPineRoutes(scopedContext);
+    registerWebhookRoutes(scopedContext, webhook);
   });
+  // Executions still running in the background finish before the database closes.
+  app.addHook('onClose', async () => webhook.drain());
   return app;
 }
 
@@ -214,6 +227,7 @@ export function toAppError(error: FastifyError) {
 declare module 'fastify' {
   interface FastifyInstance {
     metrics: Registry;
+    webhook: WebhookPipeline;
   }
 }
 

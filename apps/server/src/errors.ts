@@ -18,4 +18,8 @@ export const ServerErrors = defineErrors({
   NOT_FOUND: { status: 404, message: 'Not found' },
   INTERNAL: { status: 500, message: 'Internal error' },
   CONFIG_INVALID: { status: 500, message: 'Invalid configuration' },
+  INVALID_WEBHOOK_SECRET: { status: 401, message: 'Invalid webhook secret' },
+  UNKNOWN_ACCOUNT: { status: 404, message: 'Unknown account: no exchange account has this account_id' },
+  ACCOUNT_INACTIVE: { status: 403, message: 'This exchange account is inactive; activate it to trade' },
+  EXCHANGE_MISMATCH: { status: 400, message: "The payload's exchange is not the account's exchange" },
 });

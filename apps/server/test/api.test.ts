@@ -439,6 +439,8 @@ describe('operations', () => {
       '/api/v1/auth/register',
       '/api/v1/health',
       '/api/v1/simple/export-pine',
+      '/api/v1/webhook/health',
+      '/api/v1/webhook/tradingview',
     ]);
     expect(
       spec.paths['/api/v1/accounts-secure/register'].post.requestBody.content['application/json'].schema
