@@ -29,6 +29,7 @@ import { registerAccountRoutes } from './routes/accounts.ts';
 import { registerExportPineRoutes } from './routes/export-pine.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerWebhookRoutes } from './routes/webhook.ts';
+import { registerSignalRoutes } from './routes/signals.ts';
 import { WebhookPipeline } from './services/webhook.ts';
 import type { AuthDeps } from './services/auth.ts';
 
@@ -185,6 +186,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     registerAccountRoutes(scopedContext);
     registerExportPineRoutes(scopedContext);
     registerWebhookRoutes(scopedContext, webhook);
+    registerSignalRoutes(scopedContext);
   });
   // Executions still running in the background finish before the database closes.
   app.addHook('onClose', async () => webhook.drain());

@@ -150,3 +150,58 @@ describe('POST /api/v1/webhook/tradingview against the Binance wire simulator', 
     });
   });
 });
+
+describe('reading signals, orders, positions and balance', () => {
+  it('shows the owner every signal with its orders, and live positions and balance', async () => {
+    const list = (
+      await t.app.inject({ method: 'GET', url: '/api/v1/signals?limit=100', headers: user.auth })
+    ).json();
+    expect(list.total).toBeGreaterThanOrEqual(4);
+    expect(list.signals.map((s: { status: string }) => s.status)).toEqual(
+      expect.arrayContaining(['executed', 'rejected']),
+    );
+    expect(JSON.stringify(list)).not.toContain(account.webhook_secret);
+    const executed = list.signals.find((s: { payload: { id?: string } }) => s.payload.id === 'first-long');
+    const detail = (
+      await t.app.inject({ method: 'GET', url: `/api/v1/signals/${executed.id}`, headers: user.auth })
+    ).json();
+    expect(detail.orders.map((o: { role: string }) => o.role).sort()).toEqual(['entry', 'sl']);
+    const rejected = (
+      await t.app.inject({ method: 'GET', url: '/api/v1/signals?status=rejected', headers: user.auth })
+    ).json();
+    expect(rejected.signals.every((s: { status: string }) => s.status === 'rejected')).toBe(true);
+
+    const positions = (
+      await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/accounts-secure/${account.id}/positions`,
+        headers: user.auth,
+      })
+    ).json();
+    expect(positions.positions).toHaveLength(1); // the short opened from the text/plain alert
+    expect(Number(positions.positions[0].qty)).toBeLessThan(0);
+    const balance = (
+      await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/accounts-secure/${account.id}/balance`,
+        headers: user.auth,
+      })
+    ).json();
+    expect(balance).toMatchObject({ account_id: account.id, asset: 'USDT' });
+    expect(Number(balance.total)).toBeLessThan(10_000); // fees were paid
+  });
+
+  it('shows another user none of it', async () => {
+    const other = await signUp(t.app, 'someone-else@example.com');
+    const list = (await t.app.inject({ method: 'GET', url: '/api/v1/signals', headers: other.auth })).json();
+    expect(list).toEqual({ signals: [], total: 0 });
+    const mine = (await t.app.inject({ method: 'GET', url: '/api/v1/signals', headers: user.auth })).json();
+    for (const url of [
+      `/api/v1/signals/${mine.signals[0].id}`,
+      `/api/v1/accounts-secure/${account.id}/positions`,
+      `/api/v1/accounts-secure/${account.id}/balance`,
+    ]) {
+      expect((await t.app.inject({ method: 'GET', url, headers: other.auth })).statusCode).toBe(404);
+    }
+  });
+});

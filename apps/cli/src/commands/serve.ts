@@ -22,6 +22,7 @@ export function registerServe(program: Command): void {
       process.stdout.write(
         `\nTradingBot AI is running: ${config.publicUrl}\n` +
           `  API docs        ${config.publicUrl}/docs\n` +
+          `  webhook         ${config.publicUrl}/api/v1/webhook/tradingview\n` +
           `  database        ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.dataDir}/db`}\n\n`,
       );
       await new Promise(() => {}); // serve until a signal stops the process
