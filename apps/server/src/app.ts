@@ -162,7 +162,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deps: {
       config,
       database,
-      connectExchange: deps.connectExchange ?? createExchangeFactory(),
+      connectExchange:
+        deps.connectExchange ??
+        createExchangeFactory(config.binanceBaseUrl ? { baseUrls: { binance: config.binanceBaseUrl } } : {}),
       auth: {
         database,
         secretKey: config.secretKey,

@@ -23,6 +23,8 @@ export type Config = Readonly<{
   keyRing: KeyRing;
   /** Secrets generated for development and where they are kept; null when all came from the environment. */
   devSecretsFile: string | null;
+  /** Overrides Binance's REST base URL for every Binance account (e.g. a local `tradingbot sim binance`). */
+  binanceBaseUrl: string | undefined;
 }>;
 
 /** The example values printed in the seed document: public, so never accepted as real secrets. */
@@ -48,6 +50,7 @@ const EnvSchema = z.object({
   ENCRYPTION_KEY: z.string().optional(),
   ENCRYPTION_KEYS_OLD: z.string().optional(),
   WEBHOOK_SECRET: z.string().min(16, 'WEBHOOK_SECRET must be at least 16 characters').optional(),
+  BINANCE_BASE_URL: z.string().url().optional(),
 });
 
 function configError(message: string) {
@@ -131,6 +134,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookSecret: secret('WEBHOOK_SECRET'),
     keyRing,
     devSecretsFile: generated?.file ?? null,
+    binanceBaseUrl: e.BINANCE_BASE_URL,
   });
 }
 
