@@ -30,3 +30,29 @@ describe('startServer on the embedded defaults', () => {
     await second.close();
   });
 });
+
+describe('graceful shutdown', () => {
+  it('lets an in-flight request finish before the server closes', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tb-shutdown-'));
+    const server = await startServer(loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent' }));
+    // A request that is still being answered when close() is called: a login (argon2 takes a while)
+    // of a user registered just before.
+    await fetch(`${server.url}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'late@example.com', password: 'long enough password' }),
+    });
+    const inFlight = fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', connection: 'close' },
+      body: JSON.stringify({ email: 'late@example.com', password: 'long enough password' }),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the request has reached the server
+    const closed = server.close();
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect((await response.json()).session_token).toBeTruthy();
+    await closed;
+    await expect(fetch(`${server.url}/api/v1/health`)).rejects.toThrow(); // no longer listening
+  });
+});
