@@ -51,7 +51,7 @@ describe('graceful shutdown', () => {
     const closed = server.close();
     const response = await inFlight;
     expect(response.status).toBe(200);
-    expect((await response.json()).session_token).toBeTruthy();
+    expect(((await response.json()) as { session_token?: string }).session_token).toBeTruthy();
     await closed;
     await expect(fetch(`${server.url}/api/v1/health`)).rejects.toThrow(); // no longer listening
   });
