@@ -44,7 +44,11 @@ describe('credential encryption (AES-256-GCM)', () => {
     );
     expect(code(() => decryptValue(ring, 'acc2', 'api_secret', sealed))).toBe('DECRYPTION_FAILED');
     expect(code(() => decryptValue(ring, 'acc1', 'api_key', sealed))).toBe('DECRYPTION_FAILED');
-    const tampered = sealed.slice(0, -2) + (sealed.endsWith('A') ? 'BB' : 'AA');
+    // Flip one bit of the ciphertext itself (editing base64 text could touch only discarded padding bits).
+    const parts = sealed.split(':');
+    const body = Buffer.from(parts[3]!, 'base64url');
+    body[0] = body[0]! ^ 0x01;
+    const tampered = [...parts.slice(0, 3), body.toString('base64url')].join(':');
     expect(code(() => decryptValue(ring, 'acc1', 'api_secret', tampered))).toBe('DECRYPTION_FAILED');
   });
 

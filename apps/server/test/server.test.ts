@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,24 +36,24 @@ describe('graceful shutdown', () => {
   it('lets an in-flight request finish before the server closes', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tb-shutdown-'));
     const server = await startServer(loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent' }));
-    // A request that is still being answered when close() is called: a login (argon2 takes a while)
-    // of a user registered just before.
-    await fetch(`${server.url}/api/v1/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'late@example.com', password: 'long enough password' }),
-    });
-    const inFlight = fetch(`${server.url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', connection: 'close' },
-      body: JSON.stringify({ email: 'late@example.com', password: 'long enough password' }),
-    });
-    await new Promise((resolve) => setTimeout(resolve, 20)); // the request has reached the server
+    const { port } = new URL(server.url);
+    const body = JSON.stringify({ email: 'late@example.com', password: 'long enough password' });
+    // A request whose body is still arriving when the shutdown starts: deterministically in flight.
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    let response = '';
+    socket.on('data', (chunk) => (response += chunk.toString()));
+    const ended = new Promise((resolve) => socket.once('end', resolve));
+    socket.write(
+      `POST /api/v1/auth/register HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body.slice(0, 10)}`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
     const closed = server.close();
-    const response = await inFlight;
-    expect(response.status).toBe(200);
-    expect(((await response.json()) as { session_token?: string }).session_token).toBeTruthy();
-    await closed;
+    socket.write(body.slice(10));
+    await Promise.all([ended, closed]);
+    // Shutdown began while the body was still arriving; the request was still answered in full.
+    expect(response).toMatch(/^HTTP\/1\.1 201/);
     await expect(fetch(`${server.url}/api/v1/health`)).rejects.toThrow(); // no longer listening
   });
 });
