@@ -1,4 +1,12 @@
-import { BinanceFuturesClient, PaperExchange, type Exchange } from '@tradingbot/exchange';
+import { createHash } from 'node:crypto';
+import {
+  BinanceFuturesClient,
+  PaperExchange,
+  PaperFeedDriver,
+  feedDrivenExchange,
+  type Exchange,
+  type MinuteCandleSource,
+} from '@tradingbot/exchange';
 import { ServerErrors } from './errors.ts';
 import type { Credentials } from './crypto/credentials.ts';
 
@@ -8,35 +16,61 @@ export type ConnectExchange = (account: AccountRef, credentials: Credentials) =>
 export type ExchangeFactoryOptions = {
   /** Base URL overrides per venue, e.g. a local simulator (`tradingbot sim binance`). */
   baseUrls?: Partial<Record<'binance' | 'okx', string>>;
+  /**
+   * What moves paper prices. Default: the synthetic minute candles (clearly not market data), so a
+   * paper account trades with no network. `false`: no feed (tests drive the venue themselves).
+   */
+  paperFeed?: MinuteCandleSource | false;
+  /** Clock of the paper feed (tests). */
+  now?: () => number;
 };
 
 /**
- * The one place that turns a stored account into a venue client. Paper accounts keep one
- * in-process venue each for the life of the server (10,000 USDT to start).
+ * The one place that turns a stored account into a venue client. Clients are kept per account
+ * (their server-time offset, rate-limit state and position-mode knowledge survive between
+ * signals) and rebuilt when the account's credentials or network change. Paper accounts keep one
+ * in-process venue each for the life of the server (10,000 USDT to start), moved by the paper feed.
  */
 export function createExchangeFactory(options: ExchangeFactoryOptions = {}): ConnectExchange {
-  const paperVenues = new Map<string, PaperExchange>();
+  const clients = new Map<string, { fingerprint: string; exchange: Exchange }>();
   return (account, credentials) => {
-    switch (account.exchange) {
-      case 'paper': {
-        let venue = paperVenues.get(account.id);
-        if (!venue) {
-          venue = new PaperExchange({ balances: { USDT: 10_000 } });
-          paperVenues.set(account.id, venue);
-        }
-        return venue;
-      }
-      case 'binance':
-        return new BinanceFuturesClient({
-          apiKey: credentials.apiKey,
-          apiSecret: credentials.apiSecret,
-          testnet: account.testnet,
-          ...(options.baseUrls?.binance ? { baseUrl: options.baseUrls.binance } : {}),
-        });
-      case 'okx':
-        throw ServerErrors.create('EXCHANGE_NOT_AVAILABLE', {
-          message: 'OKX accounts can be stored, but the OKX client is not part of this build yet',
-        });
-    }
+    const fingerprint = createHash('sha256')
+      // A paper venue is the account's state itself: only a change of venue replaces it.
+      .update(
+        JSON.stringify(
+          account.exchange === 'paper' ? ['paper'] : [account.exchange, account.testnet, credentials],
+        ),
+      )
+      .digest('hex');
+    const cached = clients.get(account.id);
+    if (cached?.fingerprint === fingerprint) return cached.exchange;
+    const exchange = build(account, credentials, options);
+    clients.set(account.id, { fingerprint, exchange });
+    return exchange;
   };
+}
+
+function build(account: AccountRef, credentials: Credentials, options: ExchangeFactoryOptions): Exchange {
+  switch (account.exchange) {
+    case 'paper': {
+      const venue = new PaperExchange({ balances: { USDT: 10_000 } });
+      if (options.paperFeed === false) return venue;
+      const driver = new PaperFeedDriver(venue, {
+        ...(options.paperFeed ? { source: options.paperFeed } : {}),
+        ...(options.now ? { now: options.now } : {}),
+      });
+      return feedDrivenExchange(venue, driver);
+    }
+    case 'binance':
+      return new BinanceFuturesClient({
+        apiKey: credentials.apiKey,
+        apiSecret: credentials.apiSecret,
+        testnet: account.testnet,
+        ...(options.baseUrls?.binance ? { baseUrl: options.baseUrls.binance } : {}),
+      });
+    case 'okx':
+      throw ServerErrors.create('EXCHANGE_NOT_AVAILABLE', {
+        message: 'OKX accounts can be stored, but the OKX client is not part of this build yet',
+      });
+  }
 }

@@ -1,2 +1,3 @@
 export * from './paper-exchange.ts';
 export * from './instruments.ts';
+export * from './price-feed.ts';

@@ -1,0 +1,102 @@
+import Decimal from 'decimal.js';
+import { describe, expect, it } from 'vitest';
+import { PaperExchange } from '../src/paper/paper-exchange.ts';
+import { PAPER_DEFAULT_INSTRUMENTS } from '../src/paper/instruments.ts';
+import { PaperFeedDriver, SyntheticMinuteCandles, feedDrivenExchange } from '../src/paper/price-feed.ts';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const T0 = Date.UTC(2026, 10, 2, 9, 30, 15);
+const btc = PAPER_DEFAULT_INSTRUMENTS.find((i) => i.venueSymbol === 'BTCUSDT')!;
+const onGrid = (price: string | number, tick: string) => new Decimal(price).mod(tick).isZero();
+
+describe('SyntheticMinuteCandles', () => {
+  const source = new SyntheticMinuteCandles();
+
+  it('is a pure function of symbol and time: the same minute twice is the same candle', () => {
+    expect(source.candle(btc, T0 - (T0 % MINUTE))).toEqual(source.candle(btc, T0 - (T0 % MINUTE)));
+    const eth = PAPER_DEFAULT_INSTRUMENTS.find((i) => i.venueSymbol === 'ETHUSDT')!;
+    expect(source.priceAt(eth, T0)).not.toBe(source.priceAt(btc, T0));
+  });
+
+  it('gives well-formed candles on the tick grid, at the asset’s usual level, that join up', () => {
+    let previousClose: string | undefined;
+    for (let t = T0 - (T0 % MINUTE); t < T0 + 3 * HOUR; t += MINUTE) {
+      const c = source.candle(btc, t);
+      const [open, high, low, close] = [c.open, c.high, c.low, c.close].map((v) => Number(v));
+      expect(high).toBeGreaterThanOrEqual(Math.max(open!, close!));
+      expect(low).toBeLessThanOrEqual(Math.min(open!, close!));
+      for (const v of [c.open, c.high, c.low, c.close]) expect(onGrid(String(v), btc.tickSize)).toBe(true);
+      expect(open).toBeGreaterThan(40_000);
+      expect(open).toBeLessThan(90_000);
+      // sampled at both ends of the minute, so each candle opens where the last one closed
+      if (previousClose !== undefined) expect(c.open).toBe(previousClose);
+      previousClose = String(c.close);
+    }
+  });
+});
+
+describe('PaperFeedDriver', () => {
+  it('replays history so klines exist on every timeframe up to 1d, and ticks to the price now', async () => {
+    let now = T0;
+    const venue = new PaperExchange();
+    const driver = new PaperFeedDriver(venue, { now: () => now });
+    await driver.catchUp();
+    const source = new SyntheticMinuteCandles();
+    const ticker = await venue.ticker('BTCUSDT');
+    expect(Number(ticker.price)).toBeCloseTo(source.priceAt(btc, T0), -1);
+    for (const timeframe of ['1m', '15m', '1h', '4h', '1d']) {
+      const klines = await venue.klines({ venueSymbol: 'BTCUSDT', timeframe, limit: 15 });
+      expect(klines, timeframe).toHaveLength(15);
+      expect(klines.slice(0, -1).every((k) => k.closed)).toBe(true);
+    }
+    // the last closed 1m kline is exactly the source's candle of the previous minute
+    const [, lastClosed] = (await venue.klines({ venueSymbol: 'BTCUSDT', timeframe: '1m', limit: 2 })).slice(
+      -2,
+    );
+    const expected = source.candle(btc, T0 - (T0 % MINUTE) - MINUTE);
+    expect(lastClosed).toBeDefined();
+    now = T0 + 5 * MINUTE;
+    await driver.catchUp();
+    const after = await venue.klines({ venueSymbol: 'BTCUSDT', timeframe: '1m', limit: 7 });
+    const replayed = after.find((k) => k.openTime === expected.openTime)!;
+    expect([replayed.open, replayed.high, replayed.low, replayed.close]).toEqual(
+      [expected.open, expected.high, expected.low, expected.close].map(Number),
+    );
+  });
+
+  it('triggers a stop the price path crosses between two catch-ups, at the stop level', async () => {
+    let now = T0;
+    const venue = new PaperExchange({ balances: { USDT: 100_000 } });
+    const exchange = feedDrivenExchange(venue, new PaperFeedDriver(venue, { now: () => now }));
+    await exchange.placeOrder({
+      venueSymbol: 'BTCUSDT',
+      side: 'buy',
+      type: 'market',
+      qty: '0.01',
+      idempotencyKey: 'feed-long',
+    });
+    const entry = Number((await exchange.ticker('BTCUSDT')).price);
+    // The lowest low of the next 12 hours, from the source itself: a stop just above it must fire.
+    const source = new SyntheticMinuteCandles();
+    const start = T0 - (T0 % MINUTE) + MINUTE;
+    let lowest = Infinity;
+    for (let t = start; t < start + 12 * HOUR; t += MINUTE)
+      lowest = Math.min(lowest, Number(source.candle(btc, t).low));
+    expect(lowest).toBeLessThan(entry);
+    const stop = new Decimal(lowest).plus(btc.tickSize).toString();
+    await exchange.placeConditional({
+      venueSymbol: 'BTCUSDT',
+      kind: 'stop_loss',
+      side: 'sell',
+      triggerPrice: stop,
+      idempotencyKey: 'feed-stop',
+    });
+    now = start + 12 * HOUR;
+    expect(await exchange.positions('BTCUSDT')).toEqual([]);
+    const stopOrder = await exchange.orderByIdempotencyKey('BTCUSDT', 'feed-stop');
+    expect(stopOrder?.status).toBe('filled');
+    // candles join up (no gaps), so the path crosses the level and fills there
+    expect(Number(stopOrder?.avgPrice)).toBe(Number(stop));
+  });
+});
