@@ -181,6 +181,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.now ? { now: () => deps.now!().getTime() } : {}),
   });
   app.decorate('webhook', webhook);
+  app.addHook('onReady', async () => webhook.start());
   await app.register(async (scoped) => {
     const scopedContext = { ...context, app: scoped.withTypeProvider<ZodTypeProvider>() };
     registerHealthRoutes(scopedContext);

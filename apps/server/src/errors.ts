@@ -1,4 +1,4 @@
-import { defineErrors } from '@tradingbot/core';
+import { AppError, defineErrors } from '@tradingbot/core';
 
 /** The server's error table; every error response is `{ error: { code, message, details? } }`. */
 export const ServerErrors = defineErrors({
@@ -22,4 +22,14 @@ export const ServerErrors = defineErrors({
   UNKNOWN_ACCOUNT: { status: 404, message: 'Unknown account: no exchange account has this account_id' },
   ACCOUNT_INACTIVE: { status: 403, message: 'This exchange account is inactive; activate it to trade' },
   EXCHANGE_MISMATCH: { status: 400, message: "The payload's exchange is not the account's exchange" },
+  STALE_SIGNAL: { status: 400, message: 'The alert is older than its max_lag; not executed' },
+  SOURCE_NOT_ALLOWED: { status: 403, message: 'Webhook requests are not accepted from this address' },
 });
+
+/** The same error with more details (e.g. the id of the signal row that recorded it). */
+export function withDetails(error: AppError, details: Record<string, unknown>): AppError {
+  return new AppError(error.code, error.status, error.message, {
+    details: { ...error.details, ...details },
+    cause: error,
+  });
+}

@@ -80,6 +80,13 @@ export const orders = pgTable('orders', {
   createdAt: createdAt(),
 });
 
+/** Which server process executes an account's signals, until when (see migration 0002). */
+export const accountLeases = pgTable('account_leases', {
+  accountId: text('account_id').primaryKey(),
+  holder: text('holder').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+});
+
 export const auditLog = pgTable('audit_log', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   userId: text('user_id'),

@@ -36,6 +36,7 @@ describe(`migrations (${url ? 'PostgreSQL' : 'PGlite'})`, () => {
     expect(await migrate(database)).toEqual(all);
     expect(await tables()).toEqual(
       [
+        'account_leases',
         'api_keys',
         'audit_log',
         'login_attempts',
