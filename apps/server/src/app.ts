@@ -30,7 +30,7 @@ import { registerExportPineRoutes } from './routes/export-pine.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerWebhookRoutes } from './routes/webhook.ts';
 import { registerSignalRoutes } from './routes/signals.ts';
-import { WebhookPipeline } from './services/webhook.ts';
+import { WebhookPipeline, type WebhookDeps } from './services/webhook.ts';
 import type { AuthDeps } from './services/auth.ts';
 
 export type AppDeps = {
@@ -42,6 +42,10 @@ export type AppDeps = {
   /** Clock for tokens and lockouts (tests). */
   now?: () => Date;
   accessTokenTtlSeconds?: number;
+  /** Signal worker settings beyond the configured lease (tests: faster sweeps, shorter limits). */
+  worker?: WebhookDeps['worker'];
+  /** How long the webhook waits for an execution before answering 202 (default 2.5 s). */
+  answerWithinMs?: number;
 };
 
 /** What every route module receives: the app and the dependencies of its services. */
@@ -179,6 +183,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     connectExchange: context.deps.connectExchange,
     registry,
     ...(deps.now ? { now: () => deps.now!().getTime() } : {}),
+    ...(deps.answerWithinMs !== undefined ? { answerWithinMs: deps.answerWithinMs } : {}),
+    worker: {
+      leaseMs: config.signalLeaseMs,
+      log: {
+        warn: (obj, msg) => app.log.warn(obj, msg),
+        error: (obj, msg) => app.log.error(obj, msg),
+      },
+      ...deps.worker,
+    },
   });
   app.decorate('webhook', webhook);
   app.addHook('onReady', async () => webhook.start());

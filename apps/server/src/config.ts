@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ServerErrors } from './errors.ts';
 import { createKeyRing, generateSecrets, parseEncryptionKey, type KeyRing } from './crypto/credentials.ts';
@@ -25,7 +26,21 @@ export type Config = Readonly<{
   devSecretsFile: string | null;
   /** Overrides Binance's REST base URL for every Binance account (e.g. a local `tradingbot sim binance`). */
   binanceBaseUrl: string | undefined;
+  /** Addresses (and CIDR ranges) the webhook accepts; undefined = any. */
+  webhookAllowedIps: readonly string[] | undefined;
+  /** Webhook requests per minute per source address (TradingView sends every user's alerts from 4 addresses). */
+  webhookRateLimit: number;
+  /** Lease of an account's signal execution; a crashed process's work resumes after it. */
+  signalLeaseMs: number;
 }>;
+
+/** The addresses TradingView sends webhooks from (its documentation; `WEBHOOK_ALLOWED_IPS=tradingview`). */
+export const TRADINGVIEW_WEBHOOK_IPS = Object.freeze([
+  '52.89.214.238',
+  '34.212.75.30',
+  '54.218.53.128',
+  '52.32.178.7',
+]);
 
 /** The example values printed in the seed document: public, so never accepted as real secrets. */
 export const KNOWN_PUBLIC_SECRETS = new Set([
@@ -51,7 +66,29 @@ const EnvSchema = z.object({
   ENCRYPTION_KEYS_OLD: z.string().optional(),
   WEBHOOK_SECRET: z.string().min(16, 'WEBHOOK_SECRET must be at least 16 characters').optional(),
   BINANCE_BASE_URL: z.string().url().optional(),
+  WEBHOOK_ALLOWED_IPS: z.string().optional(),
+  WEBHOOK_RATE_LIMIT: z.coerce.number().int().min(1).default(3000),
+  SIGNAL_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(15_000),
 });
+
+/** `tradingview`, addresses and CIDR ranges, comma separated. */
+function allowList(value: string | undefined): string[] | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const entries = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .flatMap((part) => (part.toLowerCase() === 'tradingview' ? TRADINGVIEW_WEBHOOK_IPS : [part]));
+  for (const entry of entries) {
+    const [address, prefix] = entry.split('/');
+    const family = isIP(address ?? '');
+    const bits = family === 6 ? 128 : 32;
+    if (family === 0 || (prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= bits))) {
+      throw configError(`WEBHOOK_ALLOWED_IPS: "${entry}" is not an address, a CIDR range or "tradingview"`);
+    }
+  }
+  return entries;
+}
 
 function configError(message: string) {
   return ServerErrors.create('CONFIG_INVALID', { message });
@@ -135,6 +172,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     keyRing,
     devSecretsFile: generated?.file ?? null,
     binanceBaseUrl: e.BINANCE_BASE_URL,
+    webhookAllowedIps: allowList(e.WEBHOOK_ALLOWED_IPS),
+    webhookRateLimit: e.WEBHOOK_RATE_LIMIT,
+    signalLeaseMs: e.SIGNAL_LEASE_MS,
   });
 }
 
