@@ -30,6 +30,7 @@ import { registerExportPineRoutes } from './routes/export-pine.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerWebhookRoutes } from './routes/webhook.ts';
 import { registerSignalRoutes } from './routes/signals.ts';
+import { registerLabRoutes } from './routes/lab.ts';
 import { WebhookPipeline, type WebhookDeps } from './services/webhook.ts';
 import type { AuthDeps } from './services/auth.ts';
 
@@ -203,6 +204,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     registerExportPineRoutes(scopedContext);
     registerWebhookRoutes(scopedContext, webhook);
     registerSignalRoutes(scopedContext);
+    registerLabRoutes(scopedContext);
   });
   // Executions still running in the background finish before the database closes.
   app.addHook('onClose', async () => webhook.drain());

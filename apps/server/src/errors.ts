@@ -24,6 +24,16 @@ export const ServerErrors = defineErrors({
   EXCHANGE_MISMATCH: { status: 400, message: "The payload's exchange is not the account's exchange" },
   STALE_SIGNAL: { status: 400, message: 'The alert is older than its max_lag; not executed' },
   SOURCE_NOT_ALLOWED: { status: 403, message: 'Webhook requests are not accepted from this address' },
+  LAB_DATA_TOO_LARGE: { status: 413, message: 'Too many candles for one backtest' },
+  LAB_DATA_TOO_SMALL: { status: 400, message: 'Too few candles for a backtest' },
+  OPTIMIZATION_NOT_FOUND: {
+    status: 404,
+    message: 'Optimization not found (jobs are kept for an hour, and not across restarts)',
+  },
+  OPTIMIZATION_BUSY: {
+    status: 409,
+    message: 'An optimization of yours is still running; wait for it to finish',
+  },
 });
 
 /** The same error with more details (e.g. the id of the signal row that recorded it). */

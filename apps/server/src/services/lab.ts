@@ -1,0 +1,385 @@
+import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import {
+  backtestStrategy,
+  getStrategy,
+  optimize,
+  parseCandlesCsv,
+  resample,
+  resolveBacktestOptions,
+  syntheticCandles,
+  type BacktestOptions,
+  type CandleSeries,
+  type Objective,
+  type OptimizeResult,
+  type StrategyDeclaration,
+  type Trade,
+} from '@tradingbot/engine';
+import { isAppError } from '@tradingbot/core';
+import { ServerErrors } from '../errors.ts';
+
+/** Upper bounds that keep one request from tying up the server. */
+export const LAB_LIMITS = {
+  /** Characters of uploaded CSV text. */
+  csvChars: 4 * 1024 * 1024,
+  /** Candles a backtest or optimization may run on. */
+  bars: 50_000,
+  /** Parameter sets per optimization. */
+  trials: 2_000,
+  /** Optimizations one user may have running at once. */
+  runningPerUser: 1,
+  /** Finished jobs are forgotten after this long. */
+  jobTtlMs: 60 * 60 * 1000,
+} as const;
+
+export type DataInput =
+  | { source: 'sample'; timeframe?: string | undefined; bars?: number | undefined }
+  | { source: 'csv'; csv: string; name?: string | undefined; timeframe?: string | undefined };
+
+export type OptionsInput = {
+  initial_capital?: number | undefined;
+  size_pct?: number | undefined;
+  leverage?: number | undefined;
+  commission_pct?: number | undefined;
+  slippage_ticks?: number | undefined;
+  direction?: 'both' | 'long' | 'short' | undefined;
+  stop_loss_pct?: number | undefined;
+  take_profit_pct?: number | undefined;
+  stop_loss_atr?: number | undefined;
+  take_profit_atr?: number | undefined;
+  fill_on_close?: boolean | undefined;
+};
+
+/** The built-in data: the CLI's sample (one year of synthetic hourly candles), optionally resampled. */
+export function loadCandles(data: DataInput): CandleSeries {
+  let series: CandleSeries;
+  if (data.source === 'sample') {
+    series = syntheticCandles({
+      bars: data.bars ?? 24 * 365,
+      timeframe: '1h',
+      seed: 42,
+      startPrice: 30_000,
+      startTime: Date.UTC(2023, 0, 1),
+    });
+  } else {
+    series = parseCandlesCsv(data.csv, data.name ?? 'upload.csv');
+  }
+  if (data.timeframe !== undefined) series = resample(series, data.timeframe);
+  if (series.length > LAB_LIMITS.bars) {
+    throw ServerErrors.create('LAB_DATA_TOO_LARGE', {
+      message: `The data has ${series.length} candles; at most ${LAB_LIMITS.bars} are accepted (resample to a longer timeframe)`,
+      details: { bars: series.length, max: LAB_LIMITS.bars },
+    });
+  }
+  if (series.length < 50) {
+    throw ServerErrors.create('LAB_DATA_TOO_SMALL', {
+      message: `The data has ${series.length} candles; a backtest needs at least 50`,
+      details: { bars: series.length, min: 50 },
+    });
+  }
+  return series;
+}
+
+export function backtestOptions(input: OptionsInput = {}): BacktestOptions {
+  if (input.stop_loss_pct !== undefined && input.stop_loss_atr !== undefined)
+    throw ServerErrors.create('VALIDATION_FAILED', { message: 'use either stop_loss_pct or stop_loss_atr' });
+  if (input.take_profit_pct !== undefined && input.take_profit_atr !== undefined)
+    throw ServerErrors.create('VALIDATION_FAILED', {
+      message: 'use either take_profit_pct or take_profit_atr',
+    });
+  return resolveBacktestOptions({
+    ...(input.initial_capital !== undefined ? { initialCapital: input.initial_capital } : {}),
+    ...(input.size_pct !== undefined ? { sizing: 'percent' as const, sizeValue: input.size_pct } : {}),
+    ...(input.leverage !== undefined ? { leverage: input.leverage } : {}),
+    ...(input.commission_pct !== undefined ? { commissionPct: input.commission_pct } : {}),
+    ...(input.slippage_ticks !== undefined ? { slippageTicks: input.slippage_ticks } : {}),
+    ...(input.direction !== undefined ? { direction: input.direction } : {}),
+    ...(input.fill_on_close !== undefined ? { fillOnClose: input.fill_on_close } : {}),
+    ...(input.stop_loss_pct !== undefined
+      ? { stopLoss: { type: 'percent' as const, percent: input.stop_loss_pct } }
+      : {}),
+    ...(input.stop_loss_atr !== undefined
+      ? { stopLoss: { type: 'atr' as const, multiplier: input.stop_loss_atr } }
+      : {}),
+    ...(input.take_profit_pct !== undefined
+      ? { takeProfit: { type: 'percent' as const, percent: input.take_profit_pct } }
+      : {}),
+    ...(input.take_profit_atr !== undefined
+      ? { takeProfit: { type: 'atr' as const, multiplier: input.take_profit_atr } }
+      : {}),
+  });
+}
+
+/** A strategy as the UI needs it: names, descriptions, rules, parameter ranges, constraints, plots. */
+export function strategyJson(declaration: StrategyDeclaration) {
+  return {
+    id: declaration.id,
+    name: declaration.name,
+    description: declaration.description,
+    rules: declaration.rulesText,
+    params: Object.entries(declaration.params).map(([name, spec]) => ({
+      name,
+      type: spec.type,
+      default: spec.default,
+      min: spec.min,
+      max: spec.max,
+      step: spec.step,
+      label: spec.label,
+    })),
+    constraints: declaration.constraints.map((c) => ({
+      kind: c.kind,
+      smaller: c.smaller,
+      larger: c.larger,
+      message: c.message,
+    })),
+    plots: declaration.plots.map((p) => ({ title: p.title, color: p.color, overlay: p.overlay })),
+  };
+}
+
+/** NaN and ±Infinity have no JSON form: they become null (a gap in a chart series). */
+const finite = (value: number) => (Number.isFinite(value) ? value : null);
+const column = (values: ArrayLike<number>) => Array.from(values, finite);
+
+function tradeJson(trade: Trade) {
+  return {
+    side: trade.side,
+    entry_time: trade.entryTime,
+    entry_price: trade.entryPrice,
+    exit_time: trade.exitTime,
+    exit_price: trade.exitPrice,
+    qty: trade.qty,
+    fees: trade.fees,
+    pnl: trade.pnl,
+    pnl_pct: trade.pnlPct,
+    exit_reason: trade.exitReason,
+    bars_held: trade.barsHeld,
+  };
+}
+
+function metricsJson(value: unknown): unknown {
+  if (typeof value === 'number') return finite(value);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, metricsJson(v)]));
+}
+
+function dataInfo(candles: CandleSeries) {
+  return {
+    source: candles.source,
+    bars: candles.length,
+    from: candles.time[0]!,
+    to: candles.time[candles.length - 1]!,
+    timeframe_ms: candles.timeframeMs ?? null,
+  };
+}
+
+/** One backtest with everything a chart needs: candles, indicator series, equity and drawdown per bar. */
+export function runLabBacktest(input: {
+  strategy: string;
+  params: Record<string, number>;
+  options?: OptionsInput | undefined;
+  data: DataInput;
+}) {
+  const declaration = getStrategy(input.strategy);
+  const options = backtestOptions(input.options);
+  const candles = loadCandles(input.data);
+  const run = backtestStrategy(declaration, candles, input.params, options);
+  const { result } = run;
+  return {
+    strategy: declaration.id,
+    params: run.params,
+    data: dataInfo(candles),
+    metrics: metricsJson(result.metrics) as Record<string, unknown>,
+    trades: result.trades.map(tradeJson),
+    open_trade: result.openTrade ? tradeJson(result.openTrade) : null,
+    candles: {
+      time: Array.from(candles.time),
+      open: column(candles.open),
+      high: column(candles.high),
+      low: column(candles.low),
+      close: column(candles.close),
+    },
+    indicators: run.evaluated.plots.map((plot) => ({
+      title: plot.title,
+      color: plot.color,
+      overlay: plot.overlay,
+      values: column(plot.values),
+    })),
+    equity: column(result.equity),
+    drawdown: column(result.drawdown),
+  };
+}
+
+export type OptimizationInput = {
+  strategy: string;
+  options?: OptionsInput | undefined;
+  data: DataInput;
+  objective: Objective;
+  method: 'grid' | 'random' | 'auto';
+  trials: number;
+  seed: number;
+  min_trades: number;
+  walk_forward: number;
+  in_sample_ratio: number;
+  space?:
+    | Record<
+        string,
+        number | { min?: number | undefined; max?: number | undefined; step?: number | undefined }
+      >
+    | undefined;
+};
+
+type Job = {
+  id: string;
+  ownerId: string;
+  strategy: string;
+  status: 'running' | 'done' | 'failed';
+  done: number;
+  total: number;
+  createdAt: Date;
+  finishedAt: Date | null;
+  result: ReturnType<typeof optimizationJson> | null;
+  error: { code: string; message: string } | null;
+};
+
+function optimizationJson(result: OptimizeResult, candles: CandleSeries, top: number) {
+  return {
+    strategy: result.strategy,
+    objective: result.objective,
+    method: result.method,
+    candidates: result.candidates,
+    data: dataInfo(candles),
+    ranking: result.ranking.slice(0, top).map((r) => ({ params: r.params, metrics: metricsJson(r.metrics) })),
+    walk_forward: result.walkForward
+      ? {
+          windows: result.walkForward.windows.map((w) => ({
+            in_sample: {
+              from: w.inSample.fromTime,
+              to: w.inSample.toTime,
+              bars: w.inSample.to - w.inSample.from,
+            },
+            out_of_sample: {
+              from: w.outOfSample.fromTime,
+              to: w.outOfSample.toTime,
+              bars: w.outOfSample.to - w.outOfSample.from,
+            },
+            best: w.best,
+            in_sample_metrics: metricsJson(w.inSampleMetrics),
+            out_of_sample_metrics: metricsJson(w.outOfSampleMetrics),
+          })),
+          out_of_sample_net_profit: finite(result.walkForward.outOfSampleNetProfit),
+          efficiency: result.walkForward.efficiency === null ? null : finite(result.walkForward.efficiency),
+        }
+      : null,
+  };
+}
+
+/**
+ * Optimization jobs, in memory: each belongs to the user who started it (others get 404), reports
+ * progress while it runs on worker threads, and is forgotten an hour after it finished. A restart
+ * forgets every job (the UI says so when a job id is no longer known).
+ */
+export class OptimizationJobs {
+  private readonly jobs = new Map<string, Job>();
+  private readonly running = new Set<Promise<unknown>>();
+
+  constructor(private readonly options: { workers?: number; now?: () => number } = {}) {}
+
+  private now() {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  private sweep() {
+    const cutoff = this.now() - LAB_LIMITS.jobTtlMs;
+    for (const [id, job] of this.jobs) {
+      if (job.finishedAt && job.finishedAt.getTime() < cutoff) this.jobs.delete(id);
+    }
+  }
+
+  start(ownerId: string, input: OptimizationInput): Job {
+    this.sweep();
+    const busy = [...this.jobs.values()].filter((j) => j.ownerId === ownerId && j.status === 'running');
+    if (busy.length >= LAB_LIMITS.runningPerUser) {
+      throw ServerErrors.create('OPTIMIZATION_BUSY', {
+        details: { running: busy.map((j) => j.id) },
+      });
+    }
+    // Everything that can be refused synchronously is refused before a job exists.
+    const declaration = getStrategy(input.strategy);
+    const backtest = backtestOptions(input.options);
+    const candles = loadCandles(input.data);
+    const job: Job = {
+      id: randomUUID(),
+      ownerId,
+      strategy: declaration.id,
+      status: 'running',
+      done: 0,
+      total: 0,
+      createdAt: new Date(this.now()),
+      finishedAt: null,
+      result: null,
+      error: null,
+    };
+    this.jobs.set(job.id, job);
+    const work = optimize({
+      strategy: declaration.id,
+      candles,
+      backtest,
+      objective: input.objective,
+      method: input.method,
+      trials: input.trials,
+      seed: input.seed,
+      minTrades: input.min_trades,
+      walkForward: input.walk_forward,
+      inSampleRatio: input.in_sample_ratio,
+      ...(input.space ? { space: input.space as Record<string, number> } : {}),
+      workers: this.options.workers ?? Math.max(2, Math.min(4, availableParallelism() - 1)),
+      onProgress: (done, total) => {
+        job.done = done;
+        job.total = total;
+      },
+    })
+      .then((result) => {
+        job.result = optimizationJson(result, candles, 50);
+        job.done = job.total = result.candidates;
+        job.status = 'done';
+      })
+      .catch((error: unknown) => {
+        job.status = 'failed';
+        job.error = isAppError(error)
+          ? { code: error.code, message: error.message }
+          : { code: 'INTERNAL', message: 'The optimization failed' };
+      })
+      .finally(() => {
+        job.finishedAt = new Date(this.now());
+        this.running.delete(work);
+      });
+    this.running.add(work);
+    return job;
+  }
+
+  /** The caller's job; someone else's is as unknown as a job that never existed. */
+  get(ownerId: string, id: string): Job {
+    this.sweep();
+    const job = this.jobs.get(id);
+    if (job === undefined || job.ownerId !== ownerId) throw ServerErrors.create('OPTIMIZATION_NOT_FOUND');
+    return job;
+  }
+
+  /** Waits for running jobs (shutdown, tests). */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.running]);
+  }
+}
+
+export function jobJson(job: Job) {
+  return {
+    id: job.id,
+    strategy: job.strategy,
+    status: job.status,
+    progress: { done: job.done, total: job.total },
+    created_at: job.createdAt.toISOString(),
+    finished_at: job.finishedAt?.toISOString() ?? null,
+    result: job.result,
+    error: job.error,
+  };
+}

@@ -1,0 +1,202 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syntheticCandles, writeCandlesCsv } from '@tradingbot/engine';
+import { signUp, testApp, type TestApp } from './helpers.ts';
+
+let t: TestApp;
+let alice: Awaited<ReturnType<typeof signUp>>;
+let bob: Awaited<ReturnType<typeof signUp>>;
+
+beforeAll(async () => {
+  t = await testApp();
+  alice = await signUp(t.app, 'alice-lab@example.com');
+  bob = await signUp(t.app, 'bob-lab@example.com');
+});
+afterAll(async () => t.close());
+
+type Job = {
+  id: string;
+  status: string;
+  progress: { done: number; total: number };
+  result: null | {
+    ranking: { params: Record<string, number> }[];
+    walk_forward: null | { windows: { in_sample_metrics: object; out_of_sample_metrics: object }[] };
+  };
+  error: null | { code: string; message: string };
+};
+
+async function waitForJob(id: string, headers: Record<string, string>): Promise<Job> {
+  for (let k = 0; k < 600; k++) {
+    const response = await t.app.inject({ method: 'GET', url: `/api/v1/optimizations/${id}`, headers });
+    expect(response.statusCode).toBe(200);
+    const job = response.json() as Job;
+    if (job.status !== 'running') return job;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('optimization did not finish');
+}
+
+describe('strategy lab API', () => {
+  it('requires a session', async () => {
+    for (const [method, url] of [
+      ['GET', '/api/v1/strategies'],
+      ['POST', '/api/v1/backtests'],
+      ['POST', '/api/v1/optimizations'],
+      ['GET', '/api/v1/optimizations/x'],
+    ] as const) {
+      const response = await t.app.inject({ method, url, payload: method === 'POST' ? {} : undefined });
+      expect(response.statusCode, url).toBe(401);
+      expect(response.json().error.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('lists the six strategies with parameter ranges and both languages', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/api/v1/strategies', headers: alice.auth });
+    expect(response.statusCode).toBe(200);
+    const { strategies } = response.json() as {
+      strategies: {
+        id: string;
+        name: { en: string; ko: string };
+        description: { en: string; ko: string };
+        params: { name: string; min: number; max: number; default: number }[];
+      }[];
+    };
+    expect(strategies).toHaveLength(6);
+    expect(strategies.map((s) => s.id)).toContain('ema_cross');
+    for (const strategy of strategies) {
+      expect(strategy.name.ko.length).toBeGreaterThan(0);
+      expect(strategy.description.en.length).toBeGreaterThan(0);
+      for (const p of strategy.params) expect(p.min <= p.default && p.default <= p.max).toBe(true);
+    }
+  });
+
+  it('backtests on the built-in sample with chart series aligned to the candles', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/backtests',
+      headers: alice.auth,
+      payload: {
+        strategy: 'ema_cross',
+        params: { fastLength: 9, slowLength: 21 },
+        options: { initial_capital: 10_000, size_pct: 10, leverage: 2 },
+        data: { source: 'sample', timeframe: '4h' },
+      },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    const body = response.json();
+    expect(body.data.bars).toBe(body.candles.time.length);
+    expect(body.equity).toHaveLength(body.data.bars);
+    expect(body.drawdown).toHaveLength(body.data.bars);
+    expect(body.indicators.map((i: { title: string }) => i.title)).toEqual(['Fast EMA', 'Slow EMA']);
+    expect(body.indicators[0].values).toHaveLength(body.data.bars);
+    expect(body.trades.length).toBeGreaterThan(0);
+    expect(body.metrics.totalTrades).toBe(body.trades.length);
+    expect(body.data.source).toMatch(/^synthetic:/);
+  });
+
+  it('backtests uploaded CSV text', async () => {
+    const csv = writeCandlesCsv(
+      syntheticCandles({ bars: 500, timeframe: '1h', seed: 7, startTime: Date.UTC(2024, 0, 1) }),
+    );
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/backtests',
+      headers: alice.auth,
+      payload: { strategy: 'supertrend', data: { source: 'csv', csv, name: 'mine.csv' } },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json().data.bars).toBe(500);
+  });
+
+  it('refuses bad parameters, bad CSV and unknown strategies with stable codes', async () => {
+    const cases = [
+      [{ strategy: 'ema_cross', params: { fastLength: 1000 } }, 400, 'INVALID_STRATEGY_PARAMS'],
+      [{ strategy: 'ema_cross', params: { fastLength: 30, slowLength: 20 } }, 400, 'INVALID_STRATEGY_PARAMS'],
+      [{ strategy: 'nope' }, 400, 'UNKNOWN_STRATEGY'],
+      [{ strategy: 'ema_cross', data: { source: 'csv', csv: 'time,open\n1,2' } }, 400, undefined],
+      [{ strategy: 'ema_cross', data: { source: 'ftp' } }, 400, 'VALIDATION_FAILED'],
+      [{ strategy: 'ema_cross', options: { leverage: 500 } }, 400, 'VALIDATION_FAILED'],
+      [
+        { strategy: 'ema_cross', data: { source: 'sample', timeframe: '1d', bars: 200 } },
+        400,
+        'LAB_DATA_TOO_SMALL',
+      ],
+    ] as const;
+    for (const [payload, status, code] of cases) {
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/backtests',
+        headers: alice.auth,
+        payload,
+      });
+      expect(response.statusCode, JSON.stringify(payload)).toBe(status);
+      const error = response.json().error;
+      expect(error.message.length).toBeGreaterThan(0);
+      if (code) expect(error.code).toBe(code);
+    }
+  });
+
+  it('runs an optimization job with progress and in-sample / out-of-sample results, owner-only', async () => {
+    const started = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/optimizations',
+      headers: alice.auth,
+      payload: {
+        strategy: 'ema_cross',
+        data: { source: 'sample', timeframe: '4h' },
+        trials: 40,
+        method: 'random',
+        walk_forward: 2,
+        min_trades: 1,
+      },
+    });
+    expect(started.statusCode, started.body).toBe(202);
+    const { id, status } = started.json() as Job;
+    expect(status).toBe('running');
+
+    // A second job of the same user waits for the first.
+    const busy = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/optimizations',
+      headers: alice.auth,
+      payload: { strategy: 'ema_cross', trials: 5 },
+    });
+    expect(busy.statusCode).toBe(409);
+    expect(busy.json().error.code).toBe('OPTIMIZATION_BUSY');
+
+    // Another user cannot see it.
+    const foreign = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/optimizations/${id}`,
+      headers: bob.auth,
+    });
+    expect(foreign.statusCode).toBe(404);
+    expect(foreign.json().error.code).toBe('OPTIMIZATION_NOT_FOUND');
+
+    const job = await waitForJob(id, alice.auth);
+    expect(job.error).toBeNull();
+    expect(job.status).toBe('done');
+    expect(job.progress.done).toBe(job.progress.total);
+    expect(job.progress.total).toBe(40);
+    expect(job.result!.ranking.length).toBeGreaterThan(0);
+    expect(job.result!.walk_forward!.windows).toHaveLength(2);
+    expect(job.result!.walk_forward!.windows[0]).toHaveProperty('out_of_sample_metrics');
+  });
+
+  it('refuses invalid optimization requests before a job exists', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/optimizations',
+      headers: bob.auth,
+      payload: { strategy: 'ema_cross', trials: 1_000_000 },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('VALIDATION_FAILED');
+    const unknown = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/optimizations',
+      headers: bob.auth,
+      payload: { strategy: 'nope' },
+    });
+    expect(unknown.json().error.code).toBe('UNKNOWN_STRATEGY');
+  });
+});
