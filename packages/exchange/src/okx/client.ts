@@ -1,0 +1,988 @@
+import { randomUUID } from 'node:crypto';
+import Decimal from 'decimal.js';
+import type { AppError } from '@tradingbot/core';
+import { ExchangeErrors } from '../errors.ts';
+import { clientOrderId } from '../client-order-id.ts';
+import { prepareOrderPrice, prepareOrderQty, toContracts } from '../instrument.ts';
+import { nearMatches } from '../symbols.ts';
+import type {
+  Balance,
+  ConditionalOrderRequest,
+  Exchange,
+  Instrument,
+  Kline,
+  KlineQuery,
+  MarginMode,
+  Order,
+  OrderSide,
+  PlaceOrderRequest,
+  Position,
+  PositionMode,
+  PositionSide,
+  ProtectionRequest,
+  Ticker,
+} from '../types.ts';
+import { OkxHttp } from './http.ts';
+import {
+  algoClientId,
+  okxBarMs,
+  parseAlgoOrder,
+  parseBalance,
+  parseCandles,
+  parseInstrument,
+  parseOrder,
+  parsePosition,
+  toOkxBar,
+  type OkxAlgoOrder,
+  type OkxBalanceDetail,
+  type OkxInstrument,
+  type OkxOrder,
+  type OkxPosition,
+} from './parse.ts';
+import type { Query } from './signing.ts';
+
+/** OKX's REST base, for live and demo alike (demo adds `x-simulated-trading: 1`; exchanges.md §2.1). */
+export const OKX_REST_URL = 'https://www.okx.com';
+
+export type OkxSwapClientOptions = {
+  apiKey: string;
+  apiSecret: string;
+  passphrase: string;
+  /** Overrides the venue URL (e.g. a local simulator). */
+  baseUrl?: string;
+  /** Demo trading: sends `x-simulated-trading: 1` on every request. */
+  demo?: boolean;
+  /** Alias of `demo`, named like the Binance client's option and the accounts' `testnet` flag. */
+  testnet?: boolean;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  /** Retries of GET requests after transient failures. */
+  maxRetries?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** How long the instrument list stays cached. */
+  instrumentsTtlMs?: number;
+  /** How long the detected position mode stays cached. */
+  positionModeTtlMs?: number;
+  /** Lookups of an order whose placement outcome is unknown before giving up with EXCHANGE_RESULT_UNKNOWN. */
+  lookupAttempts?: number;
+  /**
+   * An order POST carries `expTime` = now + this (server clock): OKX discards it unexecuted after
+   * that (50037), which bounds how long an unanswered placement can still happen. Default: timeoutMs.
+   */
+  orderExpiryMs?: number;
+  /** How long an unanswered algo / close-position request is looked up before it counts as absent. */
+  lookupWindowMs?: number;
+  /** `tdMode` / `mgnMode` when a request names none (default cross). */
+  defaultMarginMode?: MarginMode;
+};
+
+/** Placement kinds: a regular order, an algo (TP/SL) order, the close-position call. */
+type Kind = 'order' | 'algo' | 'close';
+type OkxPosSide = 'net' | 'long' | 'short';
+
+const ORDER_PATH = '/api/v5/trade/order';
+const ALGO_PATH = '/api/v5/trade/order-algo';
+const CLOSE_PATH = '/api/v5/trade/close-position';
+const PATHS: Record<Kind, string> = { order: ORDER_PATH, algo: ALGO_PATH, close: CLOSE_PATH };
+/** Candles newer than this many bars are served by /market/candles; older ones by history-candles. */
+const RECENT_CANDLES = 1440;
+const CANDLES_LIMIT = 300;
+
+/**
+ * OKX v5 perpetual swaps (`BTC-USDT-SWAP`) through the REST API. Implements the exchange-neutral
+ * `Exchange` interface: quantities in BASE units (converted to contracts with ctVal here, at the
+ * edge), decimal strings, typed errors. Placement is idempotent per idempotency key: `clOrdId` /
+ * `algoClOrdId` are derived from it, an uncertain outcome (timeout, dropped connection, 50004) is
+ * resolved by looking the order up by that id, and an order POST carries `expTime` so that after
+ * it the venue can no longer execute a request that went unanswered.
+ */
+export class OkxSwapClient implements Exchange {
+  readonly id = 'okx' as const;
+  readonly baseUrl: string;
+  readonly demo: boolean;
+  private readonly http: OkxHttp;
+  private readonly instrumentsTtlMs: number;
+  private readonly positionModeTtlMs: number;
+  private readonly lookupAttempts: number;
+  private readonly orderExpiryMs: number;
+  private readonly lookupWindowMs: number;
+  private readonly defaultMarginMode: MarginMode;
+  private readonly now: () => number;
+  private instrumentCache: { at: number; byId: Map<string, Instrument> } | undefined;
+  private instrumentLoad: Promise<Map<string, Instrument>> | undefined;
+  private modeCache: { at: number; mode: PositionMode } | undefined;
+  /** Client ids this process has placed (a repeat looks the order up instead of sending). */
+  private readonly placed = new Set<string>();
+  private readonly inflight = new Map<string, Promise<Order[]>>();
+
+  constructor(options: OkxSwapClientOptions) {
+    if (
+      typeof options.apiKey !== 'string' ||
+      typeof options.apiSecret !== 'string' ||
+      typeof options.passphrase !== 'string'
+    ) {
+      throw ExchangeErrors.create('INVALID_REQUEST', {
+        message: 'OKX client needs apiKey, apiSecret and passphrase',
+      });
+    }
+    this.baseUrl = options.baseUrl ?? OKX_REST_URL;
+    this.demo = options.demo === true || options.testnet === true;
+    this.now = options.now ?? Date.now;
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    this.http = new OkxHttp({
+      baseUrl: this.baseUrl,
+      apiKey: options.apiKey,
+      apiSecret: options.apiSecret,
+      passphrase: options.passphrase,
+      demo: this.demo,
+      timeoutMs,
+      fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
+      now: this.now,
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.random ? { random: options.random } : {}),
+      ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+      ...(options.baseDelayMs !== undefined ? { baseDelayMs: options.baseDelayMs } : {}),
+      ...(options.maxDelayMs !== undefined ? { maxDelayMs: options.maxDelayMs } : {}),
+    });
+    this.instrumentsTtlMs = options.instrumentsTtlMs ?? 5 * 60_000;
+    this.positionModeTtlMs = options.positionModeTtlMs ?? 5 * 60_000;
+    this.lookupAttempts = options.lookupAttempts ?? 6;
+    this.orderExpiryMs = options.orderExpiryMs ?? timeoutMs;
+    this.lookupWindowMs = options.lookupWindowMs ?? 5_000;
+    this.defaultMarginMode = options.defaultMarginMode ?? 'cross';
+  }
+
+  /** The HTTP layer (time offset), for diagnostics. */
+  get transport(): OkxHttp {
+    return this.http;
+  }
+
+  // ── Market data ────────────────────────────────────────────────────────────────────────────
+
+  async serverTime(): Promise<number> {
+    const data = await this.publicGet<{ ts: string }>('/api/v5/public/time');
+    return Number(data[0]?.ts);
+  }
+
+  async instruments(): Promise<Instrument[]> {
+    return [...(await this.instrumentMap(false)).values()];
+  }
+
+  async instrument(venueSymbol: string): Promise<Instrument> {
+    const id = venueSymbol.trim().toUpperCase();
+    let map = await this.instrumentMap(false);
+    let found = map.get(id);
+    // An instrument listed after the last load: refresh once before refusing.
+    if (found === undefined && this.instrumentCache !== undefined && this.now() - this.instrumentCache.at > 60_000) {
+      map = await this.instrumentMap(true);
+      found = map.get(id);
+    }
+    if (found === undefined) {
+      const suggestions = nearMatches(id, [...map.keys()]);
+      throw ExchangeErrors.create('UNKNOWN_SYMBOL', {
+        message:
+          `OKX has no live SWAP instrument "${venueSymbol}"` +
+          (suggestions.length > 0 ? `; did you mean ${suggestions.join(', ')}?` : ''),
+        details: { venue: 'okx', venueSymbol, suggestions },
+      });
+    }
+    return found;
+  }
+
+  private async instrumentMap(force: boolean): Promise<Map<string, Instrument>> {
+    const cache = this.instrumentCache;
+    if (!force && cache !== undefined && this.now() - cache.at < this.instrumentsTtlMs) return cache.byId;
+    this.instrumentLoad ??= (async () => {
+      try {
+        const rows = await this.publicGet<OkxInstrument>('/api/v5/public/instruments', { instType: 'SWAP' });
+        const byId = new Map<string, Instrument>();
+        for (const row of rows) {
+          // Inverse swaps are sized in USD, not in the base asset: outside this interface.
+          if (row.state !== 'live' || row.ctType === 'inverse') continue;
+          byId.set(row.instId, parseInstrument(row));
+        }
+        this.instrumentCache = { at: this.now(), byId };
+        return byId;
+      } finally {
+        this.instrumentLoad = undefined;
+      }
+    })();
+    return this.instrumentLoad;
+  }
+
+  /** ctVal of an instrument id, "1" when the instrument is not (or no longer) listed. */
+  private async ctVal(instId: string): Promise<string> {
+    const map = await this.instrumentMap(false);
+    return map.get(instId)?.contractSize ?? '1';
+  }
+
+  async ticker(venueSymbol: string): Promise<Ticker> {
+    const instId = (await this.instrument(venueSymbol)).venueSymbol;
+    const data = await this.publicGet<{ instId: string; last: string; ts: string }>('/api/v5/market/ticker', {
+      instId,
+    });
+    const row = data[0];
+    if (row === undefined) {
+      throw ExchangeErrors.create('EXCHANGE_ERROR', {
+        message: `OKX returned no ticker for ${instId}`,
+        details: { venue: 'okx', instId },
+      });
+    }
+    return { venueSymbol: row.instId, price: new Decimal(row.last).toFixed(), time: Number(row.ts) };
+  }
+
+  /**
+   * Candles oldest first. OKX pages newest first with `after` (older than) and `before` (newer
+   * than); `startTime`/`endTime` map onto them. Volumes are converted from contracts to base units.
+   * Ranges older than the latest 1440 bars go to `/market/history-candles`.
+   */
+  async klines(query: KlineQuery): Promise<Kline[]> {
+    const instrument = await this.instrument(query.venueSymbol);
+    const bar = toOkxBar(query.timeframe);
+    if (bar === undefined) {
+      throw ExchangeErrors.create('INVALID_REQUEST', {
+        message: `OKX has no candle bar "${query.timeframe}"`,
+        details: { venue: 'okx', timeframe: query.timeframe },
+      });
+    }
+    if (
+      query.limit !== undefined &&
+      (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > CANDLES_LIMIT)
+    ) {
+      throw ExchangeErrors.create('INVALID_REQUEST', {
+        message: `OKX candle limit must be an integer in 1..${CANDLES_LIMIT}`,
+      });
+    }
+    const step = okxBarMs(bar);
+    const limit = query.limit ?? 100;
+    let after = query.endTime !== undefined ? query.endTime + 1 : undefined;
+    if (after === undefined && query.startTime !== undefined && step !== undefined) {
+      after = query.startTime + limit * step;
+    }
+    const before = query.startTime !== undefined ? query.startTime - 1 : undefined;
+    const rows = await this.fetchCandles(instrument.venueSymbol, bar, { after, before, limit }, step);
+    return parseCandles(rows, instrument.contractSize);
+  }
+
+  /** One page of raw candle rows (newest first, as OKX sends them). */
+  async fetchCandles(
+    instId: string,
+    bar: string,
+    page: { after?: number | undefined; before?: number | undefined; limit: number },
+    step = okxBarMs(bar),
+  ): Promise<unknown[]> {
+    const serverNow = this.http.serverNow();
+    const old =
+      page.after !== undefined && step !== undefined && page.after < serverNow - RECENT_CANDLES * step;
+    return this.publicGet<unknown>(old ? '/api/v5/market/history-candles' : '/api/v5/market/candles', {
+      instId,
+      bar,
+      after: page.after,
+      before: page.before,
+      limit: page.limit,
+    });
+  }
+
+  // ── Account ────────────────────────────────────────────────────────────────────────────────
+
+  async balance(asset = 'USDT'): Promise<Balance> {
+    const data = await this.signedGet<{ details?: OkxBalanceDetail[] }>('/api/v5/account/balance', {
+      ccy: asset,
+    });
+    return parseBalance(data[0]?.details ?? [], asset);
+  }
+
+  async positions(venueSymbol?: string): Promise<Position[]> {
+    const instId = venueSymbol === undefined ? undefined : (await this.instrument(venueSymbol)).venueSymbol;
+    const rows = await this.signedGet<OkxPosition>('/api/v5/account/positions', { instType: 'SWAP', instId });
+    const out: Position[] = [];
+    for (const row of rows) {
+      if (row.pos === undefined || row.pos === '' || new Decimal(row.pos).isZero()) continue;
+      out.push(parsePosition(row, await this.ctVal(row.instId)));
+    }
+    return out;
+  }
+
+  /** `net_mode` → one_way, `long_short_mode` → hedge, read from `GET /api/v5/account/config` and cached. */
+  async positionMode(): Promise<PositionMode> {
+    const cached = this.modeCache;
+    if (cached !== undefined && this.now() - cached.at < this.positionModeTtlMs) return cached.mode;
+    const data = await this.signedGet<{ posMode: string }>('/api/v5/account/config');
+    const mode: PositionMode = data[0]?.posMode === 'long_short_mode' ? 'hedge' : 'one_way';
+    this.modeCache = { at: this.now(), mode };
+    return mode;
+  }
+
+  /** Forgets the cached position mode (the next call reads it again). */
+  invalidatePositionMode(): void {
+    this.modeCache = undefined;
+  }
+
+  /** Switches the account between net_mode and long_short_mode. */
+  async setPositionMode(mode: PositionMode): Promise<void> {
+    await this.signedPost('/api/v5/account/set-position-mode', {
+      posMode: mode === 'hedge' ? 'long_short_mode' : 'net_mode',
+    });
+    this.modeCache = { at: this.now(), mode };
+  }
+
+  /**
+   * Leverage of an instrument for a margin mode (OKX keeps one per mgnMode). In long/short mode
+   * isolated leverage is per leg, so both legs are set.
+   */
+  async setLeverage(
+    venueSymbol: string,
+    leverage: number,
+    marginMode?: MarginMode,
+  ): Promise<{ leverage: number }> {
+    const instrument = await this.instrument(venueSymbol);
+    if (!Number.isInteger(leverage) || leverage < 1 || leverage > instrument.maxLeverage) {
+      throw ExchangeErrors.create('LEVERAGE_OUT_OF_RANGE', {
+        message: `Leverage ${leverage} is outside 1..${instrument.maxLeverage} for ${instrument.venueSymbol}`,
+        details: {
+          venue: 'okx',
+          venueSymbol: instrument.venueSymbol,
+          leverage,
+          maxLeverage: instrument.maxLeverage,
+        },
+      });
+    }
+    const mgnMode = marginMode ?? this.defaultMarginMode;
+    const legs: (OkxPosSide | undefined)[] =
+      mgnMode === 'isolated' && (await this.positionMode()) === 'hedge' ? ['long', 'short'] : [undefined];
+    let set = leverage;
+    for (const posSide of legs) {
+      const data = await this.signedPost<{ lever: string }>('/api/v5/account/set-leverage', {
+        instId: instrument.venueSymbol,
+        lever: String(leverage),
+        mgnMode,
+        ...(posSide !== undefined ? { posSide } : {}),
+      });
+      set = Number(data[0]?.lever ?? leverage);
+    }
+    return { leverage: set };
+  }
+
+  // ── Orders ─────────────────────────────────────────────────────────────────────────────────
+
+  async placeOrder(request: PlaceOrderRequest): Promise<Order> {
+    const instrument = await this.instrument(request.venueSymbol);
+    const qty = prepareOrderQty(instrument, request.qty, { market: request.type === 'market' });
+    const sz = toContracts(instrument, qty);
+    let price: string | undefined;
+    if (request.type === 'limit') {
+      if (request.price === undefined) {
+        throw ExchangeErrors.create('INVALID_PRICE', { message: 'A limit order needs a price' });
+      }
+      price = prepareOrderPrice(instrument, request.price);
+    }
+    const sl = request.attachedStopLoss === undefined ? undefined : prepareOrderPrice(instrument, request.attachedStopLoss);
+    const tp =
+      request.attachedTakeProfit === undefined ? undefined : prepareOrderPrice(instrument, request.attachedTakeProfit);
+    const cid = clientOrderId(request.idempotencyKey, 'okx');
+    const build = (mode: PositionMode): Record<string, unknown> => {
+      const side = mapPosSide(mode, request.side, request.positionSide, request.reduceOnly === true);
+      return {
+        instId: instrument.venueSymbol,
+        tdMode: request.marginMode ?? this.defaultMarginMode,
+        side: request.side,
+        posSide: side.posSide,
+        ordType: request.type,
+        sz,
+        ...(price !== undefined ? { px: price } : {}),
+        ...(side.reduceOnly ? { reduceOnly: true } : {}),
+        clOrdId: cid,
+        ...(sl !== undefined || tp !== undefined
+          ? {
+              attachAlgoOrds: [
+                {
+                  attachAlgoClOrdId: clientOrderId(request.idempotencyKey, 'okx', 'p'),
+                  ...(tp !== undefined ? { tpTriggerPx: tp, tpOrdPx: '-1', tpTriggerPxType: 'mark' } : {}),
+                  ...(sl !== undefined ? { slTriggerPx: sl, slOrdPx: '-1', slTriggerPxType: 'mark' } : {}),
+                },
+              ],
+            }
+          : {}),
+      };
+    };
+    const orders = await this.withPositionMode((mode) => this.submit('order', instrument, cid, build(mode)));
+    return orders[0] as Order;
+  }
+
+  async placeConditional(request: ConditionalOrderRequest, role?: string): Promise<Order> {
+    const instrument = await this.instrument(request.venueSymbol);
+    const cid = clientOrderId(request.idempotencyKey, 'okx', role);
+    const legs = await this.placeAlgo(instrument, cid, {
+      side: request.side,
+      ...(request.positionSide !== undefined ? { positionSide: request.positionSide } : {}),
+      ...(request.kind === 'stop_loss' ? { stopLoss: request.triggerPrice } : { takeProfit: request.triggerPrice }),
+      ...(request.qty !== undefined ? { qty: request.qty } : {}),
+      ...(request.marginMode !== undefined ? { marginMode: request.marginMode } : {}),
+    });
+    return legs[0] as Order;
+  }
+
+  /**
+   * SL and TP for a position. Both → ONE `oco` algo order (OKX runs only the stop of a `conditional`
+   * carrying both, exchanges.md §2.6), reported as its two legs; one → a `conditional`. Without `qty`
+   * the algo closes the whole position (`closeFraction: "1"`).
+   */
+  async placeProtection(request: ProtectionRequest): Promise<Order[]> {
+    if (request.stopLoss === undefined && request.takeProfit === undefined) {
+      throw ExchangeErrors.create('INVALID_REQUEST', {
+        message: 'Protection needs a stop-loss, a take-profit or both',
+      });
+    }
+    const instrument = await this.instrument(request.venueSymbol);
+    const role = request.stopLoss !== undefined && request.takeProfit !== undefined ? 'p' : request.stopLoss !== undefined ? 'sl' : 'tp';
+    const cid = clientOrderId(request.idempotencyKey, 'okx', role);
+    return this.placeAlgo(instrument, cid, {
+      side: request.positionSide === 'long' ? 'sell' : 'buy',
+      positionSide: request.positionSide,
+      ...(request.stopLoss !== undefined ? { stopLoss: request.stopLoss } : {}),
+      ...(request.takeProfit !== undefined ? { takeProfit: request.takeProfit } : {}),
+      ...(request.qty !== undefined ? { qty: request.qty } : {}),
+      ...(request.marginMode !== undefined ? { marginMode: request.marginMode } : {}),
+    });
+  }
+
+  private async placeAlgo(
+    instrument: Instrument,
+    cid: string,
+    spec: {
+      side: OrderSide;
+      positionSide?: PositionSide;
+      stopLoss?: string;
+      takeProfit?: string;
+      qty?: string;
+      marginMode?: MarginMode;
+    },
+  ): Promise<Order[]> {
+    const sl = spec.stopLoss === undefined ? undefined : prepareOrderPrice(instrument, spec.stopLoss);
+    const tp = spec.takeProfit === undefined ? undefined : prepareOrderPrice(instrument, spec.takeProfit);
+    const sz =
+      spec.qty === undefined ? undefined : toContracts(instrument, prepareOrderQty(instrument, spec.qty, { market: true }));
+    const build = (mode: PositionMode): Record<string, unknown> => {
+      // A protective order always reduces: the leg it closes in hedge mode, reduce-only in net mode.
+      const side = mapPosSide(mode, spec.side, spec.positionSide ?? (spec.side === 'sell' ? 'long' : 'short'), true);
+      return {
+        instId: instrument.venueSymbol,
+        tdMode: spec.marginMode ?? this.defaultMarginMode,
+        side: spec.side,
+        posSide: side.posSide,
+        ordType: sl !== undefined && tp !== undefined ? 'oco' : 'conditional',
+        ...(sz !== undefined ? { sz } : { closeFraction: '1' }),
+        ...(side.reduceOnly ? { reduceOnly: true } : {}),
+        ...(tp !== undefined ? { tpTriggerPx: tp, tpOrdPx: '-1', tpTriggerPxType: 'mark' } : {}),
+        ...(sl !== undefined ? { slTriggerPx: sl, slOrdPx: '-1', slTriggerPxType: 'mark' } : {}),
+        algoClOrdId: cid,
+      };
+    };
+    return this.withPositionMode((mode) => this.submit('algo', instrument, cid, build(mode)));
+  }
+
+  /**
+   * Closes a whole position with `POST /api/v5/trade/close-position` (a market order for the
+   * position's full size, `clOrdId` from the key, `autoCxl` so resting reduce-only orders do not
+   * block it). Returns null when flat, or the earlier close when this key already closed it.
+   */
+  async closePosition(
+    venueSymbol: string,
+    positionSide: PositionSide,
+    idempotencyKey: string,
+  ): Promise<Order | null> {
+    const instrument = await this.instrument(venueSymbol);
+    const cid = clientOrderId(idempotencyKey, 'okx');
+    const mode = await this.positionMode();
+    const rows = await this.positions(instrument.venueSymbol);
+    const wanted = mode === 'hedge' ? positionSide : 'net';
+    const row = rows.find((p) => p.side === wanted && (mode === 'hedge' || sideMatches(positionSide, p.qty)));
+    if (row === undefined) {
+      const earlier = await this.lookup('order', instrument, cid);
+      return earlier?.[0] ?? null;
+    }
+    const orders = await this.submit('close', instrument, cid, {
+      instId: instrument.venueSymbol,
+      mgnMode: row.marginMode,
+      ...(mode === 'hedge' ? { posSide: row.side } : {}),
+      autoCxl: true,
+      clOrdId: cid,
+    });
+    return orders[0] ?? null;
+  }
+
+  async cancelOrder(
+    venueSymbol: string,
+    ref: { venueOrderId?: string; clientOrderId?: string; isAlgo?: boolean },
+  ): Promise<void> {
+    if (ref.venueOrderId === undefined && ref.clientOrderId === undefined) {
+      throw ExchangeErrors.create('INVALID_REQUEST', {
+        message: 'cancelOrder needs venueOrderId or clientOrderId',
+      });
+    }
+    const instrument = await this.instrument(venueSymbol);
+    const instId = instrument.venueSymbol;
+    const kinds: ('order' | 'algo')[] =
+      ref.isAlgo === true ? ['algo'] : ref.isAlgo === false ? ['order'] : ['order', 'algo'];
+    let lastError: unknown;
+    for (const kind of kinds) {
+      try {
+        if (kind === 'order') {
+          await this.signedPost('/api/v5/trade/cancel-order', {
+            instId,
+            ...(ref.venueOrderId !== undefined ? { ordId: ref.venueOrderId } : { clOrdId: ref.clientOrderId }),
+          });
+          return;
+        }
+        let algoId = ref.venueOrderId;
+        if (algoId === undefined) {
+          const found = await this.lookup('algo', instrument, algoClientId(ref.clientOrderId as string));
+          algoId = found?.[0]?.venueOrderId;
+          if (algoId === undefined) throw notFound(instId, ref);
+        }
+        await this.signedPost('/api/v5/trade/cancel-algos', [{ instId, algoId }]);
+        return;
+      } catch (error) {
+        if (!ExchangeErrors.is(error, 'ORDER_NOT_FOUND')) throw error;
+        lastError = error;
+        // A cancel retried after a lost answer finds the order already canceled: that is success.
+        const existing = await this.queryOrder(kind, instrument, ref).catch(() => null);
+        if (existing?.status === 'canceled') return;
+      }
+    }
+    throw lastError;
+  }
+
+  /** Cancels the regular and the algo (TP/SL) orders of an instrument. */
+  async cancelAllOrders(venueSymbol: string): Promise<void> {
+    const instrument = await this.instrument(venueSymbol);
+    const instId = instrument.venueSymbol;
+    const pending = await this.signedGet<OkxOrder>('/api/v5/trade/orders-pending', { instType: 'SWAP', instId });
+    for (const order of pending) {
+      try {
+        await this.signedPost('/api/v5/trade/cancel-order', { instId, ordId: order.ordId });
+      } catch (error) {
+        if (!ExchangeErrors.is(error, 'ORDER_NOT_FOUND')) throw error; // filled or gone meanwhile
+      }
+    }
+    const algos = await this.signedGet<OkxAlgoOrder>('/api/v5/trade/orders-algo-pending', {
+      ordType: 'conditional,oco',
+      instType: 'SWAP',
+      instId,
+    });
+    for (let i = 0; i < algos.length; i += 10) {
+      const batch = algos.slice(i, i + 10).map((a) => ({ instId, algoId: a.algoId }));
+      try {
+        await this.signedPost('/api/v5/trade/cancel-algos', batch);
+      } catch (error) {
+        if (!ExchangeErrors.is(error, 'ORDER_NOT_FOUND')) throw error;
+        // Part of the batch had triggered or gone: cancel the rest one by one.
+        for (const one of batch) {
+          await this.signedPost('/api/v5/trade/cancel-algos', [one]).catch((e: unknown) => {
+            if (!ExchangeErrors.is(e, 'ORDER_NOT_FOUND')) throw e;
+          });
+        }
+      }
+    }
+  }
+
+  async openOrders(venueSymbol?: string): Promise<Order[]> {
+    const instId = venueSymbol === undefined ? undefined : (await this.instrument(venueSymbol)).venueSymbol;
+    const regular = await this.signedGet<OkxOrder>('/api/v5/trade/orders-pending', { instType: 'SWAP', instId });
+    const algos = await this.signedGet<OkxAlgoOrder>('/api/v5/trade/orders-algo-pending', {
+      ordType: 'conditional,oco',
+      instType: 'SWAP',
+      instId,
+    });
+    const out: Order[] = [];
+    for (const o of regular) out.push(parseOrder(o, await this.ctVal(o.instId)));
+    for (const a of algos) out.push(...parseAlgoOrder(a, await this.ctVal(a.instId)));
+    return out;
+  }
+
+  async orderByIdempotencyKey(venueSymbol: string, idempotencyKey: string): Promise<Order | null> {
+    const instrument = await this.instrument(venueSymbol);
+    const cid = clientOrderId(idempotencyKey, 'okx');
+    const found = (await this.lookup('order', instrument, cid)) ?? (await this.lookup('algo', instrument, cid));
+    return found?.[0] ?? null;
+  }
+
+  // ── The seed's operation names (thin wrappers) ────────────────────────────────────────────
+
+  getAccountBalance(asset = 'USDT'): Promise<Balance> {
+    return this.balance(asset);
+  }
+
+  getPositions(venueSymbol?: string): Promise<Position[]> {
+    return this.positions(venueSymbol);
+  }
+
+  createMarketOrder(
+    venueSymbol: string,
+    side: OrderSide,
+    qty: string,
+    options: { positionSide?: PositionSide; reduceOnly?: boolean; idempotencyKey?: string } = {},
+  ): Promise<Order> {
+    return this.placeOrder({
+      venueSymbol,
+      side,
+      type: 'market',
+      qty,
+      ...(options.positionSide !== undefined ? { positionSide: options.positionSide } : {}),
+      ...(options.reduceOnly !== undefined ? { reduceOnly: options.reduceOnly } : {}),
+      idempotencyKey: options.idempotencyKey ?? randomUUID(),
+    });
+  }
+
+  createLimitOrder(
+    venueSymbol: string,
+    side: OrderSide,
+    qty: string,
+    price: string,
+    options: { positionSide?: PositionSide; reduceOnly?: boolean; idempotencyKey?: string } = {},
+  ): Promise<Order> {
+    return this.placeOrder({
+      venueSymbol,
+      side,
+      type: 'limit',
+      qty,
+      price,
+      ...(options.positionSide !== undefined ? { positionSide: options.positionSide } : {}),
+      ...(options.reduceOnly !== undefined ? { reduceOnly: options.reduceOnly } : {}),
+      idempotencyKey: options.idempotencyKey ?? randomUUID(),
+    });
+  }
+
+  /** Stop-loss for the position held on `positionSide`. Whole position unless `qty`. */
+  createStopLoss(
+    venueSymbol: string,
+    positionSide: 'long' | 'short',
+    triggerPrice: string,
+    options: { qty?: string; idempotencyKey?: string } = {},
+  ): Promise<Order> {
+    return this.placeConditional({
+      venueSymbol,
+      kind: 'stop_loss',
+      side: positionSide === 'long' ? 'sell' : 'buy',
+      positionSide,
+      triggerPrice,
+      ...(options.qty !== undefined ? { qty: options.qty } : {}),
+      idempotencyKey: options.idempotencyKey ?? randomUUID(),
+    });
+  }
+
+  /** Take-profit for the position held on `positionSide`. Whole position unless `qty`. */
+  createTakeProfit(
+    venueSymbol: string,
+    positionSide: 'long' | 'short',
+    triggerPrice: string,
+    options: { qty?: string; idempotencyKey?: string } = {},
+  ): Promise<Order> {
+    return this.placeConditional({
+      venueSymbol,
+      kind: 'take_profit',
+      side: positionSide === 'long' ? 'sell' : 'buy',
+      positionSide,
+      triggerPrice,
+      ...(options.qty !== undefined ? { qty: options.qty } : {}),
+      idempotencyKey: options.idempotencyKey ?? randomUUID(),
+    });
+  }
+
+  // ── Internals ──────────────────────────────────────────────────────────────────────────────
+
+  private publicGet<T>(path: string, query: Query = {}): Promise<T[]> {
+    return this.http.request<T>({ method: 'GET', path, query, signed: false, safe: true });
+  }
+
+  private signedGet<T>(path: string, query: Query = {}): Promise<T[]> {
+    return this.http.request<T>({ method: 'GET', path, query, signed: true, safe: true });
+  }
+
+  private signedPost<T>(path: string, body: unknown): Promise<T[]> {
+    return this.http.request<T>({ method: 'POST', path, body, signed: true, safe: false });
+  }
+
+  /**
+   * Runs a placement with the cached position mode. On 51000 "Parameter posSide error" (the
+   * account's mode changed behind the cache) the mode is read again and, when it did change, the
+   * request is sent once more in the new mode: the rejection placed nothing.
+   */
+  private async withPositionMode(send: (mode: PositionMode) => Promise<Order[]>): Promise<Order[]> {
+    const mode = await this.positionMode();
+    try {
+      return await send(mode);
+    } catch (error) {
+      if (!ExchangeErrors.is(error, 'POSITION_SIDE_MISMATCH') || error.details?.venueCode === undefined) throw error;
+      this.invalidatePositionMode();
+      const fresh = await this.positionMode();
+      if (fresh === mode) throw error;
+      return send(fresh);
+    }
+  }
+
+  /**
+   * Sends a placement (never blindly retried). When the outcome is uncertain the order is looked up
+   * by its client id. A regular order is sent again only once the venue confirms it absent after
+   * its `expTime` (so the first can no longer execute); an algo or close-position request, which
+   * carries no expTime, is never resent: confirmed absent, it fails with EXCHANGE_UNAVAILABLE.
+   */
+  private async submit(
+    kind: Kind,
+    instrument: Instrument,
+    cid: string,
+    body: Record<string, unknown>,
+  ): Promise<Order[]> {
+    const running = this.inflight.get(cid);
+    if (running !== undefined) return running;
+    const attempt = this.submitOnce(kind, instrument, cid, body);
+    this.inflight.set(cid, attempt);
+    try {
+      return await attempt;
+    } finally {
+      this.inflight.delete(cid);
+    }
+  }
+
+  private async submitOnce(
+    kind: Kind,
+    instrument: Instrument,
+    cid: string,
+    body: Record<string, unknown>,
+  ): Promise<Order[]> {
+    const lookupKind = kind === 'algo' ? 'algo' : 'order';
+    if (this.placed.has(cid)) {
+      const existing = await this.resolveUncertain(lookupKind, instrument, cid, this.http.serverNow());
+      if (existing !== null) return existing;
+    }
+    for (let attempt = 0; ; attempt++) {
+      const expTime = Math.round(this.http.serverNow() + this.orderExpiryMs);
+      try {
+        const data = await this.http.request<Record<string, unknown>>({
+          method: 'POST',
+          path: PATHS[kind],
+          body,
+          signed: true,
+          safe: false,
+          ...(kind === 'order' ? { headers: { expTime: String(expTime) } } : {}),
+        });
+        this.placed.add(cid);
+        return await this.afterAccept(kind, instrument, cid, data[0] ?? {}, body);
+      } catch (error) {
+        if (ExchangeErrors.is(error, 'DUPLICATE_CLIENT_ORDER_ID')) {
+          const existing = await this.lookup(lookupKind, instrument, cid);
+          if (existing !== null) return existing;
+          throw error;
+        }
+        if (!isUncertain(error)) throw error;
+        const deadline = kind === 'order' ? expTime + 500 : this.http.serverNow() + this.lookupWindowMs;
+        const existing = await this.resolveUncertain(lookupKind, instrument, cid, deadline, error);
+        if (existing !== null) {
+          this.placed.add(cid);
+          return existing;
+        }
+        if (kind !== 'order' || attempt >= 1) {
+          throw ExchangeErrors.create('EXCHANGE_UNAVAILABLE', {
+            message:
+              kind === 'order'
+                ? `OKX did not accept order ${cid} after one confirmed-absent resend`
+                : `OKX did not answer the ${kind} request ${cid}, and it is not on the venue; not resent`,
+            details: {
+              venue: 'okx',
+              clientOrderId: cid,
+              venueSymbol: instrument.venueSymbol,
+              confirmedAbsent: true,
+              lastError: (error as AppError).toJSON?.(),
+            },
+            cause: error,
+          });
+        }
+      }
+    }
+  }
+
+  /** The placed order as the venue now reports it (a market order is usually filled already). */
+  private async afterAccept(
+    kind: Kind,
+    instrument: Instrument,
+    cid: string,
+    ack: Record<string, unknown>,
+    body: Record<string, unknown>,
+  ): Promise<Order[]> {
+    try {
+      if (kind === 'algo') {
+        const algoId = typeof ack.algoId === 'string' && ack.algoId !== '' ? ack.algoId : undefined;
+        const found = await this.queryAlgo(instrument, algoId !== undefined ? { algoId } : { algoClOrdId: cid });
+        if (found !== null) return found;
+      } else {
+        const ordId = typeof ack.ordId === 'string' && ack.ordId !== '' ? ack.ordId : undefined;
+        const found = await this.queryRegular(instrument, ordId !== undefined ? { ordId } : { clOrdId: cid });
+        if (found !== null) return [found];
+      }
+    } catch {
+      // Accepted, but the details could not be read: report what the acknowledgement says.
+    }
+    const ct = instrument.contractSize;
+    const sz = typeof body.sz === 'string' ? new Decimal(body.sz).mul(ct).toFixed() : '0';
+    return [
+      {
+        venueOrderId: String(ack.ordId ?? ack.algoId ?? ''),
+        clientOrderId: cid,
+        venueSymbol: instrument.venueSymbol,
+        side: body.side === 'sell' ? 'sell' : 'buy',
+        positionSide: body.posSide === 'long' ? 'long' : body.posSide === 'short' ? 'short' : 'net',
+        type: body.ordType === 'limit' ? 'limit' : kind === 'algo' ? 'stop_market' : 'market',
+        status: 'new',
+        qty: sz,
+        filledQty: '0',
+        reduceOnly: body.reduceOnly === true || kind === 'close',
+        isAlgo: kind === 'algo',
+        raw: ack,
+      },
+    ];
+  }
+
+  /**
+   * Looks an order up until it is found (returned) or confirmed absent after `deadline` on the
+   * server clock (null). Lookup failures are retried with backoff; when they never succeed the
+   * outcome stays unknown and EXCHANGE_RESULT_UNKNOWN is thrown: nothing is resent.
+   */
+  private async resolveUncertain(
+    kind: 'order' | 'algo',
+    instrument: Instrument,
+    cid: string,
+    deadline: number,
+    cause?: unknown,
+  ): Promise<Order[] | null> {
+    let failures = 0;
+    for (;;) {
+      try {
+        const found = await this.lookup(kind, instrument, cid);
+        if (found !== null) return found;
+        const wait = deadline - this.http.serverNow();
+        if (wait <= 0) return null;
+        await this.http.sleep(Math.min(wait, 1000));
+      } catch (error) {
+        failures++;
+        if (failures >= this.lookupAttempts) {
+          throw ExchangeErrors.create('EXCHANGE_RESULT_UNKNOWN', {
+            message: `Could not confirm whether OKX placed order ${cid}; not resending`,
+            details: { venue: 'okx', clientOrderId: cid, venueSymbol: instrument.venueSymbol, kind },
+            cause: cause ?? error,
+          });
+        }
+        await this.http.sleep(this.http.backoffMs(failures));
+      }
+    }
+  }
+
+  /** The order with this client id (`clOrdId` / `algoClOrdId`), or null when OKX has none. */
+  private async lookup(kind: 'order' | 'algo', instrument: Instrument, cid: string): Promise<Order[] | null> {
+    if (kind === 'algo') return this.queryAlgo(instrument, { algoClOrdId: cid });
+    const order = await this.queryRegular(instrument, { clOrdId: cid });
+    return order === null ? null : [order];
+  }
+
+  private async queryRegular(
+    instrument: Instrument,
+    ref: { ordId?: string; clOrdId?: string },
+  ): Promise<Order | null> {
+    try {
+      const data = await this.signedGet<OkxOrder>(ORDER_PATH, { instId: instrument.venueSymbol, ...ref });
+      const row = data[0];
+      return row === undefined ? null : parseOrder(row, instrument.contractSize);
+    } catch (error) {
+      if (ExchangeErrors.is(error, 'ORDER_NOT_FOUND')) return null;
+      throw error;
+    }
+  }
+
+  private async queryAlgo(
+    instrument: Instrument,
+    ref: { algoId?: string; algoClOrdId?: string },
+  ): Promise<Order[] | null> {
+    try {
+      const data = await this.signedGet<OkxAlgoOrder>(ALGO_PATH, ref);
+      const row = data.find((r) => r.instId === instrument.venueSymbol) ?? data[0];
+      return row === undefined ? null : parseAlgoOrder(row, instrument.contractSize);
+    } catch (error) {
+      if (ExchangeErrors.is(error, 'ORDER_NOT_FOUND')) return null;
+      throw error;
+    }
+  }
+
+  private async queryOrder(
+    kind: 'order' | 'algo',
+    instrument: Instrument,
+    ref: { venueOrderId?: string; clientOrderId?: string },
+  ): Promise<Order | null> {
+    if (kind === 'algo') {
+      const found = await this.queryAlgo(
+        instrument,
+        ref.venueOrderId !== undefined ? { algoId: ref.venueOrderId } : { algoClOrdId: algoClientId(ref.clientOrderId ?? '') },
+      );
+      return found?.[0] ?? null;
+    }
+    return this.queryRegular(
+      instrument,
+      ref.venueOrderId !== undefined ? { ordId: ref.venueOrderId } : { clOrdId: ref.clientOrderId ?? '' },
+    );
+  }
+}
+
+/** The seed's name for the OKX client. */
+export { OkxSwapClient as OKXClient };
+
+/**
+ * OKX's posSide (and whether to send reduceOnly) for an order in a given account mode.
+ * net_mode: always `net`; a request naming a leg maps onto it (selling the long = reducing).
+ * long_short_mode: `long` / `short`, never reduceOnly (OKX takes it in net mode only); `net` is
+ * ambiguous there and refused before sending — the python-okx "51000 Parameter posSide error"
+ * trap (peers.md) is caught locally with a clear message.
+ */
+export function mapPosSide(
+  mode: PositionMode,
+  side: OrderSide,
+  positionSide: PositionSide | undefined,
+  reduceOnly: boolean,
+): { posSide: OkxPosSide; reduceOnly: boolean } {
+  const requested = positionSide ?? 'net';
+  if (mode === 'one_way') {
+    if (requested === 'net') return { posSide: 'net', reduceOnly };
+    const closing = (requested === 'long' && side === 'sell') || (requested === 'short' && side === 'buy');
+    return { posSide: 'net', reduceOnly: reduceOnly || closing };
+  }
+  if (requested === 'net') {
+    throw ExchangeErrors.create('POSITION_SIDE_MISMATCH', {
+      message:
+        'The OKX account is in long/short (hedge) mode: the order must name the long or short position ' +
+        '(OKX would answer 51000 "Parameter posSide error")',
+      details: { venue: 'okx', positionMode: mode },
+    });
+  }
+  return { posSide: requested, reduceOnly: false };
+}
+
+function sideMatches(positionSide: PositionSide, qty: string): boolean {
+  if (positionSide === 'long') return new Decimal(qty).isPositive();
+  if (positionSide === 'short') return new Decimal(qty).isNegative();
+  return true;
+}
+
+function notFound(instId: string, ref: { venueOrderId?: string; clientOrderId?: string }): AppError {
+  return ExchangeErrors.create('ORDER_NOT_FOUND', {
+    message: `OKX has no algo order ${ref.venueOrderId ?? ref.clientOrderId} on ${instId}`,
+    details: { venue: 'okx', instId, ...ref },
+  });
+}
+
+/** Errors after which a placement may or may not have happened. */
+function isUncertain(error: unknown): boolean {
+  if (!ExchangeErrors.is(error)) return false;
+  if (error.code === 'EXCHANGE_TIMEOUT' || error.code === 'EXCHANGE_RESULT_UNKNOWN') return true;
+  return error.code === 'EXCHANGE_UNAVAILABLE' && error.details?.notSent !== true;
+}
