@@ -23,6 +23,8 @@ export type ExchangeFactoryOptions = {
   paperFeed?: MinuteCandleSource | false;
   /** Clock of the paper feed (tests). */
   now?: () => number;
+  /** Per-request timeout of venue clients (default: the client's own, 10 s). */
+  requestTimeoutMs?: number;
 };
 
 /**
@@ -67,6 +69,7 @@ function build(account: AccountRef, credentials: Credentials, options: ExchangeF
         apiSecret: credentials.apiSecret,
         testnet: account.testnet,
         ...(options.baseUrls?.binance ? { baseUrl: options.baseUrls.binance } : {}),
+        ...(options.requestTimeoutMs !== undefined ? { timeoutMs: options.requestTimeoutMs } : {}),
       });
     case 'okx':
       throw ServerErrors.create('EXCHANGE_NOT_AVAILABLE', {
