@@ -7,3 +7,4 @@ export * from './symbols.ts';
 export * from './paper/index.ts';
 export * from './download.ts';
 export * from './binance/index.ts';
+export * from './okx/index.ts';

@@ -1,0 +1,1465 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { timingSafeEqual } from 'node:crypto';
+import Decimal from 'decimal.js';
+import { isAppError } from '@tradingbot/core';
+import type { Instrument, Order, OrderSide, PositionSide } from '../types.ts';
+import { OKX_STYLE_INSTRUMENTS } from '../paper/instruments.ts';
+import { PAPER_REASON_VENUE_CODES, PaperExchange, type PaperRejectReason } from '../paper/index.ts';
+import { aggregateCandles, type Candle } from '../binance/simulator.ts';
+import { okxSign } from './signing.ts';
+import { okxBarMs } from './parse.ts';
+
+/**
+ * A wire-compatible OKX v5 server (the SWAP subset this project uses) backed by the in-process
+ * paper venue, like the Binance simulator. It speaks the real protocol — same paths, JSON bodies,
+ * the `{code, msg, data}` envelope with per-item `sCode`/`sMsg` (order failures are HTTP 200 with
+ * code "1"; auth failures HTTP 401), Base64 HMAC-SHA256 signatures verified over the RAW body bytes
+ * (compact or python-okx's spaced JSON alike), passphrase and ±30 s timestamp checks, sizes in
+ * contracts (`sz` × ctVal = base units), string decimals, posMode net_mode / long_short_mode — so our
+ * client and third-party libraries (python-okx, ccxt) pointed at its URL work unchanged. `""` and
+ * `null` fields count as absent (python-okx sends `"ccy":""`, `"attachAlgoOrds":null`).
+ * Matching, margins and triggers are the paper venue's; this file only translates. Faults
+ * (latency, 5xx, 429, 50004 "unknown", dropped connections before/after acceptance, delayed
+ * answers) are injectable, and a control surface outside /api (`/__sim/...`) moves the price,
+ * switches the position mode and adds faults, as on the Binance simulator.
+ */
+
+export type OkxFaultKind =
+  /** Wait `ms` before handling (the timestamp is checked after the wait). */
+  | 'latency'
+  /** Answer `status` with `{code, msg}` without executing. */
+  | 'http_error'
+  /** 429 with code 50011, not executed. */
+  | 'rate_limit'
+  /** 50004 "API endpoint request timeout" (outcome unknown); with `execute: true` executed first. */
+  | 'unknown_result'
+  /** Execute the request, then destroy the connection without answering. */
+  | 'drop_after_accept'
+  /** Destroy the connection without executing. */
+  | 'drop_before_accept'
+  /** Execute the request, then wait `ms` before answering (past the client's timeout). */
+  | 'delay_after_accept';
+
+export type OkxFaultRule = {
+  kind: OkxFaultKind;
+  /** Exact request path, e.g. `/api/v5/trade/order`; omitted = every path. */
+  path?: string;
+  method?: string;
+  ms?: number;
+  status?: number;
+  code?: string;
+  msg?: string;
+  execute?: boolean;
+  /** How many matching requests the fault applies to (default 1; Infinity for all). */
+  times?: number;
+};
+
+export type OkxSimRequestLog = {
+  method: string;
+  path: string;
+  /** Raw query string and body, as received. */
+  query: string;
+  body: string;
+  /** Request headers, lower-cased names. */
+  headers: Record<string, string>;
+  apiKey: string | undefined;
+  /** HTTP status answered; 0 when the connection was dropped. */
+  status?: number;
+  /** The envelope's code, and the first failing item's sCode. */
+  code?: string;
+  sCode?: string;
+};
+
+export type OkxSimFaults = {
+  add(rule: OkxFaultRule): void;
+  clear(): void;
+  /** Server clock minus the host clock, to provoke 50102. */
+  clockOffsetMs: number;
+  readonly rules: readonly OkxFaultRule[];
+};
+
+export type OkxSimulatorOptions = {
+  port?: number;
+  host?: string;
+  apiKey: string;
+  apiSecret: string;
+  passphrase: string;
+  /** The venue behind the simulator; a fresh PaperExchange with OKX_STYLE_INSTRUMENTS when omitted. */
+  venue?: PaperExchange;
+  /** Instruments of a fresh venue (base units, contractSize = ctVal); default OKX_STYLE_INSTRUMENTS. */
+  instruments?: readonly Instrument[];
+  /** Start a fresh venue in long_short_mode. */
+  hedge?: boolean;
+  /** USDT balance of a fresh venue (default 10 000). */
+  balance?: number;
+  /** Starting prices of a fresh venue (instId → price; defaults below, or the candles' last close). */
+  prices?: Record<string, string | number>;
+  /** Candles served by /market/candles and history-candles (instId → candles, or one list for all). Volumes in base units. */
+  candles?: Record<string, Candle[]> | Candle[];
+  faults?: OkxFaultRule[];
+  /**
+   * The key's environment: true = demo (requests must carry `x-simulated-trading: 1`), false = live
+   * (they must not); otherwise both are accepted. A mismatch is 50101, as on OKX.
+   */
+  demo?: boolean;
+  /** Allowed distance between OK-ACCESS-TIMESTAMP and the server clock (default 30 000 ms). */
+  timestampWindowMs?: number;
+  now?: () => number;
+};
+
+export type OkxSimulator = {
+  url: string;
+  venue: PaperExchange;
+  faults: OkxSimFaults;
+  /** Every request received, in order (tests assert what reached the venue). */
+  requests: OkxSimRequestLog[];
+  close(): Promise<void>;
+};
+
+/** Starting prices of a fresh venue, so market orders work at once. */
+export const OKX_SIM_DEFAULT_PRICES: Readonly<Record<string, string>> = Object.freeze({
+  'BTC-USDT-SWAP': '50000',
+  'ETH-USDT-SWAP': '3000',
+  'SOL-USDT-SWAP': '150',
+});
+
+type Reply = { status: number; body: unknown };
+type Params = Record<string, unknown>;
+
+class OkxError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** OKX's messages (okx.com/docs-v5 "Error Code"; exchanges.md §2.8). */
+const MESSAGES: Record<string, string> = {
+  '50000': 'Body for POST request cannot be empty.',
+  '50001': 'Service temporarily unavailable. Please try again later.',
+  '50002': 'JSON syntax error',
+  '50004': 'API endpoint request timeout (does not mean that the request was successful or failed, please check the request result).',
+  '50011': 'Too Many Requests',
+  '50014': 'Parameter {0} can not be empty.',
+  '50015': 'Either parameter {0} or {1} is required.',
+  '50024': 'Parameter sz and closeFraction cannot be passed at the same time.',
+  '50037': 'Order expired.',
+  '50101': 'APIKey does not match current environment.',
+  '50102': 'Timestamp request expired.',
+  '50103': 'Request header "OK-ACCESS-KEY" cannot be empty.',
+  '50104': 'Request header "OK-ACCESS-PASSPHRASE" cannot be empty.',
+  '50105': 'Request header "OK-ACCESS-PASSPHRASE" incorrect.',
+  '50106': 'Request header "OK-ACCESS-SIGN" cannot be empty.',
+  '50107': 'Request header "OK-ACCESS-TIMESTAMP" cannot be empty.',
+  '50111': 'Invalid OK-ACCESS-KEY.',
+  '50112': 'Invalid OK-ACCESS-TIMESTAMP.',
+  '50113': 'Invalid Sign.',
+  '51001': "Instrument ID doesn't exist.",
+  '51008': 'Order failed. Insufficient USDT margin in account',
+  '51016': 'Duplicated clOrdId',
+  '51020': 'Your order should meet or exceed the minimum order amount.',
+  '51023': "Position doesn't exist.",
+  '51121': 'Order quantity must be a multiple of the lot size.',
+  '51169': "Order failed because you don't have any positions in this direction for this contract to reduce or close.",
+  '51170': 'Failed to place a reduce-only order because the direction is the same as that of the current position.',
+  '51202': 'Market order amount exceeds the maximum amount.',
+  '51277': 'TP trigger price cannot be higher than the last price',
+  '51278': 'SL trigger price cannot be lower than the last price',
+  '51279': 'TP trigger price cannot be lower than the last price',
+  '51280': 'SL trigger price cannot be higher than the last price',
+  '51400': 'Order cancellation failed as the order has been filled, canceled or does not exist.',
+  '51603': 'Order does not exist',
+  '59000': 'Settings failed. Close any open positions or orders before modifying settings.',
+  '59102': 'Leverage exceeds the maximum leverage. Adjust leverage.',
+};
+
+const STATUS_OF: Record<string, number> = {
+  '50000': 400,
+  '50002': 400,
+  '50014': 400,
+  '50015': 400,
+  '50024': 400,
+  '50011': 429,
+  '51000': 400,
+};
+
+function statusOf(code: string): number {
+  if (/^501\d\d$/.test(code)) return 401;
+  return STATUS_OF[code] ?? 200;
+}
+
+const err = (code: string, msg = MESSAGES[code] ?? 'Error'): OkxError => new OkxError(statusOf(code), code, msg);
+const param = (name: string): OkxError => err('51000', `Parameter ${name} error`);
+const empty = (name: string): OkxError => err('50014', `Parameter ${name} can not be empty.`);
+const either = (a: string, b: string): OkxError => err('50015', `Either parameter ${a} or ${b} is required.`);
+
+const CLIENT_ID = /^[A-Za-z0-9]{1,32}$/;
+const DECIMAL_RE = /^\d{1,20}(\.\d{1,20})?$/;
+const TIMESTAMP_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/;
+
+/** Paper rejection → OKX code: the paper venue's hints, refined where OKX is more specific. */
+function okxCodeFor(reason: PaperRejectReason | undefined): string | undefined {
+  switch (reason) {
+    case 'reduce_only_would_increase':
+      return '51170';
+    case 'reduce_only_no_position':
+      return '51169';
+    case 'no_price':
+      return '50001';
+    case undefined:
+      return undefined;
+    default:
+      return PAPER_REASON_VENUE_CODES[reason]?.okx;
+  }
+}
+
+/** Which parameter a 51000 names, for the paper venue's rejection reasons. */
+const PARAM_OF: Partial<Record<PaperRejectReason, string>> = {
+  qty_not_a_number: 'sz',
+  qty_not_positive: 'sz',
+  missing_qty: 'sz',
+  price_not_a_number: 'px',
+  price_not_positive: 'px',
+  price_precision: 'px',
+  missing_price: 'px',
+  missing_trigger_price: 'slTriggerPx',
+  invalid_client_order_id: 'clOrdId',
+  position_side_mismatch_one_way: 'posSide',
+  position_side_mismatch_hedge: 'posSide',
+  close_position_wrong_side: 'posSide',
+};
+
+/** The paper venue's typed rejection as the OKX code and message a client would see. */
+function fromVenueError(error: unknown): OkxError {
+  if (error instanceof OkxError) return error;
+  if (!isAppError(error)) return err('50001');
+  const reason = error.details?.reason as PaperRejectReason | undefined;
+  const code = okxCodeFor(reason);
+  if (code === undefined) return err('50001', `Service temporarily unavailable. (${error.code})`);
+  if (code === '51000') return param((reason !== undefined ? PARAM_OF[reason] : undefined) ?? 'request');
+  return err(code);
+}
+
+/** OKX's SL/TP trigger-vs-last-price codes for a conditional that would trigger at once. */
+function immediateTriggerCode(type: 'stop_market' | 'take_profit_market', side: OrderSide): string {
+  if (type === 'stop_market') return side === 'sell' ? '51280' : '51278';
+  return side === 'sell' ? '51279' : '51277';
+}
+
+/** Drops `""` and `null` fields (python-okx sends them for "not given"), recursively in arrays. */
+function clean(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(clean);
+  if (typeof value === 'object' && value !== null) {
+    const out: Params = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (v === '' || v === null || v === undefined) continue;
+      out[k] = clean(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+function str(p: Params, name: string): string | undefined {
+  const v = p[name];
+  if (v === undefined) return undefined;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  throw param(name);
+}
+
+function required(p: Params, name: string): string {
+  const v = str(p, name);
+  if (v === undefined) throw empty(name);
+  return v;
+}
+
+function bool(p: Params, name: string): boolean | undefined {
+  const v = str(p, name);
+  if (v === undefined) return undefined;
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw param(name);
+}
+
+function decimalParam(p: Params, name: string): string | undefined {
+  const v = str(p, name);
+  if (v === undefined) return undefined;
+  if (!DECIMAL_RE.test(v) || new Decimal(v).lte(0)) throw param(name);
+  return v;
+}
+
+function decimals(value: string): number {
+  return Math.max(0, new Decimal(value).decimalPlaces());
+}
+
+/** Starts the simulator; resolves once it listens (port 0 = an ephemeral port; host 127.0.0.1). */
+export async function startOkxSimulator(options: OkxSimulatorOptions): Promise<OkxSimulator> {
+  const core = new OkxSimulatorCore(options);
+  await core.loadInstruments();
+  const server = createServer((req, res) => {
+    // A client that goes away mid-request must not take the server down.
+    core.handle(req, res).catch(() => res.destroy());
+  });
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    venue: core.venue,
+    faults: core.faults,
+    requests: core.requests,
+    close: () => closeServer(server),
+  };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+type Context = { params: Params; body: unknown; headers: Record<string, string> };
+type Route = {
+  signed: boolean;
+  /** Failures are reported per item (`code: "1"`, `data[{sCode, sMsg}]`), as on the trade endpoints. */
+  perItem?: (ctx: Context) => Record<string, unknown>;
+  handler: (this: OkxSimulatorCore, ctx: Context) => unknown[];
+};
+
+/** One algo order: an OKX `conditional` (one paper conditional) or `oco` (two sharing an ocoGroup). */
+type AlgoRecord = {
+  algoId: string;
+  algoClOrdId: string;
+  instId: string;
+  ordType: 'conditional' | 'oco';
+  tdMode: string;
+  side: OrderSide;
+  posSide: PositionSide;
+  /** Contracts, or undefined with closeFraction. */
+  sz: string | undefined;
+  closeFraction: boolean;
+  reduceOnly: boolean;
+  sl?: { orderId: string; triggerPx: string; triggerPxType: string };
+  tp?: { orderId: string; triggerPx: string; triggerPxType: string };
+  canceled: boolean;
+  cTime: number;
+};
+
+/** What OKX reports on an order that the paper venue does not model. */
+type OrderExtras = { tdMode: string; attachAlgoClOrdId: string; reduceOnlyParam: boolean };
+
+class OkxSimulatorCore {
+  readonly requests: OkxSimRequestLog[] = [];
+  readonly faults: OkxSimFaults;
+  readonly venue: PaperExchange;
+  private readonly rules: OkxFaultRule[] = [];
+  private readonly now: () => number;
+  private instruments: Instrument[] = [];
+  private readonly extras = new Map<string, OrderExtras>();
+  private readonly algos = new Map<string, AlgoRecord>();
+  /** Paper order id of an algo leg → its algoId. */
+  private readonly legOf = new Map<string, string>();
+  /** clOrdIds and algoClOrdIds ever used (OKX refuses a reused one: 51016). */
+  private readonly usedClOrdIds = new Set<string>();
+  private readonly usedAlgoClOrdIds = new Set<string>();
+  private algoSeq = 0;
+  private legSeq = 0;
+
+  constructor(private readonly options: OkxSimulatorOptions) {
+    this.now = options.now ?? Date.now;
+    for (const rule of options.faults ?? []) this.rules.push({ ...rule });
+    const rules = this.rules;
+    this.faults = {
+      add: (rule) => void rules.push({ ...rule }),
+      clear: () => void rules.splice(0, rules.length),
+      clockOffsetMs: 0,
+      get rules() {
+        return rules;
+      },
+    };
+    this.venue = options.venue ?? this.freshVenue();
+  }
+
+  async loadInstruments(): Promise<void> {
+    this.instruments = await this.venue.instruments();
+  }
+
+  private freshVenue(): PaperExchange {
+    const instruments = this.options.instruments ?? OKX_STYLE_INSTRUMENTS;
+    const ids = new Set(instruments.map((i) => i.venueSymbol));
+    const prices: Record<string, string> = {};
+    for (const [id, price] of Object.entries(OKX_SIM_DEFAULT_PRICES)) if (ids.has(id)) prices[id] = price;
+    const candles = this.options.candles;
+    if (candles !== undefined && !Array.isArray(candles)) {
+      for (const [id, list] of Object.entries(candles)) {
+        const last = list[list.length - 1];
+        if (last !== undefined && ids.has(id)) prices[id] = String(last.close);
+      }
+    }
+    for (const [id, price] of Object.entries(this.options.prices ?? {})) prices[id] = String(price);
+    return new PaperExchange({
+      instruments,
+      balances: { USDT: this.options.balance ?? 10_000 },
+      positionMode: this.options.hedge === true ? 'hedge' : 'one_way',
+      prices,
+      now: () => this.serverTime(),
+    });
+  }
+
+  serverTime(): number {
+    return this.now() + this.faults.clockOffsetMs;
+  }
+
+  private takeFault(method: string, path: string, kinds: OkxFaultKind[]): OkxFaultRule | undefined {
+    const index = this.rules.findIndex(
+      (r) =>
+        kinds.includes(r.kind) &&
+        (r.path === undefined || r.path === path) &&
+        (r.method === undefined || r.method.toUpperCase() === method),
+    );
+    if (index < 0) return undefined;
+    const rule = this.rules[index] as OkxFaultRule;
+    const times = rule.times ?? 1;
+    if (times <= 1) this.rules.splice(index, 1);
+    else rule.times = times - 1;
+    return rule;
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const rawUrl = req.url ?? '/';
+    const url = new URL(rawUrl, 'http://sim');
+    const path = url.pathname;
+    const rawQuery = url.search.startsWith('?') ? url.search.slice(1) : '';
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const rawBody = Buffer.concat(chunks).toString('utf8');
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? (v[0] ?? '') : v;
+    }
+    const log: OkxSimRequestLog = {
+      method,
+      path,
+      query: rawQuery,
+      body: rawBody,
+      headers,
+      apiKey: headers['ok-access-key'],
+    };
+    this.requests.push(log);
+
+    const send = (reply: Reply): void => {
+      log.status = reply.status;
+      const body = reply.body as { code?: unknown; data?: unknown } | undefined;
+      if (typeof body?.code === 'string') {
+        log.code = body.code;
+        const failed = Array.isArray(body.data)
+          ? (body.data as { sCode?: unknown }[]).find((d) => d.sCode !== undefined && d.sCode !== '0')
+          : undefined;
+        if (failed !== undefined) log.sCode = String(failed.sCode);
+      }
+      if (res.destroyed) return;
+      const payload = JSON.stringify(reply.body);
+      res.writeHead(reply.status, {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(payload),
+      });
+      res.end(payload);
+    };
+    const drop = (): void => {
+      log.status = 0;
+      req.socket.destroy();
+    };
+
+    if (path.startsWith('/__sim/')) {
+      send(this.control(method, path, rawBody));
+      return;
+    }
+
+    const latency = this.takeFault(method, path, ['latency']);
+    if (latency !== undefined) await sleep(latency.ms ?? 0);
+
+    const early = this.takeFault(method, path, ['http_error', 'rate_limit', 'drop_before_accept', 'unknown_result']);
+    if (early !== undefined && !(early.kind === 'unknown_result' && early.execute === true)) {
+      if (early.kind === 'drop_before_accept') drop();
+      else send(this.faultReply(early));
+      return;
+    }
+    const after = early ?? this.takeFault(method, path, ['drop_after_accept', 'delay_after_accept']);
+
+    const reply = this.route(method, path, rawUrl, rawBody, headers);
+    if (after?.kind === 'drop_after_accept') return drop();
+    if (after?.kind === 'delay_after_accept') await sleep(after.ms ?? 30_000);
+    send(after?.kind === 'unknown_result' ? this.faultReply(after) : reply);
+  }
+
+  private faultReply(rule: OkxFaultRule): Reply {
+    switch (rule.kind) {
+      case 'rate_limit':
+        return { status: rule.status ?? 429, body: { code: '50011', msg: MESSAGES['50011'], data: [] } };
+      case 'unknown_result':
+        return { status: rule.status ?? 200, body: { code: '50004', msg: MESSAGES['50004'], data: [] } };
+      default:
+        return {
+          status: rule.status ?? 500,
+          body: { code: rule.code ?? '50001', msg: rule.msg ?? MESSAGES['50001'], data: [] },
+        };
+    }
+  }
+
+  /** Test-only controls, outside /api: move the price, switch the position mode, add faults. */
+  private control(method: string, path: string, rawBody: string): Reply {
+    let body: Record<string, unknown> = {};
+    try {
+      body = rawBody === '' ? {} : (JSON.parse(rawBody) as Record<string, unknown>);
+    } catch {
+      return { status: 400, body: { error: 'body must be JSON' } };
+    }
+    try {
+      if (method === 'POST' && path === '/__sim/price') {
+        const symbol = String(body.symbol ?? body.instId ?? '');
+        const price = String(body.price ?? '');
+        if (symbol === '' || !DECIMAL_RE.test(price) || !(Number(price) > 0)) {
+          return { status: 400, body: { error: 'symbol and a positive decimal price are required' } };
+        }
+        this.venue.setPrice(symbol, price);
+        return { status: 200, body: { symbol, price: this.venue.priceOf(symbol) } };
+      }
+      if (method === 'POST' && path === '/__sim/position-mode') {
+        const hedge = body.hedge === true || body.posMode === 'long_short_mode';
+        this.venue.setPositionMode(hedge ? 'hedge' : 'one_way');
+        return { status: 200, body: { hedge } };
+      }
+      if (method === 'POST' && path === '/__sim/faults') {
+        if (Array.isArray(body.faults)) for (const f of body.faults) this.faults.add(f as OkxFaultRule);
+        if (typeof body.clockOffsetMs === 'number') this.faults.clockOffsetMs = body.clockOffsetMs;
+        return { status: 200, body: { faults: this.rules.length } };
+      }
+      if (method === 'DELETE' && path === '/__sim/faults') {
+        this.faults.clear();
+        this.faults.clockOffsetMs = 0;
+        return { status: 200, body: { faults: 0 } };
+      }
+      if (method === 'GET' && path === '/__sim/state') return { status: 200, body: this.venue.accountState() };
+    } catch (error) {
+      return { status: 400, body: { error: error instanceof Error ? error.message : String(error) } };
+    }
+    return { status: 404, body: { error: 'unknown control path' } };
+  }
+
+  private route(
+    method: string,
+    path: string,
+    rawUrl: string,
+    rawBody: string,
+    headers: Record<string, string>,
+  ): Reply {
+    const route = ROUTES[`${method} ${path}`];
+    if (route === undefined) {
+      const known = Object.keys(ROUTES).some((k) => k.endsWith(` ${path}`));
+      return known
+        ? { status: 405, body: { code: '405', msg: 'Method Not Allowed', data: [] } }
+        : { status: 404, body: { code: '404', msg: 'Not Found', data: [] } };
+    }
+    let ctx: Context | undefined;
+    try {
+      if (route.signed) this.authenticate(method, rawUrl, rawBody, headers);
+      ctx = this.context(method, rawUrl, rawBody, headers);
+      return { status: 200, body: { code: '0', msg: '', data: route.handler.call(this, ctx) } };
+    } catch (error) {
+      const e = fromVenueError(error);
+      if (e instanceof BatchResult) return { status: 200, body: { code: e.code, msg: e.message, data: e.items } };
+      if (route.perItem !== undefined && ctx !== undefined && !e.code.startsWith('50')) {
+        const item = { ...route.perItem(ctx), sCode: e.code, sMsg: e.message };
+        return { status: 200, body: { code: '1', msg: 'All operations failed', data: [item] } };
+      }
+      return { status: e.status, body: { code: e.code, msg: e.message, data: [] } };
+    }
+  }
+
+  /** Query parameters (GET) or the JSON body (POST), `""` / `null` fields dropped. */
+  private context(method: string, rawUrl: string, rawBody: string, headers: Record<string, string>): Context {
+    const params: Params = {};
+    const query = new URL(rawUrl, 'http://sim').searchParams;
+    for (const [k, v] of query) if (v !== '') params[k] = v;
+    let body: unknown = undefined;
+    if (method === 'POST') {
+      if (rawBody.trim() === '') throw err('50000');
+      try {
+        body = clean(JSON.parse(rawBody));
+      } catch {
+        throw err('50002');
+      }
+      if (typeof body === 'object' && body !== null && !Array.isArray(body)) Object.assign(params, body);
+      else if (!Array.isArray(body)) throw err('50002');
+    }
+    return { params, body, headers };
+  }
+
+  /** Header, environment, timestamp, passphrase and signature checks of a private endpoint. */
+  private authenticate(method: string, rawUrl: string, rawBody: string, headers: Record<string, string>): void {
+    const key = headers['ok-access-key'] ?? '';
+    const sign = headers['ok-access-sign'] ?? '';
+    const timestamp = headers['ok-access-timestamp'] ?? '';
+    const passphrase = headers['ok-access-passphrase'];
+    if (key === '') throw err('50103');
+    if (sign === '') throw err('50106');
+    if (timestamp === '') throw err('50107');
+    if (passphrase === undefined || passphrase === '') throw err('50104');
+    if (key !== this.options.apiKey) throw err('50111');
+    const demoHeader = headers['x-simulated-trading'] === '1';
+    if (this.options.demo !== undefined && this.options.demo !== demoHeader) throw err('50101');
+    if (!TIMESTAMP_RE.test(timestamp) || !Number.isFinite(Date.parse(timestamp))) throw err('50112');
+    const skew = Math.abs(this.serverTime() - Date.parse(timestamp));
+    if (skew > (this.options.timestampWindowMs ?? 30_000)) throw err('50102');
+    if (!safeEqual(passphrase, this.options.passphrase)) throw err('50105');
+    // The signature covers the path + query and the body exactly as received (spaces included).
+    const expected = okxSign(this.options.apiSecret, timestamp, method, rawUrl, rawBody);
+    if (!safeEqual(sign, expected)) throw err('50113');
+  }
+
+  // ── Helpers ───────────────────────────────────────────────────────────────────────────────
+
+  private instrumentOf(instId: string | undefined): Instrument {
+    if (instId === undefined) throw empty('instId');
+    const found = this.instruments.find((i) => i.venueSymbol === instId);
+    if (found === undefined) throw err('51001');
+    return found;
+  }
+
+  private hedge(): boolean {
+    return this.venue.accountState().positionMode === 'hedge';
+  }
+
+  /** posSide as the account's mode allows it: `net` (or absent) in net_mode, `long`/`short` in long_short_mode. */
+  private posSideParam(p: Params): PositionSide {
+    const raw = str(p, 'posSide') ?? 'net';
+    if (raw !== 'net' && raw !== 'long' && raw !== 'short') throw param('posSide');
+    if (this.hedge() !== (raw !== 'net')) throw param('posSide');
+    return raw;
+  }
+
+  private static side(p: Params): OrderSide {
+    const side = required(p, 'side');
+    if (side !== 'buy' && side !== 'sell') throw param('side');
+    return side;
+  }
+
+  private static marginMode(p: Params, name: string): 'cross' | 'isolated' {
+    const mode = required(p, name);
+    if (mode !== 'cross' && mode !== 'isolated') throw param(name);
+    return mode;
+  }
+
+  private contracts(instrument: Instrument, sz: string): string {
+    return new Decimal(sz).mul(instrument.contractSize).toFixed();
+  }
+
+  private toContracts(instrument: Instrument, baseQty: string): string {
+    const d = new Decimal(baseQty).div(instrument.contractSize);
+    return d.isZero() ? '0' : d.toFixed();
+  }
+
+  private price(instrument: Instrument): string {
+    const price = this.venue.priceOf(instrument.venueSymbol);
+    if (price === undefined) throw err('50001');
+    return new Decimal(price).toFixed(decimals(instrument.tickSize));
+  }
+
+  private static expTime(headers: Record<string, string>, now: number): void {
+    const raw = headers['exptime'];
+    if (raw === undefined || raw === '') return;
+    if (!/^\d{1,20}$/.test(raw)) throw param('expTime');
+    if (now > Number(raw)) throw err('50037');
+  }
+
+  // ── Public data ───────────────────────────────────────────────────────────────────────────
+
+  time(): unknown[] {
+    return [{ ts: String(this.serverTime()) }];
+  }
+
+  instrumentsList({ params }: Context): unknown[] {
+    const instType = required(params, 'instType');
+    if (instType !== 'SWAP') return [];
+    const instId = str(params, 'instId');
+    const list = instId === undefined ? this.instruments : [this.instrumentOf(instId)];
+    return list.map((i) => ({
+      instType: 'SWAP',
+      instId: i.venueSymbol,
+      uly: `${i.base}-${i.quote}`,
+      instFamily: `${i.base}-${i.quote}`,
+      baseCcy: '',
+      quoteCcy: '',
+      settleCcy: i.quote,
+      ctVal: i.contractSize,
+      ctMult: '1',
+      ctValCcy: i.base,
+      ctType: 'linear',
+      optType: '',
+      stk: '',
+      listTime: '1611916828000',
+      expTime: '',
+      lever: String(i.maxLeverage),
+      tickSz: i.tickSize,
+      lotSz: this.toContracts(i, i.stepSize),
+      minSz: this.toContracts(i, i.minQty),
+      maxLmtSz: i.maxQty !== undefined ? this.toContracts(i, i.maxQty) : '100000000',
+      maxMktSz: i.maxQty !== undefined ? this.toContracts(i, i.maxQty) : '100000000',
+      alias: '',
+      state: 'live',
+      ruleType: 'normal',
+    }));
+  }
+
+  ticker({ params }: Context): unknown[] {
+    const instrument = this.instrumentOf(required(params, 'instId'));
+    const last = this.price(instrument);
+    const ts = String(this.serverTime());
+    return [
+      {
+        instType: 'SWAP',
+        instId: instrument.venueSymbol,
+        last,
+        lastSz: this.toContracts(instrument, instrument.minQty),
+        askPx: last,
+        askSz: '100',
+        bidPx: last,
+        bidSz: '100',
+        open24h: last,
+        high24h: last,
+        low24h: last,
+        volCcy24h: '0',
+        vol24h: '0',
+        sodUtc0: last,
+        sodUtc8: last,
+        ts,
+      },
+    ];
+  }
+
+  candles(ctx: Context): unknown[] {
+    return this.candleRows(ctx, false);
+  }
+
+  historyCandles(ctx: Context): unknown[] {
+    return this.candleRows(ctx, true);
+  }
+
+  /**
+   * `[ts, o, h, l, c, vol, volCcy, volCcyQuote, confirm]` newest first. `after` = older than, `before`
+   * = newer than; the newest `limit` rows of that window. /market/candles serves only the latest
+   * 1440 bars (exchanges.md §2.5); history-candles everything.
+   */
+  private candleRows({ params }: Context, history: boolean): unknown[] {
+    const instrument = this.instrumentOf(required(params, 'instId'));
+    const bar = str(params, 'bar') ?? '1m';
+    const step = okxBarMs(bar);
+    if (step === undefined || (bar === '1s' && !history)) throw param('bar');
+    const int = (name: string): number | undefined => {
+      const v = str(params, name);
+      if (v === undefined) return undefined;
+      if (!/^\d{1,20}$/.test(v)) throw param(name);
+      return Number(v);
+    };
+    const limit = int('limit') ?? 100;
+    if (limit < 1 || limit > 300) throw param('limit');
+    const after = int('after');
+    const before = int('before');
+    const now = this.serverTime();
+    const oldest = history ? -Infinity : (Math.floor(now / step) - (1440 - 1)) * step;
+    const source = this.candleSource(instrument.venueSymbol);
+    const rows =
+      source !== undefined
+        ? aggregateCandles(source, step)
+        : this.synthesize(instrument, step, after, before, oldest, limit, now);
+    const selected = rows
+      .filter(
+        (c) =>
+          c.time <= now &&
+          c.time >= oldest &&
+          (after === undefined || c.time < after) &&
+          (before === undefined || c.time > before),
+      )
+      .sort((a, b) => b.time - a.time)
+      .slice(0, limit);
+    const places = decimals(instrument.tickSize);
+    return selected.map((c) => [
+      String(c.time),
+      c.open.toFixed(places),
+      c.high.toFixed(places),
+      c.low.toFixed(places),
+      c.close.toFixed(places),
+      this.toContracts(instrument, new Decimal(c.volume).toDecimalPlaces(8).toFixed()),
+      new Decimal(c.volume).toDecimalPlaces(8).toFixed(),
+      new Decimal(c.volume * c.close).toDecimalPlaces(4).toFixed(),
+      c.time + step <= now ? '1' : '0',
+    ]);
+  }
+
+  private candleSource(instId: string): Candle[] | undefined {
+    const c = this.options.candles;
+    if (c === undefined) return undefined;
+    return Array.isArray(c) ? c : c[instId];
+  }
+
+  /** Deterministic candles around the current price, newest back: the current candle closes at the price. */
+  private synthesize(
+    instrument: Instrument,
+    step: number,
+    after: number | undefined,
+    before: number | undefined,
+    oldest: number,
+    limit: number,
+    now: number,
+  ): Candle[] {
+    const price = Number(this.venue.priceOf(instrument.venueSymbol) ?? '1');
+    const current = Math.floor(now / step) * step;
+    const out: Candle[] = [];
+    let t = after === undefined ? current : Math.min(current, Math.ceil(after / step) * step - step);
+    for (; out.length < limit && t >= oldest && (before === undefined || t > before); t -= step) {
+      const wave = (k: number): number => Math.sin(t / step / k);
+      const open = price * (1 + 0.01 * wave(7));
+      const close = t === current ? price : price * (1 + 0.01 * wave(7.3));
+      const high = Math.max(open, close) * (1 + 0.002 * (1 + wave(3)));
+      const low = Math.min(open, close) * (1 - 0.002 * (1 + wave(5)));
+      out.push({ time: t, open, high, low, close, volume: 10 + 5 * (1 + wave(2)) });
+    }
+    return out;
+  }
+
+  // ── Account ───────────────────────────────────────────────────────────────────────────────
+
+  balance({ params }: Context): unknown[] {
+    const state = this.venue.accountState();
+    const wanted = str(params, 'ccy')?.split(',');
+    const fmt8 = (d: Decimal.Value): string => new Decimal(d).toDecimalPlaces(8).toFixed();
+    const details = state.balances
+      .filter((b) => wanted === undefined || wanted.includes(b.asset))
+      .map((b) => ({
+        ccy: b.asset,
+        eq: fmt8(b.equity),
+        cashBal: fmt8(b.wallet),
+        availBal: fmt8(b.available),
+        availEq: fmt8(b.available),
+        frozenBal: fmt8(new Decimal(b.isolatedMargin).plus(b.crossInitialMargin).plus(b.openOrderMargin)),
+        ordFrozen: fmt8(b.openOrderMargin),
+        isoEq: fmt8(b.isolatedMargin),
+        upl: fmt8(b.unrealizedPnl),
+        mmr: fmt8(b.maintenanceMargin),
+        eqUsd: fmt8(b.equity),
+        uTime: String(state.time),
+      }));
+    const total = details.reduce((sum, d) => sum.plus(d.eq), new Decimal(0));
+    return [{ uTime: String(state.time), totalEq: fmt8(total), isoEq: '0', adjEq: fmt8(total), details }];
+  }
+
+  positionsList({ params }: Context): unknown[] {
+    const instType = str(params, 'instType');
+    if (instType !== undefined && instType !== 'SWAP') return [];
+    const instId = str(params, 'instId');
+    if (instId !== undefined) this.instrumentOf(instId);
+    const state = this.venue.accountState();
+    const hedge = state.positionMode === 'hedge';
+    return state.positions
+      .filter((p) => (instId === undefined || p.venueSymbol === instId) && !new Decimal(p.qty).isZero())
+      .map((p) => {
+        const instrument = this.instrumentOf(p.venueSymbol);
+        const contracts = new Decimal(this.toContracts(instrument, p.qty));
+        return {
+          instType: 'SWAP',
+          instId: p.venueSymbol,
+          posId: `${p.venueSymbol}-${p.side}`,
+          mgnMode: p.marginMode,
+          posSide: p.side,
+          // net_mode: signed; long_short_mode: positive on both legs.
+          pos: (hedge ? contracts.abs() : contracts).toFixed(),
+          availPos: contracts.abs().toFixed(),
+          posCcy: '',
+          ccy: instrument.quote,
+          avgPx: p.entryPrice,
+          markPx: p.markPrice,
+          last: p.markPrice,
+          upl: new Decimal(p.unrealizedPnl).toDecimalPlaces(8).toFixed(),
+          lever: String(p.leverage),
+          liqPx: p.liquidationPrice ?? '',
+          imr: p.marginMode === 'cross' ? p.initialMargin : '',
+          margin: p.marginMode === 'isolated' ? (p.isolatedMargin ?? '0') : '',
+          mmr: p.maintenanceMargin,
+          notionalUsd: p.notional,
+          cTime: String(p.updatedAt),
+          uTime: String(p.updatedAt),
+        };
+      });
+  }
+
+  config(): unknown[] {
+    return [
+      {
+        uid: '44705892343619584',
+        mainUid: '44705892343619584',
+        acctLv: '2',
+        posMode: this.hedge() ? 'long_short_mode' : 'net_mode',
+        autoLoan: false,
+        greeksType: 'PA',
+        level: 'Lv1',
+        levelTmp: '',
+        ctIsoMode: 'automatic',
+        mgnIsoMode: 'automatic',
+        roleType: '0',
+        perm: 'read_only,trade',
+        label: 'simulator',
+      },
+    ];
+  }
+
+  setPositionMode({ params }: Context): unknown[] {
+    const posMode = required(params, 'posMode');
+    if (posMode !== 'long_short_mode' && posMode !== 'net_mode') throw param('posMode');
+    this.venue.setPositionMode(posMode === 'long_short_mode' ? 'hedge' : 'one_way');
+    return [{ posMode }];
+  }
+
+  setLeverage({ params }: Context): unknown[] {
+    const instrument = this.instrumentOf(required(params, 'instId'));
+    const lever = required(params, 'lever');
+    const mgnMode = OkxSimulatorCore.marginMode(params, 'mgnMode');
+    const posSide = str(params, 'posSide');
+    if (mgnMode === 'isolated' && this.hedge()) {
+      if (posSide !== 'long' && posSide !== 'short') throw param('posSide');
+    }
+    if (!/^\d{1,4}(\.\d{1,2})?$/.test(lever) || Number(lever) < 1) throw param('lever');
+    if (Number(lever) > instrument.maxLeverage) throw err('59102');
+    if (!Number.isInteger(Number(lever))) throw param('lever');
+    this.venue.setLeverageSync(instrument.venueSymbol, Number(lever));
+    return [{ instId: instrument.venueSymbol, lever, mgnMode, posSide: posSide ?? '' }];
+  }
+
+  // ── Orders ────────────────────────────────────────────────────────────────────────────────
+
+  placeOrder({ params, headers }: Context): unknown[] {
+    const instrument = this.instrumentOf(required(params, 'instId'));
+    const tdMode = OkxSimulatorCore.marginMode(params, 'tdMode');
+    const side = OkxSimulatorCore.side(params);
+    const ordType = required(params, 'ordType');
+    if (ordType !== 'market' && ordType !== 'limit') throw param('ordType');
+    const posSide = this.posSideParam(params);
+    // reduceOnly applies in net_mode only; in long_short_mode side + posSide already say it.
+    const reduceOnly = bool(params, 'reduceOnly') === true && posSide === 'net';
+    const sz = decimalParam(params, 'sz');
+    if (sz === undefined) throw empty('sz');
+    let px: string | undefined;
+    if (ordType === 'limit') {
+      px = decimalParam(params, 'px');
+      if (px === undefined) throw empty('px');
+    }
+    const clOrdId = str(params, 'clOrdId');
+    if (clOrdId !== undefined && !CLIENT_ID.test(clOrdId)) throw param('clOrdId');
+    if (clOrdId !== undefined && this.usedClOrdIds.has(clOrdId)) throw err('51016');
+    let attach: Params | undefined;
+    const attachList = params.attachAlgoOrds;
+    if (attachList !== undefined) {
+      if (!Array.isArray(attachList) || attachList.length > 1) throw param('attachAlgoOrds');
+      attach = attachList[0] as Params | undefined;
+    }
+    const sl = attach === undefined ? undefined : decimalParam(attach, 'slTriggerPx');
+    const tp = attach === undefined ? undefined : decimalParam(attach, 'tpTriggerPx');
+    for (const name of ['slOrdPx', 'tpOrdPx']) {
+      const v = attach === undefined ? undefined : str(attach, name);
+      if (v !== undefined && v !== '-1') throw param(name); // limit TP/SL legs are not simulated
+    }
+    const attachAlgoClOrdId = attach === undefined ? undefined : str(attach, 'attachAlgoClOrdId');
+    if (attachAlgoClOrdId !== undefined && !CLIENT_ID.test(attachAlgoClOrdId)) throw param('attachAlgoClOrdId');
+    OkxSimulatorCore.expTime(headers, this.serverTime());
+
+    const qty = this.contracts(instrument, sz);
+    if (!new Decimal(qty).mod(instrument.stepSize).isZero()) throw err('51121');
+    if (new Decimal(qty).lt(instrument.minQty)) throw err('51020');
+    const order = this.venue.submitOrder({
+      venueSymbol: instrument.venueSymbol,
+      side,
+      type: ordType,
+      qty,
+      ...(px !== undefined ? { price: px } : {}),
+      positionSide: posSide,
+      reduceOnly,
+      marginMode: tdMode,
+      ...(clOrdId !== undefined ? { clientOrderId: clOrdId } : {}),
+      ...(sl !== undefined ? { attachedStopLoss: sl } : {}),
+      ...(tp !== undefined ? { attachedTakeProfit: tp } : {}),
+    });
+    if (clOrdId !== undefined) this.usedClOrdIds.add(clOrdId);
+    this.extras.set(order.venueOrderId, {
+      tdMode,
+      attachAlgoClOrdId: attachAlgoClOrdId ?? '',
+      reduceOnlyParam: reduceOnly,
+    });
+    return [
+      {
+        ordId: order.venueOrderId,
+        clOrdId: clOrdId ?? '',
+        tag: '',
+        ts: String(this.serverTime()),
+        sCode: '0',
+        sMsg: 'Order placed',
+      },
+    ];
+  }
+
+  private findRegular(params: Params): Order | undefined {
+    const instrument = this.instrumentOf(required(params, 'instId'));
+    const ordId = str(params, 'ordId');
+    const clOrdId = str(params, 'clOrdId');
+    if (ordId === undefined && clOrdId === undefined) throw either('ordId', 'clOrdId');
+    const found =
+      ordId !== undefined
+        ? this.venue.findOrder({ venueOrderId: ordId }, instrument.venueSymbol)
+        : this.venue.findOrder({ clientOrderId: clOrdId as string }, instrument.venueSymbol);
+    return found?.isAlgo === false ? found : undefined;
+  }
+
+  getOrder({ params }: Context): unknown[] {
+    const order = this.findRegular(params);
+    if (order === undefined) throw err('51603');
+    return [this.orderJson(order)];
+  }
+
+  cancelOrder({ params }: Context): unknown[] {
+    const order = this.findRegular(params);
+    if (order === undefined || (order.status !== 'new' && order.status !== 'partially_filled')) throw err('51400');
+    this.venue.cancel(order.venueSymbol, { venueOrderId: order.venueOrderId });
+    return [{ ordId: order.venueOrderId, clOrdId: this.clOrdIdOf(order), sCode: '0', sMsg: '' }];
+  }
+
+  ordersPending({ params }: Context): unknown[] {
+    const instType = str(params, 'instType');
+    if (instType !== undefined && instType !== 'SWAP') return [];
+    const instId = str(params, 'instId');
+    if (instId !== undefined) this.instrumentOf(instId);
+    return this.venue
+      .orderHistory(instId)
+      .filter((o) => !o.isAlgo && (o.status === 'new' || o.status === 'partially_filled'))
+      .reverse()
+      .map((o) => this.orderJson(o));
+  }
+
+  /** Paper-generated ids (`paper-…`) were not given by the client: OKX reports "". */
+  private clOrdIdOf(order: Order): string {
+    return CLIENT_ID.test(order.clientOrderId) && this.usedClOrdIds.has(order.clientOrderId)
+      ? order.clientOrderId
+      : '';
+  }
+
+  private orderJson(order: Order): Record<string, unknown> {
+    const instrument = this.instrumentOf(order.venueSymbol);
+    const raw = (order.raw ?? {}) as { createdAt?: number; updatedAt?: number; fee?: string; realizedPnl?: string };
+    const extras = this.extras.get(order.venueOrderId);
+    const state =
+      order.status === 'new'
+        ? 'live'
+        : order.status === 'partially_filled' || order.status === 'filled'
+          ? order.status
+          : 'canceled';
+    return {
+      instType: 'SWAP',
+      instId: order.venueSymbol,
+      ccy: '',
+      ordId: order.venueOrderId,
+      clOrdId: this.clOrdIdOf(order),
+      tag: '',
+      px: order.price ?? '',
+      sz: this.toContracts(instrument, order.qty),
+      pnl: raw.realizedPnl ?? '0',
+      ordType: order.type === 'limit' ? 'limit' : 'market',
+      side: order.side,
+      posSide: order.positionSide,
+      tdMode: extras?.tdMode ?? 'cross',
+      accFillSz: this.toContracts(instrument, order.filledQty),
+      fillPx: order.avgPrice ?? '',
+      fillSz: this.toContracts(instrument, order.filledQty),
+      avgPx: order.avgPrice ?? '',
+      state,
+      lever: String(this.venue.accountState().leverage[order.venueSymbol] ?? ''),
+      attachAlgoClOrdId: extras?.attachAlgoClOrdId ?? '',
+      feeCcy: instrument.quote,
+      fee: raw.fee !== undefined ? new Decimal(raw.fee).neg().toFixed() : '0',
+      category: 'normal',
+      reduceOnly: String(extras?.reduceOnlyParam ?? order.reduceOnly),
+      cancelSource: order.status === 'canceled' ? '1' : '',
+      uTime: String(raw.updatedAt ?? this.serverTime()),
+      cTime: String(raw.createdAt ?? this.serverTime()),
+    };
+  }
+
+  closePosition({ params }: Context): unknown[] {
+    const instrument = this.instrumentOf(required(params, 'instId'));
+    const mgnMode = OkxSimulatorCore.marginMode(params, 'mgnMode');
+    const hedge = this.hedge();
+    const raw = str(params, 'posSide');
+    let posSide: PositionSide;
+    if (hedge) {
+      if (raw !== 'long' && raw !== 'short') throw param('posSide');
+      posSide = raw;
+    } else {
+      if (raw !== undefined && raw !== 'net') throw param('posSide');
+      posSide = 'net';
+    }
+    const clOrdId = str(params, 'clOrdId');
+    if (clOrdId !== undefined && !CLIENT_ID.test(clOrdId)) throw param('clOrdId');
+    if (clOrdId !== undefined && this.usedClOrdIds.has(clOrdId)) throw err('51016');
+    const position = this.venue
+      .accountState()
+      .positions.find(
+        (p) =>
+          p.venueSymbol === instrument.venueSymbol &&
+          p.side === posSide &&
+          p.marginMode === mgnMode &&
+          !new Decimal(p.qty).isZero(),
+      );
+    if (position === undefined) throw err('51023');
+    if (bool(params, 'autoCxl') === true) {
+      for (const o of this.venue.orderHistory(instrument.venueSymbol)) {
+        if (!o.isAlgo && o.reduceOnly && o.positionSide === posSide && (o.status === 'new' || o.status === 'partially_filled'))
+          this.venue.cancel(instrument.venueSymbol, { venueOrderId: o.venueOrderId });
+      }
+    }
+    const qty = new Decimal(position.qty);
+    const order = this.venue.submitOrder({
+      venueSymbol: instrument.venueSymbol,
+      side: qty.isPositive() ? 'sell' : 'buy',
+      type: 'market',
+      qty: qty.abs().toFixed(),
+      positionSide: posSide,
+      reduceOnly: true,
+      ...(clOrdId !== undefined ? { clientOrderId: clOrdId } : {}),
+    });
+    if (clOrdId !== undefined) this.usedClOrdIds.add(clOrdId);
+    this.extras.set(order.venueOrderId, { tdMode: mgnMode, attachAlgoClOrdId: '', reduceOnlyParam: true });
+    return [{ instId: instrument.venueSymbol, posSide, clOrdId: clOrdId ?? '', tag: '' }];
+  }
+
+  // ── Algo orders ───────────────────────────────────────────────────────────────────────────
+
+  placeAlgo({ params }: Context): unknown[] {
+    const instrument = this.instrumentOf(required(params, 'instId'));
+    const tdMode = OkxSimulatorCore.marginMode(params, 'tdMode');
+    const side = OkxSimulatorCore.side(params);
+    const ordType = required(params, 'ordType');
+    if (ordType !== 'conditional' && ordType !== 'oco') throw param('ordType');
+    const posSide = this.posSideParam(params);
+    const sz = decimalParam(params, 'sz');
+    const closeFractionRaw = str(params, 'closeFraction');
+    if (sz !== undefined && closeFractionRaw !== undefined) throw err('50024');
+    if (sz === undefined && closeFractionRaw === undefined) throw empty('sz');
+    if (closeFractionRaw !== undefined && !/^1(\.0*)?$/.test(closeFractionRaw)) throw param('closeFraction');
+    const closeFraction = closeFractionRaw !== undefined;
+    const reduceOnlyParam = bool(params, 'reduceOnly') === true;
+    // "If posSide is net, reduceOnly must be true" for closeFraction (OKX docs, place algo order).
+    if (closeFraction && posSide === 'net' && !reduceOnlyParam) throw param('reduceOnly');
+    const sl = decimalParam(params, 'slTriggerPx');
+    const tp = decimalParam(params, 'tpTriggerPx');
+    for (const name of ['slOrdPx', 'tpOrdPx']) {
+      const v = str(params, name);
+      if (v !== undefined && v !== '-1') throw param(name); // limit legs are not simulated
+    }
+    if (ordType === 'oco' && (sl === undefined || tp === undefined)) throw empty(sl === undefined ? 'slTriggerPx' : 'tpTriggerPx');
+    if (sl === undefined && tp === undefined) throw empty('slTriggerPx');
+    let takeProfit = tp;
+    // "When placing net TP/SL order (ordType=conditional) and both take-profit and stop-loss
+    // parameters are sent, only stop-loss logic will be performed" (OKX docs; exchanges.md §2.6).
+    if (ordType === 'conditional' && sl !== undefined && tp !== undefined) takeProfit = undefined;
+    const algoClOrdId = str(params, 'algoClOrdId');
+    if (algoClOrdId !== undefined && !CLIENT_ID.test(algoClOrdId)) throw param('algoClOrdId');
+    if (algoClOrdId !== undefined && this.usedAlgoClOrdIds.has(algoClOrdId)) throw err('51016');
+    const qty = sz === undefined ? undefined : this.contracts(instrument, sz);
+    if (qty !== undefined && !new Decimal(qty).mod(instrument.stepSize).isZero()) throw err('51121');
+    if (qty !== undefined && new Decimal(qty).lt(instrument.minQty)) throw err('51020');
+
+    this.algoSeq += 1;
+    const algoId = String(600_000_000 + this.algoSeq);
+    const group = ordType === 'oco' ? `algo${algoId}` : undefined;
+    const placed: Order[] = [];
+    const leg = (type: 'stop_market' | 'take_profit_market', triggerPrice: string): Order => {
+      this.legSeq += 1;
+      try {
+        const order = this.venue.submitOrder({
+          venueSymbol: instrument.venueSymbol,
+          side,
+          type,
+          triggerPrice,
+          positionSide: posSide,
+          ...(closeFraction ? { closePosition: true } : { qty: qty as string, reduceOnly: reduceOnlyParam && posSide === 'net' }),
+          clientOrderId: `okxalgo${algoId}${type === 'stop_market' ? 'sl' : 'tp'}`,
+          ...(group !== undefined ? { ocoGroup: group } : {}),
+        });
+        placed.push(order);
+        return order;
+      } catch (error) {
+        // An oco is one order: when its second leg is refused, the first goes too.
+        for (const o of placed) this.venue.cancel(o.venueSymbol, { venueOrderId: o.venueOrderId });
+        if (isAppError(error) && error.details?.reason === 'would_immediately_trigger') {
+          throw err(immediateTriggerCode(type, side));
+        }
+        throw error;
+      }
+    };
+    const record: AlgoRecord = {
+      algoId,
+      algoClOrdId: algoClOrdId ?? '',
+      instId: instrument.venueSymbol,
+      ordType,
+      tdMode,
+      side,
+      posSide,
+      sz,
+      closeFraction,
+      reduceOnly: reduceOnlyParam,
+      canceled: false,
+      cTime: this.serverTime(),
+    };
+    const triggerPxType = (name: string): string => str(params, name) ?? 'last';
+    if (sl !== undefined) {
+      const order = leg('stop_market', sl);
+      record.sl = { orderId: order.venueOrderId, triggerPx: sl, triggerPxType: triggerPxType('slTriggerPxType') };
+    }
+    if (takeProfit !== undefined) {
+      const order = leg('take_profit_market', takeProfit);
+      record.tp = { orderId: order.venueOrderId, triggerPx: takeProfit, triggerPxType: triggerPxType('tpTriggerPxType') };
+    }
+    this.algos.set(algoId, record);
+    for (const o of placed) this.legOf.set(o.venueOrderId, algoId);
+    if (algoClOrdId !== undefined) this.usedAlgoClOrdIds.add(algoClOrdId);
+    return [{ algoId, clOrdId: '', algoClOrdId: algoClOrdId ?? '', sCode: '0', sMsg: 'Order placed', tag: '' }];
+  }
+
+  /** Registers the TP/SL the paper venue attached to filled parents (attachAlgoOrds) as algo orders. */
+  private syncAttached(): void {
+    const groups = new Map<string, Order[]>();
+    for (const o of this.venue.orderHistory()) {
+      if (!o.isAlgo || this.legOf.has(o.venueOrderId)) continue;
+      const group = (o.raw as { ocoGroup?: string } | undefined)?.ocoGroup;
+      if (group === undefined) continue;
+      groups.set(group, [...(groups.get(group) ?? []), o]);
+    }
+    for (const [group, legs] of groups) {
+      // The paper venue names an attached pair's group after its parent: clientOrderId[0..30] + "p".
+      const parentCid = group.slice(0, -1);
+      const parent = this.venue
+        .orderHistory()
+        .find((o) => !o.isAlgo && o.clientOrderId.slice(0, 30) === parentCid);
+      const extras = parent === undefined ? undefined : this.extras.get(parent.venueOrderId);
+      const first = legs[0] as Order;
+      this.algoSeq += 1;
+      const algoId = String(600_000_000 + this.algoSeq);
+      const stop = legs.find((l) => l.type === 'stop_market');
+      const take = legs.find((l) => l.type === 'take_profit_market');
+      const record: AlgoRecord = {
+        algoId,
+        algoClOrdId: extras?.attachAlgoClOrdId ?? '',
+        instId: first.venueSymbol,
+        ordType: stop !== undefined && take !== undefined ? 'oco' : 'conditional',
+        tdMode: extras?.tdMode ?? 'cross',
+        side: first.side,
+        posSide: first.positionSide,
+        sz: undefined,
+        closeFraction: true,
+        reduceOnly: true,
+        ...(stop !== undefined
+          ? { sl: { orderId: stop.venueOrderId, triggerPx: stop.triggerPrice ?? '', triggerPxType: 'last' } }
+          : {}),
+        ...(take !== undefined
+          ? { tp: { orderId: take.venueOrderId, triggerPx: take.triggerPrice ?? '', triggerPxType: 'last' } }
+          : {}),
+        canceled: false,
+        cTime: this.serverTime(),
+      };
+      this.algos.set(algoId, record);
+      if (record.algoClOrdId !== '') this.usedAlgoClOrdIds.add(record.algoClOrdId);
+      for (const l of legs) this.legOf.set(l.venueOrderId, algoId);
+    }
+  }
+
+  private legs(record: AlgoRecord): Order[] {
+    const out: Order[] = [];
+    for (const leg of [record.sl, record.tp]) {
+      if (leg === undefined) continue;
+      const order = this.venue.findOrder({ venueOrderId: leg.orderId });
+      if (order !== undefined) out.push(order);
+    }
+    return out;
+  }
+
+  private algoState(record: AlgoRecord): string {
+    if (record.canceled) return 'canceled';
+    const legs = this.legs(record);
+    if (legs.some((l) => l.status === 'filled' || l.status === 'partially_filled')) return 'effective';
+    if (legs.some((l) => l.status === 'new')) return 'live';
+    return 'canceled';
+  }
+
+  private algoJson(record: AlgoRecord): Record<string, unknown> {
+    const instrument = this.instrumentOf(record.instId);
+    const legs = this.legs(record);
+    const fired = legs.find((l) => l.status === 'filled' || l.status === 'partially_filled');
+    return {
+      instType: 'SWAP',
+      instId: record.instId,
+      ordId: '',
+      ordIdList: [],
+      algoId: record.algoId,
+      clOrdId: '',
+      algoClOrdId: record.algoClOrdId,
+      sz: record.sz ?? '',
+      closeFraction: record.closeFraction ? '1' : '',
+      ordType: record.ordType,
+      side: record.side,
+      posSide: record.posSide,
+      tdMode: record.tdMode,
+      tgtCcy: '',
+      state: this.algoState(record),
+      lever: String(this.venue.accountState().leverage[record.instId] ?? ''),
+      tpTriggerPx: record.tp?.triggerPx ?? '',
+      tpTriggerPxType: record.tp?.triggerPxType ?? '',
+      tpOrdPx: record.tp !== undefined ? '-1' : '',
+      slTriggerPx: record.sl?.triggerPx ?? '',
+      slTriggerPxType: record.sl?.triggerPxType ?? '',
+      slOrdPx: record.sl !== undefined ? '-1' : '',
+      triggerPx: '',
+      ordPx: '',
+      actualSz: fired !== undefined ? this.toContracts(instrument, fired.filledQty) : '',
+      actualPx: fired?.avgPrice ?? '',
+      actualSide: fired === undefined ? '' : fired.type === 'stop_market' ? 'sl' : 'tp',
+      triggerTime: fired !== undefined ? String((fired.raw as { updatedAt?: number }).updatedAt ?? '') : '',
+      reduceOnly: String(record.reduceOnly || record.closeFraction),
+      cTime: String(record.cTime),
+      uTime: String(this.serverTime()),
+      tag: '',
+    };
+  }
+
+  getAlgo({ params }: Context): unknown[] {
+    this.syncAttached();
+    const algoId = str(params, 'algoId');
+    const algoClOrdId = str(params, 'algoClOrdId');
+    if (algoId === undefined && algoClOrdId === undefined) throw either('algoId', 'algoClOrdId');
+    const record =
+      algoId !== undefined
+        ? this.algos.get(algoId)
+        : [...this.algos.values()].reverse().find((a) => a.algoClOrdId === algoClOrdId);
+    if (record === undefined) throw err('51603');
+    return [this.algoJson(record)];
+  }
+
+  algosPending({ params }: Context): unknown[] {
+    this.syncAttached();
+    const types = required(params, 'ordType').split(',');
+    const instType = str(params, 'instType');
+    if (instType !== undefined && instType !== 'SWAP') return [];
+    const instId = str(params, 'instId');
+    if (instId !== undefined) this.instrumentOf(instId);
+    return [...this.algos.values()]
+      .filter(
+        (a) =>
+          types.includes(a.ordType) &&
+          (instId === undefined || a.instId === instId) &&
+          this.algoState(a) === 'live',
+      )
+      .reverse()
+      .map((a) => this.algoJson(a));
+  }
+
+  /** `POST /api/v5/trade/cancel-algos`: a JSON array of `{instId, algoId}`, at most 10. */
+  cancelAlgos({ body }: Context): unknown[] {
+    this.syncAttached();
+    if (!Array.isArray(body) || body.length === 0) throw empty('algoId');
+    if (body.length > 10) throw param('algoId');
+    const items = body.map((raw) => {
+      const item = (typeof raw === 'object' && raw !== null ? raw : {}) as Params;
+      const algoId = str(item, 'algoId') ?? '';
+      const instId = str(item, 'instId');
+      const record = this.algos.get(algoId);
+      if (record === undefined || record.instId !== instId || this.algoState(record) !== 'live') {
+        return { algoId, sCode: '51400', sMsg: MESSAGES['51400'] };
+      }
+      for (const leg of this.legs(record)) {
+        if (leg.status === 'new') this.venue.cancel(leg.venueSymbol, { venueOrderId: leg.venueOrderId });
+      }
+      record.canceled = true;
+      return { algoId, sCode: '0', sMsg: '' };
+    });
+    const failed = items.filter((i) => i.sCode !== '0').length;
+    if (failed > 0) throw new BatchResult(failed === items.length ? '1' : '2', items);
+    return items;
+  }
+}
+
+/** A batch answer with failed items: code "1" (all failed) or "2" (partial), HTTP 200. */
+class BatchResult extends OkxError {
+  constructor(
+    code: string,
+    readonly items: unknown[],
+  ) {
+    super(200, code, code === '1' ? 'All operations failed' : 'Bulk operation partially succeeded');
+  }
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+const P = OkxSimulatorCore.prototype;
+const orderItem = (ctx: Context): Record<string, unknown> => ({
+  ordId: '',
+  clOrdId: str(ctx.params, 'clOrdId') ?? '',
+  tag: '',
+  ts: String(Date.now()),
+});
+const algoItem = (ctx: Context): Record<string, unknown> => ({
+  algoId: '',
+  clOrdId: '',
+  algoClOrdId: str(ctx.params, 'algoClOrdId') ?? '',
+  tag: '',
+});
+const cancelItem = (ctx: Context): Record<string, unknown> => ({
+  ordId: str(ctx.params, 'ordId') ?? '',
+  clOrdId: str(ctx.params, 'clOrdId') ?? '',
+});
+
+/** Every path served (exchanges.md §2.5), public ones unsigned. */
+const ROUTES: Record<string, Route> = {
+  'GET /api/v5/public/time': { signed: false, handler: P.time },
+  'GET /api/v5/public/instruments': { signed: false, handler: P.instrumentsList },
+  'GET /api/v5/market/ticker': { signed: false, handler: P.ticker },
+  'GET /api/v5/market/candles': { signed: false, handler: P.candles },
+  'GET /api/v5/market/history-candles': { signed: false, handler: P.historyCandles },
+  'GET /api/v5/account/balance': { signed: true, handler: P.balance },
+  'GET /api/v5/account/positions': { signed: true, handler: P.positionsList },
+  'GET /api/v5/account/config': { signed: true, handler: P.config },
+  'POST /api/v5/account/set-position-mode': { signed: true, handler: P.setPositionMode },
+  'POST /api/v5/account/set-leverage': { signed: true, handler: P.setLeverage },
+  'POST /api/v5/trade/order': { signed: true, perItem: orderItem, handler: P.placeOrder },
+  'GET /api/v5/trade/order': { signed: true, handler: P.getOrder },
+  'POST /api/v5/trade/cancel-order': { signed: true, perItem: cancelItem, handler: P.cancelOrder },
+  'GET /api/v5/trade/orders-pending': { signed: true, handler: P.ordersPending },
+  'POST /api/v5/trade/close-position': { signed: true, handler: P.closePosition },
+  'POST /api/v5/trade/order-algo': { signed: true, perItem: algoItem, handler: P.placeAlgo },
+  'GET /api/v5/trade/order-algo': { signed: true, handler: P.getAlgo },
+  'GET /api/v5/trade/orders-algo-pending': { signed: true, handler: P.algosPending },
+  'POST /api/v5/trade/cancel-algos': { signed: true, handler: P.cancelAlgos },
+};
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
