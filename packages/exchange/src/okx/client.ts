@@ -4,7 +4,7 @@ import type { AppError } from '@tradingbot/core';
 import { ExchangeErrors } from '../errors.ts';
 import { clientOrderId } from '../client-order-id.ts';
 import { prepareOrderPrice, prepareOrderQty, toContracts } from '../instrument.ts';
-import { nearMatches } from '../symbols.ts';
+import { nearMatches, normalizeSymbol } from '../symbols.ts';
 import type {
   Balance,
   ConditionalOrderRequest,
@@ -183,6 +183,13 @@ export class OkxSwapClient implements Exchange {
     }
     if (found === undefined) {
       const suggestions = nearMatches(id, [...map.keys()]);
+      // `BTCUSDT`, `BTC-USDT`, `OKX:BTCUSDT.P` name a listed swap: suggest its instId.
+      try {
+        const alias = normalizeSymbol(venueSymbol, 'okx', [...map.values()]);
+        if (!suggestions.includes(alias)) suggestions.unshift(alias);
+      } catch {
+        // not a recognisable ticker
+      }
       throw ExchangeErrors.create('UNKNOWN_SYMBOL', {
         message:
           `OKX has no live SWAP instrument "${venueSymbol}"` +
