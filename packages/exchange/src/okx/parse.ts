@@ -140,7 +140,11 @@ export const OKX_BAR_MS: Readonly<Record<string, number | undefined>> = {
   '3Mutc': undefined,
 };
 
-/** Our timeframe spelling (`1h`, `1H`, `60`, `1D`) → OKX's bar, or undefined. OKX bars pass through. */
+/**
+ * Our timeframe spelling (`1h`, `1H`, `60`, `1D`) → OKX's bar, or undefined. Case-insensitive except
+ * `1m` vs `1M`; from 6 h up the UTC-aligned variant is chosen (`6h`, `6H` → `6Hutc`). Other OKX bar
+ * values (`1Dutc`, `3M`, `1s`) pass through.
+ */
 export function toOkxBar(timeframe: string): string | undefined {
   const tf = timeframe.trim();
   const ours = BARS[tf] ?? (tf !== '1M' ? BARS[tf.toLowerCase()] : undefined);
