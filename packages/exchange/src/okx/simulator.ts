@@ -948,6 +948,8 @@ class OkxSimulatorCore {
   // ── Orders ────────────────────────────────────────────────────────────────────────────────
 
   placeOrder({ params, headers }: Context): unknown[] {
+    // A request that reaches the venue after its expTime is discarded before anything else.
+    OkxSimulatorCore.expTime(headers, this.serverTime());
     const instrument = this.instrumentOf(required(params, 'instId'));
     const tdMode = OkxSimulatorCore.marginMode(params, 'tdMode');
     const side = OkxSimulatorCore.side(params);
@@ -980,7 +982,6 @@ class OkxSimulatorCore {
     }
     const attachAlgoClOrdId = attach === undefined ? undefined : str(attach, 'attachAlgoClOrdId');
     if (attachAlgoClOrdId !== undefined && !CLIENT_ID.test(attachAlgoClOrdId)) throw param('attachAlgoClOrdId');
-    OkxSimulatorCore.expTime(headers, this.serverTime());
 
     const qty = this.contracts(instrument, sz);
     if (!new Decimal(qty).mod(instrument.stepSize).isZero()) throw err('51121');
@@ -1101,7 +1102,8 @@ class OkxSimulatorCore {
     };
   }
 
-  closePosition({ params }: Context): unknown[] {
+  closePosition({ params, headers }: Context): unknown[] {
+    OkxSimulatorCore.expTime(headers, this.serverTime());
     const instrument = this.instrumentOf(required(params, 'instId'));
     const mgnMode = OkxSimulatorCore.marginMode(params, 'mgnMode');
     const hedge = this.hedge();
@@ -1150,7 +1152,8 @@ class OkxSimulatorCore {
 
   // ── Algo orders ───────────────────────────────────────────────────────────────────────────
 
-  placeAlgo({ params }: Context): unknown[] {
+  placeAlgo({ params, headers }: Context): unknown[] {
+    OkxSimulatorCore.expTime(headers, this.serverTime());
     const instrument = this.instrumentOf(required(params, 'instId'));
     const tdMode = OkxSimulatorCore.marginMode(params, 'tdMode');
     const side = OkxSimulatorCore.side(params);
