@@ -31,6 +31,7 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerWebhookRoutes } from './routes/webhook.ts';
 import { registerSignalRoutes } from './routes/signals.ts';
 import { registerLabRoutes } from './routes/lab.ts';
+import { mountWebApp, type WebOptions } from './web.ts';
 import { WebhookPipeline, type WebhookDeps } from './services/webhook.ts';
 import type { AuthDeps } from './services/auth.ts';
 
@@ -47,6 +48,8 @@ export type AppDeps = {
   worker?: WebhookDeps['worker'];
   /** How long the webhook waits for an execution before answering 202 (default 2.5 s). */
   answerWithinMs?: number;
+  /** Serve the built web app (apps/web) from this server: one origin for UI, API and webhook. */
+  web?: WebOptions;
 };
 
 /** What every route module receives: the app and the dependencies of its services. */
@@ -206,6 +209,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     registerSignalRoutes(scopedContext);
     registerLabRoutes(scopedContext);
   });
+  if (deps.web) await mountWebApp(app, config, deps.web);
   // Executions still running in the background finish before the database closes.
   app.addHook('onClose', async () => webhook.drain());
   return app;

@@ -5,3 +5,4 @@ export * from './server.ts';
 export * from './exchange-factory.ts';
 export * from './crypto/credentials.ts';
 export * from './services/key-rotation.ts';
+export * from './web.ts';

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { migrate, openDatabase, type Database } from '@tradingbot/db';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
+import type { WebOptions } from './web.ts';
 
 /** Opens the configured database: PostgreSQL when DATABASE_URL says so, else PGlite in DATA_DIR/db. */
 export function openConfiguredDatabase(config: Config): Promise<Database> {
@@ -19,11 +20,11 @@ export type RunningServer = { app: FastifyInstance; url: string; close(): Promis
  */
 export async function startServer(
   config: Config,
-  options: { handleSignals?: boolean } = {},
+  options: { handleSignals?: boolean; web?: WebOptions } = {},
 ): Promise<RunningServer> {
   const database = await openConfiguredDatabase(config);
   await migrate(database);
-  const app = await buildApp({ config, database });
+  const app = await buildApp({ config, database, ...(options.web ? { web: options.web } : {}) });
   if (config.devSecretsFile) {
     app.log.warn(
       `Development secrets were generated and are kept in ${config.devSecretsFile}. BACK UP this file: ` +

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, gte, lt } from 'drizzle-orm';
 import { z } from 'zod';
 import { orders, signals } from '@tradingbot/db';
 import type { RouteContext } from '../app.ts';
@@ -13,6 +13,8 @@ const ListQuery = z.strictObject({
   account_id: z.string().min(1).max(64).optional(),
   status: z.enum(['received', 'executing', 'executed', 'failed', 'rejected']).optional(),
   before: z.string().datetime().optional(),
+  /** Only signals received at or after this time (the UI's "from date" filter). */
+  after: z.string().datetime().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
@@ -80,7 +82,7 @@ export function registerSignalRoutes(context: RouteContext): void {
       },
     },
     async (request) => {
-      const { account_id: accountId, status, before, limit } = request.query;
+      const { account_id: accountId, status, before, after, limit } = request.query;
       const rows = await deps.database.db
         .select()
         .from(signals)
@@ -90,6 +92,7 @@ export function registerSignalRoutes(context: RouteContext): void {
             accountId ? eq(signals.accountId, accountId) : undefined,
             status ? eq(signals.status, status) : undefined,
             before ? lt(signals.receivedAt, new Date(before)) : undefined,
+            after ? gte(signals.receivedAt, new Date(after)) : undefined,
           ),
         )
         .orderBy(desc(signals.receivedAt))

@@ -1,0 +1,35 @@
+import type { Metadata, Viewport } from 'next';
+import { cookies, headers } from 'next/headers';
+import type { ReactNode } from 'react';
+import { auth } from '@/auth';
+import { Providers } from '@/components/Providers';
+import { LOCALES, pickLocale, type Locale } from '@/lib/messages';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: 'TradingBot AI',
+  description: 'TradingView signals to Binance and OKX futures orders',
+};
+
+export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
+
+/** The language: the user's choice (cookie), else the browser's preference. */
+async function currentLocale(): Promise<Locale> {
+  const chosen = (await cookies()).get('lang')?.value;
+  if (chosen && (LOCALES as readonly string[]).includes(chosen)) return chosen as Locale;
+  return pickLocale((await headers()).get('accept-language'));
+}
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const locale = await currentLocale();
+  const session = await auth();
+  return (
+    <html lang={locale}>
+      <body>
+        <Providers locale={locale} session={session}>
+          {children}
+        </Providers>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,13 @@
+'use client';
+
+import { AuthFrame, SignInForm } from '@/components/AuthForms';
+import { useI18n } from '@/lib/i18n';
+
+export function SignInPage({ notice }: { notice?: 'expired' | 'signedOut' | undefined }) {
+  const { t } = useI18n();
+  return (
+    <AuthFrame title={t('auth.signIn')}>
+      <SignInForm notice={notice} />
+    </AuthFrame>
+  );
+}

@@ -1,0 +1,53 @@
+'use client';
+
+import { useState } from 'react';
+import { useI18n } from '@/lib/i18n';
+import { CopyButton } from './ui';
+
+/**
+ * A webhook secret the server just issued (registration or rotation). The server stores only its
+ * hash, so this is the one time it can be shown; it stays masked until the user asks to reveal it.
+ */
+export function SecretPanel({
+  accountId,
+  secret,
+  onDone,
+}: {
+  accountId: string;
+  secret: string;
+  onDone: () => void;
+}) {
+  const { t } = useI18n();
+  const [revealed, setRevealed] = useState(false);
+  return (
+    <section className="card secret-panel" aria-labelledby="secret-title" role="region">
+      <h2 id="secret-title">{t('acc.secretTitle', { id: accountId })}</h2>
+      <p>{t('acc.secretOnce')}</p>
+      <p>
+        <span className="muted">{t('acc.accountId')}: </span>
+        <code data-testid="new-account-id">{accountId}</code>
+      </p>
+      <div className="secret-row">
+        {revealed ? (
+          <code className="secret" data-testid="webhook-secret">
+            {secret}
+          </code>
+        ) : (
+          <span className="muted">{t('acc.secretHidden')}</span>
+        )}
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => setRevealed((r) => !r)}
+          aria-pressed={revealed}
+        >
+          {revealed ? t('common.hide') : t('common.reveal')}
+        </button>
+        <CopyButton text={secret} />
+      </div>
+      <button type="button" onClick={onDone}>
+        {t('acc.secretDone')}
+      </button>
+    </section>
+  );
+}

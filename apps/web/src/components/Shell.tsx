@@ -1,0 +1,74 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+import { signOut, useSession } from 'next-auth/react';
+import type { ReactNode } from 'react';
+import { useI18n } from '@/lib/i18n';
+import type { MessageKey } from '@/lib/messages';
+import { LanguageSwitch } from './LanguageSwitch';
+
+const LINKS: [string, MessageKey][] = [
+  ['/', 'nav.dashboard'],
+  ['/accounts', 'nav.accounts'],
+  ['/lab', 'nav.lab'],
+  ['/export', 'nav.export'],
+  ['/signals', 'nav.signals'],
+];
+
+export function Shell({ email, children }: { email: string; children: ReactNode }) {
+  const { t } = useI18n();
+  const pathname = usePathname();
+  const { data: session } = useSession();
+  const onSignOut = async () => {
+    // Revoke the API session too, then end the Auth.js session.
+    if (session?.accessToken) {
+      await fetch('/api/v1/auth/logout', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${session.accessToken}` },
+      }).catch(() => undefined);
+    }
+    // Navigate ourselves: Auth.js would send the browser to its own idea of the origin (Next turns
+    // 127.0.0.1 into localhost), and this app must stay on the address the user opened.
+    await signOut({ redirect: false });
+    window.location.assign('/signin?signedOut=1');
+  };
+  return (
+    <>
+      <a className="skip" href="#main">
+        {t('app.skip')}
+      </a>
+      <header className="topbar">
+        <Link href="/" className="brand">
+          {t('app.name')}
+        </Link>
+        <nav aria-label={t('nav.menu')}>
+          <ul className="navlinks">
+            {LINKS.map(([href, key]) => {
+              const current = href === '/' ? pathname === '/' : pathname.startsWith(href);
+              return (
+                <li key={href}>
+                  <Link href={href} aria-current={current ? 'page' : undefined}>
+                    {t(key)}
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        </nav>
+        <div className="topbar-end">
+          <LanguageSwitch />
+          <span className="muted small" title={email}>
+            {email}
+          </span>
+          <button type="button" className="secondary" onClick={onSignOut}>
+            {t('nav.signOut')}
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}

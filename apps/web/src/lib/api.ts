@@ -1,0 +1,108 @@
+'use client';
+
+import { signOut, useSession } from 'next-auth/react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+
+/** An error answer of the API: `{ error: { code, message, details? } }`, or a network failure. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+/** Codes that mean the server no longer accepts the session token. */
+const SESSION_GONE = new Set(['UNAUTHENTICATED', 'USER_NOT_FOUND']);
+
+export type ApiCall = <T>(path: string, init?: { method?: string; body?: unknown }) => Promise<T>;
+
+/**
+ * Calls the API (same origin) with the session's bearer token. When the server says the session is
+ * gone, the user is signed out and sent to the sign-in page with a message.
+ */
+export function useApi(): ApiCall {
+  const { data: session } = useSession();
+  const token = session?.accessToken;
+  return useCallback(
+    async <T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> => {
+      let response: Response;
+      try {
+        response = await fetch(path, {
+          method: init.method ?? 'GET',
+          headers: {
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+            ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          },
+          ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+        });
+      } catch {
+        throw new ApiError('NETWORK', '', 0);
+      }
+      const text = await response.text();
+      let body: unknown = null;
+      try {
+        body = text ? JSON.parse(text) : null;
+      } catch {
+        body = null;
+      }
+      if (!response.ok) {
+        const error = (
+          body as { error?: { code?: string; message?: string; details?: Record<string, unknown> } }
+        )?.error;
+        const code = error?.code ?? `HTTP_${response.status}`;
+        if (response.status === 401 && SESSION_GONE.has(code)) {
+          await signOut({ redirect: false });
+          window.location.assign('/signin?expired=1');
+        }
+        throw new ApiError(code, error?.message ?? response.statusText, response.status, error?.details);
+      }
+      return body as T;
+    },
+    [token],
+  );
+}
+
+export type Resource<T> = {
+  data: T | undefined;
+  error: ApiError | undefined;
+  loading: boolean;
+  reload(): void;
+};
+
+/** Loads a path (null = not yet), optionally polling every `refreshMs` while mounted. */
+export function useResource<T>(path: string | null, refreshMs?: number): Resource<T> {
+  const api = useApi();
+  const [data, setData] = useState<T>();
+  const [error, setError] = useState<ApiError>();
+  const [loading, setLoading] = useState(path !== null);
+  const [tick, setTick] = useState(0);
+  const seq = useRef(0);
+  useEffect(() => {
+    if (path === null) return;
+    const mine = ++seq.current;
+    setLoading(true);
+    api<T>(path)
+      .then((value) => {
+        if (seq.current !== mine) return;
+        setData(value);
+        setError(undefined);
+      })
+      .catch((e: unknown) => {
+        if (seq.current !== mine) return;
+        setError(e instanceof ApiError ? e : new ApiError('INTERNAL', String(e), 0));
+      })
+      .finally(() => {
+        if (seq.current === mine) setLoading(false);
+      });
+  }, [api, path, tick]);
+  useEffect(() => {
+    if (!refreshMs || path === null) return;
+    const timer = setInterval(() => setTick((n) => n + 1), refreshMs);
+    return () => clearInterval(timer);
+  }, [refreshMs, path]);
+  return { data, error, loading, reload: () => setTick((n) => n + 1) };
+}
