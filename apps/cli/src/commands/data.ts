@@ -1,16 +1,23 @@
 import type { Command } from 'commander';
-import { binanceKlinesPage, downloadCandles, timeframeMs, type FetchKlinesPage } from '@tradingbot/exchange';
+import {
+  binanceKlinesPage,
+  downloadCandles,
+  okxKlinesPage,
+  timeframeMs,
+  type FetchKlinesPage,
+} from '@tradingbot/exchange';
 import { CliUsageError } from '../cli-error.ts';
 import { choiceOption, dateOption } from '../options.ts';
 
 /**
  * Venue name → page function factory for `data download`. A venue not wired yet maps to undefined.
- * (OKX: add `okx: (o) => okxKlinesPage(o)`.)
+ * OKX pages newest first (`after`/`before`); okxKlinesPage turns that into oldest-first pages and
+ * takes `BTCUSDT` or `BTC-USDT-SWAP`.
  */
 export const KLINE_SOURCES: Record<string, ((options: { baseUrl?: string }) => FetchKlinesPage) | undefined> =
   {
     binance: (o) => binanceKlinesPage(o.baseUrl !== undefined ? { baseUrl: o.baseUrl } : {}),
-    okx: undefined,
+    okx: (o) => okxKlinesPage(o.baseUrl !== undefined ? { baseUrl: o.baseUrl } : {}),
   };
 
 type DownloadFlags = {
@@ -65,7 +72,7 @@ export function registerData(program: Command): void {
     .command('download')
     .description('download closed candles from a venue into a CSV (resumes an existing file)')
     .option('--exchange <venue>', `venue: ${Object.keys(KLINE_SOURCES).join(', ')}`)
-    .option('--symbol <symbol>', 'venue symbol, e.g. BTCUSDT')
+    .option('--symbol <symbol>', 'venue symbol, e.g. BTCUSDT (okx: BTC-USDT-SWAP or BTCUSDT)')
     .option('--timeframe <tf>', 'candle timeframe', '1h')
     .option('--from <date>', 'first candle (ISO date or epoch ms)')
     .option('--to <date>', 'end of the range, exclusive (default: now)')

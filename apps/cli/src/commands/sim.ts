@@ -1,6 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { parseCandlesCsv, startBinanceSimulator, type CandleRow } from '@tradingbot/exchange';
+import {
+  normalizeSymbol,
+  parseCandlesCsv,
+  startBinanceSimulator,
+  startOkxSimulator,
+  type CandleRow,
+} from '@tradingbot/exchange';
 import { CliUsageError } from '../cli-error.ts';
 import { choiceOption, numberOption } from '../options.ts';
 
@@ -23,7 +29,7 @@ export type SimulatorStarter = (options: SimulatorStartOptions) => Promise<Runni
 
 /**
  * Venue name → start function. A venue whose simulator has not landed maps to undefined and is
- * reported as not available. (OKX: add `okx: startOkx` calling `startOkxSimulator`.)
+ * reported as not available.
  */
 export const SIMULATORS: Record<string, SimulatorStarter | undefined> = {
   binance: async (o) => {
@@ -39,7 +45,26 @@ export const SIMULATORS: Record<string, SimulatorStarter | undefined> = {
     // A fresh venue starts at the last close of the candles it serves.
     return sim;
   },
-  okx: undefined,
+  okx: async (o) => {
+    if (o.passphrase === undefined) throw new CliUsageError('--passphrase is required for the okx simulator');
+    // `--symbol BTCUSDT` (the default) names the swap BTC-USDT-SWAP.
+    let instId: string;
+    try {
+      instId = normalizeSymbol(o.symbol, 'okx');
+    } catch (error) {
+      throw new CliUsageError(`--symbol: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return startOkxSimulator({
+      port: o.port,
+      host: o.host,
+      apiKey: o.apiKey,
+      apiSecret: o.apiSecret,
+      passphrase: o.passphrase,
+      balance: o.balance,
+      hedge: o.hedge,
+      ...(o.candles !== undefined ? { candles: { [instId]: o.candles } } : {}),
+    });
+  },
 };
 
 type SimFlags = {
@@ -113,7 +138,7 @@ export function registerSim(program: Command): void {
     .option('--balance <usdt>', 'starting USDT balance', '10000')
     .option('--data <file.csv>', 'candles (time,open,high,low,close,volume) served by the klines endpoint')
     .option('--symbol <symbol>', 'symbol the --data candles belong to', 'BTCUSDT')
-    .option('--hedge', 'start the account in hedge (dual-side) position mode')
+    .option('--hedge', 'start the account in hedge mode (Binance dual-side, OKX long_short_mode)')
     .action(async (venue: string, flags: SimFlags) => {
       const sim = await startSimulatorFromFlags(venue, flags);
       process.stdout.write(`${venue} simulator listening on ${sim.url} (Ctrl-C to stop)\n`);
