@@ -90,6 +90,7 @@ export function AccountForm({ onSubmit }: { onSubmit: (input: AccountInput) => P
         <label htmlFor={`${id}-key`}>{t('acc.apiKey')}</label>
         <input
           id={`${id}-key`}
+          type="text"
           autoComplete="off"
           spellCheck={false}
           required
