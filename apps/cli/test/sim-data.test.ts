@@ -79,13 +79,21 @@ describe('tradingbot sim', () => {
   });
 
   it('starts the OKX simulator: passphrase required, --data candles served for BTC-USDT-SWAP, signed calls checked', async () => {
-    await expect(startSimulatorFromFlags('okx', { ...base, apiKey: 'k', apiSecret: 's' })).rejects.toThrow(/passphrase/);
+    await expect(startSimulatorFromFlags('okx', { ...base, apiKey: 'k', apiSecret: 's' })).rejects.toThrow(
+      /passphrase/,
+    );
     const data = join(dir, 'okx-candles.csv');
     await writeFile(
       data,
       'time,open,high,low,close,volume\n1704067200000,42000,42100,41900,42050.5,12.5\n1704070800000,42050.5,42200,42000,42150,8\n',
     );
-    const sim = await startSimulatorFromFlags('okx', { ...base, apiKey: 'k', apiSecret: 's', passphrase: 'p', data });
+    const sim = await startSimulatorFromFlags('okx', {
+      ...base,
+      apiKey: 'k',
+      apiSecret: 's',
+      passphrase: 'p',
+      data,
+    });
     try {
       const candles = (await (
         await fetch(`${sim.url}/api/v5/market/history-candles?instId=BTC-USDT-SWAP&bar=1H`)
@@ -103,7 +111,10 @@ describe('tradingbot sim', () => {
       const good = new OkxSwapClient({ apiKey: 'k', apiSecret: 's', passphrase: 'p', baseUrl: sim.url });
       expect((await good.balance()).total).toBe('10000');
       const bad = new OkxSwapClient({ apiKey: 'k', apiSecret: 's', passphrase: 'wrong', baseUrl: sim.url });
-      await expect(bad.balance()).rejects.toMatchObject({ code: 'EXCHANGE_AUTH_FAILED', details: { venueCode: '50105' } });
+      await expect(bad.balance()).rejects.toMatchObject({
+        code: 'EXCHANGE_AUTH_FAILED',
+        details: { venueCode: '50105' },
+      });
     } finally {
       await sim.close();
     }
@@ -147,13 +158,30 @@ describe('tradingbot data download', () => {
   });
 
   it('downloads from the OKX simulator (--exchange okx, BTCUSDT mapped to BTC-USDT-SWAP)', async () => {
-    const sim = await startSimulatorFromFlags('okx', { ...base, apiKey: 'k', apiSecret: 's', passphrase: 'p' });
+    const sim = await startSimulatorFromFlags('okx', {
+      ...base,
+      apiKey: 'k',
+      apiSecret: 's',
+      passphrase: 'p',
+    });
     try {
       const out = join(dir, 'okx-dl.csv');
       const to = String(Math.floor(Date.now() / 3_600_000) * 3_600_000);
       const from = String(Number(to) - 3 * 3_600_000);
       const args = ['node', 'tradingbot', 'data', 'download', '--exchange', 'okx', '--symbol', 'BTCUSDT'];
-      const range = ['--timeframe', '1h', '--from', from, '--to', to, '--out', out, '--base-url', sim.url, '--quiet'];
+      const range = [
+        '--timeframe',
+        '1h',
+        '--from',
+        from,
+        '--to',
+        to,
+        '--out',
+        out,
+        '--base-url',
+        sim.url,
+        '--quiet',
+      ];
       expect(await main([...args, ...range])).toBe(0);
       const text = await readFile(out, 'utf8');
       expect(

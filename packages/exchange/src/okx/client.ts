@@ -177,7 +177,11 @@ export class OkxSwapClient implements Exchange {
     let map = await this.instrumentMap(false);
     let found = map.get(id);
     // An instrument listed after the last load: refresh once before refusing.
-    if (found === undefined && this.instrumentCache !== undefined && this.now() - this.instrumentCache.at > 60_000) {
+    if (
+      found === undefined &&
+      this.instrumentCache !== undefined &&
+      this.now() - this.instrumentCache.at > 60_000
+    ) {
       map = await this.instrumentMap(true);
       found = map.get(id);
     }
@@ -387,9 +391,14 @@ export class OkxSwapClient implements Exchange {
       }
       price = prepareOrderPrice(instrument, request.price);
     }
-    const sl = request.attachedStopLoss === undefined ? undefined : prepareOrderPrice(instrument, request.attachedStopLoss);
+    const sl =
+      request.attachedStopLoss === undefined
+        ? undefined
+        : prepareOrderPrice(instrument, request.attachedStopLoss);
     const tp =
-      request.attachedTakeProfit === undefined ? undefined : prepareOrderPrice(instrument, request.attachedTakeProfit);
+      request.attachedTakeProfit === undefined
+        ? undefined
+        : prepareOrderPrice(instrument, request.attachedTakeProfit);
     const cid = clientOrderId(request.idempotencyKey, 'okx');
     const build = (mode: PositionMode): Record<string, unknown> => {
       const side = mapPosSide(mode, request.side, request.positionSide, request.reduceOnly === true);
@@ -426,7 +435,9 @@ export class OkxSwapClient implements Exchange {
     const legs = await this.placeAlgo(instrument, cid, {
       side: request.side,
       ...(request.positionSide !== undefined ? { positionSide: request.positionSide } : {}),
-      ...(request.kind === 'stop_loss' ? { stopLoss: request.triggerPrice } : { takeProfit: request.triggerPrice }),
+      ...(request.kind === 'stop_loss'
+        ? { stopLoss: request.triggerPrice }
+        : { takeProfit: request.triggerPrice }),
       ...(request.qty !== undefined ? { qty: request.qty } : {}),
       ...(request.marginMode !== undefined ? { marginMode: request.marginMode } : {}),
     });
@@ -445,7 +456,12 @@ export class OkxSwapClient implements Exchange {
       });
     }
     const instrument = await this.instrument(request.venueSymbol);
-    const role = request.stopLoss !== undefined && request.takeProfit !== undefined ? 'p' : request.stopLoss !== undefined ? 'sl' : 'tp';
+    const role =
+      request.stopLoss !== undefined && request.takeProfit !== undefined
+        ? 'p'
+        : request.stopLoss !== undefined
+          ? 'sl'
+          : 'tp';
     const cid = clientOrderId(request.idempotencyKey, 'okx', role);
     return this.placeAlgo(instrument, cid, {
       side: request.positionSide === 'long' ? 'sell' : 'buy',
@@ -472,10 +488,17 @@ export class OkxSwapClient implements Exchange {
     const sl = spec.stopLoss === undefined ? undefined : prepareOrderPrice(instrument, spec.stopLoss);
     const tp = spec.takeProfit === undefined ? undefined : prepareOrderPrice(instrument, spec.takeProfit);
     const sz =
-      spec.qty === undefined ? undefined : toContracts(instrument, prepareOrderQty(instrument, spec.qty, { market: true }));
+      spec.qty === undefined
+        ? undefined
+        : toContracts(instrument, prepareOrderQty(instrument, spec.qty, { market: true }));
     const build = (mode: PositionMode): Record<string, unknown> => {
       // A protective order always reduces: the leg it closes in hedge mode, reduce-only in net mode.
-      const side = mapPosSide(mode, spec.side, spec.positionSide ?? (spec.side === 'sell' ? 'long' : 'short'), true);
+      const side = mapPosSide(
+        mode,
+        spec.side,
+        spec.positionSide ?? (spec.side === 'sell' ? 'long' : 'short'),
+        true,
+      );
       return {
         instId: instrument.venueSymbol,
         tdMode: spec.marginMode ?? this.defaultMarginMode,
@@ -541,7 +564,9 @@ export class OkxSwapClient implements Exchange {
         if (kind === 'order') {
           await this.signedPost('/api/v5/trade/cancel-order', {
             instId,
-            ...(ref.venueOrderId !== undefined ? { ordId: ref.venueOrderId } : { clOrdId: ref.clientOrderId }),
+            ...(ref.venueOrderId !== undefined
+              ? { ordId: ref.venueOrderId }
+              : { clOrdId: ref.clientOrderId }),
           });
           return;
         }
@@ -568,7 +593,10 @@ export class OkxSwapClient implements Exchange {
   async cancelAllOrders(venueSymbol: string): Promise<void> {
     const instrument = await this.instrument(venueSymbol);
     const instId = instrument.venueSymbol;
-    const pending = await this.signedGet<OkxOrder>('/api/v5/trade/orders-pending', { instType: 'SWAP', instId });
+    const pending = await this.signedGet<OkxOrder>('/api/v5/trade/orders-pending', {
+      instType: 'SWAP',
+      instId,
+    });
     for (const order of pending) {
       try {
         await this.signedPost('/api/v5/trade/cancel-order', { instId, ordId: order.ordId });
@@ -599,7 +627,10 @@ export class OkxSwapClient implements Exchange {
 
   async openOrders(venueSymbol?: string): Promise<Order[]> {
     const instId = venueSymbol === undefined ? undefined : (await this.instrument(venueSymbol)).venueSymbol;
-    const regular = await this.signedGet<OkxOrder>('/api/v5/trade/orders-pending', { instType: 'SWAP', instId });
+    const regular = await this.signedGet<OkxOrder>('/api/v5/trade/orders-pending', {
+      instType: 'SWAP',
+      instId,
+    });
     const algos = await this.signedGet<OkxAlgoOrder>('/api/v5/trade/orders-algo-pending', {
       ordType: 'conditional,oco',
       instType: 'SWAP',
@@ -614,7 +645,8 @@ export class OkxSwapClient implements Exchange {
   async orderByIdempotencyKey(venueSymbol: string, idempotencyKey: string): Promise<Order | null> {
     const instrument = await this.instrument(venueSymbol);
     const cid = clientOrderId(idempotencyKey, 'okx');
-    const found = (await this.lookup('order', instrument, cid)) ?? (await this.lookup('algo', instrument, cid));
+    const found =
+      (await this.lookup('order', instrument, cid)) ?? (await this.lookup('algo', instrument, cid));
     return found?.[0] ?? null;
   }
 
@@ -724,7 +756,8 @@ export class OkxSwapClient implements Exchange {
     try {
       return await send(mode);
     } catch (error) {
-      if (!ExchangeErrors.is(error, 'POSITION_SIDE_MISMATCH') || error.details?.venueCode === undefined) throw error;
+      if (!ExchangeErrors.is(error, 'POSITION_SIDE_MISMATCH') || error.details?.venueCode === undefined)
+        throw error;
       this.invalidatePositionMode();
       const fresh = await this.positionMode();
       if (fresh === mode) throw error;
@@ -823,7 +856,10 @@ export class OkxSwapClient implements Exchange {
     try {
       if (kind === 'algo') {
         const algoId = typeof ack.algoId === 'string' && ack.algoId !== '' ? ack.algoId : undefined;
-        const found = await this.queryAlgo(instrument, algoId !== undefined ? { algoId } : { algoClOrdId: cid });
+        const found = await this.queryAlgo(
+          instrument,
+          algoId !== undefined ? { algoId } : { algoClOrdId: cid },
+        );
         if (found !== null) return found;
       } else {
         const ordId = typeof ack.ordId === 'string' && ack.ordId !== '' ? ack.ordId : undefined;
@@ -930,7 +966,9 @@ export class OkxSwapClient implements Exchange {
     if (kind === 'algo') {
       const found = await this.queryAlgo(
         instrument,
-        ref.venueOrderId !== undefined ? { algoId: ref.venueOrderId } : { algoClOrdId: algoClientId(ref.clientOrderId ?? '') },
+        ref.venueOrderId !== undefined
+          ? { algoId: ref.venueOrderId }
+          : { algoClOrdId: algoClientId(ref.clientOrderId ?? '') },
       );
       return found?.[0] ?? null;
     }

@@ -208,7 +208,9 @@ export class OkxHttp {
     const data = Array.isArray(envelope?.data) ? (envelope.data as unknown[]) : [];
     if (response.ok && code === '0') {
       // Batch endpoints answer "0" only when every item succeeded; a single failing item is an error.
-      const failed = data.find((item) => isRecord(item) && item.sCode !== undefined && String(item.sCode) !== '0');
+      const failed = data.find(
+        (item) => isRecord(item) && item.sCode !== undefined && String(item.sCode) !== '0',
+      );
       if (failed === undefined) return data;
     }
     if (response.ok && code === undefined) {
@@ -253,7 +255,8 @@ function networkError(error: unknown, spec: OkxRequestSpec, timeoutMs: number): 
   const sysCode = cause?.code ?? '';
   details.networkCode = sysCode;
   // A refused or unresolvable connection never carried the request.
-  if (sysCode === 'ECONNREFUSED' || sysCode === 'ENOTFOUND' || sysCode === 'EAI_AGAIN') details.notSent = true;
+  if (sysCode === 'ECONNREFUSED' || sysCode === 'ENOTFOUND' || sysCode === 'EAI_AGAIN')
+    details.notSent = true;
   return ExchangeErrors.create('EXCHANGE_UNAVAILABLE', {
     message: `Could not reach OKX for ${spec.method} ${spec.path}: ${sysCode || (error instanceof Error ? error.message : String(error))}`,
     details,

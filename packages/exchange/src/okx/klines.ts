@@ -1,4 +1,3 @@
-import Decimal from 'decimal.js';
 import { ExchangeErrors } from '../errors.ts';
 import type { FetchKlinesPage } from '../download.ts';
 import { normalizeSymbol } from '../symbols.ts';
@@ -83,9 +82,4 @@ export function okxKlinesPage(
     }
     return [];
   };
-}
-
-/** Contracts → base units for a candle volume (exported for tests). */
-export function candleVolume(contracts: string, ctVal: string): number {
-  return new Decimal(contracts).mul(ctVal).toNumber();
 }

@@ -304,7 +304,8 @@ export function parseAlgoOrder(raw: OkxAlgoOrder, ctVal: string): Order[] {
     positionSide: toPositionSide(raw.posSide),
     status,
     qty,
-    filledQty: status === 'filled' ? (nonZero(raw.actualSz) !== undefined ? base(raw.actualSz, ctVal) : qty) : '0',
+    filledQty:
+      status === 'filled' ? (nonZero(raw.actualSz) !== undefined ? base(raw.actualSz, ctVal) : qty) : '0',
     reduceOnly: truthy(raw.reduceOnly) || closeWhole,
     isAlgo: true,
     raw,

@@ -142,7 +142,8 @@ const MESSAGES: Record<string, string> = {
   '50000': 'Body for POST request cannot be empty.',
   '50001': 'Service temporarily unavailable. Please try again later.',
   '50002': 'JSON syntax error',
-  '50004': 'API endpoint request timeout (does not mean that the request was successful or failed, please check the request result).',
+  '50004':
+    'API endpoint request timeout (does not mean that the request was successful or failed, please check the request result).',
   '50011': 'Too Many Requests',
   '50014': 'Parameter {0} can not be empty.',
   '50015': 'Either parameter {0} or {1} is required.',
@@ -164,8 +165,10 @@ const MESSAGES: Record<string, string> = {
   '51020': 'Your order should meet or exceed the minimum order amount.',
   '51023': "Position doesn't exist.",
   '51121': 'Order quantity must be a multiple of the lot size.',
-  '51169': "Order failed because you don't have any positions in this direction for this contract to reduce or close.",
-  '51170': 'Failed to place a reduce-only order because the direction is the same as that of the current position.',
+  '51169':
+    "Order failed because you don't have any positions in this direction for this contract to reduce or close.",
+  '51170':
+    'Failed to place a reduce-only order because the direction is the same as that of the current position.',
   '51202': 'Market order amount exceeds the maximum amount.',
   '51277': 'TP trigger price cannot be higher than the last price',
   '51278': 'SL trigger price cannot be lower than the last price',
@@ -192,7 +195,8 @@ function statusOf(code: string): number {
   return STATUS_OF[code] ?? 200;
 }
 
-const err = (code: string, msg = MESSAGES[code] ?? 'Error'): OkxError => new OkxError(statusOf(code), code, msg);
+const err = (code: string, msg = MESSAGES[code] ?? 'Error'): OkxError =>
+  new OkxError(statusOf(code), code, msg);
 const param = (name: string): OkxError => err('51000', `Parameter ${name} error`);
 const empty = (name: string): OkxError => err('50014', `Parameter ${name} can not be empty.`);
 const either = (a: string, b: string): OkxError => err('50015', `Either parameter ${a} or ${b} is required.`);
@@ -489,7 +493,12 @@ class OkxSimulatorCore {
     const latency = this.takeFault(method, path, ['latency']);
     if (latency !== undefined) await sleep(latency.ms ?? 0);
 
-    const early = this.takeFault(method, path, ['http_error', 'rate_limit', 'drop_before_accept', 'unknown_result']);
+    const early = this.takeFault(method, path, [
+      'http_error',
+      'rate_limit',
+      'drop_before_accept',
+      'unknown_result',
+    ]);
     if (early !== undefined && !(early.kind === 'unknown_result' && early.execute === true)) {
       if (early.kind === 'drop_before_accept') drop();
       else send(this.faultReply(early));
@@ -550,7 +559,8 @@ class OkxSimulatorCore {
         this.faults.clockOffsetMs = 0;
         return { status: 200, body: { faults: 0 } };
       }
-      if (method === 'GET' && path === '/__sim/state') return { status: 200, body: this.venue.accountState() };
+      if (method === 'GET' && path === '/__sim/state')
+        return { status: 200, body: this.venue.accountState() };
     } catch (error) {
       return { status: 400, body: { error: error instanceof Error ? error.message : String(error) } };
     }
@@ -578,7 +588,8 @@ class OkxSimulatorCore {
       return { status: 200, body: { code: '0', msg: '', data: route.handler.call(this, ctx) } };
     } catch (error) {
       const e = fromVenueError(error);
-      if (e instanceof BatchResult) return { status: 200, body: { code: e.code, msg: e.message, data: e.items } };
+      if (e instanceof BatchResult)
+        return { status: 200, body: { code: e.code, msg: e.message, data: e.items } };
       if (route.perItem !== undefined && ctx !== undefined && !e.code.startsWith('50')) {
         const item = { ...route.perItem(ctx), sCode: e.code, sMsg: e.message };
         return { status: 200, body: { code: '1', msg: 'All operations failed', data: [item] } };
@@ -607,7 +618,12 @@ class OkxSimulatorCore {
   }
 
   /** Header, environment, timestamp, passphrase and signature checks of a private endpoint. */
-  private authenticate(method: string, rawUrl: string, rawBody: string, headers: Record<string, string>): void {
+  private authenticate(
+    method: string,
+    rawUrl: string,
+    rawBody: string,
+    headers: Record<string, string>,
+  ): void {
     const key = headers['ok-access-key'] ?? '';
     const sign = headers['ok-access-sign'] ?? '';
     const timestamp = headers['ok-access-timestamp'] ?? '';
@@ -981,7 +997,8 @@ class OkxSimulatorCore {
       if (v !== undefined && v !== '-1') throw param(name); // limit TP/SL legs are not simulated
     }
     const attachAlgoClOrdId = attach === undefined ? undefined : str(attach, 'attachAlgoClOrdId');
-    if (attachAlgoClOrdId !== undefined && !CLIENT_ID.test(attachAlgoClOrdId)) throw param('attachAlgoClOrdId');
+    if (attachAlgoClOrdId !== undefined && !CLIENT_ID.test(attachAlgoClOrdId))
+      throw param('attachAlgoClOrdId');
 
     const qty = this.contracts(instrument, sz);
     if (!new Decimal(qty).mod(instrument.stepSize).isZero()) throw err('51121');
@@ -1037,7 +1054,8 @@ class OkxSimulatorCore {
 
   cancelOrder({ params }: Context): unknown[] {
     const order = this.findRegular(params);
-    if (order === undefined || (order.status !== 'new' && order.status !== 'partially_filled')) throw err('51400');
+    if (order === undefined || (order.status !== 'new' && order.status !== 'partially_filled'))
+      throw err('51400');
     this.venue.cancel(order.venueSymbol, { venueOrderId: order.venueOrderId });
     return [{ ordId: order.venueOrderId, clOrdId: this.clOrdIdOf(order), sCode: '0', sMsg: '' }];
   }
@@ -1063,7 +1081,12 @@ class OkxSimulatorCore {
 
   private orderJson(order: Order): Record<string, unknown> {
     const instrument = this.instrumentOf(order.venueSymbol);
-    const raw = (order.raw ?? {}) as { createdAt?: number; updatedAt?: number; fee?: string; realizedPnl?: string };
+    const raw = (order.raw ?? {}) as {
+      createdAt?: number;
+      updatedAt?: number;
+      fee?: string;
+      realizedPnl?: string;
+    };
     const extras = this.extras.get(order.venueOrderId);
     const state =
       order.status === 'new'
@@ -1131,7 +1154,12 @@ class OkxSimulatorCore {
     if (position === undefined) throw err('51023');
     if (bool(params, 'autoCxl') === true) {
       for (const o of this.venue.orderHistory(instrument.venueSymbol)) {
-        if (!o.isAlgo && o.reduceOnly && o.positionSide === posSide && (o.status === 'new' || o.status === 'partially_filled'))
+        if (
+          !o.isAlgo &&
+          o.reduceOnly &&
+          o.positionSide === posSide &&
+          (o.status === 'new' || o.status === 'partially_filled')
+        )
           this.venue.cancel(instrument.venueSymbol, { venueOrderId: o.venueOrderId });
       }
     }
@@ -1175,7 +1203,8 @@ class OkxSimulatorCore {
       const v = str(params, name);
       if (v !== undefined && v !== '-1') throw param(name); // limit legs are not simulated
     }
-    if (ordType === 'oco' && (sl === undefined || tp === undefined)) throw empty(sl === undefined ? 'slTriggerPx' : 'tpTriggerPx');
+    if (ordType === 'oco' && (sl === undefined || tp === undefined))
+      throw empty(sl === undefined ? 'slTriggerPx' : 'tpTriggerPx');
     if (sl === undefined && tp === undefined) throw empty('slTriggerPx');
     let takeProfit = tp;
     // "When placing net TP/SL order (ordType=conditional) and both take-profit and stop-loss
@@ -1201,7 +1230,9 @@ class OkxSimulatorCore {
           type,
           triggerPrice,
           positionSide: posSide,
-          ...(closeFraction ? { closePosition: true } : { qty: qty as string, reduceOnly: reduceOnlyParam && posSide === 'net' }),
+          ...(closeFraction
+            ? { closePosition: true }
+            : { qty: qty as string, reduceOnly: reduceOnlyParam && posSide === 'net' }),
           clientOrderId: `okxalgo${algoId}${type === 'stop_market' ? 'sl' : 'tp'}`,
           ...(group !== undefined ? { ocoGroup: group } : {}),
         });
@@ -1233,16 +1264,26 @@ class OkxSimulatorCore {
     const triggerPxType = (name: string): string => str(params, name) ?? 'last';
     if (sl !== undefined) {
       const order = leg('stop_market', sl);
-      record.sl = { orderId: order.venueOrderId, triggerPx: sl, triggerPxType: triggerPxType('slTriggerPxType') };
+      record.sl = {
+        orderId: order.venueOrderId,
+        triggerPx: sl,
+        triggerPxType: triggerPxType('slTriggerPxType'),
+      };
     }
     if (takeProfit !== undefined) {
       const order = leg('take_profit_market', takeProfit);
-      record.tp = { orderId: order.venueOrderId, triggerPx: takeProfit, triggerPxType: triggerPxType('tpTriggerPxType') };
+      record.tp = {
+        orderId: order.venueOrderId,
+        triggerPx: takeProfit,
+        triggerPxType: triggerPxType('tpTriggerPxType'),
+      };
     }
     this.algos.set(algoId, record);
     for (const o of placed) this.legOf.set(o.venueOrderId, algoId);
     if (algoClOrdId !== undefined) this.usedAlgoClOrdIds.add(algoClOrdId);
-    return [{ algoId, clOrdId: '', algoClOrdId: algoClOrdId ?? '', sCode: '0', sMsg: 'Order placed', tag: '' }];
+    return [
+      { algoId, clOrdId: '', algoClOrdId: algoClOrdId ?? '', sCode: '0', sMsg: 'Order placed', tag: '' },
+    ];
   }
 
   /** Registers the TP/SL the paper venue attached to filled parents (attachAlgoOrds) as algo orders. */

@@ -16,7 +16,12 @@ for (const variant of [
   { name: 'mode changed behind the client, detected from the venue', behindClient: true },
 ]) {
   runExchangeContract(`OkxSwapClient ↔ OKX v5 simulator (${variant.name})`, async () => {
-    const sim = await startOkxSimulator({ port: 0, apiKey: API_KEY, apiSecret: API_SECRET, passphrase: PASSPHRASE });
+    const sim = await startOkxSimulator({
+      port: 0,
+      apiKey: API_KEY,
+      apiSecret: API_SECRET,
+      passphrase: PASSPHRASE,
+    });
     const client = new OkxSwapClient({
       apiKey: API_KEY,
       apiSecret: API_SECRET,

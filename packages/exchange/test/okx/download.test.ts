@@ -18,7 +18,14 @@ beforeAll(async () => {
   // multiples of ctVal 0.01 after ×1000 (the wire carries contracts: 1.125 BTC = 112.5 contracts).
   candles = Array.from({ length: N }, (_, i) => {
     const open = 42000 + (i % 50) * 0.5;
-    return { time: START + i * 60_000, open, high: open + 3.2, low: open - 1.1, close: open + 0.7, volume: 1 + (i % 7) * 0.125 };
+    return {
+      time: START + i * 60_000,
+      open,
+      high: open + 3.2,
+      low: open - 1.1,
+      close: open + 0.7,
+      volume: 1 + (i % 7) * 0.125,
+    };
   });
   sim = await startOkxSimulator({
     port: 0,
@@ -35,7 +42,10 @@ afterAll(async () => {
 });
 
 const csv = (rows: CandleRow[]): string =>
-  ['time,open,high,low,close,volume', ...rows.map((c) => `${c.time},${c.open},${c.high},${c.low},${c.close},${c.volume}`)].join('\n') + '\n';
+  [
+    'time,open,high,low,close,volume',
+    ...rows.map((c) => `${c.time},${c.open},${c.high},${c.low},${c.close},${c.volume}`),
+  ].join('\n') + '\n';
 
 describe('OKX candle download (newest-first pages, after/before windows)', () => {
   it('pages 250 old one-minute candles from history-candles, 100 a page, oldest first into the CSV', async () => {
@@ -49,13 +59,22 @@ describe('OKX candle download (newest-first pages, after/before windows)', () =>
       to: START + N * 60_000,
       out,
     });
-    expect(result).toMatchObject({ written: N, resumed: false, pages: 3, lastTime: START + (N - 1) * 60_000 });
+    expect(result).toMatchObject({
+      written: N,
+      resumed: false,
+      pages: 3,
+      lastTime: START + (N - 1) * 60_000,
+    });
     expect(await readFile(out, 'utf8')).toBe(csv(candles));
     const requests = sim.requests.slice(before);
     // older than the latest 1440 bars: /market/candles would not serve them
     expect(requests.filter((r) => r.path === '/api/v5/market/candles')).toHaveLength(0);
-    const pages = requests.filter((r) => r.path === '/api/v5/market/history-candles').map((r) => new URLSearchParams(r.query));
-    expect(pages.map((q) => [q.get('instId'), q.get('bar'), q.get('before'), q.get('after'), q.get('limit')])).toEqual([
+    const pages = requests
+      .filter((r) => r.path === '/api/v5/market/history-candles')
+      .map((r) => new URLSearchParams(r.query));
+    expect(
+      pages.map((q) => [q.get('instId'), q.get('bar'), q.get('before'), q.get('after'), q.get('limit')]),
+    ).toEqual([
       ['BTC-USDT-SWAP', '1m', String(START - 1), String(START + 100 * 60_000), String(OKX_KLINES_PAGE_LIMIT)],
       ['BTC-USDT-SWAP', '1m', String(START + 100 * 60_000 - 1), String(START + 200 * 60_000), '100'],
       ['BTC-USDT-SWAP', '1m', String(START + 200 * 60_000 - 1), String(START + 250 * 60_000), '100'],
@@ -97,7 +116,12 @@ describe('OKX candle download (newest-first pages, after/before windows)', () =>
   });
 
   it('recent ranges come from /market/candles; the forming candle is not written', async () => {
-    const live = await startOkxSimulator({ port: 0, apiKey: API_KEY, apiSecret: API_SECRET, passphrase: PASSPHRASE });
+    const live = await startOkxSimulator({
+      port: 0,
+      apiKey: API_KEY,
+      apiSecret: API_SECRET,
+      passphrase: PASSPHRASE,
+    });
     try {
       const out = join(dir, 'recent.csv');
       const minute = Math.floor(Date.now() / 60_000) * 60_000;

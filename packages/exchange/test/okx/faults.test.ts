@@ -21,7 +21,8 @@ async function start(hedge = false): Promise<Harness> {
   return h;
 }
 
-const buy = (key: string, qty = '0.01') => ({ venueSymbol: SYMBOL, side: 'buy', type: 'market', qty, idempotencyKey: key }) as const;
+const buy = (key: string, qty = '0.01') =>
+  ({ venueSymbol: SYMBOL, side: 'buy', type: 'market', qty, idempotencyKey: key }) as const;
 
 async function netQty(x: Harness): Promise<string> {
   const positions = await x.sim.venue.positions(SYMBOL);
@@ -99,9 +100,21 @@ describe('idempotent placement under faults', () => {
 
   it('51016 duplicate clOrdId (a restarted process re-placing a resting order): returns the existing order', async () => {
     const x = await start();
-    const limit = { venueSymbol: SYMBOL, side: 'buy', type: 'limit', qty: '0.01', price: '45000', idempotencyKey: 'dup-key' } as const;
+    const limit = {
+      venueSymbol: SYMBOL,
+      side: 'buy',
+      type: 'limit',
+      qty: '0.01',
+      price: '45000',
+      idempotencyKey: 'dup-key',
+    } as const;
     const first = await x.client.placeOrder(limit);
-    const restarted = new OkxSwapClient({ apiKey: API_KEY, apiSecret: API_SECRET, passphrase: PASSPHRASE, baseUrl: x.sim.url });
+    const restarted = new OkxSwapClient({
+      apiKey: API_KEY,
+      apiSecret: API_SECRET,
+      passphrase: PASSPHRASE,
+      baseUrl: x.sim.url,
+    });
     const again = await restarted.placeOrder(limit);
     expect(again.venueOrderId).toBe(first.venueOrderId);
     expect(x.seen('POST', ORDER).map((p) => p.sCode ?? p.code)).toEqual(['0', '51016']);
@@ -137,13 +150,25 @@ describe('idempotent placement under faults', () => {
     await x.client.placeOrder(buy('algo-entry-2'));
     x.sim.faults.add({ kind: 'drop_before_accept', path: '/api/v5/trade/order-algo', method: 'POST' });
     const error = await x.client
-      .placeConditional({ venueSymbol: SYMBOL, kind: 'stop_loss', side: 'sell', triggerPrice: '48000', idempotencyKey: 'algo-lost' })
+      .placeConditional({
+        venueSymbol: SYMBOL,
+        kind: 'stop_loss',
+        side: 'sell',
+        triggerPrice: '48000',
+        idempotencyKey: 'algo-lost',
+      })
       .catch((e: unknown) => e);
     expect(ExchangeErrors.is(error, 'EXCHANGE_UNAVAILABLE')).toBe(true);
     expect((error as { details: Record<string, unknown> }).details.confirmedAbsent).toBe(true);
     expect(x.seen('POST', '/api/v5/trade/order-algo')).toHaveLength(1);
     // the caller may retry with the same key: now it goes through
-    await x.client.placeConditional({ venueSymbol: SYMBOL, kind: 'stop_loss', side: 'sell', triggerPrice: '48000', idempotencyKey: 'algo-lost' });
+    await x.client.placeConditional({
+      venueSymbol: SYMBOL,
+      kind: 'stop_loss',
+      side: 'sell',
+      triggerPrice: '48000',
+      idempotencyKey: 'algo-lost',
+    });
     expect(x.sim.venue.openConditionals(SYMBOL)).toHaveLength(1);
   });
 
@@ -169,7 +194,13 @@ describe('rate limits, 5xx and clock', () => {
 
   it('5xx on a GET is retried with backoff', async () => {
     const x = await start();
-    x.sim.faults.add({ kind: 'http_error', path: '/api/v5/account/positions', method: 'GET', status: 503, times: 2 });
+    x.sim.faults.add({
+      kind: 'http_error',
+      path: '/api/v5/account/positions',
+      method: 'GET',
+      status: 503,
+      times: 2,
+    });
     expect(await x.client.positions(SYMBOL)).toEqual([]);
     expect(x.seen('GET', '/api/v5/account/positions').map((r) => r.status)).toEqual([503, 503, 200]);
   });
@@ -178,9 +209,7 @@ describe('rate limits, 5xx and clock', () => {
     const x = await start();
     x.sim.faults.add({ kind: 'http_error', path: ORDER, method: 'POST', status: 500 });
     await x.client.placeOrder(buy('five-hundred'));
-    const trail = x.sim.requests
-      .filter((r) => r.path === ORDER)
-      .map((r) => `${r.method} ${r.status}`);
+    const trail = x.sim.requests.filter((r) => r.path === ORDER).map((r) => `${r.method} ${r.status}`);
     expect(trail[0]).toBe('POST 500');
     expect(trail[1]).toBe('GET 200'); // the lookup (51603: not there) before anything is resent
     expect(trail.filter((t) => t.startsWith('POST'))).toEqual(['POST 500', 'POST 200']);
@@ -189,7 +218,12 @@ describe('rate limits, 5xx and clock', () => {
 
   it('5xx on a settings POST is reported, not retried', async () => {
     const x = await start();
-    x.sim.faults.add({ kind: 'http_error', path: '/api/v5/account/set-leverage', method: 'POST', status: 502 });
+    x.sim.faults.add({
+      kind: 'http_error',
+      path: '/api/v5/account/set-leverage',
+      method: 'POST',
+      status: 502,
+    });
     const error = await x.client.setLeverage(SYMBOL, 5).catch((e: unknown) => e);
     expect(ExchangeErrors.is(error, 'EXCHANGE_UNAVAILABLE')).toBe(true);
     expect(x.seen('POST', '/api/v5/account/set-leverage')).toHaveLength(1);

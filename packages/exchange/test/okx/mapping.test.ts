@@ -74,7 +74,10 @@ function scripted(answers: { status: number; body: unknown }[]) {
   const sent: { url: string; init: RequestInit }[] = [];
   const fetch = (async (url: string | URL, init?: RequestInit) => {
     sent.push({ url: String(url), init: init ?? {} });
-    const next = answers.shift() ?? { status: 500, body: { code: '50001', msg: 'script exhausted', data: [] } };
+    const next = answers.shift() ?? {
+      status: 500,
+      body: { code: '50001', msg: 'script exhausted', data: [] },
+    };
     return new Response(JSON.stringify(next.body), { status: next.status });
   }) as typeof globalThis.fetch;
   return { fetch, sent };
@@ -103,7 +106,15 @@ describe('the {code, msg, data[{sCode, sMsg}]} envelope', () => {
         body: {
           code: '1',
           msg: '',
-          data: [{ clOrdId: '', ordId: '', sCode: '51119', sMsg: 'Order placement failed due to insufficient balance. ', tag: '' }],
+          data: [
+            {
+              clOrdId: '',
+              ordId: '',
+              sCode: '51119',
+              sMsg: 'Order placement failed due to insufficient balance. ',
+              tag: '',
+            },
+          ],
         },
       },
     ]);
@@ -112,7 +123,10 @@ describe('the {code, msg, data[{sCode, sMsg}]} envelope', () => {
       .catch((e: unknown) => e);
     // The CCXT sample of exchanges.md §2.4: 51119 falls in the 51xxx family.
     expect(ExchangeErrors.is(error, 'ORDER_REJECTED')).toBe(true);
-    expect((error as { details: Record<string, unknown> }).details).toMatchObject({ venueCode: '51119', envelopeCode: '1' });
+    expect((error as { details: Record<string, unknown> }).details).toMatchObject({
+      venueCode: '51119',
+      envelopeCode: '1',
+    });
   });
 
   it('code "0" returns data; an item with a non-zero sCode under code "0" is still an error', async () => {
@@ -121,8 +135,12 @@ describe('the {code, msg, data[{sCode, sMsg}]} envelope', () => {
       { status: 200, body: { code: '0', msg: '', data: [{ algoId: '1', sCode: '51400', sMsg: 'gone' }] } },
     ]);
     const client = http(fetch);
-    expect(await client.request({ method: 'GET', path: '/x', signed: false, safe: true })).toEqual([{ ts: '1' }]);
-    const error = await client.request({ method: 'POST', path: '/y', body: [], signed: false, safe: false }).catch((e: unknown) => e);
+    expect(await client.request({ method: 'GET', path: '/x', signed: false, safe: true })).toEqual([
+      { ts: '1' },
+    ]);
+    const error = await client
+      .request({ method: 'POST', path: '/y', body: [], signed: false, safe: false })
+      .catch((e: unknown) => e);
     expect(ExchangeErrors.is(error, 'ORDER_NOT_FOUND')).toBe(true);
   });
 
@@ -133,7 +151,13 @@ describe('the {code, msg, data[{sCode, sMsg}]} envelope', () => {
       { status: 200, body: { code: '0', msg: '', data: [{ ordId: '9' }] } },
     ]);
     const sleeps: number[] = [];
-    const data = await http(fetch, sleeps).request({ method: 'POST', path: '/api/v5/trade/order', body: {}, signed: false, safe: false });
+    const data = await http(fetch, sleeps).request({
+      method: 'POST',
+      path: '/api/v5/trade/order',
+      body: {},
+      signed: false,
+      safe: false,
+    });
     expect(data).toEqual([{ ordId: '9' }]);
     expect(sent).toHaveLength(3);
     // base 250 ms × 2^attempt × (0.5 + random·0.5) with random = 0
@@ -155,7 +179,8 @@ describe('the {code, msg, data[{sCode, sMsg}]} envelope', () => {
   });
 
   it('a non-JSON error page keeps its text and status', async () => {
-    const fetch = (async () => new Response('<html>bad gateway</html>', { status: 502 })) as typeof globalThis.fetch;
+    const fetch = (async () =>
+      new Response('<html>bad gateway</html>', { status: 502 })) as typeof globalThis.fetch;
     const error = await new OkxHttp({
       baseUrl: 'http://okx.test',
       apiKey: '',
@@ -205,24 +230,76 @@ describe('wire parsing', () => {
   });
 
   it('positions: contracts × ctVal; the short leg of long/short mode is negated, net stays signed', () => {
-    const row = { instId: 'ETH-USDT-SWAP', mgnMode: 'isolated', avgPx: '3000', markPx: '3010', upl: '-1', lever: '5', liqPx: '' };
-    expect(parsePosition({ ...row, posSide: 'short', pos: '7' }, '0.1')).toMatchObject({ side: 'short', qty: '-0.7', marginMode: 'isolated', leverage: 5 });
-    expect(parsePosition({ ...row, posSide: 'long', pos: '7' }, '0.1')).toMatchObject({ side: 'long', qty: '0.7' });
-    expect(parsePosition({ ...row, posSide: 'net', pos: '-12' }, '0.1')).toMatchObject({ side: 'net', qty: '-1.2' });
-    expect(parsePosition({ ...row, posSide: 'net', pos: '-12' }, '0.1')).not.toHaveProperty('liquidationPrice');
+    const row = {
+      instId: 'ETH-USDT-SWAP',
+      mgnMode: 'isolated',
+      avgPx: '3000',
+      markPx: '3010',
+      upl: '-1',
+      lever: '5',
+      liqPx: '',
+    };
+    expect(parsePosition({ ...row, posSide: 'short', pos: '7' }, '0.1')).toMatchObject({
+      side: 'short',
+      qty: '-0.7',
+      marginMode: 'isolated',
+      leverage: 5,
+    });
+    expect(parsePosition({ ...row, posSide: 'long', pos: '7' }, '0.1')).toMatchObject({
+      side: 'long',
+      qty: '0.7',
+    });
+    expect(parsePosition({ ...row, posSide: 'net', pos: '-12' }, '0.1')).toMatchObject({
+      side: 'net',
+      qty: '-1.2',
+    });
+    expect(parsePosition({ ...row, posSide: 'net', pos: '-12' }, '0.1')).not.toHaveProperty(
+      'liquidationPrice',
+    );
   });
 
   it('an oco algo is two legs sharing the algoId; a conditional is one; closeFraction means the whole position', () => {
-    const base = { instId: 'BTC-USDT-SWAP', algoId: '77', algoClOrdId: 'abc', side: 'sell', posSide: 'net', state: 'live', closeFraction: '1', sz: '' };
-    const oco = parseAlgoOrder({ ...base, ordType: 'oco', slTriggerPx: '49000', tpTriggerPx: '52000' }, '0.01');
-    expect(oco.map((o) => [o.type, o.triggerPrice, o.clientOrderId, o.venueOrderId, o.qty, o.reduceOnly])).toEqual([
+    const base = {
+      instId: 'BTC-USDT-SWAP',
+      algoId: '77',
+      algoClOrdId: 'abc',
+      side: 'sell',
+      posSide: 'net',
+      state: 'live',
+      closeFraction: '1',
+      sz: '',
+    };
+    const oco = parseAlgoOrder(
+      { ...base, ordType: 'oco', slTriggerPx: '49000', tpTriggerPx: '52000' },
+      '0.01',
+    );
+    expect(
+      oco.map((o) => [o.type, o.triggerPrice, o.clientOrderId, o.venueOrderId, o.qty, o.reduceOnly]),
+    ).toEqual([
       ['stop_market', '49000', 'abc/sl', '77', '0', true],
       ['take_profit_market', '52000', 'abc/tp', '77', '0', true],
     ]);
     expect(oco.map((o) => algoClientId(o.clientOrderId))).toEqual(['abc', 'abc']);
-    const one = parseAlgoOrder({ ...base, ordType: 'conditional', tpTriggerPx: '52000', closeFraction: '', sz: '3', state: 'effective', actualSz: '3' }, '0.01');
+    const one = parseAlgoOrder(
+      {
+        ...base,
+        ordType: 'conditional',
+        tpTriggerPx: '52000',
+        closeFraction: '',
+        sz: '3',
+        state: 'effective',
+        actualSz: '3',
+      },
+      '0.01',
+    );
     expect(one).toHaveLength(1);
-    expect(one[0]).toMatchObject({ type: 'take_profit_market', clientOrderId: 'abc', qty: '0.03', status: 'filled', filledQty: '0.03' });
+    expect(one[0]).toMatchObject({
+      type: 'take_profit_market',
+      clientOrderId: 'abc',
+      qty: '0.03',
+      status: 'filled',
+      filledQty: '0.03',
+    });
   });
 
   it('candles: newest first on the wire → oldest first; confirm "0" is open; vol in contracts → base', () => {
@@ -238,7 +315,9 @@ describe('wire parsing', () => {
   });
 
   it('bars: our spellings → OKX (upper-case H/D/W; UTC variants from 6 h up); unknown → undefined', () => {
-    expect(['1m', '5m', '1h', '1H', '4h', '60', '6h', '1d', '1D', '1w', '1M', '1Dutc', '6H', '7m'].map(toOkxBar)).toEqual([
+    expect(
+      ['1m', '5m', '1h', '1H', '4h', '60', '6h', '1d', '1D', '1w', '1M', '1Dutc', '6H', '7m'].map(toOkxBar),
+    ).toEqual([
       '1m',
       '5m',
       '1H',

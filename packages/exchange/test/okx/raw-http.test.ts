@@ -14,8 +14,16 @@ afterEach(async () => {
   sim = undefined;
 });
 
-async function start(options: { hedge?: boolean; instruments?: Instrument[]; balance?: number } = {}): Promise<string> {
-  sim = await startOkxSimulator({ port: 0, apiKey: API_KEY, apiSecret: API_SECRET, passphrase: PASSPHRASE, ...options });
+async function start(
+  options: { hedge?: boolean; instruments?: Instrument[]; balance?: number } = {},
+): Promise<string> {
+  sim = await startOkxSimulator({
+    port: 0,
+    apiKey: API_KEY,
+    apiSecret: API_SECRET,
+    passphrase: PASSPHRASE,
+    ...options,
+  });
   return sim.url;
 }
 
@@ -28,7 +36,10 @@ describe('authentication', () => {
     const r = await rawRequest(url, 'GET', BALANCE);
     expect(r.status).toBe(200);
     expect(r.body.code).toBe('0');
-    expect((r.body.data[0]?.details as { ccy: string; eq: string }[])[0]).toMatchObject({ ccy: 'USDT', eq: '10000' });
+    expect((r.body.data[0]?.details as { ccy: string; eq: string }[])[0]).toMatchObject({
+      ccy: 'USDT',
+      eq: '10000',
+    });
   });
 
   it('bad key → 401 50111, bad signature → 401 50113, bad passphrase → 401 50105', async () => {
@@ -57,7 +68,9 @@ describe('authentication', () => {
     const old = await rawRequest(url, 'GET', BALANCE, '', { timestamp: iso(-31_000) });
     expect([old.status, old.body.code, old.body.msg]).toEqual([401, '50102', 'Timestamp request expired.']);
     expect((await rawRequest(url, 'GET', BALANCE, '', { timestamp: iso(31_000) })).body.code).toBe('50102');
-    expect((await rawRequest(url, 'GET', BALANCE, '', { timestamp: String(Date.now()) })).body.code).toBe('50112');
+    expect((await rawRequest(url, 'GET', BALANCE, '', { timestamp: String(Date.now()) })).body.code).toBe(
+      '50112',
+    );
   });
 
   it('missing headers: key 50103, sign 50106, timestamp 50107, passphrase 50104', async () => {
@@ -85,7 +98,10 @@ describe('authentication', () => {
   it('public endpoints need no signature', async () => {
     const url = await start();
     const response = await fetch(`${url}/api/v5/public/instruments?instType=SWAP`);
-    const body = (await response.json()) as { code: string; data: { instId: string; ctVal: string; lotSz: string }[] };
+    const body = (await response.json()) as {
+      code: string;
+      data: { instId: string; ctVal: string; lotSz: string }[];
+    };
     expect(body.code).toBe('0');
     expect(body.data.map((i) => [i.instId, i.ctVal, i.lotSz])).toEqual([
       ['BTC-USDT-SWAP', '0.01', '0.01'],
@@ -98,7 +114,13 @@ describe('authentication', () => {
 describe('bodies as python-okx and ccxt send them', () => {
   it('JSON with spaces after ":" and "," (python-okx json.dumps), signed over those bytes, is accepted', async () => {
     const url = await start();
-    const body = JSON.stringify({ instId: 'BTC-USDT-SWAP', tdMode: 'cross', side: 'buy', ordType: 'market', sz: '2' })
+    const body = JSON.stringify({
+      instId: 'BTC-USDT-SWAP',
+      tdMode: 'cross',
+      side: 'buy',
+      ordType: 'market',
+      sz: '2',
+    })
       .replace(/":/g, '": ')
       .replace(/,"/g, ', "');
     expect(body).toContain('"instId": "BTC-USDT-SWAP", "tdMode"');
@@ -148,9 +170,19 @@ describe('bodies as python-okx and ccxt send them', () => {
 
 describe('order failures: HTTP 200, code "1", the reason in data[0].sCode', () => {
   const order = (fields: Record<string, unknown>) =>
-    JSON.stringify({ instId: 'BTC-USDT-SWAP', tdMode: 'cross', side: 'buy', ordType: 'market', sz: '1', ...fields });
+    JSON.stringify({
+      instId: 'BTC-USDT-SWAP',
+      tdMode: 'cross',
+      side: 'buy',
+      ordType: 'market',
+      sz: '1',
+      ...fields,
+    });
 
-  async function place(url: string, fields: Record<string, unknown>): Promise<{ status: number; code: string; sCode: unknown; sMsg: unknown }> {
+  async function place(
+    url: string,
+    fields: Record<string, unknown>,
+  ): Promise<{ status: number; code: string; sCode: unknown; sMsg: unknown }> {
     const r = await rawRequest(url, 'POST', ORDER, order(fields));
     return { status: r.status, code: r.body.code, sCode: r.body.data[0]?.sCode, sMsg: r.body.data[0]?.sMsg };
   }
@@ -163,7 +195,11 @@ describe('order failures: HTTP 200, code "1", the reason in data[0].sCode', () =
 
   it('below the minimum size → 51020; off the lot grid → 51121', async () => {
     // lotSz 1, minSz 10 contracts (base: step 0.01, min 0.1 BTC)
-    const coarse: Instrument = { ...(OKX_STYLE_INSTRUMENTS[0] as Instrument), stepSize: '0.01', minQty: '0.1' };
+    const coarse: Instrument = {
+      ...(OKX_STYLE_INSTRUMENTS[0] as Instrument),
+      stepSize: '0.01',
+      minQty: '0.1',
+    };
     const url = await start({ instruments: [coarse] });
     expect(await place(url, { sz: '5' })).toMatchObject({ code: '1', sCode: '51020' });
     expect(await place(url, { sz: '10.5' })).toMatchObject({ code: '1', sCode: '51121' });
@@ -172,7 +208,11 @@ describe('order failures: HTTP 200, code "1", the reason in data[0].sCode', () =
 
   it('posSide that does not fit the mode → 51000 "Parameter posSide error" (python-okx#34), both ways', async () => {
     const netUrl = await start();
-    expect(await place(netUrl, { posSide: 'long' })).toMatchObject({ code: '1', sCode: '51000', sMsg: 'Parameter posSide error' });
+    expect(await place(netUrl, { posSide: 'long' })).toMatchObject({
+      code: '1',
+      sCode: '51000',
+      sMsg: 'Parameter posSide error',
+    });
     await sim?.close();
     const hedgeUrl = await start({ hedge: true });
     expect(await place(hedgeUrl, {})).toMatchObject({ sCode: '51000', sMsg: 'Parameter posSide error' });
@@ -192,7 +232,10 @@ describe('order failures: HTTP 200, code "1", the reason in data[0].sCode', () =
     expect(await place(url, { instId: 'NOPE-USDT-SWAP' })).toMatchObject({ code: '1', sCode: '51001' });
     expect((await place(url, { clOrdId: 'abc123' })).sCode).toBe('0');
     expect(await place(url, { clOrdId: 'abc123' })).toMatchObject({ sCode: '51016' });
-    expect(await place(url, { clOrdId: 'has-dash' })).toMatchObject({ sCode: '51000', sMsg: 'Parameter clOrdId error' });
+    expect(await place(url, { clOrdId: 'has-dash' })).toMatchObject({
+      sCode: '51000',
+      sMsg: 'Parameter clOrdId error',
+    });
   });
 
   it('GET an order that does not exist → code 51603, HTTP 200, no data', async () => {
@@ -205,32 +248,95 @@ describe('order failures: HTTP 200, code "1", the reason in data[0].sCode', () =
 describe('algo orders', () => {
   const ALGO = '/api/v5/trade/order-algo';
   const algo = (fields: Record<string, unknown>) =>
-    JSON.stringify({ instId: 'BTC-USDT-SWAP', tdMode: 'cross', side: 'sell', ordType: 'conditional', ...fields });
+    JSON.stringify({
+      instId: 'BTC-USDT-SWAP',
+      tdMode: 'cross',
+      side: 'sell',
+      ordType: 'conditional',
+      ...fields,
+    });
 
   it('a conditional carrying both SL and TP runs only the stop (OKX docs): use oco for both', async () => {
     const url = await start();
-    await rawRequest(url, 'POST', ORDER, JSON.stringify({ instId: 'BTC-USDT-SWAP', tdMode: 'cross', side: 'buy', ordType: 'market', sz: '1' }));
-    const both = await rawRequest(url, 'POST', ALGO, algo({ sz: '1', reduceOnly: true, slTriggerPx: '49000', slOrdPx: '-1', tpTriggerPx: '52000', tpOrdPx: '-1' }));
+    await rawRequest(
+      url,
+      'POST',
+      ORDER,
+      JSON.stringify({ instId: 'BTC-USDT-SWAP', tdMode: 'cross', side: 'buy', ordType: 'market', sz: '1' }),
+    );
+    const both = await rawRequest(
+      url,
+      'POST',
+      ALGO,
+      algo({
+        sz: '1',
+        reduceOnly: true,
+        slTriggerPx: '49000',
+        slOrdPx: '-1',
+        tpTriggerPx: '52000',
+        tpOrdPx: '-1',
+      }),
+    );
     expect(both.body.code).toBe('0');
     expect(sim?.venue.openConditionals('BTC-USDT-SWAP').map((o) => o.type)).toEqual(['stop_market']);
-    const oco = await rawRequest(url, 'POST', ALGO, algo({ ordType: 'oco', closeFraction: '1', reduceOnly: true, slTriggerPx: '48000', slOrdPx: '-1', tpTriggerPx: '53000', tpOrdPx: '-1' }));
+    const oco = await rawRequest(
+      url,
+      'POST',
+      ALGO,
+      algo({
+        ordType: 'oco',
+        closeFraction: '1',
+        reduceOnly: true,
+        slTriggerPx: '48000',
+        slOrdPx: '-1',
+        tpTriggerPx: '53000',
+        tpOrdPx: '-1',
+      }),
+    );
     expect(oco.body.code).toBe('0');
-    expect(sim?.venue.openConditionals('BTC-USDT-SWAP').map((o) => o.type)).toEqual(['stop_market', 'stop_market', 'take_profit_market']);
+    expect(sim?.venue.openConditionals('BTC-USDT-SWAP').map((o) => o.type)).toEqual([
+      'stop_market',
+      'stop_market',
+      'take_profit_market',
+    ]);
   });
 
   it('closeFraction on a net position needs reduceOnly; sz with closeFraction → 50024; a stop above the last price → 51280', async () => {
     const url = await start();
-    const noReduce = await rawRequest(url, 'POST', ALGO, algo({ closeFraction: '1', slTriggerPx: '49000', slOrdPx: '-1' }));
-    expect(noReduce.body).toMatchObject({ code: '1', data: [{ sCode: '51000', sMsg: 'Parameter reduceOnly error' }] });
-    const both = await rawRequest(url, 'POST', ALGO, algo({ sz: '1', closeFraction: '1', slTriggerPx: '49000' }));
+    const noReduce = await rawRequest(
+      url,
+      'POST',
+      ALGO,
+      algo({ closeFraction: '1', slTriggerPx: '49000', slOrdPx: '-1' }),
+    );
+    expect(noReduce.body).toMatchObject({
+      code: '1',
+      data: [{ sCode: '51000', sMsg: 'Parameter reduceOnly error' }],
+    });
+    const both = await rawRequest(
+      url,
+      'POST',
+      ALGO,
+      algo({ sz: '1', closeFraction: '1', slTriggerPx: '49000' }),
+    );
     expect(both.body.code).toBe('50024');
-    const above = await rawRequest(url, 'POST', ALGO, algo({ sz: '1', reduceOnly: true, slTriggerPx: '51000', slOrdPx: '-1' }));
+    const above = await rawRequest(
+      url,
+      'POST',
+      ALGO,
+      algo({ sz: '1', reduceOnly: true, slTriggerPx: '51000', slOrdPx: '-1' }),
+    );
     expect(above.body.data[0]?.sCode).toBe('51280');
   });
 
   it('cancel-algos takes a JSON array; one unknown id makes it a partial success (code "2")', async () => {
     const url = await start();
-    const placed = await rawRequest(url, 'POST', ALGO, algo({ sz: '1', slTriggerPx: '49000', slOrdPx: '-1' }));
+    const placed = await rawRequest(
+      url,
+      'POST',
+      ALGO,
+      algo({ sz: '1', slTriggerPx: '49000', slOrdPx: '-1' }),
+    );
     const algoId = placed.body.data[0]?.algoId;
     const r = await rawRequest(
       url,
@@ -250,8 +356,13 @@ describe('algo orders', () => {
 describe('simulator controls and routing', () => {
   it('/__sim/price moves the price; /__sim/position-mode switches the account', async () => {
     const url = await start();
-    await fetch(`${url}/__sim/price`, { method: 'POST', body: JSON.stringify({ symbol: 'BTC-USDT-SWAP', price: '61000' }) });
-    const ticker = (await (await fetch(`${url}/api/v5/market/ticker?instId=BTC-USDT-SWAP`)).json()) as { data: { last: string }[] };
+    await fetch(`${url}/__sim/price`, {
+      method: 'POST',
+      body: JSON.stringify({ symbol: 'BTC-USDT-SWAP', price: '61000' }),
+    });
+    const ticker = (await (await fetch(`${url}/api/v5/market/ticker?instId=BTC-USDT-SWAP`)).json()) as {
+      data: { last: string }[];
+    };
     expect(ticker.data[0]?.last).toBe('61000.0');
     await fetch(`${url}/__sim/position-mode`, { method: 'POST', body: JSON.stringify({ hedge: true }) });
     const config = await rawRequest(url, 'GET', '/api/v5/account/config');

@@ -56,7 +56,12 @@ describe('signed request headers', () => {
     await h.client.balance();
     expect(h.seen('GET', '/api/v5/account/balance')[0]?.headers['x-simulated-trading']).toBe('1');
     const { OkxSwapClient } = await import('../../src/okx/client.ts');
-    const live = new OkxSwapClient({ apiKey: API_KEY, apiSecret: API_SECRET, passphrase: PASSPHRASE, baseUrl: h.sim.url });
+    const live = new OkxSwapClient({
+      apiKey: API_KEY,
+      apiSecret: API_SECRET,
+      passphrase: PASSPHRASE,
+      baseUrl: h.sim.url,
+    });
     const error = await live.balance().catch((e: unknown) => e);
     expect(ExchangeErrors.is(error, 'EXCHANGE_AUTH_FAILED')).toBe(true);
     expect((error as { details: Body }).details).toMatchObject({ venueCode: '50101', httpStatus: 401 });
@@ -72,7 +77,9 @@ describe('signed request headers', () => {
 
   it('defaults to https://www.okx.com', async () => {
     const { OkxSwapClient } = await import('../../src/okx/client.ts');
-    expect(new OkxSwapClient({ apiKey: 'k', apiSecret: 's', passphrase: 'p' }).baseUrl).toBe('https://www.okx.com');
+    expect(new OkxSwapClient({ apiKey: 'k', apiSecret: 's', passphrase: 'p' }).baseUrl).toBe(
+      'https://www.okx.com',
+    );
   });
 });
 
@@ -117,7 +124,11 @@ describe('orders: base units in, contracts (sz = qty / ctVal) on the wire', () =
       qty: '3',
       idempotencyKey: 'req-sol',
     });
-    expect(lastBody(h, '/api/v5/trade/order')).toMatchObject({ instId: 'SOL-USDT-SWAP', side: 'sell', sz: '3' });
+    expect(lastBody(h, '/api/v5/trade/order')).toMatchObject({
+      instId: 'SOL-USDT-SWAP',
+      side: 'sell',
+      sz: '3',
+    });
     await h.client.placeOrder({
       venueSymbol: 'ETH-USDT-SWAP',
       side: 'buy',
@@ -137,7 +148,13 @@ describe('orders: base units in, contracts (sz = qty / ctVal) on the wire', () =
   it('refuses a quantity that is not a whole number of lots before sending', async () => {
     h = await harness();
     const error = await h.client
-      .placeOrder({ venueSymbol: 'BTC-USDT-SWAP', side: 'buy', type: 'market', qty: '0.00005', idempotencyKey: 'k' })
+      .placeOrder({
+        venueSymbol: 'BTC-USDT-SWAP',
+        side: 'buy',
+        type: 'market',
+        qty: '0.00005',
+        idempotencyKey: 'k',
+      })
       .catch((e: unknown) => e);
     expect(ExchangeErrors.is(error)).toBe(true);
     expect(['INVALID_QUANTITY', 'ORDER_BELOW_MIN_QTY']).toContain((error as { code: string }).code);
@@ -146,7 +163,13 @@ describe('orders: base units in, contracts (sz = qty / ctVal) on the wire', () =
 
   it('net mode: naming the long leg on a sell becomes posSide net + reduceOnly', async () => {
     h = await harness();
-    await h.client.placeOrder({ venueSymbol: 'BTC-USDT-SWAP', side: 'buy', type: 'market', qty: '0.02', idempotencyKey: 'o1' });
+    await h.client.placeOrder({
+      venueSymbol: 'BTC-USDT-SWAP',
+      side: 'buy',
+      type: 'market',
+      qty: '0.02',
+      idempotencyKey: 'o1',
+    });
     await h.client.placeOrder({
       venueSymbol: 'BTC-USDT-SWAP',
       side: 'sell',
@@ -182,7 +205,13 @@ describe('orders: base units in, contracts (sz = qty / ctVal) on the wire', () =
     expect(close).toMatchObject({ side: 'sell', posSide: 'long', sz: '1' });
     expect(close).not.toHaveProperty('reduceOnly');
     const error = await h.client
-      .placeOrder({ venueSymbol: 'BTC-USDT-SWAP', side: 'buy', type: 'market', qty: '0.01', idempotencyKey: 'h3' })
+      .placeOrder({
+        venueSymbol: 'BTC-USDT-SWAP',
+        side: 'buy',
+        type: 'market',
+        qty: '0.01',
+        idempotencyKey: 'h3',
+      })
       .catch((e: unknown) => e);
     expect(ExchangeErrors.is(error, 'POSITION_SIDE_MISMATCH')).toBe(true);
     expect(h.seen('POST', '/api/v5/trade/order')).toHaveLength(2);
@@ -242,7 +271,13 @@ describe('orders: base units in, contracts (sz = qty / ctVal) on the wire', () =
 describe('algo orders, close-position, leverage and mode', () => {
   it('SL + TP for a whole net long: one oco algo, closeFraction "1", reduceOnly, market legs', async () => {
     h = await harness();
-    await h.client.placeOrder({ venueSymbol: 'BTC-USDT-SWAP', side: 'buy', type: 'market', qty: '0.01', idempotencyKey: 'p0' });
+    await h.client.placeOrder({
+      venueSymbol: 'BTC-USDT-SWAP',
+      side: 'buy',
+      type: 'market',
+      qty: '0.01',
+      idempotencyKey: 'p0',
+    });
     const legs = await h.client.placeProtection({
       venueSymbol: 'BTC-USDT-SWAP',
       positionSide: 'long',
@@ -274,7 +309,10 @@ describe('algo orders, close-position, leverage and mode', () => {
       `${clientOrderId('protect-1', 'okx', 'p')}/tp`,
     ]);
     // cancelling one leg cancels the algo: cancel-algos takes a JSON array
-    await h.client.cancelOrder('BTC-USDT-SWAP', { clientOrderId: legs[1]?.clientOrderId as string, isAlgo: true });
+    await h.client.cancelOrder('BTC-USDT-SWAP', {
+      clientOrderId: legs[1]?.clientOrderId as string,
+      isAlgo: true,
+    });
     expect(lastBody(h, '/api/v5/trade/cancel-algos')).toEqual([
       { instId: 'BTC-USDT-SWAP', algoId: legs[0]?.venueOrderId },
     ]);
@@ -312,9 +350,21 @@ describe('algo orders, close-position, leverage and mode', () => {
       slTriggerPxType: 'mark',
       algoClOrdId: clientOrderId('eth-sl', 'okx'),
     });
-    expect(order).toMatchObject({ type: 'stop_market', qty: '0.4', triggerPrice: '3100', isAlgo: true, status: 'new' });
-    expect((await h.client.orderByIdempotencyKey('ETH-USDT-SWAP', 'eth-sl'))?.venueOrderId).toBe(order.venueOrderId);
-    expect(queryOf(h, '/api/v5/trade/order-algo').some((q) => q.get('algoClOrdId') === clientOrderId('eth-sl', 'okx'))).toBe(true);
+    expect(order).toMatchObject({
+      type: 'stop_market',
+      qty: '0.4',
+      triggerPrice: '3100',
+      isAlgo: true,
+      status: 'new',
+    });
+    expect((await h.client.orderByIdempotencyKey('ETH-USDT-SWAP', 'eth-sl'))?.venueOrderId).toBe(
+      order.venueOrderId,
+    );
+    expect(
+      queryOf(h, '/api/v5/trade/order-algo').some(
+        (q) => q.get('algoClOrdId') === clientOrderId('eth-sl', 'okx'),
+      ),
+    ).toBe(true);
   });
 
   it('closePosition uses /trade/close-position with the clOrdId from the key; flat → null, no request', async () => {
@@ -337,7 +387,9 @@ describe('algo orders, close-position, leverage and mode', () => {
     });
     expect(close).toMatchObject({ side: 'buy', qty: '0.03', status: 'filled', positionSide: 'short' });
     // the same key again: flat, the earlier close is reported and nothing is sent
-    expect((await h.client.closePosition('BTC-USDT-SWAP', 'short', 'close-key'))?.venueOrderId).toBe(close?.venueOrderId);
+    expect((await h.client.closePosition('BTC-USDT-SWAP', 'short', 'close-key'))?.venueOrderId).toBe(
+      close?.venueOrderId,
+    );
     expect(await h.client.closePosition('BTC-USDT-SWAP', 'long', 'other-key')).toBeNull();
     expect(h.seen('POST', '/api/v5/trade/close-position')).toHaveLength(1);
   });
@@ -393,13 +445,23 @@ describe('market data', () => {
     h = await harness();
     const end = Math.floor(Date.now() / 60_000) * 60_000 - 10 * 60_000;
     const start = end - 4 * 60_000;
-    const klines = await h.client.klines({ venueSymbol: 'BTC-USDT-SWAP', timeframe: '1m', startTime: start, endTime: end });
+    const klines = await h.client.klines({
+      venueSymbol: 'BTC-USDT-SWAP',
+      timeframe: '1m',
+      startTime: start,
+      endTime: end,
+    });
     expect(klines.map((k) => k.openTime)).toEqual([0, 1, 2, 3, 4].map((i) => start + i * 60_000));
     const q = queryOf(h, '/api/v5/market/candles')[0];
     expect(q?.get('before')).toBe(String(start - 1));
     expect(q?.get('after')).toBe(String(end + 1));
     const old = Date.now() - 30 * 86_400_000;
-    const history = await h.client.klines({ venueSymbol: 'BTC-USDT-SWAP', timeframe: '1m', startTime: old, limit: 3 });
+    const history = await h.client.klines({
+      venueSymbol: 'BTC-USDT-SWAP',
+      timeframe: '1m',
+      startTime: old,
+      limit: 3,
+    });
     expect(history).toHaveLength(3);
     expect(h.seen('GET', '/api/v5/market/history-candles')).toHaveLength(1);
   });
@@ -407,7 +469,10 @@ describe('market data', () => {
   it('ticker and server time', async () => {
     h = await harness();
     await h.setPrice('ETH-USDT-SWAP', '3123.45');
-    expect(await h.client.ticker('ETH-USDT-SWAP')).toMatchObject({ venueSymbol: 'ETH-USDT-SWAP', price: '3123.45' });
+    expect(await h.client.ticker('ETH-USDT-SWAP')).toMatchObject({
+      venueSymbol: 'ETH-USDT-SWAP',
+      price: '3123.45',
+    });
     const t = await h.client.serverTime();
     expect(Math.abs(t - Date.now())).toBeLessThan(5000);
   });
