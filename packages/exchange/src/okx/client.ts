@@ -489,7 +489,7 @@ export class OkxSwapClient implements Exchange {
     const tp = spec.takeProfit === undefined ? undefined : prepareOrderPrice(instrument, spec.takeProfit);
     const sz =
       spec.qty === undefined
-        ? undefined
+        ? await this.sizeBesideWholePositionAlgo(instrument, cid, spec.side, spec.positionSide)
         : toContracts(instrument, prepareOrderQty(instrument, spec.qty, { market: true }));
     const build = (mode: PositionMode): Record<string, unknown> => {
       // A protective order always reduces: the leg it closes in hedge mode, reduce-only in net mode.
@@ -513,6 +513,43 @@ export class OkxSwapClient implements Exchange {
       };
     };
     return this.withPositionMode((mode) => this.submit('algo', instrument, cid, build(mode)));
+  }
+
+  /**
+   * OKX keeps ONE whole-position (`closeFraction`) TP/SL per position. When another one already
+   * rests on this position (e.g. the stop placed before this take-profit), this order is sized to
+   * the position instead (contracts, reduce-only), so both can rest. Undefined = use closeFraction.
+   */
+  private async sizeBesideWholePositionAlgo(
+    instrument: Instrument,
+    cid: string,
+    side: OrderSide,
+    positionSide: PositionSide | undefined,
+  ): Promise<string | undefined> {
+    const mode = await this.positionMode();
+    const leg = positionSide ?? (side === 'sell' ? 'long' : 'short');
+    const posSide = mapPosSide(mode, side, leg, true).posSide;
+    const algos = await this.signedGet<OkxAlgoOrder>('/api/v5/trade/orders-algo-pending', {
+      ordType: 'conditional,oco',
+      instType: 'SWAP',
+      instId: instrument.venueSymbol,
+    });
+    const taken = algos.some(
+      (a) =>
+        a.posSide === posSide &&
+        a.side === side &&
+        a.algoClOrdId !== cid &&
+        (a.closeFraction === '1' || a.closeFraction === '1.0'),
+    );
+    if (!taken) return undefined;
+    // The position this order closes: a sell closes a long (qty > 0), a buy a short.
+    const position = (await this.positions(instrument.venueSymbol)).find(
+      (p) =>
+        (mode === 'hedge' ? p.side === leg : p.side === 'net') &&
+        (side === 'sell' ? new Decimal(p.qty).isPositive() : new Decimal(p.qty).isNegative()),
+    );
+    if (position === undefined) return undefined;
+    return toContracts(instrument, new Decimal(position.qty).abs().toFixed());
   }
 
   /**

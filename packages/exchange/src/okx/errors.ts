@@ -42,6 +42,7 @@ const CODE_MAP: ReadonlyMap<string, ExchangeErrorCode> = new Map<string, Exchang
   ['51020', 'ORDER_BELOW_MIN_QTY'], // below the minimum order amount
   ['51023', 'NO_POSITION'], // Position doesn't exist
   ['51112', 'REDUCE_ONLY_REJECTED'], // Close order size exceeds available size
+  ['51119', 'INSUFFICIENT_BALANCE'], // Order placement failed due to insufficient balance (exchanges.md §2.4)
   ['51121', 'INVALID_QUANTITY'], // Order quantity must be a multiple of the lot size
   ['51127', 'INSUFFICIENT_BALANCE'], // Available balance is 0
   ['51131', 'INSUFFICIENT_BALANCE'], // Insufficient balance

@@ -164,6 +164,7 @@ const MESSAGES: Record<string, string> = {
   '51016': 'Duplicated clOrdId',
   '51020': 'Your order should meet or exceed the minimum order amount.',
   '51023': "Position doesn't exist.",
+  '51088': 'You can only place 1 TP/SL order to close an entire position',
   '51121': 'Order quantity must be a multiple of the lot size.',
   '51169':
     "Order failed because you don't have any positions in this direction for this contract to reduce or close.",
@@ -1217,6 +1218,19 @@ class OkxSimulatorCore {
     if (qty !== undefined && !new Decimal(qty).mod(instrument.stepSize).isZero()) throw err('51121');
     if (qty !== undefined && new Decimal(qty).lt(instrument.minQty)) throw err('51020');
 
+    // "For the same position, only one TP/SL pending order for fully closing the position is supported."
+    if (closeFraction) {
+      this.syncAttached();
+      const taken = [...this.algos.values()].some(
+        (a) =>
+          a.closeFraction &&
+          a.instId === instrument.venueSymbol &&
+          a.posSide === posSide &&
+          a.side === side &&
+          this.algoState(a) === 'live',
+      );
+      if (taken) throw err('51088');
+    }
     this.algoSeq += 1;
     const algoId = String(600_000_000 + this.algoSeq);
     const group = ordType === 'oco' ? `algo${algoId}` : undefined;
@@ -1315,8 +1329,12 @@ class OkxSimulatorCore {
         tdMode: extras?.tdMode ?? 'cross',
         side: first.side,
         posSide: first.positionSide,
-        sz: undefined,
-        closeFraction: true,
+        // OKX sizes attached TP/SL to the parent order (the paper legs close the whole position).
+        sz:
+          parent === undefined
+            ? undefined
+            : this.toContracts(this.instrumentOf(parent.venueSymbol), parent.qty),
+        closeFraction: parent === undefined,
         reduceOnly: true,
         ...(stop !== undefined
           ? { sl: { orderId: stop.venueOrderId, triggerPx: stop.triggerPrice ?? '', triggerPxType: 'last' } }

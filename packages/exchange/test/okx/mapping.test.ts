@@ -121,8 +121,8 @@ describe('the {code, msg, data[{sCode, sMsg}]} envelope', () => {
     const error = await http(fetch)
       .request({ method: 'POST', path: '/api/v5/trade/order', body: {}, signed: false, safe: false })
       .catch((e: unknown) => e);
-    // The CCXT sample of exchanges.md §2.4: 51119 falls in the 51xxx family.
-    expect(ExchangeErrors.is(error, 'ORDER_REJECTED')).toBe(true);
+    // The CCXT sample of exchanges.md §2.4.
+    expect(ExchangeErrors.is(error, 'INSUFFICIENT_BALANCE')).toBe(true);
     expect((error as { details: Record<string, unknown> }).details).toMatchObject({
       venueCode: '51119',
       envelopeCode: '1',

@@ -329,6 +329,30 @@ describe('algo orders', () => {
     expect(above.body.data[0]?.sCode).toBe('51280');
   });
 
+  it('one whole-position (closeFraction) TP/SL per position: a second one → 51088', async () => {
+    const url = await start();
+    await rawRequest(
+      url,
+      'POST',
+      ORDER,
+      JSON.stringify({ instId: 'BTC-USDT-SWAP', tdMode: 'cross', side: 'buy', ordType: 'market', sz: '1' }),
+    );
+    const whole = (px: Record<string, string>) => algo({ closeFraction: '1', reduceOnly: true, ...px });
+    expect(
+      (await rawRequest(url, 'POST', ALGO, whole({ slTriggerPx: '49000', slOrdPx: '-1' }))).body.code,
+    ).toBe('0');
+    const second = await rawRequest(url, 'POST', ALGO, whole({ tpTriggerPx: '52000', tpOrdPx: '-1' }));
+    expect(second.body).toMatchObject({ code: '1', data: [{ sCode: '51088' }] });
+    // sized to the position instead, it rests beside the first
+    const sized = await rawRequest(
+      url,
+      'POST',
+      ALGO,
+      algo({ sz: '1', reduceOnly: true, tpTriggerPx: '52000', tpOrdPx: '-1' }),
+    );
+    expect(sized.body.code).toBe('0');
+  });
+
   it('cancel-algos takes a JSON array; one unknown id makes it a partial success (code "2")', async () => {
     const url = await start();
     const placed = await rawRequest(

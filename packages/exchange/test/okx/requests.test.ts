@@ -367,6 +367,42 @@ describe('algo orders, close-position, leverage and mode', () => {
     ).toBe(true);
   });
 
+  it('SL then TP as two whole-position conditionals: OKX keeps one closeFraction per position, so the second is sized', async () => {
+    h = await harness();
+    await h.client.placeOrder({
+      venueSymbol: 'BTC-USDT-SWAP',
+      side: 'buy',
+      type: 'market',
+      qty: '0.03',
+      idempotencyKey: 'e',
+    });
+    await h.client.placeConditional({
+      venueSymbol: 'BTC-USDT-SWAP',
+      kind: 'stop_loss',
+      side: 'sell',
+      positionSide: 'net',
+      triggerPrice: '49000',
+      idempotencyKey: 'sl-key',
+    });
+    const tp = await h.client.placeConditional({
+      venueSymbol: 'BTC-USDT-SWAP',
+      kind: 'take_profit',
+      side: 'sell',
+      positionSide: 'net',
+      triggerPrice: '52000',
+      idempotencyKey: 'tp-key',
+    });
+    const [first, second] = bodies(h, '/api/v5/trade/order-algo');
+    expect(first).toMatchObject({ ordType: 'conditional', closeFraction: '1', reduceOnly: true });
+    expect(first).not.toHaveProperty('sz');
+    expect(second).toMatchObject({ ordType: 'conditional', sz: '3', reduceOnly: true, tpTriggerPx: '52000' });
+    expect(second).not.toHaveProperty('closeFraction');
+    expect(tp.qty).toBe('0.03');
+    expect((await h.client.openOrders('BTC-USDT-SWAP')).filter((o) => o.isAlgo)).toHaveLength(2);
+    await h.setPrice('BTC-USDT-SWAP', '52500');
+    expect(await h.client.positions('BTC-USDT-SWAP')).toEqual([]);
+  });
+
   it('closePosition uses /trade/close-position with the clOrdId from the key; flat → null, no request', async () => {
     h = await harness({ hedge: true });
     await h.client.placeOrder({
