@@ -593,8 +593,10 @@ export class OkxSwapClient implements Exchange {
     }
     const instrument = await this.instrument(venueSymbol);
     const instId = instrument.venueSymbol;
+    // An oco leg's clientOrderId (`…/sl`, `…/tp`) names an algo order; OKX ids have no "/".
+    const ocoLeg = ref.clientOrderId !== undefined && algoClientId(ref.clientOrderId) !== ref.clientOrderId;
     const kinds: ('order' | 'algo')[] =
-      ref.isAlgo === true ? ['algo'] : ref.isAlgo === false ? ['order'] : ['order', 'algo'];
+      ref.isAlgo === true || ocoLeg ? ['algo'] : ref.isAlgo === false ? ['order'] : ['order', 'algo'];
     let lastError: unknown;
     for (const kind of kinds) {
       try {

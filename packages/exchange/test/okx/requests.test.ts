@@ -317,6 +317,18 @@ describe('algo orders, close-position, leverage and mode', () => {
       { instId: 'BTC-USDT-SWAP', algoId: legs[0]?.venueOrderId },
     ]);
     expect(await h.client.openOrders('BTC-USDT-SWAP')).toHaveLength(0);
+    // a leg named only by its clientOrderId (isAlgo not given) goes straight to the algo endpoints
+    const again = await h.client.placeProtection({
+      venueSymbol: 'BTC-USDT-SWAP',
+      positionSide: 'long',
+      stopLoss: '48000',
+      takeProfit: '53000',
+      idempotencyKey: 'protect-2',
+    });
+    const cancelsBefore = h.seen('POST', '/api/v5/trade/cancel-order').length;
+    await h.client.cancelOrder('BTC-USDT-SWAP', { clientOrderId: again[0]?.clientOrderId as string });
+    expect(h.seen('POST', '/api/v5/trade/cancel-order')).toHaveLength(cancelsBefore);
+    expect(await h.client.openOrders('BTC-USDT-SWAP')).toHaveLength(0);
   });
 
   it('one leg with a size is a conditional with sz in contracts; hedge legs carry posSide', async () => {
