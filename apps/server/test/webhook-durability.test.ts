@@ -3,7 +3,9 @@ import { and, eq, sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { BinanceFuturesClient, startBinanceSimulator, type BinanceSimulator } from '@tradingbot/exchange';
 import { accountLeases, auditLog, orders, signals } from '@tradingbot/db';
+import { Histogram } from 'prom-client';
 import { createExchangeFactory } from '../src/exchange-factory.ts';
+import { SignalWorker } from '../src/services/signal-worker.ts';
 import { TRADINGVIEW_WEBHOOK_IPS } from '../src/config.ts';
 import { signUp, testApp, testConfig, type TestApp } from './helpers.ts';
 
@@ -253,6 +255,57 @@ describe('recovery', () => {
       await t.database.db.select().from(accountLeases).where(eq(accountLeases.accountId, account.id)),
     ).toEqual([]);
     await send(alert({ id: 'cleanup-leased', action: 'close_all' }));
+  });
+
+  it('keeps its lease through a drain that outlasts it, so a second process never runs the same signal', async () => {
+    // Two workers on one database, as two processes would be, with a lease far shorter than the drain.
+    const worker = (label: string) =>
+      new SignalWorker({
+        database: t.database,
+        keyRing: t.config.keyRing,
+        connectExchange: createExchangeFactory({ baseUrls: { binance: sim.url } }),
+        executionSeconds: new Histogram({
+          name: `lease_test_${label}`,
+          help: 'test',
+          labelNames: ['exchange', 'success'],
+          registers: [],
+        }),
+        leaseMs: 500,
+        sweepIntervalMs: 3_600_000,
+      });
+    const [first, second] = [worker('first'), worker('second')];
+    // Many short signals (each well under the 167 ms heartbeat): the drain lasts several leases.
+    const ids = Array.from({ length: 30 }, (_, i) => `long-drain-${i}`);
+    for (const [i, id] of ids.entries()) {
+      await leftBehind(id, 'received', 1_000 - i); // arrival order = id order
+      await t.database.db
+        .update(signals)
+        .set({ payload: { ...alert({ id, action: i % 2 === 0 ? 'long' : 'short' }), secret: undefined } })
+        .where(eq(signals.id, `sig-${id}`));
+    }
+    try {
+      first.kick(account.id);
+      const started = Date.now();
+      while (Date.now() - started < 4_000) {
+        await second.sweep(); // the other process looks for abandoned work all the time
+        await new Promise((r) => setTimeout(r, 40));
+      }
+      await Promise.all([first.idle(), second.idle()]);
+    } finally {
+      await Promise.all([first.stop(), second.stop()]);
+    }
+    const rows = await t.database.db
+      .select()
+      .from(signals)
+      .where(sql`${signals.payload}->>'id' like 'long-drain-%'`);
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual(ids.map(() => ['executed', 1]));
+    const resumed = await t.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.accountId, account.id), eq(auditLog.action, 'worker.signal_resumed')))
+      .then((entries) => entries.filter((e) => rows.some((r) => r.id === e.signalId)));
+    expect(resumed).toEqual([]);
+    await send(alert({ id: 'cleanup-long-drain', action: 'close_all' }));
   });
 
   it('executes one account’s signals one at a time, in arrival order', async () => {

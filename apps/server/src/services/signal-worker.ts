@@ -181,6 +181,15 @@ export class SignalWorker {
           if (this.#stopped) return;
           const next = await this.#nextPending(accountId);
           if (!next) break;
+          // A drain can outlast the lease (many short signals): extend it before every signal, and
+          // stop at once if it was lost (this process stalled past it and another one took over).
+          if (!(await this.#renew(accountId))) {
+            this.options.log?.error(
+              { accountId },
+              'signal worker: lost an account lease; leaving it to its holder',
+            );
+            return;
+          }
           await this.#run(next);
         }
       } finally {
@@ -202,16 +211,19 @@ export class SignalWorker {
     return rows.length === 1;
   }
 
-  async #renew(accountId: string, signalId: string): Promise<boolean> {
+  /** Extends this process's lease on the account (and its lock on the signal it runs); false if lost. */
+  async #renew(accountId: string, signalId?: string): Promise<boolean> {
     const rows = await this.options.database.query(
       `UPDATE account_leases SET expires_at = now() + $3 * interval '1 millisecond'
         WHERE account_id = $1 AND holder = $2 RETURNING account_id`,
       [accountId, this.id, this.#leaseMs],
     );
-    await this.options.database.query(
-      `UPDATE signals SET locked_until = now() + $3 * interval '1 millisecond' WHERE id = $1 AND locked_by = $2`,
-      [signalId, this.id, this.#leaseMs],
-    );
+    if (signalId !== undefined) {
+      await this.options.database.query(
+        `UPDATE signals SET locked_until = now() + $3 * interval '1 millisecond' WHERE id = $1 AND locked_by = $2`,
+        [signalId, this.id, this.#leaseMs],
+      );
+    }
     return rows.length === 1;
   }
 
