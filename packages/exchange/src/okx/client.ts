@@ -249,7 +249,8 @@ export class OkxSwapClient implements Exchange {
   /**
    * Candles oldest first. OKX pages newest first with `after` (older than) and `before` (newer
    * than); `startTime`/`endTime` map onto them. Volumes are converted from contracts to base units.
-   * Ranges older than the latest 1440 bars go to `/market/history-candles`.
+   * Ranges older than the latest 1440 bars go to `/market/history-candles`, which returns at most
+   * 100 candles a call (page with startTime for more, as okxKlinesPage does).
    */
   async klines(query: KlineQuery): Promise<Kline[]> {
     const instrument = await this.instrument(query.venueSymbol);
@@ -289,12 +290,13 @@ export class OkxSwapClient implements Exchange {
     const serverNow = this.http.serverNow();
     const old =
       page.after !== undefined && step !== undefined && page.after < serverNow - RECENT_CANDLES * step;
+    // history-candles serves at most 100 rows a call (candles 300).
     return this.publicGet<unknown>(old ? '/api/v5/market/history-candles' : '/api/v5/market/candles', {
       instId,
       bar,
       after: page.after,
       before: page.before,
-      limit: page.limit,
+      limit: old ? Math.min(page.limit, 100) : page.limit,
     });
   }
 

@@ -790,7 +790,8 @@ class OkxSimulatorCore {
       return Number(v);
     };
     const limit = int('limit') ?? 100;
-    if (limit < 1 || limit > 300) throw param('limit');
+    // candles: at most 300 a page; history-candles: at most 100 (OKX docs)
+    if (limit < 1 || limit > (history ? 100 : 300)) throw param('limit');
     const after = int('after');
     const before = int('before');
     const now = this.serverTime();

@@ -393,6 +393,19 @@ describe('simulator controls and routing', () => {
     expect(config.body.data[0]?.posMode).toBe('long_short_mode');
   });
 
+  it('candle page limits: candles up to 300, history-candles up to 100 (51000 beyond)', async () => {
+    const url = await start();
+    const get = async (path: string, limit: number) =>
+      (await (await fetch(`${url}${path}?instId=BTC-USDT-SWAP&bar=1m&limit=${limit}`)).json()) as {
+        code: string;
+        data: unknown[];
+      };
+    expect((await get('/api/v5/market/candles', 300)).data).toHaveLength(300);
+    expect((await get('/api/v5/market/candles', 301)).code).toBe('51000');
+    expect((await get('/api/v5/market/history-candles', 100)).data).toHaveLength(100);
+    expect((await get('/api/v5/market/history-candles', 101)).code).toBe('51000');
+  });
+
   it('unknown paths are 404, known paths with the wrong method 405', async () => {
     const url = await start();
     expect((await fetch(`${url}/api/v5/trade/nothing`)).status).toBe(404);
