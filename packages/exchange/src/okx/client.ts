@@ -841,7 +841,7 @@ export class OkxSwapClient implements Exchange {
       if (existing !== null) return existing;
     }
     for (let attempt = 0; ; attempt++) {
-      const expTime = Math.round(this.http.serverNow() + this.orderExpiryMs);
+      const sent: { expTime?: number } = {};
       try {
         const data = await this.http.request<Record<string, unknown>>({
           method: 'POST',
@@ -849,7 +849,7 @@ export class OkxSwapClient implements Exchange {
           body,
           signed: true,
           safe: false,
-          ...(kind === 'order' ? { headers: { expTime: String(expTime) } } : {}),
+          ...(kind === 'order' ? { expiresInMs: this.orderExpiryMs, sent } : {}),
         });
         this.placed.add(cid);
         return await this.afterAccept(kind, instrument, cid, data[0] ?? {}, body);
@@ -860,7 +860,11 @@ export class OkxSwapClient implements Exchange {
           throw error;
         }
         if (!isUncertain(error)) throw error;
-        const deadline = kind === 'order' ? expTime + 500 : this.http.serverNow() + this.lookupWindowMs;
+        // After the last expTime sent (+ a margin for clock error) the venue can no longer execute it.
+        const deadline =
+          kind === 'order' && sent.expTime !== undefined
+            ? sent.expTime + 500
+            : this.http.serverNow() + this.lookupWindowMs;
         const existing = await this.resolveUncertain(lookupKind, instrument, cid, deadline, error);
         if (existing !== null) {
           this.placed.add(cid);

@@ -39,8 +39,15 @@ export type OkxRequestSpec = {
    * a timeout or a 5xx; a POST never is (an order's caller looks the order up by clOrdId).
    */
   safe: boolean;
-  /** Extra headers, e.g. `expTime` on order placement. */
+  /** Extra headers. */
   headers?: Record<string, string>;
+  /**
+   * Sends `expTime` = server now + this many ms (order placement): OKX discards the request
+   * unexecuted once its clock has passed it (50037). Each attempt gets a fresh deadline; the last
+   * one sent is written to `sent.expTime`.
+   */
+  expiresInMs?: number;
+  sent?: { expTime?: number };
 };
 
 /** The `{code, msg, data}` envelope every OKX v5 answer has (exchanges.md §2.4). */
@@ -138,7 +145,12 @@ export class OkxHttp {
         const appError = error as AppError;
         const code = appError.code as ExchangeErrorCode;
         const details = appError.details ?? {};
-        if (code === 'EXCHANGE_TIMESTAMP_REJECTED' && spec.signed && !resynced) {
+        // 50102 (timestamp) or 50037 (expTime passed): refused unexecuted; our clock may be off.
+        if (
+          (code === 'EXCHANGE_TIMESTAMP_REJECTED' || details.venueCode === '50037') &&
+          spec.signed &&
+          !resynced
+        ) {
           resynced = true;
           await this.syncTime();
           continue;
@@ -172,6 +184,11 @@ export class OkxHttp {
     const requestPath = query === '' ? spec.path : `${spec.path}?${query}`;
     const body = spec.method === 'POST' ? JSON.stringify(spec.body ?? {}) : '';
     const headers: Record<string, string> = { ...spec.headers };
+    if (spec.expiresInMs !== undefined) {
+      const expTime = Math.round(this.serverNow() + spec.expiresInMs);
+      headers.expTime = String(expTime);
+      if (spec.sent !== undefined) spec.sent.expTime = expTime;
+    }
     if (spec.method === 'POST') headers['Content-Type'] = 'application/json';
     if (this.options.demo) headers['x-simulated-trading'] = '1';
     if (spec.signed) {

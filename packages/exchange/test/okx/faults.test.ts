@@ -241,6 +241,18 @@ describe('rate limits, 5xx and clock', () => {
     expect(Math.abs((x.client.transport.timeOffsetMs ?? 0) - 90_000)).toBeLessThan(2000);
   });
 
+  it('50037 (expTime already passed on arrival: our clock is behind): re-sync, resend with a fresh expTime, one order', async () => {
+    const x = await start();
+    await x.client.balance(); // synced while the clocks agree
+    x.sim.faults.clockOffsetMs = 20_000; // inside the 30 s signature window, past the 1 s order expiry
+    const order = await x.client.placeOrder(buy('clock-behind'));
+    expect(order.status).toBe('filled');
+    const posts = x.seen('POST', ORDER);
+    expect(posts.map((p) => p.sCode ?? p.code)).toEqual(['50037', '0']);
+    expect(Number(posts[1]?.headers.exptime)).toBeGreaterThan(Number(posts[0]?.headers.exptime) + 15_000);
+    expect(await netQty(x)).toBe('0.01');
+  });
+
   it('a timeout on a GET is retried; the data comes back', async () => {
     const x = await start();
     x.sim.faults.add({ kind: 'latency', path: '/api/v5/account/config', method: 'GET', ms: 1500 });
