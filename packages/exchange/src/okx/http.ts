@@ -157,7 +157,8 @@ export class OkxHttp {
         }
         if (attempt >= this.options.maxRetries) throw error;
         if (code === 'EXCHANGE_RATE_LIMITED') {
-          await this.sleep(this.backoffMs(attempt));
+          // OKX counts in 2-second windows and sends no Retry-After: wait at least 1 s (capped by maxDelayMs).
+          await this.sleep(Math.max(this.backoffMs(attempt), Math.min(1000, this.options.maxDelayMs)));
           attempt++;
           continue;
         }

@@ -105,6 +105,12 @@ export type OkxSimulatorOptions = {
   demo?: boolean;
   /** Allowed distance between OK-ACCESS-TIMESTAMP and the server clock (default 30 000 ms). */
   timestampWindowMs?: number;
+  /**
+   * Trade rate limits per instrument and 2-second window (OKX "Place order: 60 requests per 2
+   * seconds", "Place algo order: 20 requests per 2 seconds"); beyond them 429 / 50011. Default
+   * { order: 60, algo: 20 }; false turns them off.
+   */
+  tradeRateLimits?: { order?: number; algo?: number } | false;
   now?: () => number;
 };
 
@@ -378,6 +384,8 @@ class OkxSimulatorCore {
   private readonly usedClOrdIds = new Set<string>();
   private readonly usedAlgoClOrdIds = new Set<string>();
   private algoSeq = 0;
+  /** Trade requests per `path instId` in the current 2-second window. */
+  private readonly tradeCounts = new Map<string, { window: number; count: number }>();
   private legSeq = 0;
 
   constructor(private readonly options: OkxSimulatorOptions) {
@@ -586,6 +594,7 @@ class OkxSimulatorCore {
     try {
       if (route.signed) this.authenticate(method, rawUrl, rawBody, headers);
       ctx = this.context(method, rawUrl, rawBody, headers);
+      this.countTrade(method, path, ctx);
       return { status: 200, body: { code: '0', msg: '', data: route.handler.call(this, ctx) } };
     } catch (error) {
       const e = fromVenueError(error);
@@ -597,6 +606,25 @@ class OkxSimulatorCore {
       }
       return { status: e.status, body: { code: e.code, msg: e.message, data: [] } };
     }
+  }
+
+  /** Counts order placements per instrument and 2-second window; 429 / 50011 beyond the limit. */
+  private countTrade(method: string, path: string, ctx: Context): void {
+    const limits = this.options.tradeRateLimits;
+    if (limits === false || method !== 'POST') return;
+    const limit =
+      path === '/api/v5/trade/order'
+        ? (limits?.order ?? 60)
+        : path === '/api/v5/trade/order-algo'
+          ? (limits?.algo ?? 20)
+          : undefined;
+    if (limit === undefined) return;
+    const key = `${path} ${String(ctx.params.instId ?? '')}`;
+    const window = Math.floor(this.serverTime() / 2000);
+    const entry = this.tradeCounts.get(key);
+    const count = entry !== undefined && entry.window === window ? entry.count + 1 : 1;
+    this.tradeCounts.set(key, { window, count });
+    if (count > limit) throw err('50011');
   }
 
   /** Query parameters (GET) or the JSON body (POST), `""` / `null` fields dropped. */

@@ -192,6 +192,17 @@ describe('rate limits, 5xx and clock', () => {
     expect(await netQty(x)).toBe('0.01');
   });
 
+  it('the venue trade rate limit (orders per instrument per 2 s) is waited out: every order placed once', async () => {
+    h = await harness({ balance: 100_000, tradeRateLimits: { order: 2 } }, { maxDelayMs: 1000 });
+    const x = h;
+    const orders = [];
+    for (let i = 0; i < 3; i++) orders.push(await x.client.placeOrder(buy(`burst-${i}`)));
+    expect(orders.every((o) => o.status === 'filled')).toBe(true);
+    const statuses = x.seen('POST', ORDER).map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(3);
+    expect(await netQty(x)).toBe('0.03');
+  });
+
   it('5xx on a GET is retried with backoff', async () => {
     const x = await start();
     x.sim.faults.add({

@@ -160,8 +160,8 @@ describe('the {code, msg, data[{sCode, sMsg}]} envelope', () => {
     });
     expect(data).toEqual([{ ordId: '9' }]);
     expect(sent).toHaveLength(3);
-    // base 250 ms × 2^attempt × (0.5 + random·0.5) with random = 0
-    expect(sleeps).toEqual([125, 250]);
+    // OKX windows are 2 s and carry no Retry-After: at least 1 s (backoff 125, 250 ms is shorter)
+    expect(sleeps).toEqual([1000, 1000]);
   });
 
   it('a 5xx on a GET is retried; on a POST it is not', async () => {

@@ -406,6 +406,33 @@ describe('simulator controls and routing', () => {
     expect((await get('/api/v5/market/history-candles', 101)).code).toBe('51000');
   });
 
+  it('orders beyond the per-instrument limit in a 2 s window → 429 / 50011, not executed', async () => {
+    sim = await startOkxSimulator({
+      port: 0,
+      apiKey: API_KEY,
+      apiSecret: API_SECRET,
+      passphrase: PASSPHRASE,
+      tradeRateLimits: { order: 2 },
+    });
+    const body = JSON.stringify({
+      instId: 'BTC-USDT-SWAP',
+      tdMode: 'cross',
+      side: 'buy',
+      ordType: 'market',
+      sz: '1',
+    });
+    // align to the start of a 2 s window so the three requests share it
+    await new Promise((r) => setTimeout(r, 2000 - (Date.now() % 2000)));
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await rawRequest(sim.url, 'POST', ORDER, body));
+    expect(answers.map((a) => [a.status, a.body.code])).toEqual([
+      [200, '0'],
+      [200, '0'],
+      [429, '50011'],
+    ]);
+    expect((await sim.venue.positions('BTC-USDT-SWAP'))[0]?.qty).toBe('0.02');
+  });
+
   it('unknown paths are 404, known paths with the wrong method 405', async () => {
     const url = await start();
     expect((await fetch(`${url}/api/v5/trade/nothing`)).status).toBe(404);
