@@ -1054,6 +1054,14 @@ export function mapPosSide(
       details: { venue: 'okx', positionMode: mode },
     });
   }
+  const opens = (side === 'buy') === (requested === 'long');
+  if (reduceOnly && opens) {
+    // OKX takes no reduceOnly in long/short mode, so it would silently open the leg: refuse here.
+    throw ExchangeErrors.create('REDUCE_ONLY_REJECTED', {
+      message: `A ${side} on the ${requested} leg opens it; it cannot be reduce-only`,
+      details: { venue: 'okx', positionMode: mode, side, positionSide: requested },
+    });
+  }
   return { posSide: requested, reduceOnly: false };
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ExchangeErrors } from '../../src/errors.ts';
 import { codeForOkxError, okxError } from '../../src/okx/errors.ts';
 import { OkxHttp } from '../../src/okx/http.ts';
+import { mapPosSide } from '../../src/okx/client.ts';
 import {
   algoClientId,
   parseAlgoOrder,
@@ -333,5 +334,27 @@ describe('wire parsing', () => {
       '6Hutc',
       undefined,
     ]);
+  });
+});
+
+describe('posSide per account mode', () => {
+  it('net_mode: always net; naming the leg being closed adds reduceOnly', () => {
+    expect(mapPosSide('one_way', 'buy', undefined, false)).toEqual({ posSide: 'net', reduceOnly: false });
+    expect(mapPosSide('one_way', 'sell', 'long', false)).toEqual({ posSide: 'net', reduceOnly: true });
+    expect(mapPosSide('one_way', 'buy', 'long', false)).toEqual({ posSide: 'net', reduceOnly: false });
+    expect(mapPosSide('one_way', 'buy', 'short', false)).toEqual({ posSide: 'net', reduceOnly: true });
+  });
+
+  it('long_short_mode: the leg, never reduceOnly; net or a reduce-only opening order is refused locally', () => {
+    expect(mapPosSide('hedge', 'sell', 'long', true)).toEqual({ posSide: 'long', reduceOnly: false });
+    expect(mapPosSide('hedge', 'sell', 'short', false)).toEqual({ posSide: 'short', reduceOnly: false });
+    expect(() => mapPosSide('hedge', 'buy', 'net', false)).toThrow(/long or short/);
+    let caught: unknown;
+    try {
+      mapPosSide('hedge', 'buy', 'long', true);
+    } catch (error) {
+      caught = error;
+    }
+    expect(ExchangeErrors.is(caught, 'REDUCE_ONLY_REJECTED')).toBe(true);
   });
 });
