@@ -402,11 +402,19 @@ export class OkxSwapClient implements Exchange {
         ? undefined
         : prepareOrderPrice(instrument, request.attachedTakeProfit);
     const cid = clientOrderId(request.idempotencyKey, 'okx');
+    const closesLeg =
+      (request.positionSide === 'long' && request.side === 'sell') ||
+      (request.positionSide === 'short' && request.side === 'buy');
+    const tdMode =
+      request.marginMode ??
+      (request.reduceOnly === true || closesLeg
+        ? await this.marginModeOfPosition(instrument, request.side)
+        : this.defaultMarginMode);
     const build = (mode: PositionMode): Record<string, unknown> => {
       const side = mapPosSide(mode, request.side, request.positionSide, request.reduceOnly === true);
       return {
         instId: instrument.venueSymbol,
-        tdMode: request.marginMode ?? this.defaultMarginMode,
+        tdMode,
         side: request.side,
         posSide: side.posSide,
         ordType: request.type,
@@ -493,6 +501,8 @@ export class OkxSwapClient implements Exchange {
       spec.qty === undefined
         ? await this.sizeBesideWholePositionAlgo(instrument, cid, spec.side, spec.positionSide)
         : toContracts(instrument, prepareOrderQty(instrument, spec.qty, { market: true }));
+    // A protective order trades in the margin mode of the position it closes.
+    const tdMode = spec.marginMode ?? (await this.marginModeOfPosition(instrument, spec.side));
     const build = (mode: PositionMode): Record<string, unknown> => {
       // A protective order always reduces: the leg it closes in hedge mode, reduce-only in net mode.
       const side = mapPosSide(
@@ -503,7 +513,7 @@ export class OkxSwapClient implements Exchange {
       );
       return {
         instId: instrument.venueSymbol,
-        tdMode: spec.marginMode ?? this.defaultMarginMode,
+        tdMode,
         side: spec.side,
         posSide: side.posSide,
         ordType: sl !== undefined && tp !== undefined ? 'oco' : 'conditional',
@@ -515,6 +525,18 @@ export class OkxSwapClient implements Exchange {
       };
     };
     return this.withPositionMode((mode) => this.submit('algo', instrument, cid, build(mode)));
+  }
+
+  /**
+   * The margin mode (tdMode) of the position an order on `closingSide` reduces — a sell reduces a
+   * long — so a reducing order without an explicit mode matches its position; the default otherwise.
+   */
+  private async marginModeOfPosition(instrument: Instrument, closingSide: OrderSide): Promise<MarginMode> {
+    const rows = await this.positions(instrument.venueSymbol).catch(() => []);
+    const row = rows.find((p) =>
+      closingSide === 'sell' ? new Decimal(p.qty).isPositive() : new Decimal(p.qty).isNegative(),
+    );
+    return row?.marginMode ?? this.defaultMarginMode;
   }
 
   /**

@@ -181,6 +181,46 @@ describe('orders: base units in, contracts (sz = qty / ctVal) on the wire', () =
     expect(lastBody(h, '/api/v5/trade/order')).toMatchObject({ posSide: 'net', reduceOnly: true, sz: '1' });
   });
 
+  it("reducing orders without a margin mode trade in their position's (tdMode isolated for an isolated long)", async () => {
+    h = await harness();
+    await h.client.placeOrder({
+      venueSymbol: 'BTC-USDT-SWAP',
+      side: 'buy',
+      type: 'market',
+      qty: '0.02',
+      marginMode: 'isolated',
+      idempotencyKey: 'iso-open',
+    });
+    expect(lastBody(h, '/api/v5/trade/order').tdMode).toBe('isolated');
+    expect((await h.client.positions())[0]?.marginMode).toBe('isolated');
+    await h.client.placeProtection({
+      venueSymbol: 'BTC-USDT-SWAP',
+      positionSide: 'long',
+      stopLoss: '49000',
+      idempotencyKey: 'iso-sl',
+    });
+    expect(lastBody(h, '/api/v5/trade/order-algo').tdMode).toBe('isolated');
+    await h.client.placeOrder({
+      venueSymbol: 'BTC-USDT-SWAP',
+      side: 'sell',
+      type: 'market',
+      qty: '0.01',
+      reduceOnly: true,
+      idempotencyKey: 'iso-reduce',
+    });
+    expect(lastBody(h, '/api/v5/trade/order').tdMode).toBe('isolated');
+    // a new opening order without a mode uses the default (cross)
+    await h.client.placeOrder({
+      venueSymbol: 'ETH-USDT-SWAP',
+      side: 'buy',
+      type: 'market',
+      qty: '0.1',
+      idempotencyKey: 'x-open',
+    });
+    expect(lastBody(h, '/api/v5/trade/order').tdMode).toBe('cross');
+    expect((await h.client.positions('BTC-USDT-SWAP'))[0]?.qty).toBe('0.01');
+  });
+
   it('long/short mode: posSide long/short and never reduceOnly; net is refused before sending', async () => {
     h = await harness({ hedge: true });
     await h.client.placeOrder({
