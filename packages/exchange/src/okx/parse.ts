@@ -391,9 +391,15 @@ export function parseCandle(row: unknown, ctVal = '1'): Kline {
     low: Number(row[3]),
     close: Number(row[4]),
     volume: new Decimal(String(row[5])).mul(ctVal).toNumber(),
-    // confirm: "0" still forming, "1" complete (exchanges.md §2.7); absent on old rows = complete.
-    closed: row[8] === undefined ? true : String(row[8]) === '1',
+    // confirm: "0" still forming, "1" complete (exchanges.md §2.7). It is the last field: index 8 in
+    // today's 9-field rows, 7 in the older `[ts,o,h,l,c,vol,volCcy,confirm]` layout; absent = complete.
+    closed: confirmOf(row) !== '0',
   };
+}
+
+function confirmOf(row: unknown[]): string | undefined {
+  const value = row.length >= 9 ? row[8] : row.length === 8 ? row[7] : undefined;
+  return value === undefined ? undefined : String(value);
 }
 
 /** OKX pages newest first; the interface is oldest first. */

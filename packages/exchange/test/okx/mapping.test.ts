@@ -315,6 +315,14 @@ describe('wire parsing', () => {
     ]);
   });
 
+  it('candles in the older 8-field layout read confirm from index 7', () => {
+    const k = parseCandles([
+      ['1700000120000', '3', '4', '2', '3.5', '20', '2', '0'],
+      ['1700000060000', '2', '3', '1', '3', '10', '1', '1'],
+    ]);
+    expect(k.map((c) => c.closed)).toEqual([true, false]);
+  });
+
   it('bars: our spellings → OKX (upper-case H/D/W; UTC variants from 6 h up); unknown → undefined', () => {
     expect(
       ['1m', '5m', '1h', '1H', '4h', '60', '6h', '1d', '1D', '1w', '1M', '1Dutc', '6H', '7m'].map(toOkxBar),
