@@ -793,6 +793,14 @@ class OkxSimulatorCore {
     ];
   }
 
+  tickers({ params }: Context): unknown[] {
+    const instType = required(params, 'instType');
+    if (instType !== 'SWAP') return [];
+    return this.instruments
+      .filter((i) => this.venue.priceOf(i.venueSymbol) !== undefined)
+      .flatMap((i) => this.ticker({ params: { instId: i.venueSymbol }, body: undefined, headers: {} }));
+  }
+
   candles(ctx: Context): unknown[] {
     return this.candleRows(ctx, false);
   }
@@ -967,6 +975,18 @@ class OkxSimulatorCore {
         label: 'simulator',
       },
     ];
+  }
+
+  leverageInfo({ params }: Context): unknown[] {
+    const ids = required(params, 'instId').split(',');
+    const mgnMode = OkxSimulatorCore.marginMode(params, 'mgnMode');
+    const state = this.venue.accountState();
+    const legs: PositionSide[] = mgnMode === 'isolated' && this.hedge() ? ['long', 'short'] : ['net'];
+    return ids.flatMap((id) => {
+      const instrument = this.instrumentOf(id);
+      const lever = String(state.leverage[instrument.venueSymbol] ?? '');
+      return legs.map((posSide) => ({ instId: instrument.venueSymbol, mgnMode, posSide, lever }));
+    });
   }
 
   setPositionMode({ params }: Context): unknown[] {
@@ -1533,11 +1553,13 @@ const ROUTES: Record<string, Route> = {
   'GET /api/v5/public/time': { signed: false, handler: P.time },
   'GET /api/v5/public/instruments': { signed: false, handler: P.instrumentsList },
   'GET /api/v5/market/ticker': { signed: false, handler: P.ticker },
+  'GET /api/v5/market/tickers': { signed: false, handler: P.tickers },
   'GET /api/v5/market/candles': { signed: false, handler: P.candles },
   'GET /api/v5/market/history-candles': { signed: false, handler: P.historyCandles },
   'GET /api/v5/account/balance': { signed: true, handler: P.balance },
   'GET /api/v5/account/positions': { signed: true, handler: P.positionsList },
   'GET /api/v5/account/config': { signed: true, handler: P.config },
+  'GET /api/v5/account/leverage-info': { signed: true, handler: P.leverageInfo },
   'POST /api/v5/account/set-position-mode': { signed: true, handler: P.setPositionMode },
   'POST /api/v5/account/set-leverage': { signed: true, handler: P.setLeverage },
   'POST /api/v5/trade/order': { signed: true, perItem: orderItem, handler: P.placeOrder },

@@ -433,6 +433,43 @@ describe('simulator controls and routing', () => {
     expect((await sim.venue.positions('BTC-USDT-SWAP'))[0]?.qty).toBe('0.02');
   });
 
+  it('tickers for every swap, and leverage-info after set-leverage', async () => {
+    const url = await start();
+    const tickers = (await (await fetch(`${url}/api/v5/market/tickers?instType=SWAP`)).json()) as {
+      data: { instId: string; last: string }[];
+    };
+    expect(tickers.data.map((t) => [t.instId, t.last])).toEqual([
+      ['BTC-USDT-SWAP', '50000.0'],
+      ['ETH-USDT-SWAP', '3000.00'],
+      ['SOL-USDT-SWAP', '150.00'],
+    ]);
+    const set = await rawRequest(
+      url,
+      'POST',
+      '/api/v5/account/set-leverage',
+      '{"instId": "ETH-USDT-SWAP", "lever": "7", "mgnMode": "cross"}',
+    );
+    expect(set.body).toMatchObject({
+      code: '0',
+      data: [{ instId: 'ETH-USDT-SWAP', lever: '7', mgnMode: 'cross' }],
+    });
+    const info = await rawRequest(
+      url,
+      'GET',
+      '/api/v5/account/leverage-info?instId=ETH-USDT-SWAP&mgnMode=cross',
+    );
+    expect(info.body.data).toEqual([
+      { instId: 'ETH-USDT-SWAP', mgnMode: 'cross', posSide: 'net', lever: '7' },
+    ]);
+    const tooHigh = await rawRequest(
+      url,
+      'POST',
+      '/api/v5/account/set-leverage',
+      '{"instId": "ETH-USDT-SWAP", "lever": "101", "mgnMode": "cross"}',
+    );
+    expect(tooHigh.body.code).toBe('59102');
+  });
+
   it('unknown paths are 404, known paths with the wrong method 405', async () => {
     const url = await start();
     expect((await fetch(`${url}/api/v5/trade/nothing`)).status).toBe(404);
