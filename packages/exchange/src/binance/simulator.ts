@@ -247,7 +247,10 @@ export async function startBinanceSimulator(options: BinanceSimulatorOptions): P
     // A client that goes away mid-request must not take the server down.
     core.handle(req, res).catch(() => res.destroy());
   });
-  server.keepAliveTimeout = 1000;
+  // Keep connections open like the real venue does: undici reuses a connection only while the
+  // server's advertised keep-alive exceeds its 1 s safety margin, so a short value here would make
+  // every client request pay a new TCP connection.
+  server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
