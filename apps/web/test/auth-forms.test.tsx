@@ -7,7 +7,7 @@ import { renderWithI18n } from './render';
 const signIn = vi.fn();
 const replace = vi.fn();
 vi.mock('next-auth/react', () => ({ signIn: (...args: unknown[]) => signIn(...args) }));
-vi.mock('next/navigation', () => ({ useRouter: () => ({ replace, refresh: vi.fn(), push: vi.fn() }) }));
+vi.mock('@/lib/navigate', () => ({ hardNavigate: (url: string) => replace(url) }));
 
 beforeEach(() => {
   signIn.mockReset();

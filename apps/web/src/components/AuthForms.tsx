@@ -1,10 +1,10 @@
 'use client';
 
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
 import { signIn } from 'next-auth/react';
 import { useId, useState, type FormEvent } from 'react';
 import { useI18n } from '@/lib/i18n';
+import { hardNavigate } from '@/lib/navigate';
 import type { MessageKey } from '@/lib/messages';
 import { LanguageSwitch } from './LanguageSwitch';
 
@@ -40,14 +40,16 @@ export function AuthFrame({ title, children }: { title: string; children: React.
 
 export function SignInForm({ notice }: { notice?: 'expired' | 'signedOut' | 'registered' | undefined }) {
   const { t } = useI18n();
-  const router = useRouter();
   const id = useId();
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const onSubmit = async (event: FormEvent) => {
+  // Uncontrolled inputs read on submit: what was typed (or filled by a password manager) before
+  // the page finished hydrating is kept.
+  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const email = String(form.get('email') ?? '');
+    const password = String(form.get('password') ?? '');
     setBusy(true);
     setError(null);
     const code = await credentialsSignIn(email, password);
@@ -57,8 +59,7 @@ export function SignInForm({ notice }: { notice?: 'expired' | 'signedOut' | 'reg
       setError(key ? t(key) : `${t('common.error')} (${code})`);
       return;
     }
-    router.replace('/');
-    router.refresh();
+    hardNavigate('/');
   };
   return (
     <form onSubmit={onSubmit} noValidate aria-describedby={error ? `${id}-error` : undefined}>
@@ -74,24 +75,16 @@ export function SignInForm({ notice }: { notice?: 'expired' | 'signedOut' | 'reg
       ) : null}
       <div className="field">
         <label htmlFor={`${id}-email`}>{t('auth.email')}</label>
-        <input
-          id={`${id}-email`}
-          type="email"
-          autoComplete="email"
-          required
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-        />
+        <input id={`${id}-email`} name="email" type="email" autoComplete="email" required />
       </div>
       <div className="field">
         <label htmlFor={`${id}-password`}>{t('auth.password')}</label>
         <input
           id={`${id}-password`}
+          name="password"
           type="password"
           autoComplete="current-password"
           required
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
         />
       </div>
       {error ? (
@@ -111,16 +104,16 @@ export function SignInForm({ notice }: { notice?: 'expired' | 'signedOut' | 'reg
 
 export function SignUpForm() {
   const { t } = useI18n();
-  const router = useRouter();
   const id = useId();
-  const [name, setName] = useState('');
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
-  const onSubmit = async (event: FormEvent) => {
+  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const name = String(form.get('name') ?? '');
+    const email = String(form.get('email') ?? '');
+    const password = String(form.get('password') ?? '');
     setError(null);
     if (password.length < 10) {
       setError(t('auth.passwordTooShort'));
@@ -150,8 +143,7 @@ export function SignUpForm() {
         setError(`${t('common.error')} (${code})`);
         return;
       }
-      router.replace('/');
-      router.refresh();
+      hardNavigate('/');
     } finally {
       setBusy(false);
     }
@@ -160,30 +152,22 @@ export function SignUpForm() {
     <form onSubmit={onSubmit} noValidate>
       <div className="field">
         <label htmlFor={`${id}-name`}>{t('auth.name')}</label>
-        <input id={`${id}-name`} autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} />
+        <input id={`${id}-name`} name="name" autoComplete="name" />
       </div>
       <div className="field">
         <label htmlFor={`${id}-email`}>{t('auth.email')}</label>
-        <input
-          id={`${id}-email`}
-          type="email"
-          autoComplete="email"
-          required
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-        />
+        <input id={`${id}-email`} name="email" type="email" autoComplete="email" required />
       </div>
       <div className="field">
         <label htmlFor={`${id}-password`}>{t('auth.password')}</label>
         <input
           id={`${id}-password`}
+          name="password"
           type="password"
           autoComplete="new-password"
           required
           minLength={10}
           aria-describedby={`${id}-password-hint`}
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
         />
         <small id={`${id}-password-hint`} className="muted">
           {t('auth.passwordHint')}

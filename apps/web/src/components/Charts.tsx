@@ -99,13 +99,16 @@ export function BacktestChart({ result }: { result: BacktestResult }) {
           position: long ? 'aboveBar' : 'belowBar',
           color: '#374151',
           shape: 'circle',
-          text: trade.exit_reason,
         });
     }
     markers.sort((a, b) => (a.time as number) - (b.time as number));
     createSeriesMarkers(candles, markers);
-    chart.timeScale().fitContent();
-    return () => chart.remove();
+    // Fit once the container has its final width (autoSize resizes after the first frame).
+    const frame = requestAnimationFrame(() => chart.timeScale().fitContent());
+    return () => {
+      cancelAnimationFrame(frame);
+      chart.remove();
+    };
   }, [result, locale, t]);
   return (
     <div
@@ -146,8 +149,11 @@ export function CurveChart({
       priceLineVisible: false,
     });
     series.setData(line(times, invert ? values.map((v) => (v === null ? null : -v)) : values));
-    chart.timeScale().fitContent();
-    return () => chart.remove();
+    const frame = requestAnimationFrame(() => chart.timeScale().fitContent());
+    return () => {
+      cancelAnimationFrame(frame);
+      chart.remove();
+    };
   }, [times, values, color, invert, locale]);
   return <div ref={ref} className="chart small-chart" role="img" aria-label={label} />;
 }

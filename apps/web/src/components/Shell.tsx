@@ -5,6 +5,7 @@ import { usePathname } from 'next/navigation';
 import { signOut, useSession } from 'next-auth/react';
 import type { ReactNode } from 'react';
 import { useI18n } from '@/lib/i18n';
+import { hardNavigate } from '@/lib/navigate';
 import type { MessageKey } from '@/lib/messages';
 import { LanguageSwitch } from './LanguageSwitch';
 
@@ -25,13 +26,14 @@ export function Shell({ email, children }: { email: string; children: ReactNode 
     if (session?.accessToken) {
       await fetch('/api/v1/auth/logout', {
         method: 'POST',
-        headers: { authorization: `Bearer ${session.accessToken}` },
+        headers: { authorization: `Bearer ${session.accessToken}`, 'content-type': 'application/json' },
+        body: '{}',
       }).catch(() => undefined);
     }
     // Navigate ourselves: Auth.js would send the browser to its own idea of the origin (Next turns
     // 127.0.0.1 into localhost), and this app must stay on the address the user opened.
     await signOut({ redirect: false });
-    window.location.assign('/signin?signedOut=1');
+    hardNavigate('/signin?signedOut=1');
   };
   return (
     <>

@@ -2,6 +2,7 @@
 
 import { signOut, useSession } from 'next-auth/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { hardNavigate } from './navigate';
 
 /** An error answer of the API: `{ error: { code, message, details? } }`, or a network failure. */
 export class ApiError extends Error {
@@ -14,6 +15,9 @@ export class ApiError extends Error {
     super(message);
   }
 }
+
+/** Set once the first refused call starts signing out (several calls may be refused at once). */
+let signingOut = false;
 
 /** Codes that mean the server no longer accepts the session token. */
 const SESSION_GONE = new Set(['UNAUTHENTICATED', 'USER_NOT_FOUND']);
@@ -54,9 +58,10 @@ export function useApi(): ApiCall {
           body as { error?: { code?: string; message?: string; details?: Record<string, unknown> } }
         )?.error;
         const code = error?.code ?? `HTTP_${response.status}`;
-        if (response.status === 401 && SESSION_GONE.has(code)) {
+        if (response.status === 401 && SESSION_GONE.has(code) && !signingOut) {
+          signingOut = true;
           await signOut({ redirect: false });
-          window.location.assign('/signin?expired=1');
+          hardNavigate('/signin?expired=1');
         }
         throw new ApiError(code, error?.message ?? response.statusText, response.status, error?.details);
       }

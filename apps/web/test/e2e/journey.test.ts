@@ -103,143 +103,174 @@ describe.skipIf(!hasChromium)('web app end to end (headless Chromium)', () => {
     const context = await browser!.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
-
-    // Protected pages send an anonymous visitor to sign-in.
-    await page.goto(`${base}/`);
-    await page.waitForURL(/\/signin/);
-    await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
-    await shot(page, '01-signin');
-
-    // Sign up.
-    await page.getByRole('link', { name: 'Create account', exact: true }).click();
-    await page.waitForURL(/\/signup/);
-    await page.getByLabel('Email', { exact: true }).fill('first@example.com');
-    await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
-    await shot(page, '02-signup');
-    await page.getByRole('button', { name: 'Create account', exact: true }).click();
-    await page.getByRole('heading', { name: 'Dashboard', exact: true }).waitFor();
-    await page.getByText('No exchange accounts yet').waitFor();
-    await shot(page, '03-dashboard-empty');
-
-    // Register a paper account; its webhook secret is shown once, on reveal.
-    await nav(page, 'API keys').click();
-    await page.getByRole('heading', { name: 'API keys', exact: true }).waitFor();
-    expect(await page.getByLabel('Use testnet (recommended)', { exact: true }).isChecked()).toBe(true);
-    await page.getByLabel('Exchange', { exact: true }).selectOption('paper');
-    await page.getByLabel('API key', { exact: true }).fill('paper-key');
-    await page.getByLabel('Secret key', { exact: true }).fill('paper-secret');
-    await page.getByRole('button', { name: 'Register account', exact: true }).click();
-    const secretPanel = page.getByRole('region', { name: /Webhook secret for account/ });
-    await secretPanel.waitFor();
-    expect(await page.getByTestId('webhook-secret').count()).toBe(0);
-    await page.getByRole('button', { name: 'Reveal', exact: true }).click();
-    const secret = (await page.getByTestId('webhook-secret').textContent())!.trim();
-    const accountId = (await page.getByTestId('new-account-id').textContent())!.trim();
-    expect(secret.length).toBeGreaterThan(10);
-    await page.getByText('Testnet', { exact: true }).first().waitFor();
-    await shot(page, '04-api-keys');
-    await page.getByRole('button', { name: 'I have stored it', exact: true }).click();
-    expect(await page.getByTestId('webhook-secret').count()).toBe(0);
-
-    // Backtest a strategy and see the chart.
-    await nav(page, 'Strategy lab').click();
-    await page.getByRole('heading', { name: 'Strategy lab', exact: true }).waitFor();
-    await page.getByRole('radio', { name: /EMA Crossover/ }).check();
-    await page.getByLabel('Fast EMA length', { exact: true }).fill('12');
-    await page.getByRole('button', { name: 'Run backtest', exact: true }).click();
-    await page.getByTestId('backtest-chart').locator('canvas').first().waitFor();
-    await page.getByTestId('metrics').waitFor();
-    expect(await page.getByTestId('trades').locator('tbody tr').count()).toBeGreaterThan(0);
-    // Sortable trade list.
-    await page.getByRole('button', { name: 'Sort by PnL', exact: true }).click();
-    await shot(page, '05-lab-backtest');
-
-    // A short optimization with walk-forward: progress, then in-sample and out-of-sample side by side.
-    await page.getByLabel('Parameter sets to try', { exact: true }).fill('20');
-    await page.getByLabel('Walk-forward windows', { exact: true }).fill('2');
-    await page.getByRole('button', { name: 'Start optimization', exact: true }).click();
-    await page.getByTestId('walk-forward').waitFor({ timeout: 120_000 });
-    await page.getByRole('columnheader', { name: 'Out-of-sample', exact: true }).waitFor();
-    await shot(page, '06-lab-optimization');
-
-    // Export the Pine script for the account.
-    await nav(page, 'Export').click();
-    await page.getByRole('heading', { name: 'Export to TradingView', exact: true }).waitFor();
-    await page.getByLabel('Account', { exact: true }).selectOption(accountId);
-    await page.getByLabel('Strategy', { exact: true }).selectOption('ema_cross');
-    await page.getByRole('button', { name: 'Generate script', exact: true }).click();
-    await page.getByTestId('pine-script').waitFor();
-    expect(await page.getByTestId('pine-script').textContent()).toContain('strategy(');
-    expect(await page.getByTestId('webhook-url').textContent()).toBe(`${base}/api/v1/webhook/tradingview`);
-    const alert = JSON.parse((await page.getByTestId('alert-message').textContent())!) as Record<
-      string,
-      unknown
-    >;
-    expect(alert.account_id).toBe(accountId);
-    await shot(page, '07-export');
-
-    // TradingView's side: the alert message, with the secret the user stored, to the webhook URL.
-    const now = Date.now();
-    const answer = await fetch(`${base}/api/v1/webhook/tradingview`, {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain' },
-      body: JSON.stringify({ ...alert, secret, timestamp: now, id: `e2e-${now}-long` }),
-    });
-    const answerBody = await answer.text();
-    expect(answer.status, answerBody).toBeLessThan(300);
-
-    // The signal and its order in the log.
-    await nav(page, 'Signals').click();
-    await page.getByRole('heading', { name: 'Signals log', exact: true }).waitFor();
-    await page.getByRole('cell', { name: 'Executed', exact: true }).waitFor({ timeout: 30_000 });
-    await shot(page, '08-signals');
-    await page.getByRole('link', { name: 'Details', exact: true }).first().click();
-    await page.getByRole('heading', { name: /Signal / }).waitFor();
-    await page.getByTestId('order').first().waitFor();
-    const detail = (await page.locator('main').textContent())!;
-    expect(detail).not.toContain(secret);
-    await shot(page, '09-signal-detail');
-    const signalUrl = page.url();
-
-    // The position on the dashboard.
-    await nav(page, 'Dashboard').click();
-    await page.getByTestId('positions').waitFor({ timeout: 30_000 });
-    expect(await page.getByTestId('positions').textContent()).toContain('BTCUSDT');
-    await shot(page, '10-dashboard-position');
-
-    // Phone width.
-    await page.setViewportSize({ width: 390, height: 844 });
-    await shot(page, '11-dashboard-phone');
-    await page.setViewportSize({ width: 1280, height: 900 });
-
-    // Korean.
-    await page.getByLabel('Language', { exact: true }).selectOption('ko');
-    await page.getByRole('heading', { name: '대시보드', exact: true }).waitFor();
-    await nav(page, '전략 실험실').waitFor();
-    await shot(page, '12-dashboard-korean');
-
-    // Sign out.
-    await page.getByRole('button', { name: '로그아웃', exact: true }).click();
-    await page.waitForURL(/\/signin/);
-    await page.getByText('로그아웃되었습니다.').waitFor();
-    await shot(page, '13-signed-out');
-    await page.goto(`${base}/accounts`);
-    await page.waitForURL(/\/signin/);
-
-    // A second user sees none of the first user's data.
-    await page.getByRole('link', { name: '회원가입', exact: true }).click();
-    await page.getByLabel('이메일', { exact: true }).fill('second@example.com');
-    await page.getByLabel('비밀번호', { exact: true }).fill('another long password');
-    await page.getByRole('button', { name: '회원가입', exact: true }).click();
-    await page.getByRole('heading', { name: '대시보드', exact: true }).waitFor();
-    await page.getByText('등록된 거래소 계정이 없습니다').waitFor();
-    await page.getByText('아직 시그널이 없습니다').waitFor();
-    await nav(page, 'API 키').click();
-    await page.getByText('등록된 계정이 없습니다.').waitFor();
-    expect(await page.locator('main').textContent()).not.toContain(accountId);
-    await page.goto(signalUrl);
-    await page.locator('main [role=alert]').getByText('not found').waitFor();
-    await shot(page, '14-second-user-foreign-signal');
-    await context.close();
+    try {
+      await journey(page);
+    } catch (error) {
+      await shot(page, 'failure').catch(() => undefined);
+      throw new Error(`${(error as Error).message}\n--- server log ---\n${serverLog.slice(-4000)}`, {
+        cause: error,
+      });
+    } finally {
+      await context.close();
+    }
   });
 });
+
+async function journey(page: Page) {
+  // Protected pages send an anonymous visitor to sign-in.
+  await page.goto(`${base}/`);
+  await page.waitForURL(/\/signin/);
+  await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
+  await shot(page, '01-signin');
+
+  // Sign up.
+  await page.getByRole('link', { name: 'Create account', exact: true }).click();
+  await page.waitForURL(/\/signup/);
+  await page.getByLabel('Email', { exact: true }).fill('first@example.com');
+  await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
+  await shot(page, '02-signup');
+  await page.getByRole('button', { name: 'Create account', exact: true }).click();
+  await page.getByRole('heading', { name: 'Dashboard', exact: true }).waitFor();
+  await page.getByText('No exchange accounts yet').waitFor();
+  await shot(page, '03-dashboard-empty');
+
+  // Register a paper account; its webhook secret is shown once, on reveal.
+  await nav(page, 'API keys').click();
+  await page.getByRole('heading', { name: 'API keys', exact: true }).waitFor();
+  expect(await page.getByLabel('Use testnet (recommended)', { exact: true }).isChecked()).toBe(true);
+  await page.getByLabel('Exchange', { exact: true }).selectOption('paper');
+  await page.getByLabel('API key', { exact: true }).fill('paper-key');
+  await page.getByLabel('Secret key', { exact: true }).fill('paper-secret');
+  await page.getByRole('button', { name: 'Register account', exact: true }).click();
+  const secretPanel = page.getByRole('region', { name: /Webhook secret for account/ });
+  await secretPanel.waitFor();
+  expect(await page.getByTestId('webhook-secret').count()).toBe(0);
+  await page.getByRole('button', { name: 'Reveal', exact: true }).click();
+  const secret = (await page.getByTestId('webhook-secret').textContent())!.trim();
+  const accountId = (await page.getByTestId('new-account-id').textContent())!.trim();
+  expect(secret.length).toBeGreaterThan(10);
+  await page.getByText('Testnet', { exact: true }).first().waitFor();
+  await shot(page, '04-api-keys');
+  await page.getByRole('button', { name: 'I have stored it', exact: true }).click();
+  expect(await page.getByTestId('webhook-secret').count()).toBe(0);
+
+  // Backtest a strategy and see the chart.
+  await nav(page, 'Strategy lab').click();
+  await page.getByRole('heading', { name: 'Strategy lab', exact: true }).waitFor();
+  await page.getByRole('radio', { name: /EMA Crossover/ }).check();
+  await page.getByLabel('Fast EMA length', { exact: true }).fill('12');
+  await page.getByRole('button', { name: 'Run backtest', exact: true }).click();
+  await page.getByTestId('backtest-chart').locator('canvas').first().waitFor();
+  await page.getByTestId('metrics').waitFor();
+  expect(await page.getByTestId('trades').locator('tbody tr').count()).toBeGreaterThan(0);
+  // Sortable trade list.
+  await page.getByRole('button', { name: 'Sort by PnL', exact: true }).click();
+  await shot(page, '05-lab-backtest');
+
+  // A short optimization with walk-forward: progress, then in-sample and out-of-sample side by side.
+  await page.getByLabel('Parameter sets to try', { exact: true }).fill('20');
+  await page.getByLabel('Walk-forward windows', { exact: true }).fill('2');
+  await page.getByRole('button', { name: 'Start optimization', exact: true }).click();
+  await page.getByTestId('walk-forward').waitFor({ timeout: 120_000 });
+  await page.getByRole('columnheader', { name: 'Out-of-sample', exact: true }).waitFor();
+  await shot(page, '06-lab-optimization');
+
+  // Export the Pine script for the account.
+  await nav(page, 'Export').click();
+  await page.getByRole('heading', { name: 'Export to TradingView', exact: true }).waitFor();
+  await page.getByLabel('Account', { exact: true }).selectOption(accountId);
+  await page.getByLabel('Strategy', { exact: true }).selectOption('ema_cross');
+  await page.getByRole('button', { name: 'Generate script', exact: true }).click();
+  await page.getByTestId('pine-script').waitFor();
+  expect(await page.getByTestId('pine-script').textContent()).toContain('strategy(');
+  expect(await page.getByTestId('webhook-url').textContent()).toBe(`${base}/api/v1/webhook/tradingview`);
+  const alert = JSON.parse((await page.getByTestId('alert-message').textContent())!) as Record<
+    string,
+    unknown
+  >;
+  expect(alert.account_id).toBe(accountId);
+  await shot(page, '07-export');
+
+  // TradingView's side: the alert message, with the secret the user stored, to the webhook URL.
+  const now = Date.now();
+  const answer = await fetch(`${base}/api/v1/webhook/tradingview`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain' },
+    body: JSON.stringify({ ...alert, secret, timestamp: now, id: `e2e-${now}-long` }),
+  });
+  const answerBody = await answer.text();
+  expect(answer.status, answerBody).toBeLessThan(300);
+
+  // The signal and its order in the log.
+  await nav(page, 'Signals').click();
+  await page.getByRole('heading', { name: 'Signals log', exact: true }).waitFor();
+  await page.getByRole('cell', { name: 'Executed', exact: true }).waitFor({ timeout: 30_000 });
+  await shot(page, '08-signals');
+  await page.getByRole('link', { name: 'Details', exact: true }).first().click();
+  await page.getByRole('heading', { name: /Signal / }).waitFor();
+  await page.getByTestId('order').first().waitFor();
+  const detail = (await page.locator('main').textContent())!;
+  expect(detail).not.toContain(secret);
+  await shot(page, '09-signal-detail');
+  const signalUrl = page.url();
+
+  // The position on the dashboard.
+  await nav(page, 'Dashboard').click();
+  await page.getByTestId('positions').waitFor({ timeout: 30_000 });
+  expect(await page.getByTestId('positions').textContent()).toContain('BTCUSDT');
+  await shot(page, '10-dashboard-position');
+
+  // Phone width.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await shot(page, '11-dashboard-phone');
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  // Korean.
+  await page.getByLabel('Language', { exact: true }).selectOption('ko');
+  await page.getByRole('heading', { name: '대시보드', exact: true }).waitFor();
+  await nav(page, '전략 실험실').waitFor();
+  await shot(page, '12-dashboard-korean');
+
+  // A session the API no longer accepts (revoked here; expired works the same) sends the user
+  // back to sign-in with a message.
+  const session = (await page.evaluate(async () => (await fetch('/api/auth/session')).json())) as {
+    accessToken: string;
+  };
+  const revoked = await fetch(`${base}/api/v1/auth/logout`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${session.accessToken}`, 'content-type': 'application/json' },
+    body: '{}',
+  });
+  expect(revoked.status, await revoked.text()).toBeLessThan(300);
+  await nav(page, 'API 키').click();
+  await page.waitForURL(/\/signin\?expired=1/);
+  await page.getByText('세션이 만료되었습니다. 다시 로그인해 주세요.').waitFor();
+  await shot(page, '13-session-expired');
+  await page.getByLabel('이메일', { exact: true }).fill('first@example.com');
+  await page.getByLabel('비밀번호', { exact: true }).fill('correct horse battery');
+  await page.getByRole('button', { name: '로그인', exact: true }).click();
+  await page.getByRole('heading', { name: '대시보드', exact: true }).waitFor();
+
+  // Sign out.
+  await page.getByRole('button', { name: '로그아웃', exact: true }).click();
+  await page.waitForURL(/\/signin/);
+  await page.getByText('로그아웃되었습니다.').waitFor();
+  await shot(page, '14-signed-out');
+  await page.goto(`${base}/accounts`);
+  await page.waitForURL(/\/signin/);
+
+  // A second user sees none of the first user's data.
+  await page.getByRole('link', { name: '회원가입', exact: true }).click();
+  await page.getByLabel('이메일', { exact: true }).fill('second@example.com');
+  await page.getByLabel('비밀번호', { exact: true }).fill('another long password');
+  await page.getByRole('button', { name: '회원가입', exact: true }).click();
+  await page.getByRole('heading', { name: '대시보드', exact: true }).waitFor();
+  await page.getByText('등록된 거래소 계정이 없습니다').waitFor();
+  await page.getByText('아직 시그널이 없습니다').waitFor();
+  await nav(page, 'API 키').click();
+  await page.getByText('등록된 계정이 없습니다.').waitFor();
+  expect(await page.locator('main').textContent()).not.toContain(accountId);
+  await page.goto(signalUrl);
+  await page.locator('main [role=alert]').getByText('not found').waitFor();
+  await shot(page, '15-second-user-foreign-signal');
+}
