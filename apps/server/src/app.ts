@@ -31,6 +31,7 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerWebhookRoutes } from './routes/webhook.ts';
 import { registerSignalRoutes } from './routes/signals.ts';
 import { registerLabRoutes } from './routes/lab.ts';
+import { registerPnlRoutes } from './routes/pnl.ts';
 import { mountWebApp, type WebOptions } from './web.ts';
 import { WebhookPipeline, type WebhookDeps } from './services/webhook.ts';
 import type { AuthDeps } from './services/auth.ts';
@@ -208,6 +209,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     registerWebhookRoutes(scopedContext, webhook);
     registerSignalRoutes(scopedContext);
     registerLabRoutes(scopedContext);
+    registerPnlRoutes(scopedContext);
   });
   if (deps.web) await mountWebApp(app, config, deps.web);
   // Executions still running in the background finish before the database closes.

@@ -2,11 +2,26 @@
 
 import Link from 'next/link';
 import { useI18n } from '@/lib/i18n';
+import type { MessageKey } from '@/lib/messages';
 import type { Signal } from '@/lib/types';
 import { StatusBadge } from './ui';
 
+const ACTION_KEYS: Record<string, MessageKey> = {
+  long: 'action.long',
+  buy: 'action.long',
+  short: 'action.short',
+  sell: 'action.short',
+  close_all: 'action.close',
+  close_long: 'action.closeLong',
+  close_short: 'action.closeShort',
+};
+
 export function SignalTable({ signals }: { signals: Signal[] }) {
   const { t, dateTime } = useI18n();
+  const actionLabel = (action: string) => {
+    const key = ACTION_KEYS[action.toLowerCase()];
+    return key ? t(key) : action || '—';
+  };
   return (
     <div className="table-wrap">
       <table>
@@ -29,7 +44,7 @@ export function SignalTable({ signals }: { signals: Signal[] }) {
               <td>
                 <StatusBadge status={signal.status} />
               </td>
-              <td>{String(signal.payload.action ?? '—')}</td>
+              <td>{actionLabel(String(signal.payload.action ?? ''))}</td>
               <td>{String(signal.payload.symbol ?? '—')}</td>
               <td>{signal.error_message ?? ''}</td>
               <td>

@@ -48,7 +48,7 @@ export const en = {
   'dash.balance': 'Balance',
   'dash.available': 'Available',
   'dash.unrealized': 'Unrealized PnL',
-  'dash.realized': 'Realized PnL (from filled orders)',
+  'dash.realized': 'Realized PnL (orders filled via this server, before fees)',
   'dash.positions': 'Open positions',
   'dash.noPositions': 'No open positions.',
   'dash.live': 'Live — refreshes every 5 seconds',
@@ -264,6 +264,11 @@ export const en = {
   'status.failed': 'Failed',
   'status.rejected': 'Rejected',
   'err.network': 'The server could not be reached. Check your connection and try again.',
+  'action.long': 'Long',
+  'action.short': 'Short',
+  'action.close': 'Close',
+  'action.closeLong': 'Close long',
+  'action.closeShort': 'Close short',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -317,7 +322,7 @@ export const ko: Record<MessageKey, string> = {
   'dash.balance': '잔고',
   'dash.available': '사용 가능',
   'dash.unrealized': '미실현 손익',
-  'dash.realized': '실현 손익 (체결된 주문 기준)',
+  'dash.realized': '실현 손익 (이 서버로 체결된 주문 기준, 수수료 제외)',
   'dash.positions': '보유 포지션',
   'dash.noPositions': '보유 포지션이 없습니다.',
   'dash.live': '실시간 — 5초마다 갱신',
@@ -532,6 +537,11 @@ export const ko: Record<MessageKey, string> = {
   'status.failed': '실패',
   'status.rejected': '거부됨',
   'err.network': '서버에 연결할 수 없습니다. 연결을 확인하고 다시 시도하세요.',
+  'action.long': '롱',
+  'action.short': '숏',
+  'action.close': '청산',
+  'action.closeLong': '롱 청산',
+  'action.closeShort': '숏 청산',
 };
 
 export const LOCALES = ['en', 'ko'] as const;

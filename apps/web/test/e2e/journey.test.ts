@@ -218,6 +218,7 @@ async function journey(page: Page) {
   await nav(page, 'Dashboard').click();
   await page.getByTestId('positions').waitFor({ timeout: 30_000 });
   expect(await page.getByTestId('positions').textContent()).toContain('BTCUSDT');
+  await expect.poll(() => page.getByTestId('realized').textContent()).toMatch(/\d/);
   await shot(page, '10-dashboard-position');
 
   // Phone width.

@@ -77,6 +77,10 @@ function AccountCard({ account }: { account: Account }) {
     `/api/v1/accounts-secure/${account.id}/positions`,
     live,
   );
+  const pnl = useResource<{ realized_pnl: number; fills: number }>(
+    `/api/v1/accounts-secure/${account.id}/pnl`,
+    live,
+  );
   return (
     <article className="card account-card" aria-label={account.label || account.exchange}>
       <header className="account-main">
@@ -103,6 +107,12 @@ function AccountCard({ account }: { account: Account }) {
             <dt>{t('dash.unrealized')}</dt>
             <dd className={Number(balance.data.unrealized_pnl) < 0 ? 'neg' : 'pos'}>
               {num(balance.data.unrealized_pnl)}
+            </dd>
+          </div>
+          <div>
+            <dt>{t('dash.realized')}</dt>
+            <dd data-testid="realized" className={(pnl.data?.realized_pnl ?? 0) < 0 ? 'neg' : 'pos'}>
+              {pnl.data ? num(pnl.data.realized_pnl) : '—'}
             </dd>
           </div>
         </dl>
