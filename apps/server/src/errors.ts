@@ -26,6 +26,7 @@ export const ServerErrors = defineErrors({
   SOURCE_NOT_ALLOWED: { status: 403, message: 'Webhook requests are not accepted from this address' },
   LAB_DATA_TOO_LARGE: { status: 413, message: 'Too many candles for one backtest' },
   LAB_DATA_TOO_SMALL: { status: 400, message: 'Too few candles for a backtest' },
+  LAB_DOWNLOAD_FAILED: { status: 502, message: 'Downloading candles from the exchange failed' },
   OPTIMIZATION_NOT_FOUND: {
     status: 404,
     message: 'Optimization not found (jobs are kept for an hour, and not across restarts)',

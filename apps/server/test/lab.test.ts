@@ -1,17 +1,38 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticCandles, writeCandlesCsv } from '@tradingbot/engine';
-import { signUp, testApp, type TestApp } from './helpers.ts';
+import { startBinanceSimulator, type BinanceSimulator } from '@tradingbot/exchange';
+import { signUp, testApp, testConfig, type TestApp } from './helpers.ts';
 
 let t: TestApp;
 let alice: Awaited<ReturnType<typeof signUp>>;
 let bob: Awaited<ReturnType<typeof signUp>>;
+let sim: BinanceSimulator;
+const HOUR = 3_600_000;
+// 600 closed hourly candles ending an hour ago, served by the local Binance simulator.
+const firstCandle = Math.floor(Date.now() / HOUR) * HOUR - 601 * HOUR;
 
 beforeAll(async () => {
-  t = await testApp();
+  const series = syntheticCandles({ bars: 600, timeframe: '1h', seed: 3, startTime: firstCandle });
+  sim = await startBinanceSimulator({
+    apiKey: 'k',
+    apiSecret: 's',
+    candles: Array.from({ length: series.length }, (_, k) => ({
+      time: series.time[k]!,
+      open: series.open[k]!,
+      high: series.high[k]!,
+      low: series.low[k]!,
+      close: series.close[k]!,
+      volume: series.volume[k]!,
+    })),
+  });
+  t = await testApp({ config: testConfig({ BINANCE_BASE_URL: sim.url }) });
   alice = await signUp(t.app, 'alice-lab@example.com');
   bob = await signUp(t.app, 'bob-lab@example.com');
 });
-afterAll(async () => t.close());
+afterAll(async () => {
+  await t.close();
+  await sim.close();
+});
 
 type Job = {
   id: string;
@@ -105,6 +126,43 @@ describe('strategy lab API', () => {
     });
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json().data.bars).toBe(500);
+  });
+
+  it('downloads candles from an exchange (here the local Binance simulator)', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/backtests',
+      headers: alice.auth,
+      payload: {
+        strategy: 'ema_cross',
+        data: {
+          source: 'exchange',
+          exchange: 'binance',
+          symbol: 'BTCUSDT',
+          timeframe: '1h',
+          from: firstCandle,
+          to: firstCandle + 600 * HOUR,
+        },
+      },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json().data).toMatchObject({
+      bars: 600,
+      from: firstCandle,
+      source: 'binance:BTCUSDT:1h',
+    });
+
+    const tooMuch = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/backtests',
+      headers: alice.auth,
+      payload: {
+        strategy: 'ema_cross',
+        data: { source: 'exchange', exchange: 'binance', symbol: 'BTCUSDT', timeframe: '1m', from: 1 },
+      },
+    });
+    expect(tooMuch.statusCode).toBe(413);
+    expect(tooMuch.json().error.code).toBe('LAB_DATA_TOO_LARGE');
   });
 
   it('refuses bad parameters, bad CSV and unknown strategies with stable codes', async () => {

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { OBJECTIVE_NAMES, STRATEGIES, type Objective } from '@tradingbot/engine';
 import type { RouteContext } from '../app.ts';
-import { jobJson, LAB_LIMITS, OptimizationJobs, runLabBacktest, strategyJson } from '../services/lab.ts';
+import {
+  jobJson,
+  klineSources,
+  LAB_LIMITS,
+  OptimizationJobs,
+  runLabBacktest,
+  strategyJson,
+} from '../services/lab.ts';
 import { ErrorResponse } from './auth.schema.ts';
 import { bearerSecurity, currentUser, requireUser } from './guard.ts';
 
@@ -50,6 +57,24 @@ const Data = z.discriminatedUnion('source', [
     csv: z.string().min(1).max(LAB_LIMITS.csvChars, `at most ${LAB_LIMITS.csvChars} characters of CSV`),
     name: z.string().max(200).optional(),
     timeframe: timeframe.optional(),
+  }),
+  z.strictObject({
+    source: z.literal('exchange'),
+    exchange: z.enum(['binance', 'okx']),
+    symbol: z
+      .string()
+      .trim()
+      .min(3)
+      .max(32)
+      .regex(/^[A-Za-z0-9-]+$/, 'a symbol such as BTCUSDT'),
+    timeframe,
+    from: z.union([
+      z.number().int().positive(),
+      z.iso.datetime({ offset: true }).transform((v) => Date.parse(v)),
+    ]),
+    to: z
+      .union([z.number().int().positive(), z.iso.datetime({ offset: true }).transform((v) => Date.parse(v))])
+      .optional(),
   }),
 ]);
 
@@ -167,8 +192,10 @@ const LAB_BODY_LIMIT = LAB_LIMITS.csvChars * 2 + 64 * 1024;
  * with progress and walk-forward (in-sample vs out-of-sample) results. Everything needs a session;
  * optimization jobs belong to the user who started them.
  */
-export function registerLabRoutes(context: RouteContext, jobs = new OptimizationJobs()): OptimizationJobs {
-  const { app } = context;
+export function registerLabRoutes(context: RouteContext, jobs?: OptimizationJobs): OptimizationJobs {
+  const { app, deps } = context;
+  const sources = klineSources({ binanceBaseUrl: deps.config.binanceBaseUrl });
+  const optimizations = jobs ?? new OptimizationJobs({ sources });
   // Authentication runs before body validation: an anonymous caller learns nothing about the schema.
   const authenticate = requireUser(context);
 
@@ -197,7 +224,7 @@ export function registerLabRoutes(context: RouteContext, jobs = new Optimization
         response: { 200: BacktestResponse, 400: ErrorResponse, 401: ErrorResponse, 413: ErrorResponse },
       },
     },
-    async (request) => runLabBacktest(request.body),
+    async (request) => runLabBacktest(request.body, sources),
   );
 
   app.post(
@@ -219,7 +246,7 @@ export function registerLabRoutes(context: RouteContext, jobs = new Optimization
       },
     },
     async (request, reply) => {
-      const job = jobs.start(currentUser(request).user.id, request.body);
+      const job = await optimizations.start(currentUser(request).user.id, request.body);
       void reply.status(202);
       return jobJson(job);
     },
@@ -236,9 +263,9 @@ export function registerLabRoutes(context: RouteContext, jobs = new Optimization
         response: { 200: Job, 401: ErrorResponse, 404: ErrorResponse },
       },
     },
-    async (request) => jobJson(jobs.get(currentUser(request).user.id, request.params.id)),
+    async (request) => jobJson(optimizations.get(currentUser(request).user.id, request.params.id)),
   );
 
-  app.addHook('onClose', async () => jobs.drain());
-  return jobs;
+  app.addHook('onClose', async () => optimizations.drain());
+  return optimizations;
 }

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { availableParallelism } from 'node:os';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   backtestStrategy,
   getStrategy,
@@ -16,6 +18,13 @@ import {
   type Trade,
 } from '@tradingbot/engine';
 import { isAppError } from '@tradingbot/core';
+import {
+  binanceKlinesPage,
+  downloadCandles,
+  okxKlinesPage,
+  timeframeMs,
+  type FetchKlinesPage,
+} from '@tradingbot/exchange';
 import { ServerErrors } from '../errors.ts';
 
 /** Upper bounds that keep one request from tying up the server. */
@@ -34,7 +43,78 @@ export const LAB_LIMITS = {
 
 export type DataInput =
   | { source: 'sample'; timeframe?: string | undefined; bars?: number | undefined }
-  | { source: 'csv'; csv: string; name?: string | undefined; timeframe?: string | undefined };
+  | { source: 'csv'; csv: string; name?: string | undefined; timeframe?: string | undefined }
+  | {
+      source: 'exchange';
+      exchange: 'binance' | 'okx';
+      symbol: string;
+      timeframe: string;
+      /** Epoch ms. */
+      from: number;
+      to?: number | undefined;
+    };
+
+/** Where exchange candles come from: the venues' public klines endpoints (Binance: BINANCE_BASE_URL). */
+export type KlineSources = Record<'binance' | 'okx', () => FetchKlinesPage>;
+
+export function klineSources(options: { binanceBaseUrl?: string | undefined } = {}): KlineSources {
+  return {
+    binance: () => binanceKlinesPage(options.binanceBaseUrl ? { baseUrl: options.binanceBaseUrl } : {}),
+    okx: () => okxKlinesPage(),
+  };
+}
+
+/** Downloads closed candles from a venue (into a temporary CSV, the CLI's downloader) and reads them. */
+async function downloadSeries(
+  data: Extract<DataInput, { source: 'exchange' }>,
+  sources: KlineSources,
+): Promise<CandleSeries> {
+  const to = data.to ?? Date.now();
+  let step: number;
+  try {
+    step = timeframeMs(data.timeframe);
+  } catch {
+    throw ServerErrors.create('VALIDATION_FAILED', { message: `Unknown timeframe "${data.timeframe}"` });
+  }
+  if (!(to > data.from))
+    throw ServerErrors.create('VALIDATION_FAILED', { message: 'data.to must be after data.from' });
+  const expected = Math.ceil((to - data.from) / step);
+  if (expected > LAB_LIMITS.bars) {
+    throw ServerErrors.create('LAB_DATA_TOO_LARGE', {
+      message: `${expected} candles of ${data.timeframe} in that range; at most ${LAB_LIMITS.bars} are accepted (shorten the range or use a longer timeframe)`,
+      details: { bars: expected, max: LAB_LIMITS.bars },
+    });
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'tradingbot-lab-'));
+  const out = join(dir, 'candles.csv');
+  const name = `${data.exchange}:${data.symbol}:${data.timeframe}`;
+  try {
+    const result = await downloadCandles({
+      fetchPage: sources[data.exchange](),
+      symbol: data.symbol,
+      timeframe: data.timeframe,
+      from: data.from,
+      to,
+      out,
+    });
+    if (result.written === 0) {
+      throw ServerErrors.create('LAB_DOWNLOAD_FAILED', {
+        message: `${data.exchange} returned no closed ${data.timeframe} candles for ${data.symbol} in that range`,
+      });
+    }
+    return parseCandlesCsv(await readFile(out, 'utf8'), name);
+  } catch (error) {
+    if (isAppError(error) && (error.code.startsWith('LAB_') || error.code.startsWith('CANDLES_')))
+      throw error;
+    throw ServerErrors.create('LAB_DOWNLOAD_FAILED', {
+      message: `Downloading ${data.symbol} from ${data.exchange} failed: ${(error as Error).message}`,
+      details: { exchange: data.exchange, ...(isAppError(error) ? { cause: error.code } : {}) },
+      cause: error,
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 export type OptionsInput = {
   initial_capital?: number | undefined;
@@ -50,10 +130,18 @@ export type OptionsInput = {
   fill_on_close?: boolean | undefined;
 };
 
-/** The built-in data: the CLI's sample (one year of synthetic hourly candles), optionally resampled. */
-export function loadCandles(data: DataInput): CandleSeries {
+/**
+ * The candles of a lab request: the built-in sample (the CLI's: one year of synthetic hourly
+ * candles), uploaded CSV text, or a download from an exchange; optionally resampled.
+ */
+export async function loadCandles(
+  data: DataInput,
+  sources: KlineSources = klineSources(),
+): Promise<CandleSeries> {
   let series: CandleSeries;
-  if (data.source === 'sample') {
+  if (data.source === 'exchange') {
+    series = await downloadSeries(data, sources);
+  } else if (data.source === 'sample') {
     series = syntheticCandles({
       bars: data.bars ?? 24 * 365,
       timeframe: '1h',
@@ -64,7 +152,7 @@ export function loadCandles(data: DataInput): CandleSeries {
   } else {
     series = parseCandlesCsv(data.csv, data.name ?? 'upload.csv');
   }
-  if (data.timeframe !== undefined) series = resample(series, data.timeframe);
+  if (data.source !== 'exchange' && data.timeframe !== undefined) series = resample(series, data.timeframe);
   if (series.length > LAB_LIMITS.bars) {
     throw ServerErrors.create('LAB_DATA_TOO_LARGE', {
       message: `The data has ${series.length} candles; at most ${LAB_LIMITS.bars} are accepted (resample to a longer timeframe)`,
@@ -173,15 +261,18 @@ function dataInfo(candles: CandleSeries) {
 }
 
 /** One backtest with everything a chart needs: candles, indicator series, equity and drawdown per bar. */
-export function runLabBacktest(input: {
-  strategy: string;
-  params: Record<string, number>;
-  options?: OptionsInput | undefined;
-  data: DataInput;
-}) {
+export async function runLabBacktest(
+  input: {
+    strategy: string;
+    params: Record<string, number>;
+    options?: OptionsInput | undefined;
+    data: DataInput;
+  },
+  sources?: KlineSources,
+) {
   const declaration = getStrategy(input.strategy);
   const options = backtestOptions(input.options);
-  const candles = loadCandles(input.data);
+  const candles = await loadCandles(input.data, sources);
   const run = backtestStrategy(declaration, candles, input.params, options);
   const { result } = run;
   return {
@@ -282,7 +373,9 @@ export class OptimizationJobs {
   private readonly jobs = new Map<string, Job>();
   private readonly running = new Set<Promise<unknown>>();
 
-  constructor(private readonly options: { workers?: number; now?: () => number } = {}) {}
+  constructor(
+    private readonly options: { workers?: number; now?: () => number; sources?: KlineSources } = {},
+  ) {}
 
   private now() {
     return this.options.now?.() ?? Date.now();
@@ -295,7 +388,7 @@ export class OptimizationJobs {
     }
   }
 
-  start(ownerId: string, input: OptimizationInput): Job {
+  async start(ownerId: string, input: OptimizationInput): Promise<Job> {
     this.sweep();
     const busy = [...this.jobs.values()].filter((j) => j.ownerId === ownerId && j.status === 'running');
     if (busy.length >= LAB_LIMITS.runningPerUser) {
@@ -306,7 +399,10 @@ export class OptimizationJobs {
     // Everything that can be refused synchronously is refused before a job exists.
     const declaration = getStrategy(input.strategy);
     const backtest = backtestOptions(input.options);
-    const candles = loadCandles(input.data);
+    const candles = await loadCandles(input.data, this.options.sources);
+    // Checked again: another request of the same user may have started a job while this one downloaded.
+    if ([...this.jobs.values()].some((j) => j.ownerId === ownerId && j.status === 'running'))
+      throw ServerErrors.create('OPTIMIZATION_BUSY');
     const job: Job = {
       id: randomUUID(),
       ownerId,

@@ -135,8 +135,8 @@ export const en = {
   'lab.data.sample': 'Built-in sample (synthetic BTC-like, 1 year of hourly candles)',
   'lab.data.csv': 'Upload a CSV file',
   'lab.data.exchange': 'Download from an exchange',
-  'lab.data.exchangeUnavailable':
-    'Downloading needs network access to the exchange, which this server does not have here. Download with the CLI (tradingbot data download) where it has, then upload the CSV.',
+  'lab.data.exchangeNote':
+    'The server downloads closed candles from the exchange’s public market data (no API key needed; the server must reach the exchange over the internet). Dates are UTC; an empty end date means now.',
   'lab.timeframe': 'Timeframe',
   'lab.timeframe.native': 'As in the data',
   'lab.csvFile': 'CSV file (time,open,high,low,close,volume or a Binance kline dump)',
@@ -409,8 +409,8 @@ export const ko: Record<MessageKey, string> = {
   'lab.data.sample': '내장 샘플 (가상의 BTC 유사 데이터, 1년치 1시간봉)',
   'lab.data.csv': 'CSV 파일 업로드',
   'lab.data.exchange': '거래소에서 다운로드',
-  'lab.data.exchangeUnavailable':
-    '다운로드하려면 거래소에 네트워크로 접속할 수 있어야 하는데, 이 서버는 여기서 접속할 수 없습니다. 접속 가능한 곳에서 CLI(tradingbot data download)로 받은 뒤 CSV를 업로드하세요.',
+  'lab.data.exchangeNote':
+    '서버가 거래소의 공개 시세 데이터에서 마감된 캔들을 내려받습니다 (API 키 불필요, 서버가 인터넷으로 거래소에 접속할 수 있어야 함). 날짜는 UTC 기준이며, 종료 날짜를 비우면 현재까지입니다.',
   'lab.timeframe': '타임프레임',
   'lab.timeframe.native': '데이터 그대로',
   'lab.csvFile': 'CSV 파일 (time,open,high,low,close,volume 또는 바이낸스 캔들 덤프)',

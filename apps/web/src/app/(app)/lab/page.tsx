@@ -91,6 +91,13 @@ export default function LabPage() {
   const [timeframe, setTimeframe] = useState('4h');
   const [csv, setCsv] = useState<{ name: string; text: string } | null>(null);
   const [csvError, setCsvError] = useState<string | null>(null);
+  const [download, setDownload] = useState(() => ({
+    exchange: 'binance' as 'binance' | 'okx',
+    symbol: 'BTCUSDT',
+    timeframe: '1h',
+    from: new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10),
+    to: '',
+  }));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError>();
   const [result, setResult] = useState<BacktestResult | null>(null);
@@ -113,7 +120,17 @@ export default function LabPage() {
     const tf = timeframe ? { timeframe } : {};
     if (dataChoice === 'csv') return csv ? { source: 'csv', csv: csv.text, name: csv.name, ...tf } : null;
     if (dataChoice === 'sample') return { source: 'sample', ...tf };
-    return null;
+    const from = Date.parse(`${download.from}T00:00:00Z`);
+    const to = download.to ? Date.parse(`${download.to}T00:00:00Z`) : undefined;
+    if (!download.symbol.trim() || !Number.isFinite(from)) return null;
+    return {
+      source: 'exchange',
+      exchange: download.exchange,
+      symbol: download.symbol.trim().toUpperCase(),
+      timeframe: download.timeframe,
+      from,
+      ...(to !== undefined && Number.isFinite(to) ? { to } : {}),
+    };
   };
   const data = dataBody();
   const canRun = !!strategy && Object.keys(errors).length === 0 && data !== null;
@@ -308,9 +325,66 @@ export default function LabPage() {
               </div>
             ) : null}
             {dataChoice === 'exchange' ? (
-              <p className="notice warn" role="note">
-                {t('lab.data.exchangeUnavailable')}
-              </p>
+              <>
+                <div className="form-grid">
+                  <div className="field">
+                    <label htmlFor="dl-exchange">{t('acc.exchange')}</label>
+                    <select
+                      id="dl-exchange"
+                      value={download.exchange}
+                      onChange={(e) =>
+                        setDownload({ ...download, exchange: e.target.value as 'binance' | 'okx' })
+                      }
+                    >
+                      <option value="binance">Binance</option>
+                      <option value="okx">OKX</option>
+                    </select>
+                  </div>
+                  <div className="field">
+                    <label htmlFor="dl-symbol">{t('dash.symbol')}</label>
+                    <input
+                      id="dl-symbol"
+                      value={download.symbol}
+                      autoCapitalize="characters"
+                      spellCheck={false}
+                      onChange={(e) => setDownload({ ...download, symbol: e.target.value })}
+                    />
+                  </div>
+                  <div className="field">
+                    <label htmlFor="dl-tf">{t('lab.timeframe')}</label>
+                    <select
+                      id="dl-tf"
+                      value={download.timeframe}
+                      onChange={(e) => setDownload({ ...download, timeframe: e.target.value })}
+                    >
+                      {['15m', '30m', '1h', '4h', '1d'].map((tf) => (
+                        <option key={tf} value={tf}>
+                          {tf}
+                        </option>
+                      ))}
+                    </select>
+                  </div>
+                  <div className="field">
+                    <label htmlFor="dl-from">{t('sig.from')}</label>
+                    <input
+                      id="dl-from"
+                      type="date"
+                      value={download.from}
+                      onChange={(e) => setDownload({ ...download, from: e.target.value })}
+                    />
+                  </div>
+                  <div className="field">
+                    <label htmlFor="dl-to">{t('sig.to')}</label>
+                    <input
+                      id="dl-to"
+                      type="date"
+                      value={download.to}
+                      onChange={(e) => setDownload({ ...download, to: e.target.value })}
+                    />
+                  </div>
+                </div>
+                <p className="muted small">{t('lab.data.exchangeNote')}</p>
+              </>
             ) : null}
             {dataChoice !== 'exchange' ? (
               <div className="field narrow">
