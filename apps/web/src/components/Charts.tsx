@@ -28,7 +28,8 @@ function baseChart(element: HTMLElement, height: number, locale: string): IChart
       attributionLogo: false,
     },
     grid: { vertLines: { color: '#eef1f4' }, horzLines: { color: '#eef1f4' } },
-    timeScale: { timeVisible: true, secondsVisible: false },
+    // A year of hourly bars must fit a phone-wide chart.
+    timeScale: { timeVisible: true, secondsVisible: false, minBarSpacing: 0.001 },
     localization: { locale: locale === 'ko' ? 'ko-KR' : 'en-US' },
   });
 }

@@ -2,7 +2,7 @@
 
 import { useMemo, useState } from 'react';
 import { useI18n } from '@/lib/i18n';
-import type { MessageKey } from '@/lib/messages';
+import { en, type MessageKey } from '@/lib/messages';
 import type { TradeRow } from '@/lib/types';
 import { downloadText } from './ui';
 
@@ -53,8 +53,10 @@ export function TradesTable({ trades, filename }: { trades: TradeRow[]; filename
         return dateTime(value as number);
       case 'qty':
         return num(value as number, 6);
-      case 'exit_reason':
-        return String(value);
+      case 'exit_reason': {
+        const key = `reason.${String(value)}`;
+        return key in en ? t(key as MessageKey) : String(value);
+      }
       case 'bars_held':
         return num(value as number, 0);
       default:

@@ -269,6 +269,14 @@ export const en = {
   'action.close': 'Close',
   'action.closeLong': 'Close long',
   'action.closeShort': 'Close short',
+  'reason.signal': 'Signal',
+  'reason.reverse': 'Reversal',
+  'reason.stop_loss': 'Stop-loss',
+  'reason.take_profit': 'Take-profit',
+  'reason.liquidation': 'Liquidation',
+  'reason.end_of_data': 'End of data',
+  'method.grid': 'grid',
+  'method.random': 'random',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -542,6 +550,14 @@ export const ko: Record<MessageKey, string> = {
   'action.close': '청산',
   'action.closeLong': '롱 청산',
   'action.closeShort': '숏 청산',
+  'reason.signal': '시그널',
+  'reason.reverse': '반대 진입',
+  'reason.stop_loss': '손절',
+  'reason.take_profit': '익절',
+  'reason.liquidation': '강제 청산',
+  'reason.end_of_data': '데이터 끝',
+  'method.grid': '격자',
+  'method.random': '무작위',
 };
 
 export const LOCALES = ['en', 'ko'] as const;

@@ -637,7 +637,10 @@ function Optimizer({
           {job.result ? (
             <>
               <p role="status">
-                {t('lab.optimizeDone', { count: num(job.result.candidates, 0), method: job.result.method })}
+                {t('lab.optimizeDone', {
+                  count: num(job.result.candidates, 0),
+                  method: job.result.method === 'grid' ? t('method.grid') : t('method.random'),
+                })}
               </p>
               <h3>{t('lab.ranking')}</h3>
               <div className="table-wrap">
