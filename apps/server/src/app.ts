@@ -173,7 +173,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       database,
       connectExchange:
         deps.connectExchange ??
-        createExchangeFactory(config.binanceBaseUrl ? { baseUrls: { binance: config.binanceBaseUrl } } : {}),
+        createExchangeFactory({
+          baseUrls: {
+            ...(config.binanceBaseUrl ? { binance: config.binanceBaseUrl } : {}),
+            ...(config.okxBaseUrl ? { okx: config.okxBaseUrl } : {}),
+          },
+        }),
       auth: {
         database,
         secretKey: config.secretKey,

@@ -26,6 +26,7 @@ export type Config = Readonly<{
   devSecretsFile: string | null;
   /** Overrides Binance's REST base URL for every Binance account (e.g. a local `tradingbot sim binance`). */
   binanceBaseUrl: string | undefined;
+  okxBaseUrl: string | undefined;
   /** Addresses (and CIDR ranges) the webhook accepts; undefined = any. */
   webhookAllowedIps: readonly string[] | undefined;
   /** Webhook requests per minute per source address (TradingView sends every user's alerts from 4 addresses). */
@@ -66,6 +67,7 @@ const EnvSchema = z.object({
   ENCRYPTION_KEYS_OLD: z.string().optional(),
   WEBHOOK_SECRET: z.string().min(16, 'WEBHOOK_SECRET must be at least 16 characters').optional(),
   BINANCE_BASE_URL: z.string().url().optional(),
+  OKX_BASE_URL: z.string().url().optional(),
   WEBHOOK_ALLOWED_IPS: z.string().optional(),
   WEBHOOK_RATE_LIMIT: z.coerce.number().int().min(1).default(3000),
   SIGNAL_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(15_000),
@@ -172,6 +174,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     keyRing,
     devSecretsFile: generated?.file ?? null,
     binanceBaseUrl: e.BINANCE_BASE_URL,
+    okxBaseUrl: e.OKX_BASE_URL,
     webhookAllowedIps: allowList(e.WEBHOOK_ALLOWED_IPS),
     webhookRateLimit: e.WEBHOOK_RATE_LIMIT,
     signalLeaseMs: e.SIGNAL_LEASE_MS,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   BinanceFuturesClient,
+  OkxSwapClient,
   PaperExchange,
   PaperFeedDriver,
   feedDrivenExchange,
@@ -72,8 +73,18 @@ function build(account: AccountRef, credentials: Credentials, options: ExchangeF
         ...(options.requestTimeoutMs !== undefined ? { timeoutMs: options.requestTimeoutMs } : {}),
       });
     case 'okx':
-      throw ServerErrors.create('EXCHANGE_NOT_AVAILABLE', {
-        message: 'OKX accounts can be stored, but the OKX client is not part of this build yet',
+      if (credentials.passphrase === undefined || credentials.passphrase === '') {
+        throw ServerErrors.create('VALIDATION_FAILED', {
+          message: 'This OKX account has no passphrase stored; register it again with its passphrase',
+        });
+      }
+      return new OkxSwapClient({
+        apiKey: credentials.apiKey,
+        apiSecret: credentials.apiSecret,
+        passphrase: credentials.passphrase,
+        demo: account.testnet,
+        ...(options.baseUrls?.okx ? { baseUrl: options.baseUrls.okx } : {}),
+        ...(options.requestTimeoutMs !== undefined ? { timeoutMs: options.requestTimeoutMs } : {}),
       });
   }
 }

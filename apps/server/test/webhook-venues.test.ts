@@ -1,48 +1,183 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { startBinanceSimulator, type BinanceSimulator, type Position } from '@tradingbot/exchange';
+import {
+  startBinanceSimulator,
+  startOkxSimulator,
+  type PaperExchange,
+  type Position,
+} from '@tradingbot/exchange';
 import { orders } from '@tradingbot/db';
 import { createExchangeFactory } from '../src/exchange-factory.ts';
 import { signUp, testApp, type TestApp } from './helpers.ts';
 
 /*
- * The webhook end to end, through HTTP, against the Binance wire simulator: every action in one-way
- * and hedge mode, judged by what the venue holds afterwards; then the venue faults a user meets
- * (an answer lost after the order was accepted, 429, insufficient margin, a position mode changed
- * behind our back: -4061) — the answer a user gets, and never a duplicate order.
+ * The webhook end to end, through HTTP, against each venue's wire simulator (Binance fapi, OKX v5):
+ * every action in one-way and hedge mode, judged by what the venue holds afterwards and by what it
+ * was sent; then the venue faults a user meets (an answer lost after the order was accepted, 429,
+ * insufficient margin, a position mode changed behind our back: Binance -4061 / OKX 51000) — the
+ * answer a user gets, and never a duplicate order.
  */
 
 const KEY = 'V'.repeat(32) + 'v'.repeat(32);
 const SECRET = 'W'.repeat(32) + 'w'.repeat(32);
+const OKX_KEY = '6f1d2c3b-4a59-4e7d-8c1b-2a3f4e5d6c7b'; // OKX's formats: a UUID key, a 32-hex secret
+const OKX_SECRET = '0A1B2C3D4E5F60718293A4B5C6D7E8F9';
+const PASSPHRASE = 'Venue-Test-Passphrase-1';
+
+type WireRequest = { method: string; path: string; query: string; body: string; status?: number };
+type Fault = Record<string, unknown> & { kind: string };
+/** What an order request asked for, in our words. */
+type Sent = { side: string; positionSide: string | null; reduceOnly: boolean };
+
+/** One venue: its simulator, its dialect, and how each fault looks on its wire. */
+type VenueKind = {
+  name: 'binance' | 'okx';
+  start(hedge: boolean): Promise<{
+    url: string;
+    venue: PaperExchange;
+    requests: WireRequest[];
+    faults: { add(rule: Fault): void; clear(): void };
+    close(): Promise<void>;
+  }>;
+  registration: Record<string, string>;
+  venueSymbol: string;
+  alertSymbol: string;
+  /** The endpoint of market and limit orders. */
+  orderPath: string;
+  /** The venue accepted this request. */
+  accepted(request: WireRequest & { code?: string }): boolean;
+  sent(request: WireRequest): Sent;
+  /** Closing a position: the order request that did it. */
+  closePaths: string[];
+  lostAnswer: Fault;
+  rateLimit: Fault;
+  noMargin: { fault: Fault; venueCode: string | number };
+  /** The venue's refusal of an order on the wrong position side. */
+  wrongSideCode: string | number;
+  wrongSide(
+    request: WireRequest & { venueCode?: number; code?: string; sCode?: string },
+  ): string | number | undefined;
+};
+
+const params = (r: WireRequest) => new URLSearchParams(`${r.query}&${r.body}`);
+const json = (r: WireRequest) => (r.body ? (JSON.parse(r.body) as Record<string, unknown>) : {});
+
+const VENUES: VenueKind[] = [
+  {
+    name: 'binance',
+    start: async (hedge) => {
+      const sim = await startBinanceSimulator({
+        port: 0,
+        host: '127.0.0.1',
+        apiKey: KEY,
+        apiSecret: SECRET,
+        balance: 10_000,
+        hedge,
+        prices: { BTCUSDT: 50_000 },
+      });
+      return { ...sim, faults: sim.faults as never, venue: sim.venue };
+    },
+    registration: { exchange: 'binance', api_key: KEY, api_secret: SECRET },
+    venueSymbol: 'BTCUSDT',
+    alertSymbol: 'BINANCE:BTCUSDT.P',
+    orderPath: '/fapi/v1/order',
+    accepted: (r) => r.status === 200,
+    sent: (r) => {
+      const p = params(r);
+      return {
+        side: p.get('side')!.toLowerCase(),
+        positionSide: p.get('positionSide')?.toLowerCase() ?? null,
+        reduceOnly: p.get('reduceOnly') === 'true',
+      };
+    },
+    closePaths: ['/fapi/v1/order'],
+    lostAnswer: { kind: 'delay_after_accept', path: '/fapi/v1/order', method: 'POST', ms: 3_000 },
+    rateLimit: { kind: 'rate_limit', path: '/fapi/v1/order', method: 'POST', retryAfterSec: 1 },
+    noMargin: {
+      fault: {
+        kind: 'http_error',
+        path: '/fapi/v1/order',
+        method: 'POST',
+        status: 400,
+        code: -2019,
+        msg: 'Margin is insufficient.',
+      },
+      venueCode: -2019,
+    },
+    wrongSideCode: -4061,
+    wrongSide: (r) => r.venueCode,
+  },
+  {
+    name: 'okx',
+    start: async (hedge) => {
+      const sim = await startOkxSimulator({
+        port: 0,
+        host: '127.0.0.1',
+        apiKey: OKX_KEY,
+        apiSecret: OKX_SECRET,
+        passphrase: PASSPHRASE,
+        balance: 10_000,
+        hedge,
+        prices: { 'BTC-USDT-SWAP': 50_000 },
+      });
+      return { ...sim, faults: sim.faults as never };
+    },
+    registration: { exchange: 'okx', api_key: OKX_KEY, api_secret: OKX_SECRET, passphrase: PASSPHRASE },
+    venueSymbol: 'BTC-USDT-SWAP',
+    alertSymbol: 'OKX:BTCUSDT.P',
+    orderPath: '/api/v5/trade/order',
+    accepted: (r) => r.status === 200 && r.code === '0',
+    sent: (r) => {
+      const body = json(r);
+      return {
+        side: String(body.side),
+        positionSide: body.posSide === undefined ? null : String(body.posSide),
+        reduceOnly: body.reduceOnly === true || body.reduceOnly === 'true',
+      };
+    },
+    closePaths: ['/api/v5/trade/order', '/api/v5/trade/close-position'],
+    lostAnswer: { kind: 'delay_after_accept', path: '/api/v5/trade/order', method: 'POST', ms: 3_000 },
+    rateLimit: { kind: 'rate_limit', path: '/api/v5/trade/order', method: 'POST' },
+    noMargin: {
+      // OKX answers an order it cannot margin with 51008 (here as the envelope's code).
+      fault: {
+        kind: 'http_error',
+        path: '/api/v5/trade/order',
+        method: 'POST',
+        status: 200,
+        code: '51008',
+        msg: 'Order failed. Insufficient USDT margin in account',
+      },
+      venueCode: '51008',
+    },
+    wrongSideCode: '51000',
+    wrongSide: (r) => r.sCode ?? r.code,
+  },
+];
 
 type Venue = {
-  sim: BinanceSimulator;
+  kind: VenueKind;
+  sim: Awaited<ReturnType<VenueKind['start']>>;
   t: TestApp;
   account: { id: string; webhook_secret: string };
   close(): Promise<void>;
 };
 
-async function startVenue(hedge: boolean): Promise<Venue> {
-  const sim = await startBinanceSimulator({
-    port: 0,
-    host: '127.0.0.1',
-    apiKey: KEY,
-    apiSecret: SECRET,
-    balance: 10_000,
-    hedge,
-    prices: { BTCUSDT: 50_000 },
-  });
+async function startVenue(kind: VenueKind, hedge: boolean): Promise<Venue> {
+  const sim = await kind.start(hedge);
   const t = await testApp({
-    connectExchange: createExchangeFactory({ baseUrls: { binance: sim.url }, requestTimeoutMs: 1_000 }),
+    connectExchange: createExchangeFactory({ baseUrls: { [kind.name]: sim.url }, requestTimeoutMs: 1_000 }),
   });
-  const user = await signUp(t.app, `venue-${hedge ? 'hedge' : 'oneway'}@example.com`);
+  const user = await signUp(t.app, `venue-${kind.name}-${hedge ? 'hedge' : 'oneway'}@example.com`);
   const registered = await t.app.inject({
     method: 'POST',
     url: '/api/v1/accounts-secure/register',
     headers: user.auth,
-    payload: { exchange: 'binance', api_key: KEY, api_secret: SECRET },
+    payload: kind.registration,
   });
+  if (registered.statusCode !== 201) throw new Error(`registration failed: ${registered.body}`);
   return {
+    kind,
     sim,
     t,
     account: registered.json(),
@@ -62,8 +197,8 @@ async function send(v: Venue, fields: Record<string, unknown>) {
     payload: JSON.stringify({
       account_id: v.account.id,
       secret: v.account.webhook_secret,
-      exchange: 'binance',
-      symbol: 'BINANCE:BTCUSDT.P',
+      exchange: v.kind.name,
+      symbol: v.kind.alertSymbol,
       leverage: 5,
       sl_pct: 2,
       qty: 0.1, // default sizing (10 % of what is available) is the seed-flow test's; here a fixed size
@@ -74,114 +209,126 @@ async function send(v: Venue, fields: Record<string, unknown>) {
   return { status: response.statusCode, body: response.json() };
 }
 
-/** The venue's own view: signed quantity per leg, zero legs left out. */
+/** The venue's own view: signed base quantity per leg, zero legs left out. */
 async function legs(v: Venue): Promise<Record<string, number>> {
-  const positions: Position[] = await v.sim.venue.positions('BTCUSDT');
+  const positions: Position[] = await v.sim.venue.positions(v.kind.venueSymbol);
   return Object.fromEntries(positions.filter((p) => Number(p.qty) !== 0).map((p) => [p.side, Number(p.qty)]));
 }
 const restingStops = async (v: Venue) =>
-  (await v.sim.venue.openOrders('BTCUSDT')).filter((o) => o.type === 'stop_market');
+  (await v.sim.venue.openOrders(v.kind.venueSymbol)).filter((o) => o.type === 'stop_market');
 
-/** Order requests the venue accepted (HTTP 200) since `from`, as the venue received them. */
-const acceptedOrders = (v: Venue, from: number) =>
+/** Requests to these paths since `from` that the venue accepted. */
+const acceptedAt = (v: Venue, from: number, paths: string[]) =>
   v.sim.requests
     .slice(from)
-    .filter((r) => r.method === 'POST' && r.path === '/fapi/v1/order' && r.status === 200)
-    .map((r) => new URLSearchParams(`${r.query}&${r.body}`));
+    .filter((r) => r.method === 'POST' && paths.includes(r.path) && v.kind.accepted(r));
+const placementsAt = (v: Venue, from: number) =>
+  v.sim.requests.slice(from).filter((r) => r.method === 'POST' && r.path === v.kind.orderPath);
 
-describe.each([
+const MODES = [
   { mode: 'one-way', hedge: false },
   { mode: 'hedge', hedge: true },
-])('every action in $mode mode', ({ hedge }) => {
+];
+
+describe.each(VENUES.flatMap((kind) => MODES.map((m) => ({ ...m, kind, venue: kind.name }))))(
+  'every action on $venue in $mode mode',
+  ({ kind, hedge }) => {
+    let v: Venue;
+    beforeAll(async () => {
+      v = await startVenue(kind, hedge);
+    });
+    afterAll(async () => v.close());
+
+    const long = hedge ? 'long' : 'net';
+    const short = hedge ? 'short' : 'net';
+    const executed = (action: string) => `${action} order executed on ${kind.name}`;
+
+    it('long opens a long with its stop; the venue gets the position side of the mode', async () => {
+      const from = v.sim.requests.length;
+      const { status, body } = await send(v, { action: 'LONG', qty: undefined });
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ success: true, message: executed('LONG') });
+      // 10 % of 10,000 × 5 ÷ 50,000 = 0.1 BTC
+      expect(await legs(v)).toEqual({ [long]: 0.1 });
+      expect(await restingStops(v)).toHaveLength(1);
+      const [entry] = acceptedAt(v, from, [kind.orderPath]);
+      expect(kind.sent(entry!)).toMatchObject({
+        side: 'buy',
+        positionSide: hedge ? 'long' : kind.name === 'binance' ? 'both' : 'net',
+      });
+    });
+
+    it('long again is not a second position', async () => {
+      const { status, body } = await send(v, { action: 'long' });
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ success: true, code: 'ALREADY_IN_POSITION' });
+      expect(await legs(v)).toEqual({ [long]: 0.1 });
+    });
+
+    it('close_short with only a long open sends nothing and says so', async () => {
+      const from = v.sim.requests.length;
+      const { body } = await send(v, { action: 'close_short' });
+      expect(body).toMatchObject({ success: true, code: 'NO_POSITION_TO_CLOSE' });
+      expect(acceptedAt(v, from, kind.closePaths)).toHaveLength(0);
+    });
+
+    it('short reverses: the long and its stop go, a short with its own stop comes', async () => {
+      const { status, body } = await send(v, { action: 'short' });
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ success: true, message: executed('SHORT') });
+      expect(await legs(v)).toEqual({ [short]: -0.1 });
+      const stops = await restingStops(v);
+      expect(stops).toHaveLength(1);
+      expect(stops[0]!.side).toBe('buy');
+    });
+
+    it('close_short closes the short on its own position side and cancels its stop', async () => {
+      const from = v.sim.requests.length;
+      const { body } = await send(v, { action: 'Close_Short' });
+      expect(body).toMatchObject({ success: true });
+      expect(await legs(v)).toEqual({});
+      expect(await restingStops(v)).toHaveLength(0);
+      const [close] = acceptedAt(v, from, kind.closePaths);
+      if (close!.path === kind.orderPath) {
+        const sent = kind.sent(close!);
+        expect(sent.side).toBe('buy');
+        // Binance refuses reduceOnly in hedge mode (-1106): there the position side says it all.
+        if (hedge) expect(sent).toMatchObject({ positionSide: 'short', reduceOnly: false });
+        else expect(sent.reduceOnly).toBe(true);
+      } else {
+        // OKX close-position names the position itself
+        // (OKX: posSide may be omitted in net mode, and must be long or short in long/short mode)
+        const sent = json(close!);
+        expect(sent.instId).toBe(kind.venueSymbol);
+        expect(sent.posSide ?? 'net').toBe(short);
+      }
+    });
+
+    it("TradingView's buy / sell with market_position open and close", async () => {
+      expect((await send(v, { action: 'buy', market_position: 'long' })).body.success).toBe(true);
+      expect(await legs(v)).toEqual({ [long]: 0.1 });
+      const { body } = await send(v, { action: 'sell', market_position: 'flat' });
+      expect(body).toMatchObject({ success: true });
+      expect(await legs(v)).toEqual({});
+    });
+
+    it('close_long closes a long; close_all closes whatever is open', async () => {
+      await send(v, { action: 'long' });
+      expect((await send(v, { action: 'close_long' })).body.success).toBe(true);
+      expect(await legs(v)).toEqual({});
+      await send(v, { action: 'short' });
+      expect(Object.keys(await legs(v))).toHaveLength(1);
+      expect((await send(v, { action: 'close_all' })).body.success).toBe(true);
+      expect(await legs(v)).toEqual({});
+      expect(await restingStops(v)).toHaveLength(0);
+    });
+  },
+);
+
+describe.each(VENUES.map((kind) => ({ kind, venue: kind.name })))('venue faults on $venue', ({ kind }) => {
   let v: Venue;
   beforeAll(async () => {
-    v = await startVenue(hedge);
-  });
-  afterAll(async () => v.close());
-
-  const long = hedge ? 'long' : 'net';
-  const short = hedge ? 'short' : 'net';
-
-  it('long opens a long with its stop; the venue gets the position side of the mode', async () => {
-    const from = v.sim.requests.length;
-    const { status, body } = await send(v, { action: 'LONG', qty: undefined });
-    expect(status).toBe(200);
-    expect(body).toMatchObject({ success: true, message: 'LONG order executed on binance' });
-    // 10 % of 10,000 × 5 ÷ 50,000 = 0.1 BTC
-    expect(await legs(v)).toEqual({ [long]: 0.1 });
-    expect(await restingStops(v)).toHaveLength(1);
-    const [entry] = acceptedOrders(v, from);
-    expect(entry!.get('side')).toBe('BUY');
-    expect(entry!.get('positionSide')).toBe(hedge ? 'LONG' : 'BOTH');
-  });
-
-  it('long again is not a second position', async () => {
-    const { status, body } = await send(v, { action: 'long' });
-    expect(status).toBe(200);
-    expect(body).toMatchObject({ success: true, code: 'ALREADY_IN_POSITION' });
-    expect(await legs(v)).toEqual({ [long]: 0.1 });
-  });
-
-  it('close_short with only a long open sends nothing and says so', async () => {
-    const from = v.sim.requests.length;
-    const { body } = await send(v, { action: 'close_short' });
-    expect(body).toMatchObject({ success: true, code: 'NO_POSITION_TO_CLOSE' });
-    expect(acceptedOrders(v, from)).toHaveLength(0);
-  });
-
-  it('short reverses: the long and its stop go, a short with its own stop comes', async () => {
-    const { status, body } = await send(v, { action: 'short' });
-    expect(status).toBe(200);
-    expect(body).toMatchObject({ success: true, message: 'SHORT order executed on binance' });
-    const held = await legs(v);
-    expect(held[short]).toBeLessThan(0);
-    expect(held).not.toHaveProperty(hedge ? 'long' : 'none');
-    if (hedge) expect(Object.keys(held)).toEqual(['short']);
-    const stops = await restingStops(v);
-    expect(stops).toHaveLength(1);
-    expect(stops[0]!.side).toBe('buy');
-  });
-
-  it('close_short closes it with reduce-only (one-way) or positionSide SHORT (hedge), and cancels its stop', async () => {
-    const from = v.sim.requests.length;
-    const { body } = await send(v, { action: 'Close_Short' });
-    expect(body).toMatchObject({ success: true });
-    expect(await legs(v)).toEqual({});
-    expect(await restingStops(v)).toHaveLength(0);
-    const [close] = acceptedOrders(v, from);
-    expect(close!.get('side')).toBe('BUY');
-    if (hedge) {
-      expect(close!.get('positionSide')).toBe('SHORT');
-      expect(close!.get('reduceOnly')).toBeNull(); // Binance refuses reduceOnly in hedge mode (-1106)
-    } else {
-      expect(close!.get('reduceOnly')).toBe('true');
-    }
-  });
-
-  it("TradingView's buy / sell with market_position open and close", async () => {
-    expect((await send(v, { action: 'buy', market_position: 'long' })).body.success).toBe(true);
-    expect(await legs(v)).toEqual({ [long]: 0.1 });
-    const { body } = await send(v, { action: 'sell', market_position: 'flat' });
-    expect(body).toMatchObject({ success: true });
-    expect(await legs(v)).toEqual({});
-  });
-
-  it('close_long closes a long; close_all closes whatever is open', async () => {
-    await send(v, { action: 'long' });
-    expect((await send(v, { action: 'close_long' })).body.success).toBe(true);
-    expect(await legs(v)).toEqual({});
-    await send(v, { action: 'short' });
-    expect(Object.keys(await legs(v))).toHaveLength(1);
-    expect((await send(v, { action: 'close_all' })).body.success).toBe(true);
-    expect(await legs(v)).toEqual({});
-    expect(await restingStops(v)).toHaveLength(0);
-  });
-});
-
-describe('venue faults', () => {
-  let v: Venue;
-  beforeAll(async () => {
-    v = await startVenue(false);
+    v = await startVenue(kind, false);
   });
   afterAll(async () => v.close());
 
@@ -193,70 +340,55 @@ describe('venue faults', () => {
 
   it('an entry accepted but never answered: looked up by its client id, executed once', async () => {
     await flatten();
-    v.sim.faults.add({ kind: 'delay_after_accept', path: '/fapi/v1/order', method: 'POST', ms: 3_000 });
+    v.sim.faults.add(kind.lostAnswer);
     const from = v.sim.requests.length;
-    const { status, body } = await send(v, { action: 'long', id: 'lost-answer' });
+    const { status, body } = await send(v, { action: 'long', id: `lost-answer-${kind.name}` });
     expect([200, 202]).toContain(status);
     await v.t.app.webhook.worker.idle();
     const stored = await v.t.database.db.select().from(orders).where(eq(orders.signalId, body.signal_id));
-    const entry = stored.find((o) => o.role === 'entry')!;
-    expect(entry.status).toBe('filled');
-    const sent = v.sim.requests.slice(from).filter((r) => r.method === 'POST' && r.path === '/fapi/v1/order');
-    expect(sent).toHaveLength(1); // never a second placement
+    expect(stored.find((o) => o.role === 'entry')!.status).toBe('filled');
+    expect(placementsAt(v, from)).toHaveLength(1); // never a second placement
     expect(await legs(v)).toEqual({ net: 0.1 });
   });
 
-  it('429 on the entry: not executed by the venue, so sent again after Retry-After, and placed once', async () => {
+  it('429 on the entry: not executed by the venue, so sent again after backing off, and placed once', async () => {
     await flatten();
-    v.sim.faults.add({ kind: 'rate_limit', path: '/fapi/v1/order', method: 'POST', retryAfterSec: 1 });
+    v.sim.faults.add(kind.rateLimit);
     const from = v.sim.requests.length;
-    const { status, body } = await send(v, { action: 'short', id: 'rate-limited' });
+    const { status, body } = await send(v, { action: 'short', id: `rate-limited-${kind.name}` });
     expect(status).toBe(200);
-    expect(body).toMatchObject({ success: true, message: 'SHORT order executed on binance' });
-    const placements = v.sim.requests
-      .slice(from)
-      .filter((r) => r.method === 'POST' && r.path === '/fapi/v1/order')
-      .map((r) => r.status);
-    expect(placements).toEqual([429, 200]);
+    expect(body).toMatchObject({ success: true, message: `SHORT order executed on ${kind.name}` });
+    expect(placementsAt(v, from).map((r) => r.status)).toEqual([429, 200]);
     expect(await legs(v)).toEqual({ net: -0.1 });
   });
 
   it('insufficient margin from the venue: a failed signal that says "Insufficient balance", no position', async () => {
     await flatten();
-    v.sim.faults.add({
-      kind: 'http_error',
-      path: '/fapi/v1/order',
-      method: 'POST',
-      status: 400,
-      code: -2019,
-      msg: 'Margin is insufficient.',
-    });
-    const { status, body } = await send(v, { action: 'long', id: 'no-margin' });
+    v.sim.faults.add(kind.noMargin.fault);
+    const { status, body } = await send(v, { action: 'long', id: `no-margin-${kind.name}` });
     expect(status).toBe(200);
     expect(body).toMatchObject({ success: false, code: 'INSUFFICIENT_BALANCE' });
     expect(body.message).toContain('Insufficient balance');
-    expect(body.error.details).toMatchObject({ venueCode: -2019 });
+    expect(String(body.error.details.venueCode)).toBe(String(kind.noMargin.venueCode));
     expect(await legs(v)).toEqual({});
   });
 
-  it('-4061 after the account was switched to hedge mode behind us: re-read, placed once on the right side', async () => {
+  it('the account switched to hedge mode behind us: the refusal is read, the order placed once on the right side', async () => {
     await flatten();
-    await send(v, { action: 'long', id: 'mode-cache-warm' }); // the client now believes one-way
-    await send(v, { action: 'close_all', id: 'mode-cache-warm-close' });
+    await send(v, { action: 'long', id: `mode-cache-warm-${kind.name}` }); // the client now believes one-way
+    await send(v, { action: 'close_all', id: `mode-cache-warm-close-${kind.name}` });
     const switched = await fetch(`${v.sim.url}/__sim/position-mode`, {
       method: 'POST',
       body: JSON.stringify({ hedge: true }),
     });
     expect(switched.ok).toBe(true);
     const from = v.sim.requests.length;
-    const { status, body } = await send(v, { action: 'long', id: 'after-switch' });
+    const { status, body } = await send(v, { action: 'long', id: `after-switch-${kind.name}` });
     expect(status).toBe(200);
-    expect(body).toMatchObject({ success: true, message: 'LONG order executed on binance' });
-    const placements = v.sim.requests
-      .slice(from)
-      .filter((r) => r.method === 'POST' && r.path === '/fapi/v1/order');
-    expect(placements.map((r) => r.status)).toEqual([400, 200]);
-    expect(placements[0]!.venueCode).toBe(-4061);
+    expect(body).toMatchObject({ success: true, message: `LONG order executed on ${kind.name}` });
+    const placements = placementsAt(v, from);
+    expect(placements.map((r) => kind.accepted(r))).toEqual([false, true]);
+    expect(String(kind.wrongSide(placements[0]!))).toBe(String(kind.wrongSideCode));
     expect(await legs(v)).toEqual({ long: 0.1 });
   });
 });

@@ -316,7 +316,7 @@ export async function startOkxSimulator(options: OkxSimulatorOptions): Promise<O
     // A client that goes away mid-request must not take the server down.
     core.handle(req, res).catch(() => res.destroy());
   });
-  server.keepAliveTimeout = 1000;
+  server.keepAliveTimeout = 30_000; // see the Binance simulator: undici reuses only connections kept > 1 s
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
