@@ -99,6 +99,19 @@ describe.skipIf(!hasChromium)('web app end to end (headless Chromium)', () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it("speaks the browser's language by default", async () => {
+    const context = await browser!.newContext({ locale: 'ko-KR' });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${base}/signin`);
+      await page.getByRole('heading', { name: '로그인', exact: true }).waitFor();
+      expect(await page.getAttribute('html', 'lang')).toBe('ko');
+      await shot(page, '00-signin-korean-browser');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('sign up → paper account → backtest → export → webhook → signals, positions → Korean → sign out; a second user sees nothing', async () => {
     const context = await browser!.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
@@ -126,6 +139,7 @@ async function journey(page: Page) {
   // Sign up.
   await page.getByRole('link', { name: 'Create account', exact: true }).click();
   await page.waitForURL(/\/signup/);
+  await page.getByRole('heading', { name: 'Create account', exact: true }).waitFor();
   await page.getByLabel('Email', { exact: true }).fill('first@example.com');
   await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
   await shot(page, '02-signup');
@@ -262,6 +276,8 @@ async function journey(page: Page) {
 
   // A second user sees none of the first user's data.
   await page.getByRole('link', { name: '회원가입', exact: true }).click();
+  await page.waitForURL(/\/signup/);
+  await page.getByRole('heading', { name: '회원가입', exact: true }).waitFor();
   await page.getByLabel('이메일', { exact: true }).fill('second@example.com');
   await page.getByLabel('비밀번호', { exact: true }).fill('another long password');
   await page.getByRole('button', { name: '회원가입', exact: true }).click();

@@ -79,7 +79,7 @@ function AccountCard({ account }: { account: Account }) {
   );
   const pnl = useResource<{ realized_pnl: number; fills: number }>(
     `/api/v1/accounts-secure/${account.id}/pnl`,
-    live,
+    account.is_active ? 30_000 : undefined,
   );
   return (
     <article className="card account-card" aria-label={account.label || account.exchange}>
