@@ -277,6 +277,25 @@ export const en = {
   'reason.end_of_data': 'End of data',
   'method.grid': 'grid',
   'method.random': 'random',
+  'term.entry': 'Entry',
+  'term.close': 'Close',
+  'term.reverse-close': 'Close before reversing',
+  'term.sl': 'Stop-loss',
+  'term.tp': 'Take-profit',
+  'term.protect-close': 'Protective close',
+  'term.buy': 'Buy',
+  'term.sell': 'Sell',
+  'term.market': 'Market',
+  'term.limit': 'Limit',
+  'term.stop_market': 'Stop market',
+  'term.take_profit_market': 'Take-profit market',
+  'term.new': 'Open',
+  'term.partially_filled': 'Partially filled',
+  'term.filled': 'Filled',
+  'term.canceled': 'Canceled',
+  'term.rejected': 'Rejected',
+  'term.expired': 'Expired',
+  'term.unknown': 'Unknown',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -558,6 +577,25 @@ export const ko: Record<MessageKey, string> = {
   'reason.end_of_data': '데이터 끝',
   'method.grid': '격자',
   'method.random': '무작위',
+  'term.entry': '진입',
+  'term.close': '청산',
+  'term.reverse-close': '반대 진입 전 청산',
+  'term.sl': '손절',
+  'term.tp': '익절',
+  'term.protect-close': '보호 청산',
+  'term.buy': '매수',
+  'term.sell': '매도',
+  'term.market': '시장가',
+  'term.limit': '지정가',
+  'term.stop_market': '스탑 시장가',
+  'term.take_profit_market': '익절 시장가',
+  'term.new': '대기',
+  'term.partially_filled': '부분 체결',
+  'term.filled': '체결',
+  'term.canceled': '취소됨',
+  'term.rejected': '거부됨',
+  'term.expired': '만료됨',
+  'term.unknown': '알 수 없음',
 };
 
 export const LOCALES = ['en', 'ko'] as const;
@@ -580,6 +618,12 @@ export function pickLocale(acceptLanguage: string | null | undefined): Locale {
     if (tag.startsWith('en')) return 'en';
   }
   return 'en';
+}
+
+/** A value the API sends (order role, side, type, status) in words, or the value itself when unknown. */
+export function term(locale: Locale, value: string): string {
+  const key = `term.${value}`;
+  return key in en ? translate(locale, key as MessageKey) : value;
 }
 
 export function translate(locale: Locale, key: MessageKey, vars?: Record<string, string | number>): string {

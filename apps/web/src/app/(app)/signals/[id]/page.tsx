@@ -5,10 +5,11 @@ import { useParams } from 'next/navigation';
 import { ErrorMessage, Json, Loading, StatusBadge } from '@/components/ui';
 import { useResource } from '@/lib/api';
 import { useI18n } from '@/lib/i18n';
+import { term } from '@/lib/messages';
 import type { SignalDetail } from '@/lib/types';
 
 export default function SignalPage() {
-  const { t, dateTime, num } = useI18n();
+  const { t, dateTime, num, locale } = useI18n();
   const { id } = useParams<{ id: string }>();
   const signal = useResource<SignalDetail>(`/api/v1/signals/${encodeURIComponent(id)}`);
   const s = signal.data;
@@ -74,7 +75,7 @@ export default function SignalPage() {
                 <dl className="kv">
                   <div>
                     <dt>{t('sig.role')}</dt>
-                    <dd>{order.role}</dd>
+                    <dd>{term(locale, order.role)}</dd>
                   </div>
                   <div>
                     <dt>{t('sig.symbol')}</dt>
@@ -82,11 +83,11 @@ export default function SignalPage() {
                   </div>
                   <div>
                     <dt>{t('dash.side')}</dt>
-                    <dd>{order.side}</dd>
+                    <dd>{term(locale, order.side)}</dd>
                   </div>
                   <div>
                     <dt>{t('sig.type')}</dt>
-                    <dd>{order.type}</dd>
+                    <dd>{term(locale, order.type)}</dd>
                   </div>
                   <div>
                     <dt>{t('dash.qty')}</dt>
@@ -98,7 +99,7 @@ export default function SignalPage() {
                   </div>
                   <div>
                     <dt>{t('sig.status')}</dt>
-                    <dd>{order.status}</dd>
+                    <dd>{term(locale, order.status)}</dd>
                   </div>
                 </dl>
                 <details>
