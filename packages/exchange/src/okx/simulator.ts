@@ -1013,6 +1013,31 @@ class OkxSimulatorCore {
 
   // ── Orders ────────────────────────────────────────────────────────────────────────────────
 
+  /**
+   * `POST /api/v5/trade/batch-orders`: up to 20 orders in one request (ccxt's default for
+   * createOrder), each placed as `/trade/order` would and answered per item; "1" when all failed,
+   * "2" when some did.
+   */
+  placeBatchOrders({ body, headers }: Context): unknown[] {
+    if (!Array.isArray(body) || body.length === 0 || body.length > 20) throw param('body');
+    const items: unknown[] = [];
+    let failed = 0;
+    for (const entry of body) {
+      const params = (typeof entry === 'object' && entry !== null ? entry : {}) as Params;
+      const ctx: Context = { params, body: entry, headers };
+      try {
+        this.countTrade('POST', '/api/v5/trade/order', ctx);
+        items.push(...this.placeOrder(ctx));
+      } catch (error) {
+        const e = fromVenueError(error);
+        failed++;
+        items.push({ ...orderItem(ctx), sCode: e.code, sMsg: e.message });
+      }
+    }
+    if (failed > 0) throw new BatchResult(failed === items.length ? '1' : '2', items);
+    return items;
+  }
+
   placeOrder({ params, headers }: Context): unknown[] {
     // A request that reaches the venue after its expTime is discarded before anything else.
     OkxSimulatorCore.expTime(headers, this.serverTime());
@@ -1563,6 +1588,7 @@ const ROUTES: Record<string, Route> = {
   'POST /api/v5/account/set-position-mode': { signed: true, handler: P.setPositionMode },
   'POST /api/v5/account/set-leverage': { signed: true, handler: P.setLeverage },
   'POST /api/v5/trade/order': { signed: true, perItem: orderItem, handler: P.placeOrder },
+  'POST /api/v5/trade/batch-orders': { signed: true, handler: P.placeBatchOrders },
   'GET /api/v5/trade/order': { signed: true, handler: P.getOrder },
   'POST /api/v5/trade/cancel-order': { signed: true, perItem: cancelItem, handler: P.cancelOrder },
   'GET /api/v5/trade/orders-pending': { signed: true, handler: P.ordersPending },
