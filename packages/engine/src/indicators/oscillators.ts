@@ -112,50 +112,8 @@ export function stochRaw(
 ): Float64Array {
   checkLength('stoch', 'length', length);
   const n = checkSameLength('stoch', close, high, low);
-  if (hasNaN(high) || hasNaN(low)) return stochRawGeneral(close, high, low, length, n);
-  // One pass: monotonic deques of window indices for the highest high and the lowest low.
-  const out = new Float64Array(n);
-  const hq = new Int32Array(n);
-  const lq = new Int32Array(n);
-  let hh = 0;
-  let ht = 0;
-  let lh = 0;
-  let lt = 0;
-  let prev = NaN;
-  for (let i = 0; i < n; i++) {
-    const hv = high[i]!;
-    const lv = low[i]!;
-    while (ht > hh && high[hq[ht - 1]!]! <= hv) ht--;
-    hq[ht++] = i;
-    if (hq[hh]! <= i - length) hh++;
-    while (lt > lh && low[lq[lt - 1]!]! >= lv) lt--;
-    lq[lt++] = i;
-    if (lq[lh]! <= i - length) lh++;
-    if (i < length - 1) {
-      out[i] = NaN;
-      continue;
-    }
-    const h = high[hq[hh]!]!;
-    const l = low[lq[lh]!]!;
-    const c = close[i]!;
-    if (c !== c) {
-      out[i] = NaN;
-      continue;
-    }
-    const diff = h - l;
-    prev = diff === 0 ? prev : (100 * (c - l)) / diff;
-    out[i] = prev;
-  }
-  return out;
-}
-
-function stochRawGeneral(
-  close: Float64Array,
-  high: Float64Array,
-  low: Float64Array,
-  length: number,
-  n: number,
-): Float64Array {
+  // highest / lowest skip na bars (Pine), and their sliding windows are branch-light (range.ts):
+  // faster on price data than one pass with two monotonic deques, whose pops mispredict.
   const hh = highest(high, length);
   const ll = lowest(low, length);
   const out = new Float64Array(n);

@@ -15,6 +15,7 @@ type Outputs = Record<string, Float64Array>;
  */
 export class SeriesEvaluator {
   private readonly numbers = new Map<string, Float64Array>();
+  private readonly bools = new Map<string, Uint8Array>();
   private readonly indicators = new Map<string, Outputs>();
 
   constructor(
@@ -44,7 +45,18 @@ export class SeriesEvaluator {
     return values;
   }
 
+  /** A condition over every bar; shared sub-conditions (an entry that is another's exit) once. */
   bool(expr: BoolExpr): Uint8Array {
+    const key = JSON.stringify(expr);
+    let values = this.bools.get(key);
+    if (values === undefined) {
+      values = this.computeBool(expr);
+      this.bools.set(key, values);
+    }
+    return values;
+  }
+
+  private computeBool(expr: BoolExpr): Uint8Array {
     const n = this.candles.length;
     switch (expr.kind) {
       case 'compare': {
