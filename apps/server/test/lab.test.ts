@@ -1,37 +1,42 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticCandles, writeCandlesCsv } from '@tradingbot/engine';
-import { startBinanceSimulator, type BinanceSimulator } from '@tradingbot/exchange';
+import {
+  startBinanceSimulator,
+  startOkxSimulator,
+  type BinanceSimulator,
+  type OkxSimulator,
+} from '@tradingbot/exchange';
 import { signUp, testApp, testConfig, type TestApp } from './helpers.ts';
 
 let t: TestApp;
 let alice: Awaited<ReturnType<typeof signUp>>;
 let bob: Awaited<ReturnType<typeof signUp>>;
 let sim: BinanceSimulator;
+let okx: OkxSimulator;
 const HOUR = 3_600_000;
 // 600 closed hourly candles ending an hour ago, served by the local Binance simulator.
 const firstCandle = Math.floor(Date.now() / HOUR) * HOUR - 601 * HOUR;
 
 beforeAll(async () => {
   const series = syntheticCandles({ bars: 600, timeframe: '1h', seed: 3, startTime: firstCandle });
-  sim = await startBinanceSimulator({
-    apiKey: 'k',
-    apiSecret: 's',
-    candles: Array.from({ length: series.length }, (_, k) => ({
-      time: series.time[k]!,
-      open: series.open[k]!,
-      high: series.high[k]!,
-      low: series.low[k]!,
-      close: series.close[k]!,
-      volume: series.volume[k]!,
-    })),
-  });
-  t = await testApp({ config: testConfig({ BINANCE_BASE_URL: sim.url }) });
+  const candles = Array.from({ length: series.length }, (_, k) => ({
+    time: series.time[k]!,
+    open: series.open[k]!,
+    high: series.high[k]!,
+    low: series.low[k]!,
+    close: series.close[k]!,
+    volume: series.volume[k]!,
+  }));
+  sim = await startBinanceSimulator({ apiKey: 'k', apiSecret: 's', candles });
+  okx = await startOkxSimulator({ apiKey: 'k', apiSecret: 's', passphrase: 'p', candles });
+  t = await testApp({ config: testConfig({ BINANCE_BASE_URL: sim.url, OKX_BASE_URL: okx.url }) });
   alice = await signUp(t.app, 'alice-lab@example.com');
   bob = await signUp(t.app, 'bob-lab@example.com');
 });
 afterAll(async () => {
   await t.close();
   await sim.close();
+  await okx.close();
 });
 
 type Job = {

@@ -54,13 +54,15 @@ export type DataInput =
       to?: number | undefined;
     };
 
-/** Where exchange candles come from: the venues' public klines endpoints (Binance: BINANCE_BASE_URL). */
+/** Where exchange candles come from: the venues' public klines endpoints (BINANCE_BASE_URL, OKX_BASE_URL). */
 export type KlineSources = Record<'binance' | 'okx', () => FetchKlinesPage>;
 
-export function klineSources(options: { binanceBaseUrl?: string | undefined } = {}): KlineSources {
+export function klineSources(
+  options: { binanceBaseUrl?: string | undefined; okxBaseUrl?: string | undefined } = {},
+): KlineSources {
   return {
     binance: () => binanceKlinesPage(options.binanceBaseUrl ? { baseUrl: options.binanceBaseUrl } : {}),
-    okx: () => okxKlinesPage(),
+    okx: () => okxKlinesPage(options.okxBaseUrl ? { baseUrl: options.okxBaseUrl } : {}),
   };
 }
 
