@@ -13,7 +13,8 @@ import {
   type Signal,
   type SignalPayload,
 } from '@tradingbot/executor';
-import type { Histogram } from 'prom-client';
+import { ExchangeErrors, type Exchange } from '@tradingbot/exchange';
+import type { Counter, Histogram } from 'prom-client';
 import { decryptCredentials, type KeyRing } from '../crypto/credentials.ts';
 import type { ConnectExchange } from '../exchange-factory.ts';
 
@@ -22,6 +23,8 @@ export type SignalWorkerOptions = {
   keyRing: KeyRing;
   connectExchange: ConnectExchange;
   executionSeconds: Histogram;
+  /** Counts every error a venue answers (labels venue, code, venue_code); optional. */
+  exchangeErrors?: Counter;
   now?: () => number;
   /** How long an account's lease lasts without renewal; a crashed holder's work resumes after it. */
   leaseMs?: number;
@@ -368,7 +371,10 @@ export class SignalWorker {
     try {
       signal = this.#signalOf(row);
       const credentials = decryptCredentials(this.options.keyRing, account.id, account);
-      const exchange = this.options.connectExchange(account, credentials);
+      const exchange = countingErrors(
+        this.options.connectExchange(account, credentials),
+        this.options.exchangeErrors,
+      );
       result = await this.#executor.executeSignal(signal, {
         exchange,
         account: { id: account.id, exchange: account.exchange, settings: accountSettings(account.settings) },
@@ -476,4 +482,30 @@ function accountSettings(settings: Record<string, unknown>): AccountSettings {
     ...(num(settings.slAtr) !== undefined ? { slAtr: num(settings.slAtr)! } : {}),
     ...(num(settings.tpAtr) !== undefined ? { tpAtr: num(settings.tpAtr)! } : {}),
   };
+}
+
+/** The venue, with every error it answers counted (metrics only: errors pass through untouched). */
+function countingErrors(exchange: Exchange, counter: Counter | undefined): Exchange {
+  if (counter === undefined) return exchange;
+  return new Proxy(exchange, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const result: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (!(result instanceof Promise)) return result;
+        return result.catch((error: unknown) => {
+          if (ExchangeErrors.is(error)) {
+            const details = (error.details ?? {}) as { venueCode?: unknown };
+            counter.inc({
+              venue: target.id,
+              code: error.code,
+              venue_code: details.venueCode === undefined ? '' : String(details.venueCode),
+            });
+          }
+          throw error;
+        });
+      };
+    },
+  });
 }

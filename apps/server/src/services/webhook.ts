@@ -55,11 +55,18 @@ export class WebhookPipeline {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [deps.registry],
     });
+    const exchangeErrors = new Counter({
+      name: 'exchange_errors_total',
+      help: 'Errors exchanges answered the executor with, by venue, our code and the venue code',
+      labelNames: ['venue', 'code', 'venue_code'],
+      registers: [deps.registry],
+    });
     this.worker = new SignalWorker({
       database: deps.database,
       keyRing: deps.keyRing,
       connectExchange: deps.connectExchange,
       executionSeconds,
+      exchangeErrors,
       ...(deps.now ? { now: deps.now } : {}),
       ...deps.worker,
     });
