@@ -72,7 +72,13 @@ export function AccountForm({ onSubmit }: { onSubmit: (input: AccountInput) => P
   const described = (name: string) => (missing.includes(name) ? `${id}-${name}-error` : undefined);
 
   return (
-    <form onSubmit={submit} noValidate className="card form-grid" aria-labelledby={`${id}-title`}>
+    <form
+      method="post"
+      onSubmit={submit}
+      noValidate
+      className="card form-grid"
+      aria-labelledby={`${id}-title`}
+    >
       <h2 id={`${id}-title`}>{t('acc.addTitle')}</h2>
       <div className="field">
         <label htmlFor={`${id}-exchange`}>{t('acc.exchange')}</label>

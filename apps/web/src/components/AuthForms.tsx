@@ -62,7 +62,8 @@ export function SignInForm({ notice }: { notice?: 'expired' | 'signedOut' | 'reg
     hardNavigate('/');
   };
   return (
-    <form onSubmit={onSubmit} noValidate aria-describedby={error ? `${id}-error` : undefined}>
+    // method="post": a submit before the page is interactive must not put the password in the URL.
+    <form method="post" onSubmit={onSubmit} noValidate aria-describedby={error ? `${id}-error` : undefined}>
       {notice === 'expired' ? (
         <p role="status" className="notice warn">
           {t('auth.expired')}
@@ -149,7 +150,7 @@ export function SignUpForm() {
     }
   };
   return (
-    <form onSubmit={onSubmit} noValidate>
+    <form method="post" onSubmit={onSubmit} noValidate>
       <div className="field">
         <label htmlFor={`${id}-name`}>{t('auth.name')}</label>
         <input id={`${id}-name`} name="name" autoComplete="name" />

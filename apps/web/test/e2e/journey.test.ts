@@ -40,6 +40,9 @@ let dataDir: string;
 let base = '';
 let serverLog = '';
 
+/** Waits until React has hydrated the page (Providers sets html[data-hydrated]). */
+const hydrated = (page: Page) => page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+
 const nav = (page: Page, name: string) =>
   page.getByRole('navigation').getByRole('link', { name, exact: true });
 
@@ -140,6 +143,7 @@ async function journey(page: Page) {
   await page.getByRole('link', { name: 'Create account', exact: true }).click();
   await page.waitForURL(/\/signup/);
   await page.getByRole('heading', { name: 'Create account', exact: true }).waitFor();
+  await hydrated(page);
   await page.getByLabel('Email', { exact: true }).fill('first@example.com');
   await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
   await shot(page, '02-signup');
@@ -260,6 +264,7 @@ async function journey(page: Page) {
   await nav(page, 'API 키').click();
   await page.waitForURL(/\/signin\?expired=1/);
   await page.getByText('세션이 만료되었습니다. 다시 로그인해 주세요.').waitFor();
+  await hydrated(page);
   await shot(page, '13-session-expired');
   await page.getByLabel('이메일', { exact: true }).fill('first@example.com');
   await page.getByLabel('비밀번호', { exact: true }).fill('correct horse battery');
@@ -278,6 +283,7 @@ async function journey(page: Page) {
   await page.getByRole('link', { name: '회원가입', exact: true }).click();
   await page.waitForURL(/\/signup/);
   await page.getByRole('heading', { name: '회원가입', exact: true }).waitFor();
+  await hydrated(page);
   await page.getByLabel('이메일', { exact: true }).fill('second@example.com');
   await page.getByLabel('비밀번호', { exact: true }).fill('another long password');
   await page.getByRole('button', { name: '회원가입', exact: true }).click();
