@@ -46,7 +46,7 @@ export async function mountWebApp(app: FastifyInstance, config: Config, web: Web
   const dir = resolve(web.dir);
   if (webBuildId(dir) === null) {
     throw ServerErrors.create('CONFIG_INVALID', {
-      message: `The web app in ${dir} has not been built: run "npm run build -w apps/web" (npm start does it for you)`,
+      message: `The web app in ${dir} has not been built: run "npm run build" (npm start does it for you)`,
     });
   }
   // Next's server-side code (Auth.js sign-in, server components) runs in this process and reads

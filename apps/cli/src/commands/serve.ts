@@ -23,7 +23,7 @@ export function registerServe(program: Command): void {
       if (flags.web && !web) {
         process.stderr.write(
           `The web app is not built (${DEFAULT_WEB_DIR}/.next): serving the API only. ` +
-            'Build it with "npm run build -w apps/web", or start with "npm start", which builds it when needed.\n',
+            'Build it with "npm run build", or start with "npm start", which builds it when needed.\n',
         );
       }
       const server = await startServer(config, {
