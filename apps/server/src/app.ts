@@ -102,7 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // ---- One error shape: { error: { code, message, details? } } with stable codes. ----
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const appError = toAppError(error);
+    const appError = toAppError(error, request.routeOptions.bodyLimit);
     if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
     void reply.status(appError.status).send({ error: appError.toJSON() });
   });
@@ -223,7 +223,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 }
 
 /** Maps anything thrown by a route or by Fastify itself onto the server's error table. */
-export function toAppError(error: FastifyError) {
+/** Any error a route or Fastify raises, as our error (`bodyLimit`: the route's, for a 413). */
+export function toAppError(error: FastifyError, bodyLimit: number = BODY_LIMIT_BYTES) {
   if (isAppError(error)) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
     const issues = error.validation.map((issue) => ({
@@ -242,7 +243,7 @@ export function toAppError(error: FastifyError) {
   const status = error.statusCode ?? 500;
   if (status === 413)
     return ServerErrors.create('PAYLOAD_TOO_LARGE', {
-      message: `The request body is larger than ${BODY_LIMIT_BYTES} bytes`,
+      message: `The request body is larger than ${bodyLimit} bytes`,
     });
   if (status === 415) return ServerErrors.create('UNSUPPORTED_MEDIA_TYPE', { message: error.message });
   if (status === 429) return ServerErrors.create('RATE_LIMITED');

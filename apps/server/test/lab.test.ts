@@ -168,6 +168,18 @@ describe('strategy lab API', () => {
     });
     expect(tooMuch.statusCode).toBe(413);
     expect(tooMuch.json().error.code).toBe('LAB_DATA_TOO_LARGE');
+
+    // A body over this route's own limit (larger than the API's 64 KB) names that limit.
+    const oversize = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/backtests',
+      headers: { ...alice.auth, 'content-type': 'application/json' },
+      payload: JSON.stringify({ strategy: 'ema_cross', data: { source: 'csv', csv: 'x'.repeat(9_000_000) } }),
+    });
+    expect(oversize.statusCode).toBe(413);
+    expect(oversize.json().error.code).toBe('PAYLOAD_TOO_LARGE');
+    const limit = Number(/larger than (\d+) bytes/.exec(oversize.json().error.message)?.[1]);
+    expect(limit).toBeGreaterThan(8_000_000);
   });
 
   it('refuses bad parameters, bad CSV and unknown strategies with stable codes', async () => {
