@@ -146,7 +146,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(helmet, { contentSecurityPolicy: false });
   await app.register(cors, { origin: config.webOrigin ?? false, credentials: true });
   await app.register(rateLimit, {
-    max: 300,
+    // Per client address (behind a proxy: TRUST_PROXY, or every user shares the proxy's address).
+    // The web UI polls balances and positions, so this is a flood guard, not a per-user quota;
+    // logins have their own lockout.
+    max: config.apiRateLimit,
     timeWindow: '1 minute',
     errorResponseBuilder: (_request, context) =>
       ServerErrors.create('RATE_LIMITED', {

@@ -31,6 +31,7 @@ export type Config = Readonly<{
   webhookAllowedIps: readonly string[] | undefined;
   /** Webhook requests per minute per source address (TradingView sends every user's alerts from 4 addresses). */
   webhookRateLimit: number;
+  apiRateLimit: number;
   /** Lease of an account's signal execution; a crashed process's work resumes after it. */
   signalLeaseMs: number;
 }>;
@@ -70,6 +71,7 @@ const EnvSchema = z.object({
   OKX_BASE_URL: z.string().url().optional(),
   WEBHOOK_ALLOWED_IPS: z.string().optional(),
   WEBHOOK_RATE_LIMIT: z.coerce.number().int().min(1).default(3000),
+  API_RATE_LIMIT: z.coerce.number().int().min(1).default(1200),
   SIGNAL_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(15_000),
 });
 
@@ -177,6 +179,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     okxBaseUrl: e.OKX_BASE_URL,
     webhookAllowedIps: allowList(e.WEBHOOK_ALLOWED_IPS),
     webhookRateLimit: e.WEBHOOK_RATE_LIMIT,
+    apiRateLimit: e.API_RATE_LIMIT,
     signalLeaseMs: e.SIGNAL_LEASE_MS,
   });
 }

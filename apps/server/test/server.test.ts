@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { startServer } from '../src/server.ts';
+import { testApp, testConfig } from './helpers.ts';
 
 describe('startServer on the embedded defaults', () => {
   it('migrates a fresh PGlite folder, serves, and closes cleanly; the data survives a restart', async () => {
@@ -55,5 +56,24 @@ describe('graceful shutdown', () => {
     // Shutdown began while the body was still arriving; the request was still answered in full.
     expect(response).toMatch(/^HTTP\/1\.1 201/);
     await expect(fetch(`${server.url}/api/v1/health`)).rejects.toThrow(); // no longer listening
+  });
+});
+
+describe('rate limit', () => {
+  it('refuses a client address past API_RATE_LIMIT with RATE_LIMITED and when to retry; the default is 1200', async () => {
+    expect(testConfig().apiRateLimit).toBe(1200);
+    const t = await testApp({ config: testConfig({ API_RATE_LIMIT: '3' }) });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 4; i++) {
+        statuses.push((await t.app.inject({ method: 'GET', url: '/api/v1/health' })).statusCode);
+      }
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const refused = await t.app.inject({ method: 'GET', url: '/api/v1/health' });
+      expect(refused.json().error.code).toBe('RATE_LIMITED');
+      expect(refused.json().error.details.retry_after_seconds).toBeGreaterThan(0);
+    } finally {
+      await t.close();
+    }
   });
 });

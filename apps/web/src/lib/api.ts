@@ -106,8 +106,17 @@ export function useResource<T>(path: string | null, refreshMs?: number): Resourc
   }, [api, path, tick]);
   useEffect(() => {
     if (!refreshMs || path === null) return;
-    const timer = setInterval(() => setTick((n) => n + 1), refreshMs);
-    return () => clearInterval(timer);
+    // A hidden tab does not poll (many open tabs would spend the API's per-address rate limit);
+    // it catches up as soon as it is shown again.
+    const refresh = () => {
+      if (document.visibilityState !== 'hidden') setTick((n) => n + 1);
+    };
+    const timer = setInterval(refresh, refreshMs);
+    document.addEventListener('visibilitychange', refresh);
+    return () => {
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', refresh);
+    };
   }, [refreshMs, path]);
   return { data, error, loading, reload: () => setTick((n) => n + 1) };
 }
