@@ -7,18 +7,30 @@ import { signUp, testApp, type TestApp } from './helpers.ts';
 describe('realizedFromFills', () => {
   it('realizes against the average entry, across reversals, per symbol', () => {
     const { realized, open } = realizedFromFills([
-      { symbol: 'BTCUSDT', side: 'buy', qty: 1, price: 100 },
-      { symbol: 'BTCUSDT', side: 'buy', qty: 1, price: 110 }, // long 2 @ 105
-      { symbol: 'BTCUSDT', side: 'sell', qty: 1, price: 120 }, // +15
-      { symbol: 'BTCUSDT', side: 'sell', qty: 2, price: 100 }, // +(-5) on 1, then short 1 @ 100
-      { symbol: 'ETHUSDT', side: 'sell', qty: 2, price: 50 },
-      { symbol: 'ETHUSDT', side: 'buy', qty: 1, price: 40 }, // +10
+      { symbol: 'BTCUSDT', side: 'buy', qty: '1', price: '100' },
+      { symbol: 'BTCUSDT', side: 'buy', qty: '1', price: '110' }, // long 2 @ 105
+      { symbol: 'BTCUSDT', side: 'sell', qty: '1', price: '120' }, // +15
+      { symbol: 'BTCUSDT', side: 'sell', qty: '2', price: '100' }, // +(-5) on 1, then short 1 @ 100
+      { symbol: 'ETHUSDT', side: 'sell', qty: '2', price: '50' },
+      { symbol: 'ETHUSDT', side: 'buy', qty: '1', price: '40' }, // +10
     ]);
-    expect(realized).toBeCloseTo(15 - 5 + 10, 10);
+    expect(realized.toString()).toBe('20');
     expect(open).toEqual([
       { symbol: 'BTCUSDT', qty: -1, avg_entry: 100 },
       { symbol: 'ETHUSDT', qty: -1, avg_entry: 50 },
     ]);
+  });
+
+  it('does not drift over many small fills (decimal, not float)', () => {
+    // 0.1 + 0.2 style sums: 1,000 round trips of 0.001 BTC, each 0.1 USDT apart, realize exactly 0.1
+    const fills = Array.from({ length: 1_000 }, (_, i) => [
+      { symbol: 'BTCUSDT', side: 'buy', qty: '0.001', price: `${60000 + i}.1` },
+      { symbol: 'BTCUSDT', side: 'sell', qty: '0.001', price: `${60000 + i}.2` },
+    ]).flat();
+    const { realized, open, fills: counted } = realizedFromFills(fills);
+    expect(realized.toString()).toBe('0.1');
+    expect(open).toEqual([]);
+    expect(counted).toBe(2_000);
   });
 });
 

@@ -1,58 +1,61 @@
 import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { orders } from '@tradingbot/db';
+import { ExchangeDecimal, parseDecimal } from '@tradingbot/exchange';
 import type { RouteContext } from '../app.ts';
 import { ownAccount } from '../services/accounts.ts';
 import { ErrorResponse } from './auth.schema.ts';
 import { AccountParams } from './accounts.schema.ts';
 import { bearerSecurity, currentUser, requireUser } from './guard.ts';
 
-export type Fill = { symbol: string; side: string; qty: number; price: number };
+type Decimal = InstanceType<typeof ExchangeDecimal>;
+
+export type Fill = { symbol: string; side: string; qty: string; price: string };
 
 /**
  * Realized PnL of a sequence of fills (oldest first), per symbol on a net position with an average
  * entry price: a fill against the position realizes (price − average entry) × closed quantity, a
- * fill beyond it opens the other side at its price. Fees are not included.
+ * fill beyond it opens the other side at its price. Fees are not included. Decimal arithmetic on
+ * the venue's decimal strings, so sums of many small fills do not drift.
  */
 export function realizedFromFills(fills: Fill[]) {
-  const book = new Map<string, { qty: number; avg: number }>();
-  let realized = 0;
+  const book = new Map<string, { qty: Decimal; avg: Decimal }>();
+  let realized = new ExchangeDecimal(0);
+  let counted = 0;
   for (const fill of fills) {
-    if (!(fill.qty > 0) || !(fill.price > 0)) continue;
-    const delta = fill.side === 'buy' ? fill.qty : -fill.qty;
-    const position = book.get(fill.symbol) ?? { qty: 0, avg: 0 };
-    if (position.qty === 0 || Math.sign(position.qty) === Math.sign(delta)) {
-      const size = Math.abs(position.qty) + Math.abs(delta);
-      position.avg = (position.avg * Math.abs(position.qty) + fill.price * Math.abs(delta)) / size;
-      position.qty += delta;
+    const qty = parseDecimal(fill.qty);
+    const price = parseDecimal(fill.price);
+    if (qty === undefined || price === undefined || !qty.gt(0) || !price.gt(0)) continue;
+    counted++;
+    const delta = fill.side === 'buy' ? qty : qty.neg();
+    const position = book.get(fill.symbol) ?? { qty: new ExchangeDecimal(0), avg: new ExchangeDecimal(0) };
+    if (position.qty.isZero() || position.qty.isNeg() === delta.isNeg()) {
+      const size = position.qty.abs().plus(qty);
+      position.avg = position.avg.times(position.qty.abs()).plus(price.times(qty)).div(size);
+      position.qty = position.qty.plus(delta);
     } else {
-      const closed = Math.min(Math.abs(delta), Math.abs(position.qty));
-      realized += closed * (fill.price - position.avg) * Math.sign(position.qty);
-      const after = position.qty + delta;
-      if (Math.abs(after) < 1e-12) {
-        position.qty = 0;
-        position.avg = 0;
-      } else if (Math.sign(after) !== Math.sign(position.qty)) {
-        position.qty = after;
-        position.avg = fill.price;
-      } else {
-        position.qty = after;
-      }
+      const closed = ExchangeDecimal.min(qty, position.qty.abs());
+      const direction = position.qty.isNeg() ? -1 : 1;
+      realized = realized.plus(closed.times(price.minus(position.avg)).times(direction));
+      const after = position.qty.plus(delta);
+      if (after.isZero()) position.avg = new ExchangeDecimal(0);
+      else if (after.isNeg() !== position.qty.isNeg()) position.avg = price;
+      position.qty = after;
     }
     book.set(fill.symbol, position);
   }
   return {
     realized,
+    fills: counted,
     open: [...book.entries()]
-      .filter(([, p]) => p.qty !== 0)
-      .map(([symbol, p]) => ({ symbol, qty: p.qty, avg_entry: p.avg })),
+      .filter(([, p]) => !p.qty.isZero())
+      .map(([symbol, p]) => ({ symbol, qty: p.qty.toNumber(), avg_entry: p.avg.toNumber() })),
   };
 }
 
-const num = (value: unknown): number => {
-  const n = typeof value === 'string' || typeof value === 'number' ? Number(value) : NaN;
-  return Number.isFinite(n) ? n : 0;
-};
+/** A decimal string of a stored order field, or undefined. */
+const decimalText = (value: unknown): string | undefined =>
+  typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 
 /**
  * `GET /accounts-secure/{id}/pnl`: realized PnL of the account's orders as this server recorded
@@ -91,15 +94,17 @@ export function registerPnlRoutes(context: RouteContext): void {
         .orderBy(asc(orders.createdAt));
       const fills: Fill[] = rows.flatMap((row) => {
         const response = (row.response ?? {}) as Record<string, unknown>;
-        const qty = num(response.filledQty ?? (row.status === 'filled' ? row.qty : 0));
-        const price = num(response.avgPrice ?? row.price);
-        return qty > 0 && price > 0 ? [{ symbol: row.symbol, side: row.side, qty, price }] : [];
+        const qty = decimalText(response.filledQty ?? (row.status === 'filled' ? row.qty : undefined));
+        const price = decimalText(response.avgPrice ?? row.price);
+        return qty !== undefined && price !== undefined
+          ? [{ symbol: row.symbol, side: row.side, qty, price }]
+          : [];
       });
-      const { realized, open } = realizedFromFills(fills);
+      const { realized, open, fills: counted } = realizedFromFills(fills);
       return {
         account_id: account.id,
-        realized_pnl: Math.round(realized * 1e8) / 1e8,
-        fills: fills.length,
+        realized_pnl: realized.toDecimalPlaces(8).toNumber(),
+        fills: counted,
         open,
         basis:
           'fills of orders this server placed and recorded; fees and exchange-side fills it did not record are not included',
