@@ -270,12 +270,12 @@ describe('recovery', () => {
           labelNames: ['exchange', 'success'],
           registers: [],
         }),
-        leaseMs: 500,
+        leaseMs: 1_000,
         sweepIntervalMs: 3_600_000,
       });
     const [first, second] = [worker('first'), worker('second')];
-    // Many short signals (each well under the 167 ms heartbeat): the drain lasts several leases.
-    const ids = Array.from({ length: 30 }, (_, i) => `long-drain-${i}`);
+    // Many short signals (each well under the 333 ms heartbeat): the drain lasts longer than the lease.
+    const ids = Array.from({ length: 40 }, (_, i) => `long-drain-${i}`);
     for (const [i, id] of ids.entries()) {
       await leftBehind(id, 'received', 1_000 - i); // arrival order = id order
       await t.database.db
@@ -286,7 +286,7 @@ describe('recovery', () => {
     try {
       first.kick(account.id);
       const started = Date.now();
-      while (Date.now() - started < 4_000) {
+      while (Date.now() - started < 5_000) {
         await second.sweep(); // the other process looks for abandoned work all the time
         await new Promise((r) => setTimeout(r, 40));
       }
