@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { SeedOperations } from '../seed-operations.ts';
 import Decimal from 'decimal.js';
 import type { AppError } from '@tradingbot/core';
 import { ExchangeErrors } from '../errors.ts';
@@ -81,7 +81,7 @@ const ALGO_PATH = '/fapi/v1/algoOrder';
  * idempotency key: the venue client id is derived from it, and an uncertain outcome (timeout,
  * dropped connection, 503 "unknown") is resolved by looking the order up before anything is resent.
  */
-export class BinanceFuturesClient implements Exchange {
+export class BinanceFuturesClient extends SeedOperations implements Exchange {
   readonly id = 'binance' as const;
   readonly baseUrl: string;
   private readonly http: BinanceHttp;
@@ -100,6 +100,7 @@ export class BinanceFuturesClient implements Exchange {
   private readonly inflight = new Map<string, Promise<Order>>();
 
   constructor(options: BinanceFuturesClientOptions) {
+    super();
     if (typeof options.apiKey !== 'string' || typeof options.apiSecret !== 'string') {
       throw ExchangeErrors.create('INVALID_REQUEST', {
         message: 'Binance client needs apiKey and apiSecret',
@@ -543,90 +544,6 @@ export class BinanceFuturesClient implements Exchange {
     const symbol = (await this.instrument(venueSymbol)).venueSymbol;
     const cid = clientOrderId(idempotencyKey, 'binance');
     return (await this.lookup('order', symbol, cid)) ?? (await this.lookup('algo', symbol, cid));
-  }
-
-  // ── The seed's operation names (thin wrappers) ────────────────────────────────────────────
-
-  getAccountBalance(asset = 'USDT'): Promise<Balance> {
-    return this.balance(asset);
-  }
-
-  getPositions(venueSymbol?: string): Promise<Position[]> {
-    return this.positions(venueSymbol);
-  }
-
-  createMarketOrder(
-    venueSymbol: string,
-    side: OrderSide,
-    qty: string,
-    options: { positionSide?: PositionSide; reduceOnly?: boolean; idempotencyKey?: string } = {},
-  ): Promise<Order> {
-    return this.placeOrder({
-      venueSymbol,
-      side,
-      type: 'market',
-      qty,
-      ...(options.positionSide !== undefined ? { positionSide: options.positionSide } : {}),
-      ...(options.reduceOnly !== undefined ? { reduceOnly: options.reduceOnly } : {}),
-      idempotencyKey: options.idempotencyKey ?? randomUUID(),
-    });
-  }
-
-  createLimitOrder(
-    venueSymbol: string,
-    side: OrderSide,
-    qty: string,
-    price: string,
-    options: { positionSide?: PositionSide; reduceOnly?: boolean; idempotencyKey?: string } = {},
-  ): Promise<Order> {
-    return this.placeOrder({
-      venueSymbol,
-      side,
-      type: 'limit',
-      qty,
-      price,
-      ...(options.positionSide !== undefined ? { positionSide: options.positionSide } : {}),
-      ...(options.reduceOnly !== undefined ? { reduceOnly: options.reduceOnly } : {}),
-      idempotencyKey: options.idempotencyKey ?? randomUUID(),
-    });
-  }
-
-  /** Stop-loss for the position held on `positionSide` (`long` → a SELL stop). Whole position unless `qty`. */
-  createStopLoss(
-    venueSymbol: string,
-    positionSide: 'long' | 'short',
-    triggerPrice: string,
-    options: { qty?: string; idempotencyKey?: string } = {},
-  ): Promise<Order> {
-    return this.protectiveLeg('stop_loss', venueSymbol, positionSide, triggerPrice, options);
-  }
-
-  /** Take-profit for the position held on `positionSide`. Whole position unless `qty`. */
-  createTakeProfit(
-    venueSymbol: string,
-    positionSide: 'long' | 'short',
-    triggerPrice: string,
-    options: { qty?: string; idempotencyKey?: string } = {},
-  ): Promise<Order> {
-    return this.protectiveLeg('take_profit', venueSymbol, positionSide, triggerPrice, options);
-  }
-
-  private async protectiveLeg(
-    kind: ConditionalOrderRequest['kind'],
-    venueSymbol: string,
-    positionSide: 'long' | 'short',
-    triggerPrice: string,
-    options: { qty?: string; idempotencyKey?: string },
-  ): Promise<Order> {
-    return this.placeConditional({
-      venueSymbol,
-      kind,
-      side: positionSide === 'long' ? 'sell' : 'buy',
-      positionSide,
-      triggerPrice,
-      ...(options.qty !== undefined ? { qty: options.qty } : {}),
-      idempotencyKey: options.idempotencyKey ?? randomUUID(),
-    });
   }
 
   // ── Internals ──────────────────────────────────────────────────────────────────────────────

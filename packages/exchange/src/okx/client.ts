@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { SeedOperations } from '../seed-operations.ts';
 import Decimal from 'decimal.js';
 import type { AppError } from '@tradingbot/core';
 import { ExchangeErrors } from '../errors.ts';
@@ -100,7 +100,7 @@ const CANDLES_LIMIT = 300;
  * resolved by looking the order up by that id, and an order POST carries `expTime` so that after
  * it the venue can no longer execute a request that went unanswered.
  */
-export class OkxSwapClient implements Exchange {
+export class OkxSwapClient extends SeedOperations implements Exchange {
   readonly id = 'okx' as const;
   readonly baseUrl: string;
   readonly demo: boolean;
@@ -120,6 +120,7 @@ export class OkxSwapClient implements Exchange {
   private readonly inflight = new Map<string, Promise<Order[]>>();
 
   constructor(options: OkxSwapClientOptions) {
+    super();
     if (
       typeof options.apiKey !== 'string' ||
       typeof options.apiSecret !== 'string' ||
@@ -711,88 +712,6 @@ export class OkxSwapClient implements Exchange {
     const found =
       (await this.lookup('order', instrument, cid)) ?? (await this.lookup('algo', instrument, cid));
     return found?.[0] ?? null;
-  }
-
-  // ── The seed's operation names (thin wrappers) ────────────────────────────────────────────
-
-  getAccountBalance(asset = 'USDT'): Promise<Balance> {
-    return this.balance(asset);
-  }
-
-  getPositions(venueSymbol?: string): Promise<Position[]> {
-    return this.positions(venueSymbol);
-  }
-
-  createMarketOrder(
-    venueSymbol: string,
-    side: OrderSide,
-    qty: string,
-    options: { positionSide?: PositionSide; reduceOnly?: boolean; idempotencyKey?: string } = {},
-  ): Promise<Order> {
-    return this.placeOrder({
-      venueSymbol,
-      side,
-      type: 'market',
-      qty,
-      ...(options.positionSide !== undefined ? { positionSide: options.positionSide } : {}),
-      ...(options.reduceOnly !== undefined ? { reduceOnly: options.reduceOnly } : {}),
-      idempotencyKey: options.idempotencyKey ?? randomUUID(),
-    });
-  }
-
-  createLimitOrder(
-    venueSymbol: string,
-    side: OrderSide,
-    qty: string,
-    price: string,
-    options: { positionSide?: PositionSide; reduceOnly?: boolean; idempotencyKey?: string } = {},
-  ): Promise<Order> {
-    return this.placeOrder({
-      venueSymbol,
-      side,
-      type: 'limit',
-      qty,
-      price,
-      ...(options.positionSide !== undefined ? { positionSide: options.positionSide } : {}),
-      ...(options.reduceOnly !== undefined ? { reduceOnly: options.reduceOnly } : {}),
-      idempotencyKey: options.idempotencyKey ?? randomUUID(),
-    });
-  }
-
-  /** Stop-loss for the position held on `positionSide`. Whole position unless `qty`. */
-  createStopLoss(
-    venueSymbol: string,
-    positionSide: 'long' | 'short',
-    triggerPrice: string,
-    options: { qty?: string; idempotencyKey?: string } = {},
-  ): Promise<Order> {
-    return this.placeConditional({
-      venueSymbol,
-      kind: 'stop_loss',
-      side: positionSide === 'long' ? 'sell' : 'buy',
-      positionSide,
-      triggerPrice,
-      ...(options.qty !== undefined ? { qty: options.qty } : {}),
-      idempotencyKey: options.idempotencyKey ?? randomUUID(),
-    });
-  }
-
-  /** Take-profit for the position held on `positionSide`. Whole position unless `qty`. */
-  createTakeProfit(
-    venueSymbol: string,
-    positionSide: 'long' | 'short',
-    triggerPrice: string,
-    options: { qty?: string; idempotencyKey?: string } = {},
-  ): Promise<Order> {
-    return this.placeConditional({
-      venueSymbol,
-      kind: 'take_profit',
-      side: positionSide === 'long' ? 'sell' : 'buy',
-      positionSide,
-      triggerPrice,
-      ...(options.qty !== undefined ? { qty: options.qty } : {}),
-      idempotencyKey: options.idempotencyKey ?? randomUUID(),
-    });
   }
 
   // ── Internals ──────────────────────────────────────────────────────────────────────────────
