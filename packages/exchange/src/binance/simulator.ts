@@ -11,6 +11,7 @@ import {
   type PaperOrderRequest,
   type PaperRejectReason,
 } from '../paper/index.ts';
+import { FaultQueue } from '../sim-faults.ts';
 import { hmacSha256Hex } from './signing.ts';
 import { UNKNOWN_RESULT_MESSAGE } from './errors.ts';
 import { intervalMs, toBinanceInterval } from './parse.ts';
@@ -73,13 +74,8 @@ export type SimRequestLog = {
   venueCode?: number;
 };
 
-export type SimFaults = {
-  add(rule: FaultRule): void;
-  clear(): void;
-  /** Server clock minus the host clock, to provoke -1021. */
-  clockOffsetMs: number;
-  readonly rules: readonly FaultRule[];
-};
+/** The simulator's injected faults; `clockOffsetMs` provokes -1021. */
+export type SimFaults = FaultQueue<FaultRule>;
 
 export type BinanceSimulatorOptions = {
   port?: number;
@@ -285,7 +281,6 @@ class SimulatorCore {
   readonly requests: SimRequestLog[] = [];
   readonly faults: SimFaults;
   readonly venue: PaperExchange;
-  private readonly rules: FaultRule[] = [];
   private weightWindow = 0;
   private weightUsed = 0;
   private readonly orderTimes: number[] = [];
@@ -302,16 +297,7 @@ class SimulatorCore {
 
   constructor(private readonly options: BinanceSimulatorOptions) {
     this.now = options.now ?? Date.now;
-    for (const rule of options.faults ?? []) this.rules.push({ ...rule });
-    const rules = this.rules;
-    this.faults = {
-      add: (rule) => void rules.push({ ...rule }),
-      clear: () => void rules.splice(0, rules.length),
-      clockOffsetMs: 0,
-      get rules() {
-        return rules;
-      },
-    };
+    this.faults = new FaultQueue(options.faults);
     this.venue = options.venue ?? this.freshVenue();
   }
 
@@ -339,21 +325,6 @@ class SimulatorCore {
 
   serverTime(): number {
     return this.now() + this.faults.clockOffsetMs;
-  }
-
-  private takeFault(method: string, path: string, kinds: FaultKind[]): FaultRule | undefined {
-    const index = this.rules.findIndex(
-      (r) =>
-        kinds.includes(r.kind) &&
-        (r.path === undefined || r.path === path) &&
-        (r.method === undefined || r.method.toUpperCase() === method),
-    );
-    if (index < 0) return undefined;
-    const rule = this.rules[index] as FaultRule;
-    const times = rule.times ?? 1;
-    if (times <= 1) this.rules.splice(index, 1);
-    else rule.times = times - 1;
-    return rule;
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -401,10 +372,10 @@ class SimulatorCore {
       return;
     }
 
-    const latency = this.takeFault(method, path, ['latency']);
+    const latency = this.faults.take(method, path, ['latency']);
     if (latency !== undefined) await sleep(latency.ms ?? 0);
 
-    const early = this.takeFault(method, path, [
+    const early = this.faults.take(method, path, [
       'http_error',
       'rate_limit',
       'ban',
@@ -416,7 +387,7 @@ class SimulatorCore {
       else send(this.faultReply(early));
       return;
     }
-    const after = early ?? this.takeFault(method, path, ['drop_after_accept', 'delay_after_accept']);
+    const after = early ?? this.faults.take(method, path, ['drop_after_accept', 'delay_after_accept']);
 
     let reply: Reply;
     try {
@@ -499,7 +470,7 @@ class SimulatorCore {
       if (method === 'POST' && path === '/__sim/faults') {
         if (Array.isArray(body.faults)) for (const f of body.faults) this.faults.add(f as FaultRule);
         if (typeof body.clockOffsetMs === 'number') this.faults.clockOffsetMs = body.clockOffsetMs;
-        return { status: 200, body: { faults: this.rules.length } };
+        return { status: 200, body: { faults: this.faults.rules.length } };
       }
       if (method === 'DELETE' && path === '/__sim/faults') {
         this.faults.clear();

@@ -7,6 +7,7 @@ import type { Instrument, Order, OrderSide, PositionSide } from '../types.ts';
 import { OKX_STYLE_INSTRUMENTS } from '../paper/instruments.ts';
 import { PAPER_REASON_VENUE_CODES, PaperExchange, type PaperRejectReason } from '../paper/index.ts';
 import { aggregateCandles, type Candle } from '../binance/simulator.ts';
+import { FaultQueue } from '../sim-faults.ts';
 import { okxSign } from './signing.ts';
 import { okxBarMs } from './parse.ts';
 
@@ -71,13 +72,8 @@ export type OkxSimRequestLog = {
   sCode?: string;
 };
 
-export type OkxSimFaults = {
-  add(rule: OkxFaultRule): void;
-  clear(): void;
-  /** Server clock minus the host clock, to provoke 50102. */
-  clockOffsetMs: number;
-  readonly rules: readonly OkxFaultRule[];
-};
+/** The simulator's injected faults; `clockOffsetMs` provokes 50102. */
+export type OkxSimFaults = FaultQueue<OkxFaultRule>;
 
 export type OkxSimulatorOptions = {
   port?: number;
@@ -373,7 +369,6 @@ class OkxSimulatorCore {
   readonly requests: OkxSimRequestLog[] = [];
   readonly faults: OkxSimFaults;
   readonly venue: PaperExchange;
-  private readonly rules: OkxFaultRule[] = [];
   private readonly now: () => number;
   private instruments: Instrument[] = [];
   private readonly extras = new Map<string, OrderExtras>();
@@ -390,16 +385,7 @@ class OkxSimulatorCore {
 
   constructor(private readonly options: OkxSimulatorOptions) {
     this.now = options.now ?? Date.now;
-    for (const rule of options.faults ?? []) this.rules.push({ ...rule });
-    const rules = this.rules;
-    this.faults = {
-      add: (rule) => void rules.push({ ...rule }),
-      clear: () => void rules.splice(0, rules.length),
-      clockOffsetMs: 0,
-      get rules() {
-        return rules;
-      },
-    };
+    this.faults = new FaultQueue(options.faults);
     this.venue = options.venue ?? this.freshVenue();
   }
 
@@ -431,21 +417,6 @@ class OkxSimulatorCore {
 
   serverTime(): number {
     return this.now() + this.faults.clockOffsetMs;
-  }
-
-  private takeFault(method: string, path: string, kinds: OkxFaultKind[]): OkxFaultRule | undefined {
-    const index = this.rules.findIndex(
-      (r) =>
-        kinds.includes(r.kind) &&
-        (r.path === undefined || r.path === path) &&
-        (r.method === undefined || r.method.toUpperCase() === method),
-    );
-    if (index < 0) return undefined;
-    const rule = this.rules[index] as OkxFaultRule;
-    const times = rule.times ?? 1;
-    if (times <= 1) this.rules.splice(index, 1);
-    else rule.times = times - 1;
-    return rule;
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -499,10 +470,10 @@ class OkxSimulatorCore {
       return;
     }
 
-    const latency = this.takeFault(method, path, ['latency']);
+    const latency = this.faults.take(method, path, ['latency']);
     if (latency !== undefined) await sleep(latency.ms ?? 0);
 
-    const early = this.takeFault(method, path, [
+    const early = this.faults.take(method, path, [
       'http_error',
       'rate_limit',
       'drop_before_accept',
@@ -513,7 +484,7 @@ class OkxSimulatorCore {
       else send(this.faultReply(early));
       return;
     }
-    const after = early ?? this.takeFault(method, path, ['drop_after_accept', 'delay_after_accept']);
+    const after = early ?? this.faults.take(method, path, ['drop_after_accept', 'delay_after_accept']);
 
     const reply = this.route(method, path, rawUrl, rawBody, headers);
     if (after?.kind === 'drop_after_accept') return drop();
@@ -561,7 +532,7 @@ class OkxSimulatorCore {
       if (method === 'POST' && path === '/__sim/faults') {
         if (Array.isArray(body.faults)) for (const f of body.faults) this.faults.add(f as OkxFaultRule);
         if (typeof body.clockOffsetMs === 'number') this.faults.clockOffsetMs = body.clockOffsetMs;
-        return { status: 200, body: { faults: this.rules.length } };
+        return { status: 200, body: { faults: this.faults.rules.length } };
       }
       if (method === 'DELETE' && path === '/__sim/faults') {
         this.faults.clear();
