@@ -1,5 +1,11 @@
 import type { AppError } from '@tradingbot/core';
-import { ExchangeErrors, RETRYABLE_CODES, type ExchangeErrorCode } from '../errors.ts';
+import {
+  ExchangeErrors,
+  RETRYABLE_CODES,
+  isRecord,
+  networkError,
+  type ExchangeErrorCode,
+} from '../errors.ts';
 import { binanceError } from './errors.ts';
 import { appendSignature, encodeParams, type Params } from './signing.ts';
 
@@ -204,7 +210,7 @@ export class BinanceHttp {
       });
       text = await response.text();
     } catch (error) {
-      throw networkError(error, spec, this.options.timeoutMs);
+      throw networkError({ id: 'binance', name: 'Binance' }, spec, error, this.options.timeoutMs);
     }
 
     this.readWeight(response.headers);
@@ -304,31 +310,4 @@ export function weightDelayMs(
   if (used < threshold * limit) return 0;
   const windowEnd = Math.floor(readAt / 60_000) * 60_000 + 60_000;
   return Math.max(0, windowEnd - now);
-}
-
-function networkError(error: unknown, spec: RequestSpec, timeoutMs: number): AppError {
-  const name = error instanceof Error ? error.name : '';
-  const details: Record<string, unknown> = { venue: 'binance', path: spec.path, method: spec.method };
-  if (name === 'TimeoutError' || name === 'AbortError') {
-    return ExchangeErrors.create('EXCHANGE_TIMEOUT', {
-      message: `Binance did not answer ${spec.method} ${spec.path} within ${timeoutMs} ms`,
-      details,
-      cause: error,
-    });
-  }
-  const cause = error instanceof Error ? (error.cause as { code?: string } | undefined) : undefined;
-  const sysCode = cause?.code ?? '';
-  details.networkCode = sysCode;
-  // A refused or unresolvable connection never carried the request.
-  if (sysCode === 'ECONNREFUSED' || sysCode === 'ENOTFOUND' || sysCode === 'EAI_AGAIN')
-    details.notSent = true;
-  return ExchangeErrors.create('EXCHANGE_UNAVAILABLE', {
-    message: `Could not reach Binance for ${spec.method} ${spec.path}: ${sysCode || (error instanceof Error ? error.message : String(error))}`,
-    details,
-    cause: error,
-  });
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

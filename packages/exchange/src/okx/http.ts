@@ -1,5 +1,11 @@
 import type { AppError } from '@tradingbot/core';
-import { ExchangeErrors, RETRYABLE_CODES, type ExchangeErrorCode } from '../errors.ts';
+import {
+  ExchangeErrors,
+  RETRYABLE_CODES,
+  isRecord,
+  networkError,
+  type ExchangeErrorCode,
+} from '../errors.ts';
 import { okxError } from './errors.ts';
 import { encodeQuery, okxSign, okxTimestamp, type Query } from './signing.ts';
 
@@ -211,7 +217,7 @@ export class OkxHttp {
       });
       text = await response.text();
     } catch (error) {
-      throw networkError(error, spec, this.options.timeoutMs);
+      throw networkError({ id: 'okx', name: 'OKX' }, spec, error, this.options.timeoutMs);
     }
 
     let parsed: unknown = undefined;
@@ -257,31 +263,4 @@ export class OkxHttp {
       path: spec.path,
     });
   }
-}
-
-function networkError(error: unknown, spec: OkxRequestSpec, timeoutMs: number): AppError {
-  const name = error instanceof Error ? error.name : '';
-  const details: Record<string, unknown> = { venue: 'okx', path: spec.path, method: spec.method };
-  if (name === 'TimeoutError' || name === 'AbortError') {
-    return ExchangeErrors.create('EXCHANGE_TIMEOUT', {
-      message: `OKX did not answer ${spec.method} ${spec.path} within ${timeoutMs} ms`,
-      details,
-      cause: error,
-    });
-  }
-  const cause = error instanceof Error ? (error.cause as { code?: string } | undefined) : undefined;
-  const sysCode = cause?.code ?? '';
-  details.networkCode = sysCode;
-  // A refused or unresolvable connection never carried the request.
-  if (sysCode === 'ECONNREFUSED' || sysCode === 'ENOTFOUND' || sysCode === 'EAI_AGAIN')
-    details.notSent = true;
-  return ExchangeErrors.create('EXCHANGE_UNAVAILABLE', {
-    message: `Could not reach OKX for ${spec.method} ${spec.path}: ${sysCode || (error instanceof Error ? error.message : String(error))}`,
-    details,
-    cause: error,
-  });
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
