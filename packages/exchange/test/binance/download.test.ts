@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downloadCandles, parseCandlesCsv, type CandleRow } from '../../src/download.ts';
 import { binanceKlinesPage } from '../../src/binance/klines.ts';
 import { startBinanceSimulator, type BinanceSimulator } from '../../src/binance/simulator.ts';
+import { handMadeMinuteCandles } from '../contract/minute-candles.ts';
 import { API_KEY, API_SECRET } from './helpers.ts';
 
 const START = Date.UTC(2024, 0, 1); // 2024-01-01T00:00Z
@@ -15,17 +16,7 @@ let dir: string;
 
 beforeAll(async () => {
   // Hand-made 1m candles with one decimal (BTCUSDT tick 0.1) and three-decimal volumes (step 0.001).
-  candles = Array.from({ length: N }, (_, i) => {
-    const open = 42000 + (i % 50) * 0.5;
-    return {
-      time: START + i * 60_000,
-      open,
-      high: open + 3.2,
-      low: open - 1.1,
-      close: open + 0.7,
-      volume: 1 + (i % 7) * 0.125,
-    };
-  });
+  candles = handMadeMinuteCandles(N, START);
   sim = await startBinanceSimulator({
     port: 0,
     apiKey: API_KEY,

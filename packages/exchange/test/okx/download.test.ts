@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downloadCandles, type CandleRow } from '../../src/download.ts';
 import { okxKlinesPage, OKX_KLINES_PAGE_LIMIT } from '../../src/okx/klines.ts';
 import { startOkxSimulator, type OkxSimulator } from '../../src/okx/simulator.ts';
+import { handMadeMinuteCandles } from '../contract/minute-candles.ts';
 import { API_KEY, API_SECRET, PASSPHRASE } from './helpers.ts';
 
 const START = Date.UTC(2024, 0, 1); // 2024-01-01T00:00Z
@@ -16,17 +17,7 @@ let dir: string;
 beforeAll(async () => {
   // Hand-made 1m candles with one decimal (BTC-USDT-SWAP tick 0.1) and volumes in BTC that are whole
   // multiples of ctVal 0.01 after ×1000 (the wire carries contracts: 1.125 BTC = 112.5 contracts).
-  candles = Array.from({ length: N }, (_, i) => {
-    const open = 42000 + (i % 50) * 0.5;
-    return {
-      time: START + i * 60_000,
-      open,
-      high: open + 3.2,
-      low: open - 1.1,
-      close: open + 0.7,
-      volume: 1 + (i % 7) * 0.125,
-    };
-  });
+  candles = handMadeMinuteCandles(N, START);
   sim = await startOkxSimulator({
     port: 0,
     apiKey: API_KEY,
