@@ -253,6 +253,15 @@ export function checkMinNotional(
   }
 }
 
+/** Refuses a leverage that is not a whole number within 1…the instrument's maximum (before sending). */
+export function checkLeverage(instrument: Instrument, leverage: number, venue: string): void {
+  if (Number.isInteger(leverage) && leverage >= 1 && leverage <= instrument.maxLeverage) return;
+  throw ExchangeErrors.create('LEVERAGE_OUT_OF_RANGE', {
+    message: `Leverage ${leverage} is outside 1..${instrument.maxLeverage} for ${instrument.venueSymbol}`,
+    details: { venue, venueSymbol: instrument.venueSymbol, leverage, maxLeverage: instrument.maxLeverage },
+  });
+}
+
 /**
  * Validates an order against every rule of the instrument, in the order a user fixes them:
  * quantity (number, > 0, step grid, min, max), price (number, > 0, tick grid), then minimum

@@ -3,7 +3,7 @@ import Decimal from 'decimal.js';
 import type { AppError } from '@tradingbot/core';
 import { ExchangeErrors } from '../errors.ts';
 import { clientOrderId } from '../client-order-id.ts';
-import { prepareOrderPrice, prepareOrderQty, checkMinNotional } from '../instrument.ts';
+import { checkLeverage, prepareOrderPrice, prepareOrderQty, checkMinNotional } from '../instrument.ts';
 import type {
   Balance,
   ConditionalOrderRequest,
@@ -311,17 +311,7 @@ export class BinanceFuturesClient extends SeedOperations implements Exchange {
     marginMode?: MarginMode,
   ): Promise<{ leverage: number }> {
     const instrument = await this.instrument(venueSymbol);
-    if (!Number.isInteger(leverage) || leverage < 1 || leverage > instrument.maxLeverage) {
-      throw ExchangeErrors.create('LEVERAGE_OUT_OF_RANGE', {
-        message: `Leverage ${leverage} is outside 1..${instrument.maxLeverage} for ${instrument.venueSymbol}`,
-        details: {
-          venue: 'binance',
-          venueSymbol: instrument.venueSymbol,
-          leverage,
-          maxLeverage: instrument.maxLeverage,
-        },
-      });
-    }
+    checkLeverage(instrument, leverage, 'binance');
     if (marginMode !== undefined) {
       try {
         await this.signed(

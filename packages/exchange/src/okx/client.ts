@@ -3,7 +3,7 @@ import Decimal from 'decimal.js';
 import type { AppError } from '@tradingbot/core';
 import { ExchangeErrors } from '../errors.ts';
 import { clientOrderId } from '../client-order-id.ts';
-import { prepareOrderPrice, prepareOrderQty, toContracts } from '../instrument.ts';
+import { checkLeverage, prepareOrderPrice, prepareOrderQty, toContracts } from '../instrument.ts';
 import { nearMatches, normalizeSymbol } from '../symbols.ts';
 import type {
   Balance,
@@ -354,17 +354,7 @@ export class OkxSwapClient extends SeedOperations implements Exchange {
     marginMode?: MarginMode,
   ): Promise<{ leverage: number }> {
     const instrument = await this.instrument(venueSymbol);
-    if (!Number.isInteger(leverage) || leverage < 1 || leverage > instrument.maxLeverage) {
-      throw ExchangeErrors.create('LEVERAGE_OUT_OF_RANGE', {
-        message: `Leverage ${leverage} is outside 1..${instrument.maxLeverage} for ${instrument.venueSymbol}`,
-        details: {
-          venue: 'okx',
-          venueSymbol: instrument.venueSymbol,
-          leverage,
-          maxLeverage: instrument.maxLeverage,
-        },
-      });
-    }
+    checkLeverage(instrument, leverage, 'okx');
     const mgnMode = marginMode ?? this.defaultMarginMode;
     const legs: (OkxPosSide | undefined)[] =
       mgnMode === 'isolated' && (await this.positionMode()) === 'hedge' ? ['long', 'short'] : [undefined];
