@@ -1,4 +1,4 @@
-import { defineErrors, type AppError } from '@tradingbot/core';
+import { defineErrors } from '@tradingbot/core';
 
 /**
  * The small typed error set every venue adapter maps its codes onto (ccxt-style split):
@@ -58,39 +58,3 @@ export const RETRYABLE_CODES: ReadonlySet<ExchangeErrorCode> = new Set([
   'EXCHANGE_UNAVAILABLE',
   'EXCHANGE_RATE_LIMITED',
 ]);
-
-/**
- * A request that got no HTTP answer, as a typed error: EXCHANGE_TIMEOUT, or EXCHANGE_UNAVAILABLE
- * with the system code — marked `notSent` when the connection was never made (refused or
- * unresolvable), so callers know the request cannot have executed.
- */
-export function networkError(
-  venue: { id: string; name: string },
-  request: { method: string; path: string },
-  error: unknown,
-  timeoutMs: number,
-): AppError {
-  const name = error instanceof Error ? error.name : '';
-  const details: Record<string, unknown> = { venue: venue.id, path: request.path, method: request.method };
-  if (name === 'TimeoutError' || name === 'AbortError') {
-    return ExchangeErrors.create('EXCHANGE_TIMEOUT', {
-      message: `${venue.name} did not answer ${request.method} ${request.path} within ${timeoutMs} ms`,
-      details,
-      cause: error,
-    });
-  }
-  const cause = error instanceof Error ? (error.cause as { code?: string } | undefined) : undefined;
-  const sysCode = cause?.code ?? '';
-  details.networkCode = sysCode;
-  if (sysCode === 'ECONNREFUSED' || sysCode === 'ENOTFOUND' || sysCode === 'EAI_AGAIN')
-    details.notSent = true;
-  return ExchangeErrors.create('EXCHANGE_UNAVAILABLE', {
-    message: `Could not reach ${venue.name} for ${request.method} ${request.path}: ${sysCode || (error instanceof Error ? error.message : String(error))}`,
-    details,
-    cause: error,
-  });
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -1,11 +1,6 @@
 import type { AppError } from '@tradingbot/core';
-import {
-  ExchangeErrors,
-  RETRYABLE_CODES,
-  isRecord,
-  networkError,
-  type ExchangeErrorCode,
-} from '../errors.ts';
+import { ExchangeErrors, RETRYABLE_CODES, type ExchangeErrorCode } from '../errors.ts';
+import { isRecord, jitteredBackoffMs, networkError } from '../http-common.ts';
 import { binanceError } from './errors.ts';
 import { appendSignature, encodeParams, type Params } from './signing.ts';
 
@@ -102,11 +97,9 @@ export class BinanceHttp {
     return this.options.sleep(ms);
   }
 
-  /** Exponential backoff with jitter: `min(max, base·2^attempt)` scaled by a random factor in [0.5, 1). */
+  /** Exponential backoff with jitter (`jitteredBackoffMs`) on this client's delays. */
   backoffMs(attempt: number): number {
-    const { baseDelayMs, maxDelayMs, random } = this.options;
-    const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
-    return Math.round(ceiling * (0.5 + random() * 0.5));
+    return jitteredBackoffMs(attempt, this.options);
   }
 
   /** Measures the offset between the server clock and ours (midpoint of the round trip). */
