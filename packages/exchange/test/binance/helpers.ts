@@ -5,6 +5,9 @@ import {
   type BinanceSimulator,
   type BinanceSimulatorOptions,
 } from '../../src/binance/simulator.ts';
+import { setSimPrice } from '../contract/sim-control.ts';
+
+export { setSimPrice };
 
 export const API_KEY = 'sim-key-0123456789';
 export const API_SECRET = 'sim-secret-abcdefghijklmnopqrstuvwxyz';
@@ -41,16 +44,6 @@ export async function harness(
     seen: (method, path) => sim.requests.filter((r) => r.method === method && r.path === path),
     close: () => sim.close(),
   };
-}
-
-/** Moves the simulator's price through its control surface, as an outside test driver would. */
-export async function setSimPrice(url: string, symbol: string, price: string): Promise<void> {
-  const response = await fetch(`${url}/__sim/price`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ symbol, price }),
-  });
-  if (!response.ok) throw new Error(`set price failed: ${response.status} ${await response.text()}`);
 }
 
 /** HMAC-SHA256 hex by an independent implementation: the openssl binary. */

@@ -2,6 +2,9 @@ import { createHmac } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { OkxSwapClient, type OkxSwapClientOptions } from '../../src/okx/client.ts';
 import { startOkxSimulator, type OkxSimulator, type OkxSimulatorOptions } from '../../src/okx/simulator.ts';
+import { setSimPrice } from '../contract/sim-control.ts';
+
+export { setSimPrice };
 
 export const API_KEY = 'okx-sim-key-0123456789';
 export const API_SECRET = 'okx-sim-secret-ABCDEFGHIJKLMNOP';
@@ -46,16 +49,6 @@ export async function harness(
     seen: (method, path) => sim.requests.filter((r) => r.method === method && r.path === path),
     close: () => sim.close(),
   };
-}
-
-/** Moves the simulator's price through its control surface, as an outside test driver would. */
-export async function setSimPrice(url: string, symbol: string, price: string): Promise<void> {
-  const response = await fetch(`${url}/__sim/price`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ symbol, price }),
-  });
-  if (!response.ok) throw new Error(`set price failed: ${response.status} ${await response.text()}`);
 }
 
 /** Base64 HMAC-SHA256 by an independent implementation: the openssl binary. */
