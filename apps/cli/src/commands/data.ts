@@ -1,24 +1,7 @@
 import type { Command } from 'commander';
-import {
-  binanceKlinesPage,
-  downloadCandles,
-  okxKlinesPage,
-  timeframeMs,
-  type FetchKlinesPage,
-} from '@tradingbot/exchange';
+import { downloadCandles, KLINES_PAGES, timeframeMs, type KlinesVenue } from '@tradingbot/exchange';
 import { CliUsageError } from '../cli-error.ts';
 import { choiceOption, dateOption } from '../options.ts';
-
-/**
- * Venue name → page function factory for `data download`. A venue not wired yet maps to undefined.
- * OKX pages newest first (`after`/`before`); okxKlinesPage turns that into oldest-first pages and
- * takes `BTCUSDT` or `BTC-USDT-SWAP`.
- */
-export const KLINE_SOURCES: Record<string, ((options: { baseUrl?: string }) => FetchKlinesPage) | undefined> =
-  {
-    binance: (o) => binanceKlinesPage(o.baseUrl !== undefined ? { baseUrl: o.baseUrl } : {}),
-    okx: (o) => okxKlinesPage(o.baseUrl !== undefined ? { baseUrl: o.baseUrl } : {}),
-  };
 
 type DownloadFlags = {
   exchange?: string;
@@ -32,11 +15,9 @@ type DownloadFlags = {
 };
 
 export async function runDataDownload(flags: DownloadFlags) {
-  const exchange = choiceOption('--exchange', flags.exchange, Object.keys(KLINE_SOURCES));
+  const exchange = choiceOption('--exchange', flags.exchange, Object.keys(KLINES_PAGES) as KlinesVenue[]);
   if (exchange === undefined) throw new CliUsageError('--exchange is required (binance or okx)');
-  const source = KLINE_SOURCES[exchange];
-  if (source === undefined)
-    throw new CliUsageError(`downloading from ${exchange} is not available in this build yet`);
+  const source = KLINES_PAGES[exchange];
   if (flags.symbol === undefined || flags.symbol.trim() === '')
     throw new CliUsageError('--symbol is required');
   if (flags.out === undefined || flags.out.trim() === '') throw new CliUsageError('--out is required');
@@ -53,7 +34,7 @@ export async function runDataDownload(flags: DownloadFlags) {
     throw new CliUsageError(`--base-url must be an http(s) URL (got "${flags.baseUrl}")`);
   }
   return downloadCandles({
-    fetchPage: source(flags.baseUrl !== undefined ? { baseUrl: flags.baseUrl } : {}),
+    fetchPage: source(flags.baseUrl),
     symbol: flags.symbol.trim(),
     timeframe: flags.timeframe,
     from,
@@ -71,7 +52,7 @@ export function registerData(program: Command): void {
   data
     .command('download')
     .description('download closed candles from a venue into a CSV (resumes an existing file)')
-    .option('--exchange <venue>', `venue: ${Object.keys(KLINE_SOURCES).join(', ')}`)
+    .option('--exchange <venue>', `venue: ${Object.keys(KLINES_PAGES).join(', ')}`)
     .option('--symbol <symbol>', 'venue symbol, e.g. BTCUSDT (okx: BTC-USDT-SWAP or BTCUSDT)')
     .option('--timeframe <tf>', 'candle timeframe', '1h')
     .option('--from <date>', 'first candle (ISO date or epoch ms)')

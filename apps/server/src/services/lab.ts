@@ -18,13 +18,7 @@ import {
   type Trade,
 } from '@tradingbot/engine';
 import { isAppError } from '@tradingbot/core';
-import {
-  binanceKlinesPage,
-  downloadCandles,
-  okxKlinesPage,
-  timeframeMs,
-  type FetchKlinesPage,
-} from '@tradingbot/exchange';
+import { downloadCandles, KLINES_PAGES, timeframeMs, type FetchKlinesPage } from '@tradingbot/exchange';
 import { ServerErrors } from '../errors.ts';
 
 /** Upper bounds that keep one request from tying up the server. */
@@ -61,8 +55,8 @@ export function klineSources(
   options: { binanceBaseUrl?: string | undefined; okxBaseUrl?: string | undefined } = {},
 ): KlineSources {
   return {
-    binance: () => binanceKlinesPage(options.binanceBaseUrl ? { baseUrl: options.binanceBaseUrl } : {}),
-    okx: () => okxKlinesPage(options.okxBaseUrl ? { baseUrl: options.okxBaseUrl } : {}),
+    binance: () => KLINES_PAGES.binance(options.binanceBaseUrl),
+    okx: () => KLINES_PAGES.okx(options.okxBaseUrl),
   };
 }
 
