@@ -43,6 +43,7 @@ export class SmaState {
   }
   update(x: number): number {
     if (Number.isNaN(x)) return NaN;
+    if (this.length === 1) return (this.value = x); // exact, as smaKernel (no running-sum rounding)
     const old = this.ring.push(x);
     this.sum += x;
     if (!Number.isNaN(old)) {

@@ -11,6 +11,11 @@ export function sma(src: Float64Array, length: number): Float64Array {
 
 export function smaKernel(x: Float64Array, out: Float64Array, length: number): void {
   const n = x.length;
+  // The mean of one value is the value: a running sum would add rounding (x + y − x ≠ y).
+  if (length === 1) {
+    out.set(x);
+    return;
+  }
   const warm = Math.min(length - 1, n);
   let sum = 0;
   for (let i = 0; i < warm; i++) {

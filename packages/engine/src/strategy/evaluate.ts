@@ -2,7 +2,8 @@ import type { CandleSeries } from '../candles/series.ts';
 import * as ta from '../indicators/index.ts';
 import type { StrategySignals } from '../backtest/index.ts';
 import type { ParamValues, StrategyDeclaration } from './declaration.ts';
-import type { BoolExpr, IndicatorCall, NumExpr, PriceSource, ScalarExpr } from './expr.ts';
+import type { IndicatorCall, NumExpr, PriceSource, ScalarExpr } from './expr.ts';
+import { compileSignals, SIGNAL_NAMES } from './compile-signals.ts';
 
 export type EvaluatedPlot = { title: string; color: string; overlay: boolean; values: Float64Array };
 export type EvaluatedStrategy = { signals: StrategySignals; plots: EvaluatedPlot[] };
@@ -10,12 +11,12 @@ export type EvaluatedStrategy = { signals: StrategySignals; plots: EvaluatedPlot
 type Outputs = Record<string, Float64Array>;
 
 /**
- * Evaluates expression trees over a whole candle series (vectorised). Identical sub-expressions
- * (same indicator with the same resolved arguments) are computed once.
+ * Evaluates numeric expressions over a whole candle series (vectorised): the indicator series the
+ * signal kernel reads, and the plots. Identical sub-expressions (same indicator with the same
+ * resolved arguments) are computed once.
  */
 export class SeriesEvaluator {
   private readonly numbers = new Map<string, Float64Array>();
-  private readonly bools = new Map<string, Uint8Array>();
   private readonly indicators = new Map<string, Outputs>();
 
   constructor(
@@ -30,11 +31,6 @@ export class SeriesEvaluator {
     return value;
   }
 
-  /** A series operand, or a plain number for literals and parameters. */
-  private operand(expr: NumExpr): Float64Array | number {
-    return expr.kind === 'const' || expr.kind === 'param' ? this.scalar(expr) : this.number(expr);
-  }
-
   number(expr: NumExpr): Float64Array {
     const key = JSON.stringify(expr);
     let values = this.numbers.get(key);
@@ -43,79 +39,6 @@ export class SeriesEvaluator {
       this.numbers.set(key, values);
     }
     return values;
-  }
-
-  /** A condition over every bar; shared sub-conditions (an entry that is another's exit) once. */
-  bool(expr: BoolExpr): Uint8Array {
-    const key = JSON.stringify(expr);
-    let values = this.bools.get(key);
-    if (values === undefined) {
-      values = this.computeBool(expr);
-      this.bools.set(key, values);
-    }
-    return values;
-  }
-
-  private computeBool(expr: BoolExpr): Uint8Array {
-    const n = this.candles.length;
-    switch (expr.kind) {
-      case 'compare': {
-        // Literals and parameters stay scalars: no array of a repeated constant is materialised.
-        const a = this.operand(expr.left);
-        const b = this.operand(expr.right);
-        const out = new Uint8Array(n);
-        // Comparisons with NaN are false, as comparisons with na in Pine.
-        if (typeof a === 'number' && typeof b !== 'number') {
-          if (expr.op === '>') for (let i = 0; i < n; i++) out[i] = a > b[i]! ? 1 : 0;
-          else if (expr.op === '<') for (let i = 0; i < n; i++) out[i] = a < b[i]! ? 1 : 0;
-          else if (expr.op === '>=') for (let i = 0; i < n; i++) out[i] = a >= b[i]! ? 1 : 0;
-          else for (let i = 0; i < n; i++) out[i] = a <= b[i]! ? 1 : 0;
-        } else if (typeof a !== 'number' && typeof b === 'number') {
-          if (expr.op === '>') for (let i = 0; i < n; i++) out[i] = a[i]! > b ? 1 : 0;
-          else if (expr.op === '<') for (let i = 0; i < n; i++) out[i] = a[i]! < b ? 1 : 0;
-          else if (expr.op === '>=') for (let i = 0; i < n; i++) out[i] = a[i]! >= b ? 1 : 0;
-          else for (let i = 0; i < n; i++) out[i] = a[i]! <= b ? 1 : 0;
-        } else {
-          const x = typeof a === 'number' ? new Float64Array(n).fill(a) : a;
-          const y = typeof b === 'number' ? new Float64Array(n).fill(b) : b;
-          if (expr.op === '>') for (let i = 0; i < n; i++) out[i] = x[i]! > y[i]! ? 1 : 0;
-          else if (expr.op === '<') for (let i = 0; i < n; i++) out[i] = x[i]! < y[i]! ? 1 : 0;
-          else if (expr.op === '>=') for (let i = 0; i < n; i++) out[i] = x[i]! >= y[i]! ? 1 : 0;
-          else for (let i = 0; i < n; i++) out[i] = x[i]! <= y[i]! ? 1 : 0;
-        }
-        return out;
-      }
-      case 'cross': {
-        const a = this.operand(expr.left);
-        const b = this.operand(expr.right);
-        if (typeof a !== 'number' && typeof b === 'number') {
-          // Crossing a level: a > b and a[1] <= b (crossover), a < b and a[1] >= b (crossunder).
-          const out = new Uint8Array(n);
-          if (expr.op === 'crossover')
-            for (let i = 1; i < n; i++) out[i] = a[i]! > b && a[i - 1]! <= b ? 1 : 0;
-          else for (let i = 1; i < n; i++) out[i] = a[i]! < b && a[i - 1]! >= b ? 1 : 0;
-          return out;
-        }
-        const x = typeof a === 'number' ? new Float64Array(n).fill(a) : a;
-        const y = typeof b === 'number' ? new Float64Array(n).fill(b) : b;
-        return expr.op === 'crossover' ? ta.crossover(x, y) : ta.crossunder(x, y);
-      }
-      case 'logic': {
-        const parts = expr.args.map((arg) => this.bool(arg));
-        const out = new Uint8Array(n).fill(expr.op === 'and' ? 1 : 0);
-        for (const part of parts) {
-          if (expr.op === 'and') for (let i = 0; i < n; i++) out[i] = out[i]! & part[i]!;
-          else for (let i = 0; i < n; i++) out[i] = out[i]! | part[i]!;
-        }
-        return out;
-      }
-      case 'not': {
-        const arg = this.bool(expr.arg);
-        const out = new Uint8Array(n);
-        for (let i = 0; i < n; i++) out[i] = arg[i]! ^ 1;
-        return out;
-      }
-    }
   }
 
   private computeNumber(expr: NumExpr): Float64Array {
@@ -268,14 +191,23 @@ export function evaluateStrategy(
   params: ParamValues,
 ): EvaluatedStrategy {
   const evaluator = new SeriesEvaluator(candles, params);
-  const { longEntry, longExit, shortEntry, shortExit } = declaration.signals;
+  const { leaves, scalarInputs, kernel } = compileSignals(declaration.signals);
+  const n = candles.length;
+  const out = SIGNAL_NAMES.map(() => new Uint8Array(n));
+  kernel(
+    n,
+    leaves.map((leaf) => evaluator.number(leaf)),
+    scalarInputs.map((scalar) => evaluator.scalar(scalar)),
+    out,
+  );
+  const [longEntry, longExit, shortEntry, shortExit] = out as [
+    Uint8Array,
+    Uint8Array,
+    Uint8Array,
+    Uint8Array,
+  ];
   return {
-    signals: {
-      longEntry: evaluator.bool(longEntry),
-      longExit: evaluator.bool(longExit),
-      shortEntry: evaluator.bool(shortEntry),
-      shortExit: evaluator.bool(shortExit),
-    },
+    signals: { longEntry, longExit, shortEntry, shortExit },
     plots: declaration.plots.map((plot) => ({
       title: plot.title,
       color: plot.color,
