@@ -38,14 +38,15 @@ export function checkSameLength(indicator: string, ...arrays: Float64Array[]): n
  * the function calculates on the `length` quantity of non-na values". The kernel runs on the
  * non-NaN values only and its results are scattered back; bars where `src` is NaN get NaN.
  * Fast path: leading NaNs only (an indicator of an indicator), run on a subarray, no copy.
- * A kernel writes every position of its output (NaN during its warm-up).
+ * A kernel writes every position of its output (NaN during its warm-up), and so does this
+ * function: `out` may be a reused array with stale contents.
  */
 export function skippingNa(
   src: Float64Array,
   kernel: (x: Float64Array, out: Float64Array) => void,
+  out: Float64Array = new Float64Array(src.length),
 ): Float64Array {
   const n = src.length;
-  const out = new Float64Array(n);
   let start = 0;
   while (start < n && Number.isNaN(src[start]!)) start++;
   let count = 0;

@@ -7,7 +7,7 @@ export { sma, ema, rma, stdev } from './moving.ts';
 export { highest, lowest, donchian } from './range.ts';
 export { rsi, macd, stoch, stochRaw } from './oscillators.ts';
 export { tr, atr, bb, supertrend } from './volatility.ts';
-export { ichimoku, shiftForward, shiftBack, type IchimokuResult } from './ichimoku.ts';
+export { ichimoku, shiftBack, type IchimokuResult } from './ichimoku.ts';
 export { crossover, crossunder } from './cross.ts';
 export {
   SmaState,

@@ -1,6 +1,7 @@
 import { checkLength, checkSameLength, hasNaN, skippingNa } from './common.ts';
 import { ema, expKernel, sma } from './moving.ts';
 import { highest, lowest } from './range.ts';
+import { withScratch } from './scratch.ts';
 
 /**
  * ta.rsi(src, length): u = max(x - x[1], 0), d = max(x[1] - x, 0), up = rma(u), down = rma(d);
@@ -60,18 +61,30 @@ export function macd(
   const s = ema(src, slow);
   const line = new Float64Array(n);
   for (let i = 0; i < n; i++) line[i] = f[i]! - s[i]!;
-  const sig = ema(line, signal);
-  const hist = new Float64Array(n);
-  for (let i = 0; i < n; i++) hist[i] = line[i]! - sig[i]!;
-  return { macd: line, signal: sig, hist };
+  return withHistogram(line, ema(line, signal));
 }
 
-/** The same values as the general path, in one pass with three output arrays (no NaN in src). */
+/** The result, with the histogram (line − signal) computed when first read: strategies rarely do. */
+function withHistogram(line: Float64Array, signal: Float64Array) {
+  let hist: Float64Array | undefined;
+  return {
+    macd: line,
+    signal,
+    get hist(): Float64Array {
+      if (hist === undefined) {
+        hist = new Float64Array(line.length);
+        for (let i = 0; i < line.length; i++) hist[i] = line[i]! - signal[i]!;
+      }
+      return hist;
+    },
+  };
+}
+
+/** The same values as the general path, in one pass (no NaN in src). */
 function macdFused(src: Float64Array, fast: number, slow: number, signal: number) {
   const n = src.length;
   const line = new Float64Array(n);
   const sig = new Float64Array(n);
-  const hist = new Float64Array(n);
   const af = 2 / (fast + 1);
   const as = 2 / (slow + 1);
   let sf = 0;
@@ -93,8 +106,7 @@ function macdFused(src: Float64Array, fast: number, slow: number, signal: number
   const start = Math.min(n, Math.max(fast, slow) - 1);
   sig.fill(NaN, 0, start);
   expKernel(line.subarray(start), sig.subarray(start), signal, 2 / (signal + 1));
-  for (let i = 0; i < n; i++) hist[i] = line[i]! - sig[i]!;
-  return { macd: line, signal: sig, hist };
+  return withHistogram(line, sig);
 }
 
 /**
@@ -109,14 +121,30 @@ export function stochRaw(
   high: Float64Array,
   low: Float64Array,
   length: number,
+  out: Float64Array = new Float64Array(close.length),
 ): Float64Array {
   checkLength('stoch', 'length', length);
-  const n = checkSameLength('stoch', close, high, low);
+  checkSameLength('stoch', close, high, low, out);
   // highest / lowest skip na bars (Pine), and their sliding windows are branch-light (range.ts):
-  // faster on price data than one pass with two monotonic deques, whose pops mispredict.
-  const hh = highest(high, length);
-  const ll = lowest(low, length);
-  const out = new Float64Array(n);
+  // faster on price data than one pass with two monotonic deques, whose pops mispredict (and
+  // than one running-extreme scan over both, measured). Both live in lent work arrays.
+  return withScratch(close.length, (hh) =>
+    withScratch(close.length, (ll) => {
+      highest(high, length, hh);
+      lowest(low, length, ll);
+      return stochFromRange(close, hh, ll, out);
+    }),
+  );
+}
+
+/** The raw stochastic from the highest high and lowest low of each window. */
+function stochFromRange(
+  close: Float64Array,
+  hh: Float64Array,
+  ll: Float64Array,
+  out: Float64Array,
+): Float64Array {
+  const n = close.length;
   let prev = NaN;
   for (let i = 0; i < n; i++) {
     const h = hh[i]!;
@@ -148,9 +176,11 @@ export function stoch(
   checkLength('stoch', 'kLength', kLength);
   checkLength('stoch', 'kSmoothing', kSmoothing);
   checkLength('stoch', 'dSmoothing', dSmoothing);
-  const raw = stochRaw(close, high, low, kLength);
-  // sma(x, 1) is x itself (NaN where x is NaN): skip the copy.
-  const k = kSmoothing === 1 ? raw : sma(raw, kSmoothing);
+  // sma(x, 1) is x itself (NaN where x is NaN): skip the copy; otherwise raw is a temporary.
+  const k =
+    kSmoothing === 1
+      ? stochRaw(close, high, low, kLength)
+      : withScratch(close.length, (raw) => sma(stochRaw(close, high, low, kLength, raw), kSmoothing));
   const d = sma(k, dSmoothing);
   return { k, d };
 }

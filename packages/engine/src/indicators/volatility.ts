@@ -1,5 +1,6 @@
 import { checkFinite, checkLength, checkSameLength, hasNaN } from './common.ts';
 import { rma, sma, stdev, stdevKernel } from './moving.ts';
+import { withScratch } from './scratch.ts';
 
 /**
  * ta.tr(true): max(high - low, |high - close[1]|, |low - close[1]|); high - low on bar 0 and
@@ -24,24 +25,28 @@ export function trueRange(h: number, l: number, prevClose: number): number {
 
 /**
  * ta.atr(length) = rma(tr(true), length); first value at bar length-1. One fused pass with one
- * output array; if any true range is NaN it falls back to rma(tr(...)) (which skips NaN values).
+ * output array (`out`, when given, is overwritten); if any true range is NaN it falls back to
+ * rma(tr(...)) (which skips NaN values).
  */
 export function atr(
   high: Float64Array,
   low: Float64Array,
   close: Float64Array,
   length: number,
+  out: Float64Array = new Float64Array(high.length),
 ): Float64Array {
   checkLength('atr', 'length', length);
-  const n = checkSameLength('atr', high, low, close);
-  const out = new Float64Array(n);
+  const n = checkSameLength('atr', high, low, close, out);
   const alpha = 1 / length;
   const beta = 1 - alpha;
   let sum = 0;
   let value = NaN;
   for (let i = 0; i < n; i++) {
     const t = i === 0 ? high[0]! - low[0]! : trueRange(high[i]!, low[i]!, close[i - 1]!);
-    if (t !== t) return rma(tr(high, low, close), length);
+    if (t !== t) {
+      out.set(rma(tr(high, low, close), length));
+      return out;
+    }
     if (i < length) {
       sum += t;
       if (i === length - 1) value = sum / length;
@@ -97,16 +102,30 @@ export function supertrend(
   checkFinite('supertrend', 'factor', factor);
   checkLength('supertrend', 'atrPeriod', atrPeriod);
   const n = checkSameLength('supertrend', high, low, close);
-  const a = atr(high, low, close, atrPeriod);
   const line = new Float64Array(n);
   const direction = new Float64Array(n);
   const st = new SupertrendCore(factor);
-  for (let i = 0; i < n; i++) {
-    st.step(high[i]!, low[i]!, close[i]!, a[i]!);
+  // The ATR is a temporary: a lent work array.
+  withScratch(n, (a) =>
+    supertrendInto(high, low, close, atr(high, low, close, atrPeriod, a), st, line, direction),
+  );
+  return { line, direction };
+}
+
+function supertrendInto(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  atrValues: Float64Array,
+  st: SupertrendCore,
+  line: Float64Array,
+  direction: Float64Array,
+): void {
+  for (let i = 0; i < high.length; i++) {
+    st.step(high[i]!, low[i]!, close[i]!, atrValues[i]!);
     line[i] = st.line;
     direction[i] = st.direction;
   }
-  return { line, direction };
 }
 
 /** One bar of the supertrend recursion, shared by the batch function and SupertrendState. */

@@ -1,5 +1,5 @@
 import type { CandleSeries } from '../candles/series.ts';
-import { atr } from '../indicators/index.ts';
+import { withStopAtr } from '../strategy/stop-atr.ts';
 import {
   runBacktest,
   type BacktestMetrics,
@@ -89,15 +89,15 @@ export function summarize(metrics: BacktestMetrics, objective: Objective, minTra
 export function evaluateCandidate(context: EvaluationContext, task: CandidateTask): MetricsSummary[] {
   const { declaration, candles, options, objective, minTrades } = context;
   const { signals } = evaluateStrategy(declaration, candles, task.params);
-  const usesAtr = options.stopLoss?.type === 'atr' || options.takeProfit?.type === 'atr';
-  const atrValues = usesAtr ? atr(candles.high, candles.low, candles.close, options.atrPeriod) : undefined;
-  return task.ranges.map((range) => {
-    const result = runBacktest(
-      sliceCandles(candles, range),
-      sliceSignals(signals, range),
-      options,
-      atrValues?.subarray(range.from, range.to),
-    );
-    return summarize(result.metrics, objective, minTrades);
-  });
+  return withStopAtr(candles, options, (atrValues) =>
+    task.ranges.map((range) => {
+      const result = runBacktest(
+        sliceCandles(candles, range),
+        sliceSignals(signals, range),
+        options,
+        atrValues?.subarray(range.from, range.to),
+      );
+      return summarize(result.metrics, objective, minTrades);
+    }),
+  );
 }
