@@ -219,19 +219,17 @@ export function runBacktest(
 
   const book = new Book(time, commRate, leverage, options.maintenanceMarginPct / 100, options.tickSize);
   const equity = new Float64Array(n);
-  const drawdown = new Float64Array(n);
 
   let pending = NONE;
   let pendingQty = 0;
   let pendingSl = NaN;
   let pendingTp = NaN;
 
-  let peak = capital;
-  let trough = capital;
-  let maxDd = 0;
-  let maxDdPct = 0;
-  let maxRunUp = 0;
-  let maxRunUpPct = 0;
+  // Drawdown and run-up are tracked per stretch between new equity peaks (troughs): within one,
+  // the worst drawdown is the one at its lowest equity, since (peak − eq) / peak is monotonic in
+  // eq under correctly rounded arithmetic. So the bar loop compares, and divides only when a
+  // stretch ends, with exactly the values a per-bar maximum would give.
+  const extremes = new EquityExtremes(capital);
   let inMarket = 0;
   let prevEq = capital;
   const months = new MonthlyReturns(options.riskFreeRatePct / 100 / 12);
@@ -400,19 +398,14 @@ export function runBacktest(
       monthEnd = nextMonthStart(time[i]!);
     }
     prevEq = eq;
-    if (eq > peak) peak = eq;
-    const dd = peak - eq;
-    const ddPct = peak > 0 ? (dd / peak) * 100 : 0;
-    drawdown[i] = ddPct;
-    if (dd > maxDd) maxDd = dd;
-    if (ddPct > maxDdPct) maxDdPct = ddPct;
-    if (eq < trough) trough = eq;
-    const runUp = eq - trough;
-    if (runUp > maxRunUp) maxRunUp = runUp;
-    const runUpPct = trough > 0 ? (runUp / trough) * 100 : 0;
-    if (runUpPct > maxRunUpPct) maxRunUpPct = runUpPct;
+    if (eq > extremes.peak) extremes.newPeak(eq);
+    else if (eq < extremes.lowSincePeak) extremes.lowSincePeak = eq;
+    if (eq < extremes.trough) extremes.newTrough(eq);
+    else if (eq > extremes.highSinceTrough) extremes.highSinceTrough = eq;
   }
   if (n > 0) months.add(prevEq, monthStartEq);
+  extremes.finish();
+  const { maxDd, maxDdPct, maxRunUp, maxRunUpPct } = extremes;
 
   let openTrade: Trade | null = null;
   if (book.pos !== 0) {
@@ -451,7 +444,9 @@ export function runBacktest(
   };
   // Trade objects are built on first access: a caller that reads only the metrics (the optimizer)
   // never pays for them.
+  // The drawdown curve likewise (a charting need): recomputed from the equity curve.
   let trades: Trade[] | null = null;
+  let drawdown: Float64Array | null = null;
   return {
     get trades(): Trade[] {
       trades ??= log.toTrades(time, leverage);
@@ -459,7 +454,72 @@ export function runBacktest(
     },
     openTrade,
     equity,
-    drawdown,
+    get drawdown(): Float64Array {
+      drawdown ??= drawdownCurve(equity, capital);
+      return drawdown;
+    },
     metrics,
   };
+}
+
+/** The largest drawdown and run-up of an equity curve, fed bar by bar (see runBacktest). */
+class EquityExtremes {
+  peak: number;
+  lowSincePeak: number;
+  trough: number;
+  highSinceTrough: number;
+  maxDd = 0;
+  maxDdPct = 0;
+  maxRunUp = 0;
+  maxRunUpPct = 0;
+
+  constructor(capital: number) {
+    this.peak = this.lowSincePeak = this.trough = this.highSinceTrough = capital;
+  }
+
+  newPeak(eq: number): void {
+    this.closeDrawdown();
+    this.peak = this.lowSincePeak = eq;
+  }
+
+  newTrough(eq: number): void {
+    this.closeRunUp();
+    this.trough = this.highSinceTrough = eq;
+  }
+
+  finish(): void {
+    this.closeDrawdown();
+    this.closeRunUp();
+  }
+
+  private closeDrawdown(): void {
+    const dd = this.peak - this.lowSincePeak;
+    if (dd > this.maxDd) this.maxDd = dd;
+    const ddPct = drawdownPct(this.peak, this.lowSincePeak);
+    if (ddPct > this.maxDdPct) this.maxDdPct = ddPct;
+  }
+
+  private closeRunUp(): void {
+    const runUp = this.highSinceTrough - this.trough;
+    if (runUp > this.maxRunUp) this.maxRunUp = runUp;
+    const runUpPct = this.trough > 0 ? (runUp / this.trough) * 100 : 0;
+    if (runUpPct > this.maxRunUpPct) this.maxRunUpPct = runUpPct;
+  }
+}
+
+/** Drawdown in percent of the running peak equity (0 while the peak is not positive). */
+function drawdownPct(peak: number, eq: number): number {
+  return peak > 0 ? ((peak - eq) / peak) * 100 : 0;
+}
+
+/** The per-bar drawdown percentages of an equity curve that starts from `capital`. */
+function drawdownCurve(equity: Float64Array, capital: number): Float64Array {
+  const out = new Float64Array(equity.length);
+  let peak = capital;
+  for (let i = 0; i < equity.length; i++) {
+    const eq = equity[i]!;
+    if (eq > peak) peak = eq;
+    out[i] = drawdownPct(peak, eq);
+  }
+  return out;
 }

@@ -134,6 +134,21 @@ describe('backtest invariants (property)', () => {
         expect(r.metrics.long.totalTrades + r.metrics.short.totalTrades).toBe(r.trades.length);
         expect(r.metrics.netProfit).toBeCloseTo(closed, 6);
         expect(r.metrics.maxDrawdownPct).toBeGreaterThanOrEqual(0);
+        // The drawdown and run-up maxima, bar by bar from the equity curve, exactly (the broker
+        // only divides at the end of each stretch between new peaks / troughs).
+        let peak = capital;
+        let trough = capital;
+        const worst = { dd: 0, ddPct: 0, runUp: 0, runUpPct: 0 };
+        for (const eq of r.equity) {
+          peak = Math.max(peak, eq);
+          trough = Math.min(trough, eq);
+          worst.dd = Math.max(worst.dd, peak - eq);
+          worst.ddPct = Math.max(worst.ddPct, peak > 0 ? ((peak - eq) / peak) * 100 : 0);
+          worst.runUp = Math.max(worst.runUp, eq - trough);
+          worst.runUpPct = Math.max(worst.runUpPct, trough > 0 ? ((eq - trough) / trough) * 100 : 0);
+        }
+        expect([r.metrics.maxDrawdown, r.metrics.maxDrawdownPct]).toEqual([worst.dd, worst.ddPct]);
+        expect([r.metrics.maxRunUp, r.metrics.maxRunUpPct]).toEqual([worst.runUp, worst.runUpPct]);
         // No NaN or Infinity anywhere (they would not survive JSON): every figure is finite or null.
         const figures = [r.metrics, r.metrics.long, r.metrics.short].flatMap((m) => Object.entries(m));
         for (const [name, v] of figures) {
