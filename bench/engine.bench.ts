@@ -56,7 +56,7 @@ log('\n== full strategy backtests, one year of 1-minute bars (goal â‰¤ 50 ms, â‰
 const minutes = await loadOneMinuteYear(log);
 for (const r of benchStrategies(minutes)) {
   log(
-    `${ok(r.medianMs <= 50)} ${r.strategy.padEnd(12)} ${r.bars} bars  median ${r.medianMs.toFixed(1).padStart(6)} ms  ${(r.barsPerSecond / 1e6).toFixed(1).padStart(5)} M bars/s  ${r.trades} trades (ATR SL 2 / TP 3)`,
+    `${ok(r.medianMs <= 50)} ${r.strategy.padEnd(12)} ${r.bars} bars  median ${r.medianMs.toFixed(1).padStart(6)} ms (min ${r.minMs.toFixed(1).padStart(5)}, first ${r.firstMs.toFixed(0).padStart(3)})  ${(r.barsPerSecond / 1e6).toFixed(1).padStart(5)} M bars/s  ${r.trades} trades (ATR SL 2 / TP 3)`,
   );
 }
 

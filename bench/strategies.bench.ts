@@ -16,6 +16,10 @@ export type StrategyBench = {
   strategy: string;
   bars: number;
   medianMs: number;
+  /** The first run of the strategy in this process (cold: nothing warmed up for it yet). */
+  firstMs: number;
+  /** Fastest run: the computation when the shared machine is quiet. */
+  minMs: number;
   barsPerSecond: number;
   trades: number;
 };
@@ -25,8 +29,15 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-/** Median wall time of a full backtest (indicators + signals + broker + metrics) per strategy. */
-export function benchStrategies(candles: CandleSeries, runs = 7): StrategyBench[] {
+/**
+ * Median wall time of a full backtest (indicators + signals + broker + metrics) per strategy, over
+ * 11 runs after 5 that warm up: the JIT settles within 4 runs, the process's memory (the heap's
+ * limits, the allocator, the lent work arrays) within about 8, and until then a run takes up to
+ * three times as long. The first run is reported too: what a one-off backtest in a fresh process
+ * costs. Medians move by ±20 % between runs of the bench on our shared 2-core machines; the
+ * minimum is printed beside them.
+ */
+export function benchStrategies(candles: CandleSeries, runs = 11, warmUp = 5): StrategyBench[] {
   const options = resolveBacktestOptions({
     stopLoss: { type: 'atr', multiplier: 2 },
     takeProfit: { type: 'atr', multiplier: 3 },
@@ -34,11 +45,13 @@ export function benchStrategies(candles: CandleSeries, runs = 7): StrategyBench[
   return STRATEGY_IDS.map((strategy) => {
     let trades = 0;
     const times: number[] = [];
-    for (let run = 0; run < runs + 1; run++) {
+    let firstMs = 0;
+    for (let run = 0; run < runs + warmUp; run++) {
       const started = performance.now();
       const result = backtestStrategy(strategy, candles, {}, options).result;
       const elapsed = performance.now() - started;
-      if (run > 0) times.push(elapsed); // the first run warms the JIT
+      if (run === 0) firstMs = elapsed;
+      if (run >= warmUp) times.push(elapsed);
       trades = result.metrics.totalTrades;
     }
     const medianMs = median(times);
@@ -46,6 +59,8 @@ export function benchStrategies(candles: CandleSeries, runs = 7): StrategyBench[
       strategy,
       bars: candles.length,
       medianMs,
+      minMs: Math.min(...times),
+      firstMs,
       barsPerSecond: candles.length / (medianMs / 1000),
       trades,
     };

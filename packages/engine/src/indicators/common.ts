@@ -49,13 +49,13 @@ export function skippingNa(
   const n = src.length;
   let start = 0;
   while (start < n && Number.isNaN(src[start]!)) start++;
-  let count = 0;
-  for (let i = start; i < n; i++) if (src[i] === src[i]) count++;
   out.fill(NaN, 0, start);
-  if (count === n - start) {
+  if (!hasNaN(src, start)) {
     kernel(src.subarray(start), out.subarray(start));
     return out;
   }
+  let count = 0;
+  for (let i = start; i < n; i++) if (src[i] === src[i]) count++;
   const compact = new Float64Array(count);
   const index = new Int32Array(count);
   for (let i = start, k = 0; i < n; i++) {
@@ -77,8 +77,28 @@ export function resumInterval(length: number): number {
   return Math.max(1024, 4 * length);
 }
 
-/** True when any value is NaN. */
-export function hasNaN(x: Float64Array): boolean {
-  for (let i = 0; i < x.length; i++) if (x[i] !== x[i]) return true;
+/**
+ * True when any value from `from` on is NaN. NaN survives addition, so a sum that is not NaN
+ * proves there is none: four independent running sums (no compare-and-branch per value) answer
+ * the common case at memory speed. A NaN sum may also come from +Infinity meeting −Infinity, so
+ * it is confirmed value by value.
+ */
+export function hasNaN(x: Float64Array, from = 0): boolean {
+  const n = x.length;
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  let i = from;
+  for (; i + 3 < n; i += 4) {
+    a += x[i]!;
+    b += x[i + 1]!;
+    c += x[i + 2]!;
+    d += x[i + 3]!;
+  }
+  for (; i < n; i++) a += x[i]!;
+  const sum = a + b + c + d;
+  if (sum === sum) return false;
+  for (let j = from; j < n; j++) if (x[j] !== x[j]) return true;
   return false;
 }

@@ -12,6 +12,7 @@ import {
   stochRaw,
   supertrend,
 } from '../../src/index.ts';
+import { hasNaN } from '../../src/indicators/common.ts';
 import { idleScratchCount, withScratch } from '../../src/indicators/scratch.ts';
 
 /**
@@ -142,5 +143,23 @@ describe('sma(x, 1)', () => {
     const live = Array.from(close, (c, i) => state.update({ high: high[i]!, low: low[i]!, close: c }).k);
     expect(live).toEqual(Array.from(batch));
     expect(batch[4]).toBe(0);
+  });
+});
+
+describe('hasNaN (the na check every NaN-skipping indicator starts with)', () => {
+  it('agrees with a value-by-value check, infinities and offsets included', () => {
+    const value = fc.oneof(
+      { weight: 8, arbitrary: fc.double({ min: -1e308, max: 1e308, noNaN: true }) },
+      { weight: 1, arbitrary: fc.constantFrom(Infinity, -Infinity, NaN, 1e308, -1e308) },
+    );
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 40 }), fc.nat(45), (values, from) => {
+        const x = Float64Array.from(values);
+        expect(hasNaN(x, from)).toBe(values.slice(from).some(Number.isNaN));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(hasNaN(Float64Array.from([Infinity, -Infinity, 1, 2, 3]))).toBe(false);
+    expect(hasNaN(Float64Array.from([1e308, 1e308, 1e308, 1e308, -1e308, -1e308]))).toBe(false);
   });
 });
