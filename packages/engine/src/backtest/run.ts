@@ -229,7 +229,11 @@ export function runBacktest(
   // the worst drawdown is the one at its lowest equity, since (peak − eq) / peak is monotonic in
   // eq under correctly rounded arithmetic. So the bar loop compares, and divides only when a
   // stretch ends, with exactly the values a per-bar maximum would give.
-  const extremes = new EquityExtremes(capital);
+  const extremes = new EquityExtremes();
+  let peak = capital;
+  let lowSincePeak = capital;
+  let trough = capital;
+  let highSinceTrough = capital;
   let inMarket = 0;
   let prevEq = capital;
   const months = new MonthlyReturns(options.riskFreeRatePct / 100 / 12);
@@ -398,13 +402,18 @@ export function runBacktest(
       monthEnd = nextMonthStart(time[i]!);
     }
     prevEq = eq;
-    if (eq > extremes.peak) extremes.newPeak(eq);
-    else if (eq < extremes.lowSincePeak) extremes.lowSincePeak = eq;
-    if (eq < extremes.trough) extremes.newTrough(eq);
-    else if (eq > extremes.highSinceTrough) extremes.highSinceTrough = eq;
+    if (eq > peak) {
+      extremes.drawdownStretch(peak, lowSincePeak);
+      peak = lowSincePeak = eq;
+    } else if (eq < lowSincePeak) lowSincePeak = eq;
+    if (eq < trough) {
+      extremes.runUpStretch(trough, highSinceTrough);
+      trough = highSinceTrough = eq;
+    } else if (eq > highSinceTrough) highSinceTrough = eq;
   }
   if (n > 0) months.add(prevEq, monthStartEq);
-  extremes.finish();
+  extremes.drawdownStretch(peak, lowSincePeak);
+  extremes.runUpStretch(trough, highSinceTrough);
   const { maxDd, maxDdPct, maxRunUp, maxRunUpPct } = extremes;
 
   let openTrade: Trade | null = null;
@@ -462,47 +471,28 @@ export function runBacktest(
   };
 }
 
-/** The largest drawdown and run-up of an equity curve, fed bar by bar (see runBacktest). */
+/**
+ * The largest drawdown and run-up of an equity curve, from its stretches: between one peak and the
+ * next, the lowest equity (its drawdown); between one trough and the next, the highest (its
+ * run-up). The bar loop keeps the running peak / trough and low / high in locals.
+ */
 class EquityExtremes {
-  peak: number;
-  lowSincePeak: number;
-  trough: number;
-  highSinceTrough: number;
   maxDd = 0;
   maxDdPct = 0;
   maxRunUp = 0;
   maxRunUpPct = 0;
 
-  constructor(capital: number) {
-    this.peak = this.lowSincePeak = this.trough = this.highSinceTrough = capital;
-  }
-
-  newPeak(eq: number): void {
-    this.closeDrawdown();
-    this.peak = this.lowSincePeak = eq;
-  }
-
-  newTrough(eq: number): void {
-    this.closeRunUp();
-    this.trough = this.highSinceTrough = eq;
-  }
-
-  finish(): void {
-    this.closeDrawdown();
-    this.closeRunUp();
-  }
-
-  private closeDrawdown(): void {
-    const dd = this.peak - this.lowSincePeak;
+  drawdownStretch(peak: number, low: number): void {
+    const dd = peak - low;
     if (dd > this.maxDd) this.maxDd = dd;
-    const ddPct = drawdownPct(this.peak, this.lowSincePeak);
+    const ddPct = drawdownPct(peak, low);
     if (ddPct > this.maxDdPct) this.maxDdPct = ddPct;
   }
 
-  private closeRunUp(): void {
-    const runUp = this.highSinceTrough - this.trough;
+  runUpStretch(trough: number, high: number): void {
+    const runUp = high - trough;
     if (runUp > this.maxRunUp) this.maxRunUp = runUp;
-    const runUpPct = this.trough > 0 ? (runUp / this.trough) * 100 : 0;
+    const runUpPct = trough > 0 ? (runUp / trough) * 100 : 0;
     if (runUpPct > this.maxRunUpPct) this.maxRunUpPct = runUpPct;
   }
 }

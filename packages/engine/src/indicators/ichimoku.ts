@@ -56,20 +56,21 @@ export function ichimoku(
   // (the span drawn `shift` bars later) its head, NaN before the first shifted value. No copies.
   const spanABuffer = new Float64Array(n + shift).fill(NaN, 0, shift);
   const spanBBuffer = new Float64Array(n + shift).fill(NaN, 0, shift);
+  const spanA = spanABuffer.subarray(shift);
   const spanB = spanBBuffer.subarray(shift);
   const base = new Float64Array(n);
   withScratch(n, (baseHigh) =>
     withScratch(n, (baseLow) => {
       highest(high, baseLength, baseHigh);
       lowest(low, baseLength, baseLow);
-      midpointInto(baseHigh, baseLow, base);
-      if (!spanBFromBase(high, low, baseHigh, baseLow, baseLength, spanBLength, spanB)) {
+      const lines = { conversion, base, spanA, spanB };
+      if (!linesFromBaseWindows(high, low, baseHigh, baseLow, baseLength, spanBLength, lines)) {
+        midpointInto(baseHigh, baseLow, base);
+        midpointInto(conversion, base, spanA);
         donchian(high, low, spanBLength, spanB);
       }
     }),
   );
-  const spanA = spanABuffer.subarray(shift);
-  midpointInto(conversion, base, spanA);
   // The lagging span is not used by the strategies: copied only when someone reads it.
   let lagging: Float64Array | undefined;
   let laggingDisplayed: Float64Array | undefined;
@@ -90,33 +91,40 @@ export function ichimoku(
 }
 
 /**
- * Span B from the base line's window extremes when its window is at most twice as long (52 and 26
- * by default): the window of `spanBLength` bars ending at i is the union of the two base windows
- * ending at i and at i − (spanBLength − baseLength), so its highest is the larger of their highests
- * (likewise the lowest) — one pass instead of two sliding-window passes. Exact: the same extremes,
- * averaged by the same expression. Not with NaN in high or low (Pine's highest skips na bars, so
- * windows are not index ranges there): returns false and the caller computes donchian directly.
+ * The base line, span A and span B in one pass over the base window's extremes, when span B's
+ * window is at most twice the base's (52 and 26 by default): the window of `spanBLength` bars
+ * ending at i is the union of the two base windows ending at i and at i − (spanBLength −
+ * baseLength), so its highest is the larger of their highests (likewise the lowest) — no sliding
+ * window of its own. Exact: the same extremes, averaged by the same expressions as midpointInto.
+ * Not with NaN in high or low (Pine's highest skips na bars, so windows are not index ranges
+ * there): returns false, and the caller computes each line on its own.
  */
-function spanBFromBase(
+function linesFromBaseWindows(
   high: Float64Array,
   low: Float64Array,
   baseHigh: Float64Array,
   baseLow: Float64Array,
   baseLength: number,
   spanBLength: number,
-  out: Float64Array,
+  lines: { conversion: Float64Array; base: Float64Array; spanA: Float64Array; spanB: Float64Array },
 ): boolean {
   if (spanBLength < baseLength || spanBLength > 2 * baseLength || hasNaN(high) || hasNaN(low)) return false;
-  const n = out.length;
+  const { conversion, base, spanA, spanB } = lines;
+  const n = base.length;
   const gap = spanBLength - baseLength;
   const warmUp = Math.min(n, spanBLength - 1);
-  out.fill(NaN, 0, warmUp);
-  for (let i = warmUp; i < n; i++) {
+  for (let i = 0; i < n; i++) {
     const h1 = baseHigh[i]!;
-    const h2 = baseHigh[i - gap]!;
     const l1 = baseLow[i]!;
-    const l2 = baseLow[i - gap]!;
-    out[i] = ((l1 < l2 ? l1 : l2) + (h1 > h2 ? h1 : h2)) / 2;
+    const b = (l1 + h1) / 2;
+    base[i] = b;
+    spanA[i] = (b + conversion[i]!) / 2;
+    if (i < warmUp) spanB[i] = NaN;
+    else {
+      const h2 = baseHigh[i - gap]!;
+      const l2 = baseLow[i - gap]!;
+      spanB[i] = ((l1 < l2 ? l1 : l2) + (h1 > h2 ? h1 : h2)) / 2;
+    }
   }
   return true;
 }
