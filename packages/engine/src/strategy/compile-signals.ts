@@ -74,8 +74,6 @@ class SignalCompiler {
     const plainBody = this.loopBody(rules, false);
     const source = [
       '"use strict";',
-      'const nanMax = (a, b) => (a !== a || b !== b ? NaN : Math.max(a, b));',
-      'const nanMin = (a, b) => (a !== a || b !== b ? NaN : Math.min(a, b));',
       'return function signalKernel(n, series, scalars, out) {',
       ...this.leaves.map((_, j) => `  const s${j} = series[${j}];`),
       ...this.scalarInputs.map((_, j) => `  const k${j} = scalars[${j}];`),
@@ -176,8 +174,9 @@ class SignalCompiler {
         return this.local(`n${offset}${exprKey(expr)}`, () => {
           const a = this.number(expr.left, offset);
           const b = this.number(expr.right, offset);
-          if (expr.op === 'max') return `nanMax(${a}, ${b})`;
-          if (expr.op === 'min') return `nanMin(${a}, ${b})`;
+          // Math.max / Math.min are already NaN when either side is (Pine's na rule).
+          if (expr.op === 'max') return `Math.max(${a}, ${b})`;
+          if (expr.op === 'min') return `Math.min(${a}, ${b})`;
           const op = ARITHMETIC_OPS[expr.op];
           if (op === undefined) throw new Error(`unknown operator ${String(expr.op)}`);
           return `${a} ${op} ${b}`;
