@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { syntheticCandles, writeCandlesCsv } from '@tradingbot/engine';
+import { candleAt, syntheticCandles, writeCandlesCsv } from '@tradingbot/engine';
 import {
   startBinanceSimulator,
   startOkxSimulator,
@@ -19,14 +19,7 @@ const firstCandle = Math.floor(Date.now() / HOUR) * HOUR - 601 * HOUR;
 
 beforeAll(async () => {
   const series = syntheticCandles({ bars: 600, timeframe: '1h', seed: 3, startTime: firstCandle });
-  const candles = Array.from({ length: series.length }, (_, k) => ({
-    time: series.time[k]!,
-    open: series.open[k]!,
-    high: series.high[k]!,
-    low: series.low[k]!,
-    close: series.close[k]!,
-    volume: series.volume[k]!,
-  }));
+  const candles = Array.from({ length: series.length }, (_, k) => candleAt(series, k));
   sim = await startBinanceSimulator({ apiKey: 'k', apiSecret: 's', candles });
   okx = await startOkxSimulator({ apiKey: 'k', apiSecret: 's', passphrase: 'p', candles });
   t = await testApp({ config: testConfig({ BINANCE_BASE_URL: sim.url, OKX_BASE_URL: okx.url }) });

@@ -54,3 +54,15 @@ export function seriesFromRows(
   });
   return series;
 }
+
+/** The candle at index `i` of a series, as a row (what the streaming, bar-at-a-time APIs take). */
+export function candleAt(series: CandleSeries, i: number): CandleRow {
+  return {
+    time: series.time[i]!,
+    open: series.open[i]!,
+    high: series.high[i]!,
+    low: series.low[i]!,
+    close: series.close[i]!,
+    volume: series.volume[i]!,
+  };
+}

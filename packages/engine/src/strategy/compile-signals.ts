@@ -185,24 +185,22 @@ class SignalCompiler {
   }
 
   private leaf(expr: NumExpr): number {
-    const key = exprKey(expr);
-    let j = this.leafIndex.get(key);
-    if (j === undefined) {
-      j = this.leaves.length;
-      this.leaves.push(expr);
-      this.leafIndex.set(key, j);
-    }
-    return j;
+    return slot(this.leaves, this.leafIndex, expr);
   }
 
   private scalar(expr: ScalarExpr): string {
-    const key = exprKey(expr);
-    let j = this.scalarIndex.get(key);
-    if (j === undefined) {
-      j = this.scalarInputs.length;
-      this.scalarInputs.push(expr);
-      this.scalarIndex.set(key, j);
-    }
-    return `k${j}`;
+    return `k${slot(this.scalarInputs, this.scalarIndex, expr)}`;
   }
+}
+
+/** The position of `expr` in `list` (equal expressions share one), appending it the first time. */
+function slot<T extends NumExpr>(list: T[], index: Map<string, number>, expr: T): number {
+  const key = exprKey(expr);
+  let j = index.get(key);
+  if (j === undefined) {
+    j = list.length;
+    list.push(expr);
+    index.set(key, j);
+  }
+  return j;
 }

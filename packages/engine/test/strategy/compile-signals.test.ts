@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { seriesFromRows } from '../../src/candles/series.ts';
+import { candleAt, seriesFromRows } from '../../src/candles/series.ts';
 import { compileSignals } from '../../src/strategy/compile-signals.ts';
 import type { StrategyDeclaration } from '../../src/strategy/declaration.ts';
 import { evaluateStrategy } from '../../src/strategy/evaluate.ts';
@@ -110,15 +110,7 @@ describe('compiled signal kernel', () => {
           const batch = evaluateStrategy(declaration, candles, params).signals;
           const live = new LiveSignalEvaluator(declaration, params);
           for (let i = 0; i < candles.length; i++) {
-            const bar = {
-              time: candles.time[i]!,
-              open: candles.open[i]!,
-              high: candles.high[i]!,
-              low: candles.low[i]!,
-              close: candles.close[i]!,
-              volume: candles.volume[i]!,
-            };
-            const expected = live.update(bar);
+            const expected = live.update(candleAt(candles, i));
             for (const name of ['longEntry', 'longExit', 'shortEntry', 'shortExit'] as const) {
               expect([name, i, batch[name][i]]).toEqual([name, i, expected[name] ? 1 : 0]);
             }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadCandlesCsv } from '../../src/candles/index.ts';
+import { candleAt, loadCandlesCsv } from '../../src/candles/index.ts';
 import { resolveBacktestOptions } from '../../src/backtest/index.ts';
 import { decide } from '../../src/strategy/decision.ts';
 import { evaluateStrategy } from '../../src/strategy/evaluate.ts';
@@ -44,14 +44,7 @@ describe.skipIf(!ethFile)('live signals on real candles', async () => {
       const live = new LiveSignalEvaluator(declaration, params);
       const mismatches: string[] = [];
       for (let i = 0; i < bars; i++) {
-        const s = live.update({
-          time: candles!.time[i]!,
-          open: candles!.open[i]!,
-          high: candles!.high[i]!,
-          low: candles!.low[i]!,
-          close: candles!.close[i]!,
-          volume: candles!.volume[i]!,
-        });
+        const s = live.update(candleAt(candles!, i));
         for (const name of ['longEntry', 'longExit', 'shortEntry', 'shortExit'] as const) {
           if (s[name] !== (batch[name][i] === 1)) mismatches.push(`${name}@${i}`);
         }
@@ -67,14 +60,7 @@ describe.skipIf(!ethFile)('live signals on real candles', async () => {
     const live = new LiveStrategy(declaration);
     const entries: { bar: number; side: string }[] = [];
     for (let i = 0; i < candles!.length - 1; i++) {
-      const { action } = live.update({
-        time: candles!.time[i]!,
-        open: candles!.open[i]!,
-        high: candles!.high[i]!,
-        low: candles!.low[i]!,
-        close: candles!.close[i]!,
-        volume: candles!.volume[i]!,
-      });
+      const { action } = live.update(candleAt(candles!, i));
       // An action decided at bar i fills at the open of bar i + 1 in the backtest.
       if (action === 'long' || action === 'short') entries.push({ bar: i + 1, side: action });
     }
