@@ -10,23 +10,37 @@
  */
 const pool: Float64Array[] = [];
 
-/** At most this many idle arrays are kept (8 × 4 MB for a year of minutes); older ones are dropped. */
+/**
+ * Idle arrays kept for the next borrower: at most 8 (one indicator borrows at most four at once), and
+ * at most 64 MiB together (8 × 4 MB for a year of minutes), so a server that once backtested a long
+ * series does not keep its memory; older arrays are dropped first.
+ */
 const MAX_IDLE = 8;
+const MAX_IDLE_BYTES = 64 * 1024 * 1024;
+let idleBytes = 0;
 
 /** An idle array of exactly `n` values, else the most recent longer one, else a new one. */
 function take(n: number): Float64Array {
   let longer = -1;
   for (let j = pool.length - 1; j >= 0; j--) {
     const length = pool[j]!.length;
-    if (length === n) return pool.splice(j, 1)[0]!;
+    if (length === n) return removeIdle(j);
     if (length > n && longer < 0) longer = j;
   }
-  return longer >= 0 ? pool.splice(longer, 1)[0]! : new Float64Array(n);
+  return longer >= 0 ? removeIdle(longer) : new Float64Array(n);
+}
+
+function removeIdle(j: number): Float64Array {
+  const array = pool.splice(j, 1)[0]!;
+  idleBytes -= array.byteLength;
+  return array;
 }
 
 function giveBack(array: Float64Array): void {
-  if (pool.length >= MAX_IDLE) pool.shift();
+  if (array.byteLength > MAX_IDLE_BYTES) return;
   pool.push(array);
+  idleBytes += array.byteLength;
+  while (pool.length > MAX_IDLE || idleBytes > MAX_IDLE_BYTES) idleBytes -= pool.shift()!.byteLength;
 }
 
 /**
@@ -42,7 +56,7 @@ export function withScratch<T>(n: number, use: (scratch: Float64Array) => T): T 
   }
 }
 
-/** The number of idle arrays held (for tests). */
-export function idleScratchCount(): number {
-  return pool.length;
+/** The idle arrays held and their size in bytes (for tests). */
+export function idleScratch(): { count: number; bytes: number } {
+  return { count: pool.length, bytes: idleBytes };
 }

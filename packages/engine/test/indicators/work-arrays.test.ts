@@ -13,7 +13,7 @@ import {
   supertrend,
 } from '../../src/index.ts';
 import { hasNaN } from '../../src/indicators/common.ts';
-import { idleScratchCount, withScratch } from '../../src/indicators/scratch.ts';
+import { idleScratch, withScratch } from '../../src/indicators/scratch.ts';
 
 /**
  * Indicators borrow work arrays for their temporaries (indicators/scratch.ts) and take shortcuts
@@ -109,18 +109,32 @@ describe('lent work arrays', () => {
       }),
       { numRuns: 100 },
     );
-    expect(idleScratchCount()).toBeLessThanOrEqual(8);
+    expect(idleScratch().count).toBeLessThanOrEqual(8);
   });
 
   it('are taken back when the borrower throws', () => {
     withScratch(10, () => 0);
-    const idle = idleScratchCount();
+    const idle = idleScratch().count;
     expect(() =>
       withScratch(10, () => {
         throw new Error('boom');
       }),
     ).toThrow('boom');
-    expect(idleScratchCount()).toBe(idle);
+    expect(idleScratch().count).toBe(idle);
+  });
+
+  it('are not hoarded: at most 64 MiB stay idle, and an array larger than that is dropped', () => {
+    const MiB = 1024 * 1024;
+    withScratch((72 * MiB) / 8, () => 0);
+    expect(idleScratch().bytes).toBeLessThanOrEqual(64 * MiB);
+    const sixteen = (16 * MiB) / 8;
+    // Five at once (nested borrowers), all given back: only four fit.
+    withScratch(sixteen, () =>
+      withScratch(sixteen, () =>
+        withScratch(sixteen, () => withScratch(sixteen, () => withScratch(sixteen, () => 0))),
+      ),
+    );
+    expect(idleScratch()).toEqual({ count: 4, bytes: 64 * MiB });
   });
 });
 
