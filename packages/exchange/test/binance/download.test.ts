@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downloadCandles, parseCandlesCsv, type CandleRow } from '../../src/download.ts';
 import { binanceKlinesPage } from '../../src/binance/klines.ts';
 import { startBinanceSimulator, type BinanceSimulator } from '../../src/binance/simulator.ts';
-import { handMadeMinuteCandles } from '../contract/minute-candles.ts';
+import { expectedCandlesCsv as csv, handMadeMinuteCandles } from '../contract/minute-candles.ts';
 import { API_KEY, API_SECRET } from './helpers.ts';
 
 const START = Date.UTC(2024, 0, 1); // 2024-01-01T00:00Z
@@ -29,12 +29,6 @@ afterAll(async () => {
   await sim.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-const csv = (rows: CandleRow[]): string =>
-  [
-    'time,open,high,low,close,volume',
-    ...rows.map((c) => `${c.time},${c.open},${c.high},${c.low},${c.close},${c.volume}`),
-  ].join('\n') + '\n';
 
 describe('candle download through the public klines endpoint', () => {
   it('pages through 3200 one-minute candles (limit 1500 per page) into the CSV', async () => {

@@ -17,3 +17,13 @@ export function handMadeMinuteCandles(count: number, start: number): CandleRow[]
     };
   });
 }
+
+/** The CSV the downloader is expected to write for `rows`, spelled out by hand (not by the writer under test). */
+export function expectedCandlesCsv(rows: CandleRow[]): string {
+  return (
+    [
+      'time,open,high,low,close,volume',
+      ...rows.map((c) => `${c.time},${c.open},${c.high},${c.low},${c.close},${c.volume}`),
+    ].join('\n') + '\n'
+  );
+}

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downloadCandles, type CandleRow } from '../../src/download.ts';
 import { okxKlinesPage, OKX_KLINES_PAGE_LIMIT } from '../../src/okx/klines.ts';
 import { startOkxSimulator, type OkxSimulator } from '../../src/okx/simulator.ts';
-import { handMadeMinuteCandles } from '../contract/minute-candles.ts';
+import { expectedCandlesCsv as csv, handMadeMinuteCandles } from '../contract/minute-candles.ts';
 import { API_KEY, API_SECRET, PASSPHRASE } from './helpers.ts';
 
 const START = Date.UTC(2024, 0, 1); // 2024-01-01T00:00Z
@@ -31,12 +31,6 @@ afterAll(async () => {
   await sim.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-const csv = (rows: CandleRow[]): string =>
-  [
-    'time,open,high,low,close,volume',
-    ...rows.map((c) => `${c.time},${c.open},${c.high},${c.low},${c.close},${c.volume}`),
-  ].join('\n') + '\n';
 
 describe('OKX candle download (newest-first pages, after/before windows)', () => {
   it('pages 250 old one-minute candles from history-candles, 100 a page, oldest first into the CSV', async () => {
