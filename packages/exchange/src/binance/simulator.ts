@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import Decimal from 'decimal.js';
 import { isAppError } from '@tradingbot/core';
@@ -12,6 +11,7 @@ import {
   type PaperRejectReason,
 } from '../paper/index.ts';
 import { FaultQueue } from '../sim-faults.ts';
+import { listenSimulator } from '../sim-server.ts';
 import { hmacSha256Hex } from './signing.ts';
 import { UNKNOWN_RESULT_MESSAGE } from './errors.ts';
 import { intervalMs, toBinanceInterval } from './parse.ts';
@@ -239,34 +239,12 @@ function klineWeight(limit: number): number {
 export async function startBinanceSimulator(options: BinanceSimulatorOptions): Promise<BinanceSimulator> {
   const core = new SimulatorCore(options);
   await core.loadInstruments();
-  const server = createServer((req, res) => {
-    // A client that goes away mid-request must not take the server down.
-    core.handle(req, res).catch(() => res.destroy());
-  });
-  // Keep connections open like the real venue does: undici reuses a connection only while the
-  // server's advertised keep-alive exceeds its 1 s safety margin, so a short value here would make
-  // every client request pay a new TCP connection.
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return {
-    url: `http://${host}:${address.port}`,
-    venue: core.venue,
-    faults: core.faults,
-    requests: core.requests,
-    close: () => closeServer(server),
-  };
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+  const { url, close } = await listenSimulator(
+    (req, res) => core.handle(req, res),
+    options.port,
+    options.host,
+  );
+  return { url, venue: core.venue, faults: core.faults, requests: core.requests, close };
 }
 
 type Route = {

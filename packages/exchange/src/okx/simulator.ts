@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import Decimal from 'decimal.js';
 import { isAppError } from '@tradingbot/core';
@@ -8,6 +7,7 @@ import { OKX_STYLE_INSTRUMENTS } from '../paper/instruments.ts';
 import { PAPER_REASON_VENUE_CODES, PaperExchange, type PaperRejectReason } from '../paper/index.ts';
 import { aggregateCandles, type Candle } from '../binance/simulator.ts';
 import { FaultQueue } from '../sim-faults.ts';
+import { listenSimulator } from '../sim-server.ts';
 import { okxSign } from './signing.ts';
 import { okxBarMs } from './parse.ts';
 
@@ -308,31 +308,12 @@ function decimals(value: string): number {
 export async function startOkxSimulator(options: OkxSimulatorOptions): Promise<OkxSimulator> {
   const core = new OkxSimulatorCore(options);
   await core.loadInstruments();
-  const server = createServer((req, res) => {
-    // A client that goes away mid-request must not take the server down.
-    core.handle(req, res).catch(() => res.destroy());
-  });
-  server.keepAliveTimeout = 30_000; // see the Binance simulator: undici reuses only connections kept > 1 s
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return {
-    url: `http://${host}:${address.port}`,
-    venue: core.venue,
-    faults: core.faults,
-    requests: core.requests,
-    close: () => closeServer(server),
-  };
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+  const { url, close } = await listenSimulator(
+    (req, res) => core.handle(req, res),
+    options.port,
+    options.host,
+  );
+  return { url, venue: core.venue, faults: core.faults, requests: core.requests, close };
 }
 
 type Context = { params: Params; body: unknown; headers: Record<string, string> };
