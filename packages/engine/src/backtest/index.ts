@@ -4,9 +4,11 @@ export type {
   BacktestResult,
   ExitReason,
   ExitRule,
+  PackedSignals,
   StrategySignals,
   Trade,
   TradeStats,
 } from './types.ts';
 export { DEFAULT_BACKTEST_OPTIONS, resolveBacktestOptions, validateBacktestOptions } from './options.ts';
 export { runBacktest } from './run.ts';
+export { packSignals, SIGNAL_BITS, unpackSignals } from './signals.ts';

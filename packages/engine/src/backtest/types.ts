@@ -11,6 +11,13 @@ export type StrategySignals = {
   shortExit: Uint8Array;
 };
 
+/**
+ * The same four rules in one byte per bar (bits: SIGNAL_BITS, long entry 1, long exit 2, short
+ * entry 4, short exit 8): what the signal kernel writes and the broker reads — one array to
+ * write, page in and read instead of four.
+ */
+export type PackedSignals = Uint8Array;
+
 /** A stop-loss or take-profit distance rule, fixed on the bar where the entry is decided. */
 export type ExitRule = { type: 'atr'; multiplier: number } | { type: 'percent'; percent: number };
 

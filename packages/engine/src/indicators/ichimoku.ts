@@ -1,6 +1,6 @@
-import { checkLength, checkSameLength, hasNaN } from './common.ts';
-import { donchian, highest, lowest, midpointInto } from './range.ts';
-import { withScratch } from './scratch.ts';
+import { checkLength, checkSameLength } from './common.ts';
+import { donchian, midpointInto } from './range.ts';
+import { withWindowExtremes } from './window-extremes.ts';
 
 export type IchimokuResult = {
   /** Tenkan-sen: donchian(conversionLength) at each bar. */
@@ -51,26 +51,35 @@ export function ichimoku(
   checkLength('ichimoku', 'displacement', displacement);
   const n = checkSameLength('ichimoku', high, low, close);
   const shift = displacement - 1;
-  const conversion = donchian(high, low, conversionLength);
+  const conversion = new Float64Array(n);
+  const base = new Float64Array(n);
   // Each span and its cloud share one buffer of n + shift values: the span is its tail, the cloud
   // (the span drawn `shift` bars later) its head, NaN before the first shifted value. No copies.
   const spanABuffer = new Float64Array(n + shift).fill(NaN, 0, shift);
   const spanBBuffer = new Float64Array(n + shift).fill(NaN, 0, shift);
   const spanA = spanABuffer.subarray(shift);
   const spanB = spanBBuffer.subarray(shift);
-  const base = new Float64Array(n);
-  withScratch(n, (baseHigh) =>
-    withScratch(n, (baseLow) => {
-      highest(high, baseLength, baseHigh);
-      lowest(low, baseLength, baseLow);
-      const lines = { conversion, base, spanA, spanB };
-      if (!linesFromBaseWindows(high, low, baseHigh, baseLow, baseLength, spanBLength, lines)) {
-        midpointInto(baseHigh, baseLow, base);
-        midpointInto(conversion, base, spanA);
-        donchian(high, low, spanBLength, spanB);
-      }
-    }),
-  );
+  const viaWasm = withWindowExtremes(high, low, 2, (windows) => {
+    windows.pairs(0, conversionLength);
+    windows.midline(0, 0, conversionLength - 1, conversion);
+    windows.pairs(1, baseLength);
+    windows.midline(1, 0, baseLength - 1, base);
+    // Span B's window ending at bar i is the union of the base windows ending at i and at
+    // i − (spanB − base) when base ≤ spanB ≤ 2·base (52 and 26 by default): no window of its own.
+    const gap = spanBLength - baseLength;
+    if (gap >= 0 && gap <= baseLength) windows.midline(1, gap, spanBLength - 1, spanB);
+    else {
+      windows.pairs(0, spanBLength);
+      windows.midline(0, 0, spanBLength - 1, spanB);
+    }
+    return true;
+  });
+  if (viaWasm === undefined) {
+    donchian(high, low, conversionLength, conversion);
+    donchian(high, low, baseLength, base);
+    donchian(high, low, spanBLength, spanB);
+  }
+  midpointInto(conversion, base, spanA);
   // The lagging span is not used by the strategies: copied only when someone reads it.
   let lagging: Float64Array | undefined;
   let laggingDisplayed: Float64Array | undefined;
@@ -88,45 +97,6 @@ export function ichimoku(
       return (laggingDisplayed ??= shiftBack(close, shift));
     },
   };
-}
-
-/**
- * The base line, span A and span B in one pass over the base window's extremes, when span B's
- * window is at most twice the base's (52 and 26 by default): the window of `spanBLength` bars
- * ending at i is the union of the two base windows ending at i and at i − (spanBLength −
- * baseLength), so its highest is the larger of their highests (likewise the lowest) — no sliding
- * window of its own. Exact: the same extremes, averaged by the same expressions as midpointInto.
- * Not with NaN in high or low (Pine's highest skips na bars, so windows are not index ranges
- * there): returns false, and the caller computes each line on its own.
- */
-function linesFromBaseWindows(
-  high: Float64Array,
-  low: Float64Array,
-  baseHigh: Float64Array,
-  baseLow: Float64Array,
-  baseLength: number,
-  spanBLength: number,
-  lines: { conversion: Float64Array; base: Float64Array; spanA: Float64Array; spanB: Float64Array },
-): boolean {
-  if (spanBLength < baseLength || spanBLength > 2 * baseLength || hasNaN(high) || hasNaN(low)) return false;
-  const { conversion, base, spanA, spanB } = lines;
-  const n = base.length;
-  const gap = spanBLength - baseLength;
-  const warmUp = Math.min(n, spanBLength - 1);
-  for (let i = 0; i < n; i++) {
-    const h1 = baseHigh[i]!;
-    const l1 = baseLow[i]!;
-    const b = (l1 + h1) / 2;
-    base[i] = b;
-    spanA[i] = (b + conversion[i]!) / 2;
-    if (i < warmUp) spanB[i] = NaN;
-    else {
-      const h2 = baseHigh[i - gap]!;
-      const l2 = baseLow[i - gap]!;
-      spanB[i] = ((l1 < l2 ? l1 : l2) + (h1 > h2 ? h1 : h2)) / 2;
-    }
-  }
-  return true;
 }
 
 /** out[i] = x[i + k] (NaN for the last k bars). */

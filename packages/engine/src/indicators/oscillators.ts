@@ -2,6 +2,7 @@ import { checkLength, checkSameLength, hasNaN, skippingNa } from './common.ts';
 import { ema, expKernel, sma } from './moving.ts';
 import { highest, lowest } from './range.ts';
 import { withScratch } from './scratch.ts';
+import { withWindowExtremes } from './window-extremes.ts';
 
 /**
  * ta.rsi(src, length): u = max(x - x[1], 0), d = max(x[1] - x, 0), up = rma(u), down = rma(d);
@@ -125,9 +126,13 @@ export function stochRaw(
 ): Float64Array {
   checkLength('stoch', 'length', length);
   checkSameLength('stoch', close, high, low, out);
-  // highest / lowest skip na bars (Pine), and their sliding windows are branch-light (range.ts):
-  // faster on price data than one pass with two monotonic deques, whose pops mispredict (and
-  // than one running-extreme scan over both, measured). Both live in lent work arrays.
+  // Without na bars, the highest high and lowest low come from one WebAssembly pass
+  // (window-extremes.ts), read in place; with them, from highest / lowest into lent work arrays.
+  const viaWasm = withWindowExtremes(high, low, 1, (windows) => {
+    const pairs = windows.pairs(0, length);
+    return stochFromRange(close, pairs, pairs.subarray(1), out, 2, -1);
+  });
+  if (viaWasm !== undefined) return viaWasm;
   return withScratch(close.length, (hh) =>
     withScratch(close.length, (ll) => {
       highest(high, length, hh);
@@ -137,18 +142,23 @@ export function stochRaw(
   );
 }
 
-/** The raw stochastic from the highest high and lowest low of each window. */
+/**
+ * The raw stochastic from the highest high and lowest low of each window: hh[i · stride] and
+ * lowSign · ll[i · stride] (the WebAssembly pairs interleave them and negate the low; × −1 is exact).
+ */
 function stochFromRange(
   close: Float64Array,
   hh: Float64Array,
   ll: Float64Array,
   out: Float64Array,
+  stride = 1,
+  lowSign = 1,
 ): Float64Array {
   const n = close.length;
   let prev = NaN;
   for (let i = 0; i < n; i++) {
-    const h = hh[i]!;
-    const l = ll[i]!;
+    const h = hh[i * stride]!;
+    const l = lowSign * ll[i * stride]!;
     const c = close[i]!;
     if (Number.isNaN(h) || Number.isNaN(l) || Number.isNaN(c)) {
       out[i] = NaN;

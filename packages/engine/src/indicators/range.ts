@@ -1,5 +1,6 @@
 import { checkLength, checkSameLength, skippingNa } from './common.ts';
 import { withScratch } from './scratch.ts';
+import { withWindowExtremes } from './window-extremes.ts';
 
 /** ta.highest(src, length): max of the last `length` non-NaN values; O(n), branch-light. */
 export function highest(src: Float64Array, length: number, out?: Float64Array): Float64Array {
@@ -82,9 +83,8 @@ function windowExtremeInto(
 
 /**
  * Donchian midline: avg(lowest(low, length), highest(high, length)), as in Pine's Ichimoku.
- * The highest goes straight into the result and the lowest into a lent work array. (Measured
- * slower: one fused van Herk pass over both, and one running-extreme scan rescanning the window
- * when its extreme leaves — its data-dependent branches mispredict.)
+ * Without na bars, both windows come from one WebAssembly pass (window-extremes.ts); with them,
+ * the highest goes straight into the result and the lowest into a lent work array.
  */
 export function donchian(
   high: Float64Array,
@@ -94,6 +94,11 @@ export function donchian(
 ): Float64Array {
   checkLength('donchian', 'length', length);
   const n = checkSameLength('donchian', high, low, out);
+  const viaWasm = withWindowExtremes(high, low, 1, (windows) => {
+    windows.pairs(0, length);
+    return windows.midline(0, 0, length - 1, out);
+  });
+  if (viaWasm !== undefined) return viaWasm;
   highest(high, length, out);
   withScratch(n, (lo) => midpointInto(out, lowest(low, length, lo), out));
   return out;

@@ -1,11 +1,6 @@
 import type { CandleSeries } from '../candles/series.ts';
 import { withStopAtr } from '../strategy/stop-atr.ts';
-import {
-  runBacktest,
-  type BacktestMetrics,
-  type BacktestOptions,
-  type StrategySignals,
-} from '../backtest/index.ts';
+import { runBacktest, type BacktestMetrics, type BacktestOptions } from '../backtest/index.ts';
 import type { ParamValues, StrategyDeclaration } from '../strategy/declaration.ts';
 import { evaluateStrategy } from '../strategy/evaluate.ts';
 import { score, type Objective } from './objective.ts';
@@ -56,15 +51,6 @@ export function sliceCandles(candles: CandleSeries, range: BarRange): CandleSeri
   };
 }
 
-function sliceSignals(signals: StrategySignals, { from, to }: BarRange): StrategySignals {
-  return {
-    longEntry: signals.longEntry.subarray(from, to),
-    longExit: signals.longExit.subarray(from, to),
-    shortEntry: signals.shortEntry.subarray(from, to),
-    shortExit: signals.shortExit.subarray(from, to),
-  };
-}
-
 export function summarize(metrics: BacktestMetrics, objective: Objective, minTrades: number): MetricsSummary {
   return {
     score: score(objective, metrics, minTrades),
@@ -88,12 +74,12 @@ export function summarize(metrics: BacktestMetrics, objective: Objective, minTra
  */
 export function evaluateCandidate(context: EvaluationContext, task: CandidateTask): MetricsSummary[] {
   const { declaration, candles, options, objective, minTrades } = context;
-  const { signals } = evaluateStrategy(declaration, candles, task.params);
+  const { packedSignals } = evaluateStrategy(declaration, candles, task.params);
   return withStopAtr(candles, options, (atrValues) =>
     task.ranges.map((range) => {
       const result = runBacktest(
         sliceCandles(candles, range),
-        sliceSignals(signals, range),
+        packedSignals.subarray(range.from, range.to),
         options,
         atrValues?.subarray(range.from, range.to),
       );

@@ -1,20 +1,21 @@
+import type { PackedSignals } from '../backtest/index.ts';
 import type { SignalRules } from './declaration.ts';
 import type { BoolExpr, NumExpr, ScalarExpr } from './expr.ts';
 import { exprKey } from './expr.ts';
+import { SIGNAL_NAMES } from '../backtest/signals.ts';
 
-/** The four rules in the order the kernel writes them. */
-export const SIGNAL_NAMES = ['longEntry', 'longExit', 'shortEntry', 'shortExit'] as const;
+export { SIGNAL_NAMES } from '../backtest/signals.ts';
 
 /**
- * Writes the four signal series (1/0 per bar) in one pass over the bars. `series[j]` holds the
- * values of `leaves[j]` and `scalars[j]` the value of `scalarInputs[j]`, in the order of
- * {@link CompiledSignals}.
+ * Writes the four signals of each bar, packed into one byte (PackedSignals: rule j of
+ * SIGNAL_NAMES is bit j), in one pass over the bars. `series[j]` holds the values of `leaves[j]`
+ * and `scalars[j]` the value of `scalarInputs[j]`, in the order of {@link CompiledSignals}.
  */
 export type SignalKernel = (
   n: number,
   series: readonly Float64Array[],
   scalars: readonly number[],
-  out: readonly Uint8Array[],
+  out: PackedSignals,
 ) => void;
 
 export type CompiledSignals = {
@@ -35,7 +36,7 @@ const compiled = new WeakMap<SignalRules, CompiledSignals>();
  * Why: evaluated node by node, each comparison, cross and `and` is a pass over every bar with an
  * array of its own — sixteen passes and as many arrays for MACD + Stochastic, most of the time of
  * a backtest over a year of minutes. The kernel reads each indicator once per bar, keeps every
- * intermediate value in a local, and writes only the four signal arrays.
+ * intermediate value in a local, and writes one byte per bar: the four signals, packed.
  *
  * Semantics are the vectorised evaluator's, which follow Pine: any comparison with NaN (na) is
  * false; arithmetic with NaN is NaN; `max`/`min` are NaN when either side is; `x[k]` before the
@@ -77,7 +78,6 @@ class SignalCompiler {
       'return function signalKernel(n, series, scalars, out) {',
       ...this.leaves.map((_, j) => `  const s${j} = series[${j}];`),
       ...this.scalarInputs.map((_, j) => `  const k${j} = scalars[${j}];`),
-      ...SIGNAL_NAMES.map((_, j) => `  const o${j} = out[${j}];`),
       `  const head = Math.min(n, ${this.maxOffset});`,
       '  for (let i = 0; i < head; i++) {',
       ...guardedBody,
@@ -98,7 +98,9 @@ class SignalCompiler {
     this.locals = new Map();
     this.guarded = guarded;
     const results = SIGNAL_NAMES.map((name) => this.bool(rules[name]));
-    results.forEach((local, j) => this.lines.push(`o${j}[i] = ${local};`));
+    this.lines.push(
+      `out[i] = ${results.map((local, j) => (j === 0 ? local : `(${local} << ${j})`)).join(' | ')};`,
+    );
     return this.lines.map((line) => `    ${line}`);
   }
 

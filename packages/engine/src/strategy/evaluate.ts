@@ -1,12 +1,18 @@
 import type { CandleSeries } from '../candles/series.ts';
 import * as ta from '../indicators/index.ts';
-import type { StrategySignals } from '../backtest/index.ts';
+import { unpackSignals, type PackedSignals, type StrategySignals } from '../backtest/index.ts';
 import type { ParamValues, StrategyDeclaration } from './declaration.ts';
 import type { IndicatorCall, NumExpr, PriceSource, ScalarExpr } from './expr.ts';
-import { compileSignals, SIGNAL_NAMES } from './compile-signals.ts';
+import { compileSignals } from './compile-signals.ts';
 
 export type EvaluatedPlot = { title: string; color: string; overlay: boolean; values: Float64Array };
-export type EvaluatedStrategy = { signals: StrategySignals; plots: EvaluatedPlot[] };
+export type EvaluatedStrategy = {
+  /** What the broker reads: one byte per bar (SIGNAL_BITS). */
+  packedSignals: PackedSignals;
+  /** The same as four series, unpacked when first read. */
+  readonly signals: StrategySignals;
+  plots: EvaluatedPlot[];
+};
 
 type Outputs = Record<string, Float64Array>;
 
@@ -184,7 +190,7 @@ export function priceSource(candles: CandleSeries, source: PriceSource): Float64
   }
 }
 
-/** The four signal series and the plots of a strategy over a candle series. */
+/** The signals (packed, and as four series when read) and the plots of a strategy over a candle series. */
 export function evaluateStrategy(
   declaration: StrategyDeclaration,
   candles: CandleSeries,
@@ -193,21 +199,19 @@ export function evaluateStrategy(
   const evaluator = new SeriesEvaluator(candles, params);
   const { leaves, scalarInputs, kernel } = compileSignals(declaration.signals);
   const n = candles.length;
-  const out = SIGNAL_NAMES.map(() => new Uint8Array(n));
+  const packed = new Uint8Array(n);
   kernel(
     n,
     leaves.map((leaf) => evaluator.number(leaf)),
     scalarInputs.map((scalar) => evaluator.scalar(scalar)),
-    out,
+    packed,
   );
-  const [longEntry, longExit, shortEntry, shortExit] = out as [
-    Uint8Array,
-    Uint8Array,
-    Uint8Array,
-    Uint8Array,
-  ];
+  let signals: StrategySignals | undefined;
   return {
-    signals: { longEntry, longExit, shortEntry, shortExit },
+    packedSignals: packed,
+    get signals() {
+      return (signals ??= unpackSignals(packed));
+    },
     plots: declaration.plots.map((plot) => ({
       title: plot.title,
       color: plot.color,

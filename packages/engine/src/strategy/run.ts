@@ -26,7 +26,7 @@ export function backtestStrategy(
   const values = resolveParams(declaration, params);
   const evaluated = evaluateStrategy(declaration, candles, values);
   const result = withStopAtr(candles, options, (atrValues) =>
-    runBacktest(candles, evaluated.signals, options, atrValues),
+    runBacktest(candles, evaluated.packedSignals, options, atrValues),
   );
   return { strategy: declaration.id, params: values, result, evaluated };
 }

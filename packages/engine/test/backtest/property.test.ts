@@ -135,7 +135,7 @@ describe('backtest invariants (property)', () => {
         expect(r.metrics.netProfit).toBeCloseTo(closed, 6);
         expect(r.metrics.maxDrawdownPct).toBeGreaterThanOrEqual(0);
         // The drawdown and run-up maxima, bar by bar from the equity curve, exactly (the broker
-        // only divides at the end of each stretch between new peaks / troughs).
+        // takes them after its loop, in WebAssembly; test/wasm-kernels.test.ts covers the rest).
         let peak = capital;
         let trough = capital;
         const worst = { dd: 0, ddPct: 0, runUp: 0, runUpPct: 0 };
