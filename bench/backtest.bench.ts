@@ -5,16 +5,19 @@
 import { pathToFileURL } from 'node:url';
 import {
   mulberry32,
+  packSignals,
   resolveBacktestOptions,
   runBacktest,
   syntheticCandles,
   type BacktestOptions,
   type CandleSeries,
+  type PackedSignals,
 } from '@tradingbot/engine';
 
-function randomSignals(n: number, rand: () => number, p: number) {
+/** Random signals, packed as the signal kernel writes them (what backtestStrategy hands the broker). */
+function randomSignals(n: number, rand: () => number, p: number): PackedSignals {
   const make = () => Uint8Array.from({ length: n }, () => (rand() < p ? 1 : 0));
-  return { longEntry: make(), longExit: make(), shortEntry: make(), shortExit: make() };
+  return packSignals({ longEntry: make(), longExit: make(), shortEntry: make(), shortExit: make() });
 }
 
 export type BenchCase = {
@@ -33,7 +36,7 @@ export type BenchCase = {
 function timeCase(
   name: string,
   candles: CandleSeries,
-  signals: ReturnType<typeof randomSignals>,
+  signals: PackedSignals,
   options: BacktestOptions,
   atr: Float64Array | undefined,
   runs: number,

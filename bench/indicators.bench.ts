@@ -143,7 +143,7 @@ export type IndicatorBench = {
  * Median and minimum wall time of `runs` calls. Each run allocates fresh 4 MB output arrays, whose
  * first-touch page faults dominate and vary a lot on a shared machine: the median is the figure to
  * quote, the minimum shows the computation with warm memory. A GC runs before each call when
- * exposed (`npx tsx --expose-gc …`), for both libraries alike.
+ * exposed (`npm run bench` exposes it), for both libraries alike, outside the timed call.
  */
 function timeRuns(runs: number, f: () => unknown): { median: number; min: number } {
   const gc = (globalThis as { gc?: () => void }).gc;

@@ -11,13 +11,19 @@ export const SIGNAL_BITS = {
 /** The four rules in the order of their bits (rule j is bit j). */
 export const SIGNAL_NAMES = ['longEntry', 'longExit', 'shortEntry', 'shortExit'] as const;
 
-/** The four rule series packed into one byte per bar (any non-zero byte of a rule sets its bit). */
+/**
+ * The four rule series packed into one byte per bar. A rule holds on a bar where its series is 1
+ * (what the broker has always read). Comparisons, not branches: random signals would mispredict.
+ */
 export function packSignals(signals: StrategySignals): PackedSignals {
   const { longEntry, longExit, shortEntry, shortExit } = signals;
   const packed = new Uint8Array(longEntry.length);
   for (let i = 0; i < packed.length; i++) {
     packed[i] =
-      (longEntry[i] ? 1 : 0) | (longExit[i] ? 2 : 0) | (shortEntry[i] ? 4 : 0) | (shortExit[i] ? 8 : 0);
+      +(longEntry[i] === 1) |
+      (+(longExit[i] === 1) << 1) |
+      (+(shortEntry[i] === 1) << 2) |
+      (+(shortExit[i] === 1) << 3);
   }
   return packed;
 }

@@ -72,6 +72,27 @@ export function skippingNa(
   return out;
 }
 
+/**
+ * skippingNa for kernels in which a NaN, once in, reaches every later value (recurrences, such as
+ * ema's): the kernel runs on the source as it is, and a last value that is a number proves there
+ * was no na after the leading ones, without a separate na scan. Otherwise (na inside, too short
+ * a series, or infinities that met) the general path computes it again.
+ */
+export function skippingNaInRecurrence(
+  src: Float64Array,
+  kernel: (x: Float64Array, out: Float64Array) => void,
+  out: Float64Array = new Float64Array(src.length),
+): Float64Array {
+  const n = src.length;
+  let start = 0;
+  while (start < n && Number.isNaN(src[start]!)) start++;
+  if (start === n) return out.fill(NaN);
+  kernel(src.subarray(start), out.subarray(start));
+  out.fill(NaN, 0, start);
+  const last = out[n - 1]!;
+  return last === last ? out : skippingNa(src, kernel, out);
+}
+
 /** Re-summation interval for running sums (bounds floating-point drift on long series). */
 export function resumInterval(length: number): number {
   return Math.max(1024, 4 * length);

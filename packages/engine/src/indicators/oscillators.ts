@@ -1,5 +1,5 @@
-import { checkLength, checkSameLength, hasNaN, skippingNa } from './common.ts';
-import { ema, expKernel, sma } from './moving.ts';
+import { checkLength, checkSameLength, skippingNa } from './common.ts';
+import { ema, sma } from './moving.ts';
 import { highest, lowest } from './range.ts';
 import { withScratch } from './scratch.ts';
 import { withWindowExtremes } from './window-extremes.ts';
@@ -57,7 +57,10 @@ export function macd(
   checkLength('macd', 'slow', slow);
   checkLength('macd', 'signal', signal);
   const n = src.length;
-  if (!hasNaN(src)) return macdFused(src, fast, slow, signal);
+  // The fused pass assumes no na. Both averages are recurrences, so a na anywhere leaves the last
+  // MACD value na: a number there proves the pass right without a separate na scan.
+  const fused = macdFused(src, fast, slow, signal);
+  if (n > 0 && fused.macd[n - 1] === fused.macd[n - 1]) return fused;
   const f = ema(src, fast);
   const s = ema(src, slow);
   const line = new Float64Array(n);
@@ -81,17 +84,27 @@ function withHistogram(line: Float64Array, signal: Float64Array) {
   };
 }
 
-/** The same values as the general path, in one pass (no NaN in src). */
+/**
+ * The same values as the general path, in one pass, when src holds no NaN: the three averages'
+ * recurrences are independent, so they overlap instead of waiting on one another pass by pass.
+ * Each is expKernel's arithmetic, term for term (the signal is seeded with the mean of the first
+ * `signal` MACD values, from bar max(fast, slow) − 1 on).
+ */
 function macdFused(src: Float64Array, fast: number, slow: number, signal: number) {
   const n = src.length;
   const line = new Float64Array(n);
   const sig = new Float64Array(n);
   const af = 2 / (fast + 1);
   const as = 2 / (slow + 1);
+  const ag = 2 / (signal + 1);
+  const bg = 1 - ag;
+  const start = Math.max(fast, slow) - 1;
   let sf = 0;
   let ss = 0;
+  let sg = 0;
   let ef = NaN;
   let es = NaN;
+  let eg = NaN;
   for (let i = 0; i < n; i++) {
     const x = src[i]!;
     if (i < fast) {
@@ -102,11 +115,15 @@ function macdFused(src: Float64Array, fast: number, slow: number, signal: number
       ss += x;
       if (i === slow - 1) es = ss / slow;
     } else es = as * x + (1 - as) * es;
-    line[i] = ef - es;
+    const m = ef - es;
+    line[i] = m;
+    const j = i - start;
+    if (j < signal) {
+      if (j >= 0) sg += m;
+      if (j === signal - 1) eg = sg / signal;
+    } else eg = ag * m + bg * eg;
+    sig[i] = eg;
   }
-  const start = Math.min(n, Math.max(fast, slow) - 1);
-  sig.fill(NaN, 0, start);
-  expKernel(line.subarray(start), sig.subarray(start), signal, 2 / (signal + 1));
   return withHistogram(line, sig);
 }
 

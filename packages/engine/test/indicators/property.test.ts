@@ -1,11 +1,12 @@
 import fc from 'fast-check';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   EmaState,
   HighestState,
   SmaState,
   StdevState,
   ema,
+  macd,
   highest,
   lowest,
   sma,
@@ -92,6 +93,25 @@ describe('NaN-skipping semantics (property)', () => {
         expectClose(ema(Float64Array.from(xs), L), want, 1e-9, 'ema');
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('macd = ema(fast) − ema(slow) and its ema, NaN holes and all (the fused pass is for none)', () => {
+    fc.assert(
+      fc.property(
+        series,
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 5 }),
+        (xs, fast, slow, signal) => {
+          const src = Float64Array.from(xs);
+          const line = Array.from(ema(src, fast), (v, i) => v - ema(src, slow)[i]!);
+          const r = macd(src, fast, slow, signal);
+          expect(Array.from(r.macd)).toEqual(line);
+          expect(Array.from(r.signal)).toEqual(Array.from(ema(Float64Array.from(line), signal)));
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 
