@@ -104,6 +104,11 @@ describe('window extremes', () => {
       }),
       { numRuns: 300 },
     );
+    // A na close: na on its bar, and the bar after a flat window still repeats the last value.
+    const high = Float64Array.from([10, 12, 12, 12, 12]);
+    const low = Float64Array.from([8, 8, 12, 12, 12]);
+    const close = Float64Array.from([9, 11, NaN, 12, 12]);
+    expect(Array.from(stochRaw(close, high, low, 1))).toEqual([50, 75, NaN, 75, 75]);
     // A flat start: na until the window moves, then the previous value while it is flat again.
     const flat = Float64Array.from([10, 10, 10, 12, 12, 12]);
     expect(Array.from(stochRaw(flat, flat, flat, 2))).toEqual([NaN, NaN, NaN, 100, 100, 100]);

@@ -143,39 +143,51 @@ export function stochRaw(
 ): Float64Array {
   checkLength('stoch', 'length', length);
   checkSameLength('stoch', close, high, low, out);
-  // Without na bars, the highest high and lowest low come from one WebAssembly pass
-  // (window-extremes.ts), read in place; with them, from highest / lowest into lent work arrays.
-  const viaWasm = withWindowExtremes(high, low, 1, (windows) => {
-    const pairs = windows.pairs(0, length);
-    return stochFromRange(close, pairs, pairs.subarray(1), out, 2, -1);
+  return withRawStoch(close, high, low, length, (raw) => {
+    out.set(raw);
+    return out;
   });
-  if (viaWasm !== undefined) return viaWasm;
-  return withScratch(close.length, (hh) =>
-    withScratch(close.length, (ll) => {
-      highest(high, length, hh);
-      lowest(low, length, ll);
-      return stochFromRange(close, hh, ll, out);
-    }),
-  );
 }
 
 /**
- * The raw stochastic from the highest high and lowest low of each window: hh[i · stride] and
- * lowSign · ll[i · stride] (the WebAssembly pairs interleave them and negate the low; × −1 is exact).
+ * Runs `use` with the raw stochastic in a temporary it must not keep. Without na in high and low,
+ * the windows and the stochastic come from the WebAssembly kernels (window-extremes.ts), in
+ * their memory; with na bars, from highest / lowest (which skip them) into lent work arrays.
  */
+function withRawStoch<T>(
+  close: Float64Array,
+  high: Float64Array,
+  low: Float64Array,
+  length: number,
+  use: (raw: Float64Array) => T,
+): T {
+  const viaWasm = withWindowExtremes(high, low, 1, (windows) => {
+    windows.pairs(0, length);
+    return use(windows.stoch(0, length, close));
+  });
+  if (viaWasm !== undefined) return viaWasm;
+  const n = close.length;
+  return withScratch(n, (hh) =>
+    withScratch(n, (ll) =>
+      withScratch(n, (raw) =>
+        use(stochFromRange(close, highest(high, length, hh), lowest(low, length, ll), raw)),
+      ),
+    ),
+  );
+}
+
+/** The raw stochastic from the highest high and lowest low of each window. */
 function stochFromRange(
   close: Float64Array,
   hh: Float64Array,
   ll: Float64Array,
   out: Float64Array,
-  stride = 1,
-  lowSign = 1,
 ): Float64Array {
   const n = close.length;
   let prev = NaN;
   for (let i = 0; i < n; i++) {
-    const h = hh[i * stride]!;
-    const l = lowSign * ll[i * stride]!;
+    const h = hh[i]!;
+    const l = ll[i]!;
     const c = close[i]!;
     if (Number.isNaN(h) || Number.isNaN(l) || Number.isNaN(c)) {
       out[i] = NaN;
@@ -203,11 +215,11 @@ export function stoch(
   checkLength('stoch', 'kLength', kLength);
   checkLength('stoch', 'kSmoothing', kSmoothing);
   checkLength('stoch', 'dSmoothing', dSmoothing);
-  // sma(x, 1) is x itself (NaN where x is NaN): skip the copy; otherwise raw is a temporary.
-  const k =
-    kSmoothing === 1
-      ? stochRaw(close, high, low, kLength)
-      : withScratch(close.length, (raw) => sma(stochRaw(close, high, low, kLength, raw), kSmoothing));
+  checkSameLength('stoch', close, high, low);
+  // The raw stochastic is a temporary; %K is a copy of it when unsmoothed (sma(x, 1) is x).
+  const k = withRawStoch(close, high, low, kLength, (raw) =>
+    kSmoothing === 1 ? raw.slice() : sma(raw, kSmoothing),
+  );
   const d = sma(k, dSmoothing);
   return { k, d };
 }

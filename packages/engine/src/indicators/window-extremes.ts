@@ -52,6 +52,21 @@ export class WindowExtremes {
     out.set(this.floats.subarray(mid / 8 + start, mid / 8 + n), start);
     return out;
   }
+
+  /**
+   * The raw stochastic of `close` over the windows of `length` bars that `slot` holds (see
+   * stochRaw), as a view that lives until the workspace ends or the next call that writes the
+   * midline buffer. `close` is copied into the suffix buffer, free between window passes.
+   */
+  stoch(slot: number, length: number, close: Float64Array): Float64Array {
+    const { n } = this;
+    const closeAt = 16 * n;
+    const out = (32 + 16 * this.slots) * n;
+    this.floats.set(close, closeAt / 8);
+    const from = Math.min(n, length - 1);
+    this.kernels.stoch(closeAt, this.slotOffset(slot), from, n, out);
+    return this.floats.subarray(out / 8, out / 8 + n).fill(NaN, 0, from);
+  }
 }
 
 const NAN_INPUT = Symbol('na in high or low');

@@ -7,6 +7,7 @@ export type Kernels = {
   midline(pairs: number, gap: number, from: number, n: number, out: number): void;
   equityExtremes(eq: number, n: number, capital: number, out: number): void;
   anyNaN(at: number, count: number): number;
+  stoch(close: number, pairs: number, from: number, n: number, out: number): void;
 };
 
 let compiled: WebAssembly.Module | undefined;

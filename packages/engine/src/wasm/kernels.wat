@@ -146,4 +146,32 @@
           (f64x2.ne (f64x2.splat (f64.load (local.get $at))) (f64x2.splat (f64.load (local.get $at))))))
         (local.set $at (i32.add (local.get $at) (i32.const 8)))
         (br $tail)))
-    (v128.any_true (v128.or (local.get $acc) (local.get $acc2)))))
+    (v128.any_true (v128.or (local.get $acc) (local.get $acc2))))
+  ;; out[i] = the raw stochastic 100 (close - lowest) / (highest - lowest) of the windows in pairs,
+  ;; for from <= i < n (8 bytes a bar): a flat window (highest = lowest) repeats the previous value
+  ;; (NaN before the first); a NaN close gives NaN and leaves the previous value as it was. The
+  ;; same arithmetic as stochFromRange in oscillators.ts, with selects for its branches.
+  (func (export "stoch") (param $close i32) (param $pairs i32) (param $from i32) (param $n i32) (param $out i32)
+    (local $i i32) (local $p v128) (local $l f64) (local $c f64) (local $diff f64) (local $prev f64)
+    (local $next f64) (local $naClose i32)
+    (local.set $prev (f64.const nan))
+    (local.set $i (local.get $from))
+    (block $done
+      (loop $bars
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $p (v128.load (i32.add (local.get $pairs) (i32.shl (local.get $i) (i32.const 4)))))
+        (local.set $l (f64.neg (f64x2.extract_lane 1 (local.get $p))))
+        (local.set $c (f64.load (i32.add (local.get $close) (i32.shl (local.get $i) (i32.const 3)))))
+        (local.set $diff (f64.sub (f64x2.extract_lane 0 (local.get $p)) (local.get $l)))
+        (local.set $next
+          (select
+            (local.get $prev)
+            (f64.div (f64.mul (f64.const 100) (f64.sub (local.get $c) (local.get $l))) (local.get $diff))
+            (f64.eq (local.get $diff) (f64.const 0))))
+        (local.set $naClose (f64.ne (local.get $c) (local.get $c)))
+        (local.set $prev (select (local.get $prev) (local.get $next) (local.get $naClose)))
+        (f64.store
+          (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3)))
+          (select (f64.const nan) (local.get $prev) (local.get $naClose)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $bars)))))
