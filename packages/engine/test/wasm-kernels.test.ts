@@ -14,6 +14,7 @@ import {
 import { withWindowExtremes } from '../src/indicators/window-extremes.ts';
 import { withKernels } from '../src/wasm/kernels.ts';
 import { seriesFromRows } from '../src/candles/series.ts';
+import { equityExtremesBarByBar } from './backtest/helpers.ts';
 
 /**
  * The WebAssembly kernels (src/wasm/kernels.wat) replace JavaScript loops that are exact, so they
@@ -155,17 +156,7 @@ describe('equity extremes', () => {
     fc.assert(
       fc.property(curve, fc.double({ min: -100, max: 2e4, noNaN: true }), (values, capital) => {
         const equity = Float64Array.from(values);
-        let peak = capital;
-        let trough = capital;
-        const want = { maxDd: 0, maxDdPct: 0, maxRunUp: 0, maxRunUpPct: 0 };
-        for (const eq of equity) {
-          peak = Math.max(peak, eq);
-          trough = Math.min(trough, eq);
-          want.maxDd = Math.max(want.maxDd, peak - eq);
-          want.maxDdPct = Math.max(want.maxDdPct, peak > 0 ? ((peak - eq) / peak) * 100 : 0);
-          want.maxRunUp = Math.max(want.maxRunUp, eq - trough);
-          want.maxRunUpPct = Math.max(want.maxRunUpPct, trough > 0 ? ((eq - trough) / trough) * 100 : 0);
-        }
+        const want = equityExtremesBarByBar(equity, capital);
         expect(equityExtremes(equity, capital)).toEqual(want);
         expect(equityExtremesByStretch(equity, capital)).toEqual(want);
       }),

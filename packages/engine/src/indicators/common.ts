@@ -40,19 +40,26 @@ export function checkSameLength(indicator: string, ...arrays: Float64Array[]): n
  * Fast path: leading NaNs only (an indicator of an indicator), run on a subarray, no copy.
  * A kernel writes every position of its output (NaN during its warm-up), and so does this
  * function: `out` may be a reused array with stale contents.
+ *
+ * `naReachesLastValue`: for kernels in which a NaN, once in, reaches every later value
+ * (recurrences, such as ema's). The kernel then runs on the source as it is, and a last value
+ * that is a number proves there was no na after the leading ones, without a separate na scan;
+ * otherwise (na inside, too short a series, infinities that met) the general path runs.
  */
 export function skippingNa(
   src: Float64Array,
   kernel: (x: Float64Array, out: Float64Array) => void,
   out: Float64Array = new Float64Array(src.length),
+  { naReachesLastValue = false } = {},
 ): Float64Array {
   const n = src.length;
   let start = 0;
   while (start < n && Number.isNaN(src[start]!)) start++;
   out.fill(NaN, 0, start);
-  if (!hasNaN(src, start)) {
+  if (naReachesLastValue ? start < n : !hasNaN(src, start)) {
     kernel(src.subarray(start), out.subarray(start));
-    return out;
+    const last = out[n - 1];
+    if (!naReachesLastValue || last === last) return out;
   }
   let count = 0;
   for (let i = start; i < n; i++) if (src[i] === src[i]) count++;
@@ -70,27 +77,6 @@ export function skippingNa(
   out.fill(NaN, start);
   for (let k = 0; k < count; k++) out[index[k]!] = result[k]!;
   return out;
-}
-
-/**
- * skippingNa for kernels in which a NaN, once in, reaches every later value (recurrences, such as
- * ema's): the kernel runs on the source as it is, and a last value that is a number proves there
- * was no na after the leading ones, without a separate na scan. Otherwise (na inside, too short
- * a series, or infinities that met) the general path computes it again.
- */
-export function skippingNaInRecurrence(
-  src: Float64Array,
-  kernel: (x: Float64Array, out: Float64Array) => void,
-  out: Float64Array = new Float64Array(src.length),
-): Float64Array {
-  const n = src.length;
-  let start = 0;
-  while (start < n && Number.isNaN(src[start]!)) start++;
-  if (start === n) return out.fill(NaN);
-  kernel(src.subarray(start), out.subarray(start));
-  out.fill(NaN, 0, start);
-  const last = out[n - 1]!;
-  return last === last ? out : skippingNa(src, kernel, out);
 }
 
 /** Re-summation interval for running sums (bounds floating-point drift on long series). */

@@ -1,4 +1,4 @@
-import { checkLength, resumInterval, skippingNa, skippingNaInRecurrence } from './common.ts';
+import { checkLength, resumInterval, skippingNa } from './common.ts';
 
 /**
  * ta.sma(src, length): mean of the last `length` non-NaN values; NaN for the first length-1.
@@ -42,13 +42,17 @@ export function smaKernel(x: Float64Array, out: Float64Array, length: number): v
  */
 export function ema(src: Float64Array, length: number): Float64Array {
   checkLength('ema', 'length', length);
-  return skippingNaInRecurrence(src, (x, out) => expKernel(x, out, length, 2 / (length + 1)));
+  return skippingNa(src, (x, out) => expKernel(x, out, length, 2 / (length + 1)), undefined, {
+    naReachesLastValue: true,
+  });
 }
 
 /** ta.rma(src, length): Wilder's average, α = 1/length, seeded like ema. */
 export function rma(src: Float64Array, length: number): Float64Array {
   checkLength('rma', 'length', length);
-  return skippingNaInRecurrence(src, (x, out) => expKernel(x, out, length, 1 / length));
+  return skippingNa(src, (x, out) => expKernel(x, out, length, 1 / length), undefined, {
+    naReachesLastValue: true,
+  });
 }
 
 export function expKernel(x: Float64Array, out: Float64Array, length: number, alpha: number): void {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resolveBacktestOptions, runBacktest, type BacktestOptions } from '../../src/backtest/index.ts';
 import { seriesFromRows, type CandleSeries } from '../../src/candles/series.ts';
-import { HOUR, T0 } from './helpers.ts';
+import { equityExtremesBarByBar, HOUR, T0 } from './helpers.ts';
 
 type Bar = { move: number; up: number; down: number; close: number };
 
@@ -136,19 +136,9 @@ describe('backtest invariants (property)', () => {
         expect(r.metrics.maxDrawdownPct).toBeGreaterThanOrEqual(0);
         // The drawdown and run-up maxima, bar by bar from the equity curve, exactly (the broker
         // takes them after its loop, in WebAssembly; test/wasm-kernels.test.ts covers the rest).
-        let peak = capital;
-        let trough = capital;
-        const worst = { dd: 0, ddPct: 0, runUp: 0, runUpPct: 0 };
-        for (const eq of r.equity) {
-          peak = Math.max(peak, eq);
-          trough = Math.min(trough, eq);
-          worst.dd = Math.max(worst.dd, peak - eq);
-          worst.ddPct = Math.max(worst.ddPct, peak > 0 ? ((peak - eq) / peak) * 100 : 0);
-          worst.runUp = Math.max(worst.runUp, eq - trough);
-          worst.runUpPct = Math.max(worst.runUpPct, trough > 0 ? ((eq - trough) / trough) * 100 : 0);
-        }
-        expect([r.metrics.maxDrawdown, r.metrics.maxDrawdownPct]).toEqual([worst.dd, worst.ddPct]);
-        expect([r.metrics.maxRunUp, r.metrics.maxRunUpPct]).toEqual([worst.runUp, worst.runUpPct]);
+        const worst = equityExtremesBarByBar(r.equity, capital);
+        expect([r.metrics.maxDrawdown, r.metrics.maxDrawdownPct]).toEqual([worst.maxDd, worst.maxDdPct]);
+        expect([r.metrics.maxRunUp, r.metrics.maxRunUpPct]).toEqual([worst.maxRunUp, worst.maxRunUpPct]);
         // No NaN or Infinity anywhere (they would not survive JSON): every figure is finite or null.
         const figures = [r.metrics, r.metrics.long, r.metrics.short].flatMap((m) => Object.entries(m));
         for (const [name, v] of figures) {
