@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { compileWat, wasmSources, WASM_SOURCE_DIR } from '../scripts/build-wasm.ts';
 import { equityExtremes, equityExtremesByStretch } from '../src/backtest/run.ts';
 import {
@@ -127,6 +127,35 @@ describe('the na scan', () => {
         });
         expect([count, at, found]).toEqual([count, at, at >= 0 ? 1 : 0]);
       }
+    }
+  });
+});
+
+describe('without WebAssembly', () => {
+  it('every indicator and the broker take their JavaScript paths, with the same results', async () => {
+    const high = Float64Array.from({ length: 300 }, (_, i) => 100 + 10 * Math.sin(i / 7) + (i % 5));
+    const low = high.map((h, i) => h - 1 - (i % 3));
+    const close = high.map((h, i) => (h + low[i]!) / 2);
+    const equity = close.map((c) => c * 100);
+    const run = (m: typeof import('../src/index.ts'), r: typeof import('../src/backtest/run.ts')) => [
+      Array.from(m.donchian(high, low, 9)),
+      Array.from(m.stochRaw(close, high, low, 14)),
+      Array.from(m.stoch(close, high, low, 14, 3, 3).d),
+      ...Object.values(m.ichimoku(high, low, close, 9, 26, 52, 26)).map((x) => Array.from(x)),
+      r.equityExtremes(equity, 10_000),
+    ];
+    const withWasm = run(await import('../src/index.ts'), await import('../src/backtest/run.ts'));
+    const saved = globalThis.WebAssembly;
+    vi.resetModules();
+    Reflect.deleteProperty(globalThis, 'WebAssembly');
+    try {
+      const withoutWasm = run(await import('../src/index.ts'), await import('../src/backtest/run.ts'));
+      expect(withoutWasm).toEqual(withWasm);
+      const fresh = await import('../src/wasm/kernels.ts');
+      expect(fresh.withKernels(8, () => 'used')).toBeUndefined();
+    } finally {
+      globalThis.WebAssembly = saved;
+      vi.resetModules();
     }
   });
 });

@@ -17,9 +17,18 @@ let idle: Kernels | undefined;
 const MAX_IDLE_BYTES = 64 * 1024 * 1024;
 const PAGE = 65536;
 
-function instantiate(): Kernels {
-  compiled ??= new WebAssembly.Module(Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0)));
-  return new WebAssembly.Instance(compiled, {}).exports as unknown as Kernels;
+/** Set when this runtime cannot run the module (WebAssembly disabled or absent): JavaScript only. */
+let unavailable = false;
+
+function instantiate(): Kernels | undefined {
+  if (unavailable) return undefined;
+  try {
+    compiled ??= new WebAssembly.Module(Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0)));
+    return new WebAssembly.Instance(compiled, {}).exports as unknown as Kernels;
+  } catch {
+    unavailable = true;
+    return undefined;
+  }
 }
 
 /**
@@ -27,14 +36,15 @@ function instantiate(): Kernels {
  * write before reading), viewed as floats. The instance is kept for the next caller, so its
  * memory's pages are already mapped — a fresh 4 MB array costs about as much as a pass over it on
  * our machines. Returns undefined, without calling `use`, when the memory cannot be had (beyond
- * what 32-bit addresses reach, or none left): the caller computes in JavaScript. `use` must not
- * keep the kernels or views on their memory.
+ * what 32-bit addresses reach, or none left) or the runtime runs no WebAssembly: the caller
+ * computes in JavaScript. `use` must not keep the kernels or views on their memory.
  */
 export function withKernels<T>(
   bytes: number,
   use: (kernels: Kernels, floats: Float64Array) => T,
 ): T | undefined {
   const kernels = idle ?? instantiate();
+  if (kernels === undefined) return undefined;
   idle = undefined;
   try {
     const have = kernels.memory.buffer.byteLength;
