@@ -14,6 +14,8 @@ import {
 import { withWindowExtremes } from '../src/indicators/window-extremes.ts';
 import { withKernels } from '../src/wasm/kernels.ts';
 import { seriesFromRows } from '../src/candles/series.ts';
+import type * as Engine from '../src/index.ts';
+import type * as Broker from '../src/backtest/run.ts';
 import { equityExtremesBarByBar } from './backtest/helpers.ts';
 
 /**
@@ -137,7 +139,7 @@ describe('without WebAssembly', () => {
     const low = high.map((h, i) => h - 1 - (i % 3));
     const close = high.map((h, i) => (h + low[i]!) / 2);
     const equity = close.map((c) => c * 100);
-    const run = (m: typeof import('../src/index.ts'), r: typeof import('../src/backtest/run.ts')) => [
+    const run = (m: typeof Engine, r: typeof Broker) => [
       Array.from(m.donchian(high, low, 9)),
       Array.from(m.stochRaw(close, high, low, 14)),
       Array.from(m.stoch(close, high, low, 14, 3, 3).d),
