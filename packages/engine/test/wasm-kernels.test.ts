@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { compileWat, wasmSources, WASM_SOURCE_DIR } from '../scripts/build-wasm.ts';
-import { equityExtremes, equityExtremesByStretch } from '../src/backtest/run.ts';
+import { equityExtremes, equityExtremesBarByBar } from '../src/backtest/run.ts';
 import {
   donchian,
   packSignals,
@@ -16,7 +16,6 @@ import { withKernels } from '../src/wasm/kernels.ts';
 import { seriesFromRows } from '../src/candles/series.ts';
 import type * as Engine from '../src/index.ts';
 import type * as Broker from '../src/backtest/run.ts';
-import { equityExtremesBarByBar } from './backtest/helpers.ts';
 
 /**
  * The WebAssembly kernels (src/wasm/kernels.wat) replace JavaScript loops that are exact, so they
@@ -183,13 +182,12 @@ describe('equity extremes', () => {
     { maxLength: 60 },
   );
 
-  it('agree exactly with a bar-by-bar computation, in WebAssembly and per stretch', () => {
+  it('agree exactly with the bar-by-bar definition (the path without WebAssembly)', () => {
     fc.assert(
       fc.property(curve, fc.double({ min: -100, max: 2e4, noNaN: true }), (values, capital) => {
         const equity = Float64Array.from(values);
         const want = equityExtremesBarByBar(equity, capital);
         expect(equityExtremes(equity, capital)).toEqual(want);
-        expect(equityExtremesByStretch(equity, capital)).toEqual(want);
       }),
       { numRuns: 2000 },
     );

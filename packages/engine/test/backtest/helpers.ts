@@ -38,23 +38,3 @@ export function sig(
 export function opts(partial: Partial<BacktestOptions> = {}): BacktestOptions {
   return resolveBacktestOptions({ commissionPct: 0, sizing: 'qty', sizeValue: 1, ...partial });
 }
-
-/**
- * The largest drawdown and run-up of an equity curve that starts at `capital`, computed bar by
- * bar the plain way: the reference the broker's maxima must equal exactly.
- */
-export function equityExtremesBarByBar(equity: ArrayLike<number>, capital: number) {
-  let peak = capital;
-  let trough = capital;
-  const worst = { maxDd: 0, maxDdPct: 0, maxRunUp: 0, maxRunUpPct: 0 };
-  for (let i = 0; i < equity.length; i++) {
-    const eq = equity[i]!;
-    peak = Math.max(peak, eq);
-    trough = Math.min(trough, eq);
-    worst.maxDd = Math.max(worst.maxDd, peak - eq);
-    worst.maxDdPct = Math.max(worst.maxDdPct, peak > 0 ? ((peak - eq) / peak) * 100 : 0);
-    worst.maxRunUp = Math.max(worst.maxRunUp, eq - trough);
-    worst.maxRunUpPct = Math.max(worst.maxRunUpPct, trough > 0 ? ((eq - trough) / trough) * 100 : 0);
-  }
-  return worst;
-}

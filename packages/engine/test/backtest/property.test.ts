@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resolveBacktestOptions, runBacktest, type BacktestOptions } from '../../src/backtest/index.ts';
+import { equityExtremesBarByBar } from '../../src/backtest/run.ts';
 import { seriesFromRows, type CandleSeries } from '../../src/candles/series.ts';
-import { equityExtremesBarByBar, HOUR, T0 } from './helpers.ts';
+import { HOUR, T0 } from './helpers.ts';
 
 type Bar = { move: number; up: number; down: number; close: number };
 
