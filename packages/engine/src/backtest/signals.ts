@@ -1,15 +1,20 @@
 import type { PackedSignals, StrategySignals } from './types.ts';
 
-/** The bit of each rule in a PackedSignals byte, in the order the signal kernel writes them. */
-export const SIGNAL_BITS = {
-  longEntry: 1,
-  longExit: 2,
-  shortEntry: 4,
-  shortExit: 8,
-} as const satisfies Record<keyof StrategySignals, number>;
-
-/** The four rules in the order of their bits (rule j is bit j). */
+/** The four rules in the order of their bits in a PackedSignals byte: rule j is bit j. */
 export const SIGNAL_NAMES = ['longEntry', 'longExit', 'shortEntry', 'shortExit'] as const;
+
+/** The bit of each rule, from SIGNAL_NAMES (the order the signal kernel writes them in). */
+export const SIGNAL_BITS = Object.fromEntries(SIGNAL_NAMES.map((name, j) => [name, 1 << j])) as Record<
+  keyof StrategySignals,
+  number
+>;
+
+const {
+  longEntry: LONG_ENTRY,
+  longExit: LONG_EXIT,
+  shortEntry: SHORT_ENTRY,
+  shortExit: SHORT_EXIT,
+} = SIGNAL_BITS;
 
 /**
  * The four rule series packed into one byte per bar. A rule holds on a bar where its series is 1
@@ -20,10 +25,10 @@ export function packSignals(signals: StrategySignals): PackedSignals {
   const packed = new Uint8Array(longEntry.length);
   for (let i = 0; i < packed.length; i++) {
     packed[i] =
-      +(longEntry[i] === 1) |
-      (+(longExit[i] === 1) << 1) |
-      (+(shortEntry[i] === 1) << 2) |
-      (+(shortExit[i] === 1) << 3);
+      (+(longEntry[i] === 1) * LONG_ENTRY) |
+      (+(longExit[i] === 1) * LONG_EXIT) |
+      (+(shortEntry[i] === 1) * SHORT_ENTRY) |
+      (+(shortExit[i] === 1) * SHORT_EXIT);
   }
   return packed;
 }

@@ -4,8 +4,6 @@ import type { BoolExpr, NumExpr, ScalarExpr } from './expr.ts';
 import { exprKey } from './expr.ts';
 import { SIGNAL_NAMES } from '../backtest/signals.ts';
 
-export { SIGNAL_NAMES } from '../backtest/signals.ts';
-
 /**
  * Writes the four signals of each bar, packed into one byte (PackedSignals: rule j of
  * SIGNAL_NAMES is bit j), in one pass over the bars. `series[j]` holds the values of `leaves[j]`
@@ -38,8 +36,8 @@ const compiled = new WeakMap<SignalRules, CompiledSignals>();
  * a backtest over a year of minutes. The kernel reads each indicator once per bar, keeps every
  * intermediate value in a local, and writes one byte per bar: the four signals, packed.
  *
- * Semantics are the vectorised evaluator's, which follow Pine: any comparison with NaN (na) is
- * false; arithmetic with NaN is NaN; `max`/`min` are NaN when either side is; `x[k]` before the
+ * Semantics follow Pine, as LiveSignalEvaluator does bar by bar (a random-rule test holds the two
+ * equal): any comparison with NaN (na) is false; arithmetic with NaN is NaN; `max`/`min` are NaN when either side is; `x[k]` before the
  * first bar is NaN; crossover(a, b) = a > b and a[1] <= b[1] (so never on bar 0). The generated
  * source contains only the operators of the expression language, local names and integer bar
  * offsets; parameter values and literals are passed in as arguments.
