@@ -9,6 +9,11 @@ export type {
   Trade,
   TradeStats,
 } from './types.ts';
-export { DEFAULT_BACKTEST_OPTIONS, resolveBacktestOptions, validateBacktestOptions } from './options.ts';
+export {
+  DEFAULT_BACKTEST_OPTIONS,
+  resolveBacktestOptions,
+  usesAtrStops,
+  validateBacktestOptions,
+} from './options.ts';
 export { runBacktest } from './run.ts';
 export { packSignals, SIGNAL_BITS, unpackSignals } from './signals.ts';

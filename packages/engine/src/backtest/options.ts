@@ -126,3 +126,8 @@ export function resolveBacktestOptions(partial: Partial<BacktestOptions>): Backt
   validateBacktestOptions(options);
   return Object.freeze(options);
 }
+
+/** True when the stop-loss or the take-profit is ATR-based: the broker then needs the atr series. */
+export function usesAtrStops(options: BacktestOptions): boolean {
+  return options.stopLoss?.type === 'atr' || options.takeProfit?.type === 'atr';
+}

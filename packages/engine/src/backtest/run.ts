@@ -1,7 +1,7 @@
 import type { CandleSeries } from '../candles/series.ts';
 import { EngineErrors } from '../errors.ts';
 import { computeTradeStats, MonthlyReturns } from './metrics.ts';
-import { validateBacktestOptions } from './options.ts';
+import { usesAtrStops, validateBacktestOptions } from './options.ts';
 import { R_LIQUIDATION, R_REVERSE, R_SIGNAL, R_STOP_LOSS, R_TAKE_PROFIT, TradeLog } from './trade-log.ts';
 import { withKernels } from '../wasm/kernels.ts';
 import { packSignals, SIGNAL_BITS, SIGNAL_NAMES } from './signals.ts';
@@ -191,8 +191,7 @@ function checkInput(
       }
     }
   }
-  const usesAtr = options.stopLoss?.type === 'atr' || options.takeProfit?.type === 'atr';
-  if (usesAtr && (atr === undefined || atr.length !== n)) {
+  if (usesAtrStops(options) && (atr === undefined || atr.length !== n)) {
     throw EngineErrors.create('INVALID_BACKTEST_INPUT', {
       message:
         atr === undefined

@@ -1,4 +1,4 @@
-import type { BacktestOptions } from '../backtest/index.ts';
+import { usesAtrStops, type BacktestOptions } from '../backtest/index.ts';
 import type { CandleSeries } from '../candles/series.ts';
 import { atr } from '../indicators/index.ts';
 import { withScratch } from '../indicators/scratch.ts';
@@ -13,7 +13,7 @@ export function withStopAtr<T>(
   options: BacktestOptions,
   use: (atrValues: Float64Array | undefined) => T,
 ): T {
-  if (options.stopLoss?.type !== 'atr' && options.takeProfit?.type !== 'atr') return use(undefined);
+  if (!usesAtrStops(options)) return use(undefined);
   return withScratch(candles.length, (values) =>
     use(atr(candles.high, candles.low, candles.close, options.atrPeriod, values)),
   );
