@@ -1,5 +1,5 @@
 import { checkLength, checkSameLength } from './common.ts';
-import { donchian, midpointInto } from './range.ts';
+import { donchianSkippingNa, midpointInto } from './range.ts';
 import { withWindowExtremes } from './window-extremes.ts';
 
 export type IchimokuResult = {
@@ -75,9 +75,10 @@ export function ichimoku(
     return true;
   });
   if (viaWasm === undefined) {
-    donchian(high, low, conversionLength, conversion);
-    donchian(high, low, baseLength, base);
-    donchian(high, low, spanBLength, spanB);
+    // na in high or low (or no WebAssembly): each line in JavaScript, skipping na bars.
+    donchianSkippingNa(high, low, conversionLength, conversion);
+    donchianSkippingNa(high, low, baseLength, base);
+    donchianSkippingNa(high, low, spanBLength, spanB);
   }
   midpointInto(conversion, base, spanA);
   // The lagging span is not used by the strategies: copied only when someone reads it.

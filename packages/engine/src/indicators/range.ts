@@ -93,14 +93,23 @@ export function donchian(
   out: Float64Array = new Float64Array(high.length),
 ): Float64Array {
   checkLength('donchian', 'length', length);
-  const n = checkSameLength('donchian', high, low, out);
+  checkSameLength('donchian', high, low, out);
   const viaWasm = withWindowExtremes(high, low, 1, (windows) => {
     windows.pairs(0, length);
     return windows.midline(0, 0, length - 1, out);
   });
-  if (viaWasm !== undefined) return viaWasm;
+  return viaWasm ?? donchianSkippingNa(high, low, length, out);
+}
+
+/** The Donchian midline in JavaScript: highest and lowest each skip their own na bars. */
+export function donchianSkippingNa(
+  high: Float64Array,
+  low: Float64Array,
+  length: number,
+  out: Float64Array,
+): Float64Array {
   highest(high, length, out);
-  withScratch(n, (lo) => midpointInto(out, lowest(low, length, lo), out));
+  withScratch(out.length, (lo) => midpointInto(out, lowest(low, length, lo), out));
   return out;
 }
 
