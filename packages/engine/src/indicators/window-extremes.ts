@@ -7,12 +7,17 @@ import { withKernels, type Kernels } from '../wasm/kernels.ts';
  * one midline buffer (8n).
  */
 export class WindowExtremes {
+  /** Byte offset of the midline buffer, after the slots. */
+  private readonly mid: number;
+
   constructor(
     private readonly kernels: Kernels,
     private readonly floats: Float64Array,
     private readonly n: number,
     private readonly slots: number,
-  ) {}
+  ) {
+    this.mid = (32 + 16 * slots) * n;
+  }
 
   /** Bytes of memory a workspace of `n` bars and `slots` slots needs. */
   static bytes(n: number, slots: number): number {
@@ -44,8 +49,7 @@ export class WindowExtremes {
    * least the slot's window length − 1 + gap.
    */
   midline(slot: number, gap: number, from: number, out: Float64Array): Float64Array {
-    const { n } = this;
-    const mid = (32 + 16 * this.slots) * n;
+    const { n, mid } = this;
     this.kernels.midline(this.slotOffset(slot), gap, from, n, mid);
     const start = Math.min(n, from);
     out.fill(NaN, 0, start);
@@ -59,13 +63,12 @@ export class WindowExtremes {
    * midline buffer. `close` is copied into the suffix buffer, free between window passes.
    */
   stoch(slot: number, length: number, close: Float64Array): Float64Array {
-    const { n } = this;
+    const { n, mid } = this;
     const closeAt = 16 * n;
-    const out = (32 + 16 * this.slots) * n;
     this.floats.set(close, closeAt / 8);
     const from = Math.min(n, length - 1);
-    this.kernels.stoch(closeAt, this.slotOffset(slot), from, n, out);
-    return this.floats.subarray(out / 8, out / 8 + n).fill(NaN, 0, from);
+    this.kernels.stoch(closeAt, this.slotOffset(slot), from, n, mid);
+    return this.floats.subarray(mid / 8, mid / 8 + n).fill(NaN, 0, from);
   }
 }
 
