@@ -216,10 +216,8 @@ export function stoch(
   checkLength('stoch', 'kSmoothing', kSmoothing);
   checkLength('stoch', 'dSmoothing', dSmoothing);
   checkSameLength('stoch', close, high, low);
-  // The raw stochastic is a temporary; %K is a copy of it when unsmoothed (sma(x, 1) is x).
-  const k = withRawStoch(close, high, low, kLength, (raw) =>
-    kSmoothing === 1 ? raw.slice() : sma(raw, kSmoothing),
-  );
+  // The raw stochastic is a temporary; sma(x, 1) is exactly x, so unsmoothed %K is its copy.
+  const k = withRawStoch(close, high, low, kLength, (raw) => sma(raw, kSmoothing));
   const d = sma(k, dSmoothing);
   return { k, d };
 }
