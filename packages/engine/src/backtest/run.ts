@@ -4,7 +4,7 @@ import { computeTradeStats, MonthlyReturns } from './metrics.ts';
 import { usesAtrStops, validateBacktestOptions } from './options.ts';
 import { R_LIQUIDATION, R_REVERSE, R_SIGNAL, R_STOP_LOSS, R_TAKE_PROFIT, TradeLog } from './trade-log.ts';
 import { withKernels } from '../wasm/kernels.ts';
-import { packSignals, SIGNAL_BITS, SIGNAL_NAMES } from './signals.ts';
+import { LONG_ENTRY, LONG_EXIT, packSignals, SHORT_ENTRY, SHORT_EXIT, SIGNAL_NAMES } from './signals.ts';
 import type {
   BacktestMetrics,
   BacktestOptions,
@@ -19,13 +19,6 @@ const NONE = 0;
 const TO_FLAT = 1;
 const TO_LONG = 2;
 const TO_SHORT = 3;
-
-const {
-  longEntry: LONG_ENTRY,
-  longExit: LONG_EXIT,
-  shortEntry: SHORT_ENTRY,
-  shortExit: SHORT_EXIT,
-} = SIGNAL_BITS;
 
 // Distance rules.
 const RULE_NONE = 0;

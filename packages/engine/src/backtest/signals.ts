@@ -9,7 +9,8 @@ export const SIGNAL_BITS = Object.fromEntries(SIGNAL_NAMES.map((name, j) => [nam
   number
 >;
 
-const {
+/** The bits as constants, for the loops that test them. */
+export const {
   longEntry: LONG_ENTRY,
   longExit: LONG_EXIT,
   shortEntry: SHORT_ENTRY,
