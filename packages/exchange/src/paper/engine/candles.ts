@@ -1,0 +1,113 @@
+import type Decimal from 'decimal.js';
+import { D } from '../../decimal.ts';
+import type { Kline, KlineQuery } from '../../types.ts';
+import { fail } from './rejections.ts';
+import type { VenueState } from './state.ts';
+import type { Bar } from './types.ts';
+
+// The candle history the venue serves as `klines`: replayed candles as given, ticks as 1-minute
+// bars, aggregated on request.
+
+const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+const TIMEFRAME_UNITS: Readonly<Record<string, number>> = {
+  s: 1000,
+  m: MINUTE,
+  h: HOUR,
+  d: 24 * HOUR,
+  w: 7 * 24 * HOUR,
+};
+
+/** Parses '1m', '15m', '1h', '4H', '1d', '1D', '1w' (case-insensitive except minutes vs months). */
+export function timeframeMs(timeframe: string): number {
+  const match = /^(\d+)([smhdwHDW])(utc)?$/.exec(timeframe);
+  const unit = match?.[2]?.toLowerCase();
+  const ms = unit === undefined ? undefined : TIMEFRAME_UNITS[unit];
+  if (match === null || ms === undefined || Number(match[1]) <= 0) {
+    throw fail('INVALID_REQUEST', 'invalid_timeframe', `Unsupported timeframe "${timeframe}"`, { timeframe });
+  }
+  return Number(match[1]) * ms;
+}
+
+/**
+ * The points a candle's price visits after its open: the nearer extreme first (open nearer the
+ * high: high, low, close; otherwise, ties included, low first), as docs/backtest-semantics.md.
+ */
+export function candlePath(bar: { open: Decimal; high: Decimal; low: Decimal; close: Decimal }): Decimal[] {
+  const highFirst = bar.high.minus(bar.open).lt(bar.open.minus(bar.low));
+  return highFirst ? [bar.high, bar.low, bar.close] : [bar.low, bar.high, bar.close];
+}
+
+function symbolBars(state: VenueState, symbol: string): Map<number, Bar> {
+  let bars = state.bars.get(symbol);
+  if (bars === undefined) {
+    bars = new Map();
+    state.bars.set(symbol, bars);
+  }
+  return bars;
+}
+
+/** Stores a replayed candle (replacing whatever the minute held). */
+export function storeCandle(state: VenueState, symbol: string, bar: Bar): void {
+  symbolBars(state, symbol).set(bar.openTime, bar);
+}
+
+/** Folds a tick into its 1-minute bar. */
+export function recordTick(state: VenueState, symbol: string, price: Decimal, time: number): void {
+  const openTime = Math.floor(time / MINUTE) * MINUTE;
+  const bars = symbolBars(state, symbol);
+  const bar = bars.get(openTime);
+  if (bar === undefined)
+    bars.set(openTime, { openTime, open: price, high: price, low: price, close: price, volume: 0 });
+  else {
+    bar.high = D.max(bar.high, price);
+    bar.low = D.min(bar.low, price);
+    bar.close = price;
+  }
+}
+
+/**
+ * The stored bars aggregated into `query.timeframe`, oldest first; the last one is open while the
+ * clock is inside it.
+ */
+export function klines(state: VenueState, symbol: string, query: KlineQuery): Kline[] {
+  const tf = timeframeMs(query.timeframe);
+  const now = state.now();
+  let out = [...aggregate(symbolBars(state, symbol), tf).values()]
+    .filter(
+      (b) =>
+        (query.startTime === undefined || b.openTime >= query.startTime) &&
+        (query.endTime === undefined || b.openTime <= query.endTime),
+    )
+    .map<Kline>((b) => ({
+      openTime: b.openTime,
+      open: b.open.toNumber(),
+      high: b.high.toNumber(),
+      low: b.low.toNumber(),
+      close: b.close.toNumber(),
+      volume: b.volume,
+      // closed once the clock has left it, or once replayed candles with closeTime cover it
+      closed: b.openTime + tf <= now || (b.end !== undefined && b.end >= b.openTime + tf),
+    }));
+  if (query.limit !== undefined && query.limit > 0) out = out.slice(-query.limit);
+  return out;
+}
+
+function aggregate(bars: Map<number, Bar>, tf: number): Map<number, Bar> {
+  const buckets = new Map<number, Bar>();
+  const source = [...bars.values()].sort((a, b) => a.openTime - b.openTime);
+  for (const bar of source) {
+    const openTime = Math.floor(bar.openTime / tf) * tf;
+    const bucket = buckets.get(openTime);
+    if (bucket === undefined) buckets.set(openTime, { ...bar, openTime });
+    else {
+      bucket.high = D.max(bucket.high, bar.high);
+      bucket.low = D.min(bucket.low, bar.low);
+      bucket.close = bar.close;
+      bucket.volume += bar.volume;
+      if (bar.end === undefined || bucket.end === undefined) delete bucket.end;
+      else bucket.end = Math.max(bucket.end, bar.end);
+    }
+  }
+  return buckets;
+}

@@ -1,0 +1,172 @@
+import type Decimal from 'decimal.js';
+import { fmt } from '../../decimal.ts';
+import type { Order, OrderStatus } from '../../types.ts';
+import { isOpen, ZERO, type VenueState } from './state.ts';
+import type { Liquidity, OrderRecord, PaperFill, PaperFillReason } from './types.ts';
+
+/** What an order is when it is booked; the rest of its record starts empty. */
+export type NewOrder = Pick<
+  OrderRecord,
+  | 'clientOrderId'
+  | 'idempotencyKey'
+  | 'venueSymbol'
+  | 'side'
+  | 'positionSide'
+  | 'type'
+  | 'qty'
+  | 'price'
+  | 'triggerPrice'
+  | 'reduceOnly'
+  | 'closePosition'
+  | 'isAlgo'
+  | 'ocoGroup'
+  | 'reservedMargin'
+  | 'statusReason'
+  | 'attachedStopLoss'
+  | 'attachedTakeProfit'
+>;
+
+/** The client id of the next order when the request names none. */
+export function nextGeneratedClientId(state: VenueState): string {
+  return `paper-${state.seq + 1}`;
+}
+
+/** Books a new order (status `new`) under the next sequence number and indexes it. */
+export function bookOrder(state: VenueState, order: NewOrder): OrderRecord {
+  const now = state.now();
+  state.seq += 1;
+  const record: OrderRecord = {
+    ...order,
+    seq: state.seq,
+    venueOrderId: String(100_000_000 + state.seq),
+    status: 'new',
+    filledQty: ZERO,
+    avgPrice: undefined,
+    fee: ZERO,
+    realizedPnl: ZERO,
+    createdAt: now,
+    updatedAt: now,
+    protection: [],
+    protectionError: undefined,
+  };
+  state.orders.push(record);
+  state.ordersById.set(record.venueOrderId, record);
+  const sameId = state.ordersByClientId.get(record.clientOrderId) ?? [];
+  sameId.push(record);
+  state.ordersByClientId.set(record.clientOrderId, sameId);
+  return record;
+}
+
+/** Ends an order (filled, canceled, expired); a fill cancels the other open orders of its oco group. */
+export function finish(
+  state: VenueState,
+  order: OrderRecord,
+  status: OrderStatus,
+  reason: string | undefined,
+): void {
+  order.status = status;
+  order.statusReason = reason;
+  order.reservedMargin = ZERO;
+  order.updatedAt = state.now();
+  if (status === 'filled' && order.ocoGroup !== undefined) {
+    for (const other of state.orders) {
+      if (other !== order && other.ocoGroup === order.ocoGroup && isOpen(other)) {
+        other.status = 'canceled';
+        other.statusReason = 'oco: the other leg filled';
+        other.updatedAt = order.updatedAt;
+      }
+    }
+  }
+}
+
+/** By venue id, or the latest with a client id; undefined when unknown or on another symbol. */
+export function findRecord(
+  state: VenueState,
+  ref: { venueOrderId?: string; clientOrderId?: string },
+  venueSymbol?: string,
+): OrderRecord | undefined {
+  const record =
+    ref.venueOrderId !== undefined
+      ? state.ordersById.get(ref.venueOrderId)
+      : ref.clientOrderId !== undefined
+        ? state.ordersByClientId
+            .get(ref.clientOrderId)
+            ?.filter((o) => venueSymbol === undefined || o.venueSymbol === venueSymbol)
+            .at(-1)
+        : undefined;
+  if (record === undefined || (venueSymbol !== undefined && record.venueSymbol !== venueSymbol))
+    return undefined;
+  return record;
+}
+
+export function toOrder(record: OrderRecord): Order {
+  const order: Order = {
+    venueOrderId: record.venueOrderId,
+    clientOrderId: record.clientOrderId,
+    venueSymbol: record.venueSymbol,
+    side: record.side,
+    positionSide: record.positionSide,
+    type: record.type,
+    status: record.status,
+    qty: fmt(record.qty),
+    filledQty: fmt(record.filledQty),
+    reduceOnly: record.reduceOnly,
+    isAlgo: record.isAlgo,
+    raw: {
+      closePosition: record.closePosition,
+      createdAt: record.createdAt,
+      updatedAt: record.updatedAt,
+      fee: fmt(record.fee),
+      realizedPnl: fmt(record.realizedPnl),
+      ...(record.idempotencyKey !== undefined ? { idempotencyKey: record.idempotencyKey } : {}),
+      ...(record.statusReason !== undefined ? { statusReason: record.statusReason } : {}),
+      ...(record.ocoGroup !== undefined ? { ocoGroup: record.ocoGroup } : {}),
+      ...(record.protection.length > 0 ? { protection: [...record.protection] } : {}),
+      ...(record.protectionError !== undefined ? { protectionError: record.protectionError } : {}),
+    },
+  };
+  if (record.avgPrice !== undefined) order.avgPrice = fmt(record.avgPrice.toDecimalPlaces(12));
+  if (record.price !== undefined) order.price = fmt(record.price);
+  if (record.triggerPrice !== undefined) order.triggerPrice = fmt(record.triggerPrice);
+  return order;
+}
+
+/** One execution of an order, before it is logged. */
+export type Execution = {
+  qty: Decimal;
+  price: Decimal;
+  fee: Decimal;
+  realized: Decimal;
+  liquidity: Liquidity;
+  reason: PaperFillReason;
+};
+
+/** Logs a fill (after the order's state changed) and tells every listener. */
+export function recordFill(state: VenueState, order: OrderRecord, execution: Execution): void {
+  state.fillSeq += 1;
+  const fill: PaperFill = {
+    seq: state.fillSeq,
+    time: state.now(),
+    venueSymbol: order.venueSymbol,
+    venueOrderId: order.venueOrderId,
+    clientOrderId: order.clientOrderId,
+    side: order.side,
+    positionSide: order.positionSide,
+    qty: fmt(execution.qty),
+    price: fmt(execution.price),
+    fee: fmt(execution.fee),
+    feeAsset: state.instrument(order.venueSymbol).quote,
+    realizedPnl: fmt(execution.realized),
+    liquidity: execution.liquidity,
+    reason: execution.reason,
+    order: toOrder(order),
+  };
+  state.fillLog.push(fill);
+  for (const listener of state.listeners) {
+    try {
+      listener(fill);
+    } catch {
+      // A listener's failure must not leave the venue half-updated.
+    }
+  }
+}
