@@ -127,7 +127,7 @@ function liquidationTriggers(state: VenueState, symbol: string): Trigger[] {
 }
 
 /** True when the order reduces its leg: reduce-only, close-position, or a hedge order closing its side. */
-export function isReducing(state: VenueState, order: OrderRecord): boolean {
+function isReducing(state: VenueState, order: OrderRecord): boolean {
   const closesLeg =
     state.positionMode === 'hedge' && (order.side === 'buy') !== (order.positionSide === 'long');
   return order.reduceOnly || order.closePosition || closesLeg;

@@ -6,13 +6,14 @@ import type { Instrument, Order, OrderSide, PositionSide } from '../../types.ts'
 import { setMarginMode } from './account.ts';
 import { availableMargin, initialMargin, openingQty, takerFee } from './margin.ts';
 import { conditionalWhen, executeOrder, holds } from './matching.ts';
-import { bookOrder, finish, nextGeneratedClientId, toOrder } from './orders.ts';
+import { bookOrder, nextGeneratedClientId, toOrder } from './orders.ts';
 import { fail } from './rejections.ts';
 import { isOpen, ZERO, type VenueState } from './state.ts';
 import type { OrderRecord, PaperOrderRequest } from './types.ts';
 
 // Order entry: every check a venue makes before it accepts an order, then booking and (for market
-// and marketable limit orders) the immediate fill. The rules are in docs/paper-venue.md ("Orders").
+// and marketable limit orders) the immediate fill; and the TP/SL an order places once filled. The
+// rules are in docs/paper-venue.md ("Orders").
 
 const BINANCE_CLIENT_ID = /^[.A-Z:/a-z0-9_-]{1,36}$/;
 const ORDER_TYPES: ReadonlySet<string> = new Set(['market', 'limit', 'stop_market', 'take_profit_market']);
@@ -338,53 +339,6 @@ function assertReducible(
       { venueSymbol: symbol, positionSide: key, side, positionQty: fmt(held) },
     );
   }
-}
-
-/** Cancels an open order (regular or conditional). ORDER_NOT_FOUND when unknown or no longer open. */
-export function cancel(
-  state: VenueState,
-  venueSymbol: string,
-  ref: { venueOrderId?: string; clientOrderId?: string },
-): Order {
-  const symbol = state.instrument(venueSymbol).venueSymbol;
-  if (ref.venueOrderId === undefined && ref.clientOrderId === undefined) {
-    throw fail(
-      'INVALID_REQUEST',
-      'invalid_request',
-      'Cancelling needs a venue order id or a client order id',
-    );
-  }
-  const record =
-    ref.venueOrderId !== undefined
-      ? state.ordersById.get(ref.venueOrderId)
-      : state.ordersByClientId.get(ref.clientOrderId as string)?.find(isOpen);
-  if (record === undefined || record.venueSymbol !== symbol || !isOpen(record)) {
-    throw fail(
-      'ORDER_NOT_FOUND',
-      'unknown_order',
-      `No open order ${ref.venueOrderId ?? ref.clientOrderId} on ${symbol}`,
-      {
-        venueSymbol: symbol,
-        ...ref,
-        ...(record !== undefined ? { status: record.status } : {}),
-      },
-    );
-  }
-  finish(state, record, 'canceled', 'canceled by user');
-  return toOrder(record);
-}
-
-/** Cancels every open order of a symbol, conditional ones included. Returns those cancelled. */
-export function cancelAll(state: VenueState, venueSymbol: string): Order[] {
-  const symbol = state.instrument(venueSymbol).venueSymbol;
-  const cancelled: Order[] = [];
-  for (const record of state.orders) {
-    if (record.venueSymbol === symbol && isOpen(record)) {
-      finish(state, record, 'canceled', 'canceled by user');
-      cancelled.push(toOrder(record));
-    }
-  }
-  return cancelled;
 }
 
 /**

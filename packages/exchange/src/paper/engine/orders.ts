@@ -1,8 +1,11 @@
 import type Decimal from 'decimal.js';
 import { fmt } from '../../decimal.ts';
 import type { Order, OrderStatus } from '../../types.ts';
+import { fail } from './rejections.ts';
 import { isOpen, ZERO, type VenueState } from './state.ts';
 import type { Liquidity, OrderRecord, PaperFill, PaperFillReason } from './types.ts';
+
+// Order records: booking, ending (fill, cancel, expiry, oco), looking up, reporting, and the fill log.
 
 /** What an order is when it is booked; the rest of its record starts empty. */
 export type NewOrder = Pick<
@@ -77,6 +80,53 @@ export function finish(
       }
     }
   }
+}
+
+/** Cancels an open order (regular or conditional). ORDER_NOT_FOUND when unknown or no longer open. */
+export function cancel(
+  state: VenueState,
+  venueSymbol: string,
+  ref: { venueOrderId?: string; clientOrderId?: string },
+): Order {
+  const symbol = state.instrument(venueSymbol).venueSymbol;
+  if (ref.venueOrderId === undefined && ref.clientOrderId === undefined) {
+    throw fail(
+      'INVALID_REQUEST',
+      'invalid_request',
+      'Cancelling needs a venue order id or a client order id',
+    );
+  }
+  const record =
+    ref.venueOrderId !== undefined
+      ? state.ordersById.get(ref.venueOrderId)
+      : state.ordersByClientId.get(ref.clientOrderId as string)?.find(isOpen);
+  if (record === undefined || record.venueSymbol !== symbol || !isOpen(record)) {
+    throw fail(
+      'ORDER_NOT_FOUND',
+      'unknown_order',
+      `No open order ${ref.venueOrderId ?? ref.clientOrderId} on ${symbol}`,
+      {
+        venueSymbol: symbol,
+        ...ref,
+        ...(record !== undefined ? { status: record.status } : {}),
+      },
+    );
+  }
+  finish(state, record, 'canceled', 'canceled by user');
+  return toOrder(record);
+}
+
+/** Cancels every open order of a symbol, conditional ones included. Returns those cancelled. */
+export function cancelAll(state: VenueState, venueSymbol: string): Order[] {
+  const symbol = state.instrument(venueSymbol).venueSymbol;
+  const cancelled: Order[] = [];
+  for (const record of state.orders) {
+    if (record.venueSymbol === symbol && isOpen(record)) {
+      finish(state, record, 'canceled', 'canceled by user');
+      cancelled.push(toOrder(record));
+    }
+  }
+  return cancelled;
 }
 
 /** By venue id, or the latest with a client id; undefined when unknown or on another symbol. */

@@ -14,8 +14,8 @@ import { candlePath, klines, recordTick, storeCandle } from './candles.ts';
 import { checkLiquidations } from './liquidation.ts';
 import { balanceState, positionState } from './margin.ts';
 import { walk } from './matching.ts';
-import { attachProtection, cancel, cancelAll, submitOrder } from './order-entry.ts';
-import { findRecord, toOrder } from './orders.ts';
+import { attachProtection, submitOrder } from './order-entry.ts';
+import { cancel, cancelAll, findRecord, toOrder } from './orders.ts';
 import { fail, parsePositivePrice } from './rejections.ts';
 import { isOpen, VenueState } from './state.ts';
 import type {
