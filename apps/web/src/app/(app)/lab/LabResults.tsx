@@ -1,0 +1,109 @@
+'use client';
+
+import Link from 'next/link';
+import type { Ref } from 'react';
+import { BacktestChart, CurveChart } from '@/components/Charts';
+import { TradesTable } from '@/components/TradesTable';
+import { Empty } from '@/components/ui';
+import { useI18n } from '@/lib/i18n';
+import type { MessageKey } from '@/lib/messages';
+import type { BacktestResult } from '@/lib/types';
+
+/** The metrics table's rows: the result's metric key, its label, and the digits shown. */
+const METRICS: [string, MessageKey, number][] = [
+  ['netProfit', 'lab.m.netProfit', 2],
+  ['netProfitPct', 'lab.m.netProfitPct', 2],
+  ['grossProfit', 'lab.m.grossProfit', 2],
+  ['grossLoss', 'lab.m.grossLoss', 2],
+  ['maxDrawdownPct', 'lab.m.maxDrawdownPct', 2],
+  ['buyHoldReturnPct', 'lab.m.buyHoldReturnPct', 2],
+  ['sharpe', 'lab.m.sharpe', 3],
+  ['sortino', 'lab.m.sortino', 3],
+  ['profitFactor', 'lab.m.profitFactor', 3],
+  ['totalTrades', 'lab.m.totalTrades', 0],
+  ['winRate', 'lab.m.winRate', 2],
+  ['avgTrade', 'lab.m.avgTrade', 2],
+  ['largestWin', 'lab.m.largestWin', 2],
+  ['largestLoss', 'lab.m.largestLoss', 2],
+  ['commissionPaid', 'lab.m.commissionPaid', 2],
+  ['cagrPct', 'lab.m.cagrPct', 2],
+  ['expectancy', 'lab.m.expectancy', 2],
+  ['liquidations', 'lab.m.liquidations', 0],
+];
+
+/** A backtest's chart, equity and drawdown curves, metrics and trades. `ref` is focused when it arrives. */
+export function LabResults({ result, ref }: { result: BacktestResult; ref: Ref<HTMLElement> }) {
+  const { t, num, date } = useI18n();
+  return (
+    <section ref={ref} tabIndex={-1} aria-labelledby="bt-results" className="results">
+      <h2 id="bt-results">{t('lab.chart')}</h2>
+      <p className="muted small">
+        {t('lab.dataInfo', {
+          bars: num(result.data.bars, 0),
+          from: date(result.data.from),
+          to: date(result.data.to),
+          source: result.data.source,
+        })}
+      </p>
+      <div className="card">
+        <BacktestChart result={result} />
+      </div>
+      <div className="two-col">
+        <div className="card">
+          <h3>{t('lab.equity')}</h3>
+          <CurveChart
+            times={result.candles.time}
+            values={result.equity}
+            color="#1d4ed8"
+            label={t('lab.equity')}
+          />
+        </div>
+        <div className="card">
+          <h3>{t('lab.drawdown')}</h3>
+          <CurveChart
+            times={result.candles.time}
+            values={result.drawdown}
+            color="#b91c1c"
+            label={t('lab.drawdown')}
+            invert
+          />
+        </div>
+      </div>
+      <Metrics result={result} />
+      <div className="card">
+        <h3>{t('lab.trades')}</h3>
+        {result.trades.length === 0 ? (
+          <Empty>{t('lab.noTrades')}</Empty>
+        ) : (
+          <TradesTable trades={result.trades} filename={`${result.strategy}-trades.csv`} />
+        )}
+      </div>
+    </section>
+  );
+}
+
+function Metrics({ result }: { result: BacktestResult }) {
+  const { t, num } = useI18n();
+  return (
+    <div className="card">
+      <h3>{t('lab.metrics')}</h3>
+      <table className="metrics" data-testid="metrics">
+        <tbody>
+          {METRICS.map(([key, label, digits]) => (
+            <tr key={key}>
+              <th scope="row">{t(label)}</th>
+              <td>{num(result.metrics[key] as number | null, digits)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p>
+        <Link
+          href={`/export?strategy=${result.strategy}&params=${encodeURIComponent(JSON.stringify(result.params))}`}
+        >
+          {t('nav.export')} →
+        </Link>
+      </p>
+    </div>
+  );
+}

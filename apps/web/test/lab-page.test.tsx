@@ -1,0 +1,206 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import LabPage from '@/app/(app)/lab/page';
+import type { BacktestResult, OptimizationJob, StrategyDecl } from '@/lib/types';
+import { renderWithI18n } from './render';
+
+vi.mock('next-auth/react', () => ({
+  useSession: () => ({ data: { accessToken: 'token' } }),
+  signOut: vi.fn(),
+}));
+// lightweight-charts draws on a canvas, which jsdom does not have.
+vi.mock('@/components/Charts', () => ({
+  BacktestChart: () => <div data-testid="backtest-chart" />,
+  CurveChart: () => null,
+}));
+
+const text = (en: string) => ({ en, ko: en });
+const param = (name: string, value: number, label: string) => ({
+  name,
+  type: 'int' as const,
+  default: value,
+  min: 2,
+  max: 300,
+  step: 1,
+  label: text(label),
+});
+const strategies: StrategyDecl[] = [
+  {
+    id: 'ema_cross',
+    name: text('EMA Crossover'),
+    description: text('Two EMAs'),
+    rules: { longEntry: text('up'), longExit: text('-'), shortEntry: text('down'), shortExit: text('-') },
+    params: [param('fastLength', 9, 'Fast EMA length'), param('slowLength', 21, 'Slow EMA length')],
+    constraints: [],
+    plots: [],
+  },
+  {
+    id: 'rsi',
+    name: text('RSI'),
+    description: text('Oversold, overbought'),
+    rules: { longEntry: text('<30'), longExit: text('-'), shortEntry: text('>70'), shortExit: text('-') },
+    params: [param('length', 14, 'RSI length')],
+    constraints: [],
+    plots: [],
+  },
+];
+const result = {
+  strategy: 'ema_cross',
+  params: { fastLength: 12, slowLength: 21 },
+  data: { source: 'sample', bars: 2190, from: 0, to: 86_400_000, timeframe_ms: 14_400_000 },
+  metrics: { netProfit: 123.456, totalTrades: 0 },
+  trades: [],
+  open_trade: null,
+  candles: { time: [], open: [], high: [], low: [], close: [] },
+  indicators: [],
+  equity: [],
+  drawdown: [],
+} as BacktestResult;
+const summary = {
+  score: 1.5,
+  netProfit: 10,
+  netProfitPct: 1,
+  maxDrawdownPct: 2,
+  sharpe: 1.5,
+  winRate: 50,
+  profitFactor: 1.2,
+  totalTrades: 4,
+};
+const running: OptimizationJob = {
+  id: 'job-1',
+  strategy: 'ema_cross',
+  status: 'running',
+  progress: { done: 1, total: 20 },
+  result: null,
+  error: null,
+};
+const done: OptimizationJob = {
+  ...running,
+  status: 'done',
+  progress: { done: 20, total: 20 },
+  result: {
+    method: 'random',
+    candidates: 20,
+    ranking: [{ params: { fastLength: 7, slowLength: 40 }, metrics: summary }],
+    walk_forward: null,
+  },
+};
+
+let requests: { method: string; path: string; body: unknown }[];
+beforeEach(() => {
+  requests = [];
+  window.scrollTo = vi.fn() as typeof window.scrollTo;
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (path: string, init: { method: string; body?: string }) => {
+      const body = init.body ? JSON.parse(init.body) : undefined;
+      requests.push({ method: init.method, path, body });
+      const answer =
+        path === '/api/v1/strategies'
+          ? { strategies }
+          : path === '/api/v1/backtests'
+            ? result
+            : path === '/api/v1/optimizations'
+              ? running
+              : done;
+      return new Response(JSON.stringify(answer), { status: 200 });
+    }),
+  );
+});
+afterEach(() => vi.unstubAllGlobals());
+
+describe('the strategy lab page', () => {
+  it('preselects the first strategy and backtests it with the form’s parameters, options and data', async () => {
+    const user = userEvent.setup();
+    renderWithI18n(<LabPage />);
+    // The parameters show once the first strategy is preselected (a slow machine can take seconds).
+    await screen.findByLabelText('Fast EMA length', {}, { timeout: 10_000 });
+    expect(screen.getByRole('radio', { name: /EMA Crossover/ })).toBeChecked();
+    await user.clear(screen.getByLabelText('Fast EMA length'));
+    await user.type(screen.getByLabelText('Fast EMA length'), '12');
+    await user.click(screen.getByRole('button', { name: 'Run backtest' }));
+
+    // The page also moves focus to the results, on a 0 ms timer that a loaded test machine can run
+    // before React has rendered them, so focus is not checked here.
+    await screen.findByRole('region', { name: 'Price chart with trades' }, { timeout: 10_000 });
+    expect(within(screen.getByTestId('metrics')).getByText('123.46')).toBeInTheDocument();
+    expect(screen.getByText('The strategy made no trades on this data.')).toBeInTheDocument();
+    expect(requests.at(-1)).toEqual({
+      method: 'POST',
+      path: '/api/v1/backtests',
+      body: {
+        strategy: 'ema_cross',
+        params: { fastLength: 12, slowLength: 21 },
+        options: {
+          initial_capital: 10000,
+          size_pct: 10,
+          leverage: 1,
+          commission_pct: 0.04,
+          direction: 'both',
+        },
+        data: { source: 'sample', timeframe: '4h' },
+      },
+    });
+
+    // Another strategy: its own defaults, and the other strategy's result is gone.
+    await user.click(screen.getByRole('radio', { name: /RSI/ }));
+    expect(screen.getByLabelText('RSI length')).toHaveValue(14);
+    expect(screen.queryByRole('region', { name: 'Price chart with trades' })).not.toBeInTheDocument();
+  });
+
+  it('cannot run on a CSV until a file is chosen; a download needs a symbol', async () => {
+    const user = userEvent.setup();
+    renderWithI18n(<LabPage />);
+    const run = await screen.findByRole('button', { name: 'Run backtest' }, { timeout: 10_000 });
+    await user.click(screen.getByRole('radio', { name: 'Upload a CSV file' }));
+    expect(run).toBeDisabled();
+    expect(screen.getByLabelText('Timeframe')).toHaveValue('');
+    await user.upload(
+      screen.getByLabelText(/^CSV file/),
+      new File(['time,open,high,low,close\n'], 'btc.csv', { type: 'text/csv' }),
+    );
+    await waitFor(() => expect(run).toBeEnabled());
+    expect(screen.getByText(/btc\.csv/)).toBeInTheDocument();
+
+    await user.click(screen.getByRole('radio', { name: 'Download from an exchange' }));
+    expect(screen.getByLabelText('Exchange')).toHaveValue('binance');
+    await user.clear(screen.getByLabelText('Symbol'));
+    expect(run).toBeDisabled();
+    await user.type(screen.getByLabelText('Symbol'), 'ethusdt');
+    await user.selectOptions(screen.getByLabelText('Exchange'), 'okx');
+    await user.click(run);
+    await waitFor(() => expect(requests.at(-1)?.path).toBe('/api/v1/backtests'));
+    expect(requests.at(-1)?.body).toMatchObject({
+      data: { source: 'exchange', exchange: 'okx', symbol: 'ETHUSDT', timeframe: '1h' },
+    });
+  });
+
+  it('optimizes, polls the job until it is done, and puts a ranked set into the form', async () => {
+    const user = userEvent.setup();
+    renderWithI18n(<LabPage />);
+    const trials = await screen.findByLabelText('Parameter sets to try', {}, { timeout: 10_000 });
+    await user.clear(trials);
+    await user.type(trials, '20');
+    await user.click(screen.getByRole('button', { name: 'Start optimization' }));
+    expect(
+      await screen.findByText('Optimizing: 1 of 20 parameter sets', {}, { timeout: 10_000 }),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Start optimization' })).toBeDisabled();
+    expect(requests.find((r) => r.path === '/api/v1/optimizations')?.body).toMatchObject({
+      strategy: 'ema_cross',
+      objective: 'sharpe',
+      trials: 20,
+      walk_forward: 3,
+      data: { source: 'sample', timeframe: '4h' },
+    });
+
+    const ranking = await screen.findByTestId('ranking', {}, { timeout: 10_000 });
+    expect(screen.getByRole('status')).toHaveTextContent('Done: 20 parameter sets');
+    expect(requests.at(-1)?.path).toBe('/api/v1/optimizations/job-1');
+    await user.click(within(ranking).getByRole('button', { name: 'Use these' }));
+    expect(screen.getByLabelText('Fast EMA length')).toHaveValue(7);
+    expect(screen.getByLabelText('Slow EMA length')).toHaveValue(40);
+    expect(window.scrollTo).toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,346 @@
+import { describe, expect, it } from 'vitest';
+import {
+  dataBody,
+  initialLabState,
+  labReducer,
+  optionsBody,
+  type LabAction,
+  type LabState,
+} from '@/app/(app)/lab/lab-state';
+import { ApiError } from '@/lib/api';
+import type { BacktestResult, OptimizationJob, StrategyDecl } from '@/lib/types';
+
+const NOW = Date.parse('2026-04-01T12:00:00Z');
+
+function strategy(id: string, defaults: Record<string, number>): StrategyDecl {
+  const text = { en: id, ko: id };
+  return {
+    id,
+    name: text,
+    description: text,
+    rules: { longEntry: text, longExit: text, shortEntry: text, shortExit: text },
+    params: Object.entries(defaults).map(([name, value]) => ({
+      name,
+      type: 'int' as const,
+      default: value,
+      min: 1,
+      max: 500,
+      step: 1,
+      label: { en: name, ko: name },
+    })),
+    constraints: [],
+    plots: [],
+  };
+}
+
+const emaCross = strategy('ema_cross', { fastLength: 9, slowLength: 21 });
+const rsi = strategy('rsi', { length: 14 });
+const result = { strategy: 'ema_cross', params: { fastLength: 12 } } as unknown as BacktestResult;
+const job = (status: OptimizationJob['status']): OptimizationJob => ({
+  id: 'job-1',
+  strategy: 'ema_cross',
+  status,
+  progress: { done: status === 'running' ? 3 : 20, total: 20 },
+  result: null,
+  error: null,
+});
+const refused = new ApiError('VALIDATION_FAILED', 'no', 400);
+
+/** Applies the actions in order, from the initial state unless one is given. */
+function after(actions: LabAction[], from: LabState = initialLabState(NOW)): LabState {
+  return actions.reduce(labReducer, from);
+}
+
+describe('initialLabState', () => {
+  it('starts on the sample at 4h, default options, a Binance BTCUSDT 1h download of the last 90 days', () => {
+    const state = initialLabState(NOW);
+    expect(state).toEqual({
+      strategyId: '',
+      draft: {},
+      settings: {
+        capital: '10000',
+        sizePct: '10',
+        leverage: '1',
+        commission: '0.04',
+        direction: 'both',
+        stopLoss: '',
+        takeProfit: '',
+      },
+      data: {
+        choice: 'sample',
+        timeframe: '4h',
+        csv: null,
+        csvError: null,
+        download: { exchange: 'binance', symbol: 'BTCUSDT', timeframe: '1h', from: '2026-01-01', to: '' },
+      },
+      backtest: { busy: false, error: undefined, result: null },
+      optimizer: { objective: 'sharpe', trials: '100', windows: '3', job: null, error: undefined },
+    });
+  });
+});
+
+describe('labReducer: the strategy and its parameters', () => {
+  it('strategiesLoaded preselects the first strategy with its defaults, once', () => {
+    const loaded = after([{ type: 'strategiesLoaded', strategies: [emaCross, rsi] }]);
+    expect(loaded.strategyId).toBe('ema_cross');
+    expect(loaded.draft).toEqual({ fastLength: '9', slowLength: '21' });
+
+    const edited = after([{ type: 'paramsEdited', draft: { fastLength: '5', slowLength: '21' } }], loaded);
+    expect(after([{ type: 'strategiesLoaded', strategies: [rsi, emaCross] }], edited)).toBe(edited);
+    const empty = initialLabState(NOW);
+    expect(labReducer(empty, { type: 'strategiesLoaded', strategies: [] })).toBe(empty);
+  });
+
+  it("strategyChosen takes the strategy's defaults and drops the other strategy's result and job", () => {
+    const state = after([
+      { type: 'strategiesLoaded', strategies: [emaCross, rsi] },
+      { type: 'backtestFinished', result },
+      { type: 'optimizationAccepted', job: job('running') },
+      { type: 'optimizationRefused', error: refused },
+      { type: 'strategyChosen', strategy: rsi },
+    ]);
+    expect(state.strategyId).toBe('rsi');
+    expect(state.draft).toEqual({ length: '14' });
+    expect(state.backtest.result).toBeNull();
+    expect(state.optimizer.job).toBeNull();
+    // The optimizer's own message stays until the next optimization is requested.
+    expect(state.optimizer.error).toBe(refused);
+  });
+
+  it('paramsEdited replaces the draft', () => {
+    expect(after([{ type: 'paramsEdited', draft: { fastLength: '12' } }]).draft).toEqual({
+      fastLength: '12',
+    });
+  });
+});
+
+describe('labReducer: the options and the data', () => {
+  it('settingEdited changes one option', () => {
+    const state = after([
+      { type: 'settingEdited', key: 'leverage', value: '5' },
+      { type: 'settingEdited', key: 'direction', value: 'short' },
+    ]);
+    expect(state.settings).toEqual({ ...initialLabState(NOW).settings, leverage: '5', direction: 'short' });
+  });
+
+  it('dataSourceChosen resets the timeframe: 4h for the sample, the data’s own otherwise', () => {
+    expect(after([{ type: 'dataSourceChosen', choice: 'csv' }]).data).toMatchObject({
+      choice: 'csv',
+      timeframe: '',
+    });
+    expect(after([{ type: 'dataSourceChosen', choice: 'exchange' }]).data.timeframe).toBe('');
+    expect(
+      after([
+        { type: 'timeframeChosen', timeframe: '1d' },
+        { type: 'dataSourceChosen', choice: 'sample' },
+      ]).data.timeframe,
+    ).toBe('4h');
+  });
+
+  it('timeframeChosen sets the resampling timeframe', () => {
+    expect(after([{ type: 'timeframeChosen', timeframe: '1h' }]).data.timeframe).toBe('1h');
+  });
+
+  it('a chosen CSV file clears the previous one and its error; then it is read or refused', () => {
+    const read = after([
+      { type: 'dataSourceChosen', choice: 'csv' },
+      { type: 'csvFileTooLarge', message: 'too large' },
+      { type: 'csvFileChosen' },
+      { type: 'csvFileRead', name: 'btc.csv', text: 'time,open' },
+    ]);
+    expect(read.data.csv).toEqual({ name: 'btc.csv', text: 'time,open' });
+    expect(read.data.csvError).toBeNull();
+
+    const refusedFile = after(
+      [{ type: 'csvFileChosen' }, { type: 'csvFileTooLarge', message: 'too large' }],
+      read,
+    );
+    expect(refusedFile.data.csv).toBeNull();
+    expect(refusedFile.data.csvError).toBe('too large');
+  });
+
+  it('downloadEdited changes one download field', () => {
+    const state = after([
+      { type: 'downloadEdited', key: 'exchange', value: 'okx' },
+      { type: 'downloadEdited', key: 'symbol', value: 'ethusdt' },
+      { type: 'downloadEdited', key: 'to', value: '2026-03-01' },
+    ]);
+    expect(state.data.download).toEqual({
+      exchange: 'okx',
+      symbol: 'ethusdt',
+      timeframe: '1h',
+      from: '2026-01-01',
+      to: '2026-03-01',
+    });
+  });
+});
+
+describe('labReducer: the backtest', () => {
+  it('backtestRefused says the CSV is missing only when a CSV is the (missing) source', () => {
+    const refusal: LabAction = { type: 'backtestRefused', csvMissingMessage: 'choose a file' };
+    expect(after([{ type: 'dataSourceChosen', choice: 'csv' }, refusal]).data.csvError).toBe('choose a file');
+    const sample = initialLabState(NOW);
+    expect(labReducer(sample, refusal)).toBe(sample);
+    const loaded = after([
+      { type: 'dataSourceChosen', choice: 'csv' },
+      { type: 'csvFileRead', name: 'a.csv', text: 'x' },
+    ]);
+    expect(labReducer(loaded, refusal)).toBe(loaded);
+  });
+
+  it('a backtest is busy from start to answer, and keeps the last result when it fails', () => {
+    const started = after([{ type: 'backtestStarted' }]);
+    expect(started.backtest).toEqual({ busy: true, error: undefined, result: null });
+    const finished = after([{ type: 'backtestFinished', result }], started);
+    expect(finished.backtest).toEqual({ busy: false, error: undefined, result });
+    const failed = after([{ type: 'backtestStarted' }, { type: 'backtestFailed', error: refused }], finished);
+    expect(failed.backtest).toEqual({ busy: false, error: refused, result });
+    expect(after([{ type: 'backtestStarted' }], failed).backtest.error).toBeUndefined();
+  });
+});
+
+describe('labReducer: the optimizer', () => {
+  it('the optimizer settings change one at a time', () => {
+    const state = after([
+      { type: 'objectiveChosen', objective: 'calmar' },
+      { type: 'trialsEdited', trials: '20' },
+      { type: 'windowsEdited', windows: '2' },
+    ]);
+    expect(state.optimizer).toEqual({
+      objective: 'calmar',
+      trials: '20',
+      windows: '2',
+      job: null,
+      error: undefined,
+    });
+  });
+
+  it('an optimization: requested clears the error, accepted and polled show the job, a failed poll drops it', () => {
+    const requested = after([
+      { type: 'optimizationRefused', error: refused },
+      { type: 'optimizationRequested' },
+    ]);
+    expect(requested.optimizer.error).toBeUndefined();
+    const running = after([{ type: 'optimizationAccepted', job: job('running') }], requested);
+    expect(running.optimizer.job).toEqual(job('running'));
+    const done = after([{ type: 'optimizationPolled', job: job('done') }], running);
+    expect(done.optimizer.job?.status).toBe('done');
+    const lost = after([{ type: 'optimizationPollFailed', error: refused }], running);
+    expect(lost.optimizer).toMatchObject({ job: null, error: refused });
+  });
+
+  it('an optimization refused keeps the job shown before', () => {
+    const state = after([
+      { type: 'optimizationAccepted', job: job('done') },
+      { type: 'optimizationRequested' },
+      { type: 'optimizationRefused', error: refused },
+    ]);
+    expect(state.optimizer).toMatchObject({ job: job('done'), error: refused });
+  });
+
+  it('rankedParamsUsed puts a ranked parameter set into the form', () => {
+    const state = after([
+      { type: 'strategiesLoaded', strategies: [emaCross] },
+      { type: 'rankedParamsUsed', params: { fastLength: 7, slowLength: 30 } },
+    ]);
+    expect(state.draft).toEqual({ fastLength: '7', slowLength: '30' });
+  });
+});
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    Object.values(value).forEach(deepFreeze);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+describe('labReducer is pure', () => {
+  it('never changes the state it is given (a frozen state throws on any write)', () => {
+    const every: LabAction[] = [
+      { type: 'strategiesLoaded', strategies: [rsi] },
+      { type: 'strategyChosen', strategy: rsi },
+      { type: 'paramsEdited', draft: { length: '3' } },
+      { type: 'settingEdited', key: 'capital', value: '500' },
+      { type: 'dataSourceChosen', choice: 'exchange' },
+      { type: 'timeframeChosen', timeframe: '1d' },
+      { type: 'csvFileChosen' },
+      { type: 'csvFileTooLarge', message: 'too large' },
+      { type: 'csvFileRead', name: 'a.csv', text: 'x' },
+      { type: 'downloadEdited', key: 'symbol', value: 'X' },
+      { type: 'backtestRefused', csvMissingMessage: 'choose a file' },
+      { type: 'backtestStarted' },
+      { type: 'backtestFinished', result },
+      { type: 'backtestFailed', error: refused },
+      { type: 'objectiveChosen', objective: 'win_rate' },
+      { type: 'trialsEdited', trials: '5' },
+      { type: 'windowsEdited', windows: '0' },
+      { type: 'optimizationRequested' },
+      { type: 'optimizationAccepted', job: job('running') },
+      { type: 'optimizationRefused', error: refused },
+      { type: 'optimizationPolled', job: job('done') },
+      { type: 'optimizationPollFailed', error: refused },
+      { type: 'rankedParamsUsed', params: { length: 20 } },
+    ];
+    const before = after([
+      { type: 'strategiesLoaded', strategies: [emaCross] },
+      { type: 'dataSourceChosen', choice: 'csv' },
+      { type: 'optimizationAccepted', job: job('running') },
+    ]);
+    const copy = structuredClone(before);
+    deepFreeze(before);
+    for (const action of every) expect(() => labReducer(before, action), action.type).not.toThrow();
+    expect(before).toEqual(copy);
+  });
+});
+
+describe('request bodies', () => {
+  it('optionsBody sends numbers and leaves out empty stop-loss and take-profit', () => {
+    const { settings } = initialLabState(NOW);
+    expect(optionsBody(settings)).toEqual({
+      initial_capital: 10000,
+      size_pct: 10,
+      leverage: 1,
+      commission_pct: 0.04,
+      direction: 'both',
+    });
+    expect(optionsBody({ ...settings, stopLoss: '2', takeProfit: ' 6 ' })).toMatchObject({
+      stop_loss_pct: 2,
+      take_profit_pct: 6,
+    });
+  });
+
+  it('dataBody: the sample, a CSV once read, a download with a symbol and a start date', () => {
+    const state = initialLabState(NOW);
+    expect(dataBody(state.data)).toEqual({ source: 'sample', timeframe: '4h' });
+
+    const csv = after([{ type: 'dataSourceChosen', choice: 'csv' }], state);
+    expect(dataBody(csv.data)).toBeNull();
+    expect(dataBody(after([{ type: 'csvFileRead', name: 'a.csv', text: 'x' }], csv).data)).toEqual({
+      source: 'csv',
+      csv: 'x',
+      name: 'a.csv',
+    });
+
+    const exchange = after(
+      [
+        { type: 'dataSourceChosen', choice: 'exchange' },
+        { type: 'downloadEdited', key: 'symbol', value: ' ethusdt ' },
+      ],
+      state,
+    );
+    expect(dataBody(exchange.data)).toEqual({
+      source: 'exchange',
+      exchange: 'binance',
+      symbol: 'ETHUSDT',
+      timeframe: '1h',
+      from: Date.parse('2026-01-01T00:00:00Z'),
+    });
+    const ranged = after([{ type: 'downloadEdited', key: 'to', value: '2026-02-01' }], exchange);
+    expect(dataBody(ranged.data)).toMatchObject({ to: Date.parse('2026-02-01T00:00:00Z') });
+    expect(
+      dataBody(after([{ type: 'downloadEdited', key: 'symbol', value: ' ' }], exchange).data),
+    ).toBeNull();
+    expect(dataBody(after([{ type: 'downloadEdited', key: 'from', value: '' }], exchange).data)).toBeNull();
+  });
+});
