@@ -140,13 +140,13 @@ function AccountCard({ account }: { account: Account }) {
             </thead>
             <tbody>
               {positions.data.positions.map((p) => (
-                <tr key={`${p.venueSymbol}-${p.side}`}>
-                  <td>{p.venueSymbol}</td>
+                <tr key={`${p.venue_symbol}-${p.side}`}>
+                  <td>{p.venue_symbol}</td>
                   <td>{Number(p.qty) < 0 ? t('lab.short') : t('lab.long')}</td>
                   <td>{num(Math.abs(Number(p.qty)), 6)}</td>
-                  <td>{num(p.entryPrice)}</td>
-                  <td>{num(p.markPrice)}</td>
-                  <td className={Number(p.unrealizedPnl) < 0 ? 'neg' : 'pos'}>{num(p.unrealizedPnl)}</td>
+                  <td>{num(p.entry_price)}</td>
+                  <td>{num(p.mark_price)}</td>
+                  <td className={Number(p.unrealized_pnl) < 0 ? 'neg' : 'pos'}>{num(p.unrealized_pnl)}</td>
                   <td>{p.leverage}×</td>
                 </tr>
               ))}

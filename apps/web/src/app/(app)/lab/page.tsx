@@ -28,23 +28,23 @@ const OBJECTIVES = [
   'expectancy',
   'profit_drawdown',
 ] as const;
-const METRICS: [string, MessageKey, number][] = [
-  ['netProfit', 'lab.m.netProfit', 2],
-  ['netProfitPct', 'lab.m.netProfitPct', 2],
-  ['grossProfit', 'lab.m.grossProfit', 2],
-  ['grossLoss', 'lab.m.grossLoss', 2],
-  ['maxDrawdownPct', 'lab.m.maxDrawdownPct', 2],
-  ['buyHoldReturnPct', 'lab.m.buyHoldReturnPct', 2],
+const METRICS: [Exclude<keyof BacktestResult['metrics'], 'long' | 'short'>, MessageKey, number][] = [
+  ['net_profit', 'lab.m.netProfit', 2],
+  ['net_profit_pct', 'lab.m.netProfitPct', 2],
+  ['gross_profit', 'lab.m.grossProfit', 2],
+  ['gross_loss', 'lab.m.grossLoss', 2],
+  ['max_drawdown_pct', 'lab.m.maxDrawdownPct', 2],
+  ['buy_hold_return_pct', 'lab.m.buyHoldReturnPct', 2],
   ['sharpe', 'lab.m.sharpe', 3],
   ['sortino', 'lab.m.sortino', 3],
-  ['profitFactor', 'lab.m.profitFactor', 3],
-  ['totalTrades', 'lab.m.totalTrades', 0],
-  ['winRate', 'lab.m.winRate', 2],
-  ['avgTrade', 'lab.m.avgTrade', 2],
-  ['largestWin', 'lab.m.largestWin', 2],
-  ['largestLoss', 'lab.m.largestLoss', 2],
-  ['commissionPaid', 'lab.m.commissionPaid', 2],
-  ['cagrPct', 'lab.m.cagrPct', 2],
+  ['profit_factor', 'lab.m.profitFactor', 3],
+  ['total_trades', 'lab.m.totalTrades', 0],
+  ['win_rate', 'lab.m.winRate', 2],
+  ['avg_trade', 'lab.m.avgTrade', 2],
+  ['largest_win', 'lab.m.largestWin', 2],
+  ['largest_loss', 'lab.m.largestLoss', 2],
+  ['commission_paid', 'lab.m.commissionPaid', 2],
+  ['cagr_pct', 'lab.m.cagrPct', 2],
   ['expectancy', 'lab.m.expectancy', 2],
   ['liquidations', 'lab.m.liquidations', 0],
 ];
@@ -206,9 +206,16 @@ export default function LabPage() {
             <details className="rules">
               <summary>{t('lab.rules')}</summary>
               <dl className="kv">
-                {(['longEntry', 'longExit', 'shortEntry', 'shortExit'] as const).map((rule) => (
+                {(
+                  [
+                    ['long_entry', 'lab.rule.longEntry'],
+                    ['long_exit', 'lab.rule.longExit'],
+                    ['short_entry', 'lab.rule.shortEntry'],
+                    ['short_exit', 'lab.rule.shortExit'],
+                  ] as const
+                ).map(([rule, label]) => (
                   <div key={rule}>
-                    <dt>{t(`lab.rule.${rule}`)}</dt>
+                    <dt>{t(label)}</dt>
                     <dd>{strategy.rules[rule][locale]}</dd>
                   </div>
                 ))}
@@ -450,7 +457,7 @@ export default function LabPage() {
                 {METRICS.map(([key, label, digits]) => (
                   <tr key={key}>
                     <th scope="row">{t(label)}</th>
-                    <td>{num(result.metrics[key] as number | null, digits)}</td>
+                    <td>{num(result.metrics[key], digits)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -566,7 +573,7 @@ function Optimizer({
   };
   const running = job?.status === 'running';
   const summary = (m: SummaryMetrics) =>
-    `${num(m.netProfitPct, 2)} % · ${t('lab.m.sharpe')} ${num(m.sharpe, 2)} · ${t('lab.m.totalTrades')} ${num(m.totalTrades, 0)}`;
+    `${num(m.net_profit_pct, 2)} % · ${t('lab.m.sharpe')} ${num(m.sharpe, 2)} · ${t('lab.m.totalTrades')} ${num(m.total_trades, 0)}`;
   const paramsText = (params: Record<string, number>) =>
     strategy.params.map((p) => `${p.label[locale]} ${num(params[p.name], 4)}`).join(', ');
   return (
@@ -665,10 +672,10 @@ function Optimizer({
                         <td>{k + 1}</td>
                         <td>{paramsText(r.params)}</td>
                         <td>{num(r.metrics.score, 3)}</td>
-                        <td>{num(r.metrics.netProfitPct, 2)}</td>
-                        <td>{num(r.metrics.maxDrawdownPct, 2)}</td>
-                        <td>{num(r.metrics.totalTrades, 0)}</td>
-                        <td>{num(r.metrics.winRate, 1)}</td>
+                        <td>{num(r.metrics.net_profit_pct, 2)}</td>
+                        <td>{num(r.metrics.max_drawdown_pct, 2)}</td>
+                        <td>{num(r.metrics.total_trades, 0)}</td>
+                        <td>{num(r.metrics.win_rate, 1)}</td>
                         <td>
                           <button type="button" className="link" onClick={() => onUse(r.params)}>
                             {t('lab.useParams')}
