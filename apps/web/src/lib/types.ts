@@ -6,20 +6,30 @@ import type { components } from './api-types';
 
 type Schemas = components['schemas'];
 
+export type Me = Schemas['User'];
+export type LoginResponse = Schemas['LoginResponse'];
+
 export type Account = Schemas['Account'];
 export type RegisteredAccount = Schemas['RegisteredAccount'];
 export type AccountList = Schemas['AccountList'];
-export type Me = Schemas['User'];
+export type ConnectionTest = Schemas['ConnectionTest'];
+export type WebhookSecretRotated = Schemas['WebhookSecretRotated'];
 export type Balance = Schemas['Balance'];
 export type Position = Schemas['Position'];
+export type PositionList = Schemas['PositionList'];
+export type AccountPnl = Schemas['AccountPnl'];
 
 export type Signal = Schemas['Signal'];
 export type Order = Schemas['Order'];
+export type SignalList = Schemas['SignalList'];
 export type SignalDetail = Schemas['SignalDetail'];
+
+export type PineExport = Schemas['PineExport'];
 
 export type Localized = Schemas['Localized'];
 export type ParamDecl = Schemas['StrategyParam'];
 export type StrategyDecl = Schemas['Strategy'];
+export type StrategyList = Schemas['StrategyList'];
 export type TradeRow = Schemas['Trade'];
 export type BacktestMetrics = Schemas['BacktestMetrics'];
 export type BacktestResult = Schemas['BacktestResult'];
