@@ -1,18 +1,13 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import Fastify, {
-  type FastifyError,
-  type FastifyInstance,
-  type FastifyBaseLogger,
-  type RawServerDefault,
-} from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyBaseLogger } from 'fastify';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import {
+  createJsonSchemaTransform,
+  createJsonSchemaTransformObject,
   hasZodFastifySchemaValidationErrors,
-  jsonSchemaTransform,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -31,10 +26,10 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerWebhookRoutes } from './routes/webhook.ts';
 import { registerSignalRoutes } from './routes/signals.ts';
 import { registerLabRoutes } from './routes/lab.ts';
-import { registerPnlRoutes } from './routes/pnl.ts';
+import { apiSchemas, withoutUnusedSchemas } from './routes/schema-registry.ts';
+import type { App, RouteContext } from './route-context.ts';
 import { mountWebApp, type WebOptions } from './web.ts';
 import { WebhookPipeline, type WebhookDeps } from './services/webhook.ts';
-import type { AuthDeps } from './services/auth.ts';
 
 export type AppDeps = {
   config: Config;
@@ -53,19 +48,7 @@ export type AppDeps = {
   web?: WebOptions;
 };
 
-/** What every route module receives: the app and the dependencies of its services. */
-export type App = FastifyInstance<
-  RawServerDefault,
-  IncomingMessage,
-  ServerResponse,
-  FastifyBaseLogger,
-  ZodTypeProvider
->;
-
-export type RouteContext = {
-  app: App;
-  deps: Required<Pick<AppDeps, 'config' | 'database' | 'connectExchange'>> & { auth: AuthDeps };
-};
+export type { App, RouteContext, RouteDeps } from './route-context.ts';
 
 /** Request fields never written to a log line. */
 export const REDACTED_PATHS = [
@@ -156,6 +139,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         details: { retry_after_seconds: Math.ceil(context.ttl / 1000) },
       }),
   });
+  const namedSchemas = createJsonSchemaTransformObject({ schemaRegistry: apiSchemas });
   await app.register(swagger, {
     openapi: {
       info: {
@@ -165,7 +149,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
-    transform: jsonSchemaTransform,
+    transform: createJsonSchemaTransform({ schemaRegistry: apiSchemas }),
+    transformObject: (document) => withoutUnusedSchemas(namedSchemas(document)),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
@@ -217,7 +202,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     registerWebhookRoutes(scopedContext, webhook);
     registerSignalRoutes(scopedContext);
     registerLabRoutes(scopedContext);
-    registerPnlRoutes(scopedContext);
   });
   if (deps.web) await mountWebApp(app, config, deps.web);
   // Executions still running in the background finish before the database closes.

@@ -108,7 +108,7 @@ describe('strategy lab API', () => {
     expect(body.indicators.map((i: { title: string }) => i.title)).toEqual(['Fast EMA', 'Slow EMA']);
     expect(body.indicators[0].values).toHaveLength(body.data.bars);
     expect(body.trades.length).toBeGreaterThan(0);
-    expect(body.metrics.totalTrades).toBe(body.trades.length);
+    expect(body.metrics.total_trades).toBe(body.trades.length);
     expect(body.data.source).toMatch(/^synthetic:/);
   });
 

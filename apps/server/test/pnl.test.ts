@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orders } from '@tradingbot/db';
-import { realizedFromFills } from '../src/routes/pnl.ts';
+import { realizedFromFills } from '../src/services/pnl.ts';
 import { signUp, testApp, type TestApp } from './helpers.ts';
 
 describe('realizedFromFills', () => {

@@ -1,6 +1,7 @@
 import NextAuth, { CredentialsSignin, type DefaultSession } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import { webConfig } from './config';
+import type { LoginResponse } from './lib/types';
 
 declare module 'next-auth' {
   interface Session {
@@ -23,12 +24,6 @@ class ApiSignInError extends CredentialsSignin {
     this.code = code;
   }
 }
-
-type LoginAnswer = {
-  session_token: string;
-  expires_at: string;
-  user: { id: string; email: string; name: string };
-};
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
   trustHost: true,
@@ -54,7 +49,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
           const body = (await response.json().catch(() => null)) as { error?: { code?: string } } | null;
           throw new ApiSignInError(body?.error?.code ?? `HTTP_${response.status}`);
         }
-        const body = (await response.json()) as LoginAnswer;
+        const body = (await response.json()) as LoginResponse;
         return {
           id: body.user.id,
           email: body.user.email,

@@ -18,7 +18,7 @@ function strategy(id: string, defaults: Record<string, number>): StrategyDecl {
     id,
     name: text,
     description: text,
-    rules: { longEntry: text, longExit: text, shortEntry: text, shortExit: text },
+    rules: { long_entry: text, long_exit: text, short_entry: text, short_exit: text },
     params: Object.entries(defaults).map(([name, value]) => ({
       name,
       type: 'int' as const,
@@ -41,6 +41,8 @@ const job = (status: OptimizationJob['status']): OptimizationJob => ({
   strategy: 'ema_cross',
   status,
   progress: { done: status === 'running' ? 3 : 20, total: 20 },
+  created_at: '2026-01-01T00:00:00.000Z',
+  finished_at: null,
   result: null,
   error: null,
 });

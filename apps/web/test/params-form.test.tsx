@@ -12,10 +12,10 @@ const emaCross: StrategyDecl = {
   name: { en: 'EMA Crossover', ko: 'EMA 크로스오버' },
   description: { en: 'd', ko: 'd' },
   rules: {
-    longEntry: { en: '', ko: '' },
-    longExit: { en: '', ko: '' },
-    shortEntry: { en: '', ko: '' },
-    shortExit: { en: '', ko: '' },
+    long_entry: { en: '', ko: '' },
+    long_exit: { en: '', ko: '' },
+    short_entry: { en: '', ko: '' },
+    short_exit: { en: '', ko: '' },
   },
   params: [
     {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nameSchemas } from './schema-registry.ts';
 
 const printable = /^[\x21-\x7e]+$/; // printable ASCII, no spaces
 
@@ -84,17 +85,64 @@ export const RegisteredAccount = Account.extend({
 });
 
 export const AccountList = z.object({ accounts: z.array(Account), total: z.number().int() });
-export const DeleteResponse = z.object({ success: z.literal(true), message: z.string() });
-export const ToggleResponse = z.object({
+export const AccountDeleted = z.object({ success: z.literal(true), message: z.string() });
+export const AccountToggled = z.object({
   success: z.literal(true),
   account_id: z.string(),
   is_active: z.boolean(),
 });
-export const RotateResponse = z.object({ account_id: z.string(), webhook_secret: z.string() });
-export const TestResponse = z.object({
+export const WebhookSecretRotated = z.object({ account_id: z.string(), webhook_secret: z.string() });
+export const ConnectionTest = z.object({
   ok: z.boolean(),
   exchange: z.string(),
   testnet: z.boolean(),
   balance: z.object({ asset: z.string(), total: z.string(), available: z.string() }).optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+
+/** The account's USDT balance on its venue. */
+export const Balance = z.object({
+  account_id: z.string(),
+  asset: z.string(),
+  total: z.string(),
+  available: z.string(),
+  unrealized_pnl: z.string(),
+});
+
+/** One open position as the venue reports it (quantities and prices are decimal strings). */
+export const Position = z.object({
+  venue_symbol: z.string(),
+  side: z.enum(['net', 'long', 'short']),
+  /** Signed base-asset quantity: positive long, negative short. */
+  qty: z.string(),
+  entry_price: z.string(),
+  mark_price: z.string(),
+  unrealized_pnl: z.string(),
+  leverage: z.number(),
+  margin_mode: z.enum(['cross', 'isolated']),
+  liquidation_price: z.string().optional(),
+});
+
+export const PositionList = z.object({ account_id: z.string(), positions: z.array(Position) });
+
+export const AccountPnl = z.object({
+  account_id: z.string(),
+  realized_pnl: z.number(),
+  fills: z.number().int(),
+  open: z.array(z.object({ symbol: z.string(), qty: z.number(), avg_entry: z.number() })),
+  basis: z.string(),
+});
+
+nameSchemas({
+  Account,
+  RegisteredAccount,
+  AccountList,
+  AccountDeleted,
+  AccountToggled,
+  WebhookSecretRotated,
+  ConnectionTest,
+  Balance,
+  Position,
+  PositionList,
+  AccountPnl,
 });

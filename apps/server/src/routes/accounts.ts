@@ -1,5 +1,7 @@
-import type { RouteContext } from '../app.ts';
+import type { RouteContext } from '../route-context.ts';
 import {
+  accountBalance,
+  accountPositions,
   deleteAccount,
   listAccounts,
   registerAccount,
@@ -8,20 +10,27 @@ import {
   toggleAccount,
   type AccountsDeps,
 } from '../services/accounts.ts';
+import { accountPnl } from '../services/pnl.ts';
 import {
+  AccountDeleted,
   AccountList,
   AccountParams,
-  DeleteResponse,
+  AccountPnl,
+  AccountToggled,
+  Balance,
+  ConnectionTest,
+  PositionList,
   RegisterAccountBody,
   RegisteredAccount,
-  RotateResponse,
-  TestResponse,
-  ToggleResponse,
+  WebhookSecretRotated,
 } from './accounts.schema.ts';
-import { ErrorResponse } from './auth.schema.ts';
+import { ErrorResponse } from './error.schema.ts';
 import { bearerSecurity, currentUser, requireUser } from './guard.ts';
 
-/** The seed's exchange-account contract (`/api/v1/accounts-secure/*`), owner-scoped throughout. */
+/**
+ * The exchange accounts (`/api/v1/accounts-secure/*`), owner-scoped throughout: registration and
+ * management, a connection test, the venue's live balance and positions, and realized PnL.
+ */
 export function registerAccountRoutes(context: RouteContext): void {
   const { app, deps } = context;
   const accounts: AccountsDeps = {
@@ -68,7 +77,7 @@ export function registerAccountRoutes(context: RouteContext): void {
         tags,
         security: bearerSecurity,
         params: AccountParams,
-        response: { 200: DeleteResponse, ...errors },
+        response: { 200: AccountDeleted, ...errors },
       },
     },
     async (request) => {
@@ -85,7 +94,7 @@ export function registerAccountRoutes(context: RouteContext): void {
         tags,
         security: bearerSecurity,
         params: AccountParams,
-        response: { 200: ToggleResponse, ...errors },
+        response: { 200: AccountToggled, ...errors },
       },
     },
     async (request) => ({
@@ -104,7 +113,7 @@ export function registerAccountRoutes(context: RouteContext): void {
         tags,
         security: bearerSecurity,
         params: AccountParams,
-        response: { 200: TestResponse, ...errors },
+        response: { 200: ConnectionTest, ...errors },
       },
     },
     async (request) => testAccount(accounts, currentUser(request).user.id, request.params.id),
@@ -118,12 +127,58 @@ export function registerAccountRoutes(context: RouteContext): void {
         tags,
         security: bearerSecurity,
         params: AccountParams,
-        response: { 200: RotateResponse, ...errors },
+        response: { 200: WebhookSecretRotated, ...errors },
       },
     },
     async (request) => ({
       account_id: request.params.id,
       webhook_secret: await rotateWebhookSecret(accounts, currentUser(request).user.id, request.params.id),
     }),
+  );
+
+  app.get(
+    '/api/v1/accounts-secure/:id/positions',
+    {
+      ...base,
+      schema: {
+        tags,
+        security: bearerSecurity,
+        params: AccountParams,
+        response: { 200: PositionList, 404: ErrorResponse },
+      },
+    },
+    async (request) => accountPositions(accounts, currentUser(request).user.id, request.params.id),
+  );
+
+  app.get(
+    '/api/v1/accounts-secure/:id/balance',
+    {
+      ...base,
+      schema: {
+        tags,
+        security: bearerSecurity,
+        params: AccountParams,
+        response: { 200: Balance, 404: ErrorResponse },
+      },
+    },
+    async (request) => accountBalance(accounts, currentUser(request).user.id, request.params.id),
+  );
+
+  /**
+   * Realized PnL of the account's orders as this server recorded their fills; exchange-side fills
+   * it never saw (a stop-loss that triggered at the exchange, manual trades) are not in it.
+   */
+  app.get(
+    '/api/v1/accounts-secure/:id/pnl',
+    {
+      ...base,
+      schema: {
+        tags,
+        security: bearerSecurity,
+        params: AccountParams,
+        response: { 200: AccountPnl, 401: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => accountPnl(deps.database, currentUser(request).user.id, request.params.id),
   );
 }

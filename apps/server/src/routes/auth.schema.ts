@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nameSchemas } from './schema-registry.ts';
 
 export const RegisterBody = z.strictObject({
   email: z.string().trim().toLowerCase().email().max(254),
@@ -31,10 +32,6 @@ export const LoginResponse = z.object({
   user: User,
 });
 
-export const ErrorResponse = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    details: z.record(z.string(), z.unknown()).optional(),
-  }),
-});
+export const LogoutResponse = z.object({ success: z.literal(true), revoked_sessions: z.number().int() });
+
+nameSchemas({ User, LoginResponse, LogoutResponse });

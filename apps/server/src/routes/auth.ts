@@ -1,7 +1,7 @@
-import { z } from 'zod';
-import type { RouteContext } from '../app.ts';
+import type { RouteContext } from '../route-context.ts';
 import { login, logout, publicUser, registerUser } from '../services/auth.ts';
-import { ErrorResponse, LoginBody, LoginResponse, LogoutBody, RegisterBody, User } from './auth.schema.ts';
+import { LoginBody, LoginResponse, LogoutBody, LogoutResponse, RegisterBody, User } from './auth.schema.ts';
+import { ErrorResponse } from './error.schema.ts';
 import { bearerSecurity, currentUser, requireUser } from './guard.ts';
 
 /** Stricter limits on the routes that take passwords. */
@@ -46,7 +46,7 @@ export function registerAuthRoutes(context: RouteContext): void {
         tags: ['auth'],
         security: bearerSecurity,
         body: LogoutBody,
-        response: { 200: z.object({ success: z.literal(true), revoked_sessions: z.number().int() }) },
+        response: { 200: LogoutResponse },
       },
     },
     async (request) => ({

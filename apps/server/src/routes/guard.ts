@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { RouteContext } from '../app.ts';
+import type { RouteContext } from '../route-context.ts';
 import { authenticate, type Authenticated } from '../services/auth.ts';
 
 declare module 'fastify' {
@@ -8,7 +8,7 @@ declare module 'fastify' {
   }
 }
 
-/** preHandler for protected routes: the seed's `get_current_user`. */
+/** preHandler for protected routes: the caller, authenticated by their bearer token (`authenticate`). */
 export function requireUser(context: RouteContext) {
   return async (request: FastifyRequest) => {
     request.auth = await authenticate(context.deps.auth, request.headers.authorization);

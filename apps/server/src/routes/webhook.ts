@@ -1,8 +1,8 @@
-import { BlockList, isIP } from 'node:net';
-import { z } from 'zod';
-import type { RouteContext } from '../app.ts';
+import type { RouteContext } from '../route-context.ts';
 import { ServerErrors } from '../errors.ts';
+import { sourceAllowList } from '../services/source-allow-list.ts';
 import type { WebhookPipeline } from '../services/webhook.ts';
+import { WebhookAnswer, WebhookBody, WebhookHealth } from './webhook.schema.ts';
 
 /**
  * `POST /api/v1/webhook/tradingview`. TradingView sends `text/plain` when it does not recognise the
@@ -23,8 +23,8 @@ export function registerWebhookRoutes(context: RouteContext, pipeline: WebhookPi
           tags: ['webhook'],
           description:
             'TradingView alert → orders. Body: the JSON our exported Pine script builds (account_id, exchange, action, symbol, leverage, secret, id, …), any content type.',
-          body: z.unknown(),
-          response: { 200: z.record(z.string(), z.unknown()), 202: z.record(z.string(), z.unknown()) },
+          body: WebhookBody,
+          response: { 200: WebhookAnswer, 202: WebhookAnswer },
         },
       },
       async (request, reply) => {
@@ -49,28 +49,8 @@ export function registerWebhookRoutes(context: RouteContext, pipeline: WebhookPi
   app.get(
     '/api/v1/webhook/health',
     {
-      schema: {
-        tags: ['webhook'],
-        response: { 200: z.object({ status: z.literal('ok'), service: z.literal('webhook') }) },
-      },
+      schema: { tags: ['webhook'], response: { 200: WebhookHealth } },
     },
     async () => ({ status: 'ok' as const, service: 'webhook' as const }),
   );
-}
-
-/** Membership test for addresses and CIDR ranges; IPv4-mapped IPv6 (::ffff:a.b.c.d) counts as IPv4. */
-function sourceAllowList(entries: readonly string[]): (ip: string) => boolean {
-  const list = new BlockList();
-  for (const entry of entries) {
-    const [address, prefix] = entry.split('/') as [string, string | undefined];
-    const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
-    if (prefix === undefined) list.addAddress(address, family);
-    else list.addSubnet(address, Number(prefix), family);
-  }
-  return (ip) => {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)?.[1];
-    const address = mapped ?? ip;
-    const family = isIP(address);
-    return family !== 0 && list.check(address, family === 6 ? 'ipv6' : 'ipv4');
-  };
 }

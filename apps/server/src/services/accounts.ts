@@ -180,3 +180,40 @@ export async function testAccount(
   });
   return result;
 }
+
+/** The venue client of the caller's account (credentials decrypted in memory for this client only). */
+async function accountExchange(deps: AccountsDeps, userId: string, accountId: string) {
+  const account = await ownAccount(deps.database, userId, accountId);
+  return deps.connectExchange(account, decryptCredentials(deps.keyRing, account.id, account));
+}
+
+/** The account's USDT balance as its venue reports it now. */
+export async function accountBalance(deps: AccountsDeps, userId: string, accountId: string) {
+  const balance = await (await accountExchange(deps, userId, accountId)).balance('USDT');
+  return {
+    account_id: accountId,
+    asset: balance.asset,
+    total: balance.total,
+    available: balance.available,
+    unrealized_pnl: balance.unrealizedPnl,
+  };
+}
+
+/** The account's open positions as its venue reports them now. */
+export async function accountPositions(deps: AccountsDeps, userId: string, accountId: string) {
+  const positions = await (await accountExchange(deps, userId, accountId)).positions();
+  return {
+    account_id: accountId,
+    positions: positions.map((p) => ({
+      venue_symbol: p.venueSymbol,
+      side: p.side,
+      qty: p.qty,
+      entry_price: p.entryPrice,
+      mark_price: p.markPrice,
+      unrealized_pnl: p.unrealizedPnl,
+      leverage: p.leverage,
+      margin_mode: p.marginMode,
+      ...(p.liquidationPrice !== undefined ? { liquidation_price: p.liquidationPrice } : {}),
+    })),
+  };
+}

@@ -161,8 +161,8 @@ export async function login(
 export type Authenticated = { user: UserRow; sessionId: string | null };
 
 /**
- * The seed's `get_current_user`: a JWT access token or a session token (what the web UI's Auth.js
- * session carries). Missing, invalid, expired or revoked → UNAUTHENTICATED; a valid token whose
+ * The caller of a protected route, from a JWT access token or a session token (what the web UI's
+ * Auth.js session carries). Missing, invalid, expired or revoked → UNAUTHENTICATED; a valid token whose
  * user is gone → USER_NOT_FOUND ("User not found").
  */
 export async function authenticate(

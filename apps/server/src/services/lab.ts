@@ -9,6 +9,7 @@ import {
   parseCandlesCsv,
   resample,
   resolveBacktestOptions,
+  STRATEGIES,
   syntheticCandles,
   type BacktestOptions,
   type CandleSeries,
@@ -200,7 +201,12 @@ export function strategyJson(declaration: StrategyDeclaration) {
     id: declaration.id,
     name: declaration.name,
     description: declaration.description,
-    rules: declaration.rulesText,
+    rules: {
+      long_entry: declaration.rulesText.longEntry,
+      long_exit: declaration.rulesText.longExit,
+      short_entry: declaration.rulesText.shortEntry,
+      short_exit: declaration.rulesText.shortExit,
+    },
     params: Object.entries(declaration.params).map(([name, spec]) => ({
       name,
       type: spec.type,
@@ -218,6 +224,11 @@ export function strategyJson(declaration: StrategyDeclaration) {
     })),
     plots: declaration.plots.map((p) => ({ title: p.title, color: p.color, overlay: p.overlay })),
   };
+}
+
+/** Every strategy declaration, as the UI needs it. */
+export function listStrategies() {
+  return { strategies: STRATEGIES.map(strategyJson) };
 }
 
 /** NaN and ±Infinity have no JSON form: they become null (a gap in a chart series). */
@@ -240,10 +251,27 @@ function tradeJson(trade: Trade) {
   };
 }
 
-function metricsJson(value: unknown): unknown {
-  if (typeof value === 'number') return finite(value);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, metricsJson(v)]));
+/** `netProfitPct` → `net_profit_pct`: the API's JSON is snake_case, the engine's objects camelCase. */
+type SnakeCase<S extends string> = S extends `${infer Head}${infer Tail}`
+  ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${SnakeCase<Tail>}`
+  : S;
+
+/** Engine metrics as the API answers them: snake_case keys, numbers that may be null (not finite). */
+export type MetricsJson<T> = {
+  [K in keyof T & string as SnakeCase<K>]: T[K] extends number | null ? number | null : MetricsJson<T[K]>;
+};
+
+function metricsJson<T extends object>(metrics: T): MetricsJson<T> {
+  return Object.fromEntries(
+    Object.entries(metrics).map(([key, value]) => [
+      key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`),
+      typeof value === 'number'
+        ? finite(value)
+        : value !== null && typeof value === 'object'
+          ? metricsJson(value)
+          : value,
+    ]),
+  ) as MetricsJson<T>;
 }
 
 function dataInfo(candles: CandleSeries) {
@@ -275,7 +303,7 @@ export async function runLabBacktest(
     strategy: declaration.id,
     params: run.params,
     data: dataInfo(candles),
-    metrics: metricsJson(result.metrics) as Record<string, unknown>,
+    metrics: metricsJson(result.metrics),
     trades: result.trades.map(tradeJson),
     open_trade: result.openTrade ? tradeJson(result.openTrade) : null,
     candles: {

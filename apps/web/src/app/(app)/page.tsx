@@ -5,13 +5,13 @@ import { SignalTable } from '@/components/SignalTable';
 import { Empty, ErrorMessage, Loading } from '@/components/ui';
 import { useResource } from '@/lib/api';
 import { useI18n } from '@/lib/i18n';
-import type { Account, AccountList, Balance, Me, Position, Signal } from '@/lib/types';
+import type { Account, AccountList, AccountPnl, Balance, Me, PositionList, SignalList } from '@/lib/types';
 
 export default function Dashboard() {
   const { t, num } = useI18n();
   const me = useResource<Me>('/api/v1/auth/me');
   const accounts = useResource<AccountList>('/api/v1/accounts-secure/list');
-  const signals = useResource<{ signals: Signal[] }>('/api/v1/signals?limit=10', 5000);
+  const signals = useResource<SignalList>('/api/v1/signals?limit=10', 5000);
   return (
     <div className="page">
       <h1>{t('dash.title')}</h1>
@@ -73,11 +73,8 @@ function AccountCard({ account }: { account: Account }) {
   const { t, num } = useI18n();
   const live = account.is_active ? 5000 : undefined;
   const balance = useResource<Balance>(`/api/v1/accounts-secure/${account.id}/balance`, live);
-  const positions = useResource<{ positions: Position[] }>(
-    `/api/v1/accounts-secure/${account.id}/positions`,
-    live,
-  );
-  const pnl = useResource<{ realized_pnl: number; fills: number }>(
+  const positions = useResource<PositionList>(`/api/v1/accounts-secure/${account.id}/positions`, live);
+  const pnl = useResource<AccountPnl>(
     `/api/v1/accounts-secure/${account.id}/pnl`,
     account.is_active ? 30_000 : undefined,
   );
@@ -140,13 +137,13 @@ function AccountCard({ account }: { account: Account }) {
             </thead>
             <tbody>
               {positions.data.positions.map((p) => (
-                <tr key={`${p.venueSymbol}-${p.side}`}>
-                  <td>{p.venueSymbol}</td>
+                <tr key={`${p.venue_symbol}-${p.side}`}>
+                  <td>{p.venue_symbol}</td>
                   <td>{Number(p.qty) < 0 ? t('lab.short') : t('lab.long')}</td>
                   <td>{num(Math.abs(Number(p.qty)), 6)}</td>
-                  <td>{num(p.entryPrice)}</td>
-                  <td>{num(p.markPrice)}</td>
-                  <td className={Number(p.unrealizedPnl) < 0 ? 'neg' : 'pos'}>{num(p.unrealizedPnl)}</td>
+                  <td>{num(p.entry_price)}</td>
+                  <td>{num(p.mark_price)}</td>
+                  <td className={Number(p.unrealized_pnl) < 0 ? 'neg' : 'pos'}>{num(p.unrealized_pnl)}</td>
                   <td>{p.leverage}×</td>
                 </tr>
               ))}

@@ -6,13 +6,13 @@ import { SecretPanel } from '@/components/SecretPanel';
 import { Empty, ErrorMessage, Loading } from '@/components/ui';
 import { ApiError, useApi, useResource } from '@/lib/api';
 import { useI18n } from '@/lib/i18n';
-import type { Account, AccountList, RegisteredAccount } from '@/lib/types';
-
-type TestAnswer = {
-  ok: boolean;
-  balance?: { asset: string; total: string; available: string };
-  error?: { code: string; message: string };
-};
+import type {
+  Account,
+  AccountList,
+  ConnectionTest,
+  RegisteredAccount,
+  WebhookSecretRotated,
+} from '@/lib/types';
 
 export default function AccountsPage() {
   const { t } = useI18n();
@@ -150,7 +150,7 @@ function AccountRow({
           onClick={() =>
             run(async () => {
               setTest(t('acc.testing'));
-              const answer = await api<TestAnswer>(`/api/v1/accounts-secure/${account.id}/test`, {
+              const answer = await api<ConnectionTest>(`/api/v1/accounts-secure/${account.id}/test`, {
                 method: 'POST',
               });
               setTest(
@@ -195,7 +195,7 @@ function AccountRow({
                   await api(`/api/v1/accounts-secure/${account.id}`, { method: 'DELETE' });
                   onDeleted();
                 } else {
-                  const answer = await api<{ webhook_secret: string }>(
+                  const answer = await api<WebhookSecretRotated>(
                     `/api/v1/accounts-secure/${account.id}/webhook-secret/rotate`,
                     { method: 'POST' },
                   );

@@ -12,19 +12,12 @@ import { CopyButton, downloadText, Empty, ErrorMessage, Loading } from '@/compon
 import type { ApiError } from '@/lib/api';
 import { useApi, useResource } from '@/lib/api';
 import { useI18n } from '@/lib/i18n';
-import type { AccountList, StrategyDecl } from '@/lib/types';
-
-type Exported = {
-  script: string;
-  guide: string;
-  webhook_url: string;
-  alert_message_example: Record<string, unknown>;
-};
+import type { AccountList, PineExport, StrategyList } from '@/lib/types';
 
 export default function ExportPage() {
   const { t, locale } = useI18n();
   const api = useApi();
-  const strategies = useResource<{ strategies: StrategyDecl[] }>('/api/v1/strategies');
+  const strategies = useResource<StrategyList>('/api/v1/strategies');
   const accounts = useResource<AccountList>('/api/v1/accounts-secure/list');
   const [strategyId, setStrategyId] = useState('');
   const [accountId, setAccountId] = useState('');
@@ -32,7 +25,7 @@ export default function ExportPage() {
   const [draft, setDraft] = useState<ParamDraft>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError>();
-  const [result, setResult] = useState<Exported | null>(null);
+  const [result, setResult] = useState<PineExport | null>(null);
 
   const strategy = useMemo(
     () => strategies.data?.strategies.find((s) => s.id === strategyId),
@@ -78,7 +71,7 @@ export default function ExportPage() {
         leverage: String(Math.round(Number(leverage) || 1)),
         lang: locale,
       });
-      setResult(await api<Exported>(`/api/v1/simple/export-pine?${query}`));
+      setResult(await api<PineExport>(`/api/v1/simple/export-pine?${query}`));
     } catch (e) {
       setError(e as ApiError);
       setResult(null);

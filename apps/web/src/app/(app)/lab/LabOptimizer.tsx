@@ -244,10 +244,10 @@ function RankingTable({
               <td>{k + 1}</td>
               <td>{paramsText(r.params)}</td>
               <td>{num(r.metrics.score, 3)}</td>
-              <td>{num(r.metrics.netProfitPct, 2)}</td>
-              <td>{num(r.metrics.maxDrawdownPct, 2)}</td>
-              <td>{num(r.metrics.totalTrades, 0)}</td>
-              <td>{num(r.metrics.winRate, 1)}</td>
+              <td>{num(r.metrics.net_profit_pct, 2)}</td>
+              <td>{num(r.metrics.max_drawdown_pct, 2)}</td>
+              <td>{num(r.metrics.total_trades, 0)}</td>
+              <td>{num(r.metrics.win_rate, 1)}</td>
               <td>
                 <button type="button" className="link" onClick={() => onUse(r.params)}>
                   {t('lab.useParams')}
@@ -270,7 +270,7 @@ function WalkForwardTable({
 }) {
   const { t, num, date } = useI18n();
   const summary = (m: SummaryMetrics) =>
-    `${num(m.netProfitPct, 2)} % · ${t('lab.m.sharpe')} ${num(m.sharpe, 2)} · ${t('lab.m.totalTrades')} ${num(m.totalTrades, 0)}`;
+    `${num(m.net_profit_pct, 2)} % · ${t('lab.m.sharpe')} ${num(m.sharpe, 2)} · ${t('lab.m.totalTrades')} ${num(m.total_trades, 0)}`;
   return (
     <>
       <h3>{t('lab.walkForwardTable')}</h3>

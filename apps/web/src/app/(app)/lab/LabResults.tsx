@@ -10,23 +10,23 @@ import type { MessageKey } from '@/lib/messages';
 import type { BacktestResult } from '@/lib/types';
 
 /** The metrics table's rows: the result's metric key, its label, and the digits shown. */
-const METRICS: [string, MessageKey, number][] = [
-  ['netProfit', 'lab.m.netProfit', 2],
-  ['netProfitPct', 'lab.m.netProfitPct', 2],
-  ['grossProfit', 'lab.m.grossProfit', 2],
-  ['grossLoss', 'lab.m.grossLoss', 2],
-  ['maxDrawdownPct', 'lab.m.maxDrawdownPct', 2],
-  ['buyHoldReturnPct', 'lab.m.buyHoldReturnPct', 2],
+const METRICS: [Exclude<keyof BacktestResult['metrics'], 'long' | 'short'>, MessageKey, number][] = [
+  ['net_profit', 'lab.m.netProfit', 2],
+  ['net_profit_pct', 'lab.m.netProfitPct', 2],
+  ['gross_profit', 'lab.m.grossProfit', 2],
+  ['gross_loss', 'lab.m.grossLoss', 2],
+  ['max_drawdown_pct', 'lab.m.maxDrawdownPct', 2],
+  ['buy_hold_return_pct', 'lab.m.buyHoldReturnPct', 2],
   ['sharpe', 'lab.m.sharpe', 3],
   ['sortino', 'lab.m.sortino', 3],
-  ['profitFactor', 'lab.m.profitFactor', 3],
-  ['totalTrades', 'lab.m.totalTrades', 0],
-  ['winRate', 'lab.m.winRate', 2],
-  ['avgTrade', 'lab.m.avgTrade', 2],
-  ['largestWin', 'lab.m.largestWin', 2],
-  ['largestLoss', 'lab.m.largestLoss', 2],
-  ['commissionPaid', 'lab.m.commissionPaid', 2],
-  ['cagrPct', 'lab.m.cagrPct', 2],
+  ['profit_factor', 'lab.m.profitFactor', 3],
+  ['total_trades', 'lab.m.totalTrades', 0],
+  ['win_rate', 'lab.m.winRate', 2],
+  ['avg_trade', 'lab.m.avgTrade', 2],
+  ['largest_win', 'lab.m.largestWin', 2],
+  ['largest_loss', 'lab.m.largestLoss', 2],
+  ['commission_paid', 'lab.m.commissionPaid', 2],
+  ['cagr_pct', 'lab.m.cagrPct', 2],
   ['expectancy', 'lab.m.expectancy', 2],
   ['liquidations', 'lab.m.liquidations', 0],
 ];
@@ -92,7 +92,7 @@ function Metrics({ result }: { result: BacktestResult }) {
           {METRICS.map(([key, label, digits]) => (
             <tr key={key}>
               <th scope="row">{t(label)}</th>
-              <td>{num(result.metrics[key] as number | null, digits)}</td>
+              <td>{num(result.metrics[key], digits)}</td>
             </tr>
           ))}
         </tbody>

@@ -80,9 +80,16 @@ function StrategyRules({ strategy }: { strategy: StrategyDecl }) {
     <details className="rules">
       <summary>{t('lab.rules')}</summary>
       <dl className="kv">
-        {(['longEntry', 'longExit', 'shortEntry', 'shortExit'] as const).map((rule) => (
+        {(
+          [
+            ['long_entry', 'lab.rule.longEntry'],
+            ['long_exit', 'lab.rule.longExit'],
+            ['short_entry', 'lab.rule.shortEntry'],
+            ['short_exit', 'lab.rule.shortExit'],
+          ] as const
+        ).map(([rule, label]) => (
           <div key={rule}>
-            <dt>{t(`lab.rule.${rule}`)}</dt>
+            <dt>{t(label)}</dt>
             <dd>{strategy.rules[rule][locale]}</dd>
           </div>
         ))}

@@ -5,7 +5,7 @@ import { SignalTable } from '@/components/SignalTable';
 import { Empty, ErrorMessage, Loading } from '@/components/ui';
 import { useResource } from '@/lib/api';
 import { useI18n } from '@/lib/i18n';
-import type { AccountList, Signal } from '@/lib/types';
+import type { AccountList, SignalList } from '@/lib/types';
 
 const STATUSES = ['received', 'executing', 'executed', 'failed', 'rejected'] as const;
 
@@ -20,7 +20,7 @@ export default function SignalsPage() {
   const accounts = useResource<AccountList>('/api/v1/accounts-secure/list');
   const [draft, setDraft] = useState({ account: '', status: '', from: '', to: '' });
   const [query, setQuery] = useState('limit=100');
-  const signals = useResource<{ signals: Signal[] }>(`/api/v1/signals?${query}`, 10000);
+  const signals = useResource<SignalList>(`/api/v1/signals?${query}`, 10000);
   const apply = (event: FormEvent) => {
     event.preventDefault();
     const params = new URLSearchParams({ limit: '100' });
