@@ -3,29 +3,19 @@ import Decimal from 'decimal.js';
 import { isAppError } from '@tradingbot/core';
 import type { ExchangeErrorCode } from '../errors.ts';
 import type { Instrument, Order, OrderSide, PositionSide } from '../types.ts';
-import {
-  PAPER_REASON_VENUE_CODES,
-  type PaperExchange,
-  type PaperOrderRequest,
-  type PaperRejectReason,
-} from '../paper/index.ts';
-import type { FaultQueue } from '../sim/faults.ts';
+import { PAPER_REASON_VENUE_CODES, type PaperOrderRequest, type PaperRejectReason } from '../paper/index.ts';
+import type { FaultMatch, FaultQueue } from '../sim/faults.ts';
 import {
   SimulatorDialect,
   serveDialect,
+  type RunningWireSimulator,
   type SharedFaultKind,
   type WireReply,
   type WireRequest,
   type WireRequestLog,
+  type WireSimulatorOptions,
 } from '../sim/pipeline.ts';
-import {
-  aggregateCandles,
-  candlesFor,
-  freshPaperVenue,
-  syntheticCandle,
-  type Candle,
-  type SimCandles,
-} from '../sim/candles.ts';
+import { freshPaperVenue, servedCandles, syntheticCandle, type Candle } from '../sim/candles.ts';
 import { decimals, safeEqual, WIRE_DECIMAL } from '../sim/wire.ts';
 import { hmacSha256Hex } from './signing.ts';
 import { UNKNOWN_RESULT_MESSAGE } from './errors.ts';
@@ -54,19 +44,12 @@ export type FaultKind =
   /** 503 "Unknown error…"; with `execute: true` the request is executed first. */
   | 'unknown_503';
 
-export type FaultRule = {
+export type FaultRule = FaultMatch & {
   kind: FaultKind;
-  /** Exact request path, e.g. `/fapi/v1/order`; omitted = every path. */
-  path?: string;
-  method?: string;
-  ms?: number;
   status?: number;
   code?: number;
   msg?: string;
   retryAfterSec?: number;
-  execute?: boolean;
-  /** How many matching requests the fault applies to (default 1; Infinity for all). */
-  times?: number;
 };
 
 /** The Binance code an error answer carried. */
@@ -77,35 +60,12 @@ export type SimRequestLog = WireRequestLog & BinanceCodes;
 /** The simulator's injected faults; `clockOffsetMs` provokes -1021. */
 export type SimFaults = FaultQueue<FaultRule>;
 
-export type BinanceSimulatorOptions = {
-  port?: number;
-  host?: string;
-  apiKey: string;
-  apiSecret: string;
-  /** The venue behind the simulator; a fresh PaperExchange when omitted. */
-  venue?: PaperExchange;
-  /** Start a fresh venue in hedge mode. */
-  hedge?: boolean;
-  /** USDT wallet balance of a fresh venue (default 10 000). */
-  balance?: number;
-  /** Starting prices of a fresh venue (defaults: representative prices, or the candles' last close). */
-  prices?: Record<string, string | number>;
-  /** Candles served by /fapi/v1/klines (symbol → candles, or one list for every symbol). */
-  candles?: SimCandles;
-  faults?: FaultRule[];
+export type BinanceSimulatorOptions = WireSimulatorOptions<FaultRule> & {
   /** REQUEST_WEIGHT per minute before 429s (default 2400). */
   weightLimit?: number;
-  now?: () => number;
 };
 
-export type BinanceSimulator = {
-  url: string;
-  venue: PaperExchange;
-  faults: SimFaults;
-  /** Every request received, in order (tests assert what reached the venue). */
-  requests: SimRequestLog[];
-  close(): Promise<void>;
-};
+export type BinanceSimulator = RunningWireSimulator<FaultRule, SimRequestLog>;
 
 /** Starting prices of a fresh venue, so market orders work at once. */
 export const SIM_DEFAULT_PRICES: Readonly<Record<string, string>> = Object.freeze({
@@ -686,11 +646,9 @@ class BinanceDialect extends SimulatorDialect<FaultRule, BinanceCodes, Params, R
     const startTime = intParam('startTime');
     const endTime = intParam('endTime');
     const now = this.serverTime();
-    const source = candlesFor(this.options.candles, instrument.venueSymbol);
-    const rows =
-      source !== undefined
-        ? aggregateCandles(source, step)
-        : this.synthesize(instrument, step, startTime, endTime, limit, now);
+    const rows = servedCandles(this.options.candles, instrument.venueSymbol, step, () =>
+      this.synthesize(instrument, step, startTime, endTime, limit, now),
+    );
     let selected = rows.filter(
       (c) =>
         c.time <= now &&

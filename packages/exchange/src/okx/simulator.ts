@@ -2,24 +2,19 @@ import Decimal from 'decimal.js';
 import { isAppError } from '@tradingbot/core';
 import type { Instrument, Order, OrderSide, PositionSide } from '../types.ts';
 import { OKX_STYLE_INSTRUMENTS } from '../paper/instruments.ts';
-import { PAPER_REASON_VENUE_CODES, type PaperExchange, type PaperRejectReason } from '../paper/index.ts';
-import type { FaultQueue } from '../sim/faults.ts';
+import { PAPER_REASON_VENUE_CODES, type PaperRejectReason } from '../paper/index.ts';
+import type { FaultMatch, FaultQueue } from '../sim/faults.ts';
 import {
   SimulatorDialect,
   serveDialect,
+  type RunningWireSimulator,
   type SharedFaultKind,
   type WireReply,
   type WireRequest,
   type WireRequestLog,
+  type WireSimulatorOptions,
 } from '../sim/pipeline.ts';
-import {
-  aggregateCandles,
-  candlesFor,
-  freshPaperVenue,
-  syntheticCandle,
-  type Candle,
-  type SimCandles,
-} from '../sim/candles.ts';
+import { freshPaperVenue, servedCandles, syntheticCandle, type Candle } from '../sim/candles.ts';
 import { decimals, safeEqual, WIRE_DECIMAL } from '../sim/wire.ts';
 import { okxSign } from './signing.ts';
 import { okxBarMs } from './parse.ts';
@@ -49,19 +44,7 @@ export type OkxFaultKind =
   /** 50004 "API endpoint request timeout" (outcome unknown); with `execute: true` executed first. */
   | 'unknown_result';
 
-export type OkxFaultRule = {
-  kind: OkxFaultKind;
-  /** Exact request path, e.g. `/api/v5/trade/order`; omitted = every path. */
-  path?: string;
-  method?: string;
-  ms?: number;
-  status?: number;
-  code?: string;
-  msg?: string;
-  execute?: boolean;
-  /** How many matching requests the fault applies to (default 1; Infinity for all). */
-  times?: number;
-};
+export type OkxFaultRule = FaultMatch & { kind: OkxFaultKind; status?: number; code?: string; msg?: string };
 
 /** The envelope's code, and the first failing item's sCode. */
 type OkxCodes = { code?: string; sCode?: string };
@@ -71,25 +54,10 @@ export type OkxSimRequestLog = WireRequestLog & OkxCodes;
 /** The simulator's injected faults; `clockOffsetMs` provokes 50102. */
 export type OkxSimFaults = FaultQueue<OkxFaultRule>;
 
-export type OkxSimulatorOptions = {
-  port?: number;
-  host?: string;
-  apiKey: string;
-  apiSecret: string;
+export type OkxSimulatorOptions = WireSimulatorOptions<OkxFaultRule> & {
   passphrase: string;
-  /** The venue behind the simulator; a fresh PaperExchange with OKX_STYLE_INSTRUMENTS when omitted. */
-  venue?: PaperExchange;
   /** Instruments of a fresh venue (base units, contractSize = ctVal); default OKX_STYLE_INSTRUMENTS. */
   instruments?: readonly Instrument[];
-  /** Start a fresh venue in long_short_mode. */
-  hedge?: boolean;
-  /** USDT balance of a fresh venue (default 10 000). */
-  balance?: number;
-  /** Starting prices of a fresh venue (instId → price; defaults below, or the candles' last close). */
-  prices?: Record<string, string | number>;
-  /** Candles served by /market/candles and history-candles (instId → candles, or one list for all). Volumes in base units. */
-  candles?: SimCandles;
-  faults?: OkxFaultRule[];
   /**
    * The key's environment: true = demo (requests must carry `x-simulated-trading: 1`), false = live
    * (they must not); otherwise both are accepted. A mismatch is 50101, as on OKX.
@@ -103,17 +71,9 @@ export type OkxSimulatorOptions = {
    * { order: 60, algo: 20 }; false turns them off.
    */
   tradeRateLimits?: { order?: number; algo?: number } | false;
-  now?: () => number;
 };
 
-export type OkxSimulator = {
-  url: string;
-  venue: PaperExchange;
-  faults: OkxSimFaults;
-  /** Every request received, in order (tests assert what reached the venue). */
-  requests: OkxSimRequestLog[];
-  close(): Promise<void>;
-};
+export type OkxSimulator = RunningWireSimulator<OkxFaultRule, OkxSimRequestLog>;
 
 /** Starting prices of a fresh venue, so market orders work at once. */
 export const OKX_SIM_DEFAULT_PRICES: Readonly<Record<string, string>> = Object.freeze({
@@ -636,11 +596,9 @@ class OkxDialect extends SimulatorDialect<OkxFaultRule, OkxCodes, Context, Route
     const before = int('before');
     const now = this.serverTime();
     const oldest = history ? -Infinity : (Math.floor(now / step) - (1440 - 1)) * step;
-    const source = candlesFor(this.options.candles, instrument.venueSymbol);
-    const rows =
-      source !== undefined
-        ? aggregateCandles(source, step)
-        : this.synthesize(instrument, step, after, before, oldest, limit, now);
+    const rows = servedCandles(this.options.candles, instrument.venueSymbol, step, () =>
+      this.synthesize(instrument, step, after, before, oldest, limit, now),
+    );
     const selected = rows
       .filter(
         (c) =>

@@ -7,10 +7,18 @@ export type Candle = { time: number; open: number; high: number; low: number; cl
 /** Candles given to a simulator: symbol → candles, or one list for every symbol. */
 export type SimCandles = Record<string, Candle[]> | Candle[];
 
-/** The candles served for `symbol`, if any were given. */
-export function candlesFor(candles: SimCandles | undefined, symbol: string): Candle[] | undefined {
-  if (candles === undefined) return undefined;
-  return Array.isArray(candles) ? candles : candles[symbol];
+/**
+ * The candles a klines request is served from: those given for `symbol`, grouped up to `step`, or
+ * else the synthetic ones `synthesize` makes.
+ */
+export function servedCandles(
+  candles: SimCandles | undefined,
+  symbol: string,
+  step: number,
+  synthesize: () => Candle[],
+): Candle[] {
+  const given = candles === undefined ? undefined : Array.isArray(candles) ? candles : candles[symbol];
+  return given !== undefined ? aggregateCandles(given, step) : synthesize();
 }
 
 /** Groups candles into `step`-long buckets (when the request asks a coarser interval than the data's). */

@@ -8,18 +8,18 @@ export { listenSimulator, type ListeningSimulator } from './server.ts';
 export {
   SimulatorDialect,
   serveDialect,
-  type DialectOptions,
   type RunningWireSimulator,
   type SharedFaultKind,
   type WireReply,
   type WireRequest,
   type WireRequestLog,
   type WireRoute,
+  type WireSimulatorOptions,
 } from './pipeline.ts';
 export {
   aggregateCandles,
-  candlesFor,
   freshPaperVenue,
+  servedCandles,
   syntheticCandle,
   type Candle,
   type FreshVenueOptions,

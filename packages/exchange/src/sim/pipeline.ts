@@ -3,6 +3,7 @@ import type { Instrument } from '../types.ts';
 import type { PaperExchange } from '../paper/index.ts';
 import { FaultQueue, type FaultMatch } from './faults.ts';
 import { listenSimulator } from './server.ts';
+import type { SimCandles } from './candles.ts';
 import { sleep, WIRE_DECIMAL } from './wire.ts';
 
 /**
@@ -53,10 +54,25 @@ export type WireRoute<Input> = { signed: boolean; handler: (this: never, input: 
 /** Fault kinds every simulator handles the same way; each venue adds the answers it gives instead. */
 export type SharedFaultKind = 'latency' | 'drop_before_accept' | 'drop_after_accept' | 'delay_after_accept';
 
-export type DialectOptions<Rule> = {
-  /** The venue behind the simulator; built by the dialect's `freshVenue` when omitted. */
+/** What every simulator is started with; a venue adds its own settings. */
+export type WireSimulatorOptions<Rule> = {
+  /** 0 = an ephemeral port; host 127.0.0.1 unless given. */
+  port?: number;
+  host?: string;
+  /** The credentials signed requests must carry. */
+  apiKey: string;
+  apiSecret: string;
+  /** The venue behind the simulator; a fresh PaperExchange (the dialect's `freshVenue`) when omitted. */
   venue?: PaperExchange;
-  faults?: readonly Rule[];
+  /** Start a fresh venue in hedge mode. */
+  hedge?: boolean;
+  /** USDT balance of a fresh venue (default 10 000). */
+  balance?: number;
+  /** Starting prices of a fresh venue (venue symbol → price; defaults: representative prices, or the candles' last close). */
+  prices?: Record<string, string | number>;
+  /** Candles served by the klines endpoints (venue symbol → candles, or one list for every symbol); volumes in base units. */
+  candles?: SimCandles;
+  faults?: Rule[];
   now?: () => number;
 };
 
@@ -96,7 +112,7 @@ export abstract class SimulatorDialect<
   /** The answer kind that, with `execute: true`, executes the request first ("outcome unknown"). */
   protected abstract readonly unknownResultKind: Rule['kind'];
 
-  constructor(options: DialectOptions<Rule>, freshVenue: (serverTime: () => number) => PaperExchange) {
+  constructor(options: WireSimulatorOptions<Rule>, freshVenue: (serverTime: () => number) => PaperExchange) {
     this.#now = options.now ?? Date.now;
     this.faults = new FaultQueue(options.faults);
     this.venue = options.venue ?? freshVenue(() => this.serverTime());

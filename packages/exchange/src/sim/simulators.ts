@@ -5,24 +5,19 @@ import { normalizeSymbol } from '../symbols.ts';
 import { startBinanceSimulator } from '../binance/simulator.ts';
 import { startOkxSimulator } from '../okx/simulator.ts';
 import type { Candle } from './candles.ts';
-import type { WireRequestLog } from './pipeline.ts';
+import type { FaultMatch } from './faults.ts';
+import type { WireRequestLog, WireSimulatorOptions } from './pipeline.ts';
 
 /** The venues a wire simulator speaks: every live venue. */
 export type SimulatedVenueId = Exclude<ExchangeId, 'paper'>;
 
 /** What every venue's simulator is started with. */
-export type VenueSimulatorOptions = {
-  /** 0 = an ephemeral port; host 127.0.0.1 unless given. */
-  port?: number;
-  host?: string;
-  apiKey: string;
-  apiSecret: string;
+export type VenueSimulatorOptions = Pick<
+  WireSimulatorOptions<FaultMatch>,
+  'port' | 'host' | 'apiKey' | 'apiSecret' | 'balance' | 'hedge'
+> & {
   /** Required by venues whose keys carry one (`passphrase: true`). */
   passphrase?: string;
-  /** USDT balance of the fresh venue (default 10 000). */
-  balance?: number;
-  /** Start in hedge mode (Binance dual-side, OKX long_short_mode). */
-  hedge?: boolean;
   /** Candles served by the venue's klines endpoint, keyed by the venue's symbol (`venueSymbol`). */
   candles?: Record<string, Candle[]>;
 };
