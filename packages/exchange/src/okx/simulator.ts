@@ -94,7 +94,7 @@ class OkxError extends Error {
   }
 }
 
-/** OKX's messages (okx.com/docs-v5 "Error Code"; exchanges.md §2.8). */
+/** OKX's messages (https://www.okx.com/docs-v5/en/#error-code). */
 const MESSAGES: Record<string, string> = {
   '50000': 'Body for POST request cannot be empty.',
   '50001': 'Service temporarily unavailable. Please try again later.',
@@ -576,7 +576,8 @@ class OkxDialect extends SimulatorDialect<OkxFaultRule, OkxCodes, Context, Route
   /**
    * `[ts, o, h, l, c, vol, volCcy, volCcyQuote, confirm]` newest first. `after` = older than, `before`
    * = newer than; the newest `limit` rows of that window. /market/candles serves only the latest
-   * 1440 bars (exchanges.md §2.5); history-candles everything.
+   * 1440 bars, history-candles everything
+   * (https://www.okx.com/docs-v5/en/#order-book-trading-market-data-get-candlesticks).
    */
   private candleRows({ params }: Context, history: boolean): unknown[] {
     const instrument = this.instrumentOf(required(params, 'instId'));
@@ -1034,7 +1035,8 @@ class OkxDialect extends SimulatorDialect<OkxFaultRule, OkxCodes, Context, Route
     if (sl === undefined && tp === undefined) throw empty('slTriggerPx');
     let takeProfit = tp;
     // "When placing net TP/SL order (ordType=conditional) and both take-profit and stop-loss
-    // parameters are sent, only stop-loss logic will be performed" (OKX docs; exchanges.md §2.6).
+    // parameters are sent, only stop-loss logic will be performed"
+    // (https://www.okx.com/docs-v5/en/#order-book-trading-algo-trading-post-place-algo-order).
     if (ordType === 'conditional' && sl !== undefined && tp !== undefined) takeProfit = undefined;
     const algoClOrdId = str(params, 'algoClOrdId');
     if (algoClOrdId !== undefined && !CLIENT_ID.test(algoClOrdId)) throw param('algoClOrdId');
@@ -1318,7 +1320,7 @@ const cancelItem = (ctx: Context): Record<string, unknown> => ({
   clOrdId: str(ctx.params, 'clOrdId') ?? '',
 });
 
-/** Every path served (exchanges.md §2.5), public ones unsigned. */
+/** Every path served (https://www.okx.com/docs-v5/en/), public ones unsigned. */
 const ROUTES: Record<string, Route> = {
   'GET /api/v5/public/time': { signed: false, handler: P.time },
   'GET /api/v5/public/instruments': { signed: false, handler: P.instrumentsList },
