@@ -68,9 +68,15 @@ export type WireSimulatorOptions<Rule> = {
   hedge?: boolean;
   /** USDT balance of a fresh venue (default 10 000). */
   balance?: number;
-  /** Starting prices of a fresh venue (venue symbol → price; defaults: representative prices, or the candles' last close). */
+  /**
+   * Starting prices of a fresh venue (venue symbol → price); otherwise representative prices, or the
+   * candles' last close.
+   */
   prices?: Record<string, string | number>;
-  /** Candles served by the klines endpoints (venue symbol → candles, or one list for every symbol); volumes in base units. */
+  /**
+   * Candles served by the klines endpoints (venue symbol → candles, or one list for every symbol);
+   * volumes in base units.
+   */
   candles?: SimCandles;
   faults?: Rule[];
   now?: () => number;
@@ -180,7 +186,7 @@ export abstract class SimulatorDialect<
       body: request.body,
       headers: request.headers,
       apiKey: request.headers[this.apiKeyHeader],
-    } as WireRequestLog & Partial<Codes>;
+    } as WireRequestLog & Partial<Codes>; // the venue's codes come with the reply (recordReply)
     this.requests.push(log);
 
     const send = (reply: WireReply): void => {
