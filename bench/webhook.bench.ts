@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openTestDatabase } from '@tradingbot/db';
-import { startBinanceSimulator, type BinanceSimulator } from '@tradingbot/exchange';
+import { startBinanceSimulator, type BinanceSimulator } from '@tradingbot/exchange/sim';
 import { generateSecrets } from '../apps/server/src/crypto/credentials.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');

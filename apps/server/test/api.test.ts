@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { startBinanceSimulator } from '@tradingbot/exchange';
+import { startBinanceSimulator } from '@tradingbot/exchange/sim';
 import { users } from '@tradingbot/db';
 import { createExchangeFactory } from '../src/exchange-factory.ts';
 import { signUp, testApp, TEST_DATABASE_URL, type TestApp } from './helpers.ts';

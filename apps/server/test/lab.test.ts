@@ -5,7 +5,7 @@ import {
   startOkxSimulator,
   type BinanceSimulator,
   type OkxSimulator,
-} from '@tradingbot/exchange';
+} from '@tradingbot/exchange/sim';
 import { signUp, testApp, testConfig, type TestApp } from './helpers.ts';
 
 let t: TestApp;

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import fc from 'fast-check';
-import { BinanceFuturesClient, startBinanceSimulator, type BinanceSimulator } from '@tradingbot/exchange';
+import { BinanceFuturesClient } from '@tradingbot/exchange';
+import { startBinanceSimulator, type BinanceSimulator } from '@tradingbot/exchange/sim';
 import { accountLeases, auditLog, orders, signals } from '@tradingbot/db';
 import { Histogram } from 'prom-client';
 import { createExchangeFactory } from '../src/exchange-factory.ts';

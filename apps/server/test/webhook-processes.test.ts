@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, type Database } from '@tradingbot/db';
-import { startBinanceSimulator, type BinanceSimulator } from '@tradingbot/exchange';
+import { startBinanceSimulator, type BinanceSimulator } from '@tradingbot/exchange/sim';
 import { generateSecrets } from '../src/crypto/credentials.ts';
 
 /*

@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import {
-  startBinanceSimulator,
-  startOkxSimulator,
-  type PaperExchange,
-  type Position,
-} from '@tradingbot/exchange';
+import type { PaperExchange, Position } from '@tradingbot/exchange';
+import { startBinanceSimulator, startOkxSimulator } from '@tradingbot/exchange/sim';
 import { orders } from '@tradingbot/db';
 import { createExchangeFactory } from '../src/exchange-factory.ts';
 import { signUp, testApp, type TestApp } from './helpers.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { startBinanceSimulator } from '@tradingbot/exchange';
+import { startBinanceSimulator } from '@tradingbot/exchange/sim';
 import { orders, signals } from '@tradingbot/db';
 import { createExchangeFactory } from '../src/exchange-factory.ts';
 import { signUp, testApp, type TestApp } from './helpers.ts';

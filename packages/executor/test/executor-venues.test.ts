@@ -3,11 +3,10 @@ import {
   BinanceFuturesClient,
   ExchangeErrors,
   PaperExchange,
-  startBinanceSimulator,
   type Exchange,
   type PositionMode,
-  type SimRequestLog,
 } from '@tradingbot/exchange';
+import { startBinanceSimulator, type SimRequestLog } from '@tradingbot/exchange/sim';
 import { OrderExecutor } from '../src/index.ts';
 import { CANDLES, HOUR, T0, harness, instrument, signal, type Faults } from './helpers.ts';
 

@@ -1,71 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import {
-  normalizeSymbol,
-  parseCandlesCsv,
-  startBinanceSimulator,
-  startOkxSimulator,
-  type CandleRow,
-} from '@tradingbot/exchange';
+import { parseCandlesCsv, type CandleRow } from '@tradingbot/exchange';
+import { SIMULATORS, type SimulatedVenueId, type VenueSimulator } from '@tradingbot/exchange/sim';
 import { CliUsageError } from '../cli-error.ts';
 import { choiceOption, numberOption } from '../options.ts';
-
-/** What every venue simulator is started with (flags already validated). */
-export type SimulatorStartOptions = {
-  port: number;
-  host: string;
-  apiKey: string;
-  apiSecret: string;
-  passphrase?: string;
-  balance: number;
-  hedge: boolean;
-  /** Candles from --data, for `symbol`. */
-  candles?: CandleRow[];
-  symbol: string;
-};
-
-export type RunningSimulator = { url: string; close(): Promise<void> };
-export type SimulatorStarter = (options: SimulatorStartOptions) => Promise<RunningSimulator>;
-
-/**
- * Venue name → start function. A venue whose simulator has not landed maps to undefined and is
- * reported as not available.
- */
-export const SIMULATORS: Record<string, SimulatorStarter | undefined> = {
-  binance: async (o) => {
-    const sim = await startBinanceSimulator({
-      port: o.port,
-      host: o.host,
-      apiKey: o.apiKey,
-      apiSecret: o.apiSecret,
-      balance: o.balance,
-      hedge: o.hedge,
-      ...(o.candles !== undefined ? { candles: { [o.symbol]: o.candles } } : {}),
-    });
-    // A fresh venue starts at the last close of the candles it serves.
-    return sim;
-  },
-  okx: async (o) => {
-    if (o.passphrase === undefined) throw new CliUsageError('--passphrase is required for the okx simulator');
-    // `--symbol BTCUSDT` (the default) names the swap BTC-USDT-SWAP.
-    let instId: string;
-    try {
-      instId = normalizeSymbol(o.symbol, 'okx');
-    } catch (error) {
-      throw new CliUsageError(`--symbol: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    return startOkxSimulator({
-      port: o.port,
-      host: o.host,
-      apiKey: o.apiKey,
-      apiSecret: o.apiSecret,
-      passphrase: o.passphrase,
-      balance: o.balance,
-      hedge: o.hedge,
-      ...(o.candles !== undefined ? { candles: { [instId]: o.candles } } : {}),
-    });
-  },
-};
 
 type SimFlags = {
   port: string;
@@ -80,22 +18,28 @@ type SimFlags = {
 };
 
 /** Validates the flags and starts the venue's simulator (the command then waits for Ctrl-C). */
-export async function startSimulatorFromFlags(venue: string, flags: SimFlags): Promise<RunningSimulator> {
+export async function startSimulatorFromFlags(venue: string, flags: SimFlags): Promise<VenueSimulator> {
   choiceOption('venue', venue, Object.keys(SIMULATORS));
-  const start = SIMULATORS[venue];
-  if (start === undefined)
-    throw new CliUsageError(`the ${venue} simulator is not available in this build yet`);
+  const simulator = SIMULATORS[venue as SimulatedVenueId];
   const port = numberOption('--port', flags.port, { min: 0, max: 65535, integer: true }) as number;
   const balance = numberOption('--balance', flags.balance, { min: 0 }) as number;
   if (flags.apiKey === undefined || flags.apiKey.trim() === '')
     throw new CliUsageError('--api-key is required');
   if (flags.apiSecret === undefined || flags.apiSecret.trim() === '')
     throw new CliUsageError('--api-secret is required');
-  if (venue === 'okx' && (flags.passphrase === undefined || flags.passphrase === '')) {
-    throw new CliUsageError('--passphrase is required for the okx simulator');
+  if (simulator.passphrase && (flags.passphrase === undefined || flags.passphrase === '')) {
+    throw new CliUsageError(`--passphrase is required for the ${venue} simulator`);
+  }
+  // `--symbol BTCUSDT` (the default) names the venue's own symbol, e.g. BTC-USDT-SWAP on OKX.
+  let symbol: string;
+  try {
+    symbol = simulator.venueSymbol(flags.symbol.toUpperCase());
+  } catch (error) {
+    throw new CliUsageError(`--symbol: ${error instanceof Error ? error.message : String(error)}`);
   }
   const candles = flags.data === undefined ? undefined : await readCandles(flags.data);
-  return start({
+  // A fresh venue starts at the last close of the candles it serves.
+  return simulator.start({
     port,
     host: flags.host,
     apiKey: flags.apiKey,
@@ -103,8 +47,7 @@ export async function startSimulatorFromFlags(venue: string, flags: SimFlags): P
     ...(flags.passphrase !== undefined ? { passphrase: flags.passphrase } : {}),
     balance,
     hedge: flags.hedge === true,
-    ...(candles !== undefined ? { candles } : {}),
-    symbol: flags.symbol.toUpperCase(),
+    ...(candles !== undefined ? { candles: { [symbol]: candles } } : {}),
   });
 }
 

@@ -5,17 +5,6 @@ export {
   mapPositionSide,
   type BinanceFuturesClientOptions,
 } from './client.ts';
-export {
-  startBinanceSimulator,
-  type BinanceSimulator,
-  type BinanceSimulatorOptions,
-  type FaultRule,
-  type FaultKind,
-  type SimFaults,
-  type SimRequestLog,
-  SIM_DEFAULT_PRICES,
-  type Candle,
-} from './simulator.ts';
 export { binanceKlinesPage, BINANCE_KLINES_PAGE_LIMIT } from './klines.ts';
 export { encodeParams, hmacSha256Hex, appendSignature } from './signing.ts';
 export { binanceError, codeForVenueError } from './errors.ts';

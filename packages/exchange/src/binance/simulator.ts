@@ -1,37 +1,40 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import Decimal from 'decimal.js';
 import { isAppError } from '@tradingbot/core';
 import type { ExchangeErrorCode } from '../errors.ts';
 import type { Instrument, Order, OrderSide, PositionSide } from '../types.ts';
+import { PAPER_REASON_VENUE_CODES, type PaperOrderRequest, type PaperRejectReason } from '../paper/index.ts';
+import type { FaultMatch, FaultQueue } from '../sim/faults.ts';
 import {
-  PAPER_REASON_VENUE_CODES,
-  PaperExchange,
-  type PaperOrderRequest,
-  type PaperRejectReason,
-} from '../paper/index.ts';
-import { FaultQueue } from '../sim-faults.ts';
-import { listenSimulator } from '../sim-server.ts';
+  SimulatorDialect,
+  serveDialect,
+  type RunningWireSimulator,
+  type SharedFaultKind,
+  type WireReply,
+  type WireRequest,
+  type WireRequestLog,
+  type WireSimulatorOptions,
+} from '../sim/pipeline.ts';
+import { freshPaperVenue, servedCandles, syntheticCandle, type Candle } from '../sim/candles.ts';
+import { decimals, safeEqual, WIRE_DECIMAL } from '../sim/wire.ts';
 import { hmacSha256Hex } from './signing.ts';
 import { UNKNOWN_RESULT_MESSAGE } from './errors.ts';
 import { intervalMs, toBinanceInterval } from './parse.ts';
 
 /**
- * A wire-compatible Binance USDⓈ-M (`/fapi`) server backed by the in-process paper venue. It speaks
- * the real protocol — same paths, parameters (query and/or form body, query wins), HMAC signature
- * and timestamp checks, error codes and messages, string decimals and rate-limit headers — so our
- * client and third-party libraries pointed at its URL work unchanged. Matching, margins, positions,
- * conditionals and liquidation are the paper venue's (its venue layer: explicit client ids,
- * duplicate-among-open rule); this file only translates. Faults (latency, 5xx, 429, 418, 503
- * "unknown", dropped connections before/after acceptance) are injectable for tests, and a small
- * control surface outside /fapi (`POST /__sim/price`) moves the price.
+ * A wire-compatible Binance USDⓈ-M (`/fapi`) server backed by the in-process paper venue: the
+ * Binance dialect of the shared simulator pipeline (`../sim/pipeline.ts`). It speaks the real
+ * protocol — same paths, parameters (query and/or form body, query wins), HMAC signature and
+ * timestamp checks, error codes and messages, string decimals, request weights and rate-limit
+ * headers — so our client and third-party libraries pointed at its URL work unchanged. Matching,
+ * margins, positions, conditionals and liquidation are the paper venue's (its venue layer: explicit
+ * client ids, duplicate-among-open rule); this file only translates. Faults (latency, 5xx, 429, 418,
+ * 503 "unknown", dropped connections before/after acceptance) are injectable for tests, and the
+ * pipeline's control surface outside /fapi (`POST /__sim/price`, …) moves the price.
  */
 
-export type Candle = { time: number; open: number; high: number; low: number; close: number; volume: number };
-
 export type FaultKind =
-  /** Wait `ms` before handling (the timestamp is checked after the wait, as the matching engine does). */
-  | 'latency'
+  | SharedFaultKind
   /** Answer `status` with `{code, msg}` without executing. */
   | 'http_error'
   /** 429 -1003 with `Retry-After: retryAfterSec`, not executed. */
@@ -39,73 +42,30 @@ export type FaultKind =
   /** 418 -1003: the IP is banned for `retryAfterSec`; every request during the ban gets 418. */
   | 'ban'
   /** 503 "Unknown error…"; with `execute: true` the request is executed first. */
-  | 'unknown_503'
-  /** Execute the request, then destroy the connection without answering. */
-  | 'drop_after_accept'
-  /** Destroy the connection without executing. */
-  | 'drop_before_accept'
-  /** Execute the request, then wait `ms` before answering (past the client's timeout). */
-  | 'delay_after_accept';
+  | 'unknown_503';
 
-export type FaultRule = {
+export type FaultRule = FaultMatch & {
   kind: FaultKind;
-  /** Exact request path, e.g. `/fapi/v1/order`; omitted = every path. */
-  path?: string;
-  method?: string;
-  ms?: number;
   status?: number;
   code?: number;
   msg?: string;
   retryAfterSec?: number;
-  execute?: boolean;
-  /** How many matching requests the fault applies to (default 1; Infinity for all). */
-  times?: number;
 };
 
-export type SimRequestLog = {
-  method: string;
-  path: string;
-  /** Raw query string and body, as received. */
-  query: string;
-  body: string;
-  apiKey: string | undefined;
-  /** HTTP status answered; 0 when the connection was dropped. */
-  status?: number;
-  venueCode?: number;
-};
+/** The Binance code an error answer carried. */
+type BinanceCodes = { venueCode?: number };
+
+export type SimRequestLog = WireRequestLog & BinanceCodes;
 
 /** The simulator's injected faults; `clockOffsetMs` provokes -1021. */
 export type SimFaults = FaultQueue<FaultRule>;
 
-export type BinanceSimulatorOptions = {
-  port?: number;
-  host?: string;
-  apiKey: string;
-  apiSecret: string;
-  /** The venue behind the simulator; a fresh PaperExchange when omitted. */
-  venue?: PaperExchange;
-  /** Start a fresh venue in hedge mode. */
-  hedge?: boolean;
-  /** USDT wallet balance of a fresh venue (default 10 000). */
-  balance?: number;
-  /** Starting prices of a fresh venue (defaults: representative prices, or the candles' last close). */
-  prices?: Record<string, string | number>;
-  /** Candles served by /fapi/v1/klines (symbol → candles, or one list for every symbol). */
-  candles?: Record<string, Candle[]> | Candle[];
-  faults?: FaultRule[];
+export type BinanceSimulatorOptions = WireSimulatorOptions<FaultRule> & {
   /** REQUEST_WEIGHT per minute before 429s (default 2400). */
   weightLimit?: number;
-  now?: () => number;
 };
 
-export type BinanceSimulator = {
-  url: string;
-  venue: PaperExchange;
-  faults: SimFaults;
-  /** Every request received, in order (tests assert what reached the venue). */
-  requests: SimRequestLog[];
-  close(): Promise<void>;
-};
+export type BinanceSimulator = RunningWireSimulator<FaultRule, SimRequestLog>;
 
 /** Starting prices of a fresh venue, so market orders work at once. */
 export const SIM_DEFAULT_PRICES: Readonly<Record<string, string>> = Object.freeze({
@@ -115,8 +75,6 @@ export const SIM_DEFAULT_PRICES: Readonly<Record<string, string>> = Object.freez
   XRPUSDT: '0.6',
   DOGEUSDT: '0.15',
 });
-
-type Reply = { status: number; body: unknown; headers?: Record<string, string> };
 
 class BinanceError extends Error {
   constructor(
@@ -207,12 +165,6 @@ const CONDITIONAL_TYPES = new Set([
   'TAKE_PROFIT_MARKET',
   'TRAILING_STOP_MARKET',
 ]);
-const DECIMAL_RE = /^\d{1,20}(\.\d{1,20})?$/;
-
-function decimals(value: string): number {
-  return Math.max(0, new Decimal(value).decimalPlaces());
-}
-
 function parseParams(raw: string): Map<string, string> {
   const out = new Map<string, string>();
   if (raw === '') return out;
@@ -236,156 +188,60 @@ function klineWeight(limit: number): number {
 }
 
 /** Starts the simulator; resolves once it listens (port 0 = an ephemeral port; host 127.0.0.1). */
-export async function startBinanceSimulator(options: BinanceSimulatorOptions): Promise<BinanceSimulator> {
-  const core = new SimulatorCore(options);
-  await core.loadInstruments();
-  const { url, close } = await listenSimulator(
-    (req, res) => core.handle(req, res),
-    options.port,
-    options.host,
-  );
-  return { url, venue: core.venue, faults: core.faults, requests: core.requests, close };
+export function startBinanceSimulator(options: BinanceSimulatorOptions): Promise<BinanceSimulator> {
+  return serveDialect(new BinanceDialect(options), options.port, options.host);
 }
+
+type Params = Map<string, string>;
 
 type Route = {
   signed: boolean;
   /** Counts in X-MBX-ORDER-COUNT-*. */
   order?: boolean;
-  weight: (params: Map<string, string>) => number;
-  handler: (this: SimulatorCore, params: Map<string, string>) => unknown;
+  weight: (params: Params) => number;
+  handler: (this: BinanceDialect, params: Params) => unknown;
 };
 
-class SimulatorCore {
-  readonly requests: SimRequestLog[] = [];
-  readonly faults: SimFaults;
-  readonly venue: PaperExchange;
+class BinanceDialect extends SimulatorDialect<FaultRule, BinanceCodes, Params, Route> {
+  protected readonly routes = ROUTES;
+  protected readonly apiKeyHeader = 'x-mbx-apikey';
+  protected readonly answerKinds: readonly FaultKind[] = ['http_error', 'rate_limit', 'ban', 'unknown_503'];
+  protected readonly unknownResultKind = 'unknown_503';
   private weightWindow = 0;
   private weightUsed = 0;
   private readonly orderTimes: number[] = [];
   private bannedUntil = 0;
-  private readonly now: () => number;
+  /** Each request's parameters, read once (the weight, the signature check and the handler use them). */
+  private readonly paramsOf = new WeakMap<WireRequest, Params>();
   /** Order details Binance reports that the paper venue does not model. */
   private readonly extras = new Map<
     string,
     { workingType: string; priceProtect: boolean; reduceOnlyParam: boolean }
   >();
 
-  /** The venue's instruments, read once at start (the paper venue's list is fixed). */
-  private instruments: Instrument[] = [];
-
   constructor(private readonly options: BinanceSimulatorOptions) {
-    this.now = options.now ?? Date.now;
-    this.faults = new FaultQueue(options.faults);
-    this.venue = options.venue ?? this.freshVenue();
+    super(options, (now) => freshPaperVenue({ ...options, defaultPrices: SIM_DEFAULT_PRICES, now }));
   }
 
-  async loadInstruments(): Promise<void> {
-    this.instruments = await this.venue.instruments();
+  // ── The dialect ────────────────────────────────────────────────────────────────────────────
+
+  /** Body parameters, then the query string's (the query string wins). */
+  protected parse(request: WireRequest): Params {
+    let params = this.paramsOf.get(request);
+    if (params === undefined) {
+      params = parseParams(request.body);
+      for (const [k, v] of parseParams(request.query)) params.set(k, v);
+      this.paramsOf.set(request, params);
+    }
+    return params;
   }
 
-  private freshVenue(): PaperExchange {
-    const prices: Record<string, string> = { ...SIM_DEFAULT_PRICES };
-    const candles = this.options.candles;
-    if (candles !== undefined && !Array.isArray(candles)) {
-      for (const [symbol, list] of Object.entries(candles)) {
-        const last = list[list.length - 1];
-        if (last !== undefined) prices[symbol] = String(last.close);
-      }
-    }
-    for (const [symbol, price] of Object.entries(this.options.prices ?? {})) prices[symbol] = String(price);
-    return new PaperExchange({
-      balances: { USDT: this.options.balance ?? 10_000 },
-      positionMode: this.options.hedge === true ? 'hedge' : 'one_way',
-      prices,
-      now: () => this.serverTime(),
-    });
+  protected override gate(): WireReply | undefined {
+    if (this.bannedUntil <= this.hostTime()) return undefined;
+    return this.banReply(Math.ceil((this.bannedUntil - this.hostTime()) / 1000));
   }
 
-  serverTime(): number {
-    return this.now() + this.faults.clockOffsetMs;
-  }
-
-  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const method = (req.method ?? 'GET').toUpperCase();
-    const url = new URL(req.url ?? '/', 'http://sim');
-    const path = url.pathname;
-    const rawQuery = url.search.startsWith('?') ? url.search.slice(1) : '';
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const rawBody = Buffer.concat(chunks).toString('utf8');
-    const apiKeyHeader = req.headers['x-mbx-apikey'];
-    const log: SimRequestLog = {
-      method,
-      path,
-      query: rawQuery,
-      body: rawBody,
-      apiKey: Array.isArray(apiKeyHeader) ? apiKeyHeader[0] : apiKeyHeader,
-    };
-    this.requests.push(log);
-
-    const send = (reply: Reply): void => {
-      log.status = reply.status;
-      const body = reply.body as { code?: unknown } | undefined;
-      if (reply.status >= 400 && typeof body?.code === 'number') log.venueCode = body.code;
-      if (res.destroyed) return;
-      const payload = JSON.stringify(reply.body);
-      res.writeHead(reply.status, {
-        'Content-Type': 'application/json',
-        'Content-Length': Buffer.byteLength(payload),
-        ...reply.headers,
-      });
-      res.end(payload);
-    };
-    const drop = (): void => {
-      log.status = 0;
-      req.socket.destroy();
-    };
-
-    if (path.startsWith('/__sim/')) {
-      send(this.control(method, path, rawBody));
-      return;
-    }
-    if (this.bannedUntil > this.now()) {
-      send(this.banReply(Math.ceil((this.bannedUntil - this.now()) / 1000)));
-      return;
-    }
-
-    const latency = this.faults.take(method, path, ['latency']);
-    if (latency !== undefined) await sleep(latency.ms ?? 0);
-
-    const early = this.faults.take(method, path, [
-      'http_error',
-      'rate_limit',
-      'ban',
-      'drop_before_accept',
-      'unknown_503',
-    ]);
-    if (early !== undefined && !(early.kind === 'unknown_503' && early.execute === true)) {
-      if (early.kind === 'drop_before_accept') drop();
-      else send(this.faultReply(early));
-      return;
-    }
-    const after = early ?? this.faults.take(method, path, ['drop_after_accept', 'delay_after_accept']);
-
-    let reply: Reply;
-    try {
-      reply = this.route(method, path, rawQuery, rawBody, log.apiKey);
-    } catch (error) {
-      const e = fromVenueError(error);
-      reply = {
-        status: e.status,
-        body: { code: e.code, msg: e.message },
-        ...(e.retryAfter !== undefined ? { headers: { 'Retry-After': String(e.retryAfter) } } : {}),
-      };
-    }
-    reply.headers = { ...reply.headers, 'X-MBX-USED-WEIGHT-1M': String(this.weightUsed) };
-
-    if (after?.kind === 'drop_after_accept') return drop();
-    if (after?.kind === 'delay_after_accept') await sleep(after.ms ?? 30_000);
-    send(after?.kind === 'unknown_503' ? this.faultReply(after) : reply);
-  }
-
-  private banReply(retryAfterSec: number): Reply {
+  private banReply(retryAfterSec: number): WireReply {
     return {
       status: 418,
       body: {
@@ -396,7 +252,7 @@ class SimulatorCore {
     };
   }
 
-  private faultReply(rule: FaultRule): Reply {
+  protected faultReply(rule: FaultRule): WireReply {
     switch (rule.kind) {
       case 'rate_limit':
         return {
@@ -408,7 +264,7 @@ class SimulatorCore {
           headers: { 'Retry-After': String(rule.retryAfterSec ?? 1) },
         };
       case 'ban':
-        this.bannedUntil = this.now() + (rule.retryAfterSec ?? 120) * 1000;
+        this.bannedUntil = this.hostTime() + (rule.retryAfterSec ?? 120) * 1000;
         return this.banReply(rule.retryAfterSec ?? 120);
       case 'unknown_503':
         return { status: 503, body: { code: -1000, msg: UNKNOWN_RESULT_MESSAGE } };
@@ -423,53 +279,20 @@ class SimulatorCore {
     }
   }
 
-  /** Test-only controls, outside /fapi: move the price, switch the position mode, add faults. */
-  private control(method: string, path: string, rawBody: string): Reply {
-    let body: Record<string, unknown> = {};
-    try {
-      body = rawBody === '' ? {} : (JSON.parse(rawBody) as Record<string, unknown>);
-    } catch {
-      return { status: 400, body: { error: 'body must be JSON' } };
-    }
-    try {
-      if (method === 'POST' && path === '/__sim/price') {
-        const symbol = String(body.symbol ?? '');
-        const price = String(body.price ?? '');
-        if (symbol === '' || !DECIMAL_RE.test(price) || !(Number(price) > 0)) {
-          return { status: 400, body: { error: 'symbol and a positive decimal price are required' } };
-        }
-        this.venue.setPrice(symbol, price);
-        return { status: 200, body: { symbol, price: this.venue.priceOf(symbol) } };
-      }
-      if (method === 'POST' && path === '/__sim/position-mode') {
-        this.venue.setPositionMode(body.hedge === true ? 'hedge' : 'one_way');
-        return { status: 200, body: { hedge: body.hedge === true } };
-      }
-      if (method === 'POST' && path === '/__sim/faults') {
-        if (Array.isArray(body.faults)) for (const f of body.faults) this.faults.add(f as FaultRule);
-        if (typeof body.clockOffsetMs === 'number') this.faults.clockOffsetMs = body.clockOffsetMs;
-        return { status: 200, body: { faults: this.faults.rules.length } };
-      }
-      if (method === 'DELETE' && path === '/__sim/faults') {
-        this.faults.clear();
-        this.faults.clockOffsetMs = 0;
-        return { status: 200, body: { faults: 0 } };
-      }
-      if (method === 'GET' && path === '/__sim/state')
-        return { status: 200, body: this.venue.accountState() };
-    } catch (error) {
-      return { status: 400, body: { error: error instanceof Error ? error.message : String(error) } };
-    }
-    return { status: 404, body: { error: 'unknown control path' } };
+  protected unrouted(method: string, path: string, pathServed: boolean): WireReply {
+    return pathServed
+      ? { status: 405, body: { code: -1000, msg: `Method ${method} is not allowed for ${path}.` } }
+      : { status: 404, body: { code: -5000, msg: `Path ${path}, Method ${method} is invalid` } };
   }
 
-  private addWeight(weight: number): void {
+  /** REQUEST_WEIGHT per IP and minute, counted for every request whether signed correctly or not. */
+  protected override limitRequest(route: Route, request: WireRequest): void {
     const window = Math.floor(this.serverTime() / 60_000);
     if (window !== this.weightWindow) {
       this.weightWindow = window;
       this.weightUsed = 0;
     }
-    this.weightUsed += weight;
+    this.weightUsed += route.weight(this.parse(request));
     const limit = this.options.weightLimit ?? 2400;
     if (this.weightUsed > limit) {
       const retry = Math.max(1, Math.ceil(((window + 1) * 60_000 - this.serverTime()) / 1000));
@@ -482,46 +305,13 @@ class SimulatorCore {
     }
   }
 
-  private route(
-    method: string,
-    path: string,
-    rawQuery: string,
-    rawBody: string,
-    apiKey: string | undefined,
-  ): Reply {
-    const params = parseParams(rawBody);
-    for (const [k, v] of parseParams(rawQuery)) params.set(k, v); // the query string wins
-    const route = ROUTES[`${method} ${path}`];
-    if (route === undefined) {
-      const known = Object.keys(ROUTES).some((k) => k.endsWith(` ${path}`));
-      return known
-        ? { status: 405, body: { code: -1000, msg: `Method ${method} is not allowed for ${path}.` } }
-        : { status: 404, body: { code: -5000, msg: `Path ${path}, Method ${method} is invalid` } };
-    }
-    this.addWeight(route.weight(params));
-    if (route.signed) this.authenticate(params, rawQuery, rawBody, apiKey);
-    const result = route.handler.call(this, params);
-    const headers: Record<string, string> = {};
-    if (route.order) {
-      const t = this.serverTime();
-      this.orderTimes.push(t);
-      while ((this.orderTimes[0] ?? t) < t - 60_000) this.orderTimes.shift();
-      headers['X-MBX-ORDER-COUNT-10S'] = String(this.orderTimes.filter((x) => x >= t - 10_000).length);
-      headers['X-MBX-ORDER-COUNT-1M'] = String(this.orderTimes.length);
-    }
-    return { status: 200, body: result, headers };
-  }
-
   /** Key, signature and timestamp checks of a SIGNED endpoint, in Binance's order. */
-  private authenticate(
-    params: Map<string, string>,
-    rawQuery: string,
-    rawBody: string,
-    apiKey: string | undefined,
-  ): void {
+  protected authenticate(request: WireRequest): void {
+    const apiKey = request.headers[this.apiKeyHeader];
     if (apiKey === undefined || apiKey === '') throw err(-2014, 'API-key format invalid.', 401);
     if (apiKey !== this.options.apiKey)
       throw err(-2015, 'Invalid API-key, IP, or permissions for action.', 401);
+    const params = this.parse(request);
     const timestamp = params.get('timestamp');
     if (timestamp === undefined || !/^\d{1,20}$/.test(timestamp)) throw mandatory('timestamp');
     const signature = params.get('signature');
@@ -541,19 +331,48 @@ class SimulatorCore {
     // totalParams = query string + body (no "&" between), each as received, without the signature.
     const expected = hmacSha256Hex(
       this.options.apiSecret,
-      stripSignature(rawQuery) + stripSignature(rawBody),
+      stripSignature(request.query) + stripSignature(request.body),
     );
-    const given = signature.toLowerCase();
-    const ok =
-      given.length === expected.length &&
-      timingSafeEqual(Buffer.from(given, 'utf8'), Buffer.from(expected, 'utf8'));
-    if (!ok) throw err(-1022, 'Signature for this request is not valid.');
+    if (!safeEqual(signature.toLowerCase(), expected))
+      throw err(-1022, 'Signature for this request is not valid.');
     const ts = Number(timestamp);
     const server = this.serverTime();
     if (ts >= server + 1000)
       throw err(-1021, "Timestamp for this request was 1000ms ahead of the server's time.");
     if (server - ts > recvWindow)
       throw err(-1021, 'Timestamp for this request is outside of the recvWindow.');
+  }
+
+  /** The result as the body; order placements also report the account's order counts. */
+  protected success(route: Route, result: unknown): WireReply {
+    const headers: Record<string, string> = {};
+    if (route.order) {
+      const t = this.serverTime();
+      this.orderTimes.push(t);
+      while ((this.orderTimes[0] ?? t) < t - 60_000) this.orderTimes.shift();
+      headers['X-MBX-ORDER-COUNT-10S'] = String(this.orderTimes.filter((x) => x >= t - 10_000).length);
+      headers['X-MBX-ORDER-COUNT-1M'] = String(this.orderTimes.length);
+    }
+    return { status: 200, body: result, headers };
+  }
+
+  protected failure(error: unknown): WireReply {
+    const e = fromVenueError(error);
+    return {
+      status: e.status,
+      body: { code: e.code, msg: e.message },
+      ...(e.retryAfter !== undefined ? { headers: { 'Retry-After': String(e.retryAfter) } } : {}),
+    };
+  }
+
+  /** Every routed answer reports the weight used in the current minute. */
+  protected override stamp(reply: WireReply): void {
+    reply.headers = { ...reply.headers, 'X-MBX-USED-WEIGHT-1M': String(this.weightUsed) };
+  }
+
+  protected recordReply(log: BinanceCodes, reply: WireReply): void {
+    const body = reply.body as { code?: unknown } | undefined;
+    if (reply.status >= 400 && typeof body?.code === 'number') log.venueCode = body.code;
   }
 
   // ── Parameter helpers ──────────────────────────────────────────────────────────────────────
@@ -596,7 +415,7 @@ class SimulatorCore {
   private static decimalParam(params: Map<string, string>, name: string, places: number): string | undefined {
     const value = params.get(name);
     if (value === undefined) return undefined;
-    if (!DECIMAL_RE.test(value)) throw illegal(name);
+    if (!WIRE_DECIMAL.test(value)) throw illegal(name);
     if (decimals(value) > places) throw err(-1111, 'Precision is over the maximum defined for this asset.');
     return value;
   }
@@ -827,11 +646,9 @@ class SimulatorCore {
     const startTime = intParam('startTime');
     const endTime = intParam('endTime');
     const now = this.serverTime();
-    const source = this.candleSource(instrument.venueSymbol);
-    const rows =
-      source !== undefined
-        ? aggregateCandles(source, step)
-        : this.synthesize(instrument, step, startTime, endTime, limit, now);
+    const rows = servedCandles(this.options.candles, instrument.venueSymbol, step, () =>
+      this.synthesize(instrument, step, startTime, endTime, limit, now),
+    );
     let selected = rows.filter(
       (c) =>
         c.time <= now &&
@@ -857,13 +674,7 @@ class SimulatorCore {
     ]);
   }
 
-  private candleSource(symbol: string): Candle[] | undefined {
-    const c = this.options.candles;
-    if (c === undefined) return undefined;
-    return Array.isArray(c) ? c : c[symbol];
-  }
-
-  /** Deterministic candles around the current price: the same open time always gives the same candle. */
+  /** The synthetic candles a klines request asks for, oldest first; the last one closes at the price. */
   private synthesize(
     instrument: Instrument,
     step: number,
@@ -878,12 +689,7 @@ class SimulatorCore {
       startTime !== undefined ? Math.ceil(startTime / step) * step : lastOpen - (limit - 1) * step;
     const out: Candle[] = [];
     for (let t = firstOpen; t <= lastOpen && out.length < limit; t += step) {
-      const wave = (k: number): number => Math.sin(t / step / k);
-      const open = price * (1 + 0.01 * wave(7));
-      const close = t === lastOpen ? price : price * (1 + 0.01 * wave(7.3));
-      const high = Math.max(open, close) * (1 + 0.002 * (1 + wave(3)));
-      const low = Math.min(open, close) * (1 - 0.002 * (1 + wave(5)));
-      out.push({ time: t, open, high, low, close, volume: 10 + 5 * (1 + wave(2)) });
+      out.push(syntheticCandle(t, step, price, t === lastOpen));
     }
     return out;
   }
@@ -1086,7 +892,7 @@ class SimulatorCore {
   }
 
   postDual(params: Map<string, string>): unknown {
-    const wanted = SimulatorCore.bool(params, 'dualSidePosition');
+    const wanted = BinanceDialect.bool(params, 'dualSidePosition');
     if (wanted === undefined) throw mandatory('dualSidePosition');
     if (!this.venue.setPositionMode(wanted ? 'hedge' : 'one_way').changed) {
       throw err(-4059, 'No need to change position side.');
@@ -1119,7 +925,7 @@ class SimulatorCore {
 
   postOrder(params: Map<string, string>): unknown {
     const instrument = this.instrumentOf(params.get('symbol'));
-    const side = SimulatorCore.side(params);
+    const side = BinanceDialect.side(params);
     const type = params.get('type');
     if (type === undefined) throw mandatory('type');
     if (CONDITIONAL_TYPES.has(type)) {
@@ -1130,13 +936,13 @@ class SimulatorCore {
     }
     if (type !== 'MARKET' && type !== 'LIMIT') throw err(-1116, 'Invalid orderType.');
     const positionSide = this.positionSideParam(params);
-    const reduceOnly = SimulatorCore.bool(params, 'reduceOnly');
+    const reduceOnly = BinanceDialect.bool(params, 'reduceOnly');
     if (positionSide !== 'net' && reduceOnly !== undefined) throw notRequired('reduceOnly');
-    const quantity = SimulatorCore.decimalParam(params, 'quantity', decimals(instrument.stepSize));
+    const quantity = BinanceDialect.decimalParam(params, 'quantity', decimals(instrument.stepSize));
     if (quantity === undefined) throw mandatory('quantity');
     let price: string | undefined;
     if (type === 'LIMIT') {
-      price = SimulatorCore.decimalParam(params, 'price', decimals(instrument.tickSize));
+      price = BinanceDialect.decimalParam(params, 'price', decimals(instrument.tickSize));
       if (price === undefined) throw mandatory('price');
       const tif = params.get('timeInForce');
       if (tif === undefined) throw mandatory('timeInForce');
@@ -1225,7 +1031,7 @@ class SimulatorCore {
     if (algoType === undefined) throw mandatory('algoType');
     if (algoType !== 'CONDITIONAL') throw err(-1130, "Data sent for parameter 'algoType' is not valid.");
     const instrument = this.instrumentOf(params.get('symbol'));
-    const side = SimulatorCore.side(params);
+    const side = BinanceDialect.side(params);
     const type = params.get('type');
     if (type === undefined) throw mandatory('type');
     if (type !== 'STOP_MARKET' && type !== 'TAKE_PROFIT_MARKET') {
@@ -1235,14 +1041,14 @@ class SimulatorCore {
       );
     }
     const positionSide = this.positionSideParam(params);
-    const closePosition = SimulatorCore.bool(params, 'closePosition') === true;
-    const reduceOnly = SimulatorCore.bool(params, 'reduceOnly');
+    const closePosition = BinanceDialect.bool(params, 'closePosition') === true;
+    const reduceOnly = BinanceDialect.bool(params, 'reduceOnly');
     if ((positionSide !== 'net' || closePosition) && reduceOnly !== undefined)
       throw notRequired('reduceOnly');
-    const quantity = SimulatorCore.decimalParam(params, 'quantity', decimals(instrument.stepSize));
+    const quantity = BinanceDialect.decimalParam(params, 'quantity', decimals(instrument.stepSize));
     if (closePosition && quantity !== undefined) throw notRequired('quantity');
     if (!closePosition && quantity === undefined) throw mandatory('quantity');
-    const triggerPrice = SimulatorCore.decimalParam(params, 'triggerPrice', decimals(instrument.tickSize));
+    const triggerPrice = BinanceDialect.decimalParam(params, 'triggerPrice', decimals(instrument.tickSize));
     if (triggerPrice === undefined) throw mandatory('triggerPrice');
     const workingType = params.get('workingType') ?? 'CONTRACT_PRICE';
     if (workingType !== 'CONTRACT_PRICE' && workingType !== 'MARK_PRICE') {
@@ -1261,7 +1067,7 @@ class SimulatorCore {
     });
     this.extras.set(order.venueOrderId, {
       workingType,
-      priceProtect: SimulatorCore.bool(params, 'priceProtect') === true,
+      priceProtect: BinanceDialect.bool(params, 'priceProtect') === true,
       reduceOnlyParam: reduceOnly === true,
     });
     return this.algoJson(order);
@@ -1325,7 +1131,7 @@ const ALGO_STATUS: Record<string, string> = {
 const one = (): number => 1;
 const bySymbol = (withSymbol: number, without: number) => (p: Map<string, string>) =>
   p.has('symbol') ? withSymbol : without;
-const P = SimulatorCore.prototype;
+const P = BinanceDialect.prototype;
 
 /** Every path and method served, with its request weight (developers.binance.com values, rounded). */
 const ROUTES: Record<string, Route> = {
@@ -1362,28 +1168,3 @@ const ROUTES: Record<string, Route> = {
   'GET /fapi/v1/openAlgoOrders': { signed: true, weight: bySymbol(1, 40), handler: P.openAlgoOrders },
   'DELETE /fapi/v1/algoOpenOrders': { signed: true, weight: one, handler: P.deleteAlgoOpenOrders },
 };
-
-/** Groups candles into `step`-long buckets (when the request asks a coarser interval than the data's). */
-export function aggregateCandles(candles: Candle[], step: number): Candle[] {
-  if (candles.length < 2) return candles;
-  const base = (candles[1] as Candle).time - (candles[0] as Candle).time;
-  if (base >= step || step % base !== 0) return candles;
-  const out: Candle[] = [];
-  for (const c of candles) {
-    const bucket = Math.floor(c.time / step) * step;
-    const last = out[out.length - 1];
-    if (last !== undefined && last.time === bucket) {
-      last.high = Math.max(last.high, c.high);
-      last.low = Math.min(last.low, c.low);
-      last.close = c.close;
-      last.volume += c.volume;
-    } else {
-      out.push({ ...c, time: bucket });
-    }
-  }
-  return out;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -1,99 +1,63 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
 import Decimal from 'decimal.js';
 import { isAppError } from '@tradingbot/core';
 import type { Instrument, Order, OrderSide, PositionSide } from '../types.ts';
 import { OKX_STYLE_INSTRUMENTS } from '../paper/instruments.ts';
-import { PAPER_REASON_VENUE_CODES, PaperExchange, type PaperRejectReason } from '../paper/index.ts';
-import { aggregateCandles, type Candle } from '../binance/simulator.ts';
-import { FaultQueue } from '../sim-faults.ts';
-import { listenSimulator } from '../sim-server.ts';
+import { PAPER_REASON_VENUE_CODES, type PaperRejectReason } from '../paper/index.ts';
+import type { FaultMatch, FaultQueue } from '../sim/faults.ts';
+import {
+  SimulatorDialect,
+  serveDialect,
+  type RunningWireSimulator,
+  type SharedFaultKind,
+  type WireReply,
+  type WireRequest,
+  type WireRequestLog,
+  type WireSimulatorOptions,
+} from '../sim/pipeline.ts';
+import { freshPaperVenue, servedCandles, syntheticCandle, type Candle } from '../sim/candles.ts';
+import { decimals, safeEqual, WIRE_DECIMAL } from '../sim/wire.ts';
 import { okxSign } from './signing.ts';
 import { okxBarMs } from './parse.ts';
 
 /**
  * A wire-compatible OKX v5 server (the SWAP subset this project uses) backed by the in-process
- * paper venue, like the Binance simulator. It speaks the real protocol — same paths, JSON bodies,
- * the `{code, msg, data}` envelope with per-item `sCode`/`sMsg` (order failures are HTTP 200 with
- * code "1"; auth failures HTTP 401), Base64 HMAC-SHA256 signatures verified over the RAW body bytes
- * (compact or python-okx's spaced JSON alike), passphrase and ±30 s timestamp checks, sizes in
- * contracts (`sz` × ctVal = base units), string decimals, posMode net_mode / long_short_mode — so our
+ * paper venue: the OKX dialect of the shared simulator pipeline (`../sim/pipeline.ts`). It speaks
+ * the real protocol — same paths, JSON bodies, the `{code, msg, data}` envelope with per-item
+ * `sCode`/`sMsg` (order failures are HTTP 200 with code "1"; auth failures HTTP 401), Base64
+ * HMAC-SHA256 signatures verified over the RAW body bytes (compact or python-okx's spaced JSON
+ * alike), passphrase and ±30 s timestamp checks, sizes in contracts (`sz` × ctVal = base units),
+ * string decimals, posMode net_mode / long_short_mode, per-instrument trade rate limits — so our
  * client and third-party libraries (python-okx, ccxt) pointed at its URL work unchanged. `""` and
  * `null` fields count as absent (python-okx sends `"ccy":""`, `"attachAlgoOrds":null`).
  * Matching, margins and triggers are the paper venue's; this file only translates. Faults
  * (latency, 5xx, 429, 50004 "unknown", dropped connections before/after acceptance, delayed
- * answers) are injectable, and a control surface outside /api (`/__sim/...`) moves the price,
- * switches the position mode and adds faults, as on the Binance simulator.
+ * answers) are injectable, and the pipeline's control surface outside /api (`/__sim/...`) moves
+ * the price, switches the position mode and adds faults.
  */
 
 export type OkxFaultKind =
-  /** Wait `ms` before handling (the timestamp is checked after the wait). */
-  | 'latency'
+  | SharedFaultKind
   /** Answer `status` with `{code, msg}` without executing. */
   | 'http_error'
   /** 429 with code 50011, not executed. */
   | 'rate_limit'
   /** 50004 "API endpoint request timeout" (outcome unknown); with `execute: true` executed first. */
-  | 'unknown_result'
-  /** Execute the request, then destroy the connection without answering. */
-  | 'drop_after_accept'
-  /** Destroy the connection without executing. */
-  | 'drop_before_accept'
-  /** Execute the request, then wait `ms` before answering (past the client's timeout). */
-  | 'delay_after_accept';
+  | 'unknown_result';
 
-export type OkxFaultRule = {
-  kind: OkxFaultKind;
-  /** Exact request path, e.g. `/api/v5/trade/order`; omitted = every path. */
-  path?: string;
-  method?: string;
-  ms?: number;
-  status?: number;
-  code?: string;
-  msg?: string;
-  execute?: boolean;
-  /** How many matching requests the fault applies to (default 1; Infinity for all). */
-  times?: number;
-};
+export type OkxFaultRule = FaultMatch & { kind: OkxFaultKind; status?: number; code?: string; msg?: string };
 
-export type OkxSimRequestLog = {
-  method: string;
-  path: string;
-  /** Raw query string and body, as received. */
-  query: string;
-  body: string;
-  /** Request headers, lower-cased names. */
-  headers: Record<string, string>;
-  apiKey: string | undefined;
-  /** HTTP status answered; 0 when the connection was dropped. */
-  status?: number;
-  /** The envelope's code, and the first failing item's sCode. */
-  code?: string;
-  sCode?: string;
-};
+/** The envelope's code, and the first failing item's sCode. */
+type OkxCodes = { code?: string; sCode?: string };
+
+export type OkxSimRequestLog = WireRequestLog & OkxCodes;
 
 /** The simulator's injected faults; `clockOffsetMs` provokes 50102. */
 export type OkxSimFaults = FaultQueue<OkxFaultRule>;
 
-export type OkxSimulatorOptions = {
-  port?: number;
-  host?: string;
-  apiKey: string;
-  apiSecret: string;
+export type OkxSimulatorOptions = WireSimulatorOptions<OkxFaultRule> & {
   passphrase: string;
-  /** The venue behind the simulator; a fresh PaperExchange with OKX_STYLE_INSTRUMENTS when omitted. */
-  venue?: PaperExchange;
   /** Instruments of a fresh venue (base units, contractSize = ctVal); default OKX_STYLE_INSTRUMENTS. */
   instruments?: readonly Instrument[];
-  /** Start a fresh venue in long_short_mode. */
-  hedge?: boolean;
-  /** USDT balance of a fresh venue (default 10 000). */
-  balance?: number;
-  /** Starting prices of a fresh venue (instId → price; defaults below, or the candles' last close). */
-  prices?: Record<string, string | number>;
-  /** Candles served by /market/candles and history-candles (instId → candles, or one list for all). Volumes in base units. */
-  candles?: Record<string, Candle[]> | Candle[];
-  faults?: OkxFaultRule[];
   /**
    * The key's environment: true = demo (requests must carry `x-simulated-trading: 1`), false = live
    * (they must not); otherwise both are accepted. A mismatch is 50101, as on OKX.
@@ -107,17 +71,9 @@ export type OkxSimulatorOptions = {
    * { order: 60, algo: 20 }; false turns them off.
    */
   tradeRateLimits?: { order?: number; algo?: number } | false;
-  now?: () => number;
 };
 
-export type OkxSimulator = {
-  url: string;
-  venue: PaperExchange;
-  faults: OkxSimFaults;
-  /** Every request received, in order (tests assert what reached the venue). */
-  requests: OkxSimRequestLog[];
-  close(): Promise<void>;
-};
+export type OkxSimulator = RunningWireSimulator<OkxFaultRule, OkxSimRequestLog>;
 
 /** Starting prices of a fresh venue, so market orders work at once. */
 export const OKX_SIM_DEFAULT_PRICES: Readonly<Record<string, string>> = Object.freeze({
@@ -126,7 +82,6 @@ export const OKX_SIM_DEFAULT_PRICES: Readonly<Record<string, string>> = Object.f
   'SOL-USDT-SWAP': '150',
 });
 
-type Reply = { status: number; body: unknown };
 type Params = Record<string, unknown>;
 
 class OkxError extends Error {
@@ -139,7 +94,7 @@ class OkxError extends Error {
   }
 }
 
-/** OKX's messages (okx.com/docs-v5 "Error Code"; exchanges.md §2.8). */
+/** OKX's messages (https://www.okx.com/docs-v5/en/#error-code). */
 const MESSAGES: Record<string, string> = {
   '50000': 'Body for POST request cannot be empty.',
   '50001': 'Service temporarily unavailable. Please try again later.',
@@ -205,7 +160,6 @@ const empty = (name: string): OkxError => err('50014', `Parameter ${name} can no
 const either = (a: string, b: string): OkxError => err('50015', `Either parameter ${a} or ${b} is required.`);
 
 const CLIENT_ID = /^[A-Za-z0-9]{1,32}$/;
-const DECIMAL_RE = /^\d{1,20}(\.\d{1,20})?$/;
 const TIMESTAMP_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/;
 
 /** Paper rejection → OKX code: the paper venue's hints, refined where OKX is more specific. */
@@ -296,24 +250,13 @@ function bool(p: Params, name: string): boolean | undefined {
 function decimalParam(p: Params, name: string): string | undefined {
   const v = str(p, name);
   if (v === undefined) return undefined;
-  if (!DECIMAL_RE.test(v) || new Decimal(v).lte(0)) throw param(name);
+  if (!WIRE_DECIMAL.test(v) || new Decimal(v).lte(0)) throw param(name);
   return v;
 }
 
-function decimals(value: string): number {
-  return Math.max(0, new Decimal(value).decimalPlaces());
-}
-
 /** Starts the simulator; resolves once it listens (port 0 = an ephemeral port; host 127.0.0.1). */
-export async function startOkxSimulator(options: OkxSimulatorOptions): Promise<OkxSimulator> {
-  const core = new OkxSimulatorCore(options);
-  await core.loadInstruments();
-  const { url, close } = await listenSimulator(
-    (req, res) => core.handle(req, res),
-    options.port,
-    options.host,
-  );
-  return { url, venue: core.venue, faults: core.faults, requests: core.requests, close };
+export function startOkxSimulator(options: OkxSimulatorOptions): Promise<OkxSimulator> {
+  return serveDialect(new OkxDialect(options), options.port, options.host);
 }
 
 type Context = { params: Params; body: unknown; headers: Record<string, string> };
@@ -321,7 +264,7 @@ type Route = {
   signed: boolean;
   /** Failures are reported per item (`code: "1"`, `data[{sCode, sMsg}]`), as on the trade endpoints. */
   perItem?: (ctx: Context) => Record<string, unknown>;
-  handler: (this: OkxSimulatorCore, ctx: Context) => unknown[];
+  handler: (this: OkxDialect, ctx: Context) => unknown[];
 };
 
 /** One algo order: an OKX `conditional` (one paper conditional) or `oco` (two sharing an ocoGroup). */
@@ -346,12 +289,11 @@ type AlgoRecord = {
 /** What OKX reports on an order that the paper venue does not model. */
 type OrderExtras = { tdMode: string; attachAlgoClOrdId: string; reduceOnlyParam: boolean };
 
-class OkxSimulatorCore {
-  readonly requests: OkxSimRequestLog[] = [];
-  readonly faults: OkxSimFaults;
-  readonly venue: PaperExchange;
-  private readonly now: () => number;
-  private instruments: Instrument[] = [];
+class OkxDialect extends SimulatorDialect<OkxFaultRule, OkxCodes, Context, Route> {
+  protected readonly routes = ROUTES;
+  protected readonly apiKeyHeader = 'ok-access-key';
+  protected readonly answerKinds: readonly OkxFaultKind[] = ['http_error', 'rate_limit', 'unknown_result'];
+  protected readonly unknownResultKind = 'unknown_result';
   private readonly extras = new Map<string, OrderExtras>();
   private readonly algos = new Map<string, AlgoRecord>();
   /** Paper order id of an algo leg → its algoId. */
@@ -365,115 +307,19 @@ class OkxSimulatorCore {
   private legSeq = 0;
 
   constructor(private readonly options: OkxSimulatorOptions) {
-    this.now = options.now ?? Date.now;
-    this.faults = new FaultQueue(options.faults);
-    this.venue = options.venue ?? this.freshVenue();
+    super(options, (now) =>
+      freshPaperVenue({
+        ...options,
+        instruments: options.instruments ?? OKX_STYLE_INSTRUMENTS,
+        defaultPrices: OKX_SIM_DEFAULT_PRICES,
+        now,
+      }),
+    );
   }
 
-  async loadInstruments(): Promise<void> {
-    this.instruments = await this.venue.instruments();
-  }
+  // ── The dialect ────────────────────────────────────────────────────────────────────────────
 
-  private freshVenue(): PaperExchange {
-    const instruments = this.options.instruments ?? OKX_STYLE_INSTRUMENTS;
-    const ids = new Set(instruments.map((i) => i.venueSymbol));
-    const prices: Record<string, string> = {};
-    for (const [id, price] of Object.entries(OKX_SIM_DEFAULT_PRICES)) if (ids.has(id)) prices[id] = price;
-    const candles = this.options.candles;
-    if (candles !== undefined && !Array.isArray(candles)) {
-      for (const [id, list] of Object.entries(candles)) {
-        const last = list[list.length - 1];
-        if (last !== undefined && ids.has(id)) prices[id] = String(last.close);
-      }
-    }
-    for (const [id, price] of Object.entries(this.options.prices ?? {})) prices[id] = String(price);
-    return new PaperExchange({
-      instruments,
-      balances: { USDT: this.options.balance ?? 10_000 },
-      positionMode: this.options.hedge === true ? 'hedge' : 'one_way',
-      prices,
-      now: () => this.serverTime(),
-    });
-  }
-
-  serverTime(): number {
-    return this.now() + this.faults.clockOffsetMs;
-  }
-
-  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const method = (req.method ?? 'GET').toUpperCase();
-    const rawUrl = req.url ?? '/';
-    const url = new URL(rawUrl, 'http://sim');
-    const path = url.pathname;
-    const rawQuery = url.search.startsWith('?') ? url.search.slice(1) : '';
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const rawBody = Buffer.concat(chunks).toString('utf8');
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) {
-      if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? (v[0] ?? '') : v;
-    }
-    const log: OkxSimRequestLog = {
-      method,
-      path,
-      query: rawQuery,
-      body: rawBody,
-      headers,
-      apiKey: headers['ok-access-key'],
-    };
-    this.requests.push(log);
-
-    const send = (reply: Reply): void => {
-      log.status = reply.status;
-      const body = reply.body as { code?: unknown; data?: unknown } | undefined;
-      if (typeof body?.code === 'string') {
-        log.code = body.code;
-        const failed = Array.isArray(body.data)
-          ? (body.data as { sCode?: unknown }[]).find((d) => d.sCode !== undefined && d.sCode !== '0')
-          : undefined;
-        if (failed !== undefined) log.sCode = String(failed.sCode);
-      }
-      if (res.destroyed) return;
-      const payload = JSON.stringify(reply.body);
-      res.writeHead(reply.status, {
-        'Content-Type': 'application/json',
-        'Content-Length': Buffer.byteLength(payload),
-      });
-      res.end(payload);
-    };
-    const drop = (): void => {
-      log.status = 0;
-      req.socket.destroy();
-    };
-
-    if (path.startsWith('/__sim/')) {
-      send(this.control(method, path, rawBody));
-      return;
-    }
-
-    const latency = this.faults.take(method, path, ['latency']);
-    if (latency !== undefined) await sleep(latency.ms ?? 0);
-
-    const early = this.faults.take(method, path, [
-      'http_error',
-      'rate_limit',
-      'drop_before_accept',
-      'unknown_result',
-    ]);
-    if (early !== undefined && !(early.kind === 'unknown_result' && early.execute === true)) {
-      if (early.kind === 'drop_before_accept') drop();
-      else send(this.faultReply(early));
-      return;
-    }
-    const after = early ?? this.faults.take(method, path, ['drop_after_accept', 'delay_after_accept']);
-
-    const reply = this.route(method, path, rawUrl, rawBody, headers);
-    if (after?.kind === 'drop_after_accept') return drop();
-    if (after?.kind === 'delay_after_accept') await sleep(after.ms ?? 30_000);
-    send(after?.kind === 'unknown_result' ? this.faultReply(after) : reply);
-  }
-
-  private faultReply(rule: OkxFaultRule): Reply {
+  protected faultReply(rule: OkxFaultRule): WireReply {
     switch (rule.kind) {
       case 'rate_limit':
         return { status: rule.status ?? 429, body: { code: '50011', msg: MESSAGES['50011'], data: [] } };
@@ -487,77 +333,48 @@ class OkxSimulatorCore {
     }
   }
 
-  /** Test-only controls, outside /api: move the price, switch the position mode, add faults. */
-  private control(method: string, path: string, rawBody: string): Reply {
-    let body: Record<string, unknown> = {};
-    try {
-      body = rawBody === '' ? {} : (JSON.parse(rawBody) as Record<string, unknown>);
-    } catch {
-      return { status: 400, body: { error: 'body must be JSON' } };
-    }
-    try {
-      if (method === 'POST' && path === '/__sim/price') {
-        const symbol = String(body.symbol ?? body.instId ?? '');
-        const price = String(body.price ?? '');
-        if (symbol === '' || !DECIMAL_RE.test(price) || !(Number(price) > 0)) {
-          return { status: 400, body: { error: 'symbol and a positive decimal price are required' } };
-        }
-        this.venue.setPrice(symbol, price);
-        return { status: 200, body: { symbol, price: this.venue.priceOf(symbol) } };
-      }
-      if (method === 'POST' && path === '/__sim/position-mode') {
-        const hedge = body.hedge === true || body.posMode === 'long_short_mode';
-        this.venue.setPositionMode(hedge ? 'hedge' : 'one_way');
-        return { status: 200, body: { hedge } };
-      }
-      if (method === 'POST' && path === '/__sim/faults') {
-        if (Array.isArray(body.faults)) for (const f of body.faults) this.faults.add(f as OkxFaultRule);
-        if (typeof body.clockOffsetMs === 'number') this.faults.clockOffsetMs = body.clockOffsetMs;
-        return { status: 200, body: { faults: this.faults.rules.length } };
-      }
-      if (method === 'DELETE' && path === '/__sim/faults') {
-        this.faults.clear();
-        this.faults.clockOffsetMs = 0;
-        return { status: 200, body: { faults: 0 } };
-      }
-      if (method === 'GET' && path === '/__sim/state')
-        return { status: 200, body: this.venue.accountState() };
-    } catch (error) {
-      return { status: 400, body: { error: error instanceof Error ? error.message : String(error) } };
-    }
-    return { status: 404, body: { error: 'unknown control path' } };
+  protected override controlSymbol(body: Record<string, unknown>): unknown {
+    return body.symbol ?? body.instId;
   }
 
-  private route(
-    method: string,
-    path: string,
-    rawUrl: string,
-    rawBody: string,
-    headers: Record<string, string>,
-  ): Reply {
-    const route = ROUTES[`${method} ${path}`];
-    if (route === undefined) {
-      const known = Object.keys(ROUTES).some((k) => k.endsWith(` ${path}`));
-      return known
-        ? { status: 405, body: { code: '405', msg: 'Method Not Allowed', data: [] } }
-        : { status: 404, body: { code: '404', msg: 'Not Found', data: [] } };
+  protected override controlHedge(body: Record<string, unknown>): boolean {
+    return body.hedge === true || body.posMode === 'long_short_mode';
+  }
+
+  protected unrouted(_method: string, _path: string, pathServed: boolean): WireReply {
+    return pathServed
+      ? { status: 405, body: { code: '405', msg: 'Method Not Allowed', data: [] } }
+      : { status: 404, body: { code: '404', msg: 'Not Found', data: [] } };
+  }
+
+  protected success(_route: Route, result: unknown): WireReply {
+    return { status: 200, body: { code: '0', msg: '', data: result } };
+  }
+
+  /** Trade endpoints report their failures per item; batch answers carry every item. */
+  protected failure(error: unknown, route: Route, ctx: Context | undefined): WireReply {
+    const e = fromVenueError(error);
+    if (e instanceof BatchResult)
+      return { status: 200, body: { code: e.code, msg: e.message, data: e.items } };
+    if (route.perItem !== undefined && ctx !== undefined && !e.code.startsWith('50')) {
+      const item = { ...route.perItem(ctx), sCode: e.code, sMsg: e.message };
+      return { status: 200, body: { code: '1', msg: 'All operations failed', data: [item] } };
     }
-    let ctx: Context | undefined;
-    try {
-      if (route.signed) this.authenticate(method, rawUrl, rawBody, headers);
-      ctx = this.context(method, rawUrl, rawBody, headers);
-      this.countTrade(method, path, ctx);
-      return { status: 200, body: { code: '0', msg: '', data: route.handler.call(this, ctx) } };
-    } catch (error) {
-      const e = fromVenueError(error);
-      if (e instanceof BatchResult)
-        return { status: 200, body: { code: e.code, msg: e.message, data: e.items } };
-      if (route.perItem !== undefined && ctx !== undefined && !e.code.startsWith('50')) {
-        const item = { ...route.perItem(ctx), sCode: e.code, sMsg: e.message };
-        return { status: 200, body: { code: '1', msg: 'All operations failed', data: [item] } };
-      }
-      return { status: e.status, body: { code: e.code, msg: e.message, data: [] } };
-    }
+    return { status: e.status, body: { code: e.code, msg: e.message, data: [] } };
+  }
+
+  protected recordReply(log: OkxCodes, reply: WireReply): void {
+    const body = reply.body as { code?: unknown; data?: unknown } | undefined;
+    if (typeof body?.code !== 'string') return;
+    log.code = body.code;
+    const failed = Array.isArray(body.data)
+      ? (body.data as { sCode?: unknown }[]).find((d) => d.sCode !== undefined && d.sCode !== '0')
+      : undefined;
+    if (failed !== undefined) log.sCode = String(failed.sCode);
+  }
+
+  protected override limitAccount(_route: Route, request: WireRequest, ctx: Context): void {
+    this.countTrade(request.method, request.path, ctx);
   }
 
   /** Counts order placements per instrument and 2-second window; 429 / 50011 beyond the limit. */
@@ -579,32 +396,8 @@ class OkxSimulatorCore {
     if (count > limit) throw err('50011');
   }
 
-  /** Query parameters (GET) or the JSON body (POST), `""` / `null` fields dropped. */
-  private context(method: string, rawUrl: string, rawBody: string, headers: Record<string, string>): Context {
-    const params: Params = {};
-    const query = new URL(rawUrl, 'http://sim').searchParams;
-    for (const [k, v] of query) if (v !== '') params[k] = v;
-    let body: unknown = undefined;
-    if (method === 'POST') {
-      if (rawBody.trim() === '') throw err('50000');
-      try {
-        body = clean(JSON.parse(rawBody));
-      } catch {
-        throw err('50002');
-      }
-      if (typeof body === 'object' && body !== null && !Array.isArray(body)) Object.assign(params, body);
-      else if (!Array.isArray(body)) throw err('50002');
-    }
-    return { params, body, headers };
-  }
-
   /** Header, environment, timestamp, passphrase and signature checks of a private endpoint. */
-  private authenticate(
-    method: string,
-    rawUrl: string,
-    rawBody: string,
-    headers: Record<string, string>,
-  ): void {
+  protected authenticate({ method, target, body, headers }: WireRequest): void {
     const key = headers['ok-access-key'] ?? '';
     const sign = headers['ok-access-sign'] ?? '';
     const timestamp = headers['ok-access-timestamp'] ?? '';
@@ -621,8 +414,27 @@ class OkxSimulatorCore {
     if (skew > (this.options.timestampWindowMs ?? 30_000)) throw err('50102');
     if (!safeEqual(passphrase, this.options.passphrase)) throw err('50105');
     // The signature covers the path + query and the body exactly as received (spaces included).
-    const expected = okxSign(this.options.apiSecret, timestamp, method, rawUrl, rawBody);
+    const expected = okxSign(this.options.apiSecret, timestamp, method, target, body);
     if (!safeEqual(sign, expected)) throw err('50113');
+  }
+
+  /** Query parameters (GET) or the JSON body (POST), `""` / `null` fields dropped. */
+  protected parse({ method, target, body: rawBody, headers }: WireRequest): Context {
+    const params: Params = {};
+    const query = new URL(target, 'http://sim').searchParams;
+    for (const [k, v] of query) if (v !== '') params[k] = v;
+    let body: unknown = undefined;
+    if (method === 'POST') {
+      if (rawBody.trim() === '') throw err('50000');
+      try {
+        body = clean(JSON.parse(rawBody));
+      } catch {
+        throw err('50002');
+      }
+      if (typeof body === 'object' && body !== null && !Array.isArray(body)) Object.assign(params, body);
+      else if (!Array.isArray(body)) throw err('50002');
+    }
+    return { params, body, headers };
   }
 
   // ── Helpers ───────────────────────────────────────────────────────────────────────────────
@@ -764,7 +576,8 @@ class OkxSimulatorCore {
   /**
    * `[ts, o, h, l, c, vol, volCcy, volCcyQuote, confirm]` newest first. `after` = older than, `before`
    * = newer than; the newest `limit` rows of that window. /market/candles serves only the latest
-   * 1440 bars (exchanges.md §2.5); history-candles everything.
+   * 1440 bars, history-candles everything
+   * (https://www.okx.com/docs-v5/en/#order-book-trading-market-data-get-candlesticks).
    */
   private candleRows({ params }: Context, history: boolean): unknown[] {
     const instrument = this.instrumentOf(required(params, 'instId'));
@@ -784,11 +597,9 @@ class OkxSimulatorCore {
     const before = int('before');
     const now = this.serverTime();
     const oldest = history ? -Infinity : (Math.floor(now / step) - (1440 - 1)) * step;
-    const source = this.candleSource(instrument.venueSymbol);
-    const rows =
-      source !== undefined
-        ? aggregateCandles(source, step)
-        : this.synthesize(instrument, step, after, before, oldest, limit, now);
+    const rows = servedCandles(this.options.candles, instrument.venueSymbol, step, () =>
+      this.synthesize(instrument, step, after, before, oldest, limit, now),
+    );
     const selected = rows
       .filter(
         (c) =>
@@ -813,12 +624,6 @@ class OkxSimulatorCore {
     ]);
   }
 
-  private candleSource(instId: string): Candle[] | undefined {
-    const c = this.options.candles;
-    if (c === undefined) return undefined;
-    return Array.isArray(c) ? c : c[instId];
-  }
-
   /** Deterministic candles around the current price, newest back: the current candle closes at the price. */
   private synthesize(
     instrument: Instrument,
@@ -834,12 +639,7 @@ class OkxSimulatorCore {
     const out: Candle[] = [];
     let t = after === undefined ? current : Math.min(current, Math.ceil(after / step) * step - step);
     for (; out.length < limit && t >= oldest && (before === undefined || t > before); t -= step) {
-      const wave = (k: number): number => Math.sin(t / step / k);
-      const open = price * (1 + 0.01 * wave(7));
-      const close = t === current ? price : price * (1 + 0.01 * wave(7.3));
-      const high = Math.max(open, close) * (1 + 0.002 * (1 + wave(3)));
-      const low = Math.min(open, close) * (1 - 0.002 * (1 + wave(5)));
-      out.push({ time: t, open, high, low, close, volume: 10 + 5 * (1 + wave(2)) });
+      out.push(syntheticCandle(t, step, price, t === current));
     }
     return out;
   }
@@ -931,7 +731,7 @@ class OkxSimulatorCore {
 
   leverageInfo({ params }: Context): unknown[] {
     const ids = required(params, 'instId').split(',');
-    const mgnMode = OkxSimulatorCore.marginMode(params, 'mgnMode');
+    const mgnMode = OkxDialect.marginMode(params, 'mgnMode');
     const state = this.venue.accountState();
     const legs: PositionSide[] = mgnMode === 'isolated' && this.hedge() ? ['long', 'short'] : ['net'];
     return ids.flatMap((id) => {
@@ -951,7 +751,7 @@ class OkxSimulatorCore {
   setLeverage({ params }: Context): unknown[] {
     const instrument = this.instrumentOf(required(params, 'instId'));
     const lever = required(params, 'lever');
-    const mgnMode = OkxSimulatorCore.marginMode(params, 'mgnMode');
+    const mgnMode = OkxDialect.marginMode(params, 'mgnMode');
     const posSide = str(params, 'posSide');
     if (mgnMode === 'isolated' && this.hedge()) {
       if (posSide !== 'long' && posSide !== 'short') throw param('posSide');
@@ -992,10 +792,10 @@ class OkxSimulatorCore {
 
   placeOrder({ params, headers }: Context): unknown[] {
     // A request that reaches the venue after its expTime is discarded before anything else.
-    OkxSimulatorCore.expTime(headers, this.serverTime());
+    OkxDialect.expTime(headers, this.serverTime());
     const instrument = this.instrumentOf(required(params, 'instId'));
-    const tdMode = OkxSimulatorCore.marginMode(params, 'tdMode');
-    const side = OkxSimulatorCore.side(params);
+    const tdMode = OkxDialect.marginMode(params, 'tdMode');
+    const side = OkxDialect.side(params);
     const ordType = required(params, 'ordType');
     if (ordType !== 'market' && ordType !== 'limit') throw param('ordType');
     const posSide = this.posSideParam(params);
@@ -1153,9 +953,9 @@ class OkxSimulatorCore {
   }
 
   closePosition({ params, headers }: Context): unknown[] {
-    OkxSimulatorCore.expTime(headers, this.serverTime());
+    OkxDialect.expTime(headers, this.serverTime());
     const instrument = this.instrumentOf(required(params, 'instId'));
-    const mgnMode = OkxSimulatorCore.marginMode(params, 'mgnMode');
+    const mgnMode = OkxDialect.marginMode(params, 'mgnMode');
     const hedge = this.hedge();
     const raw = str(params, 'posSide');
     let posSide: PositionSide;
@@ -1208,10 +1008,10 @@ class OkxSimulatorCore {
   // ── Algo orders ───────────────────────────────────────────────────────────────────────────
 
   placeAlgo({ params, headers }: Context): unknown[] {
-    OkxSimulatorCore.expTime(headers, this.serverTime());
+    OkxDialect.expTime(headers, this.serverTime());
     const instrument = this.instrumentOf(required(params, 'instId'));
-    const tdMode = OkxSimulatorCore.marginMode(params, 'tdMode');
-    const side = OkxSimulatorCore.side(params);
+    const tdMode = OkxDialect.marginMode(params, 'tdMode');
+    const side = OkxDialect.side(params);
     const ordType = required(params, 'ordType');
     if (ordType !== 'conditional' && ordType !== 'oco') throw param('ordType');
     const posSide = this.posSideParam(params);
@@ -1235,7 +1035,8 @@ class OkxSimulatorCore {
     if (sl === undefined && tp === undefined) throw empty('slTriggerPx');
     let takeProfit = tp;
     // "When placing net TP/SL order (ordType=conditional) and both take-profit and stop-loss
-    // parameters are sent, only stop-loss logic will be performed" (OKX docs; exchanges.md §2.6).
+    // parameters are sent, only stop-loss logic will be performed"
+    // (https://www.okx.com/docs-v5/en/#order-book-trading-algo-trading-post-place-algo-order).
     if (ordType === 'conditional' && sl !== undefined && tp !== undefined) takeProfit = undefined;
     const algoClOrdId = str(params, 'algoClOrdId');
     if (algoClOrdId !== undefined && !CLIENT_ID.test(algoClOrdId)) throw param('algoClOrdId');
@@ -1501,13 +1302,7 @@ class BatchResult extends OkxError {
   }
 }
 
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'utf8');
-  const y = Buffer.from(b, 'utf8');
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-const P = OkxSimulatorCore.prototype;
+const P = OkxDialect.prototype;
 const orderItem = (ctx: Context): Record<string, unknown> => ({
   ordId: '',
   clOrdId: str(ctx.params, 'clOrdId') ?? '',
@@ -1525,7 +1320,7 @@ const cancelItem = (ctx: Context): Record<string, unknown> => ({
   clOrdId: str(ctx.params, 'clOrdId') ?? '',
 });
 
-/** Every path served (exchanges.md §2.5), public ones unsigned. */
+/** Every path served (https://www.okx.com/docs-v5/en/), public ones unsigned. */
 const ROUTES: Record<string, Route> = {
   'GET /api/v5/public/time': { signed: false, handler: P.time },
   'GET /api/v5/public/instruments': { signed: false, handler: P.instrumentsList },
@@ -1550,7 +1345,3 @@ const ROUTES: Record<string, Route> = {
   'GET /api/v5/trade/orders-algo-pending': { signed: true, handler: P.algosPending },
   'POST /api/v5/trade/cancel-algos': { signed: true, handler: P.cancelAlgos },
 };
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -5,7 +5,7 @@ export type ListeningSimulator = { url: string; close(): Promise<void> };
 
 /**
  * Serves a venue simulator's request handler over HTTP; resolves once it listens (port 0 = an
- * ephemeral port; host 127.0.0.1). Shared by the Binance and OKX simulators.
+ * ephemeral port; host 127.0.0.1). Shared by every venue simulator.
  */
 export async function listenSimulator(
   handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,

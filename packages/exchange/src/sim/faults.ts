@@ -4,6 +4,10 @@ export type FaultMatch = {
   /** Exact request path; omitted = every path. */
   path?: string;
   method?: string;
+  /** Latency: the wait before handling; delay_after_accept: the wait before answering. */
+  ms?: number;
+  /** On the venue's "outcome unknown" answer: execute the request first. */
+  execute?: boolean;
   /** How many matching requests the fault applies to (default 1; Infinity for all). */
   times?: number;
 };

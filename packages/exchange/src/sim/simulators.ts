@@ -1,0 +1,58 @@
+import type { ExchangeId } from '../types.ts';
+import type { PaperExchange } from '../paper/index.ts';
+import { ExchangeErrors } from '../errors.ts';
+import { normalizeSymbol } from '../symbols.ts';
+import { startBinanceSimulator } from '../binance/simulator.ts';
+import { startOkxSimulator } from '../okx/simulator.ts';
+import type { Candle } from './candles.ts';
+import type { FaultMatch } from './faults.ts';
+import type { WireRequestLog, WireSimulatorOptions } from './pipeline.ts';
+
+/** The venues a wire simulator speaks: every live venue. */
+export type SimulatedVenueId = Exclude<ExchangeId, 'paper'>;
+
+/** What every venue's simulator is started with. */
+export type VenueSimulatorOptions = Pick<
+  WireSimulatorOptions<FaultMatch>,
+  'port' | 'host' | 'apiKey' | 'apiSecret' | 'balance' | 'hedge'
+> & {
+  /** Required by venues whose keys carry one (`passphrase: true`). */
+  passphrase?: string;
+  /** Candles served by the venue's klines endpoint, keyed by the venue's symbol (`venueSymbol`). */
+  candles?: Record<string, Candle[]>;
+};
+
+/** A running simulator, whatever the venue. */
+export type VenueSimulator = {
+  url: string;
+  venue: PaperExchange;
+  requests: readonly WireRequestLog[];
+  close(): Promise<void>;
+};
+
+export type VenueSimulatorFactory = {
+  /** Whether the venue's API keys come with a passphrase (then `start` requires one). */
+  passphrase: boolean;
+  /** The venue's name for a symbol spelt as on TradingView (`BTCUSDT` → `BTC-USDT-SWAP` on OKX). */
+  venueSymbol(symbol: string): string;
+  start(options: VenueSimulatorOptions): Promise<VenueSimulator>;
+};
+
+/** Live venue id → its simulator (`tradingbot sim <venue>` starts one of these). */
+export const SIMULATORS: Readonly<Record<SimulatedVenueId, VenueSimulatorFactory>> = Object.freeze({
+  binance: {
+    passphrase: false,
+    venueSymbol: (symbol) => symbol,
+    start: (o) => startBinanceSimulator(o),
+  },
+  okx: {
+    passphrase: true,
+    venueSymbol: (symbol) => normalizeSymbol(symbol, 'okx'),
+    start: ({ passphrase, ...o }) => {
+      if (passphrase === undefined) {
+        throw ExchangeErrors.create('INVALID_REQUEST', { message: 'the OKX simulator needs a passphrase' });
+      }
+      return startOkxSimulator({ ...o, passphrase });
+    },
+  },
+});
