@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OBJECTIVE_NAMES, STRATEGIES, type Objective } from '@tradingbot/engine';
+import { LIVE_VENUE_IDS } from '@tradingbot/core';
 import type { RouteContext } from '../app.ts';
 import {
   jobJson,
@@ -60,7 +61,7 @@ const Data = z.discriminatedUnion('source', [
   }),
   z.strictObject({
     source: z.literal('exchange'),
-    exchange: z.enum(['binance', 'okx']),
+    exchange: z.enum(LIVE_VENUE_IDS),
     symbol: z
       .string()
       .trim()
@@ -194,10 +195,7 @@ const LAB_BODY_LIMIT = LAB_LIMITS.csvChars * 2 + 64 * 1024;
  */
 export function registerLabRoutes(context: RouteContext, jobs?: OptimizationJobs): OptimizationJobs {
   const { app, deps } = context;
-  const sources = klineSources({
-    binanceBaseUrl: deps.config.binanceBaseUrl,
-    okxBaseUrl: deps.config.okxBaseUrl,
-  });
+  const sources = klineSources(deps.config.baseUrls);
   const optimizations = jobs ?? new OptimizationJobs({ sources });
   // Authentication runs before body validation: an anonymous caller learns nothing about the schema.
   const authenticate = requireUser(context);
