@@ -1,7 +1,9 @@
+import type { VenueId } from '@tradingbot/core/venues';
+
 /** Shapes of the API answers the UI reads (see the server's route schemas). */
 export type Account = {
   id: string;
-  exchange: 'binance' | 'okx' | 'paper';
+  exchange: VenueId;
   label: string;
   testnet: boolean;
   is_active: boolean;

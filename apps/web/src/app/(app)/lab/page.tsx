@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { LIVE_VENUE_IDS, VENUE_FACTS, type LiveVenueId } from '@tradingbot/core/venues';
 import { BacktestChart, CurveChart } from '@/components/Charts';
 import {
   defaultDraft,
@@ -92,7 +93,7 @@ export default function LabPage() {
   const [csv, setCsv] = useState<{ name: string; text: string } | null>(null);
   const [csvError, setCsvError] = useState<string | null>(null);
   const [download, setDownload] = useState(() => ({
-    exchange: 'binance' as 'binance' | 'okx',
+    exchange: LIVE_VENUE_IDS[0],
     symbol: 'BTCUSDT',
     timeframe: '1h',
     from: new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10),
@@ -332,12 +333,13 @@ export default function LabPage() {
                     <select
                       id="dl-exchange"
                       value={download.exchange}
-                      onChange={(e) =>
-                        setDownload({ ...download, exchange: e.target.value as 'binance' | 'okx' })
-                      }
+                      onChange={(e) => setDownload({ ...download, exchange: e.target.value as LiveVenueId })}
                     >
-                      <option value="binance">Binance</option>
-                      <option value="okx">OKX</option>
+                      {LIVE_VENUE_IDS.map((venue) => (
+                        <option key={venue} value={venue}>
+                          {VENUE_FACTS[venue].label}
+                        </option>
+                      ))}
                     </select>
                   </div>
                   <div className="field">
