@@ -19,6 +19,8 @@ export type VenueFacts = {
   readonly needsPassphrase: boolean;
   /** The venue's own id of a base/quote perpetual swap. */
   readonly formatSymbol: (pair: { base: string; quote: string }) => string;
+  /** The longest client order id the venue takes (our derived ids are ≤ 30 characters). */
+  readonly clientOrderIdMaxLength: number;
   /** What its API key and secret look like, checked on registration (none: any printable value). */
   readonly credentialFormats?: {
     readonly apiKey: CredentialFormat;
@@ -44,6 +46,7 @@ export const VENUE_FACTS = {
     live: true,
     needsPassphrase: false,
     formatSymbol: concatenated,
+    clientOrderIdMaxLength: 36,
     credentialFormats: {
       apiKey: { pattern: LETTERS_AND_DIGITS, message: 'a Binance API key is 64 letters and digits' },
       apiSecret: { pattern: LETTERS_AND_DIGITS, message: 'a Binance secret key is 64 letters and digits' },
@@ -54,6 +57,7 @@ export const VENUE_FACTS = {
     live: true,
     needsPassphrase: true,
     formatSymbol: ({ base, quote }) => `${base}-${quote}-SWAP`,
+    clientOrderIdMaxLength: 32,
     credentialFormats: {
       // A UUID.
       apiKey: {
@@ -64,7 +68,13 @@ export const VENUE_FACTS = {
     },
   },
   // Paper accounts trade the Binance-style ids the paper venue lists.
-  paper: { label: 'Paper', live: false, needsPassphrase: false, formatSymbol: concatenated },
+  paper: {
+    label: 'Paper',
+    live: false,
+    needsPassphrase: false,
+    formatSymbol: concatenated,
+    clientOrderIdMaxLength: 36,
+  },
 } as const satisfies Record<VenueId, VenueFacts>;
 
 /** The venues with a real REST API (public candles, credentials, a base URL): all but paper. */
