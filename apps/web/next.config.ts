@@ -11,6 +11,8 @@ const apiUrl = (process.env.TRADINGBOT_API_URL ?? 'http://127.0.0.1:8001').repla
 const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // Workspace packages are TypeScript sources (the venue list of @tradingbot/core/venues).
+  transpilePackages: ['@tradingbot/core'],
   // The monorepo root holds node_modules (npm workspaces).
   turbopack: { root: resolve(here, '../..') },
   outputFileTracingRoot: resolve(here, '../..'),

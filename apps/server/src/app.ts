@@ -159,14 +159,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deps: {
       config,
       database,
-      connectExchange:
-        deps.connectExchange ??
-        createExchangeFactory({
-          baseUrls: {
-            ...(config.binanceBaseUrl ? { binance: config.binanceBaseUrl } : {}),
-            ...(config.okxBaseUrl ? { okx: config.okxBaseUrl } : {}),
-          },
-        }),
+      connectExchange: deps.connectExchange ?? createExchangeFactory({ baseUrls: config.baseUrls }),
       auth: {
         database,
         secretKey: config.secretKey,

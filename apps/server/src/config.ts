@@ -2,6 +2,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import type { LiveVenueId } from '@tradingbot/core';
+import { liveVenues } from '@tradingbot/exchange';
 import { ServerErrors } from './errors.ts';
 import { createKeyRing, generateSecrets, parseEncryptionKey, type KeyRing } from './crypto/credentials.ts';
 
@@ -24,9 +26,12 @@ export type Config = Readonly<{
   keyRing: KeyRing;
   /** Secrets generated for development and where they are kept; null when all came from the environment. */
   devSecretsFile: string | null;
-  /** Overrides Binance's REST base URL for every Binance account (e.g. a local `tradingbot sim binance`). */
-  binanceBaseUrl: string | undefined;
-  okxBaseUrl: string | undefined;
+  /**
+   * REST base URL overrides per live venue, from each venue's variable (`baseUrlEnv` in
+   * @tradingbot/exchange's `VENUES`: BINANCE_BASE_URL, OKX_BASE_URL), e.g. a local
+   * `tradingbot sim binance` for every Binance account and the lab's Binance candles.
+   */
+  baseUrls: Readonly<Partial<Record<LiveVenueId, string>>>;
   /** Addresses (and CIDR ranges) the webhook accepts; undefined = any. */
   webhookAllowedIps: readonly string[] | undefined;
   /** Webhook requests per minute per source address (TradingView sends every user's alerts from 4 addresses). */
@@ -67,13 +72,28 @@ const EnvSchema = z.object({
   ENCRYPTION_KEY: z.string().optional(),
   ENCRYPTION_KEYS_OLD: z.string().optional(),
   WEBHOOK_SECRET: z.string().min(16, 'WEBHOOK_SECRET must be at least 16 characters').optional(),
-  BINANCE_BASE_URL: z.string().url().optional(),
-  OKX_BASE_URL: z.string().url().optional(),
   WEBHOOK_ALLOWED_IPS: z.string().optional(),
   WEBHOOK_RATE_LIMIT: z.coerce.number().int().min(1).default(3000),
   API_RATE_LIMIT: z.coerce.number().int().min(1).default(1200),
   SIGNAL_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(15_000),
 });
+
+/**
+ * Plus each live venue's base-URL variable (BINANCE_BASE_URL, OKX_BASE_URL, …), checked like the
+ * rest; `venueBaseUrls` reads them from the parsed values.
+ */
+const FullEnvSchema = EnvSchema.extend(
+  Object.fromEntries(liveVenues().map(([, venue]) => [venue.baseUrlEnv, z.string().url().optional()])),
+) as unknown as typeof EnvSchema;
+
+function venueBaseUrls(env: Record<string, unknown>): Partial<Record<LiveVenueId, string>> {
+  const urls: Partial<Record<LiveVenueId, string>> = {};
+  for (const [id, venue] of liveVenues()) {
+    const url = env[venue.baseUrlEnv];
+    if (typeof url === 'string') urls[id] = url;
+  }
+  return urls;
+}
 
 /** `tradingview`, addresses and CIDR ranges, comma separated. */
 function allowList(value: string | undefined): string[] | undefined {
@@ -127,7 +147,7 @@ function devSecrets(dataDir: string): { values: Record<string, string>; file: st
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = EnvSchema.safeParse(withSecretFiles(env));
+  const parsed = FullEnvSchema.safeParse(withSecretFiles(env));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw configError(`configuration: ${issue.path.join('.')}: ${issue.message}`);
@@ -175,8 +195,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookSecret: secret('WEBHOOK_SECRET'),
     keyRing,
     devSecretsFile: generated?.file ?? null,
-    binanceBaseUrl: e.BINANCE_BASE_URL,
-    okxBaseUrl: e.OKX_BASE_URL,
+    baseUrls: Object.freeze(venueBaseUrls(e)),
     webhookAllowedIps: allowList(e.WEBHOOK_ALLOWED_IPS),
     webhookRateLimit: e.WEBHOOK_RATE_LIMIT,
     apiRateLimit: e.API_RATE_LIMIT,

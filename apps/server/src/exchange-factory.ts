@@ -1,22 +1,14 @@
 import { createHash } from 'node:crypto';
-import {
-  BinanceFuturesClient,
-  OkxSwapClient,
-  PaperExchange,
-  PaperFeedDriver,
-  feedDrivenExchange,
-  type Exchange,
-  type MinuteCandleSource,
-} from '@tradingbot/exchange';
+import type { LiveVenueId } from '@tradingbot/core';
+import { VENUES, type AccountRef, type Exchange, type MinuteCandleSource } from '@tradingbot/exchange';
 import { ServerErrors } from './errors.ts';
 import type { Credentials } from './crypto/credentials.ts';
 
-export type AccountRef = { id: string; exchange: 'binance' | 'okx' | 'paper'; testnet: boolean };
 export type ConnectExchange = (account: AccountRef, credentials: Credentials) => Exchange;
 
 export type ExchangeFactoryOptions = {
   /** Base URL overrides per venue, e.g. a local simulator (`tradingbot sim binance`). */
-  baseUrls?: Partial<Record<'binance' | 'okx', string>>;
+  baseUrls?: Partial<Record<LiveVenueId, string>>;
   /**
    * What moves paper prices. Default: the synthetic minute candles (clearly not market data), so a
    * paper account trades with no network. `false`: no feed (tests drive the venue themselves).
@@ -41,7 +33,9 @@ export function createExchangeFactory(options: ExchangeFactoryOptions = {}): Con
       // A paper venue is the account's state itself: only a change of venue replaces it.
       .update(
         JSON.stringify(
-          account.exchange === 'paper' ? ['paper'] : [account.exchange, account.testnet, credentials],
+          VENUES[account.exchange].live
+            ? [account.exchange, account.testnet, credentials]
+            : [account.exchange],
         ),
       )
       .digest('hex');
@@ -54,37 +48,18 @@ export function createExchangeFactory(options: ExchangeFactoryOptions = {}): Con
 }
 
 function build(account: AccountRef, credentials: Credentials, options: ExchangeFactoryOptions): Exchange {
-  switch (account.exchange) {
-    case 'paper': {
-      const venue = new PaperExchange({ balances: { USDT: 10_000 } });
-      if (options.paperFeed === false) return venue;
-      const driver = new PaperFeedDriver(venue, {
-        ...(options.paperFeed ? { source: options.paperFeed } : {}),
-        ...(options.now ? { now: options.now } : {}),
-      });
-      return feedDrivenExchange(venue, driver);
-    }
-    case 'binance':
-      return new BinanceFuturesClient({
-        apiKey: credentials.apiKey,
-        apiSecret: credentials.apiSecret,
-        testnet: account.testnet,
-        ...(options.baseUrls?.binance ? { baseUrl: options.baseUrls.binance } : {}),
-        ...(options.requestTimeoutMs !== undefined ? { timeoutMs: options.requestTimeoutMs } : {}),
-      });
-    case 'okx':
-      if (credentials.passphrase === undefined || credentials.passphrase === '') {
-        throw ServerErrors.create('VALIDATION_FAILED', {
-          message: 'This OKX account has no passphrase stored; register it again with its passphrase',
-        });
-      }
-      return new OkxSwapClient({
-        apiKey: credentials.apiKey,
-        apiSecret: credentials.apiSecret,
-        passphrase: credentials.passphrase,
-        demo: account.testnet,
-        ...(options.baseUrls?.okx ? { baseUrl: options.baseUrls.okx } : {}),
-        ...(options.requestTimeoutMs !== undefined ? { timeoutMs: options.requestTimeoutMs } : {}),
-      });
+  const venue = VENUES[account.exchange];
+  if (venue.needsPassphrase && (credentials.passphrase === undefined || credentials.passphrase === '')) {
+    throw ServerErrors.create('VALIDATION_FAILED', {
+      message: `This ${venue.label} account has no passphrase stored; register it again with its passphrase`,
+    });
   }
+  return venue.createClient({
+    credentials,
+    testnet: account.testnet,
+    baseUrl: options.baseUrls?.[account.exchange as LiveVenueId] || undefined,
+    timeoutMs: options.requestTimeoutMs,
+    paperFeed: options.paperFeed,
+    now: options.now,
+  });
 }

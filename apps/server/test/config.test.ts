@@ -74,7 +74,7 @@ describe('configuration', () => {
 describe('exchange endpoints', () => {
   it('sends Binance accounts to BINANCE_BASE_URL when it is set', () => {
     expect(
-      loadConfig({ ...generateSecrets(), BINANCE_BASE_URL: 'http://127.0.0.1:9001' }).binanceBaseUrl,
+      loadConfig({ ...generateSecrets(), BINANCE_BASE_URL: 'http://127.0.0.1:9001' }).baseUrls.binance,
     ).toBe('http://127.0.0.1:9001');
     expect(() => loadConfig({ ...generateSecrets(), BINANCE_BASE_URL: 'not a url' })).toThrow(
       'BINANCE_BASE_URL',

@@ -23,6 +23,8 @@ export function sourceHash() {
   const hash = createHash('sha256');
   const inputs = [
     ...files(join(webDir, 'src')),
+    // Workspace sources the app imports (the venue list of @tradingbot/core/venues).
+    ...files(join(rootDir, 'packages', 'core', 'src')),
     join(webDir, 'next.config.ts'),
     join(webDir, 'tsconfig.json'),
     join(webDir, 'package.json'),

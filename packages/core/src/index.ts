@@ -1,2 +1,3 @@
 export * from './errors.ts';
 export * from './webhook-payload.ts';
+export * from './venues.ts';

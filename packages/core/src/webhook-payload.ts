@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { VENUE_IDS } from './venues.ts';
 
 /**
  * The body TradingView POSTs to `/api/v1/webhook/tradingview`: the seed's six fields plus the
@@ -52,7 +53,7 @@ export const WebhookPayloadSchema = z
         .nonnegative()
         .transform((value) => String(value)),
     ]),
-    exchange: lowerEnum(['binance', 'okx', 'paper']),
+    exchange: lowerEnum(VENUE_IDS),
     action: lowerEnum(WEBHOOK_ACTIONS),
     /** `long` / `short` / `flat` from `{{strategy.market_position}}`; needed with buy / sell. */
     market_position: lowerEnum(['long', 'short', 'flat']).optional(),

@@ -1,3 +1,4 @@
+import { VENUE_IDS } from '@tradingbot/core';
 import { bigserial, boolean, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /** Drizzle's view of the tables; the SQL in ../migrations is what creates them. */
@@ -27,7 +28,8 @@ export const sessions = pgTable('sessions', {
 export const apiKeys = pgTable('api_keys', {
   id: text('id').primaryKey(),
   userId: text('user_id').notNull(),
-  exchange: text('exchange', { enum: ['binance', 'okx', 'paper'] }).notNull(),
+  /** `VENUE_IDS`; the migrations' CHECK lists the same ids (test/venues.test.ts holds them equal). */
+  exchange: text('exchange', { enum: VENUE_IDS }).notNull(),
   label: text('label').notNull().default(''),
   apiKeyEnc: text('api_key_enc').notNull(),
   apiSecretEnc: text('api_secret_enc').notNull(),

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { VENUE_FACTS, VENUE_IDS } from '@tradingbot/core';
 import { ExchangeErrors } from './errors.ts';
 import type { ExchangeId } from './types.ts';
 
@@ -23,11 +24,12 @@ const SUFFIX = /^[A-Za-z0-9]{1,4}$/;
 export type OrderRole = 'e' | 'sl' | 'tp' | 'c';
 
 /** Maximum client id length per venue (the derived ids are ≤ 30, within all of them). */
-export const CLIENT_ORDER_ID_MAX_LENGTH: Readonly<Record<ExchangeId, number>> = {
-  binance: 36,
-  okx: 32,
-  paper: 36,
-};
+export const CLIENT_ORDER_ID_MAX_LENGTH: Readonly<Record<ExchangeId, number>> = Object.freeze(
+  Object.fromEntries(VENUE_IDS.map((id) => [id, VENUE_FACTS[id].clientOrderIdMaxLength])) as Record<
+    ExchangeId,
+    number
+  >,
+);
 
 function base62(bytes: Buffer): string {
   let n = BigInt(`0x${bytes.toString('hex')}`);

@@ -8,4 +8,4 @@ export * from './paper/index.ts';
 export * from './download.ts';
 export * from './binance/index.ts';
 export * from './okx/index.ts';
-export * from './klines-pages.ts';
+export * from './venues.ts';

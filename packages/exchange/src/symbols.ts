@@ -1,8 +1,9 @@
+import { isVenueId, VENUE_FACTS } from '@tradingbot/core';
 import { ExchangeErrors } from './errors.ts';
 import type { ExchangeId, Instrument } from './types.ts';
 
 /**
- * TradingView / ccxt / venue tickers → the venue's own id (exchanges.md §3):
+ * TradingView / ccxt / venue tickers → the venue's own id (each venue's `formatSymbol`, `VENUE_FACTS`):
  *   `BINANCE:BTCUSDT.P`, `OKX:BTCUSDT.P`, `BTCUSDT.P`, `BTCUSDT`, `btcusdt`, `BTC-USDT-SWAP`,
  *   `BTC-USDT`, `BTC/USDT`, `BTC/USDT:USDT`  →  `BTCUSDT` (binance, paper) / `BTC-USDT-SWAP` (okx).
  * A concatenated ticker is split into base and quote with the instrument list when given (so
@@ -154,18 +155,13 @@ export function parseSymbol(input: string, instruments?: readonly Instrument[]):
 
 /** The venue id for a base/quote pair: `BTCUSDT` on binance and paper, `BTC-USDT-SWAP` on okx. */
 export function venueSymbolFor(exchange: ExchangeId, parsed: ParsedSymbol): string {
-  switch (exchange) {
-    case 'binance':
-    case 'paper':
-      return `${parsed.base}${parsed.quote}`;
-    case 'okx':
-      return `${parsed.base}-${parsed.quote}-SWAP`;
-    default:
-      throw ExchangeErrors.create('UNKNOWN_EXCHANGE', {
-        message: `Unknown exchange "${String(exchange)}"`,
-        details: { exchange },
-      });
+  if (!isVenueId(exchange)) {
+    throw ExchangeErrors.create('UNKNOWN_EXCHANGE', {
+      message: `Unknown exchange "${String(exchange)}"`,
+      details: { exchange },
+    });
   }
+  return VENUE_FACTS[exchange].formatSymbol(parsed);
 }
 
 /**

@@ -6,7 +6,10 @@
  * instrument's rules (see instrument.ts), never as ad-hoc rounded floats.
  */
 
-export type ExchangeId = 'binance' | 'okx' | 'paper';
+import type { VenueId } from '@tradingbot/core';
+
+/** A venue's id (`VENUE_IDS` of @tradingbot/core). */
+export type ExchangeId = VenueId;
 export type OrderSide = 'buy' | 'sell';
 /** `net` = one-way mode; `long` / `short` = a leg of a hedge-mode account. */
 export type PositionSide = 'net' | 'long' | 'short';

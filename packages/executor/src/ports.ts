@@ -1,4 +1,4 @@
-import type { Exchange, ExchangeId, MarginMode, Order, PositionSide } from '@tradingbot/exchange';
+import type { AccountRef, Exchange, ExchangeId, MarginMode, Order, PositionSide } from '@tradingbot/exchange';
 
 /**
  * The executor's ports: everything it needs from the outside world, as small interfaces. It knows
@@ -25,12 +25,6 @@ export type AccountSettings = {
   atrPeriod?: number;
   /** Candle timeframe of the ATR when the payload sends no `timeframe`. Default `1h`. */
   atrTimeframe?: string;
-};
-
-export type AccountRef = {
-  id: string;
-  exchange: ExchangeId;
-  settings: AccountSettings;
 };
 
 /**
@@ -161,7 +155,8 @@ export type Logger = {
 /** Everything one execution needs: the venue client, the account, and the ports. */
 export type ExecutionContext = {
   exchange: Exchange;
-  account: AccountRef;
+  /** The account (`AccountRef` of @tradingbot/exchange; its network is the client's business) and its settings. */
+  account: Pick<AccountRef, 'id' | 'exchange'> & { settings: AccountSettings };
   leverageCache: LeverageCache;
   /** Persists an order record (the `orders` table). A failure is logged and audited, never fatal. */
   recordOrder(record: OrderRecord): Promise<void>;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { WebhookPayload } from '@tradingbot/core';
+import { isVenueId, venueList, type WebhookPayload } from '@tradingbot/core';
 import { parseDecimal, type ExchangeId, type Instrument, type MarginMode } from '@tradingbot/exchange';
 import { ExecutorErrors } from './errors.ts';
 import { normalizeVenueSymbol } from './symbol.ts';
@@ -288,8 +288,6 @@ export function signalIdempotencyKey(
   return { key: key(bucket), source: 'content', alternateKeys: [key(bucket - 1)] };
 }
 
-const EXCHANGES: readonly ExchangeId[] = ['binance', 'okx', 'paper'];
-
 /**
  * Maps a validated webhook payload onto a Signal: action (see `mapAction`), the venue's symbol
  * (`normalizeSymbol` of @tradingbot/exchange), leverage, at most one sizing override, order type and
@@ -299,10 +297,10 @@ const EXCHANGES: readonly ExchangeId[] = ['binance', 'okx', 'paper'];
 export function toSignal(payload: WebhookPayload | SignalPayload, options: ToSignalOptions = {}): Signal {
   const receivedAt = options.receivedAt ?? Date.now();
   const exchange = String(payload.exchange).trim().toLowerCase();
-  if (!(EXCHANGES as readonly string[]).includes(exchange)) {
-    invalid(`Unknown exchange "${payload.exchange}"; use binance or okx`, { field: 'exchange' });
+  if (!isVenueId(exchange)) {
+    invalid(`Unknown exchange "${payload.exchange}"; use ${venueList()}`, { field: 'exchange' });
   }
-  const venue = exchange as ExchangeId;
+  const venue: ExchangeId = exchange;
   const action = mapAction(payload.action, payload.market_position);
   if (!present(payload.symbol) || String(payload.symbol).trim() === '')
     invalid('"symbol" is required', { field: 'symbol' });

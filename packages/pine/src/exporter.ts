@@ -1,3 +1,4 @@
+import { isVenueId, venueList, type VenueId } from '@tradingbot/core';
 import type {
   BoolExpr,
   ExitRule,
@@ -10,7 +11,8 @@ import type {
 import { exprKey, resolveParams } from './engine.ts';
 import { PineErrors } from './errors.ts';
 
-export type PineExchange = 'binance' | 'okx' | 'paper';
+/** The venue the alerts' `exchange` field names. */
+export type PineExchange = VenueId;
 
 /** The backtest settings the script's `strategy()` call and risk inputs carry (BacktestOptions names). */
 export type PineBacktestSettings = {
@@ -103,8 +105,8 @@ function checkRule(field: string, rule: ExitRule | undefined): void {
 
 /** Applies defaults and validates the export options (INVALID_EXPORT_OPTIONS, 400, naming the field). */
 export function resolvePineOptions(options: PineExportOptions): ResolvedPineOptions {
-  if (!['binance', 'okx', 'paper'].includes(options.exchange)) {
-    invalid(`exchange must be binance, okx or paper (got ${String(options.exchange)})`, 'exchange');
+  if (!isVenueId(options.exchange)) {
+    invalid(`exchange must be ${venueList()} (got ${String(options.exchange)})`, 'exchange');
   }
   const leverage = checkNumber('leverage', options.leverage ?? 1, 1, 125, true);
   const includeSecret = options.includeSecret ?? options.secret !== undefined;

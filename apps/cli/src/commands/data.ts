@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { downloadCandles, KLINES_PAGES, timeframeMs, type KlinesVenue } from '@tradingbot/exchange';
+import { LIVE_VENUE_IDS, venueList } from '@tradingbot/core';
+import { downloadCandles, timeframeMs, VENUES } from '@tradingbot/exchange';
 import { CliUsageError } from '../cli-error.ts';
 import { choiceOption, dateOption } from '../options.ts';
 
@@ -15,9 +16,10 @@ type DownloadFlags = {
 };
 
 export async function runDataDownload(flags: DownloadFlags) {
-  const exchange = choiceOption('--exchange', flags.exchange, Object.keys(KLINES_PAGES) as KlinesVenue[]);
-  if (exchange === undefined) throw new CliUsageError('--exchange is required (binance or okx)');
-  const source = KLINES_PAGES[exchange];
+  const exchange = choiceOption('--exchange', flags.exchange, LIVE_VENUE_IDS);
+  if (exchange === undefined)
+    throw new CliUsageError(`--exchange is required (${venueList(LIVE_VENUE_IDS)})`);
+  const venue = VENUES[exchange];
   if (flags.symbol === undefined || flags.symbol.trim() === '')
     throw new CliUsageError('--symbol is required');
   if (flags.out === undefined || flags.out.trim() === '') throw new CliUsageError('--out is required');
@@ -34,7 +36,7 @@ export async function runDataDownload(flags: DownloadFlags) {
     throw new CliUsageError(`--base-url must be an http(s) URL (got "${flags.baseUrl}")`);
   }
   return downloadCandles({
-    fetchPage: source(flags.baseUrl),
+    fetchPage: venue.klinesPage(flags.baseUrl),
     symbol: flags.symbol.trim(),
     timeframe: flags.timeframe,
     from,
@@ -52,7 +54,7 @@ export function registerData(program: Command): void {
   data
     .command('download')
     .description('download closed candles from a venue into a CSV (resumes an existing file)')
-    .option('--exchange <venue>', `venue: ${Object.keys(KLINES_PAGES).join(', ')}`)
+    .option('--exchange <venue>', `venue: ${LIVE_VENUE_IDS.join(', ')}`)
     .option('--symbol <symbol>', 'venue symbol, e.g. BTCUSDT (okx: BTC-USDT-SWAP or BTCUSDT)')
     .option('--timeframe <tf>', 'candle timeframe', '1h')
     .option('--from <date>', 'first candle (ISO date or epoch ms)')

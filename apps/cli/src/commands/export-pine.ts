@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { VENUE_IDS, venueList, type VenueId } from '@tradingbot/core';
 import { buildPineExport, type PineBacktestSettings } from '@tradingbot/pine';
 import { CliUsageError } from '../cli-error.ts';
 import { choiceOption, jsonObjectOption, numberOption } from '../options.ts';
@@ -39,7 +40,7 @@ export function registerExportPine(program: Command): void {
     )
     .option('--params <json>', 'strategy parameters as JSON, e.g. \'{"factor":2.5}\'')
     .option('--account-id <id>', 'exchange account id the alerts trade (default: a placeholder to replace)')
-    .option('--exchange <name>', 'binance, okx or paper', 'binance')
+    .option('--exchange <name>', venueList(), 'binance' satisfies VenueId)
     .option('--leverage <n>', 'leverage 1–125', '1')
     .option(
       '--webhook-url <url>',
@@ -63,7 +64,7 @@ export function registerExportPine(program: Command): void {
     .option('--guide <lang>', 'print the webhook setup guide (ko or en) after the script')
     .action((flags: ExportPineFlags) => {
       const params = jsonObjectOption('--params', flags.params);
-      const exchange = choiceOption('--exchange', flags.exchange, ['binance', 'okx', 'paper'] as const)!;
+      const exchange = choiceOption('--exchange', flags.exchange, VENUE_IDS)!;
       const leverage = numberOption('--leverage', flags.leverage, { min: 1, max: 125, integer: true })!;
       const guideLang = choiceOption('--guide', flags.guide, ['ko', 'en'] as const);
       if (flags.slAtr !== undefined && flags.slPct !== undefined)

@@ -1,17 +1,16 @@
 import { z } from 'zod';
+import { VENUE_FACTS, VENUE_IDS, type VenueFacts } from '@tradingbot/core';
 import { nameSchemas } from './schema-registry.ts';
 
 const printable = /^[\x21-\x7e]+$/; // printable ASCII, no spaces
 
 /**
- * Credential formats: Binance HMAC keys and secrets are 64 letters and digits; OKX keys are UUIDs,
- * OKX secrets 32 hex characters, passphrases chosen by the user. The checks are a little wider than
- * today's formats (16–128 letters/digits) so a venue's format change does not lock users out; paper
- * accounts take any non-empty value.
+ * Each venue's credential formats and whether it needs a passphrase come from `VENUE_FACTS`
+ * (@tradingbot/core); passphrases are chosen by the user; paper accounts take any non-empty value.
  */
 export const RegisterAccountBody = z
   .strictObject({
-    exchange: z.enum(['binance', 'okx', 'paper']),
+    exchange: z.enum(VENUE_IDS),
     api_key: z.string().min(1).max(128).regex(printable, 'must be printable characters without spaces'),
     api_secret: z.string().min(1).max(128).regex(printable, 'must be printable characters without spaces'),
     passphrase: z
@@ -24,25 +23,13 @@ export const RegisterAccountBody = z
     label: z.string().trim().max(64).optional(),
   })
   .superRefine((body, ctx) => {
-    const alnum = /^[A-Za-z0-9]{16,128}$/;
-    if (body.exchange === 'okx') {
+    const venue: VenueFacts = VENUE_FACTS[body.exchange];
+    if (venue.needsPassphrase) {
       if (body.passphrase === undefined)
         ctx.addIssue({
           code: 'custom',
           path: ['passphrase'],
-          message: 'OKX accounts need the API passphrase',
-        });
-      if (!/^[0-9a-fA-F-]{36}$/.test(body.api_key))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['api_key'],
-          message: 'an OKX API key looks like 8-4-4-4-12 hexadecimal characters',
-        });
-      if (!alnum.test(body.api_secret))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['api_secret'],
-          message: 'an OKX secret key is 16–128 letters and digits',
+          message: `${venue.label} accounts need the API passphrase`,
         });
     } else if (body.passphrase !== undefined) {
       ctx.addIssue({
@@ -51,19 +38,12 @@ export const RegisterAccountBody = z
         message: `${body.exchange} accounts have no passphrase`,
       });
     }
-    if (body.exchange === 'binance') {
-      if (!alnum.test(body.api_key))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['api_key'],
-          message: 'a Binance API key is 64 letters and digits',
-        });
-      if (!alnum.test(body.api_secret))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['api_secret'],
-          message: 'a Binance secret key is 64 letters and digits',
-        });
+    const formats = venue.credentialFormats;
+    if (formats !== undefined) {
+      if (!formats.apiKey.pattern.test(body.api_key))
+        ctx.addIssue({ code: 'custom', path: ['api_key'], message: formats.apiKey.message });
+      if (!formats.apiSecret.pattern.test(body.api_secret))
+        ctx.addIssue({ code: 'custom', path: ['api_secret'], message: formats.apiSecret.message });
     }
   });
 
@@ -71,7 +51,7 @@ export const AccountParams = z.strictObject({ id: z.string().min(1).max(64) });
 
 export const Account = z.object({
   id: z.string(),
-  exchange: z.enum(['binance', 'okx', 'paper']),
+  exchange: z.enum(VENUE_IDS),
   label: z.string(),
   testnet: z.boolean(),
   is_active: z.boolean(),

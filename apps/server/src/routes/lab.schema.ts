@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIVE_VENUE_IDS } from '@tradingbot/core';
 import {
   OBJECTIVE_NAMES,
   type BacktestMetrics as EngineBacktestMetrics,
@@ -64,7 +65,7 @@ const Data = z.discriminatedUnion('source', [
   }),
   z.strictObject({
     source: z.literal('exchange'),
-    exchange: z.enum(['binance', 'okx']),
+    exchange: z.enum(LIVE_VENUE_IDS),
     symbol: z
       .string()
       .trim()

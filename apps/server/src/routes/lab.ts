@@ -28,10 +28,7 @@ const LAB_BODY_LIMIT = LAB_LIMITS.csvChars * 2 + 64 * 1024;
  */
 export function registerLabRoutes(context: RouteContext, jobs?: OptimizationJobs): OptimizationJobs {
   const { app, deps } = context;
-  const sources = klineSources({
-    binanceBaseUrl: deps.config.binanceBaseUrl,
-    okxBaseUrl: deps.config.okxBaseUrl,
-  });
+  const sources = klineSources(deps.config.baseUrls);
   const optimizations = jobs ?? new OptimizationJobs({ sources });
   // Authentication runs before body validation: an anonymous caller learns nothing about the schema.
   const authenticate = requireUser(context);

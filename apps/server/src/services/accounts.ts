@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
-import { isAppError } from '@tradingbot/core';
+import { isAppError, type VenueId } from '@tradingbot/core';
 import { apiKeys, type ApiKeyRow, type Database } from '@tradingbot/db';
 import { ServerErrors } from '../errors.ts';
 import {
@@ -17,7 +17,7 @@ export type AccountsDeps = { database: Database; keyRing: KeyRing; connectExchan
 
 export type PublicAccount = {
   id: string;
-  exchange: 'binance' | 'okx' | 'paper';
+  exchange: VenueId;
   label: string;
   testnet: boolean;
   is_active: boolean;
@@ -57,7 +57,7 @@ export async function registerAccount(
   deps: AccountsDeps,
   userId: string,
   input: {
-    exchange: 'binance' | 'okx' | 'paper';
+    exchange: VenueId;
     api_key: string;
     api_secret: string;
     passphrase?: string | undefined;

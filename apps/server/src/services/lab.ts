@@ -18,8 +18,8 @@ import {
   type StrategyDeclaration,
   type Trade,
 } from '@tradingbot/engine';
-import { isAppError } from '@tradingbot/core';
-import { downloadCandles, KLINES_PAGES, timeframeMs, type FetchKlinesPage } from '@tradingbot/exchange';
+import { isAppError, LIVE_VENUE_IDS, type LiveVenueId } from '@tradingbot/core';
+import { downloadCandles, timeframeMs, VENUES, type FetchKlinesPage } from '@tradingbot/exchange';
 import { ServerErrors } from '../errors.ts';
 
 /** Upper bounds that keep one request from tying up the server. */
@@ -41,7 +41,7 @@ export type DataInput =
   | { source: 'csv'; csv: string; name?: string | undefined; timeframe?: string | undefined }
   | {
       source: 'exchange';
-      exchange: 'binance' | 'okx';
+      exchange: LiveVenueId;
       symbol: string;
       timeframe: string;
       /** Epoch ms. */
@@ -50,15 +50,13 @@ export type DataInput =
     };
 
 /** Where exchange candles come from: the venues' public klines endpoints (BINANCE_BASE_URL, OKX_BASE_URL). */
-export type KlineSources = Record<'binance' | 'okx', () => FetchKlinesPage>;
+export type KlineSources = Record<LiveVenueId, () => FetchKlinesPage>;
 
-export function klineSources(
-  options: { binanceBaseUrl?: string | undefined; okxBaseUrl?: string | undefined } = {},
-): KlineSources {
-  return {
-    binance: () => KLINES_PAGES.binance(options.binanceBaseUrl),
-    okx: () => KLINES_PAGES.okx(options.okxBaseUrl),
-  };
+/** Each live venue's candle pages, at its configured base URL (`Config.baseUrls`) or its own. */
+export function klineSources(baseUrls: Partial<Record<LiveVenueId, string>> = {}): KlineSources {
+  return Object.fromEntries(
+    LIVE_VENUE_IDS.map((id) => [id, () => VENUES[id].klinesPage(baseUrls[id])]),
+  ) as KlineSources;
 }
 
 /** Downloads closed candles from a venue (into a temporary CSV, the CLI's downloader) and reads them. */

@@ -1,13 +1,14 @@
 'use client';
 
 import { useId, useState, type FormEvent } from 'react';
+import { VENUE_FACTS, VENUE_IDS, type VenueId } from '@tradingbot/core/venues';
 import { useI18n } from '@/lib/i18n';
 import type { ApiError } from '@/lib/api';
 import type { RegisteredAccount } from '@/lib/types';
 import { ErrorMessage } from './ui';
 
 export type AccountInput = {
-  exchange: 'binance' | 'okx' | 'paper';
+  exchange: VenueId;
   api_key: string;
   api_secret: string;
   passphrase?: string;
@@ -16,8 +17,9 @@ export type AccountInput = {
 };
 
 /**
- * The seed's registration form: exchange select, API key, secret as a password field, passphrase
- * only for OKX, "use testnet (recommended)" checked by default.
+ * The seed's registration form: exchange select (every venue of `VENUE_IDS`), API key, secret as a
+ * password field, passphrase only for venues that need one (OKX), "use testnet (recommended)"
+ * checked by default.
  */
 export function AccountForm({ onSubmit }: { onSubmit: (input: AccountInput) => Promise<RegisteredAccount> }) {
   const { t } = useI18n();
@@ -29,6 +31,7 @@ export function AccountForm({ onSubmit }: { onSubmit: (input: AccountInput) => P
   const [testnet, setTestnet] = useState(true);
   const [label, setLabel] = useState('');
   const [busy, setBusy] = useState(false);
+  const needsPassphrase = VENUE_FACTS[exchange].needsPassphrase;
   const [error, setError] = useState<ApiError | Error>();
   const [missing, setMissing] = useState<string[]>([]);
 
@@ -37,7 +40,7 @@ export function AccountForm({ onSubmit }: { onSubmit: (input: AccountInput) => P
     const empty = [
       ...(apiKey.trim() ? [] : ['api_key']),
       ...(apiSecret.trim() ? [] : ['api_secret']),
-      ...(exchange === 'okx' && !passphrase.trim() ? ['passphrase'] : []),
+      ...(needsPassphrase && !passphrase.trim() ? ['passphrase'] : []),
     ];
     setMissing(empty);
     if (empty.length) return;
@@ -48,7 +51,7 @@ export function AccountForm({ onSubmit }: { onSubmit: (input: AccountInput) => P
         exchange,
         api_key: apiKey.trim(),
         api_secret: apiSecret.trim(),
-        ...(exchange === 'okx' ? { passphrase: passphrase.trim() } : {}),
+        ...(needsPassphrase ? { passphrase: passphrase.trim() } : {}),
         testnet,
         ...(label.trim() ? { label: label.trim() } : {}),
       });
@@ -87,9 +90,11 @@ export function AccountForm({ onSubmit }: { onSubmit: (input: AccountInput) => P
           value={exchange}
           onChange={(e) => setExchange(e.target.value as AccountInput['exchange'])}
         >
-          <option value="binance">{t('acc.exchange.binance')}</option>
-          <option value="okx">{t('acc.exchange.okx')}</option>
-          <option value="paper">{t('acc.exchange.paper')}</option>
+          {VENUE_IDS.map((venue) => (
+            <option key={venue} value={venue}>
+              {t(`acc.exchange.${venue}`)}
+            </option>
+          ))}
         </select>
       </div>
       <div className="field">
@@ -122,7 +127,7 @@ export function AccountForm({ onSubmit }: { onSubmit: (input: AccountInput) => P
         />
         {fieldError('api_secret')}
       </div>
-      {exchange === 'okx' ? (
+      {needsPassphrase ? (
         <div className="field">
           <label htmlFor={`${id}-passphrase`}>{t('acc.passphrase')}</label>
           <input

@@ -1,5 +1,6 @@
 'use client';
 
+import { LIVE_VENUE_IDS, VENUE_FACTS } from '@tradingbot/core/venues';
 import type { Dispatch } from 'react';
 import { useI18n } from '@/lib/i18n';
 import type { DownloadExchange, DownloadState, LabAction, LabDataState } from './lab-state';
@@ -103,8 +104,11 @@ function DownloadFields({ download, dispatch }: { download: DownloadState; dispa
               dispatch({ type: 'downloadEdited', key: 'exchange', value: e.target.value as DownloadExchange })
             }
           >
-            <option value="binance">Binance</option>
-            <option value="okx">OKX</option>
+            {LIVE_VENUE_IDS.map((venue) => (
+              <option key={venue} value={venue}>
+                {VENUE_FACTS[venue].label}
+              </option>
+            ))}
           </select>
         </div>
         <div className="field">

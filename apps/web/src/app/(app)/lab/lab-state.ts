@@ -1,3 +1,4 @@
+import { LIVE_VENUE_IDS, type LiveVenueId } from '@tradingbot/core/venues';
 import { defaultDraft, type ParamDraft } from '@/components/ParamsForm';
 import type { ApiError } from '@/lib/api';
 import type { BacktestResult, OptimizationJob, StrategyDecl } from '@/lib/types';
@@ -27,7 +28,7 @@ export type LabSettingsState = {
 
 export type DataChoice = 'sample' | 'csv' | 'exchange';
 /** The venues the lab can download candles from. */
-export type DownloadExchange = 'binance' | 'okx';
+export type DownloadExchange = LiveVenueId;
 export type DownloadState = {
   exchange: DownloadExchange;
   symbol: string;
@@ -113,7 +114,7 @@ export function initialLabState(now: number): LabState {
       csv: null,
       csvError: null,
       download: {
-        exchange: 'binance',
+        exchange: LIVE_VENUE_IDS[0],
         symbol: 'BTCUSDT',
         timeframe: '1h',
         from: new Date(now - 90 * DAY_MS).toISOString().slice(0, 10),
