@@ -1,9 +1,8 @@
-import { SeedOperations } from '../seed-operations.ts';
 import Decimal from 'decimal.js';
-import type { AppError } from '@tradingbot/core';
 import { ExchangeErrors } from '../errors.ts';
 import { clientOrderId } from '../client-order-id.ts';
 import { checkLeverage, prepareOrderPrice, prepareOrderQty, checkMinNotional } from '../instrument.ts';
+import { OrderSubmitter } from '../venue/order-submitter.ts';
 import type {
   Balance,
   ConditionalOrderRequest,
@@ -81,26 +80,21 @@ const ALGO_PATH = '/fapi/v1/algoOrder';
  * idempotency key: the venue client id is derived from it, and an uncertain outcome (timeout,
  * dropped connection, 503 "unknown") is resolved by looking the order up before anything is resent.
  */
-export class BinanceFuturesClient extends SeedOperations implements Exchange {
+export class BinanceFuturesClient implements Exchange {
   readonly id = 'binance' as const;
   readonly baseUrl: string;
   private readonly http: BinanceHttp;
   private readonly instrumentsTtlMs: number;
   private readonly positionModeTtlMs: number;
-  private readonly lookupAttempts: number;
   private readonly defaultMaxLeverage: number;
   private readonly now: () => number;
   private readonly hasKey: boolean;
   private instrumentCache: { at: number; bySymbol: Map<string, Instrument> } | undefined;
   private instrumentLoad: Promise<Map<string, Instrument>> | undefined;
   private modeCache: { at: number; mode: PositionMode } | undefined;
-  /** Orders this process placed, by venue client id: a second call with the same key looks up instead of sending. */
-  private readonly placed = new Map<string, { kind: OrderKind; symbol: string }>();
-  /** Placements in flight, by venue client id: a concurrent call with the same key waits for the first. */
-  private readonly inflight = new Map<string, Promise<Order>>();
+  private readonly submitter: OrderSubmitter;
 
   constructor(options: BinanceFuturesClientOptions) {
-    super();
     if (typeof options.apiKey !== 'string' || typeof options.apiSecret !== 'string') {
       throw ExchangeErrors.create('INVALID_REQUEST', {
         message: 'Binance client needs apiKey and apiSecret',
@@ -125,7 +119,11 @@ export class BinanceFuturesClient extends SeedOperations implements Exchange {
     });
     this.instrumentsTtlMs = options.instrumentsTtlMs ?? 5 * 60_000;
     this.positionModeTtlMs = options.positionModeTtlMs ?? 5 * 60_000;
-    this.lookupAttempts = options.lookupAttempts ?? 6;
+    this.submitter = new OrderSubmitter({
+      venue: { id: 'binance', name: 'Binance' },
+      clock: this.http,
+      lookupAttempts: options.lookupAttempts ?? 6,
+    });
     this.defaultMaxLeverage = options.defaultMaxLeverage ?? 125;
   }
 
@@ -583,101 +581,29 @@ export class BinanceFuturesClient extends SeedOperations implements Exchange {
   }
 
   /**
-   * Sends a placement (never blindly retried). When the outcome is uncertain the order is looked
-   * up by its client id; it is sent again only once the venue confirms it absent after the
-   * request's recvWindow has run out (so the first one can no longer be executed).
+   * Sends a placement through the shared idempotent protocol (`OrderSubmitter`). Any request sent
+   * carried a timestamp ≤ now, and Binance refuses it after timestamp + recvWindow: past that (plus
+   * a margin) an order still absent is sent once more.
    */
-  private async submit(kind: OrderKind, symbol: string, cid: string, params: Params): Promise<Order> {
-    const running = this.inflight.get(cid);
-    if (running !== undefined) return running;
-    const attempt = this.submitOnce(kind, symbol, cid, params);
-    this.inflight.set(cid, attempt);
-    try {
-      return await attempt;
-    } finally {
-      this.inflight.delete(cid);
-    }
-  }
-
-  private async submitOnce(kind: OrderKind, symbol: string, cid: string, params: Params): Promise<Order> {
-    if (this.placed.has(cid)) {
-      const existing = await this.resolveUncertain(kind, symbol, cid, this.http.serverNow());
-      if (existing !== null) return existing;
-    }
-    const path = kind === 'algo' ? ALGO_PATH : ORDER_PATH;
-    for (let attempt = 0; ; attempt++) {
-      try {
+  private submit(kind: OrderKind, symbol: string, cid: string, params: Params): Promise<Order> {
+    return this.submitter.submit({
+      clientOrderId: cid,
+      venueSymbol: symbol,
+      kind,
+      send: async () => {
         const body = await this.http.request<unknown>({
           method: 'POST',
-          path,
+          path: kind === 'algo' ? ALGO_PATH : ORDER_PATH,
           params,
           signed: true,
           safe: false,
         });
-        this.placed.set(cid, { kind, symbol });
         return kind === 'algo' ? parseAlgoOrder(body as BinanceAlgoOrder) : parseOrder(body as BinanceOrder);
-      } catch (error) {
-        if (ExchangeErrors.is(error, 'DUPLICATE_CLIENT_ORDER_ID')) {
-          const existing = await this.lookup(kind, symbol, cid);
-          if (existing !== null) return existing;
-          throw error;
-        }
-        if (!isUncertain(error)) throw error;
-        // Any request we sent carried a timestamp ≤ now; after timestamp + recvWindow the venue refuses it.
-        const deadline = this.http.serverNow() + this.http.recvWindow + 250;
-        const existing = await this.resolveUncertain(kind, symbol, cid, deadline, error);
-        if (existing !== null) {
-          this.placed.set(cid, { kind, symbol });
-          return existing;
-        }
-        if (attempt >= 1) {
-          throw ExchangeErrors.create('EXCHANGE_UNAVAILABLE', {
-            message: `Binance did not accept order ${cid} after one confirmed-absent resend`,
-            details: {
-              venue: 'binance',
-              clientOrderId: cid,
-              venueSymbol: symbol,
-              lastError: (error as AppError).toJSON?.(),
-            },
-            cause: error,
-          });
-        }
-      }
-    }
-  }
-
-  /**
-   * Looks an order up until it is found (returned) or confirmed absent after `deadline` on the
-   * server clock (null). Lookup failures are retried with backoff; when they never succeed the
-   * outcome stays unknown and EXCHANGE_RESULT_UNKNOWN is thrown: nothing is resent.
-   */
-  private async resolveUncertain(
-    kind: OrderKind,
-    symbol: string,
-    cid: string,
-    deadline: number,
-    cause?: unknown,
-  ): Promise<Order | null> {
-    let failures = 0;
-    for (;;) {
-      try {
-        const found = await this.lookup(kind, symbol, cid);
-        if (found !== null) return found;
-        const wait = deadline - this.http.serverNow();
-        if (wait <= 0) return null;
-        await this.http.sleep(Math.min(wait, 1000));
-      } catch (error) {
-        failures++;
-        if (failures >= this.lookupAttempts) {
-          throw ExchangeErrors.create('EXCHANGE_RESULT_UNKNOWN', {
-            message: `Could not confirm whether Binance placed order ${cid}; not resending`,
-            details: { venue: 'binance', clientOrderId: cid, venueSymbol: symbol, kind },
-            cause: cause ?? error,
-          });
-        }
-        await this.http.sleep(this.http.backoffMs(failures));
-      }
-    }
+      },
+      lookup: () => this.lookup(kind, symbol, cid),
+      executableUntil: () => this.http.serverNow() + this.http.recvWindow + 250,
+      resendWhenAbsent: true,
+    });
   }
 
   /** The order with this client id, or null when the venue says it does not exist (-2013). */
@@ -755,11 +681,4 @@ function venueCode(error: unknown): number | undefined {
   if (!ExchangeErrors.is(error)) return undefined;
   const code = error.details?.venueCode;
   return typeof code === 'number' ? code : undefined;
-}
-
-/** Errors after which a placement may or may not have happened. */
-function isUncertain(error: unknown): boolean {
-  if (!ExchangeErrors.is(error)) return false;
-  if (error.code === 'EXCHANGE_TIMEOUT' || error.code === 'EXCHANGE_RESULT_UNKNOWN') return true;
-  return error.code === 'EXCHANGE_UNAVAILABLE' && error.details?.notSent !== true;
 }

@@ -13,7 +13,7 @@ import type {
   PositionSide,
   Ticker,
 } from '../types.ts';
-import { isRecord } from '../http-common.ts';
+import { isRecord } from '../venue/http-common.ts';
 
 /** Binance wire shapes (only the fields we read; all decimals are strings on the wire). */
 export type BinanceFilter = { filterType: string; [key: string]: unknown };

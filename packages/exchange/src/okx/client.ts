@@ -1,10 +1,10 @@
-import { SeedOperations } from '../seed-operations.ts';
 import Decimal from 'decimal.js';
 import type { AppError } from '@tradingbot/core';
 import { ExchangeErrors } from '../errors.ts';
 import { clientOrderId } from '../client-order-id.ts';
 import { checkLeverage, prepareOrderPrice, prepareOrderQty, toContracts } from '../instrument.ts';
 import { nearMatches, normalizeSymbol } from '../symbols.ts';
+import { OrderSubmitter } from '../venue/order-submitter.ts';
 import type {
   Balance,
   ConditionalOrderRequest,
@@ -100,14 +100,13 @@ const CANDLES_LIMIT = 300;
  * resolved by looking the order up by that id, and an order POST carries `expTime` so that after
  * it the venue can no longer execute a request that went unanswered.
  */
-export class OkxSwapClient extends SeedOperations implements Exchange {
+export class OkxSwapClient implements Exchange {
   readonly id = 'okx' as const;
   readonly baseUrl: string;
   readonly demo: boolean;
   private readonly http: OkxHttp;
   private readonly instrumentsTtlMs: number;
   private readonly positionModeTtlMs: number;
-  private readonly lookupAttempts: number;
   private readonly orderExpiryMs: number;
   private readonly lookupWindowMs: number;
   private readonly defaultMarginMode: MarginMode;
@@ -115,12 +114,9 @@ export class OkxSwapClient extends SeedOperations implements Exchange {
   private instrumentCache: { at: number; byId: Map<string, Instrument> } | undefined;
   private instrumentLoad: Promise<Map<string, Instrument>> | undefined;
   private modeCache: { at: number; mode: PositionMode } | undefined;
-  /** Client ids this process has placed (a repeat looks the order up instead of sending). */
-  private readonly placed = new Set<string>();
-  private readonly inflight = new Map<string, Promise<Order[]>>();
+  private readonly submitter: OrderSubmitter;
 
   constructor(options: OkxSwapClientOptions) {
-    super();
     if (
       typeof options.apiKey !== 'string' ||
       typeof options.apiSecret !== 'string' ||
@@ -151,7 +147,11 @@ export class OkxSwapClient extends SeedOperations implements Exchange {
     });
     this.instrumentsTtlMs = options.instrumentsTtlMs ?? 5 * 60_000;
     this.positionModeTtlMs = options.positionModeTtlMs ?? 5 * 60_000;
-    this.lookupAttempts = options.lookupAttempts ?? 6;
+    this.submitter = new OrderSubmitter({
+      venue: { id: 'okx', name: 'OKX' },
+      clock: this.http,
+      lookupAttempts: options.lookupAttempts ?? 6,
+    });
     this.orderExpiryMs = options.orderExpiryMs ?? timeoutMs;
     this.lookupWindowMs = options.lookupWindowMs ?? 5_000;
     this.defaultMarginMode = options.defaultMarginMode ?? 'cross';
@@ -738,42 +738,27 @@ export class OkxSwapClient extends SeedOperations implements Exchange {
   }
 
   /**
-   * Sends a placement (never blindly retried). When the outcome is uncertain the order is looked up
-   * by its client id. A regular order is sent again only once the venue confirms it absent after
-   * its `expTime` (so the first can no longer execute); an algo or close-position request, which
-   * carries no expTime, is never resent: confirmed absent, it fails with EXCHANGE_UNAVAILABLE.
+   * Sends a placement through the shared idempotent protocol (`OrderSubmitter`). A regular order
+   * carries `expTime`: once the venue's clock has passed the last one sent (+ a margin for clock
+   * error) it can no longer execute, so an order still absent is sent once more. An algo or
+   * close-position request carries no expTime and is never resent: confirmed absent after
+   * `lookupWindowMs`, it fails with EXCHANGE_UNAVAILABLE.
    */
-  private async submit(
-    kind: Kind,
-    instrument: Instrument,
-    cid: string,
-    body: Record<string, unknown>,
-  ): Promise<Order[]> {
-    const running = this.inflight.get(cid);
-    if (running !== undefined) return running;
-    const attempt = this.submitOnce(kind, instrument, cid, body);
-    this.inflight.set(cid, attempt);
-    try {
-      return await attempt;
-    } finally {
-      this.inflight.delete(cid);
-    }
-  }
-
-  private async submitOnce(
+  private submit(
     kind: Kind,
     instrument: Instrument,
     cid: string,
     body: Record<string, unknown>,
   ): Promise<Order[]> {
     const lookupKind = kind === 'algo' ? 'algo' : 'order';
-    if (this.placed.has(cid)) {
-      const existing = await this.resolveUncertain(lookupKind, instrument, cid, this.http.serverNow());
-      if (existing !== null) return existing;
-    }
-    for (let attempt = 0; ; attempt++) {
-      const sent: { expTime?: number } = {};
-      try {
+    let sent: { expTime?: number } = {};
+    return this.submitter.submit({
+      clientOrderId: cid,
+      venueSymbol: instrument.venueSymbol,
+      kind: lookupKind,
+      request: kind,
+      send: async () => {
+        sent = {};
         const data = await this.http.request<Record<string, unknown>>({
           method: 'POST',
           path: PATHS[kind],
@@ -782,43 +767,15 @@ export class OkxSwapClient extends SeedOperations implements Exchange {
           safe: false,
           ...(kind === 'order' ? { expiresInMs: this.orderExpiryMs, sent } : {}),
         });
-        this.placed.add(cid);
-        return await this.afterAccept(kind, instrument, cid, data[0] ?? {}, body);
-      } catch (error) {
-        if (ExchangeErrors.is(error, 'DUPLICATE_CLIENT_ORDER_ID')) {
-          const existing = await this.lookup(lookupKind, instrument, cid);
-          if (existing !== null) return existing;
-          throw error;
-        }
-        if (!isUncertain(error)) throw error;
-        // After the last expTime sent (+ a margin for clock error) the venue can no longer execute it.
-        const deadline =
-          kind === 'order' && sent.expTime !== undefined
-            ? sent.expTime + 500
-            : this.http.serverNow() + this.lookupWindowMs;
-        const existing = await this.resolveUncertain(lookupKind, instrument, cid, deadline, error);
-        if (existing !== null) {
-          this.placed.add(cid);
-          return existing;
-        }
-        if (kind !== 'order' || attempt >= 1) {
-          throw ExchangeErrors.create('EXCHANGE_UNAVAILABLE', {
-            message:
-              kind === 'order'
-                ? `OKX did not accept order ${cid} after one confirmed-absent resend`
-                : `OKX did not answer the ${kind} request ${cid}, and it is not on the venue; not resent`,
-            details: {
-              venue: 'okx',
-              clientOrderId: cid,
-              venueSymbol: instrument.venueSymbol,
-              confirmedAbsent: true,
-              lastError: (error as AppError).toJSON?.(),
-            },
-            cause: error,
-          });
-        }
-      }
-    }
+        return this.afterAccept(kind, instrument, cid, data[0] ?? {}, body);
+      },
+      lookup: () => this.lookup(lookupKind, instrument, cid),
+      executableUntil: () =>
+        kind === 'order' && sent.expTime !== undefined
+          ? sent.expTime + 500
+          : this.http.serverNow() + this.lookupWindowMs,
+      resendWhenAbsent: kind === 'order',
+    });
   }
 
   /** The placed order as the venue now reports it (a market order is usually filled already). */
@@ -863,40 +820,6 @@ export class OkxSwapClient extends SeedOperations implements Exchange {
         raw: ack,
       },
     ];
-  }
-
-  /**
-   * Looks an order up until it is found (returned) or confirmed absent after `deadline` on the
-   * server clock (null). Lookup failures are retried with backoff; when they never succeed the
-   * outcome stays unknown and EXCHANGE_RESULT_UNKNOWN is thrown: nothing is resent.
-   */
-  private async resolveUncertain(
-    kind: 'order' | 'algo',
-    instrument: Instrument,
-    cid: string,
-    deadline: number,
-    cause?: unknown,
-  ): Promise<Order[] | null> {
-    let failures = 0;
-    for (;;) {
-      try {
-        const found = await this.lookup(kind, instrument, cid);
-        if (found !== null) return found;
-        const wait = deadline - this.http.serverNow();
-        if (wait <= 0) return null;
-        await this.http.sleep(Math.min(wait, 1000));
-      } catch (error) {
-        failures++;
-        if (failures >= this.lookupAttempts) {
-          throw ExchangeErrors.create('EXCHANGE_RESULT_UNKNOWN', {
-            message: `Could not confirm whether OKX placed order ${cid}; not resending`,
-            details: { venue: 'okx', clientOrderId: cid, venueSymbol: instrument.venueSymbol, kind },
-            cause: cause ?? error,
-          });
-        }
-        await this.http.sleep(this.http.backoffMs(failures));
-      }
-    }
   }
 
   /** The order with this client id (`clOrdId` / `algoClOrdId`), or null when OKX has none. */
@@ -955,9 +878,6 @@ export class OkxSwapClient extends SeedOperations implements Exchange {
   }
 }
 
-/** The seed's name for the OKX client. */
-export { OkxSwapClient as OKXClient };
-
 /**
  * OKX's posSide (and whether to send reduceOnly) for an order in a given account mode.
  * net_mode: always `net`; a request naming a leg maps onto it (selling the long = reducing).
@@ -1007,11 +927,4 @@ function notFound(instId: string, ref: { venueOrderId?: string; clientOrderId?: 
     message: `OKX has no algo order ${ref.venueOrderId ?? ref.clientOrderId} on ${instId}`,
     details: { venue: 'okx', instId, ...ref },
   });
-}
-
-/** Errors after which a placement may or may not have happened. */
-function isUncertain(error: unknown): boolean {
-  if (!ExchangeErrors.is(error)) return false;
-  if (error.code === 'EXCHANGE_TIMEOUT' || error.code === 'EXCHANGE_RESULT_UNKNOWN') return true;
-  return error.code === 'EXCHANGE_UNAVAILABLE' && error.details?.notSent !== true;
 }

@@ -1,4 +1,4 @@
-export { OkxSwapClient, OKXClient, OKX_REST_URL, mapPosSide, type OkxSwapClientOptions } from './client.ts';
+export { OkxSwapClient, OKX_REST_URL, mapPosSide, type OkxSwapClientOptions } from './client.ts';
 export {
   startOkxSimulator,
   OKX_SIM_DEFAULT_PRICES,

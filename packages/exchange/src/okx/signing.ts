@@ -1,8 +1,12 @@
 import { createHmac } from 'node:crypto';
+import { encodeQuery, type QueryParams, type QueryValue } from '../venue/http-common.ts';
 
 /** A query parameter as callers give it; `undefined` drops the parameter. */
-export type QueryValue = string | number | boolean | undefined;
-export type Query = Record<string, QueryValue>;
+export type { QueryValue };
+export type Query = QueryParams;
+
+/** Encodes query parameters in insertion order (`encodeURIComponent`), skipping undefined values. */
+export { encodeQuery };
 
 /**
  * `OK-ACCESS-TIMESTAMP`: ISO-8601 UTC with milliseconds, e.g. `2020-12-08T09:08:57.715Z`
@@ -27,14 +31,4 @@ export function okxSign(
   return createHmac('sha256', secret)
     .update(`${timestamp}${method.toUpperCase()}${requestPath}${body}`, 'utf8')
     .digest('base64');
-}
-
-/** Encodes query parameters in insertion order (`encodeURIComponent`), skipping undefined values. */
-export function encodeQuery(query: Query): string {
-  const parts: string[] = [];
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined) continue;
-    parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
-  }
-  return parts.join('&');
 }
