@@ -2,7 +2,17 @@ import Decimal from 'decimal.js';
 import { ExchangeErrors } from '../errors.ts';
 import { clientOrderId } from '../client-order-id.ts';
 import { checkLeverage, prepareOrderPrice, prepareOrderQty, checkMinNotional } from '../instrument.ts';
+import { InstrumentCache, PositionModeCache } from '../venue/caches.ts';
+import { transportOptions, type VenueClientOptions } from '../venue/client-options.ts';
 import { OrderSubmitter } from '../venue/order-submitter.ts';
+import {
+  cancelByRef,
+  closesLeg,
+  limitPrice,
+  positionToClose,
+  requireOrderRef,
+  type OrderRef,
+} from '../venue/orders.ts';
 import type {
   Balance,
   ConditionalOrderRequest,
@@ -42,29 +52,12 @@ import type { Params } from './signing.ts';
 export const BINANCE_FAPI_URL = 'https://fapi.binance.com';
 export const BINANCE_DEMO_FAPI_URL = 'https://demo-fapi.binance.com';
 
-export type BinanceFuturesClientOptions = {
+export type BinanceFuturesClientOptions = VenueClientOptions & {
   apiKey: string;
   apiSecret: string;
-  /** Overrides the venue URL (e.g. a local simulator). */
-  baseUrl?: string;
   /** Use Binance's demo trading venue (`demo-fapi.binance.com`). */
   testnet?: boolean;
   recvWindow?: number;
-  timeoutMs?: number;
-  fetch?: typeof fetch;
-  now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
-  /** Retries of safe requests (reads, cancels) after transient failures. */
-  maxRetries?: number;
-  baseDelayMs?: number;
-  maxDelayMs?: number;
-  /** How long exchangeInfo stays cached. */
-  instrumentsTtlMs?: number;
-  /** How long the detected position mode stays cached. */
-  positionModeTtlMs?: number;
-  /** Lookups of an order whose placement outcome is unknown before giving up with EXCHANGE_RESULT_UNKNOWN. */
-  lookupAttempts?: number;
   /** Default leverage cap when the leverage brackets are not read. */
   defaultMaxLeverage?: number;
 };
@@ -84,14 +77,11 @@ export class BinanceFuturesClient implements Exchange {
   readonly id = 'binance' as const;
   readonly baseUrl: string;
   private readonly http: BinanceHttp;
-  private readonly instrumentsTtlMs: number;
-  private readonly positionModeTtlMs: number;
   private readonly defaultMaxLeverage: number;
   private readonly now: () => number;
   private readonly hasKey: boolean;
-  private instrumentCache: { at: number; bySymbol: Map<string, Instrument> } | undefined;
-  private instrumentLoad: Promise<Map<string, Instrument>> | undefined;
-  private modeCache: { at: number; mode: PositionMode } | undefined;
+  private readonly instrumentCache: InstrumentCache;
+  private readonly modeCache: PositionModeCache;
   private readonly submitter: OrderSubmitter;
 
   constructor(options: BinanceFuturesClientOptions) {
@@ -104,21 +94,21 @@ export class BinanceFuturesClient implements Exchange {
     this.now = options.now ?? Date.now;
     this.hasKey = options.apiKey !== '' && options.apiSecret !== '';
     this.http = new BinanceHttp({
-      baseUrl: this.baseUrl,
+      ...transportOptions(options, this.baseUrl, this.now),
       apiKey: options.apiKey,
       apiSecret: options.apiSecret,
       recvWindow: options.recvWindow ?? 5000,
-      timeoutMs: options.timeoutMs ?? 10_000,
-      fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
-      now: this.now,
-      ...(options.sleep ? { sleep: options.sleep } : {}),
-      ...(options.random ? { random: options.random } : {}),
-      ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
-      ...(options.baseDelayMs !== undefined ? { baseDelayMs: options.baseDelayMs } : {}),
-      ...(options.maxDelayMs !== undefined ? { maxDelayMs: options.maxDelayMs } : {}),
     });
-    this.instrumentsTtlMs = options.instrumentsTtlMs ?? 5 * 60_000;
-    this.positionModeTtlMs = options.positionModeTtlMs ?? 5 * 60_000;
+    this.instrumentCache = new InstrumentCache({
+      ttlMs: options.instrumentsTtlMs ?? 5 * 60_000,
+      now: this.now,
+      load: () => this.loadInstruments(),
+    });
+    this.modeCache = new PositionModeCache({
+      ttlMs: options.positionModeTtlMs ?? 5 * 60_000,
+      now: this.now,
+      read: () => this.readPositionMode(),
+    });
     this.submitter = new OrderSubmitter({
       venue: { id: 'binance', name: 'Binance' },
       clock: this.http,
@@ -145,20 +135,11 @@ export class BinanceFuturesClient implements Exchange {
   }
 
   async instruments(): Promise<Instrument[]> {
-    return [...(await this.instrumentMap(false)).values()];
+    return [...(await this.instrumentCache.map()).values()];
   }
 
   async instrument(venueSymbol: string): Promise<Instrument> {
-    const symbol = venueSymbol.trim().toUpperCase();
-    let found = (await this.instrumentMap(false)).get(symbol);
-    // A symbol listed after the last load: refresh once before refusing.
-    if (
-      found === undefined &&
-      this.instrumentCache !== undefined &&
-      this.now() - this.instrumentCache.at > 60_000
-    ) {
-      found = (await this.instrumentMap(true)).get(symbol);
-    }
+    const { found } = await this.instrumentCache.find(venueSymbol.trim().toUpperCase());
     if (found === undefined) {
       throw ExchangeErrors.create('UNKNOWN_SYMBOL', {
         message: `Binance USDⓈ-M has no trading symbol "${venueSymbol}"`,
@@ -168,34 +149,25 @@ export class BinanceFuturesClient implements Exchange {
     return found;
   }
 
-  private async instrumentMap(force: boolean): Promise<Map<string, Instrument>> {
-    const cache = this.instrumentCache;
-    if (!force && cache !== undefined && this.now() - cache.at < this.instrumentsTtlMs) return cache.bySymbol;
-    this.instrumentLoad ??= (async () => {
-      try {
-        const info = await this.http.request<BinanceExchangeInfo>({
-          method: 'GET',
-          path: '/fapi/v1/exchangeInfo',
-          signed: false,
-          safe: true,
-        });
-        const weight = info.rateLimits?.find(
-          (r) => r.rateLimitType === 'REQUEST_WEIGHT' && r.interval === 'MINUTE',
-        );
-        if (weight !== undefined && weight.intervalNum === 1) this.http.setWeightLimit(weight.limit);
-        const maxLeverage = await this.leverageCaps();
-        const bySymbol = new Map<string, Instrument>();
-        for (const s of info.symbols) {
-          if (s.status !== 'TRADING') continue;
-          bySymbol.set(s.symbol, parseInstrument(s, maxLeverage.get(s.symbol) ?? this.defaultMaxLeverage));
-        }
-        this.instrumentCache = { at: this.now(), bySymbol };
-        return bySymbol;
-      } finally {
-        this.instrumentLoad = undefined;
-      }
-    })();
-    return this.instrumentLoad;
+  /** The trading symbols of `exchangeInfo` (which also sets the request-weight limit). */
+  private async loadInstruments(): Promise<Map<string, Instrument>> {
+    const info = await this.http.request<BinanceExchangeInfo>({
+      method: 'GET',
+      path: '/fapi/v1/exchangeInfo',
+      signed: false,
+      safe: true,
+    });
+    const weight = info.rateLimits?.find(
+      (r) => r.rateLimitType === 'REQUEST_WEIGHT' && r.interval === 'MINUTE',
+    );
+    if (weight !== undefined && weight.intervalNum === 1) this.http.setWeightLimit(weight.limit);
+    const maxLeverage = await this.leverageCaps();
+    const bySymbol = new Map<string, Instrument>();
+    for (const s of info.symbols) {
+      if (s.status !== 'TRADING') continue;
+      bySymbol.set(s.symbol, parseInstrument(s, maxLeverage.get(s.symbol) ?? this.defaultMaxLeverage));
+    }
+    return bySymbol;
   }
 
   /**
@@ -279,18 +251,18 @@ export class BinanceFuturesClient implements Exchange {
   }
 
   /** One-way or hedge, read from `GET /fapi/v1/positionSide/dual` and cached. */
-  async positionMode(): Promise<PositionMode> {
-    const cached = this.modeCache;
-    if (cached !== undefined && this.now() - cached.at < this.positionModeTtlMs) return cached.mode;
+  positionMode(): Promise<PositionMode> {
+    return this.modeCache.get();
+  }
+
+  private async readPositionMode(): Promise<PositionMode> {
     const body = await this.signedGet<{ dualSidePosition: boolean | string }>('/fapi/v1/positionSide/dual');
-    const mode: PositionMode = String(body.dualSidePosition) === 'true' ? 'hedge' : 'one_way';
-    this.modeCache = { at: this.now(), mode };
-    return mode;
+    return String(body.dualSidePosition) === 'true' ? 'hedge' : 'one_way';
   }
 
   /** Forgets the cached position mode (the next call reads it again). */
   invalidatePositionMode(): void {
-    this.modeCache = undefined;
+    this.modeCache.invalidate();
   }
 
   /** Switches the account between one-way and hedge mode; "no need to change" (-4059) is success. */
@@ -300,7 +272,7 @@ export class BinanceFuturesClient implements Exchange {
     } catch (error) {
       if (venueCode(error) !== -4059) throw error;
     }
-    this.modeCache = { at: this.now(), mode };
+    this.modeCache.set(mode);
   }
 
   async setLeverage(
@@ -336,18 +308,9 @@ export class BinanceFuturesClient implements Exchange {
   async placeOrder(request: PlaceOrderRequest): Promise<Order> {
     const instrument = await this.instrument(request.venueSymbol);
     const qty = prepareOrderQty(instrument, request.qty, { market: request.type === 'market' });
-    let price: string | undefined;
-    if (request.type === 'limit') {
-      if (request.price === undefined) {
-        throw ExchangeErrors.create('INVALID_PRICE', { message: 'A limit order needs a price' });
-      }
-      price = prepareOrderPrice(instrument, request.price);
-    }
+    const price = limitPrice(instrument, request);
     // Binance exempts reduce-only orders from the minimum notional; closing a hedge leg is one.
-    const closesLeg =
-      (request.positionSide === 'long' && request.side === 'sell') ||
-      (request.positionSide === 'short' && request.side === 'buy');
-    if (request.reduceOnly !== true && !closesLeg) {
+    if (request.reduceOnly !== true && !closesLeg(request.side, request.positionSide)) {
       const reference = price ?? (await this.ticker(instrument.venueSymbol)).price;
       checkMinNotional(instrument, qty, reference);
     }
@@ -370,7 +333,7 @@ export class BinanceFuturesClient implements Exchange {
         newOrderRespType: 'RESULT',
       };
     };
-    const order = await this.withPositionMode((mode) =>
+    const order = await this.modeCache.withMode((mode) =>
       this.submit('order', instrument.venueSymbol, cid, build(mode)),
     );
 
@@ -416,7 +379,7 @@ export class BinanceFuturesClient implements Exchange {
         clientAlgoId: cid,
       };
     };
-    return this.withPositionMode((mode) => this.submit('algo', instrument.venueSymbol, cid, build(mode)));
+    return this.modeCache.withMode((mode) => this.submit('algo', instrument.venueSymbol, cid, build(mode)));
   }
 
   async placeProtection(request: ProtectionRequest): Promise<Order[]> {
@@ -456,9 +419,7 @@ export class BinanceFuturesClient implements Exchange {
   ): Promise<Order | null> {
     const instrument = await this.instrument(venueSymbol);
     const mode = await this.positionMode();
-    const rows = await this.positions(instrument.venueSymbol);
-    const wanted = mode === 'hedge' ? positionSide : 'net';
-    const row = rows.find((p) => p.side === wanted && (mode === 'hedge' || sideMatches(positionSide, p.qty)));
+    const row = positionToClose(await this.positions(instrument.venueSymbol), mode, positionSide);
     if (row === undefined) {
       // Already flat: the close this key sent earlier, if any (a retried close reports it, sends nothing).
       return this.lookup('order', instrument.venueSymbol, clientOrderId(idempotencyKey, 'binance'));
@@ -475,43 +436,27 @@ export class BinanceFuturesClient implements Exchange {
     });
   }
 
-  async cancelOrder(
-    venueSymbol: string,
-    ref: { venueOrderId?: string; clientOrderId?: string; isAlgo?: boolean },
-  ): Promise<void> {
-    if (ref.venueOrderId === undefined && ref.clientOrderId === undefined) {
-      throw ExchangeErrors.create('INVALID_REQUEST', {
-        message: 'cancelOrder needs venueOrderId or clientOrderId',
-      });
-    }
+  async cancelOrder(venueSymbol: string, ref: OrderRef): Promise<void> {
+    requireOrderRef(ref);
     const symbol = (await this.instrument(venueSymbol)).venueSymbol;
-    const kinds: OrderKind[] =
-      ref.isAlgo === true ? ['algo'] : ref.isAlgo === false ? ['order'] : ['order', 'algo'];
-    let lastError: unknown;
-    for (const kind of kinds) {
-      const params: Params =
-        kind === 'algo'
-          ? {
-              algoId: ref.venueOrderId,
-              clientAlgoId: ref.venueOrderId === undefined ? ref.clientOrderId : undefined,
-            }
-          : {
-              symbol,
-              orderId: ref.venueOrderId,
-              origClientOrderId: ref.venueOrderId === undefined ? ref.clientOrderId : undefined,
-            };
-      try {
+    await cancelByRef(
+      ref.isAlgo,
+      async (kind) => {
+        const params: Params =
+          kind === 'algo'
+            ? {
+                algoId: ref.venueOrderId,
+                clientAlgoId: ref.venueOrderId === undefined ? ref.clientOrderId : undefined,
+              }
+            : {
+                symbol,
+                orderId: ref.venueOrderId,
+                origClientOrderId: ref.venueOrderId === undefined ? ref.clientOrderId : undefined,
+              };
         await this.signed('DELETE', kind === 'algo' ? ALGO_PATH : ORDER_PATH, params, true);
-        return;
-      } catch (error) {
-        if (!ExchangeErrors.is(error, 'ORDER_NOT_FOUND')) throw error;
-        lastError = error;
-        // A cancel retried after a lost answer finds the order already canceled: that is success.
-        const existing = await this.queryOrder(kind, symbol, ref);
-        if (existing?.status === 'canceled') return;
-      }
-    }
-    throw lastError;
+      },
+      async (kind) => (await this.queryOrder(kind, symbol, ref))?.status === 'canceled',
+    );
   }
 
   /** Cancels regular and algo (conditional) orders of a symbol. */
@@ -559,24 +504,6 @@ export class BinanceFuturesClient implements Exchange {
       );
     } catch (error) {
       if (venueCode(error) !== -4046) throw error;
-    }
-  }
-
-  /**
-   * Runs a placement with the cached position mode. On -4061 (the account's mode changed behind the
-   * cache) the mode is read again and, when the request can be expressed in the new mode, sent once
-   * more: -4061 is a rejection, nothing was placed.
-   */
-  private async withPositionMode(send: (mode: PositionMode) => Promise<Order>): Promise<Order> {
-    const mode = await this.positionMode();
-    try {
-      return await send(mode);
-    } catch (error) {
-      if (!ExchangeErrors.is(error, 'POSITION_SIDE_MISMATCH') || venueCode(error) === undefined) throw error;
-      this.invalidatePositionMode();
-      const fresh = await this.positionMode();
-      if (fresh === mode) throw error;
-      return send(fresh);
     }
   }
 
@@ -669,12 +596,6 @@ export function mapPositionSide(
     });
   }
   return { positionSide: fromPositionSide(requested), reduceOnly: false };
-}
-
-function sideMatches(positionSide: PositionSide, qty: string): boolean {
-  if (positionSide === 'long') return new Decimal(qty).isPositive();
-  if (positionSide === 'short') return new Decimal(qty).isNegative();
-  return true;
 }
 
 function venueCode(error: unknown): number | undefined {

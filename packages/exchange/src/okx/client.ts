@@ -4,7 +4,17 @@ import { ExchangeErrors } from '../errors.ts';
 import { clientOrderId } from '../client-order-id.ts';
 import { checkLeverage, prepareOrderPrice, prepareOrderQty, toContracts } from '../instrument.ts';
 import { nearMatches, normalizeSymbol } from '../symbols.ts';
+import { InstrumentCache, PositionModeCache } from '../venue/caches.ts';
+import { transportOptions, type VenueClientOptions } from '../venue/client-options.ts';
 import { OrderSubmitter } from '../venue/order-submitter.ts';
+import {
+  cancelByRef,
+  closesLeg,
+  limitPrice,
+  positionToClose,
+  requireOrderRef,
+  type OrderRef,
+} from '../venue/orders.ts';
 import type {
   Balance,
   ConditionalOrderRequest,
@@ -44,31 +54,14 @@ import type { Query } from './signing.ts';
 /** OKX's REST base, for live and demo alike (demo adds `x-simulated-trading: 1`; exchanges.md §2.1). */
 export const OKX_REST_URL = 'https://www.okx.com';
 
-export type OkxSwapClientOptions = {
+export type OkxSwapClientOptions = VenueClientOptions & {
   apiKey: string;
   apiSecret: string;
   passphrase: string;
-  /** Overrides the venue URL (e.g. a local simulator). */
-  baseUrl?: string;
   /** Demo trading: sends `x-simulated-trading: 1` on every request. */
   demo?: boolean;
   /** Alias of `demo`, named like the Binance client's option and the accounts' `testnet` flag. */
   testnet?: boolean;
-  timeoutMs?: number;
-  fetch?: typeof fetch;
-  now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
-  /** Retries of GET requests after transient failures. */
-  maxRetries?: number;
-  baseDelayMs?: number;
-  maxDelayMs?: number;
-  /** How long the instrument list stays cached. */
-  instrumentsTtlMs?: number;
-  /** How long the detected position mode stays cached. */
-  positionModeTtlMs?: number;
-  /** Lookups of an order whose placement outcome is unknown before giving up with EXCHANGE_RESULT_UNKNOWN. */
-  lookupAttempts?: number;
   /**
    * An order POST carries `expTime` = now + this (server clock): OKX discards it unexecuted after
    * that (50037), which bounds how long an unanswered placement can still happen. Default: timeoutMs.
@@ -105,15 +98,12 @@ export class OkxSwapClient implements Exchange {
   readonly baseUrl: string;
   readonly demo: boolean;
   private readonly http: OkxHttp;
-  private readonly instrumentsTtlMs: number;
-  private readonly positionModeTtlMs: number;
   private readonly orderExpiryMs: number;
   private readonly lookupWindowMs: number;
   private readonly defaultMarginMode: MarginMode;
   private readonly now: () => number;
-  private instrumentCache: { at: number; byId: Map<string, Instrument> } | undefined;
-  private instrumentLoad: Promise<Map<string, Instrument>> | undefined;
-  private modeCache: { at: number; mode: PositionMode } | undefined;
+  private readonly instrumentCache: InstrumentCache;
+  private readonly modeCache: PositionModeCache;
   private readonly submitter: OrderSubmitter;
 
   constructor(options: OkxSwapClientOptions) {
@@ -129,30 +119,30 @@ export class OkxSwapClient implements Exchange {
     this.baseUrl = options.baseUrl ?? OKX_REST_URL;
     this.demo = options.demo === true || options.testnet === true;
     this.now = options.now ?? Date.now;
-    const timeoutMs = options.timeoutMs ?? 10_000;
+    const transport = transportOptions(options, this.baseUrl, this.now);
     this.http = new OkxHttp({
-      baseUrl: this.baseUrl,
+      ...transport,
       apiKey: options.apiKey,
       apiSecret: options.apiSecret,
       passphrase: options.passphrase,
       demo: this.demo,
-      timeoutMs,
-      fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
-      now: this.now,
-      ...(options.sleep ? { sleep: options.sleep } : {}),
-      ...(options.random ? { random: options.random } : {}),
-      ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
-      ...(options.baseDelayMs !== undefined ? { baseDelayMs: options.baseDelayMs } : {}),
-      ...(options.maxDelayMs !== undefined ? { maxDelayMs: options.maxDelayMs } : {}),
     });
-    this.instrumentsTtlMs = options.instrumentsTtlMs ?? 5 * 60_000;
-    this.positionModeTtlMs = options.positionModeTtlMs ?? 5 * 60_000;
+    this.instrumentCache = new InstrumentCache({
+      ttlMs: options.instrumentsTtlMs ?? 5 * 60_000,
+      now: this.now,
+      load: () => this.loadInstruments(),
+    });
+    this.modeCache = new PositionModeCache({
+      ttlMs: options.positionModeTtlMs ?? 5 * 60_000,
+      now: this.now,
+      read: () => this.readPositionMode(),
+    });
     this.submitter = new OrderSubmitter({
       venue: { id: 'okx', name: 'OKX' },
       clock: this.http,
       lookupAttempts: options.lookupAttempts ?? 6,
     });
-    this.orderExpiryMs = options.orderExpiryMs ?? timeoutMs;
+    this.orderExpiryMs = options.orderExpiryMs ?? transport.timeoutMs;
     this.lookupWindowMs = options.lookupWindowMs ?? 5_000;
     this.defaultMarginMode = options.defaultMarginMode ?? 'cross';
   }
@@ -170,22 +160,12 @@ export class OkxSwapClient implements Exchange {
   }
 
   async instruments(): Promise<Instrument[]> {
-    return [...(await this.instrumentMap(false)).values()];
+    return [...(await this.instrumentCache.map()).values()];
   }
 
   async instrument(venueSymbol: string): Promise<Instrument> {
     const id = venueSymbol.trim().toUpperCase();
-    let map = await this.instrumentMap(false);
-    let found = map.get(id);
-    // An instrument listed after the last load: refresh once before refusing.
-    if (
-      found === undefined &&
-      this.instrumentCache !== undefined &&
-      this.now() - this.instrumentCache.at > 60_000
-    ) {
-      map = await this.instrumentMap(true);
-      found = map.get(id);
-    }
+    const { found, bySymbol: map } = await this.instrumentCache.find(id);
     if (found === undefined) {
       const suggestions = nearMatches(id, [...map.keys()]);
       // `BTCUSDT`, `BTC-USDT`, `OKX:BTCUSDT.P` name a listed swap: suggest its instId.
@@ -205,30 +185,21 @@ export class OkxSwapClient implements Exchange {
     return found;
   }
 
-  private async instrumentMap(force: boolean): Promise<Map<string, Instrument>> {
-    const cache = this.instrumentCache;
-    if (!force && cache !== undefined && this.now() - cache.at < this.instrumentsTtlMs) return cache.byId;
-    this.instrumentLoad ??= (async () => {
-      try {
-        const rows = await this.publicGet<OkxInstrument>('/api/v5/public/instruments', { instType: 'SWAP' });
-        const byId = new Map<string, Instrument>();
-        for (const row of rows) {
-          // Inverse swaps are sized in USD, not in the base asset: outside this interface.
-          if (row.state !== 'live' || row.ctType === 'inverse') continue;
-          byId.set(row.instId, parseInstrument(row));
-        }
-        this.instrumentCache = { at: this.now(), byId };
-        return byId;
-      } finally {
-        this.instrumentLoad = undefined;
-      }
-    })();
-    return this.instrumentLoad;
+  /** The live linear swaps, by instId. */
+  private async loadInstruments(): Promise<Map<string, Instrument>> {
+    const rows = await this.publicGet<OkxInstrument>('/api/v5/public/instruments', { instType: 'SWAP' });
+    const byId = new Map<string, Instrument>();
+    for (const row of rows) {
+      // Inverse swaps are sized in USD, not in the base asset: outside this interface.
+      if (row.state !== 'live' || row.ctType === 'inverse') continue;
+      byId.set(row.instId, parseInstrument(row));
+    }
+    return byId;
   }
 
   /** ctVal of an instrument id, "1" when the instrument is not (or no longer) listed. */
   private async ctVal(instId: string): Promise<string> {
-    const map = await this.instrumentMap(false);
+    const map = await this.instrumentCache.map();
     return map.get(instId)?.contractSize ?? '1';
   }
 
@@ -322,18 +293,18 @@ export class OkxSwapClient implements Exchange {
   }
 
   /** `net_mode` → one_way, `long_short_mode` → hedge, read from `GET /api/v5/account/config` and cached. */
-  async positionMode(): Promise<PositionMode> {
-    const cached = this.modeCache;
-    if (cached !== undefined && this.now() - cached.at < this.positionModeTtlMs) return cached.mode;
+  positionMode(): Promise<PositionMode> {
+    return this.modeCache.get();
+  }
+
+  private async readPositionMode(): Promise<PositionMode> {
     const data = await this.signedGet<{ posMode: string }>('/api/v5/account/config');
-    const mode: PositionMode = data[0]?.posMode === 'long_short_mode' ? 'hedge' : 'one_way';
-    this.modeCache = { at: this.now(), mode };
-    return mode;
+    return data[0]?.posMode === 'long_short_mode' ? 'hedge' : 'one_way';
   }
 
   /** Forgets the cached position mode (the next call reads it again). */
   invalidatePositionMode(): void {
-    this.modeCache = undefined;
+    this.modeCache.invalidate();
   }
 
   /** Switches the account between net_mode and long_short_mode. */
@@ -341,7 +312,7 @@ export class OkxSwapClient implements Exchange {
     await this.signedPost('/api/v5/account/set-position-mode', {
       posMode: mode === 'hedge' ? 'long_short_mode' : 'net_mode',
     });
-    this.modeCache = { at: this.now(), mode };
+    this.modeCache.set(mode);
   }
 
   /**
@@ -377,13 +348,7 @@ export class OkxSwapClient implements Exchange {
     const instrument = await this.instrument(request.venueSymbol);
     const qty = prepareOrderQty(instrument, request.qty, { market: request.type === 'market' });
     const sz = toContracts(instrument, qty);
-    let price: string | undefined;
-    if (request.type === 'limit') {
-      if (request.price === undefined) {
-        throw ExchangeErrors.create('INVALID_PRICE', { message: 'A limit order needs a price' });
-      }
-      price = prepareOrderPrice(instrument, request.price);
-    }
+    const price = limitPrice(instrument, request);
     const sl =
       request.attachedStopLoss === undefined
         ? undefined
@@ -393,12 +358,9 @@ export class OkxSwapClient implements Exchange {
         ? undefined
         : prepareOrderPrice(instrument, request.attachedTakeProfit);
     const cid = clientOrderId(request.idempotencyKey, 'okx');
-    const closesLeg =
-      (request.positionSide === 'long' && request.side === 'sell') ||
-      (request.positionSide === 'short' && request.side === 'buy');
     const tdMode =
       request.marginMode ??
-      (request.reduceOnly === true || closesLeg
+      (request.reduceOnly === true || closesLeg(request.side, request.positionSide)
         ? await this.marginModeOfPosition(instrument, request.side)
         : this.defaultMarginMode);
     const build = (mode: PositionMode): Record<string, unknown> => {
@@ -426,7 +388,9 @@ export class OkxSwapClient implements Exchange {
           : {}),
       };
     };
-    const orders = await this.withPositionMode((mode) => this.submit('order', instrument, cid, build(mode)));
+    const orders = await this.modeCache.withMode((mode) =>
+      this.submit('order', instrument, cid, build(mode)),
+    );
     return orders[0] as Order;
   }
 
@@ -515,7 +479,7 @@ export class OkxSwapClient implements Exchange {
         algoClOrdId: cid,
       };
     };
-    return this.withPositionMode((mode) => this.submit('algo', instrument, cid, build(mode)));
+    return this.modeCache.withMode((mode) => this.submit('algo', instrument, cid, build(mode)));
   }
 
   /**
@@ -580,9 +544,7 @@ export class OkxSwapClient implements Exchange {
     const instrument = await this.instrument(venueSymbol);
     const cid = clientOrderId(idempotencyKey, 'okx');
     const mode = await this.positionMode();
-    const rows = await this.positions(instrument.venueSymbol);
-    const wanted = mode === 'hedge' ? positionSide : 'net';
-    const row = rows.find((p) => p.side === wanted && (mode === 'hedge' || sideMatches(positionSide, p.qty)));
+    const row = positionToClose(await this.positions(instrument.venueSymbol), mode, positionSide);
     if (row === undefined) {
       const earlier = await this.lookup('order', instrument, cid);
       return earlier?.[0] ?? null;
@@ -597,24 +559,15 @@ export class OkxSwapClient implements Exchange {
     return orders[0] ?? null;
   }
 
-  async cancelOrder(
-    venueSymbol: string,
-    ref: { venueOrderId?: string; clientOrderId?: string; isAlgo?: boolean },
-  ): Promise<void> {
-    if (ref.venueOrderId === undefined && ref.clientOrderId === undefined) {
-      throw ExchangeErrors.create('INVALID_REQUEST', {
-        message: 'cancelOrder needs venueOrderId or clientOrderId',
-      });
-    }
+  async cancelOrder(venueSymbol: string, ref: OrderRef): Promise<void> {
+    requireOrderRef(ref);
     const instrument = await this.instrument(venueSymbol);
     const instId = instrument.venueSymbol;
     // An oco leg's clientOrderId (`…/sl`, `…/tp`) names an algo order; OKX ids have no "/".
     const ocoLeg = ref.clientOrderId !== undefined && algoClientId(ref.clientOrderId) !== ref.clientOrderId;
-    const kinds: ('order' | 'algo')[] =
-      ref.isAlgo === true || ocoLeg ? ['algo'] : ref.isAlgo === false ? ['order'] : ['order', 'algo'];
-    let lastError: unknown;
-    for (const kind of kinds) {
-      try {
+    await cancelByRef(
+      ocoLeg ? true : ref.isAlgo,
+      async (kind) => {
         if (kind === 'order') {
           await this.signedPost('/api/v5/trade/cancel-order', {
             instId,
@@ -631,16 +584,9 @@ export class OkxSwapClient implements Exchange {
           if (algoId === undefined) throw notFound(instId, ref);
         }
         await this.signedPost('/api/v5/trade/cancel-algos', [{ instId, algoId }]);
-        return;
-      } catch (error) {
-        if (!ExchangeErrors.is(error, 'ORDER_NOT_FOUND')) throw error;
-        lastError = error;
-        // A cancel retried after a lost answer finds the order already canceled: that is success.
-        const existing = await this.queryOrder(kind, instrument, ref).catch(() => null);
-        if (existing?.status === 'canceled') return;
-      }
-    }
-    throw lastError;
+      },
+      async (kind) => (await this.queryOrder(kind, instrument, ref).catch(() => null))?.status === 'canceled',
+    );
   }
 
   /** Cancels the regular and the algo (TP/SL) orders of an instrument. */
@@ -716,25 +662,6 @@ export class OkxSwapClient implements Exchange {
 
   private signedPost<T>(path: string, body: unknown): Promise<T[]> {
     return this.http.request<T>({ method: 'POST', path, body, signed: true, safe: false });
-  }
-
-  /**
-   * Runs a placement with the cached position mode. On 51000 "Parameter posSide error" (the
-   * account's mode changed behind the cache) the mode is read again and, when it did change, the
-   * request is sent once more in the new mode: the rejection placed nothing.
-   */
-  private async withPositionMode(send: (mode: PositionMode) => Promise<Order[]>): Promise<Order[]> {
-    const mode = await this.positionMode();
-    try {
-      return await send(mode);
-    } catch (error) {
-      if (!ExchangeErrors.is(error, 'POSITION_SIDE_MISMATCH') || error.details?.venueCode === undefined)
-        throw error;
-      this.invalidatePositionMode();
-      const fresh = await this.positionMode();
-      if (fresh === mode) throw error;
-      return send(fresh);
-    }
   }
 
   /**
@@ -914,12 +841,6 @@ export function mapPosSide(
     });
   }
   return { posSide: requested, reduceOnly: false };
-}
-
-function sideMatches(positionSide: PositionSide, qty: string): boolean {
-  if (positionSide === 'long') return new Decimal(qty).isPositive();
-  if (positionSide === 'short') return new Decimal(qty).isNegative();
-  return true;
 }
 
 function notFound(instId: string, ref: { venueOrderId?: string; clientOrderId?: string }): AppError {
