@@ -147,7 +147,7 @@ describe('SignedHttp', () => {
     const reset = Object.assign(new Error('fetch failed'), { cause: { code: 'ECONNRESET' } });
     const v = tinyVenue([timeout, refused, reset], { maxRetries: 0 });
     const spec = { method: 'POST', path: '/order', signed: false, safe: false };
-    const errors = [];
+    const errors: AppError[] = [];
     for (let i = 0; i < 3; i++) errors.push(await v.http.request(spec).catch((e: unknown) => e as AppError));
     expect(errors.map((e) => e.code)).toEqual([
       'EXCHANGE_TIMEOUT',
