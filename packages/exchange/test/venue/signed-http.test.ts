@@ -148,7 +148,8 @@ describe('SignedHttp', () => {
     const v = tinyVenue([timeout, refused, reset], { maxRetries: 0 });
     const spec = { method: 'POST', path: '/order', signed: false, safe: false };
     const errors: AppError[] = [];
-    for (let i = 0; i < 3; i++) errors.push(await v.http.request(spec).catch((e: unknown) => e as AppError));
+    for (let i = 0; i < 3; i++)
+      errors.push((await v.http.request(spec).catch((e: unknown) => e)) as AppError);
     expect(errors.map((e) => e.code)).toEqual([
       'EXCHANGE_TIMEOUT',
       'EXCHANGE_UNAVAILABLE',
