@@ -2,8 +2,8 @@ import type { AppError } from '@tradingbot/core';
 import { ExchangeErrors, type ExchangeErrorCode } from '../errors.ts';
 
 /**
- * Binance USDⓈ-M error codes (exchanges.md §1.9, developers.binance.com "Error Codes") and the
- * typed error each maps onto. Codes not listed fall back on their family (see `codeForVenueError`).
+ * Binance USDⓈ-M error codes (https://developers.binance.com/docs/derivatives/usds-margined-futures/error-code)
+ * and the typed error each maps onto. Codes not listed fall back on their family (see `codeForVenueError`).
  */
 const CODE_MAP: ReadonlyMap<number, ExchangeErrorCode> = new Map<number, ExchangeErrorCode>([
   [-1000, 'EXCHANGE_ERROR'],

@@ -70,7 +70,10 @@ export type BinanceAlgoOrder = {
   actualOrderId?: string;
 };
 
-/** Futures intervals Binance accepts (exchanges.md §1.8). */
+/**
+ * Futures intervals Binance accepts
+ * (https://developers.binance.com/docs/derivatives/usds-margined-futures/common-definition).
+ */
 export const BINANCE_INTERVALS = [
   '1m',
   '3m',

@@ -51,7 +51,10 @@ import {
 } from './parse.ts';
 import type { Query } from './signing.ts';
 
-/** OKX's REST base, for live and demo alike (demo adds `x-simulated-trading: 1`; exchanges.md §2.1). */
+/**
+ * OKX's REST base, for live and demo alike (demo adds `x-simulated-trading: 1`;
+ * https://www.okx.com/docs-v5/en/#overview-demo-trading-services).
+ */
 export const OKX_REST_URL = 'https://www.okx.com';
 
 export type OkxSwapClientOptions = VenueClientOptions & {
@@ -411,7 +414,8 @@ export class OkxSwapClient implements Exchange {
 
   /**
    * SL and TP for a position. Both → ONE `oco` algo order (OKX runs only the stop of a `conditional`
-   * carrying both, exchanges.md §2.6), reported as its two legs; one → a `conditional`. Without `qty`
+   * carrying both; https://www.okx.com/docs-v5/en/#order-book-trading-algo-trading-post-place-algo-order),
+   * reported as its two legs; one → a `conditional`. Without `qty`
    * the algo closes the whole position (`closeFraction: "1"`).
    */
   async placeProtection(request: ProtectionRequest): Promise<Order[]> {
@@ -810,7 +814,7 @@ export class OkxSwapClient implements Exchange {
  * net_mode: always `net`; a request naming a leg maps onto it (selling the long = reducing).
  * long_short_mode: `long` / `short`, never reduceOnly (OKX takes it in net mode only); `net` is
  * ambiguous there and refused before sending — the python-okx "51000 Parameter posSide error"
- * trap (peers.md) is caught locally with a clear message.
+ * trap is caught locally with a clear message.
  */
 export function mapPosSide(
   mode: PositionMode,

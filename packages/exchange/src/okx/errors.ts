@@ -2,7 +2,7 @@ import type { AppError } from '@tradingbot/core';
 import { ExchangeErrors, type ExchangeErrorCode } from '../errors.ts';
 
 /**
- * OKX v5 error codes (exchanges.md §2.8 and okx.com/docs-v5 "Error Code") and the typed error each
+ * OKX v5 error codes (https://www.okx.com/docs-v5/en/#error-code) and the typed error each
  * maps onto — the same typed errors the Binance client raises, so the executor treats both venues
  * alike. Codes not listed fall back on their family (see `codeForOkxError`).
  */
@@ -42,7 +42,7 @@ const CODE_MAP: ReadonlyMap<string, ExchangeErrorCode> = new Map<string, Exchang
   ['51020', 'ORDER_BELOW_MIN_QTY'], // below the minimum order amount
   ['51023', 'NO_POSITION'], // Position doesn't exist
   ['51112', 'REDUCE_ONLY_REJECTED'], // Close order size exceeds available size
-  ['51119', 'INSUFFICIENT_BALANCE'], // Order placement failed due to insufficient balance (exchanges.md §2.4)
+  ['51119', 'INSUFFICIENT_BALANCE'], // Order placement failed due to insufficient balance
   ['51121', 'INVALID_QUANTITY'], // Order quantity must be a multiple of the lot size
   ['51127', 'INSUFFICIENT_BALANCE'], // Available balance is 0
   ['51131', 'INSUFFICIENT_BALANCE'], // Insufficient balance
