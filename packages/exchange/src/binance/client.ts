@@ -30,6 +30,7 @@ import type {
   ProtectionRequest,
   Ticker,
 } from '../types.ts';
+import { BINANCE_VENUE } from './errors.ts';
 import { BinanceHttp } from './http.ts';
 import {
   fromPositionSide,
@@ -110,7 +111,7 @@ export class BinanceFuturesClient implements Exchange {
       read: () => this.readPositionMode(),
     });
     this.submitter = new OrderSubmitter({
-      venue: { id: 'binance', name: 'Binance' },
+      venue: BINANCE_VENUE,
       clock: this.http,
       lookupAttempts: options.lookupAttempts ?? 6,
     });

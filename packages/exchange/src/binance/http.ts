@@ -7,7 +7,7 @@ import {
   type SignedHttpOptions,
   type WireRequest,
 } from '../venue/signed-http.ts';
-import { binanceError } from './errors.ts';
+import { BINANCE_VENUE, binanceError } from './errors.ts';
 import { appendSignature, encodeParams, type Params } from './signing.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -46,7 +46,7 @@ export class BinanceHttp extends SignedHttp<RequestSpec> {
   private weightLimit: number;
 
   constructor(options: BinanceHttpOptions) {
-    super({ id: 'binance', name: 'Binance' }, options);
+    super(BINANCE_VENUE, options);
     this.recvWindow = options.recvWindow;
     this.apiKey = options.apiKey;
     this.apiSecret = options.apiSecret;

@@ -32,6 +32,7 @@ import type {
   ProtectionRequest,
   Ticker,
 } from '../types.ts';
+import { OKX_VENUE } from './errors.ts';
 import { OkxHttp } from './http.ts';
 import {
   algoClientId,
@@ -141,7 +142,7 @@ export class OkxSwapClient implements Exchange {
       read: () => this.readPositionMode(),
     });
     this.submitter = new OrderSubmitter({
-      venue: { id: 'okx', name: 'OKX' },
+      venue: OKX_VENUE,
       clock: this.http,
       lookupAttempts: options.lookupAttempts ?? 6,
     });

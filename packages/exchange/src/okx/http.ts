@@ -7,7 +7,7 @@ import {
   type SignedHttpOptions,
   type WireRequest,
 } from '../venue/signed-http.ts';
-import { okxError } from './errors.ts';
+import { OKX_VENUE, okxError } from './errors.ts';
 import { encodeQuery, okxSign, okxTimestamp, type Query } from './signing.ts';
 
 export type OkxHttpMethod = 'GET' | 'POST';
@@ -62,7 +62,7 @@ export class OkxHttp extends SignedHttp<OkxRequestSpec> {
   private readonly demo: boolean;
 
   constructor(options: OkxHttpOptions) {
-    super({ id: 'okx', name: 'OKX' }, options);
+    super(OKX_VENUE, options);
     this.apiKey = options.apiKey;
     this.apiSecret = options.apiSecret;
     this.passphrase = options.passphrase;
