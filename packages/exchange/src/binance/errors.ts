@@ -6,8 +6,8 @@ import { venueError } from '../venue/venue-error.ts';
 export const BINANCE_VENUE = { id: 'binance', name: 'Binance' } as const;
 
 /**
- * Binance USDⓈ-M error codes (https://developers.binance.com/docs/derivatives/usds-margined-futures/error-code)
- * and the typed error each maps onto. Codes not listed fall back on their family (see `codeForVenueError`).
+ * Binance USDⓈ-M error codes and the typed error each maps onto
+ * (https://developers.binance.com/docs/derivatives/usds-margined-futures/error-code). Codes not listed fall back on their family (see `codeForVenueError`).
  */
 const CODE_MAP: ReadonlyMap<number, ExchangeErrorCode> = new Map<number, ExchangeErrorCode>([
   [-1000, 'EXCHANGE_ERROR'],

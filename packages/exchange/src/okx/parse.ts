@@ -91,7 +91,10 @@ export type OkxBalanceDetail = {
   upl?: string;
 };
 
-/** Bars OKX accepts (https://www.okx.com/docs-v5/en/#order-book-trading-market-data-get-candlesticks): upper-case H/D/W; `…utc` variants open on UTC+0. */
+/**
+ * Bars OKX accepts (https://www.okx.com/docs-v5/en/#order-book-trading-market-data-get-candlesticks):
+ * upper-case H/D/W; `…utc` variants open on UTC+0.
+ */
 const BARS: Readonly<Record<string, { bar: string; ms: number | undefined }>> = {
   '1m': { bar: '1m', ms: 60_000 },
   '3m': { bar: '3m', ms: 180_000 },

@@ -10,7 +10,8 @@ export { encodeQuery };
 
 /**
  * `OK-ACCESS-TIMESTAMP`: ISO-8601 UTC with milliseconds, e.g. `2020-12-08T09:08:57.715Z`
- * (https://www.okx.com/docs-v5/en/#overview-rest-authentication-signature). The same string is the first part of the signed payload.
+ * (https://www.okx.com/docs-v5/en/#overview-rest-authentication-signature). The same string is
+ * the first part of the signed payload.
  */
 export function okxTimestamp(epochMs: number): string {
   return new Date(Math.round(epochMs)).toISOString();
@@ -18,7 +19,8 @@ export function okxTimestamp(epochMs: number): string {
 
 /**
  * `OK-ACCESS-SIGN = Base64(HMAC-SHA256(secret, timestamp + METHOD + requestPath + body))`
- * (the signature doc above). `requestPath` includes the query string of a GET (`/api/v5/account/balance?ccy=BTC`);
+ * (the signature doc above). `requestPath` includes the query string of a GET
+ * (`/api/v5/account/balance?ccy=BTC`);
  * `body` is the raw JSON text sent, "" when there is none. The server verifies these exact bytes.
  */
 export function okxSign(
