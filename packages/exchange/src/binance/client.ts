@@ -9,6 +9,7 @@ import {
   cancelByRef,
   closesLeg,
   limitPrice,
+  nullIfNotFound,
   positionToClose,
   requireOrderRef,
   type OrderRef,
@@ -535,40 +536,26 @@ export class BinanceFuturesClient implements Exchange {
   }
 
   /** The order with this client id, or null when the venue says it does not exist (-2013). */
-  private async lookup(kind: OrderKind, symbol: string, cid: string): Promise<Order | null> {
-    try {
-      if (kind === 'algo') {
-        const body = await this.signedGet<BinanceAlgoOrder>(ALGO_PATH, { clientAlgoId: cid });
-        return parseAlgoOrder(body);
-      }
-      const body = await this.signedGet<BinanceOrder>(ORDER_PATH, { symbol, origClientOrderId: cid });
-      return parseOrder(body);
-    } catch (error) {
-      if (ExchangeErrors.is(error, 'ORDER_NOT_FOUND')) return null;
-      throw error;
-    }
+  private lookup(kind: OrderKind, symbol: string, cid: string): Promise<Order | null> {
+    return this.queryOrder(kind, symbol, { clientOrderId: cid });
   }
 
-  private async queryOrder(
+  /** The order `ref` names in one order book (regular or algo), or null when Binance has none. */
+  private queryOrder(
     kind: OrderKind,
     symbol: string,
     ref: { venueOrderId?: string; clientOrderId?: string },
   ): Promise<Order | null> {
-    try {
-      if (kind === 'algo') {
-        const params: Params =
-          ref.venueOrderId !== undefined ? { algoId: ref.venueOrderId } : { clientAlgoId: ref.clientOrderId };
-        return parseAlgoOrder(await this.signedGet<BinanceAlgoOrder>(ALGO_PATH, params));
-      }
+    if (kind === 'algo') {
       const params: Params =
-        ref.venueOrderId !== undefined
-          ? { symbol, orderId: ref.venueOrderId }
-          : { symbol, origClientOrderId: ref.clientOrderId };
-      return parseOrder(await this.signedGet<BinanceOrder>(ORDER_PATH, params));
-    } catch (error) {
-      if (ExchangeErrors.is(error, 'ORDER_NOT_FOUND')) return null;
-      throw error;
+        ref.venueOrderId !== undefined ? { algoId: ref.venueOrderId } : { clientAlgoId: ref.clientOrderId };
+      return nullIfNotFound(this.signedGet<BinanceAlgoOrder>(ALGO_PATH, params).then(parseAlgoOrder));
     }
+    const params: Params =
+      ref.venueOrderId !== undefined
+        ? { symbol, orderId: ref.venueOrderId }
+        : { symbol, origClientOrderId: ref.clientOrderId };
+    return nullIfNotFound(this.signedGet<BinanceOrder>(ORDER_PATH, params).then(parseOrder));
   }
 }
 
@@ -587,8 +574,7 @@ export function mapPositionSide(
   const requested = positionSide ?? 'net';
   if (mode === 'one_way') {
     if (requested === 'net') return { positionSide: 'BOTH', reduceOnly };
-    const closing = (requested === 'long' && side === 'sell') || (requested === 'short' && side === 'buy');
-    return { positionSide: 'BOTH', reduceOnly: reduceOnly || closing };
+    return { positionSide: 'BOTH', reduceOnly: reduceOnly || closesLeg(side, requested) };
   }
   if (requested === 'net') {
     throw ExchangeErrors.create('POSITION_SIDE_MISMATCH', {

@@ -11,6 +11,7 @@ import {
   cancelByRef,
   closesLeg,
   limitPrice,
+  nullIfNotFound,
   positionToClose,
   requireOrderRef,
   type OrderRef,
@@ -761,32 +762,28 @@ export class OkxSwapClient implements Exchange {
     return order === null ? null : [order];
   }
 
-  private async queryRegular(
+  private queryRegular(
     instrument: Instrument,
     ref: { ordId?: string; clOrdId?: string },
   ): Promise<Order | null> {
-    try {
-      const data = await this.signedGet<OkxOrder>(ORDER_PATH, { instId: instrument.venueSymbol, ...ref });
-      const row = data[0];
-      return row === undefined ? null : parseOrder(row, instrument.contractSize);
-    } catch (error) {
-      if (ExchangeErrors.is(error, 'ORDER_NOT_FOUND')) return null;
-      throw error;
-    }
+    return nullIfNotFound(
+      this.signedGet<OkxOrder>(ORDER_PATH, { instId: instrument.venueSymbol, ...ref }).then((data) => {
+        const row = data[0];
+        return row === undefined ? null : parseOrder(row, instrument.contractSize);
+      }),
+    );
   }
 
-  private async queryAlgo(
+  private queryAlgo(
     instrument: Instrument,
     ref: { algoId?: string; algoClOrdId?: string },
   ): Promise<Order[] | null> {
-    try {
-      const data = await this.signedGet<OkxAlgoOrder>(ALGO_PATH, ref);
-      const row = data.find((r) => r.instId === instrument.venueSymbol) ?? data[0];
-      return row === undefined ? null : parseAlgoOrder(row, instrument.contractSize);
-    } catch (error) {
-      if (ExchangeErrors.is(error, 'ORDER_NOT_FOUND')) return null;
-      throw error;
-    }
+    return nullIfNotFound(
+      this.signedGet<OkxAlgoOrder>(ALGO_PATH, ref).then((data) => {
+        const row = data.find((r) => r.instId === instrument.venueSymbol) ?? data[0];
+        return row === undefined ? null : parseAlgoOrder(row, instrument.contractSize);
+      }),
+    );
   }
 
   private async queryOrder(
@@ -826,8 +823,7 @@ export function mapPosSide(
   const requested = positionSide ?? 'net';
   if (mode === 'one_way') {
     if (requested === 'net') return { posSide: 'net', reduceOnly };
-    const closing = (requested === 'long' && side === 'sell') || (requested === 'short' && side === 'buy');
-    return { posSide: 'net', reduceOnly: reduceOnly || closing };
+    return { posSide: 'net', reduceOnly: reduceOnly || closesLeg(side, requested) };
   }
   if (requested === 'net') {
     throw ExchangeErrors.create('POSITION_SIDE_MISMATCH', {

@@ -81,3 +81,13 @@ export async function cancelByRef(
   }
   throw lastError;
 }
+
+/** The order a read returns, or null when the venue says there is no such order. */
+export async function nullIfNotFound<T>(read: Promise<T | null>): Promise<T | null> {
+  try {
+    return await read;
+  } catch (error) {
+    if (ExchangeErrors.is(error, 'ORDER_NOT_FOUND')) return null;
+    throw error;
+  }
+}
