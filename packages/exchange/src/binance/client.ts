@@ -1,9 +1,19 @@
-import { SeedOperations } from '../seed-operations.ts';
 import Decimal from 'decimal.js';
-import type { AppError } from '@tradingbot/core';
 import { ExchangeErrors } from '../errors.ts';
 import { clientOrderId } from '../client-order-id.ts';
 import { checkLeverage, prepareOrderPrice, prepareOrderQty, checkMinNotional } from '../instrument.ts';
+import { InstrumentCache, PositionModeCache } from '../venue/caches.ts';
+import { transportOptions, type VenueClientOptions } from '../venue/client-options.ts';
+import { OrderSubmitter } from '../venue/order-submitter.ts';
+import {
+  cancelByRef,
+  closesLeg,
+  limitPrice,
+  nullIfNotFound,
+  positionToClose,
+  requireOrderRef,
+  type OrderRef,
+} from '../venue/orders.ts';
 import type {
   Balance,
   ConditionalOrderRequest,
@@ -21,6 +31,7 @@ import type {
   ProtectionRequest,
   Ticker,
 } from '../types.ts';
+import { BINANCE_VENUE } from './errors.ts';
 import { BinanceHttp } from './http.ts';
 import {
   fromPositionSide,
@@ -43,29 +54,12 @@ import type { Params } from './signing.ts';
 export const BINANCE_FAPI_URL = 'https://fapi.binance.com';
 export const BINANCE_DEMO_FAPI_URL = 'https://demo-fapi.binance.com';
 
-export type BinanceFuturesClientOptions = {
+export type BinanceFuturesClientOptions = VenueClientOptions & {
   apiKey: string;
   apiSecret: string;
-  /** Overrides the venue URL (e.g. a local simulator). */
-  baseUrl?: string;
   /** Use Binance's demo trading venue (`demo-fapi.binance.com`). */
   testnet?: boolean;
   recvWindow?: number;
-  timeoutMs?: number;
-  fetch?: typeof fetch;
-  now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
-  /** Retries of safe requests (reads, cancels) after transient failures. */
-  maxRetries?: number;
-  baseDelayMs?: number;
-  maxDelayMs?: number;
-  /** How long exchangeInfo stays cached. */
-  instrumentsTtlMs?: number;
-  /** How long the detected position mode stays cached. */
-  positionModeTtlMs?: number;
-  /** Lookups of an order whose placement outcome is unknown before giving up with EXCHANGE_RESULT_UNKNOWN. */
-  lookupAttempts?: number;
   /** Default leverage cap when the leverage brackets are not read. */
   defaultMaxLeverage?: number;
 };
@@ -81,26 +75,18 @@ const ALGO_PATH = '/fapi/v1/algoOrder';
  * idempotency key: the venue client id is derived from it, and an uncertain outcome (timeout,
  * dropped connection, 503 "unknown") is resolved by looking the order up before anything is resent.
  */
-export class BinanceFuturesClient extends SeedOperations implements Exchange {
+export class BinanceFuturesClient implements Exchange {
   readonly id = 'binance' as const;
   readonly baseUrl: string;
   private readonly http: BinanceHttp;
-  private readonly instrumentsTtlMs: number;
-  private readonly positionModeTtlMs: number;
-  private readonly lookupAttempts: number;
   private readonly defaultMaxLeverage: number;
   private readonly now: () => number;
   private readonly hasKey: boolean;
-  private instrumentCache: { at: number; bySymbol: Map<string, Instrument> } | undefined;
-  private instrumentLoad: Promise<Map<string, Instrument>> | undefined;
-  private modeCache: { at: number; mode: PositionMode } | undefined;
-  /** Orders this process placed, by venue client id: a second call with the same key looks up instead of sending. */
-  private readonly placed = new Map<string, { kind: OrderKind; symbol: string }>();
-  /** Placements in flight, by venue client id: a concurrent call with the same key waits for the first. */
-  private readonly inflight = new Map<string, Promise<Order>>();
+  private readonly instrumentCache: InstrumentCache;
+  private readonly modeCache: PositionModeCache;
+  private readonly submitter: OrderSubmitter;
 
   constructor(options: BinanceFuturesClientOptions) {
-    super();
     if (typeof options.apiKey !== 'string' || typeof options.apiSecret !== 'string') {
       throw ExchangeErrors.create('INVALID_REQUEST', {
         message: 'Binance client needs apiKey and apiSecret',
@@ -110,22 +96,26 @@ export class BinanceFuturesClient extends SeedOperations implements Exchange {
     this.now = options.now ?? Date.now;
     this.hasKey = options.apiKey !== '' && options.apiSecret !== '';
     this.http = new BinanceHttp({
-      baseUrl: this.baseUrl,
+      ...transportOptions(options, this.baseUrl, this.now),
       apiKey: options.apiKey,
       apiSecret: options.apiSecret,
       recvWindow: options.recvWindow ?? 5000,
-      timeoutMs: options.timeoutMs ?? 10_000,
-      fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
-      now: this.now,
-      ...(options.sleep ? { sleep: options.sleep } : {}),
-      ...(options.random ? { random: options.random } : {}),
-      ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
-      ...(options.baseDelayMs !== undefined ? { baseDelayMs: options.baseDelayMs } : {}),
-      ...(options.maxDelayMs !== undefined ? { maxDelayMs: options.maxDelayMs } : {}),
     });
-    this.instrumentsTtlMs = options.instrumentsTtlMs ?? 5 * 60_000;
-    this.positionModeTtlMs = options.positionModeTtlMs ?? 5 * 60_000;
-    this.lookupAttempts = options.lookupAttempts ?? 6;
+    this.instrumentCache = new InstrumentCache({
+      ttlMs: options.instrumentsTtlMs ?? 5 * 60_000,
+      now: this.now,
+      load: () => this.loadInstruments(),
+    });
+    this.modeCache = new PositionModeCache({
+      ttlMs: options.positionModeTtlMs ?? 5 * 60_000,
+      now: this.now,
+      read: () => this.readPositionMode(),
+    });
+    this.submitter = new OrderSubmitter({
+      venue: BINANCE_VENUE,
+      clock: this.http,
+      lookupAttempts: options.lookupAttempts ?? 6,
+    });
     this.defaultMaxLeverage = options.defaultMaxLeverage ?? 125;
   }
 
@@ -147,20 +137,11 @@ export class BinanceFuturesClient extends SeedOperations implements Exchange {
   }
 
   async instruments(): Promise<Instrument[]> {
-    return [...(await this.instrumentMap(false)).values()];
+    return [...(await this.instrumentCache.map()).values()];
   }
 
   async instrument(venueSymbol: string): Promise<Instrument> {
-    const symbol = venueSymbol.trim().toUpperCase();
-    let found = (await this.instrumentMap(false)).get(symbol);
-    // A symbol listed after the last load: refresh once before refusing.
-    if (
-      found === undefined &&
-      this.instrumentCache !== undefined &&
-      this.now() - this.instrumentCache.at > 60_000
-    ) {
-      found = (await this.instrumentMap(true)).get(symbol);
-    }
+    const { found } = await this.instrumentCache.find(venueSymbol.trim().toUpperCase());
     if (found === undefined) {
       throw ExchangeErrors.create('UNKNOWN_SYMBOL', {
         message: `Binance USDⓈ-M has no trading symbol "${venueSymbol}"`,
@@ -170,34 +151,25 @@ export class BinanceFuturesClient extends SeedOperations implements Exchange {
     return found;
   }
 
-  private async instrumentMap(force: boolean): Promise<Map<string, Instrument>> {
-    const cache = this.instrumentCache;
-    if (!force && cache !== undefined && this.now() - cache.at < this.instrumentsTtlMs) return cache.bySymbol;
-    this.instrumentLoad ??= (async () => {
-      try {
-        const info = await this.http.request<BinanceExchangeInfo>({
-          method: 'GET',
-          path: '/fapi/v1/exchangeInfo',
-          signed: false,
-          safe: true,
-        });
-        const weight = info.rateLimits?.find(
-          (r) => r.rateLimitType === 'REQUEST_WEIGHT' && r.interval === 'MINUTE',
-        );
-        if (weight !== undefined && weight.intervalNum === 1) this.http.setWeightLimit(weight.limit);
-        const maxLeverage = await this.leverageCaps();
-        const bySymbol = new Map<string, Instrument>();
-        for (const s of info.symbols) {
-          if (s.status !== 'TRADING') continue;
-          bySymbol.set(s.symbol, parseInstrument(s, maxLeverage.get(s.symbol) ?? this.defaultMaxLeverage));
-        }
-        this.instrumentCache = { at: this.now(), bySymbol };
-        return bySymbol;
-      } finally {
-        this.instrumentLoad = undefined;
-      }
-    })();
-    return this.instrumentLoad;
+  /** The trading symbols of `exchangeInfo` (which also sets the request-weight limit). */
+  private async loadInstruments(): Promise<Map<string, Instrument>> {
+    const info = await this.http.request<BinanceExchangeInfo>({
+      method: 'GET',
+      path: '/fapi/v1/exchangeInfo',
+      signed: false,
+      safe: true,
+    });
+    const weight = info.rateLimits?.find(
+      (r) => r.rateLimitType === 'REQUEST_WEIGHT' && r.interval === 'MINUTE',
+    );
+    if (weight !== undefined && weight.intervalNum === 1) this.http.setWeightLimit(weight.limit);
+    const maxLeverage = await this.leverageCaps();
+    const bySymbol = new Map<string, Instrument>();
+    for (const s of info.symbols) {
+      if (s.status !== 'TRADING') continue;
+      bySymbol.set(s.symbol, parseInstrument(s, maxLeverage.get(s.symbol) ?? this.defaultMaxLeverage));
+    }
+    return bySymbol;
   }
 
   /**
@@ -281,18 +253,18 @@ export class BinanceFuturesClient extends SeedOperations implements Exchange {
   }
 
   /** One-way or hedge, read from `GET /fapi/v1/positionSide/dual` and cached. */
-  async positionMode(): Promise<PositionMode> {
-    const cached = this.modeCache;
-    if (cached !== undefined && this.now() - cached.at < this.positionModeTtlMs) return cached.mode;
+  positionMode(): Promise<PositionMode> {
+    return this.modeCache.get();
+  }
+
+  private async readPositionMode(): Promise<PositionMode> {
     const body = await this.signedGet<{ dualSidePosition: boolean | string }>('/fapi/v1/positionSide/dual');
-    const mode: PositionMode = String(body.dualSidePosition) === 'true' ? 'hedge' : 'one_way';
-    this.modeCache = { at: this.now(), mode };
-    return mode;
+    return String(body.dualSidePosition) === 'true' ? 'hedge' : 'one_way';
   }
 
   /** Forgets the cached position mode (the next call reads it again). */
   invalidatePositionMode(): void {
-    this.modeCache = undefined;
+    this.modeCache.invalidate();
   }
 
   /** Switches the account between one-way and hedge mode; "no need to change" (-4059) is success. */
@@ -302,7 +274,7 @@ export class BinanceFuturesClient extends SeedOperations implements Exchange {
     } catch (error) {
       if (venueCode(error) !== -4059) throw error;
     }
-    this.modeCache = { at: this.now(), mode };
+    this.modeCache.set(mode);
   }
 
   async setLeverage(
@@ -338,18 +310,9 @@ export class BinanceFuturesClient extends SeedOperations implements Exchange {
   async placeOrder(request: PlaceOrderRequest): Promise<Order> {
     const instrument = await this.instrument(request.venueSymbol);
     const qty = prepareOrderQty(instrument, request.qty, { market: request.type === 'market' });
-    let price: string | undefined;
-    if (request.type === 'limit') {
-      if (request.price === undefined) {
-        throw ExchangeErrors.create('INVALID_PRICE', { message: 'A limit order needs a price' });
-      }
-      price = prepareOrderPrice(instrument, request.price);
-    }
+    const price = limitPrice(instrument, request);
     // Binance exempts reduce-only orders from the minimum notional; closing a hedge leg is one.
-    const closesLeg =
-      (request.positionSide === 'long' && request.side === 'sell') ||
-      (request.positionSide === 'short' && request.side === 'buy');
-    if (request.reduceOnly !== true && !closesLeg) {
+    if (request.reduceOnly !== true && !closesLeg(request.side, request.positionSide)) {
       const reference = price ?? (await this.ticker(instrument.venueSymbol)).price;
       checkMinNotional(instrument, qty, reference);
     }
@@ -372,7 +335,7 @@ export class BinanceFuturesClient extends SeedOperations implements Exchange {
         newOrderRespType: 'RESULT',
       };
     };
-    const order = await this.withPositionMode((mode) =>
+    const order = await this.modeCache.withMode((mode) =>
       this.submit('order', instrument.venueSymbol, cid, build(mode)),
     );
 
@@ -418,7 +381,7 @@ export class BinanceFuturesClient extends SeedOperations implements Exchange {
         clientAlgoId: cid,
       };
     };
-    return this.withPositionMode((mode) => this.submit('algo', instrument.venueSymbol, cid, build(mode)));
+    return this.modeCache.withMode((mode) => this.submit('algo', instrument.venueSymbol, cid, build(mode)));
   }
 
   async placeProtection(request: ProtectionRequest): Promise<Order[]> {
@@ -458,9 +421,7 @@ export class BinanceFuturesClient extends SeedOperations implements Exchange {
   ): Promise<Order | null> {
     const instrument = await this.instrument(venueSymbol);
     const mode = await this.positionMode();
-    const rows = await this.positions(instrument.venueSymbol);
-    const wanted = mode === 'hedge' ? positionSide : 'net';
-    const row = rows.find((p) => p.side === wanted && (mode === 'hedge' || sideMatches(positionSide, p.qty)));
+    const row = positionToClose(await this.positions(instrument.venueSymbol), mode, positionSide);
     if (row === undefined) {
       // Already flat: the close this key sent earlier, if any (a retried close reports it, sends nothing).
       return this.lookup('order', instrument.venueSymbol, clientOrderId(idempotencyKey, 'binance'));
@@ -477,43 +438,27 @@ export class BinanceFuturesClient extends SeedOperations implements Exchange {
     });
   }
 
-  async cancelOrder(
-    venueSymbol: string,
-    ref: { venueOrderId?: string; clientOrderId?: string; isAlgo?: boolean },
-  ): Promise<void> {
-    if (ref.venueOrderId === undefined && ref.clientOrderId === undefined) {
-      throw ExchangeErrors.create('INVALID_REQUEST', {
-        message: 'cancelOrder needs venueOrderId or clientOrderId',
-      });
-    }
+  async cancelOrder(venueSymbol: string, ref: OrderRef): Promise<void> {
+    requireOrderRef(ref);
     const symbol = (await this.instrument(venueSymbol)).venueSymbol;
-    const kinds: OrderKind[] =
-      ref.isAlgo === true ? ['algo'] : ref.isAlgo === false ? ['order'] : ['order', 'algo'];
-    let lastError: unknown;
-    for (const kind of kinds) {
-      const params: Params =
-        kind === 'algo'
-          ? {
-              algoId: ref.venueOrderId,
-              clientAlgoId: ref.venueOrderId === undefined ? ref.clientOrderId : undefined,
-            }
-          : {
-              symbol,
-              orderId: ref.venueOrderId,
-              origClientOrderId: ref.venueOrderId === undefined ? ref.clientOrderId : undefined,
-            };
-      try {
+    await cancelByRef(
+      ref.isAlgo,
+      async (kind) => {
+        const params: Params =
+          kind === 'algo'
+            ? {
+                algoId: ref.venueOrderId,
+                clientAlgoId: ref.venueOrderId === undefined ? ref.clientOrderId : undefined,
+              }
+            : {
+                symbol,
+                orderId: ref.venueOrderId,
+                origClientOrderId: ref.venueOrderId === undefined ? ref.clientOrderId : undefined,
+              };
         await this.signed('DELETE', kind === 'algo' ? ALGO_PATH : ORDER_PATH, params, true);
-        return;
-      } catch (error) {
-        if (!ExchangeErrors.is(error, 'ORDER_NOT_FOUND')) throw error;
-        lastError = error;
-        // A cancel retried after a lost answer finds the order already canceled: that is success.
-        const existing = await this.queryOrder(kind, symbol, ref);
-        if (existing?.status === 'canceled') return;
-      }
-    }
-    throw lastError;
+      },
+      async (kind) => (await this.queryOrder(kind, symbol, ref))?.status === 'canceled',
+    );
   }
 
   /** Cancels regular and algo (conditional) orders of a symbol. */
@@ -565,156 +510,52 @@ export class BinanceFuturesClient extends SeedOperations implements Exchange {
   }
 
   /**
-   * Runs a placement with the cached position mode. On -4061 (the account's mode changed behind the
-   * cache) the mode is read again and, when the request can be expressed in the new mode, sent once
-   * more: -4061 is a rejection, nothing was placed.
+   * Sends a placement through the shared idempotent protocol (`OrderSubmitter`). Any request sent
+   * carried a timestamp ≤ now, and Binance refuses it after timestamp + recvWindow: past that (plus
+   * a margin) an order still absent is sent once more.
    */
-  private async withPositionMode(send: (mode: PositionMode) => Promise<Order>): Promise<Order> {
-    const mode = await this.positionMode();
-    try {
-      return await send(mode);
-    } catch (error) {
-      if (!ExchangeErrors.is(error, 'POSITION_SIDE_MISMATCH') || venueCode(error) === undefined) throw error;
-      this.invalidatePositionMode();
-      const fresh = await this.positionMode();
-      if (fresh === mode) throw error;
-      return send(fresh);
-    }
-  }
-
-  /**
-   * Sends a placement (never blindly retried). When the outcome is uncertain the order is looked
-   * up by its client id; it is sent again only once the venue confirms it absent after the
-   * request's recvWindow has run out (so the first one can no longer be executed).
-   */
-  private async submit(kind: OrderKind, symbol: string, cid: string, params: Params): Promise<Order> {
-    const running = this.inflight.get(cid);
-    if (running !== undefined) return running;
-    const attempt = this.submitOnce(kind, symbol, cid, params);
-    this.inflight.set(cid, attempt);
-    try {
-      return await attempt;
-    } finally {
-      this.inflight.delete(cid);
-    }
-  }
-
-  private async submitOnce(kind: OrderKind, symbol: string, cid: string, params: Params): Promise<Order> {
-    if (this.placed.has(cid)) {
-      const existing = await this.resolveUncertain(kind, symbol, cid, this.http.serverNow());
-      if (existing !== null) return existing;
-    }
-    const path = kind === 'algo' ? ALGO_PATH : ORDER_PATH;
-    for (let attempt = 0; ; attempt++) {
-      try {
+  private submit(kind: OrderKind, symbol: string, cid: string, params: Params): Promise<Order> {
+    return this.submitter.submit({
+      clientOrderId: cid,
+      venueSymbol: symbol,
+      kind,
+      send: async () => {
         const body = await this.http.request<unknown>({
           method: 'POST',
-          path,
+          path: kind === 'algo' ? ALGO_PATH : ORDER_PATH,
           params,
           signed: true,
           safe: false,
         });
-        this.placed.set(cid, { kind, symbol });
         return kind === 'algo' ? parseAlgoOrder(body as BinanceAlgoOrder) : parseOrder(body as BinanceOrder);
-      } catch (error) {
-        if (ExchangeErrors.is(error, 'DUPLICATE_CLIENT_ORDER_ID')) {
-          const existing = await this.lookup(kind, symbol, cid);
-          if (existing !== null) return existing;
-          throw error;
-        }
-        if (!isUncertain(error)) throw error;
-        // Any request we sent carried a timestamp ≤ now; after timestamp + recvWindow the venue refuses it.
-        const deadline = this.http.serverNow() + this.http.recvWindow + 250;
-        const existing = await this.resolveUncertain(kind, symbol, cid, deadline, error);
-        if (existing !== null) {
-          this.placed.set(cid, { kind, symbol });
-          return existing;
-        }
-        if (attempt >= 1) {
-          throw ExchangeErrors.create('EXCHANGE_UNAVAILABLE', {
-            message: `Binance did not accept order ${cid} after one confirmed-absent resend`,
-            details: {
-              venue: 'binance',
-              clientOrderId: cid,
-              venueSymbol: symbol,
-              lastError: (error as AppError).toJSON?.(),
-            },
-            cause: error,
-          });
-        }
-      }
-    }
-  }
-
-  /**
-   * Looks an order up until it is found (returned) or confirmed absent after `deadline` on the
-   * server clock (null). Lookup failures are retried with backoff; when they never succeed the
-   * outcome stays unknown and EXCHANGE_RESULT_UNKNOWN is thrown: nothing is resent.
-   */
-  private async resolveUncertain(
-    kind: OrderKind,
-    symbol: string,
-    cid: string,
-    deadline: number,
-    cause?: unknown,
-  ): Promise<Order | null> {
-    let failures = 0;
-    for (;;) {
-      try {
-        const found = await this.lookup(kind, symbol, cid);
-        if (found !== null) return found;
-        const wait = deadline - this.http.serverNow();
-        if (wait <= 0) return null;
-        await this.http.sleep(Math.min(wait, 1000));
-      } catch (error) {
-        failures++;
-        if (failures >= this.lookupAttempts) {
-          throw ExchangeErrors.create('EXCHANGE_RESULT_UNKNOWN', {
-            message: `Could not confirm whether Binance placed order ${cid}; not resending`,
-            details: { venue: 'binance', clientOrderId: cid, venueSymbol: symbol, kind },
-            cause: cause ?? error,
-          });
-        }
-        await this.http.sleep(this.http.backoffMs(failures));
-      }
-    }
+      },
+      lookup: () => this.lookup(kind, symbol, cid),
+      executableUntil: () => this.http.serverNow() + this.http.recvWindow + 250,
+      resendWhenAbsent: true,
+    });
   }
 
   /** The order with this client id, or null when the venue says it does not exist (-2013). */
-  private async lookup(kind: OrderKind, symbol: string, cid: string): Promise<Order | null> {
-    try {
-      if (kind === 'algo') {
-        const body = await this.signedGet<BinanceAlgoOrder>(ALGO_PATH, { clientAlgoId: cid });
-        return parseAlgoOrder(body);
-      }
-      const body = await this.signedGet<BinanceOrder>(ORDER_PATH, { symbol, origClientOrderId: cid });
-      return parseOrder(body);
-    } catch (error) {
-      if (ExchangeErrors.is(error, 'ORDER_NOT_FOUND')) return null;
-      throw error;
-    }
+  private lookup(kind: OrderKind, symbol: string, cid: string): Promise<Order | null> {
+    return this.queryOrder(kind, symbol, { clientOrderId: cid });
   }
 
-  private async queryOrder(
+  /** The order `ref` names in one order book (regular or algo), or null when Binance has none. */
+  private queryOrder(
     kind: OrderKind,
     symbol: string,
     ref: { venueOrderId?: string; clientOrderId?: string },
   ): Promise<Order | null> {
-    try {
-      if (kind === 'algo') {
-        const params: Params =
-          ref.venueOrderId !== undefined ? { algoId: ref.venueOrderId } : { clientAlgoId: ref.clientOrderId };
-        return parseAlgoOrder(await this.signedGet<BinanceAlgoOrder>(ALGO_PATH, params));
-      }
+    if (kind === 'algo') {
       const params: Params =
-        ref.venueOrderId !== undefined
-          ? { symbol, orderId: ref.venueOrderId }
-          : { symbol, origClientOrderId: ref.clientOrderId };
-      return parseOrder(await this.signedGet<BinanceOrder>(ORDER_PATH, params));
-    } catch (error) {
-      if (ExchangeErrors.is(error, 'ORDER_NOT_FOUND')) return null;
-      throw error;
+        ref.venueOrderId !== undefined ? { algoId: ref.venueOrderId } : { clientAlgoId: ref.clientOrderId };
+      return nullIfNotFound(this.signedGet<BinanceAlgoOrder>(ALGO_PATH, params).then(parseAlgoOrder));
     }
+    const params: Params =
+      ref.venueOrderId !== undefined
+        ? { symbol, orderId: ref.venueOrderId }
+        : { symbol, origClientOrderId: ref.clientOrderId };
+    return nullIfNotFound(this.signedGet<BinanceOrder>(ORDER_PATH, params).then(parseOrder));
   }
 }
 
@@ -733,8 +574,7 @@ export function mapPositionSide(
   const requested = positionSide ?? 'net';
   if (mode === 'one_way') {
     if (requested === 'net') return { positionSide: 'BOTH', reduceOnly };
-    const closing = (requested === 'long' && side === 'sell') || (requested === 'short' && side === 'buy');
-    return { positionSide: 'BOTH', reduceOnly: reduceOnly || closing };
+    return { positionSide: 'BOTH', reduceOnly: reduceOnly || closesLeg(side, requested) };
   }
   if (requested === 'net') {
     throw ExchangeErrors.create('POSITION_SIDE_MISMATCH', {
@@ -745,21 +585,8 @@ export function mapPositionSide(
   return { positionSide: fromPositionSide(requested), reduceOnly: false };
 }
 
-function sideMatches(positionSide: PositionSide, qty: string): boolean {
-  if (positionSide === 'long') return new Decimal(qty).isPositive();
-  if (positionSide === 'short') return new Decimal(qty).isNegative();
-  return true;
-}
-
 function venueCode(error: unknown): number | undefined {
   if (!ExchangeErrors.is(error)) return undefined;
   const code = error.details?.venueCode;
   return typeof code === 'number' ? code : undefined;
-}
-
-/** Errors after which a placement may or may not have happened. */
-function isUncertain(error: unknown): boolean {
-  if (!ExchangeErrors.is(error)) return false;
-  if (error.code === 'EXCHANGE_TIMEOUT' || error.code === 'EXCHANGE_RESULT_UNKNOWN') return true;
-  return error.code === 'EXCHANGE_UNAVAILABLE' && error.details?.notSent !== true;
 }

@@ -1,9 +1,13 @@
 import type { AppError } from '@tradingbot/core';
-import { ExchangeErrors, type ExchangeErrorCode } from '../errors.ts';
+import type { ExchangeErrorCode } from '../errors.ts';
+import { venueError } from '../venue/venue-error.ts';
+
+/** How the shared venue protocol (src/venue/) names this venue in messages and details. */
+export const BINANCE_VENUE = { id: 'binance', name: 'Binance' } as const;
 
 /**
- * Binance USDⓈ-M error codes (exchanges.md §1.9, developers.binance.com "Error Codes") and the
- * typed error each maps onto. Codes not listed fall back on their family (see `codeForVenueError`).
+ * Binance USDⓈ-M error codes and the typed error each maps onto
+ * (https://developers.binance.com/docs/derivatives/usds-margined-futures/error-code). Codes not listed fall back on their family (see `codeForVenueError`).
  */
 const CODE_MAP: ReadonlyMap<number, ExchangeErrorCode> = new Map<number, ExchangeErrorCode>([
   [-1000, 'EXCHANGE_ERROR'],
@@ -78,21 +82,11 @@ export function codeForVenueError(input: VenueErrorInput): ExchangeErrorCode {
 
 /** Builds the typed error for a Binance answer, keeping everything the venue said in `details`. */
 export function binanceError(input: VenueErrorInput): AppError {
-  const code = codeForVenueError(input);
-  const details: Record<string, unknown> = {
-    venue: 'binance',
-    venueCode: input.venueCode,
-    venueMessage: input.venueMessage,
-    httpStatus: input.httpStatus,
-  };
-  if (input.path !== undefined) details.path = input.path;
+  const extra: Record<string, unknown> = {};
+  if (input.path !== undefined) extra.path = input.path;
   if (input.retryAfterMs !== undefined) {
-    details.retryAfterMs = input.retryAfterMs;
-    details.retryAfter = Math.ceil(input.retryAfterMs / 1000);
+    extra.retryAfterMs = input.retryAfterMs;
+    extra.retryAfter = Math.ceil(input.retryAfterMs / 1000);
   }
-  const prefix = input.venueCode === undefined ? `HTTP ${input.httpStatus}` : `Binance ${input.venueCode}`;
-  return ExchangeErrors.create(code, {
-    message: `${ExchangeErrors.table[code].message} (${prefix}: ${input.venueMessage})`,
-    details,
-  });
+  return venueError(BINANCE_VENUE, codeForVenueError(input), input, extra);
 }

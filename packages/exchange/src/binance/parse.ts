@@ -13,7 +13,7 @@ import type {
   PositionSide,
   Ticker,
 } from '../types.ts';
-import { isRecord } from '../http-common.ts';
+import { isRecord } from '../venue/http-common.ts';
 
 /** Binance wire shapes (only the fields we read; all decimals are strings on the wire). */
 export type BinanceFilter = { filterType: string; [key: string]: unknown };
@@ -70,7 +70,10 @@ export type BinanceAlgoOrder = {
   actualOrderId?: string;
 };
 
-/** Futures intervals Binance accepts (exchanges.md §1.8). */
+/**
+ * Futures intervals Binance accepts
+ * (https://developers.binance.com/docs/derivatives/usds-margined-futures/common-definition).
+ */
 export const BINANCE_INTERVALS = [
   '1m',
   '3m',

@@ -1,22 +1,15 @@
 import { createHmac } from 'node:crypto';
+import { encodeQuery, type QueryParams, type QueryValue } from '../venue/http-common.ts';
 
 /** A request parameter as callers give it; `undefined` drops the parameter. */
-export type ParamValue = string | number | boolean | undefined;
-export type Params = Record<string, ParamValue>;
+export type ParamValue = QueryValue;
+export type Params = QueryParams;
 
 /**
  * Encodes parameters as `application/x-www-form-urlencoded` in insertion order, the way the
- * official connector does (`encodeURIComponent` on keys and values). The signature is computed
- * over exactly these bytes, so the order here is the order on the wire.
+ * official connector does; the signature is computed over exactly these bytes.
  */
-export function encodeParams(params: Params): string {
-  const parts: string[] = [];
-  for (const [key, value] of Object.entries(params)) {
-    if (value === undefined) continue;
-    parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
-  }
-  return parts.join('&');
-}
+export const encodeParams: (params: Params) => string = encodeQuery;
 
 /** `hex(HMAC-SHA256(secret, payload))`: Binance's signature over `queryString + body` (no `&` between). */
 export function hmacSha256Hex(secret: string, payload: string): string {

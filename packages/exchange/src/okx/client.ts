@@ -1,10 +1,21 @@
-import { SeedOperations } from '../seed-operations.ts';
 import Decimal from 'decimal.js';
 import type { AppError } from '@tradingbot/core';
 import { ExchangeErrors } from '../errors.ts';
 import { clientOrderId } from '../client-order-id.ts';
 import { checkLeverage, prepareOrderPrice, prepareOrderQty, toContracts } from '../instrument.ts';
 import { nearMatches, normalizeSymbol } from '../symbols.ts';
+import { InstrumentCache, PositionModeCache } from '../venue/caches.ts';
+import { transportOptions, type VenueClientOptions } from '../venue/client-options.ts';
+import { OrderSubmitter } from '../venue/order-submitter.ts';
+import {
+  cancelByRef,
+  closesLeg,
+  limitPrice,
+  nullIfNotFound,
+  positionToClose,
+  requireOrderRef,
+  type OrderRef,
+} from '../venue/orders.ts';
 import type {
   Balance,
   ConditionalOrderRequest,
@@ -22,6 +33,7 @@ import type {
   ProtectionRequest,
   Ticker,
 } from '../types.ts';
+import { OKX_VENUE } from './errors.ts';
 import { OkxHttp } from './http.ts';
 import {
   algoClientId,
@@ -41,34 +53,20 @@ import {
 } from './parse.ts';
 import type { Query } from './signing.ts';
 
-/** OKX's REST base, for live and demo alike (demo adds `x-simulated-trading: 1`; exchanges.md §2.1). */
+/**
+ * OKX's REST base, for live and demo alike (demo adds `x-simulated-trading: 1`;
+ * https://www.okx.com/docs-v5/en/#overview-demo-trading-services).
+ */
 export const OKX_REST_URL = 'https://www.okx.com';
 
-export type OkxSwapClientOptions = {
+export type OkxSwapClientOptions = VenueClientOptions & {
   apiKey: string;
   apiSecret: string;
   passphrase: string;
-  /** Overrides the venue URL (e.g. a local simulator). */
-  baseUrl?: string;
   /** Demo trading: sends `x-simulated-trading: 1` on every request. */
   demo?: boolean;
   /** Alias of `demo`, named like the Binance client's option and the accounts' `testnet` flag. */
   testnet?: boolean;
-  timeoutMs?: number;
-  fetch?: typeof fetch;
-  now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
-  /** Retries of GET requests after transient failures. */
-  maxRetries?: number;
-  baseDelayMs?: number;
-  maxDelayMs?: number;
-  /** How long the instrument list stays cached. */
-  instrumentsTtlMs?: number;
-  /** How long the detected position mode stays cached. */
-  positionModeTtlMs?: number;
-  /** Lookups of an order whose placement outcome is unknown before giving up with EXCHANGE_RESULT_UNKNOWN. */
-  lookupAttempts?: number;
   /**
    * An order POST carries `expTime` = now + this (server clock): OKX discards it unexecuted after
    * that (50037), which bounds how long an unanswered placement can still happen. Default: timeoutMs.
@@ -100,27 +98,20 @@ const CANDLES_LIMIT = 300;
  * resolved by looking the order up by that id, and an order POST carries `expTime` so that after
  * it the venue can no longer execute a request that went unanswered.
  */
-export class OkxSwapClient extends SeedOperations implements Exchange {
+export class OkxSwapClient implements Exchange {
   readonly id = 'okx' as const;
   readonly baseUrl: string;
   readonly demo: boolean;
   private readonly http: OkxHttp;
-  private readonly instrumentsTtlMs: number;
-  private readonly positionModeTtlMs: number;
-  private readonly lookupAttempts: number;
   private readonly orderExpiryMs: number;
   private readonly lookupWindowMs: number;
   private readonly defaultMarginMode: MarginMode;
   private readonly now: () => number;
-  private instrumentCache: { at: number; byId: Map<string, Instrument> } | undefined;
-  private instrumentLoad: Promise<Map<string, Instrument>> | undefined;
-  private modeCache: { at: number; mode: PositionMode } | undefined;
-  /** Client ids this process has placed (a repeat looks the order up instead of sending). */
-  private readonly placed = new Set<string>();
-  private readonly inflight = new Map<string, Promise<Order[]>>();
+  private readonly instrumentCache: InstrumentCache;
+  private readonly modeCache: PositionModeCache;
+  private readonly submitter: OrderSubmitter;
 
   constructor(options: OkxSwapClientOptions) {
-    super();
     if (
       typeof options.apiKey !== 'string' ||
       typeof options.apiSecret !== 'string' ||
@@ -133,26 +124,30 @@ export class OkxSwapClient extends SeedOperations implements Exchange {
     this.baseUrl = options.baseUrl ?? OKX_REST_URL;
     this.demo = options.demo === true || options.testnet === true;
     this.now = options.now ?? Date.now;
-    const timeoutMs = options.timeoutMs ?? 10_000;
+    const transport = transportOptions(options, this.baseUrl, this.now);
     this.http = new OkxHttp({
-      baseUrl: this.baseUrl,
+      ...transport,
       apiKey: options.apiKey,
       apiSecret: options.apiSecret,
       passphrase: options.passphrase,
       demo: this.demo,
-      timeoutMs,
-      fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
-      now: this.now,
-      ...(options.sleep ? { sleep: options.sleep } : {}),
-      ...(options.random ? { random: options.random } : {}),
-      ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
-      ...(options.baseDelayMs !== undefined ? { baseDelayMs: options.baseDelayMs } : {}),
-      ...(options.maxDelayMs !== undefined ? { maxDelayMs: options.maxDelayMs } : {}),
     });
-    this.instrumentsTtlMs = options.instrumentsTtlMs ?? 5 * 60_000;
-    this.positionModeTtlMs = options.positionModeTtlMs ?? 5 * 60_000;
-    this.lookupAttempts = options.lookupAttempts ?? 6;
-    this.orderExpiryMs = options.orderExpiryMs ?? timeoutMs;
+    this.instrumentCache = new InstrumentCache({
+      ttlMs: options.instrumentsTtlMs ?? 5 * 60_000,
+      now: this.now,
+      load: () => this.loadInstruments(),
+    });
+    this.modeCache = new PositionModeCache({
+      ttlMs: options.positionModeTtlMs ?? 5 * 60_000,
+      now: this.now,
+      read: () => this.readPositionMode(),
+    });
+    this.submitter = new OrderSubmitter({
+      venue: OKX_VENUE,
+      clock: this.http,
+      lookupAttempts: options.lookupAttempts ?? 6,
+    });
+    this.orderExpiryMs = options.orderExpiryMs ?? transport.timeoutMs;
     this.lookupWindowMs = options.lookupWindowMs ?? 5_000;
     this.defaultMarginMode = options.defaultMarginMode ?? 'cross';
   }
@@ -170,22 +165,12 @@ export class OkxSwapClient extends SeedOperations implements Exchange {
   }
 
   async instruments(): Promise<Instrument[]> {
-    return [...(await this.instrumentMap(false)).values()];
+    return [...(await this.instrumentCache.map()).values()];
   }
 
   async instrument(venueSymbol: string): Promise<Instrument> {
     const id = venueSymbol.trim().toUpperCase();
-    let map = await this.instrumentMap(false);
-    let found = map.get(id);
-    // An instrument listed after the last load: refresh once before refusing.
-    if (
-      found === undefined &&
-      this.instrumentCache !== undefined &&
-      this.now() - this.instrumentCache.at > 60_000
-    ) {
-      map = await this.instrumentMap(true);
-      found = map.get(id);
-    }
+    const { found, bySymbol: map } = await this.instrumentCache.find(id);
     if (found === undefined) {
       const suggestions = nearMatches(id, [...map.keys()]);
       // `BTCUSDT`, `BTC-USDT`, `OKX:BTCUSDT.P` name a listed swap: suggest its instId.
@@ -205,30 +190,21 @@ export class OkxSwapClient extends SeedOperations implements Exchange {
     return found;
   }
 
-  private async instrumentMap(force: boolean): Promise<Map<string, Instrument>> {
-    const cache = this.instrumentCache;
-    if (!force && cache !== undefined && this.now() - cache.at < this.instrumentsTtlMs) return cache.byId;
-    this.instrumentLoad ??= (async () => {
-      try {
-        const rows = await this.publicGet<OkxInstrument>('/api/v5/public/instruments', { instType: 'SWAP' });
-        const byId = new Map<string, Instrument>();
-        for (const row of rows) {
-          // Inverse swaps are sized in USD, not in the base asset: outside this interface.
-          if (row.state !== 'live' || row.ctType === 'inverse') continue;
-          byId.set(row.instId, parseInstrument(row));
-        }
-        this.instrumentCache = { at: this.now(), byId };
-        return byId;
-      } finally {
-        this.instrumentLoad = undefined;
-      }
-    })();
-    return this.instrumentLoad;
+  /** The live linear swaps, by instId. */
+  private async loadInstruments(): Promise<Map<string, Instrument>> {
+    const rows = await this.publicGet<OkxInstrument>('/api/v5/public/instruments', { instType: 'SWAP' });
+    const byId = new Map<string, Instrument>();
+    for (const row of rows) {
+      // Inverse swaps are sized in USD, not in the base asset: outside this interface.
+      if (row.state !== 'live' || row.ctType === 'inverse') continue;
+      byId.set(row.instId, parseInstrument(row));
+    }
+    return byId;
   }
 
   /** ctVal of an instrument id, "1" when the instrument is not (or no longer) listed. */
   private async ctVal(instId: string): Promise<string> {
-    const map = await this.instrumentMap(false);
+    const map = await this.instrumentCache.map();
     return map.get(instId)?.contractSize ?? '1';
   }
 
@@ -322,18 +298,18 @@ export class OkxSwapClient extends SeedOperations implements Exchange {
   }
 
   /** `net_mode` → one_way, `long_short_mode` → hedge, read from `GET /api/v5/account/config` and cached. */
-  async positionMode(): Promise<PositionMode> {
-    const cached = this.modeCache;
-    if (cached !== undefined && this.now() - cached.at < this.positionModeTtlMs) return cached.mode;
+  positionMode(): Promise<PositionMode> {
+    return this.modeCache.get();
+  }
+
+  private async readPositionMode(): Promise<PositionMode> {
     const data = await this.signedGet<{ posMode: string }>('/api/v5/account/config');
-    const mode: PositionMode = data[0]?.posMode === 'long_short_mode' ? 'hedge' : 'one_way';
-    this.modeCache = { at: this.now(), mode };
-    return mode;
+    return data[0]?.posMode === 'long_short_mode' ? 'hedge' : 'one_way';
   }
 
   /** Forgets the cached position mode (the next call reads it again). */
   invalidatePositionMode(): void {
-    this.modeCache = undefined;
+    this.modeCache.invalidate();
   }
 
   /** Switches the account between net_mode and long_short_mode. */
@@ -341,7 +317,7 @@ export class OkxSwapClient extends SeedOperations implements Exchange {
     await this.signedPost('/api/v5/account/set-position-mode', {
       posMode: mode === 'hedge' ? 'long_short_mode' : 'net_mode',
     });
-    this.modeCache = { at: this.now(), mode };
+    this.modeCache.set(mode);
   }
 
   /**
@@ -377,13 +353,7 @@ export class OkxSwapClient extends SeedOperations implements Exchange {
     const instrument = await this.instrument(request.venueSymbol);
     const qty = prepareOrderQty(instrument, request.qty, { market: request.type === 'market' });
     const sz = toContracts(instrument, qty);
-    let price: string | undefined;
-    if (request.type === 'limit') {
-      if (request.price === undefined) {
-        throw ExchangeErrors.create('INVALID_PRICE', { message: 'A limit order needs a price' });
-      }
-      price = prepareOrderPrice(instrument, request.price);
-    }
+    const price = limitPrice(instrument, request);
     const sl =
       request.attachedStopLoss === undefined
         ? undefined
@@ -393,12 +363,9 @@ export class OkxSwapClient extends SeedOperations implements Exchange {
         ? undefined
         : prepareOrderPrice(instrument, request.attachedTakeProfit);
     const cid = clientOrderId(request.idempotencyKey, 'okx');
-    const closesLeg =
-      (request.positionSide === 'long' && request.side === 'sell') ||
-      (request.positionSide === 'short' && request.side === 'buy');
     const tdMode =
       request.marginMode ??
-      (request.reduceOnly === true || closesLeg
+      (request.reduceOnly === true || closesLeg(request.side, request.positionSide)
         ? await this.marginModeOfPosition(instrument, request.side)
         : this.defaultMarginMode);
     const build = (mode: PositionMode): Record<string, unknown> => {
@@ -426,7 +393,9 @@ export class OkxSwapClient extends SeedOperations implements Exchange {
           : {}),
       };
     };
-    const orders = await this.withPositionMode((mode) => this.submit('order', instrument, cid, build(mode)));
+    const orders = await this.modeCache.withMode((mode) =>
+      this.submit('order', instrument, cid, build(mode)),
+    );
     return orders[0] as Order;
   }
 
@@ -447,7 +416,8 @@ export class OkxSwapClient extends SeedOperations implements Exchange {
 
   /**
    * SL and TP for a position. Both → ONE `oco` algo order (OKX runs only the stop of a `conditional`
-   * carrying both, exchanges.md §2.6), reported as its two legs; one → a `conditional`. Without `qty`
+   * carrying both; https://www.okx.com/docs-v5/en/#order-book-trading-algo-trading-post-place-algo-order),
+   * reported as its two legs; one → a `conditional`. Without `qty`
    * the algo closes the whole position (`closeFraction: "1"`).
    */
   async placeProtection(request: ProtectionRequest): Promise<Order[]> {
@@ -515,7 +485,7 @@ export class OkxSwapClient extends SeedOperations implements Exchange {
         algoClOrdId: cid,
       };
     };
-    return this.withPositionMode((mode) => this.submit('algo', instrument, cid, build(mode)));
+    return this.modeCache.withMode((mode) => this.submit('algo', instrument, cid, build(mode)));
   }
 
   /**
@@ -580,9 +550,7 @@ export class OkxSwapClient extends SeedOperations implements Exchange {
     const instrument = await this.instrument(venueSymbol);
     const cid = clientOrderId(idempotencyKey, 'okx');
     const mode = await this.positionMode();
-    const rows = await this.positions(instrument.venueSymbol);
-    const wanted = mode === 'hedge' ? positionSide : 'net';
-    const row = rows.find((p) => p.side === wanted && (mode === 'hedge' || sideMatches(positionSide, p.qty)));
+    const row = positionToClose(await this.positions(instrument.venueSymbol), mode, positionSide);
     if (row === undefined) {
       const earlier = await this.lookup('order', instrument, cid);
       return earlier?.[0] ?? null;
@@ -597,24 +565,15 @@ export class OkxSwapClient extends SeedOperations implements Exchange {
     return orders[0] ?? null;
   }
 
-  async cancelOrder(
-    venueSymbol: string,
-    ref: { venueOrderId?: string; clientOrderId?: string; isAlgo?: boolean },
-  ): Promise<void> {
-    if (ref.venueOrderId === undefined && ref.clientOrderId === undefined) {
-      throw ExchangeErrors.create('INVALID_REQUEST', {
-        message: 'cancelOrder needs venueOrderId or clientOrderId',
-      });
-    }
+  async cancelOrder(venueSymbol: string, ref: OrderRef): Promise<void> {
+    requireOrderRef(ref);
     const instrument = await this.instrument(venueSymbol);
     const instId = instrument.venueSymbol;
     // An oco leg's clientOrderId (`…/sl`, `…/tp`) names an algo order; OKX ids have no "/".
     const ocoLeg = ref.clientOrderId !== undefined && algoClientId(ref.clientOrderId) !== ref.clientOrderId;
-    const kinds: ('order' | 'algo')[] =
-      ref.isAlgo === true || ocoLeg ? ['algo'] : ref.isAlgo === false ? ['order'] : ['order', 'algo'];
-    let lastError: unknown;
-    for (const kind of kinds) {
-      try {
+    await cancelByRef(
+      ocoLeg ? true : ref.isAlgo,
+      async (kind) => {
         if (kind === 'order') {
           await this.signedPost('/api/v5/trade/cancel-order', {
             instId,
@@ -631,16 +590,9 @@ export class OkxSwapClient extends SeedOperations implements Exchange {
           if (algoId === undefined) throw notFound(instId, ref);
         }
         await this.signedPost('/api/v5/trade/cancel-algos', [{ instId, algoId }]);
-        return;
-      } catch (error) {
-        if (!ExchangeErrors.is(error, 'ORDER_NOT_FOUND')) throw error;
-        lastError = error;
-        // A cancel retried after a lost answer finds the order already canceled: that is success.
-        const existing = await this.queryOrder(kind, instrument, ref).catch(() => null);
-        if (existing?.status === 'canceled') return;
-      }
-    }
-    throw lastError;
+      },
+      async (kind) => (await this.queryOrder(kind, instrument, ref).catch(() => null))?.status === 'canceled',
+    );
   }
 
   /** Cancels the regular and the algo (TP/SL) orders of an instrument. */
@@ -719,61 +671,27 @@ export class OkxSwapClient extends SeedOperations implements Exchange {
   }
 
   /**
-   * Runs a placement with the cached position mode. On 51000 "Parameter posSide error" (the
-   * account's mode changed behind the cache) the mode is read again and, when it did change, the
-   * request is sent once more in the new mode: the rejection placed nothing.
+   * Sends a placement through the shared idempotent protocol (`OrderSubmitter`). A regular order
+   * carries `expTime`: once the venue's clock has passed the last one sent (+ a margin for clock
+   * error) it can no longer execute, so an order still absent is sent once more. An algo or
+   * close-position request carries no expTime and is never resent: confirmed absent after
+   * `lookupWindowMs`, it fails with EXCHANGE_UNAVAILABLE.
    */
-  private async withPositionMode(send: (mode: PositionMode) => Promise<Order[]>): Promise<Order[]> {
-    const mode = await this.positionMode();
-    try {
-      return await send(mode);
-    } catch (error) {
-      if (!ExchangeErrors.is(error, 'POSITION_SIDE_MISMATCH') || error.details?.venueCode === undefined)
-        throw error;
-      this.invalidatePositionMode();
-      const fresh = await this.positionMode();
-      if (fresh === mode) throw error;
-      return send(fresh);
-    }
-  }
-
-  /**
-   * Sends a placement (never blindly retried). When the outcome is uncertain the order is looked up
-   * by its client id. A regular order is sent again only once the venue confirms it absent after
-   * its `expTime` (so the first can no longer execute); an algo or close-position request, which
-   * carries no expTime, is never resent: confirmed absent, it fails with EXCHANGE_UNAVAILABLE.
-   */
-  private async submit(
-    kind: Kind,
-    instrument: Instrument,
-    cid: string,
-    body: Record<string, unknown>,
-  ): Promise<Order[]> {
-    const running = this.inflight.get(cid);
-    if (running !== undefined) return running;
-    const attempt = this.submitOnce(kind, instrument, cid, body);
-    this.inflight.set(cid, attempt);
-    try {
-      return await attempt;
-    } finally {
-      this.inflight.delete(cid);
-    }
-  }
-
-  private async submitOnce(
+  private submit(
     kind: Kind,
     instrument: Instrument,
     cid: string,
     body: Record<string, unknown>,
   ): Promise<Order[]> {
     const lookupKind = kind === 'algo' ? 'algo' : 'order';
-    if (this.placed.has(cid)) {
-      const existing = await this.resolveUncertain(lookupKind, instrument, cid, this.http.serverNow());
-      if (existing !== null) return existing;
-    }
-    for (let attempt = 0; ; attempt++) {
-      const sent: { expTime?: number } = {};
-      try {
+    let sent: { expTime?: number } = {};
+    return this.submitter.submit({
+      clientOrderId: cid,
+      venueSymbol: instrument.venueSymbol,
+      kind: lookupKind,
+      request: kind,
+      send: async () => {
+        sent = {};
         const data = await this.http.request<Record<string, unknown>>({
           method: 'POST',
           path: PATHS[kind],
@@ -782,43 +700,15 @@ export class OkxSwapClient extends SeedOperations implements Exchange {
           safe: false,
           ...(kind === 'order' ? { expiresInMs: this.orderExpiryMs, sent } : {}),
         });
-        this.placed.add(cid);
-        return await this.afterAccept(kind, instrument, cid, data[0] ?? {}, body);
-      } catch (error) {
-        if (ExchangeErrors.is(error, 'DUPLICATE_CLIENT_ORDER_ID')) {
-          const existing = await this.lookup(lookupKind, instrument, cid);
-          if (existing !== null) return existing;
-          throw error;
-        }
-        if (!isUncertain(error)) throw error;
-        // After the last expTime sent (+ a margin for clock error) the venue can no longer execute it.
-        const deadline =
-          kind === 'order' && sent.expTime !== undefined
-            ? sent.expTime + 500
-            : this.http.serverNow() + this.lookupWindowMs;
-        const existing = await this.resolveUncertain(lookupKind, instrument, cid, deadline, error);
-        if (existing !== null) {
-          this.placed.add(cid);
-          return existing;
-        }
-        if (kind !== 'order' || attempt >= 1) {
-          throw ExchangeErrors.create('EXCHANGE_UNAVAILABLE', {
-            message:
-              kind === 'order'
-                ? `OKX did not accept order ${cid} after one confirmed-absent resend`
-                : `OKX did not answer the ${kind} request ${cid}, and it is not on the venue; not resent`,
-            details: {
-              venue: 'okx',
-              clientOrderId: cid,
-              venueSymbol: instrument.venueSymbol,
-              confirmedAbsent: true,
-              lastError: (error as AppError).toJSON?.(),
-            },
-            cause: error,
-          });
-        }
-      }
-    }
+        return this.afterAccept(kind, instrument, cid, data[0] ?? {}, body);
+      },
+      lookup: () => this.lookup(lookupKind, instrument, cid),
+      executableUntil: () =>
+        kind === 'order' && sent.expTime !== undefined
+          ? sent.expTime + 500
+          : this.http.serverNow() + this.lookupWindowMs,
+      resendWhenAbsent: kind === 'order',
+    });
   }
 
   /** The placed order as the venue now reports it (a market order is usually filled already). */
@@ -865,40 +755,6 @@ export class OkxSwapClient extends SeedOperations implements Exchange {
     ];
   }
 
-  /**
-   * Looks an order up until it is found (returned) or confirmed absent after `deadline` on the
-   * server clock (null). Lookup failures are retried with backoff; when they never succeed the
-   * outcome stays unknown and EXCHANGE_RESULT_UNKNOWN is thrown: nothing is resent.
-   */
-  private async resolveUncertain(
-    kind: 'order' | 'algo',
-    instrument: Instrument,
-    cid: string,
-    deadline: number,
-    cause?: unknown,
-  ): Promise<Order[] | null> {
-    let failures = 0;
-    for (;;) {
-      try {
-        const found = await this.lookup(kind, instrument, cid);
-        if (found !== null) return found;
-        const wait = deadline - this.http.serverNow();
-        if (wait <= 0) return null;
-        await this.http.sleep(Math.min(wait, 1000));
-      } catch (error) {
-        failures++;
-        if (failures >= this.lookupAttempts) {
-          throw ExchangeErrors.create('EXCHANGE_RESULT_UNKNOWN', {
-            message: `Could not confirm whether OKX placed order ${cid}; not resending`,
-            details: { venue: 'okx', clientOrderId: cid, venueSymbol: instrument.venueSymbol, kind },
-            cause: cause ?? error,
-          });
-        }
-        await this.http.sleep(this.http.backoffMs(failures));
-      }
-    }
-  }
-
   /** The order with this client id (`clOrdId` / `algoClOrdId`), or null when OKX has none. */
   private async lookup(kind: 'order' | 'algo', instrument: Instrument, cid: string): Promise<Order[] | null> {
     if (kind === 'algo') return this.queryAlgo(instrument, { algoClOrdId: cid });
@@ -906,32 +762,28 @@ export class OkxSwapClient extends SeedOperations implements Exchange {
     return order === null ? null : [order];
   }
 
-  private async queryRegular(
+  private queryRegular(
     instrument: Instrument,
     ref: { ordId?: string; clOrdId?: string },
   ): Promise<Order | null> {
-    try {
-      const data = await this.signedGet<OkxOrder>(ORDER_PATH, { instId: instrument.venueSymbol, ...ref });
-      const row = data[0];
-      return row === undefined ? null : parseOrder(row, instrument.contractSize);
-    } catch (error) {
-      if (ExchangeErrors.is(error, 'ORDER_NOT_FOUND')) return null;
-      throw error;
-    }
+    return nullIfNotFound(
+      this.signedGet<OkxOrder>(ORDER_PATH, { instId: instrument.venueSymbol, ...ref }).then((data) => {
+        const row = data[0];
+        return row === undefined ? null : parseOrder(row, instrument.contractSize);
+      }),
+    );
   }
 
-  private async queryAlgo(
+  private queryAlgo(
     instrument: Instrument,
     ref: { algoId?: string; algoClOrdId?: string },
   ): Promise<Order[] | null> {
-    try {
-      const data = await this.signedGet<OkxAlgoOrder>(ALGO_PATH, ref);
-      const row = data.find((r) => r.instId === instrument.venueSymbol) ?? data[0];
-      return row === undefined ? null : parseAlgoOrder(row, instrument.contractSize);
-    } catch (error) {
-      if (ExchangeErrors.is(error, 'ORDER_NOT_FOUND')) return null;
-      throw error;
-    }
+    return nullIfNotFound(
+      this.signedGet<OkxAlgoOrder>(ALGO_PATH, ref).then((data) => {
+        const row = data.find((r) => r.instId === instrument.venueSymbol) ?? data[0];
+        return row === undefined ? null : parseAlgoOrder(row, instrument.contractSize);
+      }),
+    );
   }
 
   private async queryOrder(
@@ -955,15 +807,12 @@ export class OkxSwapClient extends SeedOperations implements Exchange {
   }
 }
 
-/** The seed's name for the OKX client. */
-export { OkxSwapClient as OKXClient };
-
 /**
  * OKX's posSide (and whether to send reduceOnly) for an order in a given account mode.
  * net_mode: always `net`; a request naming a leg maps onto it (selling the long = reducing).
  * long_short_mode: `long` / `short`, never reduceOnly (OKX takes it in net mode only); `net` is
  * ambiguous there and refused before sending — the python-okx "51000 Parameter posSide error"
- * trap (peers.md) is caught locally with a clear message.
+ * trap is caught locally with a clear message.
  */
 export function mapPosSide(
   mode: PositionMode,
@@ -974,8 +823,7 @@ export function mapPosSide(
   const requested = positionSide ?? 'net';
   if (mode === 'one_way') {
     if (requested === 'net') return { posSide: 'net', reduceOnly };
-    const closing = (requested === 'long' && side === 'sell') || (requested === 'short' && side === 'buy');
-    return { posSide: 'net', reduceOnly: reduceOnly || closing };
+    return { posSide: 'net', reduceOnly: reduceOnly || closesLeg(side, requested) };
   }
   if (requested === 'net') {
     throw ExchangeErrors.create('POSITION_SIDE_MISMATCH', {
@@ -996,22 +844,9 @@ export function mapPosSide(
   return { posSide: requested, reduceOnly: false };
 }
 
-function sideMatches(positionSide: PositionSide, qty: string): boolean {
-  if (positionSide === 'long') return new Decimal(qty).isPositive();
-  if (positionSide === 'short') return new Decimal(qty).isNegative();
-  return true;
-}
-
 function notFound(instId: string, ref: { venueOrderId?: string; clientOrderId?: string }): AppError {
   return ExchangeErrors.create('ORDER_NOT_FOUND', {
     message: `OKX has no algo order ${ref.venueOrderId ?? ref.clientOrderId} on ${instId}`,
     details: { venue: 'okx', instId, ...ref },
   });
-}
-
-/** Errors after which a placement may or may not have happened. */
-function isUncertain(error: unknown): boolean {
-  if (!ExchangeErrors.is(error)) return false;
-  if (error.code === 'EXCHANGE_TIMEOUT' || error.code === 'EXCHANGE_RESULT_UNKNOWN') return true;
-  return error.code === 'EXCHANGE_UNAVAILABLE' && error.details?.notSent !== true;
 }

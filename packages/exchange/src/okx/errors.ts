@@ -1,8 +1,12 @@
 import type { AppError } from '@tradingbot/core';
-import { ExchangeErrors, type ExchangeErrorCode } from '../errors.ts';
+import type { ExchangeErrorCode } from '../errors.ts';
+import { venueError } from '../venue/venue-error.ts';
+
+/** How the shared venue protocol (src/venue/) names this venue in messages and details. */
+export const OKX_VENUE = { id: 'okx', name: 'OKX' } as const;
 
 /**
- * OKX v5 error codes (exchanges.md §2.8 and okx.com/docs-v5 "Error Code") and the typed error each
+ * OKX v5 error codes (https://www.okx.com/docs-v5/en/#error-code) and the typed error each
  * maps onto — the same typed errors the Binance client raises, so the executor treats both venues
  * alike. Codes not listed fall back on their family (see `codeForOkxError`).
  */
@@ -42,7 +46,7 @@ const CODE_MAP: ReadonlyMap<string, ExchangeErrorCode> = new Map<string, Exchang
   ['51020', 'ORDER_BELOW_MIN_QTY'], // below the minimum order amount
   ['51023', 'NO_POSITION'], // Position doesn't exist
   ['51112', 'REDUCE_ONLY_REJECTED'], // Close order size exceeds available size
-  ['51119', 'INSUFFICIENT_BALANCE'], // Order placement failed due to insufficient balance (exchanges.md §2.4)
+  ['51119', 'INSUFFICIENT_BALANCE'], // Order placement failed due to insufficient balance
   ['51121', 'INVALID_QUANTITY'], // Order quantity must be a multiple of the lot size
   ['51127', 'INSUFFICIENT_BALANCE'], // Available balance is 0
   ['51131', 'INSUFFICIENT_BALANCE'], // Insufficient balance
@@ -114,21 +118,12 @@ export function codeForOkxError(input: OkxErrorInput): ExchangeErrorCode {
 
 /** Builds the typed error for an OKX answer, keeping everything the venue said in `details`. */
 export function okxError(input: OkxErrorInput): AppError {
-  const code = codeForOkxError(input);
-  const details: Record<string, unknown> = {
-    venue: 'okx',
-    venueCode: input.venueCode,
-    venueMessage: input.venueMessage,
-    httpStatus: input.httpStatus,
-  };
-  if (input.envelopeCode !== undefined) details.envelopeCode = input.envelopeCode;
-  if (input.envelopeMessage !== undefined) details.envelopeMessage = input.envelopeMessage;
-  if (input.path !== undefined) details.path = input.path;
+  const extra: Record<string, unknown> = {};
+  if (input.envelopeCode !== undefined) extra.envelopeCode = input.envelopeCode;
+  if (input.envelopeMessage !== undefined) extra.envelopeMessage = input.envelopeMessage;
+  if (input.path !== undefined) extra.path = input.path;
   // 50037: the request reached the venue after its expTime and was discarded unexecuted.
-  if (input.venueCode === '50037') details.notSent = true;
-  const prefix = input.venueCode === undefined ? `HTTP ${input.httpStatus}` : `OKX ${input.venueCode}`;
-  return ExchangeErrors.create(code, {
-    message: `${ExchangeErrors.table[code].message} (${prefix}: ${input.venueMessage.trim()})`,
-    details,
-  });
+  if (input.venueCode === '50037') extra.notSent = true;
+  const code = codeForOkxError(input);
+  return venueError(OKX_VENUE, code, input, extra, input.venueMessage.trim());
 }

@@ -91,7 +91,10 @@ export type OkxBalanceDetail = {
   upl?: string;
 };
 
-/** Bars OKX accepts (exchanges.md §2.7): upper-case H/D/W; `…utc` variants open on UTC+0. */
+/**
+ * Bars OKX accepts (https://www.okx.com/docs-v5/en/#order-book-trading-market-data-get-candlesticks):
+ * upper-case H/D/W; `…utc` variants open on UTC+0.
+ */
 const BARS: Readonly<Record<string, { bar: string; ms: number | undefined }>> = {
   '1m': { bar: '1m', ms: 60_000 },
   '3m': { bar: '3m', ms: 180_000 },
@@ -391,7 +394,7 @@ export function parseCandle(row: unknown, ctVal = '1'): Kline {
     low: Number(row[3]),
     close: Number(row[4]),
     volume: new Decimal(String(row[5])).mul(ctVal).toNumber(),
-    // confirm: "0" still forming, "1" complete (exchanges.md §2.7). It is the last field: index 8 in
+    // confirm: "0" still forming, "1" complete (the candlesticks doc above). It is the last field: index 8 in
     // today's 9-field rows, 7 in the older `[ts,o,h,l,c,vol,volCcy,confirm]` layout; absent = complete.
     closed: confirmOf(row) !== '0',
   };

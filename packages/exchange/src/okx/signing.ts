@@ -1,12 +1,17 @@
 import { createHmac } from 'node:crypto';
+import { encodeQuery, type QueryParams, type QueryValue } from '../venue/http-common.ts';
 
 /** A query parameter as callers give it; `undefined` drops the parameter. */
-export type QueryValue = string | number | boolean | undefined;
-export type Query = Record<string, QueryValue>;
+export type { QueryValue };
+export type Query = QueryParams;
+
+/** Encodes query parameters in insertion order (`encodeURIComponent`), skipping undefined values. */
+export { encodeQuery };
 
 /**
  * `OK-ACCESS-TIMESTAMP`: ISO-8601 UTC with milliseconds, e.g. `2020-12-08T09:08:57.715Z`
- * (exchanges.md §2.2). The same string is the first part of the signed payload.
+ * (https://www.okx.com/docs-v5/en/#overview-rest-authentication-signature). The same string is
+ * the first part of the signed payload.
  */
 export function okxTimestamp(epochMs: number): string {
   return new Date(Math.round(epochMs)).toISOString();
@@ -14,7 +19,8 @@ export function okxTimestamp(epochMs: number): string {
 
 /**
  * `OK-ACCESS-SIGN = Base64(HMAC-SHA256(secret, timestamp + METHOD + requestPath + body))`
- * (exchanges.md §2.2). `requestPath` includes the query string of a GET (`/api/v5/account/balance?ccy=BTC`);
+ * (the signature doc above). `requestPath` includes the query string of a GET
+ * (`/api/v5/account/balance?ccy=BTC`);
  * `body` is the raw JSON text sent, "" when there is none. The server verifies these exact bytes.
  */
 export function okxSign(
@@ -27,14 +33,4 @@ export function okxSign(
   return createHmac('sha256', secret)
     .update(`${timestamp}${method.toUpperCase()}${requestPath}${body}`, 'utf8')
     .digest('base64');
-}
-
-/** Encodes query parameters in insertion order (`encodeURIComponent`), skipping undefined values. */
-export function encodeQuery(query: Query): string {
-  const parts: string[] = [];
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined) continue;
-    parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
-  }
-  return parts.join('&');
 }

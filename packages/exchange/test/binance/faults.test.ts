@@ -427,25 +427,50 @@ describe('conditionals and cancellation', () => {
   });
 });
 
-describe("the seed's nine operations (thin wrappers)", () => {
+describe('the nine everyday operations through the Exchange interface', () => {
   it('balance, positions, leverage, market/limit orders, stop-loss, take-profit, close, cancel', async () => {
     const x = await start(true);
-    expect(await x.client.getAccountBalance()).toMatchObject({ asset: 'USDT', total: '100000' });
+    expect(await x.client.balance()).toMatchObject({ asset: 'USDT', total: '100000' });
     expect(await x.client.setLeverage('BTCUSDT', 10)).toEqual({ leverage: 10 });
-    const entry = await x.client.createMarketOrder('BTCUSDT', 'buy', '0.02', {
+    const entry = await x.client.placeOrder({
+      venueSymbol: 'BTCUSDT',
+      side: 'buy',
+      type: 'market',
+      qty: '0.02',
       positionSide: 'long',
       idempotencyKey: 'w-1',
     });
     expect(entry).toMatchObject({ status: 'filled', positionSide: 'long', qty: '0.02' });
-    expect(await x.client.getPositions('BTCUSDT')).toEqual([
+    expect(await x.client.positions('BTCUSDT')).toEqual([
       expect.objectContaining({ side: 'long', qty: '0.02', entryPrice: '50000', leverage: 10 }),
     ]);
-    const limit = await x.client.createLimitOrder('BTCUSDT', 'buy', '0.01', '45000', {
+    const limit = await x.client.placeOrder({
+      venueSymbol: 'BTCUSDT',
+      side: 'buy',
+      type: 'limit',
+      qty: '0.01',
+      price: '45000',
       positionSide: 'long',
+      idempotencyKey: 'w-limit',
     });
     expect(limit).toMatchObject({ status: 'new', price: '45000', type: 'limit' });
-    const sl = await x.client.createStopLoss('BTCUSDT', 'long', '48000');
-    const tp = await x.client.createTakeProfit('BTCUSDT', 'long', '55000', { qty: '0.01' });
+    const sl = await x.client.placeConditional({
+      venueSymbol: 'BTCUSDT',
+      kind: 'stop_loss',
+      side: 'sell',
+      positionSide: 'long',
+      triggerPrice: '48000',
+      idempotencyKey: 'w-sl',
+    });
+    const tp = await x.client.placeConditional({
+      venueSymbol: 'BTCUSDT',
+      kind: 'take_profit',
+      side: 'sell',
+      positionSide: 'long',
+      triggerPrice: '55000',
+      qty: '0.01',
+      idempotencyKey: 'w-tp',
+    });
     expect(sl).toMatchObject({
       isAlgo: true,
       type: 'stop_market',
@@ -464,6 +489,6 @@ describe("the seed's nine operations (thin wrappers)", () => {
     expect((await x.client.openOrders('BTCUSDT')).map((o) => o.venueOrderId)).toEqual([sl.venueOrderId]);
     const closed = await x.client.closePosition('BTCUSDT', 'long', 'w-close');
     expect(closed).toMatchObject({ status: 'filled', side: 'sell', positionSide: 'long', qty: '0.02' });
-    expect(await x.client.getPositions('BTCUSDT')).toEqual([]);
+    expect(await x.client.positions('BTCUSDT')).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import type { AppError } from '@tradingbot/core';
-import { ExchangeErrors } from './errors.ts';
+import { ExchangeErrors } from '../errors.ts';
 
-// What the venue HTTP layers (binance/http.ts, okx/http.ts) share.
+// Helpers of the shared venue HTTP protocol (signed-http.ts) and the venue parsers.
 
 /**
  * A request that got no HTTP answer, as a typed error: EXCHANGE_TIMEOUT, or EXCHANGE_UNAVAILABLE
@@ -46,4 +46,22 @@ export function jitteredBackoffMs(
 ): number {
   const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt);
   return Math.round(ceiling * (0.5 + options.random() * 0.5));
+}
+
+/** A query or form parameter as callers give it; `undefined` drops the parameter. */
+export type QueryValue = string | number | boolean | undefined;
+export type QueryParams = Record<string, QueryValue>;
+
+/**
+ * Encodes parameters as `application/x-www-form-urlencoded` in insertion order
+ * (`encodeURIComponent` on keys and values), skipping undefined values. Venues sign exactly these
+ * bytes, so the order here is the order on the wire.
+ */
+export function encodeQuery(params: QueryParams): string {
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined) continue;
+    parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
+  }
+  return parts.join('&');
 }
