@@ -12,6 +12,7 @@ import {
   type PositionMode,
   type PositionSide,
 } from '@tradingbot/exchange';
+import { admitSignal } from './admission.ts';
 import { ExecutorErrors } from './errors.ts';
 import type { AuditEvent, AuditEventType, ExecutionContext, OrderRecord, OrderRole } from './ports.ts';
 import {
@@ -207,22 +208,7 @@ class Execution {
         details: { signalAccount: signal.accountId },
       });
     }
-    // A paper account trades whatever venue the alert names.
-    if (ctx.account.exchange !== 'paper' && signal.exchange !== ctx.account.exchange) {
-      throw ExecutorErrors.create('SIGNAL_EXCHANGE_MISMATCH', {
-        message: `The signal is for ${signal.exchange} but the account is on ${ctx.account.exchange}`,
-        details: { signalExchange: signal.exchange, accountExchange: ctx.account.exchange },
-      });
-    }
-    if (signal.signalTime !== undefined && signal.maxLagSeconds !== undefined) {
-      const lagMs = ctx.now() - signal.signalTime;
-      if (lagMs > signal.maxLagSeconds * 1000) {
-        throw ExecutorErrors.create('STALE_SIGNAL', {
-          message: `The signal is ${Math.round(lagMs / 1000)} s old, more than its max_lag of ${signal.maxLagSeconds} s; not executed`,
-          details: { lagMs, maxLagSeconds: signal.maxLagSeconds, signalTime: signal.signalTime },
-        });
-      }
-    }
+    admitSignal(signal, ctx.account, ctx.now());
   }
 
   // ── Open (LONG / SHORT) ─────────────────────────────────────────────────────────────────────

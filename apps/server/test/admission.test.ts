@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PaperExchange } from '@tradingbot/exchange';
+import { InMemoryLeverageCache, OrderExecutor, toSignal, type ExecutionContext } from '@tradingbot/executor';
+import { createExchangeFactory } from '../src/exchange-factory.ts';
+import { signUp, testApp, type TestApp } from './helpers.ts';
+
+/*
+ * The admission rules (inactive account, another venue's alert, stale alert) answer the same code
+ * and status whether the webhook refuses the request or the executor refuses the signal.
+ */
+
+let t: TestApp;
+let paperAccount: { id: string; webhook_secret: string };
+
+beforeAll(async () => {
+  t = await testApp({ connectExchange: createExchangeFactory({ paperFeed: false }) });
+  const user = await signUp(t.app, 'admission@example.com');
+  paperAccount = (
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/accounts-secure/register',
+      headers: user.auth,
+      payload: { exchange: 'paper', api_key: 'k', api_secret: 's' },
+    })
+  ).json();
+});
+afterAll(async () => t.close());
+
+const payload = (extra: Record<string, unknown> = {}) => ({
+  account_id: paperAccount.id,
+  exchange: 'binance',
+  action: 'long',
+  symbol: 'BTCUSDT',
+  leverage: 2,
+  secret: paperAccount.webhook_secret,
+  ...extra,
+});
+
+async function fromServer(body: Record<string, unknown>) {
+  const response = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/webhook/tradingview',
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify(body),
+  });
+  const error = response.json().error as { code: string; message: string };
+  return { status: response.statusCode, code: error.code, message: error.message };
+}
+
+async function fromExecutor(body: Record<string, unknown>) {
+  const venue = new PaperExchange({ balances: { USDT: 10_000 } });
+  venue.setPrice('BTCUSDT', '50000');
+  const context: ExecutionContext = {
+    exchange: venue,
+    account: { id: paperAccount.id, exchange: 'paper', settings: { defaultLeverage: 1 } },
+    leverageCache: new InMemoryLeverageCache(),
+    recordOrder: async () => {},
+    audit: async () => {},
+    now: () => Date.now(),
+  };
+  const result = await new OrderExecutor().executeSignal(toSignal(body as never), context);
+  return { result, orders: venue.orderHistory('BTCUSDT') };
+}
+
+describe('one admission rule for the webhook and the executor', () => {
+  it('a paper account refuses an alert that names binance, with the same code and status', async () => {
+    const server = await fromServer(payload({ id: 'paper-says-binance' }));
+    const { result, orders } = await fromExecutor(payload({ id: 'paper-says-binance' }));
+    expect(server, server.message).toMatchObject({ status: 400, code: 'EXCHANGE_MISMATCH' });
+    expect(server.message).toContain('is a paper account');
+    expect(result).toMatchObject({
+      success: false,
+      code: 'EXCHANGE_MISMATCH',
+      error: { code: 'EXCHANGE_MISMATCH', status: 400 },
+    });
+    expect(result.message).toContain('is a paper account');
+    expect(orders).toEqual([]);
+  });
+
+  it('a stale alert is refused with the same code and status', async () => {
+    const stale = { exchange: 'paper', timestamp: Date.now() - 120_000, max_lag: 30 };
+    const server = await fromServer(payload({ id: 'stale-paper', ...stale }));
+    const { result, orders } = await fromExecutor(payload({ id: 'stale-paper', ...stale }));
+    expect(server).toMatchObject({ status: 400, code: 'STALE_SIGNAL' });
+    expect(result).toMatchObject({
+      success: false,
+      code: 'STALE_SIGNAL',
+      error: { code: 'STALE_SIGNAL', status: 400 },
+    });
+    expect(orders).toEqual([]);
+  });
+});
