@@ -1,20 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PaperExchange } from '@tradingbot/exchange';
 import { InMemoryLeverageCache, OrderExecutor, toSignal, type ExecutionContext } from '@tradingbot/executor';
-import { createExchangeFactory } from '../src/exchange-factory.ts';
+import type { OrderRecorded, SignalFinished } from '../src/events.ts';
 import { signUp, testApp, type TestApp } from './helpers.ts';
 
 /*
  * The admission rules (inactive account, another venue's alert, stale alert) answer the same code
- * and status whether the webhook refuses the request or the executor refuses the signal.
+ * and status whether the webhook refuses the request or the executor refuses the signal; and what
+ * the listeners on `app.events` hear of executed and refused alerts.
  */
 
 let t: TestApp;
+let user: Awaited<ReturnType<typeof signUp>>;
 let paperAccount: { id: string; webhook_secret: string };
+const paperVenue = new PaperExchange({ balances: { USDT: 10_000 } });
+paperVenue.setPrice('BTCUSDT', '50000');
 
 beforeAll(async () => {
-  t = await testApp({ connectExchange: createExchangeFactory({ paperFeed: false }) });
-  const user = await signUp(t.app, 'admission@example.com');
+  t = await testApp({ connectExchange: () => paperVenue });
+  user = await signUp(t.app, 'admission@example.com');
   paperAccount = (
     await t.app.inject({
       method: 'POST',
@@ -36,13 +40,16 @@ const payload = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-async function fromServer(body: Record<string, unknown>) {
-  const response = await t.app.inject({
+const post = (body: Record<string, unknown>) =>
+  t.app.inject({
     method: 'POST',
     url: '/api/v1/webhook/tradingview',
     headers: { 'content-type': 'application/json' },
     payload: JSON.stringify(body),
   });
+
+async function fromServer(body: Record<string, unknown>) {
+  const response = await post(body);
   const error = response.json().error as { code: string; message: string };
   return { status: response.statusCode, code: error.code, message: error.message };
 }
@@ -88,5 +95,56 @@ describe('one admission rule for the webhook and the executor', () => {
       error: { code: 'STALE_SIGNAL', status: 400 },
     });
     expect(orders).toEqual([]);
+  });
+});
+
+describe('app.events', () => {
+  it('tells listeners of executed and refused alerts, and a throwing listener breaks nothing', async () => {
+    const finished: SignalFinished[] = [];
+    const recorded: OrderRecorded[] = [];
+    const unsubscribe = [
+      t.app.events.on('signal.finished', () => {
+        throw new Error('a broken listener');
+      }),
+      t.app.events.on('signal.finished', (event) => void finished.push(event)),
+      t.app.events.on('order.recorded', (event) => void recorded.push(event)),
+    ];
+    try {
+      const executed = await post(payload({ id: 'events-long', exchange: 'paper', sl_pct: 2 }));
+      expect(executed.statusCode, executed.body).toBe(200);
+      expect(executed.json()).toMatchObject({ success: true, message: 'LONG order executed on paper' });
+      const refused = await post(payload({ id: 'events-binance' }));
+      expect(refused.statusCode).toBe(400);
+      await t.app.events.idle();
+
+      expect(recorded.map((o) => [o.role, o.outcome])).toEqual([
+        ['entry', 'placed'],
+        ['sl', 'placed'],
+      ]);
+      expect(finished).toEqual([
+        expect.objectContaining({
+          signalId: executed.json().signal_id,
+          accountId: paperAccount.id,
+          userId: user.user.id,
+          exchange: 'paper',
+          status: 'executed',
+          orders: recorded,
+          resumed: false,
+          executionMs: expect.any(Number),
+        }),
+        expect.objectContaining({
+          signalId: refused.json().error.details.signal_id,
+          status: 'rejected',
+          code: 'EXCHANGE_MISMATCH',
+          orders: [],
+        }),
+      ]);
+      // The XP listener credited the trade: an entry (10) with its stop-loss (5).
+      const me = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: user.auth });
+      expect(me.json()).toMatchObject({ total_xp: 15, total_trades: 1 });
+      expect(t.logs.join('')).toContain('a broken listener');
+    } finally {
+      for (const off of unsubscribe) off();
+    }
   });
 });
