@@ -5,8 +5,8 @@ import type { OrderRecorded, SignalFinished } from '../src/events.ts';
 import { signUp, testApp, type TestApp } from './helpers.ts';
 
 /*
- * The admission rules (inactive account, another venue's alert, stale alert) answer the same code
- * and status whether the webhook refuses the request or the executor refuses the signal; and what
+ * The admission rules (another venue's alert, a stale alert) answer the same code and status
+ * whether the webhook refuses the request or the executor refuses the signal; and what
  * the listeners on `app.events` hear of executed and refused alerts.
  */
 
