@@ -29,6 +29,8 @@ import { registerLabRoutes } from './routes/lab.ts';
 import { apiSchemas, withoutUnusedSchemas } from './routes/schema-registry.ts';
 import type { App, RouteContext } from './route-context.ts';
 import { mountWebApp, type WebOptions } from './web.ts';
+import { EventBus, type ServerEventBus } from './events.ts';
+import { registerListeners } from './listeners/index.ts';
 import { WebhookPipeline, type WebhookDeps } from './services/webhook.ts';
 
 export type AppDeps = {
@@ -168,11 +170,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     },
   };
+  // ---- Events: one bus; XP, metrics and future notifiers subscribe here (listeners/). ----
+  const events: ServerEventBus = new EventBus({ error: (obj, msg) => app.log.error(obj, msg) });
+  registerListeners(events, { database, registry });
+  app.decorate('events', events);
   const webhook = new WebhookPipeline({
     database,
     keyRing: config.keyRing,
     connectExchange: context.deps.connectExchange,
     registry,
+    events,
     ...(deps.now ? { now: () => deps.now!().getTime() } : {}),
     ...(deps.answerWithinMs !== undefined ? { answerWithinMs: deps.answerWithinMs } : {}),
     worker: {
@@ -197,8 +204,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     registerLabRoutes(scopedContext);
   });
   if (deps.web) await mountWebApp(app, config, deps.web);
-  // Executions still running in the background finish before the database closes.
-  app.addHook('onClose', async () => webhook.drain());
+  // Executions still running in the background, and their listeners, finish before the database closes.
+  app.addHook('onClose', async () => {
+    await webhook.drain();
+    await events.idle();
+  });
   return app;
 }
 
@@ -240,6 +250,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     metrics: Registry;
     webhook: WebhookPipeline;
+    events: ServerEventBus;
   }
 }
 

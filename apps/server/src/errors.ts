@@ -1,6 +1,10 @@
 import { AppError, defineErrors } from '@tradingbot/core';
 
-/** The server's error table; every error response is `{ error: { code, message, details? } }`. */
+/**
+ * The server's error table; every error response is `{ error: { code, message, details? } }`.
+ * The webhook's admission refusals (ACCOUNT_INACTIVE, EXCHANGE_MISMATCH, STALE_SIGNAL) are the
+ * executor's codes (`packages/executor/src/admission.ts`), so both answer them alike.
+ */
 export const ServerErrors = defineErrors({
   VALIDATION_FAILED: { status: 400, message: 'The request is invalid' },
   INVALID_JSON: { status: 400, message: 'The request body is not valid JSON' },
@@ -20,9 +24,6 @@ export const ServerErrors = defineErrors({
   CONFIG_INVALID: { status: 500, message: 'Invalid configuration' },
   INVALID_WEBHOOK_SECRET: { status: 401, message: 'Invalid webhook secret' },
   UNKNOWN_ACCOUNT: { status: 404, message: 'Unknown account: no exchange account has this account_id' },
-  ACCOUNT_INACTIVE: { status: 403, message: 'This exchange account is inactive; activate it to trade' },
-  EXCHANGE_MISMATCH: { status: 400, message: "The payload's exchange is not the account's exchange" },
-  STALE_SIGNAL: { status: 400, message: 'The alert is older than its max_lag; not executed' },
   SOURCE_NOT_ALLOWED: { status: 403, message: 'Webhook requests are not accepted from this address' },
   LAB_DATA_TOO_LARGE: { status: 413, message: 'Too many candles for one backtest' },
   LAB_DATA_TOO_SMALL: { status: 400, message: 'Too few candles for a backtest' },

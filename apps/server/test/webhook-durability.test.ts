@@ -4,9 +4,9 @@ import fc from 'fast-check';
 import { BinanceFuturesClient } from '@tradingbot/exchange';
 import { startBinanceSimulator, type BinanceSimulator } from '@tradingbot/exchange/sim';
 import { accountLeases, auditLog, orders, signals } from '@tradingbot/db';
-import { Histogram } from 'prom-client';
 import { createExchangeFactory } from '../src/exchange-factory.ts';
 import { SignalWorker } from '../src/services/signal-worker.ts';
+import { EventBus } from '../src/events.ts';
 import { TRADINGVIEW_WEBHOOK_IPS } from '../src/config.ts';
 import { signUp, testApp, testConfig, type TestApp } from './helpers.ts';
 
@@ -260,21 +260,16 @@ describe('recovery', () => {
 
   it('keeps its lease through a drain that outlasts it, so a second process never runs the same signal', async () => {
     // Two workers on one database, as two processes would be, with a lease far shorter than the drain.
-    const worker = (label: string) =>
+    const worker = () =>
       new SignalWorker({
         database: t.database,
         keyRing: t.config.keyRing,
         connectExchange: createExchangeFactory({ baseUrls: { binance: sim.url } }),
-        executionSeconds: new Histogram({
-          name: `lease_test_${label}`,
-          help: 'test',
-          labelNames: ['exchange', 'success'],
-          registers: [],
-        }),
+        events: new EventBus(),
         leaseMs: 1_000,
         sweepIntervalMs: 3_600_000,
       });
-    const [first, second] = [worker('first'), worker('second')];
+    const [first, second] = [worker(), worker()];
     // Many short signals (each well under the 333 ms heartbeat): the drain lasts longer than the lease.
     const ids = Array.from({ length: 40 }, (_, i) => `long-drain-${i}`);
     for (const [i, id] of ids.entries()) {

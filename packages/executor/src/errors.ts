@@ -12,8 +12,10 @@ import { defineErrors } from '@tradingbot/core';
 export const ExecutorErrors = defineErrors({
   INVALID_SIGNAL: { status: 400, message: 'Invalid signal' },
   UNSUPPORTED_ACTION: { status: 400, message: 'Unsupported action' },
-  SIGNAL_EXCHANGE_MISMATCH: { status: 400, message: 'The signal names another exchange than the account' },
-  STALE_SIGNAL: { status: 422, message: 'The signal is older than its max_lag and was not executed' },
+  // Admission (admission.ts): the webhook and the executor answer these with the same status.
+  ACCOUNT_INACTIVE: { status: 403, message: 'This exchange account is inactive; activate it to trade' },
+  EXCHANGE_MISMATCH: { status: 400, message: "The payload's exchange is not the account's exchange" },
+  STALE_SIGNAL: { status: 400, message: 'The alert is older than its max_lag; not executed' },
   INVALID_LEVERAGE: { status: 400, message: 'Invalid leverage' },
   INSUFFICIENT_BALANCE: { status: 422, message: 'Insufficient balance' },
   ORDER_TOO_SMALL: { status: 422, message: 'The order is below the instrument minimum' },

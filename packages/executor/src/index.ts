@@ -1,5 +1,6 @@
 export * from './errors.ts';
 export * from './signal.ts';
+export * from './admission.ts';
 export * from './ports.ts';
 export * from './result.ts';
 export * from './sizing.ts';

@@ -70,6 +70,11 @@ export type Signal = {
   maxLagSeconds?: number;
   /** When the server received it (ms). */
   receivedAt: number;
+  /**
+   * When its execution first started (ms), set by a caller that queues signals: admission judges
+   * `max_lag` at that moment, so a signal resumed after a crash is finished whatever its age.
+   */
+  startedAt?: number;
 };
 
 /**

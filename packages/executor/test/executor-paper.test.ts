@@ -517,6 +517,25 @@ describe('leverage, actions, staleness', () => {
     expect(t.paper.orderHistory('SOLUSDT')).toEqual([]);
   });
 
+  it('a paper account refuses an alert that names another venue, as the webhook does', async () => {
+    const paper = venue();
+    const { exchange, calls } = instrument(paper);
+    const h = harness(exchange, {}, { accountExchange: 'paper', now: () => paper.now() });
+    const result = await new OrderExecutor(fast).executeSignal(signal({ action: 'long' }), h.context);
+    expect(result).toMatchObject({
+      success: false,
+      code: 'EXCHANGE_MISMATCH',
+      error: { code: 'EXCHANGE_MISMATCH', status: 400 },
+    });
+    expect(result.message).toContain('is a paper account');
+    expect(calls).toEqual([]);
+    const own = await new OrderExecutor(fast).executeSignal(
+      signal({ action: 'long', exchange: 'paper' }),
+      h.context,
+    );
+    expect(own).toMatchObject({ success: true });
+  });
+
   it('percent SL / TP from the payload', async () => {
     const t = setup();
     const result = await t.executor.executeSignal(

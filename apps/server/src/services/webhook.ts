@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import { isAppError, type AppError, WebhookPayloadSchema } from '@tradingbot/core';
 import { apiKeys, signals, type Database } from '@tradingbot/db';
-import { toSignal, type Signal } from '@tradingbot/executor';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { admitAccount, admitFreshness, toSignal, type Signal } from '@tradingbot/executor';
+import { Counter, type Registry } from 'prom-client';
 import { ServerErrors, withDetails } from '../errors.ts';
 import { hashToken, timingSafeEqualHex, type KeyRing } from '../crypto/credentials.ts';
+import type { ServerEventBus } from '../events.ts';
 import type { ConnectExchange } from '../exchange-factory.ts';
 import { SignalWorker, type SignalWorkerOptions } from './signal-worker.ts';
 
@@ -17,6 +18,8 @@ export type WebhookDeps = {
   keyRing: KeyRing;
   connectExchange: ConnectExchange;
   registry: Registry;
+  /** The app's event bus: the worker's events, and `signal.finished` for alerts refused here. */
+  events: ServerEventBus;
   now?: () => number;
   answerWithinMs?: number;
   /** Lease, sweep and recovery settings of the signal worker. */
@@ -48,25 +51,11 @@ export class WebhookPipeline {
       labelNames: ['outcome'],
       registers: [deps.registry],
     });
-    const executionSeconds = new Histogram({
-      name: 'order_execution_seconds',
-      help: 'Time to execute a signal on its exchange',
-      labelNames: ['exchange', 'success'],
-      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-      registers: [deps.registry],
-    });
-    const exchangeErrors = new Counter({
-      name: 'exchange_errors_total',
-      help: 'Errors exchanges answered the executor with, by venue, our code and the venue code',
-      labelNames: ['venue', 'code', 'venue_code'],
-      registers: [deps.registry],
-    });
     this.worker = new SignalWorker({
       database: deps.database,
       keyRing: deps.keyRing,
       connectExchange: deps.connectExchange,
-      executionSeconds,
-      exchangeErrors,
+      events: deps.events,
       ...(deps.now ? { now: deps.now } : {}),
       ...deps.worker,
     });
@@ -105,62 +94,44 @@ export class WebhookPipeline {
     const receivedAt = this.#now();
     const stored = { ...(raw as Record<string, unknown>) };
     delete stored.secret;
-    const refuse = async (error: AppError): Promise<never> => {
-      const signalId = await this.#record(
-        account,
-        stored,
-        sourceIp,
-        receivedAt,
-        `refused:${randomUUID()}`,
-        error,
-      );
-      throw withDetails(error, { signal_id: signalId });
-    };
+    const record = (key: string, refusal?: AppError) =>
+      this.#record(account, stored, sourceIp, receivedAt, key, refusal);
 
     let signal: Signal;
     try {
       const payload = WebhookPayloadSchema.parse(raw);
-      if (!account.isActive) throw ServerErrors.create('ACCOUNT_INACTIVE');
-      if (String(payload.exchange).toLowerCase() !== account.exchange) {
-        throw ServerErrors.create('EXCHANGE_MISMATCH', {
-          message: `The payload says exchange "${payload.exchange}" but account ${account.id} is a ${account.exchange} account`,
-        });
-      }
+      admitAccount(account, payload.exchange);
       signal = toSignal(payload, { receivedAt });
     } catch (error) {
-      return refuse(asRequestError(error));
+      const refusal = asRequestError(error);
+      throw withDetails(refusal, { signal_id: await record(`refused:${randomUUID()}`, refusal) });
     }
 
     // Duplicate delivery (same id, or same content within the dedupe window): answer with the first result.
     const known = await this.#known(account.id, [signal.idempotencyKey, ...signal.alternateKeys]);
     if (known) return this.#duplicateAnswer(known);
 
-    const lagMs = signal.signalTime === undefined ? 0 : receivedAt - signal.signalTime;
-    if (signal.maxLagSeconds !== undefined && lagMs > signal.maxLagSeconds * 1000) {
-      const error = ServerErrors.create('STALE_SIGNAL', {
-        message: `Stale alert: sent ${Math.round(lagMs / 1000)} s ago, max_lag is ${signal.maxLagSeconds} s; not executed`,
-      });
-      const signalId = await this.#record(
-        account,
-        stored,
-        sourceIp,
-        receivedAt,
-        signal.idempotencyKey,
-        error,
-      );
-      if (signalId === undefined)
-        return this.#duplicateAnswer((await this.#known(account.id, [signal.idempotencyKey]))!);
-      throw withDetails(error, { signal_id: signalId });
+    let refusal: AppError | undefined;
+    try {
+      admitFreshness(signal, receivedAt);
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      refusal = error;
     }
-
-    const signalId = await this.#record(account, stored, sourceIp, receivedAt, signal.idempotencyKey);
+    // A stale alert keeps its key: its re-deliveries are duplicates of the refusal.
+    const signalId = await record(signal.idempotencyKey, refusal);
     if (signalId === undefined) {
       // Another delivery of the same alert won the race for the row.
       return this.#duplicateAnswer((await this.#known(account.id, [signal.idempotencyKey]))!);
     }
+    if (refusal) throw withDetails(refusal, { signal_id: signalId });
+    return this.#answer(account.id, signalId);
+  }
 
+  /** Hands the signal to the worker and answers with its result, or 202 if it takes longer. */
+  async #answer(accountId: string, signalId: string): Promise<WebhookAnswer> {
     const outcome = this.worker.waitFor(signalId, this.deps.answerWithinMs ?? ANSWER_WITHIN_MS);
-    this.worker.kick(account.id);
+    this.worker.kick(accountId);
     const first = await outcome;
     if (first === 'timeout') {
       return {
@@ -242,7 +213,21 @@ export class WebhookPipeline {
       })
       .onConflictDoNothing()
       .returning({ id: signals.id });
-    return inserted[0]?.id;
+    const recorded = inserted[0]?.id;
+    if (recorded !== undefined && refusal) {
+      this.deps.events.emit('signal.finished', {
+        signalId: recorded,
+        accountId: account.id,
+        userId: account.userId,
+        exchange: account.exchange,
+        status: 'rejected',
+        code: refusal.code,
+        message: refusal.message,
+        orders: [],
+        resumed: false,
+      });
+    }
+    return recorded;
   }
 
   #duplicateAnswer(row: typeof signals.$inferSelect): WebhookAnswer {

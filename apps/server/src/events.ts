@@ -1,0 +1,149 @@
+import type { ExecutionResult, OrderRole } from '@tradingbot/executor';
+
+/**
+ * The server's event seams: what happened to signals, orders and positions, for whoever wants to
+ * know (XP, metrics, notifiers) without the signal pipeline calling them. Listeners subscribe once,
+ * at app start (`listeners/index.ts`), on the app's one bus (`app.events`).
+ */
+
+/** A signal row reached its final status: executed or failed by the worker, or refused at the webhook. */
+export type SignalFinished = {
+  signalId: string;
+  accountId: string;
+  userId: string;
+  /** The account's venue. */
+  exchange: string;
+  status: 'executed' | 'failed' | 'rejected';
+  /** The execution result (absent for a signal refused at the webhook). */
+  result?: ExecutionResult;
+  /** The result's or the refusal's error code, when there is one. */
+  code?: string;
+  message: string;
+  /** The orders this execution recorded (placed, found on the venue, or failed), in order. */
+  orders: readonly OrderRecorded[];
+  /** Time spent executing on the venue, when the executor ran (not for refusals). */
+  executionMs?: number;
+  /** True when the signal was resumed after an interrupted execution. */
+  resumed: boolean;
+};
+
+/** One row of `orders` written or updated (a resumed signal meets its orders again). */
+export type OrderRecorded = {
+  signalId: string;
+  accountId: string;
+  userId: string;
+  role: OrderRole;
+  clientOrderId: string;
+  venueOrderId: string | null;
+  symbol: string;
+  side: string;
+  type: string;
+  qty: string | null;
+  price: string | null;
+  /** The venue's order status, or the record's (`failed`) when the venue gave no order. */
+  status: string;
+  /** `placed` now, `existing` (found on the venue by its client id), or `failed`. */
+  outcome: 'placed' | 'existing' | 'failed';
+  error: { code: string; message: string } | null;
+};
+
+/** A venue answered a call with an error (counted per venue and code). */
+export type ExchangeErrorOccurred = {
+  accountId: string;
+  venue: string;
+  code: string;
+  /** The venue's own code (`-2019`, `51008`), '' when it gave none. */
+  venueCode: string;
+};
+
+/** Declared for the fills stream (not emitted yet). */
+export type FillReceived = {
+  accountId: string;
+  userId: string;
+  venueSymbol: string;
+  clientOrderId: string;
+  venueOrderId: string;
+  side: 'buy' | 'sell';
+  qty: string;
+  price: string;
+  fee?: { asset: string; amount: string };
+  at: number;
+};
+
+/** Declared for the positions stream (not emitted yet). */
+export type PositionChanged = {
+  accountId: string;
+  userId: string;
+  venueSymbol: string;
+  side: 'long' | 'short' | 'net';
+  /** Signed base quantity after the change; '0' when closed. */
+  qty: string;
+  entryPrice: string;
+  at: number;
+};
+
+/** Every event of the server: name → payload. */
+export type ServerEvents = {
+  'signal.finished': SignalFinished;
+  'order.recorded': OrderRecorded;
+  'exchange.error': ExchangeErrorOccurred;
+  'fill.received': FillReceived;
+  'position.changed': PositionChanged;
+};
+
+export type Listener<P> = (payload: Readonly<P>) => void | Promise<void>;
+
+export type EventLog = { error(obj: object, msg: string): void };
+
+/**
+ * A typed, in-process event bus. `emit` calls the event's listeners in subscription order and
+ * returns at once: a listener that throws (or whose promise rejects) is logged and never reaches
+ * the emitter or the other listeners, and async listeners run on without being awaited. `idle()`
+ * waits for the listeners still running (shutdown, tests).
+ */
+export class EventBus<Events extends object = ServerEvents> {
+  readonly #listeners = new Map<keyof Events, Set<Listener<never>>>();
+  readonly #running = new Set<Promise<void>>();
+
+  constructor(private readonly log?: EventLog) {}
+
+  /** Subscribes; returns the unsubscribe function. */
+  on<E extends keyof Events>(event: E, listener: Listener<Events[E]>): () => void {
+    let set = this.#listeners.get(event);
+    if (set === undefined) this.#listeners.set(event, (set = new Set()));
+    set.add(listener as Listener<never>);
+    return () => this.off(event, listener);
+  }
+
+  off<E extends keyof Events>(event: E, listener: Listener<Events[E]>): void {
+    this.#listeners.get(event)?.delete(listener as Listener<never>);
+  }
+
+  emit<E extends keyof Events>(event: E, payload: Events[E]): void {
+    for (const listener of [...(this.#listeners.get(event) ?? [])]) {
+      try {
+        const outcome = (listener as Listener<Events[E]>)(payload);
+        if (outcome instanceof Promise) this.#track(event, outcome);
+      } catch (error) {
+        this.#failed(event, error);
+      }
+    }
+  }
+
+  /** Resolves when every listener started so far has settled. */
+  async idle(): Promise<void> {
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
+  }
+
+  #track(event: keyof Events, outcome: Promise<void>): void {
+    const running = outcome.catch((error: unknown) => this.#failed(event, error));
+    this.#running.add(running);
+    void running.finally(() => this.#running.delete(running));
+  }
+
+  #failed(event: keyof Events, error: unknown): void {
+    this.log?.error({ err: error, event: String(event) }, 'event listener failed');
+  }
+}
+
+export type ServerEventBus = EventBus<ServerEvents>;

@@ -1,0 +1,61 @@
+import { ExecutorErrors } from './errors.ts';
+import type { Signal } from './signal.ts';
+
+/**
+ * Whether an alert may trade, in one place: the webhook pipeline asks when the alert arrives, the
+ * signal worker when the signal's turn comes, the executor before its first venue call. Each
+ * refusal has one code and one status wherever it is raised:
+ *
+ * - ACCOUNT_INACTIVE (403): the account is switched off;
+ * - EXCHANGE_MISMATCH (400): the alert names another venue than the account's (a paper account
+ *   takes `"exchange": "paper"` alerts only);
+ * - STALE_SIGNAL (400): the alert is older than its own `max_lag`.
+ */
+
+/** What admission reads of an account; `isActive` absent means active (the executor has no flag). */
+export type AdmissionAccount = { id: string; exchange: string; isActive?: boolean };
+
+/** Refuses an inactive account, and an alert naming another venue (`payloadExchange` as sent). */
+export function admitAccount(account: AdmissionAccount, payloadExchange: string): void {
+  if (account.isActive === false) throw ExecutorErrors.create('ACCOUNT_INACTIVE');
+  if (String(payloadExchange).toLowerCase() !== account.exchange) {
+    throw ExecutorErrors.create('EXCHANGE_MISMATCH', {
+      message: `The payload says exchange "${payloadExchange}" but account ${account.id} is a ${account.exchange} account`,
+      details: { signalExchange: payloadExchange, accountExchange: account.exchange },
+    });
+  }
+}
+
+/**
+ * Refuses an alert older than its `max_lag` at `at` (ms). `moment` only words the message: when the
+ * alert arrives, or when its queued turn comes.
+ */
+export function admitFreshness(
+  signal: Pick<Signal, 'signalTime' | 'maxLagSeconds'>,
+  at: number,
+  moment: 'arrival' | 'turn' = 'arrival',
+): void {
+  if (signal.signalTime === undefined || signal.maxLagSeconds === undefined) return;
+  const lagMs = at - signal.signalTime;
+  if (lagMs <= signal.maxLagSeconds * 1000) return;
+  const age = `${Math.round(lagMs / 1000)} s ${moment === 'arrival' ? 'ago' : 'before its turn came'}`;
+  throw ExecutorErrors.create('STALE_SIGNAL', {
+    message: `Stale alert: sent ${age}, max_lag is ${signal.maxLagSeconds} s; not executed`,
+    details: { lagMs, maxLagSeconds: signal.maxLagSeconds, signalTime: signal.signalTime },
+  });
+}
+
+/**
+ * Every admission rule for a signal, at `at` (ms). A signal that has started already
+ * (`signal.startedAt`) is judged at that moment: once an entry may have been sent, the signal is
+ * finished whatever its age, so the position gets its stop-loss.
+ */
+export function admitSignal(
+  signal: Signal,
+  account: AdmissionAccount,
+  at: number,
+  moment: 'arrival' | 'turn' = signal.startedAt === undefined ? 'arrival' : 'turn',
+): void {
+  admitAccount(account, signal.exchange);
+  admitFreshness(signal, signal.startedAt ?? at, moment);
+}

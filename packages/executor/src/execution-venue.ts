@@ -1,0 +1,315 @@
+import {
+  ExchangeErrors,
+  type Instrument,
+  type Order,
+  type OrderSide,
+  type PositionMode,
+  type PositionSide,
+} from '@tradingbot/exchange';
+import { ExecutorErrors } from './errors.ts';
+import { ExecutionRecord } from './execution-record.ts';
+import { FILLED_OR_LIVE, abs, fillPrice, findLeg, oppositeOf } from './legs.ts';
+import type { OrderRole } from './ports.ts';
+import { triggerAlreadyCrossed, type Leg } from './protection.ts';
+import { describeError, summarizeOrder, type OrderSummary } from './result.ts';
+
+/**
+ * The venue calls of one execution: instrument, position mode, leverage, placing and finding
+ * orders by their idempotency key, closing a leg, cancelling its closing orders. Each call is
+ * recorded and audited through `ExecutionRecord`.
+ */
+export class VenueCalls extends ExecutionRecord {
+  instrumentCache: Instrument | undefined;
+
+  async instrument(): Promise<Instrument> {
+    this.instrumentCache ??= await this.ctx.exchange.instrument(this.venueSymbol);
+    return this.instrumentCache;
+  }
+
+  async positionMode(): Promise<PositionMode> {
+    const { ctx } = this;
+    const cached = this.modes.get(ctx.account.id);
+    if (cached !== undefined && ctx.now() - cached.at < this.options.positionModeTtlMs) return cached.mode;
+    const mode = await ctx.exchange.positionMode();
+    this.modes.set(ctx.account.id, { mode, at: ctx.now() });
+    await this.audit('position_mode', 'info', `Position mode ${mode}`, { positionMode: mode });
+    return mode;
+  }
+
+  leverageFor(instrument: Instrument): number {
+    const leverage = this.signal.leverage ?? this.ctx.account.settings.defaultLeverage;
+    if (
+      !Number.isInteger(leverage) ||
+      leverage < 1 ||
+      (instrument.maxLeverage > 0 && leverage > instrument.maxLeverage)
+    ) {
+      throw ExecutorErrors.create('INVALID_LEVERAGE', {
+        message: `Leverage ${leverage} is not allowed for ${instrument.venueSymbol} (1–${instrument.maxLeverage})`,
+        details: { leverage, maxLeverage: instrument.maxLeverage },
+      });
+    }
+    return leverage;
+  }
+
+  async ensureLeverage(instrument: Instrument, leverage: number): Promise<void> {
+    const { ctx } = this;
+    const marginMode = this.marginMode;
+    const cached = await ctx.leverageCache.get(ctx.account.id, instrument.venueSymbol, marginMode);
+    if (cached === leverage) {
+      this.results.leverage = { leverage, changed: false };
+      await this.audit('leverage_skipped', 'info', `Leverage ${leverage}x already set`, {
+        leverage,
+        marginMode,
+      });
+      return;
+    }
+    try {
+      const set = await ctx.exchange.setLeverage(instrument.venueSymbol, leverage, marginMode);
+      await ctx.leverageCache.set(ctx.account.id, instrument.venueSymbol, marginMode, set.leverage);
+      this.results.leverage = { leverage: set.leverage, changed: true };
+      await this.audit('leverage_set', 'info', `Leverage set to ${set.leverage}x`, {
+        leverage: set.leverage,
+        marginMode,
+        previous: cached,
+      });
+    } catch (error) {
+      await ctx.leverageCache.delete(ctx.account.id, instrument.venueSymbol, marginMode);
+      await this.audit('leverage_failed', 'error', `Setting leverage ${leverage}x failed`, {
+        error: describeError(error),
+      });
+      throw error;
+    }
+  }
+
+  /**
+   * Sends one order through `send`, records it (placed / failed) and audits it. A
+   * POSITION_SIDE_MISMATCH (the account's mode changed behind our cache) forgets the cached mode so
+   * the next signal reads it again.
+   */
+  async place(
+    role: OrderRole,
+    key: string,
+    request: Record<string, unknown>,
+    send: () => Promise<Order>,
+  ): Promise<Order> {
+    try {
+      const order = await send();
+      await this.record(role, key, 'placed', request, { order });
+      await this.audit('order_placed', 'info', `${role} order ${order.clientOrderId} ${order.status}`, {
+        role,
+        venueOrderId: order.venueOrderId,
+        clientOrderId: order.clientOrderId,
+        status: order.status,
+        qty: order.qty,
+        filledQty: order.filledQty,
+        avgPrice: order.avgPrice,
+      });
+      return order;
+    } catch (error) {
+      if (ExchangeErrors.is(error, 'NO_POSITION')) throw error;
+      const described = describeError(error);
+      if (ExchangeErrors.is(error, 'POSITION_SIDE_MISMATCH')) this.modes.delete(this.ctx.account.id);
+      await this.record(role, key, 'failed', request, { error: described });
+      await this.audit('order_failed', 'error', `${role} order failed: ${described.message}`, {
+        role,
+        error: described,
+      });
+      throw error;
+    }
+  }
+
+  /**
+   * Closes one leg: looks the close up by its key first (a previous run may have sent it), cancels
+   * the leg's resting reduce-only orders (SL/TP) BEFORE closing, then closes through the venue's
+   * close-position. Returns null when there is no such position (nothing is sent).
+   */
+  async closeLeg(leg: Leg, role: OrderRole, mode: PositionMode, key: string): Promise<OrderSummary | null> {
+    const exchange = this.ctx.exchange;
+    const existing = await exchange.orderByIdempotencyKey(this.venueSymbol, key);
+    if (existing !== null) {
+      await this.record(role, key, 'existing', { leg }, { order: existing });
+      await this.audit(
+        'order_found',
+        'info',
+        `Close ${existing.clientOrderId} already on the venue; not sent again`,
+        {
+          role,
+          leg,
+        },
+      );
+      return summarizeOrder(existing, true);
+    }
+    const position = findLeg(await exchange.positions(this.venueSymbol), leg, mode);
+    // Resting SL/TP of a closed position are orphans either way: cancel them.
+    await this.cancelClosingOrders(leg, mode);
+    if (position === undefined) return null;
+    // Hedge: the leg. One-way: 'net', as the interface asks; the direction was checked above
+    // (findLeg) and signals of one account run one at a time, so the net position is this leg.
+    const positionSide: PositionSide = mode === 'hedge' ? leg : 'net';
+    const request = {
+      venueSymbol: this.venueSymbol,
+      positionSide,
+      qty: abs(position.qty),
+      idempotencyKey: key,
+    };
+    const order = await this.place(role, key, request, async () => {
+      const o = await exchange.closePosition(this.venueSymbol, positionSide, key);
+      if (o === null) {
+        throw ExchangeErrors.create('NO_POSITION', {
+          message: `No ${leg} position on ${this.venueSymbol} to close`,
+        });
+      }
+      return o;
+    }).catch((error: unknown) => {
+      if (ExchangeErrors.is(error, 'NO_POSITION')) return null;
+      throw error;
+    });
+    return order === null ? null : summarizeOrder(order);
+  }
+
+  /**
+   * Cancels the resting orders that would close `leg`: in hedge mode the orders on that position side
+   * that reduce it; in one-way mode the reduce-only (and close-position) orders on the closing side.
+   * Entry orders and the other leg's orders are left alone.
+   */
+  async cancelClosingOrders(leg: Leg, mode: PositionMode): Promise<void> {
+    const exchange = this.ctx.exchange;
+    const closeSide: OrderSide = leg === 'long' ? 'sell' : 'buy';
+    const open = await exchange.openOrders(this.venueSymbol);
+    const targets = open.filter(
+      (o) =>
+        o.side === closeSide &&
+        (mode === 'hedge' ? o.positionSide === leg : o.reduceOnly && o.positionSide !== oppositeOf(leg)),
+    );
+    const canceled: { order_id: string; client_order_id: string; type: string }[] = [];
+    for (const o of targets) {
+      try {
+        await exchange.cancelOrder(this.venueSymbol, {
+          venueOrderId: o.venueOrderId,
+          clientOrderId: o.clientOrderId,
+          isAlgo: o.isAlgo,
+        });
+        canceled.push({ order_id: o.venueOrderId, client_order_id: o.clientOrderId, type: o.type });
+      } catch (error) {
+        if (ExchangeErrors.is(error, 'ORDER_NOT_FOUND')) continue;
+        await this.audit(
+          'cancel_failed',
+          'warn',
+          `Could not cancel ${o.clientOrderId}: ${describeError(error).message}`,
+          {
+            order: summarizeOrder(o),
+            error: describeError(error),
+          },
+        );
+      }
+    }
+    if (canceled.length > 0) {
+      (this.results.canceled ??= []).push(...canceled);
+      await this.audit(
+        'orders_canceled',
+        'info',
+        `Canceled ${canceled.length} resting ${leg} closing order(s)`,
+        {
+          leg,
+          orders: canceled,
+        },
+      );
+    }
+  }
+
+  /** The price the market entry filled at: the order's average, else the position's entry price. */
+  async awaitFill(entry: Order, leg: Leg, mode: PositionMode): Promise<string> {
+    let order = entry;
+    for (let i = 0; i < this.options.fillPollAttempts && order.status !== 'filled'; i++) {
+      await this.options.sleep(this.options.fillPollIntervalMs);
+      order = (await this.ctx.exchange.orderByIdempotencyKey(this.venueSymbol, this.key('entry'))) ?? order;
+    }
+    if (order !== entry) this.results.entry = summarizeOrder(order);
+    const position = findLeg(await this.ctx.exchange.positions(this.venueSymbol), leg, mode);
+    if (position === undefined) {
+      throw ExecutorErrors.create('ENTRY_NOT_FILLED', {
+        message: `The entry order ${order.clientOrderId} is ${order.status} and no position is open`,
+        details: { clientOrderId: order.clientOrderId, status: order.status },
+      });
+    }
+    return fillPrice(order, position);
+  }
+
+  /**
+   * Places one protective order, retrying (attempts with back-off). Before each attempt the order is
+   * looked up by its key (an earlier attempt or run may have placed it). Between attempts the market
+   * price is read again: once the trigger is on the wrong side, placing it is pointless.
+   */
+  async placeProtective(
+    kind: 'stop_loss' | 'take_profit',
+    leg: Leg,
+    mode: PositionMode,
+    triggerPrice: string,
+    key: string,
+  ): Promise<{ order: { order: Order; reused: boolean }; attempts: number }> {
+    const exchange = this.ctx.exchange;
+    const role: OrderRole = kind === 'stop_loss' ? 'sl' : 'tp';
+    const request = {
+      venueSymbol: this.venueSymbol,
+      kind,
+      side: (leg === 'long' ? 'sell' : 'buy') as OrderSide,
+      positionSide: (mode === 'hedge' ? leg : 'net') as PositionSide,
+      triggerPrice,
+      marginMode: this.marginMode,
+      idempotencyKey: key,
+    };
+    let lastError: unknown;
+    const attempts = Math.max(1, this.options.protectionAttempts);
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const existing = await exchange.orderByIdempotencyKey(this.venueSymbol, key).catch(() => null);
+      if (existing !== null && FILLED_OR_LIVE.has(existing.status)) {
+        await this.record(role, key, 'existing', request, { order: existing, attempt });
+        await this.audit('order_found', 'info', `${kind} ${existing.clientOrderId} already on the venue`, {
+          role,
+        });
+        return { order: { order: existing, reused: true }, attempts: attempt };
+      }
+      try {
+        const order = await exchange.placeConditional(request);
+        await this.record(role, key, 'placed', request, { order, attempt });
+        await this.audit('protection_placed', 'info', `${kind} placed at ${triggerPrice}`, {
+          role,
+          attempt,
+          venueOrderId: order.venueOrderId,
+          clientOrderId: order.clientOrderId,
+        });
+        return { order: { order, reused: false }, attempts: attempt };
+      } catch (error) {
+        lastError = error;
+        const described = describeError(error);
+        await this.record(role, key, 'failed', request, { error: described, attempt });
+        if (attempt === attempts) break;
+        const backoff = this.options.protectionBackoffMs * 2 ** (attempt - 1);
+        await this.audit(
+          'protection_retry',
+          'warn',
+          `${kind} attempt ${attempt} failed: ${described.message}; retrying`,
+          {
+            role,
+            attempt,
+            backoffMs: backoff,
+            error: described,
+          },
+        );
+        await this.options.sleep(backoff);
+        const market = await exchange
+          .ticker(this.venueSymbol)
+          .then((t) => t.price)
+          .catch(() => undefined);
+        if (market !== undefined && triggerAlreadyCrossed(kind, leg, triggerPrice, market)) {
+          lastError = ExecutorErrors.create('PROTECTION_FAILED', {
+            message: `The market (${market}) is already past the ${kind === 'stop_loss' ? 'stop-loss' : 'take-profit'} (${triggerPrice})`,
+            details: { market, triggerPrice, cause: described },
+          });
+          break;
+        }
+      }
+    }
+    throw lastError;
+  }
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { admitAccount, admitFreshness, admitSignal } from '../src/index.ts';
+import { signal } from './helpers.ts';
+
+const refusal = (check: () => void) => {
+  try {
+    check();
+  } catch (error) {
+    const { code, status, message } = error as { code: string; status: number; message: string };
+    return { code, status, message };
+  }
+  return undefined;
+};
+
+describe('admission', () => {
+  it('refuses an inactive account (403) before looking at the venue', () => {
+    const account = { id: 'acc-1', exchange: 'binance', isActive: false };
+    expect(refusal(() => admitAccount(account, 'okx'))).toMatchObject({
+      code: 'ACCOUNT_INACTIVE',
+      status: 403,
+    });
+    expect(refusal(() => admitAccount({ ...account, isActive: true }, 'BINANCE'))).toBeUndefined();
+  });
+
+  it('refuses another venue (400); a paper account takes paper alerts only', () => {
+    expect(refusal(() => admitAccount({ id: 'p', exchange: 'paper' }, 'binance'))).toMatchObject({
+      code: 'EXCHANGE_MISMATCH',
+      status: 400,
+      message: 'The payload says exchange "binance" but account p is a paper account',
+    });
+    expect(refusal(() => admitAccount({ id: 'p', exchange: 'paper' }, 'paper'))).toBeUndefined();
+  });
+
+  it('refuses an alert older than its max_lag (400), judged when it first started', () => {
+    const now = Date.now();
+    const stale = signal({ action: 'long', timestamp: now - 90_000, max_lag: 60 });
+    expect(refusal(() => admitFreshness(stale, now))).toMatchObject({
+      code: 'STALE_SIGNAL',
+      status: 400,
+      message: 'Stale alert: sent 90 s ago, max_lag is 60 s; not executed',
+    });
+    expect(refusal(() => admitFreshness(stale, now - 40_000))).toBeUndefined();
+    const account = { id: 'acc-1', exchange: 'binance' };
+    // Started 50 s after the alert: fresh then, so a resumed execution is finished whatever its age.
+    expect(refusal(() => admitSignal({ ...stale, startedAt: now - 40_000 }, account, now))).toBeUndefined();
+    expect(refusal(() => admitSignal(stale, account, now))).toMatchObject({ code: 'STALE_SIGNAL' });
+  });
+});
