@@ -16,7 +16,7 @@ export type AccountInput = {
 };
 
 /**
- * The seed's registration form: exchange select, API key, secret as a password field, passphrase
+ * The account registration form: exchange select, API key, secret as a password field, passphrase
  * only for OKX, "use testnet (recommended)" checked by default.
  */
 export function AccountForm({ onSubmit }: { onSubmit: (input: AccountInput) => Promise<RegisteredAccount> }) {
