@@ -34,5 +34,3 @@ export function realCandlesFile(name: string): { path: string; sample: boolean }
   console.warn(`${name} not found in ${SHARED_DATA_DIR}: using the vendored ${SAMPLE_NAME} instead`);
   return { path: SAMPLE_FILE, sample: true };
 }
-
-export const SKIP_REASON = `real candles not found in ${SHARED_DATA_DIR} (../shared/data beside the repo): skipped`;
