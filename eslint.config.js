@@ -96,7 +96,7 @@ export default tseslint.config(
       'apps/web/src/components/AccountForm.tsx', // AccountForm (142 lines): venue forms reworked by `registry`
       'apps/web/src/app/(app)/accounts/page.tsx', // AccountRow (147 lines): venue forms reworked by `registry`
       'apps/web/src/app/(app)/export/page.tsx', // ExportPage (178 lines): venue choices reworked by `registry`
-      'apps/web/src/app/(app)/signals/[id]/page.tsx', // SignalPage (110 lines): API types reworked by `routes`
+      'apps/web/src/app/(app)/signals/\\[id\\]/page.tsx', // SignalPage (110 lines): API types reworked by `routes`
     ],
     rules: { 'max-lines-per-function': 'off' },
   },
