@@ -20,7 +20,7 @@ const created = {
 };
 
 describe('AccountForm', () => {
-  it('has the seed fields: exchange select, key, secret as password, testnet checked by default', () => {
+  it('has the registration fields: exchange select, key, secret as password, testnet checked by default', () => {
     renderWithI18n(<AccountForm onSubmit={vi.fn()} />);
     const exchange = screen.getByLabelText('Exchange');
     expect(exchange).toHaveValue('binance');

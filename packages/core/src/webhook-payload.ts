@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { VENUE_IDS } from './venues.ts';
 
 /**
- * The body TradingView POSTs to `/api/v1/webhook/tradingview`: the seed's six fields plus the
+ * The body TradingView POSTs to `/api/v1/webhook/tradingview`: the six original fields (account_id,
+ * exchange, action, symbol, leverage, secret; alerts written for the first version still parse) plus the
  * optional fields our Pine export sends. It is the contract between the Pine exporter (which
  * builds these messages inside the script) and the webhook route (which validates them), so it
  * lives here where both can import it.

@@ -14,7 +14,7 @@ const issues = (payload: unknown) =>
   WebhookPayloadSchema.safeParse(payload).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
 
 describe('WebhookPayloadSchema', () => {
-  it("accepts the seed's payload unchanged", () => {
+  it('accepts the original six-field payload unchanged', () => {
     expect(WebhookPayloadSchema.parse(base)).toEqual(base);
   });
 

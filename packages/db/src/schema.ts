@@ -24,7 +24,7 @@ export const sessions = pgTable('sessions', {
   revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
 });
 
-/** The seed's exchange accounts: credentials only as AES-256-GCM ciphertexts. */
+/** Exchange accounts: credentials only as AES-256-GCM ciphertexts. */
 export const apiKeys = pgTable('api_keys', {
   id: text('id').primaryKey(),
   userId: text('user_id').notNull(),

@@ -77,7 +77,7 @@ describe(`migrations (${url ? 'PostgreSQL' : 'PGlite'})`, () => {
     ).rejects.toThrow();
     await database.db.insert(apiKeys).values({ ...account, exchange: 'okx' });
     const [row] = await database.db.select().from(apiKeys).where(eq(apiKeys.id, 'a1'));
-    expect(row).toMatchObject({ testnet: true, isActive: true, settings: {} }); // the seed's defaults
+    expect(row).toMatchObject({ testnet: true, isActive: true, settings: {} }); // the defaults: testnet, active, no settings
     await database.db.delete(users).where(eq(users.id, 'u1'));
     expect(await database.db.select().from(apiKeys)).toEqual([]);
   });

@@ -8,7 +8,7 @@ import {
 } from '@tradingbot/exchange';
 import { startBinanceSimulator, type SimRequestLog } from '@tradingbot/exchange/sim';
 import { OrderExecutor } from '../src/index.ts';
-import { CANDLES, HOUR, T0, harness, instrument, signal, type Faults } from './helpers.ts';
+import { CANDLES, HOUR, T0, harness, instrument, signal, type CallLog, type Faults } from './helpers.ts';
 
 /**
  * The main scenarios, run against every venue: the PaperExchange directly, and the real
@@ -25,6 +25,8 @@ type VenueUnderTest = {
   rejectNextConditionals(n: number): void;
   /** The raw requests that reached a wire simulator (undefined for the in-process venue). */
   wire?: () => SimRequestLog[];
+  /** The Exchange calls the executor made (the in-process venue, where there is no wire). */
+  calls?: CallLog;
   close(): Promise<void>;
 };
 
@@ -55,10 +57,11 @@ const venues: Record<string, VenueFactory> = {
     CANDLES.forEach((c, i) => paper.applyCandle('SOLUSDT', { openTime: T0 + i * HOUR, ...c }));
     paper.setPrice('SOLUSDT', '98');
     const faults: Faults = {};
-    const { exchange } = instrument(paper, faults);
+    const { exchange, calls } = instrument(paper, faults);
     return {
       exchange,
       paper,
+      calls,
       rejectNextConditionals(n) {
         faults.placeConditional = Array.from(
           { length: n },
@@ -208,9 +211,31 @@ describe.each(Object.keys(venues))('main scenarios on %s', (venueName) => {
   it('speaks the venue dialect: positionSide on opens and closes, reduce-only only in one-way', async () => {
     for (const mode of ['one_way', 'hedge'] as const) {
       const t = await setup(mode);
-      if (t.wire === undefined) return;
       await t.executor.executeSignal(signal({ action: 'long' }), t.context);
       await t.executor.executeSignal(signal({ action: 'close_long' }), t.context);
+      if (t.wire === undefined) {
+        // The in-process venue speaks the Exchange interface itself: the leg ('net' in one-way) on
+        // every order, the close reduce-only, the stop closing the whole position (qty "0").
+        const leg = mode === 'hedge' ? 'long' : 'net';
+        const history = t.paper.orderHistory('SOLUSDT');
+        expect(
+          history.filter((o) => o.type === 'market').map((o) => [o.side, o.positionSide, o.reduceOnly]),
+        ).toEqual([
+          ['buy', leg, false],
+          ['sell', leg, true],
+        ]);
+        expect(
+          history
+            .filter((o) => o.isAlgo)
+            .map((o) => [o.type, o.side, o.positionSide, o.reduceOnly, o.qty, o.status]),
+        ).toEqual([['stop_market', 'sell', leg, true, '0', 'canceled']]);
+        // The stop was canceled before the close was sent.
+        const methods = t.calls!.map((c) => c.method);
+        const cancel = methods.indexOf('cancelOrder');
+        expect(cancel).toBeGreaterThan(-1);
+        expect(cancel).toBeLessThan(methods.lastIndexOf('closePosition'));
+        continue;
+      }
       const params = (r: SimRequestLog) => new URLSearchParams(r.body !== '' ? r.body : r.query);
       const orders = t
         .wire()

@@ -496,7 +496,7 @@ function call(name: string, args: string[], indent = ''): string[] {
 }
 
 /**
- * The Pine code that builds the webhook alert messages (the seed's `add_webhook_alerts`): one
+ * The Pine code that builds the webhook alert messages: one
  * string per order type, each the exact JSON `WebhookPayloadSchema` accepts, assembled with Pine
  * string concatenation because placeholders are not expanded inside `alert_message`. Defines
  * `alertLong`, `alertShort`, `alertCloseLong`, `alertCloseShort`, `alertExitLong`, `alertExitShort`;
@@ -587,11 +587,12 @@ function paramIdentifiers(declaration: StrategyDeclaration): Record<string, stri
 }
 
 /**
- * The complete Pine v6 strategy for a declaration (the seed's `export_strategy`), generated from
+ * The complete Pine v6 strategy for a declaration, generated from
  * the declaration's expression trees and implementing docs/backtest-semantics.md: the same signals,
  * decision rules, sizing, costs and stop-loss / take-profit as our backtester, with webhook alert
  * messages on every order. `params` are validated like a backtest's and become the inputs' defaults.
  */
+// eslint-disable-next-line max-lines-per-function -- existing debt: the script template, top to bottom; split when it next changes
 export function exportStrategy(
   declaration: StrategyDeclaration,
   params: Record<string, unknown>,

@@ -57,8 +57,7 @@ function urlProblems(url: string, lang: 'ko' | 'en'): string[] {
 }
 
 /**
- * The step-by-step webhook setup guide for one account (the seed's `generate_webhook_setup_guide`),
- * in Markdown, Korean or English: the URL, creating the alert, TradingView's delivery rules, the
+ * The step-by-step webhook setup guide for one account, in Markdown, Korean or English: the URL, creating the alert, TradingView's delivery rules, the
  * paper-exchange dry run, and what each error the webhook answers means and how to fix it.
  */
 export function generateWebhookSetupGuide(options: SetupGuideOptions): string {

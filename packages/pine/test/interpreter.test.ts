@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkPine, formatIssues } from '../src/checker/check.ts';
 import { runPine, type PineCandles } from '../src/interpreter/run.ts';
-import { readCandles, sharedDataFile } from './support/data.ts';
+import { readCandles, realCandlesFile } from './support/data.ts';
 
 type Bar = [open: number, high: number, low: number, close: number];
 
@@ -90,34 +90,33 @@ describe('ta.* built-ins (hand-computed)', () => {
   });
 });
 
-const real = sharedDataFile('ETHUSDT-1h.csv');
+// Without ../shared/data: the last 2,000 bars of the vendored BTCUSDT sample.
+const real = realCandlesFile('ETHUSDT-1h.csv').path;
 
-describe.skipIf(real === null)(
-  "ta.* built-ins against the manual's pseudo-code written in Pine (ETHUSDT-1h)",
-  () => {
-    const data = real === null ? null : readCandles(real, 2000);
-    const compare = (body: string, a: string, b: string) => {
-      const source = `${strategyHeader()}${body}\n`;
-      const check = checkPine(source);
-      expect(formatIssues(check.errors)).toBe('');
-      const result = runPine(source, data!);
-      const x = result.series(a) as number[];
-      const y = result.series(b) as number[];
-      let compared = 0;
-      x.forEach((v, i) => {
-        const w = y[i]!;
-        expect(Number.isNaN(v), `bar ${i}: ${v} vs ${w}`).toBe(Number.isNaN(w));
-        if (!Number.isNaN(v)) {
-          expect(Math.abs(v - w)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(v)));
-          compared++;
-        }
-      });
-      expect(compared).toBeGreaterThan(1500);
-    };
+describe("ta.* built-ins against the manual's pseudo-code written in Pine (ETHUSDT-1h)", () => {
+  const data = readCandles(real, 2000);
+  const compare = (body: string, a: string, b: string) => {
+    const source = `${strategyHeader()}${body}\n`;
+    const check = checkPine(source);
+    expect(formatIssues(check.errors)).toBe('');
+    const result = runPine(source, data);
+    const x = result.series(a) as number[];
+    const y = result.series(b) as number[];
+    let compared = 0;
+    x.forEach((v, i) => {
+      const w = y[i]!;
+      expect(Number.isNaN(v), `bar ${i}: ${v} vs ${w}`).toBe(Number.isNaN(w));
+      if (!Number.isNaN(v)) {
+        expect(Math.abs(v - w)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(v)));
+        compared++;
+      }
+    });
+    expect(compared).toBeGreaterThan(1500);
+  };
 
-    it('ta.supertrend equals the reference implementation', () => {
-      compare(
-        `[st, dir] = ta.supertrend(3.0, 10)
+  it('ta.supertrend equals the reference implementation', () => {
+    compare(
+      `[st, dir] = ta.supertrend(3.0, 10)
 stAtr = ta.atr(10)
 upperBand = hl2 + 3.0 * stAtr
 lowerBand = hl2 - 3.0 * stAtr
@@ -135,42 +134,41 @@ else if prevSuperTrend == prevUpperBand
 else
     direction := close < lowerBand ? 1 : -1
 superTrend := direction == -1 ? lowerBand : upperBand`,
-        'st',
-        'superTrend',
-      );
-      compare('[st, dir] = ta.supertrend(2.5, 7)\n[st2, dir2] = ta.supertrend(2.5, 7)', 'dir', 'dir2');
-    });
+      'st',
+      'superTrend',
+    );
+    compare('[st, dir] = ta.supertrend(2.5, 7)\n[st2, dir2] = ta.supertrend(2.5, 7)', 'dir', 'dir2');
+  });
 
-    it('ta.rsi, ta.atr, ta.macd, ta.bb and ta.stoch equal their definitions', () => {
-      compare(
-        `r = ta.rsi(close, 14)
+  it('ta.rsi, ta.atr, ta.macd, ta.bb and ta.stoch equal their definitions', () => {
+    compare(
+      `r = ta.rsi(close, 14)
 u = math.max(close - close[1], 0)
 d = math.max(close[1] - close, 0)
 ru = ta.rma(u, 14)
 rd = ta.rma(d, 14)
 ref = rd == 0 ? 100 : ru == 0 ? 0 : 100 - 100 / (1 + ru / rd)`,
-        'r',
-        'ref',
-      );
-      compare('a = ta.atr(14)\nref = ta.rma(ta.tr(true), 14)', 'a', 'ref');
-      compare(
-        '[m, s, h] = ta.macd(close, 12, 26, 9)\nline = ta.ema(close, 12) - ta.ema(close, 26)\nref = ta.ema(line, 9)',
-        's',
-        'ref',
-      );
-      compare(
-        '[b, u, l] = ta.bb(close, 20, 2.0)\nref = ta.sma(close, 20) - 2.0 * ta.stdev(close, 20)',
-        'l',
-        'ref',
-      );
-      compare(
-        'k = ta.stoch(close, high, low, 14)\nref = 100 * (close - ta.lowest(low, 14)) / (ta.highest(high, 14) - ta.lowest(low, 14))',
-        'k',
-        'ref',
-      );
-    });
-  },
-);
+      'r',
+      'ref',
+    );
+    compare('a = ta.atr(14)\nref = ta.rma(ta.tr(true), 14)', 'a', 'ref');
+    compare(
+      '[m, s, h] = ta.macd(close, 12, 26, 9)\nline = ta.ema(close, 12) - ta.ema(close, 26)\nref = ta.ema(line, 9)',
+      's',
+      'ref',
+    );
+    compare(
+      '[b, u, l] = ta.bb(close, 20, 2.0)\nref = ta.sma(close, 20) - 2.0 * ta.stdev(close, 20)',
+      'l',
+      'ref',
+    );
+    compare(
+      'k = ta.stoch(close, high, low, 14)\nref = 100 * (close - ta.lowest(low, 14)) / (ta.highest(high, 14) - ta.lowest(low, 14))',
+      'k',
+      'ref',
+    );
+  });
+});
 
 describe('Strategy Tester emulation (hand-computed fills)', () => {
   const enterLongAt1 = (exit = 'loss = 500, profit = 1000') => `${strategyHeader()}if bar_index == 1

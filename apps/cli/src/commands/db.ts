@@ -16,9 +16,7 @@ async function withDatabase<T>(
 }
 
 export function registerDb(program: Command): void {
-  const db = program
-    .command('db')
-    .description("database migrations (the seed's alembic upgrade / downgrade / current)");
+  const db = program.command('db').description('database migrations (upgrade, downgrade, current)');
   db.command('migrate')
     .description('apply every pending migration')
     .action(() =>

@@ -17,7 +17,7 @@ export type AccountInput = {
 };
 
 /**
- * The seed's registration form: exchange select (every venue of `VENUE_IDS`), API key, secret as a
+ * The account registration form: exchange select (every venue of `VENUE_IDS`), API key, secret as a
  * password field, passphrase only for venues that need one (OKX), "use testnet (recommended)"
  * checked by default.
  */

@@ -58,6 +58,7 @@ const HEADER_6 = 'time,open,high,low,close,volume';
  * Parses candle CSV text (see the module comment for the layouts). Errors name the file (base
  * name of `sourceName`) and the 1-based line: `BTCUSDT.csv:17: high 100 is below low 101`.
  */
+// eslint-disable-next-line max-lines-per-function -- the CSV hot loop (timed in test/candles/csv.test.ts): one pass over the characters with its checks inline
 export function parseCandlesCsv(text: string, sourceName: string): CandleSeries {
   const file = basename(sourceName);
   const fail = (

@@ -1,7 +1,8 @@
 /**
  * TradingView-exact indicators (Pine v6 definitions, warm-up bars as `na` = NaN). Batch functions
  * take whole series (Float64Array) and return Float64Array; `*State` classes are the incremental
- * versions for live use. See /work/shared/reference/pine-semantics.md for the definitions.
+ * versions for live use. The definitions are the Pine v6 reference manual's
+ * (https://www.tradingview.com/pine-script-reference/v6/#fun_ta.sma and the other `ta.*` entries).
  */
 export { sma, ema, rma, stdev } from './moving.ts';
 export { highest, lowest, donchian } from './range.ts';

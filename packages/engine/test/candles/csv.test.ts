@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '@tradingbot/core';
 import { loadCandlesCsv, parseCandlesCsv, writeCandlesCsv } from '../../src/index.ts';
 import { dataFile, skipMessage } from '../indicators/real-data.ts';
+import { realCandlesFile } from '../support/shared-data.ts';
 
 const H = 'time,open,high,low,close,volume';
 const T0 = Date.UTC(2023, 0, 1); // 1672531200000
@@ -266,10 +267,10 @@ describe('number parsing equals Number() (the fast decimal path is exact)', () =
     );
   });
 
-  const real = dataFile('BTCUSDT-1h.csv');
-  it.skipIf(real === null)('every value of BTCUSDT-1h.csv equals a naive split + Number() parse', () => {
-    const text = readFileSync(real!, 'utf8');
-    const s = parseCandlesCsv(text, real!);
+  const real = realCandlesFile('BTCUSDT-1h.csv').path;
+  it('every value of BTCUSDT-1h.csv equals a naive split + Number() parse', () => {
+    const text = readFileSync(real, 'utf8');
+    const s = parseCandlesCsv(text, real);
     const lines = text.trim().split('\n').slice(1);
     expect(s.length).toBe(lines.length);
     const cols = [s.time, s.open, s.high, s.low, s.close, s.volume];

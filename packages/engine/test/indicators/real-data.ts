@@ -1,15 +1,9 @@
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadCandlesCsv, type CandleSeries } from '../../src/index.ts';
+import { realCandlesFile, SHARED_DATA_DIR, sharedDataFile } from '../support/shared-data.ts';
 
-/** /work/shared/data: `../shared/data` beside the repository root; never copied into the repo. */
-export const DATA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../shared/data');
+export const DATA_DIR = SHARED_DATA_DIR;
 
-export function dataFile(name: string): string | null {
-  const path = resolve(DATA_DIR, name);
-  return existsSync(path) ? path : null;
-}
+export const dataFile = sharedDataFile;
 
 export const skipMessage = (name: string) =>
   `SKIPPED: real candles ${name} not found in ${DATA_DIR} (../shared/data beside the repo)`;
@@ -21,7 +15,15 @@ export async function loadReal(name: string, bars?: number): Promise<CandleSerie
     console.warn(skipMessage(name));
     return null;
   }
-  const s = await loadCandlesCsv(path);
+  return firstBars(await loadCandlesCsv(path), bars);
+}
+
+/** The first `bars` candles of a full-size data file, or of the vendored sample when it is absent. */
+export async function loadRealOrSample(name: string, bars?: number): Promise<CandleSeries> {
+  return firstBars(await loadCandlesCsv(realCandlesFile(name).path), bars);
+}
+
+function firstBars(s: CandleSeries, bars: number | undefined): CandleSeries {
   if (bars === undefined || bars >= s.length) return s;
   return {
     ...s,

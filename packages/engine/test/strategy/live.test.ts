@@ -7,10 +7,10 @@ import { LiveSignalEvaluator, LiveStrategy } from '../../src/strategy/live.ts';
 import { backtestStrategy } from '../../src/strategy/run.ts';
 import { resolveParams } from '../../src/strategy/declaration.ts';
 import { STRATEGIES } from '../../src/strategy/strategies/index.ts';
-import { sharedDataFile, SKIP_REASON } from '../support/shared-data.ts';
+import { realCandlesFile } from '../support/shared-data.ts';
 
-const ethFile = sharedDataFile('ETHUSDT-1h.csv');
-if (!ethFile) console.warn(SKIP_REASON);
+// Without ../shared/data: the vendored 4,000-bar BTCUSDT sample.
+const ethFile = realCandlesFile('ETHUSDT-1h.csv').path;
 
 describe('decide (the signal → action rule of docs/backtest-semantics.md)', () => {
   const none = { longEntry: false, longExit: false, shortEntry: false, shortExit: false };
@@ -31,8 +31,8 @@ describe('decide (the signal → action rule of docs/backtest-semantics.md)', ()
   });
 });
 
-describe.skipIf(!ethFile)('live signals on real candles', async () => {
-  const candles = ethFile ? await loadCandlesCsv(ethFile) : null;
+describe('live signals on real candles', async () => {
+  const candles = await loadCandlesCsv(ethFile);
   const bars = 3000;
 
   it.each(STRATEGIES.map((s) => s.id))(

@@ -1,6 +1,6 @@
 /**
  * A broker emulator following TradingView's Strategy Tester rules as written in
- * ../shared/reference/pine-semantics.md and docs/backtest-semantics.md (the rules, not the
+ * https://www.tradingview.com/pine-script-docs/concepts/strategies/ and docs/backtest-semantics.md (the rules, not the
  * engine's code): market orders placed on bar N fill at the open of N+1 (at N's close with
  * `process_orders_on_close`); `strategy.exit` loss / profit are ticks from the entry fill,
  * rounded to the tick, active from the entry bar; the intrabar path is open → nearer extreme →

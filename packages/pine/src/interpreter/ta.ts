@@ -1,6 +1,6 @@
 /**
  * Bar-by-bar implementations of the `ta.*` built-ins, written from the Pine v6 reference
- * definitions (../shared/reference/pine-semantics.md and the manual's pseudo-code), deliberately
+ * definitions (https://www.tradingview.com/pine-script-reference/v6/ and its pseudo-code), deliberately
  * independent of packages/engine/src/indicators: each call site of a script owns one instance
  * whose `next(...)` is called once per bar with that bar's arguments. `NaN` is Pine's `na`.
  */

@@ -1,17 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import type { CandleSeries } from '@tradingbot/engine';
 
-/** ../shared/data beside the repository root: real candles, never copied into the repo. */
-export const SHARED_DATA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../shared/data');
-
-export function sharedDataFile(name: string): string | null {
-  const path = resolve(SHARED_DATA_DIR, name);
-  return existsSync(path) ? path : null;
-}
-
-export const SKIP_REASON = `real candles not found in ${SHARED_DATA_DIR} (../shared/data beside the repo): parity on real data skipped`;
+// One place decides where real candles come from: ../shared/data (or TRADINGBOT_SHARED_DATA_DIR)
+// when present, else the engine's vendored sample.
+export {
+  realCandlesFile,
+  SAMPLE_FILE,
+  SHARED_DATA_DIR,
+  sharedDataFile,
+} from '../../../engine/test/support/shared-data.ts';
 
 /** Reads a `time,open,high,low,close,volume` CSV; keeps the last `bars` rows when given. */
 export function readCandles(path: string, bars?: number): CandleSeries {
