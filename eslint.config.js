@@ -80,24 +80,6 @@ export default tseslint.config(
       ],
     },
   },
-  // The exceptions for the benchmarked hot loops and the existing long functions of packages/pine
-  // are written where the functions are (`eslint-disable-next-line … -- reason`). The files below
-  // hold long functions in code being split in other branches of issue 14 right now, so they are
-  // listed here instead of editing those files.
-  {
-    // TEMPORARY (issue 14): remove each line once its branch is merged and the function split.
-    files: [
-      'packages/exchange/src/paper/paper-exchange.ts', // PaperExchange.submitOrder (194 lines): split by `paper`
-      'packages/exchange/src/okx/simulator.ts', // placeAlgo (112 lines): simulators reworked by `sim`
-      'packages/executor/src/executor.ts', // open (146 lines): executor reworked by `events`
-      'apps/web/src/app/(app)/lab/page.tsx', // LabPage (408), Optimizer (213): split by `lab`
-      'apps/server/src/app.ts', // buildApp (127 lines): route registration reworked by `routes`
-      'apps/server/src/routes/signals.ts', // registerSignalRoutes (136 lines): reworked by `routes`
-      'apps/web/src/components/AccountForm.tsx', // AccountForm (142 lines): venue forms reworked by `registry`
-      'apps/web/src/app/(app)/accounts/page.tsx', // AccountRow (147 lines): venue forms reworked by `registry`
-      'apps/web/src/app/(app)/export/page.tsx', // ExportPage (178 lines): venue choices reworked by `registry`
-      'apps/web/src/app/(app)/signals/\\[id\\]/page.tsx', // SignalPage (110 lines): API types reworked by `routes`
-    ],
-    rules: { 'max-lines-per-function': 'off' },
-  },
+  // The exceptions (the benchmarked hot loops, and a few long functions still to split) are written
+  // where the functions are: `eslint-disable-next-line max-lines-per-function -- reason`.
 );
