@@ -2,9 +2,12 @@ import Decimal from 'decimal.js';
 import { ExchangeErrors } from '../errors.ts';
 import { clientOrderId } from '../client-order-id.ts';
 import { checkLeverage, prepareOrderPrice, prepareOrderQty, checkMinNotional } from '../instrument.ts';
-import { InstrumentCache, PositionModeCache } from '../venue/caches.ts';
-import { transportOptions, type VenueClientOptions } from '../venue/client-options.ts';
-import { OrderSubmitter } from '../venue/order-submitter.ts';
+import {
+  transportOptions,
+  venueClientState,
+  type VenueClientOptions,
+  type VenueClientState,
+} from '../venue/client-options.ts';
 import {
   cancelByRef,
   closesLeg,
@@ -82,9 +85,8 @@ export class BinanceFuturesClient implements Exchange {
   private readonly defaultMaxLeverage: number;
   private readonly now: () => number;
   private readonly hasKey: boolean;
-  private readonly instrumentCache: InstrumentCache;
-  private readonly modeCache: PositionModeCache;
-  private readonly submitter: OrderSubmitter;
+  /** The instrument and position-mode caches and the order submitter. */
+  private readonly venue: VenueClientState;
 
   constructor(options: BinanceFuturesClientOptions) {
     if (typeof options.apiKey !== 'string' || typeof options.apiSecret !== 'string') {
@@ -101,20 +103,12 @@ export class BinanceFuturesClient implements Exchange {
       apiSecret: options.apiSecret,
       recvWindow: options.recvWindow ?? 5000,
     });
-    this.instrumentCache = new InstrumentCache({
-      ttlMs: options.instrumentsTtlMs ?? 5 * 60_000,
-      now: this.now,
-      load: () => this.loadInstruments(),
-    });
-    this.modeCache = new PositionModeCache({
-      ttlMs: options.positionModeTtlMs ?? 5 * 60_000,
-      now: this.now,
-      read: () => this.readPositionMode(),
-    });
-    this.submitter = new OrderSubmitter({
+    this.venue = venueClientState(options, {
       venue: BINANCE_VENUE,
       clock: this.http,
-      lookupAttempts: options.lookupAttempts ?? 6,
+      now: this.now,
+      loadInstruments: () => this.loadInstruments(),
+      readPositionMode: () => this.readPositionMode(),
     });
     this.defaultMaxLeverage = options.defaultMaxLeverage ?? 125;
   }
@@ -137,11 +131,11 @@ export class BinanceFuturesClient implements Exchange {
   }
 
   async instruments(): Promise<Instrument[]> {
-    return [...(await this.instrumentCache.map()).values()];
+    return [...(await this.venue.instruments.map()).values()];
   }
 
   async instrument(venueSymbol: string): Promise<Instrument> {
-    const { found } = await this.instrumentCache.find(venueSymbol.trim().toUpperCase());
+    const { found } = await this.venue.instruments.find(venueSymbol.trim().toUpperCase());
     if (found === undefined) {
       throw ExchangeErrors.create('UNKNOWN_SYMBOL', {
         message: `Binance USDⓈ-M has no trading symbol "${venueSymbol}"`,
@@ -254,7 +248,7 @@ export class BinanceFuturesClient implements Exchange {
 
   /** One-way or hedge, read from `GET /fapi/v1/positionSide/dual` and cached. */
   positionMode(): Promise<PositionMode> {
-    return this.modeCache.get();
+    return this.venue.positionMode.get();
   }
 
   private async readPositionMode(): Promise<PositionMode> {
@@ -264,7 +258,7 @@ export class BinanceFuturesClient implements Exchange {
 
   /** Forgets the cached position mode (the next call reads it again). */
   invalidatePositionMode(): void {
-    this.modeCache.invalidate();
+    this.venue.positionMode.invalidate();
   }
 
   /** Switches the account between one-way and hedge mode; "no need to change" (-4059) is success. */
@@ -274,7 +268,7 @@ export class BinanceFuturesClient implements Exchange {
     } catch (error) {
       if (venueCode(error) !== -4059) throw error;
     }
-    this.modeCache.set(mode);
+    this.venue.positionMode.set(mode);
   }
 
   async setLeverage(
@@ -335,7 +329,7 @@ export class BinanceFuturesClient implements Exchange {
         newOrderRespType: 'RESULT',
       };
     };
-    const order = await this.modeCache.withMode((mode) =>
+    const order = await this.venue.positionMode.withMode((mode) =>
       this.submit('order', instrument.venueSymbol, cid, build(mode)),
     );
 
@@ -381,7 +375,9 @@ export class BinanceFuturesClient implements Exchange {
         clientAlgoId: cid,
       };
     };
-    return this.modeCache.withMode((mode) => this.submit('algo', instrument.venueSymbol, cid, build(mode)));
+    return this.venue.positionMode.withMode((mode) =>
+      this.submit('algo', instrument.venueSymbol, cid, build(mode)),
+    );
   }
 
   async placeProtection(request: ProtectionRequest): Promise<Order[]> {
@@ -515,7 +511,7 @@ export class BinanceFuturesClient implements Exchange {
    * a margin) an order still absent is sent once more.
    */
   private submit(kind: OrderKind, symbol: string, cid: string, params: Params): Promise<Order> {
-    return this.submitter.submit({
+    return this.venue.submitter.submit({
       clientOrderId: cid,
       venueSymbol: symbol,
       kind,

@@ -4,9 +4,12 @@ import { ExchangeErrors } from '../errors.ts';
 import { clientOrderId } from '../client-order-id.ts';
 import { checkLeverage, prepareOrderPrice, prepareOrderQty, toContracts } from '../instrument.ts';
 import { nearMatches, normalizeSymbol } from '../symbols.ts';
-import { InstrumentCache, PositionModeCache } from '../venue/caches.ts';
-import { transportOptions, type VenueClientOptions } from '../venue/client-options.ts';
-import { OrderSubmitter } from '../venue/order-submitter.ts';
+import {
+  transportOptions,
+  venueClientState,
+  type VenueClientOptions,
+  type VenueClientState,
+} from '../venue/client-options.ts';
 import {
   cancelByRef,
   closesLeg,
@@ -107,9 +110,8 @@ export class OkxSwapClient implements Exchange {
   private readonly lookupWindowMs: number;
   private readonly defaultMarginMode: MarginMode;
   private readonly now: () => number;
-  private readonly instrumentCache: InstrumentCache;
-  private readonly modeCache: PositionModeCache;
-  private readonly submitter: OrderSubmitter;
+  /** The instrument and position-mode caches and the order submitter. */
+  private readonly venue: VenueClientState;
 
   constructor(options: OkxSwapClientOptions) {
     if (
@@ -132,20 +134,12 @@ export class OkxSwapClient implements Exchange {
       passphrase: options.passphrase,
       demo: this.demo,
     });
-    this.instrumentCache = new InstrumentCache({
-      ttlMs: options.instrumentsTtlMs ?? 5 * 60_000,
-      now: this.now,
-      load: () => this.loadInstruments(),
-    });
-    this.modeCache = new PositionModeCache({
-      ttlMs: options.positionModeTtlMs ?? 5 * 60_000,
-      now: this.now,
-      read: () => this.readPositionMode(),
-    });
-    this.submitter = new OrderSubmitter({
+    this.venue = venueClientState(options, {
       venue: OKX_VENUE,
       clock: this.http,
-      lookupAttempts: options.lookupAttempts ?? 6,
+      now: this.now,
+      loadInstruments: () => this.loadInstruments(),
+      readPositionMode: () => this.readPositionMode(),
     });
     this.orderExpiryMs = options.orderExpiryMs ?? transport.timeoutMs;
     this.lookupWindowMs = options.lookupWindowMs ?? 5_000;
@@ -165,12 +159,12 @@ export class OkxSwapClient implements Exchange {
   }
 
   async instruments(): Promise<Instrument[]> {
-    return [...(await this.instrumentCache.map()).values()];
+    return [...(await this.venue.instruments.map()).values()];
   }
 
   async instrument(venueSymbol: string): Promise<Instrument> {
     const id = venueSymbol.trim().toUpperCase();
-    const { found, bySymbol: map } = await this.instrumentCache.find(id);
+    const { found, bySymbol: map } = await this.venue.instruments.find(id);
     if (found === undefined) {
       const suggestions = nearMatches(id, [...map.keys()]);
       // `BTCUSDT`, `BTC-USDT`, `OKX:BTCUSDT.P` name a listed swap: suggest its instId.
@@ -204,7 +198,7 @@ export class OkxSwapClient implements Exchange {
 
   /** ctVal of an instrument id, "1" when the instrument is not (or no longer) listed. */
   private async ctVal(instId: string): Promise<string> {
-    const map = await this.instrumentCache.map();
+    const map = await this.venue.instruments.map();
     return map.get(instId)?.contractSize ?? '1';
   }
 
@@ -299,7 +293,7 @@ export class OkxSwapClient implements Exchange {
 
   /** `net_mode` → one_way, `long_short_mode` → hedge, read from `GET /api/v5/account/config` and cached. */
   positionMode(): Promise<PositionMode> {
-    return this.modeCache.get();
+    return this.venue.positionMode.get();
   }
 
   private async readPositionMode(): Promise<PositionMode> {
@@ -309,7 +303,7 @@ export class OkxSwapClient implements Exchange {
 
   /** Forgets the cached position mode (the next call reads it again). */
   invalidatePositionMode(): void {
-    this.modeCache.invalidate();
+    this.venue.positionMode.invalidate();
   }
 
   /** Switches the account between net_mode and long_short_mode. */
@@ -317,7 +311,7 @@ export class OkxSwapClient implements Exchange {
     await this.signedPost('/api/v5/account/set-position-mode', {
       posMode: mode === 'hedge' ? 'long_short_mode' : 'net_mode',
     });
-    this.modeCache.set(mode);
+    this.venue.positionMode.set(mode);
   }
 
   /**
@@ -393,7 +387,7 @@ export class OkxSwapClient implements Exchange {
           : {}),
       };
     };
-    const orders = await this.modeCache.withMode((mode) =>
+    const orders = await this.venue.positionMode.withMode((mode) =>
       this.submit('order', instrument, cid, build(mode)),
     );
     return orders[0] as Order;
@@ -485,7 +479,7 @@ export class OkxSwapClient implements Exchange {
         algoClOrdId: cid,
       };
     };
-    return this.modeCache.withMode((mode) => this.submit('algo', instrument, cid, build(mode)));
+    return this.venue.positionMode.withMode((mode) => this.submit('algo', instrument, cid, build(mode)));
   }
 
   /**
@@ -685,7 +679,7 @@ export class OkxSwapClient implements Exchange {
   ): Promise<Order[]> {
     const lookupKind = kind === 'algo' ? 'algo' : 'order';
     let sent: { expTime?: number } = {};
-    return this.submitter.submit({
+    return this.venue.submitter.submit({
       clientOrderId: cid,
       venueSymbol: instrument.venueSymbol,
       kind: lookupKind,

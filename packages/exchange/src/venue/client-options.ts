@@ -1,3 +1,6 @@
+import type { Instrument, PositionMode } from '../types.ts';
+import { InstrumentCache, PositionModeCache } from './caches.ts';
+import { OrderSubmitter, type OrderSubmitterOptions, type SubmitterClock } from './order-submitter.ts';
 import type { SignedHttpOptions } from './signed-http.ts';
 
 /** The options every venue client takes; each venue adds its credentials and quirks. */
@@ -37,5 +40,46 @@ export function transportOptions(
     ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
     ...(options.baseDelayMs !== undefined ? { baseDelayMs: options.baseDelayMs } : {}),
     ...(options.maxDelayMs !== undefined ? { maxDelayMs: options.maxDelayMs } : {}),
+  };
+}
+
+/** What every venue client keeps beside its HTTP layer. */
+export type VenueClientState = {
+  instruments: InstrumentCache;
+  positionMode: PositionModeCache;
+  submitter: OrderSubmitter;
+};
+
+/**
+ * The instrument and position-mode caches and the order submitter, with the shared defaults (five
+ * minutes for both caches, six lookups of an uncertain placement); the venue supplies its loaders.
+ */
+export function venueClientState(
+  options: VenueClientOptions,
+  venue: {
+    venue: OrderSubmitterOptions['venue'];
+    clock: SubmitterClock;
+    now: () => number;
+    loadInstruments: () => Promise<Map<string, Instrument>>;
+    readPositionMode: () => Promise<PositionMode>;
+  },
+): VenueClientState {
+  const { now } = venue;
+  return {
+    instruments: new InstrumentCache({
+      ttlMs: options.instrumentsTtlMs ?? 5 * 60_000,
+      now,
+      load: venue.loadInstruments,
+    }),
+    positionMode: new PositionModeCache({
+      ttlMs: options.positionModeTtlMs ?? 5 * 60_000,
+      now,
+      read: venue.readPositionMode,
+    }),
+    submitter: new OrderSubmitter({
+      venue: venue.venue,
+      clock: venue.clock,
+      lookupAttempts: options.lookupAttempts ?? 6,
+    }),
   };
 }
