@@ -72,6 +72,31 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, database } = deps;
+  const app = createFastify(deps);
+  setErrorHandlers(app);
+  const registry = registerMetrics(app);
+  await registerPlugins(app, config);
+  const context = routeContext(app, deps);
+  // ---- Events: one bus; XP, metrics and future notifiers subscribe here (listeners/). ----
+  const events: ServerEventBus = new EventBus({ error: (obj, msg) => app.log.error(obj, msg) });
+  registerListeners(events, { database, registry });
+  app.decorate('events', events);
+  const webhook = createWebhookPipeline(app, deps, context, { registry, events });
+  app.decorate('webhook', webhook);
+  app.addHook('onReady', async () => webhook.start());
+  await registerRoutes(app, context, webhook);
+  if (deps.web) await mountWebApp(app, config, deps.web);
+  // Executions still running in the background, and their listeners, finish before the database closes.
+  app.addHook('onClose', async () => {
+    await webhook.drain();
+    await events.idle();
+  });
+  return app;
+}
+
+/** The Fastify instance: JSON logs without secrets, the body limit, zod validation and serialization. */
+function createFastify(deps: AppDeps): App {
+  const { config } = deps;
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -84,8 +109,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  return app;
+}
 
-  // ---- One error shape: { error: { code, message, details? } } with stable codes. ----
+/** One error shape: `{ error: { code, message, details? } }` with stable codes. */
+function setErrorHandlers(app: App): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const appError = toAppError(error, request.routeOptions.bodyLimit);
     if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
@@ -98,8 +126,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       }).toJSON(),
     });
   });
+}
 
-  // ---- Metrics: a registry per app, so tests and several apps stay apart. ----
+/**
+ * Request count and latency per route, served on /metrics: a registry per app, so tests and several
+ * apps stay apart.
+ */
+function registerMetrics(app: App): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({
@@ -125,8 +158,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     void reply.header('content-type', registry.contentType);
     return registry.metrics();
   });
+  return registry;
+}
 
-  // ---- Security and documentation. ----
+/** Security headers, CORS, the rate limit, and the OpenAPI document with its UI at /docs. */
+async function registerPlugins(app: App, config: Config): Promise<void> {
   // The API serves JSON (and the docs UI, which needs inline scripts): CSP is left to the web app.
   await app.register(helmet, { contentSecurityPolicy: false });
   await app.register(cors, { origin: config.webOrigin ?? false, credentials: true });
@@ -155,9 +191,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transformObject: (document) => withoutUnusedSchemas(namedSchemas(document)),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+}
 
-  const context: RouteContext = {
-    app: app as App,
+/** What the route modules get: the app and their services' dependencies. */
+function routeContext(app: App, deps: AppDeps): RouteContext {
+  const { config, database } = deps;
+  return {
+    app,
     deps: {
       config,
       database,
@@ -170,11 +210,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     },
   };
-  // ---- Events: one bus; XP, metrics and future notifiers subscribe here (listeners/). ----
-  const events: ServerEventBus = new EventBus({ error: (obj, msg) => app.log.error(obj, msg) });
-  registerListeners(events, { database, registry });
-  app.decorate('events', events);
-  const webhook = new WebhookPipeline({
+}
+
+/** The webhook pipeline and its signal worker, logging through the app's logger. */
+function createWebhookPipeline(
+  app: App,
+  deps: AppDeps,
+  context: RouteContext,
+  { registry, events }: { registry: Registry; events: ServerEventBus },
+): WebhookPipeline {
+  const { config, database } = deps;
+  return new WebhookPipeline({
     database,
     keyRing: config.keyRing,
     connectExchange: context.deps.connectExchange,
@@ -191,8 +237,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ...deps.worker,
     },
   });
-  app.decorate('webhook', webhook);
-  app.addHook('onReady', async () => webhook.start());
+}
+
+/** Every API route module, in one encapsulated plugin. */
+async function registerRoutes(app: App, context: RouteContext, webhook: WebhookPipeline): Promise<void> {
   await app.register(async (scoped) => {
     const scopedContext = { ...context, app: scoped.withTypeProvider<ZodTypeProvider>() };
     registerHealthRoutes(scopedContext);
@@ -203,13 +251,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     registerSignalRoutes(scopedContext);
     registerLabRoutes(scopedContext);
   });
-  if (deps.web) await mountWebApp(app, config, deps.web);
-  // Executions still running in the background, and their listeners, finish before the database closes.
-  app.addHook('onClose', async () => {
-    await webhook.drain();
-    await events.idle();
-  });
-  return app;
 }
 
 /** Maps anything thrown by a route or by Fastify itself onto the server's error table. */

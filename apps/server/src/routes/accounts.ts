@@ -27,21 +27,41 @@ import {
 import { ErrorResponse } from './error.schema.ts';
 import { bearerSecurity, currentUser, requireUser } from './guard.ts';
 
+/** What the account routes share: the app, the services' dependencies, the guard and the tags. */
+type AccountRoutes = {
+  app: RouteContext['app'];
+  deps: RouteContext['deps'];
+  accounts: AccountsDeps;
+  base: { preHandler: ReturnType<typeof requireUser> };
+  tags: string[];
+  errors: { 400: typeof ErrorResponse; 401: typeof ErrorResponse; 404: typeof ErrorResponse };
+};
+
 /**
  * The exchange accounts (`/api/v1/accounts-secure/*`), owner-scoped throughout: registration and
  * management, a connection test, the venue's live balance and positions, and realized PnL.
  */
 export function registerAccountRoutes(context: RouteContext): void {
   const { app, deps } = context;
-  const accounts: AccountsDeps = {
-    database: deps.database,
-    keyRing: deps.config.keyRing,
-    connectExchange: deps.connectExchange,
+  const routes: AccountRoutes = {
+    app,
+    deps,
+    accounts: {
+      database: deps.database,
+      keyRing: deps.config.keyRing,
+      connectExchange: deps.connectExchange,
+    },
+    base: { preHandler: requireUser(context) },
+    tags: ['accounts'],
+    errors: { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse },
   };
-  const base = { preHandler: requireUser(context) };
-  const tags = ['accounts'];
-  const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse };
+  registerAccountManagementRoutes(routes);
+  registerAccountCredentialRoutes(routes);
+  registerAccountReadRoutes(routes);
+}
 
+/** Register, list, delete and switch an account on or off. */
+function registerAccountManagementRoutes({ app, accounts, base, tags, errors }: AccountRoutes): void {
   app.post(
     '/api/v1/accounts-secure/register',
     {
@@ -103,7 +123,10 @@ export function registerAccountRoutes(context: RouteContext): void {
       is_active: await toggleAccount(accounts, currentUser(request).user.id, request.params.id),
     }),
   );
+}
 
+/** The account's credentials: test its exchange API key, rotate its webhook secret. */
+function registerAccountCredentialRoutes({ app, accounts, base, tags, errors }: AccountRoutes): void {
   app.post(
     '/api/v1/accounts-secure/:id/test',
     {
@@ -135,7 +158,10 @@ export function registerAccountRoutes(context: RouteContext): void {
       webhook_secret: await rotateWebhookSecret(accounts, currentUser(request).user.id, request.params.id),
     }),
   );
+}
 
+/** What the account holds: the venue's live positions and balance, and realized PnL. */
+function registerAccountReadRoutes({ app, deps, accounts, base, tags }: AccountRoutes): void {
   app.get(
     '/api/v1/accounts-secure/:id/positions',
     {

@@ -286,6 +286,24 @@ type AlgoRecord = {
   cTime: number;
 };
 
+/** A checked place-algo request (`tp` is dropped when a conditional also has `sl`, as on OKX). */
+type AlgoRequest = {
+  instrument: Instrument;
+  tdMode: 'cross' | 'isolated';
+  side: OrderSide;
+  ordType: AlgoRecord['ordType'];
+  posSide: PositionSide;
+  /** Contracts, or undefined with closeFraction. */
+  sz: string | undefined;
+  /** `sz` in base units. */
+  qty: string | undefined;
+  closeFraction: boolean;
+  reduceOnly: boolean;
+  sl: string | undefined;
+  tp: string | undefined;
+  algoClOrdId: string | undefined;
+};
+
 /** What OKX reports on an order that the paper venue does not model. */
 type OrderExtras = { tdMode: string; attachAlgoClOrdId: string; reduceOnlyParam: boolean };
 
@@ -1009,21 +1027,95 @@ class OkxDialect extends SimulatorDialect<OkxFaultRule, OkxCodes, Context, Route
 
   placeAlgo({ params, headers }: Context): unknown[] {
     OkxDialect.expTime(headers, this.serverTime());
+    const request = this.algoRequest(params);
+    // "For the same position, only one TP/SL pending order for fully closing the position is supported."
+    if (request.closeFraction) this.assertNoCloseAlgo(request);
+    this.algoSeq += 1;
+    const algoId = String(600_000_000 + this.algoSeq);
+    const record: AlgoRecord = {
+      algoId,
+      algoClOrdId: request.algoClOrdId ?? '',
+      instId: request.instrument.venueSymbol,
+      ordType: request.ordType,
+      tdMode: request.tdMode,
+      side: request.side,
+      posSide: request.posSide,
+      sz: request.sz,
+      closeFraction: request.closeFraction,
+      reduceOnly: request.reduceOnly,
+      canceled: false,
+      cTime: this.serverTime(),
+    };
+    const placed = this.placeAlgoLegs(record, request, params);
+    this.algos.set(algoId, record);
+    for (const o of placed) this.legOf.set(o.venueOrderId, algoId);
+    if (request.algoClOrdId !== undefined) this.usedAlgoClOrdIds.add(request.algoClOrdId);
+    return [
+      {
+        algoId,
+        clOrdId: '',
+        algoClOrdId: request.algoClOrdId ?? '',
+        sCode: '0',
+        sMsg: 'Order placed',
+        tag: '',
+      },
+    ];
+  }
+
+  /** A place-algo request's parameters, checked in this order (the first failing one is reported). */
+  private algoRequest(params: Params): AlgoRequest {
     const instrument = this.instrumentOf(required(params, 'instId'));
     const tdMode = OkxDialect.marginMode(params, 'tdMode');
     const side = OkxDialect.side(params);
     const ordType = required(params, 'ordType');
     if (ordType !== 'conditional' && ordType !== 'oco') throw param('ordType');
     const posSide = this.posSideParam(params);
+    const { sz, closeFraction, reduceOnly } = OkxDialect.algoSize(params, posSide);
+    const { sl, tp } = OkxDialect.algoTriggers(params, ordType);
+    const algoClOrdId = str(params, 'algoClOrdId');
+    if (algoClOrdId !== undefined && !CLIENT_ID.test(algoClOrdId)) throw param('algoClOrdId');
+    if (algoClOrdId !== undefined && this.usedAlgoClOrdIds.has(algoClOrdId)) throw err('51016');
+    const qty = sz === undefined ? undefined : this.contracts(instrument, sz);
+    if (qty !== undefined && !new Decimal(qty).mod(instrument.stepSize).isZero()) throw err('51121');
+    if (qty !== undefined && new Decimal(qty).lt(instrument.minQty)) throw err('51020');
+    return {
+      instrument,
+      tdMode,
+      side,
+      ordType,
+      posSide,
+      sz,
+      qty,
+      closeFraction,
+      reduceOnly,
+      sl,
+      tp,
+      algoClOrdId,
+    };
+  }
+
+  /** The size: `sz` contracts, or `closeFraction` "1" (the whole position), never both. */
+  private static algoSize(
+    params: Params,
+    posSide: PositionSide,
+  ): { sz: string | undefined; closeFraction: boolean; reduceOnly: boolean } {
     const sz = decimalParam(params, 'sz');
     const closeFractionRaw = str(params, 'closeFraction');
     if (sz !== undefined && closeFractionRaw !== undefined) throw err('50024');
     if (sz === undefined && closeFractionRaw === undefined) throw empty('sz');
     if (closeFractionRaw !== undefined && !/^1(\.0*)?$/.test(closeFractionRaw)) throw param('closeFraction');
     const closeFraction = closeFractionRaw !== undefined;
-    const reduceOnlyParam = bool(params, 'reduceOnly') === true;
+    const reduceOnly = bool(params, 'reduceOnly') === true;
     // "If posSide is net, reduceOnly must be true" for closeFraction (OKX docs, place algo order).
-    if (closeFraction && posSide === 'net' && !reduceOnlyParam) throw param('reduceOnly');
+    if (closeFraction && posSide === 'net' && !reduceOnly) throw param('reduceOnly');
+    return { sz, closeFraction, reduceOnly };
+  }
+
+  /** The trigger prices of the legs to place: an oco needs both, a conditional one at least. */
+  private static algoTriggers(
+    params: Params,
+    ordType: AlgoRecord['ordType'],
+  ): { sl: string | undefined; tp: string | undefined } {
     const sl = decimalParam(params, 'slTriggerPx');
     const tp = decimalParam(params, 'tpTriggerPx');
     for (const name of ['slOrdPx', 'tpOrdPx']) {
@@ -1033,34 +1125,35 @@ class OkxDialect extends SimulatorDialect<OkxFaultRule, OkxCodes, Context, Route
     if (ordType === 'oco' && (sl === undefined || tp === undefined))
       throw empty(sl === undefined ? 'slTriggerPx' : 'tpTriggerPx');
     if (sl === undefined && tp === undefined) throw empty('slTriggerPx');
-    let takeProfit = tp;
     // "When placing net TP/SL order (ordType=conditional) and both take-profit and stop-loss
     // parameters are sent, only stop-loss logic will be performed"
     // (https://www.okx.com/docs-v5/en/#order-book-trading-algo-trading-post-place-algo-order).
-    if (ordType === 'conditional' && sl !== undefined && tp !== undefined) takeProfit = undefined;
-    const algoClOrdId = str(params, 'algoClOrdId');
-    if (algoClOrdId !== undefined && !CLIENT_ID.test(algoClOrdId)) throw param('algoClOrdId');
-    if (algoClOrdId !== undefined && this.usedAlgoClOrdIds.has(algoClOrdId)) throw err('51016');
-    const qty = sz === undefined ? undefined : this.contracts(instrument, sz);
-    if (qty !== undefined && !new Decimal(qty).mod(instrument.stepSize).isZero()) throw err('51121');
-    if (qty !== undefined && new Decimal(qty).lt(instrument.minQty)) throw err('51020');
+    if (ordType === 'conditional' && sl !== undefined && tp !== undefined) return { sl, tp: undefined };
+    return { sl, tp };
+  }
 
-    // "For the same position, only one TP/SL pending order for fully closing the position is supported."
-    if (closeFraction) {
-      this.syncAttached();
-      const taken = [...this.algos.values()].some(
-        (a) =>
-          a.closeFraction &&
-          a.instId === instrument.venueSymbol &&
-          a.posSide === posSide &&
-          a.side === side &&
-          this.algoState(a) === 'live',
-      );
-      if (taken) throw err('51088');
-    }
-    this.algoSeq += 1;
-    const algoId = String(600_000_000 + this.algoSeq);
-    const group = ordType === 'oco' ? `algo${algoId}` : undefined;
+  /** 51088 when a live closeFraction algo already closes this position on this side. */
+  private assertNoCloseAlgo(request: AlgoRequest): void {
+    this.syncAttached();
+    const taken = [...this.algos.values()].some(
+      (a) =>
+        a.closeFraction &&
+        a.instId === request.instrument.venueSymbol &&
+        a.posSide === request.posSide &&
+        a.side === request.side &&
+        this.algoState(a) === 'live',
+    );
+    if (taken) throw err('51088');
+  }
+
+  /**
+   * Submits the algo order's paper conditionals (stop-loss first) and notes them on `record`; an
+   * oco's two legs share an ocoGroup. Returns the orders placed.
+   */
+  private placeAlgoLegs(record: AlgoRecord, request: AlgoRequest, params: Params): Order[] {
+    const { instrument, side, posSide, qty, closeFraction, reduceOnly } = request;
+    const algoId = record.algoId;
+    const group = record.ordType === 'oco' ? `algo${algoId}` : undefined;
     const placed: Order[] = [];
     const leg = (type: 'stop_market' | 'take_profit_market', triggerPrice: string): Order => {
       this.legSeq += 1;
@@ -1073,7 +1166,7 @@ class OkxDialect extends SimulatorDialect<OkxFaultRule, OkxCodes, Context, Route
           positionSide: posSide,
           ...(closeFraction
             ? { closePosition: true }
-            : { qty: qty as string, reduceOnly: reduceOnlyParam && posSide === 'net' }),
+            : { qty: qty as string, reduceOnly: reduceOnly && posSide === 'net' }),
           clientOrderId: `okxalgo${algoId}${type === 'stop_market' ? 'sl' : 'tp'}`,
           ...(group !== undefined ? { ocoGroup: group } : {}),
         });
@@ -1088,43 +1181,24 @@ class OkxDialect extends SimulatorDialect<OkxFaultRule, OkxCodes, Context, Route
         throw error;
       }
     };
-    const record: AlgoRecord = {
-      algoId,
-      algoClOrdId: algoClOrdId ?? '',
-      instId: instrument.venueSymbol,
-      ordType,
-      tdMode,
-      side,
-      posSide,
-      sz,
-      closeFraction,
-      reduceOnly: reduceOnlyParam,
-      canceled: false,
-      cTime: this.serverTime(),
-    };
     const triggerPxType = (name: string): string => str(params, name) ?? 'last';
-    if (sl !== undefined) {
-      const order = leg('stop_market', sl);
+    if (request.sl !== undefined) {
+      const order = leg('stop_market', request.sl);
       record.sl = {
         orderId: order.venueOrderId,
-        triggerPx: sl,
+        triggerPx: request.sl,
         triggerPxType: triggerPxType('slTriggerPxType'),
       };
     }
-    if (takeProfit !== undefined) {
-      const order = leg('take_profit_market', takeProfit);
+    if (request.tp !== undefined) {
+      const order = leg('take_profit_market', request.tp);
       record.tp = {
         orderId: order.venueOrderId,
-        triggerPx: takeProfit,
+        triggerPx: request.tp,
         triggerPxType: triggerPxType('tpTriggerPxType'),
       };
     }
-    this.algos.set(algoId, record);
-    for (const o of placed) this.legOf.set(o.venueOrderId, algoId);
-    if (algoClOrdId !== undefined) this.usedAlgoClOrdIds.add(algoClOrdId);
-    return [
-      { algoId, clOrdId: '', algoClOrdId: algoClOrdId ?? '', sCode: '0', sMsg: 'Order placed', tag: '' },
-    ];
+    return placed;
   }
 
   /** Registers the TP/SL the paper venue attached to filled parents (attachAlgoOrds) as algo orders. */
