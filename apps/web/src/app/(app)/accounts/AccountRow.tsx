@@ -1,0 +1,192 @@
+'use client';
+
+import { useState } from 'react';
+import { ErrorMessage } from '@/components/ui';
+import { ApiError, useApi } from '@/lib/api';
+import { useI18n } from '@/lib/i18n';
+import type { Account, ConnectionTest, WebhookSecretRotated } from '@/lib/types';
+
+type Confirming = 'delete' | 'rotate' | null;
+
+/** One registered account: what it is, and its actions (toggle, test, rotate the secret, delete). */
+export function AccountRow({
+  account,
+  onChanged,
+  onDeleted,
+  onRotated,
+}: {
+  account: Account;
+  onChanged: () => void;
+  onDeleted: () => void;
+  onRotated: (secret: string) => void;
+}) {
+  const { t } = useI18n();
+  const api = useApi();
+  const [confirming, setConfirming] = useState<Confirming>(null);
+  const [test, setTest] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
+
+  const toggle = () =>
+    run(async () => {
+      await api(`/api/v1/accounts-secure/${account.id}/toggle`, { method: 'POST' });
+      onChanged();
+    });
+  const testConnection = () =>
+    run(async () => {
+      setTest(t('acc.testing'));
+      const answer = await api<ConnectionTest>(`/api/v1/accounts-secure/${account.id}/test`, {
+        method: 'POST',
+      });
+      setTest(
+        answer.ok && answer.balance
+          ? t('acc.testOk', {
+              total: answer.balance.total,
+              asset: answer.balance.asset,
+              available: answer.balance.available,
+            })
+          : t('acc.testFailed', { message: answer.error?.message ?? '' }),
+      );
+    }).catch(() => setTest(null));
+  const confirm = () =>
+    run(async () => {
+      if (confirming === 'delete') {
+        await api(`/api/v1/accounts-secure/${account.id}`, { method: 'DELETE' });
+        onDeleted();
+      } else {
+        const answer = await api<WebhookSecretRotated>(
+          `/api/v1/accounts-secure/${account.id}/webhook-secret/rotate`,
+          { method: 'POST' },
+        );
+        onRotated(answer.webhook_secret);
+        onChanged();
+      }
+      setConfirming(null);
+    });
+
+  return (
+    <li className="account-row" data-testid={`account-${account.id}`}>
+      <AccountSummary account={account} />
+      <div className="actions">
+        <button type="button" className="secondary" disabled={busy} onClick={toggle}>
+          {account.is_active ? t('acc.deactivate') : t('acc.activate')}
+        </button>
+        <button type="button" className="secondary" disabled={busy} onClick={testConnection}>
+          {t('acc.test')}
+        </button>
+        <button type="button" className="secondary" disabled={busy} onClick={() => setConfirming('rotate')}>
+          {t('acc.rotate')}
+        </button>
+        <button type="button" className="danger" disabled={busy} onClick={() => setConfirming('delete')}>
+          {t('acc.delete')}
+        </button>
+      </div>
+      {test ? (
+        <p role="status" className="notice">
+          {test}
+        </p>
+      ) : null}
+      {confirming ? (
+        <ConfirmDialog
+          accountId={account.id}
+          confirming={confirming}
+          busy={busy}
+          onConfirm={confirm}
+          onCancel={() => setConfirming(null)}
+        />
+      ) : null}
+      <ErrorMessage error={error} />
+    </li>
+  );
+}
+
+/** Runs one action at a time: `busy` while it runs, its failure kept as an `ApiError` to show. */
+function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError>();
+  const run = async (action: () => Promise<void>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await action();
+    } catch (e) {
+      setError(e instanceof ApiError ? e : new ApiError('INTERNAL', String(e), 0));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, run };
+}
+
+/** The account's name and badges (venue, testnet or mainnet, active), its id, secret hint and creation time. */
+function AccountSummary({ account }: { account: Account }) {
+  const { t, dateTime } = useI18n();
+  const title = account.label || t(`acc.exchange.${account.exchange}`);
+  return (
+    <>
+      <div className="account-main">
+        <strong>{title}</strong>
+        <span className="badge">{account.exchange.toUpperCase()}</span>
+        <span className={`badge ${account.testnet ? 'testnet' : 'mainnet'}`}>
+          {account.testnet ? t('acc.testnetBadge') : t('acc.mainnetBadge')}
+        </span>
+        <span className={`badge ${account.is_active ? 'active' : 'inactive'}`}>
+          {account.is_active ? t('acc.active') : t('acc.inactive')}
+        </span>
+      </div>
+      <dl className="account-meta">
+        <div>
+          <dt>{t('acc.accountId')}</dt>
+          <dd>
+            <code>{account.id}</code>
+          </dd>
+        </div>
+        <div>
+          <dt>{t('acc.secretHint')}</dt>
+          <dd>
+            <code>…{account.webhook_secret_hint}</code>
+          </dd>
+        </div>
+        <div>
+          <dt>{t('acc.created')}</dt>
+          <dd>{dateTime(account.created_at)}</dd>
+        </div>
+      </dl>
+    </>
+  );
+}
+
+/** "Really delete / rotate?" with the confirming button focused first. */
+function ConfirmDialog({
+  accountId,
+  confirming,
+  busy,
+  onConfirm,
+  onCancel,
+}: {
+  accountId: string;
+  confirming: 'delete' | 'rotate';
+  busy: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <div role="alertdialog" aria-labelledby={`confirm-${accountId}`} className="confirm">
+      <p id={`confirm-${accountId}`}>
+        {confirming === 'delete' ? t('acc.confirmDelete') : t('acc.confirmRotate')}
+      </p>
+      <button
+        type="button"
+        className={confirming === 'delete' ? 'danger' : undefined}
+        autoFocus
+        disabled={busy}
+        onClick={onConfirm}
+      >
+        {confirming === 'delete' ? t('acc.confirmDeleteButton') : t('acc.confirmRotateButton')}
+      </button>
+      <button type="button" className="secondary" onClick={onCancel}>
+        {t('common.cancel')}
+      </button>
+    </div>
+  );
+}

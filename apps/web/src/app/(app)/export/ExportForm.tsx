@@ -1,0 +1,80 @@
+'use client';
+
+import { ParamsForm } from '@/components/ParamsForm';
+import { ErrorMessage } from '@/components/ui';
+import { useI18n } from '@/lib/i18n';
+import type { Account, StrategyDecl } from '@/lib/types';
+import type { ExportForm as ExportFormState } from './use-export-form';
+
+/** The account, strategy, leverage and parameters to generate the Pine script for. */
+export function ExportForm({
+  accounts,
+  strategies,
+  form,
+}: {
+  accounts: Account[];
+  strategies: StrategyDecl[];
+  form: ExportFormState;
+}) {
+  const { t, locale } = useI18n();
+  const { strategy, errors } = form;
+  return (
+    <form className="card" onSubmit={form.submit} noValidate>
+      <div className="form-grid">
+        <div className="field">
+          <label htmlFor="exp-account">{t('exp.account')}</label>
+          <select id="exp-account" value={form.accountId} onChange={(e) => form.setAccountId(e.target.value)}>
+            {accounts.map((a) => (
+              <option key={a.id} value={a.id}>
+                {(a.label || a.exchange) +
+                  ` · ${a.testnet ? t('acc.testnetBadge') : t('acc.mainnetBadge')} · ${a.id.slice(0, 8)}`}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="exp-strategy">{t('lab.strategy')}</label>
+          <select
+            id="exp-strategy"
+            value={form.strategyId}
+            onChange={(e) => form.chooseStrategy(e.target.value)}
+          >
+            {strategies.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name[locale]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="exp-leverage">{t('exp.leverage')}</label>
+          <input
+            id="exp-leverage"
+            type="number"
+            min={1}
+            max={125}
+            step={1}
+            value={form.leverage}
+            onChange={(e) => form.setLeverage(e.target.value)}
+          />
+        </div>
+      </div>
+      {strategy ? (
+        <>
+          <p className="muted">{strategy.description[locale]}</p>
+          <ParamsForm
+            strategy={strategy}
+            draft={form.draft}
+            onChange={form.setDraft}
+            errors={errors}
+            idPrefix="exp"
+          />
+        </>
+      ) : null}
+      <ErrorMessage error={form.error} />
+      <button type="submit" disabled={form.busy || Object.keys(errors).length > 0}>
+        {form.busy ? t('exp.generating') : t('exp.generate')}
+      </button>
+    </form>
+  );
+}

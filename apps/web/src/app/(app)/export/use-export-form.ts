@@ -1,0 +1,100 @@
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { defaultDraft, draftValues, validateParams, type ParamDraft } from '@/components/ParamsForm';
+import type { ApiError } from '@/lib/api';
+import { useApi } from '@/lib/api';
+import { useI18n } from '@/lib/i18n';
+import type { AccountList, PineExport, StrategyList } from '@/lib/types';
+
+/**
+ * The export form's state: the chosen account, strategy (preselected from the lab's link), its
+ * parameters and the leverage; `submit` asks the API for the Pine script and keeps the answer.
+ */
+export function useExportForm(strategies: StrategyList | undefined, accounts: AccountList | undefined) {
+  const { t, locale } = useI18n();
+  const api = useApi();
+  const [strategyId, setStrategyId] = useState('');
+  const [accountId, setAccountId] = useState('');
+  const [leverage, setLeverage] = useState('1');
+  const [draft, setDraft] = useState<ParamDraft>({});
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError>();
+  const [result, setResult] = useState<PineExport | null>(null);
+
+  const strategy = useMemo(
+    () => strategies?.strategies.find((s) => s.id === strategyId),
+    [strategies, strategyId],
+  );
+  useEffect(() => {
+    const first = strategies?.strategies[0];
+    if (!strategyId && first) {
+      // Coming from the lab: ?strategy=…&params=… preselects what was backtested.
+      const query = new URLSearchParams(window.location.search);
+      const wanted = strategies?.strategies.find((s) => s.id === query.get('strategy')) ?? first;
+      setStrategyId(wanted.id);
+      setDraft({ ...defaultDraft(wanted), ...labParams(query.get('params')) });
+    }
+  }, [strategies, strategyId]);
+  useEffect(() => {
+    const first = accounts?.accounts[0];
+    if (!accountId && first) setAccountId(first.id);
+  }, [accounts, accountId]);
+
+  const chooseStrategy = (id: string) => {
+    const next = strategies!.strategies.find((s) => s.id === id)!;
+    setStrategyId(next.id);
+    setDraft(defaultDraft(next));
+  };
+
+  const errors = strategy ? validateParams(strategy, draft, t, locale) : {};
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!strategy || Object.keys(errors).length > 0 || !accountId) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const query = new URLSearchParams({
+        strategy: strategy.id,
+        account_id: accountId,
+        params: JSON.stringify(draftValues(draft)),
+        leverage: String(Math.round(Number(leverage) || 1)),
+        lang: locale,
+      });
+      setResult(await api<PineExport>(`/api/v1/simple/export-pine?${query}`));
+    } catch (e) {
+      setError(e as ApiError);
+      setResult(null);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return {
+    strategyId,
+    chooseStrategy,
+    strategy,
+    accountId,
+    setAccountId,
+    leverage,
+    setLeverage,
+    draft,
+    setDraft,
+    errors,
+    busy,
+    error,
+    result,
+    submit,
+  };
+}
+
+export type ExportForm = ReturnType<typeof useExportForm>;
+
+/** The lab's `params` query value (a JSON object of numbers) as a draft; nothing if it does not parse. */
+function labParams(raw: string | null): ParamDraft {
+  try {
+    return Object.fromEntries(
+      Object.entries(JSON.parse(raw ?? '{}') as Record<string, number>).map(([k, v]) => [k, String(v)]),
+    );
+  } catch {
+    return {};
+  }
+}
