@@ -253,7 +253,6 @@ async function registerRoutes(app: App, context: RouteContext, webhook: WebhookP
   });
 }
 
-/** Maps anything thrown by a route or by Fastify itself onto the server's error table. */
 /** Any error a route or Fastify raises, as our error (`bodyLimit`: the route's, for a 413). */
 export function toAppError(error: FastifyError, bodyLimit: number = BODY_LIMIT_BYTES) {
   if (isAppError(error)) return error;
