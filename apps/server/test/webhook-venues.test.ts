@@ -197,7 +197,7 @@ async function send(v: Venue, fields: Record<string, unknown>) {
       symbol: v.kind.alertSymbol,
       leverage: 5,
       sl_pct: 2,
-      qty: 0.1, // default sizing (10 % of what is available) is the seed-flow test's; here a fixed size
+      qty: 0.1, // default sizing (10 % of what is available) is tested in webhook.test.ts; here a fixed size
       id: `venue-alert-${++alertNo}`,
       ...fields,
     }),

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { clientOrderId, isDerivedClientOrderId } from '../src/client-order-id.ts';
 import { ExchangeErrors } from '../src/errors.ts';
 
-// exchanges.md §1.5 (Binance newClientOrderId) and §2.6 (OKX clOrdId: case-sensitive letters and digits, ≤ 32).
+// Binance newClientOrderId (https://developers.binance.com/docs/derivatives/usds-margined-futures/trade/rest-api/New-Order)
+// and OKX clOrdId, case-sensitive letters and digits, ≤ 32 (https://www.okx.com/docs-v5/en/#order-book-trading-trade-post-place-order).
 const BINANCE = /^[\.A-Z\:/a-z0-9_-]{1,36}$/;
 const OKX = /^[A-Za-z0-9]{1,32}$/;
 

@@ -213,7 +213,7 @@ describe('sizeForNotional', () => {
   });
 });
 
-describe('"100 %" sizing that lands below the minimum (peers.md)', () => {
+describe('"100 %" sizing that lands below the minimum notional', () => {
   it('explains the minimum instead of sending a doomed order', () => {
     // 90 USDT at 1× and 50000: 0.0018 → 0.001 BTC = 50 USDT < 100
     const qty = sizeForNotional(btc100, '90', '50000');

@@ -1,7 +1,7 @@
 import type { ExecutionResult } from './result.ts';
 
 /**
- * The seed's gamification (users.total_xp, level, total_trades), as pure functions.
+ * The gamification counters of the `users` table (total_xp, level, total_trades), as pure functions.
  *
  * XP per executed signal (`xpForTrade`):
  * - failed or not executed (no-op, duplicate, refused): 0;
