@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
+import type { LiveVenueId } from '@tradingbot/core';
 import type { PaperExchange, Position } from '@tradingbot/exchange';
 import { startBinanceSimulator, startOkxSimulator } from '@tradingbot/exchange/sim';
 import { orders } from '@tradingbot/db';
@@ -27,7 +28,7 @@ type Sent = { side: string; positionSide: string | null; reduceOnly: boolean };
 
 /** One venue: its simulator, its dialect, and how each fault looks on its wire. */
 type VenueKind = {
-  name: 'binance' | 'okx';
+  name: LiveVenueId;
   start(hedge: boolean): Promise<{
     url: string;
     venue: PaperExchange;

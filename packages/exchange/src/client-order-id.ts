@@ -76,8 +76,3 @@ export function clientOrderId(
   }
   return id;
 }
-
-/** True when a client id was derived by `clientOrderId` (our own orders, as opposed to manual ones). */
-export function isDerivedClientOrderId(id: string): boolean {
-  return new RegExp(`^${CLIENT_ORDER_ID_PREFIX}[0-9A-Za-z]{${HASH_CHARS}}[A-Za-z0-9]{0,4}$`).test(id);
-}

@@ -46,10 +46,3 @@ export function levelForXp(xp: number): number {
   while (xpForLevel(n + 1) <= xp) n++;
   return n;
 }
-
-/** Progress inside the current level, for the UI. */
-export function levelProgress(xp: number): { level: number; xpIntoLevel: number; xpForNextLevel: number } {
-  const level = levelForXp(xp);
-  const start = xpForLevel(level);
-  return { level, xpIntoLevel: Math.max(0, xp - start), xpForNextLevel: xpForLevel(level + 1) - start };
-}
