@@ -1,7 +1,7 @@
 /**
  * Full backtests of every strategy over one year of 1-minute candles (525,600 bars), and a
  * 1,000-combination optimization over one year of 1-hour candles on all cores.
- * Goals (issue 2): each backtest ≤ 50 ms on one core (≥ 10 M bars/s); the optimization ≤ 2 s on 2 cores.
+ * Goals: each backtest ≤ 50 ms on one core (≥ 10 M bars/s); the optimization ≤ 2 s on 2 cores.
  */
 import { availableParallelism } from 'node:os';
 import {

@@ -49,7 +49,11 @@ export const TRADINGVIEW_WEBHOOK_IPS = Object.freeze([
   '52.32.178.7',
 ]);
 
-/** The example values printed in the seed document: public, so never accepted as real secrets. */
+/**
+ * Example secrets published in tutorials and sample configurations (the hex one is the `SECRET_KEY`
+ * of FastAPI's JWT tutorial, https://fastapi.tiangolo.com/tutorial/security/oauth2-jwt/, copied
+ * into countless projects): anyone may know them, so they are never accepted as real secrets.
+ */
 export const KNOWN_PUBLIC_SECRETS = new Set([
   'yER8UxvSY0klei4vveGAJltJk5uQDYIyYtnU6ctH6cM',
   'f_4ye2tp9hFz49YH04Dc7fCITNdChxH9_0Q25ry-Sfw=',
@@ -157,7 +161,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const value = e[name];
     if (value !== undefined && KNOWN_PUBLIC_SECRETS.has(value.trim())) {
       throw configError(
-        `${name} is an example value printed in the design document and is public; generate a new one with: tradingbot keys generate`,
+        `${name} is a publicly known example value; generate a new one with: tradingbot keys generate`,
       );
     }
   }

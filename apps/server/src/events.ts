@@ -1,4 +1,5 @@
-import type { ExecutionResult, OrderRole } from '@tradingbot/executor';
+import type { OrderRole } from '@tradingbot/core';
+import type { ExecutionResult } from '@tradingbot/executor';
 
 /**
  * The server's event seams: what happened to signals, orders and positions, for whoever wants to

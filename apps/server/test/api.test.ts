@@ -129,7 +129,7 @@ describe('exchange accounts', () => {
     mallory = await signUp(t.app, 'mallory@example.com');
   });
 
-  it('registers, lists, toggles, tests and deletes a paper account with the seed contract', async () => {
+  it('registers, lists, toggles, tests, re-keys and deletes a paper account under /api/v1/accounts-secure', async () => {
     const created = await post(
       '/api/v1/accounts-secure/register',
       { exchange: 'paper', api_key: 'paper-key', api_secret: 'paper-secret' },

@@ -11,7 +11,7 @@ describe('configuration', () => {
   it('starts with no configuration: PGlite in DATA_DIR and development secrets kept with mode 0600', () => {
     const dataDir = tmp();
     const first = loadConfig({ DATA_DIR: dataDir });
-    expect(first.port).toBe(8001); // the seed's port
+    expect(first.port).toBe(8001); // the documented default (README, Configuration)
     expect(first.databaseUrl).toBeUndefined();
     expect(first.devSecretsFile).toBe(join(dataDir, 'dev-secrets.json'));
     expect(statSync(first.devSecretsFile!).mode & 0o777).toBe(0o600);
@@ -30,7 +30,7 @@ describe('configuration', () => {
     );
   });
 
-  it.each([...KNOWN_PUBLIC_SECRETS])('refuses the seed document example %s as a real secret', (example) => {
+  it.each([...KNOWN_PUBLIC_SECRETS])('refuses the publicly known example %s as a real secret', (example) => {
     const secrets = generateSecrets();
     for (const name of ['SECRET_KEY', 'ENCRYPTION_KEY', 'WEBHOOK_SECRET'] as const) {
       const env = { ...secrets, [name]: example };
@@ -44,7 +44,7 @@ describe('configuration', () => {
         ...secrets,
         WEBHOOK_SECRET: 'yER8UxvSY0klei4vveGAJltJk5uQDYIyYtnU6ctH6cM',
       }),
-    ).toThrow('example value printed in the design document');
+    ).toThrow('is a publicly known example value');
   });
 
   it('reads each secret from a *_FILE variable', () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiKeys, migrate, openTestDatabase, users, type Database } from '@tradingbot/db';
+import { accounts, migrate, openTestDatabase, users, type Database } from '@tradingbot/db';
 import { isAppError } from '@tradingbot/core';
 import {
   createKeyRing,
@@ -76,7 +76,7 @@ describe(`key rotation (${TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => 
     const oldRing = createKeyRing(oldKey);
     for (const id of ['a1', 'a2', 'a3']) {
       const sealed = encryptCredentials(oldRing, id, { ...credentials, apiKey: `${id}${'K'.repeat(62)}` });
-      await database.db.insert(apiKeys).values({
+      await database.db.insert(accounts).values({
         id,
         userId: 'u',
         exchange: 'okx',
@@ -87,7 +87,7 @@ describe(`key rotation (${TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => 
     }
     const newRing = createKeyRing(key(), [oldKey]);
     expect(await rotateKeys(database, newRing)).toEqual({ reencrypted: 3, unchanged: 0 });
-    const rows = await database.db.select().from(apiKeys);
+    const rows = await database.db.select().from(accounts);
     for (const row of rows) {
       expect(row.keyId).toBe(newRing.current.id);
       expect(row.apiKeyEnc.split(':')[1]).toBe(newRing.current.id);
@@ -102,7 +102,7 @@ describe(`key rotation (${TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => 
   it('changes nothing when one account cannot be decrypted', async () => {
     const stranger = createKeyRing(key());
     const sealed = encryptCredentials(stranger, 'a4', credentials);
-    await database.db.insert(apiKeys).values({
+    await database.db.insert(accounts).values({
       id: 'a4',
       userId: 'u',
       exchange: 'okx',
@@ -110,9 +110,9 @@ describe(`key rotation (${TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => 
       webhookSecretHash: 'h',
       webhookSecretHint: 'h',
     });
-    const before = await database.db.select().from(apiKeys);
+    const before = await database.db.select().from(accounts);
     const ring = createKeyRing(key(), [parseEncryptionKey(randomBytes(32).toString('hex'))]);
     await expect(rotateKeys(database, ring)).rejects.toMatchObject({ code: 'DECRYPTION_FAILED' });
-    expect(await database.db.select().from(apiKeys)).toEqual(before);
+    expect(await database.db.select().from(accounts)).toEqual(before);
   });
 });

@@ -54,7 +54,7 @@ describe('GET /api/v1/accounts-secure/:id/pnl', () => {
     const order = (side: string, qty: string, price: string, status = 'filled') => ({
       id: randomUUID(),
       accountId,
-      role: 'entry',
+      role: 'entry' as const,
       clientOrderId: randomUUID(),
       symbol: 'BTCUSDT',
       side,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
+import type { LiveVenueId } from '@tradingbot/core';
 import type { PaperExchange, Position } from '@tradingbot/exchange';
 import { startBinanceSimulator, startOkxSimulator } from '@tradingbot/exchange/sim';
 import { orders } from '@tradingbot/db';
@@ -27,7 +28,7 @@ type Sent = { side: string; positionSide: string | null; reduceOnly: boolean };
 
 /** One venue: its simulator, its dialect, and how each fault looks on its wire. */
 type VenueKind = {
-  name: 'binance' | 'okx';
+  name: LiveVenueId;
   start(hedge: boolean): Promise<{
     url: string;
     venue: PaperExchange;
@@ -197,7 +198,7 @@ async function send(v: Venue, fields: Record<string, unknown>) {
       symbol: v.kind.alertSymbol,
       leverage: 5,
       sl_pct: 2,
-      qty: 0.1, // default sizing (10 % of what is available) is the seed-flow test's; here a fixed size
+      qty: 0.1, // default sizing (10 % of what is available) is tested in webhook.test.ts; here a fixed size
       id: `venue-alert-${++alertNo}`,
       ...fields,
     }),

@@ -55,7 +55,7 @@ const send = (body: unknown, contentType = 'application/json') =>
   });
 
 describe('POST /api/v1/webhook/tradingview against the Binance wire simulator', () => {
-  it('answers the seed flow with real orders: leverage, entry, and a stop-loss', async () => {
+  it('answers a long alert with real orders: leverage, an entry of 10 % of the balance, and a stop-loss', async () => {
     const response = await send(alert({ id: 'first-long' }));
     expect(response.statusCode).toBe(200);
     const body = response.json();

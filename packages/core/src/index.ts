@@ -1,3 +1,4 @@
 export * from './errors.ts';
 export * from './webhook-payload.ts';
 export * from './venues.ts';
+export * from './orders.ts';

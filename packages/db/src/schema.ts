@@ -1,4 +1,4 @@
-import { VENUE_IDS } from '@tradingbot/core';
+import { ORDER_ROLES, VENUE_IDS } from '@tradingbot/core';
 import { bigserial, boolean, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /** Drizzle's view of the tables; the SQL in ../migrations is what creates them. */
@@ -24,8 +24,8 @@ export const sessions = pgTable('sessions', {
   revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
 });
 
-/** Exchange accounts: credentials only as AES-256-GCM ciphertexts. */
-export const apiKeys = pgTable('api_keys', {
+/** Exchange accounts (SQL table `api_keys`): credentials only as AES-256-GCM ciphertexts. */
+export const accounts = pgTable('api_keys', {
   id: text('id').primaryKey(),
   userId: text('user_id').notNull(),
   /** `VENUE_IDS`; the migrations' CHECK lists the same ids (test/venues.test.ts holds them equal). */
@@ -67,7 +67,7 @@ export const orders = pgTable('orders', {
   id: text('id').primaryKey(),
   signalId: text('signal_id'),
   accountId: text('account_id').notNull(),
-  role: text('role').notNull(),
+  role: text('role', { enum: ORDER_ROLES }).notNull(),
   clientOrderId: text('client_order_id').notNull(),
   venueOrderId: text('venue_order_id'),
   symbol: text('symbol').notNull(),
@@ -109,6 +109,6 @@ export const loginAttempts = pgTable('login_attempts', {
 
 export type UserRow = typeof users.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
-export type ApiKeyRow = typeof apiKeys.$inferSelect;
+export type AccountRow = typeof accounts.$inferSelect;
 export type SignalRow = typeof signals.$inferSelect;
 export type OrderRow = typeof orders.$inferSelect;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import {
-  apiKeys,
+  accounts,
   loadMigrations,
   migrate,
   openTestDatabase,
@@ -73,13 +73,13 @@ describe(`migrations (${url ? 'PostgreSQL' : 'PGlite'})`, () => {
       webhookSecretHint: '1234',
     };
     await expect(
-      database.db.insert(apiKeys).values({ ...account, exchange: 'kraken' as 'okx' }),
+      database.db.insert(accounts).values({ ...account, exchange: 'kraken' as 'okx' }),
     ).rejects.toThrow();
-    await database.db.insert(apiKeys).values({ ...account, exchange: 'okx' });
-    const [row] = await database.db.select().from(apiKeys).where(eq(apiKeys.id, 'a1'));
+    await database.db.insert(accounts).values({ ...account, exchange: 'okx' });
+    const [row] = await database.db.select().from(accounts).where(eq(accounts.id, 'a1'));
     expect(row).toMatchObject({ testnet: true, isActive: true, settings: {} }); // the defaults: testnet, active, no settings
     await database.db.delete(users).where(eq(users.id, 'u1'));
-    expect(await database.db.select().from(apiKeys)).toEqual([]);
+    expect(await database.db.select().from(accounts)).toEqual([]);
   });
 
   it.skipIf(!url)('applies each migration once when several callers migrate at the same time', async () => {

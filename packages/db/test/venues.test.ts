@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VENUE_IDS } from '@tradingbot/core';
-import { apiKeys, migrate, openTestDatabase, type Database } from '../src/index.ts';
+import { accounts, migrate, openTestDatabase, type Database } from '../src/index.ts';
 
 // SQL cannot import the venue list, so the migrations spell it out once more in the accounts
 // table's CHECK; this holds the two equal. Runs on PGlite, and on PostgreSQL with TEST_DATABASE_URL.
@@ -35,6 +35,6 @@ describe(`the accounts table's venues (${url ? 'PostgreSQL' : 'PGlite'})`, () =>
   });
 
   it("Drizzle's column type takes the same list", () => {
-    expect(apiKeys.exchange.enumValues).toEqual(VENUE_IDS);
+    expect(accounts.exchange.enumValues).toEqual(VENUE_IDS);
   });
 });

@@ -20,8 +20,12 @@ const HASH_CHARS = 24;
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const SUFFIX = /^[A-Za-z0-9]{1,4}$/;
 
-/** Common role suffixes: entry, stop-loss, take-profit, close. Any 1–4 alphanumerics are accepted. */
-export type OrderRole = 'e' | 'sl' | 'tp' | 'c';
+/**
+ * The suffixes the venue clients append: a stop-loss, a take-profit, and a protection pair (one OKX
+ * `oco` algo, the paper venue's OCO group). Any 1–4 letters or digits are accepted. (The executor's
+ * order roles, `OrderRole` in @tradingbot/core, go into the idempotency key, not the suffix.)
+ */
+export type ClientOrderIdSuffix = 'sl' | 'tp' | 'p';
 
 /** Maximum client id length per venue (the derived ids are ≤ 30, within all of them). */
 export const CLIENT_ORDER_ID_MAX_LENGTH: Readonly<Record<ExchangeId, number>> = Object.freeze(
@@ -43,13 +47,13 @@ function base62(bytes: Buffer): string {
 
 /**
  * The deterministic venue client order id for an idempotency key and an optional role suffix
- * (`'e'`, `'sl'`, `'tp'`, `'c'`, or any 1–4 letters/digits). Same inputs → same id, on every venue.
+ * (`'sl'`, `'tp'`, `'p'`, or any 1–4 letters/digits). Same inputs → same id, on every venue.
  * Throws INVALID_REQUEST for an empty key or an invalid suffix.
  */
 export function clientOrderId(
   idempotencyKey: string,
   venue: ExchangeId,
-  suffix?: OrderRole | (string & {}),
+  suffix?: ClientOrderIdSuffix | (string & {}),
 ): string {
   if (typeof idempotencyKey !== 'string' || idempotencyKey.length === 0) {
     throw ExchangeErrors.create('INVALID_REQUEST', {
@@ -71,9 +75,4 @@ export function clientOrderId(
     throw new Error(`derived client order id ${id} is longer than ${venue} allows`);
   }
   return id;
-}
-
-/** True when a client id was derived by `clientOrderId` (our own orders, as opposed to manual ones). */
-export function isDerivedClientOrderId(id: string): boolean {
-  return new RegExp(`^${CLIENT_ORDER_ID_PREFIX}[0-9A-Za-z]{${HASH_CHARS}}[A-Za-z0-9]{0,4}$`).test(id);
 }

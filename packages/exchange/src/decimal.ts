@@ -34,13 +34,6 @@ export function parseDecimal(value: unknown): Decimal | undefined {
   return undefined;
 }
 
-/** Like parseDecimal, for values the code itself produced: throws a TypeError when malformed. */
-export function dec(value: DecimalInput): Decimal {
-  const d = parseDecimal(value);
-  if (d === undefined) throw new TypeError(`not a decimal: ${String(value)}`);
-  return d;
-}
-
 /** Canonical decimal string: no exponent, no trailing zeros, never "-0". */
 export function fmt(value: Decimal): string {
   if (value.isZero()) return '0';

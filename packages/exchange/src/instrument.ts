@@ -68,11 +68,6 @@ export function isMultipleOf(value: DecimalInput, increment: DecimalInput): bool
   return v.mod(s).isZero();
 }
 
-/** True when `value` lies on the instrument's quantity (step size) or price (tick size) grid. */
-export function isOnGrid(instrument: Instrument, kind: 'qty' | 'price', value: DecimalInput): boolean {
-  return isMultipleOf(value, kind === 'qty' ? instrument.stepSize : instrument.tickSize);
-}
-
 /** Rounds a base quantity DOWN (toward zero) to the step grid. Never rounds up into more risk. */
 export function roundQtyDown(instrument: Instrument, qty: DecimalInput): string {
   const q = parseDecimal(qty);

@@ -4,7 +4,6 @@ import {
   checkMinNotional,
   fromContracts,
   isMultipleOf,
-  isOnGrid,
   prepareOrderPrice,
   prepareOrderQty,
   roundPrice,
@@ -101,13 +100,13 @@ describe('roundPrice', () => {
   });
 });
 
-describe('isOnGrid / isMultipleOf', () => {
+describe('isMultipleOf', () => {
   it('checks quantities and prices exactly', () => {
-    expect(isOnGrid(btc, 'qty', '0.003')).toBe(true);
-    expect(isOnGrid(btc, 'qty', '0.0035')).toBe(false);
-    expect(isOnGrid(btc, 'price', '100.1')).toBe(true);
-    expect(isOnGrid(btc, 'price', '100.15')).toBe(false);
-    expect(isOnGrid(btc, 'price', 0.1 + 0.2)).toBe(false); // 0.30000000000000004 is off the grid
+    expect(isMultipleOf('0.003', btc.stepSize)).toBe(true);
+    expect(isMultipleOf('0.0035', btc.stepSize)).toBe(false);
+    expect(isMultipleOf('100.1', btc.tickSize)).toBe(true);
+    expect(isMultipleOf('100.15', btc.tickSize)).toBe(false);
+    expect(isMultipleOf(0.1 + 0.2, btc.tickSize)).toBe(false); // 0.30000000000000004 is off the grid
     expect(isMultipleOf('0.3', '0.1')).toBe(true);
     expect(isMultipleOf('abc', '0.1')).toBe(false);
     expect(isMultipleOf('1', '0')).toBe(false);
@@ -213,7 +212,7 @@ describe('sizeForNotional', () => {
   });
 });
 
-describe('"100 %" sizing that lands below the minimum (peers.md)', () => {
+describe('"100 %" sizing that lands below the minimum notional', () => {
   it('explains the minimum instead of sending a doomed order', () => {
     // 90 USDT at 1× and 50000: 0.0018 → 0.001 BTC = 50 USDT < 100
     const qty = sizeForNotional(btc100, '90', '50000');

@@ -5,9 +5,10 @@ import { defineErrors } from '@tradingbot/core';
  * (`ExchangeErrors`: INSUFFICIENT_BALANCE from the venue, POSITION_SIDE_MISMATCH, REDUCE_ONLY_REJECTED,
  * EXCHANGE_TIMEOUT…) pass through unchanged, with their own codes and venue details.
  *
- * Messages are what the webhook answers and the UI shows. INSUFFICIENT_BALANCE keeps the seed's exact
- * text ("Insufficient balance", documented in its troubleshooting chapter); the specifics (how much was
- * needed, how much is available) travel in `details.explanation`.
+ * Messages are what the webhook answers and the UI shows. INSUFFICIENT_BALANCE says just "Insufficient
+ * balance", the same text as the exchange's error of that code, so the answer reads alike whichever
+ * side found it; the specifics (how much was needed, how much is available) travel in
+ * `details.explanation`.
  */
 export const ExecutorErrors = defineErrors({
   INVALID_SIGNAL: { status: 400, message: 'Invalid signal' },

@@ -1,6 +1,6 @@
-import { isAppError, type AppError } from '@tradingbot/core';
+import { isAppError, type AppError, type OrderRole } from '@tradingbot/core';
 import type { MarginMode, Order, PositionMode } from '@tradingbot/exchange';
-import type { AuditEvent, AuditEventType, ExecutionContext, OrderRecord, OrderRole } from './ports.ts';
+import type { AuditEvent, AuditEventType, ExecutionContext, OrderRecord } from './ports.ts';
 import type { Leg } from './protection.ts';
 import { describeError, failureMessage, type ExecutionResult, type ExecutionResults } from './result.ts';
 import type { Signal } from './signal.ts';

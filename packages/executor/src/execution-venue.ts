@@ -1,3 +1,4 @@
+import type { OrderRole } from '@tradingbot/core';
 import {
   ExchangeErrors,
   type Instrument,
@@ -9,7 +10,6 @@ import {
 import { ExecutorErrors } from './errors.ts';
 import { ExecutionRecord } from './execution-record.ts';
 import { FILLED_OR_LIVE, abs, fillPrice, findLeg, oppositeOf } from './legs.ts';
-import type { OrderRole } from './ports.ts';
 import { triggerAlreadyCrossed, type Leg } from './protection.ts';
 import { describeError, summarizeOrder, type OrderSummary } from './result.ts';
 

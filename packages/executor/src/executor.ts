@@ -40,7 +40,7 @@ export type OrderExecutorOptions = {
 };
 
 /**
- * Turns a Signal into orders on one exchange account (the seed's `OrderExecutor.execute_signal`).
+ * Turns a Signal into orders on one exchange account.
  *
  * - LONG / SHORT: open a position sized from the AVAILABLE balance (default 10% × leverage ÷ price,
  *   rounded down to the step), after closing an opposite one (close-then-open, also in hedge mode,

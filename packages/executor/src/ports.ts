@@ -1,3 +1,4 @@
+import type { OrderRole } from '@tradingbot/core';
 import type { AccountRef, Exchange, ExchangeId, MarginMode, Order, PositionSide } from '@tradingbot/exchange';
 
 /**
@@ -8,7 +9,7 @@ import type { AccountRef, Exchange, ExchangeId, MarginMode, Order, PositionSide 
 
 /** Per-account trading settings (the account row's settings, parsed by the caller). */
 export type AccountSettings = {
-  /** Percent of the AVAILABLE balance used as margin for an entry. Default 10 (the seed's rule). */
+  /** Percent of the AVAILABLE balance used as margin for an entry. Default 10. */
   defaultSizePct?: number;
   /** Leverage used when the payload sends none. */
   defaultLeverage: number;
@@ -78,9 +79,6 @@ export class InMemoryLeverageCache implements LeverageCache {
     this.#entries.delete(InMemoryLeverageCache.#key(accountId, venueSymbol, marginMode));
   }
 }
-
-/** Why an order was sent. Order idempotency keys are `${signal.idempotencyKey}:${role}`. */
-export type OrderRole = 'entry' | 'close' | 'reverse-close' | 'sl' | 'tp' | 'protect-close';
 
 /**
  * One order the executor sent (or found already on the venue when re-executing a signal), for the

@@ -54,7 +54,7 @@ export type ExecutionResults = {
   flattened?: OrderSummary;
 };
 
-/** What `executeSignal` returns and the webhook answers (the seed's shape plus error details). */
+/** What `executeSignal` returns and the webhook answers, as JSON (snake_case, like the payload). */
 export type ExecutionResult = {
   success: boolean;
   /** e.g. "LONG order executed on binance"; every failure has its own readable message. */
@@ -74,8 +74,7 @@ export type ExecutionResult = {
 };
 
 /**
- * What the user can do about a failure, per error code (executor and exchange codes). The seed's
- * troubleshooting chapter pairs "Insufficient balance" with "deposit USDT into the exchange account".
+ * What the user can do about a failure, per error code (executor and exchange codes).
  */
 export const ERROR_HINTS: Readonly<Record<string, string>> = Object.freeze({
   INSUFFICIENT_BALANCE: 'Deposit USDT into the futures wallet, or lower the size or the leverage',

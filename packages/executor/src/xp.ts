@@ -1,7 +1,7 @@
 import type { ExecutionResult } from './result.ts';
 
 /**
- * The seed's gamification (users.total_xp, level, total_trades), as pure functions.
+ * The gamification counters of the `users` table (total_xp, level, total_trades), as pure functions.
  *
  * XP per executed signal (`xpForTrade`):
  * - failed or not executed (no-op, duplicate, refused): 0;
@@ -45,11 +45,4 @@ export function levelForXp(xp: number): number {
   while (n > 1 && xpForLevel(n) > xp) n--;
   while (xpForLevel(n + 1) <= xp) n++;
   return n;
-}
-
-/** Progress inside the current level, for the UI. */
-export function levelProgress(xp: number): { level: number; xpIntoLevel: number; xpForNextLevel: number } {
-  const level = levelForXp(xp);
-  const start = xpForLevel(level);
-  return { level, xpIntoLevel: Math.max(0, xp - start), xpForNextLevel: xpForLevel(level + 1) - start };
 }

@@ -3,7 +3,7 @@ import { ExchangeErrors } from '@tradingbot/exchange';
 import { ERROR_HINTS, ExecutorErrors, describeError, failureMessage } from '../src/index.ts';
 
 describe('executor error table', () => {
-  it('keeps the seed message for INSUFFICIENT_BALANCE, like the exchange table', () => {
+  it('says just "Insufficient balance" for INSUFFICIENT_BALANCE, like the exchange table', () => {
     expect(ExecutorErrors.table.INSUFFICIENT_BALANCE.message).toBe('Insufficient balance');
     expect(ExchangeErrors.table.INSUFFICIENT_BALANCE.message).toBe('Insufficient balance');
   });

@@ -1,3 +1,4 @@
+import type { VenueId } from '@tradingbot/core';
 import type { Exchange } from '@tradingbot/exchange';
 import {
   InMemoryLeverageCache,
@@ -74,7 +75,7 @@ export type Harness = {
 export function harness(
   exchange: Exchange,
   settings: Partial<AccountSettings> = {},
-  options: { accountId?: string; accountExchange?: 'binance' | 'okx' | 'paper'; now?: () => number } = {},
+  options: { accountId?: string; accountExchange?: VenueId; now?: () => number } = {},
 ): Harness {
   const records: OrderRecord[] = [];
   const audits: AuditEvent[] = [];

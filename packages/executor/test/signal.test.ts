@@ -21,7 +21,7 @@ function code(fn: () => unknown): string | undefined {
 }
 
 describe('mapAction', () => {
-  it('maps the seed actions case-insensitively', () => {
+  it('maps the five actions (long, short, close_long, close_short, close_all) case-insensitively', () => {
     expect(mapAction('long')).toBe('LONG');
     expect(mapAction('SHORT')).toBe('SHORT');
     expect(mapAction('Close_Long')).toBe('CLOSE_LONG');
@@ -65,7 +65,7 @@ describe('normalizeTimeframe', () => {
 });
 
 describe('toSignal', () => {
-  it('normalises a seed payload', () => {
+  it('normalises a minimal payload (account, exchange, action, symbol, leverage, secret)', () => {
     const s = toSignal(base, { receivedAt: 1_700_000_000_000 });
     expect(s).toMatchObject({
       accountId: 'acc-1',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { levelForXp, levelProgress, xpForLevel, xpForTrade, type ExecutionResult } from '../src/index.ts';
+import { levelForXp, xpForLevel, xpForTrade, type ExecutionResult } from '../src/index.ts';
 
 function result(
   success: boolean,
@@ -68,9 +68,5 @@ describe('level curve: level n needs 100·n·(n−1)/2 XP', () => {
       expect(levelForXp(xpForLevel(n))).toBe(n);
       expect(levelForXp(xpForLevel(n + 1) - 1)).toBe(n);
     }
-  });
-
-  it('reports progress inside a level', () => {
-    expect(levelProgress(350)).toEqual({ level: 3, xpIntoLevel: 50, xpForNextLevel: 300 });
   });
 });

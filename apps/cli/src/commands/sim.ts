@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { LIVE_VENUE_IDS, VENUE_FACTS } from '@tradingbot/core';
 import { parseCandlesCsv, type CandleRow } from '@tradingbot/exchange';
-import { SIMULATORS, type SimulatedVenueId, type VenueSimulator } from '@tradingbot/exchange/sim';
+import { SIMULATORS, type VenueSimulator } from '@tradingbot/exchange/sim';
 import { CliUsageError } from '../cli-error.ts';
 import { choiceOption, numberOption } from '../options.ts';
 
@@ -19,15 +20,15 @@ type SimFlags = {
 
 /** Validates the flags and starts the venue's simulator (the command then waits for Ctrl-C). */
 export async function startSimulatorFromFlags(venue: string, flags: SimFlags): Promise<VenueSimulator> {
-  choiceOption('venue', venue, Object.keys(SIMULATORS));
-  const simulator = SIMULATORS[venue as SimulatedVenueId];
+  const venueId = choiceOption('venue', venue, LIVE_VENUE_IDS)!;
+  const simulator = SIMULATORS[venueId];
   const port = numberOption('--port', flags.port, { min: 0, max: 65535, integer: true }) as number;
   const balance = numberOption('--balance', flags.balance, { min: 0 }) as number;
   if (flags.apiKey === undefined || flags.apiKey.trim() === '')
     throw new CliUsageError('--api-key is required');
   if (flags.apiSecret === undefined || flags.apiSecret.trim() === '')
     throw new CliUsageError('--api-secret is required');
-  if (simulator.passphrase && (flags.passphrase === undefined || flags.passphrase === '')) {
+  if (VENUE_FACTS[venueId].needsPassphrase && (flags.passphrase === undefined || flags.passphrase === '')) {
     throw new CliUsageError(`--passphrase is required for the ${venue} simulator`);
   }
   // `--symbol BTCUSDT` (the default) names the venue's own symbol, e.g. BTC-USDT-SWAP on OKX.
@@ -68,16 +69,21 @@ async function readCandles(path: string): Promise<CandleRow[]> {
   return candles;
 }
 
+/** The venues whose keys carry a passphrase, as the help names them (`OKX`). */
+const PASSPHRASE_VENUES = LIVE_VENUE_IDS.filter((id) => VENUE_FACTS[id].needsPassphrase)
+  .map((id) => VENUE_FACTS[id].label)
+  .join(', ');
+
 export function registerSim(program: Command): void {
   program
     .command('sim')
     .description('run a wire-compatible exchange simulator (paper venue) that real clients can point at')
-    .argument('<venue>', `venue to simulate: ${Object.keys(SIMULATORS).join(', ')}`)
+    .argument('<venue>', `venue to simulate: ${LIVE_VENUE_IDS.join(', ')}`)
     .option('--port <port>', 'port to listen on (0 = any free port)', '8801')
     .option('--host <host>', 'interface to bind', '127.0.0.1')
     .option('--api-key <key>', 'API key the simulator accepts')
     .option('--api-secret <secret>', 'API secret requests must be signed with')
-    .option('--passphrase <passphrase>', 'passphrase (OKX only)')
+    .option('--passphrase <passphrase>', `passphrase (${PASSPHRASE_VENUES} only)`)
     .option('--balance <usdt>', 'starting USDT balance', '10000')
     .option('--data <file.csv>', 'candles (time,open,high,low,close,volume) served by the klines endpoint')
     .option('--symbol <symbol>', 'symbol the --data candles belong to', 'BTCUSDT')

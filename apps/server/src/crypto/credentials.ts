@@ -113,7 +113,7 @@ export function randomToken(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
 }
 
-/** Fresh values for every secret (the seed's key-generation commands). */
+/** Fresh values for every secret: 32 random bytes each, in the encoding `loadConfig` expects. */
 export function generateSecrets(): { SECRET_KEY: string; ENCRYPTION_KEY: string; WEBHOOK_SECRET: string } {
   return {
     SECRET_KEY: randomBytes(32).toString('hex'),

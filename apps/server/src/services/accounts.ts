@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
 import { isAppError, type VenueId } from '@tradingbot/core';
-import { apiKeys, type ApiKeyRow, type Database } from '@tradingbot/db';
+import { accounts, type AccountRow, type Database } from '@tradingbot/db';
 import { ServerErrors } from '../errors.ts';
 import {
   decryptCredentials,
@@ -26,7 +26,7 @@ export type PublicAccount = {
   webhook_secret_hint: string;
 };
 
-export function publicAccount(row: ApiKeyRow): PublicAccount {
+export function publicAccount(row: AccountRow): PublicAccount {
   return {
     id: row.id,
     exchange: row.exchange,
@@ -39,11 +39,11 @@ export function publicAccount(row: ApiKeyRow): PublicAccount {
 }
 
 /** The caller's account, or ACCOUNT_NOT_FOUND — the same answer for another user's id as for a missing one. */
-export async function ownAccount(database: Database, userId: string, accountId: string): Promise<ApiKeyRow> {
+export async function ownAccount(database: Database, userId: string, accountId: string): Promise<AccountRow> {
   const [row] = await database.db
     .select()
-    .from(apiKeys)
-    .where(and(eq(apiKeys.id, accountId), eq(apiKeys.userId, userId)));
+    .from(accounts)
+    .where(and(eq(accounts.id, accountId), eq(accounts.userId, userId)));
   if (!row) throw ServerErrors.create('ACCOUNT_NOT_FOUND');
   return row;
 }
@@ -73,7 +73,7 @@ export async function registerAccount(
   });
   const webhook = newWebhookSecret();
   const [row] = await deps.database.db
-    .insert(apiKeys)
+    .insert(accounts)
     .values({
       id,
       userId,
@@ -97,15 +97,15 @@ export async function registerAccount(
 export async function listAccounts(deps: AccountsDeps, userId: string): Promise<PublicAccount[]> {
   const rows = await deps.database.db
     .select()
-    .from(apiKeys)
-    .where(eq(apiKeys.userId, userId))
-    .orderBy(desc(apiKeys.createdAt));
+    .from(accounts)
+    .where(eq(accounts.userId, userId))
+    .orderBy(desc(accounts.createdAt));
   return rows.map(publicAccount);
 }
 
 export async function deleteAccount(deps: AccountsDeps, userId: string, accountId: string): Promise<void> {
   await ownAccount(deps.database, userId, accountId);
-  await deps.database.db.delete(apiKeys).where(and(eq(apiKeys.id, accountId), eq(apiKeys.userId, userId)));
+  await deps.database.db.delete(accounts).where(and(eq(accounts.id, accountId), eq(accounts.userId, userId)));
   await audit(deps.database, { userId, accountId, action: 'account.deleted' });
 }
 
@@ -113,9 +113,9 @@ export async function toggleAccount(deps: AccountsDeps, userId: string, accountI
   const row = await ownAccount(deps.database, userId, accountId);
   const isActive = !row.isActive;
   await deps.database.db
-    .update(apiKeys)
+    .update(accounts)
     .set({ isActive, updatedAt: new Date() })
-    .where(and(eq(apiKeys.id, accountId), eq(apiKeys.userId, userId)));
+    .where(and(eq(accounts.id, accountId), eq(accounts.userId, userId)));
   await audit(deps.database, {
     userId,
     accountId,
@@ -133,9 +133,9 @@ export async function rotateWebhookSecret(
   await ownAccount(deps.database, userId, accountId);
   const webhook = newWebhookSecret();
   await deps.database.db
-    .update(apiKeys)
+    .update(accounts)
     .set({ webhookSecretHash: webhook.hash, webhookSecretHint: webhook.hint, updatedAt: new Date() })
-    .where(and(eq(apiKeys.id, accountId), eq(apiKeys.userId, userId)));
+    .where(and(eq(accounts.id, accountId), eq(accounts.userId, userId)));
   await audit(deps.database, { userId, accountId, action: 'account.webhook_secret_rotated' });
   return webhook.secret;
 }

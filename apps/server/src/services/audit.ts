@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { auditLog, orders, type ApiKeyRow, type Database } from '@tradingbot/db';
+import { auditLog, orders, type AccountRow, type Database } from '@tradingbot/db';
 import type { ExecutionContext, OrderRecord } from '@tradingbot/executor';
 import type { OrderRecorded, ServerEventBus } from '../events.ts';
 
@@ -40,7 +40,7 @@ export class ExecutionAudit {
   ) {}
 
   /** Ports for `executeSignal` that write the signal's orders and audit rows. */
-  portsFor(signalId: string, account: ApiKeyRow): ExecutionPorts {
+  portsFor(signalId: string, account: AccountRow): ExecutionPorts {
     const recorded: OrderRecorded[] = [];
     return {
       recorded,
@@ -63,7 +63,7 @@ export class ExecutionAudit {
 
   /** A decision of the signal worker itself (refused, resumed), as `worker.<type>`. */
   async worker(
-    account: ApiKeyRow,
+    account: AccountRow,
     signalId: string,
     entry: { type: string; level: string; message: string; worker: string },
   ): Promise<void> {
@@ -76,7 +76,7 @@ export class ExecutionAudit {
     });
   }
 
-  async #recordOrder(signalId: string, account: ApiKeyRow, record: OrderRecord): Promise<OrderRecorded> {
+  async #recordOrder(signalId: string, account: AccountRow, record: OrderRecord): Promise<OrderRecorded> {
     const values = {
       venueOrderId: record.order?.venueOrderId ?? null,
       symbol: record.venueSymbol,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { isAppError, type AppError } from '@tradingbot/core';
-import { apiKeys, signals, type Database } from '@tradingbot/db';
+import { accounts, signals, type AccountRow, type Database } from '@tradingbot/db';
 import {
   InMemoryLeverageCache,
   OrderExecutor,
@@ -45,7 +45,6 @@ export type SignalWorkerOptions = {
 export const DEFAULT_LEASE_MS = 15_000;
 export const DEFAULT_MAX_START_DELAY_MS = 120_000;
 
-type AccountRow = typeof apiKeys.$inferSelect;
 type Outcome = { result: ExecutionResult; executionMs?: number; orders: readonly OrderRecorded[] };
 
 /**
@@ -156,7 +155,7 @@ export class SignalWorker {
     const claimed = await this.#queue.claim(row);
     if (!claimed) return;
     const { database } = this.options;
-    const [account] = await database.db.select().from(apiKeys).where(eq(apiKeys.id, row.accountId));
+    const [account] = await database.db.select().from(accounts).where(eq(accounts.id, row.accountId));
     if (!account) return; // deleted with its signals (cascade)
 
     const outcome = await this.#outcome(claimed, account, recovering);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import { isAppError, type AppError, WebhookPayloadSchema } from '@tradingbot/core';
-import { apiKeys, signals, type Database } from '@tradingbot/db';
+import { accounts, signals, type AccountRow, type Database } from '@tradingbot/db';
 import { admitAccount, admitFreshness, toSignal, type Signal } from '@tradingbot/executor';
 import { Counter, type Registry } from 'prom-client';
 import { ServerErrors, withDetails } from '../errors.ts';
@@ -30,8 +30,6 @@ export type WebhookDeps = {
 };
 
 export type WebhookAnswer = { status: 200 | 202; body: Record<string, unknown> };
-
-type AccountRow = typeof apiKeys.$inferSelect;
 
 /**
  * The TradingView webhook pipeline: authenticate the alert against its account's own secret,
@@ -168,8 +166,8 @@ export class WebhookPipeline {
     }
     const [account] = await this.deps.database.db
       .select()
-      .from(apiKeys)
-      .where(eq(apiKeys.id, String(accountId).trim()));
+      .from(accounts)
+      .where(eq(accounts.id, String(accountId).trim()));
     if (!account) throw ServerErrors.create('UNKNOWN_ACCOUNT');
     // Each account has its own secret: one user's secret can never trade another user's account.
     if (!timingSafeEqualHex(hashToken(typeof secret === 'string' ? secret : ''), account.webhookSecretHash)) {

@@ -92,7 +92,7 @@ describe.skipIf(!have)('resample cross-check with real data from two different s
         1e-9 * Math.max(1, hour.volume[i]!),
       );
     }
-    // SOURCES.md: 8,735 common hours in 2023
+    // the two files have 8,735 hours of 2023 in common
     expect(common).toBe(8735);
   });
 });

@@ -13,7 +13,6 @@ import type {
   PositionSide,
   Ticker,
 } from '../types.ts';
-import { isRecord } from '../venue/http-common.ts';
 
 /** Binance wire shapes (only the fields we read; all decimals are strings on the wire). */
 export type BinanceFilter = { filterType: string; [key: string]: unknown };
@@ -159,14 +158,6 @@ export function parseInstrument(info: BinanceSymbolInfo, defaultMaxLeverage = 12
     maxLeverage: defaultMaxLeverage,
     raw: info,
   };
-}
-
-/** The MARKET_LOT_SIZE filter of a symbol (market orders use it instead of LOT_SIZE). */
-export function marketLot(info: unknown): { minQty: string; maxQty: string; stepSize: string } | undefined {
-  if (!isRecord(info) || !Array.isArray(info.filters)) return undefined;
-  const f = (info.filters as BinanceFilter[]).find((x) => x.filterType === 'MARKET_LOT_SIZE');
-  if (f === undefined) return undefined;
-  return { minQty: str(f.minQty), maxQty: str(f.maxQty), stepSize: str(f.stepSize) };
 }
 
 export function toPositionSide(value: string): PositionSide {

@@ -7,7 +7,7 @@ import { okxBarMs, parseCandles, toOkxBar } from './parse.ts';
 
 /** Candles per OKX page (history-candles documents at most 100). */
 export const OKX_KLINES_PAGE_LIMIT = 100;
-/** /market/candles serves only the latest 1440 bars (exchanges.md §2.5). */
+/** /market/candles serves only the latest 1440 bars (https://www.okx.com/docs-v5/en/#order-book-trading-market-data-get-candlesticks). */
 const RECENT_CANDLES = 1440;
 /** Empty windows skipped in one page call before reporting "no more data" (a listing gap). */
 const MAX_EMPTY_WINDOWS = 50;

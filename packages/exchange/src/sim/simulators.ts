@@ -1,4 +1,4 @@
-import type { ExchangeId } from '../types.ts';
+import type { LiveVenueId } from '@tradingbot/core';
 import type { PaperExchange } from '../paper/index.ts';
 import { ExchangeErrors } from '../errors.ts';
 import { normalizeSymbol } from '../symbols.ts';
@@ -8,15 +8,12 @@ import type { Candle } from './candles.ts';
 import type { FaultMatch } from './faults.ts';
 import type { WireRequestLog, WireSimulatorOptions } from './pipeline.ts';
 
-/** The venues a wire simulator speaks: every live venue. */
-export type SimulatedVenueId = Exclude<ExchangeId, 'paper'>;
-
 /** What every venue's simulator is started with. */
 export type VenueSimulatorOptions = Pick<
   WireSimulatorOptions<FaultMatch>,
   'port' | 'host' | 'apiKey' | 'apiSecret' | 'balance' | 'hedge'
 > & {
-  /** Required by venues whose keys carry one (`passphrase: true`). */
+  /** Required by venues whose keys carry one (`VENUE_FACTS[venue].needsPassphrase`). */
   passphrase?: string;
   /** Candles served by the venue's klines endpoint, keyed by the venue's symbol (`venueSymbol`). */
   candles?: Record<string, Candle[]>;
@@ -31,22 +28,18 @@ export type VenueSimulator = {
 };
 
 export type VenueSimulatorFactory = {
-  /** Whether the venue's API keys come with a passphrase (then `start` requires one). */
-  passphrase: boolean;
   /** The venue's name for a symbol spelt as on TradingView (`BTCUSDT` → `BTC-USDT-SWAP` on OKX). */
   venueSymbol(symbol: string): string;
   start(options: VenueSimulatorOptions): Promise<VenueSimulator>;
 };
 
-/** Live venue id → its simulator (`tradingbot sim <venue>` starts one of these). */
-export const SIMULATORS: Readonly<Record<SimulatedVenueId, VenueSimulatorFactory>> = Object.freeze({
+/** Every live venue's simulator (`tradingbot sim <venue>` starts one of these). */
+export const SIMULATORS: Readonly<Record<LiveVenueId, VenueSimulatorFactory>> = Object.freeze({
   binance: {
-    passphrase: false,
     venueSymbol: (symbol) => symbol,
     start: (o) => startBinanceSimulator(o),
   },
   okx: {
-    passphrase: true,
     venueSymbol: (symbol) => normalizeSymbol(symbol, 'okx'),
     start: ({ passphrase, ...o }) => {
       if (passphrase === undefined) {

@@ -12,7 +12,7 @@ import {
 import { ExchangeErrors } from '../../src/errors.ts';
 
 describe('Binance error codes → typed errors', () => {
-  // Codes and messages from exchanges.md §1.9 / developers.binance.com "Error Codes".
+  // Codes and messages from https://developers.binance.com/docs/derivatives/usds-margined-futures/error-code.
   const table: [number | undefined, string, number, string][] = [
     [-1003, 'Too many requests; current limit is 2400 requests per minute.', 429, 'EXCHANGE_RATE_LIMITED'],
     [-1003, 'Way too many requests; IP banned until 1659146734270.', 418, 'EXCHANGE_RATE_LIMITED'],
@@ -137,7 +137,8 @@ describe('position side by account mode', () => {
 
 describe('response parsing', () => {
   it('reads PRICE_FILTER, LOT_SIZE and MIN_NOTIONAL.notional from an exchangeInfo symbol', () => {
-    // Shape of the docs' example (exchanges.md §1.7), BTCUSDT values.
+    // Shape of the docs' example, BTCUSDT values
+    // (https://developers.binance.com/docs/derivatives/usds-margined-futures/market-data/rest-api/Exchange-Information).
     const instrument = parseInstrument({
       symbol: 'BTCUSDT',
       status: 'TRADING',

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { appendSignature, encodeParams, hmacSha256Hex } from '../../src/binance/signing.ts';
 
-// exchanges.md §1.3: the official vector from developers.binance.com ("SIGNED Endpoint Examples for POST /fapi/v1/order").
+// The official vector: "SIGNED Endpoint Examples for POST /fapi/v1/order" in
+// https://developers.binance.com/docs/derivatives/usds-margined-futures/general-info.
 const SECRET = '2b5eb11e18796d12d88f13dc27dbbd02c2cc51ff7059765ed9821957d82bb4d9';
 
 describe('Binance HMAC-SHA256 signing', () => {
@@ -38,7 +39,7 @@ describe('Binance HMAC-SHA256 signing', () => {
     expect(
       hmacSha256Hex(SECRET, `${query}quantity=1&price=9000&recvWindow=5000&timestamp= 1591702613943`),
     ).toBe('f9d0ae5e813ef6ccf15c2b5a434047a0181cb5a342b903b367ca6d27a66e36f2');
-    // Without the space (value computed with openssl in exchanges.md §1.3).
+    // Without the space (value computed with openssl).
     expect(hmacSha256Hex(SECRET, query + body)).toBe(
       '30baaf0fab549bbeda7f5ef201898b34122da25fd23c646cac2c529aebe670a4',
     );

@@ -122,7 +122,7 @@ describe('the {code, msg, data[{sCode, sMsg}]} envelope', () => {
     const error = await http(fetch)
       .request({ method: 'POST', path: '/api/v5/trade/order', body: {}, signed: false, safe: false })
       .catch((e: unknown) => e);
-    // The CCXT sample of exchanges.md §2.4.
+    // 51119 is OKX's insufficient-balance code (https://www.okx.com/docs-v5/en/#error-code), as CCXT logs it.
     expect(ExchangeErrors.is(error, 'INSUFFICIENT_BALANCE')).toBe(true);
     expect((error as { details: Record<string, unknown> }).details).toMatchObject({
       venueCode: '51119',

@@ -2,18 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { encodeQuery, okxSign, okxTimestamp } from '../../src/okx/signing.ts';
 import { opensslHmacBase64 } from './helpers.ts';
 
-// exchanges.md §2.3: the docs' example inputs; outputs computed there with openssl and Python hmac.
+// Inputs from the OKX signature docs (https://www.okx.com/docs-v5/en/#overview-rest-authentication-signature);
+// the expected values were computed with openssl and Python's hmac.
 const SECRET = '22582BD0CFF14C41EDBF1AB98506286D';
 const TIMESTAMP = '2020-12-08T09:08:57.715Z';
 
 describe('OKX v5 signing', () => {
-  it('reproduces the §2.3 vector for a GET (query in the request path, empty body)', () => {
+  it('reproduces the signature of the documented inputs for a GET (query in the request path, empty body)', () => {
     expect(okxSign(SECRET, TIMESTAMP, 'GET', '/api/v5/account/balance?ccy=BTC')).toBe(
       'HiZhvSfMtWJA3uUIVXV3a/bSXNPCWvYFXoGCVS8V4zY=',
     );
   });
 
-  it('reproduces the §2.3 vector for a POST (compact JSON body)', () => {
+  it('reproduces the signature of the documented inputs for a POST (compact JSON body)', () => {
     expect(
       okxSign(
         SECRET,
