@@ -31,10 +31,18 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
 
 const LOCK_KEY = 727_274_001; // pg_advisory_xact_lock key: serialises migrations across processes
 
+/**
+ * Creates the migrations table when missing. On PostgreSQL, CREATE TABLE IF NOT EXISTS is not safe
+ * against a concurrent creator (the loser fails on pg_type's unique index), so servers starting
+ * together on a new database take the migrations' advisory lock first.
+ */
 async function ensureTable(database: Database): Promise<void> {
-  await database.exec(
-    `CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
-  );
+  await database.transaction(async (tx) => {
+    if (database.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+    await tx.exec(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+  });
 }
 
 export async function status(database: Database, migrations = loadMigrations()): Promise<MigrationStatus[]> {

@@ -88,4 +88,22 @@ describe(`migrations (${url ? 'PostgreSQL' : 'PGlite'})`, () => {
     const results = await Promise.all([migrate(database), migrate(database), migrate(database)]);
     expect(results.flat().sort()).toEqual(all);
   });
+
+  it.skipIf(!url)(
+    'several callers migrating a database that has no migrations table yet all succeed',
+    async () => {
+      // Servers started together on a new database race to create schema_migrations itself: CREATE TABLE
+      // IF NOT EXISTS is not safe against a concurrent creator on PostgreSQL (a unique violation in
+      // pg_type), so the table is created under the same advisory lock as the migrations.
+      for (let round = 0; round < 5; round++) {
+        const fresh = await openTestDatabase(url);
+        try {
+          const results = await Promise.all(Array.from({ length: 4 }, () => migrate(fresh)));
+          expect(results.flat().sort()).toEqual(all);
+        } finally {
+          await fresh.close();
+        }
+      }
+    },
+  );
 });
