@@ -38,17 +38,37 @@ export function nextGeneratedClientId(state: VenueState): string {
 export function bookOrder(state: VenueState, order: NewOrder): OrderRecord {
   const now = state.now();
   state.seq += 1;
+  // Every field written here, in one order, rather than spread from the caller's object: with the
+  // spread, records took the shapes of their callers' objects, the loops over all orders (matching,
+  // margin) slowed down, and each order cost time growing with the orders before it (measured: 0.2 ms
+  // per order at first, 3.7 ms after 5,000; the webhook bench lost a third of its throughput).
   const record: OrderRecord = {
-    ...order,
     seq: state.seq,
     venueOrderId: String(100_000_000 + state.seq),
+    clientOrderId: order.clientOrderId,
+    idempotencyKey: order.idempotencyKey,
+    venueSymbol: order.venueSymbol,
+    side: order.side,
+    positionSide: order.positionSide,
+    type: order.type,
     status: 'new',
+    qty: order.qty,
     filledQty: ZERO,
     avgPrice: undefined,
+    price: order.price,
+    triggerPrice: order.triggerPrice,
+    reduceOnly: order.reduceOnly,
+    closePosition: order.closePosition,
+    isAlgo: order.isAlgo,
+    ocoGroup: order.ocoGroup,
+    reservedMargin: order.reservedMargin,
     fee: ZERO,
     realizedPnl: ZERO,
     createdAt: now,
     updatedAt: now,
+    statusReason: order.statusReason,
+    attachedStopLoss: order.attachedStopLoss,
+    attachedTakeProfit: order.attachedTakeProfit,
     protection: [],
     protectionError: undefined,
   };
