@@ -45,6 +45,9 @@ export type SignalWorkerOptions = {
 export const DEFAULT_LEASE_MS = 15_000;
 export const DEFAULT_MAX_START_DELAY_MS = 120_000;
 
+/** The row's payload as a signal, parsed once per turn (a payload that does not parse fails in execution). */
+type ParsedSignal = { ok: true; signal: Signal } | { ok: false; error: unknown };
+
 type Outcome = { result: ExecutionResult; executionMs?: number; orders: readonly OrderRecorded[] };
 
 /**
@@ -179,7 +182,8 @@ export class SignalWorker {
 
   /** The signal's result: refused now, or executed (resumed after a crash when `recovering`). */
   async #outcome(row: SignalRow, account: AccountRow, recovering: boolean): Promise<Outcome> {
-    const refusal = this.#refusal(row, account, recovering);
+    const parsed = this.#signalOf(row);
+    const refusal = this.#refusal(row, account, recovering, parsed);
     if (refusal) {
       await this.#audit.worker(account, row.id, {
         type: 'signal_not_executed',
@@ -197,11 +201,16 @@ export class SignalWorker {
         worker: this.id,
       });
     }
-    return this.#queue.whileHeld(account.id, row.id, () => this.#execute(row, account));
+    return this.#queue.whileHeld(account.id, row.id, () => this.#execute(row, account, parsed));
   }
 
   /** Why a signal must not run now, as its result; undefined when it may. */
-  #refusal(row: SignalRow, account: AccountRow, recovering: boolean): ExecutionResult | undefined {
+  #refusal(
+    row: SignalRow,
+    account: AccountRow,
+    recovering: boolean,
+    parsed: ParsedSignal,
+  ): ExecutionResult | undefined {
     const refused = (code: string, message: string, error?: AppError): ExecutionResult => ({
       success: false,
       code,
@@ -232,14 +241,9 @@ export class SignalWorker {
         `Not executed: its turn came ${Math.round(delay / 1000)} s after it arrived (the server was down or busy), more than the ${Math.round(maxDelay / 1000)} s limit`,
       );
     }
-    let signal: Signal;
+    if (!parsed.ok) return undefined; // execution reports the payload's problem
     try {
-      signal = this.#signalOf(row);
-    } catch {
-      return undefined; // execution reports the payload's problem
-    }
-    try {
-      admitSignal(signal, account, this.#now(), 'turn');
+      admitSignal(parsed.signal, account, this.#now(), 'turn');
     } catch (error) {
       if (!isAppError(error)) throw error;
       return refused(error.code, error.message, error);
@@ -248,22 +252,30 @@ export class SignalWorker {
   }
 
   /** The row's signal; admission judges `max_lag` when it first started (a resumed one is finished). */
-  #signalOf(row: SignalRow): Signal {
-    const signal = toSignal(row.payload as SignalPayload, { receivedAt: row.receivedAt.getTime() });
-    return {
-      ...signal,
-      idempotencyKey: row.idempotencyKey,
-      ...(row.startedAt ? { startedAt: row.startedAt.getTime() } : {}),
-    };
+  #signalOf(row: SignalRow): ParsedSignal {
+    try {
+      const signal = toSignal(row.payload as SignalPayload, { receivedAt: row.receivedAt.getTime() });
+      return {
+        ok: true,
+        signal: {
+          ...signal,
+          idempotencyKey: row.idempotencyKey,
+          ...(row.startedAt ? { startedAt: row.startedAt.getTime() } : {}),
+        },
+      };
+    } catch (error) {
+      return { ok: false, error };
+    }
   }
 
-  async #execute(row: SignalRow, account: AccountRow): Promise<Outcome> {
+  async #execute(row: SignalRow, account: AccountRow, parsed: ParsedSignal): Promise<Outcome> {
     const started = performance.now();
     const ports = this.#audit.portsFor(row.id, account);
     let result: ExecutionResult;
     let signal: Signal | undefined;
     try {
-      signal = this.#signalOf(row);
+      if (!parsed.ok) throw parsed.error;
+      signal = parsed.signal;
       const credentials = decryptCredentials(this.options.keyRing, account.id, account);
       const exchange = reportingErrors(
         this.options.connectExchange(account, credentials),
