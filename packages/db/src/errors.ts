@@ -2,4 +2,10 @@ import { defineErrors } from '@tradingbot/core';
 
 export const DbErrors = defineErrors({
   MIGRATION_FAILED: { status: 500, message: 'A database migration failed' },
+  BACKUP_INVALID: { status: 400, message: 'The backup file failed its integrity check' },
+  BACKUP_KIND_MISMATCH: { status: 400, message: 'The backup is for another kind of database' },
+  BACKUP_SOURCE_IN_USE: { status: 409, message: 'The database folder is open in another process' },
+  RESTORE_TARGET_NOT_EMPTY: { status: 409, message: 'The restore target already holds a database' },
+  BACKUP_TOOL_MISSING: { status: 500, message: 'A PostgreSQL client tool is missing or too old' },
+  BACKUP_FAILED: { status: 500, message: 'The backup or restore failed' },
 });

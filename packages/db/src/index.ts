@@ -3,3 +3,4 @@ export * from './database.ts';
 export * from './migrate.ts';
 export * from './errors.ts';
 export * from './testing.ts';
+export * from './backup.ts';

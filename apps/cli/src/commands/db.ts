@@ -1,6 +1,17 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { migrate, rollback, status } from '@tradingbot/db';
-import { loadConfig, loadDotEnv, openConfiguredDatabase } from '@tradingbot/server';
+import {
+  assertPgliteFolderFree,
+  backupDatabase,
+  migrate,
+  restoreBackup,
+  rollback,
+  status,
+  verifyBackup,
+} from '@tradingbot/db';
+import { loadConfig, loadDotEnv, openConfiguredDatabase, type Config } from '@tradingbot/server';
+import { CliUsageError } from '../cli-error.ts';
 import { numberOption } from '../options.ts';
 
 async function withDatabase<T>(
@@ -16,7 +27,10 @@ async function withDatabase<T>(
 }
 
 export function registerDb(program: Command): void {
-  const db = program.command('db').description('database migrations (upgrade, downgrade, current)');
+  const db = program
+    .command('db')
+    .description('database migrations (upgrade, downgrade, current), backups and restores');
+  registerBackupCommands(db);
   db.command('migrate')
     .description('apply every pending migration')
     .action(() =>
@@ -46,4 +60,75 @@ export function registerDb(program: Command): void {
         }
       }),
     );
+}
+
+/** The embedded database's folder (the server's `openConfiguredDatabase` uses the same). */
+const pgliteFolder = (config: Config) => join(config.dataDir, 'db');
+
+function registerBackupCommands(db: Command): void {
+  db.command('backup')
+    .description(
+      'write a backup of the configured database (pg_dump custom format on PostgreSQL, a data-folder tarball on PGlite) and prune old ones. The encryption key is NOT in it: back it up separately',
+    )
+    .option('--out <dir>', 'folder for backup files (default: BACKUP_DIR, else DATA_DIR/backups)')
+    .option('--keep-days <n>', 'delete our own backups older than this many days (0 keeps all)')
+    .action(async (flags: { out?: string; keepDays?: string }) => {
+      loadDotEnv();
+      const config = loadConfig();
+      const keepDays =
+        numberOption('--keep-days', flags.keepDays, { min: 0, integer: true }) ?? config.backupKeepDays;
+      const outDir = resolve(flags.out ?? config.backupDir);
+      if (!config.databaseUrl) {
+        const folder = pgliteFolder(config);
+        if (!existsSync(join(folder, 'PG_VERSION'))) {
+          throw new CliUsageError(
+            `there is no database in ${folder} to back up (DATA_DIR=${config.dataDir})`,
+          );
+        }
+        assertPgliteFolderFree(folder);
+      }
+      const database = await openConfiguredDatabase(config);
+      try {
+        const result = await backupDatabase(database, { outDir, postgresUrl: config.databaseUrl, keepDays });
+        process.stdout.write(
+          `backup ${result.file} (${result.manifest.bytes} bytes, sha256 ${result.manifest.sha256})\n` +
+            `manifest ${result.manifestFile}\n` +
+            (result.pruned.length ? `pruned ${result.pruned.join(', ')}\n` : '') +
+            'The encryption key (ENCRYPTION_KEY, or DATA_DIR/dev-secrets.json) is not in the backup: keep a copy of it elsewhere.\n',
+        );
+      } finally {
+        await database.close();
+      }
+    });
+  db.command('restore')
+    .description(
+      'restore a backup into the configured database (an empty DATA_DIR, or an empty PostgreSQL database) after checking it against its manifest',
+    )
+    .argument('<file>', 'the backup file (its .manifest.json must be beside it)')
+    .option('--force', 'replace a database that is there (a PGlite folder is moved aside, not deleted)')
+    .action(async (file: string, flags: { force?: boolean }) => {
+      loadDotEnv();
+      const config = loadConfig();
+      const result = await restoreBackup(
+        file,
+        config.databaseUrl
+          ? { kind: 'postgres', url: config.databaseUrl }
+          : { kind: 'pglite', dataDir: pgliteFolder(config) },
+        { force: flags.force ?? false },
+      );
+      process.stdout.write(
+        `restored ${result.manifest.file} (${result.manifest.kind}, taken ${result.manifest.created_at}, schema version ${result.manifest.schema_version ?? 'none'})\n` +
+          (result.movedAside ? `the database that was there is now in ${result.movedAside}\n` : '') +
+          'Start the server with the same ENCRYPTION_KEY as when the backup was taken (it migrates on start).\n',
+      );
+    });
+  db.command('verify')
+    .description('check a backup against its manifest (size, sha256; pg_restore --list for PostgreSQL dumps)')
+    .argument('<file>', 'the backup file')
+    .action(async (file: string) => {
+      const manifest = await verifyBackup(file);
+      process.stdout.write(
+        `ok ${manifest.path}: ${manifest.kind}, ${manifest.bytes} bytes, taken ${manifest.created_at}\n`,
+      );
+    });
 }

@@ -18,12 +18,20 @@ export const SAMPLE_CANDLES = resolve(
 export type CliRun = { code: number; stdout: string; stderr: string };
 
 /** Runs the real `tradingbot` binary in a child process, as a user would. */
-export function runCli(args: string[], options: { timeoutMs?: number } = {}): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<CliRun> {
   return new Promise((done) => {
     execFile(
       process.execPath,
       [BIN, ...args],
-      { timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 },
+      {
+        timeout: options.timeoutMs ?? 60_000,
+        maxBuffer: 64 * 1024 * 1024,
+        ...(options.env ? { env: options.env } : {}),
+        ...(options.cwd ? { cwd: options.cwd } : {}),
+      },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         done({ code, stdout, stderr });
