@@ -32,6 +32,7 @@ import { mountWebApp, type WebOptions } from './web.ts';
 import { EventBus, type ServerEventBus } from './events.ts';
 import { registerListeners } from './listeners/index.ts';
 import { WebhookPipeline, type WebhookDeps } from './services/webhook.ts';
+import { registerBackupSchedule } from './services/backup-schedule.ts';
 
 export type AppDeps = {
   config: Config;
@@ -84,6 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const webhook = createWebhookPipeline(app, deps, context, { registry, events });
   app.decorate('webhook', webhook);
   app.addHook('onReady', async () => webhook.start());
+  registerBackupSchedule(app, config, database);
   await registerRoutes(app, context, webhook);
   if (deps.web) await mountWebApp(app, config, deps.web);
   // Executions still running in the background, and their listeners, finish before the database closes.

@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isIP } from 'node:net';
+import { Cron } from 'croner';
 import { z } from 'zod';
 import type { LiveVenueId } from '@tradingbot/core';
 import { liveVenues } from '@tradingbot/exchange';
@@ -39,6 +40,12 @@ export type Config = Readonly<{
   apiRateLimit: number;
   /** Lease of an account's signal execution; a crashed process's work resumes after it. */
   signalLeaseMs: number;
+  /** When the server backs up its own database (cron pattern, UTC); undefined = never. */
+  backupCron: string | undefined;
+  /** Where backups go (the server's schedule and `tradingbot db backup`). */
+  backupDir: string;
+  /** Our own backups older than this many days are deleted after each backup; 0 keeps all. */
+  backupKeepDays: number;
 }>;
 
 /** The addresses TradingView sends webhooks from (its documentation; `WEBHOOK_ALLOWED_IPS=tradingview`). */
@@ -80,6 +87,9 @@ const EnvSchema = z.object({
   WEBHOOK_RATE_LIMIT: z.coerce.number().int().min(1).default(3000),
   API_RATE_LIMIT: z.coerce.number().int().min(1).default(1200),
   SIGNAL_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(15_000),
+  BACKUP_CRON: z.string().optional(),
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_KEEP_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
 });
 
 /**
@@ -116,6 +126,19 @@ function allowList(value: string | undefined): string[] | undefined {
     }
   }
   return entries;
+}
+
+/** A cron pattern croner accepts (5 fields, or 6 with seconds), checked now rather than at the first run. */
+function cronPattern(value: string | undefined): string | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  try {
+    new Cron(value.trim(), { paused: true, timezone: 'UTC' }).stop();
+  } catch (error) {
+    throw configError(
+      `BACKUP_CRON: "${value}" is not a cron pattern (${(error as Error).message}); e.g. "30 3 * * *" for 03:30 UTC daily`,
+    );
+  }
+  return value.trim();
 }
 
 function configError(message: string) {
@@ -204,6 +227,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookRateLimit: e.WEBHOOK_RATE_LIMIT,
     apiRateLimit: e.API_RATE_LIMIT,
     signalLeaseMs: e.SIGNAL_LEASE_MS,
+    backupCron: cronPattern(e.BACKUP_CRON),
+    backupDir: resolve(e.BACKUP_DIR ?? join(dataDir, 'backups')),
+    backupKeepDays: e.BACKUP_KEEP_DAYS,
   });
 }
 
