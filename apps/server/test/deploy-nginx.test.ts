@@ -121,7 +121,7 @@ function renderSite(
   );
   replace('/etc/letsencrypt/live/bot.example.com/fullchain.pem', join(dir, 'cert.pem'));
   replace('/etc/letsencrypt/live/bot.example.com/privkey.pem', join(dir, 'key.pem'));
-  replace('root /var/www/letsencrypt;', `root ${join(dir, 'acme')};`);
+  replace('root /var/www/html;', `root ${join(dir, 'acme')};`);
   if (allowList) replace('# include /etc/nginx/snippets/tradingview-allow.conf;', `include ${allowList};`);
   return site;
 }
