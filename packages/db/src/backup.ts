@@ -392,6 +392,7 @@ async function restorePglite(
     await client.waitReady;
     await client.query('SELECT 1');
     await client.close();
+    await ownerOnly(folder);
   } catch (error) {
     await rm(folder, { recursive: true, force: true });
     if (movedAside) await rename(movedAside, folder);
@@ -400,6 +401,20 @@ async function restorePglite(
     });
   }
   return movedAside;
+}
+
+/**
+ * The restored folder as the server keeps its own: owner-only (the tarball's files are 0666), and without
+ * the process markers of the server that was running when the snapshot was taken (PGlite's
+ * `postmaster.pid`, the data-dir lock `tradingbot.lock`), which would make the folder look in use.
+ */
+async function ownerOnly(folder: string): Promise<void> {
+  for (const marker of ['postmaster.pid', 'tradingbot.lock']) await rm(join(folder, marker), { force: true });
+  for (const entry of await readdir(folder, { recursive: true })) {
+    const path = join(folder, String(entry));
+    const stats = await lstat(path);
+    if (!stats.isSymbolicLink() && (stats.mode & 0o077) !== 0) await chmod(path, stats.mode & 0o700);
+  }
 }
 
 async function restorePostgres(file: string, url: string, force: boolean): Promise<void> {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -128,6 +128,12 @@ describe('PGlite backup and restore', { timeout: 180_000 }, () => {
     const result = await restoreBackup(file, { kind: 'pglite', dataDir: target }, { force: true, now });
     expect(result.movedAside).toBe(`${target}.before-restore-20261207T030000Z`);
     expect(existsSync(join(result.movedAside!, 'PG_VERSION'))).toBe(true);
+    // The snapshot was taken from an open folder: its postmaster.pid must not make the restored one look in use,
+    // and nothing restored is readable or writable by others.
+    assertPgliteFolderFree(target);
+    for (const entry of readdirSync(target, { recursive: true })) {
+      expect({ entry, mode: statSync(join(target, String(entry))).mode & 0o077 }).toEqual({ entry, mode: 0 });
+    }
     const restored = await openDatabase({ dataDir: target });
     expect(await restored.query('SELECT v FROM marker')).toEqual([{ v: 'from the backup' }]);
     await restored.close();
