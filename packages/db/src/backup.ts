@@ -163,7 +163,12 @@ async function dumpPostgres(database: Database, url: string, target: string): Pr
 
 /** pg_dump / pg_restore: the password travels in PGPASSWORD, never in the process list. */
 function withoutPassword(url: string): { connection: string; password: string | undefined } {
-  const parsed = new URL(url);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { connection: url, password: undefined }; // a form only libpq reads; it has no password to hide
+  }
   const password = parsed.password ? decodeURIComponent(parsed.password) : undefined;
   parsed.password = '';
   return { connection: parsed.toString(), password };
