@@ -1,18 +1,24 @@
+import { DrizzleQueryError } from 'drizzle-orm';
+
 /**
  * Database errors without the values they were about. Drizzle's query error carries every
  * parameter of the failed statement (`params`, and again in its message and stack: password hashes,
- * encrypted credentials, webhook-secret hashes), and a driver's error `detail` repeats the row's
- * values (`Key (email)=(…) already exists`). What a log keeps: the statement, the SQLSTATE code,
- * the constraint, table and column, and the stack.
+ * encrypted credentials, webhook-secret hashes); a driver's error repeats them (`params`) and the
+ * row's values (`detail`: `Key (email)=(…) already exists`). What a log keeps: the statement, the
+ * SQLSTATE code, the constraint, table and column, and the stack.
  */
 const VALUE_FIELDS = ['params', 'detail', 'where', 'internalQuery'] as const;
 
-type ErrorLike = Error & { cause?: unknown; query?: unknown; params?: unknown } & Record<string, unknown>;
+type ErrorLike = Error & { cause?: unknown } & Record<string, unknown>;
 
 const isError = (value: unknown): value is ErrorLike => value instanceof Error;
 
 function carriesValues(error: ErrorLike): boolean {
-  return VALUE_FIELDS.some((field) => error[field] !== undefined);
+  return error instanceof DrizzleQueryError || VALUE_FIELDS.some((field) => error[field] !== undefined);
+}
+
+function setHidden(target: object, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable: false });
 }
 
 /**
@@ -25,19 +31,35 @@ export function withoutQueryValues<T>(error: T, depth = 0): T {
   if (!carriesValues(error) && cause === error.cause) return error;
   const copy = Object.create(Object.getPrototypeOf(error) as object) as ErrorLike;
   for (const key of Object.keys(error)) {
-    if (!(VALUE_FIELDS as readonly string[]).includes(key)) copy[key] = error[key];
+    if (key !== 'cause' && !(VALUE_FIELDS as readonly string[]).includes(key)) copy[key] = error[key];
   }
-  const isQueryError = typeof error.query === 'string' && error.params !== undefined;
-  const message = isQueryError ? `Failed query: ${String(error.query)}` : error.message;
-  Object.defineProperty(copy, 'message', { value: message, writable: true, configurable: true });
+  const message = error instanceof DrizzleQueryError ? `Failed query: ${error.query}` : error.message;
+  setHidden(copy, 'message', message);
   const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
-  Object.defineProperty(copy, 'stack', {
-    value: [`${error.name}: ${message}`, ...frames].join('\n'),
-    writable: true,
-    configurable: true,
-  });
-  if (cause !== undefined) {
-    Object.defineProperty(copy, 'cause', { value: cause, writable: true, configurable: true });
-  }
+  setHidden(copy, 'stack', [`${error.name}: ${message}`, ...frames].join('\n'));
+  if (cause !== undefined) setHidden(copy, 'cause', cause);
   return copy as T;
+}
+
+/** What a log may say about the database's refusal: the first SQLSTATE along the cause chain. */
+export type DatabaseErrorFacts = {
+  code: string;
+  constraint?: string;
+  table?: string;
+  column?: string;
+};
+
+export function databaseErrorFacts(error: unknown): DatabaseErrorFacts | undefined {
+  for (let link = error, depth = 0; isError(link) && depth < 8; link = link.cause, depth++) {
+    const code = link['code'];
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
+      const facts: DatabaseErrorFacts = { code };
+      for (const key of ['constraint', 'table', 'column'] as const) {
+        const value = link[key];
+        if (typeof value === 'string') facts[key] = value;
+      }
+      return facts;
+    }
+  }
+  return undefined;
 }
