@@ -119,8 +119,8 @@ function logDestination(
  * values a driver repeats (`withoutQueryValues`), plus the database's SQLSTATE code and constraint
  * (`db`), wherever the error is logged (`err` or `error`).
  */
-function errorSerializer(error: unknown): unknown {
-  if (!(error instanceof Error)) return error;
+function errorSerializer(error: Error) {
+  if (!(error instanceof Error)) return stdSerializers.err(error); // returns a non-error as it is
   const facts = databaseErrorFacts(error);
   return { ...stdSerializers.err(withoutQueryValues(error)), ...(facts ? { db: facts } : {}) };
 }

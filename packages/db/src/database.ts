@@ -26,6 +26,14 @@ export type Database = SqlExecutor & {
   kind: 'pglite' | 'postgres';
   db: Db;
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Takes a named lock for as long as the caller holds it, without waiting: `shared` holders
+   * coexist, an `exclusive` holder excludes every other; null when it is not free. PostgreSQL: a
+   * session advisory lock (per schema) on a connection of its own, so a crashed holder's lock goes
+   * with its connection. PGlite: always granted, as the folder's lock file already keeps every
+   * other process out.
+   */
+  tryLock(name: string, mode: 'shared' | 'exclusive'): Promise<(() => Promise<void>) | null>;
   close(): Promise<void>;
 };
 
@@ -111,6 +119,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     db: drizzlePglite(client, { schema }) as unknown as Db,
     ...executor(client),
     transaction: (fn) => client.transaction((tx) => fn(executor(tx))),
+    tryLock: async () => async () => {},
     close: async () => {
       try {
         await client.close();
@@ -158,6 +167,40 @@ async function openPostgres(url: string, schemaName: string | undefined): Promis
         client.release();
       }
     },
+    tryLock: (name, mode) => tryAdvisoryLock(pool, name, mode),
     close: () => pool.end(),
+  };
+}
+
+async function tryAdvisoryLock(
+  pool: pg.Pool,
+  name: string,
+  mode: 'shared' | 'exclusive',
+): Promise<(() => Promise<void>) | null> {
+  const client = await pool.connect();
+  client.on('error', () => {}); // a dropped connection ends the lock; nothing else to do
+  const fn = mode === 'shared' ? 'pg_try_advisory_lock_shared' : 'pg_try_advisory_lock';
+  const key = `hashtextextended($1 || ':' || current_schema(), 0)`;
+  try {
+    const { rows } = await client.query<{ ok: boolean }>(`SELECT ${fn}(${key}) AS ok`, [name]);
+    if (!rows[0]?.ok) {
+      client.release();
+      return null;
+    }
+  } catch (error) {
+    client.release();
+    throw error;
+  }
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    const unlock = mode === 'shared' ? 'pg_advisory_unlock_shared' : 'pg_advisory_unlock';
+    try {
+      await client.query(`SELECT ${unlock}(${key})`, [name]);
+      client.release();
+    } catch {
+      client.release(true); // a broken connection: dropping it releases the lock
+    }
   };
 }
