@@ -8,6 +8,7 @@ import { liveVenues } from '@tradingbot/exchange';
 import { ServerErrors } from './errors.ts';
 import { createKeyRing, generateSecrets, parseEncryptionKey, type KeyRing } from './crypto/credentials.ts';
 import { MIN_SECRET_BITS, estimatedSecretBits } from './crypto/secret-strength.ts';
+import { explainStartupError } from './startup.ts';
 
 /**
  * Configuration, parsed once from the environment (and `.env` when present) and frozen. This is
@@ -219,7 +220,12 @@ export function loadConfig(
   checkSecrets(e);
   const missing = SECRET_NAMES.filter((name) => !e[name]);
   const dataDir = resolve(e.DATA_DIR);
-  const generated = missing.length > 0 ? devSecrets(dataDir) : null;
+  let generated: ReturnType<typeof devSecrets> | null = null;
+  try {
+    if (missing.length > 0) generated = devSecrets(dataDir);
+  } catch (error) {
+    throw explainStartupError(error, { dataDir, databaseUrl: e.DATABASE_URL });
+  }
   const secret = (name: (typeof SECRET_NAMES)[number]) => (e[name] ?? generated!.values[name])!;
   const keyRing = createKeyRing(
     parseEncryptionKey(secret('ENCRYPTION_KEY')),

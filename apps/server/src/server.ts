@@ -16,7 +16,7 @@ import type { WebOptions } from './web.ts';
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
   try {
     if (config.databaseUrl) return await openDatabase({ url: config.databaseUrl });
-    prepareDataDir(config);
+    prepareDataDir(config.dataDir);
     return await openDatabase({ dataDir: join(config.dataDir, 'db') });
   } catch (error) {
     throw explainStartupError(error, config);

@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 import { isAppError } from '@tradingbot/core';
 import { assertNotWritableByOthers } from '@tradingbot/db';
-import type { Config } from './config.ts';
 import { ServerErrors } from './errors.ts';
 
 /**
@@ -15,9 +14,9 @@ export function restrictFileModes(): void {
 }
 
 /** DATA_DIR, created 0700; refused when others may write to it (they could replace the database). */
-export function prepareDataDir(config: Config): void {
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  assertNotWritableByOthers(config.dataDir);
+export function prepareDataDir(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  assertNotWritableByOthers(dataDir);
 }
 
 const FILE_SYSTEM_CAUSES: Record<string, (where: string) => string> = {
@@ -32,11 +31,31 @@ const FILE_SYSTEM_CAUSES: Record<string, (where: string) => string> = {
   EMFILE: () => 'too many open files: raise the limit (ulimit -n, LimitNOFILE= in systemd)',
 };
 
-/** The errno code of an error or of anything along its cause chain (PGlite wraps file-system errors). */
+/**
+ * PGlite's file system (Emscripten over Node's) throws `ErrnoError` objects — not `Error`s —
+ * carrying WASI errno numbers instead of Node's codes.
+ */
+const WASI_ERRNO: Record<number, string> = {
+  2: 'EACCES',
+  19: 'EDQUOT',
+  33: 'EMFILE',
+  51: 'ENOSPC',
+  63: 'EPERM',
+  69: 'EROFS',
+};
+
+/** The errno code of an error or of anything along its cause chain. */
 function errnoCode(error: unknown): { code: string; path?: string } | undefined {
-  for (let link = error, depth = 0; link instanceof Error && depth < 8; link = link.cause, depth++) {
-    const { code, path } = link as NodeJS.ErrnoException;
-    if (typeof code === 'string' && code in FILE_SYSTEM_CAUSES) return { code, ...(path ? { path } : {}) };
+  for (let link = error, depth = 0; typeof link === 'object' && link !== null && depth < 8; depth++) {
+    const { code, path, errno, name } = link as NodeJS.ErrnoException;
+    const known =
+      typeof code === 'string'
+        ? code
+        : name === 'ErrnoError' && typeof errno === 'number'
+          ? WASI_ERRNO[errno]
+          : undefined;
+    if (known !== undefined && known in FILE_SYSTEM_CAUSES) return { code: known, ...(path ? { path } : {}) };
+    link = (link as { cause?: unknown }).cause;
   }
   return undefined;
 }
@@ -47,7 +66,7 @@ function errnoCode(error: unknown): { code: string; path?: string } | undefined 
  */
 export function explainStartupError(
   error: unknown,
-  config: Pick<Config, 'dataDir' | 'databaseUrl'>,
+  config: { dataDir: string; databaseUrl: string | undefined },
 ): unknown {
   if (isAppError(error)) return error;
   const errno = errnoCode(error);
