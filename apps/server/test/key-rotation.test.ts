@@ -47,7 +47,7 @@ async function post(server: RunningServer, path: string, body: unknown, token?: 
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 /** Signs up (or in) and registers a paper account; returns the token and the account id. */
@@ -69,7 +69,7 @@ async function paperAccount(server: RunningServer, email: string) {
 /** Whether the server can decrypt and use the account's stored credentials. */
 async function usable(server: RunningServer, account: { token: string; id: string }) {
   const test = await post(server, `/api/v1/accounts-secure/${account.id}/test`, {}, account.token);
-  return test.body['ok'] === true ? 'ok' : String(test.body['error']?.code);
+  return test.body['ok'] === true ? 'ok' : String((test.body['error'] as { code?: string })?.code);
 }
 
 const rotate = (c: Config) => rotateStoredKeys(() => openConfiguredDatabase(c), c.keyRing, c.dataDir);
