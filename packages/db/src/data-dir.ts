@@ -118,6 +118,8 @@ function lockedError(dir: string, pid: number) {
 export function secureDataDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   assertNotWritableByOthers(dir);
+  const mode = statSync(dir).mode;
+  if ((mode & 0o077) !== 0) chmodSync(dir, mode & 0o700); // readable by others: ours alone from now
   for (const entry of readdirSync(dir, { recursive: true })) {
     const path = join(dir, String(entry));
     const stats = lstatSync(path);
