@@ -69,7 +69,7 @@ describe('PGlite folder permissions', () => {
     // While open, what PGlite adds follows the process umask (0077 in `tradingbot serve`).
     const writable = modes(dir).filter((entry) => (entry.mode & 0o022) !== 0);
     expect(writable.map((e) => e.path)).toEqual([]);
-  });
+  }, 180_000); // two PGlite opens and the migrations: ~20 s each on a loaded 2-core machine
 
   it('refuses a group- or world-writable folder, naming it and the chmod to run', async () => {
     const dir = join(tmp(), 'db');
