@@ -13,9 +13,10 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { DestinationStream } from 'pino';
+import { stdSerializers, type DestinationStream } from 'pino';
+import pinoPretty from 'pino-pretty';
 import { isAppError } from '@tradingbot/core';
-import type { Database } from '@tradingbot/db';
+import { databaseErrorFacts, withoutQueryValues, type Database } from '@tradingbot/db';
 import type { Config } from './config.ts';
 import { ServerErrors } from './errors.ts';
 import { createExchangeFactory, type ConnectExchange } from './exchange-factory.ts';
@@ -96,14 +97,46 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   return app;
 }
 
+/**
+ * Where log lines go: JSON (one object a line) as given, or through pino-pretty for a person at a
+ * terminal (LOG_FORMAT=pretty, the default in development on a TTY). Pretty printing runs in this
+ * thread (`sync`), so a line is written before the next statement, as with JSON.
+ */
+function logDestination(
+  config: Config,
+  stream: DestinationStream | undefined,
+): DestinationStream | undefined {
+  if (config.logFormat !== 'pretty') return stream;
+  return pinoPretty({
+    sync: true,
+    colorize: stream === undefined && process.stdout.isTTY === true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname',
+    ...(stream ? { destination: stream } : {}),
+  });
+}
+
+/**
+ * Errors as pino writes them, minus what a failed statement carried: its parameters and the row
+ * values a driver repeats (`withoutQueryValues`), plus the database's SQLSTATE code and constraint
+ * (`db`), wherever the error is logged (`err` or `error`).
+ */
+function errorSerializer(error: Error) {
+  if (!(error instanceof Error)) return stdSerializers.err(error); // returns a non-error as it is
+  const facts = databaseErrorFacts(error);
+  return { ...stdSerializers.err(withoutQueryValues(error)), ...(facts ? { db: facts } : {}) };
+}
+
 /** The Fastify instance: JSON logs without secrets, the body limit, zod validation and serialization. */
 function createFastify(deps: AppDeps): App {
   const { config } = deps;
+  const stream = logDestination(config, deps.logStream);
   const app = Fastify({
     logger: {
       level: config.logLevel,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      ...(deps.logStream ? { stream: deps.logStream } : {}),
+      serializers: { err: errorSerializer, error: errorSerializer },
+      ...(stream ? { stream } : {}),
     },
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: config.trustProxy,

@@ -4,9 +4,12 @@ import { isIP } from 'node:net';
 import { Cron } from 'croner';
 import { z } from 'zod';
 import type { LiveVenueId } from '@tradingbot/core';
+import { postgresUrlProblem } from '@tradingbot/db';
 import { liveVenues } from '@tradingbot/exchange';
 import { ServerErrors } from './errors.ts';
 import { createKeyRing, generateSecrets, parseEncryptionKey, type KeyRing } from './crypto/credentials.ts';
+import { MIN_SECRET_BITS, estimatedSecretBits } from './crypto/secret-strength.ts';
+import { explainStartupError } from './startup.ts';
 
 /**
  * Configuration, parsed once from the environment (and `.env` when present) and frozen. This is
@@ -20,6 +23,8 @@ export type Config = Readonly<{
   databaseUrl: string | undefined;
   dataDir: string;
   logLevel: string;
+  /** `pretty` (pino-pretty, for people) or `json` (one object per line, for log collectors). */
+  logFormat: 'pretty' | 'json';
   webOrigin: string | undefined;
   trustProxy: boolean;
   secretKey: string;
@@ -77,6 +82,7 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
   WEB_ORIGIN: z.string().url().optional(),
   TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
   SECRET_KEY: z.string().min(32, 'SECRET_KEY must be at least 32 characters').optional(),
@@ -163,23 +169,25 @@ function withSecretFiles(env: Record<string, string | undefined>): Record<string
 
 /** Development secrets: generated once, kept in DATA_DIR with mode 0600, reused on every start. */
 function devSecrets(dataDir: string): { values: Record<string, string>; file: string } {
-  const file = join(dataDir, 'dev-secrets.json');
+  const file = devSecretsPath(dataDir);
   if (existsSync(file))
     return { values: JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>, file };
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const values = generateSecrets();
   writeFileSync(file, JSON.stringify(values, null, 2) + '\n', { mode: 0o600 });
   chmodSync(file, 0o600);
   return { values, file };
 }
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = FullEnvSchema.safeParse(withSecretFiles(env));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw configError(`configuration: ${issue.path.join('.')}: ${issue.message}`);
-  }
-  const e = parsed.data;
+/** Where development secrets are kept: `DATA_DIR/dev-secrets.json`. */
+export function devSecretsPath(dataDir: string): string {
+  return join(dataDir, 'dev-secrets.json');
+}
+
+type Env = z.infer<typeof EnvSchema>;
+
+/** Known example values anywhere; in production, secrets too predictable to guard real money. */
+function checkSecrets(e: Env): void {
   for (const name of SECRET_NAMES) {
     const value = e[name];
     if (value !== undefined && KNOWN_PUBLIC_SECRETS.has(value.trim())) {
@@ -188,14 +196,59 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       );
     }
   }
+  if (e.NODE_ENV !== 'production') return;
   const missing = SECRET_NAMES.filter((name) => !e[name]);
-  if (e.NODE_ENV === 'production' && missing.length > 0) {
+  if (missing.length > 0) {
     throw configError(
       `production needs ${missing.join(', ')} (generate them with: tradingbot keys generate)`,
     );
   }
+  for (const name of SECRET_NAMES) {
+    const bits = estimatedSecretBits(e[name]!.trim());
+    if (bits < MIN_SECRET_BITS) {
+      throw configError(
+        `${name} is too predictable for production (about ${Math.floor(bits)} bits, at least ` +
+          `${MIN_SECRET_BITS} needed): use a random value from: tradingbot keys generate`,
+      );
+    }
+  }
+}
+
+/** DATABASE_URL must be PostgreSQL with a host; the message never repeats the URL (its password). */
+function checkDatabaseUrl(url: string | undefined): void {
+  const problem = url === undefined ? null : postgresUrlProblem(url);
+  if (problem) {
+    throw configError(
+      `DATABASE_URL: ${problem}. Leave DATABASE_URL unset to use the embedded database in DATA_DIR.`,
+    );
+  }
+}
+
+export type LoadConfigOptions = {
+  /** Whether people read the logs on a terminal (pretty logs in development); default: stdout's. */
+  stdoutIsTty?: boolean;
+};
+
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  options: LoadConfigOptions = {},
+): Config {
+  const parsed = FullEnvSchema.safeParse(withSecretFiles(env));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw configError(`configuration: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  checkDatabaseUrl(e.DATABASE_URL);
+  checkSecrets(e);
+  const missing = SECRET_NAMES.filter((name) => !e[name]);
   const dataDir = resolve(e.DATA_DIR);
-  const generated = missing.length > 0 ? devSecrets(dataDir) : null;
+  let generated: ReturnType<typeof devSecrets> | null = null;
+  try {
+    if (missing.length > 0) generated = devSecrets(dataDir);
+  } catch (error) {
+    throw explainStartupError(error, { dataDir, databaseUrl: e.DATABASE_URL });
+  }
   const secret = (name: (typeof SECRET_NAMES)[number]) => (e[name] ?? generated!.values[name])!;
   const keyRing = createKeyRing(
     parseEncryptionKey(secret('ENCRYPTION_KEY')),
@@ -216,6 +269,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     dataDir,
     logLevel: e.LOG_LEVEL,
+    logFormat:
+      e.LOG_FORMAT ??
+      (e.NODE_ENV === 'development' && (options.stdoutIsTty ?? process.stdout.isTTY === true)
+        ? 'pretty'
+        : 'json'),
     webOrigin: e.WEB_ORIGIN,
     trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
     secretKey: secret('SECRET_KEY'),

@@ -22,6 +22,15 @@ export const ServerErrors = defineErrors({
   NOT_FOUND: { status: 404, message: 'Not found' },
   INTERNAL: { status: 500, message: 'Internal error' },
   CONFIG_INVALID: { status: 500, message: 'Invalid configuration' },
+  STARTUP_FAILED: { status: 500, message: 'The server could not start' },
+  KEY_RING_MISMATCH: {
+    status: 500,
+    message: 'Stored exchange credentials cannot be decrypted with the configured ENCRYPTION_KEY',
+  },
+  KEY_ROTATION_SERVER_RUNNING: {
+    status: 409,
+    message: 'Key rotation refused: a server is running on this database; stop it first',
+  },
   INVALID_WEBHOOK_SECRET: { status: 401, message: 'Invalid webhook secret' },
   UNKNOWN_ACCOUNT: { status: 404, message: 'Unknown account: no exchange account has this account_id' },
   SOURCE_NOT_ALLOWED: { status: 403, message: 'Webhook requests are not accepted from this address' },

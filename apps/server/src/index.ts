@@ -6,3 +6,4 @@ export * from './exchange-factory.ts';
 export * from './crypto/credentials.ts';
 export * from './services/key-rotation.ts';
 export * from './web.ts';
+export * from './startup.ts';

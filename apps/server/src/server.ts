@@ -3,13 +3,75 @@ import type { FastifyInstance } from 'fastify';
 import { migrate, openDatabase, type Database } from '@tradingbot/db';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
+import { ServerErrors } from './errors.ts';
+import { SERVER_LOCK, checkStoredCredentials, describeCredentialCheck } from './services/key-rotation.ts';
+import { explainStartupError, prepareDataDir, restrictFileModes } from './startup.ts';
 import type { WebOptions } from './web.ts';
 
-/** Opens the configured database: PostgreSQL when DATABASE_URL says so, else PGlite in DATA_DIR/db. */
-export function openConfiguredDatabase(config: Config): Promise<Database> {
-  return openDatabase(
-    config.databaseUrl ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'db') },
-  );
+/**
+ * Opens the configured database: PostgreSQL when DATABASE_URL says so, else PGlite in DATA_DIR/db
+ * (DATA_DIR 0700, refused when others may write to it; the folder locked to this process).
+ * A file-system failure is explained (full disk, read-only or foreign folder), not thrown raw.
+ */
+export async function openConfiguredDatabase(config: Config): Promise<Database> {
+  try {
+    if (config.databaseUrl) return await openDatabase({ url: config.databaseUrl });
+    prepareDataDir(config.dataDir);
+    return await openDatabase({ dataDir: join(config.dataDir, 'db') });
+  } catch (error) {
+    throw explainStartupError(error, config);
+  }
+}
+
+/**
+ * Every stored exchange credential must decrypt with the configured keys, or the server does not
+ * start: a wrong or missing ENCRYPTION_KEY would otherwise surface only when an alert fails to
+ * trade. The refusal says how many accounts are under which key id (never a key or a value).
+ */
+async function checkKeyRing(config: Config, database: Database): Promise<string> {
+  const check = await checkStoredCredentials(database, config.keyRing);
+  const summary = describeCredentialCheck(check, config.keyRing);
+  if (check.undecryptable.length > 0) {
+    throw ServerErrors.create('KEY_RING_MISMATCH', {
+      message:
+        `${check.undecryptable.length} of ${check.accounts} exchange accounts cannot be decrypted with ` +
+        `the configured keys (${summary}). Set ENCRYPTION_KEY to the key they were stored under ` +
+        `(and the previous key in ENCRYPTION_KEYS_OLD while a rotation is unfinished)` +
+        (config.devSecretsFile ? `; ENCRYPTION_KEY now comes from ${config.devSecretsFile}` : '') +
+        '. The server does not start with accounts it could not trade.',
+      details: {
+        accounts: check.accounts,
+        undecryptable: check.undecryptable.length,
+        by_key_id: check.byKeyId,
+      },
+    });
+  }
+  return summary;
+}
+
+/** Database, migrations, the server lock (a key rotation waits for it) and the key-ring check. */
+async function openChecked(
+  config: Config,
+): Promise<{ database: Database; release: () => Promise<void>; keys: string }> {
+  const database = await openConfiguredDatabase(config);
+  try {
+    await migrate(database);
+    const release = await database.tryLock(SERVER_LOCK, 'shared');
+    if (!release) {
+      throw ServerErrors.create('STARTUP_FAILED', {
+        message: 'Cannot start: a key rotation is running on this database; start again when it has finished',
+      });
+    }
+    try {
+      return { database, release, keys: await checkKeyRing(config, database) };
+    } catch (error) {
+      await release();
+      throw error;
+    }
+  } catch (error) {
+    await database.close();
+    throw explainStartupError(error, config);
+  }
 }
 
 export type RunningServer = { app: FastifyInstance; url: string; close(): Promise<void> };
@@ -22,9 +84,17 @@ export async function startServer(
   config: Config,
   options: { handleSignals?: boolean; web?: WebOptions } = {},
 ): Promise<RunningServer> {
-  const database = await openConfiguredDatabase(config);
-  await migrate(database);
-  const app = await buildApp({ config, database, ...(options.web ? { web: options.web } : {}) });
+  restrictFileModes();
+  const { database, release, keys } = await openChecked(config);
+  let app: FastifyInstance;
+  try {
+    app = await buildApp({ config, database, ...(options.web ? { web: options.web } : {}) });
+  } catch (error) {
+    await release();
+    await database.close();
+    throw error;
+  }
+  app.log.info(`stored exchange credentials: ${keys}`);
   if (config.devSecretsFile) {
     app.log.warn(
       `Development secrets were generated and are kept in ${config.devSecretsFile}. BACK UP this file: ` +
@@ -32,11 +102,25 @@ export async function startServer(
         'For production set SECRET_KEY, ENCRYPTION_KEY and WEBHOOK_SECRET (tradingbot keys generate).',
     );
   }
-  const address = await app.listen({ host: config.host, port: config.port });
+  let address: string;
+  try {
+    address = await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await app.close();
+    await release();
+    await database.close();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw ServerErrors.create('STARTUP_FAILED', {
+        message: `Cannot start: port ${config.port} on ${config.host} is in use by another program (set PORT)`,
+      });
+    }
+    throw error;
+  }
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
       await app.close();
+      await release();
       await database.close();
     })());
   if (options.handleSignals) {

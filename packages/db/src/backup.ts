@@ -20,6 +20,7 @@ import { pipeline } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { openDatabase, type Database } from './database.ts';
 import { DbErrors } from './errors.ts';
+import { dataDirLock } from './data-dir.ts';
 
 /**
  * Backups of the whole database, one file each plus a manifest beside it:
@@ -348,17 +349,17 @@ export async function restoreBackup(
 
 /**
  * Refuses to touch a PGlite folder another process has open (a PGlite folder is single-process: a
- * second opener would overwrite the server's pages). Today this reads the `postmaster.pid` PGlite
- * keeps in the folder while open (left behind when a server is killed); the lead wires it to the
- * data-dir lock helper (`dataDirLock`) once that lands.
+ * second opener would overwrite the server's pages), by the folder's lock (`data-dir.ts`); the lock
+ * of a process that died does not count.
  */
 export function assertPgliteFolderFree(dir: string): void {
-  if (existsSync(join(dir, 'postmaster.pid'))) {
+  const lock = dataDirLock(dir);
+  if (lock?.alive) {
     throw DbErrors.create('BACKUP_SOURCE_IN_USE', {
       message:
-        `The database in ${dir} is open in another process (a running server?): a PGlite folder has one user at a time. ` +
-        'Stop the server or use BACKUP_CRON (the server backs itself up). If no server runs (it was killed), start and stop it once.',
-      details: { data_dir: dir },
+        `The database in ${dir} is open in process ${lock.pid} (a running server?): a PGlite folder has one user at a time. ` +
+        'Stop the server or use BACKUP_CRON (the server backs itself up).',
+      details: { data_dir: dir, pid: lock.pid },
     });
   }
 }

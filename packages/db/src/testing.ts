@@ -6,7 +6,7 @@ import { openDatabase, type Database } from './database.ts';
  * schema on that PostgreSQL, dropped again on close, so concurrent runs never see each other.
  */
 export async function openTestDatabase(url: string | undefined): Promise<Database & { label: string }> {
-  if (!url) return { ...(await openDatabase()), label: 'PGlite' };
+  if (!url) return { ...(await openDatabase({ memory: true })), label: 'PGlite' };
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const database = await openDatabase({ url, schema });
   return {

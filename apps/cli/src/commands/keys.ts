@@ -4,7 +4,7 @@ import {
   loadConfig,
   loadDotEnv,
   openConfiguredDatabase,
-  rotateKeys,
+  rotateStoredKeys,
 } from '@tradingbot/server';
 
 export function registerKeys(program: Command): void {
@@ -25,19 +25,21 @@ export function registerKeys(program: Command): void {
   keys
     .command('rotate')
     .description(
-      're-encrypt every stored credential under ENCRYPTION_KEY (put the previous key in ENCRYPTION_KEYS_OLD first)',
+      're-encrypt every stored credential under ENCRYPTION_KEY (put the previous key in ENCRYPTION_KEYS_OLD first; stop the server first: refused while one runs on the database)',
     )
     .action(async () => {
       loadDotEnv();
       const config = loadConfig();
-      const database = await openConfiguredDatabase(config);
-      try {
-        const result = await rotateKeys(database, config.keyRing);
-        process.stdout.write(
-          `re-encrypted ${result.reencrypted} account(s) under key ${config.keyRing.current.id}; ${result.unchanged} already current\n`,
-        );
-      } finally {
-        await database.close();
-      }
+      const result = await rotateStoredKeys(
+        () => openConfiguredDatabase(config),
+        config.keyRing,
+        config.dataDir,
+      );
+      process.stdout.write(
+        `re-encrypted ${result.reencrypted} account(s) under key ${config.keyRing.current.id}; ${result.unchanged} already current\n` +
+          (result.devSecretsUpdated
+            ? `the new ENCRYPTION_KEY is also written to ${config.dataDir}/dev-secrets.json\n`
+            : ''),
+      );
     });
 }
