@@ -104,12 +104,25 @@ function createFastify(deps: AppDeps): App {
       ...(deps.logStream ? { stream: deps.logStream } : {}),
     },
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   return app;
+}
+
+/**
+ * TRUST_PROXY as Fastify's `trustProxy`: the client is the first untrusted hop from the right of
+ * X-Forwarded-For (proxy-addr). A hop count is a function trusting the `hops` nearest addresses
+ * (the socket peer is hop 0): Fastify 5 reads a bare number as "trust nothing".
+ */
+function fastifyTrustProxy(
+  trust: Config['trustProxy'],
+): false | string[] | ((address: string, hop: number) => boolean) {
+  if (trust === false) return false;
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return [...trust];
 }
 
 /** One error shape: `{ error: { code, message, details? } }` with stable codes. */

@@ -20,7 +20,12 @@ export type Config = Readonly<{
   dataDir: string;
   logLevel: string;
   webOrigin: string | undefined;
-  trustProxy: boolean;
+  /**
+   * Which peers may set X-Forwarded-For: false (none, the default), a hop count (1 = one reverse
+   * proxy such as nginx in front), or the proxies' addresses/CIDRs. The client address is the
+   * first untrusted hop from the right (Fastify's `trustProxy`, proxy-addr).
+   */
+  trustProxy: false | number | readonly string[];
   secretKey: string;
   webhookSecret: string;
   keyRing: KeyRing;
@@ -71,7 +76,7 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WEB_ORIGIN: z.string().url().optional(),
-  TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
+  TRUST_PROXY: z.string().default('false'),
   SECRET_KEY: z.string().min(32, 'SECRET_KEY must be at least 32 characters').optional(),
   ENCRYPTION_KEY: z.string().optional(),
   ENCRYPTION_KEYS_OLD: z.string().optional(),
@@ -108,14 +113,54 @@ function allowList(value: string | undefined): string[] | undefined {
     .filter(Boolean)
     .flatMap((part) => (part.toLowerCase() === 'tradingview' ? TRADINGVIEW_WEBHOOK_IPS : [part]));
   for (const entry of entries) {
-    const [address, prefix] = entry.split('/');
-    const family = isIP(address ?? '');
-    const bits = family === 6 ? 128 : 32;
-    if (family === 0 || (prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= bits))) {
+    if (!isAddressOrRange(entry)) {
       throw configError(`WEBHOOK_ALLOWED_IPS: "${entry}" is not an address, a CIDR range or "tradingview"`);
     }
   }
   return entries;
+}
+
+/** Named ranges proxy-addr knows, accepted in TRUST_PROXY beside addresses and CIDRs. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * `false` | a hop count | a comma list of proxy addresses/CIDRs. `true` (trust any peer's
+ * X-Forwarded-For) let any client pick its own address, so it is refused with what to set instead.
+ */
+function trustProxy(value: string): false | number | readonly string[] {
+  const text = value.trim().toLowerCase();
+  if (text === '' || text === 'false' || text === '0') return false;
+  if (text === 'true') {
+    throw configError(
+      'TRUST_PROXY=true would let any client choose its own address through X-Forwarded-For; set the hop ' +
+        'count of your reverse proxies instead (TRUST_PROXY=1 for one nginx in front) or their addresses ' +
+        '(TRUST_PROXY=127.0.0.1,10.0.0.0/8)',
+    );
+  }
+  if (/^\d+$/.test(text)) return Number(text);
+  const entries = text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    if (!PROXY_RANGE_NAMES.has(entry) && !isAddressOrRange(entry)) {
+      throw configError(
+        `TRUST_PROXY: "${entry}" is not a hop count, an address or a CIDR range (e.g. 1, or 127.0.0.1,10.0.0.0/8)`,
+      );
+    }
+  }
+  return Object.freeze(entries);
+}
+
+function isAddressOrRange(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address ?? '');
+  const bits = family === 6 ? 128 : 32;
+  return (
+    family !== 0 &&
+    rest.length === 0 &&
+    (prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= bits))
+  );
 }
 
 function configError(message: string) {
@@ -194,7 +239,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     logLevel: e.LOG_LEVEL,
     webOrigin: e.WEB_ORIGIN,
-    trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
+    trustProxy: trustProxy(e.TRUST_PROXY),
     secretKey: secret('SECRET_KEY'),
     webhookSecret: secret('WEBHOOK_SECRET'),
     keyRing,

@@ -353,7 +353,7 @@ describe('source-address allow-list', () => {
 
   it('behind a trusted proxy, judges the forwarded client address', async () => {
     const app = await testApp({
-      config: testConfig({ WEBHOOK_ALLOWED_IPS: 'tradingview', TRUST_PROXY: 'true' }),
+      config: testConfig({ WEBHOOK_ALLOWED_IPS: 'tradingview', TRUST_PROXY: '1' }),
     });
     try {
       expect((await post(app, '127.0.0.1', { 'x-forwarded-for': '52.32.178.7' })).json().error.code).toBe(
