@@ -32,6 +32,7 @@ import { mountWebApp, type WebOptions } from './web.ts';
 import { EventBus, type ServerEventBus } from './events.ts';
 import { registerListeners } from './listeners/index.ts';
 import { WebhookPipeline, type WebhookDeps } from './services/webhook.ts';
+import { assertSafeRequest } from './input-safety.ts';
 
 export type AppDeps = {
   config: Config;
@@ -127,6 +128,16 @@ function fastifyTrustProxy(
 
 /** One error shape: `{ error: { code, message, details? } }` with stable codes. */
 function setErrorHandlers(app: App): void {
+  // NUL, unpaired surrogates and deep nesting in any body, query or path id: a 400 before
+  // validation, never a database error (the webhook checks its own body after authentication).
+  app.addHook('preValidation', async (request) => {
+    const ownBody = request.routeOptions.config?.checksOwnBody === true;
+    assertSafeRequest({
+      ...(ownBody ? {} : { body: request.body }),
+      query: request.query,
+      params: request.params,
+    });
+  });
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const appError = toAppError(error, request.routeOptions.bodyLimit);
     if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
@@ -300,6 +311,10 @@ export function toAppError(error: FastifyError, bodyLimit: number = BODY_LIMIT_B
 }
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route checks its body for NUL, surrogates and depth itself (the webhook: after authentication). */
+    checksOwnBody?: boolean;
+  }
   interface FastifyInstance {
     metrics: Registry;
     webhook: WebhookPipeline;
