@@ -33,6 +33,7 @@ import { EventBus, type ServerEventBus } from './events.ts';
 import { registerListeners } from './listeners/index.ts';
 import { WebhookPipeline, type WebhookDeps } from './services/webhook.ts';
 import { assertSafeRequest } from './input-safety.ts';
+import { hashToken, timingSafeEqualHex } from './crypto/credentials.ts';
 
 export type AppDeps = {
   config: Config;
@@ -71,12 +72,14 @@ export const REDACTED_PATHS = [
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, database } = deps;
   const app = createFastify(deps);
   setErrorHandlers(app);
   const registry = registerMetrics(app);
   await registerPlugins(app, config);
+  if (config.metricsToken) serveMetricsWithToken(app, registry, config.metricsToken);
   const context = routeContext(app, deps);
   // ---- Events: one bus; XP, metrics and future notifiers subscribe here (listeners/). ----
   const events: ServerEventBus = new EventBus({ error: (obj, msg) => app.log.error(obj, msg) });
@@ -87,12 +90,28 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onReady', async () => webhook.start());
   await registerRoutes(app, context, webhook);
   if (deps.web) await mountWebApp(app, config, deps.web);
-  // Executions still running in the background, and their listeners, finish before the database closes.
+  // Executions still running in the background, and their listeners, finish before the database
+  // closes, for up to `shutdownDrainMs`: what is left resumes in the next process (its lease expires).
   app.addHook('onClose', async () => {
-    await webhook.drain();
+    webhook.stopAccepting();
+    if (!(await webhook.drain(deps.config.shutdownDrainMs))) {
+      app.log.warn(
+        `Signals still executing after ${deps.config.shutdownDrainMs} ms (SHUTDOWN_DRAIN_MS): they resume when a server starts again`,
+      );
+    }
     await events.idle();
   });
   return app;
+}
+
+/**
+ * Graceful shutdown: new webhook signals get 503 SHUTTING_DOWN and readiness fails at once, then
+ * in-flight requests finish, the signal worker drains (bounded by SHUTDOWN_DRAIN_MS) and the app
+ * closes. `server.ts` calls it on SIGTERM / SIGINT.
+ */
+export async function closeGracefully(app: FastifyInstance): Promise<void> {
+  app.webhook.stopAccepting();
+  await app.close();
 }
 
 /** The Fastify instance: JSON logs without secrets, the body limit, zod validation and serialization. */
@@ -153,8 +172,9 @@ function setErrorHandlers(app: App): void {
 }
 
 /**
- * Request count and latency per route, served on /metrics: a registry per app, so tests and several
- * apps stay apart.
+ * Request count and latency per route for Prometheus: a registry per app, so tests and several
+ * apps stay apart. Served on the API's origin only to the bearer of METRICS_TOKEN (rate-limited like
+ * the API), and on METRICS_PORT by `startMetricsServer`.
  */
 function registerMetrics(app: App): Registry {
   const registry = new Registry();
@@ -178,11 +198,22 @@ function registerMetrics(app: App): Registry {
     requests.inc({ method: request.method, route, status: String(reply.statusCode) });
     latency.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  return registry;
+}
+
+/** GET /metrics on the API's origin, for `Authorization: Bearer <METRICS_TOKEN>` only. */
+function serveMetricsWithToken(app: App, registry: Registry, token: string): void {
+  const expected = hashToken(token);
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    const presented = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
+    if (!timingSafeEqualHex(hashToken(presented), expected)) {
+      throw ServerErrors.create('UNAUTHENTICATED', {
+        message: 'GET /metrics needs its bearer token (METRICS_TOKEN)',
+      });
+    }
     void reply.header('content-type', registry.contentType);
     return registry.metrics();
   });
-  return registry;
 }
 
 /** Security headers, CORS, the rate limit, and the OpenAPI document with its UI at /docs. */
@@ -267,7 +298,7 @@ function createWebhookPipeline(
 async function registerRoutes(app: App, context: RouteContext, webhook: WebhookPipeline): Promise<void> {
   await app.register(async (scoped) => {
     const scopedContext = { ...context, app: scoped.withTypeProvider<ZodTypeProvider>() };
-    registerHealthRoutes(scopedContext);
+    registerHealthRoutes(scopedContext, webhook);
     registerAuthRoutes(scopedContext);
     registerAccountRoutes(scopedContext);
     registerExportPineRoutes(scopedContext);

@@ -44,6 +44,13 @@ export type Config = Readonly<{
   apiRateLimit: number;
   /** Lease of an account's signal execution; a crashed process's work resumes after it. */
   signalLeaseMs: number;
+  /** Bearer token for /metrics on the API's origin; unset = not served there. */
+  metricsToken: string | undefined;
+  /** A separate listener for /metrics (e.g. for Prometheus on a private address); unset = none. */
+  metricsPort: number | undefined;
+  metricsHost: string;
+  /** On shutdown, how long executions in flight may take to finish before the process closes anyway. */
+  shutdownDrainMs: number;
 }>;
 
 /** The addresses TradingView sends webhooks from (its documentation; `WEBHOOK_ALLOWED_IPS=tradingview`). */
@@ -85,6 +92,10 @@ const EnvSchema = z.object({
   WEBHOOK_RATE_LIMIT: z.coerce.number().int().min(1).default(3000),
   API_RATE_LIMIT: z.coerce.number().int().min(1).default(1200),
   SIGNAL_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(15_000),
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });
 
 /**
@@ -170,7 +181,7 @@ function configError(message: string) {
 /** Values from `<NAME>_FILE` (Docker/Kubernetes secrets) fill in missing `<NAME>`. */
 function withSecretFiles(env: Record<string, string | undefined>): Record<string, string | undefined> {
   const out = { ...env };
-  for (const name of [...SECRET_NAMES, 'DATABASE_URL', 'ENCRYPTION_KEYS_OLD']) {
+  for (const name of [...SECRET_NAMES, 'DATABASE_URL', 'ENCRYPTION_KEYS_OLD', 'METRICS_TOKEN']) {
     const file = env[`${name}_FILE`];
     if (out[name] === undefined && file) {
       try {
@@ -249,6 +260,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookRateLimit: e.WEBHOOK_RATE_LIMIT,
     apiRateLimit: e.API_RATE_LIMIT,
     signalLeaseMs: e.SIGNAL_LEASE_MS,
+    metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
+    metricsHost: e.METRICS_HOST,
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
   });
 }
 

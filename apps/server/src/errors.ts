@@ -26,6 +26,11 @@ export const ServerErrors = defineErrors({
   RATE_LIMITED: { status: 429, message: 'Too many requests' },
   NOT_FOUND: { status: 404, message: 'Not found' },
   INTERNAL: { status: 500, message: 'Internal error' },
+  DATABASE_UNAVAILABLE: { status: 503, message: 'The database does not take writes' },
+  SHUTTING_DOWN: {
+    status: 503,
+    message: 'The server is shutting down and takes no new signals; send again in a moment',
+  },
   CONFIG_INVALID: { status: 500, message: 'Invalid configuration' },
   INVALID_WEBHOOK_SECRET: { status: 401, message: 'Invalid webhook secret' },
   UNKNOWN_ACCOUNT: { status: 404, message: 'Unknown account: no exchange account has this account_id' },

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { migrate, openDatabase, type Database } from '@tradingbot/db';
-import { buildApp } from './app.ts';
+import { buildApp, closeGracefully } from './app.ts';
 import type { Config } from './config.ts';
 import type { WebOptions } from './web.ts';
+import { startMetricsServer, type MetricsServer } from './metrics-server.ts';
 
 /** Opens the configured database: PostgreSQL when DATABASE_URL says so, else PGlite in DATA_DIR/db. */
 export function openConfiguredDatabase(config: Config): Promise<Database> {
@@ -15,8 +16,9 @@ export function openConfiguredDatabase(config: Config): Promise<Database> {
 export type RunningServer = { app: FastifyInstance; url: string; close(): Promise<void> };
 
 /**
- * Migrates, listens, and closes gracefully on SIGTERM / SIGINT: in-flight requests finish, new
- * ones get 503, then the database closes.
+ * Migrates, listens, and closes gracefully on SIGTERM / SIGINT: new signals and readiness get 503,
+ * in-flight requests finish, the signal worker drains its executions (SHUTDOWN_DRAIN_MS at most),
+ * then the database closes.
  */
 export async function startServer(
   config: Config,
@@ -33,10 +35,16 @@ export async function startServer(
     );
   }
   const address = await app.listen({ host: config.host, port: config.port });
+  const metrics: MetricsServer | null =
+    config.metricsPort === undefined
+      ? null
+      : await startMetricsServer(app.metrics, { host: config.metricsHost, port: config.metricsPort });
+  if (metrics) app.log.info(`Prometheus metrics on ${metrics.url}/metrics`);
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
-      await app.close();
+      await metrics?.close();
+      await closeGracefully(app);
       await database.close();
     })());
   if (options.handleSignals) {

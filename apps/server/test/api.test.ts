@@ -460,7 +460,7 @@ describe('operations', () => {
 
   it('counts requests by route and status for Prometheus', async () => {
     await t.app.inject({ method: 'GET', url: '/api/v1/health' });
-    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = await t.app.metrics.metrics();
     expect(metrics).toMatch(
       /http_requests_total\{method="GET",route="\/api\/v1\/health",status="200"\} [1-9]/,
     );

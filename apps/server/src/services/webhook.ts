@@ -57,6 +57,7 @@ export class WebhookPipeline {
   readonly #requests: Counter;
   /** Requests answered at their deadline whose recording is still going on (drain waits for them). */
   readonly #background = new Set<Promise<unknown>>();
+  #accepting = true;
 
   constructor(private readonly deps: WebhookDeps) {
     this.#requests = new Counter({
@@ -84,13 +85,36 @@ export class WebhookPipeline {
     this.worker.start();
   }
 
+  /** New alerts are refused with 503 SHUTTING_DOWN from now on (graceful shutdown). */
+  stopAccepting(): void {
+    this.#accepting = false;
+  }
+
+  get isAccepting(): boolean {
+    return this.#accepting;
+  }
+
   /**
    * Stops taking work; requests already answered finish recording and executions running here
-   * finish first (graceful shutdown, tests).
+   * finish first (graceful shutdown, tests), for up to `timeoutMs`. False when time ran out: what
+   * is left stays in the database and resumes in the next process once its lease expires.
    */
-  async drain(): Promise<void> {
-    while (this.#background.size > 0) await Promise.allSettled([...this.#background]);
-    await this.worker.stop();
+  async drain(timeoutMs = Number.POSITIVE_INFINITY): Promise<boolean> {
+    const drained = (async () => {
+      while (this.#background.size > 0) await Promise.allSettled([...this.#background]);
+      await this.worker.stop();
+      return true;
+    })();
+    if (!Number.isFinite(timeoutMs)) return drained;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    try {
+      return await Promise.race([drained, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**
@@ -99,6 +123,10 @@ export class WebhookPipeline {
    * signal's id is chosen first, so even an answer given before the row exists names it.
    */
   async handle(body: unknown, sourceIp: string, info: WebhookRequestInfo = {}): Promise<WebhookAnswer> {
+    if (!this.#accepting) {
+      this.#requests.inc({ outcome: 'shutting_down' });
+      throw ServerErrors.create('SHUTTING_DOWN');
+    }
     const budgetMs = Math.max(0, (this.deps.answerWithinMs ?? ANSWER_WITHIN_MS) - (info.elapsedMs ?? 0));
     const handling: Handling = {
       signalId: randomUUID(),
