@@ -72,6 +72,13 @@ export const REDACTED_PATHS = [
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
+/** Content-Security-Policy of every API answer (JSON): nothing may run, load or frame it. */
+export const API_CSP_DIRECTIVES = {
+  defaultSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'none'"],
+  frameAncestors: ["'none'"],
+};
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, database } = deps;
@@ -218,8 +225,11 @@ function serveMetricsWithToken(app: App, registry: Registry, token: string): voi
 
 /** Security headers, CORS, the rate limit, and the OpenAPI document with its UI at /docs. */
 async function registerPlugins(app: App, config: Config): Promise<void> {
-  // The API serves JSON (and the docs UI, which needs inline scripts): CSP is left to the web app.
-  await app.register(helmet, { contentSecurityPolicy: false });
+  // The API serves JSON: a policy that allows nothing to run or load. The docs UI sends its own
+  // (swagger-ui's `staticCSP`, hashes of its inline scripts), the web app's pages theirs (web.ts).
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: API_CSP_DIRECTIVES },
+  });
   await app.register(cors, { origin: config.webOrigin ?? false, credentials: true });
   await app.register(rateLimit, {
     // Per client address (behind a proxy: TRUST_PROXY, or every user shares the proxy's address).
@@ -245,7 +255,7 @@ async function registerPlugins(app: App, config: Config): Promise<void> {
     transform: createJsonSchemaTransform({ schemaRegistry: apiSchemas }),
     transformObject: (document) => withoutUnusedSchemas(namedSchemas(document)),
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 }
 
 /** What the route modules get: the app and their services' dependencies. */
