@@ -442,6 +442,8 @@ describe('operations', () => {
       '/api/v1/auth/register',
       '/api/v1/backtests',
       '/api/v1/health',
+      '/api/v1/health/live',
+      '/api/v1/health/ready',
       '/api/v1/optimizations',
       '/api/v1/optimizations/{id}',
       '/api/v1/signals',
