@@ -34,6 +34,8 @@ import { EventBus, type ServerEventBus } from './events.ts';
 import { registerListeners } from './listeners/index.ts';
 import { WebhookPipeline, type WebhookDeps } from './services/webhook.ts';
 import { registerBackupSchedule } from './services/backup-schedule.ts';
+import { assertSafeRequest } from './input-safety.ts';
+import { hashToken, timingSafeEqualHex } from './crypto/credentials.ts';
 
 export type AppDeps = {
   config: Config;
@@ -72,12 +74,21 @@ export const REDACTED_PATHS = [
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
+/** Content-Security-Policy of every API answer (JSON): nothing may run, load or frame it. */
+export const API_CSP_DIRECTIVES = {
+  defaultSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'none'"],
+  frameAncestors: ["'none'"],
+};
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, database } = deps;
   const app = createFastify(deps);
   setErrorHandlers(app);
   const registry = registerMetrics(app);
   await registerPlugins(app, config);
+  if (config.metricsToken) serveMetricsWithToken(app, registry, config.metricsToken);
   const context = routeContext(app, deps);
   // ---- Events: one bus; XP, metrics and future notifiers subscribe here (listeners/). ----
   const events: ServerEventBus = new EventBus({ error: (obj, msg) => app.log.error(obj, msg) });
@@ -89,9 +100,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerBackupSchedule(app, config, database);
   await registerRoutes(app, context, webhook);
   if (deps.web) await mountWebApp(app, config, deps.web);
-  // Executions still running in the background, and their listeners, finish before the database closes.
+  // Executions still running in the background, and their listeners, finish before the database
+  // closes, for up to `shutdownDrainMs`: what is left resumes in the next process (its lease expires).
   app.addHook('onClose', async () => {
-    await webhook.drain();
+    webhook.stopAccepting();
+    if (!(await webhook.drain(deps.config.shutdownDrainMs))) {
+      app.log.warn(
+        `Signals still executing after ${deps.config.shutdownDrainMs} ms (SHUTDOWN_DRAIN_MS): they resume when a server starts again`,
+      );
+    }
     await events.idle();
   });
   return app;
@@ -127,6 +144,16 @@ function errorSerializer(error: Error) {
   return { ...stdSerializers.err(withoutQueryValues(error)), ...(facts ? { db: facts } : {}) };
 }
 
+/**
+ * Graceful shutdown: new webhook signals get 503 SHUTTING_DOWN and readiness fails at once, then
+ * in-flight requests finish, the signal worker drains (bounded by SHUTDOWN_DRAIN_MS) and the app
+ * closes. `server.ts` calls it on SIGTERM / SIGINT.
+ */
+export async function closeGracefully(app: FastifyInstance): Promise<void> {
+  app.webhook.stopAccepting();
+  await app.close();
+}
+
 /** The Fastify instance: JSON logs without secrets, the body limit, zod validation and serialization. */
 function createFastify(deps: AppDeps): App {
   const { config } = deps;
@@ -139,7 +166,7 @@ function createFastify(deps: AppDeps): App {
       ...(stream ? { stream } : {}),
     },
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -147,8 +174,31 @@ function createFastify(deps: AppDeps): App {
   return app;
 }
 
+/**
+ * TRUST_PROXY as Fastify's `trustProxy`: the client is the first untrusted hop from the right of
+ * X-Forwarded-For (proxy-addr). A hop count is a function trusting the `hops` nearest addresses
+ * (the socket peer is hop 0): Fastify 5 reads a bare number as "trust nothing".
+ */
+function fastifyTrustProxy(
+  trust: Config['trustProxy'],
+): false | string[] | ((address: string, hop: number) => boolean) {
+  if (trust === false) return false;
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return [...trust];
+}
+
 /** One error shape: `{ error: { code, message, details? } }` with stable codes. */
 function setErrorHandlers(app: App): void {
+  // NUL, unpaired surrogates and deep nesting in any body, query or path id: a 400 before
+  // validation, never a database error (the webhook checks its own body after authentication).
+  app.addHook('preValidation', async (request) => {
+    const ownBody = request.routeOptions.config?.checksOwnBody === true;
+    assertSafeRequest({
+      ...(ownBody ? {} : { body: request.body }),
+      query: request.query,
+      params: request.params,
+    });
+  });
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const appError = toAppError(error, request.routeOptions.bodyLimit);
     if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
@@ -164,8 +214,9 @@ function setErrorHandlers(app: App): void {
 }
 
 /**
- * Request count and latency per route, served on /metrics: a registry per app, so tests and several
- * apps stay apart.
+ * Request count and latency per route for Prometheus: a registry per app, so tests and several
+ * apps stay apart. Served on the API's origin only to the bearer of METRICS_TOKEN (rate-limited like
+ * the API), and on METRICS_PORT by `startMetricsServer`.
  */
 function registerMetrics(app: App): Registry {
   const registry = new Registry();
@@ -189,17 +240,31 @@ function registerMetrics(app: App): Registry {
     requests.inc({ method: request.method, route, status: String(reply.statusCode) });
     latency.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  return registry;
+}
+
+/** GET /metrics on the API's origin, for `Authorization: Bearer <METRICS_TOKEN>` only. */
+function serveMetricsWithToken(app: App, registry: Registry, token: string): void {
+  const expected = hashToken(token);
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    const presented = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
+    if (!timingSafeEqualHex(hashToken(presented), expected)) {
+      throw ServerErrors.create('UNAUTHENTICATED', {
+        message: 'GET /metrics needs its bearer token (METRICS_TOKEN)',
+      });
+    }
     void reply.header('content-type', registry.contentType);
     return registry.metrics();
   });
-  return registry;
 }
 
 /** Security headers, CORS, the rate limit, and the OpenAPI document with its UI at /docs. */
 async function registerPlugins(app: App, config: Config): Promise<void> {
-  // The API serves JSON (and the docs UI, which needs inline scripts): CSP is left to the web app.
-  await app.register(helmet, { contentSecurityPolicy: false });
+  // The API serves JSON: a policy that allows nothing to run or load. The docs UI sends its own
+  // (swagger-ui's `staticCSP`, hashes of its inline scripts), the web app's pages theirs (web.ts).
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: API_CSP_DIRECTIVES },
+  });
   await app.register(cors, { origin: config.webOrigin ?? false, credentials: true });
   await app.register(rateLimit, {
     // Per client address (behind a proxy: TRUST_PROXY, or every user shares the proxy's address).
@@ -225,7 +290,7 @@ async function registerPlugins(app: App, config: Config): Promise<void> {
     transform: createJsonSchemaTransform({ schemaRegistry: apiSchemas }),
     transformObject: (document) => withoutUnusedSchemas(namedSchemas(document)),
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 }
 
 /** What the route modules get: the app and their services' dependencies. */
@@ -278,7 +343,7 @@ function createWebhookPipeline(
 async function registerRoutes(app: App, context: RouteContext, webhook: WebhookPipeline): Promise<void> {
   await app.register(async (scoped) => {
     const scopedContext = { ...context, app: scoped.withTypeProvider<ZodTypeProvider>() };
-    registerHealthRoutes(scopedContext);
+    registerHealthRoutes(scopedContext, webhook);
     registerAuthRoutes(scopedContext);
     registerAccountRoutes(scopedContext);
     registerExportPineRoutes(scopedContext);
@@ -322,6 +387,10 @@ export function toAppError(error: FastifyError, bodyLimit: number = BODY_LIMIT_B
 }
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route checks its body for NUL, surrogates and depth itself (the webhook: after authentication). */
+    checksOwnBody?: boolean;
+  }
   interface FastifyInstance {
     metrics: Registry;
     webhook: WebhookPipeline;

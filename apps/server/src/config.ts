@@ -26,7 +26,12 @@ export type Config = Readonly<{
   /** `pretty` (pino-pretty, for people) or `json` (one object per line, for log collectors). */
   logFormat: 'pretty' | 'json';
   webOrigin: string | undefined;
-  trustProxy: boolean;
+  /**
+   * Which peers may set X-Forwarded-For: false (none, the default), a hop count (1 = one reverse
+   * proxy such as nginx in front), or the proxies' addresses/CIDRs. The client address is the
+   * first untrusted hop from the right (Fastify's `trustProxy`, proxy-addr).
+   */
+  trustProxy: false | number | readonly string[];
   secretKey: string;
   webhookSecret: string;
   keyRing: KeyRing;
@@ -51,6 +56,13 @@ export type Config = Readonly<{
   backupDir: string;
   /** Our own backups older than this many days are deleted after each backup; 0 keeps all. */
   backupKeepDays: number;
+  /** Bearer token for /metrics on the API's origin; unset = not served there. */
+  metricsToken: string | undefined;
+  /** A separate listener for /metrics (e.g. for Prometheus on a private address); unset = none. */
+  metricsPort: number | undefined;
+  metricsHost: string;
+  /** On shutdown, how long executions in flight may take to finish before the process closes anyway. */
+  shutdownDrainMs: number;
 }>;
 
 /** The addresses TradingView sends webhooks from (its documentation; `WEBHOOK_ALLOWED_IPS=tradingview`). */
@@ -84,7 +96,7 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
   WEB_ORIGIN: z.string().url().optional(),
-  TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
+  TRUST_PROXY: z.string().default('false'),
   SECRET_KEY: z.string().min(32, 'SECRET_KEY must be at least 32 characters').optional(),
   ENCRYPTION_KEY: z.string().optional(),
   ENCRYPTION_KEYS_OLD: z.string().optional(),
@@ -96,6 +108,10 @@ const EnvSchema = z.object({
   BACKUP_CRON: z.string().optional(),
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_KEEP_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });
 
 /**
@@ -124,10 +140,7 @@ function allowList(value: string | undefined): string[] | undefined {
     .filter(Boolean)
     .flatMap((part) => (part.toLowerCase() === 'tradingview' ? TRADINGVIEW_WEBHOOK_IPS : [part]));
   for (const entry of entries) {
-    const [address, prefix] = entry.split('/');
-    const family = isIP(address ?? '');
-    const bits = family === 6 ? 128 : 32;
-    if (family === 0 || (prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= bits))) {
+    if (!isAddressOrRange(entry)) {
       throw configError(`WEBHOOK_ALLOWED_IPS: "${entry}" is not an address, a CIDR range or "tradingview"`);
     }
   }
@@ -147,6 +160,49 @@ function cronPattern(value: string | undefined): string | undefined {
   return value.trim();
 }
 
+/** Named ranges proxy-addr knows, accepted in TRUST_PROXY beside addresses and CIDRs. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * `false` | a hop count | a comma list of proxy addresses/CIDRs. `true` (trust any peer's
+ * X-Forwarded-For) let any client pick its own address, so it is refused with what to set instead.
+ */
+function trustProxy(value: string): false | number | readonly string[] {
+  const text = value.trim().toLowerCase();
+  if (text === '' || text === 'false' || text === '0') return false;
+  if (text === 'true') {
+    throw configError(
+      'TRUST_PROXY=true would let any client choose its own address through X-Forwarded-For; set the hop ' +
+        'count of your reverse proxies instead (TRUST_PROXY=1 for one nginx in front) or their addresses ' +
+        '(TRUST_PROXY=127.0.0.1,10.0.0.0/8)',
+    );
+  }
+  if (/^\d+$/.test(text)) return Number(text);
+  const entries = text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    if (!PROXY_RANGE_NAMES.has(entry) && !isAddressOrRange(entry)) {
+      throw configError(
+        `TRUST_PROXY: "${entry}" is not a hop count, an address or a CIDR range (e.g. 1, or 127.0.0.1,10.0.0.0/8)`,
+      );
+    }
+  }
+  return Object.freeze(entries);
+}
+
+function isAddressOrRange(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address ?? '');
+  const bits = family === 6 ? 128 : 32;
+  return (
+    family !== 0 &&
+    rest.length === 0 &&
+    (prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= bits))
+  );
+}
+
 function configError(message: string) {
   return ServerErrors.create('CONFIG_INVALID', { message });
 }
@@ -154,7 +210,7 @@ function configError(message: string) {
 /** Values from `<NAME>_FILE` (Docker/Kubernetes secrets) fill in missing `<NAME>`. */
 function withSecretFiles(env: Record<string, string | undefined>): Record<string, string | undefined> {
   const out = { ...env };
-  for (const name of [...SECRET_NAMES, 'DATABASE_URL', 'ENCRYPTION_KEYS_OLD']) {
+  for (const name of [...SECRET_NAMES, 'DATABASE_URL', 'ENCRYPTION_KEYS_OLD', 'METRICS_TOKEN']) {
     const file = env[`${name}_FILE`];
     if (out[name] === undefined && file) {
       try {
@@ -275,7 +331,7 @@ export function loadConfig(
         ? 'pretty'
         : 'json'),
     webOrigin: e.WEB_ORIGIN,
-    trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
+    trustProxy: trustProxy(e.TRUST_PROXY),
     secretKey: secret('SECRET_KEY'),
     webhookSecret: secret('WEBHOOK_SECRET'),
     keyRing,
@@ -288,6 +344,10 @@ export function loadConfig(
     backupCron: cronPattern(e.BACKUP_CRON),
     backupDir: resolve(e.BACKUP_DIR ?? join(dataDir, 'backups')),
     backupKeepDays: e.BACKUP_KEEP_DAYS,
+    metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
+    metricsHost: e.METRICS_HOST,
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
   });
 }
 

@@ -8,6 +8,11 @@ import { AppError, defineErrors } from '@tradingbot/core';
 export const ServerErrors = defineErrors({
   VALIDATION_FAILED: { status: 400, message: 'The request is invalid' },
   INVALID_JSON: { status: 400, message: 'The request body is not valid JSON' },
+  INVALID_CHARACTERS: {
+    status: 400,
+    message: 'The request contains a NUL character or an unpaired UTF-16 surrogate, which is not accepted',
+  },
+  JSON_TOO_DEEP: { status: 400, message: 'The request JSON is nested too deeply' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported content type' },
   UNAUTHENTICATED: { status: 401, message: 'Authentication required' },
@@ -21,6 +26,11 @@ export const ServerErrors = defineErrors({
   RATE_LIMITED: { status: 429, message: 'Too many requests' },
   NOT_FOUND: { status: 404, message: 'Not found' },
   INTERNAL: { status: 500, message: 'Internal error' },
+  DATABASE_UNAVAILABLE: { status: 503, message: 'The database does not take writes' },
+  SHUTTING_DOWN: {
+    status: 503,
+    message: 'The server is shutting down and takes no new signals; send again in a moment',
+  },
   CONFIG_INVALID: { status: 500, message: 'Invalid configuration' },
   STARTUP_FAILED: { status: 500, message: 'The server could not start' },
   KEY_RING_MISMATCH: {

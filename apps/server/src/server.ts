@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { migrate, openDatabase, type Database } from '@tradingbot/db';
-import { buildApp } from './app.ts';
+import { buildApp, closeGracefully } from './app.ts';
 import type { Config } from './config.ts';
 import { ServerErrors } from './errors.ts';
 import { SERVER_LOCK, checkStoredCredentials, describeCredentialCheck } from './services/key-rotation.ts';
 import { explainStartupError, prepareDataDir, restrictFileModes } from './startup.ts';
 import type { WebOptions } from './web.ts';
+import { startMetricsServer, type MetricsServer } from './metrics-server.ts';
 
 /**
  * Opens the configured database: PostgreSQL when DATABASE_URL says so, else PGlite in DATA_DIR/db
@@ -77,8 +78,9 @@ async function openChecked(
 export type RunningServer = { app: FastifyInstance; url: string; close(): Promise<void> };
 
 /**
- * Migrates, listens, and closes gracefully on SIGTERM / SIGINT: in-flight requests finish, new
- * ones get 503, then the database closes.
+ * Migrates, listens, and closes gracefully on SIGTERM / SIGINT: new signals and readiness get 503,
+ * in-flight requests finish, the signal worker drains its executions (SHUTDOWN_DRAIN_MS at most),
+ * then the database closes.
  */
 export async function startServer(
   config: Config,
@@ -116,10 +118,16 @@ export async function startServer(
     }
     throw error;
   }
+  const metrics: MetricsServer | null =
+    config.metricsPort === undefined
+      ? null
+      : await startMetricsServer(app.metrics, { host: config.metricsHost, port: config.metricsPort });
+  if (metrics) app.log.info(`Prometheus metrics on ${metrics.url}/metrics`);
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
-      await app.close();
+      await metrics?.close();
+      await closeGracefully(app);
       await release();
       await database.close();
     })());

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +16,27 @@ export const DEFAULT_WEB_DIR = resolve(fileURLToPath(new URL('../../web', import
 const API_PATHS = /^\/(api\/v1|docs|metrics)(\/|$)/;
 
 export type WebOptions = { dir: string };
+
+/**
+ * The web app's Content-Security-Policy: scripts only with this response's nonce (Next puts it on
+ * its bootstrap and chunk scripts when the request carries the policy; every page is rendered per
+ * request, since the root layout reads cookies), and what they load ('strict-dynamic'); styles
+ * from this origin and inline (React style attributes); images also as data: URLs (QR codes).
+ */
+export function pageContentSecurityPolicy(nonce: string): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
 /** The id of the web app's production build, or null when it has not been built. */
 export function webBuildId(dir: string): string | null {
@@ -87,6 +108,10 @@ export async function mountWebApp(app: FastifyInstance, config: Config, web: Web
       config: { rateLimit: false },
       handler: async (request, reply) => {
         if (API_PATHS.test(request.url.split('?')[0] ?? '')) return reply.callNotFound();
+        // A fresh nonce per page: Next reads it from the request's policy and puts it on its scripts.
+        const policy = pageContentSecurityPolicy(randomBytes(16).toString('base64'));
+        request.raw.headers['content-security-policy'] = policy;
+        reply.raw.setHeader('content-security-policy', policy);
         reply.hijack();
         await handle(request.raw, reply.raw);
       },

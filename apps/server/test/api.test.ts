@@ -442,6 +442,8 @@ describe('operations', () => {
       '/api/v1/auth/register',
       '/api/v1/backtests',
       '/api/v1/health',
+      '/api/v1/health/live',
+      '/api/v1/health/ready',
       '/api/v1/optimizations',
       '/api/v1/optimizations/{id}',
       '/api/v1/signals',
@@ -460,7 +462,7 @@ describe('operations', () => {
 
   it('counts requests by route and status for Prometheus', async () => {
     await t.app.inject({ method: 'GET', url: '/api/v1/health' });
-    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = await t.app.metrics.metrics();
     expect(metrics).toMatch(
       /http_requests_total\{method="GET",route="\/api\/v1\/health",status="200"\} [1-9]/,
     );

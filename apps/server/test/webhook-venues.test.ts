@@ -368,7 +368,7 @@ describe.each(VENUES.map((kind) => ({ kind, venue: kind.name })))('venue faults 
     expect(body.message).toContain('Insufficient balance');
     expect(String(body.error.details.venueCode)).toBe(String(kind.noMargin.venueCode));
     expect(await legs(v)).toEqual({});
-    const metrics = (await v.t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = await v.t.app.metrics.metrics();
     expect(metrics).toContain(
       `exchange_errors_total{venue="${kind.name}",code="INSUFFICIENT_BALANCE",venue_code="${kind.noMargin.venueCode}"} 1`,
     );

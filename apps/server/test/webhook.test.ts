@@ -140,7 +140,7 @@ describe('POST /api/v1/webhook/tradingview against the Binance wire simulator', 
     const me = (await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: user.auth })).json();
     expect(me.total_trades).toBeGreaterThanOrEqual(3); // long, close, short
     expect(me.total_xp).toBeGreaterThan(0);
-    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = await t.app.metrics.metrics();
     expect(metrics).toMatch(/webhook_requests_total\{outcome="executed"\} [1-9]/);
     expect(metrics).toMatch(/webhook_requests_total\{outcome="invalid_webhook_secret"\} 1/);
     expect(metrics).toContain('order_execution_seconds_bucket');

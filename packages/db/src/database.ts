@@ -110,6 +110,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     unlock();
     throw error;
   }
+  yieldBetweenQueries(client);
   const executor = (target: Pick<PGlite, 'exec' | 'query'>): SqlExecutor => ({
     exec: async (sql) => {
       await target.exec(sql);
@@ -138,6 +139,22 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
       }
     },
   };
+}
+
+/**
+ * PGlite runs in this thread, one statement at a time behind a mutex; when a query finishes, the
+ * next waiter starts in a microtask, so a queue of queries ran back to back without letting the
+ * event loop turn: no timer fired and no socket was read until the whole queue was done (a burst
+ * of webhook alerts could not be answered at its 2.5 s deadline). Each turn of the mutex now
+ * starts after one turn of the event loop (`setImmediate`: timers and I/O first).
+ */
+function yieldBetweenQueries(client: PGlite): void {
+  const runExclusive = client._runExclusiveTransaction.bind(client);
+  client._runExclusiveTransaction = <T>(fn: () => Promise<T>): Promise<T> =>
+    runExclusive(async () => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      return fn();
+    });
 }
 
 async function openPostgres(url: string, schemaName: string | undefined): Promise<Database> {

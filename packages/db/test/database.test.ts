@@ -39,6 +39,7 @@ describe(`migrations (${url ? 'PostgreSQL' : 'PGlite'})`, () => {
         'account_leases',
         'api_keys',
         'audit_log',
+        'health_probe',
         'login_attempts',
         'orders',
         'schema_migrations',

@@ -9,7 +9,9 @@ import type { Signal } from './signal.ts';
  * - ACCOUNT_INACTIVE (403): the account is switched off;
  * - EXCHANGE_MISMATCH (400): the alert names another venue than the account's (a paper account
  *   takes `"exchange": "paper"` alerts only);
- * - STALE_SIGNAL (400): the alert is older than its own `max_lag`.
+ * - STALE_SIGNAL (400): the alert is older than its own `max_lag`;
+ * - FUTURE_SIGNAL (400): the alert is dated more than its `max_lag` ahead (a wrong clock, or a
+ *   `timestamp` set ahead so that a replay would stay "fresh" for longer).
  */
 
 /** What admission reads of an account; `isActive` absent means active (the executor has no flag). */
@@ -27,8 +29,8 @@ export function admitAccount(account: AdmissionAccount, payloadExchange: string)
 }
 
 /**
- * Refuses an alert older than its `max_lag` at `at` (ms). `moment` only words the message: when the
- * alert arrives, or when its queued turn comes.
+ * Refuses an alert older than its `max_lag` at `at` (ms), or dated more than `max_lag` after `at`.
+ * `moment` only words the message: when the alert arrives, or when its queued turn comes.
  */
 export function admitFreshness(
   signal: Pick<Signal, 'signalTime' | 'maxLagSeconds'>,
@@ -37,6 +39,12 @@ export function admitFreshness(
 ): void {
   if (signal.signalTime === undefined || signal.maxLagSeconds === undefined) return;
   const lagMs = at - signal.signalTime;
+  if (-lagMs > signal.maxLagSeconds * 1000) {
+    throw ExecutorErrors.create('FUTURE_SIGNAL', {
+      message: `Alert dated ${Math.round(-lagMs / 1000)} s in the future, beyond its max_lag of ${signal.maxLagSeconds} s (check the clock); not executed`,
+      details: { lagMs, maxLagSeconds: signal.maxLagSeconds, signalTime: signal.signalTime },
+    });
+  }
   if (lagMs <= signal.maxLagSeconds * 1000) return;
   const age = `${Math.round(lagMs / 1000)} s ${moment === 'arrival' ? 'ago' : 'before its turn came'}`;
   throw ExecutorErrors.create('STALE_SIGNAL', {

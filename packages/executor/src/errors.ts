@@ -17,6 +17,10 @@ export const ExecutorErrors = defineErrors({
   ACCOUNT_INACTIVE: { status: 403, message: 'This exchange account is inactive; activate it to trade' },
   EXCHANGE_MISMATCH: { status: 400, message: "The payload's exchange is not the account's exchange" },
   STALE_SIGNAL: { status: 400, message: 'The alert is older than its max_lag; not executed' },
+  FUTURE_SIGNAL: {
+    status: 400,
+    message: 'The alert is dated further in the future than its max_lag; not executed',
+  },
   INVALID_LEVERAGE: { status: 400, message: 'Invalid leverage' },
   INSUFFICIENT_BALANCE: { status: 422, message: 'Insufficient balance' },
   ORDER_TOO_SMALL: { status: 422, message: 'The order is below the instrument minimum' },

@@ -45,4 +45,19 @@ describe('admission', () => {
     expect(refusal(() => admitSignal({ ...stale, startedAt: now - 40_000 }, account, now))).toBeUndefined();
     expect(refusal(() => admitSignal(stale, account, now))).toMatchObject({ code: 'STALE_SIGNAL' });
   });
+
+  it('refuses an alert dated more than its max_lag in the future (400), which would dodge the staleness check', () => {
+    const now = Date.now();
+    const future = signal({ action: 'long', timestamp: now + 600_000, max_lag: 60 });
+    expect(refusal(() => admitFreshness(future, now))).toMatchObject({
+      code: 'FUTURE_SIGNAL',
+      status: 400,
+      message: 'Alert dated 600 s in the future, beyond its max_lag of 60 s (check the clock); not executed',
+    });
+    // a clock a little ahead (within max_lag) is fine
+    expect(refusal(() => admitFreshness(future, now + 560_000))).toBeUndefined();
+    expect(refusal(() => admitSignal(future, { id: 'a', exchange: 'binance' }, now))).toMatchObject({
+      code: 'FUTURE_SIGNAL',
+    });
+  });
 });

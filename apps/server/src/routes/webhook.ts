@@ -18,7 +18,7 @@ export function registerWebhookRoutes(context: RouteContext, pipeline: WebhookPi
     scoped.post(
       '/api/v1/webhook/tradingview',
       {
-        config: { rateLimit: { max: webhookRateLimit, timeWindow: '1 minute' } },
+        config: { rateLimit: { max: webhookRateLimit, timeWindow: '1 minute' }, checksOwnBody: true },
         schema: {
           tags: ['webhook'],
           description:
@@ -40,7 +40,11 @@ export function registerWebhookRoutes(context: RouteContext, pipeline: WebhookPi
         } catch {
           throw ServerErrors.create('INVALID_JSON', { message: 'The alert message is not valid JSON' });
         }
-        const answer = await pipeline.handle(body, request.ip);
+        // The answer is due ANSWER_WITHIN_MS after arrival: the time spent reading the body counts.
+        const answer = await pipeline.handle(body, request.ip, {
+          elapsedMs: reply.elapsedTime,
+          text: typeof request.body === 'string' ? request.body : undefined,
+        });
         const { outcome: _outcome, ...payload } = answer.body;
         return reply.status(answer.status).send(payload);
       },

@@ -31,6 +31,11 @@ export class SignalQueue {
 
   constructor(private readonly options: SignalQueueOptions) {}
 
+  /** Started and not stopped: it takes work. */
+  get isRunning(): boolean {
+    return this.#sweeper !== undefined && !this.#stopped;
+  }
+
   /** Starts the sweeper; the first sweep (crash recovery) runs now. */
   start(): void {
     if (this.#sweeper) return;

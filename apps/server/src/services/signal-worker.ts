@@ -96,6 +96,11 @@ export class SignalWorker {
     await this.#queue.stop();
   }
 
+  /** Started and not stopped. */
+  get isRunning(): boolean {
+    return this.#queue.isRunning;
+  }
+
   async idle(): Promise<void> {
     await this.#queue.idle();
   }

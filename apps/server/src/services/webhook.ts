@@ -9,8 +9,12 @@ import { hashToken, timingSafeEqualHex, type KeyRing } from '../crypto/credentia
 import type { ServerEventBus } from '../events.ts';
 import type { ConnectExchange } from '../exchange-factory.ts';
 import { SignalWorker, type SignalWorkerOptions } from './signal-worker.ts';
+import { findUnsafeInput, hasUnsafeText, unsafeInputError } from '../input-safety.ts';
 
-/** How long a webhook request waits for its execution before answering 202 (TradingView gives up at 3 s). */
+/**
+ * How long after a webhook request arrives it is answered at the latest: with the result when the
+ * execution finished by then, else 202 with the signal id (TradingView gives up at 3 s).
+ */
 export const ANSWER_WITHIN_MS = 2_500;
 
 export type WebhookDeps = {
@@ -31,6 +35,16 @@ export type WebhookDeps = {
 
 export type WebhookAnswer = { status: 200 | 202; body: Record<string, unknown> };
 
+export type WebhookRequestInfo = {
+  /** Milliseconds the request has already spent in the server (reading, parsing) when handed over. */
+  elapsedMs?: number;
+  /** The body as received, kept (secret removed) when the parsed alert cannot be stored as JSON. */
+  text?: string | undefined;
+};
+
+/** What one request knows while it is handled: its signal's id, chosen before the insert. */
+type Handling = { signalId: string; deadline: number; recorded: boolean };
+
 /**
  * The TradingView webhook pipeline: authenticate the alert against its account's own secret,
  * record it in `signals` (without the secret) before anything else — refused ones too, once
@@ -41,6 +55,9 @@ export type WebhookAnswer = { status: 200 | 202; body: Record<string, unknown> }
 export class WebhookPipeline {
   readonly worker: SignalWorker;
   readonly #requests: Counter;
+  /** Requests answered at their deadline whose recording is still going on (drain waits for them). */
+  readonly #background = new Set<Promise<unknown>>();
+  #accepting = true;
 
   constructor(private readonly deps: WebhookDeps) {
     this.#requests = new Counter({
@@ -68,32 +85,111 @@ export class WebhookPipeline {
     this.worker.start();
   }
 
-  /** Stops taking work; executions running here finish first (graceful shutdown, tests). */
-  async drain(): Promise<void> {
-    await this.worker.stop();
+  /** New alerts are refused with 503 SHUTTING_DOWN from now on (graceful shutdown). */
+  stopAccepting(): void {
+    this.#accepting = false;
   }
 
-  async handle(body: unknown, sourceIp: string): Promise<WebhookAnswer> {
+  get isAccepting(): boolean {
+    return this.#accepting;
+  }
+
+  /**
+   * Stops taking work; requests already answered finish recording and executions running here
+   * finish first (graceful shutdown, tests), for up to `timeoutMs`. False when time ran out: what
+   * is left stays in the database and resumes in the next process once its lease expires.
+   */
+  async drain(timeoutMs = Number.POSITIVE_INFINITY): Promise<boolean> {
+    const drained = (async () => {
+      while (this.#background.size > 0) await Promise.allSettled([...this.#background]);
+      await this.worker.stop();
+      return true;
+    })();
+    if (!Number.isFinite(timeoutMs)) return drained;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
     try {
-      const answer = await this.#handle(body, sourceIp);
-      this.#requests.inc({
-        outcome: answer.status === 202 ? 'accepted' : String(answer.body.outcome ?? 'executed'),
-      });
-      return answer;
-    } catch (error) {
-      this.#requests.inc({ outcome: isAppError(error) ? error.code.toLowerCase() : 'error' });
-      throw error;
+      return await Promise.race([drained, timeout]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
-  async #handle(raw: unknown, sourceIp: string): Promise<WebhookAnswer> {
+  /**
+   * Handles one alert and answers within `answerWithinMs` of its arrival, whatever is still
+   * pending then: the database may be slow to record it, the venue slow to execute it. The
+   * signal's id is chosen first, so even an answer given before the row exists names it.
+   */
+  async handle(body: unknown, sourceIp: string, info: WebhookRequestInfo = {}): Promise<WebhookAnswer> {
+    if (!this.#accepting) {
+      this.#requests.inc({ outcome: 'shutting_down' });
+      throw ServerErrors.create('SHUTTING_DOWN');
+    }
+    const budgetMs = Math.max(0, (this.deps.answerWithinMs ?? ANSWER_WITHIN_MS) - (info.elapsedMs ?? 0));
+    const handling: Handling = {
+      signalId: randomUUID(),
+      deadline: performance.now() + budgetMs,
+      recorded: false,
+    };
+    const work = this.#handle(body, sourceIp, info.text, handling);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'deadline'>((resolve) => {
+      timer = setTimeout(() => resolve('deadline'), budgetMs);
+    });
+    try {
+      const first = await Promise.race([work, deadline]);
+      if (first !== 'deadline') return this.#count(first);
+    } catch (error) {
+      this.#requests.inc({ outcome: isAppError(error) ? error.code.toLowerCase() : 'error' });
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+    // Answered now; the work carries on (recording, then execution) and shutdown waits for it.
+    const background = work.catch((error: unknown) => {
+      if (!isAppError(error))
+        this.deps.worker?.log?.error({ err: error }, 'webhook: background handling failed');
+    });
+    this.#background.add(background);
+    void background.finally(() => this.#background.delete(background));
+    return this.#count(handling.recorded ? accepted(handling.signalId) : receiving(handling.signalId));
+  }
+
+  #count(answer: WebhookAnswer): WebhookAnswer {
+    this.#requests.inc({
+      outcome: answer.status === 202 ? 'accepted' : String(answer.body.outcome ?? 'executed'),
+    });
+    return answer;
+  }
+
+  async #handle(
+    raw: unknown,
+    sourceIp: string,
+    text: string | undefined,
+    handling: Handling,
+  ): Promise<WebhookAnswer> {
     const account = await this.#authenticate(raw);
     // Authenticated: from here on every request is recorded, refused ones included.
     const receivedAt = this.#now();
     const stored = { ...(raw as Record<string, unknown>) };
     delete stored.secret;
-    const record = (key: string, refusal?: AppError) =>
-      this.#record(account, stored, sourceIp, receivedAt, key, refusal);
+    const record = async (key: string, refusal?: AppError, payload: Record<string, unknown> = stored) => {
+      const id = await this.#record(account, payload, sourceIp, receivedAt, key, refusal, handling.signalId);
+      if (id === handling.signalId) handling.recorded = true;
+      return id;
+    };
+
+    // Text PostgreSQL cannot hold (NUL, unpaired surrogates) or nesting too deep: kept as escaped text, refused.
+    const unsafe = findUnsafeInput(stored);
+    if (unsafe) {
+      const refusal = unsafeInputError(unsafe, 'payload');
+      const escaped = escapedPayload(stored, text, (raw as Record<string, unknown>).secret);
+      throw withDetails(refusal, {
+        signal_id: await record(`refused:${handling.signalId}`, refusal, escaped),
+      });
+    }
 
     let signal: Signal;
     try {
@@ -102,7 +198,7 @@ export class WebhookPipeline {
       signal = toSignal(payload, { receivedAt });
     } catch (error) {
       const refusal = asRequestError(error);
-      throw withDetails(refusal, { signal_id: await record(`refused:${randomUUID()}`, refusal) });
+      throw withDetails(refusal, { signal_id: await record(`refused:${handling.signalId}`, refusal) });
     }
 
     // Duplicate delivery (same id, or same content within the dedupe window): answer with the first result.
@@ -123,25 +219,15 @@ export class WebhookPipeline {
       return this.#duplicateAnswer((await this.#known(account.id, [signal.idempotencyKey]))!);
     }
     if (refusal) throw withDetails(refusal, { signal_id: signalId });
-    return this.#answer(account.id, signalId);
+    return this.#answer(account.id, signalId, handling.deadline);
   }
 
-  /** Hands the signal to the worker and answers with its result, or 202 if it takes longer. */
-  async #answer(accountId: string, signalId: string): Promise<WebhookAnswer> {
-    const outcome = this.worker.waitFor(signalId, this.deps.answerWithinMs ?? ANSWER_WITHIN_MS);
+  /** Hands the signal to the worker and answers with its result, or 202 at the request's deadline. */
+  async #answer(accountId: string, signalId: string, deadline: number): Promise<WebhookAnswer> {
+    const outcome = this.worker.waitFor(signalId, Math.max(0, deadline - performance.now()));
     this.worker.kick(accountId);
     const first = await outcome;
-    if (first === 'timeout') {
-      return {
-        status: 202,
-        body: {
-          success: true,
-          status: 'accepted',
-          signal_id: signalId,
-          message: 'Signal accepted; execution continues in the background',
-        },
-      };
-    }
+    if (first === 'timeout') return accepted(signalId);
     return {
       status: 200,
       body: { ...first, signal_id: signalId, outcome: first.success ? 'executed' : 'failed' },
@@ -164,6 +250,8 @@ export class WebhookPipeline {
         details: { issues: [{ field: 'account_id', message: 'required' }] },
       });
     }
+    if (hasUnsafeText(String(accountId)))
+      throw unsafeInputError({ problem: 'characters', field: 'account_id' }, 'payload');
     const [account] = await this.deps.database.db
       .select()
       .from(accounts)
@@ -191,9 +279,9 @@ export class WebhookPipeline {
     sourceIp: string,
     receivedAt: number,
     idempotencyKey: string,
-    refusal?: AppError,
+    refusal: AppError | undefined,
+    id: string,
   ): Promise<string | undefined> {
-    const id = randomUUID();
     const inserted = await this.deps.database.db
       .insert(signals)
       .values({
@@ -264,6 +352,55 @@ export class WebhookPipeline {
       },
     };
   }
+}
+
+/** The answer while execution continues: the signal is recorded, its result comes later. */
+function accepted(signalId: string): WebhookAnswer {
+  return {
+    status: 202,
+    body: {
+      success: true,
+      status: 'accepted',
+      signal_id: signalId,
+      message: 'Signal accepted; execution continues in the background',
+    },
+  };
+}
+
+/**
+ * The answer at the deadline before the alert is even recorded (the database is slow): it will be
+ * recorded under this id and then run, or refused, in the background. A re-delivery of an alert
+ * recorded before keeps the first delivery's id instead.
+ */
+function receiving(signalId: string): WebhookAnswer {
+  return {
+    status: 202,
+    body: {
+      success: true,
+      status: 'receiving',
+      signal_id: signalId,
+      message:
+        'Alert received; it is still being recorded, then runs (or is refused) in the background: see GET /api/v1/signals/' +
+        signalId,
+    },
+  };
+}
+
+/**
+ * An alert PostgreSQL cannot store as it is, as escaped JSON text (JSON.stringify writes NUL and
+ * unpaired surrogates as `\u` escapes): nothing is lost. Nesting too deep to stringify keeps the
+ * text as received, its secret blanked.
+ */
+function escapedPayload(stored: Record<string, unknown>, text: string | undefined, secret: unknown) {
+  let escaped: string;
+  try {
+    escaped = JSON.stringify(stored);
+  } catch {
+    // The body's own text: valid JSON, so NUL and surrogates in it are `\u` escapes already.
+    const raw = text ?? '';
+    escaped = typeof secret === 'string' && secret ? raw.split(secret).join('[redacted]') : raw;
+  }
+  return { escaped_json: escaped };
 }
 
 /** A refusal as the error the caller gets: the request's own problem, never a 500. */

@@ -27,6 +27,94 @@ export interface paths {
             'application/json': components['schemas']['Health'];
           };
         };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/health/ready': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['HealthReady'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['HealthReady'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/health/live': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['HealthLive'];
+          };
+        };
       };
     };
     put?: never;
@@ -1512,6 +1600,22 @@ export interface components {
       status: 'ok';
       /** @enum {string} */
       database: 'pglite' | 'postgres';
+    };
+    HealthReady: {
+      /** @enum {string} */
+      status: 'ready' | 'not_ready';
+      checks: {
+        /** @enum {string} */
+        database: 'ok' | 'failed';
+        /** @enum {string} */
+        key_ring: 'ok' | 'failed';
+        /** @enum {string} */
+        worker: 'ok' | 'draining' | 'stopped';
+      };
+    };
+    HealthLive: {
+      /** @enum {string} */
+      status: 'ok';
     };
     WebhookAnswer: {
       [key: string]: unknown;
