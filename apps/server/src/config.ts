@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { LiveVenueId } from '@tradingbot/core';
 import { liveVenues } from '@tradingbot/exchange';
@@ -39,7 +40,18 @@ export type Config = Readonly<{
   apiRateLimit: number;
   /** Lease of an account's signal execution; a crashed process's work resumes after it. */
   signalLeaseMs: number;
+  /**
+   * The strategy lab: `workers` threads run backtests and optimizations (LAB_WORKERS), `queue` more
+   * may wait before LAB_BUSY (LAB_QUEUE); `runJobs` = this process takes optimization jobs from the
+   * shared queue (LAB_JOBS_RUN; PostgreSQL only — on PGlite the one process always does).
+   */
+  lab: Readonly<{ workers: number; queue: number; runJobs: boolean }>;
 }>;
+
+/** Lab threads by default: one core stays with the event loop (webhooks, the API); at most four. */
+export function defaultLabWorkers(): number {
+  return Math.max(1, Math.min(4, availableParallelism() - 1));
+}
 
 /** The addresses TradingView sends webhooks from (its documentation; `WEBHOOK_ALLOWED_IPS=tradingview`). */
 export const TRADINGVIEW_WEBHOOK_IPS = Object.freeze([
@@ -80,6 +92,9 @@ const EnvSchema = z.object({
   WEBHOOK_RATE_LIMIT: z.coerce.number().int().min(1).default(3000),
   API_RATE_LIMIT: z.coerce.number().int().min(1).default(1200),
   SIGNAL_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(15_000),
+  LAB_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+  LAB_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
+  LAB_JOBS_RUN: z.enum(['true', 'false', '1', '0']).default('true'),
 });
 
 /**
@@ -204,6 +219,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookRateLimit: e.WEBHOOK_RATE_LIMIT,
     apiRateLimit: e.API_RATE_LIMIT,
     signalLeaseMs: e.SIGNAL_LEASE_MS,
+    lab: Object.freeze({
+      workers: e.LAB_WORKERS ?? defaultLabWorkers(),
+      queue: e.LAB_QUEUE,
+      runJobs: e.LAB_JOBS_RUN === 'true' || e.LAB_JOBS_RUN === '1',
+    }),
   });
 }
 
