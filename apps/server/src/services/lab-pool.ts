@@ -14,6 +14,9 @@ import {
 } from './lab.ts';
 import type { LabTask, LabTaskResult } from './lab-worker-main.ts';
 
+/** Piscina's refusals when every thread is busy and its queue is full (or there is none). */
+const POOL_FULL = new Set(['Task queue is at limit', 'No task queue available and all Workers are busy']);
+
 export type LabPoolOptions = {
   /** Lab tasks running at once, one worker thread each (`LAB_WORKERS`). */
   workers: number;
@@ -46,7 +49,7 @@ export class LabPool {
     try {
       answer = await this.pool.run(task, options as Parameters<Piscina['run']>[1]);
     } catch (error) {
-      if (error instanceof Error && error.message === 'Task queue is at limit') {
+      if (error instanceof Error && POOL_FULL.has(error.message)) {
         throw ServerErrors.create('LAB_BUSY', {
           details: { running: this.pool.threads.length, queued: this.pool.queueSize },
         });
