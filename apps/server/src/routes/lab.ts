@@ -89,8 +89,8 @@ export async function registerLabRoutes(context: RouteContext, queueOptions: Lab
         },
       },
     },
-    // The worker answers the body as JSON text, built through BacktestResult as the serializer would;
-    // Fastify sends a string with a JSON content type as it is (the type provider expects the object).
+    // The worker answers the body as JSON bytes, built through BacktestResult as the serializer would;
+    // Fastify sends a Buffer as it is (the type provider's types expect the object).
     async (request, reply) => {
       const body = await pool.backtest(request.body, sources);
       return reply.type('application/json; charset=utf-8').send(body as never);

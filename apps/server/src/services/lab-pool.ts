@@ -56,12 +56,13 @@ export class LabPool {
       }
       throw error;
     }
+    if (answer instanceof Uint8Array) return Buffer.from(answer.buffer, answer.byteOffset, answer.byteLength);
     if (answer.ok) return answer.value;
     const { code, status, message, details } = answer.error;
     throw new AppError(code, status, message, details ? { details } : {});
   }
 
-  /** A backtest's response body (JSON text), built on a worker thread. */
+  /** A backtest's response body (JSON, UTF-8), built on a worker thread. */
   async backtest(
     input: {
       strategy: string;
@@ -70,11 +71,11 @@ export class LabPool {
       data: DataInput;
     },
     sources?: KlineSources,
-  ): Promise<string> {
+  ): Promise<Buffer> {
     getStrategy(input.strategy);
     backtestOptions(input.options);
     const data = await fetchData(input.data, sources);
-    return (await this.run({ kind: 'backtest', input: { ...input, data } as never })) as string;
+    return (await this.run({ kind: 'backtest', input: { ...input, data } as never })) as Buffer;
   }
 
   /** Parses and checks a request's data (size, format) on a worker thread. */

@@ -1,4 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
+import { move } from 'piscina';
 import { z } from 'zod';
 import { isAppError } from '@tradingbot/core';
 import { BacktestResult } from '../routes/lab.schema.ts';
@@ -27,7 +28,8 @@ export type LabTaskError = {
   message: string;
   details?: Record<string, unknown>;
 };
-export type LabTaskResult = { ok: true; value: unknown } | { ok: false; error: LabTaskError };
+/** A backtest's body comes back as bytes, moved (not copied) to the main thread. */
+export type LabTaskResult = { ok: true; value: unknown } | { ok: false; error: LabTaskError } | Uint8Array;
 
 /** Progress messages at most this often (the job row is updated from them). */
 const PROGRESS_EVERY_MS = 250;
@@ -36,9 +38,9 @@ async function run(task: LabTask): Promise<unknown> {
   switch (task.kind) {
     case 'backtest': {
       // The response body is built here, exactly as the route's serializer would (encode through the
-      // response schema, then JSON), so the main thread only sends a string.
+      // response schema, then JSON), as UTF-8 bytes: the main thread only sends them.
       const result = await runLabBacktest(task.input);
-      return JSON.stringify(z.encode(BacktestResult, result as z.output<typeof BacktestResult>));
+      return Buffer.from(JSON.stringify(z.encode(BacktestResult, result as z.output<typeof BacktestResult>)));
     }
     case 'check-data':
       return checkLabData(task.data);
@@ -63,7 +65,9 @@ async function run(task: LabTask): Promise<unknown> {
 /** One lab task on this worker thread. */
 export async function runLabTask(task: LabTask): Promise<LabTaskResult> {
   try {
-    return { ok: true, value: await run(task) };
+    const value = await run(task);
+    if (value instanceof Uint8Array) return move(value) as Uint8Array;
+    return { ok: true, value };
   } catch (error) {
     if (!isAppError(error)) throw error;
     return {
