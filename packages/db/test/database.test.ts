@@ -39,6 +39,7 @@ describe(`migrations (${url ? 'PostgreSQL' : 'PGlite'})`, () => {
         'account_leases',
         'api_keys',
         'audit_log',
+        'lab_jobs',
         'login_attempts',
         'orders',
         'schema_migrations',
