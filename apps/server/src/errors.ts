@@ -36,6 +36,10 @@ export const ServerErrors = defineErrors({
     status: 404,
     message: 'Optimization not found (finished jobs are kept for an hour)',
   },
+  OPTIMIZATION_ABANDONED: {
+    status: 500,
+    message: 'The optimization stopped answering (the process running it was lost); start it again',
+  },
   OPTIMIZATION_BUSY: {
     status: 409,
     message: 'An optimization of yours is still running; wait for it to finish',

@@ -111,6 +111,26 @@ describe(`durable optimization jobs (${TEST_DATABASE_URL ? 'PostgreSQL, pg-boss'
     }
   });
 
+  it('fails a job whose process was lost for good (still running hours later), so its owner can start another', async () => {
+    const app = await server(database, config, queue);
+    try {
+      const dave = await signUp(app, 'dave-jobs@example.com');
+      const started = new Date(Date.now() - 4 * 60 * 60 * 1000);
+      await database.query(
+        `INSERT INTO lab_jobs (id, owner_id, strategy, status, input, created_at, started_at)
+          VALUES ('lost-job', $1, 'ema_cross', 'running', '{}'::jsonb, $2, $2)`,
+        [dave.user.id, started],
+      );
+      const job = await submit(app, dave.auth);
+      const lost = await readJob(app, 'lost-job', dave.auth);
+      expect(lost.status).toBe('failed');
+      expect((lost.error as { code: string }).code).toBe('OPTIMIZATION_ABANDONED');
+      expect((await waitForFinish(app, job.id, dave.auth)).status).toBe('done');
+    } finally {
+      await app.close();
+    }
+  });
+
   it.skipIf(!TEST_DATABASE_URL)(
     'a web-only server (LAB_JOBS_RUN=false) queues the job; a worker server sharing the database runs it',
     async () => {

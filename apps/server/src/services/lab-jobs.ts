@@ -97,8 +97,22 @@ export class LabJobs {
   }
 
   private async sweep() {
-    const cutoff = new Date(this.now().getTime() - LAB_LIMITS.jobTtlMs);
-    await this.deps.database.query('DELETE FROM lab_jobs WHERE finished_at < $1', [cutoff]);
+    const now = this.now().getTime();
+    await this.deps.database.query('DELETE FROM lab_jobs WHERE finished_at < $1', [
+      new Date(now - LAB_LIMITS.jobTtlMs),
+    ]);
+    // A job still "running" long after any optimization could last lost its process for good (pg-boss
+    // gave up on it): it fails with a code, so its owner may start another.
+    const abandoned = ServerErrors.create('OPTIMIZATION_ABANDONED');
+    await this.deps.database.query(
+      `UPDATE lab_jobs SET status = 'failed', error = $1::jsonb, finished_at = $2
+        WHERE status = 'running' AND started_at < $3`,
+      [
+        JSON.stringify({ code: abandoned.code, message: abandoned.message }),
+        new Date(now),
+        new Date(now - LAB_LIMITS.jobAbandonedMs),
+      ],
+    );
   }
 
   private async unfinished(ownerId: string) {

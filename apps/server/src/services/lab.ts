@@ -33,6 +33,8 @@ export const LAB_LIMITS = {
   runningPerUser: 1,
   /** Finished jobs are forgotten after this long. */
   jobTtlMs: 60 * 60 * 1000,
+  /** A job running this long lost its process for good (pg-boss retries one after an hour). */
+  jobAbandonedMs: 3 * 60 * 60 * 1000,
 } as const;
 
 export type DataInput =
