@@ -171,11 +171,11 @@ export class LabJobs {
     this.running.set(id, abort);
     const progress = this.progressWriter(id);
     try {
-      const result = await this.deps.pool
-        .optimize(row.input, progress.report, abort.signal)
-        .catch((error) => {
+      const result = await this.optimizeWhenFree(row.input, progress.report, abort.signal).catch(
+        (error: unknown) => {
           throw abort.signal.aborted ? new JobInterrupted() : error;
-        });
+        },
+      );
       await progress.flush();
       await database.query(
         `UPDATE lab_jobs SET status = 'done', result = $2::jsonb, done = $3, total = $3, finished_at = $4 WHERE id = $1`,
@@ -199,6 +199,22 @@ export class LabJobs {
       );
     } finally {
       this.running.delete(id);
+    }
+  }
+
+  /** A job waits for room in the lab pool (backtests filled its queue) rather than failing with LAB_BUSY. */
+  private async optimizeWhenFree(
+    input: OptimizationInput,
+    report: (done: number, total: number) => void,
+    signal: AbortSignal,
+  ) {
+    for (;;) {
+      try {
+        return await this.deps.pool.optimize(input, report, signal);
+      } catch (error) {
+        if (!ServerErrors.is(error, 'LAB_BUSY') || signal.aborted) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
     }
   }
 
