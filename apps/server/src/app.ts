@@ -26,7 +26,7 @@ import { registerExportPineRoutes } from './routes/export-pine.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerWebhookRoutes } from './routes/webhook.ts';
 import { registerSignalRoutes } from './routes/signals.ts';
-import { registerLabRoutes } from './routes/lab.ts';
+import { registerLabRoutes, type LabQueueOptions } from './routes/lab.ts';
 import { apiSchemas, withoutUnusedSchemas } from './routes/schema-registry.ts';
 import type { App, RouteContext } from './route-context.ts';
 import { mountWebApp, type WebOptions } from './web.ts';
@@ -52,6 +52,8 @@ export type AppDeps = {
   answerWithinMs?: number;
   /** Serve the built web app (apps/web) from this server: one origin for UI, API and webhook. */
   web?: WebOptions;
+  /** The lab's job queue (tests: a pg-boss schema of their own, faster polling). */
+  labQueue?: LabQueueOptions;
 };
 
 export type { App, RouteContext, RouteDeps } from './route-context.ts';
@@ -98,7 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('webhook', webhook);
   app.addHook('onReady', async () => webhook.start());
   registerBackupSchedule(app, config, database);
-  await registerRoutes(app, context, webhook);
+  await registerRoutes(app, context, webhook, deps.labQueue);
   if (deps.web) await mountWebApp(app, config, deps.web);
   // Executions still running in the background, and their listeners, finish before the database
   // closes, for up to `shutdownDrainMs`: what is left resumes in the next process (its lease expires).
@@ -340,7 +342,12 @@ function createWebhookPipeline(
 }
 
 /** Every API route module, in one encapsulated plugin. */
-async function registerRoutes(app: App, context: RouteContext, webhook: WebhookPipeline): Promise<void> {
+async function registerRoutes(
+  app: App,
+  context: RouteContext,
+  webhook: WebhookPipeline,
+  labQueue: LabQueueOptions = {},
+): Promise<void> {
   await app.register(async (scoped) => {
     const scopedContext = { ...context, app: scoped.withTypeProvider<ZodTypeProvider>() };
     registerHealthRoutes(scopedContext, webhook);
@@ -349,7 +356,7 @@ async function registerRoutes(app: App, context: RouteContext, webhook: WebhookP
     registerExportPineRoutes(scopedContext);
     registerWebhookRoutes(scopedContext, webhook);
     registerSignalRoutes(scopedContext);
-    registerLabRoutes(scopedContext);
+    await registerLabRoutes(scopedContext, labQueue);
   });
 }
 

@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { Cron } from 'croner';
 import { z } from 'zod';
 import type { LiveVenueId } from '@tradingbot/core';
@@ -63,7 +64,18 @@ export type Config = Readonly<{
   metricsHost: string;
   /** On shutdown, how long executions in flight may take to finish before the process closes anyway. */
   shutdownDrainMs: number;
+  /**
+   * The strategy lab: `workers` threads run backtests and optimizations (LAB_WORKERS), `queue` more
+   * may wait before LAB_BUSY (LAB_QUEUE); `runJobs` = this process takes optimization jobs from the
+   * shared queue (LAB_JOBS_RUN; PostgreSQL only — on PGlite the one process always does).
+   */
+  lab: Readonly<{ workers: number; queue: number; runJobs: boolean }>;
 }>;
+
+/** Lab threads by default: one core stays with the event loop (webhooks, the API); at most four. */
+export function defaultLabWorkers(): number {
+  return Math.max(1, Math.min(4, availableParallelism() - 1));
+}
 
 /** The addresses TradingView sends webhooks from (its documentation; `WEBHOOK_ALLOWED_IPS=tradingview`). */
 export const TRADINGVIEW_WEBHOOK_IPS = Object.freeze([
@@ -112,6 +124,9 @@ const EnvSchema = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  LAB_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+  LAB_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
+  LAB_JOBS_RUN: z.enum(['true', 'false', '1', '0']).default('true'),
 });
 
 /**
@@ -348,6 +363,11 @@ export function loadConfig(
     metricsPort: e.METRICS_PORT,
     metricsHost: e.METRICS_HOST,
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
+    lab: Object.freeze({
+      workers: e.LAB_WORKERS ?? defaultLabWorkers(),
+      queue: e.LAB_QUEUE,
+      runJobs: e.LAB_JOBS_RUN === 'true' || e.LAB_JOBS_RUN === '1',
+    }),
   });
 }
 

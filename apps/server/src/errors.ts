@@ -47,9 +47,17 @@ export const ServerErrors = defineErrors({
   LAB_DATA_TOO_LARGE: { status: 413, message: 'Too many candles for one backtest' },
   LAB_DATA_TOO_SMALL: { status: 400, message: 'Too few candles for a backtest' },
   LAB_DOWNLOAD_FAILED: { status: 502, message: 'Downloading candles from the exchange failed' },
+  LAB_BUSY: {
+    status: 503,
+    message: 'The strategy lab is at capacity (every lab worker busy and the queue full); try again shortly',
+  },
   OPTIMIZATION_NOT_FOUND: {
     status: 404,
-    message: 'Optimization not found (jobs are kept for an hour, and not across restarts)',
+    message: 'Optimization not found (finished jobs are kept for an hour)',
+  },
+  OPTIMIZATION_ABANDONED: {
+    status: 500,
+    message: 'The optimization stopped answering (the process running it was lost); start it again',
   },
   OPTIMIZATION_BUSY: {
     status: 409,

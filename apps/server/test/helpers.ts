@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { migrate, openTestDatabase, type Database } from '@tradingbot/db';
 import type { FastifyInstance } from 'fastify';
@@ -32,7 +33,16 @@ export async function testApp(options: Partial<AppDeps> = {}): Promise<TestApp> 
       done();
     },
   });
-  const app = await buildApp({ ...options, config, database, logStream });
+  // On PostgreSQL each test app queues lab jobs in a pg-boss schema of its own: test files run at once on
+  // one database, and a job must only ever be taken by the app whose tables hold it.
+  const pgBossSchema = database.kind === 'postgres' ? `pgboss_${randomBytes(5).toString('hex')}` : undefined;
+  const app = await buildApp({
+    ...options,
+    config,
+    database,
+    logStream,
+    labQueue: { ...(pgBossSchema ? { pgBossSchema } : {}), ...options.labQueue },
+  });
   return {
     app,
     database,
@@ -40,6 +50,7 @@ export async function testApp(options: Partial<AppDeps> = {}): Promise<TestApp> 
     logs,
     close: async () => {
       await app.close();
+      if (pgBossSchema) await database.exec(`DROP SCHEMA IF EXISTS ${pgBossSchema} CASCADE`);
       await database.close();
     },
   };

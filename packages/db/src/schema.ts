@@ -118,3 +118,23 @@ export type SessionRow = typeof sessions.$inferSelect;
 export type AccountRow = typeof accounts.$inferSelect;
 export type SignalRow = typeof signals.$inferSelect;
 export type OrderRow = typeof orders.$inferSelect;
+
+/** Strategy-lab optimization jobs (`apps/server/src/services/lab-jobs.ts`); pg-boss queues them on PostgreSQL. */
+export const labJobs = pgTable('lab_jobs', {
+  id: text('id').primaryKey(),
+  ownerId: text('owner_id').notNull(),
+  kind: text('kind', { enum: ['optimization'] })
+    .notNull()
+    .default('optimization'),
+  strategy: text('strategy').notNull(),
+  status: text('status', { enum: ['queued', 'running', 'done', 'failed'] }).notNull(),
+  done: integer('done').notNull().default(0),
+  total: integer('total').notNull().default(0),
+  input: jsonb('input').notNull(),
+  result: jsonb('result'),
+  error: jsonb('error').$type<{ code: string; message: string }>(),
+  attempts: integer('attempts').notNull().default(0),
+  createdAt: createdAt(),
+  startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }),
+  finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+});

@@ -40,6 +40,7 @@ describe(`migrations (${url ? 'PostgreSQL' : 'PGlite'})`, () => {
         'api_keys',
         'audit_log',
         'health_probe',
+        'lab_jobs',
         'login_attempts',
         'orders',
         'schema_migrations',

@@ -294,7 +294,7 @@ export const OptimizationResult = z.object({
 export const OptimizationJob = z.object({
   id: z.string(),
   strategy: z.string(),
-  status: z.enum(['running', 'done', 'failed']),
+  status: z.enum(['queued', 'running', 'done', 'failed']),
   progress: z.object({ done: z.number().int(), total: z.number().int() }),
   created_at: z.string(),
   finished_at: z.string().nullable(),

@@ -1,12 +1,8 @@
 import type { RouteContext } from '../route-context.ts';
-import {
-  jobJson,
-  klineSources,
-  LAB_LIMITS,
-  listStrategies,
-  OptimizationJobs,
-  runLabBacktest,
-} from '../services/lab.ts';
+import { klineSources, LAB_LIMITS, listStrategies } from '../services/lab.ts';
+import { jobJson, LabJobs } from '../services/lab-jobs.ts';
+import { LabPool } from '../services/lab-pool.ts';
+import { InProcessQueue, PgBossQueue, type JobQueue } from '../services/lab-queue.ts';
 import { ErrorResponse } from './error.schema.ts';
 import { bearerSecurity, currentUser, requireUser } from './guard.ts';
 import {
@@ -21,15 +17,44 @@ import {
 /** Body limit of the lab routes: uploaded CSV text is larger than every other request. */
 const LAB_BODY_LIMIT = LAB_LIMITS.csvChars * 2 + 64 * 1024;
 
+/** Test settings of the lab's job queue. */
+export type LabQueueOptions = {
+  /** pg-boss's schema on PostgreSQL (default `pgboss`). */
+  pgBossSchema?: string;
+  /** Seconds between pg-boss's looks for jobs (default 2). */
+  pollingIntervalSeconds?: number;
+};
+
+/** pg-boss on PostgreSQL (any process sharing the database may run a job), this process on PGlite. */
+function labQueue(context: RouteContext, options: LabQueueOptions): JobQueue {
+  const { app, deps } = context;
+  if (deps.database.kind === 'pglite') return new InProcessQueue({ database: deps.database });
+  return new PgBossQueue({
+    database: deps.database,
+    runJobs: deps.config.lab.runJobs,
+    ...(options.pgBossSchema ? { schema: options.pgBossSchema } : {}),
+    ...(options.pollingIntervalSeconds ? { pollingIntervalSeconds: options.pollingIntervalSeconds } : {}),
+    log: { error: (obj, msg) => app.log.error(obj, msg) },
+  });
+}
+
 /**
  * The strategy lab: the strategy declarations, backtests with chart series, and optimization jobs
  * with progress and walk-forward (in-sample vs out-of-sample) results. Everything needs a session;
- * optimization jobs belong to the user who started them.
+ * optimization jobs belong to the user who started them. Backtests and optimizations run on the
+ * lab's worker threads (`LabPool`), never on the event loop.
  */
-export function registerLabRoutes(context: RouteContext, jobs?: OptimizationJobs): OptimizationJobs {
+export async function registerLabRoutes(context: RouteContext, queueOptions: LabQueueOptions = {}) {
   const { app, deps } = context;
   const sources = klineSources(deps.config.baseUrls);
-  const optimizations = jobs ?? new OptimizationJobs({ sources });
+  const pool = new LabPool(deps.config.lab);
+  const optimizations = new LabJobs({
+    database: deps.database,
+    pool,
+    queue: labQueue(context, queueOptions),
+    sources,
+    log: { warn: (obj, msg) => app.log.warn(obj, msg) },
+  });
   // Authentication runs before body validation: an anonymous caller learns nothing about the schema.
   const authenticate = requireUser(context);
 
@@ -55,10 +80,21 @@ export function registerLabRoutes(context: RouteContext, jobs?: OptimizationJobs
         tags: ['strategy lab'],
         security: bearerSecurity,
         body: BacktestBody,
-        response: { 200: BacktestResult, 400: ErrorResponse, 401: ErrorResponse, 413: ErrorResponse },
+        response: {
+          200: BacktestResult,
+          400: ErrorResponse,
+          401: ErrorResponse,
+          413: ErrorResponse,
+          503: ErrorResponse,
+        },
       },
     },
-    async (request) => runLabBacktest(request.body, sources),
+    // The worker answers the body as JSON bytes, built through BacktestResult as the serializer would;
+    // Fastify sends a Buffer as it is (the type provider's types expect the object).
+    async (request, reply) => {
+      const body = await pool.backtest(request.body, sources);
+      return reply.type('application/json; charset=utf-8').send(body as never);
+    },
   );
 
   app.post(
@@ -76,11 +112,12 @@ export function registerLabRoutes(context: RouteContext, jobs?: OptimizationJobs
           401: ErrorResponse,
           409: ErrorResponse,
           413: ErrorResponse,
+          503: ErrorResponse,
         },
       },
     },
     async (request, reply) => {
-      const job = await optimizations.start(currentUser(request).user.id, request.body);
+      const job = await optimizations.submit(currentUser(request).user.id, request.body);
       void reply.status(202);
       return jobJson(job);
     },
@@ -97,9 +134,13 @@ export function registerLabRoutes(context: RouteContext, jobs?: OptimizationJobs
         response: { 200: OptimizationJob, 401: ErrorResponse, 404: ErrorResponse },
       },
     },
-    async (request) => jobJson(optimizations.get(currentUser(request).user.id, request.params.id)),
+    async (request) => jobJson(await optimizations.get(currentUser(request).user.id, request.params.id)),
   );
 
-  app.addHook('onClose', async () => optimizations.drain());
+  await optimizations.start();
+  app.addHook('onClose', async () => {
+    await optimizations.close();
+    await pool.close();
+  });
   return optimizations;
 }

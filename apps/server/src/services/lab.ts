@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   backtestStrategy,
@@ -34,6 +33,8 @@ export const LAB_LIMITS = {
   runningPerUser: 1,
   /** Finished jobs are forgotten after this long. */
   jobTtlMs: 60 * 60 * 1000,
+  /** A job running this long lost its process for good (pg-boss retries one after an hour). */
+  jobAbandonedMs: 3 * 60 * 60 * 1000,
 } as const;
 
 export type DataInput =
@@ -59,11 +60,14 @@ export function klineSources(baseUrls: Partial<Record<LiveVenueId, string>> = {}
   ) as KlineSources;
 }
 
-/** Downloads closed candles from a venue (into a temporary CSV, the CLI's downloader) and reads them. */
-async function downloadSeries(
+/**
+ * Downloads closed candles from a venue (into a temporary CSV, the CLI's downloader) and answers
+ * the CSV text, so the parsing and the backtest can run on a lab worker thread.
+ */
+async function downloadCsv(
   data: Extract<DataInput, { source: 'exchange' }>,
   sources: KlineSources,
-): Promise<CandleSeries> {
+): Promise<Extract<DataInput, { source: 'csv' }>> {
   const to = data.to ?? Date.now();
   let step: number;
   try {
@@ -97,7 +101,7 @@ async function downloadSeries(
         message: `${data.exchange} returned no closed ${data.timeframe} candles for ${data.symbol} in that range`,
       });
     }
-    return parseCandlesCsv(await readFile(out, 'utf8'), name);
+    return { source: 'csv', csv: await readFile(out, 'utf8'), name };
   } catch (error) {
     if (isAppError(error) && (error.code.startsWith('LAB_') || error.code.startsWith('CANDLES_')))
       throw error;
@@ -109,6 +113,18 @@ async function downloadSeries(
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The data of a lab request with any download done: the built-in sample and uploaded CSV as they
+ * are, an exchange range as the CSV text of its candles (asynchronous I/O, on the calling thread;
+ * what follows is CPU work for a lab worker, and a stored job needs no second download).
+ */
+export async function fetchData(
+  data: DataInput,
+  sources: KlineSources = klineSources(),
+): Promise<Exclude<DataInput, { source: 'exchange' }>> {
+  return data.source === 'exchange' ? downloadCsv(data, sources) : data;
 }
 
 export type OptionsInput = {
@@ -134,20 +150,19 @@ export async function loadCandles(
   sources: KlineSources = klineSources(),
 ): Promise<CandleSeries> {
   let series: CandleSeries;
-  if (data.source === 'exchange') {
-    series = await downloadSeries(data, sources);
-  } else if (data.source === 'sample') {
+  const fetched = await fetchData(data, sources);
+  if (fetched.source === 'sample') {
     series = syntheticCandles({
-      bars: data.bars ?? 24 * 365,
+      bars: fetched.bars ?? 24 * 365,
       timeframe: '1h',
       seed: 42,
       startPrice: 30_000,
       startTime: Date.UTC(2023, 0, 1),
     });
   } else {
-    series = parseCandlesCsv(data.csv, data.name ?? 'upload.csv');
+    series = parseCandlesCsv(fetched.csv, fetched.name ?? 'upload.csv');
   }
-  if (data.source !== 'exchange' && data.timeframe !== undefined) series = resample(series, data.timeframe);
+  if (fetched.timeframe !== undefined) series = resample(series, fetched.timeframe);
   if (series.length > LAB_LIMITS.bars) {
     throw ServerErrors.create('LAB_DATA_TOO_LARGE', {
       message: `The data has ${series.length} candles; at most ${LAB_LIMITS.bars} are accepted (resample to a longer timeframe)`,
@@ -341,19 +356,6 @@ export type OptimizationInput = {
     | undefined;
 };
 
-type Job = {
-  id: string;
-  ownerId: string;
-  strategy: string;
-  status: 'running' | 'done' | 'failed';
-  done: number;
-  total: number;
-  createdAt: Date;
-  finishedAt: Date | null;
-  result: ReturnType<typeof optimizationJson> | null;
-  error: { code: string; message: string } | null;
-};
-
 function optimizationJson(result: OptimizeResult, candles: CandleSeries, top: number) {
   return {
     strategy: result.strategy,
@@ -386,118 +388,38 @@ function optimizationJson(result: OptimizeResult, candles: CandleSeries, top: nu
   };
 }
 
+/** The result of an optimization as the API answers it (stored with its job). */
+export type OptimizationResultJson = ReturnType<typeof optimizationJson>;
+
 /**
- * Optimization jobs, in memory: each belongs to the user who started it (others get 404), reports
- * progress while it runs on worker threads, and is forgotten an hour after it finished. A restart
- * forgets every job (the UI says so when a job id is no longer known).
+ * One optimization on this thread (a lab worker's): the candles, every candidate on the whole data
+ * and the walk-forward windows, in order on one thread (`workers: 1`: the lab pool is the cap).
  */
-export class OptimizationJobs {
-  private readonly jobs = new Map<string, Job>();
-  private readonly running = new Set<Promise<unknown>>();
-
-  constructor(
-    private readonly options: { workers?: number; now?: () => number; sources?: KlineSources } = {},
-  ) {}
-
-  private now() {
-    return this.options.now?.() ?? Date.now();
-  }
-
-  private sweep() {
-    const cutoff = this.now() - LAB_LIMITS.jobTtlMs;
-    for (const [id, job] of this.jobs) {
-      if (job.finishedAt && job.finishedAt.getTime() < cutoff) this.jobs.delete(id);
-    }
-  }
-
-  async start(ownerId: string, input: OptimizationInput): Promise<Job> {
-    this.sweep();
-    const busy = [...this.jobs.values()].filter((j) => j.ownerId === ownerId && j.status === 'running');
-    if (busy.length >= LAB_LIMITS.runningPerUser) {
-      throw ServerErrors.create('OPTIMIZATION_BUSY', {
-        details: { running: busy.map((j) => j.id) },
-      });
-    }
-    // Everything that can be refused synchronously is refused before a job exists.
-    const declaration = getStrategy(input.strategy);
-    const backtest = backtestOptions(input.options);
-    const candles = await loadCandles(input.data, this.options.sources);
-    // Checked again: another request of the same user may have started a job while this one downloaded.
-    if ([...this.jobs.values()].some((j) => j.ownerId === ownerId && j.status === 'running'))
-      throw ServerErrors.create('OPTIMIZATION_BUSY');
-    const job: Job = {
-      id: randomUUID(),
-      ownerId,
-      strategy: declaration.id,
-      status: 'running',
-      done: 0,
-      total: 0,
-      createdAt: new Date(this.now()),
-      finishedAt: null,
-      result: null,
-      error: null,
-    };
-    this.jobs.set(job.id, job);
-    const work = optimize({
-      strategy: declaration.id,
-      candles,
-      backtest,
-      objective: input.objective,
-      method: input.method,
-      trials: input.trials,
-      seed: input.seed,
-      minTrades: input.min_trades,
-      walkForward: input.walk_forward,
-      inSampleRatio: input.in_sample_ratio,
-      ...(input.space ? { space: input.space as Record<string, number> } : {}),
-      workers: this.options.workers ?? Math.max(2, Math.min(4, availableParallelism() - 1)),
-      onProgress: (done, total) => {
-        job.done = done;
-        job.total = total;
-      },
-    })
-      .then((result) => {
-        job.result = optimizationJson(result, candles, 50);
-        job.done = job.total = result.candidates;
-        job.status = 'done';
-      })
-      .catch((error: unknown) => {
-        job.status = 'failed';
-        job.error = isAppError(error)
-          ? { code: error.code, message: error.message }
-          : { code: 'INTERNAL', message: 'The optimization failed' };
-      })
-      .finally(() => {
-        job.finishedAt = new Date(this.now());
-        this.running.delete(work);
-      });
-    this.running.add(work);
-    return job;
-  }
-
-  /** The caller's job; someone else's is as unknown as a job that never existed. */
-  get(ownerId: string, id: string): Job {
-    this.sweep();
-    const job = this.jobs.get(id);
-    if (job === undefined || job.ownerId !== ownerId) throw ServerErrors.create('OPTIMIZATION_NOT_FOUND');
-    return job;
-  }
-
-  /** Waits for running jobs (shutdown, tests). */
-  async drain(): Promise<void> {
-    await Promise.allSettled([...this.running]);
-  }
+export async function runLabOptimization(
+  input: OptimizationInput,
+  onProgress?: (done: number, total: number) => void,
+): Promise<OptimizationResultJson> {
+  const declaration = getStrategy(input.strategy);
+  const candles = await loadCandles(input.data);
+  const result = await optimize({
+    strategy: declaration.id,
+    candles,
+    backtest: backtestOptions(input.options),
+    objective: input.objective,
+    method: input.method,
+    trials: input.trials,
+    seed: input.seed,
+    minTrades: input.min_trades,
+    walkForward: input.walk_forward,
+    inSampleRatio: input.in_sample_ratio,
+    ...(input.space ? { space: input.space as Record<string, number> } : {}),
+    workers: 1,
+    ...(onProgress ? { onProgress } : {}),
+  });
+  return optimizationJson(result, candles, 50);
 }
 
-export function jobJson(job: Job) {
-  return {
-    id: job.id,
-    strategy: job.strategy,
-    status: job.status,
-    progress: { done: job.done, total: job.total },
-    created_at: job.createdAt.toISOString(),
-    finished_at: job.finishedAt?.toISOString() ?? null,
-    result: job.result,
-    error: job.error,
-  };
+/** Checks the data of a request (size, format) without running anything: what a job is refused for up front. */
+export async function checkLabData(data: DataInput): Promise<{ bars: number }> {
+  return { bars: (await loadCandles(data)).length };
 }

@@ -1199,6 +1199,15 @@ export interface paths {
             'application/json': components['schemas']['ErrorResponse'];
           };
         };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
       };
     };
     delete?: never;
@@ -1344,6 +1353,15 @@ export interface paths {
         };
         /** @description Default Response */
         413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        503: {
           headers: {
             [name: string]: unknown;
           };
@@ -1898,7 +1916,7 @@ export interface components {
       id: string;
       strategy: string;
       /** @enum {string} */
-      status: 'running' | 'done' | 'failed';
+      status: 'queued' | 'running' | 'done' | 'failed';
       progress: {
         done: number;
         total: number;

@@ -39,7 +39,8 @@ export function LabOptimizer({
   const api = useApi();
   const { job, objective, trials, windows } = optimizer;
   useEffect(() => {
-    if (!job || job.status !== 'running') return;
+    // Queued (waiting for a lab worker, or for a server after a restart) or running: keep polling.
+    if (!job || (job.status !== 'running' && job.status !== 'queued')) return;
     const timer = setTimeout(async () => {
       try {
         dispatch({
@@ -74,7 +75,7 @@ export function LabOptimizer({
       dispatch({ type: 'optimizationRefused', error: e as ApiError });
     }
   };
-  const running = job?.status === 'running';
+  const running = job?.status === 'running' || job?.status === 'queued';
   return (
     <section className="card" aria-labelledby="opt-title">
       <h2 id="opt-title">{t('lab.optimize')}</h2>
@@ -166,7 +167,7 @@ function OptimizationJobView({
   };
   return (
     <div aria-live="polite">
-      {job.status === 'running' ? (
+      {job.status === 'running' || job.status === 'queued' ? (
         <>
           <label htmlFor="opt-progress">
             {t('lab.optimizing', {

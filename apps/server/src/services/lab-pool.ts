@@ -1,0 +1,109 @@
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { AppError } from '@tradingbot/core';
+import { ServerErrors } from '../errors.ts';
+import { getStrategy } from '@tradingbot/engine';
+import {
+  fetchData,
+  backtestOptions,
+  type DataInput,
+  type KlineSources,
+  type OptimizationInput,
+  type OptimizationResultJson,
+  type OptionsInput,
+} from './lab.ts';
+import type { LabTask, LabTaskResult } from './lab-worker-main.ts';
+
+/** Piscina's refusals when every thread is busy and its queue is full (or there is none). */
+const POOL_FULL = new Set(['Task queue is at limit', 'No task queue available and all Workers are busy']);
+
+export type LabPoolOptions = {
+  /** Lab tasks running at once, one worker thread each (`LAB_WORKERS`). */
+  workers: number;
+  /** Tasks waiting for a thread beyond which a request is refused with LAB_BUSY (`LAB_QUEUE`). */
+  queue: number;
+};
+
+/**
+ * The strategy lab's CPU work — candle parsing, backtests with their chart series, optimizations —
+ * on a pool of worker threads (piscina), so the event loop stays free for webhooks and the API.
+ * At most `workers` tasks run at once; up to `queue` more wait; beyond that a request is refused
+ * with LAB_BUSY (503) rather than queued without bound.
+ */
+export class LabPool {
+  private readonly pool: Piscina<LabTask, LabTaskResult>;
+
+  constructor(options: LabPoolOptions) {
+    this.pool = new Piscina({
+      filename: new URL('./lab-worker.js', import.meta.url).href,
+      minThreads: 0,
+      maxThreads: options.workers,
+      maxQueue: options.queue,
+      concurrentTasksPerWorker: 1,
+      idleTimeout: 60_000,
+    });
+  }
+
+  private async run(task: LabTask, options: { transferList?: never[]; signal?: AbortSignal } = {}) {
+    let answer: LabTaskResult;
+    try {
+      answer = await this.pool.run(task, options as Parameters<Piscina['run']>[1]);
+    } catch (error) {
+      if (error instanceof Error && POOL_FULL.has(error.message)) {
+        throw ServerErrors.create('LAB_BUSY', {
+          details: { running: this.pool.threads.length, queued: this.pool.queueSize },
+        });
+      }
+      throw error;
+    }
+    if (answer instanceof Uint8Array) return Buffer.from(answer.buffer, answer.byteOffset, answer.byteLength);
+    if (answer.ok) return answer.value;
+    const { code, status, message, details } = answer.error;
+    throw new AppError(code, status, message, details ? { details } : {});
+  }
+
+  /** A backtest's response body (JSON, UTF-8), built on a worker thread. */
+  async backtest(
+    input: {
+      strategy: string;
+      params: Record<string, number>;
+      options?: OptionsInput | undefined;
+      data: DataInput;
+    },
+    sources?: KlineSources,
+  ): Promise<Buffer> {
+    getStrategy(input.strategy);
+    backtestOptions(input.options);
+    const data = await fetchData(input.data, sources);
+    return (await this.run({ kind: 'backtest', input: { ...input, data } as never })) as Buffer;
+  }
+
+  /** Parses and checks a request's data (size, format) on a worker thread. */
+  async checkData(data: DataInput): Promise<{ bars: number }> {
+    return (await this.run({ kind: 'check-data', data })) as { bars: number };
+  }
+
+  /** One optimization on a worker thread, reporting progress; `signal` aborts it (shutdown). */
+  async optimize(
+    input: OptimizationInput,
+    onProgress: (done: number, total: number) => void,
+    signal?: AbortSignal,
+  ): Promise<OptimizationResultJson> {
+    const channel = new MessageChannel();
+    channel.port1.on('message', (message: { done: number; total: number }) =>
+      onProgress(message.done, message.total),
+    );
+    try {
+      return (await this.run(
+        { kind: 'optimize', input, progress: channel.port2 },
+        { transferList: [channel.port2 as never], ...(signal ? { signal } : {}) },
+      )) as OptimizationResultJson;
+    } finally {
+      channel.port1.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close({ force: true });
+  }
+}
