@@ -64,6 +64,15 @@ describe(`login lockout (${TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () =>
       '192.168.1.20',
     );
     expect(known.statusCode).toBe(200);
+    // Nor when the address it signs in from is locked out for this email.
+    for (let i = 0; i < 5; i++) await login({ email: 'target@example.com', password: `x ${i}` }, '10.0.77.1');
+    const lockedAddress = await login({ email: 'target@example.com', password: PASSWORD }, '10.0.77.1');
+    expect(['TOO_MANY_ATTEMPTS', 'LOGIN_DELAYED']).toContain(lockedAddress.json().error.code);
+    const knownThere = await login(
+      { email: 'target@example.com', password: PASSWORD, device_token: device },
+      '10.0.77.1',
+    );
+    expect(knownThere.statusCode).toBe(200);
     // A made-up device token is no exemption.
     const forged = await login(
       { email: 'target@example.com', password: 'guess 99', device_token: 'x'.repeat(43) },

@@ -137,7 +137,7 @@ export type LoginInput = {
 /**
  * Verifies a password. Each attempt is claimed before the check (`login-limits.ts`): per email and
  * address (TOO_MANY_ATTEMPTS from the fifth failure) and per account from any address
- * (LOGIN_DELAYED, growing delays past ten failures, not for a device that signed in before). An
+ * (LOGIN_DELAYED, growing delays past ten failures); a device that signed in before skips both. An
  * unknown email costs the same hash verification as a known one. With two-factor authentication
  * the answer is a challenge that `completeTotpLogin` finishes; otherwise a new session.
  */
@@ -146,8 +146,13 @@ export async function login(deps: AuthDeps, input: LoginInput): Promise<LoginRes
   const now = clock(deps);
   const user = await findUserByEmail(deps.database, email);
   const device = user ? await findTrustedDevice(deps.database, user.id, input.deviceToken, now) : null;
-  await claimAddressAttempt(deps.database, email, input.ip, now);
-  if (!device) await claimAccountAttempt(deps.database, email, now);
+  // A device that signed in before is exempt from both limits: many users may share an address
+  // (a NAT, or the web app, which signs in from the loopback), and guessing from elsewhere must not
+  // lock its owner out. It still needs the password (and the code, with 2FA).
+  if (!device) {
+    await claimAddressAttempt(deps.database, email, input.ip, now);
+    await claimAccountAttempt(deps.database, email, now);
+  }
   const valid = await verifyPassword(user?.passwordHash, input.password);
   if (!user || !valid) {
     await audit(deps.database, {

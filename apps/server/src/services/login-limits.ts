@@ -96,9 +96,9 @@ export async function claimAccountAttempt(database: Database, email: string, now
 }
 
 /**
- * A completed sign-in clears the address's counter, and the account's unless it came from a trusted
- * device (which skipped it): the owner signing in on a known device must not hand someone guessing
- * from elsewhere a fresh budget.
+ * A completed sign-in clears the email's counters, unless it came from a trusted device (which
+ * skipped them): the owner signing in on a known device must not hand someone guessing from
+ * elsewhere a fresh budget.
  */
 export async function clearLoginFailures(
   database: Database,
