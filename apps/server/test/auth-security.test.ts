@@ -1,7 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TOTP, Secret } from 'otpauth';
+import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { users } from '@tradingbot/db';
+import { createKeyRing, parseEncryptionKey } from '../src/crypto/credentials.ts';
+import { rotateKeys } from '../src/services/key-rotation.ts';
 import { passwordHasher } from '../src/services/passwords.ts';
+import { verifySecondFactor } from '../src/services/totp.ts';
 import { signUp, testApp, TEST_DATABASE_URL, type TestApp } from './helpers.ts';
 
 const PASSWORD = 'correct horse battery';
@@ -293,6 +299,22 @@ describe('two-factor authentication', () => {
     expect((await remove({ 'x-totp-code': totp(key, clock) })).json().error.code).toBe('TOTP_INVALID'); // used above
     later(30);
     expect((await remove({ 'x-totp-code': totp(key, clock) })).statusCode).toBe(200);
+  });
+
+  it('keeps working after the encryption key is rotated and the old key dropped', async () => {
+    const fresh = createKeyRing(parseEncryptionKey(randomBytes(32).toString('base64')), [
+      t.config.keyRing.current,
+    ]);
+    await rotateKeys(t.database, fresh);
+    const alone = createKeyRing(fresh.current);
+    const [row] = await t.database.db.select().from(users).where(eq(users.email, 'twofa@example.com'));
+    expect(row!.totpSecretEnc!.split(':')[1]).toBe(fresh.current.id);
+    later(30);
+    await verifySecondFactor({ database: t.database, keyRing: alone, now: () => clock }, row!, {
+      code: totp(key, clock),
+    });
+    // Back to the app's own key for the tests that follow.
+    await rotateKeys(t.database, createKeyRing(t.config.keyRing.current, [fresh.current]));
   });
 
   it('turns off only with a code, and then signs in with the password alone', async () => {

@@ -1,5 +1,6 @@
 import type { Database } from '@tradingbot/db';
 import { decryptCredentials, encryptCredentials, type KeyRing } from '../crypto/credentials.ts';
+import { reencryptTotpSecrets } from './totp.ts';
 
 type Row = {
   id: string;
@@ -10,7 +11,8 @@ type Row = {
 };
 
 /**
- * Re-encrypts every credential that is not under the ring's current key, in ONE transaction: either
+ * Re-encrypts every credential (and every user's TOTP secret) that is not under the ring's current
+ * key, in ONE transaction: either
  * every account moves to the new key or none does. A value no key of the ring can decrypt aborts
  * the rotation (DECRYPTION_FAILED) and leaves everything as it was.
  */
@@ -40,6 +42,7 @@ export async function rotateKeys(
       );
       reencrypted++;
     }
+    await reencryptTotpSecrets(tx, ring); // users' TOTP secrets are under the same ring
     return { reencrypted, unchanged: rows.length - reencrypted };
   });
 }

@@ -2,7 +2,14 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
-import { loginChallenges, recoveryCodes, users, type Database, type UserRow } from '@tradingbot/db';
+import {
+  loginChallenges,
+  recoveryCodes,
+  users,
+  type Database,
+  type SqlExecutor,
+  type UserRow,
+} from '@tradingbot/db';
 import { decryptValue, encryptValue, hashToken, randomToken, type KeyRing } from '../crypto/credentials.ts';
 import { ServerErrors } from '../errors.ts';
 import { audit } from './audit.ts';
@@ -240,4 +247,41 @@ export async function passLoginChallenge(deps: TotpDeps, token: string, factor: 
     .returning({ id: loginChallenges.id });
   if (used.length === 0) throw ServerErrors.create('LOGIN_CHALLENGE_INVALID');
   return { user, challenge };
+}
+
+/**
+ * Key rotation: re-encrypts every TOTP secret (enabled or pending) not under the ring's current
+ * key, inside the caller's transaction (`rotateKeys`), so dropping the old key later does not turn
+ * two-factor sign-ins into DECRYPTION_FAILED.
+ */
+export async function reencryptTotpSecrets(tx: SqlExecutor, ring: KeyRing): Promise<number> {
+  const rows = await tx.query<{
+    id: string;
+    totp_secret_enc: string | null;
+    totp_pending_secret_enc: string | null;
+  }>(
+    'SELECT id, totp_secret_enc, totp_pending_secret_enc FROM users WHERE totp_secret_enc IS NOT NULL OR totp_pending_secret_enc IS NOT NULL ORDER BY id FOR UPDATE',
+  );
+  const fresh = (userId: string, value: string | null) =>
+    value === null || value.split(':')[1] === ring.current.id
+      ? value
+      : encryptValue(
+          ring,
+          secretOwner(userId),
+          'totp_secret',
+          decryptValue(ring, secretOwner(userId), 'totp_secret', value),
+        );
+  let changed = 0;
+  for (const row of rows) {
+    const enabled = fresh(row.id, row.totp_secret_enc);
+    const pending = fresh(row.id, row.totp_pending_secret_enc);
+    if (enabled === row.totp_secret_enc && pending === row.totp_pending_secret_enc) continue;
+    await tx.query('UPDATE users SET totp_secret_enc = $1, totp_pending_secret_enc = $2 WHERE id = $3', [
+      enabled,
+      pending,
+      row.id,
+    ]);
+    changed++;
+  }
+  return changed;
 }
