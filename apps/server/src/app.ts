@@ -204,6 +204,8 @@ function setErrorHandlers(app: App): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const appError = toAppError(error, request.routeOptions.bodyLimit);
     if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
+    const retryAfter = appError.details?.retry_after_seconds;
+    if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
     void reply.status(appError.status).send({ error: appError.toJSON() });
   });
   app.setNotFoundHandler((request, reply) => {
@@ -307,6 +309,7 @@ function routeContext(app: App, deps: AppDeps): RouteContext {
       auth: {
         database,
         secretKey: config.secretKey,
+        keyRing: config.keyRing,
         ...(deps.now ? { now: deps.now } : {}),
         ...(deps.accessTokenTtlSeconds ? { accessTokenTtlSeconds: deps.accessTokenTtlSeconds } : {}),
       },

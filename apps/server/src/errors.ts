@@ -19,6 +19,23 @@ export const ServerErrors = defineErrors({
   USER_NOT_FOUND: { status: 401, message: 'User not found' },
   INVALID_CREDENTIALS: { status: 401, message: 'Invalid email or password' },
   TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many failed sign-in attempts; try again later' },
+  LOGIN_DELAYED: {
+    status: 429,
+    message:
+      'Too many failed sign-ins to this account; try again later, or from a device you signed in with before',
+  },
+  WEAK_PASSWORD: { status: 400, message: 'The password is too weak' },
+  CURRENT_PASSWORD_WRONG: { status: 403, message: 'The current password is wrong' },
+  TOTP_REQUIRED: { status: 403, message: 'A two-factor authentication code is required' },
+  TOTP_INVALID: { status: 403, message: 'The two-factor authentication code is wrong or was already used' },
+  TOTP_ALREADY_ENABLED: { status: 409, message: 'Two-factor authentication is already on' },
+  TOTP_NOT_ENABLED: { status: 409, message: 'Two-factor authentication is not on' },
+  TOTP_NOT_ENROLLING: { status: 409, message: 'Start the two-factor enrolment first' },
+  LOGIN_CHALLENGE_INVALID: {
+    status: 401,
+    message: 'The sign-in challenge is unknown, expired, used or failed too often; sign in again',
+  },
+  SESSION_NOT_FOUND: { status: 404, message: 'Session not found' },
   EMAIL_TAKEN: { status: 409, message: 'An account with this email already exists' },
   ACCOUNT_NOT_FOUND: { status: 404, message: 'Exchange account not found' },
   DECRYPTION_FAILED: { status: 500, message: 'Decryption failed' },

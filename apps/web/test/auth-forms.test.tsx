@@ -41,6 +41,54 @@ describe('SignInForm', () => {
     expect(replace).not.toHaveBeenCalled();
   });
 
+  it('asks for the TOTP code after the password, then signs in with the challenge and the code', async () => {
+    const user = userEvent.setup();
+    signIn
+      .mockResolvedValueOnce({ ok: false, error: 'CredentialsSignin', code: 'TOTP_REQUIRED:chal-123' })
+      .mockResolvedValueOnce({ ok: false, error: 'CredentialsSignin', code: 'TOTP_INVALID' })
+      .mockResolvedValueOnce({ ok: true, error: undefined });
+    renderWithI18n(<SignInForm />);
+    await user.type(screen.getByLabelText('Email'), 'a@example.com');
+    await user.type(screen.getByLabelText('Password'), 'correct horse battery');
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(
+      await screen.findByText('Enter the 6-digit code from your authenticator app.'),
+    ).toBeInTheDocument();
+    expect(screen.queryByLabelText('Password')).toBeNull();
+    await user.type(screen.getByLabelText('Authentication code'), '111111');
+    await user.click(screen.getByRole('button', { name: 'Verify' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('The code is wrong or was already used.');
+    await user.click(screen.getByRole('button', { name: 'Use a recovery code instead' }));
+    await user.type(screen.getByLabelText('Recovery code'), 'abcd-efgh-ijkm-npqr');
+    await user.click(screen.getByRole('button', { name: 'Verify' }));
+    expect(signIn).toHaveBeenNthCalledWith(2, 'credentials', {
+      challenge_token: 'chal-123',
+      code: '111111',
+      redirect: false,
+    });
+    expect(signIn).toHaveBeenNthCalledWith(3, 'credentials', {
+      challenge_token: 'chal-123',
+      recovery_code: 'abcd-efgh-ijkm-npqr',
+      redirect: false,
+    });
+    expect(replace).toHaveBeenCalledWith('/');
+  });
+
+  it('goes back to the password when the challenge has expired', async () => {
+    const user = userEvent.setup();
+    signIn
+      .mockResolvedValueOnce({ ok: false, error: 'CredentialsSignin', code: 'TOTP_REQUIRED:chal-9' })
+      .mockResolvedValueOnce({ ok: false, error: 'CredentialsSignin', code: 'LOGIN_CHALLENGE_INVALID' });
+    renderWithI18n(<SignInForm />, 'ko');
+    await user.type(screen.getByLabelText('이메일'), 'a@example.com');
+    await user.type(screen.getByLabelText('비밀번호'), 'correct horse battery');
+    await user.click(screen.getByRole('button', { name: '로그인' }));
+    await user.type(await screen.findByLabelText('인증 코드'), '123456');
+    await user.click(screen.getByRole('button', { name: '확인' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('비밀번호를 다시 입력하세요');
+    expect(screen.getByLabelText('비밀번호')).toBeInTheDocument();
+  });
+
   it('explains an expired session', () => {
     renderWithI18n(<SignInForm notice="expired" />);
     expect(screen.getByRole('status')).toHaveTextContent('Your session has expired. Please sign in again.');
@@ -48,6 +96,52 @@ describe('SignInForm', () => {
 });
 
 describe('SignUpForm', () => {
+  it("shows the password policy's verdict with the checker's hints", async () => {
+    const user = userEvent.setup();
+    const fetchSpy = vi.spyOn(globalThis, 'fetch').mockResolvedValue(
+      new Response(
+        JSON.stringify({
+          error: {
+            code: 'WEAK_PASSWORD',
+            message: 'The password is too easy to guess',
+            details: {
+              score: 0,
+              warning: 'This is a commonly used password.',
+              suggestions: ['Add more words.'],
+            },
+          },
+        }),
+        { status: 400, headers: { 'content-type': 'application/json' } },
+      ),
+    );
+    renderWithI18n(<SignUpForm />, 'ko');
+    await user.type(screen.getByLabelText('이메일'), 'a@example.com');
+    await user.type(screen.getByLabelText('비밀번호'), 'password123');
+    await user.click(screen.getByRole('button', { name: '회원가입' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('추측하기 너무 쉬운 비밀번호입니다.');
+    expect(alert).toHaveTextContent('This is a commonly used password. Add more words.');
+    expect(signIn).not.toHaveBeenCalled();
+    fetchSpy.mockRestore();
+  });
+
+  it('says the email may have an account when the password given does not sign in after registering', async () => {
+    const user = userEvent.setup();
+    const fetchSpy = vi
+      .spyOn(globalThis, 'fetch')
+      .mockResolvedValue(
+        new Response('{}', { status: 201, headers: { 'content-type': 'application/json' } }),
+      );
+    signIn.mockResolvedValue({ ok: false, error: 'CredentialsSignin', code: 'INVALID_CREDENTIALS' });
+    renderWithI18n(<SignUpForm />);
+    await user.type(screen.getByLabelText('Email'), 'taken@example.com');
+    await user.type(screen.getByLabelText('Password'), 'correct horse battery');
+    await user.click(screen.getByRole('button', { name: 'Create account' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('If this email already has an account');
+    expect(replace).not.toHaveBeenCalled();
+    fetchSpy.mockRestore();
+  });
+
   it('checks the password length before calling the API', async () => {
     const user = userEvent.setup();
     const fetchSpy = vi.spyOn(globalThis, 'fetch');

@@ -1,5 +1,5 @@
 import { ORDER_ROLES, VENUE_IDS } from '@tradingbot/core';
-import { bigserial, boolean, integer, jsonb, pgTable, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, integer, jsonb, pgTable, smallint, text, timestamp } from 'drizzle-orm/pg-core';
 
 /** Drizzle's view of the tables; the SQL in ../migrations is what creates them. */
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
@@ -13,6 +13,13 @@ export const users = pgTable('users', {
   totalXp: integer('total_xp').notNull().default(0),
   level: integer('level').notNull().default(1),
   totalTrades: integer('total_trades').notNull().default(0),
+  /** TOTP secret, AES-256-GCM under the key ring; set while two-factor authentication is on. */
+  totpSecretEnc: text('totp_secret_enc'),
+  /** An enrolment not yet confirmed with a code. */
+  totpPendingSecretEnc: text('totp_pending_secret_enc'),
+  totpEnabledAt: timestamp('totp_enabled_at', { withTimezone: true, mode: 'date' }),
+  /** The last accepted 30-second TOTP step: a code is accepted once. */
+  totpLastStep: bigint('totp_last_step', { mode: 'number' }),
 });
 
 export const sessions = pgTable('sessions', {
@@ -22,6 +29,9 @@ export const sessions = pgTable('sessions', {
   createdAt: createdAt(),
   expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
   revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+  lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }),
+  userAgent: text('user_agent'),
+  ip: text('ip'),
 });
 
 /** Exchange accounts (SQL table `api_keys`): credentials only as AES-256-GCM ciphertexts. */
@@ -111,6 +121,46 @@ export const loginAttempts = pgTable('login_attempts', {
 export const healthProbe = pgTable('health_probe', {
   id: smallint('id').primaryKey(),
   checkedAt: timestamp('checked_at', { withTimezone: true, mode: 'date' }).notNull(),
+});
+
+export const recoveryCodes = pgTable('recovery_codes', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull(),
+  codeHash: text('code_hash').notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true, mode: 'date' }),
+  createdAt: createdAt(),
+});
+
+/** Failed sign-ins per account from any address; past a free budget each one delays the next attempt. */
+export const accountLoginFailures = pgTable('account_login_failures', {
+  email: text('email').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+/** Devices that signed in before (a token given at sign-in): exempt from the per-account delay. */
+export const trustedDevices = pgTable('trusted_devices', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull(),
+  tokenHash: text('token_hash').notNull(),
+  createdAt: createdAt(),
+  lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+});
+
+/** A password accepted for a user with two-factor authentication, waiting for the code. */
+export const loginChallenges = pgTable('login_challenges', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull(),
+  tokenHash: text('token_hash').notNull(),
+  email: text('email').notNull(),
+  ip: text('ip').notNull(),
+  userAgent: text('user_agent'),
+  deviceId: text('device_id'),
+  attempts: integer('attempts').notNull().default(0),
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true, mode: 'date' }),
 });
 
 export type UserRow = typeof users.$inferSelect;

@@ -37,15 +37,19 @@ describe(`migrations (${url ? 'PostgreSQL' : 'PGlite'})`, () => {
     expect(await tables()).toEqual(
       [
         'account_leases',
+        'account_login_failures',
         'api_keys',
         'audit_log',
         'health_probe',
         'lab_jobs',
         'login_attempts',
+        'login_challenges',
         'orders',
+        'recovery_codes',
         'schema_migrations',
         'sessions',
         'signals',
+        'trusted_devices',
         'users',
       ].sort(),
     );

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { RouteContext } from '../route-context.ts';
 import {
   accountBalance,
@@ -11,6 +12,7 @@ import {
   type AccountsDeps,
 } from '../services/accounts.ts';
 import { accountPnl } from '../services/pnl.ts';
+import { requireFreshTotp } from '../services/totp.ts';
 import {
   AccountDeleted,
   AccountList,
@@ -35,7 +37,13 @@ type AccountRoutes = {
   base: { preHandler: ReturnType<typeof requireUser> };
   tags: string[];
   errors: { 400: typeof ErrorResponse; 401: typeof ErrorResponse; 404: typeof ErrorResponse };
+  /** With 2FA on, a fresh code in the `X-TOTP-Code` header (TOTP_REQUIRED / TOTP_INVALID, 403). */
+  freshTotp: (request: FastifyRequest) => Promise<void>;
 };
+
+/** The header is read by `freshTotp`, not declared in the schema (the API's fields are snake_case). */
+const TOTP_HEADER_NOTE =
+  'With two-factor authentication on, send a current code (or a recovery code) in the `X-TOTP-Code` header; without it the answer is 403 TOTP_REQUIRED, with a wrong or used one 403 TOTP_INVALID.';
 
 /**
  * The exchange accounts (`/api/v1/accounts-secure/*`), owner-scoped throughout: registration and
@@ -54,6 +62,14 @@ export function registerAccountRoutes(context: RouteContext): void {
     base: { preHandler: requireUser(context) },
     tags: ['accounts'],
     errors: { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse },
+    freshTotp: async (request) => {
+      const code = request.headers['x-totp-code'];
+      await requireFreshTotp(
+        deps.auth,
+        currentUser(request).user,
+        typeof code === 'string' ? code : undefined,
+      );
+    },
   };
   registerAccountManagementRoutes(routes);
   registerAccountCredentialRoutes(routes);
@@ -61,7 +77,14 @@ export function registerAccountRoutes(context: RouteContext): void {
 }
 
 /** Register, list, delete and switch an account on or off. */
-function registerAccountManagementRoutes({ app, accounts, base, tags, errors }: AccountRoutes): void {
+function registerAccountManagementRoutes({
+  app,
+  accounts,
+  base,
+  tags,
+  errors,
+  freshTotp,
+}: AccountRoutes): void {
   app.post(
     '/api/v1/accounts-secure/register',
     {
@@ -97,10 +120,12 @@ function registerAccountManagementRoutes({ app, accounts, base, tags, errors }: 
         tags,
         security: bearerSecurity,
         params: AccountParams,
-        response: { 200: AccountDeleted, ...errors },
+        description: TOTP_HEADER_NOTE,
+        response: { 200: AccountDeleted, ...errors, 403: ErrorResponse },
       },
     },
     async (request) => {
+      await freshTotp(request);
       await deleteAccount(accounts, currentUser(request).user.id, request.params.id);
       return { success: true as const, message: 'Account deleted successfully' };
     },
@@ -126,7 +151,14 @@ function registerAccountManagementRoutes({ app, accounts, base, tags, errors }: 
 }
 
 /** The account's credentials: test its exchange API key, rotate its webhook secret. */
-function registerAccountCredentialRoutes({ app, accounts, base, tags, errors }: AccountRoutes): void {
+function registerAccountCredentialRoutes({
+  app,
+  accounts,
+  base,
+  tags,
+  errors,
+  freshTotp,
+}: AccountRoutes): void {
   app.post(
     '/api/v1/accounts-secure/:id/test',
     {
@@ -150,13 +182,17 @@ function registerAccountCredentialRoutes({ app, accounts, base, tags, errors }: 
         tags,
         security: bearerSecurity,
         params: AccountParams,
-        response: { 200: WebhookSecretRotated, ...errors },
+        description: TOTP_HEADER_NOTE,
+        response: { 200: WebhookSecretRotated, ...errors, 403: ErrorResponse },
       },
     },
-    async (request) => ({
-      account_id: request.params.id,
-      webhook_secret: await rotateWebhookSecret(accounts, currentUser(request).user.id, request.params.id),
-    }),
+    async (request) => {
+      await freshTotp(request);
+      return {
+        account_id: request.params.id,
+        webhook_secret: await rotateWebhookSecret(accounts, currentUser(request).user.id, request.params.id),
+      };
+    },
   );
 }
 

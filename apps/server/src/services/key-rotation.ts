@@ -4,6 +4,7 @@ import type { Database } from '@tradingbot/db';
 import { decryptCredentials, encryptCredentials, type KeyRing } from '../crypto/credentials.ts';
 import { ServerErrors } from '../errors.ts';
 import { devSecretsPath } from '../config.ts';
+import { reencryptTotpSecrets } from './totp.ts';
 
 type Row = {
   id: string;
@@ -28,7 +29,8 @@ const rowCredentials = (row: Row) => ({
 });
 
 /**
- * Re-encrypts every credential that is not under the ring's current key, in ONE transaction: either
+ * Re-encrypts every credential (and every user's TOTP secret) that is not under the ring's current
+ * key, in ONE transaction: either
  * every account moves to the new key or none does. A value no key of the ring can decrypt aborts
  * the rotation (DECRYPTION_FAILED) and leaves everything as it was. Refused (KEY_ROTATION_SERVER_RUNNING)
  * while a server runs on the database.
@@ -57,6 +59,7 @@ export async function rotateKeys(
         );
         reencrypted++;
       }
+      await reencryptTotpSecrets(tx, ring); // users' TOTP secrets are under the same ring
       return { reencrypted, unchanged: rows.length - reencrypted };
     });
   } finally {

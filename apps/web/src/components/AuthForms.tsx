@@ -12,12 +12,19 @@ const SIGN_IN_CODES: Record<string, MessageKey> = {
   INVALID_CREDENTIALS: 'auth.invalid',
   credentials: 'auth.invalid',
   TOO_MANY_ATTEMPTS: 'auth.tooMany',
+  LOGIN_DELAYED: 'auth.delayed',
+  TOTP_INVALID: 'auth.totpInvalid',
+  LOGIN_CHALLENGE_INVALID: 'auth.challengeExpired',
   NETWORK: 'err.network',
 };
+const TOTP_REQUIRED = 'TOTP_REQUIRED:';
 
-/** Signs in through Auth.js; returns null on success or the API's error code. */
-async function credentialsSignIn(email: string, password: string): Promise<string | null> {
-  const result = await signIn('credentials', { email, password, redirect: false });
+/**
+ * Signs in through Auth.js (the password, or a challenge and its code); returns null on success or
+ * the API's error code (`TOTP_REQUIRED:<challenge>` when a code is needed next).
+ */
+async function credentialsSignIn(fields: Record<string, string>): Promise<string | null> {
+  const result = await signIn('credentials', { ...fields, redirect: false });
   if (!result || result.error) return result?.code ?? result?.error ?? 'credentials';
   return null;
 }
@@ -43,18 +50,29 @@ export function SignInForm({ notice }: { notice?: 'expired' | 'signedOut' | 'reg
   const id = useId();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  /** Set after a correct password when the account has two-factor authentication. */
+  const [challenge, setChallenge] = useState<string | null>(null);
+  const [useRecovery, setUseRecovery] = useState(false);
   // Uncontrolled inputs read on submit: what was typed (or filled by a password manager) before
   // the page finished hydrating is kept.
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const email = String(form.get('email') ?? '');
-    const password = String(form.get('password') ?? '');
+    const field = (name: string) => String(form.get(name) ?? '');
     setBusy(true);
     setError(null);
-    const code = await credentialsSignIn(email, password);
+    const code = await credentialsSignIn(
+      challenge
+        ? { challenge_token: challenge, [useRecovery ? 'recovery_code' : 'code']: field('code') }
+        : { email: field('email'), password: field('password') },
+    );
     setBusy(false);
+    if (code?.startsWith(TOTP_REQUIRED)) {
+      setChallenge(code.slice(TOTP_REQUIRED.length));
+      return;
+    }
     if (code) {
+      if (code === 'LOGIN_CHALLENGE_INVALID') setChallenge(null);
       const key = SIGN_IN_CODES[code];
       setError(key ? t(key) : `${t('common.error')} (${code})`);
       return;
@@ -74,32 +92,65 @@ export function SignInForm({ notice }: { notice?: 'expired' | 'signedOut' | 'reg
           {t('auth.signedOut')}
         </p>
       ) : null}
-      <div className="field">
-        <label htmlFor={`${id}-email`}>{t('auth.email')}</label>
-        <input id={`${id}-email`} name="email" type="email" autoComplete="email" required />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-password`}>{t('auth.password')}</label>
-        <input
-          id={`${id}-password`}
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-        />
-      </div>
+      {challenge ? (
+        <TotpStep id={id} useRecovery={useRecovery} onToggle={() => setUseRecovery((v) => !v)} />
+      ) : (
+        <>
+          <div className="field">
+            <label htmlFor={`${id}-email`}>{t('auth.email')}</label>
+            <input id={`${id}-email`} name="email" type="email" autoComplete="email" required />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-password`}>{t('auth.password')}</label>
+            <input
+              id={`${id}-password`}
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              required
+            />
+          </div>
+        </>
+      )}
       {error ? (
         <p role="alert" id={`${id}-error`} className="error">
           {error}
         </p>
       ) : null}
       <button type="submit" disabled={busy}>
-        {busy ? t('auth.working') : t('auth.signIn')}
+        {busy ? t('auth.working') : challenge ? t('auth.verify') : t('auth.signIn')}
       </button>
       <p className="muted">
         {t('auth.noAccount')} <Link href="/signup">{t('auth.signUp')}</Link>
       </p>
     </form>
+  );
+}
+
+/** The second sign-in step: a code from the authenticator app, or a recovery code. */
+function TotpStep({ id, useRecovery, onToggle }: { id: string; useRecovery: boolean; onToggle: () => void }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <p role="status" className="notice">
+        {t('auth.totpPrompt')}
+      </p>
+      <div className="field">
+        <label htmlFor={`${id}-code`}>{useRecovery ? t('auth.recoveryCode') : t('auth.totpCode')}</label>
+        <input
+          key={useRecovery ? 'recovery' : 'totp'}
+          id={`${id}-code`}
+          name="code"
+          autoComplete="one-time-code"
+          inputMode={useRecovery ? 'text' : 'numeric'}
+          autoFocus
+          required
+        />
+      </div>
+      <button type="button" className="link" onClick={onToggle}>
+        {useRecovery ? t('auth.useTotp') : t('auth.useRecovery')}
+      </button>
+    </>
   );
 }
 
@@ -134,14 +185,26 @@ export function SignUpForm() {
         return;
       }
       if (!response.ok) {
-        const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-        setError(body?.error?.message ?? `${t('common.error')} (${response.status})`);
+        const body = (await response.json().catch(() => null)) as {
+          error?: {
+            code?: string;
+            message?: string;
+            details?: { warning?: string | null; suggestions?: string[] };
+          };
+        } | null;
+        setError(
+          body?.error?.code === 'WEAK_PASSWORD'
+            ? weakPasswordText(t('auth.weakPassword'), body.error.details)
+            : (body?.error?.message ?? `${t('common.error')} (${response.status})`),
+        );
         return;
       }
       setStatus(t('auth.registered'));
-      const code = await credentialsSignIn(email, password);
+      // A taken email is answered like a new one (registration does not reveal accounts); then the
+      // password given here does not sign in, unless it is the account's own.
+      const code = await credentialsSignIn({ email, password });
       if (code) {
-        setError(`${t('common.error')} (${code})`);
+        setError(code === 'INVALID_CREDENTIALS' ? t('auth.maybeTaken') : `${t('common.error')} (${code})`);
         return;
       }
       hardNavigate('/');
@@ -192,4 +255,12 @@ export function SignUpForm() {
       </p>
     </form>
   );
+}
+
+/** The policy's verdict with zxcvbn's hints (in English: the checker has no Korean translation). */
+export function weakPasswordText(
+  headline: string,
+  details: { warning?: string | null; suggestions?: string[] } | undefined,
+): string {
+  return [headline, details?.warning, ...(details?.suggestions ?? [])].filter(Boolean).join(' ');
 }

@@ -15,6 +15,7 @@ const LINKS: [string, MessageKey][] = [
   ['/lab', 'nav.lab'],
   ['/export', 'nav.export'],
   ['/signals', 'nav.signals'],
+  ['/settings/security', 'nav.security'],
 ];
 
 export function Shell({ email, children }: { email: string; children: ReactNode }) {

@@ -22,7 +22,9 @@ let signingOut = false;
 /** Codes that mean the server no longer accepts the session token. */
 const SESSION_GONE = new Set(['UNAUTHENTICATED', 'USER_NOT_FOUND']);
 
-export type ApiCall = <T>(path: string, init?: { method?: string; body?: unknown }) => Promise<T>;
+type CallInit = { method?: string; body?: unknown; headers?: Record<string, string> };
+
+export type ApiCall = <T>(path: string, init?: CallInit) => Promise<T>;
 
 /**
  * Calls the API (same origin) with the session's bearer token. When the server says the session is
@@ -32,7 +34,7 @@ export function useApi(): ApiCall {
   const { data: session } = useSession();
   const token = session?.accessToken;
   return useCallback(
-    async <T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> => {
+    async <T>(path: string, init: CallInit = {}): Promise<T> => {
       let response: Response;
       try {
         response = await fetch(path, {
@@ -40,6 +42,7 @@ export function useApi(): ApiCall {
           headers: {
             ...(token ? { authorization: `Bearer ${token}` } : {}),
             ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...init.headers,
           },
           ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
         });

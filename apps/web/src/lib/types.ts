@@ -8,6 +8,13 @@ type Schemas = components['schemas'];
 
 export type Me = Schemas['User'];
 export type LoginResponse = Schemas['LoginResponse'];
+export type LoginSuccess = Schemas['LoginSuccess'];
+export type TotpEnrolment = Schemas['TotpEnrolment'];
+export type RecoveryCodes = Schemas['RecoveryCodes'];
+export type TotpStatus = Schemas['TotpStatus'];
+export type SessionInfo = Schemas['Session'];
+export type SessionList = Schemas['SessionList'];
+export type PasswordChanged = Schemas['PasswordChanged'];
 
 export type Account = Schemas['Account'];
 export type RegisteredAccount = Schemas['RegisteredAccount'];

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -271,6 +272,40 @@ async function journey(page: Page) {
   await page.getByRole('button', { name: '로그인', exact: true }).click();
   await page.getByRole('heading', { name: '대시보드', exact: true }).waitFor();
 
+  // Two-factor authentication: enrol with the key the page shows (the code computed here, by hand),
+  // keep a recovery code, sign out, and sign in again with the password and the recovery code.
+  await nav(page, '보안').click();
+  await page.getByRole('heading', { name: '보안', exact: true }).waitFor();
+  await page.getByRole('button', { name: '2단계 인증 설정', exact: true }).click();
+  await page.getByRole('img', { name: '인증 앱용 QR 코드' }).waitFor();
+  const totpSecret = (await page.getByTestId('totp-secret').textContent())!.trim();
+  await page.getByLabel('인증 코드', { exact: true }).fill(totpCode(totpSecret, Date.now()));
+  await shot(page, '13a-security-enrol');
+  await page.getByRole('button', { name: '사용', exact: true }).click();
+  const recoveryPanel = page.getByRole('region', { name: '복구 코드' });
+  await recoveryPanel.waitFor();
+  const recoveryCodes = await recoveryPanel.locator('li code').allTextContents();
+  expect(recoveryCodes).toHaveLength(10);
+  await page
+    .getByTestId(/^session-/)
+    .first()
+    .waitFor();
+  await shot(page, '13b-security-recovery-codes');
+  await recoveryPanel.getByRole('button', { name: '저장했습니다', exact: true }).click();
+  await nav(page, '대시보드').click();
+  await page.getByRole('heading', { name: '대시보드', exact: true }).waitFor();
+  await page.getByRole('button', { name: '로그아웃', exact: true }).click();
+  await page.waitForURL(/\/signin/);
+  await hydrated(page);
+  await page.getByLabel('이메일', { exact: true }).fill('first@example.com');
+  await page.getByLabel('비밀번호', { exact: true }).fill('correct horse battery');
+  await page.getByRole('button', { name: '로그인', exact: true }).click();
+  await page.getByRole('button', { name: '복구 코드 사용', exact: true }).click();
+  await page.getByLabel('복구 코드', { exact: true }).fill(recoveryCodes[0]!);
+  await shot(page, '13c-signin-second-step');
+  await page.getByRole('button', { name: '확인', exact: true }).click();
+  await page.getByRole('heading', { name: '대시보드', exact: true }).waitFor();
+
   // Sign out.
   await page.getByRole('button', { name: '로그아웃', exact: true }).click();
   await page.waitForURL(/\/signin/);
@@ -296,4 +331,18 @@ async function journey(page: Page) {
   await page.goto(signalUrl);
   await page.locator('main [role=alert]').getByText('not found').waitFor();
   await shot(page, '15-second-user-foreign-signal');
+}
+
+/** RFC 6238 TOTP (SHA-1, 6 digits, 30 s) from a base32 key, by hand: independent of the server's library. */
+function totpCode(base32: string, atMs: number): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const char of base32.replace(/=+$/, '').toUpperCase())
+    bits += alphabet.indexOf(char).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g)!.map((byte) => parseInt(byte, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(atMs / 1000 / 30)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1]! & 0xf;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
 }

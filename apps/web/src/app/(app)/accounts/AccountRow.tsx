@@ -47,15 +47,17 @@ export function AccountRow({
           : t('acc.testFailed', { message: answer.error?.message ?? '' }),
       );
     }).catch(() => setTest(null));
-  const confirm = () =>
+  // With two-factor authentication on, both need a fresh code (X-TOTP-Code).
+  const confirm = (totpCode: string) =>
     run(async () => {
+      const headers: Record<string, string> = totpCode.trim() ? { 'x-totp-code': totpCode.trim() } : {};
       if (confirming === 'delete') {
-        await api(`/api/v1/accounts-secure/${account.id}`, { method: 'DELETE' });
+        await api(`/api/v1/accounts-secure/${account.id}`, { method: 'DELETE', headers });
         onDeleted();
       } else {
         const answer = await api<WebhookSecretRotated>(
           `/api/v1/accounts-secure/${account.id}/webhook-secret/rotate`,
-          { method: 'POST' },
+          { method: 'POST', headers },
         );
         onRotated(answer.webhook_secret);
         onChanged();
@@ -166,21 +168,33 @@ function ConfirmDialog({
   accountId: string;
   confirming: 'delete' | 'rotate';
   busy: boolean;
-  onConfirm: () => void;
+  onConfirm: (totpCode: string) => void;
   onCancel: () => void;
 }) {
   const { t } = useI18n();
+  const [totpCode, setTotpCode] = useState('');
   return (
     <div role="alertdialog" aria-labelledby={`confirm-${accountId}`} className="confirm">
       <p id={`confirm-${accountId}`}>
         {confirming === 'delete' ? t('acc.confirmDelete') : t('acc.confirmRotate')}
       </p>
+      <div className="field">
+        <label htmlFor={`totp-${accountId}`}>{t('acc.totpCode')}</label>
+        <input
+          id={`totp-${accountId}`}
+          autoComplete="one-time-code"
+          inputMode="numeric"
+          maxLength={40}
+          value={totpCode}
+          onChange={(event) => setTotpCode(event.target.value)}
+        />
+      </div>
       <button
         type="button"
         className={confirming === 'delete' ? 'danger' : undefined}
         autoFocus
         disabled={busy}
-        onClick={onConfirm}
+        onClick={() => onConfirm(totpCode)}
       >
         {confirming === 'delete' ? t('acc.confirmDeleteButton') : t('acc.confirmRotateButton')}
       </button>

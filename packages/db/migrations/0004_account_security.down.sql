@@ -1,0 +1,11 @@
+DROP TABLE login_challenges;
+DROP TABLE trusted_devices;
+DROP TABLE account_login_failures;
+DROP TABLE recovery_codes;
+ALTER TABLE users DROP COLUMN totp_last_step;
+ALTER TABLE users DROP COLUMN totp_enabled_at;
+ALTER TABLE users DROP COLUMN totp_pending_secret_enc;
+ALTER TABLE users DROP COLUMN totp_secret_enc;
+ALTER TABLE sessions DROP COLUMN ip;
+ALTER TABLE sessions DROP COLUMN user_agent;
+ALTER TABLE sessions DROP COLUMN last_seen_at;
