@@ -18,7 +18,8 @@ import { isAppError } from '@tradingbot/core';
 import type { Database } from '@tradingbot/db';
 import type { Config } from './config.ts';
 import { ServerErrors } from './errors.ts';
-import { createExchangeFactory, type ConnectExchange } from './exchange-factory.ts';
+import { createExchangeFactory, type ConnectExchange, type ExchangeFactory } from './exchange-factory.ts';
+import { databasePaperStateStore } from './services/paper-state.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerAccountRoutes } from './routes/accounts.ts';
 import { registerExportPineRoutes } from './routes/export-pine.ts';
@@ -79,7 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const context = routeContext(app, deps);
   // ---- Events: one bus; XP, metrics and future notifiers subscribe here (listeners/). ----
   const events: ServerEventBus = new EventBus({ error: (obj, msg) => app.log.error(obj, msg) });
-  registerListeners(events, { database, registry });
+  registerListeners(events, { database, registry, connectExchange: context.deps.connectExchange });
   app.decorate('events', events);
   const webhook = createWebhookPipeline(app, deps, context, { registry, events });
   app.decorate('webhook', webhook);
@@ -90,6 +91,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', async () => {
     await webhook.drain();
     await events.idle();
+    // Paper accounts' venue states, stored before the database closes.
+    const connect = context.deps.connectExchange as Partial<ExchangeFactory>;
+    await connect.close?.();
   });
   return app;
 }
@@ -201,7 +205,7 @@ function routeContext(app: App, deps: AppDeps): RouteContext {
     deps: {
       config,
       database,
-      connectExchange: deps.connectExchange ?? createExchangeFactory({ baseUrls: config.baseUrls }),
+      connectExchange: deps.connectExchange ?? defaultExchangeFactory(app, deps),
       auth: {
         database,
         secretKey: config.secretKey,
@@ -210,6 +214,19 @@ function routeContext(app: App, deps: AppDeps): RouteContext {
       },
     },
   };
+}
+
+/** Venue clients per account; paper accounts' states stored in the database (paper_venue_state). */
+function defaultExchangeFactory(app: App, deps: AppDeps): ExchangeFactory {
+  const { config, database } = deps;
+  return createExchangeFactory({
+    baseUrls: config.baseUrls,
+    requestTimeoutMs: config.venueRequestTimeoutMs,
+    paperState: databasePaperStateStore(database),
+    idleMs: config.venueIdleMs,
+    maxVenues: config.venueCacheMax,
+    log: { warn: (obj, msg) => app.log.warn(obj, msg) },
+  });
 }
 
 /** The webhook pipeline and its signal worker, logging through the app's logger. */

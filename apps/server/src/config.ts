@@ -39,6 +39,16 @@ export type Config = Readonly<{
   apiRateLimit: number;
   /** Lease of an account's signal execution; a crashed process's work resumes after it. */
   signalLeaseMs: number;
+  /** Exchange accounts one user may register. */
+  maxAccountsPerUser: number;
+  /** A venue client unused this long is dropped (a paper venue's state is stored first). */
+  venueIdleMs: number;
+  /** Most venue clients kept at once; beyond it the least recently used is dropped. */
+  venueCacheMax: number;
+  /** Per-request timeout of live venue clients (ms). */
+  venueRequestTimeoutMs: number;
+  /** Deadline of one signal's venue work (ms): past it the signal ends failed and the account's next one runs. */
+  signalVenueDeadlineMs: number;
 }>;
 
 /** The addresses TradingView sends webhooks from (its documentation; `WEBHOOK_ALLOWED_IPS=tradingview`). */
@@ -80,6 +90,15 @@ const EnvSchema = z.object({
   WEBHOOK_RATE_LIMIT: z.coerce.number().int().min(1).default(3000),
   API_RATE_LIMIT: z.coerce.number().int().min(1).default(1200),
   SIGNAL_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(15_000),
+  MAX_ACCOUNTS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(20),
+  VENUE_IDLE_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(30 * 60_000),
+  VENUE_CACHE_MAX: z.coerce.number().int().min(1).default(1000),
+  VENUE_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
+  SIGNAL_VENUE_DEADLINE_MS: z.coerce.number().int().min(500).max(600_000).default(20_000),
 });
 
 /**
@@ -204,6 +223,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookRateLimit: e.WEBHOOK_RATE_LIMIT,
     apiRateLimit: e.API_RATE_LIMIT,
     signalLeaseMs: e.SIGNAL_LEASE_MS,
+    maxAccountsPerUser: e.MAX_ACCOUNTS_PER_USER,
+    venueIdleMs: e.VENUE_IDLE_MS,
+    venueCacheMax: e.VENUE_CACHE_MAX,
+    venueRequestTimeoutMs: e.VENUE_REQUEST_TIMEOUT_MS,
+    signalVenueDeadlineMs: e.SIGNAL_VENUE_DEADLINE_MS,
   });
 }
 

@@ -50,6 +50,7 @@ export function registerAccountRoutes(context: RouteContext): void {
       database: deps.database,
       keyRing: deps.config.keyRing,
       connectExchange: deps.connectExchange,
+      maxAccountsPerUser: deps.config.maxAccountsPerUser,
     },
     base: { preHandler: requireUser(context) },
     tags: ['accounts'],
@@ -70,7 +71,8 @@ function registerAccountManagementRoutes({ app, accounts, base, tags, errors }: 
         tags,
         security: bearerSecurity,
         body: RegisterAccountBody,
-        response: { 201: RegisteredAccount, ...errors },
+        // 409 ACCOUNT_LIMIT_REACHED: the user holds MAX_ACCOUNTS_PER_USER accounts already
+        response: { 201: RegisteredAccount, ...errors, 409: ErrorResponse },
       },
     },
     async (request, reply) =>

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, count, desc, eq } from 'drizzle-orm';
 import { isAppError, type VenueId } from '@tradingbot/core';
 import { accounts, type AccountRow, type Database } from '@tradingbot/db';
 import { ServerErrors } from '../errors.ts';
@@ -13,7 +13,13 @@ import {
 import type { ConnectExchange } from '../exchange-factory.ts';
 import { audit } from './audit.ts';
 
-export type AccountsDeps = { database: Database; keyRing: KeyRing; connectExchange: ConnectExchange };
+export type AccountsDeps = {
+  database: Database;
+  keyRing: KeyRing;
+  connectExchange: ConnectExchange;
+  /** Exchange accounts one user may hold (MAX_ACCOUNTS_PER_USER); unlimited when absent. */
+  maxAccountsPerUser?: number | undefined;
+};
 
 export type PublicAccount = {
   id: string;
@@ -65,6 +71,7 @@ export async function registerAccount(
     label?: string | undefined;
   },
 ): Promise<PublicAccount & { webhook_secret: string }> {
+  await ensureRoomForAccount(deps, userId);
   const id = randomUUID();
   const encrypted = encryptCredentials(deps.keyRing, id, {
     apiKey: input.api_key,
@@ -92,6 +99,19 @@ export async function registerAccount(
     details: { exchange: input.exchange, testnet: input.testnet },
   });
   return { ...publicAccount(row!), webhook_secret: webhook.secret };
+}
+
+/** ACCOUNT_LIMIT_REACHED when the user already holds `maxAccountsPerUser` accounts. */
+async function ensureRoomForAccount(deps: AccountsDeps, userId: string): Promise<void> {
+  const limit = deps.maxAccountsPerUser;
+  if (limit === undefined) return;
+  const [row] = await deps.database.db
+    .select({ held: count() })
+    .from(accounts)
+    .where(eq(accounts.userId, userId));
+  if ((row?.held ?? 0) >= limit) {
+    throw ServerErrors.create('ACCOUNT_LIMIT_REACHED', { details: { limit } });
+  }
 }
 
 export async function listAccounts(deps: AccountsDeps, userId: string): Promise<PublicAccount[]> {

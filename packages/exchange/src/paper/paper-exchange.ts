@@ -162,6 +162,11 @@ export class PaperExchange implements Exchange {
     return this.venue.snapshot();
   }
 
+  /** The snapshot, as a `StatefulVenue` (price-feed.ts) gives it. */
+  async saveState(): Promise<PaperVenueSnapshot | undefined> {
+    return this.snapshot();
+  }
+
   /** Takes over a snapshot's account: balances, positions, orders, fills, settings, prices, clock. */
   restore(snapshot: PaperVenueSnapshot): void {
     this.venue.restore(snapshot);

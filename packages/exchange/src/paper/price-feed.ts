@@ -2,7 +2,13 @@ import { LRUCache } from 'lru-cache';
 import pLimit from 'p-limit';
 import { roundPrice } from '../instrument.ts';
 import type { Exchange, Instrument } from '../types.ts';
-import { historyBar, type PaperCandle, type PaperExchange, type PaperHistoryBar } from './paper-exchange.ts';
+import {
+  historyBar,
+  type PaperCandle,
+  type PaperExchange,
+  type PaperHistoryBar,
+  type PaperVenueSnapshot,
+} from './paper-exchange.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -82,6 +88,9 @@ export class SyntheticMinuteCandles implements MinuteCandleSource {
   }
 }
 
+/** The default source, one for every venue, so that they share its history cache. */
+const SYNTHETIC = new SyntheticMinuteCandles();
+
 export type PaperFeedDriverOptions = {
   source?: MinuteCandleSource;
   /** Clock (ms). Default Date.now. */
@@ -149,7 +158,7 @@ export class PaperFeedDriver {
 
   constructor(venue: PaperExchange, options: PaperFeedDriverOptions = {}) {
     this.#venue = venue;
-    this.#source = options.source ?? new SyntheticMinuteCandles();
+    this.#source = options.source ?? SYNTHETIC;
     this.#now = options.now ?? Date.now;
     this.#minuteHistoryMs = options.minuteHistoryMs ?? 12 * HOUR;
     this.#hourlyHistoryMs = options.hourlyHistoryMs ?? 20 * DAY;
@@ -295,19 +304,55 @@ function livePrice(
   return candle === undefined ? undefined : String(candle.open);
 }
 
+/** A client whose state is the account itself (a paper venue): the server saves it and restores it. */
+export type StatefulVenue = {
+  /** The account's state now, or undefined when the venue was never used (nothing to save). */
+  saveState(): Promise<PaperVenueSnapshot | undefined>;
+};
+
+export function isStatefulVenue<T extends object>(client: T): client is T & StatefulVenue {
+  return typeof (client as Partial<StatefulVenue>).saveState === 'function';
+}
+
 /**
  * The venue as an `Exchange` whose every call first brings the feed up to the clock, so whoever
- * asks (the executor, a positions page) sees the market as of now.
+ * asks (the executor, a positions page) sees the market as of now. With `restore`, the first call
+ * first takes over the stored state (if any) and replays the minutes since it was saved.
  */
-export function feedDrivenExchange(venue: PaperExchange, driver: PaperFeedDriver): Exchange {
+export function feedDrivenExchange(
+  venue: PaperExchange,
+  driver: PaperFeedDriver,
+  restore?: () => Promise<PaperVenueSnapshot | undefined>,
+): Exchange & StatefulVenue {
+  let restored: Promise<void> | undefined;
+  const ready = (): Promise<void> => {
+    restored ??= (async () => {
+      const snapshot = await restore?.();
+      if (snapshot === undefined) return;
+      venue.restore(snapshot);
+      if (snapshot.clock !== null) driver.resumeAt(snapshot.clock);
+    })().catch((error: unknown) => {
+      restored = undefined; // tried again at the next call
+      throw error;
+    });
+    return restored;
+  };
+  const saveState = async (): Promise<PaperVenueSnapshot | undefined> => {
+    if (restored === undefined) return undefined;
+    await ready();
+    await driver.catchUp();
+    return venue.snapshot();
+  };
   return new Proxy(venue, {
     get(target, property, receiver) {
+      if (property === 'saveState') return saveState;
       const value: unknown = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
       return async (...args: unknown[]) => {
+        await ready();
         await driver.catchUp();
         return (value as (...a: unknown[]) => unknown).apply(target, args);
       };
     },
-  });
+  }) as unknown as Exchange & StatefulVenue;
 }

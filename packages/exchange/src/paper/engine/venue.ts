@@ -1,5 +1,5 @@
 import type Decimal from 'decimal.js';
-import { D, fmt, type DecimalInput } from '../../decimal.ts';
+import { fmt, type DecimalInput } from '../../decimal.ts';
 import type {
   Instrument,
   Kline,
