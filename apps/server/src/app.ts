@@ -247,6 +247,7 @@ function createWebhookPipeline(
     ...(deps.answerWithinMs !== undefined ? { answerWithinMs: deps.answerWithinMs } : {}),
     worker: {
       leaseMs: config.signalLeaseMs,
+      venueDeadlineMs: config.signalVenueDeadlineMs,
       log: {
         warn: (obj, msg) => app.log.warn(obj, msg),
         error: (obj, msg) => app.log.error(obj, msg),
