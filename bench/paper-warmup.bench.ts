@@ -34,7 +34,7 @@ async function probe(url: string, count: number, until?: Promise<unknown>): Prom
   return times;
 }
 
-const database = await openTestDatabase();
+const database = await openTestDatabase(undefined);
 await migrate(database);
 const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...generateSecrets() });
 const app = await buildApp({ config, database });
