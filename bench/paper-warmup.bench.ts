@@ -7,6 +7,7 @@
  * is sent (each builds its venue: history, feed). Reports p50/p99 of both and their ratio.
  * `npm run bench:paper-warmup`; PAPER_ACCOUNTS / PROBES for longer runs.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { migrate, openTestDatabase } from '@tradingbot/db';
 import { buildApp } from '../apps/server/src/app.ts';
 import { loadConfig } from '../apps/server/src/config.ts';
@@ -64,7 +65,11 @@ for (let i = 0; i < ACCOUNTS; i++) {
   accounts.push((await response.json()) as { id: string; webhook_secret: string });
 }
 
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
 const quiet = await probe(url, PROBES);
+const quietLoopMaxMs = loop.max / 1e6;
+loop.reset();
 const startedAt = performance.now();
 const alerts = Promise.all(
   accounts.map((account, i) =>
@@ -85,6 +90,8 @@ const warmUp = alerts.then(() => app.webhook.drain());
 const busy = await probe(url, PROBES, warmUp);
 await warmUp;
 const warmUpMs = performance.now() - startedAt;
+const busyLoopMaxMs = loop.max / 1e6;
+loop.disable();
 const row = (name: string, t: number[]) =>
   `${name.padEnd(22)} n=${String(t.length).padStart(4)}  p50 ${quantile(t, 0.5).toFixed(1).padStart(6)} ms  p99 ${quantile(t, 0.99).toFixed(1).padStart(6)} ms`;
 console.log(
@@ -94,6 +101,9 @@ console.log(row('health, quiet', quiet));
 console.log(row('health, during warm-up', busy));
 console.log(
   `ratio during/quiet: p50 ${(quantile(busy, 0.5) / quantile(quiet, 0.5)).toFixed(2)}×, p99 ${(quantile(busy, 0.99) / quantile(quiet, 0.99)).toFixed(2)}×`,
+);
+console.log(
+  `event loop, longest delay: quiet ${quietLoopMaxMs.toFixed(0)} ms, during warm-up ${busyLoopMaxMs.toFixed(0)} ms`,
 );
 await app.close();
 await database.close();

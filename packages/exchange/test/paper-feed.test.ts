@@ -109,7 +109,8 @@ describe('PaperFeedDriver', () => {
 describe('PaperFeedDriver warm-up (issue 15, finding 1)', () => {
   it('yields to the event loop while it builds a new venue’s history', async () => {
     const venue = new PaperExchange();
-    const driver = new PaperFeedDriver(venue, { now: () => T0 });
+    // its own source: the history other tests computed is not shared with this venue
+    const driver = new PaperFeedDriver(venue, { now: () => T0, source: new SyntheticMinuteCandles() });
     let done = false;
     let turnsDuringWarmUp = 0;
     // Counts event-loop turns (setImmediate runs once per turn) until the warm-up has finished.
@@ -168,5 +169,25 @@ describe('PaperFeedDriver warm-up (issue 15, finding 1)', () => {
       const klines = await venue.klines({ venueSymbol: 'BTCUSDT', timeframe, limit: 15 });
       expect(klines.filter((k) => k.closed).length, timeframe).toBeGreaterThanOrEqual(14);
     }
+  });
+});
+
+describe('SyntheticMinuteCandles.hourCandle', () => {
+  it('is the candle hourCandle builds from the source’s minutes, computed in one pass', async () => {
+    const source = new SyntheticMinuteCandles();
+    // a source that is not the synthetic class takes the general path over the same minutes
+    const general = { candle: (i: typeof btc, t: number) => source.candle(i, t) };
+    const hour = Math.floor(T0 / HOUR) * HOUR - HOUR; // the last hourly candle before the minutes
+    const seeded = async (s: typeof general | SyntheticMinuteCandles) => {
+      const venue = new PaperExchange();
+      const history = { minuteHistoryMs: HOUR, hourlyHistoryMs: 6 * HOUR };
+      await new PaperFeedDriver(venue, { now: () => T0, source: s, ...history }).catchUp();
+      return (await venue.klines({ venueSymbol: 'BTCUSDT', timeframe: '1h' })).filter(
+        (k) => k.openTime <= hour,
+      );
+    };
+    const fast = await seeded(source);
+    expect(fast.length).toBe(6);
+    expect(fast).toEqual(await seeded(general));
   });
 });
