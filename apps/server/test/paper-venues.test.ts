@@ -23,7 +23,7 @@ const register = (exchange = 'paper') =>
   });
 
 beforeAll(async () => {
-  t = await testApp({ config: testConfig({ MAX_ACCOUNTS_PER_USER: '3' }) });
+  t = await testApp({ config: testConfig({ MAX_ACCOUNTS_PER_USER: '4' }) });
   user = await signUp(t.app, 'paper-venues@example.com');
 });
 afterAll(async () => t.close());
@@ -112,6 +112,36 @@ describe('paper venues: evicted and restarted without losing the account', () =>
   });
 });
 
+describe('the app stores a paper account after each signal', () => {
+  it('writes paper_venue_state when a paper alert has run', async () => {
+    const account = (await register()).json() as { id: string; webhook_secret: string };
+    const answer = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/webhook/tradingview',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({
+        account_id: account.id,
+        exchange: 'paper',
+        action: 'long',
+        symbol: 'BINANCE:BTCUSDT.P',
+        leverage: 2,
+        qty_pct: 5,
+        id: 'paper-venues-alert',
+        secret: account.webhook_secret,
+      }),
+    });
+    expect(answer.statusCode).toBeLessThan(300);
+    await t.app.webhook.drain();
+    await t.app.events.idle();
+    const [row] = await t.database.db
+      .select()
+      .from(paperVenueState)
+      .where(eq(paperVenueState.accountId, account.id));
+    const state = row?.state as { positions: Array<{ venueSymbol: string }> } | undefined;
+    expect(state?.positions.map((p) => p.venueSymbol)).toEqual(['BTCUSDT']);
+  });
+});
+
 describe('accounts per user', () => {
   it('refuses a registration beyond MAX_ACCOUNTS_PER_USER with ACCOUNT_LIMIT_REACHED (409)', async () => {
     const other = await signUp(t.app, 'paper-venues-cap@example.com');
@@ -122,7 +152,7 @@ describe('accounts per user', () => {
         headers: other.auth,
         payload: { exchange: 'paper', api_key: 'k', api_secret: 's' },
       });
-    for (let i = 0; i < 3; i++) expect((await registerAs()).statusCode).toBe(201);
+    for (let i = 0; i < 4; i++) expect((await registerAs()).statusCode).toBe(201);
     const refused = await registerAs();
     expect(refused.statusCode).toBe(409);
     expect(refused.json().error.code).toBe('ACCOUNT_LIMIT_REACHED');
@@ -130,7 +160,7 @@ describe('accounts per user', () => {
     const list = (
       await t.app.inject({ method: 'GET', url: '/api/v1/accounts-secure/list', headers: other.auth })
     ).json().accounts as Array<{ id: string }>;
-    expect(list).toHaveLength(3);
+    expect(list).toHaveLength(4);
     const deleted = await t.app.inject({
       method: 'DELETE',
       url: `/api/v1/accounts-secure/${list[0]!.id}`,
