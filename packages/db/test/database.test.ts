@@ -41,6 +41,7 @@ describe(`migrations (${url ? 'PostgreSQL' : 'PGlite'})`, () => {
         'audit_log',
         'login_attempts',
         'orders',
+        'paper_venue_state',
         'schema_migrations',
         'sessions',
         'signals',
