@@ -169,4 +169,20 @@ describe('accounts per user', () => {
     expect(deleted.statusCode).toBeLessThan(300);
     expect((await registerAs()).statusCode).toBe(201);
   });
+
+  it('holds under parallel registrations: exactly the limit get in', async () => {
+    const other = await signUp(t.app, 'paper-venues-race@example.com');
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/v1/accounts-secure/register',
+          headers: other.auth,
+          payload: { exchange: 'paper', api_key: 'k', api_secret: 's' },
+        }),
+      ),
+    );
+    expect(answers.filter((a) => a.statusCode === 201)).toHaveLength(4);
+    expect(answers.filter((a) => a.statusCode === 409)).toHaveLength(4);
+  });
 });

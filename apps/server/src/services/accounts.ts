@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, count, desc, eq } from 'drizzle-orm';
 import { isAppError, type VenueId } from '@tradingbot/core';
-import { accounts, type AccountRow, type Database } from '@tradingbot/db';
+import { accounts, users, type AccountRow, type Database } from '@tradingbot/db';
 import { ServerErrors } from '../errors.ts';
 import {
   decryptCredentials,
@@ -71,7 +71,6 @@ export async function registerAccount(
     label?: string | undefined;
   },
 ): Promise<PublicAccount & { webhook_secret: string }> {
-  await ensureRoomForAccount(deps, userId);
   const id = randomUUID();
   const encrypted = encryptCredentials(deps.keyRing, id, {
     apiKey: input.api_key,
@@ -79,19 +78,23 @@ export async function registerAccount(
     passphrase: input.passphrase,
   });
   const webhook = newWebhookSecret();
-  const [row] = await deps.database.db
-    .insert(accounts)
-    .values({
-      id,
-      userId,
-      exchange: input.exchange,
-      label: input.label ?? '',
-      ...encrypted,
-      testnet: input.testnet,
-      webhookSecretHash: webhook.hash,
-      webhookSecretHint: webhook.hint,
-    })
-    .returning();
+  const row = await deps.database.db.transaction(async (tx) => {
+    await ensureRoomForAccount(tx, deps.maxAccountsPerUser, userId);
+    const [inserted] = await tx
+      .insert(accounts)
+      .values({
+        id,
+        userId,
+        exchange: input.exchange,
+        label: input.label ?? '',
+        ...encrypted,
+        testnet: input.testnet,
+        webhookSecretHash: webhook.hash,
+        webhookSecretHint: webhook.hint,
+      })
+      .returning();
+    return inserted;
+  });
   await audit(deps.database, {
     userId,
     accountId: id,
@@ -101,14 +104,21 @@ export async function registerAccount(
   return { ...publicAccount(row!), webhook_secret: webhook.secret };
 }
 
-/** ACCOUNT_LIMIT_REACHED when the user already holds `maxAccountsPerUser` accounts. */
-async function ensureRoomForAccount(deps: AccountsDeps, userId: string): Promise<void> {
-  const limit = deps.maxAccountsPerUser;
+type Transaction = Parameters<Parameters<Database['db']['transaction']>[0]>[0];
+
+/**
+ * ACCOUNT_LIMIT_REACHED when the user already holds `limit` accounts. The user's row is locked
+ * first, so parallel registrations of one user count one after the other (the insert follows in
+ * the same transaction).
+ */
+async function ensureRoomForAccount(
+  tx: Transaction,
+  limit: number | undefined,
+  userId: string,
+): Promise<void> {
   if (limit === undefined) return;
-  const [row] = await deps.database.db
-    .select({ held: count() })
-    .from(accounts)
-    .where(eq(accounts.userId, userId));
+  await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
+  const [row] = await tx.select({ held: count() }).from(accounts).where(eq(accounts.userId, userId));
   if ((row?.held ?? 0) >= limit) {
     throw ServerErrors.create('ACCOUNT_LIMIT_REACHED', { details: { limit } });
   }
