@@ -112,6 +112,24 @@ describe('paper venues: evicted and restarted without losing the account', () =>
   });
 });
 
+describe('a deleted paper account', () => {
+  it('is dropped at its idle time like any other, with nothing stored', async () => {
+    const account = { id: (await register()).json().id as string, exchange: 'paper' as const, testnet: true };
+    const store = databasePaperStateStore(t.database);
+    const factory = createExchangeFactory({ paperState: store, sweepEveryMs: 0, idleMs: 0, now: () => T0 });
+    await factory(account, credentials).balance('USDT');
+    const deleted = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/accounts-secure/${account.id}`,
+      headers: user.auth,
+    });
+    expect(deleted.statusCode).toBeLessThan(300);
+    await factory.sweep();
+    expect(factory.size()).toBe(0);
+    expect(await store.load(account.id)).toBeUndefined();
+  });
+});
+
 describe('the app stores a paper account after each signal', () => {
   it('writes paper_venue_state when a paper alert has run', async () => {
     const account = (await register()).json() as { id: string; webhook_secret: string };

@@ -19,12 +19,13 @@ export function databasePaperStateStore(database: Database): PaperStateStore {
       return row === undefined ? undefined : (row.state as unknown as PaperVenueSnapshot);
     },
     async save(accountId, snapshot) {
-      const state = snapshot as unknown as Record<string, unknown>;
-      const updatedAt = new Date();
-      await database.db
-        .insert(paperVenueState)
-        .values({ accountId, state, updatedAt })
-        .onConflictDoUpdate({ target: paperVenueState.accountId, set: { state, updatedAt } });
+      // Nothing is stored for an account deleted meanwhile (its venue is then simply dropped).
+      await database.query(
+        `INSERT INTO paper_venue_state (account_id, state, updated_at)
+           SELECT $1, $2::jsonb, now() WHERE EXISTS (SELECT 1 FROM api_keys WHERE id = $1)
+         ON CONFLICT (account_id) DO UPDATE SET state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`,
+        [accountId, JSON.stringify(snapshot)],
+      );
     },
   };
 }
