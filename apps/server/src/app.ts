@@ -19,7 +19,8 @@ import { isAppError } from '@tradingbot/core';
 import { databaseErrorFacts, withoutQueryValues, type Database } from '@tradingbot/db';
 import type { Config } from './config.ts';
 import { ServerErrors } from './errors.ts';
-import { createExchangeFactory, type ConnectExchange } from './exchange-factory.ts';
+import { createExchangeFactory, type ConnectExchange, type ExchangeFactory } from './exchange-factory.ts';
+import { databasePaperStateStore } from './services/paper-state.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerAccountRoutes } from './routes/accounts.ts';
 import { registerExportPineRoutes } from './routes/export-pine.ts';
@@ -94,7 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const context = routeContext(app, deps);
   // ---- Events: one bus; XP, metrics and future notifiers subscribe here (listeners/). ----
   const events: ServerEventBus = new EventBus({ error: (obj, msg) => app.log.error(obj, msg) });
-  registerListeners(events, { database, registry });
+  registerListeners(events, { database, registry, connectExchange: context.deps.connectExchange });
   app.decorate('events', events);
   const webhook = createWebhookPipeline(app, deps, context, { registry, events });
   app.decorate('webhook', webhook);
@@ -112,6 +113,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       );
     }
     await events.idle();
+    // Paper accounts' venue states, stored before the database closes.
+    const connect = context.deps.connectExchange as Partial<ExchangeFactory>;
+    await connect.close?.();
   });
   return app;
 }
@@ -305,7 +309,7 @@ function routeContext(app: App, deps: AppDeps): RouteContext {
     deps: {
       config,
       database,
-      connectExchange: deps.connectExchange ?? createExchangeFactory({ baseUrls: config.baseUrls }),
+      connectExchange: deps.connectExchange ?? defaultExchangeFactory(app, deps),
       auth: {
         database,
         secretKey: config.secretKey,
@@ -315,6 +319,19 @@ function routeContext(app: App, deps: AppDeps): RouteContext {
       },
     },
   };
+}
+
+/** Venue clients per account; paper accounts' states stored in the database (paper_venue_state). */
+function defaultExchangeFactory(app: App, deps: AppDeps): ExchangeFactory {
+  const { config, database } = deps;
+  return createExchangeFactory({
+    baseUrls: config.baseUrls,
+    requestTimeoutMs: config.venueRequestTimeoutMs,
+    paperState: databasePaperStateStore(database),
+    idleMs: config.venueIdleMs,
+    maxVenues: config.venueCacheMax,
+    log: { warn: (obj, msg) => app.log.warn(obj, msg) },
+  });
 }
 
 /** The webhook pipeline and its signal worker, logging through the app's logger. */
@@ -335,6 +352,7 @@ function createWebhookPipeline(
     ...(deps.answerWithinMs !== undefined ? { answerWithinMs: deps.answerWithinMs } : {}),
     worker: {
       leaseMs: config.signalLeaseMs,
+      venueDeadlineMs: config.signalVenueDeadlineMs,
       log: {
         warn: (obj, msg) => app.log.warn(obj, msg),
         error: (obj, msg) => app.log.error(obj, msg),

@@ -70,6 +70,16 @@ export type Config = Readonly<{
    * shared queue (LAB_JOBS_RUN; PostgreSQL only — on PGlite the one process always does).
    */
   lab: Readonly<{ workers: number; queue: number; runJobs: boolean }>;
+  /** Exchange accounts one user may register. */
+  maxAccountsPerUser: number;
+  /** A venue client unused this long is dropped (a paper venue's state is stored first). */
+  venueIdleMs: number;
+  /** Most venue clients kept at once; beyond it the least recently used is dropped. */
+  venueCacheMax: number;
+  /** Per-request timeout of live venue clients (ms). */
+  venueRequestTimeoutMs: number;
+  /** Deadline of one signal's venue work (ms): past it the signal ends failed and the account's next one runs. */
+  signalVenueDeadlineMs: number;
 }>;
 
 /** Lab threads by default: one core stays with the event loop (webhooks, the API); at most four. */
@@ -127,6 +137,15 @@ const EnvSchema = z.object({
   LAB_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   LAB_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
   LAB_JOBS_RUN: z.enum(['true', 'false', '1', '0']).default('true'),
+  MAX_ACCOUNTS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(20),
+  VENUE_IDLE_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(30 * 60_000),
+  VENUE_CACHE_MAX: z.coerce.number().int().min(1).default(1000),
+  VENUE_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
+  SIGNAL_VENUE_DEADLINE_MS: z.coerce.number().int().min(500).max(600_000).default(20_000),
 });
 
 /**
@@ -368,6 +387,11 @@ export function loadConfig(
       queue: e.LAB_QUEUE,
       runJobs: e.LAB_JOBS_RUN === 'true' || e.LAB_JOBS_RUN === '1',
     }),
+    maxAccountsPerUser: e.MAX_ACCOUNTS_PER_USER,
+    venueIdleMs: e.VENUE_IDLE_MS,
+    venueCacheMax: e.VENUE_CACHE_MAX,
+    venueRequestTimeoutMs: e.VENUE_REQUEST_TIMEOUT_MS,
+    signalVenueDeadlineMs: e.SIGNAL_VENUE_DEADLINE_MS,
   });
 }
 

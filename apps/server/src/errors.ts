@@ -38,6 +38,10 @@ export const ServerErrors = defineErrors({
   SESSION_NOT_FOUND: { status: 404, message: 'Session not found' },
   EMAIL_TAKEN: { status: 409, message: 'An account with this email already exists' },
   ACCOUNT_NOT_FOUND: { status: 404, message: 'Exchange account not found' },
+  ACCOUNT_LIMIT_REACHED: {
+    status: 409,
+    message: 'You have as many exchange accounts as allowed; delete one to register another',
+  },
   DECRYPTION_FAILED: { status: 500, message: 'Decryption failed' },
   EXCHANGE_NOT_AVAILABLE: { status: 501, message: 'This exchange is not available in this build' },
   RATE_LIMITED: { status: 429, message: 'Too many requests' },

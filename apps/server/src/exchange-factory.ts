@@ -1,10 +1,29 @@
 import { createHash } from 'node:crypto';
 import type { LiveVenueId } from '@tradingbot/core';
-import { VENUES, type AccountRef, type Exchange, type MinuteCandleSource } from '@tradingbot/exchange';
+import {
+  VENUES,
+  isStatefulVenue,
+  type AccountRef,
+  type Exchange,
+  type MinuteCandleSource,
+} from '@tradingbot/exchange';
 import { ServerErrors } from './errors.ts';
 import type { Credentials } from './crypto/credentials.ts';
+import type { PaperStateStore } from './services/paper-state.ts';
 
 export type ConnectExchange = (account: AccountRef, credentials: Credentials) => Exchange;
+
+/** The factory: `connect` plus keeping its venues' state (paper accounts) and its size in check. */
+export type ExchangeFactory = ConnectExchange & {
+  /** Stores a paper account's venue state now (after a signal). No-op for live venues. */
+  persist(accountId: string): Promise<void>;
+  /** Drops venues idle longer than `idleMs` (paper ones after storing their state); stores changed ones. */
+  sweep(): Promise<void>;
+  /** Stops the sweep timer and stores every changed paper venue (shutdown). */
+  close(): Promise<void>;
+  /** How many venue clients are held. */
+  size(): number;
+};
 
 export type ExchangeFactoryOptions = {
   /** Base URL overrides per venue, e.g. a local simulator (`tradingbot sim binance`). */
@@ -18,18 +37,116 @@ export type ExchangeFactoryOptions = {
   now?: () => number;
   /** Per-request timeout of venue clients (default: the client's own, 10 s). */
   requestTimeoutMs?: number;
+  /** Where paper venues' states are stored and restored from; without it they live in memory only. */
+  paperState?: PaperStateStore;
+  /** A venue unused this long is dropped at the next sweep (default 30 min). */
+  idleMs?: number;
+  /** Most venues held; the least recently used beyond it is dropped (default 1000). */
+  maxVenues?: number;
+  /** Sweep period (default: a quarter of `idleMs`, at most a minute); 0 = no timer (tests sweep). */
+  sweepEveryMs?: number;
+  log?: { warn(obj: object, msg: string): void };
 };
+
+/** `lastUsed` / `savedAt`: a use counter (Date.now() repeats within a millisecond); `usedAt`: ms. */
+type Held = { fingerprint: string; exchange: Exchange; lastUsed: number; usedAt: number; savedAt: number };
 
 /**
  * The one place that turns a stored account into a venue client. Clients are kept per account
  * (their server-time offset, rate-limit state and position-mode knowledge survive between
- * signals) and rebuilt when the account's credentials or network change. Paper accounts keep one
- * in-process venue each for the life of the server (10,000 USDT to start), moved by the paper feed.
+ * signals) and rebuilt when the account's credentials or network change.
+ *
+ * A paper account's venue IS the account (10,000 USDT to start, its positions and orders): it is
+ * stored (`paperState`) after each signal, at each sweep when it changed, when it is dropped and at
+ * shutdown, and taken over again by the venue built next (after eviction or a restart). Venues idle
+ * for `idleMs`, or beyond `maxVenues`, are dropped; a live client holds only caches.
  */
-export function createExchangeFactory(options: ExchangeFactoryOptions = {}): ConnectExchange {
-  const clients = new Map<string, { fingerprint: string; exchange: Exchange }>();
-  return (account, credentials) => {
-    const fingerprint = createHash('sha256')
+export function createExchangeFactory(options: ExchangeFactoryOptions = {}): ExchangeFactory {
+  const held = new Map<string, Held>();
+  const idleMs = options.idleMs ?? 30 * 60_000;
+  const maxVenues = options.maxVenues ?? 1000;
+  let sequence = 0;
+
+  /** Saves under way per account: a venue rebuilt meanwhile restores only after them. */
+  const saving = new Map<string, Promise<boolean>>();
+  const save = (accountId: string, entry: Held): Promise<boolean> => {
+    const run = (saving.get(accountId) ?? Promise.resolve(true)).then(() => saveNow(accountId, entry));
+    saving.set(accountId, run);
+    void run.finally(() => {
+      if (saving.get(accountId) === run) saving.delete(accountId);
+    });
+    return run;
+  };
+  const saveNow = async (accountId: string, entry: Held): Promise<boolean> => {
+    if (!isStatefulVenue(entry.exchange) || options.paperState === undefined) return true;
+    const usedAt = entry.lastUsed;
+    try {
+      const snapshot = await entry.exchange.saveState();
+      if (snapshot !== undefined) await options.paperState.save(accountId, snapshot);
+      entry.savedAt = Math.max(entry.savedAt, usedAt);
+      return true;
+    } catch (error) {
+      options.log?.warn({ accountId, err: error }, 'storing a paper venue state failed; it stays in memory');
+      return false;
+    }
+  };
+
+  /** Drops a venue once its state is stored, unless it was used meanwhile. */
+  const evict = async (accountId: string, entry: Held): Promise<void> => {
+    const usedAt = entry.lastUsed;
+    if (!(await save(accountId, entry))) return;
+    if (held.get(accountId) === entry && entry.lastUsed === usedAt) held.delete(accountId);
+  };
+
+  const connect: ConnectExchange = (account, credentials) => {
+    const fingerprint = fingerprintOf(account, credentials);
+    const cached = held.get(account.id);
+    held.delete(account.id); // re-inserted last: the map's order is least recently used first
+    if (cached?.fingerprint === fingerprint) {
+      cached.lastUsed = ++sequence;
+      cached.usedAt = Date.now();
+      held.set(account.id, cached);
+      return cached.exchange;
+    }
+    const exchange = build(account, credentials, options, () => saving.get(account.id));
+    held.set(account.id, { fingerprint, exchange, lastUsed: ++sequence, usedAt: Date.now(), savedAt: 0 });
+    for (const [id, entry] of held) {
+      if (held.size <= maxVenues) break;
+      held.delete(id);
+      void save(id, entry);
+    }
+    return exchange;
+  };
+
+  const sweep = async (): Promise<void> => {
+    for (const [id, entry] of [...held]) {
+      if (Date.now() - entry.usedAt >= idleMs) await evict(id, entry);
+      else if (entry.lastUsed > entry.savedAt) await save(id, entry);
+    }
+  };
+
+  const every = options.sweepEveryMs ?? Math.min(60_000, Math.max(1000, Math.floor(idleMs / 4)));
+  const timer = every > 0 ? setInterval(() => void sweep(), every) : undefined;
+  timer?.unref();
+
+  return Object.assign(connect, {
+    async persist(accountId: string) {
+      const entry = held.get(accountId);
+      if (entry !== undefined) await save(accountId, entry);
+    },
+    sweep,
+    async close() {
+      if (timer !== undefined) clearInterval(timer);
+      for (const [id, entry] of [...held]) if (entry.lastUsed > entry.savedAt) await save(id, entry);
+      await Promise.all(saving.values());
+    },
+    size: () => held.size,
+  });
+}
+
+function fingerprintOf(account: AccountRef, credentials: Credentials): string {
+  return (
+    createHash('sha256')
       // A paper venue is the account's state itself: only a change of venue replaces it.
       .update(
         JSON.stringify(
@@ -38,22 +155,23 @@ export function createExchangeFactory(options: ExchangeFactoryOptions = {}): Con
             : [account.exchange],
         ),
       )
-      .digest('hex');
-    const cached = clients.get(account.id);
-    if (cached?.fingerprint === fingerprint) return cached.exchange;
-    const exchange = build(account, credentials, options);
-    clients.set(account.id, { fingerprint, exchange });
-    return exchange;
-  };
+      .digest('hex')
+  );
 }
 
-function build(account: AccountRef, credentials: Credentials, options: ExchangeFactoryOptions): Exchange {
+function build(
+  account: AccountRef,
+  credentials: Credentials,
+  options: ExchangeFactoryOptions,
+  savingNow: () => Promise<unknown> | undefined,
+): Exchange {
   const venue = VENUES[account.exchange];
   if (venue.needsPassphrase && (credentials.passphrase === undefined || credentials.passphrase === '')) {
     throw ServerErrors.create('VALIDATION_FAILED', {
       message: `This ${venue.label} account has no passphrase stored; register it again with its passphrase`,
     });
   }
+  const store = options.paperState;
   return venue.createClient({
     credentials,
     testnet: account.testnet,
@@ -61,5 +179,12 @@ function build(account: AccountRef, credentials: Credentials, options: ExchangeF
     timeoutMs: options.requestTimeoutMs,
     paperFeed: options.paperFeed,
     now: options.now,
+    restoreState:
+      store === undefined
+        ? undefined
+        : async () => {
+            await savingNow(); // the state of the venue this one replaces, when still being stored
+            return store.load(account.id);
+          },
   });
 }

@@ -99,6 +99,13 @@ export const accountLeases = pgTable('account_leases', {
   expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
 });
 
+/** A paper account's venue state (`PaperVenueSnapshot` from @tradingbot/exchange), kept across evictions and restarts. */
+export const paperVenueState = pgTable('paper_venue_state', {
+  accountId: text('account_id').primaryKey(),
+  state: jsonb('state').$type<Record<string, unknown>>().notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
 export const auditLog = pgTable('audit_log', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   userId: text('user_id'),

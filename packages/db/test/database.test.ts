@@ -45,6 +45,7 @@ describe(`migrations (${url ? 'PostgreSQL' : 'PGlite'})`, () => {
         'login_attempts',
         'login_challenges',
         'orders',
+        'paper_venue_state',
         'recovery_codes',
         'schema_migrations',
         'sessions',

@@ -9,3 +9,4 @@ export * from './download.ts';
 export * from './binance/index.ts';
 export * from './okx/index.ts';
 export * from './venues.ts';
+export { venueDeadline, withVenueDeadline } from './venue/deadline.ts';

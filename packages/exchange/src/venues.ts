@@ -10,7 +10,7 @@ import { binanceKlinesPage } from './binance/klines.ts';
 import type { FetchKlinesPage } from './download.ts';
 import { OkxSwapClient } from './okx/client.ts';
 import { okxKlinesPage } from './okx/klines.ts';
-import { PaperExchange } from './paper/paper-exchange.ts';
+import { PaperExchange, type PaperVenueSnapshot } from './paper/paper-exchange.ts';
 import { PaperFeedDriver, feedDrivenExchange, type MinuteCandleSource } from './paper/price-feed.ts';
 import type { Exchange } from './types.ts';
 
@@ -33,6 +33,8 @@ export type VenueClientOptions = {
   paperFeed?: MinuteCandleSource | false | undefined;
   /** Clock of the paper feed (tests). */
   now?: (() => number) | undefined;
+  /** A paper account's stored state, taken over before the venue's first call (with a feed). */
+  restoreState?: (() => Promise<PaperVenueSnapshot | undefined>) | undefined;
 };
 
 export type VenueEntry = VenueFacts & {
@@ -108,7 +110,7 @@ export const VENUES: VenueEntries = {
         ...(o.paperFeed ? { source: o.paperFeed } : {}),
         ...optional('now', o.now),
       });
-      return feedDrivenExchange(venue, driver);
+      return feedDrivenExchange(venue, driver, o.restoreState);
     },
   },
 };

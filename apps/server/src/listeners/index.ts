@@ -1,14 +1,18 @@
 import type { Database } from '@tradingbot/db';
 import type { Registry } from 'prom-client';
 import type { ServerEventBus } from '../events.ts';
+import type { ConnectExchange, ExchangeFactory } from '../exchange-factory.ts';
 import { registerMetricsListeners } from './metrics.ts';
+import { registerPaperStateListener } from './paper-state.ts';
 import { registerXpListener } from './xp.ts';
 
 /** Subscribes the server's own listeners; called once at app start, before the signal worker starts. */
 export function registerListeners(
   events: ServerEventBus,
-  deps: { database: Database; registry: Registry },
+  deps: { database: Database; registry: Registry; connectExchange: ConnectExchange },
 ): void {
   registerMetricsListeners(events, deps.registry);
+  const factory = deps.connectExchange as Partial<ExchangeFactory>;
+  if (factory.persist !== undefined) registerPaperStateListener(events, { persist: factory.persist });
   registerXpListener(events, deps.database);
 }

@@ -58,6 +58,7 @@ export function registerAccountRoutes(context: RouteContext): void {
       database: deps.database,
       keyRing: deps.config.keyRing,
       connectExchange: deps.connectExchange,
+      maxAccountsPerUser: deps.config.maxAccountsPerUser,
     },
     base: { preHandler: requireUser(context) },
     tags: ['accounts'],
@@ -93,7 +94,8 @@ function registerAccountManagementRoutes({
         tags,
         security: bearerSecurity,
         body: RegisterAccountBody,
-        response: { 201: RegisteredAccount, ...errors },
+        // 409 ACCOUNT_LIMIT_REACHED: the user holds MAX_ACCOUNTS_PER_USER accounts already
+        response: { 201: RegisteredAccount, ...errors, 409: ErrorResponse },
       },
     },
     async (request, reply) =>

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, count, desc, eq } from 'drizzle-orm';
 import { isAppError, type VenueId } from '@tradingbot/core';
-import { accounts, type AccountRow, type Database } from '@tradingbot/db';
+import { accounts, users, type AccountRow, type Database } from '@tradingbot/db';
 import { ServerErrors } from '../errors.ts';
 import {
   decryptCredentials,
@@ -13,7 +13,13 @@ import {
 import type { ConnectExchange } from '../exchange-factory.ts';
 import { audit } from './audit.ts';
 
-export type AccountsDeps = { database: Database; keyRing: KeyRing; connectExchange: ConnectExchange };
+export type AccountsDeps = {
+  database: Database;
+  keyRing: KeyRing;
+  connectExchange: ConnectExchange;
+  /** Exchange accounts one user may hold (MAX_ACCOUNTS_PER_USER); unlimited when absent. */
+  maxAccountsPerUser?: number | undefined;
+};
 
 export type PublicAccount = {
   id: string;
@@ -72,19 +78,23 @@ export async function registerAccount(
     passphrase: input.passphrase,
   });
   const webhook = newWebhookSecret();
-  const [row] = await deps.database.db
-    .insert(accounts)
-    .values({
-      id,
-      userId,
-      exchange: input.exchange,
-      label: input.label ?? '',
-      ...encrypted,
-      testnet: input.testnet,
-      webhookSecretHash: webhook.hash,
-      webhookSecretHint: webhook.hint,
-    })
-    .returning();
+  const row = await deps.database.db.transaction(async (tx) => {
+    await ensureRoomForAccount(tx, deps.maxAccountsPerUser, userId);
+    const [inserted] = await tx
+      .insert(accounts)
+      .values({
+        id,
+        userId,
+        exchange: input.exchange,
+        label: input.label ?? '',
+        ...encrypted,
+        testnet: input.testnet,
+        webhookSecretHash: webhook.hash,
+        webhookSecretHint: webhook.hint,
+      })
+      .returning();
+    return inserted;
+  });
   await audit(deps.database, {
     userId,
     accountId: id,
@@ -92,6 +102,26 @@ export async function registerAccount(
     details: { exchange: input.exchange, testnet: input.testnet },
   });
   return { ...publicAccount(row!), webhook_secret: webhook.secret };
+}
+
+type Transaction = Parameters<Parameters<Database['db']['transaction']>[0]>[0];
+
+/**
+ * ACCOUNT_LIMIT_REACHED when the user already holds `limit` accounts. The user's row is locked
+ * first, so parallel registrations of one user count one after the other (the insert follows in
+ * the same transaction).
+ */
+async function ensureRoomForAccount(
+  tx: Transaction,
+  limit: number | undefined,
+  userId: string,
+): Promise<void> {
+  if (limit === undefined) return;
+  await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
+  const [row] = await tx.select({ held: count() }).from(accounts).where(eq(accounts.userId, userId));
+  if ((row?.held ?? 0) >= limit) {
+    throw ServerErrors.create('ACCOUNT_LIMIT_REACHED', { details: { limit } });
+  }
 }
 
 export async function listAccounts(deps: AccountsDeps, userId: string): Promise<PublicAccount[]> {

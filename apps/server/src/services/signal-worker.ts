@@ -13,7 +13,7 @@ import {
   type Signal,
   type SignalPayload,
 } from '@tradingbot/executor';
-import { ExchangeErrors, type Exchange } from '@tradingbot/exchange';
+import { ExchangeErrors, withVenueDeadline, type Exchange } from '@tradingbot/exchange';
 import { decryptCredentials, type KeyRing } from '../crypto/credentials.ts';
 import { EventBus, type OrderRecorded, type ServerEventBus } from '../events.ts';
 import type { ConnectExchange } from '../exchange-factory.ts';
@@ -39,11 +39,18 @@ export type SignalWorkerOptions = {
   maxStartDelayMs?: number;
   /** A signal whose execution has been attempted this often without finishing is abandoned. */
   maxAttempts?: number;
+  /**
+   * Deadline of one signal's venue work (ms, default 20 s): past it every venue request of the
+   * signal is aborted and none is sent, the signal ends failed (an order whose answer was lost is
+   * uncertain, as after a timeout) and the account's next signal runs.
+   */
+  venueDeadlineMs?: number;
   log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 };
 
 export const DEFAULT_LEASE_MS = 15_000;
 export const DEFAULT_MAX_START_DELAY_MS = 120_000;
+export const DEFAULT_VENUE_DEADLINE_MS = 20_000;
 
 /** The row's payload as a signal, parsed once per turn (a payload that does not parse fails in execution). */
 type ParsedSignal = { ok: true; signal: Signal } | { ok: false; error: unknown };
@@ -287,14 +294,18 @@ export class SignalWorker {
         account.id,
         this.#events,
       );
-      result = await this.#executor.executeSignal(signal, {
+      const context = {
         exchange,
         account: { id: account.id, exchange: account.exchange, settings: accountSettings(account.settings) },
         leverageCache: this.#leverage,
         now: () => this.#now(),
         recordOrder: ports.recordOrder,
         audit: ports.audit,
-      });
+      };
+      const run = signal;
+      result = await withVenueDeadline(this.options.venueDeadlineMs ?? DEFAULT_VENUE_DEADLINE_MS, () =>
+        this.#executor.executeSignal(run, context),
+      );
     } catch (error) {
       result = this.#unexpected(error, row, account, signal);
     }

@@ -29,7 +29,7 @@ export type WebhookDeps = {
   /** Lease, sweep and recovery settings of the signal worker. */
   worker?: Pick<
     SignalWorkerOptions,
-    'leaseMs' | 'sweepIntervalMs' | 'maxStartDelayMs' | 'maxAttempts' | 'log'
+    'leaseMs' | 'sweepIntervalMs' | 'maxStartDelayMs' | 'maxAttempts' | 'venueDeadlineMs' | 'log'
   >;
 };
 

@@ -23,10 +23,15 @@ import type {
   PaperAccountState,
   PaperCandle,
   PaperFill,
+  PaperHistoryBar,
   PaperOrderRequest,
   PaperVenueOptions,
 } from './engine/types.ts';
+import type { PaperVenueSnapshot } from './engine/snapshot.ts';
 import { PaperVenue } from './engine/venue.ts';
+
+export { historyBar } from './engine/venue.ts';
+export type { PaperVenueSnapshot } from './engine/snapshot.ts';
 
 export { timeframeMs } from './engine/candles.ts';
 export { PAPER_REASON_VENUE_CODES, type PaperRejectReason } from './engine/rejections.ts';
@@ -36,6 +41,7 @@ export type {
   PaperCandle,
   PaperFill,
   PaperFillReason,
+  PaperHistoryBar,
   PaperOrderRequest,
   PaperPositionState,
 } from './engine/types.ts';
@@ -81,6 +87,16 @@ export class PaperExchange implements Exchange {
    */
   applyCandle(venueSymbol: string, candle: PaperCandle): void {
     this.venue.applyCandle(venueSymbol, candle);
+  }
+
+  /** Stores past candles for `klines` only (no price moves, no fills); see PaperVenue.seedHistory. */
+  seedHistory(venueSymbol: string, bars: readonly PaperHistoryBar[]): void {
+    this.venue.seedHistory(venueSymbol, bars);
+  }
+
+  /** Folds bars before `foldBefore` into hourly bars, drops those before `dropBefore` (bounded memory). */
+  compactHistory(venueSymbol: string, foldBefore: number, dropBefore: number): void {
+    this.venue.compactHistory(venueSymbol, foldBefore, dropBefore);
   }
 
   /** The current price of a symbol, or undefined before the first one. */
@@ -136,6 +152,24 @@ export class PaperExchange implements Exchange {
   /** A full snapshot of the account (balances per asset, positions with margins, settings, prices). */
   accountState(): PaperAccountState {
     return this.venue.accountState();
+  }
+
+  /**
+   * The account's state as JSON, to be stored and `restore`d into a new venue (a server that drops
+   * idle venues or restarts keeps its paper accounts). Candle history is not in it: the feed rebuilds it.
+   */
+  snapshot(): PaperVenueSnapshot {
+    return this.venue.snapshot();
+  }
+
+  /** The snapshot, as a `StatefulVenue` (price-feed.ts) gives it. */
+  async saveState(): Promise<PaperVenueSnapshot | undefined> {
+    return this.snapshot();
+  }
+
+  /** Takes over a snapshot's account: balances, positions, orders, fills, settings, prices, clock. */
+  restore(snapshot: PaperVenueSnapshot): void {
+    this.venue.restore(snapshot);
   }
 
   /**

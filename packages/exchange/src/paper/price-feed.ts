@@ -1,6 +1,14 @@
+import { LRUCache } from 'lru-cache';
+import pLimit from 'p-limit';
 import { roundPrice } from '../instrument.ts';
 import type { Exchange, Instrument } from '../types.ts';
-import type { PaperCandle, PaperExchange } from './paper-exchange.ts';
+import {
+  historyBar,
+  type PaperCandle,
+  type PaperExchange,
+  type PaperHistoryBar,
+  type PaperVenueSnapshot,
+} from './paper-exchange.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -48,6 +56,12 @@ function noise(seed: number, n: number): number {
   return (x >>> 0) / 2 ** 31 - 1;
 }
 
+/** The minutes an hourly history candle is sampled from: every 5th, and the last. */
+const HOUR_SAMPLE_MINUTES = [0, ...Array.from({ length: 11 }, (_, i) => (i + 1) * 5), 59];
+
+const onGrid = (instrument: Instrument, price: number): string =>
+  roundPrice(instrument, price.toPrecision(12), 'nearest').toString();
+
 /**
  * SYNTHETIC prices — not market data. The log-price is a sum of sine waves with incommensurate
  * periods plus per-sample noise, so any minute of any day can be computed on its own (no replay
@@ -70,31 +84,108 @@ export class SyntheticMinuteCandles implements MinuteCandleSource {
   candle(instrument: Instrument, openTime: number): PaperCandle {
     const samples: number[] = [];
     for (let t = openTime; t <= openTime + MINUTE; t += 10_000) samples.push(this.priceAt(instrument, t));
-    const onGrid = (p: number) => roundPrice(instrument, p.toPrecision(12), 'nearest').toString();
-    const open = onGrid(samples[0]!);
-    const close = onGrid(samples.at(-1)!);
-    const high = onGrid(Math.max(...samples));
-    const low = onGrid(Math.min(...samples));
-    const volume = 50 + 50 * Math.abs(noise(hash32(instrument.venueSymbol), openTime / MINUTE));
-    return { openTime, closeTime: openTime + MINUTE - 1, open, high, low, close, volume };
+    const open = onGrid(instrument, samples[0]!);
+    const close = onGrid(instrument, samples.at(-1)!);
+    const high = onGrid(instrument, Math.max(...samples));
+    const low = onGrid(instrument, Math.min(...samples));
+    return {
+      openTime,
+      closeTime: openTime + MINUTE - 1,
+      open,
+      high,
+      low,
+      close,
+      volume: this.#volume(instrument, openTime),
+    };
+  }
+
+  /**
+   * The hourly candle `hourCandle` makes from this source's minutes (every 5th minute and the last),
+   * computed from the raw samples and put on the tick grid once per price instead of once per
+   * minute: the same candle (rounding is monotonic), at a fraction of the cost of a warm-up.
+   */
+  hourCandle(instrument: Instrument, openTime: number): PaperCandle {
+    let high = -Infinity;
+    let low = Infinity;
+    let volume = 0;
+    for (const minute of HOUR_SAMPLE_MINUTES) {
+      const start = openTime + minute * MINUTE;
+      for (let t = start; t <= start + MINUTE; t += 10_000) {
+        const price = this.priceAt(instrument, t);
+        if (price > high) high = price;
+        if (price < low) low = price;
+      }
+      volume += this.#volume(instrument, start) * (minute === 0 ? 1 : 5);
+    }
+    return {
+      openTime,
+      closeTime: openTime + HOUR - 1,
+      open: onGrid(instrument, this.priceAt(instrument, openTime)),
+      high: onGrid(instrument, high),
+      low: onGrid(instrument, low),
+      close: onGrid(instrument, this.priceAt(instrument, openTime + 59 * MINUTE + MINUTE)),
+      volume,
+    };
+  }
+
+  #volume(instrument: Instrument, openTime: number): number {
+    return 50 + 50 * Math.abs(noise(hash32(instrument.venueSymbol), openTime / MINUTE));
   }
 }
+
+/** The default source, one for every venue, so that they share its history cache. */
+const SYNTHETIC = new SyntheticMinuteCandles();
 
 export type PaperFeedDriverOptions = {
   source?: MinuteCandleSource;
   /** Clock (ms). Default Date.now. */
   now?: () => number;
-  /** Minute candles replayed before the first use (default 3 days: ATR(14) on 4h needs 56 h). */
+  /**
+   * Minute candles kept before now (default 12 h: ATR(14) on 30m needs 7.5 h); older minutes are
+   * folded into hourly bars. Also the most a catch-up after a long pause replays.
+   */
   minuteHistoryMs?: number;
-  /** Hourly candles before the minute history (default 20 days: ATR(14) on 1d). */
+  /** Hourly candles before the minute history (default 20 days: ATR(14) on 1d); older ones are dropped. */
   hourlyHistoryMs?: number;
 };
+
+/** How many paper venues build their history at once; the others wait their turn (a queue). */
+export const PAPER_WARMUP_CONCURRENCY = 2;
+const warmUpQueue = pLimit(PAPER_WARMUP_CONCURRENCY);
+
+/** Work slice between two yields to the event loop while a venue warms up or catches up (ms). */
+const SLICE_MS = 4;
+
+/**
+ * History bars per source, shared by every venue the source drives: the source is a pure function
+ * of symbol and time, so twenty new accounts compute the same history once, and the bars (frozen)
+ * are held once in memory, not once per venue.
+ */
+const sharedHistory = new WeakMap<MinuteCandleSource, LRUCache<string, PaperHistoryBar>>();
+
+function historyCache(source: MinuteCandleSource): LRUCache<string, PaperHistoryBar> {
+  let cache = sharedHistory.get(source);
+  if (cache === undefined) {
+    // About two days of minutes and a month of hours for each default instrument.
+    cache = new LRUCache({ max: 50_000 });
+    sharedHistory.set(source, cache);
+  }
+  return cache;
+}
+
+/** Resolves on the next turn of the event loop, after pending I/O and timers. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Drives a PaperExchange from a minute-candle source, lazily: `catchUp()` replays every finished
  * minute since the last call (so stops and take-profits trigger where the path crosses them) and
- * ticks the current, unfinished minute to its latest price. History before first use is replayed
- * once, hourly then by the minute, so klines for ATR exist on every timeframe up to 1d.
+ * ticks the current, unfinished minute to its latest price.
+ *
+ * The first catch-up warms the venue up: it seeds the history klines need (hourly for 20 days, then
+ * minutes) without replaying it through the matching engine, in slices that yield to the event loop,
+ * at most `PAPER_WARMUP_CONCURRENCY` venues at once. A venue restored from a snapshot (`resumeAt`)
+ * then replays, with matching, the minutes since its snapshot. Memory stays bounded: minutes older
+ * than `minuteHistoryMs` are folded into hours, hours older than `hourlyHistoryMs` dropped.
  */
 export class PaperFeedDriver {
   readonly #venue: PaperExchange;
@@ -104,46 +195,116 @@ export class PaperFeedDriver {
   readonly #hourlyHistoryMs: number;
   /** Per symbol: open time of the next minute candle not yet replayed. */
   readonly #next = new Map<string, number>();
+  #resumeAt: number | undefined;
+  #warmUp: Promise<void> | undefined;
+  /** Catch-ups run one after the other (a replay yields, and must not interleave with another). */
+  #running: Promise<void> = Promise.resolve();
+  #compactedAt = -Infinity;
 
   constructor(venue: PaperExchange, options: PaperFeedDriverOptions = {}) {
     this.#venue = venue;
-    this.#source = options.source ?? new SyntheticMinuteCandles();
+    this.#source = options.source ?? SYNTHETIC;
     this.#now = options.now ?? Date.now;
-    this.#minuteHistoryMs = options.minuteHistoryMs ?? 3 * DAY;
+    this.#minuteHistoryMs = options.minuteHistoryMs ?? 12 * HOUR;
     this.#hourlyHistoryMs = options.hourlyHistoryMs ?? 20 * DAY;
   }
 
+  /**
+   * The venue's state is as of `time` (a restored snapshot): the first catch-up replays the minutes
+   * since then through the matching engine (at most `minuteHistoryMs`), so stops that the price
+   * crossed meanwhile fill. Without it a venue starts at the clock.
+   */
+  resumeAt(time: number): void {
+    this.#resumeAt = time;
+  }
+
   /** Brings every instrument of the venue up to the clock. Cheap when called often. */
-  async catchUp(): Promise<void> {
+  catchUp(): Promise<void> {
+    const run = this.#running.then(() => this.#catchUp());
+    // A failed catch-up does not block the next one.
+    this.#running = run.catch(() => undefined);
+    return run;
+  }
+
+  async #catchUp(): Promise<void> {
+    if (this.#warmUp === undefined) {
+      this.#warmUp = warmUpQueue(() => this.#seedHistory());
+      // A failed warm-up is tried again at the next catch-up.
+      this.#warmUp.catch(() => (this.#warmUp = undefined));
+    }
+    await this.#warmUp;
     const now = this.#now();
     const currentMinute = Math.floor(now / MINUTE) * MINUTE;
+    let slice = performance.now();
     for (const instrument of await this.#venue.instruments()) {
       const symbol = instrument.venueSymbol;
-      let next = this.#next.get(symbol);
-      if (next === undefined) {
-        next = this.#replayHistory(instrument, currentMinute);
-      }
       // A long pause (a sleeping laptop) replays at most the minute history, not weeks of minutes.
-      next = Math.max(next, currentMinute - this.#minuteHistoryMs);
+      let next = Math.max(this.#next.get(symbol) ?? currentMinute, currentMinute - this.#minuteHistoryMs);
       for (; next < currentMinute; next += MINUTE) {
         const candle = this.#source.candle(instrument, next);
         if (candle) this.#venue.applyCandle(symbol, candle);
+        if (performance.now() - slice > SLICE_MS) {
+          this.#next.set(symbol, next + MINUTE);
+          await nextTurn();
+          slice = performance.now();
+        }
       }
       this.#next.set(symbol, next);
       // The unfinished minute: tick to the price now (its candle is replayed whole at a later catch-up).
       const live = livePrice(instrument, this.#source, currentMinute, now);
       if (live !== undefined) this.#venue.setPrice(symbol, live, now);
     }
+    this.#compact(currentMinute);
   }
 
-  #replayHistory(instrument: Instrument, currentMinute: number): number {
-    const minuteStart = currentMinute - this.#minuteHistoryMs;
+  /** Seeds each instrument's history up to the resume point, yielding every few milliseconds. */
+  async #seedHistory(): Promise<void> {
+    const currentMinute = Math.floor(this.#now() / MINUTE) * MINUTE;
+    const minuteStart = Math.ceil((currentMinute - this.#minuteHistoryMs) / HOUR) * HOUR;
     const hourlyStart = Math.floor((minuteStart - this.#hourlyHistoryMs) / HOUR) * HOUR;
-    for (let hour = hourlyStart; hour + HOUR <= minuteStart; hour += HOUR) {
-      const candle = hourCandle(instrument, this.#source, hour);
-      if (candle) this.#venue.applyCandle(instrument.venueSymbol, candle);
+    const resume =
+      this.#resumeAt === undefined ? currentMinute : Math.floor(this.#resumeAt / MINUTE) * MINUTE;
+    const seedEnd = Math.min(currentMinute, Math.max(resume, currentMinute - this.#minuteHistoryMs));
+    const cache = historyCache(this.#source);
+    let slice = performance.now();
+    for (const instrument of await this.#venue.instruments()) {
+      const symbol = instrument.venueSymbol;
+      const bars: PaperHistoryBar[] = [];
+      const times: Array<[number, 'h' | 'm']> = [];
+      for (let hour = hourlyStart; hour + HOUR <= minuteStart; hour += HOUR) times.push([hour, 'h']);
+      for (let minute = minuteStart; minute < seedEnd; minute += MINUTE) times.push([minute, 'm']);
+      for (const [time, kind] of times) {
+        const key = `${symbol}|${kind}|${time}`;
+        let bar = cache.get(key);
+        if (bar === undefined) {
+          const candle =
+            kind === 'm'
+              ? this.#source.candle(instrument, time)
+              : this.#source instanceof SyntheticMinuteCandles
+                ? this.#source.hourCandle(instrument, time)
+                : hourCandle(instrument, this.#source, time);
+          if (candle === undefined) continue;
+          bar = historyBar(symbol, { ...candle, openTime: time });
+          cache.set(key, bar);
+        }
+        bars.push(bar);
+        if (performance.now() - slice > SLICE_MS) {
+          await nextTurn();
+          slice = performance.now();
+        }
+      }
+      this.#venue.seedHistory(symbol, bars);
+      this.#next.set(symbol, seedEnd);
     }
-    return Math.ceil(minuteStart / HOUR) * HOUR;
+  }
+
+  /** At most once an hour: minutes older than the minute history become hours; too old hours go. */
+  #compact(currentMinute: number): void {
+    if (currentMinute - this.#compactedAt < HOUR) return;
+    this.#compactedAt = currentMinute;
+    const foldBefore = Math.floor((currentMinute - this.#minuteHistoryMs) / HOUR) * HOUR;
+    const dropBefore = foldBefore - this.#hourlyHistoryMs - HOUR;
+    for (const symbol of this.#next.keys()) this.#venue.compactHistory(symbol, foldBefore, dropBefore);
   }
 }
 
@@ -159,8 +320,7 @@ function hourCandle(
   let close = first.close;
   let volume = Number(first.volume ?? 0);
   // Every 5th minute (and the last) is enough for an hourly range and keeps the first start fast.
-  const minutes = [...Array.from({ length: 11 }, (_, i) => (i + 1) * 5), 59];
-  for (const t of minutes.map((m) => openTime + m * MINUTE)) {
+  for (const t of HOUR_SAMPLE_MINUTES.slice(1).map((m) => openTime + m * MINUTE)) {
     const c = source.candle(instrument, t);
     if (!c) continue;
     high = Math.max(high, Number(c.high));
@@ -192,19 +352,55 @@ function livePrice(
   return candle === undefined ? undefined : String(candle.open);
 }
 
+/** A client whose state is the account itself (a paper venue): the server saves it and restores it. */
+export type StatefulVenue = {
+  /** The account's state now, or undefined when the venue was never used (nothing to save). */
+  saveState(): Promise<PaperVenueSnapshot | undefined>;
+};
+
+export function isStatefulVenue<T extends object>(client: T): client is T & StatefulVenue {
+  return typeof (client as Partial<StatefulVenue>).saveState === 'function';
+}
+
 /**
  * The venue as an `Exchange` whose every call first brings the feed up to the clock, so whoever
- * asks (the executor, a positions page) sees the market as of now.
+ * asks (the executor, a positions page) sees the market as of now. With `restore`, the first call
+ * first takes over the stored state (if any) and replays the minutes since it was saved.
  */
-export function feedDrivenExchange(venue: PaperExchange, driver: PaperFeedDriver): Exchange {
+export function feedDrivenExchange(
+  venue: PaperExchange,
+  driver: PaperFeedDriver,
+  restore?: () => Promise<PaperVenueSnapshot | undefined>,
+): Exchange & StatefulVenue {
+  let restored: Promise<void> | undefined;
+  const ready = (): Promise<void> => {
+    restored ??= (async () => {
+      const snapshot = await restore?.();
+      if (snapshot === undefined) return;
+      venue.restore(snapshot);
+      if (snapshot.clock !== null) driver.resumeAt(snapshot.clock);
+    })().catch((error: unknown) => {
+      restored = undefined; // tried again at the next call
+      throw error;
+    });
+    return restored;
+  };
+  const saveState = async (): Promise<PaperVenueSnapshot | undefined> => {
+    if (restored === undefined) return undefined;
+    await ready();
+    await driver.catchUp();
+    return venue.snapshot();
+  };
   return new Proxy(venue, {
     get(target, property, receiver) {
+      if (property === 'saveState') return saveState;
       const value: unknown = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
       return async (...args: unknown[]) => {
+        await ready();
         await driver.catchUp();
         return (value as (...a: unknown[]) => unknown).apply(target, args);
       };
     },
-  });
+  }) as unknown as Exchange & StatefulVenue;
 }

@@ -52,7 +52,9 @@ export type WireRequestLog = {
 export type WireRoute<Input> = { signed: boolean; handler: (this: never, input: Input) => unknown };
 
 /** Fault kinds every simulator handles the same way; each venue adds the answers it gives instead. */
-export type SharedFaultKind = 'latency' | 'drop_before_accept' | 'drop_after_accept' | 'delay_after_accept';
+/** `hang`: the request is accepted and never answered (until the client gives up or the simulator stops). */
+export type SharedFaultKind =
+  'latency' | 'hang' | 'drop_before_accept' | 'drop_after_accept' | 'delay_after_accept';
 
 /** What every simulator is started with; a venue adds its own settings. */
 export type WireSimulatorOptions<Rule> = {
@@ -210,6 +212,10 @@ export abstract class SimulatorDialect<
     const gated = this.gate();
     if (gated !== undefined) return send(gated);
 
+    if (this.faults.take(method, path, ['hang']) !== undefined) {
+      log.status = 0;
+      return; // the response stays open: closeServer's closeAllConnections ends it
+    }
     const latency = this.faults.take(method, path, ['latency']);
     if (latency !== undefined) await sleep(latency.ms ?? 0);
     const early = this.faults.take(method, path, ['drop_before_accept', ...this.answerKinds]);

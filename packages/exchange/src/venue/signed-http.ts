@@ -1,5 +1,6 @@
 import type { AppError } from '@tradingbot/core';
-import { RETRYABLE_CODES, type ExchangeErrorCode } from '../errors.ts';
+import { ExchangeErrors, RETRYABLE_CODES, type ExchangeErrorCode } from '../errors.ts';
+import { venueDeadline } from './deadline.ts';
 import { jitteredBackoffMs, networkError } from './http-common.ts';
 
 /** What every venue HTTP layer is built with; the venue adds its credentials and quirks. */
@@ -156,13 +157,30 @@ export abstract class SignedHttp<Spec extends BaseRequestSpec> {
         if (attempt >= this.options.maxRetries) throw error;
         const wait = this.retryWaitMs(appError, spec, attempt);
         if (wait === undefined) throw error;
+        // Past the work's deadline (or before it ends, after the wait), nothing more is sent.
+        const deadline = venueDeadline();
+        if (deadline?.aborted) throw error;
         await this.sleep(wait);
+        if (deadline?.aborted) throw error;
         attempt++;
       }
     }
   }
 
   private async once(spec: Spec): Promise<unknown> {
+    const deadline = venueDeadline();
+    if (deadline?.aborted) {
+      throw ExchangeErrors.create('EXCHANGE_TIMEOUT', {
+        message: `The deadline of this work passed before ${spec.method} ${spec.path} was sent to ${this.venue.name}`,
+        details: {
+          venue: this.venue.id,
+          path: spec.path,
+          method: spec.method,
+          notSent: true,
+          deadline: true,
+        },
+      });
+    }
     await this.beforeSend(spec);
     if (
       spec.signed &&
@@ -178,7 +196,10 @@ export abstract class SignedHttp<Spec extends BaseRequestSpec> {
         method: spec.method,
         headers: wire.headers,
         ...(wire.body !== undefined ? { body: wire.body } : {}),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        signal:
+          deadline === undefined
+            ? AbortSignal.timeout(this.options.timeoutMs)
+            : AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), deadline]),
       });
       text = await response.text();
     } catch (error) {

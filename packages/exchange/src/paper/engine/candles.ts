@@ -1,9 +1,9 @@
 import type Decimal from 'decimal.js';
 import { D } from '../../decimal.ts';
 import type { Kline, KlineQuery } from '../../types.ts';
-import { fail } from './rejections.ts';
+import { fail, parsePositivePrice } from './rejections.ts';
 import type { VenueState } from './state.ts';
-import type { Bar } from './types.ts';
+import type { Bar, PaperCandle } from './types.ts';
 
 // The candle history the venue serves as `klines`: replayed candles as given, ticks as 1-minute
 // bars, aggregated on request.
@@ -52,18 +52,62 @@ export function storeCandle(state: VenueState, symbol: string, bar: Bar): void {
   symbolBars(state, symbol).set(bar.openTime, bar);
 }
 
-/** Folds a tick into its 1-minute bar. */
+/**
+ * Folds a tick into its 1-minute bar. Bars are never changed in place (a new one replaces the old),
+ * so history bars can be shared between venues (`seedHistory`).
+ */
 export function recordTick(state: VenueState, symbol: string, price: Decimal, time: number): void {
   const openTime = Math.floor(time / MINUTE) * MINUTE;
   const bars = symbolBars(state, symbol);
   const bar = bars.get(openTime);
   if (bar === undefined)
     bars.set(openTime, { openTime, open: price, high: price, low: price, close: price, volume: 0 });
-  else {
-    bar.high = D.max(bar.high, price);
-    bar.low = D.min(bar.low, price);
-    bar.close = price;
+  else bars.set(openTime, { ...bar, high: D.max(bar.high, price), low: D.min(bar.low, price), close: price });
+}
+
+/** A candle as a stored bar; throws `invalid_candle` when its high/low do not contain open and close. */
+export function toBar(symbol: string, candle: PaperCandle, openTime: number): Bar {
+  const prices = {
+    open: parsePositivePrice(candle.open),
+    high: parsePositivePrice(candle.high),
+    low: parsePositivePrice(candle.low),
+    close: parsePositivePrice(candle.close),
+  };
+  if (prices.high.lt(D.max(prices.open, prices.close)) || prices.low.gt(D.min(prices.open, prices.close))) {
+    throw fail('INVALID_REQUEST', 'invalid_candle', 'Candle high/low do not contain its open and close', {
+      venueSymbol: symbol,
+    });
   }
+  return {
+    openTime,
+    ...prices,
+    volume: candle.volume ?? 0,
+    ...(candle.closeTime !== undefined ? { end: candle.closeTime + 1 } : {}),
+  };
+}
+
+/**
+ * Keeps a symbol's history bounded: bars opening before `foldBefore` are merged into one bar per
+ * hour, and bars opening before `dropBefore` are dropped. klines on 1h and above are unchanged.
+ */
+export function compactHistory(
+  state: VenueState,
+  symbol: string,
+  foldBefore: number,
+  dropBefore: number,
+): void {
+  const bars = state.bars.get(symbol);
+  if (bars === undefined) return;
+  const old = new Map<number, Bar>();
+  for (const [openTime, bar] of bars) {
+    if (openTime < dropBefore) bars.delete(openTime);
+    // A whole hour's bar (seeded history) is already what folding would make: kept as it is.
+    else if (openTime < foldBefore && !(openTime % HOUR === 0 && (bar.end ?? 0) >= openTime + HOUR)) {
+      old.set(openTime, bar);
+      bars.delete(openTime);
+    }
+  }
+  for (const [openTime, bar] of aggregate(old, HOUR)) bars.set(openTime, bar);
 }
 
 /**

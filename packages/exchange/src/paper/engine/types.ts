@@ -205,3 +205,6 @@ export type Bar = {
   /** End (exclusive) of a replayed candle whose closeTime was given. */
   end?: number;
 };
+
+/** A stored history bar, opaque outside the engine (made by `historyBar`, shared between venues). */
+export type PaperHistoryBar = Readonly<Bar>;

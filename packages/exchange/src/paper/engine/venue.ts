@@ -1,5 +1,5 @@
 import type Decimal from 'decimal.js';
-import { D, fmt, type DecimalInput } from '../../decimal.ts';
+import { fmt, type DecimalInput } from '../../decimal.ts';
 import type {
   Instrument,
   Kline,
@@ -10,23 +10,30 @@ import type {
   PositionSide,
 } from '../../types.ts';
 import * as account from './account.ts';
-import { candlePath, klines, recordTick, storeCandle } from './candles.ts';
+import { candlePath, compactHistory, klines, recordTick, storeCandle, toBar } from './candles.ts';
 import { checkLiquidations } from './liquidation.ts';
 import { balanceState, positionState } from './margin.ts';
 import { walk } from './matching.ts';
 import { attachProtection, submitOrder } from './order-entry.ts';
 import { cancel, cancelAll, findRecord, toOrder } from './orders.ts';
-import { fail, parsePositivePrice } from './rejections.ts';
+import { parsePositivePrice } from './rejections.ts';
+import { restoreState, snapshotState, type PaperVenueSnapshot } from './snapshot.ts';
 import { isOpen, VenueState } from './state.ts';
 import type {
   PaperAccountState,
   PaperBalanceState,
   PaperCandle,
   PaperFill,
+  PaperHistoryBar,
   PaperOrderRequest,
   PaperPositionState,
   PaperVenueOptions,
 } from './types.ts';
+
+/** A candle as a history bar for `seedHistory` (frozen: venues share it). */
+export function historyBar(venueSymbol: string, candle: PaperCandle & { openTime: number }): PaperHistoryBar {
+  return Object.freeze(toBar(venueSymbol, candle, candle.openTime));
+}
 
 /**
  * The paper venue's engine: a synchronous, I/O-free USDⓈ-M-style futures venue (matching, margin,
@@ -71,18 +78,8 @@ export class PaperVenue {
   applyCandle(venueSymbol: string, candle: PaperCandle): void {
     const state = this.state;
     const symbol = state.instrument(venueSymbol).venueSymbol;
-    const bar = {
-      open: parsePositivePrice(candle.open),
-      high: parsePositivePrice(candle.high),
-      low: parsePositivePrice(candle.low),
-      close: parsePositivePrice(candle.close),
-    };
-    if (bar.high.lt(D.max(bar.open, bar.close)) || bar.low.gt(D.min(bar.open, bar.close))) {
-      throw fail('INVALID_REQUEST', 'invalid_candle', 'Candle high/low do not contain its open and close', {
-        venueSymbol: symbol,
-      });
-    }
     const openTime = candle.openTime ?? state.now();
+    const bar = toBar(symbol, candle, openTime);
     account.advanceClock(state, openTime);
     walk(state, symbol, bar.open, 'gap');
     checkLiquidations(state);
@@ -90,13 +87,22 @@ export class PaperVenue {
       walk(state, symbol, point, 'path');
       checkLiquidations(state);
     }
-    storeCandle(state, symbol, {
-      openTime,
-      ...bar,
-      volume: candle.volume ?? 0,
-      ...(candle.closeTime !== undefined ? { end: candle.closeTime + 1 } : {}),
-    });
+    storeCandle(state, symbol, bar);
     if (candle.closeTime !== undefined) account.advanceClock(state, candle.closeTime);
+  }
+
+  /**
+   * Stores past candles for `klines` only: no price moves, no fills, the clock stays. The bars
+   * (`historyBar`) are never changed by the venue, so one history can be shared by many venues.
+   */
+  seedHistory(venueSymbol: string, bars: readonly PaperHistoryBar[]): void {
+    const symbol = this.state.instrument(venueSymbol).venueSymbol;
+    for (const bar of bars) storeCandle(this.state, symbol, bar);
+  }
+
+  /** Folds bars opening before `foldBefore` into hourly bars and drops those before `dropBefore`. */
+  compactHistory(venueSymbol: string, foldBefore: number, dropBefore: number): void {
+    compactHistory(this.state, this.state.instrument(venueSymbol).venueSymbol, foldBefore, dropBefore);
   }
 
   /** The current price of a symbol, or undefined before the first one. */
@@ -263,5 +269,17 @@ export class PaperVenue {
       marginModes,
       prices,
     };
+  }
+
+  // ── Snapshots ─────────────────────────────────────────────────────────────────────────────────
+
+  /** The account as JSON (balances, positions, orders, settings, prices, clock); see snapshot.ts. */
+  snapshot(): PaperVenueSnapshot {
+    return snapshotState(this.state);
+  }
+
+  /** Takes over a snapshot's account (this venue's own starting balance goes). */
+  restore(snapshot: PaperVenueSnapshot): void {
+    restoreState(this.state, snapshot);
   }
 }

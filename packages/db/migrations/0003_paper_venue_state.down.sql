@@ -1,0 +1,1 @@
+DROP TABLE paper_venue_state;
