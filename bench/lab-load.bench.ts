@@ -11,6 +11,7 @@
  * Knobs: BENCH_LAB_PROBES (probes per phase, default 200), BENCH_LAB_CONCURRENT (default 4),
  * LAB_WORKERS / LAB_QUEUE (passed to the server). Not part of `npm test`.
  */
+import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -135,10 +136,15 @@ async function probe(url: string): Promise<{ webhook: Stats; health: Stats }> {
  * cores were busy does not.
  */
 async function eventLoopLag(url: string): Promise<{ p99: number; max: number }> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+  const text = await (
+    await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+  ).text();
   const read = (name: string) => 1000 * Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
   return { p99: read('nodejs_eventloop_lag_p99_seconds'), max: read('nodejs_eventloop_lag_max_seconds') };
 }
+
+/** /metrics answers only this bearer token (it is not public). */
+const METRICS_TOKEN = randomBytes(24).toString('hex');
 
 const row = (label: string, s: Stats) =>
   `${label.padEnd(40)} p50 ${s.p50.toFixed(1).padStart(7)} ms   p99 ${s.p99.toFixed(1).padStart(7)} ms   (n=${s.n})`;
@@ -148,6 +154,7 @@ async function main() {
   const env: Record<string, string> = {
     ...generateSecrets(),
     DATA_DIR: dataDir,
+    METRICS_TOKEN,
     API_RATE_LIMIT: '100000',
     WEBHOOK_RATE_LIMIT: '100000',
     ...(process.env.LAB_WORKERS ? { LAB_WORKERS: process.env.LAB_WORKERS } : {}),

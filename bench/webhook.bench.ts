@@ -9,7 +9,7 @@
  *  - a repeated delivery of an alert already executed (answered from the signals table);
  *  - throughput: five accounts (one symbol each) at once, ten senders, signals executed per second;
  *  - the ceiling: a bare Fastify process answering the same POST, with the same client.
- * `--burst` instead: N alerts over M paper accounts sent all at once to a PGlite server
+ * `--burst` instead: N alerts over M paper accounts sent all at once to a server on PGlite, then on PostgreSQL
  * (BENCH_BURST_ALERTS, default 60; BENCH_BURST_ACCOUNTS, default 6; the issue's run: 300 over 30),
  * reporting the answers' p99 and share over TradingView's 3 s, against the time the same run took
  * to execute them all (the answer must not wait for the work).
@@ -194,9 +194,15 @@ async function unfinished(server: Proc, accounts: Array<{ id: string; token: str
  * N alerts over M paper accounts at once, on PGlite: every answer within TradingView's 3 s? The
  * peer figure is how long the same run took to execute them all.
  */
-async function benchBurst(): Promise<void> {
+async function benchBurst(label = 'PGlite', databaseEnv: Record<string, string> = {}): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tradingbot-burst-'));
-  const server = await startProcess(SERVE, { ...generateSecrets(), DATA_DIR: dir });
+  const server = await startProcess(SERVE, {
+    ...generateSecrets(),
+    DATA_DIR: dir,
+    ...databaseEnv,
+    // one bench user holds every account
+    MAX_ACCOUNTS_PER_USER: String(Math.max(20, BURST_ACCOUNTS)),
+  });
   try {
     const accounts = await accountsOn(server, BURST_ACCOUNTS, 'paper');
     const webhook = `${server.url}/api/v1/webhook/tradingview`;
@@ -236,7 +242,7 @@ async function benchBurst(): Promise<void> {
     const over3s = samples.filter((value) => value > 3000).length;
     const accepted = answers.filter((a) => a.status === 202).length;
     console.log(
-      `\nburst: ${BURST_ALERTS} alerts over ${BURST_ACCOUNTS} paper accounts at once (PGlite; venues ${BURST_WARM ? 'started before' : 'started by the burst'})`,
+      `\nburst: ${BURST_ALERTS} alerts over ${BURST_ACCOUNTS} paper accounts at once (${label}; venues ${BURST_WARM ? 'started before' : 'started by the burst'})`,
     );
     console.log(summary('  answer', samples));
     console.log(
@@ -278,8 +284,32 @@ async function benchBare(): Promise<void> {
   }
 }
 
+/** A throwaway schema on the PostgreSQL at BENCH_DATABASE_URL, as a DATABASE_URL; null when unreachable. */
+async function postgresForBench(): Promise<{ env: Record<string, string>; close(): Promise<void> } | null> {
+  const pgUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  let database: Awaited<ReturnType<typeof openTestDatabase>>;
+  try {
+    database = await openTestDatabase(pgUrl);
+  } catch {
+    console.log(`\n(PostgreSQL at ${pgUrl} not reachable: skipped)`);
+    return null;
+  }
+  const [row] = await database.query<{ schema: string }>('SELECT current_schema() AS schema');
+  const url = new URL(pgUrl);
+  url.searchParams.set('options', `-c search_path=${row!.schema}`);
+  return { env: { DATABASE_URL: url.toString() }, close: () => database.close() };
+}
+
 if (process.argv.includes('--burst')) {
   await benchBurst();
+  const postgres = await postgresForBench();
+  if (postgres) {
+    try {
+      await benchBurst('PostgreSQL', postgres.env);
+    } finally {
+      await postgres.close();
+    }
+  }
   process.exit(0);
 }
 
@@ -299,21 +329,12 @@ try {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const pgUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  let database: Awaited<ReturnType<typeof openTestDatabase>> | undefined;
-  try {
-    database = await openTestDatabase(pgUrl);
-  } catch {
-    console.log(`\n(PostgreSQL at ${pgUrl} not reachable: skipped)`);
-  }
-  if (database) {
+  const postgres = await postgresForBench();
+  if (postgres) {
     try {
-      const [row] = await database.query<{ schema: string }>('SELECT current_schema() AS schema');
-      const url = new URL(pgUrl);
-      url.searchParams.set('options', `-c search_path=${row!.schema}`);
-      await benchServer('PostgreSQL', { DATABASE_URL: url.toString() }, sim);
+      await benchServer('PostgreSQL', postgres.env, sim);
     } finally {
-      await database.close();
+      await postgres.close();
     }
   }
   await benchBare();
