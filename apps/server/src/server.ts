@@ -32,17 +32,26 @@ export async function openConfiguredDatabase(config: Config): Promise<Database> 
 async function checkKeyRing(config: Config, database: Database): Promise<string> {
   const check = await checkStoredCredentials(database, config.keyRing);
   const summary = describeCredentialCheck(check, config.keyRing);
-  if (check.undecryptable.length > 0) {
+  if (check.undecryptable.length > 0 || check.undecryptableTotp.length > 0) {
+    const failing = [
+      ...(check.undecryptable.length > 0
+        ? [`${check.undecryptable.length} of ${check.accounts} exchange accounts cannot be decrypted`]
+        : []),
+      ...(check.undecryptableTotp.length > 0
+        ? [`${check.undecryptableTotp.length} of ${check.totpSecrets} two-factor secrets cannot be decrypted`]
+        : []),
+    ];
     throw ServerErrors.create('KEY_RING_MISMATCH', {
       message:
-        `${check.undecryptable.length} of ${check.accounts} exchange accounts cannot be decrypted with ` +
-        `the configured keys (${summary}). Set ENCRYPTION_KEY to the key they were stored under ` +
-        `(and the previous key in ENCRYPTION_KEYS_OLD while a rotation is unfinished)` +
+        `${failing.join(' and ')} with the configured keys (${summary}). Set ENCRYPTION_KEY to the key they ` +
+        `were stored under (and the previous key in ENCRYPTION_KEYS_OLD while a rotation is unfinished)` +
         (config.devSecretsFile ? `; ENCRYPTION_KEY now comes from ${config.devSecretsFile}` : '') +
-        '. The server does not start with accounts it could not trade.',
+        '. The server does not start with accounts it could not trade or users who could not sign in.',
       details: {
         accounts: check.accounts,
         undecryptable: check.undecryptable.length,
+        totp_secrets: check.totpSecrets,
+        undecryptable_totp: check.undecryptableTotp.length,
         by_key_id: check.byKeyId,
       },
     });

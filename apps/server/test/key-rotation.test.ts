@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openTestDatabase } from '@tradingbot/db';
 import { loadConfig, type Config } from '../src/config.ts';
-import { generateSecrets, parseEncryptionKey } from '../src/crypto/credentials.ts';
+import {
+  createKeyRing,
+  encryptValue,
+  generateSecrets,
+  parseEncryptionKey,
+} from '../src/crypto/credentials.ts';
 import { openConfiguredDatabase, startServer, type RunningServer } from '../src/server.ts';
 import { rotateStoredKeys } from '../src/services/key-rotation.ts';
 import { TEST_DATABASE_URL } from './helpers.ts';
@@ -138,6 +143,36 @@ describe(`key rotation (${TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, () => 
     expect(message).not.toContain(keys.ENCRYPTION_KEY);
     expect(message).not.toContain(wrong);
     // With the old key as ENCRYPTION_KEYS_OLD it starts (the accounts still decrypt).
+    const fixed = await start({
+      ...store,
+      ...keys,
+      ENCRYPTION_KEY: wrong,
+      ENCRYPTION_KEYS_OLD: keys.ENCRYPTION_KEY,
+    });
+    await fixed.close();
+  });
+
+  it('a two-factor secret the keys cannot decrypt also refuses the start (its owner could not sign in)', async () => {
+    const store = await storage();
+    const keys = generateSecrets();
+    const first = await start({ ...store, ...keys });
+    const email = 'rotate-totp@example.com';
+    await post(first, '/api/v1/auth/register', { email, password: 'long enough password' });
+    await first.close();
+    // Two-factor on, as confirming an enrolment leaves it: the secret under the key of that time.
+    const database = await openConfiguredDatabase(config({ ...store, ...keys }));
+    const [user] = await database.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [email]);
+    const ring = createKeyRing(parseEncryptionKey(keys.ENCRYPTION_KEY));
+    await database.query('UPDATE users SET totp_secret_enc = $1, totp_enabled_at = now() WHERE id = $2', [
+      encryptValue(ring, `user:${user!.id}`, 'totp_secret', 'JBSWY3DPEHPK3PXP'),
+      user!.id,
+    ]);
+    await database.close();
+    const wrong = generateSecrets().ENCRYPTION_KEY;
+    await expect(start({ ...store, ...keys, ENCRYPTION_KEY: wrong })).rejects.toMatchObject({
+      code: 'KEY_RING_MISMATCH',
+      message: expect.stringContaining('1 of 1 two-factor secrets cannot be decrypted'),
+    });
     const fixed = await start({
       ...store,
       ...keys,

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { isAppError } from '@tradingbot/core';
 import type { Database } from '@tradingbot/db';
-import { decryptCredentials, encryptCredentials, type KeyRing } from '../crypto/credentials.ts';
+import { decryptCredentials, decryptValue, encryptCredentials, type KeyRing } from '../crypto/credentials.ts';
 import { ServerErrors } from '../errors.ts';
 import { devSecretsPath } from '../config.ts';
 import { reencryptTotpSecrets } from './totp.ts';
@@ -122,6 +122,9 @@ function recordKeyInDevSecrets(dataDir: string, ring: KeyRing): boolean {
 export type CredentialCheck = {
   accounts: number;
   undecryptable: string[];
+  /** Users with two-factor on, and those whose TOTP secret no key of the ring decrypts. */
+  totpSecrets: number;
+  undecryptableTotp: string[];
   byKeyId: Record<string, { accounts: number; undecryptable: number; inRing: boolean }>;
 };
 
@@ -131,7 +134,13 @@ export async function checkStoredCredentials(database: Database, ring: KeyRing):
     'SELECT id, api_key_enc, api_secret_enc, passphrase_enc, key_id FROM api_keys ORDER BY id',
   );
   const ids = new Set([ring.current.id, ...ring.old.map((k) => k.id)]);
-  const check: CredentialCheck = { accounts: rows.length, undecryptable: [], byKeyId: {} };
+  const check: CredentialCheck = {
+    accounts: rows.length,
+    undecryptable: [],
+    totpSecrets: 0,
+    undecryptableTotp: [],
+    byKeyId: {},
+  };
   for (const row of rows) {
     const entry = (check.byKeyId[row.key_id] ??= {
       accounts: 0,
@@ -144,6 +153,18 @@ export async function checkStoredCredentials(database: Database, ring: KeyRing):
     } catch {
       entry.undecryptable++;
       check.undecryptable.push(row.id);
+    }
+  }
+  // Two-factor secrets are under the same ring: one that does not decrypt locks its owner out.
+  const users = await database.query<{ id: string; totp_secret_enc: string }>(
+    'SELECT id, totp_secret_enc FROM users WHERE totp_secret_enc IS NOT NULL ORDER BY id',
+  );
+  check.totpSecrets = users.length;
+  for (const user of users) {
+    try {
+      decryptValue(ring, `user:${user.id}`, 'totp_secret', user.totp_secret_enc);
+    } catch {
+      check.undecryptableTotp.push(user.id);
     }
   }
   return check;
