@@ -112,6 +112,11 @@ export async function mountWebApp(app: FastifyInstance, config: Config, web: Web
         const policy = pageContentSecurityPolicy(randomBytes(16).toString('base64'));
         request.raw.headers['content-security-policy'] = policy;
         reply.raw.setHeader('content-security-policy', policy);
+        // The browser's address as this server resolved it (TRUST_PROXY), replacing whatever the
+        // client claimed: the web app passes it on when it signs in to the API over loopback, so
+        // the sign-in limits and the sessions list see the browser, not 127.0.0.1 (the API trusts
+        // it only when TRUST_PROXY trusts its loopback peer, as behind nginx).
+        request.raw.headers['x-forwarded-for'] = request.ip;
         reply.hijack();
         await handle(request.raw, reply.raw);
       },

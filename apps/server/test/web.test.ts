@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Fastify from 'fastify';
 import { DEFAULT_WEB_DIR, mountWebApp, webBuildId } from '../src/web.ts';
 import { testApp, testConfig, type TestApp } from './helpers.ts';
@@ -32,14 +32,18 @@ describe('web app mounting', () => {
 
 // Needs `npm run build` (npm start and .ci/run do it); the Chromium end-to-end test covers the rest.
 describe.skipIf(webBuildId(DEFAULT_WEB_DIR) === null)('web app served in-process', () => {
+  // One app for the file: Next's server code, loaded once per process, keeps the first API address.
+  // Behind one proxy (TRUST_PROXY=1): the last test plays the proxy.
   let t: TestApp;
+  let base: string;
+  beforeAll(async () => {
+    t = await testApp({ config: testConfig({ TRUST_PROXY: '1' }), web: { dir: DEFAULT_WEB_DIR } });
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+    base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
+  });
   afterAll(async () => t?.close());
 
   it('serves pages, keeps /api/v1, /docs and /metrics for the API', async () => {
-    t = await testApp({ web: { dir: DEFAULT_WEB_DIR } });
-    await t.app.listen({ host: '127.0.0.1', port: 0 });
-    const base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
-
     const signin = await fetch(`${base}/signin`);
     expect(signin.status).toBe(200);
     expect(signin.headers.get('content-type')).toContain('text/html');
@@ -62,5 +66,38 @@ describe.skipIf(webBuildId(DEFAULT_WEB_DIR) === null)('web app served in-process
     // Auth.js answers under /api/auth (Next), next to the API.
     const providers = (await (await fetch(`${base}/api/auth/providers`)).json()) as Record<string, unknown>;
     expect(providers).toHaveProperty('credentials');
+  });
+
+  it('signs in to the API with the browser address the server resolved, not 127.0.0.1 (behind one proxy)', async () => {
+    const email = 'web-address@example.com';
+    const password = 'a long web sign-in passphrase';
+    const register = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      payload: { email, password },
+    });
+    expect(register.statusCode).toBe(201);
+    // This test is the proxy: it appends the browser's address; what the browser claimed before it
+    // (spoofed) is not trusted.
+    const viaProxy = { 'x-forwarded-for': '203.0.113.9, 198.51.100.23' };
+    const csrf = await fetch(`${base}/api/auth/csrf`, { headers: viaProxy });
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+    const cookie = csrf.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const signIn = await fetch(`${base}/api/auth/callback/credentials`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { ...viaProxy, cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrfToken, email, password, callbackUrl: `${base}/` }).toString(),
+    });
+    expect([302, 303]).toContain(signIn.status);
+    expect(signIn.headers.get('location')).not.toContain('error');
+    const sessions = await t.database.query<{ ip: string }>(
+      'SELECT s.ip FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1',
+      [email],
+    );
+    expect(sessions.map((s) => s.ip)).toEqual(['198.51.100.23']);
   });
 });

@@ -39,6 +39,11 @@ type Credentials = Partial<
  * authentication, the challenge it answered plus a code (`/auth/login/totp`). A challenge comes
  * back to the form as the error code `TOTP_REQUIRED:<challenge token>`.
  */
+function forwardedFor(request: Request): Record<string, string> {
+  const address = request.headers.get('x-forwarded-for');
+  return address ? { 'x-forwarded-for': address } : {};
+}
+
 async function apiSignIn(credentials: Credentials, request: Request): Promise<LoginSuccess> {
   const text = (name: keyof Credentials) => {
     const value = credentials[name];
@@ -67,8 +72,10 @@ async function apiSignIn(credentials: Credentials, request: Request): Promise<Lo
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        // The sessions list shows the browser, not this server.
+        // The sessions list and the sign-in limits see the browser, not this server: its user agent,
+        // and its address as the server that mounts this app resolved it (apps/server/src/web.ts).
         'user-agent': request.headers.get('user-agent') ?? 'unknown',
+        ...forwardedFor(request),
       },
       body: JSON.stringify(body),
     });
