@@ -1,8 +1,10 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticCandles, writeCandlesCsv } from '@tradingbot/engine';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import { BacktestResult } from '../src/routes/lab.schema.ts';
 import { runLabBacktest } from '../src/services/lab.ts';
+import { LAB_THREAD_NICE } from '../src/services/lab-pool.ts';
 import { signUp, testApp, testConfig, type TestApp } from './helpers.ts';
 
 let t: TestApp;
@@ -51,6 +53,28 @@ describe('lab backtests off the event loop', () => {
     expect(response.json().data.bars).toBe(50_000);
     expect(utilization).toBeLessThan(0.5);
   });
+
+  // Linux keeps a nice value per thread (/proc/self/task/<tid>/stat, field 19): the lab's threads
+  // run at a lower priority than the event loop, so on a small machine a webhook gets the CPU first.
+  it.runIf(process.platform === 'linux')(
+    'runs lab threads at a lower CPU priority than the event loop',
+    async () => {
+      const niceOf = (task: string) => {
+        const stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      };
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/backtests',
+        headers: alice.auth,
+        payload: { strategy: 'ema_cross', params: {}, data: { source: 'sample', timeframe: '4h' } },
+      });
+      expect(response.statusCode).toBe(200);
+      const tasks = readdirSync('/proc/self/task');
+      expect(niceOf(String(process.pid))).toBe(0); // the main thread (the event loop)
+      expect(tasks.filter((task) => niceOf(task) === LAB_THREAD_NICE).length).toBeGreaterThanOrEqual(1);
+    },
+  );
 
   it('answers the same body as the backtest on the main thread did', async () => {
     // The old route: the service on the event loop, its object serialized by the route's schema.

@@ -17,6 +17,13 @@ import type { LabTask, LabTaskResult } from './lab-worker-main.ts';
 /** Piscina's refusals when every thread is busy and its queue is full (or there is none). */
 const POOL_FULL = new Set(['Task queue is at limit', 'No task queue available and all Workers are busy']);
 
+/**
+ * The nice value of the lab's worker threads (Linux keeps one per thread; each worker sets its own
+ * in `lab-worker.js`): backtests use what CPU the event loop leaves, so webhooks are not kept
+ * waiting on a small machine while the lab works.
+ */
+export const LAB_THREAD_NICE = 10;
+
 export type LabPoolOptions = {
   /** Lab tasks running at once, one worker thread each (`LAB_WORKERS`). */
   workers: number;
