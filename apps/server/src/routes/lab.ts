@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { RouteContext } from '../route-context.ts';
 import { klineSources, LAB_LIMITS, listStrategies } from '../services/lab.ts';
 import { jobJson, LabJobs } from '../services/lab-jobs.ts';
@@ -89,11 +90,14 @@ export async function registerLabRoutes(context: RouteContext, queueOptions: Lab
         },
       },
     },
-    // The worker answers the body as JSON bytes, built through BacktestResult as the serializer would;
-    // Fastify sends a Buffer as it is (the type provider's types expect the object).
+    // The worker answers the body as JSON bytes, built through BacktestResult as the serializer would,
+    // sent in slices (the type provider's types expect the object).
     async (request, reply) => {
       const body = await pool.backtest(request.body, sources);
-      return reply.type('application/json; charset=utf-8').send(body as never);
+      return reply
+        .type('application/json; charset=utf-8')
+        .header('content-length', body.byteLength)
+        .send(inSlices(body) as never);
     },
   );
 
@@ -143,4 +147,22 @@ export async function registerLabRoutes(context: RouteContext, queueOptions: Lab
     await pool.close();
   });
   return optimizations;
+}
+
+/**
+ * A body of megabytes as a stream of 64 KiB views (no copy): the socket takes one slice at a time as
+ * it drains, so writing a large backtest never holds the event loop in one piece (one 8 MB write
+ * took ~30 ms of it) while webhooks wait.
+ */
+function inSlices(bytes: Uint8Array, size = 64 * 1024): Readable {
+  let offset = 0;
+  return new Readable({
+    read() {
+      if (offset >= bytes.byteLength) {
+        this.push(null);
+        return;
+      }
+      this.push(bytes.subarray(offset, (offset += size)));
+    },
+  });
 }
