@@ -179,6 +179,8 @@ describe('graceful shutdown', () => {
       expect(t.logs.join('')).toContain('SHUTDOWN_DRAIN_MS');
     } finally {
       venues.open();
+      // The released execution still writes (lease, orders): let it finish before the schema is dropped.
+      await t.app.webhook.drain(10_000);
       await t.database.close();
     }
   });
