@@ -2,10 +2,10 @@
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import { signOut, useSession } from 'next-auth/react';
+import { useSession } from 'next-auth/react';
 import type { ReactNode } from 'react';
 import { useI18n } from '@/lib/i18n';
-import { hardNavigate } from '@/lib/navigate';
+import { endBrowserSession } from '@/lib/api';
 import type { MessageKey } from '@/lib/messages';
 import { LanguageSwitch } from './LanguageSwitch';
 
@@ -22,20 +22,18 @@ export function Shell({ email, children }: { email: string; children: ReactNode 
   const { t } = useI18n();
   const pathname = usePathname();
   const { data: session } = useSession();
-  const onSignOut = async () => {
-    // Revoke the API session too, then end the Auth.js session.
-    if (session?.accessToken) {
+  // Revoke the API session too, then end the Auth.js session. Navigate ourselves: Auth.js would send
+  // the browser to its own idea of the origin (Next turns 127.0.0.1 into localhost), and this app must
+  // stay on the address the user opened.
+  const onSignOut = () =>
+    endBrowserSession('/signin?signedOut=1', async () => {
+      if (!session?.accessToken) return;
       await fetch('/api/v1/auth/logout', {
         method: 'POST',
         headers: { authorization: `Bearer ${session.accessToken}`, 'content-type': 'application/json' },
         body: '{}',
-      }).catch(() => undefined);
-    }
-    // Navigate ourselves: Auth.js would send the browser to its own idea of the origin (Next turns
-    // 127.0.0.1 into localhost), and this app must stay on the address the user opened.
-    await signOut({ redirect: false });
-    hardNavigate('/signin?signedOut=1');
-  };
+      });
+    });
   return (
     <>
       <a className="skip" href="#main">

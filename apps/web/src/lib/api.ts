@@ -16,8 +16,22 @@ export class ApiError extends Error {
   }
 }
 
-/** Set once the first refused call starts signing out (several calls may be refused at once). */
+/** Set once a sign-out starts: by the user, or by the first of several calls refused at once. */
 let signingOut = false;
+
+/**
+ * Ends the browser's session once and leaves for `destination`, after `first` (e.g. revoking the API
+ * session). Once the API session is revoked, every poll still in flight answers 401; a second
+ * Auth.js sign-out started by one of them would fetch a new CSRF token and void the first's
+ * (MissingCSRF), so while one sign-out runs the others do nothing.
+ */
+export async function endBrowserSession(destination: string, first?: () => Promise<unknown>): Promise<void> {
+  if (signingOut) return;
+  signingOut = true;
+  await first?.().catch(() => undefined);
+  await signOut({ redirect: false });
+  hardNavigate(destination);
+}
 
 /** Codes that mean the server no longer accepts the session token. */
 const SESSION_GONE = new Set(['UNAUTHENTICATED', 'USER_NOT_FOUND']);
@@ -61,11 +75,7 @@ export function useApi(): ApiCall {
           body as { error?: { code?: string; message?: string; details?: Record<string, unknown> } }
         )?.error;
         const code = error?.code ?? `HTTP_${response.status}`;
-        if (response.status === 401 && SESSION_GONE.has(code) && !signingOut) {
-          signingOut = true;
-          await signOut({ redirect: false });
-          hardNavigate('/signin?expired=1');
-        }
+        if (response.status === 401 && SESSION_GONE.has(code)) await endBrowserSession('/signin?expired=1');
         throw new ApiError(code, error?.message ?? response.statusText, response.status, error?.details);
       }
       return body as T;

@@ -1,11 +1,9 @@
 'use client';
 
-import { signOut } from 'next-auth/react';
 import { useId, useState } from 'react';
 import { ErrorMessage, Loading } from '@/components/ui';
-import { ApiError, useApi, useResource } from '@/lib/api';
+import { ApiError, endBrowserSession, useApi, useResource } from '@/lib/api';
 import { useI18n } from '@/lib/i18n';
-import { hardNavigate } from '@/lib/navigate';
 import type { SessionList } from '@/lib/types';
 
 /** The signed-in sessions (this one marked): end one, or all of them. */
@@ -24,11 +22,10 @@ export function SessionsSection() {
       setError(e instanceof ApiError ? e : new ApiError('INTERNAL', String(e), 0));
     }
   };
-  const revokeAll = async () => {
-    await api('/api/v1/auth/logout', { method: 'POST', body: { all: true } }).catch(() => undefined);
-    await signOut({ redirect: false });
-    hardNavigate('/signin?signedOut=1');
-  };
+  const revokeAll = () =>
+    endBrowserSession('/signin?signedOut=1', () =>
+      api('/api/v1/auth/logout', { method: 'POST', body: { all: true } }),
+    );
   return (
     <section className="card" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>{t('sec.sessions')}</h2>
