@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { isAppError } from '@tradingbot/core';
 import type { Database } from '@tradingbot/db';
-import { decryptCredentials, decryptValue, encryptCredentials, type KeyRing } from '../crypto/credentials.ts';
+import { decryptCredentials, encryptCredentials, type KeyRing } from '../crypto/credentials.ts';
 import { ServerErrors } from '../errors.ts';
 import { devSecretsPath } from '../config.ts';
-import { reencryptTotpSecrets } from './totp.ts';
+import { decryptTotpSecret, reencryptTotpSecrets } from './totp.ts';
 
 type Row = {
   id: string;
@@ -162,7 +162,7 @@ export async function checkStoredCredentials(database: Database, ring: KeyRing):
   check.totpSecrets = users.length;
   for (const user of users) {
     try {
-      decryptValue(ring, `user:${user.id}`, 'totp_secret', user.totp_secret_enc);
+      decryptTotpSecret(ring, user.id, user.totp_secret_enc);
     } catch {
       check.undecryptableTotp.push(user.id);
     }

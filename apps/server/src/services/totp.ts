@@ -29,6 +29,11 @@ const PERIOD = 30;
 
 const now = (deps: TotpDeps) => (deps.now ?? (() => new Date()))();
 const secretOwner = (userId: string) => `user:${userId}`;
+
+/** A user's TOTP secret, decrypted with the key ring (throws when no key of the ring opens it). */
+export function decryptTotpSecret(ring: KeyRing, userId: string, value: string): string {
+  return decryptValue(ring, secretOwner(userId), 'totp_secret', value);
+}
 const totpOf = (secret: string, label = '') =>
   new TOTP({
     issuer: TOTP_ISSUER,
@@ -94,7 +99,7 @@ async function issueRecoveryCodes(database: Database, userId: string): Promise<s
 export async function confirmTotpEnrolment(deps: TotpDeps, user: UserRow, code: string): Promise<string[]> {
   if (user.totpSecretEnc !== null) throw ServerErrors.create('TOTP_ALREADY_ENABLED');
   if (user.totpPendingSecretEnc === null) throw ServerErrors.create('TOTP_NOT_ENROLLING');
-  const secret = decryptValue(deps.keyRing, secretOwner(user.id), 'totp_secret', user.totpPendingSecretEnc);
+  const secret = decryptTotpSecret(deps.keyRing, user.id, user.totpPendingSecretEnc);
   const step = matchingStep(secret, code.trim(), now(deps));
   if (step === null) throw ServerErrors.create('TOTP_INVALID');
   await deps.database.db
@@ -120,7 +125,7 @@ export type SecondFactor = { code?: string | undefined; recovery_code?: string |
 export async function verifySecondFactor(deps: TotpDeps, user: UserRow, factor: SecondFactor): Promise<void> {
   if (user.totpSecretEnc === null) throw ServerErrors.create('TOTP_NOT_ENABLED');
   if (factor.code) {
-    const secret = decryptValue(deps.keyRing, secretOwner(user.id), 'totp_secret', user.totpSecretEnc);
+    const secret = decryptTotpSecret(deps.keyRing, user.id, user.totpSecretEnc);
     const step = matchingStep(secret, factor.code.trim(), now(deps));
     if (step !== null && (await useStep(deps.database, user.id, step))) return;
   } else if (factor.recovery_code) {
@@ -265,12 +270,7 @@ export async function reencryptTotpSecrets(tx: SqlExecutor, ring: KeyRing): Prom
   const fresh = (userId: string, value: string | null) =>
     value === null || value.split(':')[1] === ring.current.id
       ? value
-      : encryptValue(
-          ring,
-          secretOwner(userId),
-          'totp_secret',
-          decryptValue(ring, secretOwner(userId), 'totp_secret', value),
-        );
+      : encryptValue(ring, secretOwner(userId), 'totp_secret', decryptTotpSecret(ring, userId, value));
   let changed = 0;
   for (const row of rows) {
     const enabled = fresh(row.id, row.totp_secret_enc);
