@@ -10,3 +10,4 @@ export * from './binance/index.ts';
 export * from './okx/index.ts';
 export * from './venues.ts';
 export { venueDeadline, withVenueDeadline } from './venue/deadline.ts';
+export * from './stream/types.ts';
