@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Instrument } from '../types.ts';
 import type { PaperExchange } from '../paper/index.ts';
 import { FaultQueue, type FaultMatch } from './faults.ts';
@@ -167,6 +168,20 @@ export abstract class SimulatorDialect<
   protected limitAccount(_route: Route, _request: WireRequest, _input: Input): void {}
   /** Headers every routed reply carries. */
   protected stamp(_reply: WireReply): void {}
+  /**
+   * Takes a WebSocket upgrade on the venue's stream paths (refused here: a dialect without streams).
+   * Called for every upgrade request the simulator's server receives.
+   */
+  upgrade(_req: IncomingMessage, socket: Socket, _head: Buffer): void {
+    socket.destroy();
+  }
+  /**
+   * `POST /__sim/streams` (body e.g. `{ "action": "drop" }` or `{ "action": "delay", "ms": 500 }`): stream
+   * faults for tests outside the process. Dialects with streams override it.
+   */
+  protected streamControl(_body: Record<string, unknown>): WireReply {
+    return { status: 404, body: { error: 'this simulator serves no streams' } };
+  }
   /** The symbol a `/__sim/price` body names. */
   protected controlSymbol(body: Record<string, unknown>): unknown {
     return body.symbol;
@@ -289,6 +304,7 @@ export abstract class SimulatorDialect<
         this.faults.clockOffsetMs = 0;
         return { status: 200, body: { faults: 0 } };
       }
+      if (method === 'POST' && path === '/__sim/streams') return this.streamControl(body);
       if (method === 'GET' && path === '/__sim/state')
         return { status: 200, body: this.venue.accountState() };
     } catch (error) {
@@ -329,6 +345,11 @@ export async function serveDialect<
   host?: string,
 ): Promise<RunningWireSimulator<Rule, WireRequestLog & Partial<Codes>>> {
   await dialect.loadInstruments();
-  const { url, close } = await listenSimulator((req, res) => dialect.handle(req, res), port, host);
+  const { url, close } = await listenSimulator(
+    (req, res) => dialect.handle(req, res),
+    port,
+    host,
+    (req, socket, head) => dialect.upgrade(req, socket, head),
+  );
   return { url, venue: dialect.venue, faults: dialect.faults, requests: dialect.requests, close };
 }

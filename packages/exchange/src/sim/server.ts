@@ -1,7 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 export type ListeningSimulator = { url: string; close(): Promise<void> };
+
+/** Takes an HTTP upgrade request (a WebSocket stream), e.g. `WebSocketServer.handleUpgrade` of `ws`. */
+export type SimulatorUpgrade = (req: IncomingMessage, socket: Socket, head: Buffer) => void;
 
 /**
  * Serves a venue simulator's request handler over HTTP; resolves once it listens (port 0 = an
@@ -11,10 +14,17 @@ export async function listenSimulator(
   handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
   port = 0,
   host = '127.0.0.1',
+  upgrade?: SimulatorUpgrade,
 ): Promise<ListeningSimulator> {
   const server = createServer((req, res) => {
     // A client that goes away mid-request must not take the server down.
     handle(req, res).catch(() => res.destroy());
+  });
+  // WebSocket streams: the dialect takes the upgrade (or refuses it by destroying the socket).
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    if (upgrade === undefined) socket.destroy();
+    else upgrade(req, socket, head);
   });
   // Keep connections open like the real venues do: undici reuses a connection only while the
   // server's advertised keep-alive exceeds its 1 s safety margin, so a short value here would make
