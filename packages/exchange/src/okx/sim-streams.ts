@@ -88,6 +88,10 @@ export class OkxSimStreams {
     });
     // Start from the venue as it is: only later changes are pushed.
     this.snapshotState();
+    for (const i of host.instruments()) {
+      const price = host.venue.priceOf(i.venueSymbol);
+      if (price !== undefined) this.lastMarks.set(i.venueSymbol, price);
+    }
     this.timer = setInterval(() => this.pushMarket(), pollMs);
     this.timer.unref();
   }

@@ -56,7 +56,9 @@ async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 40
 }
 
 /** A raw WebSocket to the simulator that collects every text frame. */
-async function rawSocket(url: string): Promise<{ ws: WebSocket; frames: string[]; next(match: (f: string) => boolean): Promise<string> }> {
+async function rawSocket(
+  url: string,
+): Promise<{ ws: WebSocket; frames: string[]; next(match: (f: string) => boolean): Promise<string> }> {
   const ws = new WebSocket(url);
   const frames: string[] = [];
   ws.on('message', (d) => frames.push(d.toString()));
@@ -88,14 +90,23 @@ describe('OKX simulator WebSocket protocol (raw frames)', () => {
     const { sim } = await streamHarness();
     const good = await rawSocket(`${wsBase(sim)}/private`);
     good.ws.send(loginFrame());
-    expect(JSON.parse(await good.next((f) => f.includes('"login"')))).toMatchObject({ event: 'login', code: '0' });
+    expect(JSON.parse(await good.next((f) => f.includes('"login"')))).toMatchObject({
+      event: 'login',
+      code: '0',
+    });
     // A second login on the same connection is refused (60031).
     good.ws.send(loginFrame());
-    expect(JSON.parse(await good.next((f) => f.includes('60031')))).toMatchObject({ event: 'error', code: '60031' });
+    expect(JSON.parse(await good.next((f) => f.includes('60031')))).toMatchObject({
+      event: 'error',
+      code: '60031',
+    });
 
     const bad = await rawSocket(`${wsBase(sim)}/private`);
     bad.ws.send(loginFrame({ secret: 'not-the-secret' }));
-    expect(JSON.parse(await bad.next((f) => f.includes('"error"')))).toMatchObject({ event: 'error', code: '60009' });
+    expect(JSON.parse(await bad.next((f) => f.includes('"error"')))).toMatchObject({
+      event: 'error',
+      code: '60009',
+    });
     // Not logged in: a private channel is refused with 60011.
     bad.ws.send(JSON.stringify({ op: 'subscribe', args: [{ channel: 'orders', instType: 'SWAP' }] }));
     expect(JSON.parse(await bad.next((f) => f.includes('60011')))).toMatchObject({ code: '60011' });
@@ -112,9 +123,17 @@ describe('OKX simulator WebSocket protocol (raw frames)', () => {
     await priv.next((f) => f === 'pong');
     priv.ws.send(loginFrame());
     await priv.next((f) => f.includes('"login"'));
-    priv.ws.send(JSON.stringify({ id: 'a1', op: 'subscribe', args: [{ channel: 'orders-algo', instType: 'SWAP' }] }));
-    expect(JSON.parse(await priv.next((f) => f.includes('64001')))).toMatchObject({ id: 'a1', event: 'error', code: '64001' });
-    priv.ws.send(JSON.stringify({ id: 'a2', op: 'subscribe', args: [{ channel: 'orders', instType: 'SWAP' }] }));
+    priv.ws.send(
+      JSON.stringify({ id: 'a1', op: 'subscribe', args: [{ channel: 'orders-algo', instType: 'SWAP' }] }),
+    );
+    expect(JSON.parse(await priv.next((f) => f.includes('64001')))).toMatchObject({
+      id: 'a1',
+      event: 'error',
+      code: '64001',
+    });
+    priv.ws.send(
+      JSON.stringify({ id: 'a2', op: 'subscribe', args: [{ channel: 'orders', instType: 'SWAP' }] }),
+    );
     expect(JSON.parse(await priv.next((f) => f.includes('"a2"')))).toEqual({
       id: 'a2',
       event: 'subscribe',
@@ -140,7 +159,10 @@ describe('OkxSwapClient.accountStream against the simulator', () => {
 
     const wrong = streamClient(sim, 'wrong-secret').accountStream(FAST);
     closers.push(() => wrong.close());
-    await expect(wrong.start()).rejects.toMatchObject({ code: 'EXCHANGE_AUTH_FAILED', message: expect.stringContaining('60009') });
+    await expect(wrong.start()).rejects.toMatchObject({
+      code: 'EXCHANGE_AUTH_FAILED',
+      message: expect.stringContaining('60009'),
+    });
     expect(wrong.status).toMatchObject({ state: 'down', reason: expect.stringContaining('60009') });
   });
 
@@ -152,7 +174,13 @@ describe('OkxSwapClient.accountStream against the simulator', () => {
     account.onEvent((e) => events.push(e));
     await account.start();
 
-    await client.placeOrder({ venueSymbol: SYMBOL, side: 'buy', type: 'market', qty: '0.1', idempotencyKey: 'entry-1' });
+    await client.placeOrder({
+      venueSymbol: SYMBOL,
+      side: 'buy',
+      type: 'market',
+      qty: '0.1',
+      idempotencyKey: 'entry-1',
+    });
     const stop = await client.placeConditional({
       venueSymbol: SYMBOL,
       kind: 'stop_loss',
@@ -168,11 +196,26 @@ describe('OkxSwapClient.accountStream against the simulator', () => {
     }, 'two fills');
     const [entry, exit] = fills as [VenueFill, VenueFill];
     // Entry: 0.1 BTC (10 contracts × 0.01) at 50000, taker fee 0.04 % = 2 USDT, no PnL.
-    expect(entry).toMatchObject({ cause: 'order', side: 'buy', qty: '0.1', price: '50000', fee: '2', feeAsset: 'USDT', realizedPnl: '0', liquidity: 'taker' });
+    expect(entry).toMatchObject({
+      cause: 'order',
+      side: 'buy',
+      qty: '0.1',
+      price: '50000',
+      fee: '2',
+      feeAsset: 'USDT',
+      realizedPnl: '0',
+      liquidity: 'taker',
+    });
     expect(entry.clientOrderId).not.toBe('');
     // Exit: the stop fired at the price reached.
     const px = new Decimal(exit.price);
-    expect(exit).toMatchObject({ cause: 'trigger', trigger: 'stop_loss', side: 'sell', qty: '0.1', feeAsset: 'USDT' });
+    expect(exit).toMatchObject({
+      cause: 'trigger',
+      trigger: 'stop_loss',
+      side: 'sell',
+      qty: '0.1',
+      feeAsset: 'USDT',
+    });
     expect(px.lte(49000)).toBe(true);
     expect(exit.fee).toBe(px.mul('0.1').mul('0.0004').toFixed());
     expect(exit.realizedPnl).toBe(px.minus(50000).mul('0.1').toFixed());
@@ -180,11 +223,16 @@ describe('OkxSwapClient.accountStream against the simulator', () => {
 
     // The algo order went live then effective; the position ended at 0; balances followed.
     const algoStates = events.flatMap((e) =>
-      e.kind === 'order' && e.order.isAlgo && e.order.venueOrderId === stop.venueOrderId ? [e.order.status] : [],
+      e.kind === 'order' && e.order.isAlgo && e.order.venueOrderId === stop.venueOrderId
+        ? [e.order.status]
+        : [],
     );
     expect(algoStates).toContain('filled');
     await until(
-      () => events.find((e) => e.kind === 'positions' && e.positions.some((p) => p.venueSymbol === SYMBOL && p.qty === '0')),
+      () =>
+        events.find(
+          (e) => e.kind === 'positions' && e.positions.some((p) => p.venueSymbol === SYMBOL && p.qty === '0'),
+        ),
       'the closed position',
     );
     const wallet = new Decimal(10_000).minus(2).minus(exit.fee).plus(exit.realizedPnl);
@@ -206,11 +254,26 @@ describe('OkxSwapClient.accountStream against the simulator', () => {
     await account.start();
     const since = Date.now();
 
-    await client.placeOrder({ venueSymbol: SYMBOL, side: 'buy', type: 'market', qty: '0.2', idempotencyKey: 'entry-2' });
-    await client.placeConditional({ venueSymbol: SYMBOL, kind: 'take_profit', side: 'sell', triggerPrice: '51000', idempotencyKey: 'tp-2' });
+    await client.placeOrder({
+      venueSymbol: SYMBOL,
+      side: 'buy',
+      type: 'market',
+      qty: '0.2',
+      idempotencyKey: 'entry-2',
+    });
+    await client.placeConditional({
+      venueSymbol: SYMBOL,
+      kind: 'take_profit',
+      side: 'sell',
+      triggerPrice: '51000',
+      idempotencyKey: 'tp-2',
+    });
     await until(() => events.find((e) => e.kind === 'fill'), 'the entry fill');
 
-    const dropped = await fetch(`${sim.url}/__sim/streams`, { method: 'POST', body: JSON.stringify({ action: 'drop' }) });
+    const dropped = await fetch(`${sim.url}/__sim/streams`, {
+      method: 'POST',
+      body: JSON.stringify({ action: 'drop' }),
+    });
     expect(dropped.status).toBe(200);
     await until(() => (account.status.state === 'down' ? true : undefined), 'down');
     await setPrice(SYMBOL, '51500'); // the take-profit fills while no socket is connected
@@ -241,17 +304,35 @@ describe('OkxSwapClient.accountStream against the simulator', () => {
     account.onEvent((e) => events.push(e));
     await account.start();
     const inject = (text: string) =>
-      fetch(`${sim.url}/__sim/streams`, { method: 'POST', body: JSON.stringify({ action: 'inject', path: 'private', text }) });
+      fetch(`${sim.url}/__sim/streams`, {
+        method: 'POST',
+        body: JSON.stringify({ action: 'inject', path: 'private', text }),
+      });
     await inject('{not json');
     await inject('{not json either');
     await inject(JSON.stringify({ arg: { channel: 'mystery' }, data: [{}] }));
-    await inject(JSON.stringify({ arg: { channel: 'orders' }, data: [{ instId: SYMBOL, ordId: '1', state: 'filled', uTime: 'x' }] }));
+    await inject(
+      JSON.stringify({
+        arg: { channel: 'orders' },
+        data: [{ instId: SYMBOL, ordId: '1', state: 'filled', uTime: 'x' }],
+      }),
+    );
     await until(() => (problems.length >= 3 ? true : undefined), 'three problems');
 
-    await client.placeOrder({ venueSymbol: SYMBOL, side: 'buy', type: 'market', qty: '0.01', idempotencyKey: 'after-garbage' });
+    await client.placeOrder({
+      venueSymbol: SYMBOL,
+      side: 'buy',
+      type: 'market',
+      qty: '0.01',
+      idempotencyKey: 'after-garbage',
+    });
     await until(() => events.find((e) => e.kind === 'fill'), 'a fill after the garbage');
     await setPrice(SYMBOL, '50100');
-    expect(problems.map((p) => p.code).sort()).toEqual(['malformed_field', 'malformed_frame', 'unknown_channel']);
+    expect(problems.map((p) => p.code).sort()).toEqual([
+      'malformed_field',
+      'malformed_frame',
+      'unknown_channel',
+    ]);
     expect(account.status.state).toBe('up');
   });
 });
@@ -274,7 +355,10 @@ describe('OkxSwapClient.marketStream against the simulator', () => {
     await stream.subscribe({ kind: 'mark', venueSymbol: SYMBOL });
     await stream.subscribe({ kind: 'kline', venueSymbol: SYMBOL, timeframe: '1m' });
     await made.setPrice(SYMBOL, '50250.5');
-    const mark = await until(() => events.find((e) => e.kind === 'mark' && e.price === '50250.5'), 'the mark');
+    const mark = await until(
+      () => events.find((e) => e.kind === 'mark' && e.price === '50250.5'),
+      'the mark',
+    );
     expect(mark).toMatchObject({ kind: 'mark', venueSymbol: SYMBOL });
     const open = await until(
       () => events.find((e) => e.kind === 'kline' && e.close === '50250.5' && !e.closed),
@@ -283,7 +367,15 @@ describe('OkxSwapClient.marketStream against the simulator', () => {
     offset += 60_000;
     await made.setPrice(SYMBOL, '50300');
     const closed = await until(
-      () => events.find((e) => e.kind === 'kline' && e.closed && e.kind === 'kline' && open.kind === 'kline' && e.openTime === open.openTime),
+      () =>
+        events.find(
+          (e) =>
+            e.kind === 'kline' &&
+            e.closed &&
+            e.kind === 'kline' &&
+            open.kind === 'kline' &&
+            e.openTime === open.openTime,
+        ),
       'the closed candle',
     );
     expect(closed).toMatchObject({ timeframe: '1m', close: '50250.5', closed: true });
