@@ -1,7 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import Decimal from 'decimal.js';
-import { WebSocketServer, WebSocket, type RawData } from 'ws';
+import type { WebSocket, RawData } from 'ws';
+import { StreamHub } from '../sim/streams.ts';
+import type { AccountEvent } from '../stream/types.ts';
 import type { Instrument } from '../types.ts';
 import type { PaperExchange, PaperFill } from '../paper/index.ts';
 import type { WireReply } from '../sim/pipeline.ts';
@@ -42,6 +44,14 @@ export type OkxSimStreamHost = {
   /** The `GET /account/balance` row. */
   balanceRow(): Row;
   ticker(instId: string): Row;
+  /** Books a funding payment as an `/account/bills` type-8 entry. */
+  recordFunding(payment: {
+    venueEntryId: string;
+    venueSymbol: string;
+    amount: string;
+    asset: string;
+    time: number;
+  }): void;
 };
 
 const PRIVATE_CHANNELS = new Set(['orders', 'positions', 'balance_and_position', 'account']);
@@ -49,7 +59,7 @@ const BUSINESS_PRIVATE = new Set(['orders-algo', 'algo-advance']);
 const PUBLIC_CHANNELS = new Set(['mark-price', 'tickers']);
 
 type Client = {
-  ws: WebSocket;
+  ws?: WebSocket;
   path: Path;
   connId: string;
   loggedIn: boolean;
@@ -63,16 +73,16 @@ const argKey = (arg: Row): string =>
   `${String(arg.channel)}|${String(arg.instId ?? '')}|${String(arg.instType ?? '')}`;
 
 export class OkxSimStreams {
-  private readonly wss = new WebSocketServer({ noServer: true });
-  private readonly clients = new Set<Client>();
+  /** Connections, drop/delay/resume and closing: the simulators' shared plumbing (sim/streams.ts). */
+  private readonly hub = new StreamHub<Client>({ idleTimeoutMs: 30_000 });
   private connSeq = 0;
-  private delayMs = 0;
   private readonly pendingFills: PaperFill[] = [];
   private readonly seenOrders = new Map<string, string>();
   private readonly seenAlgos = new Map<string, string>();
   private seenPositions = new Map<string, { sig: string; row: Row }>();
   private seenBalance = '';
   private flushQueued = false;
+  private pendingFunding = false;
   private readonly lastMarks = new Map<string, string>();
   private readonly candles = new Map<string, CandleState>();
   private readonly timer: NodeJS.Timeout;
@@ -82,10 +92,15 @@ export class OkxSimStreams {
     private readonly host: OkxSimStreamHost,
     pollMs = 100,
   ) {
-    this.unsubscribeFills = host.venue.onFill((fill) => {
+    const offFills = host.venue.onFill((fill) => {
       this.pendingFills.push(fill);
       this.scheduleFlush();
     });
+    const offEvents = host.venue.onAccountEvent((event) => this.onVenueEvent(event));
+    this.unsubscribeFills = () => {
+      offFills();
+      offEvents();
+    };
     // Start from the venue as it is: only later changes are pushed.
     this.snapshotState();
     for (const i of host.instruments()) {
@@ -104,47 +119,59 @@ export class OkxSimStreams {
       socket.destroy();
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, match[1] as Path));
+    this.connSeq += 1;
+    const client: Client = {
+      path: match[1] as Path,
+      connId: `c${this.connSeq.toString(16).padStart(7, '0')}`,
+      loggedIn: false,
+      subs: new Map(),
+    };
+    this.hub.accept(req, socket, head, client).then(
+      (ws) => {
+        client.ws = ws;
+        ws.on('message', (data: RawData, isBinary: boolean) => {
+          if (isBinary) return this.error(client, '60012', 'Invalid request: binary frame');
+          this.receive(client, data.toString());
+        });
+      },
+      () => undefined,
+    );
   }
 
-  /** `POST /__sim/streams`: drop every connection, delay pushes, or resume. */
+  /** `POST /__sim/streams`: drop / delay / resume (the hub's), or inject a raw frame. */
   control(body: Row): WireReply {
-    switch (body.action) {
-      case 'drop':
-        for (const c of this.clients) c.ws.terminate();
-        return { status: 200, body: { dropped: true } };
-      case 'delay': {
-        const ms = Number(body.ms);
-        if (!Number.isFinite(ms) || ms < 0)
-          return { status: 400, body: { error: 'ms must be a number ≥ 0' } };
-        this.delayMs = ms;
-        return { status: 200, body: { delayMs: ms } };
-      }
-      case 'resume':
-        this.delayMs = 0;
-        return { status: 200, body: { delayMs: 0 } };
-      case 'inject': {
-        // A raw frame to the connections on one path (default every path): tests of a client's
-        // defences against what a venue might send (malformed JSON, unknown channels).
-        if (typeof body.text !== 'string') return { status: 400, body: { error: 'text must be a string' } };
-        let sent = 0;
-        for (const c of this.clients) {
-          if (body.path !== undefined && body.path !== c.path) continue;
-          this.send(c, body.text);
-          sent += 1;
-        }
-        return { status: 200, body: { sent } };
-      }
-      default:
-        return { status: 400, body: { error: 'action must be drop, delay, resume or inject' } };
-    }
+    if (body.action !== 'inject') return this.hub.control(body);
+    // A raw frame to the connections on one path (default every path): tests of a client's
+    // defences against what a venue might send (malformed JSON, unknown channels).
+    if (typeof body.text !== 'string') return { status: 400, body: { error: 'text must be a string' } };
+    const text = body.text;
+    const sent = this.hub.broadcast(text, (c) => body.path === undefined || body.path === c.path);
+    return { status: 200, body: { sent } };
   }
 
-  close(): void {
+  async close(): Promise<void> {
     clearInterval(this.timer);
     this.unsubscribeFills();
-    for (const c of this.clients) c.ws.terminate();
-    this.wss.close();
+    await this.hub.close();
+  }
+
+  private clients(): Client[] {
+    return this.hub.list().flatMap((ws) => {
+      const meta = this.hub.meta(ws);
+      return meta === undefined ? [] : [meta];
+    });
+  }
+
+  /**
+   * The paper venue's funding events: OKX books a funding-fee bill (type 8) and pushes
+   * `balance_and_position` with eventType `funding_fee` (streams.md §2.5); no funding channel exists.
+   */
+  private onVenueEvent(event: AccountEvent): void {
+    if (event.kind !== 'funding') return;
+    const { payment } = event;
+    this.host.recordFunding(payment);
+    this.pendingFunding = true;
+    this.scheduleFlush();
   }
 
   /** Pushes what changed since the last flush; called after each request and after fills. */
@@ -188,9 +215,17 @@ export class OkxSimStreams {
       this.pushPrivate('algo-advance', algos);
     }
     if (changedPositions.length > 0) this.pushPrivate('positions', changedPositions);
-    if (changedPositions.length > 0 || balanceChanged) {
+    const funding = this.pendingFunding;
+    this.pendingFunding = false;
+    if (changedPositions.length > 0 || balanceChanged || funding) {
       const liquidated = fills.some((f) => f.reason === 'liquidation');
-      const eventType = liquidated ? 'liquidation' : fills.length > 0 ? 'filled' : 'snapshot';
+      const eventType = liquidated
+        ? 'liquidation'
+        : fills.length > 0
+          ? 'filled'
+          : funding
+            ? 'funding_fee'
+            : 'snapshot';
       this.pushPrivate('balance_and_position', [
         this.balanceAndPosition(eventType, balanceChanged ? balance : undefined, changedPositions),
       ]);
@@ -275,28 +310,8 @@ export class OkxSimStreams {
 
   // ── Connections ───────────────────────────────────────────────────────────────────────────
 
-  private accept(ws: WebSocket, path: Path): void {
-    this.connSeq += 1;
-    const client: Client = {
-      ws,
-      path,
-      connId: `c${this.connSeq.toString(16).padStart(7, '0')}`,
-      loggedIn: false,
-      subs: new Map(),
-    };
-    this.clients.add(client);
-    ws.on('close', () => this.clients.delete(client));
-    ws.on('error', () => ws.terminate());
-    ws.on('message', (data: RawData) => this.receive(client, data.toString()));
-  }
-
   private send(client: Client, frame: Row | string): void {
-    const text = typeof frame === 'string' ? frame : JSON.stringify(frame);
-    const out = (): void => {
-      if (client.ws.readyState === WebSocket.OPEN) client.ws.send(text);
-    };
-    if (this.delayMs > 0) setTimeout(out, this.delayMs);
-    else out();
+    if (client.ws !== undefined) this.hub.send(client.ws, frame);
   }
 
   private error(client: Client, code: string, msg: string, extra: Row = {}): void {
@@ -428,7 +443,7 @@ export class OkxSimStreams {
 
   /** Sends rows of a private channel to every logged-in subscriber whose instType/instId matches. */
   private pushPrivate(channel: string, rows: Row[]): void {
-    for (const client of this.clients) {
+    for (const client of this.clients()) {
       for (const arg of client.subs.values()) {
         if (arg.channel !== channel) continue;
         const data = rows.filter(
@@ -487,7 +502,7 @@ export class OkxSimStreams {
   /** Every poll: mark price / ticker / candle pushes for the instruments whose price moved, and bar closes. */
   private pushMarket(): void {
     const subscribed = new Set<string>();
-    for (const client of this.clients) for (const arg of client.subs.values()) subscribed.add(argKey(arg));
+    for (const client of this.clients()) for (const arg of client.subs.values()) subscribed.add(argKey(arg));
     if (subscribed.size === 0) return;
     const moved = new Set<string>();
     for (const instrument of this.host.instruments()) {
@@ -522,7 +537,7 @@ export class OkxSimStreams {
         ...(currentRow !== undefined ? { current: currentRow } : {}),
       });
     }
-    for (const client of this.clients) {
+    for (const client of this.clients()) {
       for (const arg of client.subs.values()) {
         const channel = String(arg.channel);
         const instId = String(arg.instId ?? '');

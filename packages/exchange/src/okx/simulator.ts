@@ -259,17 +259,8 @@ function decimalParam(p: Params, name: string): string | undefined {
 }
 
 /** Starts the simulator; resolves once it listens (port 0 = an ephemeral port; host 127.0.0.1). */
-export async function startOkxSimulator(options: OkxSimulatorOptions): Promise<OkxSimulator> {
-  const dialect = new OkxDialect(options);
-  const running = await serveDialect(dialect, options.port, options.host);
-  return {
-    ...running,
-    close: async () => {
-      // Upgraded sockets are no longer the HTTP server's: end them before it closes.
-      dialect.closeStreams();
-      await running.close();
-    },
-  };
+export function startOkxSimulator(options: OkxSimulatorOptions): Promise<OkxSimulator> {
+  return serveDialect(new OkxDialect(options), options.port, options.host);
 }
 
 type Context = { params: Params; body: unknown; headers: Record<string, string> };
@@ -382,6 +373,16 @@ class OkxDialect extends SimulatorDialect<OkxFaultRule, OkxCodes, Context, Route
         this.balance({ params: {}, body: undefined, headers: {} })[0] as Record<string, unknown>,
       ticker: (instId) =>
         this.ticker({ params: { instId }, body: undefined, headers: {} })[0] as Record<string, unknown>,
+      recordFunding: (payment) => {
+        this.fundingBills.push({
+          // Bills take numeric ids in booking order (the paper ledger's own id is per venue only).
+          billId: String(900_000_000_000 + this.fundingBills.length + 1),
+          instId: payment.venueSymbol,
+          ccy: payment.asset,
+          balChg: payment.amount,
+          ts: String(payment.time),
+        });
+      },
     });
   }
 
@@ -403,8 +404,8 @@ class OkxDialect extends SimulatorDialect<OkxFaultRule, OkxCodes, Context, Route
     return this.streams?.control(body) ?? { status: 503, body: { error: 'streams not ready' } };
   }
 
-  closeStreams(): void {
-    this.streams?.close();
+  override async closeStreams(): Promise<void> {
+    await this.streams?.close();
   }
 
   protected faultReply(rule: OkxFaultRule): WireReply {

@@ -335,6 +335,43 @@ describe('OkxSwapClient.accountStream against the simulator', () => {
     ]);
     expect(account.status.state).toBe('up');
   });
+
+  it('funding booked on the venue arrives once as a funding event (balance_and_position funding_fee → bills type 8)', async () => {
+    const { sim, client } = await streamHarness();
+    const account = streamClient(sim).accountStream(FAST);
+    closers.push(() => account.close());
+    const events: AccountEvent[] = [];
+    account.onEvent((e) => events.push(e));
+    await account.start();
+    const since = Date.now() - 1000;
+    await client.placeOrder({
+      venueSymbol: SYMBOL,
+      side: 'buy',
+      type: 'market',
+      qty: '0.1',
+      idempotencyKey: 'long-f',
+    });
+    // A long pays a positive rate: 0.1 BTC × mark 50000 × 0.0001 = 0.5 USDT.
+    sim.venue.applyFunding(SYMBOL, '0.0001');
+    const funding = await until(() => events.find((e) => e.kind === 'funding'), 'the funding event');
+    expect(funding.kind === 'funding' && funding.payment).toMatchObject({
+      venueSymbol: SYMBOL,
+      amount: '-0.5',
+      asset: 'USDT',
+    });
+    const ledger = await client.fundingSince({ since });
+    expect(ledger).toHaveLength(1);
+    expect(ledger[0]).toEqual(funding.kind === 'funding' ? funding.payment : undefined);
+    // A second funding later is emitted once too, the first not again.
+    sim.venue.applyFunding(SYMBOL, '-0.0002');
+    await until(
+      () => (events.filter((e) => e.kind === 'funding').length >= 2 ? true : undefined),
+      'the second funding',
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    const amounts = events.flatMap((e) => (e.kind === 'funding' ? [e.payment.amount] : []));
+    expect(amounts).toEqual(['-0.5', '1']);
+  });
 });
 
 /** fillsSince as the account mirror calls it after a reconnect. */
