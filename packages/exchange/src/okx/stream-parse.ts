@@ -160,8 +160,13 @@ export class OkxAccountParser {
     this.seenOrder.push(key);
     if (this.seenOrder.length > 10_000) this.seenTrades.delete(this.seenOrder.shift() as string);
     const { cause, trigger } = orderCause(item, decimal(item, 'fillPx'), this.algos.get(text(item.algoId)));
-    // OKX's fillFee is negative for a charge and positive for a rebate; ours is the opposite.
-    const fillFee = new Decimal(decimal(item, 'fillFee', '0')).neg();
+    // When this update is the order's only execution so far, the accumulated `fee`/`pnl` are this
+    // fill's (OKX's liquidation pushes carry only those; streams.md §2.5 "Liquidation push example").
+    const onlyFill = text(item.accFillSz) === '' || new Decimal(decimal(item, 'accFillSz', '0')).eq(fillSz);
+    const feeField = text(item.fillFee) !== '' || !onlyFill ? 'fillFee' : 'fee';
+    const pnlField = text(item.fillPnl) !== '' || !onlyFill ? 'fillPnl' : 'pnl';
+    // OKX's fee is negative for a charge and positive for a rebate; ours is the opposite.
+    const fillFee = new Decimal(decimal(item, feeField, '0')).neg();
     return {
       venueTradeId: tradeId,
       venueOrderId: text(item.ordId),
@@ -173,7 +178,7 @@ export class OkxAccountParser {
       price: decimal(item, 'fillPx'),
       fee: canonical(fillFee),
       feeAsset: text(item.fillFeeCcy) || text(item.feeCcy),
-      realizedPnl: decimal(item, 'fillPnl', '0'),
+      realizedPnl: decimal(item, pnlField, '0'),
       liquidity: text(item.execType) === 'M' ? 'maker' : 'taker',
       cause,
       ...(trigger !== undefined ? { trigger } : {}),
