@@ -368,6 +368,8 @@ export class OkxAccountStream implements AccountStream {
   /** Frames are handled one at a time, in arrival order (an instrument lookup may wait). */
   private chain: Promise<void> = Promise.resolve();
   private readonly fundingSeen = new Set<string>();
+  /** A second `start` only waits for the first. */
+  private started = false;
   private fundingCheckedAt: number;
 
   constructor(
@@ -424,8 +426,11 @@ export class OkxAccountStream implements AccountStream {
   }
 
   async start(): Promise<void> {
-    this.privateSocket.start();
-    this.businessSocket.start();
+    if (!this.started) {
+      this.started = true;
+      this.privateSocket.start();
+      this.businessSocket.start();
+    }
     await this.board.started;
   }
 
@@ -536,6 +541,7 @@ export class OkxMarketStream implements MarketStream {
   private readonly sockets: { public: OkxSocket; business: OkxSocket };
   private readonly ctVals = new Map<string, string>();
   private chain: Promise<void> = Promise.resolve();
+  private started = false;
 
   constructor(
     private readonly host: OkxStreamHost,
@@ -560,8 +566,11 @@ export class OkxMarketStream implements MarketStream {
   }
 
   async start(): Promise<void> {
-    this.sockets.public.start();
-    this.sockets.business.start();
+    if (!this.started) {
+      this.started = true;
+      this.sockets.public.start();
+      this.sockets.business.start();
+    }
     await this.board.started;
   }
 
