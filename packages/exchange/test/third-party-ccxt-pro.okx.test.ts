@@ -61,6 +61,14 @@ describe('ccxt.pro.okx against the OKX simulator', () => {
     expect(sim.requests.some((r) => r.path === '/api/v5/asset/currencies' && r.status === 200)).toBe(true);
   });
 
+  it('ccxt.okx (REST only) with default options loads markets too', async () => {
+    const rest = new ccxt.okx({ apiKey: KEY, secret: SECRET, password: PASSPHRASE });
+    (rest.urls['api'] as Record<string, string>)['rest'] = sim.url;
+    const markets = await bounded(rest.loadMarkets(), 'loadMarkets');
+    expect(markets[SYMBOL]?.id).toBe(INST);
+    expect(Object.keys(rest.currencies)).toEqual(expect.arrayContaining(['USDT', 'BTC']));
+  });
+
   it('watchTicker and watchOHLCV follow the simulator price', async () => {
     const first = await bounded(pro.watchTicker(SYMBOL), 'watchTicker');
     expect(first).toMatchObject({ symbol: SYMBOL, last: 50_000 });

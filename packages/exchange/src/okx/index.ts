@@ -3,3 +3,10 @@ export { okxKlinesPage, OKX_KLINES_PAGE_LIMIT } from './klines.ts';
 export { okxSign, okxTimestamp, encodeQuery as encodeOkxQuery } from './signing.ts';
 export { okxError, codeForOkxError, type OkxErrorInput } from './errors.ts';
 export { toOkxBar, OCO_LEG_SUFFIX } from './parse.ts';
+export {
+  OKX_WS_URLS,
+  OkxAccountStream,
+  OkxMarketStream,
+  type OkxStreamHost,
+  type OkxStreamOptions,
+} from './stream.ts';

@@ -163,14 +163,16 @@ export class OkxSimStreams {
   }
 
   /**
-   * The paper venue's funding events: OKX books a funding-fee bill (type 8) and pushes
+   * The paper venue's account events. Funding: OKX books a funding-fee bill (type 8) and pushes
    * `balance_and_position` with eventType `funding_fee` (streams.md §2.5); no funding channel exists.
    */
   private onVenueEvent(event: AccountEvent): void {
-    if (event.kind !== 'funding') return;
-    const { payment } = event;
-    this.host.recordFunding(payment);
-    this.pendingFunding = true;
+    if (event.kind === 'funding') {
+      this.host.recordFunding(event.payment);
+      this.pendingFunding = true;
+    }
+    // Any change the venue books (a cancel, a liquidation, funding) is pushed at once, not only
+    // after the next request.
     this.scheduleFlush();
   }
 

@@ -295,6 +295,33 @@ describe('OkxSwapClient.accountStream against the simulator', () => {
     expect(tp.realizedPnl).toBe(px.minus(50000).mul('0.2').toFixed());
   });
 
+  it('a socket that answers no pong is declared dead once, goes down and comes back when the venue answers again', async () => {
+    const { sim } = await streamHarness();
+    const problems: string[] = [];
+    const account = streamClient(sim).accountStream({
+      reconnectMinMs: 100,
+      reconnectMaxMs: 200,
+      pingMs: 250,
+      replyTimeoutMs: 5000,
+      onProblem: (p) => problems.push(p.code),
+    });
+    closers.push(() => account.close());
+    const statuses: StreamStatus[] = [];
+    account.onStatus((s) => statuses.push(s));
+    await account.start();
+    // Every message from the simulator (pongs included) now arrives 2 s late.
+    await fetch(`${sim.url}/__sim/streams`, {
+      method: 'POST',
+      body: JSON.stringify({ action: 'delay', ms: 2000 }),
+    });
+    const down = await until(() => statuses.find((s) => s.state === 'down'), 'down', 3000);
+    expect(down).toMatchObject({ state: 'down', reason: expect.stringContaining('closed') });
+    expect(problems).toEqual(['pong_missing']);
+    await fetch(`${sim.url}/__sim/streams`, { method: 'POST', body: JSON.stringify({ action: 'resume' }) });
+    await until(() => (account.status.state === 'up' ? true : undefined), 'up again', 8000);
+    expect(statuses.map((s) => s.state)).toEqual(['up', 'down', 'up']);
+  });
+
   it('reports malformed frames and unknown channels once each and keeps streaming', async () => {
     const { sim, client, setPrice } = await streamHarness();
     const problems: Array<{ code: string; message: string }> = [];
@@ -334,6 +361,43 @@ describe('OkxSwapClient.accountStream against the simulator', () => {
       'unknown_channel',
     ]);
     expect(account.status.state).toBe('up');
+  });
+
+  it('a liquidation arrives as a fill with cause liquidation and the position flat', async () => {
+    const { sim, client, setPrice } = await streamHarness();
+    const account = streamClient(sim).accountStream(FAST);
+    closers.push(() => account.close());
+    const events: AccountEvent[] = [];
+    account.onEvent((e) => events.push(e));
+    await account.start();
+    // 2 BTC at 50000 with 20× on a 10000 USDT cross account: a fall to 40000 loses 20000.
+    await client.placeOrder({
+      venueSymbol: SYMBOL,
+      side: 'buy',
+      type: 'market',
+      qty: '2',
+      idempotencyKey: 'big-long',
+    });
+    await setPrice(SYMBOL, '40000');
+    const liquidation = await until(
+      () =>
+        events.flatMap((e) => (e.kind === 'fill' && e.fill.cause === 'liquidation' ? [e.fill] : [])).at(0),
+      'the liquidation fill',
+    );
+    expect(liquidation).toMatchObject({ side: 'sell', qty: '2', venueSymbol: SYMBOL, feeAsset: 'USDT' });
+    expect(new Decimal(liquidation.realizedPnl).lt(0)).toBe(true);
+    await until(
+      () => events.find((e) => e.kind === 'positions' && e.positions.some((p) => p.qty === '0')),
+      'the flat position',
+    );
+    // REST says the same: subType 104 (liquidation of a long) → cause liquidation.
+    const recovered = await client.fillsSince({ since: 0, venueSymbol: SYMBOL });
+    expect(recovered.find((f) => f.venueTradeId === liquidation.venueTradeId)).toMatchObject({
+      cause: 'liquidation',
+      qty: '2',
+      price: liquidation.price,
+      fee: liquidation.fee,
+    });
   });
 
   it('funding booked on the venue arrives once as a funding event (balance_and_position funding_fee → bills type 8)', async () => {
