@@ -74,7 +74,9 @@ const argKey = (arg: Row): string =>
 
 export class OkxSimStreams {
   /** Connections, drop/delay/resume and closing: the simulators' shared plumbing (sim/streams.ts). */
-  private readonly hub = new StreamHub<Client>({ idleTimeoutMs: 30_000 });
+  // No idle limit: OKX drops a connection when nothing flowed for 30 s either way (streams.md
+  // §2.4), and a client that receives pushes rightly sends no ping; the hub counts only its messages.
+  private readonly hub = new StreamHub<Client>();
   private connSeq = 0;
   private readonly pendingFills: PaperFill[] = [];
   private readonly seenOrders = new Map<string, string>();

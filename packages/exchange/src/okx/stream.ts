@@ -151,7 +151,15 @@ class OkxSocket {
 
   private connect(): void {
     if (this.closed) return;
-    const ws = new WebSocket(this.url);
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(this.url);
+    } catch (error) {
+      // A malformed URL: configuration, not a transient failure; reported, never retried.
+      const fatal = error instanceof Error ? error : new Error(String(error));
+      this.hooks.onDown(`${this.name} URL refused: ${fatal.message}`, fatal);
+      return;
+    }
     this.ws = ws;
     let failedAs: Error | undefined;
     ws.on('open', () => {
