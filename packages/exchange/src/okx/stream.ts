@@ -79,7 +79,11 @@ class OkxSocket {
   private pingTimer: NodeJS.Timeout | undefined;
   private awaitingPong = false;
   private seq = 0;
-  private readonly pending = new Map<string, { resolve: () => void; reject: (e: Error) => void }>();
+  /** Requests awaiting their acknowledgements (one per subscribed arg, one for a login). */
+  private readonly pending = new Map<
+    string,
+    { remaining: number; resolve: () => void; reject: (e: Error) => void }
+  >();
   up = false;
 
   constructor(
@@ -134,7 +138,9 @@ class OkxSocket {
         this.pending.delete(id);
         reject(new Error(`OKX did not answer ${String(frame.op)} within ${this.options.replyTimeoutMs} ms`));
       }, this.options.replyTimeoutMs);
+      const args = Array.isArray(frame.args) ? frame.args.length : 1;
       this.pending.set(id, {
+        remaining: frame.op === 'login' ? 1 : Math.max(1, args),
         resolve: () => {
           clearTimeout(timer);
           resolve();
@@ -253,11 +259,13 @@ class OkxSocket {
     const event = typeof f.event === 'string' ? f.event : undefined;
     const id = typeof f.id === 'string' ? f.id : undefined;
     if (event === 'login' || event === 'subscribe' || event === 'unsubscribe') {
-      const waiter = id !== undefined ? this.pending.get(id) : this.pending.values().next().value;
-      if (waiter === undefined) return;
-      // A subscribe of several args is acknowledged once per arg; the first ack settles it.
-      if (id !== undefined) this.pending.delete(id);
-      else this.pending.delete(this.pending.keys().next().value as string);
+      const key = id ?? (this.pending.keys().next().value as string | undefined);
+      const waiter = key !== undefined ? this.pending.get(key) : undefined;
+      if (key === undefined || waiter === undefined) return;
+      // A subscribe of several args is acknowledged once per arg: settled when every one is.
+      waiter.remaining -= 1;
+      if (waiter.remaining > 0) return;
+      this.pending.delete(key);
       waiter.resolve();
       return;
     }
@@ -270,9 +278,10 @@ class OkxSocket {
           details: { venue: 'okx', venueCode: code },
         },
       );
-      const waiter = id !== undefined ? this.pending.get(id) : this.pending.values().next().value;
-      if (waiter !== undefined) {
-        this.pending.delete(id ?? (this.pending.keys().next().value as string));
+      const key = id ?? (this.pending.keys().next().value as string | undefined);
+      const waiter = key !== undefined ? this.pending.get(key) : undefined;
+      if (key !== undefined && waiter !== undefined) {
+        this.pending.delete(key);
         waiter.reject(error);
       } else {
         this.hooks.onProblem(`venue_error_${code}`, error.message);
@@ -284,7 +293,14 @@ class OkxSocket {
       this.ws?.terminate();
       return;
     }
-    if (event === 'channel-conn-count' || event === 'channel-conn-count-error') return;
+    if (event === 'channel-conn-count') return;
+    if (event === 'channel-conn-count-error') {
+      // Over OKX's 30 connections per channel (streams.md §2.4): this connection gets nothing.
+      return this.hooks.onProblem(
+        'channel_conn_count_error',
+        `OKX refused ${this.name}: too many connections`,
+      );
+    }
     if (event !== undefined)
       return this.hooks.onProblem(`unknown_event_${event}`, `OKX sent an unknown event "${event}"`);
     this.hooks.onFrame(f);
@@ -593,7 +609,13 @@ export class OkxMarketStream implements MarketStream {
     if (ct !== undefined) this.ctVals.set(subscription.venueSymbol, ct);
     if (this.subs[socket].has(argKey(arg))) return;
     this.subs[socket].set(argKey(arg), arg);
-    await this.sockets[socket].request('subscribe', [arg]);
+    try {
+      await this.sockets[socket].request('subscribe', [arg]);
+    } catch (error) {
+      // Refused (e.g. 60018, no such instrument): not re-sent on every reconnect.
+      this.subs[socket].delete(argKey(arg));
+      throw error;
+    }
   }
 
   async unsubscribe(subscription: MarketSubscription): Promise<void> {

@@ -455,6 +455,10 @@ describe('OkxSwapClient.marketStream against the simulator', () => {
     await stream.start();
     await stream.subscribe({ kind: 'mark', venueSymbol: SYMBOL });
     await stream.subscribe({ kind: 'kline', venueSymbol: SYMBOL, timeframe: '1m' });
+    // An instrument OKX does not list: the subscription is refused with its code (60018).
+    await expect(stream.subscribe({ kind: 'mark', venueSymbol: 'NOPE-USDT-SWAP' })).rejects.toMatchObject({
+      details: { venueCode: '60018' },
+    });
     await made.setPrice(SYMBOL, '50250.5');
     const mark = await until(
       () => events.find((e) => e.kind === 'mark' && e.price === '50250.5'),
