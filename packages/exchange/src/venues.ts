@@ -24,8 +24,6 @@ export type VenueClientOptions = {
   testnet: boolean;
   /** Another REST base URL, e.g. a local simulator. */
   baseUrl?: string | undefined;
-  /** Another WebSocket stream base, e.g. a local simulator (OKX: `ws://host:port/ws/v5`). */
-  streamBaseUrl?: string | undefined;
   /** Per-request timeout (default: the client's own). */
   timeoutMs?: number | undefined;
   /**
@@ -97,7 +95,6 @@ export const VENUES: VenueEntries = {
         passphrase: o.credentials.passphrase ?? '',
         demo: o.testnet,
         ...optional('baseUrl', o.baseUrl),
-        ...optional('wsBaseUrl', o.streamBaseUrl),
         ...optional('timeoutMs', o.timeoutMs),
       }),
     // OKX pages newest first (`after`/`before`); okxKlinesPage turns that into oldest-first pages

@@ -95,8 +95,9 @@ export type OkxSwapClientOptions = VenueClientOptions & {
   /** `tdMode` / `mgnMode` when a request names none (default cross). */
   defaultMarginMode?: MarginMode;
   /**
-   * WebSocket base (`…/ws/v5`; the sockets are `/public`, `/private`, `/business`). Default the
-   * production host, or `wspap` for demo trading (streams.md §2.1); a simulator passes its own.
+   * WebSocket base (`…/ws/v5`; the sockets are `/public`, `/private`, `/business`). Default: beside a
+   * non-OKX `baseUrl` (a simulator serves both on one origin, `okxStreamUrlBeside`), else the
+   * production host, or `wspap` for demo trading (streams.md §2.1).
    */
   wsBaseUrl?: string;
 };
@@ -147,10 +148,11 @@ export class OkxSwapClient implements Exchange, StreamingVenue {
     }
     this.baseUrl = options.baseUrl ?? OKX_REST_URL;
     this.demo = options.demo === true || options.testnet === true;
-    this.wsBaseUrl = (options.wsBaseUrl ?? (this.demo ? OKX_WS_URLS.demo : OKX_WS_URLS.live)).replace(
-      /\/+$/,
-      '',
-    );
+    this.wsBaseUrl = (
+      options.wsBaseUrl ??
+      okxStreamUrlBeside(options.baseUrl) ??
+      (this.demo ? OKX_WS_URLS.demo : OKX_WS_URLS.live)
+    ).replace(/\/+$/, '');
     this.credentials = {
       apiKey: options.apiKey,
       apiSecret: options.apiSecret,
@@ -983,6 +985,23 @@ export class OkxSwapClient implements Exchange, StreamingVenue {
       ref.venueOrderId !== undefined ? { ordId: ref.venueOrderId } : { clOrdId: ref.clientOrderId ?? '' },
     );
   }
+}
+
+/**
+ * The stream base beside a REST base URL that is not OKX's own host (a simulator or a local gateway
+ * serves both on one origin): `http://127.0.0.1:8080` → `ws://127.0.0.1:8080/ws/v5`.
+ */
+export function okxStreamUrlBeside(baseUrl: string | undefined): string | undefined {
+  if (baseUrl === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return undefined;
+  }
+  if (/(^|\.)okx\.com$/.test(url.hostname)) return undefined;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  return `${url.protocol === 'https:' ? 'wss:' : 'ws:'}//${url.host}/ws/v5`;
 }
 
 /**

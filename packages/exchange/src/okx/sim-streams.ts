@@ -73,9 +73,11 @@ const argKey = (arg: Row): string =>
   `${String(arg.channel)}|${String(arg.instId ?? '')}|${String(arg.instType ?? '')}`;
 
 export class OkxSimStreams {
-  /** Connections, drop/delay/resume and closing: the simulators' shared plumbing (sim/streams.ts). */
-  // No idle limit: OKX drops a connection when nothing flowed for 30 s either way (streams.md
-  // §2.4), and a client that receives pushes rightly sends no ping; the hub counts only its messages.
+  /**
+   * Connections, drop/delay/resume and closing: the simulators' shared plumbing (sim/streams.ts).
+   * No idle limit: OKX drops a connection when nothing flowed for 30 s either way (streams.md §2.4),
+   * and a client that receives pushes rightly sends no ping; the hub counts only the client's.
+   */
   private readonly hub = new StreamHub<Client>();
   private connSeq = 0;
   private readonly pendingFills: PaperFill[] = [];
@@ -88,7 +90,7 @@ export class OkxSimStreams {
   private readonly lastMarks = new Map<string, string>();
   private readonly candles = new Map<string, CandleState>();
   private readonly timer: NodeJS.Timeout;
-  private readonly unsubscribeFills: () => void;
+  private readonly unsubscribeVenue: () => void;
 
   constructor(
     private readonly host: OkxSimStreamHost,
@@ -99,7 +101,7 @@ export class OkxSimStreams {
       this.scheduleFlush();
     });
     const offEvents = host.venue.onAccountEvent((event) => this.onVenueEvent(event));
-    this.unsubscribeFills = () => {
+    this.unsubscribeVenue = () => {
       offFills();
       offEvents();
     };
@@ -153,7 +155,7 @@ export class OkxSimStreams {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
-    this.unsubscribeFills();
+    this.unsubscribeVenue();
     await this.hub.close();
   }
 

@@ -318,15 +318,20 @@ describe('market pushes and REST fills', () => {
 });
 
 describe('stream URLs', () => {
-  it('default to OKX production, wspap for demo, or the registry’s streamBaseUrl', () => {
+  it('default to OKX production, wspap for demo, or beside a non-OKX REST base (the venue registry’s baseUrl)', () => {
     const creds = { apiKey: 'k', apiSecret: 's', passphrase: 'p' };
     expect(new OkxSwapClient(creds).wsBaseUrl).toBe('wss://ws.okx.com:8443/ws/v5');
     expect(new OkxSwapClient({ ...creds, demo: true }).wsBaseUrl).toBe('wss://wspap.okx.com:8443/ws/v5');
+    expect(new OkxSwapClient({ ...creds, baseUrl: 'https://www.okx.com' }).wsBaseUrl).toBe(
+      'wss://ws.okx.com:8443/ws/v5',
+    );
+    expect(new OkxSwapClient({ ...creds, wsBaseUrl: 'wss://wseea.okx.com:8443/ws/v5/' }).wsBaseUrl).toBe(
+      'wss://wseea.okx.com:8443/ws/v5',
+    );
     const client = VENUES.okx.createClient({
       credentials: creds,
       testnet: false,
       baseUrl: 'http://127.0.0.1:9',
-      streamBaseUrl: 'ws://127.0.0.1:9/ws/v5/',
     }) as OkxSwapClient;
     expect(client.wsBaseUrl).toBe('ws://127.0.0.1:9/ws/v5');
   });
