@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import Decimal from 'decimal.js';
 import type { WebSocket, RawData } from 'ws';
 import { StreamHub } from '../sim/streams.ts';
-import type { AccountEvent } from '../stream/types.ts';
+import type { AccountEvent, MarketEvent, MarketStream } from '../stream/types.ts';
 import type { Instrument } from '../types.ts';
 import type { PaperExchange, PaperFill } from '../paper/index.ts';
 import type { WireReply } from '../sim/pipeline.ts';
@@ -67,8 +67,6 @@ type Client = {
   subs: Map<string, Row>;
 };
 
-type CandleState = { openTime: number; o: string; h: string; l: string; c: string };
-
 const argKey = (arg: Row): string =>
   `${String(arg.channel)}|${String(arg.instId ?? '')}|${String(arg.instType ?? '')}`;
 
@@ -87,15 +85,11 @@ export class OkxSimStreams {
   private seenBalance = '';
   private flushQueued = false;
   private pendingFunding = false;
-  private readonly lastMarks = new Map<string, string>();
-  private readonly candles = new Map<string, CandleState>();
-  private readonly timer: NodeJS.Timeout;
+  /** The paper venue's own market stream: its marks and bars (ticks and replayed candles alike). */
+  private readonly market: MarketStream;
   private readonly unsubscribeVenue: () => void;
 
-  constructor(
-    private readonly host: OkxSimStreamHost,
-    pollMs = 100,
-  ) {
+  constructor(private readonly host: OkxSimStreamHost) {
     const offFills = host.venue.onFill((fill) => {
       this.pendingFills.push(fill);
       this.scheduleFlush();
@@ -107,12 +101,9 @@ export class OkxSimStreams {
     };
     // Start from the venue as it is: only later changes are pushed.
     this.snapshotState();
-    for (const i of host.instruments()) {
-      const price = host.venue.priceOf(i.venueSymbol);
-      if (price !== undefined) this.lastMarks.set(i.venueSymbol, price);
-    }
-    this.timer = setInterval(() => this.pushMarket(), pollMs);
-    this.timer.unref();
+    this.market = host.venue.marketStream();
+    this.market.onEvent((event) => this.onMarket(event));
+    void this.market.start();
   }
 
   /** Takes an upgrade on `/ws/v5/{public,private,business}` (a query such as `?brokerId=9999` is ignored). */
@@ -154,8 +145,8 @@ export class OkxSimStreams {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.timer);
     this.unsubscribeVenue();
+    await this.market.close();
     await this.hub.close();
   }
 
@@ -417,6 +408,12 @@ export class OkxSimStreams {
       return;
     }
     client.subs.set(argKey(arg), arg);
+    // The paper market stream's subscriptions are a set; pushes are filtered per client.
+    if (instId !== undefined && PUBLIC_CHANNELS.has(channel)) {
+      void this.market.subscribe({ kind: 'mark', venueSymbol: instId });
+    } else if (instId !== undefined && candle) {
+      void this.market.subscribe({ kind: 'kline', venueSymbol: instId, timeframe: channel.slice(6) });
+    }
     this.send(client, { ...idEcho, event: 'subscribe', arg, connId: client.connId });
     this.snapshotFor(client, arg);
   }
@@ -424,20 +421,42 @@ export class OkxSimStreams {
   /** The first push after a subscription, as OKX sends it (positions, account, market data). */
   private snapshotFor(client: Client, arg: Row): void {
     const channel = String(arg.channel);
-    const pushed = (data: unknown[]): void => this.send(client, { arg: this.pushArg(client, arg), data });
+    const pushed = (data: unknown[]): void => this.send(client, { arg: this.pushArg(arg), data });
     if (channel === 'positions') pushed(this.host.positionRows());
     else if (channel === 'account') pushed([this.host.balanceRow()]);
     else if (channel === 'balance_and_position') {
       pushed([this.balanceAndPosition('snapshot', this.host.balanceRow(), this.host.positionRows())]);
-    } else if (channel === 'mark-price') pushed([this.markRow(String(arg.instId))]);
-    else if (channel === 'tickers') pushed([this.host.ticker(String(arg.instId))]);
+    } else if (channel === 'mark-price') {
+      const instId = String(arg.instId);
+      pushed([this.markRow(instId, this.host.venue.priceOf(instId) ?? '0', this.host.serverTime())]);
+    } else if (channel === 'tickers') pushed([this.host.ticker(String(arg.instId))]);
     else if (channel.startsWith('candle')) {
-      const row = this.candleRow(String(arg.instId), channel.slice(6), false);
+      const instId = String(arg.instId);
+      const bar = channel.slice(6);
+      const step = okxBarMs(bar) as number;
+      const openTime = Math.floor(this.host.serverTime() / step) * step;
+      const current = this.host.venue.barAt(instId, bar, openTime);
+      const price = this.host.venue.priceOf(instId);
+      // Before the bar's first tick the venue has none: it opens at the current price.
+      const row =
+        current !== undefined
+          ? this.candleRow(instId, current)
+          : price !== undefined
+            ? this.candleRow(instId, {
+                openTime,
+                open: price,
+                high: price,
+                low: price,
+                close: price,
+                volume: '0',
+                closed: false,
+              })
+            : undefined;
       if (row !== undefined) pushed([row]);
     }
   }
 
-  private pushArg(_client: Client, arg: Row): Row {
+  private pushArg(arg: Row): Row {
     const out: Row = { channel: arg.channel };
     if (arg.instType !== undefined) out.instType = arg.instType;
     if (arg.instId !== undefined) out.instId = arg.instId;
@@ -455,105 +474,62 @@ export class OkxSimStreams {
         const data = rows.filter(
           (r) => arg.instId === undefined || r.instId === arg.instId || r.instId === undefined,
         );
-        if (data.length > 0) this.send(client, { arg: this.pushArg(client, arg), data });
+        if (data.length > 0) this.send(client, { arg: this.pushArg(arg), data });
       }
     }
   }
 
   // ── Market data ───────────────────────────────────────────────────────────────────────────
 
-  private markRow(instId: string): Row {
-    const price = this.host.venue.priceOf(instId) ?? '0';
-    return { instType: 'SWAP', instId, markPx: price, ts: String(this.host.serverTime()) };
+  private markRow(instId: string, price: string, time: number): Row {
+    return { instType: 'SWAP', instId, markPx: price, ts: String(time) };
   }
 
-  /** The current candle of a bar, built from the prices seen; a finished one is pushed with confirm "1". */
+  /**
+   * `[ts, o, h, l, c, vol, volCcy, volCcyQuote, confirm]` (streams.md §2.5): `vol` in contracts,
+   * `volCcy` in the base currency, confirm "1" once the bar is final.
+   */
   private candleRow(
     instId: string,
-    bar: string,
-    closed: boolean,
-    state?: CandleState,
+    bar: {
+      openTime: number;
+      open: string;
+      high: string;
+      low: string;
+      close: string;
+      volume: string;
+      closed: boolean;
+    },
   ): unknown[] | undefined {
-    const step = okxBarMs(bar);
     const instrument = this.host.instruments().find((i) => i.venueSymbol === instId);
-    if (step === undefined || instrument === undefined) return undefined;
-    const candle = state ?? this.currentCandle(instId, bar, step);
-    if (candle === undefined) return undefined;
+    if (instrument === undefined) return undefined;
+    const volume = new Decimal(bar.volume).toDecimalPlaces(8);
     return [
-      String(candle.openTime),
-      candle.o,
-      candle.h,
-      candle.l,
-      candle.c,
-      '0',
-      '0',
-      '0',
-      closed ? '1' : '0',
+      String(bar.openTime),
+      bar.open,
+      bar.high,
+      bar.low,
+      bar.close,
+      volume.div(instrument.contractSize).toDecimalPlaces(8).toFixed(),
+      volume.toFixed(),
+      volume.mul(bar.close).toDecimalPlaces(4).toFixed(),
+      bar.closed ? '1' : '0',
     ];
   }
 
-  private currentCandle(instId: string, bar: string, step: number): CandleState | undefined {
-    const price = this.host.venue.priceOf(instId);
-    if (price === undefined) return undefined;
-    const key = `${instId}|${bar}`;
-    const openTime = Math.floor(this.host.serverTime() / step) * step;
-    let candle = this.candles.get(key);
-    if (candle === undefined || candle.openTime !== openTime) {
-      candle = { openTime, o: price, h: price, l: price, c: price };
-      this.candles.set(key, candle);
-    }
-    return candle;
-  }
-
-  /** Every poll: mark price / ticker / candle pushes for the instruments whose price moved, and bar closes. */
-  private pushMarket(): void {
-    const subscribed = new Set<string>();
-    for (const client of this.clients()) for (const arg of client.subs.values()) subscribed.add(argKey(arg));
-    if (subscribed.size === 0) return;
-    const moved = new Set<string>();
-    for (const instrument of this.host.instruments()) {
-      const price = this.host.venue.priceOf(instrument.venueSymbol);
-      if (price === undefined) continue;
-      if (this.lastMarks.get(instrument.venueSymbol) !== price) moved.add(instrument.venueSymbol);
-      this.lastMarks.set(instrument.venueSymbol, price);
-    }
-    // Candles move once per poll, whoever listens: the bar that ended goes out with confirm "1".
-    const candleRows = new Map<string, { closed?: unknown[]; current?: unknown[] }>();
-    for (const key of subscribed) {
-      const [channel = '', instId = ''] = key.split('|');
-      if (!channel.startsWith('candle')) continue;
-      const bar = channel.slice(6);
-      const step = okxBarMs(bar);
-      if (step === undefined) continue;
-      const before = this.candles.get(`${instId}|${bar}`);
-      const rolled =
-        before !== undefined && before.openTime !== Math.floor(this.host.serverTime() / step) * step;
-      const closed = rolled ? this.candleRow(instId, bar, true, before) : undefined;
-      const current = this.currentCandle(instId, bar, step);
-      const price = this.host.venue.priceOf(instId);
-      let currentRow: unknown[] | undefined;
-      if (current !== undefined && price !== undefined && (moved.has(instId) || rolled)) {
-        current.c = price;
-        if (new Decimal(price).gt(current.h)) current.h = price;
-        if (new Decimal(price).lt(current.l)) current.l = price;
-        currentRow = this.candleRow(instId, bar, false, current);
-      }
-      candleRows.set(`${channel}|${instId}`, {
-        ...(closed !== undefined ? { closed } : {}),
-        ...(currentRow !== undefined ? { current: currentRow } : {}),
-      });
-    }
+  /** A paper market event → `mark-price` / `tickers` / `candle<bar>` pushes to their subscribers. */
+  private onMarket(event: MarketEvent): void {
     for (const client of this.clients()) {
       for (const arg of client.subs.values()) {
+        if (arg.instId !== event.venueSymbol) continue;
         const channel = String(arg.channel);
-        const instId = String(arg.instId ?? '');
-        const push = (data: unknown[]): void => this.send(client, { arg: this.pushArg(client, arg), data });
-        if (channel === 'mark-price' && moved.has(instId)) push([this.markRow(instId)]);
-        else if (channel === 'tickers' && moved.has(instId)) push([this.host.ticker(instId)]);
-        else if (channel.startsWith('candle')) {
-          const rows = candleRows.get(`${channel}|${instId}`);
-          if (rows?.closed !== undefined) push([rows.closed]);
-          if (rows?.current !== undefined) push([rows.current]);
+        const push = (data: unknown[]): void => this.send(client, { arg: this.pushArg(arg), data });
+        if (event.kind === 'mark') {
+          if (channel === 'mark-price') push([this.markRow(event.venueSymbol, event.price, event.time)]);
+          else if (channel === 'tickers') push([this.host.ticker(event.venueSymbol)]);
+        } else if (channel === `candle${event.timeframe}`) {
+          const row = this.candleRow(event.venueSymbol, event);
+          if (row !== undefined) push([row]);
         }
       }
     }

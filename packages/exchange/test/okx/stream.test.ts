@@ -486,4 +486,37 @@ describe('OkxSwapClient.marketStream against the simulator', () => {
     expect(closed).toMatchObject({ timeframe: '1m', close: '50250.5', closed: true });
     expect(closed.kind === 'kline' && closed.openTime % 60_000).toBe(0);
   });
+
+  it('candles replayed through /__sim/candles arrive as bars: each closed with its own OHLC and volume in base units', async () => {
+    const made = await harness();
+    h = made;
+    const stream = streamClient(made.sim).marketStream(FAST);
+    closers.push(() => stream.close());
+    const events: MarketEvent[] = [];
+    stream.onEvent((e) => events.push(e));
+    await stream.start();
+    await stream.subscribe({ kind: 'kline', venueSymbol: SYMBOL, timeframe: '1m' });
+    const minute = Math.floor(Date.now() / 60_000) * 60_000 + 60_000;
+    const candles = [
+      { openTime: minute, open: '50000', high: '50200', low: '49900', close: '50100', volume: 3 },
+      { openTime: minute + 60_000, open: '50100', high: '50300', low: '49400', close: '49600', volume: 1.5 },
+    ];
+    const replay = await fetch(`${made.sim.url}/__sim/candles`, {
+      method: 'POST',
+      body: JSON.stringify({ instId: SYMBOL, candles }),
+    });
+    expect(replay.status).toBe(200);
+    const first = await until(
+      () => events.find((e) => e.kind === 'kline' && e.openTime === minute && e.closed),
+      'the first replayed bar, closed',
+    );
+    expect(first).toMatchObject({
+      timeframe: '1m',
+      open: '50000',
+      high: '50200',
+      low: '49900',
+      close: '50100',
+      volume: '3',
+    });
+  });
 });
