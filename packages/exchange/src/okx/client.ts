@@ -731,10 +731,10 @@ export class OkxSwapClient implements Exchange, StreamingVenue {
     const rows: OkxFillRow[] = [];
     if (query.since < recentFrom) {
       rows.push(
-        ...(await this.pageByBillId<OkxFillRow>('/api/v5/trade/fills-history', instId, query.since, cap, {})),
+        ...(await this.pageByBillId<OkxFillRow>('/api/v5/trade/fills-history', instId, query.since, {})),
       );
     }
-    rows.push(...(await this.pageByBillId<OkxFillRow>('/api/v5/trade/fills', instId, query.since, cap, {})));
+    rows.push(...(await this.pageByBillId<OkxFillRow>('/api/v5/trade/fills', instId, query.since, {})));
     const byTrade = new Map<string, OkxFillRow>();
     for (const row of rows) byTrade.set(`${row.instId} ${row.tradeId}`, row);
     const unique = [...byTrade.values()]
@@ -795,7 +795,7 @@ export class OkxSwapClient implements Exchange, StreamingVenue {
         ? '/api/v5/account/bills-archive'
         : '/api/v5/account/bills';
     type Bill = { billId: string; instId: string; ccy: string; balChg: string; ts: string };
-    const rows = await this.pageByBillId<Bill>(path, instId, query.since, cap, { type: '8' });
+    const rows = await this.pageByBillId<Bill>(path, instId, query.since, { type: '8' });
     return rows
       .filter((r) => Number(r.ts) >= query.since)
       .sort((a, b) => Number(a.ts) - Number(b.ts) || Number(a.billId) - Number(b.billId))
@@ -809,12 +809,14 @@ export class OkxSwapClient implements Exchange, StreamingVenue {
       }));
   }
 
-  /** Pages a newest-first list by `after` = the last row's billId until it reaches `since` or `cap` rows. */
+  /**
+   * Pages a newest-first list by `after` = the last row's billId back to `since` (the caller wants
+   * the oldest rows from `since`, so stopping early would leave a gap), at most 100 pages.
+   */
   private async pageByBillId<T extends { billId: string; ts: string }>(
     path: string,
     instId: string | undefined,
     since: number,
-    cap: number,
     extra: Query,
   ): Promise<T[]> {
     const out: T[] = [];
@@ -830,7 +832,7 @@ export class OkxSwapClient implements Exchange, StreamingVenue {
       });
       out.push(...data);
       const last = data[data.length - 1];
-      if (data.length < 100 || last === undefined || Number(last.ts) < since || out.length >= cap * 2) break;
+      if (data.length < 100 || last === undefined || Number(last.ts) < since) break;
       after = last.billId;
     }
     return out;
