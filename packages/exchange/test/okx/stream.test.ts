@@ -45,7 +45,7 @@ function streamClient(sim: { url: string }, secret = API_SECRET): OkxSwapClient 
   });
 }
 
-async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 4000): Promise<T> {
+async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 8000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();
@@ -398,6 +398,26 @@ describe('OkxSwapClient.accountStream against the simulator', () => {
       price: liquidation.price,
       fee: liquidation.fee,
     });
+  });
+
+  it('fillsSince pages past 100 fills (billId `after`), oldest first; limit keeps the oldest', async () => {
+    const { sim, client } = await streamHarness();
+    const since = Date.now() - 1000;
+    for (let i = 0; i < 110; i++) {
+      sim.venue.submitOrder({
+        venueSymbol: SYMBOL,
+        side: i % 2 === 0 ? 'buy' : 'sell',
+        type: 'market',
+        qty: '0.01',
+      });
+    }
+    const fills = await client.fillsSince({ since, venueSymbol: SYMBOL });
+    expect(fills).toHaveLength(110);
+    expect(new Set(fills.map((f) => f.venueTradeId)).size).toBe(110);
+    expect(fills.map((f) => Number(f.venueTradeId))).toEqual([...Array(110).keys()].map((i) => i + 1));
+    expect(sim.requests.filter((r) => r.path === '/api/v5/trade/fills').length).toBeGreaterThanOrEqual(2);
+    const oldest = await client.fillsSince({ since, venueSymbol: SYMBOL, limit: 5 });
+    expect(oldest.map((f) => f.venueTradeId)).toEqual(['1', '2', '3', '4', '5']);
   });
 
   it('funding booked on the venue arrives once as a funding event (balance_and_position funding_fee → bills type 8)', async () => {
