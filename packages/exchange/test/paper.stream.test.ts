@@ -166,7 +166,7 @@ describe('feed-driven paper venue streams', () => {
     });
     const exchange = feedDrivenExchange(venue, driver, undefined, { streamCatchUpMs: 20 });
     expect(isStreamingVenue(exchange)).toBe(true);
-    const stream = (exchange as unknown as PaperExchange).accountStream();
+    const stream = exchange.accountStream();
     const events: AccountEvent[] = [];
     stream.onEvent((e) => events.push(e));
     await stream.start();
