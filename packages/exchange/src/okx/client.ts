@@ -55,6 +55,21 @@ import {
   type OkxPosition,
 } from './parse.ts';
 import type { Query } from './signing.ts';
+import type {
+  AccountStream,
+  FundingPayment,
+  MarketStream,
+  StreamingVenue,
+  VenueFill,
+} from '../stream/types.ts';
+import {
+  OKX_WS_URLS,
+  OkxAccountStream,
+  OkxMarketStream,
+  type OkxStreamHost,
+  type OkxStreamOptions,
+} from './stream.ts';
+import { fillFromRest, triggerKind, type OkxFillRow } from './stream-parse.ts';
 
 /**
  * OKX's REST base, for live and demo alike (demo adds `x-simulated-trading: 1`;
@@ -79,6 +94,12 @@ export type OkxSwapClientOptions = VenueClientOptions & {
   lookupWindowMs?: number;
   /** `tdMode` / `mgnMode` when a request names none (default cross). */
   defaultMarginMode?: MarginMode;
+  /**
+   * WebSocket base (`…/ws/v5`; the sockets are `/public`, `/private`, `/business`). Default: beside a
+   * non-OKX `baseUrl` (a simulator serves both on one origin, `okxStreamUrlBeside`), else the
+   * production host, or `wspap` for demo trading (streams.md §2.1).
+   */
+  wsBaseUrl?: string;
 };
 
 /** Placement kinds: a regular order, an algo (TP/SL) order, the close-position call. */
@@ -101,10 +122,12 @@ const CANDLES_LIMIT = 300;
  * resolved by looking the order up by that id, and an order POST carries `expTime` so that after
  * it the venue can no longer execute a request that went unanswered.
  */
-export class OkxSwapClient implements Exchange {
+export class OkxSwapClient implements Exchange, StreamingVenue {
   readonly id = 'okx' as const;
   readonly baseUrl: string;
   readonly demo: boolean;
+  readonly wsBaseUrl: string;
+  private readonly credentials: { apiKey: string; apiSecret: string; passphrase: string };
   private readonly http: OkxHttp;
   private readonly orderExpiryMs: number;
   private readonly lookupWindowMs: number;
@@ -125,6 +148,16 @@ export class OkxSwapClient implements Exchange {
     }
     this.baseUrl = options.baseUrl ?? OKX_REST_URL;
     this.demo = options.demo === true || options.testnet === true;
+    this.wsBaseUrl = (
+      options.wsBaseUrl ??
+      okxStreamUrlBeside(options.baseUrl) ??
+      (this.demo ? OKX_WS_URLS.demo : OKX_WS_URLS.live)
+    ).replace(/\/+$/, '');
+    this.credentials = {
+      apiKey: options.apiKey,
+      apiSecret: options.apiSecret,
+      passphrase: options.passphrase,
+    };
     this.now = options.now ?? Date.now;
     const transport = transportOptions(options, this.baseUrl, this.now);
     this.http = new OkxHttp({
@@ -650,6 +683,161 @@ export class OkxSwapClient implements Exchange {
     return found?.[0] ?? null;
   }
 
+  // ── Streams and history (AccountHistory / StreamingVenue) ─────────────────────────────────
+
+  /** The private stream: orders, positions, balances and funding as they happen (see stream.ts). */
+  accountStream(options?: OkxStreamOptions): AccountStream {
+    return new OkxAccountStream(this.streamHost(), options);
+  }
+
+  /** Mark prices (public socket) and candles (business socket). */
+  marketStream(options?: OkxStreamOptions): MarketStream {
+    return new OkxMarketStream(this.streamHost(), options);
+  }
+
+  private streamHost(): OkxStreamHost {
+    return {
+      wsBaseUrl: this.wsBaseUrl,
+      credentials: this.credentials,
+      serverNow: () => this.http.serverNow(),
+      ctVal: async (instId) => (await this.venue.instruments.find(instId)).found?.contractSize,
+      pendingAlgos: async () =>
+        (
+          await this.signedGet<OkxAlgoOrder>('/api/v5/trade/orders-algo-pending', {
+            ordType: 'conditional,oco',
+            instType: 'SWAP',
+          })
+        ).map((a) => ({
+          algoId: a.algoId,
+          ...(a.slTriggerPx ? { slTriggerPx: a.slTriggerPx } : {}),
+          ...(a.tpTriggerPx ? { tpTriggerPx: a.tpTriggerPx } : {}),
+        })),
+      fundingSince: (query) => this.fundingSince(query),
+    };
+  }
+
+  /**
+   * Executions since `since`, oldest first: `GET /api/v5/trade/fills` (the last 3 days) and, for an
+   * older `since`, `/fills-history` (3 months), both paged newest first by `after` = the last
+   * `billId`. The REST rows carry no algo or category fields, so each distinct order is read once
+   * (`GET /trade/order`: `category`, `algoId`, `source`) to tell a triggered stop from our own order;
+   * liquidation and ADL also show in the fill's `subType`.
+   */
+  async fillsSince(query: { since: number; venueSymbol?: string; limit?: number }): Promise<VenueFill[]> {
+    const instId =
+      query.venueSymbol === undefined ? undefined : (await this.instrument(query.venueSymbol)).venueSymbol;
+    const cap = query.limit ?? 1000;
+    const recentFrom = this.http.serverNow() - 3 * 86_400_000;
+    const rows: OkxFillRow[] = [];
+    if (query.since < recentFrom) {
+      rows.push(
+        ...(await this.pageByBillId<OkxFillRow>('/api/v5/trade/fills-history', instId, query.since, {})),
+      );
+    }
+    rows.push(...(await this.pageByBillId<OkxFillRow>('/api/v5/trade/fills', instId, query.since, {})));
+    const byTrade = new Map<string, OkxFillRow>();
+    for (const row of rows) byTrade.set(`${row.instId} ${row.tradeId}`, row);
+    const unique = [...byTrade.values()]
+      .filter((r) => Number(r.ts) >= query.since)
+      .sort((a, b) => Number(a.ts) - Number(b.ts) || Number(a.billId) - Number(b.billId))
+      .slice(0, cap);
+    const orders = new Map<string, Record<string, unknown> | undefined>();
+    const algos = new Map<string, OkxAlgoOrder | undefined>();
+    const out: VenueFill[] = [];
+    for (const row of unique) {
+      const key = `${row.instId} ${row.ordId}`;
+      if (!orders.has(key)) {
+        const found = await this.signedGet<Record<string, unknown>>(ORDER_PATH, {
+          instId: row.instId,
+          ordId: row.ordId,
+        }).catch(() => []);
+        orders.set(key, found[0]);
+      }
+      const order = orders.get(key);
+      const algoId = typeof order?.algoId === 'string' ? order.algoId : '';
+      if (algoId !== '' && !algos.has(algoId)) {
+        const found = await this.signedGet<OkxAlgoOrder>(ALGO_PATH, { algoId }).catch(() => []);
+        algos.set(algoId, found[0]);
+      }
+      const algo = algos.get(algoId);
+      const fill = fillFromRest(row, await this.ctVal(row.instId), order);
+      if (fill.cause === 'trigger' && fill.trigger === undefined && algo !== undefined) {
+        const kind = triggerKind(
+          {
+            ...(algo.slTriggerPx ? { slTriggerPx: algo.slTriggerPx } : {}),
+            ...(algo.tpTriggerPx ? { tpTriggerPx: algo.tpTriggerPx } : {}),
+            ...(algo.actualSide ? { actualSide: algo.actualSide } : {}),
+          },
+          fill.price,
+        );
+        if (kind !== undefined) fill.trigger = kind;
+      }
+      out.push(fill);
+    }
+    return out;
+  }
+
+  /**
+   * Funding payments since `since`, oldest first: `GET /api/v5/account/bills?type=8` (funding fee;
+   * the last 7 days, `/bills-archive` before that), paged by billId. `balChg` is the amount
+   * (positive received, negative paid); the billId is the entry id.
+   */
+  async fundingSince(query: {
+    since: number;
+    venueSymbol?: string;
+    limit?: number;
+  }): Promise<FundingPayment[]> {
+    const instId =
+      query.venueSymbol === undefined ? undefined : (await this.instrument(query.venueSymbol)).venueSymbol;
+    const cap = query.limit ?? 1000;
+    const path =
+      query.since < this.http.serverNow() - 7 * 86_400_000
+        ? '/api/v5/account/bills-archive'
+        : '/api/v5/account/bills';
+    type Bill = { billId: string; instId: string; ccy: string; balChg: string; ts: string };
+    const rows = await this.pageByBillId<Bill>(path, instId, query.since, { type: '8' });
+    return rows
+      .filter((r) => Number(r.ts) >= query.since)
+      .sort((a, b) => Number(a.ts) - Number(b.ts) || Number(a.billId) - Number(b.billId))
+      .slice(0, cap)
+      .map((r) => ({
+        venueEntryId: r.billId,
+        venueSymbol: r.instId,
+        amount: new Decimal(r.balChg).toFixed(),
+        asset: r.ccy,
+        time: Number(r.ts),
+      }));
+  }
+
+  /**
+   * Pages a newest-first list by `after` = the last row's billId back to `since` (the caller wants
+   * the oldest rows from `since`, so stopping early would leave a gap), at most 100 pages.
+   */
+  private async pageByBillId<T extends { billId: string; ts: string }>(
+    path: string,
+    instId: string | undefined,
+    since: number,
+    extra: Query,
+  ): Promise<T[]> {
+    const out: T[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < 100; page++) {
+      const data = await this.signedGet<T>(path, {
+        instType: 'SWAP',
+        instId,
+        ...extra,
+        begin: String(since),
+        after,
+        limit: '100',
+      });
+      out.push(...data);
+      const last = data[data.length - 1];
+      if (data.length < 100 || last === undefined || Number(last.ts) < since) break;
+      after = last.billId;
+    }
+    return out;
+  }
+
   // ── Internals ──────────────────────────────────────────────────────────────────────────────
 
   private publicGet<T>(path: string, query: Query = {}): Promise<T[]> {
@@ -799,6 +987,23 @@ export class OkxSwapClient implements Exchange {
       ref.venueOrderId !== undefined ? { ordId: ref.venueOrderId } : { clOrdId: ref.clientOrderId ?? '' },
     );
   }
+}
+
+/**
+ * The stream base beside a REST base URL that is not OKX's own host (a simulator or a local gateway
+ * serves both on one origin): `http://127.0.0.1:8080` → `ws://127.0.0.1:8080/ws/v5`.
+ */
+export function okxStreamUrlBeside(baseUrl: string | undefined): string | undefined {
+  if (baseUrl === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return undefined;
+  }
+  if (/(^|\.)okx\.com$/.test(url.hostname)) return undefined;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  return `${url.protocol === 'https:' ? 'wss:' : 'ws:'}//${url.host}/ws/v5`;
 }
 
 /**

@@ -18,6 +18,10 @@ import { freshPaperVenue, servedCandles, syntheticCandle, type Candle } from '..
 import { decimals, safeEqual, WIRE_DECIMAL } from '../sim/wire.ts';
 import { okxSign } from './signing.ts';
 import { okxBarMs } from './parse.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { PaperFill } from '../paper/index.ts';
+import { OkxSimStreams } from './sim-streams.ts';
 
 /**
  * A wire-compatible OKX v5 server (the SWAP subset this project uses) backed by the in-process
@@ -323,6 +327,16 @@ class OkxDialect extends SimulatorDialect<OkxFaultRule, OkxCodes, Context, Route
   /** Trade requests per `path instId` in the current 2-second window. */
   private readonly tradeCounts = new Map<string, { window: number; count: number }>();
   private legSeq = 0;
+  /** Funding-fee bills (`/account/bills` type 8), oldest first. */
+  readonly fundingBills: Array<{
+    billId: string;
+    instId: string;
+    ccy: string;
+    balChg: string;
+    ts: string;
+  }> = [];
+  /** The WebSocket side (`/ws/v5/...`), created once the instruments are known. */
+  private streams: OkxSimStreams | undefined;
 
   constructor(private readonly options: OkxSimulatorOptions) {
     super(options, (now) =>
@@ -336,6 +350,63 @@ class OkxDialect extends SimulatorDialect<OkxFaultRule, OkxCodes, Context, Route
   }
 
   // ── The dialect ────────────────────────────────────────────────────────────────────────────
+
+  override async loadInstruments(): Promise<void> {
+    await super.loadInstruments();
+    this.streams ??= new OkxSimStreams({
+      apiKey: this.options.apiKey,
+      apiSecret: this.options.apiSecret,
+      passphrase: this.options.passphrase,
+      timestampWindowMs: this.options.timestampWindowMs ?? 30_000,
+      venue: this.venue,
+      serverTime: () => this.serverTime(),
+      instruments: () => this.instruments,
+      orderRow: (id, fill) => this.streamOrderRow(id, fill),
+      orderSignatures: () => this.orderSignatures(),
+      algoRows: () => {
+        this.syncAttached();
+        return [...this.algos.values()].map((a) => this.algoJson(a));
+      },
+      positionRows: () =>
+        this.positionsList({ params: {}, body: undefined, headers: {} }) as Record<string, unknown>[],
+      balanceRow: () =>
+        this.balance({ params: {}, body: undefined, headers: {} })[0] as Record<string, unknown>,
+      ticker: (instId) =>
+        this.ticker({ params: { instId }, body: undefined, headers: {} })[0] as Record<string, unknown>,
+      recordFunding: (payment) => {
+        this.fundingBills.push({
+          // Bills take numeric ids in booking order (the paper ledger's own id is per venue only).
+          billId: String(900_000_000_000 + this.fundingBills.length + 1),
+          instId: payment.venueSymbol,
+          ccy: payment.asset,
+          balChg: payment.amount,
+          ts: String(payment.time),
+        });
+      },
+    });
+  }
+
+  /** Every request may change the venue: the streams push what changed once it is handled. */
+  override async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      await super.handle(req, res);
+    } finally {
+      this.streams?.flush();
+    }
+  }
+
+  override upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    if (this.streams === undefined) socket.destroy();
+    else this.streams.upgrade(req, socket, head);
+  }
+
+  protected override streamControl(body: Record<string, unknown>): WireReply {
+    return this.streams?.control(body) ?? { status: 503, body: { error: 'streams not ready' } };
+  }
+
+  override async closeStreams(): Promise<void> {
+    await this.streams?.close();
+  }
 
   protected faultReply(rule: OkxFaultRule): WireReply {
     switch (rule.kind) {
@@ -888,7 +959,62 @@ class OkxDialect extends SimulatorDialect<OkxFaultRule, OkxCodes, Context, Route
       ordId !== undefined
         ? this.venue.findOrder({ venueOrderId: ordId }, instrument.venueSymbol)
         : this.venue.findOrder({ clientOrderId: clOrdId as string }, instrument.venueSymbol);
-    return found?.isAlgo === false ? found : undefined;
+    return found !== undefined && this.visibleAsOrder(found) ? found : undefined;
+  }
+
+  /**
+   * Whether OKX shows a paper order as a regular order: every non-algo one, and an algo leg once it
+   * triggered (OKX then places a market order carrying the algoId; the paper venue fills the leg).
+   */
+  private visibleAsOrder(order: Order): boolean {
+    return !order.isAlgo || new Decimal(order.filledQty).gt(0);
+  }
+
+  /** Regular orders (and triggered legs) → a signature of what a push would report. */
+  private orderSignatures(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const o of this.venue.orderHistory()) {
+      if (this.visibleAsOrder(o)) out.set(o.venueOrderId, `${o.status}|${o.filledQty}`);
+    }
+    return out;
+  }
+
+  /**
+   * An `orders` push item (streams.md §2.5): the order's state, and for an update that executed,
+   * `tradeId`, `fillPx`, `fillSz` (contracts), `fillFee` (negative = charged), `fillPnl`, `execType`.
+   */
+  private streamOrderRow(orderId: string, fill?: PaperFill): Record<string, unknown> | undefined {
+    const order = fill?.order ?? this.venue.findOrder({ venueOrderId: orderId });
+    if (order === undefined || !this.visibleAsOrder(order)) return undefined;
+    const row = this.orderJson(order);
+    const instrument = this.instrumentOf(order.venueSymbol);
+    if (fill === undefined) {
+      return {
+        ...row,
+        fillPx: '',
+        fillSz: '0',
+        tradeId: '',
+        fillTime: '',
+        fillFee: '0',
+        fillFeeCcy: '',
+        fillPnl: '0',
+        execType: '',
+      };
+    }
+    return {
+      ...row,
+      fillPx: fill.price,
+      fillSz: this.toContracts(instrument, fill.qty),
+      tradeId: String(fill.seq),
+      fillTime: String(fill.time),
+      fillFee: new Decimal(fill.fee).neg().toFixed(),
+      fillFeeCcy: fill.feeAsset,
+      fillPnl: fill.realizedPnl,
+      fillMarkPx: fill.price,
+      execType: fill.liquidity === 'maker' ? 'M' : 'T',
+      ...(fill.reason === 'liquidation' ? { category: 'full_liquidation' } : {}),
+      uTime: String(fill.time),
+    };
   }
 
   getOrder({ params }: Context): unknown[] {
@@ -933,6 +1059,17 @@ class OkxDialect extends SimulatorDialect<OkxFaultRule, OkxCodes, Context, Route
       realizedPnl?: string;
     };
     const extras = this.extras.get(order.venueOrderId);
+    // A triggered algo leg shows as the market order OKX placed for it, naming its algo order.
+    let algoId = '';
+    if (order.isAlgo) {
+      this.syncAttached();
+      algoId = this.legOf.get(order.venueOrderId) ?? '';
+    }
+    const algoClOrdId = this.algos.get(algoId)?.algoClOrdId ?? '';
+    const liquidation = this.venue
+      .fills(order.venueSymbol)
+      .some((f) => f.venueOrderId === order.venueOrderId && f.reason === 'liquidation');
+    const sizeQty = Decimal.max(order.qty, order.filledQty).toFixed();
     const state =
       order.status === 'new'
         ? 'live'
@@ -947,7 +1084,7 @@ class OkxDialect extends SimulatorDialect<OkxFaultRule, OkxCodes, Context, Route
       clOrdId: this.clOrdIdOf(order),
       tag: '',
       px: order.price ?? '',
-      sz: this.toContracts(instrument, order.qty),
+      sz: this.toContracts(instrument, sizeQty),
       pnl: raw.realizedPnl ?? '0',
       ordType: order.type === 'limit' ? 'limit' : 'market',
       side: order.side,
@@ -962,7 +1099,11 @@ class OkxDialect extends SimulatorDialect<OkxFaultRule, OkxCodes, Context, Route
       attachAlgoClOrdId: extras?.attachAlgoClOrdId ?? '',
       feeCcy: instrument.quote,
       fee: raw.fee !== undefined ? new Decimal(raw.fee).neg().toFixed() : '0',
-      category: 'normal',
+      category: liquidation ? 'full_liquidation' : 'normal',
+      algoId,
+      algoClOrdId,
+      // 7: "The normal order triggered by the TP/SL order" (streams.md §2.5, `source`).
+      source: order.isAlgo ? '7' : '',
       reduceOnly: String(extras?.reduceOnlyParam ?? order.reduceOnly),
       cancelSource: order.status === 'canceled' ? '1' : '',
       uTime: String(raw.updatedAt ?? this.serverTime()),
@@ -1310,6 +1451,113 @@ class OkxDialect extends SimulatorDialect<OkxFaultRule, OkxCodes, Context, Route
     };
   }
 
+  // ── History ───────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * `GET /api/v5/trade/fills` and `/fills-history`: executions newest first, paged by billId
+   * (`after` = older than), `begin`/`end` in ms; `fee` negative = charged; subType 1 buy / 2 sell,
+   * 104/105 liquidation of a long/short (the OKX bills subType table).
+   */
+  fillsList({ params }: Context): unknown[] {
+    const instType = str(params, 'instType');
+    if (instType !== undefined && instType !== 'SWAP') return [];
+    const instId = str(params, 'instId');
+    if (instId !== undefined) this.instrumentOf(instId);
+    const fills = this.venue.fills(instId);
+    return pageOf(
+      fills,
+      params,
+      (f) => BigInt(fillBillId(f.seq)),
+      (f) => f.time,
+    ).map((f) => {
+      const instrument = this.instrumentOf(f.venueSymbol);
+      const subType =
+        f.reason === 'liquidation' ? (f.side === 'sell' ? '104' : '105') : f.side === 'buy' ? '1' : '2';
+      return {
+        instType: 'SWAP',
+        instId: f.venueSymbol,
+        tradeId: String(f.seq),
+        ordId: f.venueOrderId,
+        clOrdId: this.clOrdIdOf(f.order),
+        billId: fillBillId(f.seq),
+        subType,
+        tag: '',
+        fillPx: f.price,
+        fillSz: this.toContracts(instrument, f.qty),
+        fillIdxPx: f.price,
+        fillPnl: f.realizedPnl,
+        fillMarkPx: f.price,
+        side: f.side,
+        posSide: f.positionSide,
+        execType: f.liquidity === 'maker' ? 'M' : 'T',
+        feeCcy: f.feeAsset,
+        fee: new Decimal(f.fee).neg().toFixed(),
+        ts: String(f.time),
+        fillTime: String(f.time),
+        feeRate: '',
+      };
+    });
+  }
+
+  fillsHistory(ctx: Context): unknown[] {
+    required(ctx.params, 'instType');
+    return this.fillsList(ctx);
+  }
+
+  /**
+   * `GET /api/v5/account/bills` (and `-archive`): the funding-fee bills (type 8) the paper venue
+   * booked; subType 173 expense / 174 income, `balChg` the signed amount.
+   */
+  bills({ params }: Context): unknown[] {
+    const type = str(params, 'type');
+    if (type !== undefined && type !== '8') return [];
+    const instId = str(params, 'instId');
+    const rows = this.fundingBills.filter((b) => instId === undefined || b.instId === instId);
+    return pageOf(
+      rows,
+      params,
+      (b) => BigInt(b.billId),
+      (b) => Number(b.ts),
+    );
+  }
+
+  /**
+   * `GET /api/v5/asset/currencies` (signed on OKX): the assets of the listed instruments, one chain
+   * each, so ccxt's `loadMarkets()` with default options (it calls this when keys are set) works.
+   */
+  currencies({ params }: Context): unknown[] {
+    const wanted = str(params, 'ccy')?.split(',');
+    const assets = [...new Set(this.instruments.flatMap((i) => [i.quote, i.base]))].filter(
+      (a) => wanted === undefined || wanted.includes(a),
+    );
+    return assets.map((ccy) => ({
+      ccy,
+      name: ccy,
+      chain: `${ccy}-${ccy === 'USDT' ? 'TRC20' : ccy}`,
+      canDep: true,
+      canWd: true,
+      canInternal: true,
+      minDep: '0.00000001',
+      minWd: '0.0001',
+      maxWd: '100000000',
+      wdTickSz: '8',
+      wdQuota: '10000000',
+      usedWdQuota: '0',
+      minFee: '0',
+      maxFee: '0',
+      fee: '0',
+      mainNet: true,
+      needTag: false,
+      logoLink: '',
+      depQuotaFixed: '',
+      usedDepQuotaFixed: '',
+      minDepArrivalConfirm: '1',
+      minWdUnlockConfirm: '1',
+      burningFeeRate: '',
+      ctAddr: '',
+    }));
+  }
+
   getAlgo({ params }: Context): unknown[] {
     this.syncAttached();
     const algoId = str(params, 'algoId');
@@ -1366,6 +1614,34 @@ class OkxDialect extends SimulatorDialect<OkxFaultRule, OkxCodes, Context, Route
   }
 }
 
+/** `after` / `before` / `begin` / `end` / `limit` of a history list, newest first, at most 100 a page. */
+function pageOf<T>(rows: T[], params: Params, id: (row: T) => bigint, ts: (row: T) => number): T[] {
+  const num = (name: string): string | undefined => {
+    const v = str(params, name);
+    if (v !== undefined && !/^\d{1,20}$/.test(v)) throw param(name);
+    return v;
+  };
+  const after = num('after');
+  const before = num('before');
+  const begin = num('begin');
+  const end = num('end');
+  const limit = Number(num('limit') ?? '100');
+  if (limit < 1 || limit > 100) throw param('limit');
+  return rows
+    .filter(
+      (r) =>
+        (after === undefined || id(r) < BigInt(after)) &&
+        (before === undefined || id(r) > BigInt(before)) &&
+        (begin === undefined || ts(r) >= Number(begin)) &&
+        (end === undefined || ts(r) <= Number(end)),
+    )
+    .sort((a, b) => (id(b) > id(a) ? 1 : id(b) < id(a) ? -1 : 0))
+    .slice(0, limit);
+}
+
+/** A fill's billId: distinct from its tradeId as on OKX, ordered like it. */
+const fillBillId = (seq: number): string => String(800_000_000_000 + seq);
+
 /** A batch answer with failed items: code "1" (all failed) or "2" (partial), HTTP 200. */
 class BatchResult extends OkxError {
   constructor(
@@ -1417,5 +1693,10 @@ const ROUTES: Record<string, Route> = {
   'POST /api/v5/trade/order-algo': { signed: true, perItem: algoItem, handler: P.placeAlgo },
   'GET /api/v5/trade/order-algo': { signed: true, handler: P.getAlgo },
   'GET /api/v5/trade/orders-algo-pending': { signed: true, handler: P.algosPending },
+  'GET /api/v5/trade/fills': { signed: true, handler: P.fillsList },
+  'GET /api/v5/trade/fills-history': { signed: true, handler: P.fillsHistory },
+  'GET /api/v5/account/bills': { signed: true, handler: P.bills },
+  'GET /api/v5/account/bills-archive': { signed: true, handler: P.bills },
+  'GET /api/v5/asset/currencies': { signed: true, handler: P.currencies },
   'POST /api/v5/trade/cancel-algos': { signed: true, handler: P.cancelAlgos },
 };
