@@ -1,6 +1,6 @@
 /**
- * The original design's HTTP examples, held verbatim (the "API endpoint guide" of the design this
- * project restates in README "API"), sent to the real server over loopback HTTP, on PGlite and,
+ * The original design's HTTP examples (its API endpoint guide, which this API implements), held
+ * here verbatim and sent to the real server over loopback HTTP, on PGlite and,
  * when TEST_DATABASE_URL is set, on PostgreSQL (`testApp`). Each answer must carry the example's
  * status and every key and value it shows; extra keys are allowed. Values the example invents
  * (ids, timestamps, tokens, credentials) are placeholders, filled in or matched per example below.

@@ -95,7 +95,7 @@ function registerAccountManagementRoutes({
         security: bearerSecurity,
         body: RegisterAccountBody,
         // 409 ACCOUNT_LIMIT_REACHED: the user holds MAX_ACCOUNTS_PER_USER accounts already
-        // 200, not 201: the design's example (README "API") answers registration with 200 OK.
+        // 200, not 201: the design's example answers registration with 200 OK (test/design-contract.test.ts).
         response: { 200: RegisteredAccount, ...errors, 409: ErrorResponse },
       },
     },

@@ -359,7 +359,7 @@ export class WebhookPipeline {
 
 /**
  * The answer with `order_details.action` as the alert sent it (lower case, `long`, `close_all`, …),
- * as in the design's webhook example (README "API"); the executor's own spelling (`LONG`) stays in
+ * as in the design's webhook example (test/design-contract.test.ts); the executor's own spelling (`LONG`) stays in
  * `message` and in the stored result.
  */
 function withSentAction(answer: WebhookAnswer, sentAction: string): WebhookAnswer {
