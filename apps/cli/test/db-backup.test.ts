@@ -78,7 +78,7 @@ async function seed(server: Server): Promise<string> {
     headers: auth,
     payload: { exchange: 'paper', api_key: API_KEY, api_secret: API_SECRET },
   });
-  expect(created.statusCode).toBe(201);
+  expect(created.statusCode).toBe(200);
   return created.json().id as string;
 }
 

@@ -19,6 +19,7 @@ import { isAppError } from '@tradingbot/core';
 import { databaseErrorFacts, withoutQueryValues, type Database } from '@tradingbot/db';
 import type { Config } from './config.ts';
 import { ServerErrors } from './errors.ts';
+import { errorBody } from './routes/error.schema.ts';
 import { createExchangeFactory, type ConnectExchange, type ExchangeFactory } from './exchange-factory.ts';
 import { databasePaperStateStore } from './services/paper-state.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
@@ -177,7 +178,24 @@ function createFastify(deps: AppDeps): App {
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  acceptEmptyJsonBodies(app);
   return app;
+}
+
+/**
+ * Many HTTP clients send `Content-Type: application/json` on every request, a body-less POST or
+ * DELETE too: that is no body, not invalid JSON, which Fastify's parser would refuse
+ * (FST_ERR_CTP_EMPTY_JSON_BODY). Any other body still goes through Fastify's own parser,
+ * prototype-poisoning checks included.
+ */
+function acceptEmptyJsonBodies(app: App): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = String(body); // parseAs 'string': always a string
+    if (text === '') done(null, undefined);
+    else parseJson(request, text, done);
+  });
 }
 
 /**
@@ -193,7 +211,7 @@ function fastifyTrustProxy(
   return [...trust];
 }
 
-/** One error shape: `{ error: { code, message, details? } }` with stable codes. */
+/** One error shape, `errorBody` (routes/error.schema.ts): `{ detail, error: { code, message, details? } }`. */
 function setErrorHandlers(app: App): void {
   // NUL, unpaired surrogates and deep nesting in any body, query or path id: a 400 before
   // validation, never a database error (the webhook checks its own body after authentication).
@@ -210,14 +228,16 @@ function setErrorHandlers(app: App): void {
     if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
     const retryAfter = appError.details?.retry_after_seconds;
     if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
-    void reply.status(appError.status).send({ error: appError.toJSON() });
+    void reply.status(appError.status).send(errorBody(appError));
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send({
-      error: ServerErrors.create('NOT_FOUND', {
-        message: `No route ${request.method} ${request.url.split('?')[0]}`,
-      }).toJSON(),
-    });
+    void reply.status(404).send(
+      errorBody(
+        ServerErrors.create('NOT_FOUND', {
+          message: `No route ${request.method} ${request.url.split('?')[0]}`,
+        }),
+      ),
+    );
   });
 }
 

@@ -257,6 +257,26 @@ function withSecretFiles(env: Record<string, string | undefined>): Record<string
   return out;
 }
 
+/** The boolean spellings the design's `DEBUG=False` (pydantic settings) accepts. */
+const DEBUG_ON = new Set(['true', '1', 'yes', 'on']);
+const DEBUG_OFF = new Set(['false', '0', 'no', 'off']);
+
+/**
+ * The design's `DEBUG` flag as defaults for NODE_ENV and LOG_LEVEL: on → development with debug
+ * logs, off → production with info logs. NODE_ENV and LOG_LEVEL, when set, win. Any other value
+ * (`DEBUG=express:*`, the `debug` package's namespace list) is not ours and is left alone.
+ */
+function withDebugFlag(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const flag = env.DEBUG?.trim().toLowerCase() ?? '';
+  const on = DEBUG_ON.has(flag);
+  if (!on && !DEBUG_OFF.has(flag)) return env;
+  return {
+    ...env,
+    NODE_ENV: env.NODE_ENV ?? (on ? 'development' : 'production'),
+    LOG_LEVEL: env.LOG_LEVEL ?? (on ? 'debug' : 'info'),
+  };
+}
+
 /** Development secrets: generated once, kept in DATA_DIR with mode 0600, reused on every start. */
 function devSecrets(dataDir: string): { values: Record<string, string>; file: string } {
   const file = devSecretsPath(dataDir);
@@ -323,7 +343,7 @@ export function loadConfig(
   env: Record<string, string | undefined> = process.env,
   options: LoadConfigOptions = {},
 ): Config {
-  const parsed = FullEnvSchema.safeParse(withSecretFiles(env));
+  const parsed = FullEnvSchema.safeParse(withDebugFlag(withSecretFiles(env)));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw configError(`configuration: ${issue.path.join('.')}: ${issue.message}`);

@@ -1,7 +1,8 @@
 import { AppError, defineErrors } from '@tradingbot/core';
 
 /**
- * The server's error table; every error response is `{ error: { code, message, details? } }`.
+ * The server's error table; every error response is `{ detail, error: { code, message, details? } }`
+ * (`errorBody`, routes/error.schema.ts).
  * The webhook's admission refusals (ACCOUNT_INACTIVE, EXCHANGE_MISMATCH, STALE_SIGNAL) are the
  * executor's codes (`packages/executor/src/admission.ts`), so both answer them alike.
  */
@@ -17,6 +18,7 @@ export const ServerErrors = defineErrors({
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported content type' },
   UNAUTHENTICATED: { status: 401, message: 'Authentication required' },
   USER_NOT_FOUND: { status: 401, message: 'User not found' },
+  SESSION_EXPIRED: { status: 401, message: 'The session expired or was revoked; sign in again' },
   INVALID_CREDENTIALS: { status: 401, message: 'Invalid email or password' },
   TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many failed sign-in attempts; try again later' },
   LOGIN_DELAYED: {

@@ -121,7 +121,7 @@ describe('logout ends the access token', () => {
       payload: {},
     });
     expect(out.json()).toEqual({ success: true, revoked_sessions: 1 });
-    expect((await me(first.jwt)).json().error.code).toBe('UNAUTHENTICATED');
+    expect((await me(first.jwt)).json().error.code).toBe('SESSION_EXPIRED');
     expect((await me(first.auth)).statusCode).toBe(401);
     expect((await me(secondJwt)).statusCode).toBe(200);
 

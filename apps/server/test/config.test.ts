@@ -20,6 +20,25 @@ describe('configuration', () => {
     expect(again.keyRing.current.id).toBe(first.keyRing.current.id);
   });
 
+  it("takes the design's DEBUG flag as the defaults of NODE_ENV and LOG_LEVEL", () => {
+    const secrets = generateSecrets();
+    const on = loadConfig({ DEBUG: 'True', DATA_DIR: tmp() });
+    expect([on.nodeEnv, on.logLevel]).toEqual(['development', 'debug']);
+    // The design's production file: DEBUG=False is production, which needs every secret.
+    expect(() => loadConfig({ DEBUG: 'False', DATA_DIR: tmp() })).toThrow('production needs');
+    const off = loadConfig({ DEBUG: 'False', ...secrets });
+    expect([off.nodeEnv, off.logLevel]).toEqual(['production', 'info']);
+    for (const spelling of ['1', 'yes', 'ON', ' true ']) {
+      expect(loadConfig({ DEBUG: spelling, DATA_DIR: tmp() }).logLevel).toBe('debug');
+    }
+    // NODE_ENV and LOG_LEVEL, when set, win over DEBUG.
+    const explicit = loadConfig({ DEBUG: 'true', NODE_ENV: 'test', LOG_LEVEL: 'warn', DATA_DIR: tmp() });
+    expect([explicit.nodeEnv, explicit.logLevel]).toEqual(['test', 'warn']);
+    // The `debug` package's namespaces are not ours: the defaults stay.
+    const namespaces = loadConfig({ DEBUG: 'express:*', DATA_DIR: tmp() });
+    expect([namespaces.nodeEnv, namespaces.logLevel]).toEqual(['development', 'info']);
+  });
+
   it('refuses to start in production without every secret', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: tmp() })).toThrow(
       'production needs SECRET_KEY, ENCRYPTION_KEY, WEBHOOK_SECRET',

@@ -67,7 +67,7 @@ async function paperAccount(server: RunningServer, email: string) {
     { exchange: 'paper', api_key: 'paper-key', api_secret: 'paper-secret' },
     token,
   );
-  expect(created.status).toBe(201);
+  expect(created.status).toBe(200);
   return { token, id: created.body['id'] as string };
 }
 

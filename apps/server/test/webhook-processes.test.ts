@@ -95,7 +95,7 @@ async function userWithAccount(server: Server, email: string) {
     token,
     body: { exchange: 'binance', api_key: KEY, api_secret: SECRET },
   });
-  expect(account.status).toBe(201);
+  expect(account.status).toBe(200);
   return { token, id: account.body.id as string, secret: account.body.webhook_secret as string };
 }
 

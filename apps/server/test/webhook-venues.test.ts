@@ -172,7 +172,7 @@ async function startVenue(kind: VenueKind, hedge: boolean): Promise<Venue> {
     headers: user.auth,
     payload: kind.registration,
   });
-  if (registered.statusCode !== 201) throw new Error(`registration failed: ${registered.body}`);
+  if (registered.statusCode !== 200) throw new Error(`registration failed: ${registered.body}`);
   return {
     kind,
     sim,

@@ -60,7 +60,8 @@ describe('POST /api/v1/webhook/tradingview against the Binance wire simulator', 
     expect(response.statusCode).toBe(200);
     const body = response.json();
     expect(body).toMatchObject({ success: true, message: 'LONG order executed on binance' });
-    expect(body.order_details).toMatchObject({ exchange: 'binance', action: 'LONG', symbol: 'BTCUSDT' });
+    // The action as the alert sent it, as in the design's example; the message keeps `LONG`.
+    expect(body.order_details).toMatchObject({ exchange: 'binance', action: 'long', symbol: 'BTCUSDT' });
     expect(body.order_details.results).toHaveProperty('entry');
     expect(body.order_details.results).toHaveProperty('leverage');
     // On the venue: a long position of 10% × 10,000 × 5 ÷ 50,000 = 0.1 BTC, and a resting stop.

@@ -2,6 +2,7 @@ import { defineErrors } from '@tradingbot/core';
 
 export const DbErrors = defineErrors({
   MIGRATION_FAILED: { status: 500, message: 'A database migration failed' },
+  MIGRATION_NAME_INVALID: { status: 400, message: 'A migration name is lower-case letters, digits and _' },
   BACKUP_INVALID: { status: 400, message: 'The backup file failed its integrity check' },
   BACKUP_KIND_MISMATCH: { status: 400, message: 'The backup is for another kind of database' },
   BACKUP_SOURCE_IN_USE: { status: 409, message: 'The database folder is open in another process' },

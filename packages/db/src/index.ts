@@ -3,6 +3,7 @@ export * from './database.ts';
 export * from './data-dir.ts';
 export * from './safe-error.ts';
 export * from './migrate.ts';
+export * from './generate-migration.ts';
 export * from './errors.ts';
 export * from './testing.ts';
 export * from './backup.ts';

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import {
   assertPgliteFolderFree,
   backupDatabase,
+  generateMigration,
   migrate,
   restoreBackup,
   rollback,
@@ -29,7 +30,7 @@ async function withDatabase<T>(
 export function registerDb(program: Command): void {
   const db = program
     .command('db')
-    .description('database migrations (upgrade, downgrade, current), backups and restores');
+    .description('database migrations (upgrade, downgrade, current, generate), backups and restores');
   registerBackupCommands(db);
   db.command('migrate')
     .description('apply every pending migration')
@@ -49,6 +50,23 @@ export function registerDb(program: Command): void {
         process.stdout.write(reverted.length ? `reverted ${reverted.join(', ')}\n` : 'nothing to revert\n');
       }),
     );
+  db.command('generate')
+    .description(
+      'write the next migration pair (NNNN_NAME.up.sql + .down.sql) from the difference between packages/db/src/schema.ts and the migrations, like `alembic revision --autogenerate`; review it before committing',
+    )
+    .argument('<name>', 'the migration name: lower-case letters, digits and _ (e.g. add_notes)')
+    .option('--migrations-dir <dir>', "where the migrations are (default: packages/db's migrations folder)")
+    .action(async (name: string, flags: { migrationsDir?: string }) => {
+      const generated = await generateMigration({
+        name,
+        ...(flags.migrationsDir ? { migrationsDir: resolve(flags.migrationsDir) } : {}),
+      });
+      process.stdout.write(
+        generated
+          ? `wrote ${generated.upFile}\nwrote ${generated.downFile}\n`
+          : 'schema.ts and the migrations agree: nothing to generate\n',
+      );
+    });
   db.command('status')
     .description('list migrations and whether each is applied')
     .action(() =>

@@ -43,7 +43,8 @@ export const ChangePasswordBody = z.strictObject({
   new_password: NewPassword,
 });
 
-export const LogoutBody = z.strictObject({ all: z.boolean().optional() }).optional();
+/** Optional: a body-less logout (no body, or none under `Content-Type: application/json`) ends this session. */
+export const LogoutBody = z.strictObject({ all: z.boolean().optional() }).nullish();
 
 export const SessionParams = z.strictObject({ id: z.string().min(1).max(100) });
 

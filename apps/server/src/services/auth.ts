@@ -248,8 +248,10 @@ const LAST_SEEN_RESOLUTION_MS = 60_000;
 /**
  * The caller of a protected route, from a JWT access token or a session token (what the web UI's
  * Auth.js session carries). Either way the session must be live: a JWT names its session (`sid`),
- * checked through a short in-process cache (`session-cache.ts`). Missing, invalid, expired or
- * revoked → UNAUTHENTICATED; a valid token whose user is gone → USER_NOT_FOUND ("User not found").
+ * checked through a short in-process cache (`session-cache.ts`). Missing or invalid →
+ * UNAUTHENTICATED; expired or revoked → SESSION_EXPIRED; a valid token whose user is gone →
+ * USER_NOT_FOUND. The last two answer `detail: "User not found"`, as the design's troubleshooting
+ * table says (routes/error.schema.ts).
  */
 export async function authenticate(
   deps: AuthDeps,
@@ -266,7 +268,9 @@ export async function authenticate(
 }
 
 const revoked = () =>
-  ServerErrors.create('UNAUTHENTICATED', { message: 'Invalid, expired or revoked session' });
+  ServerErrors.create('SESSION_EXPIRED', {
+    message: 'The session expired or was revoked (signed out); sign in again',
+  });
 
 async function sessionOfJwt(deps: AuthDeps, token: string) {
   let userId: string;
@@ -280,8 +284,11 @@ async function sessionOfJwt(deps: AuthDeps, token: string) {
     userId = String(payload.sub);
     sessionId = payload.sid;
   } catch (error) {
-    const expired = error instanceof joseErrors.JWTExpired;
-    throw ServerErrors.create('UNAUTHENTICATED', { message: expired ? 'Token expired' : 'Invalid token' });
+    if (error instanceof joseErrors.JWTExpired)
+      throw ServerErrors.create('SESSION_EXPIRED', {
+        message: 'The access token expired; refresh it or sign in again',
+      });
+    throw ServerErrors.create('UNAUTHENTICATED', { message: 'Invalid token' });
   }
   if (typeof sessionId !== 'string')
     throw ServerErrors.create('UNAUTHENTICATED', { message: 'Invalid token' });
@@ -304,8 +311,17 @@ async function assertUserExists(deps: AuthDeps, userId: string) {
 }
 
 async function sessionOfToken(deps: AuthDeps, token: string) {
-  const [row] = await liveSession(deps, eq(sessions.tokenHash, hashToken(token)));
-  if (!row) throw revoked();
+  const tokenHash = hashToken(token);
+  const [row] = await liveSession(deps, eq(sessions.tokenHash, tokenHash));
+  if (!row) {
+    // A token we issued whose session ended, or one we never issued: the user can only fix the first.
+    const [ended] = await deps.database.db
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(eq(sessions.tokenHash, tokenHash));
+    if (ended) throw revoked();
+    throw ServerErrors.create('UNAUTHENTICATED', { message: 'Invalid token' });
+  }
   await touchSession(deps, row);
   return { userId: row.userId, sessionId: row.id };
 }

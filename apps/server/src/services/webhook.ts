@@ -192,8 +192,10 @@ export class WebhookPipeline {
     }
 
     let signal: Signal;
+    let sentAction: string;
     try {
       const payload = WebhookPayloadSchema.parse(raw);
+      sentAction = payload.action;
       admitAccount(account, payload.exchange);
       signal = toSignal(payload, { receivedAt });
     } catch (error) {
@@ -203,7 +205,7 @@ export class WebhookPipeline {
 
     // Duplicate delivery (same id, or same content within the dedupe window): answer with the first result.
     const known = await this.#known(account.id, [signal.idempotencyKey, ...signal.alternateKeys]);
-    if (known) return this.#duplicateAnswer(known);
+    if (known) return withSentAction(this.#duplicateAnswer(known), sentAction);
 
     let refusal: AppError | undefined;
     try {
@@ -216,10 +218,11 @@ export class WebhookPipeline {
     const signalId = await record(signal.idempotencyKey, refusal);
     if (signalId === undefined) {
       // Another delivery of the same alert won the race for the row.
-      return this.#duplicateAnswer((await this.#known(account.id, [signal.idempotencyKey]))!);
+      const first = (await this.#known(account.id, [signal.idempotencyKey]))!;
+      return withSentAction(this.#duplicateAnswer(first), sentAction);
     }
     if (refusal) throw withDetails(refusal, { signal_id: signalId });
-    return this.#answer(account.id, signalId, handling.deadline);
+    return withSentAction(await this.#answer(account.id, signalId, handling.deadline), sentAction);
   }
 
   /** Hands the signal to the worker and answers with its result, or 202 at the request's deadline. */
@@ -352,6 +355,17 @@ export class WebhookPipeline {
       },
     };
   }
+}
+
+/**
+ * The answer with `order_details.action` as the alert sent it (lower case, `long`, `close_all`, …),
+ * as in the design's webhook example (test/design-contract.test.ts); the executor's own spelling (`LONG`) stays in
+ * `message` and in the stored result.
+ */
+function withSentAction(answer: WebhookAnswer, sentAction: string): WebhookAnswer {
+  const details = answer.body.order_details;
+  if (typeof details !== 'object' || details === null) return answer;
+  return { ...answer, body: { ...answer.body, order_details: { ...details, action: sentAction } } };
 }
 
 /** The answer while execution continues: the signal is recorded, its result comes later. */

@@ -330,7 +330,7 @@ export interface paths {
         content: {
           'application/json': {
             all?: boolean;
-          };
+          } | null;
         };
       };
       responses: {
@@ -943,7 +943,7 @@ export interface paths {
       };
       responses: {
         /** @description Default Response */
-        201: {
+        200: {
           headers: {
             [name: string]: unknown;
           };
@@ -2093,6 +2093,16 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    ErrorResponse: {
+      detail: string;
+      error: {
+        code: string;
+        message: string;
+        details?: {
+          [key: string]: unknown;
+        };
+      };
+    };
     User: {
       id: string;
       email: string;
@@ -2156,15 +2166,6 @@ export interface components {
       /** @enum {boolean} */
       success: true;
       revoked_sessions: number;
-    };
-    ErrorResponse: {
-      error: {
-        code: string;
-        message: string;
-        details?: {
-          [key: string]: unknown;
-        };
-      };
     };
     Account: {
       id: string;

@@ -4,7 +4,7 @@ import { signOut, useSession } from 'next-auth/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { hardNavigate } from './navigate';
 
-/** An error answer of the API: `{ error: { code, message, details? } }`, or a network failure. */
+/** An error answer of the API: `{ detail, error: { code, message, details? } }`, or a network failure. */
 export class ApiError extends Error {
   constructor(
     readonly code: string,
@@ -34,7 +34,7 @@ export async function endBrowserSession(destination: string, first?: () => Promi
 }
 
 /** Codes that mean the server no longer accepts the session token. */
-const SESSION_GONE = new Set(['UNAUTHENTICATED', 'USER_NOT_FOUND']);
+const SESSION_GONE = new Set(['UNAUTHENTICATED', 'SESSION_EXPIRED', 'USER_NOT_FOUND']);
 
 type CallInit = { method?: string; body?: unknown; headers?: Record<string, string> };
 
