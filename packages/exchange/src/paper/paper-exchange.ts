@@ -17,6 +17,8 @@ import type {
   ProtectionRequest,
   Ticker,
 } from '../types.ts';
+import type { AccountEvent, FundingPayment, VenueFill } from '../stream/types.ts';
+import { toPosition } from './engine/events.ts';
 import { fail } from './engine/rejections.ts';
 import { isOpen } from './engine/state.ts';
 import type {
@@ -134,6 +136,28 @@ export class PaperExchange implements Exchange {
     return this.venue.onFill(listener);
   }
 
+  /**
+   * Subscribes to the account's events (order, fill, positions, balances, funding), synchronously
+   * as the venue books them; see PaperVenue.onAccountEvent. Returns the unsubscribe function.
+   */
+  onAccountEvent(listener: (event: AccountEvent) => void): () => void {
+    return this.venue.onAccountEvent(listener);
+  }
+
+  /** Executions since `since` (ms, inclusive), oldest first (AccountHistory). */
+  async fillsSince(query: { since: number; venueSymbol?: string; limit?: number }): Promise<VenueFill[]> {
+    return this.venue.fillsSince(query);
+  }
+
+  /** Funding payments since `since` (ms, inclusive), oldest first; the latest 1,000 are kept. */
+  async fundingSince(query: {
+    since: number;
+    venueSymbol?: string;
+    limit?: number;
+  }): Promise<FundingPayment[]> {
+    return this.venue.fundingSince(query);
+  }
+
   /** Every fill so far, oldest first. */
   fills(venueSymbol?: string): PaperFill[] {
     return this.venue.fills(venueSymbol);
@@ -241,20 +265,7 @@ export class PaperExchange implements Exchange {
 
   async positions(venueSymbol?: string): Promise<Position[]> {
     const symbol = venueSymbol === undefined ? undefined : this.venue.instrument(venueSymbol).venueSymbol;
-    return this.venue.positions(symbol).map((state) => {
-      const position: Position = {
-        venueSymbol: state.venueSymbol,
-        side: state.side,
-        qty: state.qty,
-        entryPrice: state.entryPrice,
-        markPrice: state.markPrice,
-        unrealizedPnl: state.unrealizedPnl,
-        leverage: state.leverage,
-        marginMode: state.marginMode,
-      };
-      if (state.liquidationPrice !== undefined) position.liquidationPrice = state.liquidationPrice;
-      return position;
-    });
+    return this.venue.positions(symbol).map(toPosition);
   }
 
   async positionMode(): Promise<PositionMode> {

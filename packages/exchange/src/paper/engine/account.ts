@@ -1,6 +1,7 @@
 import { fmt, type DecimalInput } from '../../decimal.ts';
 import type { MarginMode, PositionMode } from '../../types.ts';
 import { HOUR } from './candles.ts';
+import { emitBalances, recordFunding } from './events.ts';
 import { checkLiquidations } from './liquidation.ts';
 import { fail, parseAmount } from './rejections.ts';
 import { isOpen, ZERO, type VenueState } from './state.ts';
@@ -12,6 +13,7 @@ import { isOpen, ZERO, type VenueState } from './state.ts';
 export function deposit(state: VenueState, asset: string, amount: DecimalInput): void {
   const value = parseAmount(amount, 'amount', true);
   state.wallets.set(asset, state.wallet(asset).plus(value));
+  emitBalances(state, [asset], value.isNeg() ? 'WITHDRAW' : 'DEPOSIT');
 }
 
 /** One-way ↔ hedge, refused with any open position or order; changed: false when already there. */
@@ -100,13 +102,20 @@ export function applyFunding(state: VenueState, venueSymbol: string, rate: Decim
   if (mark === undefined) return '0';
   const asset = state.instrument(symbol).quote;
   let total = ZERO;
+  let paid = false;
   for (const position of state.symbolPositions(symbol)) {
     const payment = position.qty.neg().mul(mark).mul(r);
     total = total.plus(payment);
     state.wallets.set(asset, state.wallet(asset).plus(payment));
     if (position.marginMode === 'isolated') position.isolatedMargin = position.isolatedMargin.plus(payment);
     position.updatedAt = state.now();
+    // A zero payment (zero rate) is no ledger entry, as on the venues.
+    if (!payment.isZero()) {
+      recordFunding(state, symbol, payment, asset);
+      paid = true;
+    }
   }
+  if (paid) emitBalances(state, [asset], 'FUNDING_FEE');
   checkLiquidations(state);
   return fmt(total);
 }

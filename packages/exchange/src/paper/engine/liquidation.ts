@@ -2,6 +2,7 @@ import type Decimal from 'decimal.js';
 import { D } from '../../decimal.ts';
 import type { OrderSide } from '../../types.ts';
 import { balanceState, isolatedLiquidationPrice, markOf, unrealized } from './margin.ts';
+import { emitBalances, emitOrder, emitPositions } from './events.ts';
 import { bookOrder, recordFill } from './orders.ts';
 import { changePosition } from './positions.ts';
 import { ZERO, type VenueState } from './state.ts';
@@ -69,6 +70,11 @@ function liquidateOne(state: VenueState, position: PositionRecord, price: Decima
     liquidity: 'taker',
     reason: 'liquidation',
   });
+  // Booked and filled in one instant: one order event, already filled (Binance reports the
+  // autoclose order's execution likewise in one ORDER_TRADE_UPDATE, x CALCULATED).
+  emitOrder(state, record);
+  emitPositions(state, [target], 'ORDER');
+  emitBalances(state, [instrument.quote], 'ORDER');
 }
 
 /** Liquidates whatever is below maintenance at the current prices (isolated per position, cross per asset). */

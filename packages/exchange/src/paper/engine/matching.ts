@@ -10,7 +10,8 @@ import {
   openingQty,
   takerFee,
 } from './margin.ts';
-import { finish, recordFill } from './orders.ts';
+import { emitBalances, emitOrder, emitPositions } from './events.ts';
+import { cancelOcoSiblings, finish, markDone, recordFill } from './orders.ts';
 import { changePosition } from './positions.ts';
 import { isOpen, ZERO, type VenueState } from './state.ts';
 import type { Liquidity, OrderRecord, PaperFillReason, PositionRecord } from './types.ts';
@@ -172,7 +173,7 @@ export function executeOrder(state: VenueState, order: OrderRecord, price: Decim
   trade(state, order, { qty, price, liquidity: 'taker', reason: 'order' });
 }
 
-/** Books one fill: position, realised PnL, fee, order state, listeners, oco, attached TP/SL. */
+/** Books one fill: position, realised PnL, fee, order state, listeners and events, oco, attached TP/SL. */
 function trade(
   state: VenueState,
   order: OrderRecord,
@@ -192,8 +193,12 @@ function trade(
     : (order.avgPrice ?? ZERO).mul(filledBefore).plus(price.mul(qty)).div(order.filledQty);
   order.fee = order.fee.plus(fee);
   order.realizedPnl = order.realizedPnl.plus(realized);
-  finish(state, order, 'filled', undefined);
+  markDone(state, order, 'filled', undefined);
   recordFill(state, order, { ...fill, fee, realized });
+  emitOrder(state, order);
+  cancelOcoSiblings(state, order);
+  emitPositions(state, [target], 'ORDER');
+  emitBalances(state, [asset], 'ORDER');
   if (order.attachedStopLoss !== undefined || order.attachedTakeProfit !== undefined) {
     state.attachProtection(order);
   }

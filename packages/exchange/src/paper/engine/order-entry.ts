@@ -6,6 +6,7 @@ import type { Instrument, Order, OrderSide, PositionSide } from '../../types.ts'
 import { setMarginMode } from './account.ts';
 import { availableMargin, initialMargin, openingQty, takerFee } from './margin.ts';
 import { conditionalWhen, executeOrder, holds } from './matching.ts';
+import { emitOrder } from './events.ts';
 import { bookOrder, nextGeneratedClientId, toOrder } from './orders.ts';
 import { fail } from './rejections.ts';
 import { isOpen, ZERO, type VenueState } from './state.ts';
@@ -68,6 +69,7 @@ export function submitOrder(state: VenueState, request: PaperOrderRequest): Orde
     attachedStopLoss: draft.attachedStopLoss,
     attachedTakeProfit: draft.attachedTakeProfit,
   });
+  emitOrder(state, record);
   if (marketable) executeOrder(state, record, draft.mark as Decimal);
   return toOrder(record);
 }

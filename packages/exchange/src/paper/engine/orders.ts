@@ -1,11 +1,15 @@
 import type Decimal from 'decimal.js';
 import { fmt } from '../../decimal.ts';
 import type { Order, OrderStatus } from '../../types.ts';
+import { emitFill, emitOrder } from './events.ts';
+import { toOrder } from './order-view.ts';
 import { fail } from './rejections.ts';
 import { isOpen, ZERO, type VenueState } from './state.ts';
 import type { Liquidity, OrderRecord, PaperFill, PaperFillReason } from './types.ts';
 
 // Order records: booking, ending (fill, cancel, expiry, oco), looking up, reporting, and the fill log.
+
+export { toOrder } from './order-view.ts';
 
 /** What an order is when it is booked; the rest of its record starts empty. */
 export type NewOrder = Pick<
@@ -80,8 +84,24 @@ export function bookOrder(state: VenueState, order: NewOrder): OrderRecord {
   return record;
 }
 
-/** Ends an order (filled, canceled, expired); a fill cancels the other open orders of its oco group. */
+/**
+ * Ends an order (canceled, expired, filled) and emits its new state; a fill cancels the other open
+ * orders of its oco group. A fill goes through `markDone` and `cancelOcoSiblings` instead, so its
+ * `fill` event comes before the order's (matching.ts `trade`).
+ */
 export function finish(
+  state: VenueState,
+  order: OrderRecord,
+  status: OrderStatus,
+  reason: string | undefined,
+): void {
+  markDone(state, order, status, reason);
+  emitOrder(state, order);
+  if (status === 'filled') cancelOcoSiblings(state, order);
+}
+
+/** Sets an order's final state, without events. */
+export function markDone(
   state: VenueState,
   order: OrderRecord,
   status: OrderStatus,
@@ -91,13 +111,17 @@ export function finish(
   order.statusReason = reason;
   order.reservedMargin = ZERO;
   order.updatedAt = state.now();
-  if (status === 'filled' && order.ocoGroup !== undefined) {
-    for (const other of state.orders) {
-      if (other !== order && other.ocoGroup === order.ocoGroup && isOpen(other)) {
-        other.status = 'canceled';
-        other.statusReason = 'oco: the other leg filled';
-        other.updatedAt = order.updatedAt;
-      }
+}
+
+/** Cancels the other open orders of a filled order's oco group, emitting each. */
+export function cancelOcoSiblings(state: VenueState, order: OrderRecord): void {
+  if (order.ocoGroup === undefined) return;
+  for (const other of state.orders) {
+    if (other !== order && other.ocoGroup === order.ocoGroup && isOpen(other)) {
+      other.status = 'canceled';
+      other.statusReason = 'oco: the other leg filled';
+      other.updatedAt = order.updatedAt;
+      emitOrder(state, other);
     }
   }
 }
@@ -169,38 +193,6 @@ export function findRecord(
   return record;
 }
 
-export function toOrder(record: OrderRecord): Order {
-  const order: Order = {
-    venueOrderId: record.venueOrderId,
-    clientOrderId: record.clientOrderId,
-    venueSymbol: record.venueSymbol,
-    side: record.side,
-    positionSide: record.positionSide,
-    type: record.type,
-    status: record.status,
-    qty: fmt(record.qty),
-    filledQty: fmt(record.filledQty),
-    reduceOnly: record.reduceOnly,
-    isAlgo: record.isAlgo,
-    raw: {
-      closePosition: record.closePosition,
-      createdAt: record.createdAt,
-      updatedAt: record.updatedAt,
-      fee: fmt(record.fee),
-      realizedPnl: fmt(record.realizedPnl),
-      ...(record.idempotencyKey !== undefined ? { idempotencyKey: record.idempotencyKey } : {}),
-      ...(record.statusReason !== undefined ? { statusReason: record.statusReason } : {}),
-      ...(record.ocoGroup !== undefined ? { ocoGroup: record.ocoGroup } : {}),
-      ...(record.protection.length > 0 ? { protection: [...record.protection] } : {}),
-      ...(record.protectionError !== undefined ? { protectionError: record.protectionError } : {}),
-    },
-  };
-  if (record.avgPrice !== undefined) order.avgPrice = fmt(record.avgPrice.toDecimalPlaces(12));
-  if (record.price !== undefined) order.price = fmt(record.price);
-  if (record.triggerPrice !== undefined) order.triggerPrice = fmt(record.triggerPrice);
-  return order;
-}
-
 /** One execution of an order, before it is logged. */
 export type Execution = {
   qty: Decimal;
@@ -232,6 +224,7 @@ export function recordFill(state: VenueState, order: OrderRecord, execution: Exe
     order: toOrder(order),
   };
   state.fillLog.push(fill);
+  emitFill(state, fill);
   for (const listener of state.listeners) {
     try {
       listener(fill);

@@ -1,5 +1,6 @@
 import type Decimal from 'decimal.js';
 import { D, fmt } from '../../decimal.ts';
+import type { FundingPayment } from '../../stream/types.ts';
 import type {
   MarginMode,
   OrderSide,
@@ -81,6 +82,12 @@ export type PaperVenueSnapshot = {
   positions: PaperPositionSnapshot[];
   orders: PaperOrderSnapshot[];
   fills: PaperFill[];
+  /**
+   * The last funding entry number and the latest payments (added with account events; a snapshot
+   * without them restores with none, and entry numbers continue from 0 as before).
+   */
+  fundingSeq?: number;
+  funding?: FundingPayment[];
 };
 
 const opt = (value: { toString(): string } | undefined): string | null =>
@@ -187,6 +194,8 @@ export function snapshotState(state: VenueState): PaperVenueSnapshot {
     })),
     orders: kept.map(orderSnapshot),
     fills: structuredClone(state.fillLog.slice(-SNAPSHOT_FILLS)),
+    fundingSeq: state.fundingSeq,
+    funding: state.fundingLog.map((payment) => ({ ...payment })),
   };
 }
 
@@ -203,7 +212,13 @@ export function restoreState(state: VenueState, snapshot: PaperVenueSnapshot): v
   state.clock = und(snapshot.clock);
   state.lastFundingCheck = und(snapshot.lastFundingCheck);
   state.seq = snapshot.seq;
-  state.fillSeq = snapshot.fillSeq;
+  // Fill and funding numbers are trade / ledger ids in the account events: they never go back.
+  state.fillSeq = Math.max(snapshot.fillSeq ?? 0, ...snapshot.fills.map((f) => f.seq));
+  const funding = Array.isArray(snapshot.funding) ? snapshot.funding : [];
+  state.fundingSeq = Math.max(
+    snapshot.fundingSeq ?? 0,
+    ...funding.map((payment) => Number(payment.venueEntryId) || 0),
+  );
   state.positionMode = snapshot.positionMode;
   replace(state.wallets, snapshot.wallets, (v) => new D(v));
   replace(state.marks, snapshot.marks, (v) => new D(v));
@@ -237,6 +252,8 @@ export function restoreState(state: VenueState, snapshot: PaperVenueSnapshot): v
   }
   state.fillLog.length = 0;
   state.fillLog.push(...structuredClone(snapshot.fills));
+  state.fundingLog.length = 0;
+  state.fundingLog.push(...funding.map((payment) => ({ ...payment })));
 }
 
 function replace<V, W>(map: Map<string, W>, values: Record<string, V>, f: (v: V) => W): void {

@@ -1,6 +1,7 @@
 import type Decimal from 'decimal.js';
 import { D } from '../../decimal.ts';
 import { nearMatches } from '../../symbols.ts';
+import type { AccountEvent, FundingPayment } from '../../stream/types.ts';
 import type { Instrument, MarginMode, OrderStatus, PositionMode, PositionSide } from '../../types.ts';
 import { PAPER_DEFAULT_INSTRUMENTS } from '../instruments.ts';
 import { fail, parseAmount, parsePositivePrice } from './rejections.ts';
@@ -37,6 +38,10 @@ export class VenueState {
   readonly ordersByClientId = new Map<string, OrderRecord[]>();
   readonly fillLog: PaperFill[] = [];
   readonly listeners = new Set<(fill: PaperFill) => void>();
+  /** Account event listeners (events.ts); with none, nothing is built. */
+  readonly eventListeners = new Set<(event: AccountEvent) => void>();
+  /** The latest funding payments (bounded, events.ts FUNDING_LOG_LIMIT), oldest first. */
+  readonly fundingLog: FundingPayment[] = [];
   readonly bars = new Map<string, Map<number, Bar>>();
   positionMode: PositionMode;
   readonly defaultLeverage: number;
@@ -52,6 +57,8 @@ export class VenueState {
   /** The last order sequence number (venue order ids and `paper-<n>` client ids derive from it). */
   seq = 0;
   fillSeq = 0;
+  /** The last funding payment's number (its venueEntryId). */
+  fundingSeq = 0;
   /**
    * Places the take-profit / stop-loss attached to an order once it has filled. Set by PaperVenue:
    * placing goes through order entry, which itself fills through matching, so matching reaches it

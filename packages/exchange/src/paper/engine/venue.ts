@@ -1,5 +1,6 @@
 import type Decimal from 'decimal.js';
 import { fmt, type DecimalInput } from '../../decimal.ts';
+import type { AccountEvent, FundingPayment, VenueFill } from '../../stream/types.ts';
 import type {
   Instrument,
   Kline,
@@ -11,6 +12,7 @@ import type {
 } from '../../types.ts';
 import * as account from './account.ts';
 import { candlePath, compactHistory, klines, recordTick, storeCandle, toBar } from './candles.ts';
+import { venueFill } from './events.ts';
 import { checkLiquidations } from './liquidation.ts';
 import { balanceState, positionState } from './margin.ts';
 import { walk } from './matching.ts';
@@ -175,6 +177,43 @@ export class PaperVenue {
   onFill(listener: (fill: PaperFill) => void): () => void {
     this.state.listeners.add(listener);
     return () => this.state.listeners.delete(listener);
+  }
+
+  /**
+   * Subscribes to the account's events (stream/types.ts `AccountEvent`), emitted synchronously as
+   * the engine books them: `order` on every state change, `fill` per execution, `positions`,
+   * `balances`, `funding` (docs/paper-venue.md, "Account events"). Returns the unsubscribe
+   * function. Listener errors are ignored.
+   */
+  onAccountEvent(listener: (event: AccountEvent) => void): () => void {
+    this.state.eventListeners.add(listener);
+    return () => this.state.eventListeners.delete(listener);
+  }
+
+  /** Fills since `since` (ms, inclusive) in the stream's shape, oldest first (AccountHistory). */
+  fillsSince(query: { since: number; venueSymbol?: string; limit?: number }): VenueFill[] {
+    const symbol =
+      query.venueSymbol === undefined ? undefined : this.instrument(query.venueSymbol).venueSymbol;
+    const out: VenueFill[] = [];
+    for (const fill of this.state.fillLog) {
+      if (fill.time < query.since || (symbol !== undefined && fill.venueSymbol !== symbol)) continue;
+      out.push(venueFill(fill));
+      if (query.limit !== undefined && query.limit > 0 && out.length >= query.limit) break;
+    }
+    return out;
+  }
+
+  /** Funding payments since `since` (ms, inclusive), oldest first, from the bounded funding log. */
+  fundingSince(query: { since: number; venueSymbol?: string; limit?: number }): FundingPayment[] {
+    const symbol =
+      query.venueSymbol === undefined ? undefined : this.instrument(query.venueSymbol).venueSymbol;
+    const out: FundingPayment[] = [];
+    for (const payment of this.state.fundingLog) {
+      if (payment.time < query.since || (symbol !== undefined && payment.venueSymbol !== symbol)) continue;
+      out.push({ ...payment });
+      if (query.limit !== undefined && query.limit > 0 && out.length >= query.limit) break;
+    }
+    return out;
   }
 
   /** Every fill so far, oldest first. */

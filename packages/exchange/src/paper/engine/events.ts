@@ -1,0 +1,149 @@
+import type Decimal from 'decimal.js';
+import { fmt } from '../../decimal.ts';
+import type { AccountEvent, FundingPayment, VenueFill } from '../../stream/types.ts';
+import type { Balance, Position, PositionSide } from '../../types.ts';
+import { balanceState, positionState } from './margin.ts';
+import { toOrder } from './order-view.ts';
+import type { VenueState } from './state.ts';
+import type { OrderRecord, PaperFill, PaperPositionState } from './types.ts';
+
+// The venue's account events (stream/types.ts `AccountEvent`), emitted synchronously as the engine
+// books things. Every emitter returns at once when nobody listens, so a venue without a stream
+// pays nothing. The order of events for one execution is: fill, order, (oco siblings' order),
+// positions, balances — see docs/paper-venue.md ("Account events").
+
+/** Funding payments kept for `fundingSince` (the latest). */
+export const FUNDING_LOG_LIMIT = 1000;
+
+/** Balance reasons, in Binance's ACCOUNT_UPDATE `m` codes (../shared reference: streams.md). */
+export type PaperBalanceReason = 'ORDER' | 'FUNDING_FEE' | 'DEPOSIT' | 'WITHDRAW';
+
+function emit(state: VenueState, event: AccountEvent): void {
+  for (const listener of state.eventListeners) {
+    try {
+      listener(event);
+    } catch {
+      // A listener's failure must not leave the venue half-updated.
+    }
+  }
+}
+
+export function emitOrder(state: VenueState, order: OrderRecord): void {
+  if (state.eventListeners.size === 0) return;
+  emit(state, { kind: 'order', time: state.now(), order: toOrder(order), updateTime: order.updatedAt });
+}
+
+/** A fill in the stream's venue-neutral shape: the fill seq is the trade id. */
+export function venueFill(fill: PaperFill): VenueFill {
+  const venueFill: VenueFill = {
+    venueTradeId: String(fill.seq),
+    venueOrderId: fill.venueOrderId,
+    clientOrderId: fill.clientOrderId,
+    venueSymbol: fill.venueSymbol,
+    side: fill.side,
+    positionSide: fill.positionSide,
+    qty: fill.qty,
+    price: fill.price,
+    fee: fill.fee,
+    feeAsset: fill.feeAsset,
+    realizedPnl: fill.realizedPnl,
+    liquidity: fill.liquidity,
+    cause: fill.reason === 'liquidation' ? 'liquidation' : fill.reason === 'trigger' ? 'trigger' : 'order',
+    time: fill.time,
+  };
+  if (fill.reason === 'trigger') {
+    venueFill.trigger = fill.order.type === 'take_profit_market' ? 'take_profit' : 'stop_loss';
+  }
+  return venueFill;
+}
+
+export function emitFill(state: VenueState, fill: PaperFill): void {
+  if (state.eventListeners.size === 0) return;
+  emit(state, { kind: 'fill', time: fill.time, fill: venueFill(fill) });
+}
+
+/** A position as the `Exchange` interface reports it. */
+export function toPosition(state: PaperPositionState): Position {
+  const position: Position = {
+    venueSymbol: state.venueSymbol,
+    side: state.side,
+    qty: state.qty,
+    entryPrice: state.entryPrice,
+    markPrice: state.markPrice,
+    unrealizedPnl: state.unrealizedPnl,
+    leverage: state.leverage,
+    marginMode: state.marginMode,
+  };
+  if (state.liquidationPrice !== undefined) position.liquidationPrice = state.liquidationPrice;
+  return position;
+}
+
+/** A balance as the `Exchange` interface reports it (total = equity). */
+export function toBalance(state: VenueState, asset: string): Balance {
+  const b = balanceState(state, asset);
+  return { asset, total: b.equity, available: b.available, unrealizedPnl: b.unrealizedPnl };
+}
+
+/** The legs as they are now; a leg that went flat is reported with qty "0". */
+export function emitPositions(
+  state: VenueState,
+  legs: readonly { symbol: string; side: PositionSide }[],
+  reason: PaperBalanceReason,
+): void {
+  if (state.eventListeners.size === 0 || legs.length === 0) return;
+  const positions = legs.map(({ symbol, side }) => {
+    const record = state.position(symbol, side);
+    if (record !== undefined && !record.qty.isZero()) return toPosition(positionState(state, record));
+    const mark = state.marks.get(symbol);
+    return {
+      venueSymbol: symbol,
+      side,
+      qty: '0',
+      entryPrice: '0',
+      markPrice: mark === undefined ? '0' : fmt(mark),
+      unrealizedPnl: '0',
+      leverage: state.leverageOf(symbol),
+      marginMode: state.marginModeOf(symbol),
+    } satisfies Position;
+  });
+  emit(state, { kind: 'positions', time: state.now(), positions, reason });
+}
+
+export function emitBalances(state: VenueState, assets: readonly string[], reason: PaperBalanceReason): void {
+  if (state.eventListeners.size === 0 || assets.length === 0) return;
+  emit(state, {
+    kind: 'balances',
+    time: state.now(),
+    balances: assets.map((asset) => toBalance(state, asset)),
+    reason,
+  });
+}
+
+/** Logs one funding payment (kept bounded for `fundingSince`) and emits it. */
+export function recordFunding(state: VenueState, venueSymbol: string, amount: Decimal, asset: string): void {
+  state.fundingSeq += 1;
+  const payment: FundingPayment = {
+    venueEntryId: String(state.fundingSeq),
+    venueSymbol,
+    amount: fmt(amount),
+    asset,
+    time: state.now(),
+  };
+  state.fundingLog.push(payment);
+  if (state.fundingLog.length > FUNDING_LOG_LIMIT) {
+    state.fundingLog.splice(0, state.fundingLog.length - FUNDING_LOG_LIMIT);
+  }
+  if (state.eventListeners.size === 0) return;
+  emit(state, { kind: 'funding', time: payment.time, payment: { ...payment } });
+}
+
+/** The venue's warning that an account's margin is short (emitted once per crossing). */
+export function emitMarginCall(state: VenueState, detail: string, venueSymbol?: string): void {
+  if (state.eventListeners.size === 0) return;
+  emit(state, {
+    kind: 'margin_call',
+    time: state.now(),
+    detail,
+    ...(venueSymbol !== undefined ? { venueSymbol } : {}),
+  });
+}
