@@ -561,7 +561,11 @@ export class BinanceFuturesClient implements Exchange, StreamingVenue {
       query.venueSymbol === undefined ? undefined : (await this.instrument(query.venueSymbol)).venueSymbol;
     return readFundingSince(
       get,
-      { since: query.since, ...(symbol !== undefined ? { venueSymbol: symbol } : {}), ...(query.limit !== undefined ? { limit: query.limit } : {}) },
+      {
+        since: query.since,
+        ...(symbol !== undefined ? { venueSymbol: symbol } : {}),
+        ...(query.limit !== undefined ? { limit: query.limit } : {}),
+      },
       this.http.serverNow(),
     );
   }

@@ -24,6 +24,8 @@ import { fillCause } from './stream-parse.ts';
  */
 
 const WINDOW_MS = 7 * 24 * 60 * 60_000;
+/** Binance keeps userTrades for the last 6 months; nothing older is asked for. */
+const HISTORY_KEPT_MS = 180 * 24 * 60 * 60_000;
 const PAGE = 1000;
 /** Orders looked up one by one when allOrders did not return them (created before the window). */
 const MAX_SINGLE_LOOKUPS = 50;
@@ -59,7 +61,7 @@ type IncomeRow = {
 /** [start, end] windows of at most 7 days covering since..now. */
 function windows(since: number, now: number): Array<[number, number]> {
   const out: Array<[number, number]> = [];
-  for (let start = Math.max(0, since); start <= now; start += WINDOW_MS) {
+  for (let start = Math.max(since, now - HISTORY_KEPT_MS); start <= now; start += WINDOW_MS) {
     out.push([start, Math.min(now, start + WINDOW_MS - 1)]);
   }
   return out;

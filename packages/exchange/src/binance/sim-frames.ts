@@ -73,7 +73,10 @@ export class BinanceFrameWriter {
 
   /** One venue event in; zero or more frames out (some wait for the event that completes them). */
   write(event: AccountEvent): void {
-    if (this.pendingFill !== undefined && !(event.kind === 'order' && event.order.venueOrderId === this.pendingFill.venueOrderId)) {
+    if (
+      this.pendingFill !== undefined &&
+      !(event.kind === 'order' && event.order.venueOrderId === this.pendingFill.venueOrderId)
+    ) {
       this.flushFill(undefined, event.time);
     }
     if (this.pendingPositions !== undefined && event.kind !== 'balances') this.flushPositions([]);
@@ -87,7 +90,11 @@ export class BinanceFrameWriter {
       case 'positions':
         // Funding's positions come with the funding frame itself (isolated only).
         if (event.reason === 'FUNDING_FEE') return;
-        this.pendingPositions = { time: event.time, positions: event.positions, reason: event.reason ?? 'ORDER' };
+        this.pendingPositions = {
+          time: event.time,
+          positions: event.positions,
+          reason: event.reason ?? 'ORDER',
+        };
         return;
       case 'balances': {
         if (event.reason === 'FUNDING_FEE') {
@@ -139,21 +146,37 @@ export class BinanceFrameWriter {
       if (firstTrade) {
         this.publish(this.algoUpdate({ ...view, status: 'partially_filled' }, time, fill.time));
         this.publish(
-          this.orderTradeUpdate({ ...view, status: 'new', filledQty: '0' }, time, fill.time, 'NEW', undefined),
+          this.orderTradeUpdate(
+            { ...view, status: 'new', filledQty: '0' },
+            time,
+            fill.time,
+            'NEW',
+            undefined,
+          ),
         );
       }
       this.publish(this.orderTradeUpdate(view, time, fill.time, 'TRADE', fill));
       if (view.status === 'filled') this.publish(this.algoUpdate(view, time, fill.time));
       return;
     }
-    this.publish(this.orderTradeUpdate(view, time, fill.time, fill.cause === 'liquidation' ? 'CALCULATED' : 'TRADE', fill));
+    this.publish(
+      this.orderTradeUpdate(
+        view,
+        time,
+        fill.time,
+        fill.cause === 'liquidation' ? 'CALCULATED' : 'TRADE',
+        fill,
+      ),
+    );
   }
 
   private flushPositions(assets: string[], reason?: string): void {
     const pending = this.pendingPositions;
     this.pendingPositions = undefined;
     if (pending === undefined) return;
-    this.publish(this.accountUpdate(pending.time, reason ?? pending.reason, assets, pending.positions, undefined));
+    this.publish(
+      this.accountUpdate(pending.time, reason ?? pending.reason, assets, pending.positions, undefined),
+    );
   }
 
   private orderTradeUpdate(
@@ -166,12 +189,21 @@ export class BinanceFrameWriter {
     const algoTriggered = order.isAlgo;
     const liquidation = fill?.cause === 'liquidation';
     const adl = fill?.cause === 'adl';
-    const type = liquidation || adl ? 'LIQUIDATION' : algoTriggered ? 'MARKET' : order.type === 'limit' ? 'LIMIT' : 'MARKET';
+    const type =
+      liquidation || adl
+        ? 'LIQUIDATION'
+        : algoTriggered
+          ? 'MARKET'
+          : order.type === 'limit'
+            ? 'LIMIT'
+            : 'MARKET';
     const originalType = algoTriggered ? conditionalType(order) : type;
     let clientOrderId = order.clientOrderId;
-    if (liquidation && !clientOrderId.startsWith('autoclose-')) clientOrderId = `autoclose-${order.venueOrderId}`;
+    if (liquidation && !clientOrderId.startsWith('autoclose-'))
+      clientOrderId = `autoclose-${order.venueOrderId}`;
     if (adl && !clientOrderId.startsWith('adl_autoclose')) clientOrderId = 'adl_autoclose';
-    const qty = this.context.closePosition(order) || new Decimal(order.qty).isZero() ? order.filledQty : order.qty;
+    const qty =
+      this.context.closePosition(order) || new Decimal(order.qty).isZero() ? order.filledQty : order.qty;
     return {
       e: 'ORDER_TRADE_UPDATE',
       E: time,

@@ -16,7 +16,8 @@ import WebSocket, { WebSocketServer } from 'ws';
  * - JSON SUBSCRIBE / UNSUBSCRIBE / LIST_SUBSCRIPTIONS with unsigned integer ids; more than 10
  *   incoming messages in a second closes the connection.
  * - `/stream` connections get `{"stream":…,"data":…}` envelopes; `/ws` connections the bare payload.
- * Test faults: drop every connection, delay outgoing frames, expire the listenKey now.
+ * Test faults (`POST /__sim/streams`): `drop` every connection, `delay` outgoing frames by `ms`,
+ * `resume`, `expire-listen-key` now, `inject` a raw `frame` (text) into the user-data connections.
  */
 
 export const LISTEN_KEY_TTL_MS = 60 * 60_000;
@@ -235,10 +236,21 @@ export class BinanceStreamServer {
         return { status: 200, body: { delayMs: 0 } };
       case 'expire-listen-key':
         return { status: 200, body: { expired: this.expireListenKey() } };
+      case 'inject': {
+        // Raw text to every user-data (or, with `market: true`, market) connection: bad frames for tests.
+        if (typeof body.frame !== 'string') return { status: 400, body: { error: 'frame must be a string' } };
+        let sent = 0;
+        for (const c of this.connections) {
+          if ((body.market === true) !== (c.category !== 'private')) continue;
+          if (c.socket.readyState === WebSocket.OPEN) c.socket.send(body.frame);
+          sent += 1;
+        }
+        return { status: 200, body: { sent } };
+      }
       default:
         return {
           status: 400,
-          body: { error: 'action must be drop, delay, resume or expire-listen-key' },
+          body: { error: 'action must be drop, delay, resume, expire-listen-key or inject' },
         };
     }
   }

@@ -24,6 +24,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { BinanceStreamServer, ListenKeyError } from './sim-streams.ts';
 import { BinanceFrameWriter } from './sim-frames.ts';
+import { BinanceMarketFrames } from './sim-market.ts';
+import type { FundingPayment } from '../stream/types.ts';
 
 /**
  * A wire-compatible Binance USDⓈ-M (`/fapi`) server backed by the in-process paper venue: the
@@ -242,6 +244,8 @@ class BinanceDialect extends SimulatorDialect<FaultRule, BinanceCodes, Params, R
   private readonly apiKeyOf = new WeakMap<Params, string | undefined>();
   private readonly streams: BinanceStreamServer;
   private readonly stopFeeds: (() => void)[] = [];
+  /** Funding payments booked since the simulator started (the income endpoint's FUNDING_FEE rows). */
+  private readonly fundingLog: FundingPayment[] = [];
 
   constructor(private readonly options: BinanceSimulatorOptions) {
     super(options, (now) => freshPaperVenue({ ...options, defaultPrices: SIM_DEFAULT_PRICES, now }));
@@ -249,11 +253,49 @@ class BinanceDialect extends SimulatorDialect<FaultRule, BinanceCodes, Params, R
     const writer = new BinanceFrameWriter(
       {
         state: () => this.venue.accountState(),
-        closePosition: (order) => (order.raw as { closePosition?: boolean } | undefined)?.closePosition === true,
+        closePosition: (order) =>
+          (order.raw as { closePosition?: boolean } | undefined)?.closePosition === true,
       },
       (frame) => this.streams.publishUser(frame),
     );
-    this.stopFeeds.push(this.venue.onAccountEvent((event) => writer.write(event)));
+    this.followPrices();
+    this.stopFeeds.push(
+      this.venue.onAccountEvent((event) => {
+        if (event.kind === 'funding') this.fundingLog.push(event.payment);
+        writer.write(event);
+      }),
+    );
+  }
+
+  /**
+   * Market streams follow the venue's price moves. The paper venue has no price-move listener, so
+   * the simulator wraps this venue's `setPrice` / `applyCandle` (restored by `closeStreams`); both
+   * the control API (`POST /__sim/price`) and code holding `sim.venue` go through them.
+   */
+  private followPrices(): void {
+    const venue = this.venue;
+    const market = new BinanceMarketFrames(this.streams);
+    const moved = (symbol: string): void => {
+      const instrument = this.instruments.find((i) => i.venueSymbol === symbol.trim().toUpperCase());
+      const price = instrument === undefined ? undefined : venue.priceOf(instrument.venueSymbol);
+      if (instrument !== undefined && price !== undefined) {
+        market.priceMoved(instrument.venueSymbol, price, this.serverTime());
+      }
+    };
+    const setPrice = venue.setPrice.bind(venue);
+    const applyCandle = venue.applyCandle.bind(venue);
+    venue.setPrice = (symbol, price, time) => {
+      setPrice(symbol, price, time);
+      moved(symbol);
+    };
+    venue.applyCandle = (symbol, candle) => {
+      applyCandle(symbol, candle);
+      moved(symbol);
+    };
+    this.stopFeeds.push(() => {
+      Reflect.deleteProperty(venue, 'setPrice');
+      Reflect.deleteProperty(venue, 'applyCandle');
+    });
   }
 
   override upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
@@ -979,9 +1021,7 @@ class BinanceDialect extends SimulatorDialect<FaultRule, BinanceCodes, Params, R
     const fromId = params.get('fromId');
     const rows = this.venue
       .fills(instrument.venueSymbol)
-      .filter((f) =>
-        fromId !== undefined ? f.seq >= Number(fromId) : f.time >= start && f.time <= end,
-      );
+      .filter((f) => (fromId !== undefined ? f.seq >= Number(fromId) : f.time >= start && f.time <= end));
     const page = fromId !== undefined || params.has('startTime') ? rows.slice(0, limit) : rows.slice(-limit);
     return page.map((f) => ({
       buyer: f.side === 'buy',
@@ -1032,17 +1072,51 @@ class BinanceDialect extends SimulatorDialect<FaultRule, BinanceCodes, Params, R
     if (symbol !== undefined) this.instrumentOf(symbol);
     const type = params.get('incomeType');
     const { start, end, limit } = BinanceDialect.range(params, 100, 1000, this.serverTime());
-    type Row = { symbol: string; incomeType: string; income: string; asset: string; info: string; time: number; tranId: number; tradeId: string };
+    type Row = {
+      symbol: string;
+      incomeType: string;
+      income: string;
+      asset: string;
+      info: string;
+      time: number;
+      tranId: number;
+      tradeId: string;
+    };
     const rows: Row[] = [];
     for (const f of this.venue.fills(symbol)) {
-      const base = { symbol: f.venueSymbol, asset: f.feeAsset, info: '', time: f.time, tradeId: String(f.seq) };
-      rows.push({ ...base, incomeType: 'COMMISSION', income: new Decimal(f.fee).neg().toFixed(), tranId: 1e9 + 2 * f.seq });
+      const base = {
+        symbol: f.venueSymbol,
+        asset: f.feeAsset,
+        info: '',
+        time: f.time,
+        tradeId: String(f.seq),
+      };
+      rows.push({
+        ...base,
+        incomeType: 'COMMISSION',
+        income: new Decimal(f.fee).neg().toFixed(),
+        tranId: 1e9 + 2 * f.seq,
+      });
       if (!new Decimal(f.realizedPnl).isZero()) {
-        rows.push({ ...base, incomeType: 'REALIZED_PNL', income: f.realizedPnl, tranId: 1e9 + 2 * f.seq + 1 });
+        rows.push({
+          ...base,
+          incomeType: 'REALIZED_PNL',
+          income: f.realizedPnl,
+          tranId: 1e9 + 2 * f.seq + 1,
+        });
       }
     }
-    for (const p of this.venue.fundingSince({ since: 0, ...(symbol !== undefined ? { venueSymbol: symbol } : {}) })) {
-      rows.push({ symbol: p.venueSymbol, incomeType: 'FUNDING_FEE', income: p.amount, asset: p.asset, info: '', time: p.time, tranId: Number(p.venueEntryId), tradeId: '' });
+    for (const p of this.fundingLog.filter((x) => symbol === undefined || x.venueSymbol === symbol)) {
+      rows.push({
+        symbol: p.venueSymbol,
+        incomeType: 'FUNDING_FEE',
+        income: p.amount,
+        asset: p.asset,
+        info: '',
+        time: p.time,
+        tranId: Number(p.venueEntryId),
+        tradeId: '',
+      });
     }
     return rows
       .filter((r) => (type === undefined || r.incomeType === type) && r.time >= start && r.time <= end)

@@ -79,7 +79,8 @@ function object(obj: Json, key: string): Json {
 function list(obj: Json, key: string): Json[] {
   const v = obj[key];
   if (v === undefined || v === null) return [];
-  if (!Array.isArray(v) || !v.every(isObject)) throw new FrameError(`field "${key}" is not a list of objects`);
+  if (!Array.isArray(v) || !v.every(isObject))
+    throw new FrameError(`field "${key}" is not a list of objects`);
   return v;
 }
 
@@ -332,7 +333,13 @@ function accountUpdate(frame: Json): AccountEvent[] {
       events.push({
         kind: 'funding',
         time,
-        payment: { venueEntryId: `stream:${time}:${symbol}:${asset}`, venueSymbol: symbol, amount, asset, time },
+        payment: {
+          venueEntryId: `stream:${time}:${symbol}:${asset}`,
+          venueSymbol: symbol,
+          amount,
+          asset,
+          time,
+        },
       });
     }
   }
@@ -364,7 +371,8 @@ const IGNORED_EVENTS = new Set([
 /** One user-data frame (raw text) → what it means. Never throws. */
 export function parseUserFrame(raw: string): UserFrame {
   const frame = readFrame(raw);
-  if (frame instanceof FrameError) return { type: 'problem', code: 'MALFORMED_FRAME', message: frame.message };
+  if (frame instanceof FrameError)
+    return { type: 'problem', code: 'MALFORMED_FRAME', message: frame.message };
   if (!('e' in frame)) {
     if ('id' in frame && ('result' in frame || 'code' in frame)) return { type: 'ignored' };
     return { type: 'problem', code: 'MALFORMED_FRAME', message: 'frame has no event type "e"' };
@@ -384,7 +392,11 @@ export function parseUserFrame(raw: string): UserFrame {
         return { type: 'expired' };
       default:
         if (IGNORED_EVENTS.has(event)) return { type: 'ignored' };
-        return { type: 'problem', code: 'UNKNOWN_EVENT', message: `unknown user-data event "${event.slice(0, 40)}"` };
+        return {
+          type: 'problem',
+          code: 'UNKNOWN_EVENT',
+          message: `unknown user-data event "${event.slice(0, 40)}"`,
+        };
     }
   } catch (error) {
     if (!(error instanceof FrameError)) throw error;
@@ -418,7 +430,8 @@ function klineEvent(frame: Json): MarketEvent {
 /** One market-stream frame (raw text) → what it means. Never throws. */
 export function parseMarketFrame(raw: string): MarketFrame {
   const frame = readFrame(raw);
-  if (frame instanceof FrameError) return { type: 'problem', code: 'MALFORMED_FRAME', message: frame.message };
+  if (frame instanceof FrameError)
+    return { type: 'problem', code: 'MALFORMED_FRAME', message: frame.message };
   if (!('e' in frame)) {
     if (typeof frame.id === 'number' && 'result' in frame) return { type: 'reply', id: frame.id };
     if (typeof frame.id === 'number' && 'code' in frame) {
@@ -437,7 +450,11 @@ export function parseMarketFrame(raw: string): MarketFrame {
       case 'aggTrade':
         return { type: 'ignored' };
       default:
-        return { type: 'problem', code: 'UNKNOWN_EVENT', message: `unknown market event "${event.slice(0, 40)}"` };
+        return {
+          type: 'problem',
+          code: 'UNKNOWN_EVENT',
+          message: `unknown market event "${event.slice(0, 40)}"`,
+        };
     }
   } catch (error) {
     if (!(error instanceof FrameError)) throw error;

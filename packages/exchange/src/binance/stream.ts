@@ -459,7 +459,9 @@ export class BinanceMarketStream extends BinanceSocketStream<MarketEvent> implem
     const reply = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new Error(`no reply to ${method} ${params.join(',')} within ${this.options.replyTimeoutMs} ms`));
+        reject(
+          new Error(`no reply to ${method} ${params.join(',')} within ${this.options.replyTimeoutMs} ms`),
+        );
       }, this.options.replyTimeoutMs);
       this.pending.set(id, {
         resolve: () => {
