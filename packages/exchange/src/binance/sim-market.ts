@@ -3,7 +3,8 @@ import { BINANCE_INTERVALS, intervalMs } from './parse.ts';
 
 /**
  * The simulator's market streams from the paper venue's price moves (streams.md §1.4):
- * `<symbol>@markPrice[@1s]` (markPriceUpdate) and `<symbol>@ticker` (24hrTicker) on every move, and
+ * `<symbol>@markPrice[@1s]` (markPriceUpdate), `<symbol>@ticker` (24hrTicker) and `<symbol>@miniTicker`
+ * (24hrMiniTicker) on every move, and
  * `<symbol>@kline_<interval>` bars built from the moves since the bar opened. When a move lands in
  * a later bar, the previous bar is sent once more with `x: true` (closed) before the new one. The
  * paper venue keeps no trade tape: volumes and trade counts are 0.
@@ -80,6 +81,20 @@ export class BinanceMarketFrames {
     }
     day.high = Decimal.max(day.high, p);
     day.low = Decimal.min(day.low, p);
+    const mini = `${lower}@miniTicker`;
+    if (this.out.wants(mini)) {
+      this.out.publishMarket(mini, {
+        e: '24hrMiniTicker',
+        E: time,
+        s: venueSymbol,
+        c: p.toFixed(),
+        o: day.open.toFixed(),
+        h: day.high.toFixed(),
+        l: day.low.toFixed(),
+        v: '0',
+        q: '0',
+      });
+    }
     const name = `${lower}@ticker`;
     if (!this.out.wants(name)) return;
     const change = p.minus(day.open);

@@ -17,7 +17,8 @@ import WebSocket, { WebSocketServer } from 'ws';
  *   incoming messages in a second closes the connection.
  * - `/stream` connections get `{"stream":…,"data":…}` envelopes; `/ws` connections the bare payload.
  * Test faults (`POST /__sim/streams`): `drop` every connection, `delay` outgoing frames by `ms`,
- * `resume`, `expire-listen-key` now, `inject` a raw `frame` (text) into the user-data connections.
+ * `resume`, `expire-listen-key` now, `inject` a raw `frame` (text) into the user-data connections,
+ * `connections` (counts per path category, so a test knows a client is listening).
  */
 
 export const LISTEN_KEY_TTL_MS = 60 * 60_000;
@@ -236,6 +237,15 @@ export class BinanceStreamServer {
         return { status: 200, body: { delayMs: 0 } };
       case 'expire-listen-key':
         return { status: 200, body: { expired: this.expireListenKey() } };
+      case 'connections':
+        return {
+          status: 200,
+          body: {
+            private: this.connectionCount('private'),
+            market: this.connectionCount('market'),
+            public: this.connectionCount('public') + this.connectionCount('root'),
+          },
+        };
       case 'inject': {
         // Raw text to every user-data (or, with `market: true`, market) connection: bad frames for tests.
         if (typeof body.frame !== 'string') return { status: 400, body: { error: 'frame must be a string' } };
@@ -250,7 +260,7 @@ export class BinanceStreamServer {
       default:
         return {
           status: 400,
-          body: { error: 'action must be drop, delay, resume, expire-listen-key or inject' },
+          body: { error: 'action must be drop, delay, resume, expire-listen-key, inject or connections' },
         };
     }
   }
