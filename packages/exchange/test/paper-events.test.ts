@@ -199,7 +199,10 @@ describe('paper account events', () => {
       clientOrderId: 'entry-1tp',
       isAlgo: true,
     });
-    expect(entry.raw?.['protection']).toEqual(['entry-1sl', 'entry-1tp']);
+    expect((entry.raw as Record<string, unknown> | undefined)?.['protection']).toEqual([
+      'entry-1sl',
+      'entry-1tp',
+    ]);
 
     // the candle walks to its low 49900 first (nearer the open), then up through 52000: the
     // take-profit fills at its level

@@ -182,6 +182,11 @@ export abstract class SimulatorDialect<
   protected streamControl(_body: Record<string, unknown>): WireReply {
     return { status: 404, body: { error: 'this simulator serves no streams' } };
   }
+  /**
+   * Closes the stream connections when the simulator closes (e.g. `StreamHub.close`, sim/streams.ts):
+   * upgraded sockets are not HTTP connections, so the server would otherwise wait for them.
+   */
+  async closeStreams(): Promise<void> {}
   /** The symbol a `/__sim/price` body names. */
   protected controlSymbol(body: Record<string, unknown>): unknown {
     return body.symbol;
@@ -351,5 +356,14 @@ export async function serveDialect<
     host,
     (req, socket, head) => dialect.upgrade(req, socket, head),
   );
-  return { url, venue: dialect.venue, faults: dialect.faults, requests: dialect.requests, close };
+  return {
+    url,
+    venue: dialect.venue,
+    faults: dialect.faults,
+    requests: dialect.requests,
+    close: async () => {
+      await dialect.closeStreams();
+      await close();
+    },
+  };
 }
