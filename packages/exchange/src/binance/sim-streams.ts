@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import WebSocket, { WebSocketServer } from 'ws';
+import type WebSocket from 'ws';
+import { StreamHub } from '../sim/streams.ts';
 
 /**
  * The simulator's stream side, Binance's wire rules (../shared/reference/streams.md §1):
@@ -16,6 +17,8 @@ import WebSocket, { WebSocketServer } from 'ws';
  * - JSON SUBSCRIBE / UNSUBSCRIBE / LIST_SUBSCRIPTIONS with unsigned integer ids; more than 10
  *   incoming messages in a second closes the connection.
  * - `/stream` connections get `{"stream":…,"data":…}` envelopes; `/ws` connections the bare payload.
+ * The server pings every connection every 3 min (and ends one that did not answer the last ping).
+ * Connections, delays and drops are the shared `StreamHub`'s (../sim/streams.ts).
  * Test faults (`POST /__sim/streams`): `drop` every connection, `delay` outgoing frames by `ms`,
  * `resume`, `expire-listen-key` now, `inject` a raw `frame` (text) into the user-data connections,
  * `connections` (counts per path category, so a test knows a client is listening).
@@ -25,8 +28,7 @@ export const LISTEN_KEY_TTL_MS = 60 * 60_000;
 
 type Category = 'market' | 'public' | 'root' | 'private';
 
-type Connection = {
-  socket: WebSocket;
+type Meta = {
   category: Category;
   combined: boolean;
   /** Market connections: subscribed stream names (lower-case symbol). */
@@ -44,11 +46,9 @@ function streamCategory(name: string): 'market' | 'public' {
 }
 
 export class BinanceStreamServer {
-  private readonly wss = new WebSocketServer({ noServer: true });
-  private readonly connections = new Set<Connection>();
+  private readonly hub = new StreamHub<Meta>({ pingIntervalMs: 3 * 60_000 });
   private listenKey: { key: string; expiresAt: number } | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
-  private delayMs = 0;
 
   constructor(
     private readonly apiKey: string,
@@ -89,7 +89,7 @@ export class BinanceStreamServer {
     const key = this.listenKey?.key;
     this.listenKey = undefined;
     clearTimeout(this.expiryTimer);
-    for (const c of this.connections) if (c.listenKey !== undefined && c.listenKey === key) c.socket.close();
+    for (const ws of this.hub.list((m) => m.listenKey !== undefined && m.listenKey === key)) ws.close();
     return {};
   }
 
@@ -100,7 +100,7 @@ export class BinanceStreamServer {
     this.listenKey = undefined;
     clearTimeout(this.expiryTimer);
     const frame = { e: 'listenKeyExpired', E: String(this.now()), listenKey: key };
-    for (const c of this.connections) if (c.listenKey === key) this.send(c, frame);
+    this.hub.broadcast(frame, (m) => m.listenKey === key);
     return true;
   }
 
@@ -116,11 +116,11 @@ export class BinanceStreamServer {
   upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://sim');
     const route = /^\/(?:(private|market|public)\/)?(ws|stream)(?:\/(.*))?$/.exec(url.pathname);
-    if (route === null) return refuse(socket, 404, { code: -1, msg: 'Not found' });
+    if (route === null) return StreamHub.refuse(socket, 404, 'Not Found');
     const category: Category = (route[1] as Category | undefined) ?? 'root';
     const combined = route[2] === 'stream';
     const rest = route[3] ?? '';
-    const connection: Omit<Connection, 'socket'> = {
+    const meta: Meta = {
       category,
       combined,
       streams: new Set(),
@@ -129,58 +129,56 @@ export class BinanceStreamServer {
     if (category === 'private') {
       const key = url.searchParams.get('listenKey') ?? (rest !== '' ? rest : undefined);
       if (key === undefined || key !== this.active()?.key) {
-        return refuse(socket, 400, { code: -1125, msg: 'This listenKey does not exist.' });
+        return StreamHub.refuse(socket, 400, 'This listenKey does not exist.');
       }
-      connection.listenKey = key;
+      meta.listenKey = key;
     } else {
       const names = combined ? (url.searchParams.get('streams') ?? '') : rest;
-      for (const name of names.split('/')) if (name !== '') connection.streams.add(name);
+      for (const name of names.split('/')) if (name !== '') meta.streams.add(name);
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const c: Connection = { ...connection, socket: ws };
-      this.connections.add(c);
-      ws.on('close', () => this.connections.delete(c));
-      ws.on('error', () => ws.terminate());
-      ws.on('message', (data) => this.received(c, data.toString()));
-    });
+    this.hub
+      .accept(req, socket, head, meta)
+      .then((ws) => ws.on('message', (data) => this.received(ws, meta, data.toString())))
+      .catch(() => undefined);
   }
 
   /** A client message: the live (un)subscribe protocol; over 10 a second closes the connection. */
-  private received(c: Connection, text: string): void {
+  private received(ws: WebSocket, c: Meta, text: string): void {
     const t = Date.now();
     c.messageTimes.push(t);
     while ((c.messageTimes[0] ?? t) <= t - 1000) c.messageTimes.shift();
     if (c.messageTimes.length > 10) {
-      c.socket.close(1008, 'Too many requests');
+      ws.close(1008, 'Too many requests');
       return;
     }
+    const reply = (body: unknown): void => this.hub.send(ws, body);
     let request: { method?: unknown; params?: unknown; id?: unknown };
     try {
       request = JSON.parse(text) as typeof request;
     } catch {
-      this.send(c, { code: 3, msg: `Invalid JSON: ${text.slice(0, 40)}` }, true);
+      reply({ code: 3, msg: `Invalid JSON: ${text.slice(0, 40)}` });
       return;
     }
     const id = request.id;
     if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) {
-      this.send(c, { code: 2, msg: 'Invalid request: request ID must be an unsigned integer', id }, true);
+      reply({ code: 2, msg: 'Invalid request: request ID must be an unsigned integer', id });
       return;
     }
     const params = Array.isArray(request.params) ? request.params.filter((p) => typeof p === 'string') : [];
     switch (request.method) {
       case 'SUBSCRIBE':
         for (const p of params) c.streams.add(p);
-        return this.send(c, { result: null, id }, true);
+        return reply({ result: null, id });
       case 'UNSUBSCRIBE':
         for (const p of params) c.streams.delete(p);
-        return this.send(c, { result: null, id }, true);
+        return reply({ result: null, id });
       case 'LIST_SUBSCRIPTIONS':
-        return this.send(c, { result: [...c.streams], id }, true);
+        return reply({ result: [...c.streams], id });
       case 'SET_PROPERTY':
       case 'GET_PROPERTY':
-        return this.send(c, { result: null, id }, true);
+        return reply({ result: null, id });
       default:
-        return this.send(c, { code: 2, msg: 'Invalid request: unknown method', id }, true);
+        return reply({ code: 2, msg: 'Invalid request: unknown method', id });
     }
   }
 
@@ -188,53 +186,31 @@ export class BinanceStreamServer {
   publishUser(frame: Record<string, unknown>): void {
     const key = this.active()?.key;
     if (key === undefined) return;
-    for (const c of this.connections) if (c.listenKey === key) this.send(c, frame);
+    this.hub.broadcast(frame, (m) => m.listenKey === key);
   }
 
   /** A market frame to every connection subscribed to `stream` on its category's path. */
   publishMarket(stream: string, frame: Record<string, unknown>): void {
     const category = streamCategory(stream);
-    for (const c of this.connections) {
-      if (c.category !== category || !c.streams.has(stream)) continue;
-      this.send(c, c.combined ? { stream, data: frame } : frame, true);
+    for (const ws of this.hub.list((m) => m.category === category && m.streams.has(stream))) {
+      this.hub.send(ws, this.hub.meta(ws)?.combined === true ? { stream, data: frame } : frame);
     }
   }
 
   /** Whether any market connection listens to `stream` (saves building frames nobody reads). */
   wants(stream: string): boolean {
-    for (const c of this.connections) if (c.streams.has(stream)) return true;
-    return false;
-  }
-
-  private send(c: Connection, frame: unknown, immediate = false): void {
-    const text = JSON.stringify(frame);
-    const write = (): void => {
-      if (c.socket.readyState === WebSocket.OPEN) c.socket.send(text);
-    };
-    if (immediate || this.delayMs <= 0) write();
-    else setTimeout(write, this.delayMs).unref();
+    return this.hub.list((m) => m.streams.has(stream)).length > 0;
   }
 
   // ── Faults ─────────────────────────────────────────────────────────────────────────────────
 
-  /** `{action:'drop'}` closes every stream abruptly; `delay`/`resume`; `expire-listen-key`. */
+  /** `drop`, `delay`, `resume` (the hub's); `expire-listen-key`, `inject`, `connections` (ours). */
   control(body: Record<string, unknown>): { status: number; body: unknown } {
     switch (body.action) {
-      case 'drop': {
-        const dropped = this.connections.size;
-        for (const c of this.connections) c.socket.terminate();
-        this.connections.clear();
-        return { status: 200, body: { dropped } };
-      }
-      case 'delay': {
-        const ms = Number(body.ms);
-        if (!Number.isFinite(ms) || ms < 0) return { status: 400, body: { error: 'ms must be ≥ 0' } };
-        this.delayMs = ms;
-        return { status: 200, body: { delayMs: ms } };
-      }
+      case 'drop':
+      case 'delay':
       case 'resume':
-        this.delayMs = 0;
-        return { status: 200, body: { delayMs: 0 } };
+        return this.hub.control(body);
       case 'expire-listen-key':
         return { status: 200, body: { expired: this.expireListenKey() } };
       case 'connections':
@@ -249,12 +225,8 @@ export class BinanceStreamServer {
       case 'inject': {
         // Raw text to every user-data (or, with `market: true`, market) connection: bad frames for tests.
         if (typeof body.frame !== 'string') return { status: 400, body: { error: 'frame must be a string' } };
-        let sent = 0;
-        for (const c of this.connections) {
-          if ((body.market === true) !== (c.category !== 'private')) continue;
-          if (c.socket.readyState === WebSocket.OPEN) c.socket.send(body.frame);
-          sent += 1;
-        }
+        const market = body.market === true;
+        const sent = this.hub.broadcast(body.frame, (m) => market === (m.category !== 'private'));
         return { status: 200, body: { sent } };
       }
       default:
@@ -266,23 +238,11 @@ export class BinanceStreamServer {
   }
 
   connectionCount(category?: Category): number {
-    let n = 0;
-    for (const c of this.connections) if (category === undefined || c.category === category) n += 1;
-    return n;
+    return this.hub.list((m) => category === undefined || m.category === category).length;
   }
 
-  close(): void {
+  async close(): Promise<void> {
     clearTimeout(this.expiryTimer);
-    for (const c of this.connections) c.socket.terminate();
-    this.connections.clear();
-    this.wss.close();
+    await this.hub.close();
   }
-}
-
-function refuse(socket: Socket, status: number, body: unknown): void {
-  const payload = JSON.stringify(body);
-  socket.end(
-    `HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Bad Request'}\r\n` +
-      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\nConnection: close\r\n\r\n${payload}`,
-  );
 }

@@ -195,16 +195,8 @@ function klineWeight(limit: number): number {
 }
 
 /** Starts the simulator; resolves once it listens (port 0 = an ephemeral port; host 127.0.0.1). */
-export async function startBinanceSimulator(options: BinanceSimulatorOptions): Promise<BinanceSimulator> {
-  const dialect = new BinanceDialect(options);
-  const running = await serveDialect(dialect, options.port, options.host);
-  return {
-    ...running,
-    close: async () => {
-      dialect.closeStreams();
-      await running.close();
-    },
-  };
+export function startBinanceSimulator(options: BinanceSimulatorOptions): Promise<BinanceSimulator> {
+  return serveDialect(new BinanceDialect(options), options.port, options.host);
 }
 
 const LISTEN_KEY_ERRORS: Record<string, BinanceError> = {
@@ -306,9 +298,9 @@ class BinanceDialect extends SimulatorDialect<FaultRule, BinanceCodes, Params, R
     return this.streams.control(body);
   }
 
-  closeStreams(): void {
+  override async closeStreams(): Promise<void> {
     for (const stop of this.stopFeeds) stop();
-    this.streams.close();
+    await this.streams.close();
   }
 
   // ── The dialect ────────────────────────────────────────────────────────────────────────────
