@@ -77,7 +77,10 @@ export type BinanceFuturesClientOptions = VenueClientOptions & {
   recvWindow?: number;
   /** Default leverage cap when the leverage brackets are not read. */
   defaultMaxLeverage?: number;
-  /** WebSocket stream base (e.g. a simulator's `ws://127.0.0.1:port`); the real fstream host otherwise. */
+  /**
+   * WebSocket stream base (e.g. a simulator's `ws://127.0.0.1:port`). Default: the origin of a
+   * non-Binance `baseUrl` (`streamUrlBeside`), else the real fstream host (demo: binancefuture).
+   */
   streamUrl?: string;
 };
 
@@ -112,7 +115,9 @@ export class BinanceFuturesClient implements Exchange, StreamingVenue {
     }
     this.baseUrl = options.baseUrl ?? (options.testnet === true ? BINANCE_DEMO_FAPI_URL : BINANCE_FAPI_URL);
     this.streamUrl = (
-      options.streamUrl ?? (options.testnet === true ? BINANCE_DEMO_FSTREAM_URL : BINANCE_FSTREAM_URL)
+      options.streamUrl ??
+      streamUrlBeside(options.baseUrl) ??
+      (options.testnet === true ? BINANCE_DEMO_FSTREAM_URL : BINANCE_FSTREAM_URL)
     ).replace(/\/+$/, '');
     this.now = options.now ?? Date.now;
     this.hasKey = options.apiKey !== '' && options.apiSecret !== '';
@@ -672,6 +677,23 @@ export function mapPositionSide(
     });
   }
   return { positionSide: fromPositionSide(requested), reduceOnly: false };
+}
+
+/**
+ * The stream origin beside a REST base URL that is not Binance's own host (a simulator or a local
+ * gateway serves both on one origin): `http://127.0.0.1:8080` → `ws://127.0.0.1:8080`.
+ */
+export function streamUrlBeside(baseUrl: string | undefined): string | undefined {
+  if (baseUrl === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return undefined;
+  }
+  if (/(^|\.)binance(future)?\.com$/.test(url.hostname)) return undefined;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  return `${url.protocol === 'https:' ? 'wss:' : 'ws:'}//${url.host}`;
 }
 
 function venueCode(error: unknown): number | undefined {
