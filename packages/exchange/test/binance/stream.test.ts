@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import type { AccountEvent, AccountStream, StreamStatus, VenueFill } from '../../src/stream/types.ts';
 import type { BinanceStreamOptions } from '../../src/binance/stream.ts';
 import { BinanceFuturesClient } from '../../src/binance/client.ts';
@@ -336,5 +337,133 @@ describe('Binance user-data stream ↔ simulator', () => {
     expect(ledger).toHaveLength(1);
     expect(ledger[0]).toMatchObject({ amount: '-0.05', asset: 'USDT', venueSymbol: 'BTCUSDT' });
     expect(ledger[0]?.time).toBe(funding.payment.time);
+  });
+
+  it('an isolated position liquidated: a fill with cause liquidation (client id autoclose-…)', async () => {
+    const { h, rec } = await open();
+    await h.client.setLeverage('BTCUSDT', 20, 'isolated');
+    await h.client.placeOrder({
+      venueSymbol: 'BTCUSDT',
+      side: 'buy',
+      type: 'market',
+      qty: '0.01',
+      idempotencyKey: 'liq',
+    });
+    await rec.waitFor(() => rec.fills()[0], 'the entry');
+    // Isolated margin 0.01 × 50 000 / 20 = 25 USDT; a fall to 40 000 loses 100: liquidated.
+    await h.setPrice('BTCUSDT', '40000');
+    const liquidation = await rec.waitFor(
+      () => rec.fills().find((f) => f.cause === 'liquidation'),
+      'the liquidation fill',
+    );
+    expect(liquidation).toMatchObject({ side: 'sell', qty: '0.01' });
+    expect(liquidation.clientOrderId.startsWith('autoclose-')).toBe(true);
+    await rec.waitFor(
+      () => rec.events.find((e) => e.kind === 'positions' && e.positions.some((p) => p.qty === '0')),
+      'the flat position',
+    );
+  });
+
+  it('an order update older (o.T) than one already seen for that order is dropped', async () => {
+    const { h, rec } = await open();
+    const frame = (status: string, t: number): string =>
+      JSON.stringify({
+        e: 'ORDER_TRADE_UPDATE',
+        E: t,
+        T: t,
+        o: {
+          s: 'BTCUSDT',
+          c: 'x1',
+          S: 'BUY',
+          o: 'LIMIT',
+          q: '0.01',
+          p: '40000',
+          ap: '0',
+          sp: '0',
+          x: status === 'NEW' ? 'NEW' : 'CANCELED',
+          X: status,
+          i: 777,
+          l: '0',
+          z: '0',
+          L: '0',
+          T: t,
+          t: 0,
+          ps: 'BOTH',
+        },
+      });
+    await controlStreams(h.sim.url, { action: 'inject', frame: frame('CANCELED', 2000) });
+    await controlStreams(h.sim.url, { action: 'inject', frame: frame('NEW', 1000) });
+    await controlStreams(h.sim.url, { action: 'inject', frame: frame('CANCELED', 2000) });
+    await h.client.placeOrder({
+      venueSymbol: 'ETHUSDT',
+      side: 'buy',
+      type: 'market',
+      qty: '0.1',
+      idempotencyKey: 'k5',
+    });
+    await rec.waitFor(() => rec.fills()[0], 'a later fill');
+    const updates = rec.events.flatMap((e) =>
+      e.kind === 'order' && e.order.venueOrderId === '777' ? [e.order.status] : [],
+    );
+    // The stale NEW is dropped; a repeat of the same update is kept (consumers dedup it).
+    expect(updates).toEqual(['canceled', 'canceled']);
+  });
+
+  it('replaces the connection before the 24 h limit without a gap (no down status)', async () => {
+    const { h, stream, rec } = await open({ maxConnectionMs: 150 });
+    await rec.waitFor(
+      () => (h.seen('POST', '/fapi/v1/listenKey').length >= 3 ? true : undefined),
+      'two rollovers',
+    );
+    expect(stream.status.state).toBe('up');
+    expect(rec.statuses.filter((s) => s.state === 'down')).toHaveLength(0);
+    await h.client.placeOrder({
+      venueSymbol: 'ETHUSDT',
+      side: 'buy',
+      type: 'market',
+      qty: '0.1',
+      idempotencyKey: 'k6',
+    });
+    await rec.waitFor(() => rec.fills()[0], 'a fill on the replacement connection');
+  });
+});
+
+describe('Binance listenKey endpoints (simulator semantics)', () => {
+  it('one key per API key: POST returns the active key, PUT extends it, DELETE closes it, then -1125', async () => {
+    h = await harness();
+    const call = async (
+      method: string,
+      apiKey = API_KEY,
+    ): Promise<{ status: number; body: Record<string, unknown> }> => {
+      const response = await fetch(`${h!.sim.url}/fapi/v1/listenKey`, {
+        method,
+        headers: { 'X-MBX-APIKEY': apiKey },
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    expect(await call('PUT')).toEqual({
+      status: 400,
+      body: { code: -1125, msg: 'This listenKey does not exist.' },
+    });
+    const first = await call('POST');
+    expect(first.status).toBe(200);
+    expect(String(first.body.listenKey)).toMatch(/^[A-Za-z0-9_-]{64}$/);
+    expect((await call('POST')).body).toEqual(first.body);
+    expect(await call('PUT')).toEqual({ status: 200, body: first.body });
+    expect(await call('DELETE')).toEqual({ status: 200, body: {} });
+    expect((await call('PUT')).body).toMatchObject({ code: -1125 });
+    expect((await call('POST')).body.listenKey).not.toBe(first.body.listenKey);
+    expect(await call('POST', 'wrong-key')).toMatchObject({ status: 401, body: { code: -2015 } });
+    // A stream with a key that does not exist is refused at the upgrade.
+    const refused = await new Promise<number>((resolve, reject) => {
+      const socket = new WebSocket(`${h!.sim.url.replace('http://', 'ws://')}/private/ws?listenKey=nope`);
+      socket.on('unexpected-response', (_req, res) => {
+        resolve(res.statusCode ?? 0);
+        socket.terminate();
+      });
+      socket.on('open', () => reject(new Error('a stream with an unknown listenKey was accepted')));
+      socket.on('error', () => undefined);
+    });
+    expect(refused).toBe(400);
   });
 });
