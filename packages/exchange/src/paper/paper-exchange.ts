@@ -17,7 +17,15 @@ import type {
   ProtectionRequest,
   Ticker,
 } from '../types.ts';
-import type { AccountEvent, FundingPayment, VenueFill } from '../stream/types.ts';
+import type {
+  AccountEvent,
+  AccountStream,
+  FundingPayment,
+  MarketStream,
+  StreamingVenue,
+  StreamOptions,
+  VenueFill,
+} from '../stream/types.ts';
 import { toPosition } from './engine/events.ts';
 import { fail } from './engine/rejections.ts';
 import { isOpen } from './engine/state.ts';
@@ -26,11 +34,13 @@ import type {
   PaperCandle,
   PaperFill,
   PaperHistoryBar,
+  PaperMarketUpdate,
   PaperOrderRequest,
   PaperVenueOptions,
 } from './engine/types.ts';
 import type { PaperVenueSnapshot } from './engine/snapshot.ts';
 import { PaperVenue } from './engine/venue.ts';
+import { PaperAccountStream, PaperMarketStream, type PaperStreamSource } from './streams.ts';
 
 export { historyBar } from './engine/venue.ts';
 export type { PaperVenueSnapshot } from './engine/snapshot.ts';
@@ -44,9 +54,11 @@ export type {
   PaperFill,
   PaperFillReason,
   PaperHistoryBar,
+  PaperMarketUpdate,
   PaperOrderRequest,
   PaperPositionState,
 } from './engine/types.ts';
+export { PaperAccountStream, PaperMarketStream, type PaperStreamSource } from './streams.ts';
 export type PaperExchangeOptions = PaperVenueOptions;
 
 /**
@@ -60,7 +72,7 @@ export type PaperExchangeOptions = PaperVenueOptions;
  *     the idempotency key, and "never a second order for the same key" — a key whose order is done
  *     returns that order; one whose order is still open is a duplicate client id, as on the venues.
  */
-export class PaperExchange implements Exchange {
+export class PaperExchange implements Exchange, StreamingVenue {
   readonly id = 'paper' as const;
   private readonly venue: PaperVenue;
 
@@ -156,6 +168,47 @@ export class PaperExchange implements Exchange {
     limit?: number;
   }): Promise<FundingPayment[]> {
     return this.venue.fundingSince(query);
+  }
+
+  /**
+   * Subscribes to price moves and bar changes of every symbol (what `marketStream` is built on);
+   * returns the unsubscribe function.
+   */
+  onMarketUpdate(listener: (update: PaperMarketUpdate) => void): () => void {
+    return this.venue.onMarketUpdate(listener);
+  }
+
+  /** The `timeframe` bar opening at `openTime` (rounded down), from the feed's candles; see PaperVenue.barAt. */
+  barAt(venueSymbol: string, timeframe: string, openTime: number): ReturnType<PaperVenue['barAt']> {
+    return this.venue.barAt(venueSymbol, timeframe, openTime);
+  }
+
+  /**
+   * The account's private stream, in process (no socket, so never a gap): `start` emits `up`,
+   * then every account event as the venue books it. `hooks` lets a feed-driven venue keep its feed
+   * moving while the stream is open (price-feed.ts).
+   */
+  accountStream(
+    options?: StreamOptions,
+    hooks?: Pick<PaperStreamSource<unknown>, 'onStart' | 'onClose'>,
+  ): AccountStream {
+    return new PaperAccountStream(
+      { subscribe: (listener) => this.venue.onAccountEvent(listener), now: () => this.venue.now(), ...hooks },
+      options,
+    );
+  }
+
+  /** Mark prices on every move and klines from the feed's candles (forming, then closed), in process. */
+  marketStream(
+    options?: StreamOptions,
+    hooks?: Pick<PaperStreamSource<unknown>, 'onStart' | 'onClose'>,
+  ): MarketStream {
+    return new PaperMarketStream(
+      { subscribe: (listener) => this.venue.onMarketUpdate(listener), now: () => this.venue.now(), ...hooks },
+      (symbol, timeframe, openTime) => this.venue.barAt(symbol, timeframe, openTime),
+      (symbol) => this.venue.instrument(symbol).venueSymbol,
+      options,
+    );
   }
 
   /** Every fill so far, oldest first. */

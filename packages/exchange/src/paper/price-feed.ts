@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import pLimit from 'p-limit';
 import { roundPrice } from '../instrument.ts';
+import type { StreamOptions } from '../stream/types.ts';
 import type { Exchange, Instrument } from '../types.ts';
 import {
   historyBar,
@@ -362,15 +363,30 @@ export function isStatefulVenue<T extends object>(client: T): client is T & Stat
   return typeof (client as Partial<StatefulVenue>).saveState === 'function';
 }
 
+/** How often an open stream of a feed-driven venue brings the feed up to the clock (ms). */
+export const PAPER_STREAM_CATCH_UP_MS = 1_000;
+
+/** Methods that stay synchronous through `feedDrivenExchange` (they return a stream or an unsubscribe). */
+const SYNC_STREAM_METHODS: ReadonlySet<PropertyKey> = new Set([
+  'accountStream',
+  'marketStream',
+  'onAccountEvent',
+  'onMarketUpdate',
+]);
+
 /**
  * The venue as an `Exchange` whose every call first brings the feed up to the clock, so whoever
  * asks (the executor, a positions page) sees the market as of now. With `restore`, the first call
  * first takes over the stored state (if any) and replays the minutes since it was saved.
+ * While one of its streams (`accountStream`, `marketStream`) is open, the feed is also brought up to
+ * the clock every `streamCatchUpMs`, so a stop the price crosses fills, and is streamed, without
+ * anyone asking.
  */
 export function feedDrivenExchange(
   venue: PaperExchange,
   driver: PaperFeedDriver,
   restore?: () => Promise<PaperVenueSnapshot | undefined>,
+  options: { streamCatchUpMs?: number } = {},
 ): Exchange & StatefulVenue {
   let restored: Promise<void> | undefined;
   const ready = (): Promise<void> => {
@@ -391,9 +407,40 @@ export function feedDrivenExchange(
     await driver.catchUp();
     return venue.snapshot();
   };
+  let openStreams = 0;
+  let ticker: NodeJS.Timeout | undefined;
+  const streamHooks = {
+    onStart: async (): Promise<void> => {
+      await ready();
+      await driver.catchUp();
+      openStreams += 1;
+      if (ticker === undefined) {
+        ticker = setInterval(() => {
+          driver.catchUp().catch(() => undefined); // tried again at the next tick
+        }, options.streamCatchUpMs ?? PAPER_STREAM_CATCH_UP_MS);
+        ticker.unref();
+      }
+    },
+    onClose: (): void => {
+      openStreams = Math.max(0, openStreams - 1);
+      if (openStreams === 0 && ticker !== undefined) {
+        clearInterval(ticker);
+        ticker = undefined;
+      }
+    },
+  };
   return new Proxy(venue, {
     get(target, property, receiver) {
       if (property === 'saveState') return saveState;
+      if (property === 'accountStream') {
+        return (streamOptions?: StreamOptions) => target.accountStream(streamOptions, streamHooks);
+      }
+      if (property === 'marketStream') {
+        return (streamOptions?: StreamOptions) => target.marketStream(streamOptions, streamHooks);
+      }
+      if (SYNC_STREAM_METHODS.has(property)) {
+        return (Reflect.get(target, property, receiver) as (...a: unknown[]) => unknown).bind(target);
+      }
       const value: unknown = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
       return async (...args: unknown[]) => {

@@ -137,6 +137,26 @@ export function klines(state: VenueState, symbol: string, query: KlineQuery): Kl
   return out;
 }
 
+/**
+ * The `tf` bar opening at `openTime` (a multiple of tf), aggregated from the stored bars, with
+ * `klines`' closed rule; undefined when no bar falls in it.
+ */
+export function barAt(
+  state: VenueState,
+  symbol: string,
+  tf: number,
+  openTime: number,
+): (Bar & { closed: boolean }) | undefined {
+  const inside = new Map<number, Bar>();
+  for (const [time, bar] of state.bars.get(symbol) ?? []) {
+    if (time >= openTime && time < openTime + tf) inside.set(time, bar);
+  }
+  const bar = aggregate(inside, tf).get(openTime);
+  if (bar === undefined) return undefined;
+  const closed = openTime + tf <= state.now() || (bar.end !== undefined && bar.end >= openTime + tf);
+  return { ...bar, closed };
+}
+
 function aggregate(bars: Map<number, Bar>, tf: number): Map<number, Bar> {
   const buckets = new Map<number, Bar>();
   const source = [...bars.values()].sort((a, b) => a.openTime - b.openTime);

@@ -5,7 +5,14 @@ import type { AccountEvent, FundingPayment } from '../../stream/types.ts';
 import type { Instrument, MarginMode, OrderStatus, PositionMode, PositionSide } from '../../types.ts';
 import { PAPER_DEFAULT_INSTRUMENTS } from '../instruments.ts';
 import { fail, parseAmount, parsePositivePrice } from './rejections.ts';
-import type { Bar, OrderRecord, PaperFill, PaperVenueOptions, PositionRecord } from './types.ts';
+import type {
+  Bar,
+  OrderRecord,
+  PaperFill,
+  PaperMarketUpdate,
+  PaperVenueOptions,
+  PositionRecord,
+} from './types.ts';
 
 export const ZERO = new D(0);
 
@@ -42,6 +49,8 @@ export class VenueState {
   readonly eventListeners = new Set<(event: AccountEvent) => void>();
   /** The latest funding payments (bounded, events.ts FUNDING_LOG_LIMIT), oldest first. */
   readonly fundingLog: FundingPayment[] = [];
+  /** Price moves and bar changes (venue.ts); with none, nothing is built. */
+  readonly marketListeners = new Set<(update: PaperMarketUpdate) => void>();
   readonly bars = new Map<string, Map<number, Bar>>();
   positionMode: PositionMode;
   readonly defaultLeverage: number;

@@ -142,6 +142,14 @@ export type PaperVenueOptions = {
   onFill?: (fill: PaperFill) => void;
 };
 
+/**
+ * A market update for `PaperVenue.onMarketUpdate`: a price move (`mark`), or a stored bar that
+ * changed (`bar`: a tick folded into its minute, or a replayed candle), by its open time.
+ */
+export type PaperMarketUpdate =
+  | { kind: 'mark'; venueSymbol: string; price: string; time: number }
+  | { kind: 'bar'; venueSymbol: string; openTime: number; time: number };
+
 /** A position as the venue books it. */
 export type PositionRecord = {
   venueSymbol: string;

@@ -11,7 +11,16 @@ import type {
   PositionSide,
 } from '../../types.ts';
 import * as account from './account.ts';
-import { candlePath, compactHistory, klines, recordTick, storeCandle, toBar } from './candles.ts';
+import {
+  barAt,
+  candlePath,
+  compactHistory,
+  klines,
+  recordTick,
+  storeCandle,
+  timeframeMs,
+  toBar,
+} from './candles.ts';
 import { venueFill } from './events.ts';
 import { checkLiquidations } from './liquidation.ts';
 import { balanceState, positionState } from './margin.ts';
@@ -27,10 +36,23 @@ import type {
   PaperCandle,
   PaperFill,
   PaperHistoryBar,
+  PaperMarketUpdate,
   PaperOrderRequest,
   PaperPositionState,
   PaperVenueOptions,
 } from './types.ts';
+
+const MINUTE = 60_000;
+
+function notify(listeners: Set<(update: PaperMarketUpdate) => void>, update: PaperMarketUpdate): void {
+  for (const listener of listeners) {
+    try {
+      listener(update);
+    } catch {
+      // A listener's failure must not stop the feed.
+    }
+  }
+}
 
 /** A candle as a history bar for `seedHistory` (frozen: venues share it). */
 export function historyBar(venueSymbol: string, candle: PaperCandle & { openTime: number }): PaperHistoryBar {
@@ -69,8 +91,11 @@ export class PaperVenue {
     const to = parsePositivePrice(price);
     account.advanceClock(state, time);
     walk(state, instrument.venueSymbol, to, 'tick');
-    recordTick(state, instrument.venueSymbol, to, time ?? state.now());
+    const tickTime = time ?? state.now();
+    recordTick(state, instrument.venueSymbol, to, tickTime);
     checkLiquidations(state);
+    this.markMoved(instrument.venueSymbol);
+    this.barChanged(instrument.venueSymbol, Math.floor(tickTime / MINUTE) * MINUTE);
   }
 
   /**
@@ -85,12 +110,72 @@ export class PaperVenue {
     account.advanceClock(state, openTime);
     walk(state, symbol, bar.open, 'gap');
     checkLiquidations(state);
+    this.markMoved(symbol);
     for (const point of candlePath(bar)) {
       walk(state, symbol, point, 'path');
       checkLiquidations(state);
+      this.markMoved(symbol);
     }
     storeCandle(state, symbol, bar);
     if (candle.closeTime !== undefined) account.advanceClock(state, candle.closeTime);
+    this.barChanged(symbol, bar.openTime);
+  }
+
+  /**
+   * Subscribes to price moves (`mark`, each point a move or candle path visits) and bar changes
+   * (`bar`); returns the unsubscribe function. Listener errors are ignored.
+   */
+  onMarketUpdate(listener: (update: PaperMarketUpdate) => void): () => void {
+    this.state.marketListeners.add(listener);
+    return () => this.state.marketListeners.delete(listener);
+  }
+
+  /**
+   * The `timeframe` bar that opens at `openTime` (rounded down to the timeframe), from the stored
+   * candles, with whether it is closed (klines' rule); undefined when it has no candle.
+   */
+  barAt(
+    venueSymbol: string,
+    timeframe: string,
+    openTime: number,
+  ):
+    | {
+        openTime: number;
+        open: string;
+        high: string;
+        low: string;
+        close: string;
+        volume: string;
+        closed: boolean;
+      }
+    | undefined {
+    const tf = timeframeMs(timeframe);
+    const start = Math.floor(openTime / tf) * tf;
+    const bar = barAt(this.state, this.state.instrument(venueSymbol).venueSymbol, tf, start);
+    if (bar === undefined) return undefined;
+    return {
+      openTime: start,
+      open: fmt(bar.open),
+      high: fmt(bar.high),
+      low: fmt(bar.low),
+      close: fmt(bar.close),
+      volume: String(bar.volume),
+      closed: bar.closed,
+    };
+  }
+
+  private markMoved(symbol: string): void {
+    const listeners = this.state.marketListeners;
+    if (listeners.size === 0) return;
+    const mark = this.state.marks.get(symbol);
+    if (mark === undefined) return;
+    notify(listeners, { kind: 'mark', venueSymbol: symbol, price: fmt(mark), time: this.state.now() });
+  }
+
+  private barChanged(symbol: string, openTime: number): void {
+    const listeners = this.state.marketListeners;
+    if (listeners.size === 0) return;
+    notify(listeners, { kind: 'bar', venueSymbol: symbol, openTime, time: this.state.now() });
   }
 
   /**
