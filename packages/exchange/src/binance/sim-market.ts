@@ -1,79 +1,96 @@
 import Decimal from 'decimal.js';
-import { BINANCE_INTERVALS, intervalMs } from './parse.ts';
+import type { MarketEvent, MarketStream, MarketSubscription } from '../stream/types.ts';
+import { BINANCE_INTERVALS } from './parse.ts';
 
 /**
- * The simulator's market streams from the paper venue's price moves (streams.md §1.4):
- * `<symbol>@markPrice[@1s]` (markPriceUpdate), `<symbol>@ticker` (24hrTicker) and `<symbol>@miniTicker`
- * (24hrMiniTicker) on every move, and
- * `<symbol>@kline_<interval>` bars built from the moves since the bar opened. When a move lands in
- * a later bar, the previous bar is sent once more with `x: true` (closed) before the new one. The
- * paper venue keeps no trade tape: volumes and trade counts are 0.
+ * The simulator's market streams (streams.md §1.4), driven by the paper venue's own in-process
+ * market stream (`PaperExchange.marketStream`: a mark per price move, klines from the venue's
+ * stored bars, closed once a later bar starts or its candles cover it). The streams the simulator's
+ * WebSocket clients are subscribed to decide what the paper stream is subscribed to:
+ * `<symbol>@markPrice[@1s]`, `@ticker` and `@miniTicker` need the symbol's marks;
+ * `<symbol>@kline_<interval>` its bars (every interval but `1M`, which has no fixed length).
+ * Tickers: a 24 h window of the marks seen since the simulator started (no trade tape: volumes 0).
  */
-
-type Bar = { openTime: number; open: Decimal; high: Decimal; low: Decimal; close: Decimal };
 
 export type MarketPublisher = {
   wants(stream: string): boolean;
   publishMarket(stream: string, frame: Record<string, unknown>): void;
 };
 
+const STREAM = /^([a-z0-9]+)@(markPrice(?:@1s)?|ticker|miniTicker|kline_([0-9]+[mhdw]))$/;
+
+function subscriptionOf(stream: string, symbols: Map<string, string>): MarketSubscription | undefined {
+  const match = STREAM.exec(stream);
+  const symbol = match === null ? undefined : symbols.get(match[1] as string);
+  if (match === null || symbol === undefined) return undefined;
+  const interval = match[3];
+  if (interval === undefined) return { kind: 'mark', venueSymbol: symbol };
+  if (!(BINANCE_INTERVALS as readonly string[]).includes(interval)) return undefined;
+  return { kind: 'kline', venueSymbol: symbol, timeframe: interval };
+}
+
+const keyOf = (s: MarketSubscription): string =>
+  s.kind === 'mark' ? `mark:${s.venueSymbol}` : `kline:${s.venueSymbol}:${s.timeframe}`;
+
 export class BinanceMarketFrames {
-  private readonly bars = new Map<string, Bar>();
-  /** The 24 h window of the ticker: first price seen, high and low (since the simulator started). */
+  /** The paper stream's current subscriptions, by key. */
+  private readonly subscribed = new Map<string, MarketSubscription>();
+  /** The 24 h window of each symbol's ticker: first price seen, high and low. */
   private readonly day = new Map<string, { open: Decimal; high: Decimal; low: Decimal; since: number }>();
+  private readonly symbols: Map<string, string>;
 
   constructor(
+    private readonly paper: MarketStream,
     private readonly out: MarketPublisher,
-    private readonly fundingRate: () => string = () => '0.00010000',
-  ) {}
+    venueSymbols: readonly string[],
+  ) {
+    this.symbols = new Map(venueSymbols.map((s) => [s.toLowerCase(), s]));
+    paper.onEvent((event) => this.handle(event));
+  }
 
-  /** One price move of `venueSymbol` at venue time `time`. */
-  priceMoved(venueSymbol: string, price: string, time: number): void {
-    const lower = venueSymbol.toLowerCase();
-    const p = new Decimal(price);
-    this.ticker(venueSymbol, lower, p, time);
+  /** The WebSocket clients' streams changed: (un)subscribe the paper stream to match. */
+  streamsChanged(streams: Iterable<string>): void {
+    const wanted = new Map<string, MarketSubscription>();
+    for (const stream of streams) {
+      const subscription = subscriptionOf(stream, this.symbols);
+      if (subscription !== undefined) wanted.set(keyOf(subscription), subscription);
+    }
+    for (const [key, subscription] of this.subscribed) {
+      if (wanted.has(key)) continue;
+      this.subscribed.delete(key);
+      void this.paper.unsubscribe(subscription).catch(() => undefined);
+    }
+    for (const [key, subscription] of wanted) {
+      if (this.subscribed.has(key)) continue;
+      this.subscribed.set(key, subscription);
+      void this.paper.subscribe(subscription).catch(() => this.subscribed.delete(key));
+    }
+  }
+
+  private handle(event: MarketEvent): void {
+    const lower = event.venueSymbol.toLowerCase();
+    if (event.kind === 'kline') {
+      const name = `${lower}@kline_${event.timeframe}`;
+      if (this.out.wants(name)) this.out.publishMarket(name, klineFrame(event));
+      return;
+    }
+    this.tickers(event.venueSymbol, lower, new Decimal(event.price), event.time);
     const mark = {
       e: 'markPriceUpdate',
-      E: time,
-      s: venueSymbol,
-      p: price,
-      i: price,
-      P: price,
-      r: this.fundingRate(),
-      T: Math.floor(time / 28_800_000) * 28_800_000 + 28_800_000,
+      E: event.time,
+      s: event.venueSymbol,
+      p: event.price,
+      i: event.price,
+      P: event.price,
+      r: '0.00010000',
+      T: Math.floor(event.time / 28_800_000) * 28_800_000 + 28_800_000,
     };
     for (const name of [`${lower}@markPrice`, `${lower}@markPrice@1s`]) {
       if (this.out.wants(name)) this.out.publishMarket(name, mark);
     }
-    for (const interval of BINANCE_INTERVALS) {
-      const name = `${lower}@kline_${interval}`;
-      const step = intervalMs(interval);
-      if (step === undefined) continue;
-      const key = `${venueSymbol}:${interval}`;
-      const wanted = this.out.wants(name);
-      if (!wanted) {
-        this.bars.delete(key);
-        continue;
-      }
-      const openTime = Math.floor(time / step) * step;
-      let bar = this.bars.get(key);
-      if (bar !== undefined && bar.openTime < openTime) {
-        this.out.publishMarket(name, this.klineFrame(venueSymbol, interval, step, bar, true, time));
-        bar = undefined;
-      }
-      if (bar === undefined || bar.openTime > openTime) {
-        bar = { openTime, open: p, high: p, low: p, close: p };
-        this.bars.set(key, bar);
-      } else {
-        bar.high = Decimal.max(bar.high, p);
-        bar.low = Decimal.min(bar.low, p);
-        bar.close = p;
-      }
-      this.out.publishMarket(name, this.klineFrame(venueSymbol, interval, step, bar, false, time));
-    }
   }
 
-  private ticker(venueSymbol: string, lower: string, p: Decimal, time: number): void {
+  private tickers(venueSymbol: string, lower: string, p: Decimal, time: number): void {
     let day = this.day.get(venueSymbol);
     if (day === undefined || time - day.since > 86_400_000) {
       day = { open: p, high: p, low: p, since: time };
@@ -119,38 +136,39 @@ export class BinanceMarketFrames {
       n: 0,
     });
   }
+}
 
-  private klineFrame(
-    venueSymbol: string,
-    interval: string,
-    step: number,
-    bar: Bar,
-    closed: boolean,
-    time: number,
-  ): Record<string, unknown> {
-    return {
-      e: 'kline',
-      E: time,
-      s: venueSymbol,
-      k: {
-        t: bar.openTime,
-        T: bar.openTime + step - 1,
-        s: venueSymbol,
-        i: interval,
-        f: 0,
-        L: 0,
-        o: bar.open.toFixed(),
-        c: bar.close.toFixed(),
-        h: bar.high.toFixed(),
-        l: bar.low.toFixed(),
-        v: '0',
-        n: 0,
-        x: closed,
-        q: '0',
-        V: '0',
-        Q: '0',
-        B: '0',
-      },
-    };
-  }
+function klineFrame(event: Extract<MarketEvent, { kind: 'kline' }>): Record<string, unknown> {
+  const step = intervalLength(event.timeframe);
+  return {
+    e: 'kline',
+    E: event.time,
+    s: event.venueSymbol,
+    k: {
+      t: event.openTime,
+      T: event.openTime + step - 1,
+      s: event.venueSymbol,
+      i: event.timeframe,
+      f: 0,
+      L: 0,
+      o: event.open,
+      c: event.close,
+      h: event.high,
+      l: event.low,
+      v: event.volume,
+      n: 0,
+      x: event.closed,
+      q: new Decimal(event.volume).times(event.close).toFixed(),
+      V: '0',
+      Q: '0',
+      B: '0',
+    },
+  };
+}
+
+const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+function intervalLength(interval: string): number {
+  const match = /^(\d+)([mhdw])$/.exec(interval);
+  return match === null ? 60_000 : Number(match[1]) * (UNIT_MS[match[2] as string] ?? 60_000);
 }

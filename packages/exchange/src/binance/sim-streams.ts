@@ -49,6 +49,8 @@ export class BinanceStreamServer {
   private readonly hub = new StreamHub<Meta>({ pingIntervalMs: 3 * 60_000 });
   private listenKey: { key: string; expiresAt: number } | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
+  /** Told the market streams subscribed on `/market` whenever they change (what to feed). */
+  onStreamsChanged: (streams: Set<string>) => void = () => undefined;
 
   constructor(
     private readonly apiKey: string,
@@ -138,7 +140,11 @@ export class BinanceStreamServer {
     }
     this.hub
       .accept(req, socket, head, meta)
-      .then((ws) => ws.on('message', (data) => this.received(ws, meta, data.toString())))
+      .then((ws) => {
+        ws.on('message', (data) => this.received(ws, meta, data.toString()));
+        ws.on('close', () => this.streamsChanged());
+        this.streamsChanged();
+      })
       .catch(() => undefined);
   }
 
@@ -168,9 +174,11 @@ export class BinanceStreamServer {
     switch (request.method) {
       case 'SUBSCRIBE':
         for (const p of params) c.streams.add(p);
+        this.streamsChanged();
         return reply({ result: null, id });
       case 'UNSUBSCRIBE':
         for (const p of params) c.streams.delete(p);
+        this.streamsChanged();
         return reply({ result: null, id });
       case 'LIST_SUBSCRIPTIONS':
         return reply({ result: [...c.streams], id });
@@ -180,6 +188,14 @@ export class BinanceStreamServer {
       default:
         return reply({ code: 2, msg: 'Invalid request: unknown method', id });
     }
+  }
+
+  private streamsChanged(): void {
+    const streams = new Set<string>();
+    for (const ws of this.hub.list((m) => m.category === 'market')) {
+      for (const name of this.hub.meta(ws)?.streams ?? []) streams.add(name);
+    }
+    this.onStreamsChanged(streams);
   }
 
   /** A user-data frame to every connection on the active listenKey. */
@@ -199,7 +215,7 @@ export class BinanceStreamServer {
 
   /** Whether any market connection listens to `stream` (saves building frames nobody reads). */
   wants(stream: string): boolean {
-    return this.hub.list((m) => m.streams.has(stream)).length > 0;
+    return this.hub.list((m) => m.category === streamCategory(stream) && m.streams.has(stream)).length > 0;
   }
 
   // ── Faults ─────────────────────────────────────────────────────────────────────────────────

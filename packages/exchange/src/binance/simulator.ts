@@ -250,7 +250,6 @@ class BinanceDialect extends SimulatorDialect<FaultRule, BinanceCodes, Params, R
       },
       (frame) => this.streams.publishUser(frame),
     );
-    this.followPrices();
     this.stopFeeds.push(
       this.venue.onAccountEvent((event) => {
         if (event.kind === 'funding') this.fundingLog.push(event.payment);
@@ -260,34 +259,20 @@ class BinanceDialect extends SimulatorDialect<FaultRule, BinanceCodes, Params, R
   }
 
   /**
-   * Market streams follow the venue's price moves. The paper venue has no price-move listener, so
-   * the simulator wraps this venue's `setPrice` / `applyCandle` (restored by `closeStreams`); both
-   * the control API (`POST /__sim/price`) and code holding `sim.venue` go through them.
+   * Market streams from the paper venue's in-process market stream (marks per price move, klines
+   * from its bars), subscribed to whatever the WebSocket clients subscribed (`sim-market.ts`).
    */
-  private followPrices(): void {
-    const venue = this.venue;
-    const market = new BinanceMarketFrames(this.streams);
-    const moved = (symbol: string): void => {
-      const instrument = this.instruments.find((i) => i.venueSymbol === symbol.trim().toUpperCase());
-      const price = instrument === undefined ? undefined : venue.priceOf(instrument.venueSymbol);
-      if (instrument !== undefined && price !== undefined) {
-        market.priceMoved(instrument.venueSymbol, price, this.serverTime());
-      }
-    };
-    const setPrice = venue.setPrice.bind(venue);
-    const applyCandle = venue.applyCandle.bind(venue);
-    venue.setPrice = (symbol, price, time) => {
-      setPrice(symbol, price, time);
-      moved(symbol);
-    };
-    venue.applyCandle = (symbol, candle) => {
-      applyCandle(symbol, candle);
-      moved(symbol);
-    };
-    this.stopFeeds.push(() => {
-      Reflect.deleteProperty(venue, 'setPrice');
-      Reflect.deleteProperty(venue, 'applyCandle');
-    });
+  override async loadInstruments(): Promise<void> {
+    await super.loadInstruments();
+    const paper = this.venue.marketStream();
+    await paper.start();
+    const frames = new BinanceMarketFrames(
+      paper,
+      this.streams,
+      this.instruments.map((i) => i.venueSymbol),
+    );
+    this.streams.onStreamsChanged = (streams) => frames.streamsChanged(streams);
+    this.stopFeeds.push(() => void paper.close());
   }
 
   override upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
