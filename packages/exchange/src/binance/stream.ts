@@ -326,7 +326,8 @@ abstract class BinanceSocketStream<Event> {
  * keep-alive answered `-1125` (the key no longer exists) or a `listenKeyExpired` frame means no
  * more events arrive on this connection: status `down`, a new key, a new connection (POST returns
  * the account's key, new or the same one still valid). Order updates are ordered by `E`; an order
- * update older (`o.T`) than one already seen for that order is dropped.
+ * update older (`o.T`) than one already seen for that order is dropped. `close()` leaves the key
+ * to expire rather than DELETE it: the key is the account's, shared by every stream on that API key.
  */
 export class BinanceAccountStream extends BinanceSocketStream<AccountEvent> implements AccountStream {
   private keepAliveTimer: NodeJS.Timeout | undefined;
