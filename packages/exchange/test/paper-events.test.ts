@@ -373,6 +373,32 @@ describe('paper account events', () => {
     ]);
   });
 
+  it('a margin call once the cross margin ratio reaches 80 %, again only after it recovered', () => {
+    const { p, take } = setup({ balances: { USDT: 1_000 } });
+    p.setLeverageSync('BTCUSDT', 20);
+    p.submitOrder({ venueSymbol: 'BTCUSDT', side: 'buy', type: 'market', qty: '0.3' });
+    take();
+    const calls = () => take().filter((e) => e.kind === 'margin_call');
+    // wallet 1000 − fee 6 = 994; at 47000: maintenance 0.3 × 47000 × 0.005 = 70.5,
+    // margin balance 994 + 0.3 × (47000 − 50000) = 94 → 75 %: no call
+    p.setPrice('BTCUSDT', 47_000);
+    expect(calls()).toEqual([]);
+    // at 46950: maintenance 70.425, margin balance 79 → 89.14 % (70.425 / 79 = 0.89146…)
+    p.setPrice('BTCUSDT', 46_950);
+    expect(calls()).toEqual([
+      {
+        kind: 'margin_call',
+        time: T0,
+        detail: 'cross USDT: margin ratio 89.14% (maintenance 70.425 USDT, margin balance 79 USDT)',
+      },
+    ]);
+    p.setPrice('BTCUSDT', 46_960);
+    expect(calls()).toEqual([]); // still short: warned once
+    p.setPrice('BTCUSDT', 48_000);
+    p.setPrice('BTCUSDT', 46_950);
+    expect(calls()).toHaveLength(1); // recovered, then short again
+  });
+
   it('deposits and withdrawals emit balances', () => {
     const { p, take } = setup();
     p.deposit('USDT', 500);

@@ -69,6 +69,18 @@ async function readCandles(path: string): Promise<CandleRow[]> {
   return candles;
 }
 
+/**
+ * What `tradingbot sim` prints once it listens: the venue's address, and the control API a process
+ * outside can use to move the market or break the streams (docs/simulators.md).
+ */
+export function simBanner(venue: string, url: string): string {
+  return (
+    `${venue} simulator listening on ${url} (Ctrl-C to stop)\n` +
+    `control API: ${url}/__sim (POST /price, /candles, /faults, /streams, /position-mode; GET /state; ` +
+    `see docs/simulators.md)\n`
+  );
+}
+
 /** The venues whose keys carry a passphrase, as the help names them (`OKX`). */
 const PASSPHRASE_VENUES = LIVE_VENUE_IDS.filter((id) => VENUE_FACTS[id].needsPassphrase)
   .map((id) => VENUE_FACTS[id].label)
@@ -90,7 +102,7 @@ export function registerSim(program: Command): void {
     .option('--hedge', 'start the account in hedge mode (Binance dual-side, OKX long_short_mode)')
     .action(async (venue: string, flags: SimFlags) => {
       const sim = await startSimulatorFromFlags(venue, flags);
-      process.stdout.write(`${venue} simulator listening on ${sim.url} (Ctrl-C to stop)\n`);
+      process.stdout.write(simBanner(venue, sim.url));
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           process.off('SIGINT', stop);

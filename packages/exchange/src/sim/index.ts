@@ -5,9 +5,12 @@
 export * from './simulators.ts';
 export { FaultQueue, type FaultMatch } from './faults.ts';
 export { listenSimulator, type ListeningSimulator } from './server.ts';
+export { isTextPing, parseFrame, StreamHub, type StreamControl, type StreamHubOptions } from './streams.ts';
 export {
   SimulatorDialect,
   serveDialect,
+  parseControlCandles,
+  SIM_CANDLES_PER_REQUEST,
   type RunningWireSimulator,
   type SharedFaultKind,
   type WireReply,

@@ -5,6 +5,7 @@ import type { PaperExchange } from '../paper/index.ts';
 import { FaultQueue, type FaultMatch } from './faults.ts';
 import { listenSimulator } from './server.ts';
 import type { SimCandles } from './candles.ts';
+import Decimal from 'decimal.js';
 import { sleep, WIRE_DECIMAL } from './wire.ts';
 
 /**
@@ -276,6 +277,20 @@ export abstract class SimulatorDialect<
     return reply;
   }
 
+  /**
+   * `POST /__sim/candles`: replays candles through the venue bar by bar (fills, stops, liquidations
+   * and funding as the price path crosses them; the candles are served as klines afterwards).
+   */
+  private applyCandles(body: Record<string, unknown>): WireReply {
+    const symbol = String(this.controlSymbol(body) ?? '');
+    if (symbol === '') return { status: 400, body: { error: 'symbol is required' } };
+    const candles = parseControlCandles(body.candles);
+    if (typeof candles === 'string') return { status: 400, body: { error: candles } };
+    this.venue.priceOf(symbol); // an unknown symbol is refused (400) before any candle applies
+    for (const candle of candles) this.venue.applyCandle(symbol, candle);
+    return { status: 200, body: { symbol, applied: candles.length, price: this.venue.priceOf(symbol) } };
+  }
+
   /** Test-only controls, outside the venue's API: move the price, switch the position mode, add faults. */
   private control(method: string, path: string, rawBody: string): WireReply {
     let body: Record<string, unknown> = {};
@@ -294,6 +309,7 @@ export abstract class SimulatorDialect<
         this.venue.setPrice(symbol, price);
         return { status: 200, body: { symbol, price: this.venue.priceOf(symbol) } };
       }
+      if (method === 'POST' && path === '/__sim/candles') return this.applyCandles(body);
       if (method === 'POST' && path === '/__sim/position-mode') {
         const hedge = this.controlHedge(body);
         this.venue.setPositionMode(hedge ? 'hedge' : 'one_way');
@@ -317,6 +333,79 @@ export abstract class SimulatorDialect<
     }
     return { status: 404, body: { error: 'unknown control path' } };
   }
+}
+
+/** Most candles one `POST /__sim/candles` applies. */
+export const SIM_CANDLES_PER_REQUEST = 10_000;
+
+/** One candle of a `POST /__sim/candles` body: prices as decimal strings or numbers, times in ms. */
+type ControlCandle = {
+  openTime: number;
+  closeTime?: number;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  volume?: number;
+};
+
+/**
+ * Reads `{symbol, candles:[{openTime, open, high, low, close, volume?, closeTime?}]}`: open times
+ * integers in increasing order, prices positive decimals, volume a non-negative number. Returns
+ * the candles or the reason they are refused.
+ */
+export function parseControlCandles(raw: unknown): ControlCandle[] | string {
+  if (!Array.isArray(raw) || raw.length === 0) return 'candles must be a non-empty array';
+  if (raw.length > SIM_CANDLES_PER_REQUEST) return `at most ${SIM_CANDLES_PER_REQUEST} candles per request`;
+  const out: ControlCandle[] = [];
+  let previous = -Infinity;
+  for (const [i, item] of raw.entries()) {
+    if (typeof item !== 'object' || item === null) return `candles[${i}] must be an object`;
+    const c = item as Record<string, unknown>;
+    const openTime = c.openTime;
+    if (typeof openTime !== 'number' || !Number.isSafeInteger(openTime) || openTime < 0) {
+      return `candles[${i}].openTime must be a non-negative integer (ms)`;
+    }
+    if (openTime <= previous) return `candles[${i}].openTime must be later than the candle before`;
+    previous = openTime;
+    const prices: Record<'open' | 'high' | 'low' | 'close', string> = {
+      open: '',
+      high: '',
+      low: '',
+      close: '',
+    };
+    for (const field of ['open', 'high', 'low', 'close'] as const) {
+      const value = typeof c[field] === 'number' ? String(c[field]) : c[field];
+      if (typeof value !== 'string' || !WIRE_DECIMAL.test(value) || !(Number(value) > 0)) {
+        return `candles[${i}].${field} must be a positive decimal`;
+      }
+      prices[field] = value;
+    }
+    const [open, high, low, close] = [prices.open, prices.high, prices.low, prices.close].map(
+      (v) => new Decimal(v),
+    );
+    if (high!.lt(Decimal.max(open!, close!)) || low!.gt(Decimal.min(open!, close!))) {
+      return `candles[${i}]: high and low must contain open and close`;
+    }
+    const volume = c.volume;
+    if (volume !== undefined && (typeof volume !== 'number' || !Number.isFinite(volume) || volume < 0)) {
+      return `candles[${i}].volume must be a non-negative number`;
+    }
+    const closeTime = c.closeTime;
+    if (
+      closeTime !== undefined &&
+      (typeof closeTime !== 'number' || !Number.isSafeInteger(closeTime) || closeTime < openTime)
+    ) {
+      return `candles[${i}].closeTime must be an integer ≥ openTime`;
+    }
+    out.push({
+      openTime,
+      ...prices,
+      ...(volume !== undefined ? { volume } : {}),
+      ...(closeTime !== undefined ? { closeTime } : {}),
+    });
+  }
+  return out;
 }
 
 async function readRequest(req: IncomingMessage): Promise<WireRequest> {

@@ -1,8 +1,8 @@
-import type Decimal from 'decimal.js';
-import { fmt } from '../../decimal.ts';
+import Decimal from 'decimal.js';
+import { D, fmt } from '../../decimal.ts';
 import type { AccountEvent, FundingPayment, VenueFill } from '../../stream/types.ts';
 import type { Balance, Position, PositionSide } from '../../types.ts';
-import { balanceState, positionState } from './margin.ts';
+import { balanceState, markOf, positionState, unrealized } from './margin.ts';
 import { toOrder } from './order-view.ts';
 import type { VenueState } from './state.ts';
 import type { OrderRecord, PaperFill, PaperPositionState } from './types.ts';
@@ -137,13 +137,66 @@ export function recordFunding(state: VenueState, venueSymbol: string, amount: De
   emit(state, { kind: 'funding', time: payment.time, payment: { ...payment } });
 }
 
-/** The venue's warning that an account's margin is short (emitted once per crossing). */
-export function emitMarginCall(state: VenueState, detail: string, venueSymbol?: string): void {
+/**
+ * The margin ratio (maintenance margin ÷ margin balance) at which the paper venue warns; it
+ * liquidates at 1. 80 % is this venue's choice: Binance sends MARGIN_CALL before liquidation
+ * without documenting the level (../shared reference: streams.md).
+ */
+export const MARGIN_CALL_RATIO = new D('0.8');
+
+/**
+ * Emits `margin_call` once when an account's margin ratio reaches MARGIN_CALL_RATIO — per quote
+ * asset for cross positions, per position for isolated ones — and again only after it has fallen
+ * back below. Only while someone listens (the warnings are not state).
+ */
+export function checkMarginCalls(state: VenueState): void {
   if (state.eventListeners.size === 0) return;
-  emit(state, {
-    kind: 'margin_call',
-    time: state.now(),
-    detail,
-    ...(venueSymbol !== undefined ? { venueSymbol } : {}),
-  });
+  const short = new Map<string, { detail: string; venueSymbol?: string }>();
+  const describe = (maintenance: Decimal, balance: Decimal, asset: string): string => {
+    const ratio = balance.lte(0)
+      ? 'over 100'
+      : maintenance.div(balance).mul(100).toFixed(2, Decimal.ROUND_DOWN);
+    return `margin ratio ${ratio}% (maintenance ${fmt(maintenance)} ${asset}, margin balance ${fmt(balance)} ${asset})`;
+  };
+  const reached = (maintenance: Decimal, balance: Decimal) =>
+    maintenance.gt(0) && (balance.lte(0) || maintenance.div(balance).gte(MARGIN_CALL_RATIO));
+  const crossAssets = new Set<string>();
+  for (const position of state.positions.values()) {
+    const asset = state.instrument(position.venueSymbol).quote;
+    if (position.marginMode === 'cross') {
+      crossAssets.add(asset);
+      continue;
+    }
+    const mark = markOf(state, position);
+    const maintenance = position.qty
+      .abs()
+      .mul(mark)
+      .mul(state.mmr(state.instrument(position.venueSymbol)));
+    const balance = position.isolatedMargin.plus(unrealized(position, mark));
+    if (reached(maintenance, balance)) {
+      short.set(`isolated|${state.positionKey(position.venueSymbol, position.side)}`, {
+        detail: `isolated ${position.venueSymbol} ${position.side}: ${describe(maintenance, balance, asset)}`,
+        venueSymbol: position.venueSymbol,
+      });
+    }
+  }
+  for (const asset of crossAssets) {
+    const b = balanceState(state, asset);
+    const maintenance = new D(b.maintenanceMargin);
+    const balance = new D(b.crossWallet).plus(b.crossUnrealizedPnl);
+    if (reached(maintenance, balance)) {
+      short.set(`cross|${asset}`, { detail: `cross ${asset}: ${describe(maintenance, balance, asset)}` });
+    }
+  }
+  for (const [key, call] of short) {
+    if (state.marginCalls.has(key)) continue;
+    emit(state, {
+      kind: 'margin_call',
+      time: state.now(),
+      detail: call.detail,
+      ...(call.venueSymbol !== undefined ? { venueSymbol: call.venueSymbol } : {}),
+    });
+  }
+  state.marginCalls.clear();
+  for (const key of short.keys()) state.marginCalls.add(key);
 }

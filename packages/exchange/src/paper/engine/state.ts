@@ -49,6 +49,8 @@ export class VenueState {
   readonly eventListeners = new Set<(event: AccountEvent) => void>();
   /** The latest funding payments (bounded, events.ts FUNDING_LOG_LIMIT), oldest first. */
   readonly fundingLog: FundingPayment[] = [];
+  /** Margin calls in force (events.ts checkMarginCalls): warned once until the ratio falls back. */
+  readonly marginCalls = new Set<string>();
   /** Price moves and bar changes (venue.ts); with none, nothing is built. */
   readonly marketListeners = new Set<(update: PaperMarketUpdate) => void>();
   readonly bars = new Map<string, Map<number, Bar>>();

@@ -21,7 +21,7 @@ import {
   timeframeMs,
   toBar,
 } from './candles.ts';
-import { venueFill } from './events.ts';
+import { checkMarginCalls, venueFill } from './events.ts';
 import { checkLiquidations } from './liquidation.ts';
 import { balanceState, positionState } from './margin.ts';
 import { walk } from './matching.ts';
@@ -165,6 +165,7 @@ export class PaperVenue {
   }
 
   private markMoved(symbol: string): void {
+    checkMarginCalls(this.state);
     const listeners = this.state.marketListeners;
     if (listeners.size === 0) return;
     const mark = this.state.marks.get(symbol);
