@@ -364,6 +364,24 @@ describe('Binance user-data stream ↔ simulator', () => {
     );
   });
 
+  it('MARGIN_CALL: an isolated position near liquidation', async () => {
+    const { h, rec } = await open();
+    await h.client.setLeverage('BTCUSDT', 20, 'isolated');
+    await h.client.placeOrder({
+      venueSymbol: 'BTCUSDT',
+      side: 'buy',
+      type: 'market',
+      qty: '0.01',
+      idempotencyKey: 'mc',
+    });
+    await rec.waitFor(() => rec.fills()[0], 'the entry');
+    // At 47 780: maintenance 0.01 × 47 780 × 0.005 = 2.389; margin 25 − 22.2 = 2.8; ratio 85 % (≥ 80 %, < 100 %).
+    await h.setPrice('BTCUSDT', '47780');
+    const call = await rec.waitFor(() => rec.events.find((e) => e.kind === 'margin_call'), 'the margin call');
+    expect(call).toMatchObject({ kind: 'margin_call', venueSymbol: 'BTCUSDT' });
+    expect(rec.fills().some((f) => f.cause === 'liquidation')).toBe(false);
+  });
+
   it('an order update older (o.T) than one already seen for that order is dropped', async () => {
     const { h, rec } = await open();
     const frame = (status: string, t: number): string =>
