@@ -51,6 +51,7 @@ export type ListenKeyApi = {
 
 const MIN_SEND_GAP_MS = 110;
 const ORDER_TIMES_KEPT = 10_000;
+const MAX_PROBLEMS_REPORTED = 100;
 
 function venueCode(error: unknown): number | undefined {
   if (!ExchangeErrors.is(error)) return undefined;
@@ -116,6 +117,8 @@ abstract class BinanceSocketStream<Event> {
   protected abstract handleFrame(text: string): void;
   /** After a connection is up (resubscribe). */
   protected async afterOpen(_socket: WebSocket): Promise<void> {}
+  /** A connection was lost (requests waiting on it fail). */
+  protected connectionLost(_reason: string): void {}
   /** Timers of the stream itself (keep-alive), started once. */
   protected startTimers(): void {}
   protected stopTimers(): void {}
@@ -171,7 +174,8 @@ abstract class BinanceSocketStream<Event> {
 
   protected problem(code: string, message: string): void {
     const key = `${code}:${message.split(':')[0] ?? ''}`;
-    if (this.problemsSeen.has(key)) return;
+    // Bounded: a venue inventing event types cannot grow this without end (nor flood onProblem).
+    if (this.problemsSeen.has(key) || this.problemsSeen.size >= MAX_PROBLEMS_REPORTED) return;
     this.problemsSeen.add(key);
     try {
       this.options.onProblem?.({ code, message });
@@ -291,6 +295,7 @@ abstract class BinanceSocketStream<Event> {
   /** The current connection is gone: status down and reconnect with backoff. */
   protected lost(reason: string): void {
     if (this.closed) return;
+    this.connectionLost(reason);
     this.clearSocketTimers();
     const socket = this.socket;
     this.socket = undefined;
@@ -477,6 +482,11 @@ export class BinanceMarketStream extends BinanceSocketStream<MarketEvent> implem
     });
     await this.send(socket, JSON.stringify({ method, params, id }));
     return reply;
+  }
+
+  protected override connectionLost(reason: string): void {
+    for (const waiter of this.pending.values()) waiter.reject(new Error(`stream lost: ${reason}`));
+    this.pending.clear();
   }
 
   protected handleFrame(text: string): void {
