@@ -89,6 +89,7 @@ type OrderKind = 'order' | 'algo';
 const ORDER_PATH = '/fapi/v1/order';
 const ALGO_PATH = '/fapi/v1/algoOrder';
 const LISTEN_KEY_PATH = '/fapi/v1/listenKey';
+const HISTORY_CLOCK_MARGIN_MS = 60_000;
 
 /**
  * Binance USDⓈ-M futures through its REST API (`/fapi`). Implements the exchange-neutral `Exchange`
@@ -541,7 +542,7 @@ export class BinanceFuturesClient implements Exchange, StreamingVenue {
    * and orders now.
    */
   async fillsSince(query: { since: number; venueSymbol?: string; limit?: number }): Promise<VenueFill[]> {
-    const now = this.http.serverNow();
+    const now = this.historyEnd();
     const get = <T>(path: string, params: Params): Promise<T> => this.signedGet<T>(path, params);
     let symbols: string[];
     if (query.venueSymbol !== undefined) {
@@ -571,8 +572,16 @@ export class BinanceFuturesClient implements Exchange, StreamingVenue {
         ...(symbol !== undefined ? { venueSymbol: symbol } : {}),
         ...(query.limit !== undefined ? { limit: query.limit } : {}),
       },
-      this.http.serverNow(),
+      this.historyEnd(),
     );
+  }
+
+  /**
+   * The end of a history read: the estimated server time plus a margin, since the estimate can
+   * trail the venue's clock by the time-sync error and a fill booked a moment ago must be included.
+   */
+  private historyEnd(): number {
+    return this.http.serverNow() + HISTORY_CLOCK_MARGIN_MS;
   }
 
   // ── Internals ──────────────────────────────────────────────────────────────────────────────

@@ -23,7 +23,7 @@ afterEach(async () => {
   stream = undefined;
 });
 
-async function until<T>(find: () => T | undefined, what: string, ms = 3000): Promise<T> {
+async function until<T>(find: () => T | undefined, what: string, ms = 5000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const found = find();

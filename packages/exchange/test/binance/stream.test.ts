@@ -35,7 +35,7 @@ function record(stream: AccountStream, problems: Recorder['problems'] = []): Rec
     statuses,
     problems,
     fills: () => events.flatMap((e) => (e.kind === 'fill' ? [e.fill] : [])),
-    async waitFor(find, what, ms = 3000) {
+    async waitFor(find, what, ms = 5000) {
       const deadline = Date.now() + ms;
       for (;;) {
         const found = find();
