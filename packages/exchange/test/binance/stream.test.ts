@@ -364,6 +364,37 @@ describe('Binance user-data stream ↔ simulator', () => {
     );
   });
 
+  it('a resting limit order fills as maker: m=true, maker fee, order new then filled', async () => {
+    const { h, rec } = await open();
+    const order = await h.client.placeOrder({
+      venueSymbol: 'BTCUSDT',
+      side: 'buy',
+      type: 'limit',
+      price: '49500',
+      qty: '0.01',
+      idempotencyKey: 'maker',
+    });
+    await rec.waitFor(
+      () => rec.events.find((e) => e.kind === 'order' && e.order.venueOrderId === order.venueOrderId),
+      'the resting order',
+    );
+    // A tick through the limit fills at the limit as maker (docs/paper-venue.md "Price path"):
+    // fee 0.01 × 49 500 × 0.0002 = 0.099.
+    await h.setPrice('BTCUSDT', '49400');
+    const fill = await rec.waitFor(() => rec.fills()[0], 'the maker fill');
+    expect(fill).toMatchObject({
+      price: '49500',
+      qty: '0.01',
+      fee: '0.099',
+      liquidity: 'maker',
+      cause: 'order',
+    });
+    const states = rec.events.flatMap((e) =>
+      e.kind === 'order' && e.order.venueOrderId === order.venueOrderId ? [e.order.status] : [],
+    );
+    expect(states).toEqual(['new', 'filled']);
+  });
+
   it('MARGIN_CALL: an isolated position near liquidation', async () => {
     const { h, rec } = await open();
     await h.client.setLeverage('BTCUSDT', 20, 'isolated');
