@@ -399,6 +399,27 @@ describe('paper account events', () => {
     expect(calls()).toHaveLength(1); // recovered, then short again
   });
 
+  it('an isolated position gets its own margin call, naming its symbol', () => {
+    const { p, take } = setup();
+    p.setMarginMode('BTCUSDT', 'isolated');
+    p.setLeverageSync('BTCUSDT', 10);
+    p.submitOrder({ venueSymbol: 'BTCUSDT', side: 'buy', type: 'market', qty: '0.1' });
+    take();
+    // margin 500; at 45300: maintenance 0.1 × 45300 × 0.005 = 22.65, balance 500 − 470 = 30 → 75.5 %
+    p.setPrice('BTCUSDT', 45_300);
+    expect(take().filter((e) => e.kind === 'margin_call')).toEqual([]);
+    // at 45250: maintenance 22.625, balance 25 → 90.5 % (liquidation only at 45226.1)
+    p.setPrice('BTCUSDT', 45_250);
+    expect(take()).toEqual([
+      {
+        kind: 'margin_call',
+        time: T0,
+        venueSymbol: 'BTCUSDT',
+        detail: 'isolated BTCUSDT net: margin ratio 90.50% (maintenance 22.625 USDT, margin balance 25 USDT)',
+      },
+    ]);
+  });
+
   it('deposits and withdrawals emit balances', () => {
     const { p, take } = setup();
     p.deposit('USDT', 500);

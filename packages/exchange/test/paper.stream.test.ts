@@ -166,7 +166,7 @@ describe('feed-driven paper venue streams', () => {
     });
     const exchange = feedDrivenExchange(venue, driver, undefined, { streamCatchUpMs: 20 });
     expect(isStreamingVenue(exchange)).toBe(true);
-    const stream = (exchange as unknown as PaperExchange).accountStream();
+    const stream = exchange.accountStream();
     const events: AccountEvent[] = [];
     stream.onEvent((e) => events.push(e));
     await stream.start();
@@ -194,6 +194,33 @@ describe('feed-driven paper venue streams', () => {
     const stopFill = events.find((e) => e.kind === 'fill' && e.fill.cause === 'trigger');
     // minute 2's candle gaps from 50000 to 48000: the stop fills at the gap's price
     expect(stopFill).toMatchObject({ fill: { trigger: 'stop_loss', price: '48000', qty: '0.01' } });
+    await stream.close();
+  });
+
+  it("a feed-driven market stream sends the feed's minutes as closed 1m klines as the clock moves", async () => {
+    let now = T0 + 30_000;
+    const venue = new PaperExchange();
+    const driver = new PaperFeedDriver(venue, {
+      source: new StepSource(),
+      now: () => now,
+      minuteHistoryMs: 10 * MINUTE,
+      hourlyHistoryMs: 0,
+    });
+    const exchange = feedDrivenExchange(venue, driver, undefined, { streamCatchUpMs: 20 });
+    const stream = exchange.marketStream();
+    const closed: MarketEvent[] = [];
+    stream.onEvent((e) => e.kind === 'kline' && e.closed && closed.push(e));
+    await stream.start();
+    await stream.subscribe({ kind: 'kline', venueSymbol: 'BTCUSDT', timeframe: '1m' });
+    now = T0 + 3 * MINUTE + 1_000;
+    const deadline = Date.now() + 3_000;
+    while (closed.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    // minutes 0, 1 (50000) and 2 (48000) were replayed as whole candles: each closed once
+    expect(closed.map((e) => (e.kind === 'kline' ? [e.openTime - T0, e.close] : []))).toEqual([
+      [0, '50000'],
+      [MINUTE, '50000'],
+      [2 * MINUTE, '48000'],
+    ]);
     await stream.close();
   });
 });

@@ -180,26 +180,26 @@ describe('StreamHub', () => {
   });
 
   it('pings: a client that answers stays, one that does not is cut off', async () => {
-    const { hub, server } = await serve({ pingIntervalMs: 40 });
+    const { hub, server } = await serve({ pingIntervalMs: 150 });
     const answering = await connect(server, 'pong');
     let pings = 0;
     answering.ws.on('ping', () => (pings += 1));
     const silent = await connect(server, 'silent', { autoPong: false });
     expect(await silent.closed).toBe(1006);
-    await until(() => pings >= 3);
+    await until(() => pings >= 2);
     expect(answering.ws.readyState).toBe(WebSocket.OPEN);
     expect(hub.list().map((ws) => hub.meta(ws)?.name)).toEqual(['pong']);
   });
 
   it('an idle limit ends a connection that sends nothing; a text ping keeps one alive', async () => {
-    const { server } = await serve({ idleTimeoutMs: 120 });
+    const { server } = await serve({ idleTimeoutMs: 400 });
     const idle = await connect(server, 'idle');
     const busy = await connect(server, 'busy');
-    const keepAlive = setInterval(() => busy.ws.send('ping'), 40);
+    const keepAlive = setInterval(() => busy.ws.send('ping'), 50);
     cleanup.push(async () => clearInterval(keepAlive));
     const started = Date.now();
     expect(await idle.closed).toBe(1006);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(380);
     expect(await busy.next()).toBe('pong');
     expect(busy.ws.readyState).toBe(WebSocket.OPEN);
   });

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import pLimit from 'p-limit';
 import { roundPrice } from '../instrument.ts';
-import type { StreamOptions } from '../stream/types.ts';
+import type { StreamingVenue, StreamOptions } from '../stream/types.ts';
 import type { Exchange, Instrument } from '../types.ts';
 import {
   historyBar,
@@ -387,7 +387,7 @@ export function feedDrivenExchange(
   driver: PaperFeedDriver,
   restore?: () => Promise<PaperVenueSnapshot | undefined>,
   options: { streamCatchUpMs?: number } = {},
-): Exchange & StatefulVenue {
+): Exchange & StatefulVenue & StreamingVenue {
   let restored: Promise<void> | undefined;
   const ready = (): Promise<void> => {
     restored ??= (async () => {
@@ -449,5 +449,5 @@ export function feedDrivenExchange(
         return (value as (...a: unknown[]) => unknown).apply(target, args);
       };
     },
-  }) as unknown as Exchange & StatefulVenue;
+  }) as unknown as Exchange & StatefulVenue & StreamingVenue;
 }

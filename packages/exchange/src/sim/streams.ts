@@ -138,8 +138,7 @@ export class StreamHub<Meta = Record<string, never>> {
   /** Ends every connection abruptly (no close frame), as a network failure would. Returns how many. */
   drop(): number {
     const count = this.connections.size;
-    for (const ws of [...this.connections.keys()]) ws.terminate();
-    this.connections.clear();
+    for (const ws of [...this.connections.keys()]) this.cutOff(ws);
     // What was held for them is lost with them.
     this.held.length = 0;
     return count;
@@ -228,17 +227,23 @@ export class StreamHub<Meta = Record<string, never>> {
     }
   }
 
+  /** Ends one connection abruptly and forgets it at once (its `close` event comes later). */
+  private cutOff(ws: WebSocket): void {
+    this.connections.delete(ws);
+    ws.terminate();
+  }
+
   private beat(): void {
     const now = Date.now();
     const { pingIntervalMs, idleTimeoutMs } = this.options;
     for (const [ws, connection] of this.connections) {
       if (idleTimeoutMs > 0 && now - connection.lastSeen > idleTimeoutMs) {
-        ws.terminate();
+        this.cutOff(ws);
         continue;
       }
       if (pingIntervalMs > 0 && now - connection.lastPing >= pingIntervalMs) {
         if (!connection.alive) {
-          ws.terminate();
+          this.cutOff(ws);
           continue;
         }
         connection.alive = false;

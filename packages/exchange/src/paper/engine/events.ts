@@ -3,8 +3,8 @@ import { D, fmt } from '../../decimal.ts';
 import type { AccountEvent, FundingPayment, VenueFill } from '../../stream/types.ts';
 import type { Balance, Position, PositionSide } from '../../types.ts';
 import { balanceState, markOf, positionState, unrealized } from './margin.ts';
+import { ZERO, type VenueState } from './state.ts';
 import { toOrder } from './order-view.ts';
-import type { VenueState } from './state.ts';
 import type { OrderRecord, PaperFill, PaperPositionState } from './types.ts';
 
 // The venue's account events (stream/types.ts `AccountEvent`), emitted synchronously as the engine
@@ -150,7 +150,7 @@ export const MARGIN_CALL_RATIO = new D('0.8');
  * back below. Only while someone listens (the warnings are not state).
  */
 export function checkMarginCalls(state: VenueState): void {
-  if (state.eventListeners.size === 0) return;
+  if (state.eventListeners.size === 0 || (state.positions.size === 0 && state.marginCalls.size === 0)) return;
   const short = new Map<string, { detail: string; venueSymbol?: string }>();
   const describe = (maintenance: Decimal, balance: Decimal, asset: string): string => {
     const ratio = balance.lte(0)
@@ -160,18 +160,29 @@ export function checkMarginCalls(state: VenueState): void {
   };
   const reached = (maintenance: Decimal, balance: Decimal) =>
     maintenance.gt(0) && (balance.lte(0) || maintenance.div(balance).gte(MARGIN_CALL_RATIO));
-  const crossAssets = new Set<string>();
+  // Per quote asset: the cross margin balance (wallet − isolated margins + cross uPnL) and maintenance.
+  const cross = new Map<string, { balance: Decimal; maintenance: Decimal; positions: number }>();
+  const crossOf = (asset: string) => {
+    let totals = cross.get(asset);
+    if (totals === undefined) {
+      totals = { balance: state.wallet(asset), maintenance: ZERO, positions: 0 };
+      cross.set(asset, totals);
+    }
+    return totals;
+  };
   for (const position of state.positions.values()) {
-    const asset = state.instrument(position.venueSymbol).quote;
+    const instrument = state.instrument(position.venueSymbol);
+    const asset = instrument.quote;
+    const mark = markOf(state, position);
+    const maintenance = position.qty.abs().mul(mark).mul(state.mmr(instrument));
+    const totals = crossOf(asset);
     if (position.marginMode === 'cross') {
-      crossAssets.add(asset);
+      totals.balance = totals.balance.plus(unrealized(position, mark));
+      totals.maintenance = totals.maintenance.plus(maintenance);
+      totals.positions += 1;
       continue;
     }
-    const mark = markOf(state, position);
-    const maintenance = position.qty
-      .abs()
-      .mul(mark)
-      .mul(state.mmr(state.instrument(position.venueSymbol)));
+    totals.balance = totals.balance.minus(position.isolatedMargin);
     const balance = position.isolatedMargin.plus(unrealized(position, mark));
     if (reached(maintenance, balance)) {
       short.set(`isolated|${state.positionKey(position.venueSymbol, position.side)}`, {
@@ -180,12 +191,11 @@ export function checkMarginCalls(state: VenueState): void {
       });
     }
   }
-  for (const asset of crossAssets) {
-    const b = balanceState(state, asset);
-    const maintenance = new D(b.maintenanceMargin);
-    const balance = new D(b.crossWallet).plus(b.crossUnrealizedPnl);
-    if (reached(maintenance, balance)) {
-      short.set(`cross|${asset}`, { detail: `cross ${asset}: ${describe(maintenance, balance, asset)}` });
+  for (const [asset, totals] of cross) {
+    if (totals.positions > 0 && reached(totals.maintenance, totals.balance)) {
+      short.set(`cross|${asset}`, {
+        detail: `cross ${asset}: ${describe(totals.maintenance, totals.balance, asset)}`,
+      });
     }
   }
   for (const [key, call] of short) {
