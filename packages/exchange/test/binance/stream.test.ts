@@ -477,6 +477,40 @@ describe('Binance user-data stream ↔ simulator', () => {
   });
 });
 
+describe('Binance stream reconnect backoff', () => {
+  it('retries with exponential delays up to the cap (jitter source fixed at 0: half of each base)', async () => {
+    h = await harness();
+    const client = new BinanceFuturesClient({
+      apiKey: API_KEY,
+      apiSecret: API_SECRET,
+      baseUrl: h.sim.url,
+      timeoutMs: 500,
+      maxRetries: 0,
+    });
+    stream = client.accountStream({ reconnectMinMs: 40, reconnectMaxMs: 320, random: () => 0 });
+    const attempts: number[] = [];
+    stream.onStatus((s) => {
+      if (s.state === 'connecting') attempts.push(Date.now());
+    });
+    await stream.start();
+    attempts.length = 0;
+    await h.sim.close(); // every attempt now fails (connection refused)
+    const deadline = Date.now() + 5000;
+    while (attempts.length < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    const gaps = attempts.slice(1).map((t, i) => t - (attempts[i] as number));
+    // Delays 20, 40, 80, 160, 160 ms (base 40·2ⁿ capped at 320, halved): the gaps between attempts
+    // are the 2nd delay on (40, 80, 160, 160) plus each failed attempt's own time.
+    expect(gaps.length).toBeGreaterThanOrEqual(4);
+    expect(gaps[0]).toBeGreaterThanOrEqual(35);
+    expect(gaps[1]).toBeGreaterThanOrEqual(75);
+    expect(gaps[2]).toBeGreaterThanOrEqual(155);
+    expect(gaps[3]).toBeGreaterThanOrEqual(155);
+    expect(Math.max(...gaps)).toBeLessThan(1000);
+    expect(stream.status.state).not.toBe('up');
+    h = undefined; // already closed
+  });
+});
+
 describe('Binance listenKey endpoints (simulator semantics)', () => {
   it('one key per API key: POST returns the active key, PUT extends it, DELETE closes it, then -1125', async () => {
     h = await harness();
