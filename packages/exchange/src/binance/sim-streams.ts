@@ -35,6 +35,8 @@ type Meta = {
   streams: Set<string>;
   /** Private connections: the listenKey it was opened with. */
   listenKey?: string;
+  /** Private connections opened with `events=A/B`: only those event types are sent. */
+  events?: Set<string>;
   messageTimes: number[];
 };
 
@@ -134,6 +136,8 @@ export class BinanceStreamServer {
         return StreamHub.refuse(socket, 400, 'This listenKey does not exist.');
       }
       meta.listenKey = key;
+      const events = url.searchParams.get('events');
+      if (events !== null && events !== '') meta.events = new Set(events.split('/'));
     } else {
       const names = combined ? (url.searchParams.get('streams') ?? '') : rest;
       for (const name of names.split('/')) if (name !== '') meta.streams.add(name);
@@ -202,7 +206,8 @@ export class BinanceStreamServer {
   publishUser(frame: Record<string, unknown>): void {
     const key = this.active()?.key;
     if (key === undefined) return;
-    this.hub.broadcast(frame, (m) => m.listenKey === key);
+    const type = String(frame.e);
+    this.hub.broadcast(frame, (m) => m.listenKey === key && (m.events === undefined || m.events.has(type)));
   }
 
   /** A market frame to every connection subscribed to `stream` on its category's path. */

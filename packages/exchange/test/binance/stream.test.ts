@@ -549,4 +549,38 @@ describe('Binance listenKey endpoints (simulator semantics)', () => {
     });
     expect(refused).toBe(400);
   });
+
+  it('a private connection opened with events=… receives only those event types', async () => {
+    h = await harness();
+    const { listenKey } = (await (
+      await fetch(`${h.sim.url}/fapi/v1/listenKey`, { method: 'POST', headers: { 'X-MBX-APIKEY': API_KEY } })
+    ).json()) as { listenKey: string };
+    const base = `${h.sim.url.replace('http://', 'ws://')}/private/ws?listenKey=${listenKey}`;
+    const listen = (url: string): Promise<{ types: string[]; socket: WebSocket }> =>
+      new Promise((resolve, reject) => {
+        const socket = new WebSocket(url);
+        const types: string[] = [];
+        socket.on('message', (d) => types.push(String((JSON.parse(d.toString()) as { e?: unknown }).e)));
+        socket.on('open', () => resolve({ types, socket }));
+        socket.on('error', reject);
+      });
+    const only = await listen(`${base}&events=ACCOUNT_UPDATE`);
+    const all = await listen(base);
+    await h.client.placeOrder({
+      venueSymbol: 'ETHUSDT',
+      side: 'buy',
+      type: 'market',
+      qty: '0.1',
+      idempotencyKey: 'ev',
+    });
+    const deadline = Date.now() + 5000;
+    while (!all.types.includes('ACCOUNT_UPDATE') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 100));
+    only.socket.terminate();
+    all.socket.terminate();
+    expect(all.types).toContain('ORDER_TRADE_UPDATE');
+    expect(only.types.length).toBeGreaterThan(0);
+    expect(new Set(only.types)).toEqual(new Set(['ACCOUNT_UPDATE']));
+  });
 });
