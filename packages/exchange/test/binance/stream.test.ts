@@ -275,6 +275,23 @@ describe('Binance user-data stream ↔ simulator', () => {
     expect(byId.size).toBe(2);
   });
 
+  it('POST /__sim/streams delay holds the events until resume (the stream stays up)', async () => {
+    const { h, stream, rec } = await open();
+    await controlStreams(h.sim.url, { action: 'delay' });
+    await h.client.placeOrder({
+      venueSymbol: 'ETHUSDT',
+      side: 'buy',
+      type: 'market',
+      qty: '0.1',
+      idempotencyKey: 'held',
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(rec.fills()).toHaveLength(0);
+    await controlStreams(h.sim.url, { action: 'resume' });
+    await rec.waitFor(() => rec.fills()[0], 'the held fill');
+    expect(stream.status.state).toBe('up');
+  });
+
   it('malformed frames and unknown event types: onProblem once each, the stream keeps working', async () => {
     const { h, stream, rec } = await open();
     for (let i = 0; i < 2; i++) {
