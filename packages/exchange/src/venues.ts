@@ -24,6 +24,12 @@ export type VenueClientOptions = {
   testnet: boolean;
   /** Another REST base URL, e.g. a local simulator. */
   baseUrl?: string | undefined;
+  /**
+   * Another WebSocket stream base URL (Binance: the host the client appends `/private/ws`,
+   * `/market/ws` to). Default: derived from `baseUrl` when that is not the venue's own host (a
+   * simulator serves both on one origin), else the venue's stream host.
+   */
+  streamUrl?: string | undefined;
   /** Per-request timeout (default: the client's own). */
   timeoutMs?: number | undefined;
   /**
@@ -81,6 +87,7 @@ export const VENUES: VenueEntries = {
         apiSecret: o.credentials.apiSecret,
         testnet: o.testnet,
         ...optional('baseUrl', o.baseUrl),
+        ...optional('streamUrl', o.streamUrl),
         ...optional('timeoutMs', o.timeoutMs),
       }),
     klinesPage: (baseUrl) => binanceKlinesPage(optional('baseUrl', baseUrl)),

@@ -53,9 +53,21 @@ import {
   type BinancePositionRisk,
 } from './parse.ts';
 import type { Params } from './signing.ts';
+import type {
+  AccountStream,
+  FundingPayment,
+  MarketStream,
+  StreamingVenue,
+  VenueFill,
+} from '../stream/types.ts';
+import { readFillsSince, readFundingSince, symbolsTradedSince } from './history.ts';
+import { BinanceAccountStream, BinanceMarketStream, type BinanceStreamOptions } from './stream.ts';
 
 export const BINANCE_FAPI_URL = 'https://fapi.binance.com';
 export const BINANCE_DEMO_FAPI_URL = 'https://demo-fapi.binance.com';
+/** Stream bases; the client appends the routed paths `/private/ws`, `/market/ws` (streams.md §1.1). */
+export const BINANCE_FSTREAM_URL = 'wss://fstream.binance.com';
+export const BINANCE_DEMO_FSTREAM_URL = 'wss://fstream.binancefuture.com';
 
 export type BinanceFuturesClientOptions = VenueClientOptions & {
   apiKey: string;
@@ -65,12 +77,19 @@ export type BinanceFuturesClientOptions = VenueClientOptions & {
   recvWindow?: number;
   /** Default leverage cap when the leverage brackets are not read. */
   defaultMaxLeverage?: number;
+  /**
+   * WebSocket stream base (e.g. a simulator's `ws://127.0.0.1:port`). Default: the origin of a
+   * non-Binance `baseUrl` (`streamUrlBeside`), else the real fstream host (demo: binancefuture).
+   */
+  streamUrl?: string;
 };
 
 type OrderKind = 'order' | 'algo';
 
 const ORDER_PATH = '/fapi/v1/order';
 const ALGO_PATH = '/fapi/v1/algoOrder';
+const LISTEN_KEY_PATH = '/fapi/v1/listenKey';
+const HISTORY_CLOCK_MARGIN_MS = 60_000;
 
 /**
  * Binance USDⓈ-M futures through its REST API (`/fapi`). Implements the exchange-neutral `Exchange`
@@ -78,9 +97,10 @@ const ALGO_PATH = '/fapi/v1/algoOrder';
  * idempotency key: the venue client id is derived from it, and an uncertain outcome (timeout,
  * dropped connection, 503 "unknown") is resolved by looking the order up before anything is resent.
  */
-export class BinanceFuturesClient implements Exchange {
+export class BinanceFuturesClient implements Exchange, StreamingVenue {
   readonly id = 'binance' as const;
   readonly baseUrl: string;
+  readonly streamUrl: string;
   private readonly http: BinanceHttp;
   private readonly defaultMaxLeverage: number;
   private readonly now: () => number;
@@ -95,6 +115,11 @@ export class BinanceFuturesClient implements Exchange {
       });
     }
     this.baseUrl = options.baseUrl ?? (options.testnet === true ? BINANCE_DEMO_FAPI_URL : BINANCE_FAPI_URL);
+    this.streamUrl = (
+      options.streamUrl ??
+      streamUrlBeside(options.baseUrl) ??
+      (options.testnet === true ? BINANCE_DEMO_FSTREAM_URL : BINANCE_FSTREAM_URL)
+    ).replace(/\/+$/, '');
     this.now = options.now ?? Date.now;
     this.hasKey = options.apiKey !== '' && options.apiSecret !== '';
     this.http = new BinanceHttp({
@@ -477,6 +502,88 @@ export class BinanceFuturesClient implements Exchange {
     return (await this.lookup('order', symbol, cid)) ?? (await this.lookup('algo', symbol, cid));
   }
 
+  // ── Streams and history ────────────────────────────────────────────────────────────────────
+
+  /** The user-data stream (listenKey: `POST` / `PUT /fapi/v1/listenKey`, API key only, unsigned). */
+  accountStream(options?: BinanceStreamOptions): AccountStream {
+    return new BinanceAccountStream(
+      this.streamUrl,
+      {
+        create: async () => {
+          const body = await this.http.request<{ listenKey?: unknown }>({
+            method: 'POST',
+            path: LISTEN_KEY_PATH,
+            signed: false,
+            safe: true, // POST returns the account's one key: sending it twice is harmless
+          });
+          if (typeof body.listenKey !== 'string' || body.listenKey === '') {
+            throw ExchangeErrors.create('EXCHANGE_ERROR', {
+              message: 'Binance returned no listenKey',
+              details: { venue: 'binance' },
+            });
+          }
+          return body.listenKey;
+        },
+        keepAlive: async () => {
+          await this.http.request({ method: 'PUT', path: LISTEN_KEY_PATH, signed: false, safe: true });
+        },
+      },
+      options,
+    );
+  }
+
+  marketStream(options?: BinanceStreamOptions): MarketStream {
+    return new BinanceMarketStream(this.streamUrl, options);
+  }
+
+  /**
+   * Executions since `since` (`history.ts`): Binance's userTrades needs a symbol, so without
+   * `venueSymbol` the symbols come from the COMMISSION income since then plus the open positions
+   * and orders now.
+   */
+  async fillsSince(query: { since: number; venueSymbol?: string; limit?: number }): Promise<VenueFill[]> {
+    const now = this.historyEnd();
+    const get = <T>(path: string, params: Params): Promise<T> => this.signedGet<T>(path, params);
+    let symbols: string[];
+    if (query.venueSymbol !== undefined) {
+      symbols = [(await this.instrument(query.venueSymbol)).venueSymbol];
+    } else {
+      const traded = await symbolsTradedSince(get, query.since, now);
+      const held = (await this.positions()).map((p) => p.venueSymbol);
+      const resting = (await this.openOrders()).map((o) => o.venueSymbol);
+      symbols = [...new Set([...traded, ...held, ...resting])].sort();
+    }
+    return readFillsSince(get, symbols, query, now);
+  }
+
+  /** Funding payments since `since` from the income ledger; `venueEntryId` is its tranId. */
+  async fundingSince(query: {
+    since: number;
+    venueSymbol?: string;
+    limit?: number;
+  }): Promise<FundingPayment[]> {
+    const get = <T>(path: string, params: Params): Promise<T> => this.signedGet<T>(path, params);
+    const symbol =
+      query.venueSymbol === undefined ? undefined : (await this.instrument(query.venueSymbol)).venueSymbol;
+    return readFundingSince(
+      get,
+      {
+        since: query.since,
+        ...(symbol !== undefined ? { venueSymbol: symbol } : {}),
+        ...(query.limit !== undefined ? { limit: query.limit } : {}),
+      },
+      this.historyEnd(),
+    );
+  }
+
+  /**
+   * The end of a history read: the estimated server time plus a margin, since the estimate can
+   * trail the venue's clock by the time-sync error and a fill booked a moment ago must be included.
+   */
+  private historyEnd(): number {
+    return this.http.serverNow() + HISTORY_CLOCK_MARGIN_MS;
+  }
+
   // ── Internals ──────────────────────────────────────────────────────────────────────────────
 
   private signedGet<T>(path: string, params: Params = {}): Promise<T> {
@@ -579,6 +686,23 @@ export function mapPositionSide(
     });
   }
   return { positionSide: fromPositionSide(requested), reduceOnly: false };
+}
+
+/**
+ * The stream origin beside a REST base URL that is not Binance's own host (a simulator or a local
+ * gateway serves both on one origin): `http://127.0.0.1:8080` → `ws://127.0.0.1:8080`.
+ */
+export function streamUrlBeside(baseUrl: string | undefined): string | undefined {
+  if (baseUrl === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return undefined;
+  }
+  if (/(^|\.)binance(future)?\.com$/.test(url.hostname)) return undefined;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  return `${url.protocol === 'https:' ? 'wss:' : 'ws:'}//${url.host}`;
 }
 
 function venueCode(error: unknown): number | undefined {

@@ -2,9 +2,13 @@ export {
   BinanceFuturesClient,
   BINANCE_FAPI_URL,
   BINANCE_DEMO_FAPI_URL,
+  BINANCE_FSTREAM_URL,
+  BINANCE_DEMO_FSTREAM_URL,
   mapPositionSide,
   type BinanceFuturesClientOptions,
 } from './client.ts';
 export { binanceKlinesPage, BINANCE_KLINES_PAGE_LIMIT } from './klines.ts';
 export { encodeParams, hmacSha256Hex, appendSignature } from './signing.ts';
 export { binanceError, codeForVenueError } from './errors.ts';
+export { BinanceAccountStream, BinanceMarketStream, type BinanceStreamOptions } from './stream.ts';
+export { parseUserFrame, parseMarketFrame } from './stream-parse.ts';

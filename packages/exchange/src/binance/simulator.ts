@@ -20,6 +20,12 @@ import { decimals, safeEqual, WIRE_DECIMAL } from '../sim/wire.ts';
 import { hmacSha256Hex } from './signing.ts';
 import { UNKNOWN_RESULT_MESSAGE } from './errors.ts';
 import { intervalMs, toBinanceInterval } from './parse.ts';
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import { BinanceStreamServer, ListenKeyError } from './sim-streams.ts';
+import { BinanceFrameWriter } from './sim-frames.ts';
+import { BinanceMarketFrames } from './sim-market.ts';
+import type { FundingPayment } from '../stream/types.ts';
 
 /**
  * A wire-compatible Binance USDⓈ-M (`/fapi`) server backed by the in-process paper venue: the
@@ -142,6 +148,7 @@ const FROM_TYPED: Partial<Record<ExchangeErrorCode, number>> = {
 /** The paper venue's typed rejection, as the Binance code and message a client would see. */
 function fromVenueError(error: unknown): BinanceError {
   if (error instanceof BinanceError) return error;
+  if (error instanceof ListenKeyError) return LISTEN_KEY_ERRORS[error.message] ?? err(-1000, error.message);
   if (!isAppError(error)) return err(-1000, 'An unknown error occurred while processing the request.', 500);
   const reason = error.details?.reason as PaperRejectReason | undefined;
   const code =
@@ -192,6 +199,12 @@ export function startBinanceSimulator(options: BinanceSimulatorOptions): Promise
   return serveDialect(new BinanceDialect(options), options.port, options.host);
 }
 
+const LISTEN_KEY_ERRORS: Record<string, BinanceError> = {
+  '-2014': new BinanceError(401, -2014, 'API-key format invalid.'),
+  '-2015': new BinanceError(401, -2015, 'Invalid API-key, IP, or permissions for action.'),
+  '-1125': new BinanceError(400, -1125, 'This listenKey does not exist.'),
+};
+
 type Params = Map<string, string>;
 
 type Route = {
@@ -219,8 +232,60 @@ class BinanceDialect extends SimulatorDialect<FaultRule, BinanceCodes, Params, R
     { workingType: string; priceProtect: boolean; reduceOnlyParam: boolean }
   >();
 
+  /** The API key each request carried (the listenKey endpoints check it without a signature). */
+  private readonly apiKeyOf = new WeakMap<Params, string | undefined>();
+  private readonly streams: BinanceStreamServer;
+  private readonly stopFeeds: (() => void)[] = [];
+  /** Funding payments booked since the simulator started (the income endpoint's FUNDING_FEE rows). */
+  private readonly fundingLog: FundingPayment[] = [];
+
   constructor(private readonly options: BinanceSimulatorOptions) {
     super(options, (now) => freshPaperVenue({ ...options, defaultPrices: SIM_DEFAULT_PRICES, now }));
+    this.streams = new BinanceStreamServer(options.apiKey, () => this.serverTime());
+    const writer = new BinanceFrameWriter(
+      {
+        state: () => this.venue.accountState(),
+        closePosition: (order) =>
+          (order.raw as { closePosition?: boolean } | undefined)?.closePosition === true,
+      },
+      (frame) => this.streams.publishUser(frame),
+    );
+    this.stopFeeds.push(
+      this.venue.onAccountEvent((event) => {
+        if (event.kind === 'funding') this.fundingLog.push(event.payment);
+        writer.write(event);
+      }),
+    );
+  }
+
+  /**
+   * Market streams from the paper venue's in-process market stream (marks per price move, klines
+   * from its bars), subscribed to whatever the WebSocket clients subscribed (`sim-market.ts`).
+   */
+  override async loadInstruments(): Promise<void> {
+    await super.loadInstruments();
+    const paper = this.venue.marketStream();
+    await paper.start();
+    const frames = new BinanceMarketFrames(
+      paper,
+      this.streams,
+      this.instruments.map((i) => i.venueSymbol),
+    );
+    this.streams.onStreamsChanged = (streams) => frames.streamsChanged(streams);
+    this.stopFeeds.push(() => void paper.close());
+  }
+
+  override upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    this.streams.upgrade(req, socket, head);
+  }
+
+  protected override streamControl(body: Record<string, unknown>): WireReply {
+    return this.streams.control(body);
+  }
+
+  override async closeStreams(): Promise<void> {
+    for (const stop of this.stopFeeds) stop();
+    await this.streams.close();
   }
 
   // ── The dialect ────────────────────────────────────────────────────────────────────────────
@@ -232,6 +297,7 @@ class BinanceDialect extends SimulatorDialect<FaultRule, BinanceCodes, Params, R
       params = parseParams(request.body);
       for (const [k, v] of parseParams(request.query)) params.set(k, v);
       this.paramsOf.set(request, params);
+      this.apiKeyOf.set(params, request.headers[this.apiKeyHeader]);
     }
     return params;
   }
@@ -887,6 +953,154 @@ class BinanceDialect extends SimulatorDialect<FaultRule, BinanceCodes, Params, R
     return this.instrumentList().map(row);
   }
 
+  // ── User data stream and history ───────────────────────────────────────────────────────────
+
+  postListenKey(params: Params): unknown {
+    return this.streams.createListenKey(this.apiKeyOf.get(params));
+  }
+
+  putListenKey(params: Params): unknown {
+    return this.streams.keepAliveListenKey(this.apiKeyOf.get(params));
+  }
+
+  deleteListenKey(params: Params): unknown {
+    return this.streams.closeListenKey(this.apiKeyOf.get(params));
+  }
+
+  /** startTime / endTime (at most 7 days apart) and limit of the history endpoints. */
+  private static range(
+    params: Params,
+    defaultLimit: number,
+    maxLimit: number,
+    now: number,
+  ): { start: number; end: number; limit: number } {
+    const int = (name: string): number | undefined => {
+      const v = params.get(name);
+      if (v === undefined) return undefined;
+      if (!/^\d{1,20}$/.test(v))
+        throw err(-1100, `Illegal characters found in parameter '${name}'; legal range is '^[0-9]{1,20}$'.`);
+      return Number(v);
+    };
+    const limit = Math.min(maxLimit, Math.max(1, int('limit') ?? defaultLimit));
+    const startTime = int('startTime');
+    const endTime = int('endTime');
+    const week = 7 * 24 * 60 * 60_000;
+    const end = endTime ?? (startTime !== undefined ? startTime + week - 1 : now);
+    const start = startTime ?? end - week + 1;
+    if (end - start >= week) throw err(-1127, 'More than 7 days between startTime and endTime.');
+    return { start, end, limit };
+  }
+
+  /** `GET /fapi/v1/userTrades`: the venue's fills of a symbol, id = the fill's sequence number. */
+  userTrades(params: Params): unknown {
+    const instrument = this.instrumentOf(params.get('symbol'));
+    const { start, end, limit } = BinanceDialect.range(params, 500, 1000, this.serverTime());
+    const fromId = params.get('fromId');
+    const rows = this.venue
+      .fills(instrument.venueSymbol)
+      .filter((f) => (fromId !== undefined ? f.seq >= Number(fromId) : f.time >= start && f.time <= end));
+    const page = fromId !== undefined || params.has('startTime') ? rows.slice(0, limit) : rows.slice(-limit);
+    return page.map((f) => ({
+      buyer: f.side === 'buy',
+      commission: f.fee,
+      commissionAsset: f.feeAsset,
+      id: f.seq,
+      maker: f.liquidity === 'maker',
+      orderId: Number(f.venueOrderId),
+      price: f.price,
+      qty: f.qty,
+      quoteQty: new Decimal(f.price).times(f.qty).toFixed(),
+      realizedPnl: f.realizedPnl,
+      side: f.side === 'buy' ? 'BUY' : 'SELL',
+      positionSide: wireSide(f.positionSide),
+      symbol: f.venueSymbol,
+      time: f.time,
+    }));
+  }
+
+  /**
+   * `GET /fapi/v1/allOrders`: regular orders, and conditional orders that triggered as the regular
+   * order the Algo Service placed (same id, `origType` the conditional type; see sim-frames.ts).
+   */
+  allOrders(params: Params): unknown {
+    const instrument = this.instrumentOf(params.get('symbol'));
+    const { start, end, limit } = BinanceDialect.range(params, 500, 1000, this.serverTime());
+    const rows = this.venue
+      .orderHistory(instrument.venueSymbol)
+      .filter((o) => !o.isAlgo || o.status === 'filled' || o.status === 'partially_filled')
+      .map((o) => {
+        const json = this.orderJson({ ...o, isAlgo: false }, true);
+        if (o.isAlgo) {
+          json.origType = o.type === 'take_profit_market' ? 'TAKE_PROFIT_MARKET' : 'STOP_MARKET';
+          json.stopPrice = o.triggerPrice ?? '0';
+        }
+        return json;
+      })
+      .filter((j) => (j.time as number) >= start && (j.time as number) <= end);
+    return rows.slice(0, limit);
+  }
+
+  /**
+   * `GET /fapi/v1/income`: COMMISSION and REALIZED_PNL per fill, FUNDING_FEE per payment. tranIds:
+   * funding = the paper ledger's entry id; a fill's rows 10⁹ + 2·seq (+1 for its realised PnL).
+   */
+  income(params: Params): unknown {
+    const symbol = params.get('symbol');
+    if (symbol !== undefined) this.instrumentOf(symbol);
+    const type = params.get('incomeType');
+    const { start, end, limit } = BinanceDialect.range(params, 100, 1000, this.serverTime());
+    type Row = {
+      symbol: string;
+      incomeType: string;
+      income: string;
+      asset: string;
+      info: string;
+      time: number;
+      tranId: number;
+      tradeId: string;
+    };
+    const rows: Row[] = [];
+    for (const f of this.venue.fills(symbol)) {
+      const base = {
+        symbol: f.venueSymbol,
+        asset: f.feeAsset,
+        info: '',
+        time: f.time,
+        tradeId: String(f.seq),
+      };
+      rows.push({
+        ...base,
+        incomeType: 'COMMISSION',
+        income: new Decimal(f.fee).neg().toFixed(),
+        tranId: 1e9 + 2 * f.seq,
+      });
+      if (!new Decimal(f.realizedPnl).isZero()) {
+        rows.push({
+          ...base,
+          incomeType: 'REALIZED_PNL',
+          income: f.realizedPnl,
+          tranId: 1e9 + 2 * f.seq + 1,
+        });
+      }
+    }
+    for (const p of this.fundingLog.filter((x) => symbol === undefined || x.venueSymbol === symbol)) {
+      rows.push({
+        symbol: p.venueSymbol,
+        incomeType: 'FUNDING_FEE',
+        income: p.amount,
+        asset: p.asset,
+        info: '',
+        time: p.time,
+        tranId: Number(p.venueEntryId),
+        tradeId: '',
+      });
+    }
+    return rows
+      .filter((r) => (type === undefined || r.incomeType === type) && r.time >= start && r.time <= end)
+      .sort((a, b) => a.time - b.time || a.tranId - b.tranId)
+      .slice(0, limit);
+  }
+
   getDual(): unknown {
     return { dualSidePosition: this.venue.accountState().positionMode === 'hedge' };
   }
@@ -1167,4 +1381,11 @@ const ROUTES: Record<string, Route> = {
   'DELETE /fapi/v1/algoOrder': { signed: true, weight: one, handler: P.deleteAlgo },
   'GET /fapi/v1/openAlgoOrders': { signed: true, weight: bySymbol(1, 40), handler: P.openAlgoOrders },
   'DELETE /fapi/v1/algoOpenOrders': { signed: true, weight: one, handler: P.deleteAlgoOpenOrders },
+  // USER_STREAM endpoints: API key only, no signature (exchanges.md, streams.md §1.2).
+  'POST /fapi/v1/listenKey': { signed: false, weight: one, handler: P.postListenKey },
+  'PUT /fapi/v1/listenKey': { signed: false, weight: one, handler: P.putListenKey },
+  'DELETE /fapi/v1/listenKey': { signed: false, weight: one, handler: P.deleteListenKey },
+  'GET /fapi/v1/userTrades': { signed: true, weight: () => 5, handler: P.userTrades },
+  'GET /fapi/v1/allOrders': { signed: true, weight: () => 5, handler: P.allOrders },
+  'GET /fapi/v1/income': { signed: true, weight: () => 30, handler: P.income },
 };
