@@ -116,7 +116,8 @@ const validatedOnWorker: FastifySchemaCompiler<unknown> = () => (value) => ({ va
  * POST /backtests and /optimizations in a scope of their own whose JSON parser keeps the raw body: a
  * 3 MB upload cost the event loop ~15 ms to decode and ~16 ms to parse (a CPU profile under
  * `npm run bench:lab-load`), which webhooks waited for. The bytes are moved to a lab worker, which
- * parses and validates them (`services/lab-request.ts`); authentication still runs here first.
+ * parses and validates them (`services/lab-request.ts`); authentication still runs here first. Only
+ * `application/json` is read (415 otherwise).
  */
 function registerLabPosts(
   scope: App,
@@ -136,8 +137,6 @@ function registerLabPosts(
   scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) =>
     done(null, body),
   );
-  // The body is the request's raw bytes (the type provider's type is the validated shape).
-  const rawBody = (request: { body: unknown }) => request.body as Buffer | undefined;
 
   scope.post(
     '/api/v1/backtests',
@@ -159,10 +158,11 @@ function registerLabPosts(
         },
       },
     },
+    // request.body holds the raw bytes (null without a body), whatever the type provider's type says.
     // The worker answers the body as JSON bytes, built through BacktestResult as the serializer would,
     // sent in slices (the type provider's types expect the object).
     async (request, reply) => {
-      const body = await pool.backtestRequest(rawBody(request), sources);
+      const body = await pool.backtestRequest(request.body, sources);
       return reply
         .type('application/json; charset=utf-8')
         .header('content-length', body.byteLength)
@@ -193,7 +193,7 @@ function registerLabPosts(
     },
     async (request, reply) => {
       const job = await optimizations.submitRequest(currentUser(request).user.id, () =>
-        pool.optimizationRequest(rawBody(request)),
+        pool.optimizationRequest(request.body),
       );
       void reply.status(202);
       return jobJson(job);

@@ -94,10 +94,10 @@ export class LabPool {
   /**
    * A backtest request's raw JSON body (as the lab routes receive it) → its response body: parsed,
    * validated and run on a worker thread; an exchange range is downloaded here in between. Without a
-   * body there is nothing to parse: it is checked here and refused as the schema says.
+   * body (null) there is nothing to parse: it is checked here and refused as the schema says.
    */
-  async backtestRequest(body: Buffer | undefined, sources?: KlineSources): Promise<Buffer> {
-    if (body === undefined) return this.backtest(checkLabRequest(body, BacktestBody), sources);
+  async backtestRequest(body: unknown, sources?: KlineSources): Promise<Buffer> {
+    if (!Buffer.isBuffer(body)) return this.backtest(checkLabRequest(body, BacktestBody), sources);
     const bytes = movableBytes(body);
     const answer = await this.run({ kind: 'backtest-request', body: bytes }, { transferList: [bytes] });
     if (Buffer.isBuffer(answer)) return answer;
@@ -105,8 +105,8 @@ export class LabPool {
   }
 
   /** An optimization request's raw JSON body → the validated request (defaults filled in), read on a worker thread. */
-  async optimizationRequest(body: Buffer | undefined): Promise<z.output<typeof OptimizationBody>> {
-    if (body === undefined) return checkLabRequest(body, OptimizationBody);
+  async optimizationRequest(body: unknown): Promise<z.output<typeof OptimizationBody>> {
+    if (!Buffer.isBuffer(body)) return checkLabRequest(body, OptimizationBody);
     const bytes = movableBytes(body);
     return (await this.run(
       { kind: 'optimization-request', body: bytes },
