@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { syntheticCandles, writeCandlesCsv } from '@tradingbot/engine';
 import { toAppError } from '../src/app.ts';
 import { BacktestBody, OptimizationBody } from '../src/routes/lab.schema.ts';
+import { movableBytes } from '../src/services/lab-request.ts';
 import { signUp, testApp, type TestApp } from './helpers.ts';
 
 // The lab's POST bodies are parsed and validated on a lab worker thread (routes/lab.ts,
@@ -210,6 +211,17 @@ describe('lab request bodies read on a worker thread', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error('the optimization did not finish');
+  });
+
+  it('moves a large body’s own memory to the worker, and copies a small one out of the shared pool', () => {
+    // Fastify concatenates a body into a fresh buffer (Buffer.concat), as here.
+    const large = Buffer.concat([Buffer.alloc(100_000, 1)]);
+    expect(movableBytes(large)).toBe(large.buffer);
+    const small = Buffer.concat([Buffer.from('{"strategy":"ema_cross"}')]);
+    expect(small.buffer.byteLength).toBeGreaterThan(small.byteLength); // a slice of Node's pool
+    const copy = movableBytes(small);
+    expect(copy).not.toBe(small.buffer);
+    expect(Buffer.from(copy).toString()).toBe('{"strategy":"ema_cross"}');
   });
 
   it('keeps the event loop free while a 3 MB backtest body is parsed', async () => {
