@@ -9,7 +9,8 @@
  * and p99 in both phases and their ratio, and the backtests completed (or refused with LAB_BUSY).
  * Before the lab moved to worker threads the same load raised the webhook's p50 from 7 ms to 469 ms.
  * Knobs: BENCH_LAB_PROBES (probes per phase, default 200), BENCH_LAB_CONCURRENT (default 4),
- * LAB_WORKERS / LAB_QUEUE (passed to the server). Not part of `npm test`.
+ * LAB_WORKERS / LAB_QUEUE (passed to the server), BENCH_LAB_CPU_PROF (a folder for the server's CPU
+ * profiles). Not part of `npm test`.
  */
 import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -29,7 +30,11 @@ const CONCURRENT = Number(process.env.BENCH_LAB_CONCURRENT ?? 4);
 type Proc = { url: string; child: ChildProcess };
 
 function startServer(env: Record<string, string>): Promise<Proc> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVE], {
+  // BENCH_LAB_CPU_PROF=<dir>: the server writes V8 CPU profiles there (its main thread and each worker).
+  const profile = process.env.BENCH_LAB_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_LAB_CPU_PROF}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', SERVE], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

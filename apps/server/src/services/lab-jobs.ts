@@ -124,10 +124,20 @@ export class LabJobs {
 
   /** Checks the request (strategy, options, data: 4xx before any job exists), stores the job, queues it. */
   async submit(ownerId: string, input: OptimizationInput): Promise<LabJob> {
+    return this.submitRequest(ownerId, async () => input);
+  }
+
+  /**
+   * `submit` for a request still to be read (`readInput`: the raw body parsed and validated on a lab
+   * worker): a user with a job unfinished is refused first, without waiting for a lab thread that
+   * may be busy with that very job; then the validated request is checked and stored.
+   */
+  async submitRequest(ownerId: string, readInput: () => Promise<OptimizationInput>): Promise<LabJob> {
     await this.sweep();
     const busy = await this.unfinished(ownerId);
     if (busy.length >= LAB_LIMITS.runningPerUser)
       throw ServerErrors.create('OPTIMIZATION_BUSY', { details: { running: busy.map((j) => j.id) } });
+    const input = await readInput();
     const declaration = getStrategy(input.strategy);
     backtestOptions(input.options);
     // Downloaded once here; the stored job carries its candles, whichever process runs it.

@@ -1,5 +1,6 @@
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import type { z } from 'zod';
 import { AppError } from '@tradingbot/core';
 import { ServerErrors } from '../errors.ts';
 import { getStrategy } from '@tradingbot/engine';
@@ -12,7 +13,9 @@ import {
   type OptimizationResultJson,
   type OptionsInput,
 } from './lab.ts';
-import type { LabTask, LabTaskResult } from './lab-worker-main.ts';
+import { checkLabRequest, movableBytes } from './lab-request.ts';
+import type { LabTask, LabTaskResult, NeedsDownload } from './lab-worker-main.ts';
+import { BacktestBody, OptimizationBody } from '../routes/lab.schema.ts';
 
 /** Piscina's refusals when every thread is busy and its queue is full (or there is none). */
 const POOL_FULL = new Set(['Task queue is at limit', 'No task queue available and all Workers are busy']);
@@ -51,7 +54,10 @@ export class LabPool {
     });
   }
 
-  private async run(task: LabTask, options: { transferList?: never[]; signal?: AbortSignal } = {}) {
+  private async run(
+    task: LabTask,
+    options: { transferList?: Array<MessagePort | ArrayBuffer>; signal?: AbortSignal } = {},
+  ) {
     let answer: LabTaskResult;
     try {
       answer = await this.pool.run(task, options as Parameters<Piscina['run']>[1]);
@@ -83,6 +89,29 @@ export class LabPool {
     backtestOptions(input.options);
     const data = await fetchData(input.data, sources);
     return (await this.run({ kind: 'backtest', input: { ...input, data } as never })) as Buffer;
+  }
+
+  /**
+   * A backtest request's raw JSON body (as the lab routes receive it) → its response body: parsed,
+   * validated and run on a worker thread; an exchange range is downloaded here in between. Without a
+   * body (null) there is nothing to parse: it is checked here and refused as the schema says.
+   */
+  async backtestRequest(body: unknown, sources?: KlineSources): Promise<Buffer> {
+    if (!Buffer.isBuffer(body)) return this.backtest(checkLabRequest(body, BacktestBody), sources);
+    const bytes = movableBytes(body);
+    const answer = await this.run({ kind: 'backtest-request', body: bytes }, { transferList: [bytes] });
+    if (Buffer.isBuffer(answer)) return answer;
+    return this.backtest((answer as NeedsDownload).download, sources);
+  }
+
+  /** An optimization request's raw JSON body → the validated request (defaults filled in), read on a worker thread. */
+  async optimizationRequest(body: unknown): Promise<z.output<typeof OptimizationBody>> {
+    if (!Buffer.isBuffer(body)) return checkLabRequest(body, OptimizationBody);
+    const bytes = movableBytes(body);
+    return (await this.run(
+      { kind: 'optimization-request', body: bytes },
+      { transferList: [bytes] },
+    )) as z.output<typeof OptimizationBody>;
   }
 
   /** Parses and checks a request's data (size, format) on a worker thread. */

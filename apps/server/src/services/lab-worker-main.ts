@@ -2,7 +2,8 @@ import type { MessagePort } from 'node:worker_threads';
 import { move } from 'piscina';
 import { z } from 'zod';
 import { isAppError } from '@tradingbot/core';
-import { BacktestResult } from '../routes/lab.schema.ts';
+import { BacktestBody, BacktestResult, OptimizationBody } from '../routes/lab.schema.ts';
+import { parseLabRequest } from './lab-request.ts';
 import {
   checkLabData,
   runLabBacktest,
@@ -19,7 +20,15 @@ export type LabTask =
       input: { strategy: string; params: Record<string, number>; options?: OptionsInput; data: DataInput };
     }
   | { kind: 'check-data'; data: DataInput }
-  | { kind: 'optimize'; input: OptimizationInput; progress?: MessagePort };
+  | { kind: 'optimize'; input: OptimizationInput; progress?: MessagePort }
+  // A request's raw JSON body (moved here, not copied): parsed and validated on this thread.
+  | { kind: 'backtest-request'; body: ArrayBuffer }
+  | { kind: 'optimization-request'; body: ArrayBuffer };
+
+type BacktestInput = Extract<LabTask, { kind: 'backtest' }>['input'];
+
+/** A valid backtest request whose candles the main thread downloads first (network I/O stays there). */
+export type NeedsDownload = { download: z.output<typeof BacktestBody> };
 
 /** An error crosses the thread boundary as plain data; the pool turns it back into an AppError. */
 export type LabTaskError = {
@@ -34,14 +43,27 @@ export type LabTaskResult = { ok: true; value: unknown } | { ok: false; error: L
 /** Progress messages at most this often (the job row is updated from them). */
 const PROGRESS_EVERY_MS = 250;
 
+/**
+ * The response body is built here, exactly as the route's serializer would (encode through the
+ * response schema, then JSON), as UTF-8 bytes: the main thread only sends them.
+ */
+async function backtestBody(input: BacktestInput): Promise<Buffer> {
+  const result = await runLabBacktest(input);
+  return Buffer.from(JSON.stringify(z.encode(BacktestResult, result as z.output<typeof BacktestResult>)));
+}
+
 async function run(task: LabTask): Promise<unknown> {
   switch (task.kind) {
-    case 'backtest': {
-      // The response body is built here, exactly as the route's serializer would (encode through the
-      // response schema, then JSON), as UTF-8 bytes: the main thread only sends them.
-      const result = await runLabBacktest(task.input);
-      return Buffer.from(JSON.stringify(z.encode(BacktestResult, result as z.output<typeof BacktestResult>)));
+    case 'backtest':
+      return backtestBody(task.input);
+    case 'backtest-request': {
+      const input = parseLabRequest(new Uint8Array(task.body), BacktestBody);
+      if (input.data.source === 'exchange') return { download: input } satisfies NeedsDownload;
+      return backtestBody(input as BacktestInput);
     }
+    case 'optimization-request':
+      // The validated request (defaults filled in) goes back: the job stores it before running it.
+      return parseLabRequest(new Uint8Array(task.body), OptimizationBody);
     case 'check-data':
       return checkLabData(task.data);
     case 'optimize': {
