@@ -34,7 +34,9 @@ function startServer(env: Record<string, string>): Promise<Proc> {
   const profile = process.env.BENCH_LAB_CPU_PROF
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_LAB_CPU_PROF}`]
     : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', SERVE], {
+  // BENCH_LAB_NODE_FLAGS: extra V8/Node flags for the server (e.g. `--max-semi-space-size=32`), to compare GC settings.
+  const flags = (process.env.BENCH_LAB_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
+  const child = spawn(process.execPath, [...profile, ...flags, '--import', 'tsx', SERVE], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
