@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { syntheticCandles, writeCandlesCsv } from '@tradingbot/engine';
 import { toAppError } from '../src/app.ts';
+import { errorBody } from '../src/routes/error.schema.ts';
 import { BacktestBody, OptimizationBody } from '../src/routes/lab.schema.ts';
 import { movableBytes } from '../src/services/lab-request.ts';
 import { signUp, testApp, type TestApp } from './helpers.ts';
@@ -49,7 +50,7 @@ function validatedOnMainThread(schema: z.ZodType, body: unknown) {
     validation: result.error,
     validationContext: 'body',
   }) as unknown as FastifyError;
-  return { error: toAppError(error).toJSON() };
+  return errorBody(toAppError(error));
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -79,7 +80,6 @@ describe('lab request bodies read on a worker thread', () => {
     const bodies = [
       '{"strategy": "ema_cross",',
       'not json',
-      '',
       '{"strategy":"ema_cross","__proto__":{"polluted":true}}',
       '{"strategy":"ema_cross","params":{"constructor":{"prototype":{"polluted":true}}}}',
     ];
@@ -169,6 +169,10 @@ describe('lab request bodies read on a worker thread', () => {
       expect(none.statusCode).toBe(400);
       const schema = url === '/api/v1/backtests' ? BacktestBody : OptimizationBody;
       expect(none.json()).toEqual(validatedOnMainThread(schema, null));
+      // An empty body sent as JSON is no body (issue 23), not INVALID_JSON: the schema says what is missing.
+      const empty = await postLab(url, '');
+      expect(empty.statusCode).toBe(400);
+      expect(empty.json()).toEqual(validatedOnMainThread(schema, undefined));
     }
   });
 

@@ -15,9 +15,8 @@ import { findUnsafeInput, unsafeInputError } from '../input-safety.ts';
  * request gets the same code, status and body wherever it was read.
  */
 
-// Fastify's own messages for an empty and an unparsable JSON body (fastify/lib/errors.js), as
-// `toAppError` (app.ts) words them.
-const EMPTY_BODY = "Body cannot be empty when content-type is set to 'application/json'";
+// Fastify's own message for an unparsable JSON body (fastify/lib/errors.js), as `toAppError` (app.ts)
+// words it.
 const NOT_JSON = "Body is not valid JSON but content-type is set to 'application/json'";
 
 function invalidJson(reason: string): AppError {
@@ -55,7 +54,9 @@ export function checkLabRequest<S extends z.ZodType>(body: unknown, schema: S): 
 /** The raw JSON bytes of a lab request, decoded (UTF-8, as Fastify does), parsed safely and checked. */
 export function parseLabRequest<S extends z.ZodType>(bytes: Uint8Array, schema: S): z.output<S> {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  if (text.length === 0) throw invalidJson(EMPTY_BODY);
+  // An empty body under `Content-Type: application/json` is no body, as on the main thread (app.ts
+  // `acceptEmptyJsonBodies`): the schema then says what is missing.
+  if (text.length === 0) return checkLabRequest(undefined, schema);
   let body: unknown;
   try {
     body = sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
