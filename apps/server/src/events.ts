@@ -57,29 +57,84 @@ export type ExchangeErrorOccurred = {
   venueCode: string;
 };
 
-/** Declared for the fills stream (not emitted yet). */
+/**
+ * An execution on the venue recorded in `fills` for the first time (the account mirror): our orders,
+ * triggered stops and take-profits, liquidations, ADL, and fills of orders placed outside this server.
+ * Emitted once per venue trade id, however often the venue repeats it.
+ */
 export type FillReceived = {
   accountId: string;
   userId: string;
+  /** The account's venue. */
+  exchange: string;
   venueSymbol: string;
-  clientOrderId: string;
+  venueTradeId: string;
   venueOrderId: string;
+  clientOrderId: string;
   side: 'buy' | 'sell';
+  positionSide: 'long' | 'short' | 'net';
+  /** Base units of this execution. */
   qty: string;
   price: string;
-  fee?: { asset: string; amount: string };
+  /** Fee paid (positive) in `feeAsset`. */
+  fee: string;
+  feeAsset: string;
+  /** Realised PnL as the venue reports it, before the fee. */
+  realizedPnl: string;
+  /** Why: an entry or close by a signal, a triggered stop-loss / take-profit, liquidation, ADL, or an order placed outside this server. */
+  reason: 'signal' | 'stop_loss' | 'take_profit' | 'trailing' | 'liquidation' | 'adl' | 'manual' | 'external';
+  /** The signal whose order this was, when it was ours. */
+  signalId: string | null;
+  /** Venue time of the execution (ms). */
   at: number;
 };
 
-/** Declared for the positions stream (not emitted yet). */
+/** A position's size or entry changed on the venue (the account mirror's `positions` row after the change). */
 export type PositionChanged = {
   accountId: string;
   userId: string;
+  exchange: string;
   venueSymbol: string;
   side: 'long' | 'short' | 'net';
   /** Signed base quantity after the change; '0' when closed. */
   qty: string;
   entryPrice: string;
+  /** True for a position this server did not open (never touched unless the user says so). */
+  external: boolean;
+  at: number;
+};
+
+/** An open position has no resting stop-loss on the venue (cancelled, rejected, or closed by hand), and what was done. */
+export type ProtectionMissing = {
+  accountId: string;
+  userId: string;
+  exchange: string;
+  venueSymbol: string;
+  side: 'long' | 'short' | 'net';
+  qty: string;
+  /** The account's protection policy and its outcome. */
+  action: 'reprotected' | 'closed' | 'alerted' | 'failed';
+  /** What went wrong when `action` is `failed`. */
+  error?: { code: string; message: string };
+  at: number;
+};
+
+/** An account's private venue stream went down (events may be missed until it is up and re-synced). */
+export type StreamDown = {
+  accountId: string;
+  userId: string;
+  exchange: string;
+  reason: string;
+  at: number;
+};
+
+/** An account's private venue stream is up again and re-synced from REST. */
+export type StreamUp = {
+  accountId: string;
+  userId: string;
+  exchange: string;
+  /** How long it was down (ms), 0 on the first connect. */
+  downMs: number;
   at: number;
 };
 
@@ -90,6 +145,9 @@ export type ServerEvents = {
   'exchange.error': ExchangeErrorOccurred;
   'fill.received': FillReceived;
   'position.changed': PositionChanged;
+  'protection.missing': ProtectionMissing;
+  'stream.down': StreamDown;
+  'stream.up': StreamUp;
 };
 
 export type Listener<P> = (payload: Readonly<P>) => void | Promise<void>;
