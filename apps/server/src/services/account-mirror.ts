@@ -108,6 +108,8 @@ export class AccountMirror {
   readonly #starting = new Map<string, Promise<void>>();
   /** Accounts whose venue does not stream: not asked again until the process restarts. */
   readonly #notStreaming = new Set<string>();
+  /** Accounts whose stream could not start (credentials undecryptable, venue refused): tried again after a backoff, logged once per cause. */
+  readonly #failed = new Map<string, { until: number; attempts: number; code: string }>();
   readonly #leaseMs: number;
   #sweeper: NodeJS.Timeout | undefined;
   #reconciler: NodeJS.Timeout | undefined;
@@ -207,10 +209,26 @@ export class AccountMirror {
     for (const id of wanted) {
       if (this.#stopped) return;
       if (this.#sessions.has(id) || this.#starting.has(id) || this.#notStreaming.has(id)) continue;
+      if ((this.#failed.get(id)?.until ?? 0) > Date.now()) continue;
       const starting = this.#withSlot(() => this.#open(id))
-        .catch((error: unknown) =>
-          this.options.log?.error({ err: error, accountId: id }, 'account mirror: starting a stream failed'),
-        )
+        .then(() => void this.#failed.delete(id))
+        .catch(async (error: unknown) => {
+          await this.#release(id).catch(() => undefined);
+          const code = (error as { code?: string }).code ?? 'error';
+          const previous = this.#failed.get(id);
+          const attempts = (previous?.attempts ?? 0) + 1;
+          this.#failed.set(id, {
+            until: Date.now() + Math.min(300_000, 5_000 * 2 ** (attempts - 1)),
+            attempts,
+            code,
+          });
+          if (previous?.code !== code) {
+            this.options.log?.error(
+              { err: error, accountId: id },
+              'account mirror: starting a stream failed',
+            );
+          }
+        })
         .finally(() => this.#starting.delete(id));
       this.#starting.set(id, starting);
     }
