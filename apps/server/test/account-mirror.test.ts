@@ -396,7 +396,7 @@ describe('the account mirror across server processes', () => {
     await control(sim, 'price', { symbol: SYMBOL, price: '50000' });
   });
 
-  it('two servers on one database: one stream per account, hand-over when its owner closes, no fill twice', async () => {
+  it('two servers on one database: one stream per account, hand-over when its owner dies, no fill twice', async () => {
     const a = await serverOn(database, sim);
     const b = await serverOn(database, sim);
     const { account } = await register(a.app, 'mirror-two@example.com');
@@ -411,14 +411,19 @@ describe('the account mirror across server processes', () => {
 
     expect((await alert(a.app, account, { action: 'long', sl_pct: 2 })).success).toBe(true);
     await until('the entry fill', async () => (await fillRows(database, account.id)).length >= 1);
-    await owner!.app.close(); // lets go of the lease
+    // The owner dies: its lease is neither renewed nor let go; the other takes over once it expires.
+    const died = performance.now();
+    await owner!.app.mirror!.halt();
     await streamUp(other.app, account.id);
+    expect(performance.now() - died).toBeGreaterThanOrEqual(MIRROR_FAST.leaseMs - 500);
     await control(sim, 'price', { symbol: SYMBOL, price: '48500' });
     await until('the stop fill through the new owner', async () =>
       (await fillRows(database, account.id)).some((f) => f.reason === 'stop_loss'),
     );
     const rows = await fillRows(database, account.id);
     expect(new Set(rows.map((f) => f.venueTradeId)).size).toBe(rows.length);
+    expect(rows.filter((f) => f.reason === 'stop_loss')).toHaveLength(1);
+    await owner!.app.close();
     await other.app.close();
     await control(sim, 'price', { symbol: SYMBOL, price: '50000' });
   });

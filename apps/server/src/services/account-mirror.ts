@@ -154,6 +154,20 @@ export class AccountMirror {
     await Promise.allSettled([...this.#sessions.keys()].map((id) => this.#end(id, true)));
   }
 
+  /**
+   * Stops as a crash would: streams closed, leases NOT let go and no longer renewed, so other
+   * processes take the accounts over only once the leases expire (tests of the hand-over).
+   */
+  async halt(): Promise<void> {
+    this.#stopped = true;
+    if (this.#sweeper) clearInterval(this.#sweeper);
+    if (this.#reconciler) clearInterval(this.#reconciler);
+    this.#sweeper = this.#reconciler = undefined;
+    await this.#sweeping;
+    await Promise.allSettled([...this.#starting.values()]);
+    await Promise.allSettled([...this.#sessions.keys()].map((id) => this.#end(id, false)));
+  }
+
   /** Waits until every queued event and re-sync of every stream has been written (tests, benchmarks). */
   async idle(): Promise<void> {
     await Promise.allSettled([...this.#starting.values()]);
