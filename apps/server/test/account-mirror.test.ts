@@ -183,7 +183,14 @@ describe('the account mirror against the Binance simulator', () => {
     await database.close();
   });
   afterEach(async () => {
+    // Each test starts flat, with no order resting (a take-profit leaves its closePosition stop behind).
+    await sim.venue.cancelAllOrders(SYMBOL);
+    for (const p of await sim.venue.positions(SYMBOL)) {
+      if (Number(p.qty) !== 0) await sim.venue.closePosition(SYMBOL, p.side, `cleanup-${++alertNo}`);
+    }
     await control(sim, 'price', { symbol: SYMBOL, price: '50000' });
+    await new Promise((r) => setTimeout(r, 300));
+    await server.app.mirror!.idle();
   });
 
   it('a stop that fires on the venue is a stop_loss fill within 2 s: position flat, the round trip, the SSE client told', async () => {
@@ -338,6 +345,65 @@ describe('the account mirror against the Binance simulator', () => {
     expect(audited).toHaveLength(1);
     off();
     expect((await alert(server.app, owner.account, { action: 'close_long' })).success).toBe(true);
+  });
+
+  it.each([
+    { policy: 'alert', action: 'alerted' },
+    { policy: 'close', action: 'closed' },
+  ])('with the $policy policy a lost stop is $action', async ({ policy, action }) => {
+    const set = await server.app.inject({
+      method: 'PUT',
+      url: `/api/v1/accounts-secure/${owner.account.id}/protection-policy`,
+      headers: owner.user.auth,
+      payload: { protection_policy: policy },
+    });
+    expect(set.json()).toMatchObject({ protection_policy: policy, stream: 'up' });
+    const missing: ProtectionMissing[] = [];
+    const off = server.app.events.on('protection.missing', (e) => void missing.push(e));
+    expect((await alert(server.app, owner.account, { action: 'long', sl_pct: 2 })).success).toBe(true);
+    const [stop] = await restingStops(sim);
+    await sim.venue.cancelOrder(SYMBOL, { venueOrderId: stop!.venueOrderId, isAlgo: stop!.isAlgo });
+    const event = await until('protection.missing', async () => missing[0]);
+    expect(event.action).toBe(action);
+    expect(await restingStops(sim)).toHaveLength(0);
+    const open = (await sim.venue.positions(SYMBOL)).filter((p) => Number(p.qty) !== 0);
+    expect(open).toHaveLength(policy === 'close' ? 0 : 1);
+    off();
+    if (policy === 'alert') {
+      expect((await alert(server.app, owner.account, { action: 'close_long' })).success).toBe(true);
+    }
+    await server.app.inject({
+      method: 'PUT',
+      url: `/api/v1/accounts-secure/${owner.account.id}/protection-policy`,
+      headers: owner.user.auth,
+      payload: { protection_policy: 'reprotect' },
+    });
+  });
+
+  it('another user cannot read or set the stream status and policy', async () => {
+    const stranger = await signUp(server.app, 'mirror-stranger-2@example.com');
+    const read = await server.app.inject({
+      method: 'GET',
+      url: `/api/v1/accounts-secure/${owner.account.id}/stream`,
+      headers: stranger.auth,
+    });
+    expect(read.statusCode).toBe(404);
+    const write = await server.app.inject({
+      method: 'PUT',
+      url: `/api/v1/accounts-secure/${owner.account.id}/protection-policy`,
+      headers: stranger.auth,
+      payload: { protection_policy: 'alert' },
+    });
+    expect(write.statusCode).toBe(404);
+    const bad = await server.app.inject({
+      method: 'PUT',
+      url: `/api/v1/accounts-secure/${owner.account.id}/protection-policy`,
+      headers: owner.user.auth,
+      payload: { protection_policy: 'ignore' },
+    });
+    expect(bad.statusCode).toBe(400);
+    const sseAnon = await fetch(`${server.url}/api/v1/events`);
+    expect(sseAnon.status).toBe(401);
   });
 
   it('malformed frames and unknown events never stop the stream and are logged once', async () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FILL_REASONS } from '@tradingbot/db';
+import { FILL_REASONS, PROTECTION_POLICIES } from '@tradingbot/db';
 import { nameSchemas } from './schema-registry.ts';
 
 export const MirrorParams = z.strictObject({ id: z.string().min(1).max(64) });
@@ -67,4 +67,25 @@ export const AccountFillList = z.object({ fills: z.array(AccountFill), total: z.
 export const AccountTradeList = z.object({ trades: z.array(AccountTrade), total: z.number().int() });
 export const EquitySeries = z.object({ days: z.array(EquityDay), total: z.number().int() });
 
-nameSchemas({ AccountFill, AccountTrade, EquityDay, AccountFillList, AccountTradeList, EquitySeries });
+/** What the mirror does when an open position this server opened has lost its stop-loss. */
+export const ProtectionPolicyBody = z.strictObject({ protection_policy: z.enum(PROTECTION_POLICIES) });
+
+/** The account's stream as the mirror last saw it, and its protection policy. */
+export const AccountStreamStatus = z.object({
+  account_id: z.string(),
+  protection_policy: z.enum(PROTECTION_POLICIES),
+  stream: z.enum(['connecting', 'up', 'down', 'none']),
+  status_reason: z.string().nullable(),
+  since: z.string().nullable(),
+  last_event_at: z.string().nullable(),
+});
+
+nameSchemas({
+  AccountStreamStatus,
+  AccountFill,
+  AccountTrade,
+  EquityDay,
+  AccountFillList,
+  AccountTradeList,
+  EquitySeries,
+});

@@ -1,11 +1,20 @@
 import type { FastifyReply } from 'fastify';
 import type { RouteContext } from '../route-context.ts';
-import { equitySeries, listFills, listTrades, toCsv } from '../services/account-history.ts';
+import {
+  equitySeries,
+  listFills,
+  listTrades,
+  setProtectionPolicy,
+  streamStatus,
+  toCsv,
+} from '../services/account-history.ts';
 import { ErrorResponse } from './error.schema.ts';
 import { bearerSecurity, currentUser, requireUser } from './guard.ts';
 import {
   AccountFill,
   AccountFillList,
+  AccountStreamStatus,
+  ProtectionPolicyBody,
   AccountTrade,
   AccountTradeList,
   EquityDay,
@@ -69,5 +78,40 @@ export function registerMirrorRoutes(context: RouteContext): void {
       if (format === 'csv') return sendCsv(reply, 'equity', result.days, columnsOf(EquityDay));
       return result;
     },
+  );
+
+  app.get(
+    '/api/v1/accounts-secure/:id/stream',
+    {
+      ...base,
+      schema: {
+        tags,
+        security: bearerSecurity,
+        params: MirrorParams,
+        response: { 200: AccountStreamStatus, 401: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => streamStatus(deps.database, currentUser(request).user.id, request.params.id),
+  );
+
+  app.put(
+    '/api/v1/accounts-secure/:id/protection-policy',
+    {
+      ...base,
+      schema: {
+        tags,
+        security: bearerSecurity,
+        params: MirrorParams,
+        body: ProtectionPolicyBody,
+        response: { 200: AccountStreamStatus, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) =>
+      setProtectionPolicy(
+        deps.database,
+        currentUser(request).user.id,
+        request.params.id,
+        request.body.protection_policy,
+      ),
   );
 }

@@ -1,5 +1,14 @@
 import { and, asc, count, desc, eq } from 'drizzle-orm';
-import { fills, fundingPayments, type Database, type FillRow, type FundingPaymentRow } from '@tradingbot/db';
+import {
+  accountStreamState,
+  accounts,
+  fills,
+  fundingPayments,
+  type Database,
+  type FillRow,
+  type FundingPaymentRow,
+  type ProtectionPolicy,
+} from '@tradingbot/db';
 import { ExchangeDecimal, parseDecimal } from '@tradingbot/exchange';
 import { ownAccount } from './accounts.ts';
 
@@ -281,4 +290,36 @@ export function toCsv(rows: ReadonlyArray<Record<string, unknown>>, columns: rea
     [columns.join(','), ...rows.map((row) => columns.map((c) => field(row[c])).join(','))].join('\r\n') +
     '\r\n'
   );
+}
+
+/** The account's stream status and protection policy. */
+export async function streamStatus(database: Database, userId: string, accountId: string) {
+  const account = await ownAccount(database, userId, accountId);
+  const [state] = await database.db
+    .select()
+    .from(accountStreamState)
+    .where(eq(accountStreamState.accountId, account.id));
+  return {
+    account_id: account.id,
+    protection_policy: account.protectionPolicy,
+    stream: state?.status ?? ('none' as const),
+    status_reason: state?.statusReason ?? null,
+    since: state?.statusSince.toISOString() ?? null,
+    last_event_at: state?.lastEventAt?.toISOString() ?? null,
+  };
+}
+
+/** Sets what the mirror does with a position that lost its stop-loss (the caller's account only). */
+export async function setProtectionPolicy(
+  database: Database,
+  userId: string,
+  accountId: string,
+  policy: ProtectionPolicy,
+) {
+  const account = await ownAccount(database, userId, accountId);
+  await database.db
+    .update(accounts)
+    .set({ protectionPolicy: policy, updatedAt: new Date() })
+    .where(eq(accounts.id, account.id));
+  return streamStatus(database, userId, accountId);
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, inArray, ne } from 'drizzle-orm';
-import { orders, positions, type AccountRow, type Database, type OrderRow } from '@tradingbot/db';
+import { accounts, orders, positions, type AccountRow, type Database, type OrderRow } from '@tradingbot/db';
 import {
   parseDecimal,
   type ConditionalOrderRequest,
@@ -148,7 +148,12 @@ async function actOnMissingStop(
 ): Promise<void> {
   const { database, events } = deps;
   const { account, exchange } = session;
-  const policy = account.protectionPolicy;
+  // The user may have changed it since the stream started: read it now.
+  const [current] = await database.db
+    .select({ policy: accounts.protectionPolicy })
+    .from(accounts)
+    .where(eq(accounts.id, account.id));
+  const policy = current?.policy ?? account.protectionPolicy;
   let action: ProtectionMissing['action'] = 'alerted';
   let error: ProtectionMissing['error'];
   let placed: Order | null = null;
