@@ -88,6 +88,9 @@ export type MirrorSession = {
   closing: boolean;
   problems: Set<string>;
   protectionTimer: NodeJS.Timeout | undefined;
+  /** The latest venue event time seen, and the pending write of it. */
+  lastSeen: number;
+  seenTimer: NodeJS.Timeout | undefined;
   reconcile: ReconcileState;
   unsubscribe: Array<() => void>;
 };
@@ -341,6 +344,8 @@ export class AccountMirror {
       closing: false,
       problems,
       protectionTimer: undefined,
+      lastSeen: 0,
+      seenTimer: undefined,
       reconcile: { handledAt: new Map() },
       unsubscribe: [],
     };
@@ -377,6 +382,8 @@ export class AccountMirror {
     await session.stream.close().catch(() => undefined);
     for (const off of session.unsubscribe) off();
     await session.chain;
+    if (session.seenTimer) clearTimeout(session.seenTimer);
+    if (session.lastSeen > 0) await this.#seen(accountId, session.lastSeen).catch(() => undefined);
     if (release) await this.#release(accountId).catch(() => undefined);
   }
 
@@ -471,7 +478,23 @@ export class AccountMirror {
         // An event kind this version does not know: recorded nowhere, never fatal.
         break;
     }
-    await this.#seen(session.account.id, event.time);
+    this.#noteSeen(session, event.time);
+  }
+
+  /**
+   * The last event time seen, written at most once a second (a write per event would double the
+   * mirror's database work on a busy account); a crash loses at most that second, which the
+   * re-sync margin covers.
+   */
+  #noteSeen(session: MirrorSession, time: number): void {
+    if (!Number.isFinite(time) || time <= 0) return;
+    session.lastSeen = Math.max(session.lastSeen, time);
+    if (session.seenTimer) return;
+    session.seenTimer = setTimeout(() => {
+      session.seenTimer = undefined;
+      void this.#seen(session.account.id, session.lastSeen).catch(() => undefined);
+    }, 1_000);
+    session.seenTimer.unref();
   }
 
   async #seen(accountId: string, time: number): Promise<void> {
