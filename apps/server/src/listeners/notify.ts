@@ -174,7 +174,9 @@ function signalFacts(event: Readonly<SignalFinished>, account: AccountRef): Noti
       ...(results?.leverage ? { leverage: results.leverage.leverage } : {}),
       ...(results?.stop_loss?.trigger_price ? { stopLoss: results.stop_loss.trigger_price } : {}),
       ...(results?.take_profit?.trigger_price ? { takeProfit: results.take_profit.trigger_price } : {}),
-      ...(event.result.warning ? { warning: event.result.warning } : {}),
+      ...(event.result.warning
+        ? { warning: event.result.warning.split(event.accountId).join(account.masked) }
+        : {}),
     };
   }
   return {
@@ -184,7 +186,8 @@ function signalFacts(event: Readonly<SignalFinished>, account: AccountRef): Noti
     exchange: event.exchange,
     status: event.status === 'rejected' ? 'rejected' : 'failed',
     code: event.code ?? event.result?.code ?? 'FAILED',
-    message: event.message,
+    // A refusal's words may name the account (EXCHANGE_MISMATCH does): never its full id in a message.
+    message: event.message.split(event.accountId).join(account.masked),
     ...(details?.symbol ? { symbol: details.symbol } : {}),
     ...(details?.action ? { action: details.action } : {}),
   };
