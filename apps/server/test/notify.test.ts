@@ -190,12 +190,13 @@ describe('each event reaches each channel, in its language', () => {
 
   it('a failed signal (not enough margin) names the problem and the fix', async () => {
     const before = counts();
-    const response = await alert({ action: 'short', symbol: 'ETHUSDT', size_usdt: 50_000_000, leverage: 1 });
+    const response = await alert({ action: 'short', symbol: 'ETHUSDT', size_usdt: 50_000_000, leverage: 1, sl_pct: 2 });
     expect(response.json().success, response.body).toBe(false);
     const code = response.json().code as string;
     const messages = await nextMessages(before, 'failed');
     expectWords(messages, [/Signal failed: ETHUSDT SHORT/, /Fix: /], [/신호 실패: ETHUSDT SHORT/, /해결: /]);
-    if (code === 'INSUFFICIENT_BALANCE') expectWords(messages, [/Not enough margin/], [/증거금이 부족/]);
+    expect(code).toBe('INSUFFICIENT_BALANCE');
+    expectWords(messages, [/Not enough margin/], [/증거금이 부족/]);
   });
 
   it('stop-loss, take-profit and liquidation fills with PnL', async () => {
