@@ -1,5 +1,5 @@
 import { decryptValue, encryptValue, type KeyRing } from '../../crypto/credentials.ts';
-import type { NotificationChannelRow } from '@tradingbot/db';
+import type { NotificationChannelRow, SqlExecutor } from '@tradingbot/db';
 import type { ChannelTarget } from './channel.ts';
 import { maskId } from './facts.ts';
 
@@ -72,4 +72,22 @@ export function urlHint(text: string): string {
   } catch {
     return '…';
   }
+}
+
+/** Key rotation (`services/key-rotation.ts`): every channel secret not under the ring's current key, re-encrypted in `tx`. */
+export async function reencryptChannelSecrets(tx: SqlExecutor, ring: KeyRing): Promise<number> {
+  const rows = await tx.query<{ id: string; secret_enc: string }>(
+    'SELECT id, secret_enc FROM notification_channels WHERE secret_enc IS NOT NULL ORDER BY id FOR UPDATE',
+  );
+  let changed = 0;
+  for (const row of rows) {
+    if (row.secret_enc.split(':')[1] === ring.current.id) continue;
+    const plain = decryptValue(ring, row.id, SECRET_FIELD, row.secret_enc);
+    await tx.query('UPDATE notification_channels SET secret_enc = $1 WHERE id = $2', [
+      encryptValue(ring, row.id, SECRET_FIELD, plain),
+      row.id,
+    ]);
+    changed++;
+  }
+  return changed;
 }

@@ -26,7 +26,7 @@ function isPrivateAddress(ip: string): boolean {
   if (ip.includes(':')) {
     const lower = ip.toLowerCase();
     if (lower === '::1' || lower === '::') return true;
-    if (lower.startsWith('::ffff:')) return isPrivateAddress(lower.slice(7));
+    if (lower.startsWith('::ffff:')) return isPrivateAddress(mappedIpv4(lower.slice(7)));
     return /^(fc|fd|fe8|fe9|fea|feb)/.test(lower);
   }
   const [a = 0, b = 0] = ip.split('.').map(Number);
@@ -39,6 +39,13 @@ function isPrivateAddress(ip: string): boolean {
     (a === 192 && b === 168) ||
     (a === 100 && b >= 64 && b <= 127)
   );
+}
+
+/** The IPv4 address in an IPv4-mapped IPv6 address's tail (`7f00:1`, as URL writes it, or `127.0.0.1`). */
+function mappedIpv4(tail: string): string {
+  if (tail.includes('.')) return tail;
+  const [high = 0, low = 0] = tail.split(':').map((part) => parseInt(part, 16));
+  return [high >> 8, high & 255, low >> 8, low & 255].join('.');
 }
 
 /** Milliseconds from a `Retry-After` header (seconds or an HTTP date); undefined when absent or unreadable. */
