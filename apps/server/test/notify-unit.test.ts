@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { migrate, notificationChannels, openTestDatabase, users } from '@tradingbot/db';
 import { createKeyRing, generateSecrets, parseEncryptionKey } from '../src/crypto/credentials.ts';
+import type { ChannelSender } from '../src/services/notify/channel.ts';
 import { loadTarget, reencryptChannelSecrets, storeTarget } from '../src/services/notify/channels.ts';
+import { NOTIFY_EVENT_KINDS } from '../src/services/notify/facts.ts';
+import { telegramChannelHooks } from '../src/services/notify/telegram-channel.ts';
 import { retryAfterHeaderMs, targetUrlProblem } from '../src/services/notify/http-target.ts';
-import { backoffMs } from '../src/services/notify/outbox.ts';
+import { NotificationOutbox, backoffMs } from '../src/services/notify/outbox.ts';
 import { renderMessage } from '../src/services/notify/render.ts';
 import { signWebhook } from '../src/services/notify/webhook.ts';
-import { TEST_DATABASE_URL } from './helpers.ts';
+import { TEST_DATABASE_URL, testConfig } from './helpers.ts';
 import { verifySignature } from './support/notify-fakes.ts';
 
 /* The notifier's small rules: where users may point a webhook, how waits are read, the signature. */
@@ -106,6 +109,52 @@ describe('key rotation', () => {
       expect(row!.secretEnc!.split(':')[1]).toBe(newKey.id);
       expect(loadTarget(createKeyRing(newKey), row!)).toEqual(target);
       expect(() => loadTarget(oldRing, row!)).toThrow();
+    } finally {
+      await database.close();
+    }
+  });
+});
+
+describe('a linked Telegram chat as the user’s channel', () => {
+  it('link creates it (all events, the link’s language), a new link replaces it, unlink removes it; the outbox sends to it', async () => {
+    const database = await openTestDatabase(TEST_DATABASE_URL);
+    try {
+      await migrate(database);
+      const ring = createKeyRing(parseEncryptionKey(generateSecrets().ENCRYPTION_KEY));
+      await database.db.insert(users).values({ id: 'u2', email: 'u2@example.com', passwordHash: 'x' });
+      const hooks = telegramChannelHooks(database, ring);
+      await hooks.linked({ userId: 'u2', chatId: '1001', locale: 'ko' });
+      await hooks.linked({ userId: 'u2', chatId: '2002', locale: 'ko' });
+      const rows = await database.db.select().from(notificationChannels);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ kind: 'telegram', address: '2002', locale: 'ko', enabled: true });
+      expect(rows[0]!.targetHint).not.toContain('2002');
+      expect(rows[0]!.events).toEqual([...NOTIFY_EVENT_KINDS]);
+
+      const sent: { chatId: string; title: string }[] = [];
+      const telegram: ChannelSender<'telegram'> = {
+        kind: 'telegram',
+        send: async (target, message) => {
+          sent.push({ chatId: target.chatId, title: message.title });
+          return { ok: true };
+        },
+      };
+      const config = testConfig({ NOTIFY_QUIET_MS: '0' }).notify;
+      const outbox = new NotificationOutbox({ database, config, keyRing: ring, senders: { telegram } });
+      const facts = {
+        type: 'stream_down' as const,
+        account: { label: '', masked: '…abcd' },
+        exchange: 'okx',
+        downSince: 0,
+      };
+      expect(await outbox.enqueue('u2', 'stream_down', facts, 'k1')).toBe(1);
+      expect(await outbox.dispatchOnce()).toBe(1);
+      expect(sent).toEqual([{ chatId: '2002', title: '거래소 연결 끊김: okx' }]);
+
+      await hooks.unlinked({ userId: 'u2', chatId: '1001' }); // not the linked chat: nothing changes
+      expect(await database.db.select().from(notificationChannels)).toHaveLength(1);
+      await hooks.unlinked({ userId: 'u2', chatId: '2002' });
+      expect(await database.db.select().from(notificationChannels)).toHaveLength(0);
     } finally {
       await database.close();
     }
