@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { migrate, notificationChannels, openTestDatabase, users } from '@tradingbot/db';
+import { migrate, notificationChannels, notificationOutbox, openTestDatabase, users } from '@tradingbot/db';
 import { createKeyRing, generateSecrets, parseEncryptionKey } from '../src/crypto/credentials.ts';
 import type { ChannelSender } from '../src/services/notify/channel.ts';
 import { loadTarget, reencryptChannelSecrets, storeTarget } from '../src/services/notify/channels.ts';
@@ -148,7 +148,20 @@ describe('a linked Telegram chat as the user’s channel', () => {
         downSince: 0,
       };
       expect(await outbox.enqueue('u2', 'stream_down', facts, 'k1')).toBe(1);
+      const old = new Date(Date.now() - 40 * 24 * 3600_000);
+      await database.db.insert(notificationOutbox).values({
+        id: 'old-1',
+        channelId: rows[0]!.id,
+        userId: 'u2',
+        event: 'test',
+        payload: {},
+        status: 'sent',
+        idempotencyKey: 'old-1',
+        createdAt: old,
+      });
       expect(await outbox.dispatchOnce()).toBe(1);
+      const kept = await database.db.select().from(notificationOutbox);
+      expect(kept.map((r) => r.idempotencyKey)).toEqual([`k1:${rows[0]!.id}`]); // the 40-day-old row pruned
       expect(sent).toEqual([{ chatId: '2002', title: '거래소 연결 끊김: okx' }]);
 
       await hooks.unlinked({ userId: 'u2', chatId: '1001' }); // not the linked chat: nothing changes

@@ -49,6 +49,9 @@ const LEASE_MS = 60_000;
 const MAX_BACKOFF_MS = 15 * 60_000;
 /** A channel whose service is not configured here (no SMTP_URL, no Telegram bot): look again later. */
 const NO_SENDER_WAIT_MS = 60_000;
+/** Sent and failed rows are kept this long (for support questions), then deleted, at most once an hour. */
+const KEEP_MS = 30 * 24 * 3600_000;
+const PRUNE_EVERY_MS = 3600_000;
 
 export function backoffMs(attempts: number, random = Math.random): number {
   const base = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attempts - 1));
@@ -61,6 +64,7 @@ export class NotificationOutbox {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #started = false;
+  #prunedAt = 0;
 
   constructor(private readonly deps: OutboxDeps) {}
 
@@ -154,6 +158,7 @@ export class NotificationOutbox {
 
   /** One round: claims the due rows and sends them. Returns how many rows it claimed. */
   async dispatchOnce(): Promise<number> {
+    await this.#prune();
     const rows = await this.#claim();
     if (rows.length === 0) return 0;
     const byChannel = new Map<string, ClaimedRow[]>();
@@ -167,6 +172,16 @@ export class NotificationOutbox {
       [...byChannel].map(([channelId, claimed]) => this.#sendChannel(found.get(channelId), claimed)),
     );
     return rows.length;
+  }
+
+  async #prune(): Promise<void> {
+    const now = this.#now();
+    if (now - this.#prunedAt < PRUNE_EVERY_MS) return;
+    this.#prunedAt = now;
+    await this.deps.database.query(
+      `DELETE FROM notification_outbox WHERE status IN ('sent', 'failed') AND created_at < $1::timestamptz`,
+      [new Date(now - KEEP_MS).toISOString()],
+    );
   }
 
   async #claim(): Promise<ClaimedRow[]> {
