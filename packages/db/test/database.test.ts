@@ -47,6 +47,8 @@ describe(`migrations (${url ? 'PostgreSQL' : 'PGlite'})`, () => {
         'lab_jobs',
         'login_attempts',
         'login_challenges',
+        'notification_channels',
+        'notification_outbox',
         'orders',
         'paper_venue_state',
         'positions',

@@ -1661,7 +1661,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/api/v1/accounts-secure/{id}/fills': {
+  '/api/v1/notifications/channels': {
     parameters: {
       query?: never;
       header?: never;
@@ -1670,15 +1670,9 @@ export interface paths {
     };
     get: {
       parameters: {
-        query?: {
-          limit?: number;
-          offset?: number;
-          format?: 'json' | 'csv';
-        };
+        query?: never;
         header?: never;
-        path: {
-          id: string;
-        };
+        path?: never;
         cookie?: never;
       };
       requestBody?: never;
@@ -1689,7 +1683,72 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['AccountFillList'];
+            'application/json': components['schemas']['NotificationChannelList'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            kind: 'discord' | 'email' | 'webhook';
+            name: string;
+            /**
+             * @default en
+             * @enum {string}
+             */
+            locale?: 'en' | 'ko';
+            /**
+             * @default [
+             *       "signal_executed",
+             *       "signal_failed",
+             *       "alert_refused",
+             *       "trade_closed",
+             *       "protection_missing",
+             *       "stream_down"
+             *     ]
+             */
+            events?: (
+              | 'signal_executed'
+              | 'signal_failed'
+              | 'alert_refused'
+              | 'trade_closed'
+              | 'protection_missing'
+              | 'stream_down'
+            )[];
+            webhook_url?: string;
+            /** Format: email */
+            address?: string;
+            signing_secret?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['NotificationChannelCreated'];
           };
         };
         /** @description Default Response */
@@ -1719,160 +1778,34 @@ export interface paths {
             'application/json': components['schemas']['ErrorResponse'];
           };
         };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
       };
     };
-    put?: never;
-    post?: never;
     delete?: never;
     options?: never;
     head?: never;
     patch?: never;
     trace?: never;
   };
-  '/api/v1/accounts-secure/{id}/trades': {
+  '/api/v1/notifications/channels/{id}': {
     parameters: {
       query?: never;
       header?: never;
       path?: never;
       cookie?: never;
     };
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          offset?: number;
-          format?: 'json' | 'csv';
-        };
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['AccountTradeList'];
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['ErrorResponse'];
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['ErrorResponse'];
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['ErrorResponse'];
-          };
-        };
-      };
-    };
+    get?: never;
     put?: never;
     post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/accounts-secure/{id}/equity': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get: {
-      parameters: {
-        query?: {
-          limit?: number;
-          offset?: number;
-          format?: 'json' | 'csv';
-        };
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['EquitySeries'];
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['ErrorResponse'];
-          };
-        };
-        /** @description Default Response */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['ErrorResponse'];
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['ErrorResponse'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/accounts-secure/{id}/stream': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get: {
+    delete: {
       parameters: {
         query?: never;
         header?: never;
@@ -1889,7 +1822,16 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['AccountStreamStatus'];
+            'application/json': components['schemas']['NotificationChannelDeleted'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
           };
         };
         /** @description Default Response */
@@ -1912,23 +1854,9 @@ export interface paths {
         };
       };
     };
-    put?: never;
-    post?: never;
-    delete?: never;
     options?: never;
     head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/accounts-secure/{id}/protection-policy': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put: {
+    patch: {
       parameters: {
         query?: never;
         header?: never;
@@ -1940,8 +1868,22 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
+            name?: string;
             /** @enum {string} */
-            protection_policy: 'reprotect' | 'close' | 'alert';
+            locale?: 'en' | 'ko';
+            events?: (
+              | 'signal_executed'
+              | 'signal_failed'
+              | 'alert_refused'
+              | 'trade_closed'
+              | 'protection_missing'
+              | 'stream_down'
+            )[];
+            enabled?: boolean;
+            webhook_url?: string;
+            /** Format: email */
+            address?: string;
+            signing_secret?: string;
           };
         };
       };
@@ -1952,7 +1894,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['AccountStreamStatus'];
+            'application/json': components['schemas']['NotificationChannel'];
           };
         };
         /** @description Default Response */
@@ -1984,30 +1926,46 @@ export interface paths {
         };
       };
     };
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
     trace?: never;
   };
-  '/api/v1/events': {
+  '/api/v1/notifications/channels/{id}/test': {
     parameters: {
       query?: never;
       header?: never;
       path?: never;
       cookie?: never;
     };
-    /** @description Server-sent events (text/event-stream) of the caller: fill, position, signal, order, protection, stream. */
-    get: {
+    get?: never;
+    put?: never;
+    post: {
       parameters: {
         query?: never;
         header?: never;
-        path?: never;
+        path: {
+          id: string;
+        };
         cookie?: never;
       };
       requestBody?: never;
       responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['NotificationTestResult'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
         /** @description Default Response */
         401: {
           headers: {
@@ -2017,10 +1975,17 @@ export interface paths {
             'application/json': components['schemas']['ErrorResponse'];
           };
         };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
       };
     };
-    put?: never;
-    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -2946,78 +2911,68 @@ export interface components {
         message: string;
       } | null;
     };
-    AccountStreamStatus: {
-      account_id: string;
-      /** @enum {string} */
-      protection_policy: 'reprotect' | 'close' | 'alert';
-      /** @enum {string} */
-      stream: 'connecting' | 'up' | 'down' | 'none';
-      status_reason: string | null;
-      since: string | null;
-      last_event_at: string | null;
-    };
-    AccountFill: {
+    NotificationChannel: {
       id: string;
-      venue_trade_id: string;
-      venue_order_id: string;
-      client_order_id: string;
-      signal_id: string | null;
-      symbol: string;
       /** @enum {string} */
-      side: 'buy' | 'sell';
+      kind: 'telegram' | 'discord' | 'email' | 'webhook';
+      name: string;
       /** @enum {string} */
-      position_side: 'long' | 'short' | 'net';
-      qty: string;
-      price: string;
-      fee: string;
-      fee_asset: string;
-      realized_pnl: string;
-      /** @enum {string} */
-      liquidity: 'maker' | 'taker';
-      /** @enum {string} */
-      reason:
-        'signal' | 'stop_loss' | 'take_profit' | 'trailing' | 'liquidation' | 'adl' | 'manual' | 'external';
-      time: string;
+      locale: 'en' | 'ko';
+      events: (
+        | 'signal_executed'
+        | 'signal_failed'
+        | 'alert_refused'
+        | 'trade_closed'
+        | 'protection_missing'
+        | 'stream_down'
+      )[];
+      enabled: boolean;
+      disabled_reason: string | null;
+      target_hint: string;
+      created_at: string;
+      updated_at: string;
     };
-    AccountTrade: {
-      symbol: string;
+    NotificationChannelCreated: {
+      id: string;
       /** @enum {string} */
-      side: 'long' | 'short';
+      kind: 'telegram' | 'discord' | 'email' | 'webhook';
+      name: string;
       /** @enum {string} */
-      status: 'open' | 'closed';
-      qty: string;
-      entry_price: string;
-      exit_price: string | null;
-      entry_time: string;
-      exit_time: string | null;
-      entry_reason: string;
-      exit_reason: string | null;
-      realized_pnl: string;
-      fees: string;
-      funding: string;
-      net_pnl: string;
-      fills: number;
+      locale: 'en' | 'ko';
+      events: (
+        | 'signal_executed'
+        | 'signal_failed'
+        | 'alert_refused'
+        | 'trade_closed'
+        | 'protection_missing'
+        | 'stream_down'
+      )[];
+      enabled: boolean;
+      disabled_reason: string | null;
+      target_hint: string;
+      created_at: string;
+      updated_at: string;
+      signing_secret?: string;
     };
-    EquityDay: {
-      date: string;
-      realized_pnl: string;
-      fees: string;
-      funding: string;
-      net_pnl: string;
-      cumulative_net_pnl: string;
-      fills: number;
+    NotificationChannelList: {
+      channels: components['schemas']['NotificationChannel'][];
+      event_kinds: (
+        | 'signal_executed'
+        | 'signal_failed'
+        | 'alert_refused'
+        | 'trade_closed'
+        | 'protection_missing'
+        | 'stream_down'
+      )[];
+      available_kinds: ('telegram' | 'discord' | 'email' | 'webhook')[];
     };
-    AccountFillList: {
-      fills: components['schemas']['AccountFill'][];
-      total: number;
+    NotificationTestResult: {
+      ok: boolean;
+      reason: string | null;
     };
-    AccountTradeList: {
-      trades: components['schemas']['AccountTrade'][];
-      total: number;
-    };
-    EquitySeries: {
-      days: components['schemas']['EquityDay'][];
-      total: number;
+    NotificationChannelDeleted: {
+      /** @enum {boolean} */
+      success: true;
     };
   };
   responses: never;
