@@ -86,6 +86,16 @@ export const ServerErrors = defineErrors({
     status: 409,
     message: 'An optimization of yours is still running; wait for it to finish',
   },
+  // Telegram (services/notify/telegram/).
+  TELEGRAM_NOT_CONFIGURED: {
+    status: 409,
+    message: 'No Telegram bot is set up on this server (the operator sets TELEGRAM_BOT_TOKEN)',
+  },
+  TELEGRAM_NOT_LINKED: { status: 404, message: 'No Telegram chat is linked to your account' },
+  TELEGRAM_WEBHOOK_FORBIDDEN: {
+    status: 401,
+    message: "The request does not carry the Telegram webhook's secret token",
+  },
 });
 
 /** The same error with more details (e.g. the id of the signal row that recorded it). */
