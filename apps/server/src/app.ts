@@ -36,6 +36,8 @@ import { EventBus, type ServerEventBus } from './events.ts';
 import { registerListeners } from './listeners/index.ts';
 import { WebhookPipeline, type WebhookDeps } from './services/webhook.ts';
 import { registerBackupSchedule } from './services/backup-schedule.ts';
+import { registerTelegramBot, type TelegramWiring } from './services/notify/telegram/index.ts';
+import { registerTelegramRoutes } from './routes/telegram.ts';
 import { assertSafeRequest } from './input-safety.ts';
 import { hashToken, timingSafeEqualHex } from './crypto/credentials.ts';
 
@@ -56,6 +58,8 @@ export type AppDeps = {
   web?: WebOptions;
   /** The lab's job queue (tests: a pg-boss schema of their own, faster polling). */
   labQueue?: LabQueueOptions;
+  /** Telegram bot settings (tests: faster pacing and retries). */
+  telegram?: TelegramWiring['overrides'];
 };
 
 export type { App, RouteContext, RouteDeps } from './route-context.ts';
@@ -102,7 +106,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('webhook', webhook);
   app.addHook('onReady', async () => webhook.start());
   registerBackupSchedule(app, config, database);
+  const telegram = registerTelegramBot(app, {
+    config,
+    database,
+    connectExchange: context.deps.connectExchange,
+    queue: webhook.worker,
+    ...(deps.telegram ? { overrides: deps.telegram } : {}),
+  });
   await registerRoutes(app, context, webhook, deps.labQueue);
+  await app.register(async (scoped) =>
+    registerTelegramRoutes({ ...context, app: scoped.withTypeProvider<ZodTypeProvider>() }, telegram),
+  );
   if (deps.web) await mountWebApp(app, config, deps.web);
   // Executions still running in the background, and their listeners, finish before the database
   // closes, for up to `shutdownDrainMs`: what is left resumes in the next process (its lease expires).
