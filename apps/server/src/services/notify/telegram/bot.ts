@@ -153,6 +153,11 @@ export class TelegramBot {
     await this.bot.handleUpdate(update);
   }
 
+  /** Resolves when confirmed closes still reporting their results are done. */
+  idle(): Promise<void> {
+    return this.#commands.idle();
+  }
+
   /** Stops polling, waits for confirmed closes still reporting, and lets the lock go. */
   async stop(): Promise<void> {
     this.#stopped = true;
