@@ -349,3 +349,85 @@ describe('every message the bot sent in this suite', () => {
     }
   });
 });
+
+describe('webhook mode (PUBLIC_URL https) and no bot', () => {
+  it('registers the webhook with a secret token and takes updates only with it; never polls', async () => {
+    const hookFake = await startFakeTelegram();
+    const config = testConfig({
+      TELEGRAM_BOT_TOKEN: hookFake.token,
+      TELEGRAM_API_URL: hookFake.url,
+      PUBLIC_URL: 'https://bot.example.com',
+    });
+    const h = await testApp({ config });
+    try {
+      await h.app.ready();
+      await expect.poll(() => hookFake.webhook, { timeout: 10_000 }).not.toBeNull();
+      expect(hookFake.webhook?.url).toBe('https://bot.example.com/api/v1/telegram/webhook');
+      const secretToken = hookFake.webhook!.secretToken!;
+      expect(secretToken).toMatch(/^[A-Za-z0-9_-]{1,256}$/);
+      expect(secretToken).not.toContain(config.secretKey);
+
+      const update = {
+        update_id: 1,
+        message: {
+          message_id: 1,
+          date: Math.floor(Date.now() / 1000),
+          from: { id: 8001, is_bot: false, first_name: 'Tester' },
+          chat: { id: 8001, type: 'private', first_name: 'Tester' },
+          text: '/status',
+          entities: [{ type: 'bot_command', offset: 0, length: 7 }],
+        },
+      };
+      const url = '/api/v1/telegram/webhook';
+      const forged = await h.app.inject({ method: 'POST', url, payload: update });
+      expect(forged.statusCode).toBe(401);
+      expect(forged.json()).toMatchObject({ error: { code: 'TELEGRAM_WEBHOOK_FORBIDDEN' } });
+      const wrong = await h.app.inject({
+        method: 'POST',
+        url,
+        payload: update,
+        headers: { 'x-telegram-bot-api-secret-token': 'not-the-token' },
+      });
+      expect(wrong.statusCode).toBe(401);
+      expect(hookFake.sent).toEqual([]);
+
+      const genuine = await h.app.inject({
+        method: 'POST',
+        url,
+        payload: update,
+        headers: { 'x-telegram-bot-api-secret-token': secretToken },
+      });
+      expect(genuine.statusCode).toBe(200);
+      expect(hookFake.sent.map((m) => [m.chatId, m.text.split('\n')[0]])).toEqual([
+        ['8001', 'This chat is not linked to a TradingBot AI account.'],
+      ]);
+      expect(hookFake.calls.some((c) => c.method === 'getUpdates')).toBe(false);
+    } finally {
+      await h.close();
+      await hookFake.close();
+    }
+  });
+
+  it('answers TELEGRAM_NOT_CONFIGURED (409) for a link code when the operator set no bot', async () => {
+    const h = await testApp();
+    try {
+      const someone = await signUp(h.app, 'telegram-nobot@example.com');
+      const answer = await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/notifications/telegram/link',
+        headers: someone.auth,
+        payload: { locale: 'en' },
+      });
+      expect(answer.statusCode).toBe(409);
+      expect(answer.json()).toMatchObject({ error: { code: 'TELEGRAM_NOT_CONFIGURED' } });
+      const status = await h.app.inject({
+        method: 'GET',
+        url: '/api/v1/notifications/telegram',
+        headers: someone.auth,
+      });
+      expect(status.json()).toMatchObject({ bot_configured: false, linked: false });
+    } finally {
+      await h.close();
+    }
+  });
+});
