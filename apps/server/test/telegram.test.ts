@@ -21,6 +21,7 @@ let t: TestApp;
 let user: Awaited<ReturnType<typeof signUp>>;
 let account: { id: string; webhook_secret: string };
 const secrets: string[] = [];
+const hookCalls: Array<[string, Record<string, unknown>]> = [];
 
 /** The bot's next message to `chatId` after the `after`-th message sent. */
 const nextTo = (chatId: number, after: number, ms?: number) =>
@@ -79,7 +80,18 @@ const LINKED_CHAT = 7001;
 beforeAll(async () => {
   fake = await startFakeTelegram();
   const config = testConfig({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_URL: fake.url });
-  t = await testApp({ config, telegram: { pacer: { perChatMs: 20 }, retryMs: 100, resultWaitMs: 15_000 } });
+  t = await testApp({
+    config,
+    telegram: {
+      pacer: { perChatMs: 20 },
+      retryMs: 100,
+      resultWaitMs: 15_000,
+      hooks: {
+        linked: async (link) => void hookCalls.push(['linked', link]),
+        unlinked: async (link) => void hookCalls.push(['unlinked', link]),
+      },
+    },
+  });
   await t.app.ready();
   user = await signUp(t.app, 'telegram@example.com');
   const registered = await t.app.inject({
@@ -117,6 +129,11 @@ describe('linking a chat with a one-time code', () => {
 
     // The code is burnt: another chat sending it links nothing.
     expect((await ask(7002, link.code)).text).toContain('not valid');
+    // The notify outbox's channel is made through the hook, with the chat id Telegram delivered.
+    expect(hookCalls).toContainEqual([
+      'linked',
+      { userId: user.user.id, chatId: String(LINKED_CHAT), locale: 'en' },
+    ]);
     const status = await t.app.inject({
       method: 'GET',
       url: '/api/v1/notifications/telegram',
@@ -327,6 +344,7 @@ describe('unlinking', () => {
       headers: user.auth,
     });
     expect(answer.json()).toEqual({ success: true });
+    expect(hookCalls).toContainEqual(['unlinked', { userId: user.user.id, chatId: String(LINKED_CHAT) }]);
     expect((await ask(LINKED_CHAT, '/status')).text).toContain('not linked');
     const again = await t.app.inject({
       method: 'DELETE',

@@ -1,7 +1,7 @@
 import type { Update } from 'grammy/types';
 import { z } from 'zod';
 import type { RouteContext } from '../route-context.ts';
-import { requireBot, type TelegramBot, type TelegramLinkHooks } from '../services/notify/telegram/index.ts';
+import { requireBot, type TelegramBot } from '../services/notify/telegram/index.ts';
 import { newLinkCode, telegramStatus, unlinkTelegram } from '../services/notify/telegram/link-api.ts';
 import { ErrorResponse } from './error.schema.ts';
 import { bearerSecurity, currentUser, requireUser } from './guard.ts';
@@ -13,11 +13,7 @@ import {
 } from './telegram.schema.ts';
 
 /** Linking a Telegram chat (a one-time code the chat sends to the bot), and Telegram's webhook. */
-export function registerTelegramRoutes(
-  context: RouteContext,
-  bot: TelegramBot | undefined,
-  hooks?: TelegramLinkHooks,
-): void {
+export function registerTelegramRoutes(context: RouteContext, bot: TelegramBot | undefined): void {
   const { app, deps } = context;
   const base = { preHandler: requireUser(context) };
   const tags = ['notifications'];
@@ -57,7 +53,7 @@ export function registerTelegramRoutes(
       },
     },
     async (request) => {
-      await unlinkTelegram(deps.database, currentUser(request).user.id, hooks);
+      await unlinkTelegram(deps.database, currentUser(request).user.id, bot?.linkHooks);
       return { success: true as const };
     },
   );

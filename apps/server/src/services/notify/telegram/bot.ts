@@ -9,6 +9,7 @@ import { telegramCommands, type BotContext, type CommandDeps } from './commands.
 import { TelegramPacer, type PacerOptions } from './pacer.ts';
 import { TelegramSender, telegramApi } from './sender.ts';
 import { BOT_TEXTS } from './texts.ts';
+import type { TelegramLinkHooks } from './linking.ts';
 
 /** The advisory lock whose holder polls Telegram: one poller per bot across server processes. */
 export const TELEGRAM_POLL_LOCK = 'telegram-bot-poller';
@@ -50,6 +51,8 @@ export class TelegramBot {
   readonly sender: TelegramSender;
   readonly mode: 'polling' | 'webhook';
   readonly webhookUrl: string;
+  /** What linking and unlinking also do (the notify outbox's channel row); the API's unlink uses them too. */
+  readonly linkHooks: TelegramLinkHooks;
   readonly #secretTokenHash: string;
   readonly #secretToken: string;
   readonly #commands: ReturnType<typeof telegramCommands>;
@@ -59,6 +62,7 @@ export class TelegramBot {
 
   constructor(private readonly options: TelegramBotOptions) {
     const pacer = new TelegramPacer(options.pacer);
+    this.linkHooks = options.hooks ?? {};
     this.mode = options.publicUrl.startsWith('https://') ? 'webhook' : 'polling';
     this.webhookUrl = `${options.publicUrl}/api/v1/telegram/webhook`;
     this.#secretToken = createHmac('sha256', options.secretKey)

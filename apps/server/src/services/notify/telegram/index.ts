@@ -25,8 +25,13 @@ export type TelegramWiring = {
   connectExchange: ConnectExchange;
   queue: SignalQueuePort;
   hooks?: TelegramLinkHooks;
-  /** Test settings: pacing, retry waits, how long a close's result is awaited. */
-  overrides?: Partial<Pick<TelegramBotOptions, 'pacer' | 'retryMs' | 'resultWaitMs' | 'confirmTtlMs'>>;
+  /**
+   * Link hooks (the notify outbox's channel rows: see `TelegramLinkHooks`), and test settings:
+   * pacing, retry waits, how long a close's result is awaited.
+   */
+  overrides?: Partial<
+    Pick<TelegramBotOptions, 'hooks' | 'pacer' | 'retryMs' | 'resultWaitMs' | 'confirmTtlMs'>
+  >;
 };
 
 /**
