@@ -11,8 +11,15 @@ import { TelegramSender, telegramApi } from './sender.ts';
 import { BOT_TEXTS } from './texts.ts';
 import type { TelegramLinkHooks } from './linking.ts';
 
-/** The advisory lock whose holder polls Telegram: one poller per bot across server processes. */
+/**
+ * The advisory lock whose holder polls Telegram: one poller per bot across server processes
+ * (the name ends with the bot's numeric id, the public part of its token).
+ */
 export const TELEGRAM_POLL_LOCK = 'telegram-bot-poller';
+
+export function pollLockName(token: string): string {
+  return `${TELEGRAM_POLL_LOCK}:${token.split(':')[0]}`;
+}
 
 export type TelegramBotOptions = Omit<CommandDeps, 'log'> & {
   database: Database;
@@ -103,7 +110,9 @@ export class TelegramBot {
 
   async #poll(): Promise<void> {
     while (!this.#stopped) {
-      const release = await this.options.database.tryLock(TELEGRAM_POLL_LOCK, 'exclusive').catch(() => null);
+      const release = await this.options.database
+        .tryLock(pollLockName(this.options.token), 'exclusive')
+        .catch(() => null);
       if (!release) {
         await this.#pause();
         continue;
