@@ -465,6 +465,8 @@ describe('operations', () => {
       '/api/v1/health',
       '/api/v1/health/live',
       '/api/v1/health/ready',
+      '/api/v1/notifications/telegram',
+      '/api/v1/notifications/telegram/link',
       '/api/v1/optimizations',
       '/api/v1/optimizations/{id}',
       '/api/v1/signals',

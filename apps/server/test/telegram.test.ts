@@ -245,6 +245,9 @@ describe('commands of a linked chat', () => {
       .where(and(eq(auditLog.signalId, fromTelegram[0]!.id), eq(auditLog.action, 'signal.manual')));
     expect(audited[0]?.details).toMatchObject({ source: 'telegram', command: 'flatten' });
     expect((await ask(LINKED_CHAT, '/status')).text).toContain('no open positions');
+    const trades = await ask(LINKED_CHAT, '/trades');
+    expect(trades.text).toContain('Last closed trades');
+    expect(trades.text).toMatch(/BTCUSDT close sell 0\.\d+ @ [\d.]+ · Paper one/);
   });
 
   it('/flatten from an unlinked chat does nothing, and a linked chat button pressed elsewhere does nothing', async () => {
