@@ -368,6 +368,9 @@ describe('every message the bot sent in this suite', () => {
       const body = JSON.stringify(call.params);
       for (const secret of secrets) expect(body).not.toContain(secret);
     }
+    // Nor does any log line name the bot token.
+    expect(t.logs.length).toBeGreaterThan(0);
+    for (const line of t.logs) expect(line).not.toContain(fake.token);
   });
 });
 
