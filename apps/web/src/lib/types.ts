@@ -42,3 +42,6 @@ export type BacktestMetrics = Schemas['BacktestMetrics'];
 export type BacktestResult = Schemas['BacktestResult'];
 export type SummaryMetrics = Schemas['MetricsSummary'];
 export type OptimizationJob = Schemas['OptimizationJob'];
+
+export type TelegramStatus = Schemas['TelegramStatus'];
+export type TelegramLinkCode = Schemas['TelegramLinkCode'];
