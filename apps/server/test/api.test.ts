@@ -468,6 +468,8 @@ describe('operations', () => {
       '/api/v1/notifications/channels',
       '/api/v1/notifications/channels/{id}',
       '/api/v1/notifications/channels/{id}/test',
+      '/api/v1/notifications/telegram',
+      '/api/v1/notifications/telegram/link',
       '/api/v1/optimizations',
       '/api/v1/optimizations/{id}',
       '/api/v1/signals',

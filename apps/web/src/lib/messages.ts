@@ -388,6 +388,18 @@ export const en = {
   'ntf.disable': 'Turn off',
   'ntf.delete': 'Delete',
   'ntf.deleteConfirm': 'Delete this channel? Messages still queued for it are dropped.',
+  'tg.title': 'Telegram',
+  'tg.notConfigured': 'No Telegram bot is set up on this server (the operator sets TELEGRAM_BOT_TOKEN).',
+  'tg.notLinked':
+    'Link a Telegram chat to get notifications there and to use /status, /pause or /flatten from your phone.',
+  'tg.link': 'Link Telegram',
+  'tg.linked': 'Linked to Telegram {who}.',
+  'tg.unlink': 'Unlink',
+  'tg.openBot': 'Open @{bot} in Telegram',
+  'tg.sendCode': 'Or send this code to @{bot}:',
+  'tg.expires': 'The code works once, until {time}.',
+  'tg.waiting': 'Waiting for the bot to receive the code…',
+  'tg.check': 'Check again',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -779,6 +791,19 @@ export const ko: Record<MessageKey, string> = {
   'ntf.disable': '끄기',
   'ntf.delete': '삭제',
   'ntf.deleteConfirm': '이 채널을 삭제할까요? 대기 중인 메시지도 함께 삭제됩니다.',
+  'tg.title': '텔레그램',
+  'tg.notConfigured':
+    '이 서버에는 텔레그램 봇이 설정되어 있지 않습니다 (운영자가 TELEGRAM_BOT_TOKEN 을 설정합니다).',
+  'tg.notLinked':
+    '텔레그램 채팅을 연결하면 알림을 받고, 휴대폰에서 /status, /pause, /flatten 을 사용할 수 있습니다.',
+  'tg.link': '텔레그램 연결',
+  'tg.linked': '텔레그램 {who} 에 연결되었습니다.',
+  'tg.unlink': '연결 해제',
+  'tg.openBot': '텔레그램에서 @{bot} 열기',
+  'tg.sendCode': '또는 이 코드를 @{bot} 에 보내세요:',
+  'tg.expires': '코드는 {time} 까지 한 번만 사용할 수 있습니다.',
+  'tg.waiting': '봇이 코드를 받기를 기다리는 중…',
+  'tg.check': '다시 확인',
 };
 
 export const LOCALES = ['en', 'ko'] as const;
