@@ -40,6 +40,16 @@ const concatenated = ({ base, quote }: { base: string; quote: string }) => `${ba
  */
 const LETTERS_AND_DIGITS = /^[A-Za-z0-9]{16,128}$/;
 
+/**
+ * A Binance secret: an HMAC secret, or the PKCS#8 PEM private key of an Ed25519 API key
+ * (`openssl genpkey -algorithm ed25519`): every such key's base64 starts with the same 21
+ * characters (the Ed25519 algorithm identifier). Line breaks may have become spaces (a password
+ * field drops them).
+ */
+const ED25519_PRIVATE_KEY_PEM =
+  /^-----BEGIN PRIVATE KEY-----\s*MC4CAQAwBQYDK2VwBCIEI[A-Za-z0-9+/]{43}\s*-----END PRIVATE KEY-----\s*$/;
+const BINANCE_SECRET = new RegExp(`${LETTERS_AND_DIGITS.source}|${ED25519_PRIVATE_KEY_PEM.source}`);
+
 export const VENUE_FACTS = {
   binance: {
     label: 'Binance',
@@ -49,7 +59,11 @@ export const VENUE_FACTS = {
     clientOrderIdMaxLength: 36,
     credentialFormats: {
       apiKey: { pattern: LETTERS_AND_DIGITS, message: 'a Binance API key is 64 letters and digits' },
-      apiSecret: { pattern: LETTERS_AND_DIGITS, message: 'a Binance secret key is 64 letters and digits' },
+      apiSecret: {
+        pattern: BINANCE_SECRET,
+        message:
+          'a Binance secret key is 64 letters and digits, or the PEM private key of an Ed25519 API key (-----BEGIN PRIVATE KEY-----…)',
+      },
     },
   },
   okx: {

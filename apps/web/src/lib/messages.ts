@@ -113,6 +113,8 @@ export const en = {
   'acc.exchange.paper': 'Paper (simulated, no real money)',
   'acc.apiKey': 'API key',
   'acc.apiSecret': 'Secret key',
+  'acc.apiSecretHint.binance':
+    'An HMAC secret, or for an Ed25519 API key (recommended by Binance) the private key PEM: generate the pair, register the public key on Binance, paste the whole private key here.',
   'acc.passphrase': 'Passphrase',
   'acc.label': 'Label (optional)',
   'acc.testnet': 'Use testnet (recommended)',
@@ -457,6 +459,8 @@ export const ko: Record<MessageKey, string> = {
   'acc.exchange.paper': '모의 거래 (가상, 실제 돈 없음)',
   'acc.apiKey': 'API 키',
   'acc.apiSecret': '시크릿 키',
+  'acc.apiSecretHint.binance':
+    'HMAC 시크릿, 또는 Ed25519 API 키(바이낸스 권장)라면 개인 키 PEM: 키 쌍을 만들고 공개 키를 바이낸스에 등록한 뒤 개인 키 전체를 여기에 붙여 넣으세요.',
   'acc.passphrase': '패스프레이즈',
   'acc.label': '이름표 (선택)',
   'acc.testnet': '테스트넷 사용 (권장)',
