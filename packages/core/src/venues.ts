@@ -7,7 +7,7 @@
  * Adding a venue starts here; the database's CHECK constraint is SQL and needs its own migration
  * (a db test fails until it lists the same ids).
  */
-export const VENUE_IDS = ['binance', 'okx', 'paper'] as const;
+export const VENUE_IDS = ['binance', 'okx', 'bybit', 'paper'] as const;
 export type VenueId = (typeof VENUE_IDS)[number];
 
 export type VenueFacts = {
@@ -79,6 +79,19 @@ export const VENUE_FACTS = {
         message: 'an OKX API key looks like 8-4-4-4-12 hexadecimal characters',
       },
       apiSecret: { pattern: LETTERS_AND_DIGITS, message: 'an OKX secret key is 16–128 letters and digits' },
+    },
+  },
+  bybit: {
+    label: 'Bybit',
+    live: true,
+    needsPassphrase: false,
+    formatSymbol: concatenated,
+    // orderLinkId: up to 36 characters of [0-9A-Za-z_-].
+    clientOrderIdMaxLength: 36,
+    credentialFormats: {
+      // Bybit's HMAC keys are 18 characters and secrets 36 (letters and digits); checked loosely.
+      apiKey: { pattern: /^[A-Za-z0-9]{10,64}$/, message: 'a Bybit API key is 10–64 letters and digits' },
+      apiSecret: { pattern: LETTERS_AND_DIGITS, message: 'a Bybit API secret is 16–128 letters and digits' },
     },
   },
   // Paper accounts trade the Binance-style ids the paper venue lists.
