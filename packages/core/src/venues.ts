@@ -123,7 +123,7 @@ export function isLiveVenueId(value: unknown): value is LiveVenueId {
   return isVenueId(value) && VENUE_FACTS[value].live;
 }
 
-/** `binance, okx or paper`: venue ids as a message or a help text lists them. */
+/** `binance, okx, bybit or paper`: venue ids as a message or a help text lists them. */
 export function venueList(ids: readonly string[] = VENUE_IDS): string {
   return ids.length <= 1 ? ids.join('') : `${ids.slice(0, -1).join(', ')} or ${ids.at(-1)}`;
 }

@@ -85,6 +85,8 @@ const err = (code: number, msg: string, status = 200): BybitError => new BybitEr
 const params = (what: string): BybitError => err(10001, `params error: ${what}`);
 
 const ORDER_LINK_ID = /^[0-9A-Za-z_-]{1,36}$/;
+/** The fault path that matches conditional order placements only (see `createOrder`). */
+export const CONDITIONAL_FAULT_PATH = '/v5/order/create#conditional';
 
 /** The paper venue's rejection reasons as Bybit codes and messages (streams.md §3.3). */
 function fromVenueError(error: unknown): BybitError {
@@ -735,6 +737,12 @@ class BybitDialect extends SimulatorDialect<BybitFaultRule, BybitCodes, Params, 
     const triggerPrice = decimalParam(p, 'triggerPrice');
     let type: OrderType = orderType === 'Limit' ? 'limit' : 'market';
     if (triggerPrice !== undefined) {
+      // Conditional orders share the path with regular ones: a fault on the pseudo path
+      // `/v5/order/create#conditional` refuses the next conditional placement only.
+      const refused = this.faults.take('POST', CONDITIONAL_FAULT_PATH, ['http_error']);
+      if (refused !== undefined) {
+        throw err(refused.code ?? 110092, refused.msg ?? 'expect Rising, but trigger_price is not higher');
+      }
       if (orderType !== 'Market')
         throw err(10001, 'params error: conditional limit orders are not simulated');
       const direction = str(p, 'triggerDirection');
