@@ -199,6 +199,8 @@ const ROUTES: Readonly<Record<string, Route>> = {
     limit: 'query',
     handler: BybitDialectHandlers('walletBalance'),
   },
+  'GET /v5/user/query-api': { signed: true, limit: 'query', handler: BybitDialectHandlers('queryApi') },
+  'GET /v5/account/info': { signed: true, limit: 'query', handler: BybitDialectHandlers('accountInfo') },
   'GET /v5/position/list': { signed: true, limit: 'query', handler: BybitDialectHandlers('positionList') },
   'POST /v5/position/switch-mode': {
     signed: true,
@@ -223,6 +225,8 @@ type HandlerName =
   | 'tickers'
   | 'kline'
   | 'walletBalance'
+  | 'queryApi'
+  | 'accountInfo'
   | 'positionList'
   | 'switchMode'
   | 'setLeverage'
@@ -606,6 +610,60 @@ class BybitDialect extends SimulatorDialect<BybitFaultRule, BybitCodes, Params, 
           })),
         },
       ],
+    };
+  }
+
+  /** The key's own record (ccxt reads it to tell a unified account). */
+  queryApi(): unknown {
+    return {
+      id: '13770661',
+      note: 'simulator',
+      apiKey: this.options.apiKey,
+      readOnly: 0,
+      secret: '',
+      permissions: {
+        ContractTrade: ['Order', 'Position'],
+        Spot: [],
+        Wallet: [],
+        Options: [],
+        Derivatives: [],
+        CopyTrading: [],
+        BlockTrade: [],
+        Exchange: [],
+        NFT: [],
+        Affiliate: [],
+      },
+      ips: ['*'],
+      type: 1,
+      deadlineDay: -1,
+      expiredAt: '',
+      createdAt: '2024-01-01T00:00:00Z',
+      unified: 0,
+      uta: 1,
+      userID: 24600000,
+      inviterID: 0,
+      vipLevel: 'No VIP',
+      mktMakerLevel: '0',
+      affiliateID: 0,
+      rsaPublicKey: '',
+      isMaster: true,
+      parentUid: '0',
+      kycLevel: 'LEVEL_DEFAULT',
+      kycRegion: '',
+    };
+  }
+
+  /** A unified trading account (status 6: UTA 2.0 Pro), regular margin. */
+  accountInfo(): unknown {
+    return {
+      marginMode: 'REGULAR_MARGIN',
+      updatedTime: '1697078946000',
+      unifiedMarginStatus: 6,
+      dcpStatus: 'OFF',
+      timeWindow: 10,
+      smpGroup: 0,
+      isMasterTrader: false,
+      spotHedgingStatus: 'OFF',
     };
   }
 
