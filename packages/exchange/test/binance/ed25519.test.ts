@@ -39,6 +39,30 @@ const PAYLOAD =
   'symbol=BTCUSDT&side=SELL&type=LIMIT&timeInForce=GTC&quantity=1&price=0.2&recvWindow=5000&timestamp=1668481559918';
 
 describe('Ed25519 signing', () => {
+  it('reproduces the vector of reference/streams.md §4 (RFC 8032 TEST 1 key; Node and openssl agree)', () => {
+    const pem =
+      '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMREScVpezJpGXA7rAMcrn9g\n-----END PRIVATE KEY-----\n';
+    const key = ed25519PrivateKey(pem);
+    expect(
+      ed25519Signature(
+        key,
+        'symbol=BTCUSDT&side=SELL&type=LIMIT&timeInForce=GTC&quantity=1&price=0.2&timestamp=1668481559918&recvWindow=5000',
+      ),
+    ).toBe('XtZirsmmi0noRzUfkqktvkVfxpkq%2FWtbLg2UOL3QGYdUBZVlqOBEMuEVw8zioY93N54NcKj9UuAXQEa9zgTDBg%3D%3D');
+    expect(
+      decodeURIComponent(
+        ed25519Signature(
+          key,
+          'symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.001&timestamp=1735689600000&recvWindow=5000',
+        ),
+      ),
+    ).toBe('zZKNdjbu7Pl6X3ih4k5GULknAinYpC2SCmVctxzLcqnjwMdNCYD00N1lDrew4ETaoSOZQvyqLVq0cAywty2iDw==');
+    // RFC 8032 TEST 1: the public key of this seed.
+    expect(ed25519PublicKey(pem).export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex')).toBe(
+      'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a',
+    );
+  });
+
   it('gives the signature openssl pkeyutl gives (Ed25519 is deterministic), base64 and URL-encoded', () => {
     writeFileSync(join(dir, 'payload'), PAYLOAD);
     const expected = openssl([
