@@ -48,6 +48,22 @@ import {
   type BybitWallet,
 } from './parse.ts';
 import type { BybitQuery } from './signing.ts';
+import type {
+  AccountStream,
+  FundingPayment,
+  MarketStream,
+  StreamingVenue,
+  VenueFill,
+} from '../stream/types.ts';
+import {
+  BYBIT_WS_URLS,
+  BybitAccountStream,
+  BybitMarketStream,
+  bybitStreamUrlsBeside,
+  type BybitStreamHost,
+  type BybitStreamOptions,
+} from './stream.ts';
+import { fillFromExecution, fundingFromExecution, type BybitExecution } from './stream-parse.ts';
 
 /** REST hosts (streams.md §3.1). */
 export const BYBIT_REST_URLS = Object.freeze({
@@ -65,6 +81,11 @@ export type BybitLinearClientOptions = VenueClientOptions & {
   demo?: boolean;
   /** `X-BAPI-RECV-WINDOW` in ms (default 5000). */
   recvWindow?: number;
+  /**
+   * WebSocket URLs (private, public linear). Default: beside a non-Bybit `baseUrl` (a simulator serves
+   * both on one origin), else the network's stream hosts.
+   */
+  streamUrls?: { private: string; public: string };
 };
 
 type List<T> = { list: T[]; nextPageCursor?: string; category?: string };
@@ -83,9 +104,11 @@ const KLINE_LIMIT = 1000;
  * than its timestamp + recvWindow can no longer execute, so an order still absent then is sent once
  * more.
  */
-export class BybitLinearClient implements Exchange {
+export class BybitLinearClient implements Exchange, StreamingVenue {
   readonly id = 'bybit' as const;
   readonly baseUrl: string;
+  readonly streamUrls: { private: string; public: string };
+  private readonly credentials: { apiKey: string; apiSecret: string };
   private readonly http: BybitHttp;
   private readonly venue: VenueClientState;
 
@@ -100,6 +123,15 @@ export class BybitLinearClient implements Exchange {
         : options.testnet === true
           ? BYBIT_REST_URLS.testnet
           : BYBIT_REST_URLS.live);
+    this.streamUrls =
+      options.streamUrls ??
+      bybitStreamUrlsBeside(options.baseUrl) ??
+      (options.demo === true
+        ? BYBIT_WS_URLS.demo
+        : options.testnet === true
+          ? BYBIT_WS_URLS.testnet
+          : BYBIT_WS_URLS.live);
+    this.credentials = { apiKey: options.apiKey, apiSecret: options.apiSecret };
     const now = options.now ?? Date.now;
     this.http = new BybitHttp({
       ...transportOptions(options, this.baseUrl, now),
@@ -548,6 +580,90 @@ export class BybitLinearClient implements Exchange {
   async orderByIdempotencyKey(venueSymbol: string, idempotencyKey: string): Promise<Order | null> {
     const symbol = (await this.instrument(venueSymbol)).venueSymbol;
     return this.lookup(symbol, clientOrderId(idempotencyKey, 'bybit'));
+  }
+
+  // ── Streams and history (AccountHistory / StreamingVenue) ─────────────────────────────────
+
+  /** The private stream: orders, executions, positions and the wallet as they happen (stream.ts). */
+  accountStream(options?: BybitStreamOptions): AccountStream {
+    return new BybitAccountStream(this.streamHost(), options);
+  }
+
+  /** Mark prices (`tickers.<symbol>`) and candles (`kline.<interval>.<symbol>`). */
+  marketStream(options?: BybitStreamOptions): MarketStream {
+    return new BybitMarketStream({ urls: this.streamUrls }, options);
+  }
+
+  private streamHost(): BybitStreamHost {
+    return {
+      urls: this.streamUrls,
+      credentials: this.credentials,
+      serverNow: () => this.http.serverNow(),
+      orderById: (symbol, orderId) => this.queryOrder(symbol, { venueOrderId: orderId }),
+    };
+  }
+
+  /**
+   * Executions since `since`, oldest first: `GET /v5/execution/list` (newest first, paged by
+   * cursor, a 7-day window per call). A conditional's fill asks its order once whether it was a
+   * stop-loss or a take-profit.
+   */
+  async fillsSince(query: { since: number; venueSymbol?: string; limit?: number }): Promise<VenueFill[]> {
+    const rows = (await this.executions(query.since, query.venueSymbol, 'Trade')).filter(
+      (r) => r.execType !== 'Funding',
+    );
+    const orders = new Map<string, Order | null>();
+    const out: VenueFill[] = [];
+    for (const row of rows.slice(0, query.limit ?? 1000)) {
+      let order: Order | null | undefined;
+      if (row.stopOrderType !== undefined && row.stopOrderType !== '' && row.stopOrderType !== 'UNKNOWN') {
+        if (!orders.has(row.orderId)) {
+          orders.set(
+            row.orderId,
+            await this.queryOrder(row.symbol, { venueOrderId: row.orderId }).catch(() => null),
+          );
+        }
+        order = orders.get(row.orderId);
+      }
+      out.push(fillFromExecution(row, order ?? undefined));
+    }
+    return out;
+  }
+
+  /** Funding payments since `since` (`execType=Funding` executions), oldest first. */
+  async fundingSince(query: {
+    since: number;
+    venueSymbol?: string;
+    limit?: number;
+  }): Promise<FundingPayment[]> {
+    const rows = await this.executions(query.since, query.venueSymbol, 'Funding');
+    return rows.slice(0, query.limit ?? 1000).map(fundingFromExecution);
+  }
+
+  private async executions(
+    since: number,
+    venueSymbol: string | undefined,
+    execType: string,
+  ): Promise<BybitExecution[]> {
+    const symbol = venueSymbol === undefined ? undefined : (await this.instrument(venueSymbol)).venueSymbol;
+    const out: BybitExecution[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 50; page++) {
+      const result = await this.signedGet<List<BybitExecution>>('/v5/execution/list', {
+        category: CATEGORY,
+        ...(symbol !== undefined ? { symbol } : {}),
+        startTime: since,
+        execType,
+        limit: 100,
+        cursor,
+      });
+      out.push(...result.list);
+      cursor = result.nextPageCursor;
+      if (cursor === undefined || cursor === '' || result.list.length === 0) break;
+    }
+    return out
+      .filter((r) => Number(r.execTime) >= since)
+      .sort((a, b) => Number(a.execTime) - Number(b.execTime));
   }
 
   // ── Internals ──────────────────────────────────────────────────────────────────────────────

@@ -17,6 +17,9 @@ import { freshPaperVenue, servedCandles, syntheticCandle, type Candle } from '..
 import { decimals, safeEqual, WIRE_DECIMAL } from '../sim/wire.ts';
 import { bybitSign } from './signing.ts';
 import { bybitIntervalMs } from './parse.ts';
+import { BybitSimStreams } from './sim-streams.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 
 /**
  * A wire-compatible Bybit V5 server (the `category=linear` subset this project uses) backed by the
@@ -217,6 +220,7 @@ const ROUTES: Readonly<Record<string, Route>> = {
   'POST /v5/order/cancel-all': { signed: true, limit: 'order', handler: BybitDialectHandlers('cancelAll') },
   'GET /v5/order/realtime': { signed: true, limit: 'query', handler: BybitDialectHandlers('realtime') },
   'GET /v5/order/history': { signed: true, limit: 'query', handler: BybitDialectHandlers('history') },
+  'GET /v5/execution/list': { signed: true, limit: 'query', handler: BybitDialectHandlers('executionList') },
 };
 
 type HandlerName =
@@ -234,7 +238,8 @@ type HandlerName =
   | 'cancelOrder'
   | 'cancelAll'
   | 'realtime'
-  | 'history';
+  | 'history'
+  | 'executionList';
 
 /** A route handler that calls the dialect's method of that name (routes are declared before the class). */
 function BybitDialectHandlers(name: HandlerName): Route['handler'] {
@@ -255,8 +260,56 @@ class BybitDialect extends SimulatorDialect<BybitFaultRule, BybitCodes, Params, 
   /** The limit headers of the request being answered. */
   private limitHeaders: Record<string, string> | undefined;
 
+  /** Executions booked (`/v5/execution/list`), oldest first. */
+  private readonly executions: Record<string, unknown>[] = [];
+  /** The WebSocket side (`/v5/private`, `/v5/public/linear`), created once the instruments are known. */
+  private streams: BybitSimStreams | undefined;
+
   constructor(private readonly options: BybitSimulatorOptions) {
     super(options, (now) => freshPaperVenue({ ...options, defaultPrices: BYBIT_SIM_DEFAULT_PRICES, now }));
+  }
+
+  override async loadInstruments(): Promise<void> {
+    await super.loadInstruments();
+    this.streams ??= new BybitSimStreams({
+      apiKey: this.options.apiKey,
+      apiSecret: this.options.apiSecret,
+      venue: this.venue,
+      serverTime: () => this.serverTime(),
+      orderRow: (id) => {
+        const order = this.venue.findOrder({ venueOrderId: id });
+        return order === undefined ? undefined : this.orderJson(order);
+      },
+      positionRows: (symbol) =>
+        (this.positionList({ category: 'linear', symbol }) as { list: Record<string, unknown>[] }).list,
+      walletRow: () =>
+        (this.walletBalance({ accountType: 'UNIFIED' }) as { list: Record<string, unknown>[] }).list[0] ?? {},
+      tickerRow: (symbol) =>
+        (this.tickers({ category: 'linear', symbol }) as { list: Record<string, unknown>[] }).list[0],
+      recordExecution: (row) => this.executions.push(row),
+    });
+  }
+
+  /** Every request may change the venue: the streams push what changed once it is handled. */
+  override async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      await super.handle(req, res);
+    } finally {
+      this.streams?.flush();
+    }
+  }
+
+  override upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    if (this.streams === undefined) socket.destroy();
+    else this.streams.upgrade(req, socket, head);
+  }
+
+  protected override streamControl(body: Record<string, unknown>): WireReply {
+    return this.streams?.control(body) ?? { status: 503, body: { error: 'streams not ready' } };
+  }
+
+  override async closeStreams(): Promise<void> {
+    await this.streams?.close();
   }
 
   // ── The dialect ────────────────────────────────────────────────────────────────────────────
@@ -946,6 +999,38 @@ class BybitDialect extends SimulatorDialect<BybitFaultRule, BybitCodes, Params, 
     return {
       category: 'linear',
       list: page.map((o) => this.orderJson(o)),
+      nextPageCursor: offset + limit < rows.length ? String(offset + limit) : '',
+    };
+  }
+
+  /**
+   * Executions newest first: `symbol`, `orderId`, `startTime` (default the last 7 days), `execType`,
+   * `limit` (1–100, default 50), `cursor`.
+   */
+  executionList(p: Params): unknown {
+    BybitDialect.linear(p);
+    const symbol = str(p, 'symbol');
+    if (symbol !== undefined) this.instrumentOf(symbol);
+    const orderId = str(p, 'orderId');
+    const execType = str(p, 'execType');
+    const start = intParam(p, 'startTime') ?? this.serverTime() - 7 * 86_400_000;
+    const end = intParam(p, 'endTime') ?? this.serverTime() + 1;
+    const limit = intParam(p, 'limit') ?? 50;
+    if (limit < 1 || limit > 100) throw params('limit');
+    const offset = intParam(p, 'cursor') ?? 0;
+    const rows = this.executions
+      .filter(
+        (r) =>
+          (symbol === undefined || r.symbol === symbol) &&
+          (orderId === undefined || r.orderId === orderId) &&
+          (execType === undefined || r.execType === execType) &&
+          Number(r.execTime) >= start &&
+          Number(r.execTime) <= end,
+      )
+      .reverse();
+    return {
+      category: 'linear',
+      list: rows.slice(offset, offset + limit),
       nextPageCursor: offset + limit < rows.length ? String(offset + limit) : '',
     };
   }
