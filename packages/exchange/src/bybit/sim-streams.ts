@@ -7,6 +7,7 @@ import { StreamHub, parseFrame } from '../sim/streams.ts';
 import type { WireReply } from '../sim/pipeline.ts';
 import { safeEqual } from '../sim/wire.ts';
 import { bybitWsSign } from './signing.ts';
+import { bybitIntervalMs } from './parse.ts';
 
 /** What a connection is: the private or the public socket, logged in, its topics. */
 type Meta = { kind: 'private' | 'public'; authed: boolean; topics: Set<string>; connId: string };
@@ -90,7 +91,51 @@ export class BybitSimStreams {
         { topic, type: 'snapshot', data: row, cs: ++this.seq, ts },
         (meta) => meta.kind === 'public' && meta.topics.has(topic),
       );
+      this.pushKlines(update.venueSymbol, ts);
     });
+  }
+
+  /** `kline.<interval>.<symbol>`: the forming candle of every subscribed interval, after a price move. */
+  private pushKlines(symbol: string, ts: number): void {
+    const intervals = new Set<string>();
+    for (const ws of this.hub.list((meta) => meta.kind === 'public')) {
+      for (const topic of this.hub.meta(ws)?.topics ?? []) {
+        const match = /^kline\.([^.]+)\.(.+)$/.exec(topic);
+        if (match !== null && match[2] === symbol) intervals.add(match[1]!);
+      }
+    }
+    for (const interval of intervals) {
+      const step = bybitIntervalMs(interval);
+      if (step === undefined) continue;
+      const timeframe = step % 86_400_000 === 0 ? `${step / 86_400_000}d` : `${step / 60_000}m`;
+      const start = Math.floor(ts / step) * step;
+      const bar = this.host.venue.barAt(symbol, timeframe, start);
+      if (bar === undefined) continue;
+      const topic = `kline.${interval}.${symbol}`;
+      this.hub.broadcast(
+        {
+          topic,
+          type: 'snapshot',
+          ts,
+          data: [
+            {
+              start,
+              end: start + step - 1,
+              interval,
+              open: bar.open,
+              close: bar.close,
+              high: bar.high,
+              low: bar.low,
+              volume: bar.volume,
+              turnover: '0',
+              confirm: bar.closed,
+              timestamp: ts,
+            },
+          ],
+        },
+        (meta) => meta.kind === 'public' && meta.topics.has(topic),
+      );
+    }
   }
 
   upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
@@ -136,13 +181,12 @@ export class BybitSimStreams {
         if (meta.kind !== 'private') return reply('auth', false, 'auth is for the private stream');
         const [key, expires, signature] = args as [unknown, unknown, unknown];
         if (key !== this.host.apiKey) return reply('auth', false, 'Invalid apikey');
-        if (typeof expires !== 'number' || expires <= this.host.serverTime()) {
+        // A number or its decimal string (ccxt sends a string).
+        const at = typeof expires === 'string' && /^\d{1,16}$/.test(expires) ? Number(expires) : expires;
+        if (typeof at !== 'number' || !Number.isSafeInteger(at) || at <= this.host.serverTime()) {
           return reply('auth', false, 'Params Error');
         }
-        if (
-          typeof signature !== 'string' ||
-          !safeEqual(signature, bybitWsSign(this.host.apiSecret, expires))
-        ) {
+        if (typeof signature !== 'string' || !safeEqual(signature, bybitWsSign(this.host.apiSecret, at))) {
           return reply('auth', false, 'Invalid sign');
         }
         meta.authed = true;
