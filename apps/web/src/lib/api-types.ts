@@ -931,7 +931,7 @@ export interface paths {
         content: {
           'application/json': {
             /** @enum {string} */
-            exchange: 'binance' | 'okx' | 'paper';
+            exchange: 'binance' | 'okx' | 'bybit' | 'paper';
             api_key: string;
             api_secret: string;
             passphrase?: string;
@@ -2507,7 +2507,7 @@ export interface paths {
                   /** @enum {string} */
                   source: 'exchange';
                   /** @enum {string} */
-                  exchange: 'binance' | 'okx';
+                  exchange: 'binance' | 'okx' | 'bybit';
                   symbol: string;
                   timeframe: string;
                   from: number | string;
@@ -2622,7 +2622,7 @@ export interface paths {
                   /** @enum {string} */
                   source: 'exchange';
                   /** @enum {string} */
-                  exchange: 'binance' | 'okx';
+                  exchange: 'binance' | 'okx' | 'bybit';
                   symbol: string;
                   timeframe: string;
                   from: number | string;
@@ -3020,7 +3020,7 @@ export interface components {
     Account: {
       id: string;
       /** @enum {string} */
-      exchange: 'binance' | 'okx' | 'paper';
+      exchange: 'binance' | 'okx' | 'bybit' | 'paper';
       label: string;
       testnet: boolean;
       is_active: boolean;
@@ -3030,7 +3030,7 @@ export interface components {
     RegisteredAccount: {
       id: string;
       /** @enum {string} */
-      exchange: 'binance' | 'okx' | 'paper';
+      exchange: 'binance' | 'okx' | 'bybit' | 'paper';
       label: string;
       testnet: boolean;
       is_active: boolean;
