@@ -6,13 +6,24 @@ const printable = /^[\x21-\x7e]+$/; // printable ASCII, no spaces
 
 /**
  * Each venue's credential formats and whether it needs a passphrase come from `VENUE_FACTS`
- * (@tradingbot/core); passphrases are chosen by the user; paper accounts take any non-empty value.
+ * (@tradingbot/core); passphrases are chosen by the user. Live venues need the key and secret;
+ * paper accounts need none (any printable value is still taken, for older clients).
  */
 export const RegisterAccountBody = z
   .strictObject({
     exchange: z.enum(VENUE_IDS),
-    api_key: z.string().min(1).max(128).regex(printable, 'must be printable characters without spaces'),
-    api_secret: z.string().min(1).max(128).regex(printable, 'must be printable characters without spaces'),
+    api_key: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(printable, 'must be printable characters without spaces')
+      .optional(),
+    api_secret: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(printable, 'must be printable characters without spaces')
+      .optional(),
     passphrase: z
       .string()
       .min(1)
@@ -38,11 +49,17 @@ export const RegisterAccountBody = z
         message: `${body.exchange} accounts have no passphrase`,
       });
     }
+    if (venue.live) {
+      for (const field of ['api_key', 'api_secret'] as const) {
+        if (body[field] === undefined)
+          ctx.addIssue({ code: 'custom', path: [field], message: `${venue.label} accounts need it` });
+      }
+    }
     const formats = venue.credentialFormats;
     if (formats !== undefined) {
-      if (!formats.apiKey.pattern.test(body.api_key))
+      if (body.api_key !== undefined && !formats.apiKey.pattern.test(body.api_key))
         ctx.addIssue({ code: 'custom', path: ['api_key'], message: formats.apiKey.message });
-      if (!formats.apiSecret.pattern.test(body.api_secret))
+      if (body.api_secret !== undefined && !formats.apiSecret.pattern.test(body.api_secret))
         ctx.addIssue({ code: 'custom', path: ['api_secret'], message: formats.apiSecret.message });
     }
   });

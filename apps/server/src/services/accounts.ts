@@ -13,6 +13,9 @@ import {
 import type { ConnectExchange } from '../exchange-factory.ts';
 import { audit } from './audit.ts';
 
+/** What a paper account stores as its "credentials" when none are given: it has no venue to sign for. */
+const PAPER_PLACEHOLDER_CREDENTIAL = 'paper';
+
 export type AccountsDeps = {
   database: Database;
   keyRing: KeyRing;
@@ -64,8 +67,9 @@ export async function registerAccount(
   userId: string,
   input: {
     exchange: VenueId;
-    api_key: string;
-    api_secret: string;
+    /** Absent only for paper accounts (the route's schema requires them for live venues). */
+    api_key?: string | undefined;
+    api_secret?: string | undefined;
     passphrase?: string | undefined;
     testnet: boolean;
     label?: string | undefined;
@@ -73,8 +77,8 @@ export async function registerAccount(
 ): Promise<PublicAccount & { webhook_secret: string }> {
   const id = randomUUID();
   const encrypted = encryptCredentials(deps.keyRing, id, {
-    apiKey: input.api_key,
-    apiSecret: input.api_secret,
+    apiKey: input.api_key ?? PAPER_PLACEHOLDER_CREDENTIAL,
+    apiSecret: input.api_secret ?? PAPER_PLACEHOLDER_CREDENTIAL,
     passphrase: input.passphrase,
   });
   const webhook = newWebhookSecret();

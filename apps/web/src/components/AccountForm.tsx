@@ -4,30 +4,49 @@ import { useId, useState, type FormEvent } from 'react';
 import { VENUE_FACTS, VENUE_IDS, type VenueId } from '@tradingbot/core/venues';
 import { useI18n } from '@/lib/i18n';
 import type { ApiError } from '@/lib/api';
+import { useFieldErrors, type FieldErrors, type IssueOverrides } from '@/lib/field-errors';
 import type { RegisteredAccount } from '@/lib/types';
-import { ErrorMessage } from './ui';
+import { ErrorMessage, FieldError } from './ui';
 
 export type AccountInput = {
   exchange: VenueId;
-  api_key: string;
-  api_secret: string;
+  /** Absent for paper accounts: the simulated venue signs nothing. */
+  api_key?: string;
+  api_secret?: string;
   passphrase?: string;
-  testnet: boolean;
+  testnet?: boolean;
   label?: string;
 };
 
 type Submit = (input: AccountInput) => Promise<RegisteredAccount>;
 
+const FIELDS = ['exchange', 'api_key', 'api_secret', 'passphrase', 'label', 'testnet'] as const;
+type Field = (typeof FIELDS)[number];
+
+/** The venue's own wording for a key or secret that does not have its shape (the API's `custom` issue). */
+function overridesFor(exchange: VenueId): IssueOverrides {
+  if (exchange === 'binance')
+    return { api_key: { custom: 'acc.err.binanceKey' }, api_secret: { custom: 'acc.err.binanceSecret' } };
+  if (exchange === 'okx')
+    return {
+      api_key: { custom: 'acc.err.okxKey' },
+      api_secret: { custom: 'acc.err.okxSecret' },
+      passphrase: { custom: 'form.required' },
+    };
+  return {};
+}
+
 /**
  * The account registration form: exchange select (every venue of `VENUE_IDS`), API key, secret as a
  * password field, passphrase only for venues that need one (OKX), "use testnet (recommended)"
- * checked by default.
+ * checked by default. A paper account needs none of these: it trades a simulated venue, and the
+ * form says so instead.
  */
 export function AccountForm({ onSubmit }: { onSubmit: Submit }) {
   const { t } = useI18n();
   const id = useId();
-  const form = useAccountForm(onSubmit);
-  const { fields, set, missing } = form;
+  const form = useAccountForm(id, onSubmit);
+  const { fields, set, errors } = form;
 
   return (
     <form
@@ -43,7 +62,8 @@ export function AccountForm({ onSubmit }: { onSubmit: Submit }) {
         <select
           id={`${id}-exchange`}
           value={fields.exchange}
-          onChange={(e) => set.exchange(e.target.value as AccountInput['exchange'])}
+          onChange={(e) => set.exchange(e.target.value as VenueId)}
+          {...errors.inputProps('exchange', form.isPaper ? `${id}-paper-hint` : undefined)}
         >
           {VENUE_IDS.map((venue) => (
             <option key={venue} value={venue}>
@@ -51,41 +71,51 @@ export function AccountForm({ onSubmit }: { onSubmit: Submit }) {
             </option>
           ))}
         </select>
+        <FieldError formId={id} field="exchange" error={errors.errors.exchange} />
       </div>
-      <RequiredField
-        inputId={`${id}-key`}
-        errorId={`${id}-api_key-error`}
-        label={t('acc.apiKey')}
-        type="text"
-        autoComplete="off"
-        spellCheck={false}
-        missing={missing.includes('api_key')}
-        value={fields.apiKey}
-        onChange={set.apiKey}
-      />
-      <RequiredField
-        inputId={`${id}-secret`}
-        errorId={`${id}-api_secret-error`}
-        label={t('acc.apiSecret')}
-        type="password"
-        autoComplete="new-password"
-        spellCheck={false}
-        missing={missing.includes('api_secret')}
-        value={fields.apiSecret}
-        onChange={set.apiSecret}
-      />
-      {form.needsPassphrase ? (
-        <RequiredField
-          inputId={`${id}-passphrase`}
-          errorId={`${id}-passphrase-error`}
-          label={t('acc.passphrase')}
-          type="password"
-          autoComplete="new-password"
-          missing={missing.includes('passphrase')}
-          value={fields.passphrase}
-          onChange={set.passphrase}
-        />
-      ) : null}
+      {form.isPaper ? (
+        <div id={`${id}-paper-hint`} className="notice paper-hint">
+          <p>{t('acc.paperExplain')}</p>
+          <p className="muted">{t('acc.paperNoKeys')}</p>
+        </div>
+      ) : (
+        <>
+          <TextField
+            formId={id}
+            field="api_key"
+            errors={errors}
+            label={t('acc.apiKey')}
+            type="text"
+            autoComplete="off"
+            spellCheck={false}
+            value={fields.apiKey}
+            onChange={set.apiKey}
+          />
+          <TextField
+            formId={id}
+            field="api_secret"
+            errors={errors}
+            label={t('acc.apiSecret')}
+            type="password"
+            autoComplete="new-password"
+            spellCheck={false}
+            value={fields.apiSecret}
+            onChange={set.apiSecret}
+          />
+          {form.needsPassphrase ? (
+            <TextField
+              formId={id}
+              field="passphrase"
+              errors={errors}
+              label={t('acc.passphrase')}
+              type="password"
+              autoComplete="new-password"
+              value={fields.passphrase}
+              onChange={set.passphrase}
+            />
+          ) : null}
+        </>
+      )}
       <div className="field">
         <label htmlFor={`${id}-label`}>{t('acc.label')}</label>
         <input
@@ -93,9 +123,11 @@ export function AccountForm({ onSubmit }: { onSubmit: Submit }) {
           value={fields.label}
           onChange={(e) => set.label(e.target.value)}
           maxLength={64}
+          {...errors.inputProps('label')}
         />
+        <FieldError formId={id} field="label" error={errors.errors.label} />
       </div>
-      <TestnetField id={id} testnet={fields.testnet} onChange={set.testnet} />
+      {form.isPaper ? null : <TestnetField id={id} testnet={fields.testnet} onChange={set.testnet} />}
       <ErrorMessage error={form.error} />
       <div>
         <button type="submit" disabled={form.busy}>
@@ -106,37 +138,39 @@ export function AccountForm({ onSubmit }: { onSubmit: Submit }) {
   );
 }
 
-/** The form's fields, their validation (which required ones are empty) and the submission. */
-function useAccountForm(onSubmit: Submit) {
-  const [exchange, setExchange] = useState<AccountInput['exchange']>('binance');
+/** The form's fields, their validation (required ones empty, the API's issues) and the submission. */
+function useAccountForm(formId: string, onSubmit: Submit) {
+  const [exchange, setExchange] = useState<VenueId>('binance');
   const [apiKey, setApiKey] = useState('');
   const [apiSecret, setApiSecret] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [testnet, setTestnet] = useState(true);
   const [label, setLabel] = useState('');
   const [busy, setBusy] = useState(false);
+  const isPaper = !VENUE_FACTS[exchange].live;
   const needsPassphrase = VENUE_FACTS[exchange].needsPassphrase;
   const [error, setError] = useState<ApiError | Error>();
-  const [missing, setMissing] = useState<string[]>([]);
+  const errors = useFieldErrors<Field>(formId, FIELDS, overridesFor(exchange));
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const empty = [
-      ...(apiKey.trim() ? [] : ['api_key']),
-      ...(apiSecret.trim() ? [] : ['api_secret']),
-      ...(needsPassphrase && !passphrase.trim() ? ['passphrase'] : []),
-    ];
-    setMissing(empty);
-    if (empty.length) return;
-    setBusy(true);
     setError(undefined);
+    const required: Field[] = isPaper
+      ? []
+      : ['api_key', 'api_secret', ...(needsPassphrase ? (['passphrase'] as const) : [])];
+    if (errors.requireFilled({ api_key: apiKey, api_secret: apiSecret, passphrase }, required)) return;
+    setBusy(true);
     try {
       await onSubmit({
         exchange,
-        api_key: apiKey.trim(),
-        api_secret: apiSecret.trim(),
-        ...(needsPassphrase ? { passphrase: passphrase.trim() } : {}),
-        testnet,
+        ...(isPaper
+          ? {}
+          : {
+              api_key: apiKey.trim(),
+              api_secret: apiSecret.trim(),
+              ...(needsPassphrase ? { passphrase: passphrase.trim() } : {}),
+              testnet,
+            }),
         ...(label.trim() ? { label: label.trim() } : {}),
       });
       setApiKey('');
@@ -144,53 +178,66 @@ function useAccountForm(onSubmit: Submit) {
       setPassphrase('');
       setLabel('');
     } catch (e) {
-      setError(e as ApiError);
+      if (!errors.fromError(e)) setError(e as ApiError);
     } finally {
       setBusy(false);
     }
   };
 
+  /** A changed field loses its error; another exchange is another form, so all errors go. */
+  const changed =
+    <T,>(field: Field, setter: (value: T) => void) =>
+    (value: T) => {
+      errors.clear(field);
+      setter(value);
+    };
+
   return {
     fields: { exchange, apiKey, apiSecret, passphrase, testnet, label },
     set: {
-      exchange: setExchange,
-      apiKey: setApiKey,
-      apiSecret: setApiSecret,
-      passphrase: setPassphrase,
-      testnet: setTestnet,
-      label: setLabel,
+      exchange: (value: VenueId) => {
+        errors.clear();
+        setError(undefined);
+        setExchange(value);
+      },
+      apiKey: changed('api_key', setApiKey),
+      apiSecret: changed('api_secret', setApiSecret),
+      passphrase: changed('passphrase', setPassphrase),
+      testnet: changed('testnet', setTestnet),
+      label: changed('label', setLabel),
     },
+    isPaper,
     needsPassphrase,
-    missing,
+    errors,
     busy,
     error,
     submit,
   };
 }
 
-/** A required text or password input that says so (and is marked invalid) when submitted empty. */
-function RequiredField({
-  inputId,
-  errorId,
+/** A text or password input with its label and, once there is one, its error under it. */
+function TextField({
+  formId,
+  field,
+  errors,
   label,
   type,
   autoComplete,
   spellCheck,
-  missing,
   value,
   onChange,
 }: {
-  inputId: string;
-  errorId: string;
+  formId: string;
+  field: Field;
+  errors: FieldErrors<Field>;
   label: string;
   type: 'text' | 'password';
   autoComplete: string;
   spellCheck?: boolean;
-  missing: boolean;
   value: string;
   onChange: (value: string) => void;
 }) {
-  const { t } = useI18n();
+  const inputId = `${formId}-${field}`;
   return (
     <div className="field">
       <label htmlFor={inputId}>{label}</label>
@@ -200,16 +247,11 @@ function RequiredField({
         autoComplete={autoComplete}
         spellCheck={spellCheck}
         required
-        aria-invalid={missing || undefined}
-        aria-describedby={missing ? errorId : undefined}
         value={value}
         onChange={(e) => onChange(e.target.value)}
+        {...errors.inputProps(field)}
       />
-      {missing ? (
-        <small id={errorId} className="field-error">
-          {t('acc.required')}
-        </small>
-      ) : null}
+      <FieldError formId={formId} field={field} error={errors.errors[field]} />
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { useState, type ReactNode } from 'react';
 import { useI18n } from '@/lib/i18n';
 import type { ApiError } from '@/lib/api';
 import type { MessageKey } from '@/lib/messages';
+import { fieldErrorId } from '@/lib/field-errors';
 
 /** The API's message for an error (it is written for people), or a translated network message. */
 export function ErrorMessage({
@@ -92,4 +93,22 @@ export function StatusBadge({ status }: { status: string }) {
 
 export function Json({ value }: { value: unknown }) {
   return <pre className="json">{JSON.stringify(value, null, 2)}</pre>;
+}
+
+/** A field's error text, under its input (which names it in `aria-describedby`, see useFieldErrors). */
+export function FieldError({
+  formId,
+  field,
+  error,
+}: {
+  formId: string;
+  field: string;
+  error?: string | undefined;
+}) {
+  if (!error) return null;
+  return (
+    <small id={fieldErrorId(formId, field)} className="field-error">
+      {error}
+    </small>
+  );
 }

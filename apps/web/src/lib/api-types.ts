@@ -932,8 +932,8 @@ export interface paths {
           'application/json': {
             /** @enum {string} */
             exchange: 'binance' | 'okx' | 'paper';
-            api_key: string;
-            api_secret: string;
+            api_key?: string;
+            api_secret?: string;
             passphrase?: string;
             /** @default true */
             testnet?: boolean;

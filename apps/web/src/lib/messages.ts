@@ -340,6 +340,29 @@ export const en = {
   'term.rejected': 'Rejected',
   'term.expired': 'Expired',
   'term.unknown': 'Unknown',
+  // issue 21 (web): field errors, paper accounts, export, polish
+  'form.required': 'This field is required.',
+  'form.invalid': 'This value is not accepted.',
+  'form.integer': 'Enter a whole number.',
+  'form.number': 'Enter a number.',
+  'form.min': 'Must be at least {min}.',
+  'form.max': 'Must be at most {max}.',
+  'form.tooShort': 'Must be at least {min} characters.',
+  'form.tooLong': 'Must be at most {max} characters.',
+  'form.tooFew': 'Choose at least {min}.',
+  'form.tooMany': 'Choose at most {max}.',
+  'form.email': 'Enter an email address, like name@example.com.',
+  'form.choice': 'Choose one of the offered values.',
+  'form.fixBelow': 'Please correct the fields marked below.',
+  'acc.err.binanceKey': 'A Binance API key is 64 letters and digits — copy it again from Binance.',
+  'acc.err.binanceSecret': 'A Binance secret key is 64 letters and digits — copy it again from Binance.',
+  'acc.err.okxKey': 'An OKX API key looks like 8-4-4-4-12 hexadecimal characters.',
+  'acc.err.okxSecret': 'An OKX secret key is 16–128 letters and digits.',
+  'acc.paperExplain':
+    'Paper trading runs your alerts against a simulated exchange inside this server: a virtual balance of 10,000 USDT, orders filled at the prices of a synthetic market feed (not real market data), and no real money involved.',
+  'acc.paperNoKeys':
+    'No API keys are needed. Register, then send your TradingView alerts to it like to a real account.',
+  'acc.paperBadge': 'Paper',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -683,6 +706,28 @@ export const ko: Record<MessageKey, string> = {
   'term.rejected': '거부됨',
   'term.expired': '만료됨',
   'term.unknown': '알 수 없음',
+  // issue 21 (web): field errors, paper accounts, export, polish
+  'form.required': '필수 항목입니다.',
+  'form.invalid': '허용되지 않는 값입니다.',
+  'form.integer': '정수를 입력하세요.',
+  'form.number': '숫자를 입력하세요.',
+  'form.min': '{min} 이상이어야 합니다.',
+  'form.max': '{max} 이하여야 합니다.',
+  'form.tooShort': '최소 {min}자 이상이어야 합니다.',
+  'form.tooLong': '최대 {max}자까지 입력할 수 있습니다.',
+  'form.tooFew': '최소 {min}개를 선택하세요.',
+  'form.tooMany': '최대 {max}개까지 선택할 수 있습니다.',
+  'form.email': '이메일 주소를 입력하세요 (예: name@example.com).',
+  'form.choice': '제시된 값 중 하나를 고르세요.',
+  'form.fixBelow': '아래 표시된 항목을 고쳐 주세요.',
+  'acc.err.binanceKey': '바이낸스 API 키는 영문자와 숫자 64자입니다 — 바이낸스에서 다시 복사하세요.',
+  'acc.err.binanceSecret': '바이낸스 시크릿 키는 영문자와 숫자 64자입니다 — 바이낸스에서 다시 복사하세요.',
+  'acc.err.okxKey': 'OKX API 키는 8-4-4-4-12 형식의 16진수 문자입니다.',
+  'acc.err.okxSecret': 'OKX 시크릿 키는 영문자와 숫자 16–128자입니다.',
+  'acc.paperExplain':
+    '모의 거래는 이 서버 안의 가상 거래소에서 알림을 실행합니다. 가상 잔고 10,000 USDT로 시작하고, 주문은 합성 시세(실제 시장 데이터가 아님)로 체결되며 실제 돈은 쓰이지 않습니다.',
+  'acc.paperNoKeys': 'API 키가 필요 없습니다. 등록한 뒤 실제 계정처럼 TradingView 알림을 보내면 됩니다.',
+  'acc.paperBadge': '모의',
 };
 
 export const LOCALES = ['en', 'ko'] as const;

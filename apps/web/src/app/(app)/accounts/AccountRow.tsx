@@ -127,10 +127,16 @@ function AccountSummary({ account }: { account: Account }) {
     <>
       <div className="account-main">
         <strong>{title}</strong>
-        <span className="badge">{account.exchange.toUpperCase()}</span>
-        <span className={`badge ${account.testnet ? 'testnet' : 'mainnet'}`}>
-          {account.testnet ? t('acc.testnetBadge') : t('acc.mainnetBadge')}
-        </span>
+        {account.exchange === 'paper' ? (
+          <span className="badge paper">{t('acc.paperBadge')}</span>
+        ) : (
+          <span className="badge">{account.exchange.toUpperCase()}</span>
+        )}
+        {account.exchange === 'paper' ? null : (
+          <span className={`badge ${account.testnet ? 'testnet' : 'mainnet'}`}>
+            {account.testnet ? t('acc.testnetBadge') : t('acc.mainnetBadge')}
+          </span>
+        )}
         <span className={`badge ${account.is_active ? 'active' : 'inactive'}`}>
           {account.is_active ? t('acc.active') : t('acc.inactive')}
         </span>
