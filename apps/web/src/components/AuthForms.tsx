@@ -3,10 +3,17 @@
 import Link from 'next/link';
 import { signIn } from 'next-auth/react';
 import { useId, useState, type FormEvent } from 'react';
+import { ApiError } from '@/lib/api';
+import { safeCallback } from '@/lib/callback';
+import { fieldErrorId, useFieldErrors } from '@/lib/field-errors';
 import { useI18n } from '@/lib/i18n';
 import { hardNavigate } from '@/lib/navigate';
 import type { MessageKey } from '@/lib/messages';
 import { LanguageSwitch } from './LanguageSwitch';
+import { FieldError } from './ui';
+
+const SIGN_IN_FIELDS = ['email', 'password', 'code'] as const;
+const SIGN_UP_FIELDS = ['name', 'email', 'password'] as const;
 
 const SIGN_IN_CODES: Record<string, MessageKey> = {
   INVALID_CREDENTIALS: 'auth.invalid',
@@ -45,7 +52,13 @@ export function AuthFrame({ title, children }: { title: string; children: React.
   );
 }
 
-export function SignInForm({ notice }: { notice?: 'expired' | 'signedOut' | 'registered' | undefined }) {
+export function SignInForm({
+  notice,
+  callbackUrl,
+}: {
+  notice?: 'expired' | 'signedOut' | 'registered' | undefined;
+  callbackUrl?: string | undefined;
+}) {
   const { t } = useI18n();
   const id = useId();
   const [busy, setBusy] = useState(false);
@@ -53,14 +66,19 @@ export function SignInForm({ notice }: { notice?: 'expired' | 'signedOut' | 'reg
   /** Set after a correct password when the account has two-factor authentication. */
   const [challenge, setChallenge] = useState<string | null>(null);
   const [useRecovery, setUseRecovery] = useState(false);
+  const fields = useFieldErrors(id, SIGN_IN_FIELDS);
   // Uncontrolled inputs read on submit: what was typed (or filled by a password manager) before
   // the page finished hydrating is kept.
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const field = (name: string) => String(form.get(name) ?? '');
-    setBusy(true);
     setError(null);
+    const empty = challenge
+      ? fields.requireFilled({ code: field('code') }, ['code'])
+      : fields.requireFilled({ email: field('email'), password: field('password') }, ['email', 'password']);
+    if (empty) return;
+    setBusy(true);
     const code = await credentialsSignIn(
       challenge
         ? { challenge_token: challenge, [useRecovery ? 'recovery_code' : 'code']: field('code') }
@@ -77,7 +95,7 @@ export function SignInForm({ notice }: { notice?: 'expired' | 'signedOut' | 'reg
       setError(key ? t(key) : `${t('common.error')} (${code})`);
       return;
     }
-    hardNavigate('/');
+    hardNavigate(safeCallback(callbackUrl));
   };
   return (
     // method="post": a submit before the page is interactive must not put the password in the URL.
@@ -93,12 +111,27 @@ export function SignInForm({ notice }: { notice?: 'expired' | 'signedOut' | 'reg
         </p>
       ) : null}
       {challenge ? (
-        <TotpStep id={id} useRecovery={useRecovery} onToggle={() => setUseRecovery((v) => !v)} />
+        <TotpStep
+          id={id}
+          useRecovery={useRecovery}
+          onToggle={() => setUseRecovery((v) => !v)}
+          error={fields.errors.code}
+          onChange={() => fields.clear('code')}
+        />
       ) : (
         <>
           <div className="field">
             <label htmlFor={`${id}-email`}>{t('auth.email')}</label>
-            <input id={`${id}-email`} name="email" type="email" autoComplete="email" required />
+            <input
+              id={`${id}-email`}
+              name="email"
+              type="email"
+              autoComplete="email"
+              required
+              onChange={() => fields.clear('email')}
+              {...fields.inputProps('email')}
+            />
+            <FieldError formId={id} field="email" error={fields.errors.email} />
           </div>
           <div className="field">
             <label htmlFor={`${id}-password`}>{t('auth.password')}</label>
@@ -108,8 +141,12 @@ export function SignInForm({ notice }: { notice?: 'expired' | 'signedOut' | 'reg
               type="password"
               autoComplete="current-password"
               required
+              onChange={() => fields.clear('password')}
+              {...fields.inputProps('password')}
             />
+            <FieldError formId={id} field="password" error={fields.errors.password} />
           </div>
+          <p className="muted small">{t('auth.forgot')}</p>
         </>
       )}
       {error ? (
@@ -128,7 +165,19 @@ export function SignInForm({ notice }: { notice?: 'expired' | 'signedOut' | 'reg
 }
 
 /** The second sign-in step: a code from the authenticator app, or a recovery code. */
-function TotpStep({ id, useRecovery, onToggle }: { id: string; useRecovery: boolean; onToggle: () => void }) {
+function TotpStep({
+  id,
+  useRecovery,
+  onToggle,
+  error,
+  onChange,
+}: {
+  id: string;
+  useRecovery: boolean;
+  onToggle: () => void;
+  error: string | undefined;
+  onChange: () => void;
+}) {
   const { t } = useI18n();
   return (
     <>
@@ -145,7 +194,11 @@ function TotpStep({ id, useRecovery, onToggle }: { id: string; useRecovery: bool
           inputMode={useRecovery ? 'text' : 'numeric'}
           autoFocus
           required
+          onChange={onChange}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? fieldErrorId(id, 'code') : undefined}
         />
+        <FieldError formId={id} field="code" error={error} />
       </div>
       <button type="button" className="link" onClick={onToggle}>
         {useRecovery ? t('auth.useTotp') : t('auth.useRecovery')}
@@ -160,6 +213,7 @@ export function SignUpForm() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
+  const fields = useFieldErrors(id, SIGN_UP_FIELDS);
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
@@ -167,8 +221,9 @@ export function SignUpForm() {
     const email = String(form.get('email') ?? '');
     const password = String(form.get('password') ?? '');
     setError(null);
+    if (fields.requireFilled({ email, password }, ['email', 'password'])) return;
     if (password.length < 10) {
-      setError(t('auth.passwordTooShort'));
+      fields.set('password', t('auth.passwordTooShort'));
       return;
     }
     setBusy(true);
@@ -192,11 +247,16 @@ export function SignUpForm() {
             details?: { warning?: string | null; suggestions?: string[] };
           };
         } | null;
-        setError(
-          body?.error?.code === 'WEAK_PASSWORD'
-            ? weakPasswordText(t('auth.weakPassword'), body.error.details)
-            : (body?.error?.message ?? `${t('common.error')} (${response.status})`),
+        const apiError = new ApiError(
+          body?.error?.code ?? `HTTP_${response.status}`,
+          body?.error?.message ?? '',
+          response.status,
+          body?.error?.details,
         );
+        if (apiError.code === 'WEAK_PASSWORD')
+          fields.set('password', weakPasswordText(t('auth.weakPassword'), body?.error?.details));
+        else if (!fields.fromError(apiError))
+          setError(body?.error?.message ?? `${t('common.error')} (${response.status})`);
         return;
       }
       setStatus(t('auth.registered'));
@@ -216,11 +276,27 @@ export function SignUpForm() {
     <form method="post" onSubmit={onSubmit} noValidate>
       <div className="field">
         <label htmlFor={`${id}-name`}>{t('auth.name')}</label>
-        <input id={`${id}-name`} name="name" autoComplete="name" />
+        <input
+          id={`${id}-name`}
+          name="name"
+          autoComplete="name"
+          onChange={() => fields.clear('name')}
+          {...fields.inputProps('name')}
+        />
+        <FieldError formId={id} field="name" error={fields.errors.name} />
       </div>
       <div className="field">
         <label htmlFor={`${id}-email`}>{t('auth.email')}</label>
-        <input id={`${id}-email`} name="email" type="email" autoComplete="email" required />
+        <input
+          id={`${id}-email`}
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          onChange={() => fields.clear('email')}
+          {...fields.inputProps('email')}
+        />
+        <FieldError formId={id} field="email" error={fields.errors.email} />
       </div>
       <div className="field">
         <label htmlFor={`${id}-password`}>{t('auth.password')}</label>
@@ -231,11 +307,13 @@ export function SignUpForm() {
           autoComplete="new-password"
           required
           minLength={10}
-          aria-describedby={`${id}-password-hint`}
+          onChange={() => fields.clear('password')}
+          {...fields.inputProps('password', `${id}-password-hint`)}
         />
         <small id={`${id}-password-hint`} className="muted">
           {t('auth.passwordHint')}
         </small>
+        <FieldError formId={id} field="password" error={fields.errors.password} />
       </div>
       {error ? (
         <p role="alert" className="error">

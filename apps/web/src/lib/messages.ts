@@ -363,6 +363,8 @@ export const en = {
   'acc.paperNoKeys':
     'No API keys are needed. Register, then send your TradingView alerts to it like to a real account.',
   'acc.paperBadge': 'Paper',
+  'auth.forgot':
+    'Forgot your password? Ask the operator of this server to reset it: they run “tradingbot user reset-password <your email>” on the server.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -728,6 +730,8 @@ export const ko: Record<MessageKey, string> = {
     '모의 거래는 이 서버 안의 가상 거래소에서 알림을 실행합니다. 가상 잔고 10,000 USDT로 시작하고, 주문은 합성 시세(실제 시장 데이터가 아님)로 체결되며 실제 돈은 쓰이지 않습니다.',
   'acc.paperNoKeys': 'API 키가 필요 없습니다. 등록한 뒤 실제 계정처럼 TradingView 알림을 보내면 됩니다.',
   'acc.paperBadge': '모의',
+  'auth.forgot':
+    '비밀번호를 잊으셨나요? 이 서버의 운영자에게 재설정을 요청하세요: 운영자가 서버에서 “tradingbot user reset-password <이메일>”을 실행합니다.',
 };
 
 export const LOCALES = ['en', 'ko'] as const;
