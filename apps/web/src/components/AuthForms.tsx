@@ -5,7 +5,7 @@ import { signIn } from 'next-auth/react';
 import { useId, useState, type FormEvent } from 'react';
 import { ApiError } from '@/lib/api';
 import { safeCallback } from '@/lib/callback';
-import { fieldErrorId, useFieldErrors } from '@/lib/field-errors';
+import { fieldErrorId, useFieldErrors, type FieldErrors } from '@/lib/field-errors';
 import { useI18n } from '@/lib/i18n';
 import { hardNavigate } from '@/lib/navigate';
 import type { MessageKey } from '@/lib/messages';
@@ -120,32 +120,15 @@ export function SignInForm({
         />
       ) : (
         <>
-          <div className="field">
-            <label htmlFor={`${id}-email`}>{t('auth.email')}</label>
-            <input
-              id={`${id}-email`}
-              name="email"
-              type="email"
-              autoComplete="email"
-              required
-              onChange={() => fields.clear('email')}
-              {...fields.inputProps('email')}
-            />
-            <FieldError formId={id} field="email" error={fields.errors.email} />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-password`}>{t('auth.password')}</label>
-            <input
-              id={`${id}-password`}
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              required
-              onChange={() => fields.clear('password')}
-              {...fields.inputProps('password')}
-            />
-            <FieldError formId={id} field="password" error={fields.errors.password} />
-          </div>
+          <AuthField formId={id} name="email" label={t('auth.email')} type="email" fields={fields} />
+          <AuthField
+            formId={id}
+            name="password"
+            label={t('auth.password')}
+            type="password"
+            autoComplete="current-password"
+            fields={fields}
+          />
           <p className="muted small">{t('auth.forgot')}</p>
         </>
       )}
@@ -161,6 +144,51 @@ export function SignInForm({
         {t('auth.noAccount')} <Link href="/signup">{t('auth.signUp')}</Link>
       </p>
     </form>
+  );
+}
+
+/**
+ * One input of the sign-in and sign-up forms, uncontrolled (read with FormData on submit), with its
+ * error under it once there is one; typing in it clears that error.
+ */
+function AuthField<F extends string>({
+  formId,
+  name,
+  label,
+  type = 'text',
+  autoComplete = name,
+  hint,
+  fields,
+}: {
+  formId: string;
+  name: F;
+  label: string;
+  type?: 'text' | 'email' | 'password';
+  autoComplete?: string;
+  hint?: string;
+  fields: FieldErrors<F>;
+}) {
+  const inputId = `${formId}-${name}`;
+  const hintId = hint ? `${inputId}-hint` : undefined;
+  return (
+    <div className="field">
+      <label htmlFor={inputId}>{label}</label>
+      <input
+        id={inputId}
+        name={name}
+        type={type}
+        autoComplete={autoComplete}
+        required={name !== 'name'}
+        onChange={() => fields.clear(name)}
+        {...fields.inputProps(name, hintId)}
+      />
+      {hint ? (
+        <small id={hintId} className="muted">
+          {hint}
+        </small>
+      ) : null}
+      <FieldError formId={formId} field={name} error={fields.errors[name]} />
+    </div>
   );
 }
 
@@ -274,47 +302,17 @@ export function SignUpForm() {
   };
   return (
     <form method="post" onSubmit={onSubmit} noValidate>
-      <div className="field">
-        <label htmlFor={`${id}-name`}>{t('auth.name')}</label>
-        <input
-          id={`${id}-name`}
-          name="name"
-          autoComplete="name"
-          onChange={() => fields.clear('name')}
-          {...fields.inputProps('name')}
-        />
-        <FieldError formId={id} field="name" error={fields.errors.name} />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-email`}>{t('auth.email')}</label>
-        <input
-          id={`${id}-email`}
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          onChange={() => fields.clear('email')}
-          {...fields.inputProps('email')}
-        />
-        <FieldError formId={id} field="email" error={fields.errors.email} />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-password`}>{t('auth.password')}</label>
-        <input
-          id={`${id}-password`}
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={10}
-          onChange={() => fields.clear('password')}
-          {...fields.inputProps('password', `${id}-password-hint`)}
-        />
-        <small id={`${id}-password-hint`} className="muted">
-          {t('auth.passwordHint')}
-        </small>
-        <FieldError formId={id} field="password" error={fields.errors.password} />
-      </div>
+      <AuthField formId={id} name="name" label={t('auth.name')} autoComplete="name" fields={fields} />
+      <AuthField formId={id} name="email" label={t('auth.email')} type="email" fields={fields} />
+      <AuthField
+        formId={id}
+        name="password"
+        label={t('auth.password')}
+        type="password"
+        autoComplete="new-password"
+        hint={t('auth.passwordHint')}
+        fields={fields}
+      />
       {error ? (
         <p role="alert" className="error">
           {error}
