@@ -267,9 +267,8 @@ export const en = {
   'exp.generate': 'Generate script',
   'exp.generating': 'Generating…',
   'exp.script': 'Pine script',
-  'exp.alert': 'Alert message (example)',
   'exp.alertNote':
-    'The script builds this message itself on every signal. The "secret" field holds a placeholder: replace it in the script input with the webhook secret you saw when you registered the account or rotated its secret.',
+    'The script builds a message like this itself for every order. Do not paste it into TradingView. If the script was exported without your secret, replace PASTE_YOUR_WEBHOOK_SECRET in the script code (the alertSecret line) with the webhook secret you saw when you registered the account or rotated its secret.',
   'exp.webhookUrl': 'Webhook URL for this server',
   'exp.webhookNote':
     'TradingView must reach this address over the internet (HTTPS on port 443). Behind a reverse proxy set PUBLIC_URL so the address shown here is the public one.',
@@ -363,6 +362,11 @@ export const en = {
   'acc.paperNoKeys':
     'No API keys are needed. Register, then send your TradingView alerts to it like to a real account.',
   'acc.paperBadge': 'Paper',
+  'exp.alertBox': 'What to enter in the TradingView alert',
+  'exp.alertBoxNote':
+    'Create one alert on the strategy (Condition: the strategy, Order fills only) and put exactly this in its Message box — nothing else:',
+  'exp.alertExample': 'Example of a message the script sends (do not paste)',
+  'exp.leverageRange': 'Leverage is a whole number from 1 to 125.',
   'auth.forgot':
     'Forgot your password? Ask the operator of this server to reset it: they run “tradingbot user reset-password <your email>” on the server.',
 } as const;
@@ -635,9 +639,8 @@ export const ko: Record<MessageKey, string> = {
   'exp.generate': '스크립트 생성',
   'exp.generating': '생성하는 중…',
   'exp.script': 'Pine 스크립트',
-  'exp.alert': '알림 메시지 (예시)',
   'exp.alertNote':
-    '스크립트가 시그널마다 이 메시지를 직접 만듭니다. "secret" 항목은 자리 표시자입니다. 스크립트 입력에서 계정 등록 또는 재발급 때 받은 웹훅 시크릿으로 바꾸세요.',
+    '스크립트가 주문마다 이런 메시지를 직접 만듭니다. TradingView에 붙여넣지 마세요. 시크릿 없이 내보냈다면 스크립트 코드(alertSecret 줄)의 PASTE_YOUR_WEBHOOK_SECRET을 계정 등록이나 시크릿 재발급 때 받은 웹훅 시크릿으로 바꾸세요.',
   'exp.webhookUrl': '이 서버의 웹훅 URL',
   'exp.webhookNote':
     'TradingView가 인터넷으로 이 주소에 접속할 수 있어야 합니다 (443 포트의 HTTPS). 리버스 프록시 뒤라면 PUBLIC_URL을 설정해 공개 주소가 표시되게 하세요.',
@@ -730,6 +733,11 @@ export const ko: Record<MessageKey, string> = {
     '모의 거래는 이 서버 안의 가상 거래소에서 알림을 실행합니다. 가상 잔고 10,000 USDT로 시작하고, 주문은 합성 시세(실제 시장 데이터가 아님)로 체결되며 실제 돈은 쓰이지 않습니다.',
   'acc.paperNoKeys': 'API 키가 필요 없습니다. 등록한 뒤 실제 계정처럼 TradingView 알림을 보내면 됩니다.',
   'acc.paperBadge': '모의',
+  'exp.alertBox': 'TradingView 알림에 입력할 내용',
+  'exp.alertBoxNote':
+    '전략에 알림을 하나 만들고(Condition: 전략, Order fills only) Message 칸에 정확히 이것만 입력하세요:',
+  'exp.alertExample': '스크립트가 보내는 메시지 예시 (붙여넣지 마세요)',
+  'exp.leverageRange': '레버리지는 1부터 125까지의 정수입니다.',
   'auth.forgot':
     '비밀번호를 잊으셨나요? 이 서버의 운영자에게 재설정을 요청하세요: 운영자가 서버에서 “tradingbot user reset-password <이메일>”을 실행합니다.',
 };
