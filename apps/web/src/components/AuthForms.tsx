@@ -48,6 +48,11 @@ export function AuthFrame({ title, children }: { title: string; children: React.
         <h1>{title}</h1>
         {children}
       </div>
+      <section className="product-intro" aria-labelledby="intro-title">
+        <h2 id="intro-title">{t('intro.title')}</h2>
+        <p>{t('intro.body')}</p>
+        <p className="muted">{t('intro.points')}</p>
+      </section>
     </main>
   );
 }

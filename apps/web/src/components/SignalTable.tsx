@@ -23,7 +23,7 @@ export function SignalTable({ signals }: { signals: Signal[] }) {
     return key ? t(key) : action || '—';
   };
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={t('sig.title')}>
       <table>
         <thead>
           <tr>

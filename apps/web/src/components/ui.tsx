@@ -91,8 +91,13 @@ export function StatusBadge({ status }: { status: string }) {
   return <span className={`badge status-${status}`}>{key ? t(key) : status}</span>;
 }
 
+/** Pretty JSON in a box that scrolls; focusable, so a keyboard can scroll it too (axe: scrollable-region-focusable). */
 export function Json({ value }: { value: unknown }) {
-  return <pre className="json">{JSON.stringify(value, null, 2)}</pre>;
+  return (
+    <pre className="json" tabIndex={0}>
+      {JSON.stringify(value, null, 2)}
+    </pre>
+  );
 }
 
 /** A field's error text, under its input (which names it in `aria-describedby`, see useFieldErrors). */

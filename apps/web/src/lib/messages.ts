@@ -210,7 +210,7 @@ export const en = {
   'lab.col.bars': 'Bars',
   'lab.long': 'Long',
   'lab.short': 'Short',
-  'lab.dataInfo': '{bars} candles from {from} to {to} ({source})',
+  'lab.dataInfo': '{bars} {timeframe} candles from {from} to {to} ({source})',
   'lab.m.netProfit': 'Net profit',
   'lab.m.netProfitPct': 'Net profit %',
   'lab.m.grossProfit': 'Gross profit',
@@ -353,6 +353,7 @@ export const en = {
   'form.email': 'Enter an email address, like name@example.com.',
   'form.choice': 'Choose one of the offered values.',
   'form.fixBelow': 'Please correct the fields marked below.',
+  'form.wholeRange': 'Enter a whole number from {min} to {max}.',
   'acc.err.binanceKey': 'A Binance API key is 64 letters and digits — copy it again from Binance.',
   'acc.err.binanceSecret': 'A Binance secret key is 64 letters and digits — copy it again from Binance.',
   'acc.err.okxKey': 'An OKX API key looks like 8-4-4-4-12 hexadecimal characters.',
@@ -362,6 +363,16 @@ export const en = {
   'acc.paperNoKeys':
     'No API keys are needed. Register, then send your TradingView alerts to it like to a real account.',
   'acc.paperBadge': 'Paper',
+  'dash.xpExplain':
+    'XP counts signals this server executed for you: 10 per entry (+5 when it got a stop-loss, +5 more with a take-profit), 5 per close. Each level costs 100 XP more than the one before (level 2 at 100 XP, 3 at 300, 4 at 600); the next one at {next} XP.',
+  'nf.title': 'Page not found',
+  'nf.body': 'There is no page at this address: the link may be mistyped, or the page has moved.',
+  'nf.home': 'Go to the dashboard',
+  'intro.title': 'Your TradingView alerts, executed',
+  'intro.body':
+    'TradingBot AI is a self-hosted bot that turns TradingView strategy alerts into futures orders on Binance or OKX — or on a built-in paper exchange, to try it without real money.',
+  'intro.points':
+    'Backtest and optimize strategies in the lab · export them as Pine scripts with the alert ready · follow every signal, order and position.',
   'exp.alertBox': 'What to enter in the TradingView alert',
   'exp.alertBoxNote':
     'Create one alert on the strategy (Condition: the strategy, Order fills only) and put exactly this in its Message box — nothing else:',
@@ -583,7 +594,7 @@ export const ko: Record<MessageKey, string> = {
   'lab.col.bars': '봉 수',
   'lab.long': '롱',
   'lab.short': '숏',
-  'lab.dataInfo': '{from}부터 {to}까지 캔들 {bars}개 ({source})',
+  'lab.dataInfo': '{from}부터 {to}까지 {timeframe} 캔들 {bars}개 ({source})',
   'lab.m.netProfit': '순이익',
   'lab.m.netProfitPct': '순이익 %',
   'lab.m.grossProfit': '총이익',
@@ -725,6 +736,7 @@ export const ko: Record<MessageKey, string> = {
   'form.email': '이메일 주소를 입력하세요 (예: name@example.com).',
   'form.choice': '제시된 값 중 하나를 고르세요.',
   'form.fixBelow': '아래 표시된 항목을 고쳐 주세요.',
+  'form.wholeRange': '{min}부터 {max}까지의 정수를 입력하세요.',
   'acc.err.binanceKey': '바이낸스 API 키는 영문자와 숫자 64자입니다 — 바이낸스에서 다시 복사하세요.',
   'acc.err.binanceSecret': '바이낸스 시크릿 키는 영문자와 숫자 64자입니다 — 바이낸스에서 다시 복사하세요.',
   'acc.err.okxKey': 'OKX API 키는 8-4-4-4-12 형식의 16진수 문자입니다.',
@@ -733,6 +745,16 @@ export const ko: Record<MessageKey, string> = {
     '모의 거래는 이 서버 안의 가상 거래소에서 알림을 실행합니다. 가상 잔고 10,000 USDT로 시작하고, 주문은 합성 시세(실제 시장 데이터가 아님)로 체결되며 실제 돈은 쓰이지 않습니다.',
   'acc.paperNoKeys': 'API 키가 필요 없습니다. 등록한 뒤 실제 계정처럼 TradingView 알림을 보내면 됩니다.',
   'acc.paperBadge': '모의',
+  'dash.xpExplain':
+    'XP는 이 서버가 실행한 시그널로 쌓입니다: 진입 10 (손절이 걸리면 +5, 익절까지 걸리면 +5 더), 청산 5. 레벨마다 앞 레벨보다 100 XP가 더 필요합니다 (레벨 2는 100 XP, 3은 300, 4는 600). 다음 레벨은 {next} XP입니다.',
+  'nf.title': '페이지를 찾을 수 없습니다',
+  'nf.body': '이 주소에는 페이지가 없습니다. 링크가 잘못되었거나 페이지가 옮겨졌을 수 있습니다.',
+  'nf.home': '대시보드로 가기',
+  'intro.title': 'TradingView 알림을 주문으로',
+  'intro.body':
+    'TradingBot AI는 TradingView 전략 알림을 바이낸스나 OKX 선물 주문으로 실행하는 자체 호스팅 봇입니다. 실제 돈 없이 시험할 수 있는 모의 거래소도 들어 있습니다.',
+  'intro.points':
+    '전략 랩에서 백테스트와 최적화 · 알림이 준비된 Pine 스크립트로 내보내기 · 모든 시그널, 주문, 포지션 확인.',
   'exp.alertBox': 'TradingView 알림에 입력할 내용',
   'exp.alertBoxNote':
     '전략에 알림을 하나 만들고(Condition: 전략, Order fills only) Message 칸에 정확히 이것만 입력하세요:',

@@ -38,6 +38,11 @@ export default function Dashboard() {
           <Loading />
         ) : null}
       </section>
+      {me.data ? (
+        <p className="muted small" data-testid="xp-explained">
+          {t('dash.xpExplain', { next: num((100 * (me.data.level + 1) * me.data.level) / 2, 0) })}
+        </p>
+      ) : null}
 
       <section aria-labelledby="dash-accounts">
         <h2 id="dash-accounts">{t('dash.accounts')}</h2>
