@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { migrate } from '@tradingbot/db';
 import { loadConfig, loadDotEnv, openConfiguredDatabase, resetPasswordByOperator } from '@tradingbot/server';
 
 /** Reads all of standard input (a password piped in, not typed on the command line). */
@@ -25,6 +26,8 @@ export function registerUser(program: Command): void {
       const password = options.passwordStdin ? await readStdin() : undefined;
       const database = await openConfiguredDatabase(config);
       try {
+        // The tables as this version knows them (a no-op when the server already migrated them).
+        await migrate(database);
         const reset = await resetPasswordByOperator(database, { email, password });
         process.stdout.write(
           `password of ${reset.email} reset; ${reset.sessionsEnded} session(s) ended\n` +
