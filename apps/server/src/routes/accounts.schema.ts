@@ -32,6 +32,13 @@ export const RegisterAccountBody = z
       .optional(),
     testnet: z.boolean().default(true),
     label: z.string().trim().max(64).optional(),
+    /**
+     * Check the keys with the venue (a balance call) before saving: refused keys are not saved
+     * (400 ACCOUNT_KEYS_REJECTED, `details.reason`). The web always asks for it.
+     */
+    verify_keys: z.boolean().default(false),
+    /** With `verify_keys`: save anyway when the venue cannot be reached (else 502 VENUE_UNREACHABLE). */
+    save_if_unreachable: z.boolean().default(false),
   })
   .superRefine((body, ctx) => {
     const venue: VenueFacts = VENUE_FACTS[body.exchange];
@@ -79,6 +86,8 @@ export const Account = z.object({
 export const RegisteredAccount = Account.extend({
   /** Shown once: the secret TradingView alerts for this account must carry. Stored only as a hash. */
   webhook_secret: z.string(),
+  /** With `verify_keys`: `confirmed` by the venue, or `unreachable` (saved anyway, unchecked). */
+  keys_check: z.enum(['confirmed', 'unreachable']).optional(),
 });
 
 export const AccountList = z.object({ accounts: z.array(Account), total: z.number().int() });

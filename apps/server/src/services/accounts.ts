@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, count, desc, eq } from 'drizzle-orm';
-import { isAppError, type VenueId } from '@tradingbot/core';
+import { isAppError, VENUE_FACTS, type VenueId } from '@tradingbot/core';
 import { accounts, users, type AccountRow, type Database } from '@tradingbot/db';
 import { ServerErrors } from '../errors.ts';
 import {
@@ -11,6 +11,7 @@ import {
   type KeyRing,
 } from '../crypto/credentials.ts';
 import type { ConnectExchange } from '../exchange-factory.ts';
+import { checkNewKeys } from './account-key-check.ts';
 import { audit } from './audit.ts';
 
 /** What a paper account stores as its "credentials" when none are given: it has no venue to sign for. */
@@ -73,14 +74,38 @@ export async function registerAccount(
     passphrase?: string | undefined;
     testnet: boolean;
     label?: string | undefined;
+    verify_keys?: boolean | undefined;
+    save_if_unreachable?: boolean | undefined;
   },
-): Promise<PublicAccount & { webhook_secret: string }> {
+): Promise<PublicAccount & { webhook_secret: string; keys_check?: 'confirmed' | 'unreachable' }> {
   const id = randomUUID();
-  const encrypted = encryptCredentials(deps.keyRing, id, {
+  const credentials = {
     apiKey: input.api_key ?? PAPER_PLACEHOLDER_CREDENTIAL,
     apiSecret: input.api_secret ?? PAPER_PLACEHOLDER_CREDENTIAL,
     passphrase: input.passphrase,
-  });
+  };
+  let keysCheck: 'confirmed' | 'unreachable' | undefined;
+  if (input.verify_keys && VENUE_FACTS[input.exchange].live) {
+    const confirmed = await checkNewKeys(
+      deps.connectExchange,
+      { id, exchange: input.exchange, testnet: input.testnet },
+      credentials,
+      input.save_if_unreachable === true,
+    ).catch(async (error: unknown) => {
+      await audit(deps.database, {
+        userId,
+        action: 'account.keys_refused',
+        details: {
+          exchange: input.exchange,
+          testnet: input.testnet,
+          code: (error as { code?: string }).code,
+        },
+      });
+      throw error;
+    });
+    keysCheck = confirmed ? 'confirmed' : 'unreachable';
+  }
+  const encrypted = encryptCredentials(deps.keyRing, id, credentials);
   const webhook = newWebhookSecret();
   const row = await deps.database.db.transaction(async (tx) => {
     await ensureRoomForAccount(tx, deps.maxAccountsPerUser, userId);
@@ -103,9 +128,17 @@ export async function registerAccount(
     userId,
     accountId: id,
     action: 'account.registered',
-    details: { exchange: input.exchange, testnet: input.testnet },
+    details: {
+      exchange: input.exchange,
+      testnet: input.testnet,
+      ...(keysCheck ? { keys_check: keysCheck } : {}),
+    },
   });
-  return { ...publicAccount(row!), webhook_secret: webhook.secret };
+  return {
+    ...publicAccount(row!),
+    webhook_secret: webhook.secret,
+    ...(keysCheck ? { keys_check: keysCheck } : {}),
+  };
 }
 
 type Transaction = Parameters<Parameters<Database['db']['transaction']>[0]>[0];

@@ -938,6 +938,10 @@ export interface paths {
             /** @default true */
             testnet?: boolean;
             label?: string;
+            /** @default false */
+            verify_keys?: boolean;
+            /** @default false */
+            save_if_unreachable?: boolean;
           };
         };
       };
@@ -2187,6 +2191,8 @@ export interface components {
       created_at: string;
       webhook_secret_hint: string;
       webhook_secret: string;
+      /** @enum {string} */
+      keys_check?: 'confirmed' | 'unreachable';
     };
     AccountList: {
       accounts: components['schemas']['Account'][];
