@@ -72,6 +72,7 @@ describe('AccountForm', () => {
       api_secret: 'my-secret',
       passphrase: 'my-pass',
       testnet: false,
+      verify_keys: true,
     });
     // Cleared after success: the secret does not linger in the form.
     expect(screen.getByLabelText('Secret key')).toHaveValue('');
@@ -139,6 +140,46 @@ describe('AccountForm', () => {
     await user.click(screen.getByRole('button', { name: 'Register account' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('You hold 10 accounts');
     expect(screen.getByLabelText('API key')).toHaveValue('short');
+  });
+
+  it("explains the venue's refusal of the keys as an error", async () => {
+    const user = userEvent.setup();
+    const onSubmit = vi.fn().mockRejectedValue(
+      new ApiError('ACCOUNT_KEYS_REJECTED', 'The exchange refused these API keys', 400, {
+        reason: 'ip_not_allowed',
+        venue_code: '50110',
+      }),
+    );
+    renderWithI18n(<AccountForm onSubmit={onSubmit} />);
+    await user.type(screen.getByLabelText('API key'), 'k'.repeat(64));
+    await user.type(screen.getByLabelText('Secret key'), 's'.repeat(64));
+    await user.click(screen.getByRole('button', { name: 'Register account' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveClass('error');
+    expect(alert).toHaveTextContent("this server's IP address is not on the key's IP whitelist");
+  });
+
+  it('offers to save without the check when the venue cannot be reached', async () => {
+    const user = userEvent.setup();
+    const onSubmit = vi
+      .fn()
+      .mockRejectedValueOnce(
+        new ApiError('VENUE_UNREACHABLE', 'unreachable', 502, {
+          can_save_anyway: true,
+          code: 'EXCHANGE_UNAVAILABLE',
+        }),
+      )
+      .mockResolvedValueOnce({ ...created, exchange: 'binance', keys_check: 'unreachable' });
+    renderWithI18n(<AccountForm onSubmit={onSubmit} />, 'ko');
+    await user.type(screen.getByLabelText('API 키'), 'k'.repeat(64));
+    await user.type(screen.getByLabelText('시크릿 키'), 's'.repeat(64));
+    await user.click(screen.getByRole('button', { name: '계정 등록' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('거래소에 연결할 수 없습니다');
+    await user.click(screen.getByRole('button', { name: '확인 없이 저장' }));
+    expect(onSubmit).toHaveBeenLastCalledWith(
+      expect.objectContaining({ verify_keys: true, save_if_unreachable: true, api_key: 'k'.repeat(64) }),
+    );
+    expect(await screen.findByText(/키를 확인하지 않고 저장했습니다/)).toBeInTheDocument();
   });
 
   it('speaks Korean', () => {

@@ -103,7 +103,8 @@ export const ConnectionTest = z.object({
   exchange: z.string(),
   testnet: z.boolean(),
   balance: z.object({ asset: z.string(), total: z.string(), available: z.string() }).optional(),
-  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  /** `reason`: what a refusal means (wrong_key, ip_not_allowed, …; see services/account-key-check.ts). */
+  error: z.object({ code: z.string(), message: z.string(), reason: z.string().optional() }).optional(),
 });
 
 /** The account's USDT balance on its venue. */

@@ -11,7 +11,7 @@ import {
   type KeyRing,
 } from '../crypto/credentials.ts';
 import type { ConnectExchange } from '../exchange-factory.ts';
-import { checkNewKeys } from './account-key-check.ts';
+import { checkNewKeys, keyProblemOf } from './account-key-check.ts';
 import { audit } from './audit.ts';
 
 /** What a paper account stores as its "credentials" when none are given: it has no venue to sign for. */
@@ -212,7 +212,7 @@ export type ConnectionTest = {
   exchange: string;
   testnet: boolean;
   balance?: { asset: string; total: string; available: string };
-  error?: { code: string; message: string };
+  error?: { code: string; message: string; reason?: string };
 };
 
 /**
@@ -237,7 +237,12 @@ export async function testAccount(
     };
   } catch (error) {
     if (!isAppError(error)) throw error;
-    result = { ok: false, ...base, error: { code: error.code, message: error.message } };
+    const reason = keyProblemOf(error);
+    result = {
+      ok: false,
+      ...base,
+      error: { code: error.code, message: error.message, ...(reason === 'rejected' ? {} : { reason }) },
+    };
   }
   await audit(deps.database, {
     userId,

@@ -3,7 +3,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import { VENUE_FACTS, VENUE_IDS, type VenueId } from '@tradingbot/core/venues';
 import { useI18n } from '@/lib/i18n';
-import type { ApiError } from '@/lib/api';
+import { ApiError } from '@/lib/api';
+import type { MessageKey } from '@/lib/messages';
 import { useFieldErrors, type FieldErrors, type IssueOverrides } from '@/lib/field-errors';
 import type { RegisteredAccount } from '@/lib/types';
 import { ErrorMessage, FieldError } from './ui';
@@ -16,6 +17,10 @@ export type AccountInput = {
   passphrase?: string;
   testnet?: boolean;
   label?: string;
+  /** Ask the venue whether the keys work before saving (always, for live venues). */
+  verify_keys?: boolean;
+  /** Save even though the venue could not be reached to check them (the user chose to). */
+  save_if_unreachable?: boolean;
 };
 
 type Submit = (input: AccountInput) => Promise<RegisteredAccount>;
@@ -128,7 +133,12 @@ export function AccountForm({ onSubmit }: { onSubmit: Submit }) {
         <FieldError formId={id} field="label" error={errors.errors.label} />
       </div>
       {form.isPaper ? null : <TestnetField id={id} testnet={fields.testnet} onChange={set.testnet} />}
-      <ErrorMessage error={form.error} />
+      <RegistrationError error={form.error} onSaveAnyway={form.saveAnyway} busy={form.busy} />
+      {form.unchecked ? (
+        <p role="status" className="notice warn">
+          {t('acc.savedUnchecked')}
+        </p>
+      ) : null}
       <div>
         <button type="submit" disabled={form.busy}>
           {form.busy ? t('acc.submitting') : t('acc.submit')}
@@ -151,6 +161,8 @@ function useAccountForm(formId: string, onSubmit: Submit) {
   const needsPassphrase = VENUE_FACTS[exchange].needsPassphrase;
   const [error, setError] = useState<ApiError | Error>();
   const errors = useFieldErrors<Field>(formId, FIELDS, overridesFor(exchange));
+  const [lastInput, setLastInput] = useState<AccountInput>();
+  const [unchecked, setUnchecked] = useState(false);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -159,30 +171,43 @@ function useAccountForm(formId: string, onSubmit: Submit) {
       ? []
       : ['api_key', 'api_secret', ...(needsPassphrase ? (['passphrase'] as const) : [])];
     if (errors.requireFilled({ api_key: apiKey, api_secret: apiSecret, passphrase }, required)) return;
+    await send({
+      exchange,
+      ...(isPaper
+        ? {}
+        : {
+            api_key: apiKey.trim(),
+            api_secret: apiSecret.trim(),
+            ...(needsPassphrase ? { passphrase: passphrase.trim() } : {}),
+            testnet,
+            verify_keys: true,
+          }),
+      ...(label.trim() ? { label: label.trim() } : {}),
+    });
+  };
+
+  const send = async (input: AccountInput) => {
     setBusy(true);
+    setError(undefined);
+    setUnchecked(false);
     try {
-      await onSubmit({
-        exchange,
-        ...(isPaper
-          ? {}
-          : {
-              api_key: apiKey.trim(),
-              api_secret: apiSecret.trim(),
-              ...(needsPassphrase ? { passphrase: passphrase.trim() } : {}),
-              testnet,
-            }),
-        ...(label.trim() ? { label: label.trim() } : {}),
-      });
+      const created = await onSubmit(input);
+      setUnchecked(created.keys_check === 'unreachable');
+      setLastInput(undefined);
       setApiKey('');
       setApiSecret('');
       setPassphrase('');
       setLabel('');
     } catch (e) {
       if (!errors.fromError(e)) setError(e as ApiError);
+      setLastInput(input);
     } finally {
       setBusy(false);
     }
   };
+
+  /** After VENUE_UNREACHABLE, the same registration again, saved without the check. */
+  const saveAnyway = () => lastInput && send({ ...lastInput, save_if_unreachable: true });
 
   /** A changed field loses its error; another exchange is another form, so all errors go. */
   const changed =
@@ -212,6 +237,8 @@ function useAccountForm(formId: string, onSubmit: Submit) {
     busy,
     error,
     submit,
+    saveAnyway,
+    unchecked,
   };
 }
 
@@ -254,6 +281,61 @@ function TextField({
       <FieldError formId={formId} field={field} error={errors.errors[field]} />
     </div>
   );
+}
+
+/**
+ * Why the registration failed: a venue's refusal of the keys in words (what to fix), a venue that
+ * could not be reached with the choice to save without the check, or any other error.
+ */
+export function RegistrationError({
+  error,
+  onSaveAnyway,
+  busy,
+}: {
+  error: ApiError | Error | undefined;
+  onSaveAnyway: () => void;
+  busy: boolean;
+}) {
+  const { t } = useI18n();
+  if (!(error instanceof ApiError)) return <ErrorMessage error={error} />;
+  if (error.code === 'ACCOUNT_KEYS_REJECTED') {
+    return (
+      <div role="alert" className="error">
+        <span>{t('acc.keysRejected', { reason: keyReason(t, error.details?.['reason']) })}</span>
+      </div>
+    );
+  }
+  if (error.code === 'VENUE_UNREACHABLE') {
+    return (
+      <div role="alert" className="error">
+        <span>{t('acc.unreachable', { code: String(error.details?.['code'] ?? error.code) })}</span>{' '}
+        <button type="button" className="secondary" disabled={busy} onClick={onSaveAnyway}>
+          {t('acc.saveAnyway')}
+        </button>
+      </div>
+    );
+  }
+  return <ErrorMessage error={error} />;
+}
+
+const KEY_REASONS = [
+  'wrong_key',
+  'wrong_secret',
+  'wrong_passphrase',
+  'ip_not_allowed',
+  'no_futures_permission',
+  'testnet_mismatch',
+  'key_ip_or_permission',
+  'rejected',
+] as const;
+
+/** A venue's refusal reason (services/account-key-check.ts on the server) in the user's language. */
+export function keyReason(
+  t: (key: MessageKey, vars?: Record<string, string | number>) => string,
+  reason: unknown,
+): string {
+  const known = KEY_REASONS.find((r) => r === reason) ?? 'rejected';
+  return t(`acc.keys.${known}`);
 }
 
 /** "Use testnet (recommended)", with a warning under it once unchecked. */

@@ -2225,6 +2225,7 @@ export interface components {
       error?: {
         code: string;
         message: string;
+        reason?: string;
       };
     };
     Balance: {

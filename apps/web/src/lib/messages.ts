@@ -363,6 +363,23 @@ export const en = {
   'acc.paperNoKeys':
     'No API keys are needed. Register, then send your TradingView alerts to it like to a real account.',
   'acc.paperBadge': 'Paper',
+  'acc.keysRejected': 'The exchange refused these keys, so the account was not saved: {reason}.',
+  'acc.unreachable':
+    "The exchange could not be reached to check the keys ({code}). Check this server's internet connection and try again, or save the account without the check and test it later.",
+  'acc.saveAnyway': 'Save without checking',
+  'acc.savedUnchecked':
+    'Saved without checking the keys: use “Test connection” once the exchange can be reached.',
+  'acc.keys.wrong_key': 'the exchange does not know this API key — copy it again',
+  'acc.keys.wrong_secret': 'the secret key does not belong to this API key — copy the secret again',
+  'acc.keys.wrong_passphrase': 'the passphrase is not the one set for this API key',
+  'acc.keys.ip_not_allowed':
+    "this server's IP address is not on the key's IP whitelist — add it on the exchange",
+  'acc.keys.no_futures_permission': 'the key may not trade futures — enable futures for it on the exchange',
+  'acc.keys.testnet_mismatch':
+    'the key belongs to the other network — a testnet key needs “Use testnet” on, a real-money key needs it off',
+  'acc.keys.key_ip_or_permission':
+    "check the key, that this server's IP is on its whitelist, that futures are enabled for it, and that “Use testnet” matches where it was made",
+  'acc.keys.rejected': 'the exchange refused the request',
   'dash.xpExplain':
     'XP counts signals this server executed for you: 10 per entry (+5 when it got a stop-loss, +5 more with a take-profit), 5 per close. Each level costs 100 XP more than the one before (level 2 at 100 XP, 3 at 300, 4 at 600); the next one at {next} XP.',
   'nf.title': 'Page not found',
@@ -745,6 +762,21 @@ export const ko: Record<MessageKey, string> = {
     '모의 거래는 이 서버 안의 가상 거래소에서 알림을 실행합니다. 가상 잔고 10,000 USDT로 시작하고, 주문은 합성 시세(실제 시장 데이터가 아님)로 체결되며 실제 돈은 쓰이지 않습니다.',
   'acc.paperNoKeys': 'API 키가 필요 없습니다. 등록한 뒤 실제 계정처럼 TradingView 알림을 보내면 됩니다.',
   'acc.paperBadge': '모의',
+  'acc.keysRejected': '거래소가 이 키를 거부해 계정을 저장하지 않았습니다: {reason}.',
+  'acc.unreachable':
+    '키를 확인하려 했지만 거래소에 연결할 수 없습니다 ({code}). 서버의 인터넷 연결을 확인하고 다시 시도하거나, 확인 없이 저장한 뒤 나중에 테스트하세요.',
+  'acc.saveAnyway': '확인 없이 저장',
+  'acc.savedUnchecked': '키를 확인하지 않고 저장했습니다. 거래소에 연결되면 “연결 테스트”를 누르세요.',
+  'acc.keys.wrong_key': '거래소에 없는 API 키입니다 — 다시 복사하세요',
+  'acc.keys.wrong_secret': '시크릿 키가 이 API 키와 맞지 않습니다 — 시크릿을 다시 복사하세요',
+  'acc.keys.wrong_passphrase': '이 API 키에 설정한 패스프레이즈가 아닙니다',
+  'acc.keys.ip_not_allowed': '이 서버의 IP 주소가 키의 IP 허용 목록에 없습니다 — 거래소에서 추가하세요',
+  'acc.keys.no_futures_permission': '이 키는 선물 거래 권한이 없습니다 — 거래소에서 선물을 허용하세요',
+  'acc.keys.testnet_mismatch':
+    '다른 네트워크의 키입니다 — 테스트넷 키는 “테스트넷 사용”을 켜고, 실계정 키는 끄세요',
+  'acc.keys.key_ip_or_permission':
+    '키가 맞는지, 이 서버의 IP가 허용 목록에 있는지, 선물 권한이 켜져 있는지, “테스트넷 사용”이 키를 만든 곳과 맞는지 확인하세요',
+  'acc.keys.rejected': '거래소가 요청을 거부했습니다',
   'dash.xpExplain':
     'XP는 이 서버가 실행한 시그널로 쌓입니다: 진입 10 (손절이 걸리면 +5, 익절까지 걸리면 +5 더), 청산 5. 레벨마다 앞 레벨보다 100 XP가 더 필요합니다 (레벨 2는 100 XP, 3은 300, 4는 600). 다음 레벨은 {next} XP입니다.',
   'nf.title': '페이지를 찾을 수 없습니다',
