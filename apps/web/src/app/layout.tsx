@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import { auth } from '@/auth';
 import { Providers } from '@/components/Providers';
 import { LOCALES, pickLocale, type Locale } from '@/lib/messages';
+import { isThemeChoice, THEME_COOKIE, type ThemeChoice } from '@/lib/theme-choice';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -20,13 +21,20 @@ async function currentLocale(): Promise<Locale> {
   return pickLocale((await headers()).get('accept-language'));
 }
 
+/** The colour theme the user chose (cookie), else the system's. */
+async function currentTheme(): Promise<ThemeChoice> {
+  const chosen = (await cookies()).get(THEME_COOKIE)?.value;
+  return isThemeChoice(chosen) ? chosen : 'system';
+}
+
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const locale = await currentLocale();
+  const theme = await currentTheme();
   const session = await auth();
   return (
-    <html lang={locale}>
+    <html lang={locale} data-theme={theme === 'system' ? undefined : theme}>
       <body>
-        <Providers locale={locale} session={session}>
+        <Providers locale={locale} theme={theme} session={session}>
           {children}
         </Providers>
       </body>

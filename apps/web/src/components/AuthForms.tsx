@@ -10,6 +10,7 @@ import { useI18n } from '@/lib/i18n';
 import { hardNavigate } from '@/lib/navigate';
 import type { MessageKey } from '@/lib/messages';
 import { LanguageSwitch } from './LanguageSwitch';
+import { ThemeSwitch } from './ThemeSwitch';
 import { FieldError } from './ui';
 
 const SIGN_IN_FIELDS = ['email', 'password', 'code'] as const;
@@ -43,7 +44,10 @@ export function AuthFrame({ title, children }: { title: string; children: React.
       <div className="auth-card">
         <div className="auth-head">
           <p className="brand">{t('app.name')}</p>
-          <LanguageSwitch />
+          <span className="switches">
+            <LanguageSwitch />
+            <ThemeSwitch />
+          </span>
         </div>
         <h1>{title}</h1>
         {children}

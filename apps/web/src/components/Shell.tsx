@@ -8,6 +8,7 @@ import { useI18n } from '@/lib/i18n';
 import { endBrowserSession } from '@/lib/api';
 import type { MessageKey } from '@/lib/messages';
 import { LanguageSwitch } from './LanguageSwitch';
+import { ThemeSwitch } from './ThemeSwitch';
 
 const LINKS: [string, MessageKey][] = [
   ['/', 'nav.dashboard'],
@@ -59,6 +60,7 @@ export function Shell({ email, children }: { email: string; children: ReactNode 
         </nav>
         <div className="topbar-end">
           <LanguageSwitch />
+          <ThemeSwitch />
           <span className="muted small" title={email}>
             {email}
           </span>

@@ -76,7 +76,7 @@ export function LabResults({ result, ref }: { result: BacktestResult; ref: Ref<H
           <CurveChart
             times={result.candles.time}
             values={result.equity}
-            color="#1d4ed8"
+            tone="equity"
             label={t('lab.equity')}
           />
         </div>
@@ -85,7 +85,7 @@ export function LabResults({ result, ref }: { result: BacktestResult; ref: Ref<H
           <CurveChart
             times={result.candles.time}
             values={result.drawdown}
-            color="#b91c1c"
+            tone="negative"
             label={t('lab.drawdown')}
             invert
           />
