@@ -5,6 +5,10 @@ import { auth } from '@/auth';
 import { Providers } from '@/components/Providers';
 import { LOCALES, pickLocale, type Locale } from '@/lib/messages';
 import { isThemeChoice, THEME_COOKIE, type ThemeChoice } from '@/lib/theme-choice';
+// Self-hosted Noto Sans KR (Latin, Korean and symbols such as Ⓢ), split by unicode-range: the browser
+// fetches only the slices a page uses, so Korean renders the same without fonts on the machine.
+import '@fontsource/noto-sans-kr/400.css';
+import '@fontsource/noto-sans-kr/700.css';
 import './globals.css';
 
 export const metadata: Metadata = {
