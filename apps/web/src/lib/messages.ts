@@ -382,6 +382,7 @@ export const en = {
   'acc.keys.rejected': 'the exchange refused the request',
   'dash.xpExplain':
     'XP counts signals this server executed for you: 10 per entry (+5 when it got a stop-loss, +5 more with a take-profit), 5 per close. Each level costs 100 XP more than the one before (level 2 at 100 XP, 3 at 300, 4 at 600); the next one at {next} XP.',
+  'nav.openMenu': 'Menu',
   'theme.label': 'Colour theme',
   'theme.system': 'Theme: system',
   'theme.light': 'Theme: light',
@@ -783,6 +784,7 @@ export const ko: Record<MessageKey, string> = {
   'acc.keys.rejected': '거래소가 요청을 거부했습니다',
   'dash.xpExplain':
     'XP는 이 서버가 실행한 시그널로 쌓입니다: 진입 10 (손절이 걸리면 +5, 익절까지 걸리면 +5 더), 청산 5. 레벨마다 앞 레벨보다 100 XP가 더 필요합니다 (레벨 2는 100 XP, 3은 300, 4는 600). 다음 레벨은 {next} XP입니다.',
+  'nav.openMenu': '메뉴',
   'theme.label': '화면 테마',
   'theme.system': '테마: 시스템',
   'theme.light': '테마: 밝게',
