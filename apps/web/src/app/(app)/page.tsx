@@ -127,7 +127,7 @@ function AccountCard({ account }: { account: Account }) {
         <Empty>{t('dash.noPositions')}</Empty>
       ) : null}
       {positions.data && positions.data.positions.length > 0 ? (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('dash.positions')}>
           <table data-testid="positions">
             <thead>
               <tr>

@@ -228,7 +228,7 @@ function RankingTable({
 }) {
   const { t, num } = useI18n();
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={t('lab.ranking')}>
       <table data-testid="ranking">
         <thead>
           <tr>
@@ -280,7 +280,7 @@ function WalkForwardTable({
   return (
     <>
       <h3>{t('lab.walkForwardTable')}</h3>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0} role="region" aria-label={t('lab.walkForwardTable')}>
         <table data-testid="walk-forward">
           <thead>
             <tr>
