@@ -495,6 +495,7 @@ export function toAppError(error: FastifyError, bodyLimit: number = BODY_LIMIT_B
       field:
         issue.instancePath.replace(/^\//, '').replace(/\//g, '.') || String(issue.params?.['keys'] ?? ''),
       message: issue.message,
+      ...issueFacts(issue.keyword, issue.params),
     }));
     const first = issues[0];
     return ServerErrors.create('VALIDATION_FAILED', {
@@ -518,6 +519,40 @@ export function toAppError(error: FastifyError, bodyLimit: number = BODY_LIMIT_B
   if (status >= 400 && status < 500)
     return ServerErrors.create('VALIDATION_FAILED', { message: error.message });
   return ServerErrors.create('INTERNAL');
+}
+
+/**
+ * What a client needs to word a validation issue in its own language: zod's issue code and, for
+ * bounds, the limit (`minimum`, `maximum`) and the kind of value it bounds (`origin`: number,
+ * string, array), the expected type or string format. Only these plain values go out, never the input.
+ */
+function issueFacts(
+  keyword: string,
+  params: Record<string, unknown> | undefined,
+): {
+  code: string;
+  minimum?: number;
+  maximum?: number;
+  origin?: string;
+  expected?: string;
+  format?: string;
+} {
+  const number = (value: unknown) =>
+    typeof value === 'number' || typeof value === 'bigint' ? Number(value) : undefined;
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const minimum = number(params?.['minimum']);
+  const maximum = number(params?.['maximum']);
+  const origin = text(params?.['origin']);
+  const expected = text(params?.['expected']);
+  const format = text(params?.['format']);
+  return {
+    code: keyword,
+    ...(minimum !== undefined ? { minimum } : {}),
+    ...(maximum !== undefined ? { maximum } : {}),
+    ...(origin !== undefined ? { origin } : {}),
+    ...(expected !== undefined ? { expected } : {}),
+    ...(format !== undefined ? { format } : {}),
+  };
 }
 
 declare module 'fastify' {

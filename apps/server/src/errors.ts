@@ -44,6 +44,14 @@ export const ServerErrors = defineErrors({
     status: 409,
     message: 'You have as many exchange accounts as allowed; delete one to register another',
   },
+  ACCOUNT_KEYS_REJECTED: {
+    status: 400,
+    message: 'The exchange refused these API keys; the account was not saved',
+  },
+  VENUE_UNREACHABLE: {
+    status: 502,
+    message: 'The exchange could not be reached to check the keys; the account was not saved',
+  },
   DECRYPTION_FAILED: { status: 500, message: 'Decryption failed' },
   EXCHANGE_NOT_AVAILABLE: { status: 501, message: 'This exchange is not available in this build' },
   RATE_LIMITED: { status: 429, message: 'Too many requests' },

@@ -932,12 +932,16 @@ export interface paths {
           'application/json': {
             /** @enum {string} */
             exchange: 'binance' | 'okx' | 'bybit' | 'paper';
-            api_key: string;
-            api_secret: string;
+            api_key?: string;
+            api_secret?: string;
             passphrase?: string;
             /** @default true */
             testnet?: boolean;
             label?: string;
+            /** @default false */
+            verify_keys?: boolean;
+            /** @default false */
+            save_if_unreachable?: boolean;
           };
         };
       };
@@ -3037,6 +3041,8 @@ export interface components {
       created_at: string;
       webhook_secret_hint: string;
       webhook_secret: string;
+      /** @enum {string} */
+      keys_check?: 'confirmed' | 'unreachable';
     };
     AccountList: {
       accounts: components['schemas']['Account'][];
@@ -3069,6 +3075,7 @@ export interface components {
       error?: {
         code: string;
         message: string;
+        reason?: string;
       };
     };
     Balance: {
