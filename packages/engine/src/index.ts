@@ -22,3 +22,4 @@ export * from './optimize/evaluate-candidate.ts';
 export * from './optimize/optimizer.ts';
 export * from './strategy/decision.ts';
 export * from './strategy/live.ts';
+export * from './strategy/indicator-cache.ts';

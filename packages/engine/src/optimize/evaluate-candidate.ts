@@ -1,6 +1,8 @@
 import type { CandleSeries } from '../candles/series.ts';
 import { withStopAtr } from '../strategy/stop-atr.ts';
-import { runBacktest, type BacktestMetrics, type BacktestOptions } from '../backtest/index.ts';
+import { runBacktest, usesAtrStops, type BacktestMetrics, type BacktestOptions } from '../backtest/index.ts';
+import { atr } from '../indicators/index.ts';
+import type { IndicatorCache } from '../strategy/indicator-cache.ts';
 import type { ParamValues, StrategyDeclaration } from '../strategy/declaration.ts';
 import { evaluateStrategy } from '../strategy/evaluate.ts';
 import { score, type Objective } from './objective.ts';
@@ -34,6 +36,8 @@ export type EvaluationContext = {
   options: BacktestOptions;
   objective: Objective;
   minTrades: number;
+  /** Indicator series shared across parameter sets (one per worker); absent = each set computes its own. */
+  cache?: IndicatorCache;
 };
 
 export function sliceCandles(candles: CandleSeries, range: BarRange): CandleSeries {
@@ -73,9 +77,9 @@ export function summarize(metrics: BacktestMetrics, objective: Objective, minTra
  * each range is then backtested on a view of the arrays, starting flat.
  */
 export function evaluateCandidate(context: EvaluationContext, task: CandidateTask): MetricsSummary[] {
-  const { declaration, candles, options, objective, minTrades } = context;
-  const { packedSignals } = evaluateStrategy(declaration, candles, task.params);
-  return withStopAtr(candles, options, (atrValues) =>
+  const { declaration, candles, options, objective, minTrades, cache } = context;
+  const { packedSignals } = evaluateStrategy(declaration, candles, task.params, cache);
+  const run = (atrValues: Float64Array | undefined) =>
     task.ranges.map((range) => {
       const result = runBacktest(
         sliceCandles(candles, range),
@@ -84,6 +88,13 @@ export function evaluateCandidate(context: EvaluationContext, task: CandidateTas
         atrValues?.subarray(range.from, range.to),
       );
       return summarize(result.metrics, objective, minTrades);
-    }),
-  );
+    });
+  if (cache !== undefined && usesAtrStops(options)) {
+    // The stop ATR depends on the candles and the period only: once per worker, like any indicator.
+    const { value } = cache.get(candles, `stop-atr:${options.atrPeriod}`, () => ({
+      value: atr(candles.high, candles.low, candles.close, options.atrPeriod),
+    }));
+    return run(value);
+  }
+  return withStopAtr(candles, options, run);
 }

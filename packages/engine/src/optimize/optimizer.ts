@@ -13,6 +13,7 @@ import {
   type MetricsSummary,
 } from './evaluate-candidate.ts';
 import { OBJECTIVE_NAMES, type Objective } from './objective.ts';
+import { DEFAULT_INDICATOR_CACHE_BYTES, IndicatorCache } from '../strategy/indicator-cache.ts';
 import { gridCandidates, gridSize, randomCandidates, searchSpace, type ParamRange } from './space.ts';
 
 export type OptimizeRequest = {
@@ -34,6 +35,11 @@ export type OptimizeRequest = {
   inSampleRatio?: number;
   /** Worker threads; default: every core. 1 runs in this thread. */
   workers?: number;
+  /**
+   * Share indicator series across parameter sets: true (default) with a 128 MiB LRU per worker, a
+   * number of bytes per worker, or false to compute every set's indicators afresh.
+   */
+  indicatorCache?: boolean | number;
   onProgress?: (done: number, total: number) => void;
 };
 
@@ -128,9 +134,11 @@ export async function optimize(request: OptimizeRequest): Promise<OptimizeResult
     objective,
     minTrades: request.minTrades ?? 1,
   };
+  const cacheBytes = cacheBytesOf(request.indicatorCache);
   const tasks = candidates.map((params) => ({ params, ranges }));
   const results = await runTasks(
     context,
+    cacheBytes,
     tasks,
     request.workers ?? availableParallelism(),
     request.onProgress,
@@ -183,8 +191,20 @@ export async function optimize(request: OptimizeRequest): Promise<OptimizeResult
 }
 
 /** Runs the tasks on a pool of worker threads (or inline for one worker / few tasks), keeping order. */
+function cacheBytesOf(option: boolean | number | undefined): number | null {
+  if (option === false) return null;
+  if (option === undefined || option === true) return DEFAULT_INDICATOR_CACHE_BYTES;
+  if (!(Number.isFinite(option) && option >= 0)) {
+    throw EngineErrors.create('INVALID_OPTIMIZE_OPTIONS', {
+      message: 'indicatorCache must be true, false or a number of bytes ≥ 0',
+    });
+  }
+  return option;
+}
+
 async function runTasks(
   context: EvaluationContext,
+  cacheBytes: number | null,
   tasks: CandidateTask[],
   workerCount: number,
   onProgress?: (done: number, total: number) => void,
@@ -193,6 +213,7 @@ async function runTasks(
   const total = tasks.length;
   const threads = Math.max(1, Math.min(workerCount, Math.ceil(total / 16)));
   if (threads === 1) {
+    if (cacheBytes !== null) context = { ...context, cache: new IndicatorCache(cacheBytes) };
     tasks.forEach((task, k) => {
       results[k] = evaluateCandidate(context, task);
       onProgress?.(k + 1, total);
@@ -205,6 +226,7 @@ async function runTasks(
     options: context.options,
     objective: context.objective,
     minTrades: context.minTrades,
+    cacheBytes,
     candles: {
       length: candles.length,
       source: candles.source,
