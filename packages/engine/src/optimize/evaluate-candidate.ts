@@ -2,6 +2,7 @@ import type { CandleSeries } from '../candles/series.ts';
 import { withStopAtr } from '../strategy/stop-atr.ts';
 import { runBacktest, usesAtrStops, type BacktestMetrics, type BacktestOptions } from '../backtest/index.ts';
 import { atr } from '../indicators/index.ts';
+import { withScratch } from '../indicators/scratch.ts';
 import type { IndicatorCache } from '../strategy/indicator-cache.ts';
 import type { ParamValues, StrategyDeclaration } from '../strategy/declaration.ts';
 import { evaluateStrategy } from '../strategy/evaluate.ts';
@@ -79,16 +80,20 @@ export function summarize(metrics: BacktestMetrics, objective: Objective, minTra
 export function evaluateCandidate(context: EvaluationContext, task: CandidateTask): MetricsSummary[] {
   const { declaration, candles, options, objective, minTrades, cache } = context;
   const { packedSignals } = evaluateStrategy(declaration, candles, task.params, cache);
+  // Only the metrics are kept: the equity curves of all ranges go to one lent work array.
   const run = (atrValues: Float64Array | undefined) =>
-    task.ranges.map((range) => {
-      const result = runBacktest(
-        sliceCandles(candles, range),
-        packedSignals.subarray(range.from, range.to),
-        options,
-        atrValues?.subarray(range.from, range.to),
-      );
-      return summarize(result.metrics, objective, minTrades);
-    });
+    withScratch(candles.length, (equity) =>
+      task.ranges.map((range) => {
+        const result = runBacktest(
+          sliceCandles(candles, range),
+          packedSignals.subarray(range.from, range.to),
+          options,
+          atrValues?.subarray(range.from, range.to),
+          equity.subarray(0, range.to - range.from),
+        );
+        return summarize(result.metrics, objective, minTrades);
+      }),
+    );
   if (cache !== undefined && usesAtrStops(options)) {
     // The stop ATR depends on the candles and the period only: once per worker, like any indicator.
     const { value } = cache.get(candles, `stop-atr:${options.atrPeriod}`, () => ({
