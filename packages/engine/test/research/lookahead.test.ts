@@ -51,7 +51,7 @@ describe('lookahead: changing the future leaves every past decision unchanged', 
       cuts: 5,
       signalsOf: (series) => {
         const out = new Uint8Array(series.length);
-        for (let i = 0; i + 1 < series.length; i++) out[i] = Math.floor(series.close[i + 1]! * 100) & 15;
+        for (let i = 0; i + 1 < series.length; i++) out[i] = Math.floor(series.close[i + 1]! * 1e6) % 251;
         return out;
       },
     });
