@@ -26,3 +26,4 @@ export * from './strategy/indicator-cache.ts';
 export * from './research/monte-carlo.ts';
 export * from './research/robustness.ts';
 export * from './research/lookahead.ts';
+export * from './research/multi.ts';

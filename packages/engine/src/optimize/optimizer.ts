@@ -14,6 +14,7 @@ import {
 } from './evaluate-candidate.ts';
 import { OBJECTIVE_NAMES, type Objective } from './objective.ts';
 import { DEFAULT_INDICATOR_CACHE_BYTES, IndicatorCache } from '../strategy/indicator-cache.ts';
+import { neighbourhoodRobustness, type RobustnessReport } from '../research/robustness.ts';
 import { gridCandidates, gridSize, randomCandidates, searchSpace, type ParamRange } from './space.ts';
 
 export type OptimizeRequest = {
@@ -40,6 +41,8 @@ export type OptimizeRequest = {
    * number of bytes per worker, or false to compute every set's indicators afresh.
    */
   indicatorCache?: boolean | number;
+  /** Score the best set's one-step neighbours on the whole data (default true). */
+  robustness?: boolean;
   onProgress?: (done: number, total: number) => void;
 };
 
@@ -60,6 +63,8 @@ export type OptimizeResult = {
   candidates: number;
   /** Every candidate on the whole data, best first. */
   ranking: RankedCandidate[];
+  /** How the best set's score holds one grid step away in each parameter (null when turned off or nothing ranked). */
+  robustness: RobustnessReport | null;
   walkForward: null | {
     windows: WalkForwardWindow[];
     /** Out-of-sample net profit of the best in-sample parameters, summed over windows. */
@@ -149,45 +154,73 @@ export async function optimize(request: OptimizeRequest): Promise<OptimizeResult
     .map((params, k) => ({ params, metrics: results[k]![0]! }))
     .sort((a, b) => byScore(a.metrics, b.metrics));
 
-  let walkForward: OptimizeResult['walkForward'] = null;
-  if (windows.length > 0) {
-    const time = (bar: number) => candles.time[Math.min(bar, candles.length - 1)]!;
-    const reports = windows.map((window, w) => {
-      let best = 0;
-      for (let k = 1; k < candidates.length; k++) {
-        if (results[k]![1 + 2 * w]!.score > results[best]![1 + 2 * w]!.score) best = k;
-      }
-      return {
-        inSample: {
-          ...window.inSample,
-          fromTime: time(window.inSample.from),
-          toTime: time(window.inSample.to - 1),
-        },
-        outOfSample: {
-          ...window.outOfSample,
-          fromTime: time(window.outOfSample.from),
-          toTime: time(window.outOfSample.to - 1),
-        },
-        best: candidates[best]!,
-        inSampleMetrics: results[best]![1 + 2 * w]!,
-        outOfSampleMetrics: results[best]![2 + 2 * w]!,
-      };
-    });
-    const finite = (values: number[]) => values.filter(Number.isFinite);
-    const mean = (values: number[]) =>
-      values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN;
-    const isMean = mean(finite(reports.map((r) => r.inSampleMetrics.score)));
-    const oosMean = mean(finite(reports.map((r) => r.outOfSampleMetrics.score)));
-    walkForward = {
-      windows: reports,
-      outOfSampleNetProfit: reports.reduce((sum, r) => sum + r.outOfSampleMetrics.netProfit, 0),
-      efficiency:
-        Number.isFinite(isMean) && Number.isFinite(oosMean) && isMean !== 0
-          ? oosMean / Math.abs(isMean)
-          : null,
+  const walkForward = windows.length > 0 ? walkForwardReport(candles, windows, candidates, results) : null;
+  const top = ranking[0];
+  const robustness =
+    request.robustness === false || top === undefined
+      ? null
+      : neighbourhoodRobustness({
+          declaration,
+          candles,
+          options: request.backtest,
+          objective,
+          minTrades: context.minTrades,
+          params: top.params,
+          space,
+          own: top.metrics,
+          ...(cacheBytes === null ? {} : { cache: new IndicatorCache(cacheBytes) }),
+        });
+  return {
+    strategy: declaration.id,
+    objective,
+    method,
+    candidates: candidates.length,
+    ranking,
+    robustness,
+    walkForward,
+  };
+}
+
+/** The walk-forward windows' reports: the best in-sample set of each and its out-of-sample figures. */
+function walkForwardReport(
+  candles: CandleSeries,
+  windows: ReturnType<typeof walkForwardRanges>,
+  candidates: ParamValues[],
+  results: MetricsSummary[][],
+): NonNullable<OptimizeResult['walkForward']> {
+  const time = (bar: number) => candles.time[Math.min(bar, candles.length - 1)]!;
+  const reports = windows.map((window, w) => {
+    let best = 0;
+    for (let k = 1; k < candidates.length; k++) {
+      if (results[k]![1 + 2 * w]!.score > results[best]![1 + 2 * w]!.score) best = k;
+    }
+    return {
+      inSample: {
+        ...window.inSample,
+        fromTime: time(window.inSample.from),
+        toTime: time(window.inSample.to - 1),
+      },
+      outOfSample: {
+        ...window.outOfSample,
+        fromTime: time(window.outOfSample.from),
+        toTime: time(window.outOfSample.to - 1),
+      },
+      best: candidates[best]!,
+      inSampleMetrics: results[best]![1 + 2 * w]!,
+      outOfSampleMetrics: results[best]![2 + 2 * w]!,
     };
-  }
-  return { strategy: declaration.id, objective, method, candidates: candidates.length, ranking, walkForward };
+  });
+  const finite = (values: number[]) => values.filter(Number.isFinite);
+  const mean = (values: number[]) =>
+    values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN;
+  const isMean = mean(finite(reports.map((r) => r.inSampleMetrics.score)));
+  const oosMean = mean(finite(reports.map((r) => r.outOfSampleMetrics.score)));
+  return {
+    windows: reports,
+    outOfSampleNetProfit: reports.reduce((sum, r) => sum + r.outOfSampleMetrics.netProfit, 0),
+    efficiency:
+      Number.isFinite(isMean) && Number.isFinite(oosMean) && isMean !== 0 ? oosMean / Math.abs(isMean) : null,
+  };
 }
 
 /** Runs the tasks on a pool of worker threads (or inline for one worker / few tasks), keeping order. */
