@@ -14,6 +14,8 @@ import {
 } from './evaluate-candidate.ts';
 import { OBJECTIVE_NAMES, type Objective } from './objective.ts';
 import { DEFAULT_INDICATOR_CACHE_BYTES, IndicatorCache } from '../strategy/indicator-cache.ts';
+import { halvingSearch, type HalvingSearchResult } from './halving-search.ts';
+import type { HalvingBudget } from './halving.ts';
 import { neighbourhoodRobustness, type RobustnessReport } from '../research/robustness.ts';
 import { gridCandidates, gridSize, randomCandidates, searchSpace, type ParamRange } from './space.ts';
 
@@ -22,8 +24,15 @@ export type OptimizeRequest = {
   candles: CandleSeries;
   backtest: BacktestOptions;
   objective?: Objective;
-  /** 'auto' = the full grid when it has at most `trials` points, otherwise a random sample. */
-  method?: 'grid' | 'random' | 'auto';
+  /**
+   * 'auto' = the full grid when it has at most `trials` points, otherwise a random sample;
+   * 'halving' = random sampling with successive halving under `budget` (for spaces too large to grid).
+   */
+  method?: 'grid' | 'random' | 'auto' | 'halving';
+  /** For 'halving': evaluations (full-data equivalents; default `trials`) and/or seconds, per search. */
+  budget?: HalvingBudget;
+  /** For 'halving': keep the best 1/eta at each rung (default 3). */
+  eta?: number;
   trials?: number;
   seed?: number;
   /** Narrow or fix parameters (`{ atrPeriod: 10 }`, `{ factor: { min: 2, max: 4 } }`). */
@@ -59,8 +68,10 @@ export type WalkForwardWindow = {
 export type OptimizeResult = {
   strategy: string;
   objective: Objective;
-  method: 'grid' | 'random';
+  method: 'grid' | 'random' | 'halving';
   candidates: number;
+  /** For 'halving': what the search on the whole data spent. */
+  search?: HalvingSearchResult['search'];
   /** Every candidate on the whole data, best first. */
   ranking: RankedCandidate[];
   /** How the best set's score holds one grid step away in each parameter (null when turned off or nothing ranked). */
@@ -92,7 +103,8 @@ export function walkForwardRanges(bars: number, windows: number, inSampleRatio: 
   });
 }
 
-export async function optimize(request: OptimizeRequest): Promise<OptimizeResult> {
+/** Checks the request and settles the objective, the space and the method. */
+function plan(request: OptimizeRequest) {
   const declaration = getStrategy(request.strategy);
   const objective = request.objective ?? 'sharpe';
   if (!OBJECTIVE_NAMES.includes(objective)) {
@@ -119,11 +131,11 @@ export async function optimize(request: OptimizeRequest): Promise<OptimizeResult
       message: `the full grid has ${size} points (more than ${MAX_GRID}); use random search or narrow the ranges`,
     });
   }
-  const candidates =
-    method === 'grid'
-      ? gridCandidates(declaration, space)
-      : randomCandidates(declaration, space, trials, request.seed ?? 1);
+  return { declaration, objective, trials, space, method };
+}
 
+export async function optimize(request: OptimizeRequest): Promise<OptimizeResult> {
+  const { declaration, objective, trials, space, method } = plan(request);
   const candles = request.candles;
   const windows = request.walkForward
     ? walkForwardRanges(candles.length, request.walkForward, request.inSampleRatio ?? 3)
@@ -140,21 +152,43 @@ export async function optimize(request: OptimizeRequest): Promise<OptimizeResult
     minTrades: request.minTrades ?? 1,
   };
   const cacheBytes = cacheBytesOf(request.indicatorCache);
-  const tasks = candidates.map((params) => ({ params, ranges }));
-  const results = await runTasks(
-    context,
-    cacheBytes,
-    tasks,
-    request.workers ?? availableParallelism(),
-    request.onProgress,
-  );
-
-  const byScore = (a: MetricsSummary, b: MetricsSummary) => b.score - a.score;
-  const ranking = candidates
-    .map((params, k) => ({ params, metrics: results[k]![0]! }))
-    .sort((a, b) => byScore(a.metrics, b.metrics));
-
-  const walkForward = windows.length > 0 ? walkForwardReport(candles, windows, candidates, results) : null;
+  let ranking: RankedCandidate[];
+  let picks: WindowPick[];
+  let candidateCount: number;
+  let searchSpent: HalvingSearchResult['search'] | undefined;
+  if (method === 'halving') {
+    const found = halvingSearch({
+      context,
+      space,
+      budget: request.budget ?? { evaluations: trials },
+      ...(request.eta === undefined ? {} : { eta: request.eta }),
+      seed: request.seed ?? 1,
+      windows,
+      cacheBytes,
+    });
+    ranking = found.ranking;
+    picks = found.windows;
+    candidateCount = found.search.evaluations;
+    searchSpent = found.search;
+  } else {
+    const candidates =
+      method === 'grid'
+        ? gridCandidates(declaration, space)
+        : randomCandidates(declaration, space, trials, request.seed ?? 1);
+    const results = await runTasks(
+      context,
+      cacheBytes,
+      candidates.map((params) => ({ params, ranges })),
+      request.workers ?? availableParallelism(),
+      request.onProgress,
+    );
+    ranking = candidates
+      .map((params, k) => ({ params, metrics: results[k]![0]! }))
+      .sort((a, b) => b.metrics.score - a.metrics.score);
+    picks = windows.map((_, w) => bestOfWindow(candidates, results, w));
+    candidateCount = candidates.length;
+  }
+  const walkForward = windows.length > 0 ? walkForwardReport(candles, windows, picks) : null;
   const top = ranking[0];
   const robustness =
     request.robustness === false || top === undefined
@@ -174,10 +208,26 @@ export async function optimize(request: OptimizeRequest): Promise<OptimizeResult
     strategy: declaration.id,
     objective,
     method,
-    candidates: candidates.length,
+    candidates: candidateCount,
+    ...(searchSpent === undefined ? {} : { search: searchSpent }),
     ranking,
     robustness,
     walkForward,
+  };
+}
+
+type WindowPick = { best: ParamValues; inSampleMetrics: MetricsSummary; outOfSampleMetrics: MetricsSummary };
+
+/** The candidate with the best in-sample score of window `w` (results: [whole, IS 1, OOS 1, IS 2, …]). */
+function bestOfWindow(candidates: ParamValues[], results: MetricsSummary[][], w: number): WindowPick {
+  let best = 0;
+  for (let k = 1; k < candidates.length; k++) {
+    if (results[k]![1 + 2 * w]!.score > results[best]![1 + 2 * w]!.score) best = k;
+  }
+  return {
+    best: candidates[best]!,
+    inSampleMetrics: results[best]![1 + 2 * w]!,
+    outOfSampleMetrics: results[best]![2 + 2 * w]!,
   };
 }
 
@@ -185,31 +235,22 @@ export async function optimize(request: OptimizeRequest): Promise<OptimizeResult
 function walkForwardReport(
   candles: CandleSeries,
   windows: ReturnType<typeof walkForwardRanges>,
-  candidates: ParamValues[],
-  results: MetricsSummary[][],
+  picks: WindowPick[],
 ): NonNullable<OptimizeResult['walkForward']> {
   const time = (bar: number) => candles.time[Math.min(bar, candles.length - 1)]!;
-  const reports = windows.map((window, w) => {
-    let best = 0;
-    for (let k = 1; k < candidates.length; k++) {
-      if (results[k]![1 + 2 * w]!.score > results[best]![1 + 2 * w]!.score) best = k;
-    }
-    return {
-      inSample: {
-        ...window.inSample,
-        fromTime: time(window.inSample.from),
-        toTime: time(window.inSample.to - 1),
-      },
-      outOfSample: {
-        ...window.outOfSample,
-        fromTime: time(window.outOfSample.from),
-        toTime: time(window.outOfSample.to - 1),
-      },
-      best: candidates[best]!,
-      inSampleMetrics: results[best]![1 + 2 * w]!,
-      outOfSampleMetrics: results[best]![2 + 2 * w]!,
-    };
-  });
+  const reports = windows.map((window, w) => ({
+    inSample: {
+      ...window.inSample,
+      fromTime: time(window.inSample.from),
+      toTime: time(window.inSample.to - 1),
+    },
+    outOfSample: {
+      ...window.outOfSample,
+      fromTime: time(window.outOfSample.from),
+      toTime: time(window.outOfSample.to - 1),
+    },
+    ...picks[w]!,
+  }));
   const finite = (values: number[]) => values.filter(Number.isFinite);
   const mean = (values: number[]) =>
     values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN;
