@@ -221,4 +221,27 @@ describe('research flags: Monte Carlo, several data sets, portfolio, rank by sym
     expect(result.symbols).toHaveLength(2);
     expect(result.symbols[0].robustness.neighbours.length).toBeGreaterThan(0);
   });
+
+  it('optimize --method halving spends its budget and says so', async () => {
+    const run = await runCli([
+      'optimize',
+      '--strategy',
+      'rsi_ema',
+      '--data',
+      btc,
+      '--method',
+      'halving',
+      '--budget-evals',
+      '12',
+      '--min-trades',
+      '1',
+      '--json',
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result.method).toBe('halving');
+    expect(result.search.cost).toBeLessThanOrEqual(12);
+    expect(result.candidates).toBeGreaterThan(12);
+  });
 });

@@ -31,7 +31,13 @@ export function registerOptimize(program: Command): void {
       )
       .requiredOption('--strategy <id>', `strategy id: ${STRATEGY_IDS.join(', ')}`)
       .option('--objective <name>', `what to maximise: ${OBJECTIVE_NAMES.join(', ')}`, 'sharpe')
-      .option('--method <m>', 'grid, random, or auto (grid when it fits in --trials)', 'auto')
+      .option(
+        '--method <m>',
+        'grid, random, auto (grid when it fits in --trials), or halving (random + successive halving under a budget)',
+        'auto',
+      )
+      .option('--budget-evals <n>', 'halving: budget in full-data backtests per search (default --trials)')
+      .option('--budget-seconds <s>', 'halving: budget in seconds per search')
       .option('--trials <n>', 'number of parameter sets to try', '200')
       .option('--seed <n>', 'random search seed', '1')
       .option(
@@ -101,10 +107,12 @@ export function registerOptimize(program: Command): void {
 function requestFromFlags(flags: BacktestFlags, strategy: string) {
   const str = (name: string) => flags[name] as string | undefined;
   const workers = numberOption('--workers', str('workers'), { min: 1, max: 256, integer: true });
+  const budgetEvals = numberOption('--budget-evals', str('budgetEvals'), { min: 1, max: 1_000_000 });
+  const budgetSeconds = numberOption('--budget-seconds', str('budgetSeconds'), { min: 0.1, max: 86_400 });
   const request = {
     strategy,
     objective: choiceOption('--objective', str('objective'), OBJECTIVE_NAMES)!,
-    method: choiceOption('--method', str('method'), ['grid', 'random', 'auto'] as const)!,
+    method: choiceOption('--method', str('method'), ['grid', 'random', 'auto', 'halving'] as const)!,
     trials: numberOption('--trials', str('trials'), { min: 1, max: 100_000, integer: true })!,
     seed: numberOption('--seed', str('seed'), { integer: true })!,
     minTrades: numberOption('--min-trades', str('minTrades'), { min: 0, integer: true })!,
@@ -113,6 +121,14 @@ function requestFromFlags(flags: BacktestFlags, strategy: string) {
     space: jsonObjectOption('--space', str('space')) as Record<string, number>,
     backtest: backtestOptionsFromFlags(flags),
     ...(workers === undefined ? {} : { workers }),
+    ...(budgetEvals === undefined && budgetSeconds === undefined
+      ? {}
+      : {
+          budget: {
+            ...(budgetEvals === undefined ? {} : { evaluations: budgetEvals }),
+            ...(budgetSeconds === undefined ? {} : { seconds: budgetSeconds }),
+          },
+        }),
   };
   return {
     request,
@@ -168,7 +184,9 @@ function report(
 ): string {
   const lines = [
     `${name} — ${source}, ${bars} bars`,
-    `${result.method} search over ${result.candidates} parameter sets, objective ${objective}, ${seconds.toFixed(2)} s`,
+    result.search
+      ? `halving search: ${result.candidates} evaluations in ${result.search.brackets} brackets costing ${result.search.cost.toFixed(1)} full backtests, ${result.ranking.length} finalists, objective ${objective}, ${seconds.toFixed(2)} s`
+      : `${result.method} search over ${result.candidates} parameter sets, objective ${objective}, ${seconds.toFixed(2)} s`,
     '',
     `Top ${Math.min(top, result.ranking.length)} on the whole data (in-sample only — see walk-forward for honesty):`,
   ];
