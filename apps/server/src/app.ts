@@ -36,6 +36,9 @@ import { EventBus, type ServerEventBus } from './events.ts';
 import { registerListeners } from './listeners/index.ts';
 import { WebhookPipeline, type WebhookDeps } from './services/webhook.ts';
 import { registerBackupSchedule } from './services/backup-schedule.ts';
+import { AccountMirror, type AccountMirrorOptions } from './services/account-mirror.ts';
+import { registerMirrorRoutes } from './routes/mirror.ts';
+import { registerEventRoutes } from './routes/events.ts';
 import { assertSafeRequest } from './input-safety.ts';
 import { hashToken, timingSafeEqualHex } from './crypto/credentials.ts';
 
@@ -56,6 +59,8 @@ export type AppDeps = {
   web?: WebOptions;
   /** The lab's job queue (tests: a pg-boss schema of their own, faster polling). */
   labQueue?: LabQueueOptions;
+  /** Account mirror settings beyond the configuration (tests: faster sweeps, short protection delay). */
+  mirror?: Partial<AccountMirrorOptions>;
 };
 
 export type { App, RouteContext, RouteDeps } from './route-context.ts';
@@ -101,6 +106,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const webhook = createWebhookPipeline(app, deps, context, { registry, events });
   app.decorate('webhook', webhook);
   app.addHook('onReady', async () => webhook.start());
+  const mirror = createAccountMirror(app, deps, context, events);
+  app.decorate('mirror', mirror);
+  if (mirror) app.addHook('onReady', async () => mirror.start());
   registerBackupSchedule(app, config, database);
   await registerRoutes(app, context, webhook, deps.labQueue);
   if (deps.web) await mountWebApp(app, config, deps.web);
@@ -108,6 +116,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // closes, for up to `shutdownDrainMs`: what is left resumes in the next process (its lease expires).
   app.addHook('onClose', async () => {
     webhook.stopAccepting();
+    // Streams end and their leases are let go: another process takes them over at once.
+    await mirror?.stop();
     if (!(await webhook.drain(deps.config.shutdownDrainMs))) {
       app.log.warn(
         `Signals still executing after ${deps.config.shutdownDrainMs} ms (SHUTDOWN_DRAIN_MS): they resume when a server starts again`,
@@ -382,6 +392,32 @@ function createWebhookPipeline(
   });
 }
 
+/** The account mirror (venue streams), when STREAMS_ENABLED. */
+function createAccountMirror(
+  app: App,
+  deps: AppDeps,
+  context: RouteContext,
+  events: ServerEventBus,
+): AccountMirror | undefined {
+  const { config, database } = deps;
+  if (!config.mirror.enabled) return undefined;
+  return new AccountMirror({
+    database,
+    keyRing: config.keyRing,
+    connectExchange: context.deps.connectExchange,
+    events,
+    leaseMs: config.mirror.leaseMs,
+    reconcileIntervalMs: config.mirror.reconcileIntervalMs,
+    startConcurrency: config.mirror.startConcurrency,
+    log: {
+      info: (obj, msg) => app.log.info(obj, msg),
+      warn: (obj, msg) => app.log.warn(obj, msg),
+      error: (obj, msg) => app.log.error(obj, msg),
+    },
+    ...deps.mirror,
+  });
+}
+
 /** Every API route module, in one encapsulated plugin. */
 async function registerRoutes(
   app: App,
@@ -397,6 +433,8 @@ async function registerRoutes(
     registerExportPineRoutes(scopedContext);
     registerWebhookRoutes(scopedContext, webhook);
     registerSignalRoutes(scopedContext);
+    registerMirrorRoutes(scopedContext);
+    registerEventRoutes(scopedContext);
     await registerLabRoutes(scopedContext, labQueue);
   });
 }
@@ -443,6 +481,8 @@ declare module 'fastify' {
     metrics: Registry;
     webhook: WebhookPipeline;
     events: ServerEventBus;
+    /** The account mirror, when STREAMS_ENABLED. */
+    mirror: AccountMirror | undefined;
   }
 }
 

@@ -527,6 +527,7 @@ export class BinanceFuturesClient implements Exchange, StreamingVenue {
         keepAlive: async () => {
           await this.http.request({ method: 'PUT', path: LISTEN_KEY_PATH, signed: false, safe: true });
         },
+        fundingSince: (since) => this.fundingSince({ since }),
       },
       options,
     );

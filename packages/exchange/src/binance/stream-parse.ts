@@ -283,10 +283,10 @@ function algoUpdate(frame: Json): AccountEvent[] {
 /**
  * ACCOUNT_UPDATE: changed balances and positions, and for reason FUNDING_FEE one funding payment
  * per balance entry (its `bc`, the balance change). The stream carries no ledger id; `venueEntryId`
- * is derived from E, symbol and asset (`stream:<E>:<symbol>:<asset>`) so a replayed frame dedups,
- * while REST `/fapi/v1/income` names the same payment by its `tranId`: a consumer holding both
- * matches them by asset, amount and time (see BinanceFuturesClient.fundingSince). A cross
- * position's funding frame names no symbol (only `B` is sent): `venueSymbol` is then "".
+ * is derived from E, symbol and asset (`stream:<E>:<symbol>:<asset>`). A cross position's funding
+ * frame names no symbol (only `B` is sent): `venueSymbol` is then "". `BinanceAccountStream` with a
+ * ledger reader replaces these by the income ledger's payments (its `tranId` and symbol), as REST
+ * `fundingSince` names them.
  */
 function accountUpdate(frame: Json): AccountEvent[] {
   const time = ms(frame, 'E');

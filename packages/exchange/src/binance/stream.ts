@@ -3,6 +3,7 @@ import { ExchangeErrors } from '../errors.ts';
 import type {
   AccountEvent,
   AccountStream,
+  FundingPayment,
   MarketEvent,
   MarketStream,
   MarketSubscription,
@@ -47,7 +48,19 @@ export type BinanceStreamOptions = StreamOptions & {
 export type ListenKeyApi = {
   create(): Promise<string>;
   keepAlive(): Promise<void>;
+  /**
+   * The income ledger's funding payments since `since` (`/fapi/v1/income`, FUNDING_FEE). With it, a
+   * funding event carries the ledger's `tranId` and symbol, so the stream and a REST re-sync name the
+   * same payment alike; without it, the stream's own derived id.
+   */
+  fundingSince?(since: number): Promise<FundingPayment[]>;
 };
+
+/** How far before the event time the ledger is read, and how often it is asked again while the payment has not appeared. */
+const FUNDING_LOOKBACK_MS = 5 * 60_000;
+const FUNDING_MATCH_MS = 60_000;
+const FUNDING_RETRY_DELAYS_MS = [250, 1_000, 2_000, 4_000];
+const FUNDING_IDS_KEPT = 10_000;
 
 const MIN_SEND_GAP_MS = 110;
 const ORDER_TIMES_KEPT = 10_000;
@@ -337,6 +350,9 @@ abstract class BinanceSocketStream<Event> {
 export class BinanceAccountStream extends BinanceSocketStream<AccountEvent> implements AccountStream {
   private keepAliveTimer: NodeJS.Timeout | undefined;
   private readonly orderTimes = new Map<string, number>();
+  /** Ledger ids of funding payments already emitted (bounded, oldest dropped first). */
+  private readonly fundingEmitted = new Set<string>();
+  private readonly fundingTimers = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly streamUrl: string,
@@ -359,6 +375,63 @@ export class BinanceAccountStream extends BinanceSocketStream<AccountEvent> impl
     clearInterval(this.keepAliveTimer);
   }
 
+  override async close(): Promise<void> {
+    for (const timer of this.fundingTimers) clearTimeout(timer);
+    this.fundingTimers.clear();
+    await super.close();
+  }
+
+  /**
+   * ACCOUNT_UPDATE FUNDING_FEE has no ledger id and, for cross margin, no symbol, while the income
+   * ledger names each payment by `tranId` and symbol: the payment is emitted from the ledger, read
+   * right after the event (and again a few times while it has not appeared yet), so the stream and
+   * a REST re-sync (`fundingSince`) give the same `venueEntryId`. A ledger that never shows it is
+   * reported once (FUNDING_LEDGER_MISSING); a re-sync from REST then brings it.
+   */
+  private resolveFunding(eventTime: number, attempt = 0): void {
+    const read = this.listenKeys.fundingSince;
+    if (read === undefined) return;
+    void read
+      .call(this.listenKeys, eventTime - FUNDING_LOOKBACK_MS)
+      .then((payments) => {
+        if (this.closed) return;
+        let matched = false;
+        for (const payment of payments) {
+          if (Math.abs(payment.time - eventTime) <= FUNDING_MATCH_MS) matched = true;
+          if (this.fundingEmitted.has(payment.venueEntryId)) continue;
+          this.rememberFunding(payment.venueEntryId);
+          this.emit({ kind: 'funding', time: payment.time, payment });
+        }
+        if (!matched) this.retryFunding(eventTime, attempt, 'the payment is not in the income ledger yet');
+      })
+      .catch((error: unknown) => this.retryFunding(eventTime, attempt, errorText(error)));
+  }
+
+  private retryFunding(eventTime: number, attempt: number, reason: string): void {
+    const delay = FUNDING_RETRY_DELAYS_MS[attempt];
+    if (this.closed) return;
+    if (delay === undefined) {
+      this.problem(
+        'FUNDING_LEDGER_MISSING',
+        `funding at ${eventTime} not read from the income ledger: ${reason}`,
+      );
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.fundingTimers.delete(timer);
+      this.resolveFunding(eventTime, attempt + 1);
+    }, delay);
+    this.fundingTimers.add(timer);
+  }
+
+  private rememberFunding(id: string): void {
+    this.fundingEmitted.add(id);
+    if (this.fundingEmitted.size > FUNDING_IDS_KEPT) {
+      const oldest = this.fundingEmitted.values().next().value;
+      if (oldest !== undefined) this.fundingEmitted.delete(oldest);
+    }
+  }
+
   private async keepAlive(): Promise<void> {
     if (this.closed || this.socket === undefined) return;
     try {
@@ -376,9 +449,15 @@ export class BinanceAccountStream extends BinanceSocketStream<AccountEvent> impl
   protected handleFrame(text: string): void {
     const frame = parseUserFrame(text);
     switch (frame.type) {
-      case 'events':
-        for (const event of frame.events) if (this.fresh(event)) this.emit(event);
+      case 'events': {
+        let fundingAt: number | undefined;
+        for (const event of frame.events) {
+          if (event.kind === 'funding' && this.listenKeys.fundingSince !== undefined) fundingAt = event.time;
+          else if (this.fresh(event)) this.emit(event);
+        }
+        if (fundingAt !== undefined) this.resolveFunding(fundingAt);
         return;
+      }
       case 'expired':
         this.lost('listenKeyExpired');
         return;

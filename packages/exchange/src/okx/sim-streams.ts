@@ -138,8 +138,9 @@ export class OkxSimStreams {
     if (body.action !== 'inject') return this.hub.control(body);
     // A raw frame to the connections on one path (default every path): tests of a client's
     // defences against what a venue might send (malformed JSON, unknown channels).
-    if (typeof body.text !== 'string') return { status: 400, body: { error: 'text must be a string' } };
-    const text = body.text;
+    // `frame`, as the Binance simulator names it (one control API for every venue).
+    if (typeof body.frame !== 'string') return { status: 400, body: { error: 'frame must be a string' } };
+    const text = body.frame;
     const sent = this.hub.broadcast(text, (c) => body.path === undefined || body.path === c.path);
     return { status: 200, body: { sent } };
   }

@@ -331,7 +331,7 @@ describe('Binance user-data stream ↔ simulator', () => {
     expect(rec.problems.some((p) => p.code === 'STREAM_SILENT')).toBe(true);
   });
 
-  it('funding: an ACCOUNT_UPDATE FUNDING_FEE event with the balance change, and the income ledger', async () => {
+  it('funding: an ACCOUNT_UPDATE FUNDING_FEE event named as the income ledger names it (tranId, symbol), once', async () => {
     const { h, rec } = await open();
     const since = Date.now() - 1000;
     await h.client.placeOrder({
@@ -349,11 +349,25 @@ describe('Binance user-data stream ↔ simulator', () => {
           Extract<AccountEvent, { kind: 'funding' }> | undefined,
       'the funding event',
     );
-    expect(funding.payment).toMatchObject({ amount: '-0.05', asset: 'USDT', venueSymbol: '' });
+    // The frame itself names no symbol (cross margin) and no ledger id; the event carries the ledger's.
     const ledger = await h.client.fundingSince({ since });
     expect(ledger).toHaveLength(1);
     expect(ledger[0]).toMatchObject({ amount: '-0.05', asset: 'USDT', venueSymbol: 'BTCUSDT' });
-    expect(ledger[0]?.time).toBe(funding.payment.time);
+    expect(funding.payment).toEqual(ledger[0]);
+    // The venue sends the ACCOUNT_UPDATE again (a replay after reconnect): no second funding event.
+    const replay = JSON.stringify({
+      e: 'ACCOUNT_UPDATE',
+      E: funding.payment.time,
+      T: funding.payment.time,
+      a: { m: 'FUNDING_FEE', B: [{ a: 'USDT', wb: '1', cw: '1', bc: '-0.05' }], P: [] },
+    });
+    await controlStreams(h.sim.url, { action: 'inject', frame: replay });
+    await rec.waitFor(
+      () => (rec.events.filter((e) => e.kind === 'balances').length >= 2 ? true : undefined),
+      'the replayed balances',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the ledger read after the replay
+    expect(rec.events.filter((e) => e.kind === 'funding')).toHaveLength(1);
   });
 
   it('an isolated position liquidated: a fill with cause liquidation (client id autoclose-…)', async () => {

@@ -333,7 +333,7 @@ describe('OkxSwapClient.accountStream against the simulator', () => {
     const inject = (text: string) =>
       fetch(`${sim.url}/__sim/streams`, {
         method: 'POST',
-        body: JSON.stringify({ action: 'inject', path: 'private', text }),
+        body: JSON.stringify({ action: 'inject', path: 'private', frame: text }),
       });
     await inject('{not json');
     await inject('{not json either');
