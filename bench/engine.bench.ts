@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { loadCandlesCsv, syntheticCandles, type CandleSeries } from '@tradingbot/engine';
 import { benchIndicators, loadOneMinuteYear } from './indicators.bench.ts';
 import { benchBacktest } from './backtest.bench.ts';
-import { benchOptimize, benchOptimizeGrid, benchStrategies } from './strategies.bench.ts';
+import { benchBreakdown, benchOptimize, benchOptimizeGrid, benchStrategies } from './strategies.bench.ts';
 
 const HOURLY = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/data/BTCUSDT-1h.csv');
 const ok = (pass: boolean) => (pass ? 'ok  ' : 'MISS');
@@ -58,6 +58,13 @@ const minutes = await loadOneMinuteYear(log);
 for (const r of benchStrategies(minutes)) {
   log(
     `${ok(r.medianMs <= 50)} ${r.strategy.padEnd(12)} ${r.bars} bars  median ${r.medianMs.toFixed(1).padStart(6)} ms (min ${r.minMs.toFixed(1).padStart(5)}, first ${r.firstMs.toFixed(0).padStart(3)})  ${(r.barsPerSecond / 1e6).toFixed(1).padStart(5)} M bars/s  ${r.trades} trades (ATR SL 2 / TP 3)`,
+  );
+}
+
+log('\n== where a full backtest of one year of minutes spends its time (medians, ms; goal ≤ 10 ms total)');
+for (const r of benchBreakdown(minutes)) {
+  log(
+    `${ok(r.totalMs <= 10)} ${r.strategy.padEnd(12)} total ${r.totalMs.toFixed(1).padStart(6)}  indicators ${r.indicatorsMs.toFixed(1).padStart(6)}  signal loop ${r.kernelMs.toFixed(1).padStart(5)}  stop ATR ${r.stopAtrMs.toFixed(1).padStart(5)}  broker+metrics ${r.brokerMs.toFixed(1).padStart(6)}`,
   );
 }
 

@@ -5,12 +5,18 @@
  */
 import { availableParallelism } from 'node:os';
 import {
+  atr,
   backtestStrategy,
+  defaultParams,
+  getStrategy,
   optimize,
+  runBacktest,
+  SeriesEvaluator,
   resolveBacktestOptions,
   STRATEGY_IDS,
   type CandleSeries,
 } from '@tradingbot/engine';
+import { compileSignals } from '../packages/engine/src/strategy/compile-signals.ts';
 
 export type StrategyBench = {
   strategy: string;
@@ -162,4 +168,70 @@ export async function benchOptimizeGrid(
     uncachedSeconds: uncached.seconds,
     sameBest: best(cached) === best(uncached),
   };
+}
+
+export type BreakdownBench = {
+  strategy: string;
+  totalMs: number;
+  indicatorsMs: number;
+  kernelMs: number;
+  stopAtrMs: number;
+  brokerMs: number;
+};
+
+/**
+ * Where the time of a full backtest goes, per strategy (medians of `runs` after `warmUp`): the
+ * indicator series the rules read, the compiled signal loop, the stop ATR, and the broker emulator
+ * with its metrics. The parts are timed separately, so they add up to about the total.
+ */
+export function benchBreakdown(candles: CandleSeries, runs = 9, warmUp = 4): BreakdownBench[] {
+  const options = resolveBacktestOptions({
+    stopLoss: { type: 'atr', multiplier: 2 },
+    takeProfit: { type: 'atr', multiplier: 3 },
+  });
+  return STRATEGY_IDS.map((strategy) => {
+    const declaration = getStrategy(strategy);
+    const params = defaultParams(declaration);
+    const { leaves, scalarInputs, kernel } = compileSignals(declaration.signals);
+    const parts = {
+      total: [] as number[],
+      indicators: [] as number[],
+      kernel: [] as number[],
+      atr: [] as number[],
+      broker: [] as number[],
+    };
+    for (let run = 0; run < runs + warmUp; run++) {
+      const keep = run >= warmUp;
+      let t = performance.now();
+      backtestStrategy(strategy, candles, params, options);
+      if (keep) parts.total.push(performance.now() - t);
+
+      t = performance.now();
+      const evaluator = new SeriesEvaluator(candles, params);
+      const series = leaves.map((leaf) => evaluator.number(leaf));
+      const scalars = scalarInputs.map((s) => evaluator.scalar(s));
+      if (keep) parts.indicators.push(performance.now() - t);
+
+      const packed = new Uint8Array(candles.length);
+      t = performance.now();
+      kernel(candles.length, series, scalars, packed);
+      if (keep) parts.kernel.push(performance.now() - t);
+
+      t = performance.now();
+      const atrValues = atr(candles.high, candles.low, candles.close, options.atrPeriod);
+      if (keep) parts.atr.push(performance.now() - t);
+
+      t = performance.now();
+      runBacktest(candles, packed, options, atrValues);
+      if (keep) parts.broker.push(performance.now() - t);
+    }
+    return {
+      strategy,
+      totalMs: median(parts.total),
+      indicatorsMs: median(parts.indicators),
+      kernelMs: median(parts.kernel),
+      stopAtrMs: median(parts.atr),
+      brokerMs: median(parts.broker),
+    };
+  });
 }
