@@ -16,7 +16,11 @@ import { benchIndicators, loadOneMinuteYear } from './indicators.bench.ts';
 import { benchBacktest } from './backtest.bench.ts';
 import { benchBreakdown, benchOptimize, benchOptimizeGrid, benchStrategies } from './strategies.bench.ts';
 
-const HOURLY = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/data/BTCUSDT-1h.csv');
+const HOURLY = resolve(
+  process.env.TRADINGBOT_SHARED_DATA_DIR ||
+    resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/data'),
+  'BTCUSDT-1h.csv',
+);
 const ok = (pass: boolean) => (pass ? 'ok  ' : 'MISS');
 const log = (line: string) => console.log(line);
 
