@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { Api } from 'grammy';
-import { auditLog, signals, telegramLinks } from '@tradingbot/db';
+import { auditLog, fills, signals, telegramLinks } from '@tradingbot/db';
 import { createLinkCode } from '../src/services/notify/telegram/linking.ts';
 import { TelegramPacer } from '../src/services/notify/telegram/pacer.ts';
 import { TelegramSender } from '../src/services/notify/telegram/sender.ts';
@@ -248,6 +248,26 @@ describe('commands of a linked chat', () => {
     const trades = await ask(LINKED_CHAT, '/trades');
     expect(trades.text).toContain('Last closed trades');
     expect(trades.text).toMatch(/BTCUSDT close sell 0\.\d+ @ [\d.]+ · Paper one/);
+    // When the account mirror has recorded the venue's fills, /trades shows those, with realized PnL.
+    await t.database.db.insert(fills).values({
+      accountId: account.id,
+      venueTradeId: 'tg-trade-1',
+      venueOrderId: 'tg-order-1',
+      symbol: 'ETHUSDT',
+      side: 'sell',
+      positionSide: 'net',
+      qty: '0.5',
+      price: '3100.5',
+      fee: '0.1',
+      feeAsset: 'USDT',
+      realizedPnl: '12.345',
+      liquidity: 'taker',
+      reason: 'stop_loss',
+      venueTime: new Date(),
+    });
+    expect((await ask(LINKED_CHAT, '/trades')).text).toMatch(
+      /ETHUSDT stop_loss sell 0\.5 @ 3100\.5 · PnL \+12\.35 · Paper one/,
+    );
   });
 
   it('/flatten from an unlinked chat does nothing, and a linked chat button pressed elsewhere does nothing', async () => {
