@@ -12,7 +12,9 @@ export const RegisterAccountBody = z
   .strictObject({
     exchange: z.enum(VENUE_IDS),
     api_key: z.string().min(1).max(128).regex(printable, 'must be printable characters without spaces'),
-    api_secret: z.string().min(1).max(128).regex(printable, 'must be printable characters without spaces'),
+    // 256: a PEM private key (Binance Ed25519 keys) is longer than any HMAC secret; its spaces and
+    // line breaks are checked by the venue's format, the printable rule holds for the others.
+    api_secret: z.string().min(1).max(256),
     passphrase: z
       .string()
       .min(1)
@@ -44,6 +46,12 @@ export const RegisterAccountBody = z
         ctx.addIssue({ code: 'custom', path: ['api_key'], message: formats.apiKey.message });
       if (!formats.apiSecret.pattern.test(body.api_secret))
         ctx.addIssue({ code: 'custom', path: ['api_secret'], message: formats.apiSecret.message });
+    } else if (!printable.test(body.api_secret) || body.api_secret.length > 128) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['api_secret'],
+        message: 'must be at most 128 printable characters without spaces',
+      });
     }
   });
 

@@ -931,7 +931,7 @@ export interface paths {
         content: {
           'application/json': {
             /** @enum {string} */
-            exchange: 'binance' | 'okx' | 'paper';
+            exchange: 'binance' | 'okx' | 'bybit' | 'paper';
             api_key: string;
             api_secret: string;
             passphrase?: string;
@@ -2027,6 +2027,337 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/notifications/channels': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['NotificationChannelList'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            kind: 'discord' | 'email' | 'webhook';
+            name: string;
+            /**
+             * @default en
+             * @enum {string}
+             */
+            locale?: 'en' | 'ko';
+            /**
+             * @default [
+             *       "signal_executed",
+             *       "signal_failed",
+             *       "alert_refused",
+             *       "trade_closed",
+             *       "protection_missing",
+             *       "stream_down"
+             *     ]
+             */
+            events?: (
+              | 'signal_executed'
+              | 'signal_failed'
+              | 'alert_refused'
+              | 'trade_closed'
+              | 'protection_missing'
+              | 'stream_down'
+            )[];
+            webhook_url?: string;
+            /** Format: email */
+            address?: string;
+            signing_secret?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['NotificationChannelCreated'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/notifications/channels/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['NotificationChannelDeleted'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name?: string;
+            /** @enum {string} */
+            locale?: 'en' | 'ko';
+            events?: (
+              | 'signal_executed'
+              | 'signal_failed'
+              | 'alert_refused'
+              | 'trade_closed'
+              | 'protection_missing'
+              | 'stream_down'
+            )[];
+            enabled?: boolean;
+            webhook_url?: string;
+            /** Format: email */
+            address?: string;
+            signing_secret?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['NotificationChannel'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/notifications/channels/{id}/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['NotificationTestResult'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/strategies': {
     parameters: {
       query?: never;
@@ -2176,7 +2507,7 @@ export interface paths {
                   /** @enum {string} */
                   source: 'exchange';
                   /** @enum {string} */
-                  exchange: 'binance' | 'okx';
+                  exchange: 'binance' | 'okx' | 'bybit';
                   symbol: string;
                   timeframe: string;
                   from: number | string;
@@ -2291,7 +2622,7 @@ export interface paths {
                   /** @enum {string} */
                   source: 'exchange';
                   /** @enum {string} */
-                  exchange: 'binance' | 'okx';
+                  exchange: 'binance' | 'okx' | 'bybit';
                   symbol: string;
                   timeframe: string;
                   from: number | string;
@@ -2689,7 +3020,7 @@ export interface components {
     Account: {
       id: string;
       /** @enum {string} */
-      exchange: 'binance' | 'okx' | 'paper';
+      exchange: 'binance' | 'okx' | 'bybit' | 'paper';
       label: string;
       testnet: boolean;
       is_active: boolean;
@@ -2699,7 +3030,7 @@ export interface components {
     RegisteredAccount: {
       id: string;
       /** @enum {string} */
-      exchange: 'binance' | 'okx' | 'paper';
+      exchange: 'binance' | 'okx' | 'bybit' | 'paper';
       label: string;
       testnet: boolean;
       is_active: boolean;
@@ -3098,6 +3429,69 @@ export interface components {
         code: string;
         message: string;
       } | null;
+    };
+    NotificationChannel: {
+      id: string;
+      /** @enum {string} */
+      kind: 'telegram' | 'discord' | 'email' | 'webhook';
+      name: string;
+      /** @enum {string} */
+      locale: 'en' | 'ko';
+      events: (
+        | 'signal_executed'
+        | 'signal_failed'
+        | 'alert_refused'
+        | 'trade_closed'
+        | 'protection_missing'
+        | 'stream_down'
+      )[];
+      enabled: boolean;
+      disabled_reason: string | null;
+      target_hint: string;
+      created_at: string;
+      updated_at: string;
+    };
+    NotificationChannelCreated: {
+      id: string;
+      /** @enum {string} */
+      kind: 'telegram' | 'discord' | 'email' | 'webhook';
+      name: string;
+      /** @enum {string} */
+      locale: 'en' | 'ko';
+      events: (
+        | 'signal_executed'
+        | 'signal_failed'
+        | 'alert_refused'
+        | 'trade_closed'
+        | 'protection_missing'
+        | 'stream_down'
+      )[];
+      enabled: boolean;
+      disabled_reason: string | null;
+      target_hint: string;
+      created_at: string;
+      updated_at: string;
+      signing_secret?: string;
+    };
+    NotificationChannelList: {
+      channels: components['schemas']['NotificationChannel'][];
+      event_kinds: (
+        | 'signal_executed'
+        | 'signal_failed'
+        | 'alert_refused'
+        | 'trade_closed'
+        | 'protection_missing'
+        | 'stream_down'
+      )[];
+      available_kinds: ('telegram' | 'discord' | 'email' | 'webhook')[];
+    };
+    NotificationTestResult: {
+      ok: boolean;
+      reason: string | null;
+    };
+    NotificationChannelDeleted: {
+      /** @enum {boolean} */
+      success: true;
     };
     TelegramLinkCode: {
       code: string;
