@@ -40,6 +40,7 @@ import { registerNotificationRoutes } from './routes/notifications.ts';
 import { WebhookPipeline, type WebhookDeps } from './services/webhook.ts';
 import { registerBackupSchedule } from './services/backup-schedule.ts';
 import { registerTelegramBot, type TelegramWiring } from './services/notify/telegram/index.ts';
+import { telegramChannelHooks } from './services/notify/telegram-channel.ts';
 import { registerTelegramRoutes } from './routes/telegram.ts';
 import { AccountMirror, type AccountMirrorOptions } from './services/account-mirror.ts';
 import { registerMirrorRoutes } from './routes/mirror.ts';
@@ -134,8 +135,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     database,
     connectExchange: context.deps.connectExchange,
     queue: webhook.worker,
+    // A linked chat becomes the user's telegram notification channel; unlinking removes it.
+    hooks: telegramChannelHooks(database, config.keyRing),
     ...(deps.telegram ? { overrides: deps.telegram } : {}),
   });
+  // The outbox sends telegram channels' messages through the bot (unless a test gave its own sender).
+  if (telegram && !notifications.senders.telegram) notifications.senders.telegram = telegram.sender;
   await registerRoutes(app, context, webhook, deps.labQueue);
   await app.register(async (scoped) =>
     registerTelegramRoutes({ ...context, app: scoped.withTypeProvider<ZodTypeProvider>() }, telegram),
