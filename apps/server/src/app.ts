@@ -135,12 +135,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     database,
     connectExchange: context.deps.connectExchange,
     queue: webhook.worker,
-    // A chat linked through the bot becomes the user's telegram notification channel.
+    // A linked chat becomes the user's telegram notification channel; unlinking removes it.
     hooks: telegramChannelHooks(database, config.keyRing),
     ...(deps.telegram ? { overrides: deps.telegram } : {}),
   });
-  if (telegram && deps.notifySenders?.telegram === undefined)
-    notifications.senders.telegram = telegram.sender;
+  // The outbox sends telegram channels' messages through the bot (unless a test gave its own sender).
+  if (telegram && !notifications.senders.telegram) notifications.senders.telegram = telegram.sender;
   await registerRoutes(app, context, webhook, deps.labQueue);
   await app.register(async (scoped) =>
     registerTelegramRoutes({ ...context, app: scoped.withTypeProvider<ZodTypeProvider>() }, telegram),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { Api } from 'grammy';
-import { auditLog, signals, telegramLinks } from '@tradingbot/db';
+import { auditLog, fills, notificationChannels, signals, telegramLinks } from '@tradingbot/db';
 import { createLinkCode } from '../src/services/notify/telegram/linking.ts';
 import { TelegramPacer } from '../src/services/notify/telegram/pacer.ts';
 import { TelegramSender } from '../src/services/notify/telegram/sender.ts';
@@ -248,6 +248,26 @@ describe('commands of a linked chat', () => {
     const trades = await ask(LINKED_CHAT, '/trades');
     expect(trades.text).toContain('Last closed trades');
     expect(trades.text).toMatch(/BTCUSDT close sell 0\.\d+ @ [\d.]+ · Paper one/);
+    // When the account mirror has recorded the venue's fills, /trades shows those, with realized PnL.
+    await t.database.db.insert(fills).values({
+      accountId: account.id,
+      venueTradeId: 'tg-trade-1',
+      venueOrderId: 'tg-order-1',
+      symbol: 'ETHUSDT',
+      side: 'sell',
+      positionSide: 'net',
+      qty: '0.5',
+      price: '3100.5',
+      fee: '0.1',
+      feeAsset: 'USDT',
+      realizedPnl: '12.345',
+      liquidity: 'taker',
+      reason: 'stop_loss',
+      venueTime: new Date(),
+    });
+    expect((await ask(LINKED_CHAT, '/trades')).text).toMatch(
+      /ETHUSDT stop_loss sell 0\.5 @ 3100\.5 · PnL \+12\.35 · Paper one/,
+    );
   });
 
   it('/flatten from an unlinked chat does nothing, and a linked chat button pressed elsewhere does nothing', async () => {
@@ -452,6 +472,73 @@ describe('webhook mode (PUBLIC_URL https) and no bot', () => {
       expect(status.json()).toMatchObject({ bot_configured: false, linked: false });
     } finally {
       await h.close();
+    }
+  });
+});
+
+describe('the bot and the notification outbox together', () => {
+  it('a chat linked through the bot becomes a telegram channel, and an executed alert reaches it', async () => {
+    const chatFake = await startFakeTelegram();
+    const config = testConfig({
+      TELEGRAM_BOT_TOKEN: chatFake.token,
+      TELEGRAM_API_URL: chatFake.url,
+      NOTIFY_POLL_MS: '50',
+      NOTIFY_QUIET_MS: '0',
+    });
+    const h = await testApp({ config, telegram: { pacer: { perChatMs: 20 }, retryMs: 100 } });
+    try {
+      await h.app.ready();
+      const someone = await signUp(h.app, 'telegram-outbox@example.com');
+      const code = (
+        await h.app.inject({
+          method: 'POST',
+          url: '/api/v1/notifications/telegram/link',
+          headers: someone.auth,
+          payload: { locale: 'en' },
+        })
+      ).json<{ code: string }>().code;
+      chatFake.userSays(7501, `/start ${code}`);
+      await chatFake.waitForMessage((m) => m.chatId === '7501' && m.text.startsWith('Linked.'));
+      const channels = await h.database.db
+        .select()
+        .from(notificationChannels)
+        .where(eq(notificationChannels.userId, someone.user.id));
+      expect(channels.map((c) => [c.kind, c.address])).toEqual([['telegram', '7501']]);
+
+      const registered = await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/accounts-secure/register',
+        headers: someone.auth,
+        payload: { exchange: 'paper', api_key: API_KEY, api_secret: API_SECRET, label: 'Outbox' },
+      });
+      const paper = registered.json<{ id: string; webhook_secret: string }>();
+      await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/webhook/tradingview',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({
+          account_id: paper.id,
+          exchange: 'paper',
+          action: 'long',
+          symbol: 'BINANCE:BTCUSDT.P',
+          leverage: 2,
+          size_pct: 5,
+          sl_pct: 2,
+          id: 'tg-outbox-long',
+          secret: paper.webhook_secret,
+        }),
+      });
+      const notified = await chatFake.waitForMessage(
+        (m) => m.chatId === '7501' && m.text.includes('BTCUSDT') && !m.text.startsWith('Linked.'),
+        20_000,
+      );
+      expect(notified.text).toContain('Outbox');
+      for (const secret of [paper.webhook_secret, paper.id, API_KEY, API_SECRET, chatFake.token]) {
+        expect(notified.text).not.toContain(secret);
+      }
+    } finally {
+      await h.close();
+      await chatFake.close();
     }
   });
 });

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, ne } from 'drizzle-orm';
 import { Composer, InlineKeyboard, type Context } from 'grammy';
 import { isAppError } from '@tradingbot/core';
-import { accounts, orders, type AccountRow, type Database } from '@tradingbot/db';
+import { accounts, fills, orders, type AccountRow, type Database } from '@tradingbot/db';
 import { parseDecimal } from '@tradingbot/exchange';
 import { decryptCredentials, type KeyRing } from '../../../crypto/credentials.ts';
 import type { ConnectExchange } from '../../../exchange-factory.ts';
@@ -227,26 +227,52 @@ function registerReads({ deps, linkedCommand, chosenAccounts, venueOf }: Helpers
     if (!chosen) return;
     const names = new Map(chosen.map((a) => [a.id, accountName(a)]));
     const ids = chosen.map((a) => a.id);
-    const rows = await deps.database.db
-      .select()
-      .from(orders)
-      .where(
-        and(
-          inArray(orders.accountId, ids),
-          inArray(orders.role, [...CLOSING_ROLES]),
-          eq(orders.status, 'filled'),
-        ),
-      )
-      .orderBy(desc(orders.createdAt))
-      .limit(5);
-    if (rows.length === 0) return ctx.reply(ctx.texts.noTrades);
-    const lines = rows.map((row) => {
-      const response = (row.response ?? {}) as Record<string, unknown>;
-      const price = typeof response.avgPrice === 'string' ? response.avgPrice : (row.price ?? '?');
-      const at = row.createdAt.toISOString().slice(0, 16).replace('T', ' ');
-      return `${at} ${row.symbol} ${row.role} ${row.side} ${row.qty ?? ''} @ ${price} · ${names.get(row.accountId)}`;
-    });
+    const lines =
+      (await closedFromFills(deps.database, ids, names)) ??
+      (await closedFromOrders(deps.database, ids, names));
+    if (lines.length === 0) return ctx.reply(ctx.texts.noTrades);
     await ctx.reply(`${ctx.texts.tradesHeader}\n${lines.join('\n')}`);
+  });
+}
+
+const minute = (date: Date) => date.toISOString().slice(0, 16).replace('T', ' ');
+
+/**
+ * The last closing fills the account mirror recorded (`fills`: every venue execution, stop-loss and
+ * take-profit fills included, with realized PnL); undefined when it recorded none for these accounts.
+ */
+async function closedFromFills(database: Database, ids: string[], names: Map<string, string>) {
+  const rows = await database.db
+    .select()
+    .from(fills)
+    .where(and(inArray(fills.accountId, ids), ne(fills.realizedPnl, '0')))
+    .orderBy(desc(fills.venueTime))
+    .limit(5);
+  if (rows.length === 0) return undefined;
+  return rows.map(
+    (row) =>
+      `${minute(row.venueTime)} ${row.symbol} ${row.reason} ${row.side} ${row.qty} @ ${row.price} · PnL ${money(row.realizedPnl)} · ${names.get(row.accountId)}`,
+  );
+}
+
+/** Without the mirror's fills: the closing orders this server placed and saw filled. */
+async function closedFromOrders(database: Database, ids: string[], names: Map<string, string>) {
+  const rows = await database.db
+    .select()
+    .from(orders)
+    .where(
+      and(
+        inArray(orders.accountId, ids),
+        inArray(orders.role, [...CLOSING_ROLES]),
+        eq(orders.status, 'filled'),
+      ),
+    )
+    .orderBy(desc(orders.createdAt))
+    .limit(5);
+  return rows.map((row) => {
+    const response = (row.response ?? {}) as Record<string, unknown>;
+    const price = typeof response.avgPrice === 'string' ? response.avgPrice : (row.price ?? '?');
+    return `${minute(row.createdAt)} ${row.symbol} ${row.role} ${row.side} ${row.qty ?? ''} @ ${price} · ${names.get(row.accountId)}`;
   });
 }
 
