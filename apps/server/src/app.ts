@@ -39,6 +39,9 @@ import { createSenders, type Senders } from './services/notify/senders.ts';
 import { registerNotificationRoutes } from './routes/notifications.ts';
 import { WebhookPipeline, type WebhookDeps } from './services/webhook.ts';
 import { registerBackupSchedule } from './services/backup-schedule.ts';
+import { AccountMirror, type AccountMirrorOptions } from './services/account-mirror.ts';
+import { registerMirrorRoutes } from './routes/mirror.ts';
+import { registerEventRoutes } from './routes/events.ts';
 import { assertSafeRequest } from './input-safety.ts';
 import { hashToken, timingSafeEqualHex } from './crypto/credentials.ts';
 
@@ -61,6 +64,8 @@ export type AppDeps = {
   labQueue?: LabQueueOptions;
   /** Notification senders beside the built-in ones (`services/notify/senders.ts`). */
   notifySenders?: Senders;
+  /** Account mirror settings beyond the configuration (tests: faster sweeps, short protection delay). */
+  mirror?: Partial<AccountMirrorOptions>;
 };
 
 export type { App, RouteContext, RouteDeps } from './route-context.ts';
@@ -116,6 +121,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     webhook.start();
     if (config.notify.dispatch) notifications.outbox.start();
   });
+  const mirror = createAccountMirror(app, deps, context, events);
+  app.decorate('mirror', mirror);
+  if (mirror) app.addHook('onReady', async () => mirror.start());
   registerBackupSchedule(app, config, database);
   await registerRoutes(app, context, webhook, deps.labQueue);
   if (deps.web) await mountWebApp(app, config, deps.web);
@@ -123,6 +131,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // closes, for up to `shutdownDrainMs`: what is left resumes in the next process (its lease expires).
   app.addHook('onClose', async () => {
     webhook.stopAccepting();
+    // Streams end and their leases are let go: another process takes them over at once.
+    await mirror?.stop();
     if (!(await webhook.drain(deps.config.shutdownDrainMs))) {
       app.log.warn(
         `Signals still executing after ${deps.config.shutdownDrainMs} ms (SHUTDOWN_DRAIN_MS): they resume when a server starts again`,
@@ -415,6 +425,32 @@ function createWebhookPipeline(
   });
 }
 
+/** The account mirror (venue streams), when STREAMS_ENABLED. */
+function createAccountMirror(
+  app: App,
+  deps: AppDeps,
+  context: RouteContext,
+  events: ServerEventBus,
+): AccountMirror | undefined {
+  const { config, database } = deps;
+  if (!config.mirror.enabled) return undefined;
+  return new AccountMirror({
+    database,
+    keyRing: config.keyRing,
+    connectExchange: context.deps.connectExchange,
+    events,
+    leaseMs: config.mirror.leaseMs,
+    reconcileIntervalMs: config.mirror.reconcileIntervalMs,
+    startConcurrency: config.mirror.startConcurrency,
+    log: {
+      info: (obj, msg) => app.log.info(obj, msg),
+      warn: (obj, msg) => app.log.warn(obj, msg),
+      error: (obj, msg) => app.log.error(obj, msg),
+    },
+    ...deps.mirror,
+  });
+}
+
 /** Every API route module, in one encapsulated plugin. */
 async function registerRoutes(
   app: App,
@@ -431,6 +467,8 @@ async function registerRoutes(
     registerWebhookRoutes(scopedContext, webhook);
     registerSignalRoutes(scopedContext);
     registerNotificationRoutes(scopedContext);
+    registerMirrorRoutes(scopedContext);
+    registerEventRoutes(scopedContext);
     await registerLabRoutes(scopedContext, labQueue);
   });
 }
@@ -478,6 +516,8 @@ declare module 'fastify' {
     webhook: WebhookPipeline;
     events: ServerEventBus;
     notifications: NotificationOutbox;
+    /** The account mirror, when STREAMS_ENABLED. */
+    mirror: AccountMirror | undefined;
   }
 }
 

@@ -51,6 +51,17 @@ export type Config = Readonly<{
   apiRateLimit: number;
   /** Lease of an account's signal execution; a crashed process's work resumes after it. */
   signalLeaseMs: number;
+  /** The account mirror (services/account-mirror.ts): venue streams, reconciliation and protection checks. */
+  mirror: Readonly<{
+    /** Open accounts' private venue streams (default on; off in tests unless asked). */
+    enabled: boolean;
+    /** How often the mirror compares itself with the venue's REST answers and checks stops. */
+    reconcileIntervalMs: number;
+    /** Lease of an account's stream; another process takes the stream over this long after its holder died. */
+    leaseMs: number;
+    /** Streams started at once (connects, logins, re-syncs), so a restart with many accounts does not flood a venue. */
+    startConcurrency: number;
+  }>;
   /** When the server backs up its own database (cron pattern, UTC); undefined = never. */
   backupCron: string | undefined;
   /** Where backups go (the server's schedule and `tradingbot db backup`). */
@@ -159,6 +170,10 @@ const EnvSchema = z.object({
   WEBHOOK_RATE_LIMIT: z.coerce.number().int().min(1).default(3000),
   API_RATE_LIMIT: z.coerce.number().int().min(1).default(1200),
   SIGNAL_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(15_000),
+  STREAMS_ENABLED: z.enum(['true', 'false', '1', '0']).optional(),
+  MIRROR_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+  MIRROR_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(15_000),
+  MIRROR_START_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   BACKUP_CRON: z.string().optional(),
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_KEEP_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
@@ -448,6 +463,15 @@ export function loadConfig(
     webhookRateLimit: e.WEBHOOK_RATE_LIMIT,
     apiRateLimit: e.API_RATE_LIMIT,
     signalLeaseMs: e.SIGNAL_LEASE_MS,
+    mirror: Object.freeze({
+      enabled:
+        e.STREAMS_ENABLED === undefined
+          ? e.NODE_ENV !== 'test'
+          : e.STREAMS_ENABLED === 'true' || e.STREAMS_ENABLED === '1',
+      reconcileIntervalMs: e.MIRROR_RECONCILE_INTERVAL_MS,
+      leaseMs: e.MIRROR_LEASE_MS,
+      startConcurrency: e.MIRROR_START_CONCURRENCY,
+    }),
     backupCron: cronPattern(e.BACKUP_CRON),
     backupDir: resolve(e.BACKUP_DIR ?? join(dataDir, 'backups')),
     backupKeepDays: e.BACKUP_KEEP_DAYS,

@@ -37,9 +37,12 @@ describe(`migrations (${url ? 'PostgreSQL' : 'PGlite'})`, () => {
     expect(await tables()).toEqual(
       [
         'account_leases',
+        'account_stream_state',
         'account_login_failures',
         'api_keys',
         'audit_log',
+        'fills',
+        'funding_payments',
         'health_probe',
         'lab_jobs',
         'login_attempts',
@@ -48,6 +51,7 @@ describe(`migrations (${url ? 'PostgreSQL' : 'PGlite'})`, () => {
         'notification_outbox',
         'orders',
         'paper_venue_state',
+        'positions',
         'recovery_codes',
         'schema_migrations',
         'sessions',
