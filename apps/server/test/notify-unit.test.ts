@@ -173,3 +173,43 @@ describe('a linked Telegram chat as the user’s channel', () => {
     }
   });
 });
+
+describe('the dispatcher under a steady stream of events', () => {
+  it('keeps sending while events keep coming', async () => {
+    const database = await openTestDatabase(TEST_DATABASE_URL);
+    const ring = createKeyRing(parseEncryptionKey(generateSecrets().ENCRYPTION_KEY));
+    const sent: number[] = [];
+    const email: ChannelSender<'email'> = {
+      kind: 'email',
+      send: async () => {
+        sent.push(Date.now());
+        return { ok: true };
+      },
+    };
+    const config = { ...testConfig().notify, pollMs: 400, quietMs: 500, maxHoldMs: 0, digestAfter: 1000 };
+    const outbox = new NotificationOutbox({ database, config, keyRing: ring, senders: { email } });
+    try {
+      await migrate(database);
+      await database.db.insert(users).values({ id: 'u3', email: 'u3@example.com', passwordHash: 'x' });
+      await database.db.insert(notificationChannels).values({
+        id: 'c3',
+        userId: 'u3',
+        kind: 'email',
+        address: 'u3@example.com',
+        events: [...NOTIFY_EVENT_KINDS],
+      });
+      outbox.start();
+      const started = Date.now();
+      const facts = { type: 'test' as const, channelName: 'x' };
+      for (let i = 0; Date.now() - started < 1500; i++) {
+        await outbox.enqueue('u3', 'test', facts, `steady-${i}`, { channelIds: ['c3'] });
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(sent.length).toBeGreaterThan(0);
+      expect(sent[0]! - started).toBeLessThan(1000);
+    } finally {
+      await outbox.stop();
+      await database.close();
+    }
+  });
+});

@@ -190,7 +190,14 @@ describe('each event reaches each channel, in its language', () => {
 
   it('a failed signal (not enough margin) names the problem and the fix', async () => {
     const before = counts();
-    const response = await alert({ action: 'short', symbol: 'ETHUSDT', size_usdt: 50_000_000, leverage: 1, sl_pct: 2 });
+    const response = await alert({
+      action: 'short',
+      symbol: 'ETHUSDT',
+      size_usdt: 50_000_000,
+      leverage: 1,
+      sl_pct: 2,
+      tp_pct: 4,
+    });
     expect(response.json().success, response.body).toBe(false);
     const code = response.json().code as string;
     const messages = await nextMessages(before, 'failed');

@@ -62,6 +62,8 @@ export class NotificationOutbox {
   readonly #lastSent = new Map<string, number>();
   readonly #blockedUntil = new Map<string, number>();
   #timer: NodeJS.Timeout | undefined;
+  /** When the pending timer fires: a kick never postpones it (a steady stream of events must not starve sending). */
+  #timerDue = 0;
   #running: Promise<void> | undefined;
   #started = false;
   #prunedAt = 0;
@@ -128,6 +130,7 @@ export class NotificationOutbox {
   async stop(): Promise<void> {
     this.#started = false;
     clearTimeout(this.#timer);
+    this.#timer = undefined;
     await this.#running;
   }
 
@@ -137,8 +140,15 @@ export class NotificationOutbox {
   }
 
   #schedule(delayMs: number): void {
+    const wait = Math.min(delayMs, this.deps.config.pollMs);
+    const due = Date.now() + wait;
+    if (this.#timer !== undefined && this.#timerDue <= due) return;
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => void this.#tick(), Math.min(delayMs, this.deps.config.pollMs));
+    this.#timerDue = due;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.#tick();
+    }, wait);
     this.#timer.unref();
   }
 
