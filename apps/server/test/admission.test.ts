@@ -110,7 +110,7 @@ describe('app.events', () => {
       t.app.events.on('order.recorded', (event) => void recorded.push(event)),
     ];
     try {
-      const executed = await post(payload({ id: 'events-long', exchange: 'paper', sl_pct: 2 }));
+      const executed = await post(payload({ id: 'events-long', exchange: 'paper', sl_pct: 2, tp_pct: 4 }));
       expect(executed.statusCode, executed.body).toBe(200);
       expect(executed.json()).toMatchObject({ success: true, message: 'LONG order executed on paper' });
       const refused = await post(payload({ id: 'events-binance' }));
@@ -120,6 +120,7 @@ describe('app.events', () => {
       expect(recorded.map((o) => [o.role, o.outcome])).toEqual([
         ['entry', 'placed'],
         ['sl', 'placed'],
+        ['tp', 'placed'],
       ]);
       expect(finished).toEqual([
         expect.objectContaining({

@@ -115,7 +115,7 @@ export async function fetchAtr(
   const value = atrOfKlines(klines, period);
   if (value === undefined || value <= 0) {
     throw ExecutorErrors.create('ATR_UNAVAILABLE', {
-      message: `Not enough closed ${timeframe} candles on ${venueSymbol} to compute ATR(${period}) for the stop-loss`,
+      message: `Not enough closed ${timeframe} candles on ${venueSymbol} to compute ATR(${period}) for the stop-loss / take-profit`,
       details: { venueSymbol, timeframe, period, candles: klines.filter((k) => k.closed).length },
     });
   }
