@@ -140,9 +140,9 @@ describe('app.events', () => {
           orders: [],
         }),
       ]);
-      // The XP listener credited the trade: an entry (10) with its stop-loss (5).
+      // The XP listener credited the trade: an entry (10) with its stop-loss (5) and take-profit (5).
       const me = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: user.auth });
-      expect(me.json()).toMatchObject({ total_xp: 15, total_trades: 1 });
+      expect(me.json()).toMatchObject({ total_xp: 20, total_trades: 1 });
       expect(t.logs.join('')).toContain('a broken listener');
     } finally {
       for (const off of unsubscribe) off();
