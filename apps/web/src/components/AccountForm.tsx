@@ -84,49 +84,7 @@ export function AccountForm({ onSubmit }: { onSubmit: Submit }) {
           <p className="muted">{t('acc.paperNoKeys')}</p>
         </div>
       ) : (
-        <>
-          <TextField
-            formId={id}
-            field="api_key"
-            errors={errors}
-            label={t('acc.apiKey')}
-            type="text"
-            autoComplete="off"
-            spellCheck={false}
-            value={fields.apiKey}
-            onChange={set.apiKey}
-          />
-          <TextField
-            formId={id}
-            field="api_secret"
-            errors={errors}
-            label={t('acc.apiSecret')}
-            type="password"
-            autoComplete="new-password"
-            spellCheck={false}
-            value={fields.apiSecret}
-            onChange={set.apiSecret}
-          />
-          {fields.exchange === 'binance' ? (
-            <small id={`${id}-secret-hint`} className="muted">
-              {t('acc.apiSecretHint.binance')} <code>openssl genpkey -algorithm ed25519 -out key.pem</code>
-              {' · '}
-              <code>openssl pkey -in key.pem -pubout</code>
-            </small>
-          ) : null}
-          {form.needsPassphrase ? (
-            <TextField
-              formId={id}
-              field="passphrase"
-              errors={errors}
-              label={t('acc.passphrase')}
-              type="password"
-              autoComplete="new-password"
-              value={fields.passphrase}
-              onChange={set.passphrase}
-            />
-          ) : null}
-        </>
+        <KeyFields id={id} form={form} />
       )}
       <div className="field">
         <label htmlFor={`${id}-label`}>{t('acc.label')}</label>
@@ -152,6 +110,57 @@ export function AccountForm({ onSubmit }: { onSubmit: Submit }) {
         </button>
       </div>
     </form>
+  );
+}
+
+/** The API key, secret (with the Binance Ed25519 hint) and, where the venue needs one, the passphrase. */
+function KeyFields({ id, form }: { id: string; form: ReturnType<typeof useAccountForm> }) {
+  const { t } = useI18n();
+  const { fields, set, errors } = form;
+  return (
+    <>
+      <TextField
+        formId={id}
+        field="api_key"
+        errors={errors}
+        label={t('acc.apiKey')}
+        type="text"
+        autoComplete="off"
+        spellCheck={false}
+        value={fields.apiKey}
+        onChange={set.apiKey}
+      />
+      <TextField
+        formId={id}
+        field="api_secret"
+        errors={errors}
+        label={t('acc.apiSecret')}
+        type="password"
+        autoComplete="new-password"
+        spellCheck={false}
+        value={fields.apiSecret}
+        onChange={set.apiSecret}
+      />
+      {fields.exchange === 'binance' ? (
+        <small id={`${id}-secret-hint`} className="muted">
+          {t('acc.apiSecretHint.binance')} <code>openssl genpkey -algorithm ed25519 -out key.pem</code>
+          {' · '}
+          <code>openssl pkey -in key.pem -pubout</code>
+        </small>
+      ) : null}
+      {form.needsPassphrase ? (
+        <TextField
+          formId={id}
+          field="passphrase"
+          errors={errors}
+          label={t('acc.passphrase')}
+          type="password"
+          autoComplete="new-password"
+          value={fields.passphrase}
+          onChange={set.passphrase}
+        />
+      ) : null}
+    </>
   );
 }
 
