@@ -39,6 +39,9 @@ import { createSenders, type Senders } from './services/notify/senders.ts';
 import { registerNotificationRoutes } from './routes/notifications.ts';
 import { WebhookPipeline, type WebhookDeps } from './services/webhook.ts';
 import { registerBackupSchedule } from './services/backup-schedule.ts';
+import { registerTelegramBot, type TelegramWiring } from './services/notify/telegram/index.ts';
+import { telegramChannelHooks } from './services/notify/telegram-channel.ts';
+import { registerTelegramRoutes } from './routes/telegram.ts';
 import { AccountMirror, type AccountMirrorOptions } from './services/account-mirror.ts';
 import { registerMirrorRoutes } from './routes/mirror.ts';
 import { registerEventRoutes } from './routes/events.ts';
@@ -62,6 +65,8 @@ export type AppDeps = {
   web?: WebOptions;
   /** The lab's job queue (tests: a pg-boss schema of their own, faster polling). */
   labQueue?: LabQueueOptions;
+  /** Telegram bot settings (tests: faster pacing and retries). */
+  telegram?: TelegramWiring['overrides'];
   /** Account mirror settings beyond the configuration (tests: faster sweeps, short protection delay). */
   mirror?: Partial<AccountMirrorOptions>;
   /** Notification senders beside the built-in ones (`services/notify/senders.ts`). */
@@ -125,7 +130,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('mirror', mirror);
   if (mirror) app.addHook('onReady', async () => mirror.start());
   registerBackupSchedule(app, config, database);
+  const telegram = registerTelegramBot(app, {
+    config,
+    database,
+    connectExchange: context.deps.connectExchange,
+    queue: webhook.worker,
+    // A linked chat becomes the user's telegram notification channel; unlinking removes it.
+    hooks: telegramChannelHooks(database, config.keyRing),
+    ...(deps.telegram ? { overrides: deps.telegram } : {}),
+  });
+  // The outbox sends telegram channels' messages through the bot (unless a test gave its own sender).
+  if (telegram && !notifications.senders.telegram) notifications.senders.telegram = telegram.sender;
   await registerRoutes(app, context, webhook, deps.labQueue);
+  await app.register(async (scoped) =>
+    registerTelegramRoutes({ ...context, app: scoped.withTypeProvider<ZodTypeProvider>() }, telegram),
+  );
   if (deps.web) await mountWebApp(app, config, deps.web);
   // Executions still running in the background, and their listeners, finish before the database
   // closes, for up to `shutdownDrainMs`: what is left resumes in the next process (its lease expires).
@@ -481,6 +500,7 @@ export function toAppError(error: FastifyError, bodyLimit: number = BODY_LIMIT_B
       field:
         issue.instancePath.replace(/^\//, '').replace(/\//g, '.') || String(issue.params?.['keys'] ?? ''),
       message: issue.message,
+      ...issueFacts(issue.keyword, issue.params),
     }));
     const first = issues[0];
     return ServerErrors.create('VALIDATION_FAILED', {
@@ -504,6 +524,40 @@ export function toAppError(error: FastifyError, bodyLimit: number = BODY_LIMIT_B
   if (status >= 400 && status < 500)
     return ServerErrors.create('VALIDATION_FAILED', { message: error.message });
   return ServerErrors.create('INTERNAL');
+}
+
+/**
+ * What a client needs to word a validation issue in its own language: zod's issue code and, for
+ * bounds, the limit (`minimum`, `maximum`) and the kind of value it bounds (`origin`: number,
+ * string, array), the expected type or string format. Only these plain values go out, never the input.
+ */
+function issueFacts(
+  keyword: string,
+  params: Record<string, unknown> | undefined,
+): {
+  code: string;
+  minimum?: number;
+  maximum?: number;
+  origin?: string;
+  expected?: string;
+  format?: string;
+} {
+  const number = (value: unknown) =>
+    typeof value === 'number' || typeof value === 'bigint' ? Number(value) : undefined;
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const minimum = number(params?.['minimum']);
+  const maximum = number(params?.['maximum']);
+  const origin = text(params?.['origin']);
+  const expected = text(params?.['expected']);
+  const format = text(params?.['format']);
+  return {
+    code: keyword,
+    ...(minimum !== undefined ? { minimum } : {}),
+    ...(maximum !== undefined ? { maximum } : {}),
+    ...(origin !== undefined ? { origin } : {}),
+    ...(expected !== undefined ? { expected } : {}),
+    ...(format !== undefined ? { format } : {}),
+  };
 }
 
 declare module 'fastify' {

@@ -44,6 +44,14 @@ export const ServerErrors = defineErrors({
     status: 409,
     message: 'You have as many exchange accounts as allowed; delete one to register another',
   },
+  ACCOUNT_KEYS_REJECTED: {
+    status: 400,
+    message: 'The exchange refused these API keys; the account was not saved',
+  },
+  VENUE_UNREACHABLE: {
+    status: 502,
+    message: 'The exchange could not be reached to check the keys; the account was not saved',
+  },
   DECRYPTION_FAILED: { status: 500, message: 'Decryption failed' },
   EXCHANGE_NOT_AVAILABLE: { status: 501, message: 'This exchange is not available in this build' },
   RATE_LIMITED: { status: 429, message: 'Too many requests' },
@@ -95,6 +103,16 @@ export const ServerErrors = defineErrors({
   NOTIFICATION_CHANNEL_LIMIT: {
     status: 409,
     message: 'You have as many notification channels as allowed; delete one to add another',
+  },
+  // Telegram (services/notify/telegram/).
+  TELEGRAM_NOT_CONFIGURED: {
+    status: 409,
+    message: 'No Telegram bot is set up on this server (the operator sets TELEGRAM_BOT_TOKEN)',
+  },
+  TELEGRAM_NOT_LINKED: { status: 404, message: 'No Telegram chat is linked to your account' },
+  TELEGRAM_WEBHOOK_FORBIDDEN: {
+    status: 401,
+    message: "The request does not carry the Telegram webhook's secret token",
   },
 });
 

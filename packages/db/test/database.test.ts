@@ -56,6 +56,8 @@ describe(`migrations (${url ? 'PostgreSQL' : 'PGlite'})`, () => {
         'schema_migrations',
         'sessions',
         'signals',
+        'telegram_link_codes',
+        'telegram_links',
         'trusted_devices',
         'users',
       ].sort(),

@@ -219,7 +219,7 @@ export const en = {
   'lab.col.bars': 'Bars',
   'lab.long': 'Long',
   'lab.short': 'Short',
-  'lab.dataInfo': '{bars} candles from {from} to {to} ({source})',
+  'lab.dataInfo': '{bars} {timeframe} candles from {from} to {to} ({source})',
   'lab.m.netProfit': 'Net profit',
   'lab.m.netProfitPct': 'Net profit %',
   'lab.m.grossProfit': 'Gross profit',
@@ -276,9 +276,8 @@ export const en = {
   'exp.generate': 'Generate script',
   'exp.generating': 'Generating…',
   'exp.script': 'Pine script',
-  'exp.alert': 'Alert message (example)',
   'exp.alertNote':
-    'The script builds this message itself on every signal. The "secret" field holds a placeholder: replace it in the script input with the webhook secret you saw when you registered the account or rotated its secret.',
+    'The script builds a message like this itself for every order. Do not paste it into TradingView. If the script was exported without your secret, replace PASTE_YOUR_WEBHOOK_SECRET in the script code (the alertSecret line) with the webhook secret you saw when you registered the account or rotated its secret.',
   'exp.webhookUrl': 'Webhook URL for this server',
   'exp.webhookNote':
     'TradingView must reach this address over the internet (HTTPS on port 443). Behind a reverse proxy set PUBLIC_URL so the address shown here is the public one.',
@@ -391,6 +390,81 @@ export const en = {
   'ntf.disable': 'Turn off',
   'ntf.delete': 'Delete',
   'ntf.deleteConfirm': 'Delete this channel? Messages still queued for it are dropped.',
+  'tg.title': 'Telegram',
+  'tg.notConfigured': 'No Telegram bot is set up on this server (the operator sets TELEGRAM_BOT_TOKEN).',
+  'tg.notLinked':
+    'Link a Telegram chat to get notifications there and to use /status, /pause or /flatten from your phone.',
+  'tg.link': 'Link Telegram',
+  'tg.linked': 'Linked to Telegram {who}.',
+  'tg.unlink': 'Unlink',
+  'tg.openBot': 'Open @{bot} in Telegram',
+  'tg.sendCode': 'Or send this code to @{bot}:',
+  'tg.expires': 'The code works once, until {time}.',
+  'tg.waiting': 'Waiting for the bot to receive the code…',
+  'tg.check': 'Check again',
+  // issue 21 (web): field errors, paper accounts, export, polish
+  'form.required': 'This field is required.',
+  'form.invalid': 'This value is not accepted.',
+  'form.integer': 'Enter a whole number.',
+  'form.number': 'Enter a number.',
+  'form.min': 'Must be at least {min}.',
+  'form.max': 'Must be at most {max}.',
+  'form.tooShort': 'Must be at least {min} characters.',
+  'form.tooLong': 'Must be at most {max} characters.',
+  'form.tooFew': 'Choose at least {min}.',
+  'form.tooMany': 'Choose at most {max}.',
+  'form.email': 'Enter an email address, like name@example.com.',
+  'form.choice': 'Choose one of the offered values.',
+  'form.fixBelow': 'Please correct the fields marked below.',
+  'form.wholeRange': 'Enter a whole number from {min} to {max}.',
+  'acc.err.binanceKey': 'A Binance API key is 64 letters and digits — copy it again from Binance.',
+  'acc.err.binanceSecret': 'A Binance secret key is 64 letters and digits — copy it again from Binance.',
+  'acc.err.okxKey': 'An OKX API key looks like 8-4-4-4-12 hexadecimal characters.',
+  'acc.err.okxSecret': 'An OKX secret key is 16–128 letters and digits.',
+  'acc.paperExplain':
+    'Paper trading runs your alerts against a simulated exchange inside this server: a virtual balance of 10,000 USDT, orders filled at the prices of a synthetic market feed (not real market data), and no real money involved.',
+  'acc.paperNoKeys':
+    'No API keys are needed. Register, then send your TradingView alerts to it like to a real account.',
+  'acc.paperBadge': 'Paper',
+  'acc.keysRejected': 'The exchange refused these keys, so the account was not saved: {reason}.',
+  'acc.unreachable':
+    "The exchange could not be reached to check the keys ({code}). Check this server's internet connection and try again, or save the account without the check and test it later.",
+  'acc.saveAnyway': 'Save without checking',
+  'acc.savedUnchecked':
+    'Saved without checking the keys: use “Test connection” once the exchange can be reached.',
+  'acc.keys.wrong_key': 'the exchange does not know this API key — copy it again',
+  'acc.keys.wrong_secret': 'the secret key does not belong to this API key — copy the secret again',
+  'acc.keys.wrong_passphrase': 'the passphrase is not the one set for this API key',
+  'acc.keys.ip_not_allowed':
+    "this server's IP address is not on the key's IP whitelist — add it on the exchange",
+  'acc.keys.no_futures_permission': 'the key may not trade futures — enable futures for it on the exchange',
+  'acc.keys.testnet_mismatch':
+    'the key belongs to the other network — a testnet key needs “Use testnet” on, a real-money key needs it off',
+  'acc.keys.key_ip_or_permission':
+    "check the key, that this server's IP is on its whitelist, that futures are enabled for it, and that “Use testnet” matches where it was made",
+  'acc.keys.rejected': 'the exchange refused the request',
+  'dash.xpExplain':
+    'XP counts signals this server executed for you: 10 per entry (+5 when it got a stop-loss, +5 more with a take-profit), 5 per close. Each level costs 100 XP more than the one before (level 2 at 100 XP, 3 at 300, 4 at 600); the next one at {next} XP.',
+  'nav.openMenu': 'Menu',
+  'theme.label': 'Colour theme',
+  'theme.system': 'Theme: system',
+  'theme.light': 'Theme: light',
+  'theme.dark': 'Theme: dark',
+  'nf.title': 'Page not found',
+  'nf.body': 'There is no page at this address: the link may be mistyped, or the page has moved.',
+  'nf.home': 'Go to the dashboard',
+  'intro.title': 'Your TradingView alerts, executed',
+  'intro.body':
+    'TradingBot AI is a self-hosted bot that turns TradingView strategy alerts into futures orders on Binance, OKX or Bybit — or on a built-in paper exchange, to try it without real money.',
+  'intro.points':
+    'Backtest and optimize strategies in the lab · export them as Pine scripts with the alert ready · follow every signal, order and position.',
+  'exp.alertBox': 'What to enter in the TradingView alert',
+  'exp.alertBoxNote':
+    'Create one alert on the strategy (Condition: the strategy, Order fills only) and put exactly this in its Message box — nothing else:',
+  'exp.alertExample': 'Example of a message the script sends (do not paste)',
+  'exp.leverageRange': 'Leverage is a whole number from 1 to 125.',
+  'auth.forgot':
+    'Forgot your password? Ask the operator of this server to reset it: they run “tradingbot user reset-password <your email>” on the server.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -614,7 +688,7 @@ export const ko: Record<MessageKey, string> = {
   'lab.col.bars': '봉 수',
   'lab.long': '롱',
   'lab.short': '숏',
-  'lab.dataInfo': '{from}부터 {to}까지 캔들 {bars}개 ({source})',
+  'lab.dataInfo': '{from}부터 {to}까지 {timeframe} 캔들 {bars}개 ({source})',
   'lab.m.netProfit': '순이익',
   'lab.m.netProfitPct': '순이익 %',
   'lab.m.grossProfit': '총이익',
@@ -670,9 +744,8 @@ export const ko: Record<MessageKey, string> = {
   'exp.generate': '스크립트 생성',
   'exp.generating': '생성하는 중…',
   'exp.script': 'Pine 스크립트',
-  'exp.alert': '알림 메시지 (예시)',
   'exp.alertNote':
-    '스크립트가 시그널마다 이 메시지를 직접 만듭니다. "secret" 항목은 자리 표시자입니다. 스크립트 입력에서 계정 등록 또는 재발급 때 받은 웹훅 시크릿으로 바꾸세요.',
+    '스크립트가 주문마다 이런 메시지를 직접 만듭니다. TradingView에 붙여넣지 마세요. 시크릿 없이 내보냈다면 스크립트 코드(alertSecret 줄)의 PASTE_YOUR_WEBHOOK_SECRET을 계정 등록이나 시크릿 재발급 때 받은 웹훅 시크릿으로 바꾸세요.',
   'exp.webhookUrl': '이 서버의 웹훅 URL',
   'exp.webhookNote':
     'TradingView가 인터넷으로 이 주소에 접속할 수 있어야 합니다 (443 포트의 HTTPS). 리버스 프록시 뒤라면 PUBLIC_URL을 설정해 공개 주소가 표시되게 하세요.',
@@ -785,6 +858,79 @@ export const ko: Record<MessageKey, string> = {
   'ntf.disable': '끄기',
   'ntf.delete': '삭제',
   'ntf.deleteConfirm': '이 채널을 삭제할까요? 대기 중인 메시지도 함께 삭제됩니다.',
+  'tg.title': '텔레그램',
+  'tg.notConfigured':
+    '이 서버에는 텔레그램 봇이 설정되어 있지 않습니다 (운영자가 TELEGRAM_BOT_TOKEN 을 설정합니다).',
+  'tg.notLinked':
+    '텔레그램 채팅을 연결하면 알림을 받고, 휴대폰에서 /status, /pause, /flatten 을 사용할 수 있습니다.',
+  'tg.link': '텔레그램 연결',
+  'tg.linked': '텔레그램 {who} 에 연결되었습니다.',
+  'tg.unlink': '연결 해제',
+  'tg.openBot': '텔레그램에서 @{bot} 열기',
+  'tg.sendCode': '또는 이 코드를 @{bot} 에 보내세요:',
+  'tg.expires': '코드는 {time} 까지 한 번만 사용할 수 있습니다.',
+  'tg.waiting': '봇이 코드를 받기를 기다리는 중…',
+  'tg.check': '다시 확인',
+  // issue 21 (web): field errors, paper accounts, export, polish
+  'form.required': '필수 항목입니다.',
+  'form.invalid': '허용되지 않는 값입니다.',
+  'form.integer': '정수를 입력하세요.',
+  'form.number': '숫자를 입력하세요.',
+  'form.min': '{min} 이상이어야 합니다.',
+  'form.max': '{max} 이하여야 합니다.',
+  'form.tooShort': '최소 {min}자 이상이어야 합니다.',
+  'form.tooLong': '최대 {max}자까지 입력할 수 있습니다.',
+  'form.tooFew': '최소 {min}개를 선택하세요.',
+  'form.tooMany': '최대 {max}개까지 선택할 수 있습니다.',
+  'form.email': '이메일 주소를 입력하세요 (예: name@example.com).',
+  'form.choice': '제시된 값 중 하나를 고르세요.',
+  'form.fixBelow': '아래 표시된 항목을 고쳐 주세요.',
+  'form.wholeRange': '{min}부터 {max}까지의 정수를 입력하세요.',
+  'acc.err.binanceKey': '바이낸스 API 키는 영문자와 숫자 64자입니다 — 바이낸스에서 다시 복사하세요.',
+  'acc.err.binanceSecret': '바이낸스 시크릿 키는 영문자와 숫자 64자입니다 — 바이낸스에서 다시 복사하세요.',
+  'acc.err.okxKey': 'OKX API 키는 8-4-4-4-12 형식의 16진수 문자입니다.',
+  'acc.err.okxSecret': 'OKX 시크릿 키는 영문자와 숫자 16–128자입니다.',
+  'acc.paperExplain':
+    '모의 거래는 이 서버 안의 가상 거래소에서 알림을 실행합니다. 가상 잔고 10,000 USDT로 시작하고, 주문은 합성 시세(실제 시장 데이터가 아님)로 체결되며 실제 돈은 쓰이지 않습니다.',
+  'acc.paperNoKeys': 'API 키가 필요 없습니다. 등록한 뒤 실제 계정처럼 TradingView 알림을 보내면 됩니다.',
+  'acc.paperBadge': '모의',
+  'acc.keysRejected': '거래소가 이 키를 거부해 계정을 저장하지 않았습니다: {reason}.',
+  'acc.unreachable':
+    '키를 확인하려 했지만 거래소에 연결할 수 없습니다 ({code}). 서버의 인터넷 연결을 확인하고 다시 시도하거나, 확인 없이 저장한 뒤 나중에 테스트하세요.',
+  'acc.saveAnyway': '확인 없이 저장',
+  'acc.savedUnchecked': '키를 확인하지 않고 저장했습니다. 거래소에 연결되면 “연결 테스트”를 누르세요.',
+  'acc.keys.wrong_key': '거래소에 없는 API 키입니다 — 다시 복사하세요',
+  'acc.keys.wrong_secret': '시크릿 키가 이 API 키와 맞지 않습니다 — 시크릿을 다시 복사하세요',
+  'acc.keys.wrong_passphrase': '이 API 키에 설정한 패스프레이즈가 아닙니다',
+  'acc.keys.ip_not_allowed': '이 서버의 IP 주소가 키의 IP 허용 목록에 없습니다 — 거래소에서 추가하세요',
+  'acc.keys.no_futures_permission': '이 키는 선물 거래 권한이 없습니다 — 거래소에서 선물을 허용하세요',
+  'acc.keys.testnet_mismatch':
+    '다른 네트워크의 키입니다 — 테스트넷 키는 “테스트넷 사용”을 켜고, 실계정 키는 끄세요',
+  'acc.keys.key_ip_or_permission':
+    '키가 맞는지, 이 서버의 IP가 허용 목록에 있는지, 선물 권한이 켜져 있는지, “테스트넷 사용”이 키를 만든 곳과 맞는지 확인하세요',
+  'acc.keys.rejected': '거래소가 요청을 거부했습니다',
+  'dash.xpExplain':
+    'XP는 이 서버가 실행한 시그널로 쌓입니다: 진입 10 (손절이 걸리면 +5, 익절까지 걸리면 +5 더), 청산 5. 레벨마다 앞 레벨보다 100 XP가 더 필요합니다 (레벨 2는 100 XP, 3은 300, 4는 600). 다음 레벨은 {next} XP입니다.',
+  'nav.openMenu': '메뉴',
+  'theme.label': '화면 테마',
+  'theme.system': '테마: 시스템',
+  'theme.light': '테마: 밝게',
+  'theme.dark': '테마: 어둡게',
+  'nf.title': '페이지를 찾을 수 없습니다',
+  'nf.body': '이 주소에는 페이지가 없습니다. 링크가 잘못되었거나 페이지가 옮겨졌을 수 있습니다.',
+  'nf.home': '대시보드로 가기',
+  'intro.title': 'TradingView 알림을 주문으로',
+  'intro.body':
+    'TradingBot AI는 TradingView 전략 알림을 바이낸스, OKX, 바이비트 선물 주문으로 실행하는 자체 호스팅 봇입니다. 실제 돈 없이 시험할 수 있는 모의 거래소도 들어 있습니다.',
+  'intro.points':
+    '전략 랩에서 백테스트와 최적화 · 알림이 준비된 Pine 스크립트로 내보내기 · 모든 시그널, 주문, 포지션 확인.',
+  'exp.alertBox': 'TradingView 알림에 입력할 내용',
+  'exp.alertBoxNote':
+    '전략에 알림을 하나 만들고(Condition: 전략, Order fills only) Message 칸에 정확히 이것만 입력하세요:',
+  'exp.alertExample': '스크립트가 보내는 메시지 예시 (붙여넣지 마세요)',
+  'exp.leverageRange': '레버리지는 1부터 125까지의 정수입니다.',
+  'auth.forgot':
+    '비밀번호를 잊으셨나요? 이 서버의 운영자에게 재설정을 요청하세요: 운영자가 서버에서 “tradingbot user reset-password <이메일>”을 실행합니다.',
 };
 
 export const LOCALES = ['en', 'ko'] as const;
