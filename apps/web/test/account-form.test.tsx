@@ -27,12 +27,22 @@ describe('AccountForm', () => {
     expect(screen.getAllByRole('option').map((o) => o.getAttribute('value'))).toEqual([
       'binance',
       'okx',
+      'bybit',
       'paper',
     ]);
+    expect(screen.getByRole('option', { name: 'Bybit (USDT perpetual)' })).toBeInTheDocument();
     expect(screen.getByLabelText('API key')).toHaveAttribute('type', 'text');
     expect(screen.getByLabelText('Secret key')).toHaveAttribute('type', 'password');
     expect(screen.getByLabelText('Use testnet (recommended)')).toBeChecked();
     expect(screen.queryByLabelText('Passphrase')).not.toBeInTheDocument();
+  });
+
+  it('explains Ed25519 keys for Binance only', async () => {
+    const user = userEvent.setup();
+    renderWithI18n(<AccountForm onSubmit={vi.fn()} />);
+    expect(screen.getByText(/openssl genpkey -algorithm ed25519/)).toBeInTheDocument();
+    await user.selectOptions(screen.getByLabelText('Exchange'), 'bybit');
+    expect(screen.queryByText(/openssl genpkey/)).not.toBeInTheDocument();
   });
 
   it('shows the passphrase only for OKX', async () => {

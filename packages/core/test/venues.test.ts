@@ -44,6 +44,7 @@ describe('the venue list', () => {
       'BTCUSDT',
       'BTC-USDT-SWAP',
       'BTCUSDT',
+      'BTCUSDT',
     ]);
   });
 
