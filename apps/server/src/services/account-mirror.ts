@@ -661,12 +661,34 @@ export class AccountMirror {
       if (suffix === 'tp') return { reason: 'take_profit', signalId: null };
       return { reason: 'signal', signalId: null };
     }
-    // Not ours: by hand on a position we opened (manual), or on one we did not (external).
+    // Not ours by its id: by hand on a position we opened (manual), or on one we did not (external).
     const [position] = await this.options.database.db
       .select()
       .from(positions)
       .where(and(eq(positions.accountId, account.id), eq(positions.symbol, fill.venueSymbol)));
-    const ourPosition = position !== undefined && !position.external && !isZero(position.qty);
+    // Open now, or closed by this very fill (a venue may push the position before the execution).
+    const ourPosition =
+      position !== undefined &&
+      !position.external &&
+      (!isZero(position.qty) || position.venueTime.getTime() >= fill.time - 10_000);
+    if (ourPosition && fill.cause === 'trigger') {
+      // A venue that names the triggered child order afresh (OKX: an empty clOrdId, the algo's id
+      // elsewhere) still says it was a trigger: on our position, it is our stop or take-profit.
+      const reason = triggered ?? 'stop_loss';
+      const [protective] = await this.options.database.db
+        .select({ signalId: orders.signalId })
+        .from(orders)
+        .where(
+          and(
+            eq(orders.accountId, account.id),
+            eq(orders.symbol, fill.venueSymbol),
+            eq(orders.role, reason === 'take_profit' ? 'tp' : 'sl'),
+          ),
+        )
+        .orderBy(desc(orders.createdAt))
+        .limit(1);
+      return { reason, signalId: protective?.signalId ?? null };
+    }
     return { reason: ourPosition ? 'manual' : 'external', signalId: null };
   }
 
@@ -815,8 +837,8 @@ export class AccountMirror {
     if (current && current.venueTime.getTime() > time) return; // an older picture
     const opening = !isZero(qty) && (current === undefined || isZero(current.qty));
     let external = current?.external ?? false;
+    // Kept when it closes: a late fill of the closing still knows whose position it was.
     if (opening) external = !(await this.#openedByUs(account.id, position.venueSymbol, time));
-    else if (isZero(qty)) external = false;
     const values = {
       qty,
       entryPrice,
