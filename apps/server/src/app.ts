@@ -30,12 +30,17 @@ import { registerWebhookRoutes } from './routes/webhook.ts';
 import { registerSignalRoutes } from './routes/signals.ts';
 import { registerLabRoutes, type LabQueueOptions } from './routes/lab.ts';
 import { apiSchemas, withoutUnusedSchemas } from './routes/schema-registry.ts';
-import type { App, RouteContext } from './route-context.ts';
+import type { App, RouteContext, RouteDeps } from './route-context.ts';
 import { mountWebApp, type WebOptions } from './web.ts';
 import { EventBus, type ServerEventBus } from './events.ts';
 import { registerListeners } from './listeners/index.ts';
+import { NotificationOutbox } from './services/notify/outbox.ts';
+import { createSenders, type Senders } from './services/notify/senders.ts';
+import { registerNotificationRoutes } from './routes/notifications.ts';
 import { WebhookPipeline, type WebhookDeps } from './services/webhook.ts';
 import { registerBackupSchedule } from './services/backup-schedule.ts';
+import { registerTelegramBot, type TelegramWiring } from './services/notify/telegram/index.ts';
+import { registerTelegramRoutes } from './routes/telegram.ts';
 import { AccountMirror, type AccountMirrorOptions } from './services/account-mirror.ts';
 import { registerMirrorRoutes } from './routes/mirror.ts';
 import { registerEventRoutes } from './routes/events.ts';
@@ -59,8 +64,12 @@ export type AppDeps = {
   web?: WebOptions;
   /** The lab's job queue (tests: a pg-boss schema of their own, faster polling). */
   labQueue?: LabQueueOptions;
+  /** Telegram bot settings (tests: faster pacing and retries). */
+  telegram?: TelegramWiring['overrides'];
   /** Account mirror settings beyond the configuration (tests: faster sweeps, short protection delay). */
   mirror?: Partial<AccountMirrorOptions>;
+  /** Notification senders beside the built-in ones (`services/notify/senders.ts`). */
+  notifySenders?: Senders;
 };
 
 export type { App, RouteContext, RouteDeps } from './route-context.ts';
@@ -98,19 +107,39 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const registry = registerMetrics(app);
   await registerPlugins(app, config);
   if (config.metricsToken) serveMetricsWithToken(app, registry, config.metricsToken);
-  const context = routeContext(app, deps);
+  const notifications = createNotifications(app, deps);
+  const context = routeContext(app, deps, notifications);
   // ---- Events: one bus; XP, metrics and future notifiers subscribe here (listeners/). ----
   const events: ServerEventBus = new EventBus({ error: (obj, msg) => app.log.error(obj, msg) });
-  registerListeners(events, { database, registry, connectExchange: context.deps.connectExchange });
+  const stopListeners = registerListeners(events, {
+    database,
+    registry,
+    connectExchange: context.deps.connectExchange,
+    notify: { config: config.notify, outbox: notifications.outbox },
+  });
   app.decorate('events', events);
+  app.decorate('notifications', notifications.outbox);
   const webhook = createWebhookPipeline(app, deps, context, { registry, events });
   app.decorate('webhook', webhook);
-  app.addHook('onReady', async () => webhook.start());
+  app.addHook('onReady', async () => {
+    webhook.start();
+    if (config.notify.dispatch) notifications.outbox.start();
+  });
   const mirror = createAccountMirror(app, deps, context, events);
   app.decorate('mirror', mirror);
   if (mirror) app.addHook('onReady', async () => mirror.start());
   registerBackupSchedule(app, config, database);
+  const telegram = registerTelegramBot(app, {
+    config,
+    database,
+    connectExchange: context.deps.connectExchange,
+    queue: webhook.worker,
+    ...(deps.telegram ? { overrides: deps.telegram } : {}),
+  });
   await registerRoutes(app, context, webhook, deps.labQueue);
+  await app.register(async (scoped) =>
+    registerTelegramRoutes({ ...context, app: scoped.withTypeProvider<ZodTypeProvider>() }, telegram),
+  );
   if (deps.web) await mountWebApp(app, config, deps.web);
   // Executions still running in the background, and their listeners, finish before the database
   // closes, for up to `shutdownDrainMs`: what is left resumes in the next process (its lease expires).
@@ -124,6 +153,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       );
     }
     await events.idle();
+    stopListeners();
+    await notifications.outbox.stop();
+    notifications.senders.close();
     // Paper accounts' venue states, stored before the database closes.
     const connect = context.deps.connectExchange as Partial<ExchangeFactory>;
     await connect.close?.();
@@ -332,13 +364,14 @@ async function registerPlugins(app: App, config: Config): Promise<void> {
 }
 
 /** What the route modules get: the app and their services' dependencies. */
-function routeContext(app: App, deps: AppDeps): RouteContext {
+function routeContext(app: App, deps: AppDeps, notify: RouteDeps['notify']): RouteContext {
   const { config, database } = deps;
   return {
     app,
     deps: {
       config,
       database,
+      notify,
       connectExchange: deps.connectExchange ?? defaultExchangeFactory(app, deps),
       auth: {
         database,
@@ -349,6 +382,20 @@ function routeContext(app: App, deps: AppDeps): RouteContext {
       },
     },
   };
+}
+
+/** The notification outbox and the senders it hands messages to (services/notify/). */
+function createNotifications(app: App, deps: AppDeps) {
+  const { config, database } = deps;
+  const senders = createSenders(config.notify, deps.notifySenders);
+  const outbox = new NotificationOutbox({
+    database,
+    config: config.notify,
+    keyRing: config.keyRing,
+    senders,
+    log: { warn: (obj, msg) => app.log.warn(obj, msg), error: (obj, msg) => app.log.error(obj, msg) },
+  });
+  return { outbox, senders };
 }
 
 /** Venue clients per account; paper accounts' states stored in the database (paper_venue_state). */
@@ -435,6 +482,7 @@ async function registerRoutes(
     registerSignalRoutes(scopedContext);
     registerMirrorRoutes(scopedContext);
     registerEventRoutes(scopedContext);
+    registerNotificationRoutes(scopedContext);
     await registerLabRoutes(scopedContext, labQueue);
   });
 }
@@ -447,6 +495,7 @@ export function toAppError(error: FastifyError, bodyLimit: number = BODY_LIMIT_B
       field:
         issue.instancePath.replace(/^\//, '').replace(/\//g, '.') || String(issue.params?.['keys'] ?? ''),
       message: issue.message,
+      ...issueFacts(issue.keyword, issue.params),
     }));
     const first = issues[0];
     return ServerErrors.create('VALIDATION_FAILED', {
@@ -472,6 +521,40 @@ export function toAppError(error: FastifyError, bodyLimit: number = BODY_LIMIT_B
   return ServerErrors.create('INTERNAL');
 }
 
+/**
+ * What a client needs to word a validation issue in its own language: zod's issue code and, for
+ * bounds, the limit (`minimum`, `maximum`) and the kind of value it bounds (`origin`: number,
+ * string, array), the expected type or string format. Only these plain values go out, never the input.
+ */
+function issueFacts(
+  keyword: string,
+  params: Record<string, unknown> | undefined,
+): {
+  code: string;
+  minimum?: number;
+  maximum?: number;
+  origin?: string;
+  expected?: string;
+  format?: string;
+} {
+  const number = (value: unknown) =>
+    typeof value === 'number' || typeof value === 'bigint' ? Number(value) : undefined;
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const minimum = number(params?.['minimum']);
+  const maximum = number(params?.['maximum']);
+  const origin = text(params?.['origin']);
+  const expected = text(params?.['expected']);
+  const format = text(params?.['format']);
+  return {
+    code: keyword,
+    ...(minimum !== undefined ? { minimum } : {}),
+    ...(maximum !== undefined ? { maximum } : {}),
+    ...(origin !== undefined ? { origin } : {}),
+    ...(expected !== undefined ? { expected } : {}),
+    ...(format !== undefined ? { format } : {}),
+  };
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route checks its body for NUL, surrogates and depth itself (the webhook: after authentication). */
@@ -483,6 +566,7 @@ declare module 'fastify' {
     events: ServerEventBus;
     /** The account mirror, when STREAMS_ENABLED. */
     mirror: AccountMirror | undefined;
+    notifications: NotificationOutbox;
   }
 }
 

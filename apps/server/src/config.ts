@@ -91,6 +91,43 @@ export type Config = Readonly<{
   venueRequestTimeoutMs: number;
   /** Deadline of one signal's venue work (ms): past it the signal ends failed and the account's next one runs. */
   signalVenueDeadlineMs: number;
+  /**
+   * The Telegram bot (issue 19): `botToken` from TELEGRAM_BOT_TOKEN (never logged; unset = no bot),
+   * `apiUrl` the Bot API root (TELEGRAM_API_URL: a local fake in tests, a proxy in air-gapped installs).
+   */
+  telegram: Readonly<{ botToken: string | undefined; apiUrl: string }>;
+  /** Notifications (services/notify/): delivery knobs, SMTP, and the UI's public address for links. */
+  notify: NotifyConfig;
+}>;
+
+export type NotifyConfig = Readonly<{
+  /** PUBLIC_URL when set (links in messages); undefined = messages carry no link. */
+  linkBase: string | undefined;
+  /** SMTP server for the email channel (smtp://, smtps://); undefined = no email channel. */
+  smtpUrl: string | undefined;
+  smtpFrom: string;
+  /** This process sends queued messages (NOTIFY_DISPATCH); any number of processes may. */
+  dispatch: boolean;
+  /** How often the dispatcher looks for due messages. */
+  pollMs: number;
+  /** A channel's messages wait until it has been quiet this long (a burst becomes one digest)… */
+  quietMs: number;
+  /** …but never longer than this after the oldest one was queued. */
+  maxHoldMs: number;
+  /** More than this many messages due at once for one channel are sent as one digest. */
+  digestAfter: number;
+  /** Attempts before a message is given up. */
+  maxAttempts: number;
+  /** Consecutive messages given up (or refused for good) before the channel is disabled. */
+  disableAfter: number;
+  /** At most one "alert refused" message per account within this window. */
+  refusedThrottleMs: number;
+  /** A venue stream down at least this long is told about. */
+  streamDownAfterMs: number;
+  /** Per-send timeout (Discord, webhook, SMTP). */
+  sendTimeoutMs: number;
+  /** Outgoing targets on loopback and private addresses (http://127.0.0.1…) are accepted (tests, home labs). */
+  allowPrivateTargets: boolean;
 }>;
 
 /** Lab threads by default: one core stays with the event loop (webhooks, the API); at most four. */
@@ -161,6 +198,32 @@ const EnvSchema = z.object({
   VENUE_CACHE_MAX: z.coerce.number().int().min(1).default(1000),
   VENUE_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
   SIGNAL_VENUE_DEADLINE_MS: z.coerce.number().int().min(500).max(600_000).default(20_000),
+  SMTP_URL: z
+    .string()
+    .url()
+    .refine((url) => /^smtps?:\/\//.test(url), 'SMTP_URL must start with smtp:// or smtps://')
+    .optional(),
+  SMTP_FROM: z.string().min(3).default('TradingBot <tradingbot@localhost>'),
+  NOTIFY_DISPATCH: z.enum(['true', 'false', '1', '0']).default('true'),
+  NOTIFY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  NOTIFY_QUIET_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
+  NOTIFY_MAX_HOLD_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  NOTIFY_DIGEST_AFTER: z.coerce.number().int().min(1).max(1000).default(5),
+  NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  NOTIFY_DISABLE_AFTER: z.coerce.number().int().min(1).max(100).default(3),
+  NOTIFY_REFUSED_THROTTLE_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(5 * 60_000),
+  NOTIFY_STREAM_DOWN_AFTER_MS: z.coerce.number().int().min(0).default(60_000),
+  NOTIFY_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  NOTIFY_ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false', '1', '0']).optional(),
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'TELEGRAM_BOT_TOKEN must look like 123456:ABC… (from @BotFather)')
+    .optional(),
+  TELEGRAM_API_URL: z.string().url().default('https://api.telegram.org'),
 });
 
 /**
@@ -259,7 +322,14 @@ function configError(message: string) {
 /** Values from `<NAME>_FILE` (Docker/Kubernetes secrets) fill in missing `<NAME>`. */
 function withSecretFiles(env: Record<string, string | undefined>): Record<string, string | undefined> {
   const out = { ...env };
-  for (const name of [...SECRET_NAMES, 'DATABASE_URL', 'ENCRYPTION_KEYS_OLD', 'METRICS_TOKEN']) {
+  for (const name of [
+    ...SECRET_NAMES,
+    'DATABASE_URL',
+    'ENCRYPTION_KEYS_OLD',
+    'METRICS_TOKEN',
+    'TELEGRAM_BOT_TOKEN',
+    'SMTP_URL',
+  ]) {
     const file = env[`${name}_FILE`];
     if (out[name] === undefined && file) {
       try {
@@ -436,6 +506,36 @@ export function loadConfig(
     venueCacheMax: e.VENUE_CACHE_MAX,
     venueRequestTimeoutMs: e.VENUE_REQUEST_TIMEOUT_MS,
     signalVenueDeadlineMs: e.SIGNAL_VENUE_DEADLINE_MS,
+    telegram: Object.freeze({
+      botToken: e.TELEGRAM_BOT_TOKEN?.trim() || undefined,
+      apiUrl: e.TELEGRAM_API_URL.replace(/\/$/, ''),
+    }),
+    notify: notifyConfig(e),
+  });
+}
+
+const isOn = (value: string) => value === 'true' || value === '1';
+
+function notifyConfig(e: Env): NotifyConfig {
+  return Object.freeze({
+    linkBase: e.PUBLIC_URL?.replace(/\/$/, ''),
+    smtpUrl: e.SMTP_URL,
+    smtpFrom: e.SMTP_FROM,
+    dispatch: isOn(e.NOTIFY_DISPATCH),
+    pollMs: e.NOTIFY_POLL_MS,
+    quietMs: e.NOTIFY_QUIET_MS,
+    maxHoldMs: e.NOTIFY_MAX_HOLD_MS,
+    digestAfter: e.NOTIFY_DIGEST_AFTER,
+    maxAttempts: e.NOTIFY_MAX_ATTEMPTS,
+    disableAfter: e.NOTIFY_DISABLE_AFTER,
+    refusedThrottleMs: e.NOTIFY_REFUSED_THROTTLE_MS,
+    streamDownAfterMs: e.NOTIFY_STREAM_DOWN_AFTER_MS,
+    sendTimeoutMs: e.NOTIFY_SEND_TIMEOUT_MS,
+    // Users choose where a webhook posts: in production not to the server's own network unless the operator says so.
+    allowPrivateTargets:
+      e.NOTIFY_ALLOW_PRIVATE_TARGETS === undefined
+        ? e.NODE_ENV !== 'production'
+        : isOn(e.NOTIFY_ALLOW_PRIVATE_TARGETS),
   });
 }
 

@@ -44,6 +44,14 @@ export const ServerErrors = defineErrors({
     status: 409,
     message: 'You have as many exchange accounts as allowed; delete one to register another',
   },
+  ACCOUNT_KEYS_REJECTED: {
+    status: 400,
+    message: 'The exchange refused these API keys; the account was not saved',
+  },
+  VENUE_UNREACHABLE: {
+    status: 502,
+    message: 'The exchange could not be reached to check the keys; the account was not saved',
+  },
   DECRYPTION_FAILED: { status: 500, message: 'Decryption failed' },
   EXCHANGE_NOT_AVAILABLE: { status: 501, message: 'This exchange is not available in this build' },
   RATE_LIMITED: { status: 429, message: 'Too many requests' },
@@ -85,6 +93,26 @@ export const ServerErrors = defineErrors({
   OPTIMIZATION_BUSY: {
     status: 409,
     message: 'An optimization of yours is still running; wait for it to finish',
+  },
+  NOTIFICATION_CHANNEL_NOT_FOUND: { status: 404, message: 'Notification channel not found' },
+  NOTIFICATION_TARGET_INVALID: { status: 400, message: "The channel's destination is not valid" },
+  NOTIFICATION_KIND_UNAVAILABLE: {
+    status: 400,
+    message: 'This kind of channel is not available on this server',
+  },
+  NOTIFICATION_CHANNEL_LIMIT: {
+    status: 409,
+    message: 'You have as many notification channels as allowed; delete one to add another',
+  },
+  // Telegram (services/notify/telegram/).
+  TELEGRAM_NOT_CONFIGURED: {
+    status: 409,
+    message: 'No Telegram bot is set up on this server (the operator sets TELEGRAM_BOT_TOKEN)',
+  },
+  TELEGRAM_NOT_LINKED: { status: 404, message: 'No Telegram chat is linked to your account' },
+  TELEGRAM_WEBHOOK_FORBIDDEN: {
+    status: 401,
+    message: "The request does not carry the Telegram webhook's secret token",
   },
 });
 

@@ -7,3 +7,4 @@ export * from './crypto/credentials.ts';
 export * from './services/key-rotation.ts';
 export * from './web.ts';
 export * from './startup.ts';
+export * from './services/password-reset.ts';

@@ -12,6 +12,9 @@ import { ServerErrors } from './errors.ts';
 /** apps/web beside this app in the monorepo. */
 export const DEFAULT_WEB_DIR = resolve(fileURLToPath(new URL('../../web', import.meta.url)));
 
+/** The request's path and query as this server received it, for the web app's layouts. */
+export const WEB_PATH_HEADER = 'x-tradingbot-path';
+
 /** Paths the API keeps for itself; everything else is the web app's. */
 const API_PATHS = /^\/(api\/v1|docs|metrics)(\/|$)/;
 
@@ -117,6 +120,9 @@ export async function mountWebApp(app: FastifyInstance, config: Config, web: Web
         // the sign-in limits and the sessions list see the browser, not 127.0.0.1 (the API trusts
         // it only when TRUST_PROXY trusts its loopback peer, as behind nginx).
         request.raw.headers['x-forwarded-for'] = request.ip;
+        // The page asked for, so a sign-in it redirects to can come back to it (callbackUrl);
+        // set here, replacing whatever the client sent.
+        request.raw.headers[WEB_PATH_HEADER] = request.url;
         reply.hijack();
         await handle(request.raw, reply.raw);
       },

@@ -187,6 +187,28 @@ describe('exchange accounts', () => {
     ).toBe(0);
   });
 
+  it('registers a paper account without keys, and still requires them for live venues', async () => {
+    const paper = await post('/api/v1/accounts-secure/register', { exchange: 'paper' }, eve.auth);
+    expect(paper.statusCode).toBe(200);
+    const test = (await post(`/api/v1/accounts-secure/${paper.json().id}/test`, {}, eve.auth)).json();
+    expect(test).toMatchObject({ ok: true, exchange: 'paper' });
+
+    const binance = await post('/api/v1/accounts-secure/register', { exchange: 'binance' }, eve.auth);
+    expect(binance.statusCode).toBe(400);
+    const fields = binance.json().error.details.issues.map((issue: { field: string }) => issue.field);
+    expect(fields).toEqual(expect.arrayContaining(['api_key', 'api_secret']));
+
+    // Each issue carries what a client needs to word it in its own language.
+    const long = await post(
+      '/api/v1/accounts-secure/register',
+      { exchange: 'paper', label: 'x'.repeat(65) },
+      eve.auth,
+    );
+    expect(long.json().error.details.issues).toEqual([
+      expect.objectContaining({ field: 'label', code: 'too_big', maximum: 64, origin: 'string' }),
+    ]);
+  });
+
   it('tests Binance keys with a real balance call against the Binance wire simulator', async () => {
     const good = (
       await post(
@@ -409,7 +431,7 @@ describe('bad input', () => {
       400,
       'VALIDATION_FAILED',
     ],
-    ['missing field', 'application/json', JSON.stringify({ exchange: 'paper' }), 400, 'VALIDATION_FAILED'],
+    ['missing field', 'application/json', JSON.stringify({ exchange: 'binance' }), 400, 'VALIDATION_FAILED'],
     [
       'unknown exchange',
       'application/json',
@@ -465,6 +487,11 @@ describe('operations', () => {
       '/api/v1/health',
       '/api/v1/health/live',
       '/api/v1/health/ready',
+      '/api/v1/notifications/channels',
+      '/api/v1/notifications/channels/{id}',
+      '/api/v1/notifications/channels/{id}/test',
+      '/api/v1/notifications/telegram',
+      '/api/v1/notifications/telegram/link',
       '/api/v1/optimizations',
       '/api/v1/optimizations/{id}',
       '/api/v1/signals',

@@ -59,35 +59,127 @@ describe('AccountForm', () => {
     const user = userEvent.setup();
     const onSubmit = vi.fn().mockResolvedValue(created);
     renderWithI18n(<AccountForm onSubmit={onSubmit} />);
-    await user.selectOptions(screen.getByLabelText('Exchange'), 'paper');
+    await user.selectOptions(screen.getByLabelText('Exchange'), 'okx');
     await user.type(screen.getByLabelText('API key'), 'my-key');
     await user.type(screen.getByLabelText('Secret key'), 'my-secret');
+    await user.type(screen.getByLabelText('Passphrase'), 'my-pass');
     await user.click(screen.getByLabelText('Use testnet (recommended)'));
     expect(screen.getByText('Mainnet trades real money.')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Register account' }));
     expect(onSubmit).toHaveBeenCalledWith({
-      exchange: 'paper',
+      exchange: 'okx',
       api_key: 'my-key',
       api_secret: 'my-secret',
+      passphrase: 'my-pass',
       testnet: false,
+      verify_keys: true,
     });
     // Cleared after success: the secret does not linger in the form.
     expect(screen.getByLabelText('Secret key')).toHaveValue('');
   });
 
-  it("shows the API's error message", async () => {
+  it('asks a paper account for no keys and says what paper trading is', async () => {
+    const user = userEvent.setup();
+    const onSubmit = vi.fn().mockResolvedValue(created);
+    renderWithI18n(<AccountForm onSubmit={onSubmit} />);
+    await user.click(screen.getByRole('button', { name: 'Register account' }));
+    expect(screen.getAllByText('This field is required.')).toHaveLength(2);
+    await user.selectOptions(screen.getByLabelText('Exchange'), 'paper');
+    // The old errors went with the old exchange, and so did the key fields and the testnet box.
+    expect(screen.queryByText('This field is required.')).not.toBeInTheDocument();
+    expect(screen.queryByLabelText('API key')).not.toBeInTheDocument();
+    expect(screen.queryByLabelText('Secret key')).not.toBeInTheDocument();
+    expect(screen.queryByLabelText('Use testnet (recommended)')).not.toBeInTheDocument();
+    expect(
+      screen.getByText(/Paper trading runs your alerts against a simulated exchange/),
+    ).toBeInTheDocument();
+    expect(screen.getByLabelText('Exchange')).toHaveAccessibleDescription(/No API keys are needed/);
+    await user.click(screen.getByRole('button', { name: 'Register account' }));
+    expect(onSubmit).toHaveBeenCalledWith({ exchange: 'paper' });
+  });
+
+  it("puts the API's validation issues next to their fields, translated, and clears one on change", async () => {
+    const user = userEvent.setup();
+    const onSubmit = vi.fn().mockRejectedValue(
+      new ApiError('VALIDATION_FAILED', 'body.api_key: a Binance API key is 64 letters and digits', 400, {
+        issues: [
+          { field: 'api_key', message: 'a Binance API key is 64 letters and digits', code: 'custom' },
+          { field: 'label', message: 'Too big', code: 'too_big', maximum: 64, origin: 'string' },
+        ],
+      }),
+    );
+    renderWithI18n(<AccountForm onSubmit={onSubmit} />, 'ko');
+    await user.type(screen.getByLabelText('API 키'), 'short');
+    await user.type(screen.getByLabelText('시크릿 키'), 'short');
+    await user.click(screen.getByRole('button', { name: '계정 등록' }));
+    const key = screen.getByLabelText('API 키');
+    expect(key).toHaveAttribute('aria-invalid', 'true');
+    expect(key).toHaveAccessibleDescription(
+      '바이낸스 API 키는 영문자와 숫자 64자입니다 — 바이낸스에서 다시 복사하세요.',
+    );
+    expect(screen.getByLabelText('이름표 (선택)')).toHaveAccessibleDescription(
+      '최대 64자까지 입력할 수 있습니다.',
+    );
+    // Every issue found its field: no raw banner with the English message and the code.
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    expect(document.body.textContent).not.toContain('VALIDATION_FAILED');
+    await user.type(key, 'x');
+    expect(key).not.toHaveAttribute('aria-invalid');
+    expect(key).not.toHaveAccessibleDescription();
+    expect(screen.getByLabelText('이름표 (선택)')).toHaveAttribute('aria-invalid', 'true');
+  });
+
+  it("shows an error that is not about a field in the form's banner", async () => {
     const user = userEvent.setup();
     const onSubmit = vi
       .fn()
-      .mockRejectedValue(
-        new ApiError('VALIDATION_FAILED', 'body.api_key: a Binance API key is 64 letters and digits', 400),
-      );
+      .mockRejectedValue(new ApiError('ACCOUNT_LIMIT_REACHED', 'You hold 10 accounts', 409));
     renderWithI18n(<AccountForm onSubmit={onSubmit} />);
     await user.type(screen.getByLabelText('API key'), 'short');
     await user.type(screen.getByLabelText('Secret key'), 'short');
     await user.click(screen.getByRole('button', { name: 'Register account' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('a Binance API key is 64 letters and digits');
+    expect(await screen.findByRole('alert')).toHaveTextContent('You hold 10 accounts');
     expect(screen.getByLabelText('API key')).toHaveValue('short');
+  });
+
+  it("explains the venue's refusal of the keys as an error", async () => {
+    const user = userEvent.setup();
+    const onSubmit = vi.fn().mockRejectedValue(
+      new ApiError('ACCOUNT_KEYS_REJECTED', 'The exchange refused these API keys', 400, {
+        reason: 'ip_not_allowed',
+        venue_code: '50110',
+      }),
+    );
+    renderWithI18n(<AccountForm onSubmit={onSubmit} />);
+    await user.type(screen.getByLabelText('API key'), 'k'.repeat(64));
+    await user.type(screen.getByLabelText('Secret key'), 's'.repeat(64));
+    await user.click(screen.getByRole('button', { name: 'Register account' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveClass('error');
+    expect(alert).toHaveTextContent("this server's IP address is not on the key's IP whitelist");
+  });
+
+  it('offers to save without the check when the venue cannot be reached', async () => {
+    const user = userEvent.setup();
+    const onSubmit = vi
+      .fn()
+      .mockRejectedValueOnce(
+        new ApiError('VENUE_UNREACHABLE', 'unreachable', 502, {
+          can_save_anyway: true,
+          code: 'EXCHANGE_UNAVAILABLE',
+        }),
+      )
+      .mockResolvedValueOnce({ ...created, exchange: 'binance', keys_check: 'unreachable' });
+    renderWithI18n(<AccountForm onSubmit={onSubmit} />, 'ko');
+    await user.type(screen.getByLabelText('API 키'), 'k'.repeat(64));
+    await user.type(screen.getByLabelText('시크릿 키'), 's'.repeat(64));
+    await user.click(screen.getByRole('button', { name: '계정 등록' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('거래소에 연결할 수 없습니다');
+    await user.click(screen.getByRole('button', { name: '확인 없이 저장' }));
+    expect(onSubmit).toHaveBeenLastCalledWith(
+      expect.objectContaining({ verify_keys: true, save_if_unreachable: true, api_key: 'k'.repeat(64) }),
+    );
+    expect(await screen.findByText(/키를 확인하지 않고 저장했습니다/)).toBeInTheDocument();
   });
 
   it('speaks Korean', () => {

@@ -15,6 +15,36 @@ beforeEach(() => {
 });
 
 describe('SignInForm', () => {
+  it('reports every empty field next to it, and clears one once typed in', async () => {
+    const user = userEvent.setup();
+    renderWithI18n(<SignInForm />);
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(signIn).not.toHaveBeenCalled();
+    for (const label of ['Email', 'Password']) {
+      expect(screen.getByLabelText(label)).toHaveAttribute('aria-invalid', 'true');
+      expect(screen.getByLabelText(label)).toHaveAccessibleDescription('This field is required.');
+    }
+    expect(document.body.textContent).not.toContain('VALIDATION_FAILED');
+    await user.type(screen.getByLabelText('Email'), 'a');
+    expect(screen.getByLabelText('Email')).not.toHaveAttribute('aria-invalid');
+    expect(screen.getByLabelText('Password')).toHaveAttribute('aria-invalid', 'true');
+  });
+
+  it('returns to the page asked for before the redirect', async () => {
+    const user = userEvent.setup();
+    signIn.mockResolvedValue({ ok: true, error: undefined });
+    renderWithI18n(<SignInForm callbackUrl="/lab?x=1" />);
+    await user.type(screen.getByLabelText('Email'), 'a@example.com');
+    await user.type(screen.getByLabelText('Password'), 'correct horse battery');
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(replace).toHaveBeenCalledWith('/lab?x=1');
+  });
+
+  it('tells a user who forgot the password to ask the operator', () => {
+    renderWithI18n(<SignInForm />);
+    expect(screen.getByText(/Ask the operator of this server to reset it/)).toBeInTheDocument();
+  });
+
   it('signs in with the credentials and goes to the dashboard', async () => {
     const user = userEvent.setup();
     signIn.mockResolvedValue({ ok: true, error: undefined });
@@ -96,6 +126,47 @@ describe('SignInForm', () => {
 });
 
 describe('SignUpForm', () => {
+  it('reports every empty required field, not only the password', async () => {
+    const user = userEvent.setup();
+    const fetchSpy = vi.spyOn(globalThis, 'fetch');
+    renderWithI18n(<SignUpForm />, 'ko');
+    await user.click(screen.getByRole('button', { name: '회원가입' }));
+    expect(fetchSpy).not.toHaveBeenCalled();
+    expect(screen.getByLabelText('이메일')).toHaveAccessibleDescription('필수 항목입니다.');
+    expect(screen.getByLabelText('비밀번호')).toHaveAttribute('aria-invalid', 'true');
+    fetchSpy.mockRestore();
+  });
+
+  it("puts the API's email issue next to the email, translated", async () => {
+    const user = userEvent.setup();
+    const fetchSpy = vi.spyOn(globalThis, 'fetch').mockResolvedValue(
+      new Response(
+        JSON.stringify({
+          detail: 'body.email: Invalid email address',
+          error: {
+            code: 'VALIDATION_FAILED',
+            message: 'body.email: Invalid email address',
+            details: {
+              issues: [
+                { field: 'email', message: 'Invalid email address', code: 'invalid_format', format: 'email' },
+              ],
+            },
+          },
+        }),
+        { status: 400, headers: { 'content-type': 'application/json' } },
+      ),
+    );
+    renderWithI18n(<SignUpForm />);
+    await user.type(screen.getByLabelText('Email'), 'not-an-email');
+    await user.type(screen.getByLabelText('Password'), 'correct horse battery');
+    await user.click(screen.getByRole('button', { name: 'Create account' }));
+    expect(await screen.findByText('Enter an email address, like name@example.com.')).toBeInTheDocument();
+    expect(screen.getByLabelText('Email')).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    expect(document.body.textContent).not.toContain('body.email');
+    fetchSpy.mockRestore();
+  });
+
   it("shows the password policy's verdict with the checker's hints", async () => {
     const user = userEvent.setup();
     const fetchSpy = vi.spyOn(globalThis, 'fetch').mockResolvedValue(
@@ -118,9 +189,11 @@ describe('SignUpForm', () => {
     await user.type(screen.getByLabelText('이메일'), 'a@example.com');
     await user.type(screen.getByLabelText('비밀번호'), 'password123');
     await user.click(screen.getByRole('button', { name: '회원가입' }));
-    const alert = await screen.findByRole('alert');
-    expect(alert).toHaveTextContent('추측하기 너무 쉬운 비밀번호입니다.');
-    expect(alert).toHaveTextContent('This is a commonly used password. Add more words.');
+    // The verdict sits under the password it is about.
+    const password = screen.getByLabelText('비밀번호');
+    await vi.waitFor(() => expect(password).toHaveAttribute('aria-invalid', 'true'));
+    expect(password).toHaveAccessibleDescription(/추측하기 너무 쉬운 비밀번호입니다\./);
+    expect(password).toHaveAccessibleDescription(/This is a commonly used password\. Add more words\./);
     expect(signIn).not.toHaveBeenCalled();
     fetchSpy.mockRestore();
   });
@@ -149,7 +222,9 @@ describe('SignUpForm', () => {
     await user.type(screen.getByLabelText('Email'), 'a@example.com');
     await user.type(screen.getByLabelText('Password'), 'short');
     await user.click(screen.getByRole('button', { name: 'Create account' }));
-    expect(screen.getByRole('alert')).toHaveTextContent('at least 10 characters');
+    expect(screen.getByLabelText('Password')).toHaveAccessibleDescription(
+      /The password must be at least 10 characters\./,
+    );
     expect(fetchSpy).not.toHaveBeenCalled();
     fetchSpy.mockRestore();
   });

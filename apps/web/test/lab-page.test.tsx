@@ -48,7 +48,13 @@ const strategies: StrategyDecl[] = [
 const result = {
   strategy: 'ema_cross',
   params: { fastLength: 12, slowLength: 21 },
-  data: { source: 'sample', bars: 2190, from: 0, to: 86_400_000, timeframe_ms: 14_400_000 },
+  data: {
+    source: 'synthetic:seed=42,timeframe=1h',
+    bars: 2190,
+    from: 0,
+    to: 86_400_000,
+    timeframe_ms: 14_400_000,
+  },
   metrics: { net_profit: 123.456, total_trades: 0 } as BacktestResult['metrics'],
   trades: [],
   open_trade: null,
@@ -212,5 +218,30 @@ describe('the strategy lab page', () => {
     expect(screen.getByLabelText('Fast EMA length')).toHaveValue(7);
     expect(screen.getByLabelText('Slow EMA length')).toHaveValue(40);
     expect(window.scrollTo).toHaveBeenCalled();
+  });
+
+  it('refuses 0 parameter sets with a message instead of silently running 1', async () => {
+    const user = userEvent.setup();
+    renderWithI18n(<LabPage />);
+    const trials = await screen.findByLabelText('Parameter sets to try', {}, { timeout: 10_000 });
+    await user.clear(trials);
+    await user.type(trials, '0');
+    expect(trials).toHaveAttribute('aria-invalid', 'true');
+    expect(trials).toHaveAccessibleDescription('Enter a whole number from 1 to 2000.');
+    expect(screen.getByRole('button', { name: 'Start optimization' })).toBeDisabled();
+    await user.clear(trials);
+    await user.type(trials, '2.5');
+    expect(trials).toHaveAttribute('aria-invalid', 'true');
+    expect(requests.some((r) => r.path === '/api/v1/optimizations')).toBe(false);
+  });
+
+  it('captions the chart with the timeframe the backtest ran on', async () => {
+    const user = userEvent.setup();
+    renderWithI18n(<LabPage />);
+    await user.click(await screen.findByRole('button', { name: 'Run backtest' }, { timeout: 10_000 }));
+    await screen.findByRole('region', { name: 'Price chart with trades' }, { timeout: 10_000 });
+    // The data answer says 4-hour candles (timeframe_ms) from a source made at 1h.
+    expect(screen.getByText(/2,190 4h candles from/)).toBeInTheDocument();
+    expect(screen.queryByText(/timeframe=1h/)).not.toBeInTheDocument();
   });
 });

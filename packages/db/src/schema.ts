@@ -74,6 +74,8 @@ export const accounts = pgTable('api_keys', {
   keyId: text('key_id').notNull(),
   testnet: boolean('testnet').notNull().default(true),
   isActive: boolean('is_active').notNull().default(true),
+  /** New entries refused (ENTRIES_PAUSED, Telegram /pause); closes still pass. */
+  entriesPaused: boolean('entries_paused').notNull().default(false),
   webhookSecretHash: text('webhook_secret_hash').notNull(),
   webhookSecretHint: text('webhook_secret_hint').notNull(),
   settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
@@ -201,6 +203,29 @@ export const loginChallenges = pgTable('login_challenges', {
   usedAt: timestamp('used_at', { withTimezone: true, mode: 'date' }),
 });
 
+/** A user's Telegram chat, linked by a one-time code the chat sent to the bot (issue 19). */
+export const telegramLinks = pgTable('telegram_links', {
+  userId: text('user_id').primaryKey(),
+  chatId: text('chat_id').notNull().unique(),
+  username: text('username'),
+  locale: text('locale', { enum: ['en', 'ko'] })
+    .notNull()
+    .default('en'),
+  createdAt: createdAt(),
+});
+
+/** One-time link codes, as sha256, with their expiry; burnt on use. */
+export const telegramLinkCodes = pgTable('telegram_link_codes', {
+  codeHash: text('code_hash').primaryKey(),
+  userId: text('user_id').notNull(),
+  locale: text('locale', { enum: ['en', 'ko'] })
+    .notNull()
+    .default('en'),
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true, mode: 'date' }),
+  createdAt: createdAt(),
+});
+
 export type UserRow = typeof users.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
 export type AccountRow = typeof accounts.$inferSelect;
@@ -296,3 +321,48 @@ export const accountStreamState = pgTable('account_stream_state', {
 export type FillRow = typeof fills.$inferSelect;
 export type FundingPaymentRow = typeof fundingPayments.$inferSelect;
 export type PositionRow = typeof positions.$inferSelect;
+
+/** Where a user's notifications go (`apps/server/src/services/notify/`); secrets only as ciphertexts. */
+export const notificationChannels = pgTable('notification_channels', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull(),
+  kind: text('kind', { enum: ['telegram', 'discord', 'email', 'webhook'] }).notNull(),
+  name: text('name').notNull().default(''),
+  /** What is not a secret: an email address, a Telegram chat id. */
+  address: text('address'),
+  /** AES-256-GCM JSON of the secret part of the target (Discord webhook URL; webhook URL + signing secret). */
+  secretEnc: text('secret_enc'),
+  targetHint: text('target_hint').notNull().default(''),
+  enabled: boolean('enabled').notNull().default(true),
+  disabledReason: text('disabled_reason'),
+  failures: integer('failures').notNull().default(0),
+  locale: text('locale', { enum: ['en', 'ko'] })
+    .notNull()
+    .default('en'),
+  events: jsonb('events').$type<string[]>().notNull().default([]),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+/** The notification outbox: one row per message per channel, claimed with a lease by the dispatcher. */
+export const notificationOutbox = pgTable('notification_outbox', {
+  id: text('id').primaryKey(),
+  channelId: text('channel_id').notNull(),
+  userId: text('user_id').notNull(),
+  event: text('event').notNull(),
+  payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+  status: text('status', { enum: ['queued', 'sending', 'sent', 'failed'] })
+    .notNull()
+    .default('queued'),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  leaseUntil: timestamp('lease_until', { withTimezone: true, mode: 'date' }),
+  digestKey: text('digest_key'),
+  idempotencyKey: text('idempotency_key').notNull().unique(),
+  lastError: text('last_error'),
+  createdAt: createdAt(),
+  sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }),
+});
+
+export type NotificationChannelRow = typeof notificationChannels.$inferSelect;
+export type NotificationOutboxRow = typeof notificationOutbox.$inferSelect;

@@ -22,7 +22,7 @@ export type BuildPineExportInput = {
   /** Default 60. */
   maxLagSeconds?: number;
   backtest?: PineBacktestInput;
-  /** Guide language. Default 'en'. */
+  /** The language of the guide and of what the script shows in TradingView. Default 'en'. */
   lang?: 'ko' | 'en';
 };
 
@@ -54,6 +54,7 @@ export function buildPineExport(input: BuildPineExportInput): PineExport {
     ...(input.includeSecret !== undefined ? { includeSecret: input.includeSecret } : {}),
     ...(input.maxLagSeconds !== undefined ? { maxLagSeconds: input.maxLagSeconds } : {}),
     ...(input.backtest !== undefined ? { backtest: input.backtest } : {}),
+    ...(input.lang !== undefined ? { lang: input.lang } : {}),
   };
   const resolved = resolvePineOptions(options);
   const script = exportStrategy(declaration, input.params ?? {}, options);

@@ -64,6 +64,8 @@ export type PineExportOptions = {
   backtest?: PineBacktestInput;
   /** Script title; default "<strategy name> [TradingBot AI]". */
   title?: string;
+  /** The language of what the script shows in TradingView (title, input labels, tooltips). Default 'en'. */
+  lang?: PineLang;
 };
 
 /** What a caller may give: any setting, and an exit as the trade plan states it (none included). */
@@ -71,6 +73,39 @@ export type PineBacktestInput = Partial<Omit<PineBacktestSettings, 'stopLoss' | 
   stopLoss?: ExitSpec;
   takeProfit?: ExitSpec;
 };
+
+export type PineLang = 'en' | 'ko';
+
+/**
+ * The words the script shows in TradingView's settings dialog, in one language per script (the
+ * values compared in code, such as "ATR" or "Both", stay the same in both).
+ */
+const SCRIPT_TEXT = {
+  en: {
+    groupParams: 'Strategy parameters',
+    groupRisk: 'Risk and orders',
+    defaultIs: (value: number) => `default ${value}`,
+    stopLoss: 'Stop-loss',
+    ruleTooltip: 'ATR: a multiple of ATR; Percent: percent of the close on the decision bar',
+    stopLossDistance: 'Stop-loss distance (ATR multiple or %)',
+    takeProfit: 'Take-profit',
+    takeProfitDistance: 'Take-profit distance (ATR multiple or %)',
+    atrPeriod: 'ATR period (stop-loss / take-profit)',
+    direction: 'Trade direction',
+  },
+  ko: {
+    groupParams: '전략 파라미터',
+    groupRisk: '리스크와 주문',
+    defaultIs: (value: number) => `기본값 ${value}`,
+    stopLoss: '손절',
+    ruleTooltip: 'ATR: ATR의 배수, Percent: 판단 봉 종가의 퍼센트',
+    stopLossDistance: '손절 거리 (ATR 배수 또는 %)',
+    takeProfit: '익절',
+    takeProfitDistance: '익절 거리 (ATR 배수 또는 %)',
+    atrPeriod: 'ATR 기간 (손절 / 익절)',
+    direction: '거래 방향',
+  },
+} as const;
 
 export const SECRET_PLACEHOLDER = 'PASTE_YOUR_WEBHOOK_SECRET';
 export const ACCOUNT_PLACEHOLDER = 'PASTE_YOUR_ACCOUNT_ID';
@@ -108,6 +143,7 @@ export type ResolvedPineOptions = {
   maxLagSeconds: number;
   backtest: PineBacktestSettings;
   title: string | undefined;
+  lang: PineLang;
 };
 
 function invalid(message: string, field: string): never {
@@ -181,6 +217,7 @@ export function resolvePineOptions(options: PineExportOptions): ResolvedPineOpti
     maxLagSeconds,
     backtest,
     title: options.title,
+    lang: options.lang === 'ko' ? 'ko' : 'en',
   };
 }
 
@@ -504,9 +541,6 @@ class Compiler {
 // ---------------------------------------------------------------------------------------------
 // The script
 
-const GROUP_PARAMS = 'Strategy parameters';
-const GROUP_RISK = 'Risk and orders';
-
 const DIRECTION_OPTION: Record<PineBacktestSettings['direction'], string> = {
   both: 'Both',
   long: 'Long only',
@@ -644,7 +678,8 @@ export function exportStrategy(
   const blank = () => out.push('');
 
   // Header
-  const title = o.title ?? `${declaration.name.en} [TradingBot AI]`;
+  const text = SCRIPT_TEXT[o.lang];
+  const title = o.title ?? `${declaration.name[o.lang]} [TradingBot AI]`;
   out.push('//@version=6');
   out.push(comment(`${declaration.name.en} (${declaration.id}) — exported by TradingBot AI`));
   out.push(...comments(declaration.description.en));
@@ -717,12 +752,12 @@ export function exportStrategy(
     out.push(
       ...call(`${names[name]} = input.${spec.type}`, [
         pineNumber(value, isFloat),
-        pineString(spec.label.en),
+        pineString(spec.label[o.lang]),
         `minval = ${pineNumber(spec.min, isFloat)}`,
         `maxval = ${pineNumber(spec.max, isFloat)}`,
         `step = ${pineNumber(spec.step, isFloat)}`,
-        `tooltip = ${pineString(`${spec.label.ko} · default ${spec.default}`)}`,
-        `group = ${pineString(GROUP_PARAMS)}`,
+        `tooltip = ${pineString(text.defaultIs(spec.default))}`,
+        `group = ${pineString(text.groupParams)}`,
       ]),
     );
   }
@@ -730,42 +765,42 @@ export function exportStrategy(
   out.push(
     ...call('slMode = input.string', [
       pineString(ruleMode(bt.stopLoss)),
-      pineString('Stop-loss'),
+      pineString(text.stopLoss),
       modeOptions,
-      `tooltip = ${pineString('ATR: a multiple of ATR; Percent: percent of the close on the decision bar')}`,
-      `group = ${pineString(GROUP_RISK)}`,
+      `tooltip = ${pineString(text.ruleTooltip)}`,
+      `group = ${pineString(text.groupRisk)}`,
     ]),
     ...call('slValue = input.float', [
       pineNumber(ruleValue(bt.stopLoss, 2), true),
-      pineString('Stop-loss distance (ATR multiple or %)'),
+      pineString(text.stopLossDistance),
       'minval = 0.001',
       'step = 0.1',
-      `group = ${pineString(GROUP_RISK)}`,
+      `group = ${pineString(text.groupRisk)}`,
     ]),
     ...call('tpMode = input.string', [
       pineString(ruleMode(bt.takeProfit)),
-      pineString('Take-profit'),
+      pineString(text.takeProfit),
       modeOptions,
-      `group = ${pineString(GROUP_RISK)}`,
+      `group = ${pineString(text.groupRisk)}`,
     ]),
     ...call('tpValue = input.float', [
       pineNumber(ruleValue(bt.takeProfit, 3), true),
-      pineString('Take-profit distance (ATR multiple or %)'),
+      pineString(text.takeProfitDistance),
       'minval = 0.001',
       'step = 0.1',
-      `group = ${pineString(GROUP_RISK)}`,
+      `group = ${pineString(text.groupRisk)}`,
     ]),
     ...call('riskAtrLength = input.int', [
       pineNumber(bt.atrPeriod),
-      pineString('ATR period (stop-loss / take-profit)'),
+      pineString(text.atrPeriod),
       'minval = 1',
-      `group = ${pineString(GROUP_RISK)}`,
+      `group = ${pineString(text.groupRisk)}`,
     ]),
     ...call('tradeDirection = input.string', [
       pineString(DIRECTION_OPTION[bt.direction]),
-      pineString('Trade direction'),
+      pineString(text.direction),
       'options = ["Both", "Long only", "Short only"]',
-      `group = ${pineString(GROUP_RISK)}`,
+      `group = ${pineString(text.groupRisk)}`,
     ]),
   );
   blank();

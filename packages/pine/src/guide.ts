@@ -78,7 +78,7 @@ export function generateWebhookSetupGuide(options: SetupGuideOptions): string {
       '1. TradingView에서 거래할 심볼의 차트를 엽니다 (예: `BINANCE:BTCUSDT.P`, 백테스트와 같은 타임프레임).',
       '2. 화면 아래 **Pine Editor**를 열고, 내보낸 스크립트 전체를 붙여넣은 뒤 **저장**하고 **차트에 추가**를 누릅니다.',
       '3. **Strategy Tester** 탭에서 거래 목록이 TradingBot AI 백테스트와 같은지 확인합니다.',
-      '4. 스크립트를 시크릿 없이 내보냈다면 `PASTE_YOUR_WEBHOOK_SECRET`을 내 웹훅 시크릿으로 바꾸세요.',
+      '4. 스크립트를 시크릿 없이 내보냈다면, 저장하기 전에 Pine Editor에서 코드의 `alertSecret = ...` 줄에 있는 `PASTE_YOUR_WEBHOOK_SECRET`을 내 웹훅 시크릿으로 바꾸세요 (스크립트 설정의 입력값이 아니라 코드 안의 문자열입니다).',
       '',
       '## 2. 알림 만들기',
       '1. 오른쪽 **Alerts**(알림, 시계 아이콘) → **Create alert**.',
@@ -107,8 +107,8 @@ export function generateWebhookSetupGuide(options: SetupGuideOptions): string {
       '| `Decryption failed` | 서버의 `ENCRYPTION_KEY`가 바뀌어 저장된 API 키를 풀 수 없음 | 백업해 둔 원래 `ENCRYPTION_KEY`를 복구합니다 (분실 시 API 키를 다시 등록) |',
       '| `Insufficient balance` | 거래소 계정의 증거금 부족 | 거래소 선물 지갑에 USDT를 입금하거나 `size_pct`/레버리지를 줄입니다 |',
       '| 오래된 알림 (stale) | `timestamp`가 `max_lag`초보다 오래됨 (TradingView 지연, 서버 시계 오차) | 서버 시계(NTP)를 확인하고, 필요하면 스크립트를 더 큰 max_lag로 다시 내보냅니다 |',
-      '| 알 수 없는 계정 | `account_id`가 없는 계정이거나 다른 사용자의 계정 | 설정 화면의 계정 ID로 다시 내보냅니다 |',
-      '| 비활성 계정 | 계정이 꺼져 있음 | 설정 화면에서 계정을 활성화합니다 |',
+      '| 알 수 없는 계정 | `account_id`가 없는 계정이거나 다른 사용자의 계정 | **API 키** 페이지에 나온 계정 ID로 다시 내보냅니다 |',
+      '| 비활성 계정 | 계정이 꺼져 있음 | **API 키** 페이지에서 계정을 활성화합니다 |',
       '',
     ].join('\n');
   }
@@ -123,7 +123,7 @@ export function generateWebhookSetupGuide(options: SetupGuideOptions): string {
     '1. Open the chart of the symbol to trade in TradingView (e.g. `BINANCE:BTCUSDT.P`, the timeframe you backtested).',
     '2. Open the **Pine Editor** at the bottom, paste the whole exported script, **Save**, then **Add to chart**.',
     "3. In the **Strategy Tester** tab, check that the trade list matches TradingBot AI's backtest.",
-    '4. If you exported without the secret, replace `PASTE_YOUR_WEBHOOK_SECRET` with your webhook secret.',
+    "4. If you exported without the secret, replace `PASTE_YOUR_WEBHOOK_SECRET` with your webhook secret in the Pine Editor before saving: it is a string in the code, on the `alertSecret = ...` line (not an input in the script's settings).",
     '',
     '## 2. Create the alert',
     '1. **Alerts** (clock icon on the right) → **Create alert**.',
@@ -152,8 +152,8 @@ export function generateWebhookSetupGuide(options: SetupGuideOptions): string {
     "| `Decryption failed` | The server's `ENCRYPTION_KEY` changed, so stored API keys cannot be decrypted | Restore the original `ENCRYPTION_KEY` from your backup (if lost, register the API keys again) |",
     '| `Insufficient balance` | Not enough margin on the exchange account | Deposit USDT into the futures wallet, or lower `size_pct` / leverage |',
     '| Stale alert | `timestamp` older than `max_lag` seconds (TradingView delay, server clock off) | Check the server clock (NTP); export again with a larger max_lag if needed |',
-    '| Unknown account | `account_id` does not exist or belongs to another user | Export again with the account id from the settings page |',
-    '| Inactive account | The account is switched off | Activate it on the settings page |',
+    '| Unknown account | `account_id` does not exist or belongs to another user | Export again with the account id shown on the **API keys** page |',
+    '| Inactive account | The account is switched off | Activate it on the **API keys** page |',
     '',
   ].join('\n');
 }

@@ -106,7 +106,7 @@ describe('every exported script', () => {
     const declaration = getStrategy('bb_rsi');
     const script = exportStrategy(declaration, { bbMult: 2.5 }, GOLDEN_OPTIONS);
     expect(script).toContain(
-      `bbMult = input.float(2.5, 'Bands width (σ)', minval = 0.5, maxval = 5.0, step = 0.1, tooltip = '밴드 폭 (σ) · default 2', group = 'Strategy parameters')`,
+      `bbMult = input.float(2.5, 'Bands width (σ)', minval = 0.5, maxval = 5.0, step = 0.1, tooltip = 'default 2', group = 'Strategy parameters')`,
     );
     expect(script).toContain(`bbLength = input.int(20, 'Bands length', minval = 5, maxval = 100, step = 1,`);
     expect(script).toContain(
@@ -286,4 +286,25 @@ describe('alert messages', () => {
   it('pineString escapes quotes and backslashes', () => {
     expect(pineString(`it's a \\ "x"`)).toBe(`'it\\'s a \\\\ "x"'`);
   });
+});
+
+describe('one language per script', () => {
+  const HANGUL = /[\u3131-\uD7A3]/;
+  it.each(STRATEGIES.map((s) => [s.id]))(
+    '%s: the English script has no Korean, the Korean one its labels',
+    (id) => {
+      const declaration = getStrategy(id);
+      const english = exportStrategy(declaration, {}, { ...GOLDEN_OPTIONS, lang: 'en' });
+      expect(english).not.toMatch(HANGUL);
+      const korean = exportStrategy(declaration, {}, { ...GOLDEN_OPTIONS, lang: 'ko' });
+      for (const spec of Object.values(declaration.params)) {
+        expect(korean).toContain(pineString(spec.label.ko));
+        expect(korean).not.toContain(pineString(spec.label.en));
+      }
+      expect(korean).toContain(pineString('손절'));
+      expect(korean).toContain(`${declaration.name.ko} [TradingBot AI]`);
+      const check = checkPine(korean);
+      expect(check.ok, formatIssues(check.errors)).toBe(true);
+    },
+  );
 });

@@ -8,6 +8,7 @@ import { registerData } from './data.ts';
 import { registerIndicators } from './indicators.ts';
 import { registerExportPine } from './export-pine.ts';
 import { registerSim } from './sim.ts';
+import { registerUser } from './user.ts';
 
 /** Each command lives in its own file and adds itself to the program; list it here. */
 export type RegisterCommand = (program: Command) => void;
@@ -22,4 +23,5 @@ export const commands: RegisterCommand[] = [
   registerData,
   registerIndicators,
   registerExportPine,
+  registerUser,
 ];

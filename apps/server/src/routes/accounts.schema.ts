@@ -6,13 +6,21 @@ const printable = /^[\x21-\x7e]+$/; // printable ASCII, no spaces
 
 /**
  * Each venue's credential formats and whether it needs a passphrase come from `VENUE_FACTS`
- * (@tradingbot/core); passphrases are chosen by the user; paper accounts take any non-empty value.
+ * (@tradingbot/core); passphrases are chosen by the user. Live venues need the key and secret;
+ * paper accounts need none (any printable value is still taken, for older clients).
  */
 export const RegisterAccountBody = z
   .strictObject({
     exchange: z.enum(VENUE_IDS),
-    api_key: z.string().min(1).max(128).regex(printable, 'must be printable characters without spaces'),
-    api_secret: z.string().min(1).max(128).regex(printable, 'must be printable characters without spaces'),
+    api_key: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(printable, 'must be printable characters without spaces')
+      .optional(),
+    // 256: a PEM private key (Binance Ed25519 keys) is longer than any HMAC secret; its spaces and
+    // line breaks are checked by the venue's format, the printable rule holds for the others.
+    api_secret: z.string().min(1).max(256).optional(),
     passphrase: z
       .string()
       .min(1)
@@ -21,6 +29,13 @@ export const RegisterAccountBody = z
       .optional(),
     testnet: z.boolean().default(true),
     label: z.string().trim().max(64).optional(),
+    /**
+     * Check the keys with the venue (a balance call) before saving: refused keys are not saved
+     * (400 ACCOUNT_KEYS_REJECTED, `details.reason`). The web always asks for it.
+     */
+    verify_keys: z.boolean().default(false),
+    /** With `verify_keys`: save anyway when the venue cannot be reached (else 502 VENUE_UNREACHABLE). */
+    save_if_unreachable: z.boolean().default(false),
   })
   .superRefine((body, ctx) => {
     const venue: VenueFacts = VENUE_FACTS[body.exchange];
@@ -38,12 +53,27 @@ export const RegisterAccountBody = z
         message: `${body.exchange} accounts have no passphrase`,
       });
     }
+    if (venue.live) {
+      for (const field of ['api_key', 'api_secret'] as const) {
+        if (body[field] === undefined)
+          ctx.addIssue({ code: 'custom', path: [field], message: `${venue.label} accounts need it` });
+      }
+    }
     const formats = venue.credentialFormats;
     if (formats !== undefined) {
-      if (!formats.apiKey.pattern.test(body.api_key))
+      if (body.api_key !== undefined && !formats.apiKey.pattern.test(body.api_key))
         ctx.addIssue({ code: 'custom', path: ['api_key'], message: formats.apiKey.message });
-      if (!formats.apiSecret.pattern.test(body.api_secret))
+      if (body.api_secret !== undefined && !formats.apiSecret.pattern.test(body.api_secret))
         ctx.addIssue({ code: 'custom', path: ['api_secret'], message: formats.apiSecret.message });
+    } else if (
+      body.api_secret !== undefined &&
+      (!printable.test(body.api_secret) || body.api_secret.length > 128)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['api_secret'],
+        message: 'must be at most 128 printable characters without spaces',
+      });
     }
   });
 
@@ -62,6 +92,8 @@ export const Account = z.object({
 export const RegisteredAccount = Account.extend({
   /** Shown once: the secret TradingView alerts for this account must carry. Stored only as a hash. */
   webhook_secret: z.string(),
+  /** With `verify_keys`: `confirmed` by the venue, or `unreachable` (saved anyway, unchecked). */
+  keys_check: z.enum(['confirmed', 'unreachable']).optional(),
 });
 
 export const AccountList = z.object({ accounts: z.array(Account), total: z.number().int() });
@@ -77,7 +109,8 @@ export const ConnectionTest = z.object({
   exchange: z.string(),
   testnet: z.boolean(),
   balance: z.object({ asset: z.string(), total: z.string(), available: z.string() }).optional(),
-  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  /** `reason`: what a refusal means (wrong_key, ip_not_allowed, …; see services/account-key-check.ts). */
+  error: z.object({ code: z.string(), message: z.string(), reason: z.string().optional() }).optional(),
 });
 
 /** The account's USDT balance on its venue. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, count, desc, eq } from 'drizzle-orm';
-import { isAppError, type VenueId } from '@tradingbot/core';
+import { isAppError, VENUE_FACTS, type VenueId } from '@tradingbot/core';
 import { accounts, users, type AccountRow, type Database } from '@tradingbot/db';
 import { ServerErrors } from '../errors.ts';
 import {
@@ -11,7 +11,11 @@ import {
   type KeyRing,
 } from '../crypto/credentials.ts';
 import type { ConnectExchange } from '../exchange-factory.ts';
+import { checkNewKeys, keyProblemOf } from './account-key-check.ts';
 import { audit } from './audit.ts';
+
+/** What a paper account stores as its "credentials" when none are given: it has no venue to sign for. */
+const PAPER_PLACEHOLDER_CREDENTIAL = 'paper';
 
 export type AccountsDeps = {
   database: Database;
@@ -64,19 +68,44 @@ export async function registerAccount(
   userId: string,
   input: {
     exchange: VenueId;
-    api_key: string;
-    api_secret: string;
+    /** Absent only for paper accounts (the route's schema requires them for live venues). */
+    api_key?: string | undefined;
+    api_secret?: string | undefined;
     passphrase?: string | undefined;
     testnet: boolean;
     label?: string | undefined;
+    verify_keys?: boolean | undefined;
+    save_if_unreachable?: boolean | undefined;
   },
-): Promise<PublicAccount & { webhook_secret: string }> {
+): Promise<PublicAccount & { webhook_secret: string; keys_check?: 'confirmed' | 'unreachable' }> {
   const id = randomUUID();
-  const encrypted = encryptCredentials(deps.keyRing, id, {
-    apiKey: input.api_key,
-    apiSecret: input.api_secret,
+  const credentials = {
+    apiKey: input.api_key ?? PAPER_PLACEHOLDER_CREDENTIAL,
+    apiSecret: input.api_secret ?? PAPER_PLACEHOLDER_CREDENTIAL,
     passphrase: input.passphrase,
-  });
+  };
+  let keysCheck: 'confirmed' | 'unreachable' | undefined;
+  if (input.verify_keys && VENUE_FACTS[input.exchange].live) {
+    const confirmed = await checkNewKeys(
+      deps.connectExchange,
+      { id, exchange: input.exchange, testnet: input.testnet },
+      credentials,
+      input.save_if_unreachable === true,
+    ).catch(async (error: unknown) => {
+      await audit(deps.database, {
+        userId,
+        action: 'account.keys_refused',
+        details: {
+          exchange: input.exchange,
+          testnet: input.testnet,
+          code: (error as { code?: string }).code,
+        },
+      });
+      throw error;
+    });
+    keysCheck = confirmed ? 'confirmed' : 'unreachable';
+  }
+  const encrypted = encryptCredentials(deps.keyRing, id, credentials);
   const webhook = newWebhookSecret();
   const row = await deps.database.db.transaction(async (tx) => {
     await ensureRoomForAccount(tx, deps.maxAccountsPerUser, userId);
@@ -99,9 +128,17 @@ export async function registerAccount(
     userId,
     accountId: id,
     action: 'account.registered',
-    details: { exchange: input.exchange, testnet: input.testnet },
+    details: {
+      exchange: input.exchange,
+      testnet: input.testnet,
+      ...(keysCheck ? { keys_check: keysCheck } : {}),
+    },
   });
-  return { ...publicAccount(row!), webhook_secret: webhook.secret };
+  return {
+    ...publicAccount(row!),
+    webhook_secret: webhook.secret,
+    ...(keysCheck ? { keys_check: keysCheck } : {}),
+  };
 }
 
 type Transaction = Parameters<Parameters<Database['db']['transaction']>[0]>[0];
@@ -175,7 +212,7 @@ export type ConnectionTest = {
   exchange: string;
   testnet: boolean;
   balance?: { asset: string; total: string; available: string };
-  error?: { code: string; message: string };
+  error?: { code: string; message: string; reason?: string };
 };
 
 /**
@@ -200,7 +237,12 @@ export async function testAccount(
     };
   } catch (error) {
     if (!isAppError(error)) throw error;
-    result = { ok: false, ...base, error: { code: error.code, message: error.message } };
+    const reason = keyProblemOf(error);
+    result = {
+      ok: false,
+      ...base,
+      error: { code: error.code, message: error.message, ...(reason === 'rejected' ? {} : { reason }) },
+    };
   }
   await audit(deps.database, {
     userId,

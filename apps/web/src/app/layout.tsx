@@ -4,6 +4,11 @@ import type { ReactNode } from 'react';
 import { auth } from '@/auth';
 import { Providers } from '@/components/Providers';
 import { LOCALES, pickLocale, type Locale } from '@/lib/messages';
+import { isThemeChoice, THEME_COOKIE, type ThemeChoice } from '@/lib/theme-choice';
+// Self-hosted Noto Sans KR (Latin, Korean and symbols such as Ⓢ), split by unicode-range: the browser
+// fetches only the slices a page uses, so Korean renders the same without fonts on the machine.
+import '@fontsource/noto-sans-kr/400.css';
+import '@fontsource/noto-sans-kr/700.css';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -20,13 +25,20 @@ async function currentLocale(): Promise<Locale> {
   return pickLocale((await headers()).get('accept-language'));
 }
 
+/** The colour theme the user chose (cookie), else the system's. */
+async function currentTheme(): Promise<ThemeChoice> {
+  const chosen = (await cookies()).get(THEME_COOKIE)?.value;
+  return isThemeChoice(chosen) ? chosen : 'system';
+}
+
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const locale = await currentLocale();
+  const theme = await currentTheme();
   const session = await auth();
   return (
-    <html lang={locale}>
+    <html lang={locale} data-theme={theme === 'system' ? undefined : theme}>
       <body>
-        <Providers locale={locale} session={session}>
+        <Providers locale={locale} theme={theme} session={session}>
           {children}
         </Providers>
       </body>

@@ -3,31 +3,55 @@
 import { useId, useState, type FormEvent } from 'react';
 import { VENUE_FACTS, VENUE_IDS, type VenueId } from '@tradingbot/core/venues';
 import { useI18n } from '@/lib/i18n';
-import type { ApiError } from '@/lib/api';
+import { ApiError } from '@/lib/api';
+import type { MessageKey } from '@/lib/messages';
+import { useFieldErrors, type FieldErrors, type IssueOverrides } from '@/lib/field-errors';
 import type { RegisteredAccount } from '@/lib/types';
-import { ErrorMessage } from './ui';
+import { ErrorMessage, FieldError } from './ui';
 
 export type AccountInput = {
   exchange: VenueId;
-  api_key: string;
-  api_secret: string;
+  /** Absent for paper accounts: the simulated venue signs nothing. */
+  api_key?: string;
+  api_secret?: string;
   passphrase?: string;
-  testnet: boolean;
+  testnet?: boolean;
   label?: string;
+  /** Ask the venue whether the keys work before saving (always, for live venues). */
+  verify_keys?: boolean;
+  /** Save even though the venue could not be reached to check them (the user chose to). */
+  save_if_unreachable?: boolean;
 };
 
 type Submit = (input: AccountInput) => Promise<RegisteredAccount>;
 
+const FIELDS = ['exchange', 'api_key', 'api_secret', 'passphrase', 'label', 'testnet'] as const;
+type Field = (typeof FIELDS)[number];
+
+/** The venue's own wording for a key or secret that does not have its shape (the API's `custom` issue). */
+function overridesFor(exchange: VenueId): IssueOverrides {
+  if (exchange === 'binance')
+    return { api_key: { custom: 'acc.err.binanceKey' }, api_secret: { custom: 'acc.err.binanceSecret' } };
+  if (exchange === 'okx')
+    return {
+      api_key: { custom: 'acc.err.okxKey' },
+      api_secret: { custom: 'acc.err.okxSecret' },
+      passphrase: { custom: 'form.required' },
+    };
+  return {};
+}
+
 /**
  * The account registration form: exchange select (every venue of `VENUE_IDS`), API key, secret as a
  * password field, passphrase only for venues that need one (OKX), "use testnet (recommended)"
- * checked by default.
+ * checked by default. A paper account needs none of these: it trades a simulated venue, and the
+ * form says so instead.
  */
 export function AccountForm({ onSubmit }: { onSubmit: Submit }) {
   const { t } = useI18n();
   const id = useId();
-  const form = useAccountForm(onSubmit);
-  const { fields, set, missing } = form;
+  const form = useAccountForm(id, onSubmit);
+  const { fields, set, errors } = form;
 
   return (
     <form
@@ -43,7 +67,8 @@ export function AccountForm({ onSubmit }: { onSubmit: Submit }) {
         <select
           id={`${id}-exchange`}
           value={fields.exchange}
-          onChange={(e) => set.exchange(e.target.value as AccountInput['exchange'])}
+          onChange={(e) => set.exchange(e.target.value as VenueId)}
+          {...errors.inputProps('exchange', form.isPaper ? `${id}-paper-hint` : undefined)}
         >
           {VENUE_IDS.map((venue) => (
             <option key={venue} value={venue}>
@@ -51,41 +76,58 @@ export function AccountForm({ onSubmit }: { onSubmit: Submit }) {
             </option>
           ))}
         </select>
+        <FieldError formId={id} field="exchange" error={errors.errors.exchange} />
       </div>
-      <RequiredField
-        inputId={`${id}-key`}
-        errorId={`${id}-api_key-error`}
-        label={t('acc.apiKey')}
-        type="text"
-        autoComplete="off"
-        spellCheck={false}
-        missing={missing.includes('api_key')}
-        value={fields.apiKey}
-        onChange={set.apiKey}
-      />
-      <RequiredField
-        inputId={`${id}-secret`}
-        errorId={`${id}-api_secret-error`}
-        label={t('acc.apiSecret')}
-        type="password"
-        autoComplete="new-password"
-        spellCheck={false}
-        missing={missing.includes('api_secret')}
-        value={fields.apiSecret}
-        onChange={set.apiSecret}
-      />
-      {form.needsPassphrase ? (
-        <RequiredField
-          inputId={`${id}-passphrase`}
-          errorId={`${id}-passphrase-error`}
-          label={t('acc.passphrase')}
-          type="password"
-          autoComplete="new-password"
-          missing={missing.includes('passphrase')}
-          value={fields.passphrase}
-          onChange={set.passphrase}
-        />
-      ) : null}
+      {form.isPaper ? (
+        <div id={`${id}-paper-hint`} className="notice paper-hint">
+          <p>{t('acc.paperExplain')}</p>
+          <p className="muted">{t('acc.paperNoKeys')}</p>
+        </div>
+      ) : (
+        <>
+          <TextField
+            formId={id}
+            field="api_key"
+            errors={errors}
+            label={t('acc.apiKey')}
+            type="text"
+            autoComplete="off"
+            spellCheck={false}
+            value={fields.apiKey}
+            onChange={set.apiKey}
+          />
+          <TextField
+            formId={id}
+            field="api_secret"
+            errors={errors}
+            label={t('acc.apiSecret')}
+            type="password"
+            autoComplete="new-password"
+            spellCheck={false}
+            value={fields.apiSecret}
+            onChange={set.apiSecret}
+          />
+          {fields.exchange === 'binance' ? (
+            <small id={`${id}-secret-hint`} className="muted">
+              {t('acc.apiSecretHint.binance')} <code>openssl genpkey -algorithm ed25519 -out key.pem</code>
+              {' · '}
+              <code>openssl pkey -in key.pem -pubout</code>
+            </small>
+          ) : null}
+          {form.needsPassphrase ? (
+            <TextField
+              formId={id}
+              field="passphrase"
+              errors={errors}
+              label={t('acc.passphrase')}
+              type="password"
+              autoComplete="new-password"
+              value={fields.passphrase}
+              onChange={set.passphrase}
+            />
+          ) : null}
+        </>
+      )}
       <div className="field">
         <label htmlFor={`${id}-label`}>{t('acc.label')}</label>
         <input
@@ -93,10 +135,17 @@ export function AccountForm({ onSubmit }: { onSubmit: Submit }) {
           value={fields.label}
           onChange={(e) => set.label(e.target.value)}
           maxLength={64}
+          {...errors.inputProps('label')}
         />
+        <FieldError formId={id} field="label" error={errors.errors.label} />
       </div>
-      <TestnetField id={id} testnet={fields.testnet} onChange={set.testnet} />
-      <ErrorMessage error={form.error} />
+      {form.isPaper ? null : <TestnetField id={id} testnet={fields.testnet} onChange={set.testnet} />}
+      <RegistrationError error={form.error} onSaveAnyway={form.saveAnyway} busy={form.busy} />
+      {form.unchecked ? (
+        <p role="status" className="notice warn">
+          {t('acc.savedUnchecked')}
+        </p>
+      ) : null}
       <div>
         <button type="submit" disabled={form.busy}>
           {form.busy ? t('acc.submitting') : t('acc.submit')}
@@ -106,91 +155,123 @@ export function AccountForm({ onSubmit }: { onSubmit: Submit }) {
   );
 }
 
-/** The form's fields, their validation (which required ones are empty) and the submission. */
-function useAccountForm(onSubmit: Submit) {
-  const [exchange, setExchange] = useState<AccountInput['exchange']>('binance');
+/** The form's fields, their validation (required ones empty, the API's issues) and the submission. */
+function useAccountForm(formId: string, onSubmit: Submit) {
+  const [exchange, setExchange] = useState<VenueId>('binance');
   const [apiKey, setApiKey] = useState('');
   const [apiSecret, setApiSecret] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [testnet, setTestnet] = useState(true);
   const [label, setLabel] = useState('');
   const [busy, setBusy] = useState(false);
+  const isPaper = !VENUE_FACTS[exchange].live;
   const needsPassphrase = VENUE_FACTS[exchange].needsPassphrase;
   const [error, setError] = useState<ApiError | Error>();
-  const [missing, setMissing] = useState<string[]>([]);
+  const errors = useFieldErrors<Field>(formId, FIELDS, overridesFor(exchange));
+  const [lastInput, setLastInput] = useState<AccountInput>();
+  const [unchecked, setUnchecked] = useState(false);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const empty = [
-      ...(apiKey.trim() ? [] : ['api_key']),
-      ...(apiSecret.trim() ? [] : ['api_secret']),
-      ...(needsPassphrase && !passphrase.trim() ? ['passphrase'] : []),
-    ];
-    setMissing(empty);
-    if (empty.length) return;
+    setError(undefined);
+    const required: Field[] = isPaper
+      ? []
+      : ['api_key', 'api_secret', ...(needsPassphrase ? (['passphrase'] as const) : [])];
+    if (errors.requireFilled({ api_key: apiKey, api_secret: apiSecret, passphrase }, required)) return;
+    await send({
+      exchange,
+      ...(isPaper
+        ? {}
+        : {
+            api_key: apiKey.trim(),
+            api_secret: apiSecret.trim(),
+            ...(needsPassphrase ? { passphrase: passphrase.trim() } : {}),
+            testnet,
+            verify_keys: true,
+          }),
+      ...(label.trim() ? { label: label.trim() } : {}),
+    });
+  };
+
+  const send = async (input: AccountInput) => {
     setBusy(true);
     setError(undefined);
+    setUnchecked(false);
     try {
-      await onSubmit({
-        exchange,
-        api_key: apiKey.trim(),
-        api_secret: apiSecret.trim(),
-        ...(needsPassphrase ? { passphrase: passphrase.trim() } : {}),
-        testnet,
-        ...(label.trim() ? { label: label.trim() } : {}),
-      });
+      const created = await onSubmit(input);
+      setUnchecked(created.keys_check === 'unreachable');
+      setLastInput(undefined);
       setApiKey('');
       setApiSecret('');
       setPassphrase('');
       setLabel('');
     } catch (e) {
-      setError(e as ApiError);
+      if (!errors.fromError(e)) setError(e as ApiError);
+      setLastInput(input);
     } finally {
       setBusy(false);
     }
   };
 
+  /** After VENUE_UNREACHABLE, the same registration again, saved without the check. */
+  const saveAnyway = () => lastInput && send({ ...lastInput, save_if_unreachable: true });
+
+  /** A changed field loses its error; another exchange is another form, so all errors go. */
+  const changed =
+    <T,>(field: Field, setter: (value: T) => void) =>
+    (value: T) => {
+      errors.clear(field);
+      setter(value);
+    };
+
   return {
     fields: { exchange, apiKey, apiSecret, passphrase, testnet, label },
     set: {
-      exchange: setExchange,
-      apiKey: setApiKey,
-      apiSecret: setApiSecret,
-      passphrase: setPassphrase,
-      testnet: setTestnet,
-      label: setLabel,
+      exchange: (value: VenueId) => {
+        errors.clear();
+        setError(undefined);
+        setExchange(value);
+      },
+      apiKey: changed('api_key', setApiKey),
+      apiSecret: changed('api_secret', setApiSecret),
+      passphrase: changed('passphrase', setPassphrase),
+      testnet: changed('testnet', setTestnet),
+      label: changed('label', setLabel),
     },
+    isPaper,
     needsPassphrase,
-    missing,
+    errors,
     busy,
     error,
     submit,
+    saveAnyway,
+    unchecked,
   };
 }
 
-/** A required text or password input that says so (and is marked invalid) when submitted empty. */
-function RequiredField({
-  inputId,
-  errorId,
+/** A text or password input with its label and, once there is one, its error under it. */
+function TextField({
+  formId,
+  field,
+  errors,
   label,
   type,
   autoComplete,
   spellCheck,
-  missing,
   value,
   onChange,
 }: {
-  inputId: string;
-  errorId: string;
+  formId: string;
+  field: Field;
+  errors: FieldErrors<Field>;
   label: string;
   type: 'text' | 'password';
   autoComplete: string;
   spellCheck?: boolean;
-  missing: boolean;
   value: string;
   onChange: (value: string) => void;
 }) {
-  const { t } = useI18n();
+  const inputId = `${formId}-${field}`;
   return (
     <div className="field">
       <label htmlFor={inputId}>{label}</label>
@@ -200,18 +281,68 @@ function RequiredField({
         autoComplete={autoComplete}
         spellCheck={spellCheck}
         required
-        aria-invalid={missing || undefined}
-        aria-describedby={missing ? errorId : undefined}
         value={value}
         onChange={(e) => onChange(e.target.value)}
+        {...errors.inputProps(field)}
       />
-      {missing ? (
-        <small id={errorId} className="field-error">
-          {t('acc.required')}
-        </small>
-      ) : null}
+      <FieldError formId={formId} field={field} error={errors.errors[field]} />
     </div>
   );
+}
+
+/**
+ * Why the registration failed: a venue's refusal of the keys in words (what to fix), a venue that
+ * could not be reached with the choice to save without the check, or any other error.
+ */
+export function RegistrationError({
+  error,
+  onSaveAnyway,
+  busy,
+}: {
+  error: ApiError | Error | undefined;
+  onSaveAnyway: () => void;
+  busy: boolean;
+}) {
+  const { t } = useI18n();
+  if (!(error instanceof ApiError)) return <ErrorMessage error={error} />;
+  if (error.code === 'ACCOUNT_KEYS_REJECTED') {
+    return (
+      <div role="alert" className="error">
+        <span>{t('acc.keysRejected', { reason: keyReason(t, error.details?.['reason']) })}</span>
+      </div>
+    );
+  }
+  if (error.code === 'VENUE_UNREACHABLE') {
+    return (
+      <div role="alert" className="error">
+        <span>{t('acc.unreachable', { code: String(error.details?.['code'] ?? error.code) })}</span>{' '}
+        <button type="button" className="secondary" disabled={busy} onClick={onSaveAnyway}>
+          {t('acc.saveAnyway')}
+        </button>
+      </div>
+    );
+  }
+  return <ErrorMessage error={error} />;
+}
+
+const KEY_REASONS = [
+  'wrong_key',
+  'wrong_secret',
+  'wrong_passphrase',
+  'ip_not_allowed',
+  'no_futures_permission',
+  'testnet_mismatch',
+  'key_ip_or_permission',
+  'rejected',
+] as const;
+
+/** A venue's refusal reason (services/account-key-check.ts on the server) in the user's language. */
+export function keyReason(
+  t: (key: MessageKey, vars?: Record<string, string | number>) => string,
+  reason: unknown,
+): string {
+  const known = KEY_REASONS.find((r) => r === reason) ?? 'rejected';
+  return t(`acc.keys.${known}`);
 }
 
 /** "Use testnet (recommended)", with a warning under it once unchecked. */

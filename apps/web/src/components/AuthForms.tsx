@@ -3,10 +3,18 @@
 import Link from 'next/link';
 import { signIn } from 'next-auth/react';
 import { useId, useState, type FormEvent } from 'react';
+import { ApiError } from '@/lib/api';
+import { safeCallback } from '@/lib/callback';
+import { fieldErrorId, useFieldErrors, type FieldErrors } from '@/lib/field-errors';
 import { useI18n } from '@/lib/i18n';
 import { hardNavigate } from '@/lib/navigate';
 import type { MessageKey } from '@/lib/messages';
 import { LanguageSwitch } from './LanguageSwitch';
+import { ThemeSwitch } from './ThemeSwitch';
+import { FieldError } from './ui';
+
+const SIGN_IN_FIELDS = ['email', 'password', 'code'] as const;
+const SIGN_UP_FIELDS = ['name', 'email', 'password'] as const;
 
 const SIGN_IN_CODES: Record<string, MessageKey> = {
   INVALID_CREDENTIALS: 'auth.invalid',
@@ -36,16 +44,30 @@ export function AuthFrame({ title, children }: { title: string; children: React.
       <div className="auth-card">
         <div className="auth-head">
           <p className="brand">{t('app.name')}</p>
-          <LanguageSwitch />
+          <span className="switches">
+            <LanguageSwitch />
+            <ThemeSwitch />
+          </span>
         </div>
         <h1>{title}</h1>
         {children}
       </div>
+      <section className="product-intro" aria-labelledby="intro-title">
+        <h2 id="intro-title">{t('intro.title')}</h2>
+        <p>{t('intro.body')}</p>
+        <p className="muted">{t('intro.points')}</p>
+      </section>
     </main>
   );
 }
 
-export function SignInForm({ notice }: { notice?: 'expired' | 'signedOut' | 'registered' | undefined }) {
+export function SignInForm({
+  notice,
+  callbackUrl,
+}: {
+  notice?: 'expired' | 'signedOut' | 'registered' | undefined;
+  callbackUrl?: string | undefined;
+}) {
   const { t } = useI18n();
   const id = useId();
   const [busy, setBusy] = useState(false);
@@ -53,14 +75,19 @@ export function SignInForm({ notice }: { notice?: 'expired' | 'signedOut' | 'reg
   /** Set after a correct password when the account has two-factor authentication. */
   const [challenge, setChallenge] = useState<string | null>(null);
   const [useRecovery, setUseRecovery] = useState(false);
+  const fields = useFieldErrors(id, SIGN_IN_FIELDS);
   // Uncontrolled inputs read on submit: what was typed (or filled by a password manager) before
   // the page finished hydrating is kept.
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const field = (name: string) => String(form.get(name) ?? '');
-    setBusy(true);
     setError(null);
+    const empty = challenge
+      ? fields.requireFilled({ code: field('code') }, ['code'])
+      : fields.requireFilled({ email: field('email'), password: field('password') }, ['email', 'password']);
+    if (empty) return;
+    setBusy(true);
     const code = await credentialsSignIn(
       challenge
         ? { challenge_token: challenge, [useRecovery ? 'recovery_code' : 'code']: field('code') }
@@ -77,7 +104,7 @@ export function SignInForm({ notice }: { notice?: 'expired' | 'signedOut' | 'reg
       setError(key ? t(key) : `${t('common.error')} (${code})`);
       return;
     }
-    hardNavigate('/');
+    hardNavigate(safeCallback(callbackUrl));
   };
   return (
     // method="post": a submit before the page is interactive must not put the password in the URL.
@@ -93,23 +120,25 @@ export function SignInForm({ notice }: { notice?: 'expired' | 'signedOut' | 'reg
         </p>
       ) : null}
       {challenge ? (
-        <TotpStep id={id} useRecovery={useRecovery} onToggle={() => setUseRecovery((v) => !v)} />
+        <TotpStep
+          id={id}
+          useRecovery={useRecovery}
+          onToggle={() => setUseRecovery((v) => !v)}
+          error={fields.errors.code}
+          onChange={() => fields.clear('code')}
+        />
       ) : (
         <>
-          <div className="field">
-            <label htmlFor={`${id}-email`}>{t('auth.email')}</label>
-            <input id={`${id}-email`} name="email" type="email" autoComplete="email" required />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-password`}>{t('auth.password')}</label>
-            <input
-              id={`${id}-password`}
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              required
-            />
-          </div>
+          <AuthField formId={id} name="email" label={t('auth.email')} type="email" fields={fields} />
+          <AuthField
+            formId={id}
+            name="password"
+            label={t('auth.password')}
+            type="password"
+            autoComplete="current-password"
+            fields={fields}
+          />
+          <p className="muted small">{t('auth.forgot')}</p>
         </>
       )}
       {error ? (
@@ -127,8 +156,65 @@ export function SignInForm({ notice }: { notice?: 'expired' | 'signedOut' | 'reg
   );
 }
 
+/**
+ * One input of the sign-in and sign-up forms, uncontrolled (read with FormData on submit), with its
+ * error under it once there is one; typing in it clears that error.
+ */
+function AuthField<F extends string>({
+  formId,
+  name,
+  label,
+  type = 'text',
+  autoComplete = name,
+  hint,
+  fields,
+}: {
+  formId: string;
+  name: F;
+  label: string;
+  type?: 'text' | 'email' | 'password';
+  autoComplete?: string;
+  hint?: string;
+  fields: FieldErrors<F>;
+}) {
+  const inputId = `${formId}-${name}`;
+  const hintId = hint ? `${inputId}-hint` : undefined;
+  return (
+    <div className="field">
+      <label htmlFor={inputId}>{label}</label>
+      <input
+        id={inputId}
+        name={name}
+        type={type}
+        autoComplete={autoComplete}
+        required={name !== 'name'}
+        onChange={() => fields.clear(name)}
+        {...fields.inputProps(name, hintId)}
+      />
+      {hint ? (
+        <small id={hintId} className="muted">
+          {hint}
+        </small>
+      ) : null}
+      <FieldError formId={formId} field={name} error={fields.errors[name]} />
+    </div>
+  );
+}
+
 /** The second sign-in step: a code from the authenticator app, or a recovery code. */
-function TotpStep({ id, useRecovery, onToggle }: { id: string; useRecovery: boolean; onToggle: () => void }) {
+function TotpStep({
+  id,
+  useRecovery,
+  onToggle,
+  error,
+  onChange,
+}: {
+  id: string;
+  useRecovery: boolean;
+  onToggle: () => void;
+  error: string | undefined;
+  onChange: () => void;
+}) {
   const { t } = useI18n();
   return (
     <>
@@ -145,7 +231,11 @@ function TotpStep({ id, useRecovery, onToggle }: { id: string; useRecovery: bool
           inputMode={useRecovery ? 'text' : 'numeric'}
           autoFocus
           required
+          onChange={onChange}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? fieldErrorId(id, 'code') : undefined}
         />
+        <FieldError formId={id} field="code" error={error} />
       </div>
       <button type="button" className="link" onClick={onToggle}>
         {useRecovery ? t('auth.useTotp') : t('auth.useRecovery')}
@@ -160,6 +250,7 @@ export function SignUpForm() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
+  const fields = useFieldErrors(id, SIGN_UP_FIELDS);
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
@@ -167,8 +258,9 @@ export function SignUpForm() {
     const email = String(form.get('email') ?? '');
     const password = String(form.get('password') ?? '');
     setError(null);
+    if (fields.requireFilled({ email, password }, ['email', 'password'])) return;
     if (password.length < 10) {
-      setError(t('auth.passwordTooShort'));
+      fields.set('password', t('auth.passwordTooShort'));
       return;
     }
     setBusy(true);
@@ -192,11 +284,16 @@ export function SignUpForm() {
             details?: { warning?: string | null; suggestions?: string[] };
           };
         } | null;
-        setError(
-          body?.error?.code === 'WEAK_PASSWORD'
-            ? weakPasswordText(t('auth.weakPassword'), body.error.details)
-            : (body?.error?.message ?? `${t('common.error')} (${response.status})`),
+        const apiError = new ApiError(
+          body?.error?.code ?? `HTTP_${response.status}`,
+          body?.error?.message ?? '',
+          response.status,
+          body?.error?.details,
         );
+        if (apiError.code === 'WEAK_PASSWORD')
+          fields.set('password', weakPasswordText(t('auth.weakPassword'), body?.error?.details));
+        else if (!fields.fromError(apiError))
+          setError(body?.error?.message ?? `${t('common.error')} (${response.status})`);
         return;
       }
       setStatus(t('auth.registered'));
@@ -214,29 +311,17 @@ export function SignUpForm() {
   };
   return (
     <form method="post" onSubmit={onSubmit} noValidate>
-      <div className="field">
-        <label htmlFor={`${id}-name`}>{t('auth.name')}</label>
-        <input id={`${id}-name`} name="name" autoComplete="name" />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-email`}>{t('auth.email')}</label>
-        <input id={`${id}-email`} name="email" type="email" autoComplete="email" required />
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-password`}>{t('auth.password')}</label>
-        <input
-          id={`${id}-password`}
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={10}
-          aria-describedby={`${id}-password-hint`}
-        />
-        <small id={`${id}-password-hint`} className="muted">
-          {t('auth.passwordHint')}
-        </small>
-      </div>
+      <AuthField formId={id} name="name" label={t('auth.name')} autoComplete="name" fields={fields} />
+      <AuthField formId={id} name="email" label={t('auth.email')} type="email" fields={fields} />
+      <AuthField
+        formId={id}
+        name="password"
+        label={t('auth.password')}
+        type="password"
+        autoComplete="new-password"
+        hint={t('auth.passwordHint')}
+        fields={fields}
+      />
       {error ? (
         <p role="alert" className="error">
           {error}

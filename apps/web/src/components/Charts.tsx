@@ -14,22 +14,25 @@ import {
 } from 'lightweight-charts';
 import { useEffect, useRef } from 'react';
 import { useI18n } from '@/lib/i18n';
+import { useChartColors, type ChartColors } from '@/lib/theme';
 import type { BacktestResult } from '@/lib/types';
 
 const sec = (ms: number) => Math.floor(ms / 1000) as UTCTimestamp;
 
-function baseChart(element: HTMLElement, height: number, locale: string): IChartApi {
+/** A chart in the page's colours (light or dark theme: `colors` from the CSS variables). */
+function baseChart(element: HTMLElement, height: number, locale: string, colors: ChartColors): IChartApi {
   return createChart(element, {
     height,
     autoSize: true,
     layout: {
-      background: { type: ColorType.Solid, color: '#ffffff' },
-      textColor: '#1f2933',
+      background: { type: ColorType.Solid, color: colors.background },
+      textColor: colors.text,
       attributionLogo: false,
     },
-    grid: { vertLines: { color: '#eef1f4' }, horzLines: { color: '#eef1f4' } },
-    // A year of hourly bars must fit a phone-wide chart.
-    timeScale: { timeVisible: true, secondsVisible: false, minBarSpacing: 0.001 },
+    grid: { vertLines: { color: colors.grid }, horzLines: { color: colors.grid } },
+    rightPriceScale: { borderColor: colors.grid },
+    // minBarSpacing: a year of hourly bars must fit a phone-wide chart.
+    timeScale: { timeVisible: true, secondsVisible: false, minBarSpacing: 0.001, borderColor: colors.grid },
     localization: { locale: locale === 'ko' ? 'ko-KR' : 'en-US' },
   });
 }
@@ -48,17 +51,18 @@ function line(times: number[], values: (number | null)[]) {
  */
 export function BacktestChart({ result }: { result: BacktestResult }) {
   const { t, locale } = useI18n();
+  const colors = useChartColors();
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!ref.current) return;
-    const chart = baseChart(ref.current, 460, locale);
+    const chart = baseChart(ref.current, 460, locale, colors);
     const { time, open, high, low, close } = result.candles;
     const candles = chart.addSeries(CandlestickSeries, {
-      upColor: '#0f7b4f',
-      downColor: '#c62828',
+      upColor: colors.up,
+      downColor: colors.down,
       borderVisible: false,
-      wickUpColor: '#0f7b4f',
-      wickDownColor: '#c62828',
+      wickUpColor: colors.up,
+      wickDownColor: colors.down,
     });
     candles.setData(
       time.map((ms, k) => ({
@@ -90,7 +94,7 @@ export function BacktestChart({ result }: { result: BacktestResult }) {
       markers.push({
         time: sec(trade.entry_time),
         position: long ? 'belowBar' : 'aboveBar',
-        color: long ? '#0f7b4f' : '#c62828',
+        color: long ? colors.up : colors.down,
         shape: long ? 'arrowUp' : 'arrowDown',
         text: long ? t('lab.long') : t('lab.short'),
       });
@@ -98,7 +102,7 @@ export function BacktestChart({ result }: { result: BacktestResult }) {
         markers.push({
           time: sec(trade.exit_time),
           position: long ? 'aboveBar' : 'belowBar',
-          color: '#374151',
+          color: colors.exit,
           shape: 'circle',
         });
     }
@@ -110,7 +114,7 @@ export function BacktestChart({ result }: { result: BacktestResult }) {
       cancelAnimationFrame(frame);
       chart.remove();
     };
-  }, [result, locale, t]);
+  }, [result, locale, t, colors]);
   return (
     <div
       ref={ref}
@@ -126,21 +130,24 @@ export function BacktestChart({ result }: { result: BacktestResult }) {
 export function CurveChart({
   times,
   values,
-  color,
+  tone,
   label,
   invert = false,
 }: {
   times: number[];
   values: (number | null)[];
-  color: string;
+  /** equity: the theme's blue; negative: its red (drawdown). */
+  tone: 'equity' | 'negative';
   label: string;
   invert?: boolean;
 }) {
   const { locale } = useI18n();
+  const colors = useChartColors();
+  const color = colors[tone];
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!ref.current) return;
-    const chart = baseChart(ref.current, 200, locale);
+    const chart = baseChart(ref.current, 200, locale, colors);
     const series = chart.addSeries(AreaSeries, {
       lineColor: color,
       topColor: `${color}55`,
@@ -155,6 +162,6 @@ export function CurveChart({
       cancelAnimationFrame(frame);
       chart.remove();
     };
-  }, [times, values, color, invert, locale]);
+  }, [times, values, color, invert, locale, colors]);
   return <div ref={ref} className="chart small-chart" role="img" aria-label={label} />;
 }

@@ -5,13 +5,17 @@ import { SessionProvider } from 'next-auth/react';
 import { useEffect, type ReactNode } from 'react';
 import { I18nProvider } from '@/lib/i18n';
 import type { Locale } from '@/lib/messages';
+import { ThemeProvider } from '@/lib/theme';
+import type { ThemeChoice } from '@/lib/theme-choice';
 
 export function Providers({
   locale,
+  theme = 'system',
   session,
   children,
 }: {
   locale: Locale;
+  theme?: ThemeChoice;
   session: Session | null;
   children: ReactNode;
 }) {
@@ -21,7 +25,9 @@ export function Providers({
   }, []);
   return (
     <SessionProvider session={session}>
-      <I18nProvider initialLocale={locale}>{children}</I18nProvider>
+      <ThemeProvider initial={theme}>
+        <I18nProvider initialLocale={locale}>{children}</I18nProvider>
+      </ThemeProvider>
     </SessionProvider>
   );
 }

@@ -1,6 +1,6 @@
 'use client';
 
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '@/lib/i18n';
 import { CopyButton } from './ui';
 
@@ -19,9 +19,17 @@ export function SecretPanel({
 }) {
   const { t } = useI18n();
   const [revealed, setRevealed] = useState(false);
+  const heading = useRef<HTMLHeadingElement>(null);
+  // A new account (or secret) moves the focus here, so the next Tab reaches Reveal and Copy
+  // instead of starting again at the top of the page.
+  useEffect(() => {
+    heading.current?.focus();
+  }, [accountId, secret]);
   return (
     <section className="card secret-panel" aria-labelledby="secret-title" role="region">
-      <h2 id="secret-title">{t('acc.secretTitle', { id: accountId })}</h2>
+      <h2 id="secret-title" ref={heading} tabIndex={-1}>
+        {t('acc.secretTitle', { id: accountId })}
+      </h2>
       <p>{t('acc.secretOnce')}</p>
       <p>
         <span className="muted">{t('acc.accountId')}: </span>

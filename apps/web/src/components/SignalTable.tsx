@@ -23,8 +23,8 @@ export function SignalTable({ signals }: { signals: Signal[] }) {
     return key ? t(key) : action || '—';
   };
   return (
-    <div className="table-wrap">
-      <table>
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={t('sig.title')}>
+      <table className="phone-cards">
         <thead>
           <tr>
             <th scope="col">{t('sig.time')}</th>
@@ -40,13 +40,13 @@ export function SignalTable({ signals }: { signals: Signal[] }) {
         <tbody>
           {signals.map((signal) => (
             <tr key={signal.id}>
-              <td>{dateTime(signal.received_at)}</td>
-              <td>
+              <td data-label={t('sig.time')}>{dateTime(signal.received_at)}</td>
+              <td data-label={t('sig.status')}>
                 <StatusBadge status={signal.status} />
               </td>
-              <td>{actionLabel(String(signal.payload.action ?? ''))}</td>
-              <td>{String(signal.payload.symbol ?? '—')}</td>
-              <td>{signal.error_message ?? ''}</td>
+              <td data-label={t('sig.action')}>{actionLabel(String(signal.payload.action ?? ''))}</td>
+              <td data-label={t('sig.symbol')}>{String(signal.payload.symbol ?? '—')}</td>
+              <td data-label={t('sig.error')}>{signal.error_message ?? ''}</td>
               <td>
                 <Link href={`/signals/${signal.id}`}>{t('common.details')}</Link>
               </td>

@@ -72,7 +72,7 @@ export function TradesTable({ trades, filename }: { trades: TradeRow[]; filename
       >
         {t('lab.downloadCsv')}
       </button>
-      <div className="table-wrap tall">
+      <div className="table-wrap tall" tabIndex={0} role="region" aria-label={t('lab.trades')}>
         <table data-testid="trades">
           <thead>
             <tr>

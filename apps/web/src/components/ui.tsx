@@ -4,6 +4,7 @@ import { useState, type ReactNode } from 'react';
 import { useI18n } from '@/lib/i18n';
 import type { ApiError } from '@/lib/api';
 import type { MessageKey } from '@/lib/messages';
+import { fieldErrorId } from '@/lib/field-errors';
 
 /** The API's message for an error (it is written for people), or a translated network message. */
 export function ErrorMessage({
@@ -90,6 +91,29 @@ export function StatusBadge({ status }: { status: string }) {
   return <span className={`badge status-${status}`}>{key ? t(key) : status}</span>;
 }
 
+/** Pretty JSON in a box that scrolls; focusable, so a keyboard can scroll it too (axe: scrollable-region-focusable). */
 export function Json({ value }: { value: unknown }) {
-  return <pre className="json">{JSON.stringify(value, null, 2)}</pre>;
+  return (
+    <pre className="json" tabIndex={0}>
+      {JSON.stringify(value, null, 2)}
+    </pre>
+  );
+}
+
+/** A field's error text, under its input (which names it in `aria-describedby`, see useFieldErrors). */
+export function FieldError({
+  formId,
+  field,
+  error,
+}: {
+  formId: string;
+  field: string;
+  error?: string | undefined;
+}) {
+  if (!error) return null;
+  return (
+    <small id={fieldErrorId(formId, field)} className="field-error">
+      {error}
+    </small>
+  );
 }

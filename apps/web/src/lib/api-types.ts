@@ -931,13 +931,17 @@ export interface paths {
         content: {
           'application/json': {
             /** @enum {string} */
-            exchange: 'binance' | 'okx' | 'paper';
-            api_key: string;
-            api_secret: string;
+            exchange: 'binance' | 'okx' | 'bybit' | 'paper';
+            api_key?: string;
+            api_secret?: string;
             passphrase?: string;
             /** @default true */
             testnet?: boolean;
             label?: string;
+            /** @default false */
+            verify_keys?: boolean;
+            /** @default false */
+            save_if_unreachable?: boolean;
           };
         };
       };
@@ -2027,6 +2031,337 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/notifications/channels': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['NotificationChannelList'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            kind: 'discord' | 'email' | 'webhook';
+            name: string;
+            /**
+             * @default en
+             * @enum {string}
+             */
+            locale?: 'en' | 'ko';
+            /**
+             * @default [
+             *       "signal_executed",
+             *       "signal_failed",
+             *       "alert_refused",
+             *       "trade_closed",
+             *       "protection_missing",
+             *       "stream_down"
+             *     ]
+             */
+            events?: (
+              | 'signal_executed'
+              | 'signal_failed'
+              | 'alert_refused'
+              | 'trade_closed'
+              | 'protection_missing'
+              | 'stream_down'
+            )[];
+            webhook_url?: string;
+            /** Format: email */
+            address?: string;
+            signing_secret?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['NotificationChannelCreated'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/notifications/channels/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['NotificationChannelDeleted'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name?: string;
+            /** @enum {string} */
+            locale?: 'en' | 'ko';
+            events?: (
+              | 'signal_executed'
+              | 'signal_failed'
+              | 'alert_refused'
+              | 'trade_closed'
+              | 'protection_missing'
+              | 'stream_down'
+            )[];
+            enabled?: boolean;
+            webhook_url?: string;
+            /** Format: email */
+            address?: string;
+            signing_secret?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['NotificationChannel'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/notifications/channels/{id}/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['NotificationTestResult'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/strategies': {
     parameters: {
       query?: never;
@@ -2176,7 +2511,7 @@ export interface paths {
                   /** @enum {string} */
                   source: 'exchange';
                   /** @enum {string} */
-                  exchange: 'binance' | 'okx';
+                  exchange: 'binance' | 'okx' | 'bybit';
                   symbol: string;
                   timeframe: string;
                   from: number | string;
@@ -2291,7 +2626,7 @@ export interface paths {
                   /** @enum {string} */
                   source: 'exchange';
                   /** @enum {string} */
-                  exchange: 'binance' | 'okx';
+                  exchange: 'binance' | 'okx' | 'bybit';
                   symbol: string;
                   timeframe: string;
                   from: number | string;
@@ -2455,6 +2790,159 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/notifications/telegram': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['TelegramStatus'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/notifications/telegram/link': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @default en
+             * @enum {string}
+             */
+            locale?: 'en' | 'ko';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['TelegramLinkCode'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['TelegramUnlinked'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2536,7 +3024,7 @@ export interface components {
     Account: {
       id: string;
       /** @enum {string} */
-      exchange: 'binance' | 'okx' | 'paper';
+      exchange: 'binance' | 'okx' | 'bybit' | 'paper';
       label: string;
       testnet: boolean;
       is_active: boolean;
@@ -2546,13 +3034,15 @@ export interface components {
     RegisteredAccount: {
       id: string;
       /** @enum {string} */
-      exchange: 'binance' | 'okx' | 'paper';
+      exchange: 'binance' | 'okx' | 'bybit' | 'paper';
       label: string;
       testnet: boolean;
       is_active: boolean;
       created_at: string;
       webhook_secret_hint: string;
       webhook_secret: string;
+      /** @enum {string} */
+      keys_check?: 'confirmed' | 'unreachable';
     };
     AccountList: {
       accounts: components['schemas']['Account'][];
@@ -2585,6 +3075,7 @@ export interface components {
       error?: {
         code: string;
         message: string;
+        reason?: string;
       };
     };
     Balance: {
@@ -2945,6 +3436,87 @@ export interface components {
         code: string;
         message: string;
       } | null;
+    };
+    NotificationChannel: {
+      id: string;
+      /** @enum {string} */
+      kind: 'telegram' | 'discord' | 'email' | 'webhook';
+      name: string;
+      /** @enum {string} */
+      locale: 'en' | 'ko';
+      events: (
+        | 'signal_executed'
+        | 'signal_failed'
+        | 'alert_refused'
+        | 'trade_closed'
+        | 'protection_missing'
+        | 'stream_down'
+      )[];
+      enabled: boolean;
+      disabled_reason: string | null;
+      target_hint: string;
+      created_at: string;
+      updated_at: string;
+    };
+    NotificationChannelCreated: {
+      id: string;
+      /** @enum {string} */
+      kind: 'telegram' | 'discord' | 'email' | 'webhook';
+      name: string;
+      /** @enum {string} */
+      locale: 'en' | 'ko';
+      events: (
+        | 'signal_executed'
+        | 'signal_failed'
+        | 'alert_refused'
+        | 'trade_closed'
+        | 'protection_missing'
+        | 'stream_down'
+      )[];
+      enabled: boolean;
+      disabled_reason: string | null;
+      target_hint: string;
+      created_at: string;
+      updated_at: string;
+      signing_secret?: string;
+    };
+    NotificationChannelList: {
+      channels: components['schemas']['NotificationChannel'][];
+      event_kinds: (
+        | 'signal_executed'
+        | 'signal_failed'
+        | 'alert_refused'
+        | 'trade_closed'
+        | 'protection_missing'
+        | 'stream_down'
+      )[];
+      available_kinds: ('telegram' | 'discord' | 'email' | 'webhook')[];
+    };
+    NotificationTestResult: {
+      ok: boolean;
+      reason: string | null;
+    };
+    NotificationChannelDeleted: {
+      /** @enum {boolean} */
+      success: true;
+    };
+    TelegramLinkCode: {
+      code: string;
+      bot_username: string;
+      deep_link: string;
+      expires_at: string;
+    };
+    TelegramStatus: {
+      bot_configured: boolean;
+      linked: boolean;
+      username: string | null;
+      /** @enum {string|null} */
+      locale: 'en' | 'ko' | null;
+      linked_at: string | null;
+    };
+    TelegramUnlinked: {
+      /** @enum {boolean} */
+      success: true;
     };
     AccountStreamStatus: {
       account_id: string;

@@ -2,6 +2,7 @@
 
 import { signOut, useSession } from 'next-auth/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { signInFor } from './callback';
 import { hardNavigate } from './navigate';
 
 /** An error answer of the API: `{ detail, error: { code, message, details? } }`, or a network failure. */
@@ -75,7 +76,10 @@ export function useApi(): ApiCall {
           body as { error?: { code?: string; message?: string; details?: Record<string, unknown> } }
         )?.error;
         const code = error?.code ?? `HTTP_${response.status}`;
-        if (response.status === 401 && SESSION_GONE.has(code)) await endBrowserSession('/signin?expired=1');
+        if (response.status === 401 && SESSION_GONE.has(code))
+          await endBrowserSession(
+            signInFor(`${window.location.pathname}${window.location.search}`, 'expired=1'),
+          );
         throw new ApiError(code, error?.message ?? response.statusText, response.status, error?.details);
       }
       return body as T;

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -47,7 +48,34 @@ const hydrated = (page: Page) => page.locator('html[data-hydrated]').waitFor({ s
 const nav = (page: Page, name: string) =>
   page.getByRole('navigation').getByRole('link', { name, exact: true });
 
-async function shot(page: Page, name: string) {
+/** axe-core's browser build, evaluated in the page (through the DevTools protocol, so the page's CSP does not apply). */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+type AxeViolation = { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] };
+
+/** Runs axe on the page as it is; fails on any serious or critical violation (the others are listed). */
+async function axe(page: Page, name: string) {
+  await page.evaluate(`${AXE_SOURCE};undefined`);
+  const violations = (await page.evaluate(async () => {
+    const result = await (
+      window as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }
+    ).axe.run();
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target })),
+    }));
+  })) as AxeViolation[];
+  axeReport.push(...violations.map((v) => `${name}: ${v.impact} ${v.id} — ${v.help} (${v.nodes.length})`));
+  const blocking = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(blocking, `${name}: ${JSON.stringify(blocking, null, 1)}`).toEqual([]);
+}
+const axeReport: string[] = [];
+
+/** A screenshot of the whole page, after axe has checked it. */
+async function shot(page: Page, name: string, { checkAxe = true } = {}) {
+  if (checkAxe) await axe(page, name);
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 }
 
@@ -123,7 +151,7 @@ describe.skipIf(!hasChromium)('web app end to end (headless Chromium)', () => {
     try {
       await journey(page);
     } catch (error) {
-      await shot(page, 'failure').catch(() => undefined);
+      await shot(page, 'failure', { checkAxe: false }).catch(() => undefined);
       throw new Error(`${(error as Error).message}\n--- server log ---\n${serverLog.slice(-4000)}`, {
         cause: error,
       });
@@ -157,18 +185,33 @@ async function journey(page: Page) {
   await nav(page, 'API keys').click();
   await page.getByRole('heading', { name: 'API keys', exact: true }).waitFor();
   expect(await page.getByLabel('Use testnet (recommended)', { exact: true }).isChecked()).toBe(true);
+  // Field errors: an empty Binance registration marks both key fields, next to them.
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Register account', exact: true }).click();
+  const apiKey = page.getByLabel('API key', { exact: true });
+  expect(await apiKey.getAttribute('aria-invalid')).toBe('true');
+  const describedBy = (await apiKey.getAttribute('aria-describedby'))!;
+  expect(await page.locator(`[id="${describedBy}"]`).textContent()).toBe('This field is required.');
+  await shot(page, '04a-api-keys-field-errors');
+  // Paper needs no keys: choosing it hides them (and their old errors) and explains paper trading.
   await page.getByLabel('Exchange', { exact: true }).selectOption('paper');
-  await page.getByLabel('API key', { exact: true }).fill('paper-key');
-  await page.getByLabel('Secret key', { exact: true }).fill('paper-secret');
+  expect(await page.getByLabel('API key', { exact: true }).count()).toBe(0);
+  expect(await page.getByLabel('Use testnet (recommended)', { exact: true }).count()).toBe(0);
+  expect(await page.getByText('This field is required.').count()).toBe(0);
+  await page.getByText(/Paper trading runs your alerts against a simulated exchange/).waitFor();
   await page.getByRole('button', { name: 'Register account', exact: true }).click();
   const secretPanel = page.getByRole('region', { name: /Webhook secret for account/ });
   await secretPanel.waitFor();
   expect(await page.getByTestId('webhook-secret').count()).toBe(0);
+  // The focus moved to the new account's panel: Reveal is the next stop for a keyboard.
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe('secret-title');
+  await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Reveal');
   await page.getByRole('button', { name: 'Reveal', exact: true }).click();
   const secret = (await page.getByTestId('webhook-secret').textContent())!.trim();
   const accountId = (await page.getByTestId('new-account-id').textContent())!.trim();
   expect(secret.length).toBeGreaterThan(10);
-  await page.getByText('Testnet', { exact: true }).first().waitFor();
+  await page.getByText('Paper', { exact: true }).first().waitFor();
   await shot(page, '04-api-keys');
   await page.getByRole('button', { name: 'I have stored it', exact: true }).click();
   expect(await page.getByTestId('webhook-secret').count()).toBe(0);
@@ -208,6 +251,8 @@ async function journey(page: Page) {
     unknown
   >;
   expect(alert.account_id).toBe(accountId);
+  expect(await page.getByTestId('alert-box-text').textContent()).toBe('{{strategy.order.alert_message}}');
+  expect(await page.getByTestId('alert-message').isVisible()).toBe(false); // folded away
   await shot(page, '07-export');
 
   // TradingView's side: the alert message, with the secret the user stored, to the webhook URL.
@@ -240,15 +285,56 @@ async function journey(page: Page) {
   await expect.poll(() => page.getByTestId('realized').textContent()).toMatch(/\d/);
   await shot(page, '10-dashboard-position');
 
-  // Phone width.
+  // Phone width: the header is a menu button; the menu opens and leads to the signals as cards.
   await page.setViewportSize({ width: 390, height: 844 });
+  const menu = page.getByRole('button', { name: 'Menu', exact: true });
+  await menu.waitFor();
+  expect(await nav(page, 'Signals').isVisible()).toBe(false);
   await shot(page, '11-dashboard-phone');
+  await menu.click();
+  await shot(page, '11a-phone-menu-open');
+  await nav(page, 'Signals').click();
+  await page.getByRole('heading', { name: 'Signals log', exact: true }).waitFor();
+  // Every column of a signal fits the phone's width (cards, not a table clipped in a scroll box).
+  const signalsTable = page.getByRole('region', { name: 'Signals log', exact: true });
+  await signalsTable.waitFor();
+  expect(await signalsTable.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+  await shot(page, '11b-signals-phone');
   await page.setViewportSize({ width: 1280, height: 900 });
+  await nav(page, 'Dashboard').click();
+  await page.getByRole('heading', { name: 'Dashboard', exact: true }).waitFor();
+
+  // Dark mode: the switch, kept across pages and reloads, the charts included.
+  await page.getByLabel('Colour theme', { exact: true }).selectOption('dark');
+  expect(await page.getAttribute('html', 'data-theme')).toBe('dark');
+  const darkBackground = await page.evaluate(
+    () => getComputedStyle(document.documentElement).backgroundColor,
+  );
+  expect(darkBackground).toBe('rgb(15, 23, 32)');
+  await shot(page, '11c-dashboard-dark');
+  await page.reload();
+  await hydrated(page);
+  expect(await page.getAttribute('html', 'data-theme')).toBe('dark');
+  await nav(page, 'Strategy lab').click();
+  await page.getByRole('button', { name: 'Run backtest', exact: true }).click();
+  await page.getByTestId('backtest-chart').locator('canvas').first().waitFor();
+  await shot(page, '11d-lab-dark');
+  await page.getByLabel('Colour theme', { exact: true }).selectOption('system');
+  expect(await page.getAttribute('html', 'data-theme')).toBeNull();
+  await nav(page, 'Dashboard').click();
+  await page.getByRole('heading', { name: 'Dashboard', exact: true }).waitFor();
 
   // Korean.
   await page.getByLabel('Language', { exact: true }).selectOption('ko');
   await page.getByRole('heading', { name: '대시보드', exact: true }).waitFor();
   await nav(page, '전략 실험실').waitFor();
+  // Korean in the web font the app ships, not whatever the machine has.
+  expect(
+    await page.evaluate(async () => {
+      await document.fonts.load('16px "Noto Sans KR"', '대시보드');
+      return document.fonts.check('16px "Noto Sans KR"', '대시보드');
+    }),
+  ).toBe(true);
   await shot(page, '12-dashboard-korean');
 
   // A session the API no longer accepts (revoked here; expired works the same) sends the user
@@ -267,10 +353,15 @@ async function journey(page: Page) {
   await page.getByText('세션이 만료되었습니다. 다시 로그인해 주세요.').waitFor();
   await hydrated(page);
   await shot(page, '13-session-expired');
+  // Sign-in with nothing typed marks both fields, in Korean.
+  await page.getByRole('button', { name: '로그인', exact: true }).click();
+  expect(await page.getByText('필수 항목입니다.').count()).toBe(2);
   await page.getByLabel('이메일', { exact: true }).fill('first@example.com');
   await page.getByLabel('비밀번호', { exact: true }).fill('correct horse battery');
   await page.getByRole('button', { name: '로그인', exact: true }).click();
-  await page.getByRole('heading', { name: '대시보드', exact: true }).waitFor();
+  // Back on the page that was asked for.
+  await page.getByRole('heading', { name: 'API 키', exact: true }).waitFor();
+  expect(new URL(page.url()).pathname).toBe('/accounts');
 
   // Two-factor authentication: enrol with the key the page shows (the code computed here, by hand),
   // keep a recovery code, sign out, and sign in again with the password and the recovery code.
@@ -331,6 +422,12 @@ async function journey(page: Page) {
   await page.goto(signalUrl);
   await page.locator('main [role=alert]').getByText('not found').waitFor();
   await shot(page, '15-second-user-foreign-signal');
+
+  // An address the app does not have: the branded 404.
+  const missing = await page.goto(`${base}/no-such-page`);
+  expect(missing?.status()).toBe(404);
+  await page.getByRole('heading', { name: '페이지를 찾을 수 없습니다', exact: true }).waitFor();
+  await shot(page, '16-not-found');
 }
 
 /** RFC 6238 TOTP (SHA-1, 6 digits, 30 s) from a base32 key, by hand: independent of the server's library. */

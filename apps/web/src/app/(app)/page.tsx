@@ -49,6 +49,11 @@ export default function Dashboard() {
           <Loading />
         ) : null}
       </section>
+      {me.data ? (
+        <p className="muted small" data-testid="xp-explained">
+          {t('dash.xpExplain', { next: num((100 * (me.data.level + 1) * me.data.level) / 2, 0) })}
+        </p>
+      ) : null}
 
       <section aria-labelledby="dash-accounts">
         <h2 id="dash-accounts">{t('dash.accounts')}</h2>
@@ -140,7 +145,7 @@ function AccountCard({ account, refreshKey }: { account: Account; refreshKey: nu
         <Empty>{t('dash.noPositions')}</Empty>
       ) : null}
       {positions.data && positions.data.positions.length > 0 ? (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('dash.positions')}>
           <table data-testid="positions">
             <thead>
               <tr>

@@ -1,5 +1,6 @@
 import { redirect } from 'next/navigation';
 import { auth } from '@/auth';
+import { safeCallback } from '@/lib/callback';
 import { SignInPage } from './SignInPage';
 
 export default async function Page({
@@ -11,8 +12,11 @@ export default async function Page({
   const session = await auth();
   const expired = params.expired !== undefined;
   if (session?.accessToken && !expired && !(session.expiresAt && Date.parse(session.expiresAt) <= Date.now()))
-    redirect('/');
+    redirect(safeCallback(params.callbackUrl));
   return (
-    <SignInPage notice={expired ? 'expired' : params.signedOut !== undefined ? 'signedOut' : undefined} />
+    <SignInPage
+      notice={expired ? 'expired' : params.signedOut !== undefined ? 'signedOut' : undefined}
+      callbackUrl={safeCallback(params.callbackUrl)}
+    />
   );
 }

@@ -1,6 +1,7 @@
 'use client';
 
 import { useState } from 'react';
+import { keyReason } from '@/components/AccountForm';
 import { ErrorMessage } from '@/components/ui';
 import { ApiError, useApi } from '@/lib/api';
 import { useI18n } from '@/lib/i18n';
@@ -23,7 +24,7 @@ export function AccountRow({
   const { t } = useI18n();
   const api = useApi();
   const [confirming, setConfirming] = useState<Confirming>(null);
-  const [test, setTest] = useState<string | null>(null);
+  const [test, setTest] = useState<{ ok: boolean; text: string } | null>(null);
   const { busy, error, run } = useAction();
 
   const toggle = () =>
@@ -33,18 +34,28 @@ export function AccountRow({
     });
   const testConnection = () =>
     run(async () => {
-      setTest(t('acc.testing'));
+      setTest({ ok: true, text: t('acc.testing') });
       const answer = await api<ConnectionTest>(`/api/v1/accounts-secure/${account.id}/test`, {
         method: 'POST',
       });
       setTest(
         answer.ok && answer.balance
-          ? t('acc.testOk', {
-              total: answer.balance.total,
-              asset: answer.balance.asset,
-              available: answer.balance.available,
-            })
-          : t('acc.testFailed', { message: answer.error?.message ?? '' }),
+          ? {
+              ok: true,
+              text: t('acc.testOk', {
+                total: answer.balance.total,
+                asset: answer.balance.asset,
+                available: answer.balance.available,
+              }),
+            }
+          : {
+              ok: false,
+              text: t('acc.testFailed', {
+                message: answer.error?.reason
+                  ? keyReason(t, answer.error.reason)
+                  : (answer.error?.message ?? ''),
+              }),
+            },
       );
     }).catch(() => setTest(null));
   // With two-factor authentication on, both need a fresh code (X-TOTP-Code).
@@ -82,11 +93,7 @@ export function AccountRow({
           {t('acc.delete')}
         </button>
       </div>
-      {test ? (
-        <p role="status" className="notice">
-          {test}
-        </p>
-      ) : null}
+      <TestOutcome test={test} />
       {confirming ? (
         <ConfirmDialog
           accountId={account.id}
@@ -98,6 +105,20 @@ export function AccountRow({
       ) : null}
       <ErrorMessage error={error} />
     </li>
+  );
+}
+
+/** A connection test's outcome: a status while it runs or when it passed, an error when it failed. */
+function TestOutcome({ test }: { test: { ok: boolean; text: string } | null }) {
+  if (!test) return null;
+  return test.ok ? (
+    <p role="status" className="notice">
+      {test.text}
+    </p>
+  ) : (
+    <p role="alert" className="error">
+      {test.text}
+    </p>
   );
 }
 
@@ -127,10 +148,16 @@ function AccountSummary({ account }: { account: Account }) {
     <>
       <div className="account-main">
         <strong>{title}</strong>
-        <span className="badge">{account.exchange.toUpperCase()}</span>
-        <span className={`badge ${account.testnet ? 'testnet' : 'mainnet'}`}>
-          {account.testnet ? t('acc.testnetBadge') : t('acc.mainnetBadge')}
-        </span>
+        {account.exchange === 'paper' ? (
+          <span className="badge paper">{t('acc.paperBadge')}</span>
+        ) : (
+          <span className="badge">{account.exchange.toUpperCase()}</span>
+        )}
+        {account.exchange === 'paper' ? null : (
+          <span className={`badge ${account.testnet ? 'testnet' : 'mainnet'}`}>
+            {account.testnet ? t('acc.testnetBadge') : t('acc.mainnetBadge')}
+          </span>
+        )}
         <span className={`badge ${account.is_active ? 'active' : 'inactive'}`}>
           {account.is_active ? t('acc.active') : t('acc.inactive')}
         </span>

@@ -1,7 +1,7 @@
 'use client';
 
 import { ParamsForm } from '@/components/ParamsForm';
-import { ErrorMessage } from '@/components/ui';
+import { ErrorMessage, FieldError } from '@/components/ui';
 import { useI18n } from '@/lib/i18n';
 import type { Account, StrategyDecl } from '@/lib/types';
 import type { ExportForm as ExportFormState } from './use-export-form';
@@ -23,14 +23,20 @@ export function ExportForm({
       <div className="form-grid">
         <div className="field">
           <label htmlFor="exp-account">{t('exp.account')}</label>
-          <select id="exp-account" value={form.accountId} onChange={(e) => form.setAccountId(e.target.value)}>
+          <select
+            id="exp-account"
+            value={form.accountId}
+            onChange={(e) => form.setAccountId(e.target.value)}
+            {...form.fields.inputProps('account_id')}
+          >
             {accounts.map((a) => (
               <option key={a.id} value={a.id}>
                 {(a.label || a.exchange) +
-                  ` · ${a.testnet ? t('acc.testnetBadge') : t('acc.mainnetBadge')} · ${a.id.slice(0, 8)}`}
+                  ` · ${a.exchange === 'paper' ? t('acc.paperBadge') : a.testnet ? t('acc.testnetBadge') : t('acc.mainnetBadge')} · ${a.id.slice(0, 8)}`}
               </option>
             ))}
           </select>
+          <FieldError formId="exp" field="account_id" error={form.fields.errors.account_id} />
         </div>
         <div className="field">
           <label htmlFor="exp-strategy">{t('lab.strategy')}</label>
@@ -51,12 +57,15 @@ export function ExportForm({
           <input
             id="exp-leverage"
             type="number"
+            inputMode="numeric"
             min={1}
             max={125}
             step={1}
             value={form.leverage}
             onChange={(e) => form.setLeverage(e.target.value)}
+            {...form.fields.inputProps('leverage')}
           />
+          <FieldError formId="exp" field="leverage" error={form.fields.errors.leverage} />
         </div>
       </div>
       {strategy ? (
@@ -72,7 +81,10 @@ export function ExportForm({
         </>
       ) : null}
       <ErrorMessage error={form.error} />
-      <button type="submit" disabled={form.busy || Object.keys(errors).length > 0}>
+      <button
+        type="submit"
+        disabled={form.busy || Object.keys(errors).length > 0 || form.fields.errors.leverage !== undefined}
+      >
         {form.busy ? t('exp.generating') : t('exp.generate')}
       </button>
     </form>

@@ -1,30 +1,49 @@
 'use client';
 
+import { Markdown } from '@/components/Markdown';
 import { CopyButton, downloadText } from '@/components/ui';
 import { useI18n } from '@/lib/i18n';
 import type { PineExport } from '@/lib/types';
 
-/** What to paste into TradingView: the webhook URL, the alert message, the Pine script and the guide. */
+/** What TradingView's alert box must hold: the script builds each order's message itself. */
+export const ALERT_BOX_TEXT = '{{strategy.order.alert_message}}';
+
+/**
+ * What to do in TradingView, in order: what goes in the alert (message and webhook URL), the
+ * setup guide as formatted steps, then the Pine script; the JSON the script sends is an example,
+ * folded away, so it is not pasted into the alert by mistake.
+ */
 export function ExportResult({ result, strategyId }: { result: PineExport; strategyId: string }) {
   const { t } = useI18n();
   const alertText = JSON.stringify(result.alert_message_example, null, 2);
   return (
     <>
-      <section className="card" aria-labelledby="exp-webhook">
-        <h2 id="exp-webhook">{t('exp.webhookUrl')}</h2>
+      <section className="card alert-setup" aria-labelledby="exp-alert">
+        <h2 id="exp-alert">{t('exp.alertBox')}</h2>
+        <p>{t('exp.alertBoxNote')}</p>
+        <div className="secret-row">
+          <code className="paste-this" data-testid="alert-box-text">
+            {ALERT_BOX_TEXT}
+          </code>
+          <CopyButton text={ALERT_BOX_TEXT} />
+        </div>
+        <h3>{t('exp.webhookUrl')}</h3>
         <div className="secret-row">
           <code data-testid="webhook-url">{result.webhook_url}</code>
           <CopyButton text={result.webhook_url} />
         </div>
         <p className="muted small">{t('exp.webhookNote')}</p>
+        <details className="example">
+          <summary>{t('exp.alertExample')}</summary>
+          <p className="muted small">{t('exp.alertNote')}</p>
+          <pre className="json" data-testid="alert-message" tabIndex={0}>
+            {alertText}
+          </pre>
+        </details>
       </section>
-      <section className="card" aria-labelledby="exp-alert">
-        <h2 id="exp-alert">{t('exp.alert')}</h2>
-        <p className="muted small">{t('exp.alertNote')}</p>
-        <pre className="json" data-testid="alert-message">
-          {alertText}
-        </pre>
-        <CopyButton text={alertText} />
+      <section className="card guide" aria-labelledby="exp-guide">
+        <h2 id="exp-guide">{t('exp.guide')}</h2>
+        <Markdown text={result.guide} headingLevel={3} />
       </section>
       <section className="card" aria-labelledby="exp-script">
         <h2 id="exp-script">{t('exp.script')}</h2>
@@ -40,12 +59,6 @@ export function ExportResult({ result, strategyId }: { result: PineExport; strat
         </div>
         <pre className="code-block" data-testid="pine-script" tabIndex={0}>
           {result.script}
-        </pre>
-      </section>
-      <section className="card" aria-labelledby="exp-guide">
-        <h2 id="exp-guide">{t('exp.guide')}</h2>
-        <pre className="guide" tabIndex={0}>
-          {result.guide}
         </pre>
       </section>
     </>

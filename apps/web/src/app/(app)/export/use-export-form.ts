@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { defaultDraft, draftValues, validateParams, type ParamDraft } from '@/components/ParamsForm';
 import type { ApiError } from '@/lib/api';
 import { useApi } from '@/lib/api';
+import { useFieldErrors } from '@/lib/field-errors';
 import { useI18n } from '@/lib/i18n';
 import type { AccountList, PineExport, StrategyList } from '@/lib/types';
 
@@ -9,8 +10,20 @@ import type { AccountList, PineExport, StrategyList } from '@/lib/types';
  * The export form's state: the chosen account, strategy (preselected from the lab's link), its
  * parameters and the leverage; `submit` asks the API for the Pine script and keeps the answer.
  */
+const EXPORT_FIELDS = ['leverage', 'account_id', 'strategy', 'params'] as const;
+
+/** Whole numbers 1–125, as typed: "2.5", "0", "" and "200" are refused, never rounded. */
+export function leverageProblem(value: string): boolean {
+  if (!/^\d+$/.test(value.trim())) return true;
+  const n = Number(value.trim());
+  return n < 1 || n > 125;
+}
+
 export function useExportForm(strategies: StrategyList | undefined, accounts: AccountList | undefined) {
   const { t, locale } = useI18n();
+  const fields = useFieldErrors('exp', EXPORT_FIELDS, {
+    leverage: { '*': 'exp.leverageRange' },
+  });
   const api = useApi();
   const [strategyId, setStrategyId] = useState('');
   const [accountId, setAccountId] = useState('');
@@ -43,11 +56,27 @@ export function useExportForm(strategies: StrategyList | undefined, accounts: Ac
     const next = strategies!.strategies.find((s) => s.id === id)!;
     setStrategyId(next.id);
     setDraft(defaultDraft(next));
+    // Another strategy is another form: the old one's errors go with it.
+    fields.clear();
+    setError(undefined);
+  };
+  const changeLeverage = (value: string) => {
+    setLeverage(value);
+    fields.set('leverage', leverageProblem(value) ? t('exp.leverageRange') : undefined);
+  };
+  const changeAccount = (value: string) => {
+    setAccountId(value);
+    fields.clear('account_id');
+    setError(undefined);
   };
 
   const errors = strategy ? validateParams(strategy, draft, t, locale) : {};
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (leverageProblem(leverage)) {
+      fields.set('leverage', t('exp.leverageRange'));
+      return;
+    }
     if (!strategy || Object.keys(errors).length > 0 || !accountId) return;
     setBusy(true);
     setError(undefined);
@@ -56,12 +85,12 @@ export function useExportForm(strategies: StrategyList | undefined, accounts: Ac
         strategy: strategy.id,
         account_id: accountId,
         params: JSON.stringify(draftValues(draft)),
-        leverage: String(Math.round(Number(leverage) || 1)),
+        leverage: leverage.trim(),
         lang: locale,
       });
       setResult(await api<PineExport>(`/api/v1/simple/export-pine?${query}`));
     } catch (e) {
-      setError(e as ApiError);
+      if (!fields.fromError(e)) setError(e as ApiError);
       setResult(null);
     } finally {
       setBusy(false);
@@ -73,9 +102,10 @@ export function useExportForm(strategies: StrategyList | undefined, accounts: Ac
     chooseStrategy,
     strategy,
     accountId,
-    setAccountId,
+    setAccountId: changeAccount,
     leverage,
-    setLeverage,
+    setLeverage: changeLeverage,
+    fields,
     draft,
     setDraft,
     errors,

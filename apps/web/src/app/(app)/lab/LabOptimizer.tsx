@@ -13,7 +13,7 @@ import {
   type Objective,
   type OptionsBody,
 } from './lab-state';
-import { NumberField } from './NumberField';
+import { isWholeIn, NumberField } from './NumberField';
 
 type Ranking = NonNullable<OptimizationJob['result']>['ranking'];
 type WalkForward = NonNullable<NonNullable<OptimizationJob['result']>['walk_forward']>;
@@ -56,7 +56,7 @@ export function LabOptimizer({
 
   const start = async (event: FormEvent) => {
     event.preventDefault();
-    if (data === null) return;
+    if (data === null || !isWholeIn(trials, 1, 2000) || !isWholeIn(windows, 0, 20)) return;
     dispatch({ type: 'optimizationRequested' });
     try {
       const accepted = await api<OptimizationJob>('/api/v1/optimizations', {
@@ -66,8 +66,8 @@ export function LabOptimizer({
           data,
           options,
           objective,
-          trials: Math.max(1, Math.round(Number(trials) || 1)),
-          walk_forward: Math.max(0, Math.round(Number(windows) || 0)),
+          trials: Number(trials),
+          walk_forward: Number(windows),
         },
       });
       dispatch({ type: 'optimizationAccepted', job: accepted });
@@ -105,6 +105,9 @@ function OptimizerForm({
 }) {
   const { t } = useI18n();
   const { objective, trials, windows } = optimizer;
+  // Refused as typed, never silently rounded or raised (0 sets used to run 1).
+  const trialsError = isWholeIn(trials, 1, 2000) ? undefined : t('form.wholeRange', { min: 1, max: 2000 });
+  const windowsError = isWholeIn(windows, 0, 20) ? undefined : t('form.wholeRange', { min: 0, max: 20 });
   return (
     <form onSubmit={onSubmit} className="form-grid" noValidate>
       <div className="field">
@@ -128,6 +131,7 @@ function OptimizerForm({
         max={2000}
         step={10}
         value={trials}
+        error={trialsError}
         onChange={(e) => dispatch({ type: 'trialsEdited', trials: e.target.value })}
       />
       <NumberField
@@ -137,10 +141,11 @@ function OptimizerForm({
         max={20}
         step={1}
         value={windows}
+        error={windowsError}
         onChange={(e) => dispatch({ type: 'windowsEdited', windows: e.target.value })}
       />
       <div className="field">
-        <button type="submit" disabled={!canStart}>
+        <button type="submit" disabled={!canStart || trialsError !== undefined || windowsError !== undefined}>
           {t('lab.startOptimize')}
         </button>
       </div>
@@ -223,7 +228,7 @@ function RankingTable({
 }) {
   const { t, num } = useI18n();
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={t('lab.ranking')}>
       <table data-testid="ranking">
         <thead>
           <tr>
@@ -275,7 +280,7 @@ function WalkForwardTable({
   return (
     <>
       <h3>{t('lab.walkForwardTable')}</h3>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0} role="region" aria-label={t('lab.walkForwardTable')}>
         <table data-testid="walk-forward">
           <thead>
             <tr>

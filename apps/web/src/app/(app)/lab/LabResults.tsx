@@ -31,6 +31,27 @@ const METRICS: [Exclude<keyof BacktestResult['metrics'], 'long' | 'short'>, Mess
   ['liquidations', 'lab.m.liquidations', 0],
 ];
 
+/** A timeframe as traders write it: 15m, 4h, 1d, 1w. */
+export function timeframeLabel(ms: number | null): string {
+  if (ms === null || ms <= 0) return '';
+  const units: [number, string][] = [
+    [7 * 86_400_000, 'w'],
+    [86_400_000, 'd'],
+    [3_600_000, 'h'],
+    [60_000, 'm'],
+  ];
+  for (const [size, unit] of units) if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  return `${Math.round(ms / 1000)}s`;
+}
+
+/**
+ * Where the candles came from, without the timeframe the source was made at: the caption states
+ * the timeframe the backtest ran on ("synthetic:seed=42,timeframe=1h" resampled to 4h read "1h").
+ */
+export function describeSource(source: string): string {
+  return source.replace(/,?\s*timeframe=[^,)]*/g, '').replace(/:$/, '');
+}
+
 /** A backtest's chart, equity and drawdown curves, metrics and trades. `ref` is focused when it arrives. */
 export function LabResults({ result, ref }: { result: BacktestResult; ref: Ref<HTMLElement> }) {
   const { t, num, date } = useI18n();
@@ -42,7 +63,8 @@ export function LabResults({ result, ref }: { result: BacktestResult; ref: Ref<H
           bars: num(result.data.bars, 0),
           from: date(result.data.from),
           to: date(result.data.to),
-          source: result.data.source,
+          source: describeSource(result.data.source),
+          timeframe: timeframeLabel(result.data.timeframe_ms),
         })}
       </p>
       <div className="card">
@@ -54,7 +76,7 @@ export function LabResults({ result, ref }: { result: BacktestResult; ref: Ref<H
           <CurveChart
             times={result.candles.time}
             values={result.equity}
-            color="#1d4ed8"
+            tone="equity"
             label={t('lab.equity')}
           />
         </div>
@@ -63,7 +85,7 @@ export function LabResults({ result, ref }: { result: BacktestResult; ref: Ref<H
           <CurveChart
             times={result.candles.time}
             values={result.drawdown}
-            color="#b91c1c"
+            tone="negative"
             label={t('lab.drawdown')}
             invert
           />

@@ -1,0 +1,161 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import ExportPage from '@/app/(app)/export/page';
+import { leverageProblem } from '@/app/(app)/export/use-export-form';
+import type { StrategyDecl } from '@/lib/types';
+import { renderWithI18n } from './render';
+
+vi.mock('next-auth/react', () => ({
+  useSession: () => ({ data: { accessToken: 'token' } }),
+  signOut: vi.fn(),
+}));
+
+const text = (en: string) => ({ en, ko: en });
+const strategies: StrategyDecl[] = [
+  {
+    id: 'ema_cross',
+    name: text('EMA Crossover'),
+    description: text('Two EMAs'),
+    rules: { long_entry: text('up'), long_exit: text('-'), short_entry: text('down'), short_exit: text('-') },
+    params: [
+      {
+        name: 'fastLength',
+        type: 'int',
+        default: 9,
+        min: 2,
+        max: 100,
+        step: 1,
+        label: text('Fast EMA length'),
+      },
+    ],
+    constraints: [],
+    plots: [],
+  },
+];
+const account = {
+  id: 'acc-1',
+  exchange: 'paper',
+  label: '',
+  testnet: true,
+  is_active: true,
+  created_at: '2026-01-01T00:00:00Z',
+  webhook_secret_hint: 'abcd',
+};
+const GUIDE = [
+  '# TradingView webhook setup',
+  '',
+  '## 1. Add the script to the chart',
+  '1. Open the chart.',
+  '2. Open the **Pine Editor** and paste `the script`.',
+  '',
+  '## 5. Errors and fixes',
+  '| Answer | Cause | Fix |',
+  '|---|---|---|',
+  '| `Invalid webhook secret` | wrong secret | paste it again |',
+].join('\n');
+const exported = {
+  script: '//@version=6\nstrategy("x")',
+  guide: GUIDE,
+  webhook_url: 'https://bot.example.com/api/v1/webhook/tradingview',
+  alert_message_example: { action: 'long', secret: 'PASTE_YOUR_WEBHOOK_SECRET' },
+};
+
+let requests: string[];
+beforeEach(() => {
+  requests = [];
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (path: string) => {
+      requests.push(path);
+      if (path.startsWith('/api/v1/simple/export-pine')) {
+        const leverage = new URL(path, 'http://x').searchParams.get('leverage');
+        if (leverage === '99')
+          return new Response(
+            JSON.stringify({
+              detail: 'querystring.leverage: Too big',
+              error: {
+                code: 'VALIDATION_FAILED',
+                message: 'querystring.leverage: Too big',
+                details: {
+                  issues: [{ field: 'leverage', message: 'Too big', code: 'too_big', maximum: 50 }],
+                },
+              },
+            }),
+            { status: 400 },
+          );
+        return new Response(JSON.stringify(exported), { status: 200 });
+      }
+      const answer = path === '/api/v1/strategies' ? { strategies } : { accounts: [account], total: 1 };
+      return new Response(JSON.stringify(answer), { status: 200 });
+    }),
+  );
+});
+afterEach(() => vi.unstubAllGlobals());
+
+describe('export page', () => {
+  it('refuses a leverage that is not a whole number from 1 to 125, without rounding it', async () => {
+    expect(['0', '2.5', '200', '', 'x', '-1'].map(leverageProblem)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(['1', '20', '125'].map(leverageProblem)).toEqual([false, false, false]);
+    const user = userEvent.setup();
+    renderWithI18n(<ExportPage />);
+    const leverage = await screen.findByLabelText('Leverage');
+    await user.clear(leverage);
+    await user.type(leverage, '2.5');
+    expect(leverage).toHaveAttribute('aria-invalid', 'true');
+    expect(leverage).toHaveAccessibleDescription('Leverage is a whole number from 1 to 125.');
+    expect(screen.getByRole('button', { name: 'Generate script' })).toBeDisabled();
+    await user.clear(leverage);
+    await user.type(leverage, '3');
+    expect(leverage).not.toHaveAttribute('aria-invalid');
+    await user.click(screen.getByRole('button', { name: 'Generate script' }));
+    await screen.findByTestId('pine-script');
+    expect(requests.find((p) => p.startsWith('/api/v1/simple/export-pine'))).toContain('leverage=3&');
+  });
+
+  it("puts the API's leverage issue next to the field", async () => {
+    const user = userEvent.setup();
+    renderWithI18n(<ExportPage />, 'ko');
+    const leverage = await screen.findByLabelText('레버리지');
+    await user.clear(leverage);
+    await user.type(leverage, '99');
+    await user.click(screen.getByRole('button', { name: '스크립트 생성' }));
+    await waitFor(() => expect(leverage).toHaveAttribute('aria-invalid', 'true'));
+    expect(leverage).toHaveAccessibleDescription('레버리지는 1부터 125까지의 정수입니다.');
+    expect(document.body.textContent).not.toContain('querystring');
+  });
+
+  it('shows what to paste in the alert first, the guide as steps, the script after and the example folded', async () => {
+    const user = userEvent.setup();
+    renderWithI18n(<ExportPage />);
+    await user.click(await screen.findByRole('button', { name: 'Generate script' }));
+    const paste = await screen.findByTestId('alert-box-text');
+    expect(paste).toHaveTextContent('{{strategy.order.alert_message}}');
+    // The guide: real headings, a numbered list and a table, not raw Markdown.
+    const guide = screen.getByRole('region', { name: 'Setup guide' });
+    expect(
+      within(guide).getByRole('heading', { name: '1. Add the script to the chart' }),
+    ).toBeInTheDocument();
+    expect(within(guide).getAllByRole('listitem')).toHaveLength(2);
+    expect(within(guide).getByText('Pine Editor').tagName).toBe('STRONG');
+    expect(within(guide).getByRole('table')).toBeInTheDocument();
+    expect(guide.textContent).not.toContain('##');
+    expect(guide.textContent).not.toContain('**');
+    // Order on the page: the alert box, the guide, then the script.
+    const script = screen.getByTestId('pine-script');
+    expect(paste.compareDocumentPosition(guide) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(guide.compareDocumentPosition(script) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    // The example JSON sits in a closed <details>, labelled as not to be pasted.
+    const example = screen.getByTestId('alert-message').closest('details')!;
+    expect(example).not.toHaveAttribute('open');
+    expect(within(example).getByText(/do not paste/)).toBeInTheDocument();
+    expect(document.body.textContent).not.toMatch(/settings page/);
+  });
+});
