@@ -145,11 +145,15 @@ async function alert(app: FastifyInstance, account: { id: string; webhook_secret
   return response.json() as { success: boolean; message: string };
 }
 
-const streamUp = (app: FastifyInstance, accountId: string) =>
-  until('the stream to be up and re-synced', async () => {
-    const session = app.mirror?.session(accountId);
-    return session?.connectedOnce && session.stream.status.state === 'up' ? session : undefined;
-  });
+const streamUp = (app: FastifyInstance, accountId: string, ms = 5_000) =>
+  until(
+    'the stream to be up and re-synced',
+    async () => {
+      const session = app.mirror?.session(accountId);
+      return session?.connectedOnce && session.stream.status.state === 'up' ? session : undefined;
+    },
+    ms,
+  );
 
 const fillRows = (database: Database, accountId: string) =>
   database.db.select().from(fills).where(eq(fills.accountId, accountId));
@@ -485,7 +489,7 @@ describe('the account mirror across server processes', () => {
     // The owner dies: its lease is neither renewed nor let go; the other takes over once it expires.
     const died = performance.now();
     await owner!.app.mirror!.halt();
-    await streamUp(other.app, account.id);
+    await streamUp(other.app, account.id, 10_000); // lease expiry, a sweep, a new listenKey and the re-sync
     expect(performance.now() - died).toBeGreaterThanOrEqual(MIRROR_FAST.leaseMs - 500);
     await control(sim, 'price', { symbol: SYMBOL, price: '48500' });
     await until('the stop fill through the new owner', async () =>
