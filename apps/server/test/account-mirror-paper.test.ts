@@ -68,11 +68,12 @@ describe('the account mirror on a paper account', () => {
         symbol: 'BINANCE:BTCUSDT.P',
         leverage: 20,
         qty: 3, // 150,000 USDT at 20× on a 10,000 USDT wallet: cross liquidation near 46,900
-        sl_pct: 0, // no stop: the liquidation is what closes it
+        sl_pct: 20, // the stop rests at 40,000, below the liquidation level
+        tp_pct: 50, // stated: the default take-profit (3 ATR) needs candles this venue does not have
         id: 'mirror-paper-1',
       }),
     });
-    expect(opened.json()).toMatchObject({ success: true });
+    expect(opened.json(), JSON.stringify(opened.json())).toMatchObject({ success: true });
     await until('the entry fill', async () => {
       const rows = await t.database.db.select().from(fills).where(eq(fills.accountId, account.id));
       return rows.length === 1 ? rows : undefined;
@@ -90,7 +91,7 @@ describe('the account mirror on a paper account', () => {
     expect(payment).toMatchObject({ symbol: SYMBOL, asset: 'USDT' });
     expect(Number(payment!.amount)).toBeCloseTo(-150, 6);
 
-    venue.setPrice(SYMBOL, '40000'); // far below the 20× long's liquidation level
+    venue.setPrice(SYMBOL, '45000'); // below the liquidation level (≈ 46,900), above the stop
     const liquidation = await until('the liquidation fill', async () => {
       const rows = await t.database.db.select().from(fills).where(eq(fills.accountId, account.id));
       return rows.find((f) => f.reason === 'liquidation');

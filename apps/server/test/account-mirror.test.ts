@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { auditLog, fills, migrate, openTestDatabase, orders, type Database } from '@tradingbot/db';
-import { startBinanceSimulator } from '@tradingbot/exchange/sim';
+import { startBinanceSimulator, startOkxSimulator } from '@tradingbot/exchange/sim';
 import type { PaperExchange } from '@tradingbot/exchange';
 import { buildApp } from '../src/app.ts';
 import { createExchangeFactory } from '../src/exchange-factory.ts';
@@ -45,7 +45,12 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
 const CONFIG = testConfig({ STREAMS_ENABLED: 'true' });
 
 /** A server app on a database (shared by several apps in the hand-over tests). */
-async function serverOn(database: Database, sim: Sim, logs: string[] = []) {
+async function serverOn(
+  database: Database,
+  sim: { url: string },
+  logs: string[] = [],
+  venue: 'binance' | 'okx' = 'binance',
+) {
   const logStream = new Writable({
     write(chunk, _e, done) {
       logs.push(String(chunk));
@@ -56,7 +61,7 @@ async function serverOn(database: Database, sim: Sim, logs: string[] = []) {
     config: CONFIG,
     database,
     logStream,
-    connectExchange: createExchangeFactory({ baseUrls: { binance: sim.url }, requestTimeoutMs: 2_000 }),
+    connectExchange: createExchangeFactory({ baseUrls: { [venue]: sim.url }, requestTimeoutMs: 2_000 }),
     mirror: MIRROR_FAST,
     worker: { sweepIntervalMs: 200 },
   });
@@ -140,11 +145,15 @@ async function alert(app: FastifyInstance, account: { id: string; webhook_secret
   return response.json() as { success: boolean; message: string };
 }
 
-const streamUp = (app: FastifyInstance, accountId: string) =>
-  until('the stream to be up and re-synced', async () => {
-    const session = app.mirror?.session(accountId);
-    return session?.connectedOnce && session.stream.status.state === 'up' ? session : undefined;
-  });
+const streamUp = (app: FastifyInstance, accountId: string, ms = 5_000) =>
+  until(
+    'the stream to be up and re-synced',
+    async () => {
+      const session = app.mirror?.session(accountId);
+      return session?.connectedOnce && session.stream.status.state === 'up' ? session : undefined;
+    },
+    ms,
+  );
 
 const fillRows = (database: Database, accountId: string) =>
   database.db.select().from(fills).where(eq(fills.accountId, accountId));
@@ -480,7 +489,7 @@ describe('the account mirror across server processes', () => {
     // The owner dies: its lease is neither renewed nor let go; the other takes over once it expires.
     const died = performance.now();
     await owner!.app.mirror!.halt();
-    await streamUp(other.app, account.id);
+    await streamUp(other.app, account.id, 10_000); // lease expiry, a sweep, a new listenKey and the re-sync
     expect(performance.now() - died).toBeGreaterThanOrEqual(MIRROR_FAST.leaseMs - 500);
     await control(sim, 'price', { symbol: SYMBOL, price: '48500' });
     await until('the stop fill through the new owner', async () =>
@@ -492,6 +501,82 @@ describe('the account mirror across server processes', () => {
     await owner!.app.close();
     await other.app.close();
     await control(sim, 'price', { symbol: SYMBOL, price: '50000' });
+  });
+});
+
+describe('the account mirror against the OKX simulator', () => {
+  const OKX_KEY = '6f1d2c3b-4a59-4e7d-8c1b-2a3f4e5d6c7b';
+  const OKX_SECRET = '0A1B2C3D4E5F60718293A4B5C6D7E8F9';
+  const PASSPHRASE = 'Mirror-Test-Passphrase-1';
+  const INST = 'BTC-USDT-SWAP';
+
+  it('a stop that fires on the venue is a stop_loss fill with its fee, through the OKX private stream', async () => {
+    const sim = await startOkxSimulator({
+      port: 0,
+      host: '127.0.0.1',
+      apiKey: OKX_KEY,
+      apiSecret: OKX_SECRET,
+      passphrase: PASSPHRASE,
+      balance: 10_000,
+      prices: { [INST]: 50_000 },
+    });
+    const database = await openTestDatabase(TEST_DATABASE_URL);
+    await migrate(database);
+    const server = await serverOn(database, sim, [], 'okx');
+    try {
+      const user = await signUp(server.app, 'mirror-okx@example.com');
+      const account = (
+        await server.app.inject({
+          method: 'POST',
+          url: '/api/v1/accounts-secure/register',
+          headers: user.auth,
+          payload: { exchange: 'okx', api_key: OKX_KEY, api_secret: OKX_SECRET, passphrase: PASSPHRASE },
+        })
+      ).json() as { id: string; webhook_secret: string };
+      await streamUp(server.app, account.id);
+      const entry = await server.app.inject({
+        method: 'POST',
+        url: '/api/v1/webhook/tradingview',
+        headers: { 'content-type': 'text/plain' },
+        payload: JSON.stringify({
+          account_id: account.id,
+          secret: account.webhook_secret,
+          exchange: 'okx',
+          symbol: 'OKX:BTCUSDT.P',
+          action: 'long',
+          leverage: 5,
+          qty: 0.1,
+          sl_pct: 2,
+          id: 'mirror-okx-1',
+        }),
+      });
+      expect(entry.json()).toMatchObject({ success: true });
+      await until('the entry fill', async () =>
+        (await fillRows(database, account.id)).some((f) => f.reason === 'signal'),
+      );
+      const fired = performance.now();
+      await control(sim as unknown as Sim, 'price', { instId: INST, price: '48500' });
+      const stop = await until(
+        'the stop-loss fill',
+        async () => (await fillRows(database, account.id)).find((f) => f.reason === 'stop_loss'),
+        2_000,
+      );
+      expect(performance.now() - fired).toBeLessThan(2_000);
+      expect(stop).toMatchObject({ symbol: INST, side: 'sell', qty: '0.1' });
+      expect(Number(stop.fee)).toBeGreaterThan(0);
+      expect(stop.signalId).not.toBeNull();
+      // The entry's fill may arrive before its order row is written; reconciliation names its signal.
+      await until('the entry fill named with its signal', async () => {
+        await server.app.mirror!.reconcile(account.id);
+        return (
+          (await fillRows(database, account.id)).find((f) => f.reason === 'signal')?.signalId ?? undefined
+        );
+      });
+    } finally {
+      await server.app.close();
+      await sim.close();
+      await database.close();
+    }
   });
 });
 

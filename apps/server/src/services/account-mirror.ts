@@ -118,6 +118,7 @@ export class AccountMirror {
   #reconciler: NodeJS.Timeout | undefined;
   #stopped = false;
   #sweeping: Promise<void> | undefined;
+  #refreshedAt = Date.now();
   #slots: number;
   readonly #waiting: Array<() => void> = [];
 
@@ -186,10 +187,27 @@ export class AccountMirror {
     return this.#sweeping;
   }
 
-  /** Queues a reconciliation of every stream this process runs. */
+  /**
+   * Queues a reconciliation of the streams this process runs. The schedule looks only at accounts
+   * with an open position in the mirror (nothing else can lose a stop, and a position opened
+   * meanwhile arrives by the stream or the next re-sync); `manual` looks at all.
+   */
   reconcileAll(reason: 'schedule' | 'manual' = 'manual'): void {
-    for (const session of this.#sessions.values())
-      this.#enqueue(session, () => this.#reconcile(session, reason));
+    void (async () => {
+      let open: Set<string> | undefined;
+      if (reason === 'schedule') {
+        const rows = await this.options.database.query<{ account_id: string }>(
+          `SELECT DISTINCT account_id FROM positions WHERE qty <> '0'`,
+        );
+        open = new Set(rows.map((r) => r.account_id));
+      }
+      for (const session of this.#sessions.values()) {
+        if (open && !open.has(session.account.id)) continue;
+        void this.#enqueue(session, () => this.#reconcile(session, reason));
+      }
+    })().catch((error: unknown) =>
+      this.options.log?.error({ err: error }, 'account mirror: scheduling reconciliation failed'),
+    );
   }
 
   /** Reconciles one account now (tests). */
@@ -222,7 +240,12 @@ export class AccountMirror {
     const wanted = new Set(candidates.filter((c) => c.is_active).map((c) => c.id));
     // Deactivated or deleted accounts: their streams end.
     for (const id of [...this.#sessions.keys()]) if (!wanted.has(id)) await this.#end(id, true);
-    for (const session of [...this.#sessions.values()]) await this.#refreshClient(session);
+    // Venue clients the factory rebuilt (a paper venue evicted and restored, credentials changed): once a
+    // minute, not every sweep (each look decrypts the account's credentials).
+    if (Date.now() - this.#refreshedAt >= 60_000) {
+      this.#refreshedAt = Date.now();
+      for (const session of [...this.#sessions.values()]) await this.#refreshClient(session);
+    }
     for (const id of wanted) {
       if (this.#stopped) return;
       if (this.#sessions.has(id) || this.#starting.has(id) || this.#notStreaming.has(id)) continue;
@@ -638,12 +661,34 @@ export class AccountMirror {
       if (suffix === 'tp') return { reason: 'take_profit', signalId: null };
       return { reason: 'signal', signalId: null };
     }
-    // Not ours: by hand on a position we opened (manual), or on one we did not (external).
+    // Not ours by its id: by hand on a position we opened (manual), or on one we did not (external).
     const [position] = await this.options.database.db
       .select()
       .from(positions)
       .where(and(eq(positions.accountId, account.id), eq(positions.symbol, fill.venueSymbol)));
-    const ourPosition = position !== undefined && !position.external && !isZero(position.qty);
+    // Open now, or closed by this very fill (a venue may push the position before the execution).
+    const ourPosition =
+      position !== undefined &&
+      !position.external &&
+      (!isZero(position.qty) || position.venueTime.getTime() >= fill.time - 10_000);
+    if (ourPosition && fill.cause === 'trigger') {
+      // A venue that names the triggered child order afresh (OKX: an empty clOrdId, the algo's id
+      // elsewhere) still says it was a trigger: on our position, it is our stop or take-profit.
+      const reason = triggered ?? 'stop_loss';
+      const [protective] = await this.options.database.db
+        .select({ signalId: orders.signalId })
+        .from(orders)
+        .where(
+          and(
+            eq(orders.accountId, account.id),
+            eq(orders.symbol, fill.venueSymbol),
+            eq(orders.role, reason === 'take_profit' ? 'tp' : 'sl'),
+          ),
+        )
+        .orderBy(desc(orders.createdAt))
+        .limit(1);
+      return { reason, signalId: protective?.signalId ?? null };
+    }
     return { reason: ourPosition ? 'manual' : 'external', signalId: null };
   }
 
@@ -792,8 +837,8 @@ export class AccountMirror {
     if (current && current.venueTime.getTime() > time) return; // an older picture
     const opening = !isZero(qty) && (current === undefined || isZero(current.qty));
     let external = current?.external ?? false;
+    // Kept when it closes: a late fill of the closing still knows whose position it was.
     if (opening) external = !(await this.#openedByUs(account.id, position.venueSymbol, time));
-    else if (isZero(qty)) external = false;
     const values = {
       qty,
       entryPrice,

@@ -45,6 +45,13 @@ export async function reconcileAccount(
 ): Promise<'ok' | 'busy'> {
   const { database } = deps;
   const { account, exchange } = session;
+  // Fills the stream delivered before the executor recorded their order: their signal, now known.
+  await database.query(
+    `UPDATE fills f SET signal_id = o.signal_id FROM orders o
+      WHERE f.account_id = $1 AND f.signal_id IS NULL AND f.client_order_id <> ''
+        AND o.account_id = f.account_id AND o.client_order_id = f.client_order_id AND o.signal_id IS NOT NULL`,
+    [account.id],
+  );
   const [venuePositions, openOrders] = await Promise.all([exchange.positions(), exchange.openOrders()]);
   const open = venuePositions.filter((p) => !isZero(p.qty));
 
