@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { activeExit, DEFAULT_TRADE_PLAN, type ExitSpec } from '@tradingbot/core';
 import { resolveBacktestOptions, type BacktestOptions } from '@tradingbot/engine';
 import { CliUsageError } from './cli-error.ts';
 import { choiceOption, dateOption, numberOption } from './options.ts';
@@ -22,8 +23,8 @@ export function addBacktestFlags(command: Command): Command {
     .option('--fee <pct>', 'commission per fill in percent of notional', '0.04')
     .option('--slippage-ticks <t>', 'slippage on market and stop fills, in ticks', '0')
     .option('--tick-size <t>', 'price tick size', '0.01')
-    .option('--sl-atr <k>', 'stop-loss at k × ATR from the entry')
-    .option('--tp-atr <m>', 'take-profit at m × ATR from the entry')
+    .option('--sl-atr <k>', 'stop-loss at k × ATR from the entry (default 2, the trade plan; 0 = none)')
+    .option('--tp-atr <m>', 'take-profit at m × ATR from the entry (default 3, the trade plan; 0 = none)')
     .option('--sl-pct <p>', 'stop-loss at p percent of the signal close from the entry')
     .option('--tp-pct <p>', 'take-profit at p percent of the signal close from the entry')
     .option('--atr-period <n>', 'ATR period for --sl-atr / --tp-atr', '14')
@@ -51,8 +52,8 @@ export function backtestOptionsFromFlags(flags: BacktestFlags): BacktestOptions 
   if (str('sizeCash') !== undefined && str('sizeQty') !== undefined)
     throw new CliUsageError('use only one of --size-pct, --size-cash, --size-qty');
   const positive = { min: Number.MIN_VALUE };
-  const slAtr = numberOption('--sl-atr', str('slAtr'), positive);
-  const tpAtr = numberOption('--tp-atr', str('tpAtr'), positive);
+  const slAtr = numberOption('--sl-atr', str('slAtr'), { min: 0 });
+  const tpAtr = numberOption('--tp-atr', str('tpAtr'), { min: 0 });
   const slPct = numberOption('--sl-pct', str('slPct'), { min: Number.MIN_VALUE, max: 100 });
   const tpPct = numberOption('--tp-pct', str('tpPct'), positive);
   const sizing = str('sizeCash') !== undefined ? 'cash' : str('sizeQty') !== undefined ? 'qty' : 'percent';
@@ -73,9 +74,21 @@ export function backtestOptionsFromFlags(flags: BacktestFlags): BacktestOptions 
     atrPeriod: numberOption('--atr-period', str('atrPeriod'), { min: 1, max: 500, integer: true })!,
     direction: choiceOption('--direction', str('direction'), ['both', 'long', 'short'] as const)!,
     fillOnClose: flags.fillOnClose === true,
-    ...(slAtr !== undefined ? { stopLoss: { type: 'atr' as const, multiplier: slAtr } } : {}),
-    ...(slPct !== undefined ? { stopLoss: { type: 'percent' as const, percent: slPct } } : {}),
-    ...(tpAtr !== undefined ? { takeProfit: { type: 'atr' as const, multiplier: tpAtr } } : {}),
-    ...(tpPct !== undefined ? { takeProfit: { type: 'percent' as const, percent: tpPct } } : {}),
+    ...exitFlag('stopLoss', slPct, slAtr, DEFAULT_TRADE_PLAN.stopLoss),
+    ...exitFlag('takeProfit', tpPct, tpAtr, DEFAULT_TRADE_PLAN.takeProfit),
   });
+}
+
+/** `--*-pct`, else `--*-atr` (0 = none), else the trade plan's default — as the lab, the Pine export and the executor. */
+function exitFlag(
+  key: 'stopLoss' | 'takeProfit',
+  pct: number | undefined,
+  atrMultiple: number | undefined,
+  planDefault: ExitSpec,
+): Partial<Pick<BacktestOptions, 'stopLoss' | 'takeProfit'>> {
+  if (pct !== undefined) return { [key]: { type: 'percent', percent: pct } };
+  if (atrMultiple !== undefined)
+    return atrMultiple > 0 ? { [key]: { type: 'atr', multiplier: atrMultiple } } : {};
+  const rule = activeExit(planDefault);
+  return rule === undefined ? {} : { [key]: { ...rule } };
 }

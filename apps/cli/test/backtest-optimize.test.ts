@@ -74,11 +74,19 @@ describe('tradingbot backtest', () => {
       '--json',
     ];
     const plain = JSON.parse((await runCli(args)).stdout);
+    const none = JSON.parse((await runCli([...args, '--sl-atr', '0', '--tp-atr', '0'])).stdout);
     const withStops = JSON.parse(
       (await runCli([...args, '--sl-atr', '1.5', '--fee', '0', '--leverage', '3'])).stdout,
     );
     expect(plain.bars).toBe(92 * 24); // 92 days, no missing hours in that span
-    expect(plain.trades.some((t: { exitReason: string }) => t.exitReason === 'stop_loss')).toBe(false);
+    // No exit flags: the trade plan's 2 / 3 ATR, as the lab, the Pine export and live trading; 0 states none.
+    expect(plain.options).toMatchObject({
+      stopLoss: { type: 'atr', multiplier: 2 },
+      takeProfit: { type: 'atr', multiplier: 3 },
+    });
+    expect(none.options.stopLoss).toBeUndefined();
+    expect(none.options.takeProfit).toBeUndefined();
+    expect(none.trades.some((t: { exitReason: string }) => t.exitReason === 'stop_loss')).toBe(false);
     expect(withStops.trades.some((t: { exitReason: string }) => t.exitReason === 'stop_loss')).toBe(true);
     expect(withStops.metrics.commissionPaid).toBe(0);
     expect(withStops.options).toMatchObject({ leverage: 3, stopLoss: { type: 'atr', multiplier: 1.5 } });

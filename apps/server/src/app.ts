@@ -30,12 +30,18 @@ import { registerWebhookRoutes } from './routes/webhook.ts';
 import { registerSignalRoutes } from './routes/signals.ts';
 import { registerLabRoutes, type LabQueueOptions } from './routes/lab.ts';
 import { apiSchemas, withoutUnusedSchemas } from './routes/schema-registry.ts';
-import type { App, RouteContext } from './route-context.ts';
+import type { App, RouteContext, RouteDeps } from './route-context.ts';
 import { mountWebApp, type WebOptions } from './web.ts';
 import { EventBus, type ServerEventBus } from './events.ts';
 import { registerListeners } from './listeners/index.ts';
+import { NotificationOutbox } from './services/notify/outbox.ts';
+import { createSenders, type Senders } from './services/notify/senders.ts';
+import { registerNotificationRoutes } from './routes/notifications.ts';
 import { WebhookPipeline, type WebhookDeps } from './services/webhook.ts';
 import { registerBackupSchedule } from './services/backup-schedule.ts';
+import { AccountMirror, type AccountMirrorOptions } from './services/account-mirror.ts';
+import { registerMirrorRoutes } from './routes/mirror.ts';
+import { registerEventRoutes } from './routes/events.ts';
 import { assertSafeRequest } from './input-safety.ts';
 import { hashToken, timingSafeEqualHex } from './crypto/credentials.ts';
 
@@ -56,6 +62,10 @@ export type AppDeps = {
   web?: WebOptions;
   /** The lab's job queue (tests: a pg-boss schema of their own, faster polling). */
   labQueue?: LabQueueOptions;
+  /** Account mirror settings beyond the configuration (tests: faster sweeps, short protection delay). */
+  mirror?: Partial<AccountMirrorOptions>;
+  /** Notification senders beside the built-in ones (`services/notify/senders.ts`). */
+  notifySenders?: Senders;
 };
 
 export type { App, RouteContext, RouteDeps } from './route-context.ts';
@@ -93,14 +103,27 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const registry = registerMetrics(app);
   await registerPlugins(app, config);
   if (config.metricsToken) serveMetricsWithToken(app, registry, config.metricsToken);
-  const context = routeContext(app, deps);
+  const notifications = createNotifications(app, deps);
+  const context = routeContext(app, deps, notifications);
   // ---- Events: one bus; XP, metrics and future notifiers subscribe here (listeners/). ----
   const events: ServerEventBus = new EventBus({ error: (obj, msg) => app.log.error(obj, msg) });
-  registerListeners(events, { database, registry, connectExchange: context.deps.connectExchange });
+  const stopListeners = registerListeners(events, {
+    database,
+    registry,
+    connectExchange: context.deps.connectExchange,
+    notify: { config: config.notify, outbox: notifications.outbox },
+  });
   app.decorate('events', events);
+  app.decorate('notifications', notifications.outbox);
   const webhook = createWebhookPipeline(app, deps, context, { registry, events });
   app.decorate('webhook', webhook);
-  app.addHook('onReady', async () => webhook.start());
+  app.addHook('onReady', async () => {
+    webhook.start();
+    if (config.notify.dispatch) notifications.outbox.start();
+  });
+  const mirror = createAccountMirror(app, deps, context, events);
+  app.decorate('mirror', mirror);
+  if (mirror) app.addHook('onReady', async () => mirror.start());
   registerBackupSchedule(app, config, database);
   await registerRoutes(app, context, webhook, deps.labQueue);
   if (deps.web) await mountWebApp(app, config, deps.web);
@@ -108,12 +131,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // closes, for up to `shutdownDrainMs`: what is left resumes in the next process (its lease expires).
   app.addHook('onClose', async () => {
     webhook.stopAccepting();
+    // Streams end and their leases are let go: another process takes them over at once.
+    await mirror?.stop();
     if (!(await webhook.drain(deps.config.shutdownDrainMs))) {
       app.log.warn(
         `Signals still executing after ${deps.config.shutdownDrainMs} ms (SHUTDOWN_DRAIN_MS): they resume when a server starts again`,
       );
     }
     await events.idle();
+    stopListeners();
+    await notifications.outbox.stop();
+    notifications.senders.close();
     // Paper accounts' venue states, stored before the database closes.
     const connect = context.deps.connectExchange as Partial<ExchangeFactory>;
     await connect.close?.();
@@ -322,13 +350,14 @@ async function registerPlugins(app: App, config: Config): Promise<void> {
 }
 
 /** What the route modules get: the app and their services' dependencies. */
-function routeContext(app: App, deps: AppDeps): RouteContext {
+function routeContext(app: App, deps: AppDeps, notify: RouteDeps['notify']): RouteContext {
   const { config, database } = deps;
   return {
     app,
     deps: {
       config,
       database,
+      notify,
       connectExchange: deps.connectExchange ?? defaultExchangeFactory(app, deps),
       auth: {
         database,
@@ -339,6 +368,20 @@ function routeContext(app: App, deps: AppDeps): RouteContext {
       },
     },
   };
+}
+
+/** The notification outbox and the senders it hands messages to (services/notify/). */
+function createNotifications(app: App, deps: AppDeps) {
+  const { config, database } = deps;
+  const senders = createSenders(config.notify, deps.notifySenders);
+  const outbox = new NotificationOutbox({
+    database,
+    config: config.notify,
+    keyRing: config.keyRing,
+    senders,
+    log: { warn: (obj, msg) => app.log.warn(obj, msg), error: (obj, msg) => app.log.error(obj, msg) },
+  });
+  return { outbox, senders };
 }
 
 /** Venue clients per account; paper accounts' states stored in the database (paper_venue_state). */
@@ -382,6 +425,32 @@ function createWebhookPipeline(
   });
 }
 
+/** The account mirror (venue streams), when STREAMS_ENABLED. */
+function createAccountMirror(
+  app: App,
+  deps: AppDeps,
+  context: RouteContext,
+  events: ServerEventBus,
+): AccountMirror | undefined {
+  const { config, database } = deps;
+  if (!config.mirror.enabled) return undefined;
+  return new AccountMirror({
+    database,
+    keyRing: config.keyRing,
+    connectExchange: context.deps.connectExchange,
+    events,
+    leaseMs: config.mirror.leaseMs,
+    reconcileIntervalMs: config.mirror.reconcileIntervalMs,
+    startConcurrency: config.mirror.startConcurrency,
+    log: {
+      info: (obj, msg) => app.log.info(obj, msg),
+      warn: (obj, msg) => app.log.warn(obj, msg),
+      error: (obj, msg) => app.log.error(obj, msg),
+    },
+    ...deps.mirror,
+  });
+}
+
 /** Every API route module, in one encapsulated plugin. */
 async function registerRoutes(
   app: App,
@@ -397,6 +466,9 @@ async function registerRoutes(
     registerExportPineRoutes(scopedContext);
     registerWebhookRoutes(scopedContext, webhook);
     registerSignalRoutes(scopedContext);
+    registerMirrorRoutes(scopedContext);
+    registerEventRoutes(scopedContext);
+    registerNotificationRoutes(scopedContext);
     await registerLabRoutes(scopedContext, labQueue);
   });
 }
@@ -478,6 +550,9 @@ declare module 'fastify' {
     metrics: Registry;
     webhook: WebhookPipeline;
     events: ServerEventBus;
+    /** The account mirror, when STREAMS_ENABLED. */
+    mirror: AccountMirror | undefined;
+    notifications: NotificationOutbox;
   }
 }
 

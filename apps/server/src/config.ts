@@ -51,6 +51,17 @@ export type Config = Readonly<{
   apiRateLimit: number;
   /** Lease of an account's signal execution; a crashed process's work resumes after it. */
   signalLeaseMs: number;
+  /** The account mirror (services/account-mirror.ts): venue streams, reconciliation and protection checks. */
+  mirror: Readonly<{
+    /** Open accounts' private venue streams (default on; off in tests unless asked). */
+    enabled: boolean;
+    /** How often the mirror compares itself with the venue's REST answers and checks stops. */
+    reconcileIntervalMs: number;
+    /** Lease of an account's stream; another process takes the stream over this long after its holder died. */
+    leaseMs: number;
+    /** Streams started at once (connects, logins, re-syncs), so a restart with many accounts does not flood a venue. */
+    startConcurrency: number;
+  }>;
   /** When the server backs up its own database (cron pattern, UTC); undefined = never. */
   backupCron: string | undefined;
   /** Where backups go (the server's schedule and `tradingbot db backup`). */
@@ -80,6 +91,38 @@ export type Config = Readonly<{
   venueRequestTimeoutMs: number;
   /** Deadline of one signal's venue work (ms): past it the signal ends failed and the account's next one runs. */
   signalVenueDeadlineMs: number;
+  /** Notifications (services/notify/): delivery knobs, SMTP, and the UI's public address for links. */
+  notify: NotifyConfig;
+}>;
+
+export type NotifyConfig = Readonly<{
+  /** PUBLIC_URL when set (links in messages); undefined = messages carry no link. */
+  linkBase: string | undefined;
+  /** SMTP server for the email channel (smtp://, smtps://); undefined = no email channel. */
+  smtpUrl: string | undefined;
+  smtpFrom: string;
+  /** This process sends queued messages (NOTIFY_DISPATCH); any number of processes may. */
+  dispatch: boolean;
+  /** How often the dispatcher looks for due messages. */
+  pollMs: number;
+  /** A channel's messages wait until it has been quiet this long (a burst becomes one digest)… */
+  quietMs: number;
+  /** …but never longer than this after the oldest one was queued. */
+  maxHoldMs: number;
+  /** More than this many messages due at once for one channel are sent as one digest. */
+  digestAfter: number;
+  /** Attempts before a message is given up. */
+  maxAttempts: number;
+  /** Consecutive messages given up (or refused for good) before the channel is disabled. */
+  disableAfter: number;
+  /** At most one "alert refused" message per account within this window. */
+  refusedThrottleMs: number;
+  /** A venue stream down at least this long is told about. */
+  streamDownAfterMs: number;
+  /** Per-send timeout (Discord, webhook, SMTP). */
+  sendTimeoutMs: number;
+  /** Outgoing targets on loopback and private addresses (http://127.0.0.1…) are accepted (tests, home labs). */
+  allowPrivateTargets: boolean;
 }>;
 
 /** Lab threads by default: one core stays with the event loop (webhooks, the API); at most four. */
@@ -127,6 +170,10 @@ const EnvSchema = z.object({
   WEBHOOK_RATE_LIMIT: z.coerce.number().int().min(1).default(3000),
   API_RATE_LIMIT: z.coerce.number().int().min(1).default(1200),
   SIGNAL_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(15_000),
+  STREAMS_ENABLED: z.enum(['true', 'false', '1', '0']).optional(),
+  MIRROR_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+  MIRROR_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(15_000),
+  MIRROR_START_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   BACKUP_CRON: z.string().optional(),
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_KEEP_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
@@ -146,6 +193,27 @@ const EnvSchema = z.object({
   VENUE_CACHE_MAX: z.coerce.number().int().min(1).default(1000),
   VENUE_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
   SIGNAL_VENUE_DEADLINE_MS: z.coerce.number().int().min(500).max(600_000).default(20_000),
+  SMTP_URL: z
+    .string()
+    .url()
+    .refine((url) => /^smtps?:\/\//.test(url), 'SMTP_URL must start with smtp:// or smtps://')
+    .optional(),
+  SMTP_FROM: z.string().min(3).default('TradingBot <tradingbot@localhost>'),
+  NOTIFY_DISPATCH: z.enum(['true', 'false', '1', '0']).default('true'),
+  NOTIFY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  NOTIFY_QUIET_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
+  NOTIFY_MAX_HOLD_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  NOTIFY_DIGEST_AFTER: z.coerce.number().int().min(1).max(1000).default(5),
+  NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  NOTIFY_DISABLE_AFTER: z.coerce.number().int().min(1).max(100).default(3),
+  NOTIFY_REFUSED_THROTTLE_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(5 * 60_000),
+  NOTIFY_STREAM_DOWN_AFTER_MS: z.coerce.number().int().min(0).default(60_000),
+  NOTIFY_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  NOTIFY_ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false', '1', '0']).optional(),
 });
 
 /**
@@ -244,7 +312,7 @@ function configError(message: string) {
 /** Values from `<NAME>_FILE` (Docker/Kubernetes secrets) fill in missing `<NAME>`. */
 function withSecretFiles(env: Record<string, string | undefined>): Record<string, string | undefined> {
   const out = { ...env };
-  for (const name of [...SECRET_NAMES, 'DATABASE_URL', 'ENCRYPTION_KEYS_OLD', 'METRICS_TOKEN']) {
+  for (const name of [...SECRET_NAMES, 'DATABASE_URL', 'ENCRYPTION_KEYS_OLD', 'METRICS_TOKEN', 'SMTP_URL']) {
     const file = env[`${name}_FILE`];
     if (out[name] === undefined && file) {
       try {
@@ -395,6 +463,15 @@ export function loadConfig(
     webhookRateLimit: e.WEBHOOK_RATE_LIMIT,
     apiRateLimit: e.API_RATE_LIMIT,
     signalLeaseMs: e.SIGNAL_LEASE_MS,
+    mirror: Object.freeze({
+      enabled:
+        e.STREAMS_ENABLED === undefined
+          ? e.NODE_ENV !== 'test'
+          : e.STREAMS_ENABLED === 'true' || e.STREAMS_ENABLED === '1',
+      reconcileIntervalMs: e.MIRROR_RECONCILE_INTERVAL_MS,
+      leaseMs: e.MIRROR_LEASE_MS,
+      startConcurrency: e.MIRROR_START_CONCURRENCY,
+    }),
     backupCron: cronPattern(e.BACKUP_CRON),
     backupDir: resolve(e.BACKUP_DIR ?? join(dataDir, 'backups')),
     backupKeepDays: e.BACKUP_KEEP_DAYS,
@@ -412,6 +489,32 @@ export function loadConfig(
     venueCacheMax: e.VENUE_CACHE_MAX,
     venueRequestTimeoutMs: e.VENUE_REQUEST_TIMEOUT_MS,
     signalVenueDeadlineMs: e.SIGNAL_VENUE_DEADLINE_MS,
+    notify: notifyConfig(e),
+  });
+}
+
+const isOn = (value: string) => value === 'true' || value === '1';
+
+function notifyConfig(e: Env): NotifyConfig {
+  return Object.freeze({
+    linkBase: e.PUBLIC_URL?.replace(/\/$/, ''),
+    smtpUrl: e.SMTP_URL,
+    smtpFrom: e.SMTP_FROM,
+    dispatch: isOn(e.NOTIFY_DISPATCH),
+    pollMs: e.NOTIFY_POLL_MS,
+    quietMs: e.NOTIFY_QUIET_MS,
+    maxHoldMs: e.NOTIFY_MAX_HOLD_MS,
+    digestAfter: e.NOTIFY_DIGEST_AFTER,
+    maxAttempts: e.NOTIFY_MAX_ATTEMPTS,
+    disableAfter: e.NOTIFY_DISABLE_AFTER,
+    refusedThrottleMs: e.NOTIFY_REFUSED_THROTTLE_MS,
+    streamDownAfterMs: e.NOTIFY_STREAM_DOWN_AFTER_MS,
+    sendTimeoutMs: e.NOTIFY_SEND_TIMEOUT_MS,
+    // Users choose where a webhook posts: in production not to the server's own network unless the operator says so.
+    allowPrivateTargets:
+      e.NOTIFY_ALLOW_PRIVATE_TARGETS === undefined
+        ? e.NODE_ENV !== 'production'
+        : isOn(e.NOTIFY_ALLOW_PRIVATE_TARGETS),
   });
 }
 

@@ -94,6 +94,16 @@ export const ServerErrors = defineErrors({
     status: 409,
     message: 'An optimization of yours is still running; wait for it to finish',
   },
+  NOTIFICATION_CHANNEL_NOT_FOUND: { status: 404, message: 'Notification channel not found' },
+  NOTIFICATION_TARGET_INVALID: { status: 400, message: "The channel's destination is not valid" },
+  NOTIFICATION_KIND_UNAVAILABLE: {
+    status: 400,
+    message: 'This kind of channel is not available on this server',
+  },
+  NOTIFICATION_CHANNEL_LIMIT: {
+    status: 409,
+    message: 'You have as many notification channels as allowed; delete one to add another',
+  },
 });
 
 /** The same error with more details (e.g. the id of the signal row that recorded it). */

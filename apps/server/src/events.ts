@@ -138,6 +138,18 @@ export type StreamUp = {
   at: number;
 };
 
+/**
+ * An alert named an existing account but did not carry its secret, so it was refused before
+ * authentication and never recorded (notifications tell the account's owner, throttled per account).
+ */
+export type AlertRefused = {
+  accountId: string;
+  userId: string;
+  exchange: string;
+  code: 'INVALID_WEBHOOK_SECRET';
+  at: number;
+};
+
 /** Every event of the server: name → payload. */
 export type ServerEvents = {
   'signal.finished': SignalFinished;
@@ -148,6 +160,7 @@ export type ServerEvents = {
   'protection.missing': ProtectionMissing;
   'stream.down': StreamDown;
   'stream.up': StreamUp;
+  'alert.refused': AlertRefused;
 };
 
 export type Listener<P> = (payload: Readonly<P>) => void | Promise<void>;

@@ -5,6 +5,8 @@ import type { Database } from '@tradingbot/db';
 import type { Config } from './config.ts';
 import type { ConnectExchange } from './exchange-factory.ts';
 import type { AuthDeps } from './services/auth.ts';
+import type { NotificationOutbox } from './services/notify/outbox.ts';
+import type { Senders } from './services/notify/senders.ts';
 
 /**
  * What every route module receives: the app (typed by the zod schemas) and the dependencies of
@@ -23,6 +25,8 @@ export type RouteDeps = {
   database: Database;
   connectExchange: ConnectExchange;
   auth: AuthDeps;
+  /** The notification outbox and senders (`services/notify/`). */
+  notify: { outbox: NotificationOutbox; senders: Senders };
 };
 
 export type RouteContext = { app: App; deps: RouteDeps };

@@ -112,6 +112,32 @@ describe('strategy lab API', () => {
     expect(body.data.source).toMatch(/^synthetic:/);
   });
 
+  it('without stop-loss / take-profit options backtests the trade plan (2 / 3 ATR); 0 states none', async () => {
+    const run = async (extra: Record<string, number>) => {
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/backtests',
+        headers: alice.auth,
+        payload: {
+          strategy: 'ema_cross',
+          options: { initial_capital: 10_000, size_pct: 10, ...extra },
+          data: { source: 'sample', timeframe: '4h' },
+        },
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      return (response.json() as { trades: { exit_reason: string; exit_time: number }[] }).trades;
+    };
+    const silent = await run({});
+    const plan = await run({ stop_loss_atr: 2, take_profit_atr: 3 });
+    const none = await run({ stop_loss_atr: 0, take_profit_atr: 0 });
+    expect(silent).toEqual(plan);
+    const reasons = new Set(silent.map((trade) => trade.exit_reason));
+    expect(reasons.has('stop_loss') || reasons.has('take_profit')).toBe(true);
+    expect(
+      none.some((trade) => trade.exit_reason === 'stop_loss' || trade.exit_reason === 'take_profit'),
+    ).toBe(false);
+  });
+
   it('backtests uploaded CSV text', async () => {
     const csv = writeCandlesCsv(
       syntheticCandles({ bars: 500, timeframe: '1h', seed: 7, startTime: Date.UTC(2024, 0, 1) }),

@@ -55,7 +55,7 @@ const send = (body: unknown, contentType = 'application/json') =>
   });
 
 describe('POST /api/v1/webhook/tradingview against the Binance wire simulator', () => {
-  it('answers a long alert with real orders: leverage, an entry of 10 % of the balance, and a stop-loss', async () => {
+  it('answers a long alert with real orders: leverage, an entry of 10 % of the balance, and the plan default stop-loss and take-profit', async () => {
     const response = await send(alert({ id: 'first-long' }));
     expect(response.statusCode).toBe(200);
     const body = response.json();
@@ -68,7 +68,18 @@ describe('POST /api/v1/webhook/tradingview against the Binance wire simulator', 
     const positions = await (await fetch(`${sim.url}/__sim/state`)).json();
     expect(JSON.stringify(positions)).toContain('BTCUSDT');
     const stored = await t.database.db.select().from(orders).where(eq(orders.signalId, body.signal_id));
-    expect(stored.map((o) => o.role).sort()).toEqual(['entry', 'sl']);
+    // The alert states no protection: the trade plan's 2 × ATR stop and 3 × ATR take-profit, and the answer says so.
+    expect(stored.map((o) => o.role).sort()).toEqual(['entry', 'sl', 'tp']);
+    expect(body.order_details.results.stop_loss.basis).toMatchObject({
+      kind: 'atr',
+      multiplier: 2,
+      source: 'default',
+    });
+    expect(body.order_details.results.take_profit.basis).toMatchObject({
+      kind: 'atr',
+      multiplier: 3,
+      source: 'default',
+    });
     expect(stored.find((o) => o.role === 'entry')!.qty).toBe('0.1');
     const [signal] = await t.database.db.select().from(signals).where(eq(signals.id, body.signal_id));
     expect(signal!.status).toBe('executed');
@@ -166,7 +177,7 @@ describe('reading signals, orders, positions and balance', () => {
     const detail = (
       await t.app.inject({ method: 'GET', url: `/api/v1/signals/${executed.id}`, headers: user.auth })
     ).json();
-    expect(detail.orders.map((o: { role: string }) => o.role).sort()).toEqual(['entry', 'sl']);
+    expect(detail.orders.map((o: { role: string }) => o.role).sort()).toEqual(['entry', 'sl', 'tp']);
     const rejected = (
       await t.app.inject({ method: 'GET', url: '/api/v1/signals?status=rejected', headers: user.auth })
     ).json();

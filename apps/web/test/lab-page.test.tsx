@@ -152,6 +152,8 @@ describe('the strategy lab page', () => {
           leverage: 1,
           commission_pct: 0.04,
           direction: 'both',
+          stop_loss_atr: 2,
+          take_profit_atr: 3,
         },
         data: { source: 'sample', timeframe: '4h' },
       },

@@ -65,8 +65,10 @@ describe('initialLabState', () => {
         leverage: '1',
         commission: '0.04',
         direction: 'both',
-        stopLoss: '',
-        takeProfit: '',
+        stopLossMode: 'atr',
+        stopLoss: '2',
+        takeProfitMode: 'atr',
+        takeProfit: '3',
       },
       data: {
         choice: 'sample',
@@ -297,7 +299,7 @@ describe('labReducer is pure', () => {
 });
 
 describe('request bodies', () => {
-  it('optionsBody sends numbers and leaves out empty stop-loss and take-profit', () => {
+  it('optionsBody sends numbers and always states the stop-loss and take-profit (the plan default, a percent, or none as 0)', () => {
     const { settings } = initialLabState(NOW);
     expect(optionsBody(settings)).toEqual({
       initial_capital: 10000,
@@ -305,11 +307,19 @@ describe('request bodies', () => {
       leverage: 1,
       commission_pct: 0.04,
       direction: 'both',
+      stop_loss_atr: 2,
+      take_profit_atr: 3,
     });
-    expect(optionsBody({ ...settings, stopLoss: '2', takeProfit: ' 6 ' })).toMatchObject({
-      stop_loss_pct: 2,
-      take_profit_pct: 6,
+    const edited = optionsBody({
+      ...settings,
+      stopLossMode: 'percent',
+      stopLoss: '2',
+      takeProfitMode: 'none',
+      takeProfit: ' 6 ',
     });
+    expect(edited).toMatchObject({ stop_loss_pct: 2, take_profit_atr: 0 });
+    expect(edited).not.toHaveProperty('stop_loss_atr');
+    expect(edited).not.toHaveProperty('take_profit_pct');
   });
 
   it('dataBody: the sample, a CSV once read, a download with a symbol and a start date', () => {

@@ -11,6 +11,23 @@ import {
   timestamp,
 } from 'drizzle-orm/pg-core';
 
+/** What the account mirror does when an open position has lost its stop-loss. */
+export const PROTECTION_POLICIES = ['reprotect', 'close', 'alert'] as const;
+export type ProtectionPolicy = (typeof PROTECTION_POLICIES)[number];
+
+/** Why a fill happened (the account mirror's classification). */
+export const FILL_REASONS = [
+  'signal',
+  'stop_loss',
+  'take_profit',
+  'trailing',
+  'liquidation',
+  'adl',
+  'manual',
+  'external',
+] as const;
+export type FillReason = (typeof FILL_REASONS)[number];
+
 /** Drizzle's view of the tables; the SQL in ../migrations is what creates them. */
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 
@@ -60,6 +77,8 @@ export const accounts = pgTable('api_keys', {
   webhookSecretHash: text('webhook_secret_hash').notNull(),
   webhookSecretHint: text('webhook_secret_hint').notNull(),
   settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+  /** What the account mirror does with an open position that lost its stop-loss (migration 0007). */
+  protectionPolicy: text('protection_policy', { enum: PROTECTION_POLICIES }).notNull().default('reprotect'),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });
@@ -100,6 +119,8 @@ export const orders = pgTable('orders', {
   response: jsonb('response'),
   error: jsonb('error'),
   createdAt: createdAt(),
+  /** The venue's update time of the state in `status` (the account mirror; a late event never overwrites a newer one). */
+  venueUpdatedAt: timestamp('venue_updated_at', { withTimezone: true, mode: 'date' }),
 });
 
 /** Which server process executes an account's signals, until when (see migration 0002). */
@@ -205,3 +226,118 @@ export const labJobs = pgTable('lab_jobs', {
   startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }),
   finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
 });
+
+const venueTime = () => timestamp('venue_time', { withTimezone: true, mode: 'date' }).notNull();
+
+/** Every execution on the venue, once per venue trade id (the account mirror, migration 0007). */
+export const fills = pgTable('fills', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  accountId: text('account_id').notNull(),
+  venueTradeId: text('venue_trade_id').notNull(),
+  venueOrderId: text('venue_order_id').notNull(),
+  clientOrderId: text('client_order_id').notNull().default(''),
+  signalId: text('signal_id'),
+  symbol: text('symbol').notNull(),
+  side: text('side', { enum: ['buy', 'sell'] }).notNull(),
+  positionSide: text('position_side', { enum: ['long', 'short', 'net'] }).notNull(),
+  qty: text('qty').notNull(),
+  price: text('price').notNull(),
+  fee: text('fee').notNull(),
+  feeAsset: text('fee_asset').notNull(),
+  realizedPnl: text('realized_pnl').notNull(),
+  liquidity: text('liquidity', { enum: ['maker', 'taker'] }).notNull(),
+  reason: text('reason', { enum: FILL_REASONS }).notNull(),
+  venueTime: venueTime(),
+  createdAt: createdAt(),
+});
+
+/** The funding ledger, once per venue entry id (positive = received). */
+export const fundingPayments = pgTable('funding_payments', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  accountId: text('account_id').notNull(),
+  venueEntryId: text('venue_entry_id').notNull(),
+  symbol: text('symbol').notNull(),
+  amount: text('amount').notNull(),
+  asset: text('asset').notNull(),
+  venueTime: venueTime(),
+  createdAt: createdAt(),
+});
+
+/** Positions as the venue holds them now (qty '0' = closed); `external` = not opened by this server. */
+export const positions = pgTable('positions', {
+  accountId: text('account_id').notNull(),
+  symbol: text('symbol').notNull(),
+  side: text('side', { enum: ['long', 'short', 'net'] }).notNull(),
+  qty: text('qty').notNull(),
+  entryPrice: text('entry_price').notNull(),
+  markPrice: text('mark_price').notNull().default('0'),
+  unrealizedPnl: text('unrealized_pnl').notNull().default('0'),
+  leverage: integer('leverage').notNull().default(1),
+  external: boolean('external').notNull().default(false),
+  openedAt: timestamp('opened_at', { withTimezone: true, mode: 'date' }),
+  venueTime: venueTime(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+/** Per account: the stream's lease holder, the last venue event time seen, and the stream's status. */
+export const accountStreamState = pgTable('account_stream_state', {
+  accountId: text('account_id').primaryKey(),
+  holder: text('holder'),
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
+  lastEventAt: timestamp('last_event_at', { withTimezone: true, mode: 'date' }),
+  status: text('status', { enum: ['connecting', 'up', 'down'] })
+    .notNull()
+    .default('down'),
+  statusReason: text('status_reason'),
+  statusSince: timestamp('status_since', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+export type FillRow = typeof fills.$inferSelect;
+export type FundingPaymentRow = typeof fundingPayments.$inferSelect;
+export type PositionRow = typeof positions.$inferSelect;
+
+/** Where a user's notifications go (`apps/server/src/services/notify/`); secrets only as ciphertexts. */
+export const notificationChannels = pgTable('notification_channels', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull(),
+  kind: text('kind', { enum: ['telegram', 'discord', 'email', 'webhook'] }).notNull(),
+  name: text('name').notNull().default(''),
+  /** What is not a secret: an email address, a Telegram chat id. */
+  address: text('address'),
+  /** AES-256-GCM JSON of the secret part of the target (Discord webhook URL; webhook URL + signing secret). */
+  secretEnc: text('secret_enc'),
+  targetHint: text('target_hint').notNull().default(''),
+  enabled: boolean('enabled').notNull().default(true),
+  disabledReason: text('disabled_reason'),
+  failures: integer('failures').notNull().default(0),
+  locale: text('locale', { enum: ['en', 'ko'] })
+    .notNull()
+    .default('en'),
+  events: jsonb('events').$type<string[]>().notNull().default([]),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+/** The notification outbox: one row per message per channel, claimed with a lease by the dispatcher. */
+export const notificationOutbox = pgTable('notification_outbox', {
+  id: text('id').primaryKey(),
+  channelId: text('channel_id').notNull(),
+  userId: text('user_id').notNull(),
+  event: text('event').notNull(),
+  payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+  status: text('status', { enum: ['queued', 'sending', 'sent', 'failed'] })
+    .notNull()
+    .default('queued'),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  leaseUntil: timestamp('lease_until', { withTimezone: true, mode: 'date' }),
+  digestKey: text('digest_key'),
+  idempotencyKey: text('idempotency_key').notNull().unique(),
+  lastError: text('last_error'),
+  createdAt: createdAt(),
+  sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }),
+});
+
+export type NotificationChannelRow = typeof notificationChannels.$inferSelect;
+export type NotificationOutboxRow = typeof notificationOutbox.$inferSelect;

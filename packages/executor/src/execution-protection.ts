@@ -36,7 +36,7 @@ export class ProtectionSteps extends VenueCalls {
   }
 
   basis(rule: ProtectionRule, atrValue: number | undefined): ProtectionSummary['basis'] {
-    if (rule.kind === 'pct') return { kind: 'pct', pct: rule.pct };
+    if (rule.kind === 'pct') return { kind: 'pct', pct: rule.pct, source: rule.source };
     const { period, timeframe } = this.atrSpec();
     return {
       kind: 'atr',
@@ -44,6 +44,7 @@ export class ProtectionSteps extends VenueCalls {
       atr: new D(atrValue ?? 0).toFixed(),
       period,
       timeframe,
+      source: rule.source,
     };
   }
 
@@ -65,7 +66,12 @@ export class ProtectionSteps extends VenueCalls {
     for (const [kind, rule] of legs) {
       if (rule === undefined) {
         if (kind === 'stop_loss') {
-          await this.audit('protection_skipped', 'warn', 'No stop-loss configured (slAtr = 0)', {});
+          await this.audit(
+            'protection_skipped',
+            'warn',
+            'No stop-loss: the alert or the account states none (sl_atr = 0)',
+            {},
+          );
         }
         continue;
       }

@@ -16,11 +16,11 @@ export type AccountSettings = {
   /** Margin mode for new positions. Default `cross`. */
   marginMode?: MarginMode;
   /**
-   * Stop-loss distance in ATRs. Default 2 (`DEFAULT_SL_ATR`); 0 disables the automatic stop (then
-   * only a payload `sl_atr` / `sl_pct` places one).
+   * Stop-loss distance in ATRs for alerts that state none. Default: the trade plan's (2,
+   * `DEFAULT_SL_ATR`); 0 = no automatic stop (then only a payload `sl_atr` / `sl_pct` places one).
    */
   slAtr?: number;
-  /** Take-profit distance in ATRs. Default: none (a take-profit only when configured). */
+  /** Take-profit distance in ATRs for alerts that state none. Default: the trade plan's (3, `DEFAULT_TP_ATR`); 0 = none. */
   tpAtr?: number;
   /** ATR length. Default 14 (`ta.atr(14)`). */
   atrPeriod?: number;

@@ -1,3 +1,4 @@
+import { DEFAULT_TRADE_PLAN, type ExitSpec } from '@tradingbot/core';
 import { atr } from '@tradingbot/engine';
 import {
   ExchangeDecimal as D,
@@ -9,12 +10,21 @@ import {
 import { ExecutorErrors } from './errors.ts';
 import type { ProtectionSummary } from './result.ts';
 
-/** Stop-loss distance in ATRs when neither the payload nor the account says otherwise. */
-export const DEFAULT_SL_ATR = 2;
+/**
+ * Stop-loss and take-profit distances in ATRs when neither the alert nor the account says otherwise:
+ * the trade plan's defaults (`DEFAULT_TRADE_PLAN`, @tradingbot/core), the same the backtester, the
+ * Pine export and the web forms start from.
+ */
+export const DEFAULT_SL_ATR = planAtr(DEFAULT_TRADE_PLAN.stopLoss);
+export const DEFAULT_TP_ATR = planAtr(DEFAULT_TRADE_PLAN.takeProfit);
 /** ATR length (`ta.atr(14)`). */
-export const DEFAULT_ATR_PERIOD = 14;
+export const DEFAULT_ATR_PERIOD = DEFAULT_TRADE_PLAN.atrPeriod;
 /** ATR timeframe when neither the payload (`timeframe`) nor the account names one. */
 export const DEFAULT_ATR_TIMEFRAME = '1h';
+
+function planAtr(spec: ExitSpec): number {
+  return spec.type === 'atr' ? spec.multiplier : 0;
+}
 /**
  * Closed candles requested for the ATR. Wilder's RMA forgets its seed geometrically ((n−1)/n per
  * bar): after 300 bars of a 14-period ATR the seed weighs (13/14)^286 ≈ 6e-10, so the value matches
@@ -26,8 +36,14 @@ export type Leg = 'long' | 'short';
 
 export type ProtectionBasis = ProtectionSummary['basis'];
 
-/** What to place for one leg: a rule (ATR multiple or percentage) resolved from payload and account. */
-export type ProtectionRule = { kind: 'atr'; multiplier: number } | { kind: 'pct'; pct: number };
+/** Where a leg's rule came from: the alert stated it, the account's setting, or the plan's default. */
+export type ProtectionSource = 'alert' | 'account' | 'default';
+
+/** A stop-loss or take-profit distance: ATR multiples or percent of the entry. */
+export type ProtectionDistance = { kind: 'atr'; multiplier: number } | { kind: 'pct'; pct: number };
+
+/** What to place for one leg: a distance resolved from payload, account and plan, and where it came from. */
+export type ProtectionRule = ProtectionDistance & { source: ProtectionSource };
 
 export type ProtectionPlan = {
   stopLoss?: ProtectionRule;
@@ -36,20 +52,31 @@ export type ProtectionPlan = {
 
 /**
  * Resolves the SL / TP rules. Per leg, the first that is set wins: payload `*_pct`, payload `*_atr`,
- * account setting (`slAtr` default 2, `tpAtr` default none). A value of 0 disables that leg.
+ * the account's setting, the plan's default (stop 2 ATR, take-profit 3 ATR). A value of 0 is an
+ * explicit "none" for that leg (the exported script sends `sl_atr: 0` when its stop is None).
  */
 export function resolveProtectionPlan(
   payload: { slAtr?: number; tpAtr?: number; slPct?: number; tpPct?: number },
   settings: { slAtr?: number; tpAtr?: number },
 ): ProtectionPlan {
-  const pick = (pct: number | undefined, atrMult: number | undefined, fallback: number | undefined) => {
-    if (pct !== undefined) return pct > 0 ? ({ kind: 'pct', pct } as const) : undefined;
-    const m = atrMult ?? fallback;
-    return m !== undefined && m > 0 ? ({ kind: 'atr', multiplier: m } as const) : undefined;
+  const pick = (
+    pct: number | undefined,
+    atrMult: number | undefined,
+    account: number | undefined,
+    fallback: number,
+  ): ProtectionRule | undefined => {
+    if (pct !== undefined) return pct > 0 ? { kind: 'pct', pct, source: 'alert' } : undefined;
+    const [m, source]: [number, ProtectionSource] =
+      atrMult !== undefined
+        ? [atrMult, 'alert']
+        : account !== undefined
+          ? [account, 'account']
+          : [fallback, 'default'];
+    return m > 0 ? { kind: 'atr', multiplier: m, source } : undefined;
   };
   const plan: ProtectionPlan = {};
-  const sl = pick(payload.slPct, payload.slAtr, settings.slAtr ?? DEFAULT_SL_ATR);
-  const tp = pick(payload.tpPct, payload.tpAtr, settings.tpAtr);
+  const sl = pick(payload.slPct, payload.slAtr, settings.slAtr, DEFAULT_SL_ATR);
+  const tp = pick(payload.tpPct, payload.tpAtr, settings.tpAtr, DEFAULT_TP_ATR);
   if (sl !== undefined) plan.stopLoss = sl;
   if (tp !== undefined) plan.takeProfit = tp;
   return plan;
@@ -109,7 +136,7 @@ export function protectionPrice(
   kind: 'stop_loss' | 'take_profit',
   leg: Leg,
   entryPrice: string,
-  rule: ProtectionRule,
+  rule: ProtectionDistance,
   atrValue: number | undefined,
 ): { price: string; distance: string } | undefined {
   const entry = new D(entryPrice);

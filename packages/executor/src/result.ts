@@ -21,9 +21,13 @@ export type OrderSummary = {
 
 export type ProtectionSummary = OrderSummary & {
   /** How the trigger was computed. */
-  basis:
+  basis: (
     | { kind: 'atr'; multiplier: number; atr: string; period: number; timeframe: string }
-    | { kind: 'pct'; pct: number };
+    | { kind: 'pct'; pct: number }
+  ) & {
+    /** Where the rule came from: the alert stated it, the account's setting, or the trade plan's default. */
+    source: 'alert' | 'account' | 'default';
+  };
   /** The fill price the distance was measured from. */
   reference_price: string;
   attempts: number;

@@ -36,9 +36,15 @@ function setup(
 ) {
   const paper = venue(options);
   const { exchange, calls } = instrument(paper);
-  const h = harness(exchange, options.tpAtr !== undefined ? { tpAtr: options.tpAtr } : {}, {
-    now: () => paper.now(),
-  });
+  // Without tpAtr the account states no take-profit (0), as these scenarios were written; the plan's
+  // default (3×ATR, for an account that states nothing) has its own test.
+  const h = harness(
+    exchange,
+    { tpAtr: options.tpAtr ?? 0 },
+    {
+      now: () => paper.now(),
+    },
+  );
   const executor = new OrderExecutor({ ...fast, ...options.executor });
   return { paper, exchange, calls, executor, ...h };
 }
@@ -57,6 +63,49 @@ describe('ATR from the venue klines', () => {
         3,
       ),
     ).not.toBeCloseTo(ATR3, 3);
+  });
+});
+
+describe('the trade plan: what an alert states, else the account, else the plan default', () => {
+  it('an alert that states no protection, on an account with no settings: SL 2×ATR and TP 3×ATR, answered as the default', async () => {
+    const paper = venue();
+    const h = harness(paper, {}, { now: () => paper.now() });
+    const result = await new OrderExecutor(fast).executeSignal(signal({ action: 'long' }), h.context);
+    expect(result.success).toBe(true);
+    const r = result.order_details.results;
+    // The same prices as the first scenario below: entry 98, ATR(14) 278/27.
+    expect(r.stop_loss).toMatchObject({
+      trigger_price: '77.4',
+      basis: { kind: 'atr', multiplier: 2, source: 'default' },
+    });
+    expect(r.take_profit).toMatchObject({
+      trigger_price: '128.89',
+      basis: { kind: 'atr', multiplier: 3, source: 'default' },
+    });
+  });
+
+  it('an alert that states "none" (sl_atr 0, tp_atr 0, as the exported script sends) gets no stop and no take-profit', async () => {
+    const paper = venue();
+    const h = harness(paper, { slAtr: 1.5, tpAtr: 2 }, { now: () => paper.now() });
+    const result = await new OrderExecutor(fast).executeSignal(
+      signal({ action: 'long', sl_atr: 0, tp_atr: 0 }),
+      h.context,
+    );
+    expect(result.success).toBe(true);
+    expect(result.order_details.results.stop_loss).toBeUndefined();
+    expect(result.order_details.results.take_profit).toBeUndefined();
+    expect(await paper.openOrders('SOLUSDT')).toEqual([]);
+    expect(h.audits.filter((a) => a.type === 'protection_skipped')).toHaveLength(1);
+  });
+
+  it('an account setting applies when the alert is silent, and the answer says so', async () => {
+    const paper = venue();
+    const h = harness(paper, { slAtr: 1, tpAtr: 0 }, { now: () => paper.now() });
+    const result = await new OrderExecutor(fast).executeSignal(signal({ action: 'long' }), h.context);
+    expect(result.order_details.results.stop_loss).toMatchObject({
+      basis: { kind: 'atr', multiplier: 1, source: 'account' },
+    });
+    expect(result.order_details.results.take_profit).toBeUndefined();
   });
 });
 
@@ -322,7 +371,7 @@ describe('protection failures', () => {
   it('SL rejected twice, placed on the third attempt', async () => {
     const paper = venue();
     const { exchange, calls } = instrument(paper, { placeConditional: [rejection, rejection] });
-    const h = harness(exchange, {}, { now: () => paper.now() });
+    const h = harness(exchange, { tpAtr: 0 }, { now: () => paper.now() });
     const result = await new OrderExecutor(fast).executeSignal(signal({ action: 'long' }), h.context);
     expect(result.success).toBe(true);
     expect(result.order_details.results.stop_loss).toMatchObject({ trigger_price: '77.4', attempts: 3 });

@@ -124,7 +124,8 @@ describe.each(Object.keys(venues))('main scenarios on %s', (venueName) => {
     const factory = venues[venueName] as VenueFactory;
     const v = await factory(mode);
     open.push(v);
-    const h = harness(v.exchange, tpAtr !== undefined ? { tpAtr } : {}, { now: () => v.paper.now() });
+    // Without tpAtr the account states no take-profit (0), as these scenarios were written.
+    const h = harness(v.exchange, { tpAtr: tpAtr ?? 0 }, { now: () => v.paper.now() });
     return { ...v, ...h, executor: new OrderExecutor(fast) };
   }
 

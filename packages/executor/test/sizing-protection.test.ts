@@ -151,18 +151,26 @@ describe('protectionPrice (BTCUSDT tick 0.1): rounded away from the entry', () =
 });
 
 describe('resolveProtectionPlan', () => {
-  it('defaults to a 2×ATR stop and no take-profit', () => {
-    expect(resolveProtectionPlan({}, {})).toEqual({ stopLoss: { kind: 'atr', multiplier: 2 } });
+  it('defaults to the trade plan: a 2×ATR stop and a 3×ATR take-profit (the original design sets both)', () => {
+    expect(resolveProtectionPlan({}, {})).toEqual({
+      stopLoss: { kind: 'atr', multiplier: 2, source: 'default' },
+      takeProfit: { kind: 'atr', multiplier: 3, source: 'default' },
+    });
   });
-  it('payload pct > payload ATR > account; 0 disables', () => {
+  it('payload pct > payload ATR > account > plan, and says which applied; 0 is an explicit none', () => {
     expect(resolveProtectionPlan({ slPct: 1, slAtr: 3, tpAtr: 4 }, { slAtr: 1.5, tpAtr: 3 })).toEqual({
-      stopLoss: { kind: 'pct', pct: 1 },
-      takeProfit: { kind: 'atr', multiplier: 4 },
+      stopLoss: { kind: 'pct', pct: 1, source: 'alert' },
+      takeProfit: { kind: 'atr', multiplier: 4, source: 'alert' },
     });
-    expect(resolveProtectionPlan({}, { slAtr: 1.5, tpAtr: 3 })).toEqual({
-      stopLoss: { kind: 'atr', multiplier: 1.5 },
-      takeProfit: { kind: 'atr', multiplier: 3 },
+    expect(resolveProtectionPlan({}, { slAtr: 1.5, tpAtr: 2.5 })).toEqual({
+      stopLoss: { kind: 'atr', multiplier: 1.5, source: 'account' },
+      takeProfit: { kind: 'atr', multiplier: 2.5, source: 'account' },
     });
-    expect(resolveProtectionPlan({ slAtr: 0 }, {})).toEqual({});
+    // The exported script's "None" arrives as sl_atr: 0 / tp_atr: 0: no order, never the default.
+    expect(resolveProtectionPlan({ slAtr: 0, tpAtr: 0 }, {})).toEqual({});
+    expect(resolveProtectionPlan({ slAtr: 0 }, { slAtr: 1.5 })).toEqual({
+      takeProfit: { kind: 'atr', multiplier: 3, source: 'default' },
+    });
+    expect(resolveProtectionPlan({}, { slAtr: 0, tpAtr: 0 })).toEqual({});
   });
 });

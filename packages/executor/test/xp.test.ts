@@ -27,7 +27,7 @@ const order = {
 };
 const protection = {
   ...order,
-  basis: { kind: 'pct' as const, pct: 2 },
+  basis: { kind: 'pct' as const, pct: 2, source: 'alert' as const },
   reference_price: '100',
   attempts: 1,
 };

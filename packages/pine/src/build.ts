@@ -1,7 +1,8 @@
+import { exitAlertFields } from '@tradingbot/core';
 import type { StrategyDeclaration } from './engine.ts';
 import { getStrategy } from './engine.ts';
 import { PineErrors } from './errors.ts';
-import type { PineBacktestSettings, PineExchange } from './exporter.ts';
+import type { PineBacktestInput, PineExchange } from './exporter.ts';
 import { exportStrategy, resolvePineOptions } from './exporter.ts';
 import { checkPine, formatIssues } from './checker/check.ts';
 import { generateWebhookSetupGuide } from './guide.ts';
@@ -20,7 +21,7 @@ export type BuildPineExportInput = {
   includeSecret?: boolean;
   /** Default 60. */
   maxLagSeconds?: number;
-  backtest?: Partial<PineBacktestSettings>;
+  backtest?: PineBacktestInput;
   /** The language of the guide and of what the script shows in TradingView. Default 'en'. */
   lang?: 'ko' | 'en';
 };
@@ -74,12 +75,12 @@ export function buildPineExport(input: BuildPineExportInput): PineExport {
     max_lag: resolved.maxLagSeconds,
     timeframe: '60',
   };
-  if (bt.stopLoss)
-    example[bt.stopLoss.type === 'atr' ? 'sl_atr' : 'sl_pct'] =
-      bt.stopLoss.type === 'atr' ? bt.stopLoss.multiplier : bt.stopLoss.percent;
-  if (bt.takeProfit)
-    example[bt.takeProfit.type === 'atr' ? 'tp_atr' : 'tp_pct'] =
-      bt.takeProfit.type === 'atr' ? bt.takeProfit.multiplier : bt.takeProfit.percent;
+  // As the script sends it: every entry states its protection, none as 0.
+  Object.assign(
+    example,
+    exitAlertFields('sl', bt.stopLoss ?? { type: 'none' }),
+    exitAlertFields('tp', bt.takeProfit ?? { type: 'none' }),
+  );
   example.size_pct = bt.sizePct;
   // Never echo the secret outside the script itself.
   example.secret = resolved.secretIncluded ? '(your webhook secret)' : resolved.secret;

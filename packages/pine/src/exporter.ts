@@ -1,4 +1,11 @@
-import { isVenueId, venueList, type VenueId } from '@tradingbot/core';
+import {
+  activeExit,
+  DEFAULT_TRADE_PLAN,
+  isVenueId,
+  venueList,
+  type ExitSpec,
+  type VenueId,
+} from '@tradingbot/core';
 import type {
   BoolExpr,
   ExitRule,
@@ -24,7 +31,9 @@ export type PineBacktestSettings = {
   commissionPct: number;
   /** Whole ticks against the trader on market and stop fills. Default 0. */
   slippageTicks: number;
+  /** Absent = none. */
   stopLoss?: ExitRule;
+  /** Absent = none. */
   takeProfit?: ExitRule;
   /** ATR period of ATR-based stop-loss / take-profit. Default 14. */
   atrPeriod: number;
@@ -48,7 +57,11 @@ export type PineExportOptions = {
   webhookUrl?: string;
   /** Seconds after which our server refuses an entry or close alert as stale. Default 60. */
   maxLagSeconds?: number;
-  backtest?: Partial<PineBacktestSettings>;
+  /**
+   * The backtest settings. `stopLoss` / `takeProfit` not given: the trade plan's defaults (2 and 3
+   * ATR, `DEFAULT_TRADE_PLAN`); `{ type: 'none' }` states none.
+   */
+  backtest?: PineBacktestInput;
   /** Script title; default "<strategy name> [TradingBot AI]". */
   title?: string;
   /** The language of what the script shows in TradingView (title, input labels, tooltips). Default 'en'. */
@@ -88,18 +101,35 @@ const SCRIPT_TEXT = {
   },
 } as const;
 
+/** What a caller may give: any setting, and an exit as the trade plan states it (none included). */
+export type PineBacktestInput = Partial<Omit<PineBacktestSettings, 'stopLoss' | 'takeProfit'>> & {
+  stopLoss?: ExitSpec;
+  takeProfit?: ExitSpec;
+};
+
 export const SECRET_PLACEHOLDER = 'PASTE_YOUR_WEBHOOK_SECRET';
 export const ACCOUNT_PLACEHOLDER = 'PASTE_YOUR_ACCOUNT_ID';
 
+/** The script's settings when the caller gives none: the trade plan's defaults (`DEFAULT_TRADE_PLAN`), ATR stop and take-profit included. */
 export const DEFAULT_PINE_BACKTEST: Readonly<PineBacktestSettings> = Object.freeze({
   initialCapital: 10_000,
-  sizePct: 10,
+  sizePct: DEFAULT_TRADE_PLAN.sizePct,
   commissionPct: 0.04,
   slippageTicks: 0,
-  atrPeriod: 14,
-  direction: 'both',
+  atrPeriod: DEFAULT_TRADE_PLAN.atrPeriod,
+  direction: DEFAULT_TRADE_PLAN.direction,
   fillOnClose: false,
+  ...definedExits(DEFAULT_TRADE_PLAN.stopLoss, DEFAULT_TRADE_PLAN.takeProfit),
 });
+
+function definedExits(
+  stopLoss: ExitSpec,
+  takeProfit: ExitSpec,
+): Pick<PineBacktestSettings, 'stopLoss' | 'takeProfit'> {
+  const sl = activeExit(stopLoss);
+  const tp = activeExit(takeProfit);
+  return { ...(sl ? { stopLoss: { ...sl } } : {}), ...(tp ? { takeProfit: { ...tp } } : {}) };
+}
 
 /** Options after defaults and validation. */
 export type ResolvedPineOptions = {
@@ -157,10 +187,16 @@ export function resolvePineOptions(options: PineExportOptions): ResolvedPineOpti
   if (options.webhookUrl !== undefined && !/^https?:\/\/\S+$/.test(options.webhookUrl))
     invalid(`webhookUrl must be an http(s) URL (got ${options.webhookUrl})`, 'webhookUrl');
   const maxLagSeconds = checkNumber('maxLagSeconds', options.maxLagSeconds ?? 60, 1, 86_400, true);
+  const { stopLoss, takeProfit, ...rest } = options.backtest ?? {};
   const given = Object.fromEntries(
-    Object.entries(options.backtest ?? {}).filter(([, value]) => value !== undefined),
-  ) as Partial<PineBacktestSettings>;
-  const backtest: PineBacktestSettings = { ...DEFAULT_PINE_BACKTEST, ...given };
+    Object.entries(rest).filter(([, value]) => value !== undefined),
+  ) as Partial<Omit<PineBacktestSettings, 'stopLoss' | 'takeProfit'>>;
+  const { stopLoss: _sl, takeProfit: _tp, ...defaults } = DEFAULT_PINE_BACKTEST;
+  const backtest: PineBacktestSettings = {
+    ...defaults,
+    ...given,
+    ...definedExits(stopLoss ?? DEFAULT_TRADE_PLAN.stopLoss, takeProfit ?? DEFAULT_TRADE_PLAN.takeProfit),
+  };
   checkNumber('initialCapital', backtest.initialCapital, 0.01, 1e12);
   checkNumber('sizePct', backtest.sizePct, 0.01, 100);
   checkNumber('commissionPct', backtest.commissionPct, 0, 10);
@@ -560,8 +596,9 @@ export function addWebhookAlerts(options: ResolvedPineOptions): string[] {
     `alertOrderId = syminfo.tickerid + '-' + str.tostring(time)`,
     `alertFresh = ${pineString('"timestamp":')} + str.tostring(timenow) + ${pineString(`,"max_lag":${options.maxLagSeconds},`)}`,
     `alertTimeframe = ${pineString('"timeframe":"')} + timeframe.period + ${pineString('",')}`,
-    `alertSl = slMode == "ATR" ? '"sl_atr":' + str.tostring(slValue) + ',' : slMode == "Percent" ? '"sl_pct":' + str.tostring(slValue) + ',' : ''`,
-    `alertTp = tpMode == "ATR" ? '"tp_atr":' + str.tostring(tpValue) + ',' : tpMode == "Percent" ? '"tp_pct":' + str.tostring(tpValue) + ',' : ''`,
+    comment('Every entry states its protection, "None" as 0, so the server never applies its own default.'),
+    `alertSl = slMode == "ATR" ? '"sl_atr":' + str.tostring(slValue) + ',' : slMode == "Percent" ? '"sl_pct":' + str.tostring(slValue) + ',' : '"sl_atr":0,'`,
+    `alertTp = tpMode == "ATR" ? '"tp_atr":' + str.tostring(tpValue) + ',' : tpMode == "Percent" ? '"tp_pct":' + str.tostring(tpValue) + ',' : '"tp_atr":0,'`,
   );
   const entry = (action: 'long' | 'short') =>
     `alert${action === 'long' ? 'Long' : 'Short'} = '{"action":"${action}","id":"' + alertOrderId + '-${action}",' + alertIdentity + alertFresh + alertTimeframe + alertSl + alertTp + ${pineString(`"size_pct":${sizePct},`)} + alertSecret + '}'`;

@@ -11,6 +11,7 @@ export {
   pineString,
   resolvePineOptions,
   SECRET_PLACEHOLDER,
+  type PineBacktestInput,
   type PineBacktestSettings,
   type PineExchange,
   type PineExportOptions,

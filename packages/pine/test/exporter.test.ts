@@ -56,7 +56,15 @@ describe('golden files', () => {
 
 describe('every exported script', () => {
   const variants = [
-    { name: 'defaults, no SL/TP', options: { exchange: 'binance' as const, secret: 's'.repeat(32) } },
+    { name: 'defaults (the trade plan)', options: { exchange: 'binance' as const, secret: 's'.repeat(32) } },
+    {
+      name: 'no SL/TP, stated',
+      options: {
+        exchange: 'binance' as const,
+        secret: 's'.repeat(32),
+        backtest: { stopLoss: { type: 'none' as const }, takeProfit: { type: 'none' as const } },
+      },
+    },
     { name: 'golden options', options: GOLDEN_OPTIONS },
     {
       name: 'percent SL/TP, leverage 5, fill on close, short only',
@@ -253,6 +261,26 @@ describe('alert messages', () => {
         /^(entry:(long|short)|close:close_(long|short)|exit:close_(long|short))$/.test(k),
       ),
     ).toBe(true);
+  });
+
+  it('every entry alert states its protection: the plan default (2 / 3 ATR), a percent, or none as 0', () => {
+    const entries = (backtest: Parameters<typeof exportStrategy>[2]['backtest']) => {
+      const script = exportStrategy(getStrategy('ema_cross'), {}, { ...GOLDEN_OPTIONS, backtest });
+      const run = runPine(script, syntheticCandles(1500), { timenow: 1_717_000_000_000 });
+      return run.alerts
+        .map((m) => JSON.parse(m) as Record<string, unknown>)
+        .filter((p) => p.action === 'long' || p.action === 'short');
+    };
+    const pick = (p: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(p).filter(([k]) => /^(sl|tp)_/.test(k)));
+    const defaults = entries(undefined);
+    expect(defaults.length).toBeGreaterThan(0);
+    for (const p of defaults) expect(pick(p)).toEqual({ sl_atr: 2, tp_atr: 3 });
+    const none = entries({ stopLoss: { type: 'none' }, takeProfit: { type: 'none' } });
+    expect(none.length).toBeGreaterThan(0);
+    for (const p of none) expect(pick(p)).toEqual({ sl_atr: 0, tp_atr: 0 });
+    const mixed = entries({ stopLoss: { type: 'percent', percent: 1.5 }, takeProfit: { type: 'none' } });
+    for (const p of mixed) expect(pick(p)).toEqual({ sl_pct: 1.5, tp_atr: 0 });
   });
 
   it('pineString escapes quotes and backslashes', () => {

@@ -18,7 +18,7 @@ import {
   type CandleSeries,
 } from '@tradingbot/engine';
 import { resolveParams, STRATEGIES, type StrategyDeclaration } from '../src/engine.ts';
-import { exportStrategy, type PineBacktestSettings } from '../src/exporter.ts';
+import { exportStrategy, type PineBacktestInput } from '../src/exporter.ts';
 import { runPine, type PineRunResult } from '../src/interpreter/run.ts';
 import { readCandles, SAMPLE_FILE, sharedDataFile } from './support/data.ts';
 import { tradeDifference } from './support/compare.ts';
@@ -33,10 +33,24 @@ const DATA = [
 const CONFIGS: {
   name: string;
   leverage?: number;
-  pine: Partial<PineBacktestSettings>;
+  pine: PineBacktestInput;
   engine: Partial<BacktestOptions>;
 }[] = [
-  { name: 'default options', pine: {}, engine: {} },
+  // The script's defaults are the trade plan's (DEFAULT_TRADE_PLAN): ATR(14) stop 2, take-profit 3.
+  {
+    name: 'default options',
+    pine: {},
+    engine: {
+      stopLoss: { type: 'atr', multiplier: 2 },
+      takeProfit: { type: 'atr', multiplier: 3 },
+      atrPeriod: 14,
+    },
+  },
+  {
+    name: 'no stop-loss and no take-profit, stated',
+    pine: { stopLoss: { type: 'none' }, takeProfit: { type: 'none' } },
+    engine: {},
+  },
   {
     name: 'ATR stop-loss 2 / take-profit 3',
     pine: {
@@ -81,7 +95,7 @@ const sampleOnly = full.every((d) => d.candles === null);
 if (sampleOnly) console.warn(`../shared/data absent: parity runs on the vendored ${SAMPLE_FILE}`);
 const loaded = sampleOnly ? [{ file: 'BTCUSDT-1h-sample.csv', candles: readCandles(SAMPLE_FILE) }] : full;
 
-function script(declaration: StrategyDeclaration, pine: Partial<PineBacktestSettings>, leverage = 1): string {
+function script(declaration: StrategyDeclaration, pine: PineBacktestInput, leverage = 1): string {
   return exportStrategy(
     declaration,
     {},

@@ -93,8 +93,9 @@ const Options = z
     direction: z.enum(['both', 'long', 'short']),
     stop_loss_pct: z.number().positive().max(100),
     take_profit_pct: z.number().positive().max(1000),
-    stop_loss_atr: z.number().positive().max(100),
-    take_profit_atr: z.number().positive().max(100),
+    /** ATR multiples; 0 = none. Neither `*_pct` nor `*_atr`: the trade plan's default (stop 2, take-profit 3 ATR). */
+    stop_loss_atr: z.number().min(0).max(100),
+    take_profit_atr: z.number().min(0).max(100),
     fill_on_close: z.boolean(),
   })
   .partial();

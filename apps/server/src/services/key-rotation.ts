@@ -5,6 +5,7 @@ import { decryptCredentials, encryptCredentials, type KeyRing } from '../crypto/
 import { ServerErrors } from '../errors.ts';
 import { devSecretsPath } from '../config.ts';
 import { decryptTotpSecret, reencryptTotpSecrets } from './totp.ts';
+import { reencryptChannelSecrets } from './notify/channels.ts';
 
 type Row = {
   id: string;
@@ -60,6 +61,7 @@ export async function rotateKeys(
         reencrypted++;
       }
       await reencryptTotpSecrets(tx, ring); // users' TOTP secrets are under the same ring
+      await reencryptChannelSecrets(tx, ring); // and notification channels' webhook URLs and signing secrets
       return { reencrypted, unchanged: rows.length - reencrypted };
     });
   } finally {

@@ -17,7 +17,14 @@ import {
   type StrategyDeclaration,
   type Trade,
 } from '@tradingbot/engine';
-import { isAppError, LIVE_VENUE_IDS, type LiveVenueId } from '@tradingbot/core';
+import {
+  activeExit,
+  DEFAULT_TRADE_PLAN,
+  isAppError,
+  LIVE_VENUE_IDS,
+  type ExitSpec,
+  type LiveVenueId,
+} from '@tradingbot/core';
 import { downloadCandles, timeframeMs, VENUES, type FetchKlinesPage } from '@tradingbot/exchange';
 import { ServerErrors } from '../errors.ts';
 
@@ -178,6 +185,23 @@ export async function loadCandles(
   return series;
 }
 
+/**
+ * A stop-loss or take-profit option: a percent, ATR multiples (0 = none, stated), or, when the request
+ * names neither, the trade plan's default (2 / 3 ATR), as the Pine export and the executor apply it.
+ */
+function exitOption(
+  key: 'stopLoss' | 'takeProfit',
+  pct: number | undefined,
+  atrMultiple: number | undefined,
+  planDefault: ExitSpec,
+): Partial<Pick<BacktestOptions, 'stopLoss' | 'takeProfit'>> {
+  if (pct !== undefined) return { [key]: { type: 'percent', percent: pct } };
+  if (atrMultiple !== undefined)
+    return atrMultiple > 0 ? { [key]: { type: 'atr', multiplier: atrMultiple } } : {};
+  const rule = activeExit(planDefault);
+  return rule === undefined ? {} : { [key]: { ...rule } };
+}
+
 export function backtestOptions(input: OptionsInput = {}): BacktestOptions {
   if (input.stop_loss_pct !== undefined && input.stop_loss_atr !== undefined)
     throw ServerErrors.create('VALIDATION_FAILED', { message: 'use either stop_loss_pct or stop_loss_atr' });
@@ -193,18 +217,8 @@ export function backtestOptions(input: OptionsInput = {}): BacktestOptions {
     ...(input.slippage_ticks !== undefined ? { slippageTicks: input.slippage_ticks } : {}),
     ...(input.direction !== undefined ? { direction: input.direction } : {}),
     ...(input.fill_on_close !== undefined ? { fillOnClose: input.fill_on_close } : {}),
-    ...(input.stop_loss_pct !== undefined
-      ? { stopLoss: { type: 'percent' as const, percent: input.stop_loss_pct } }
-      : {}),
-    ...(input.stop_loss_atr !== undefined
-      ? { stopLoss: { type: 'atr' as const, multiplier: input.stop_loss_atr } }
-      : {}),
-    ...(input.take_profit_pct !== undefined
-      ? { takeProfit: { type: 'percent' as const, percent: input.take_profit_pct } }
-      : {}),
-    ...(input.take_profit_atr !== undefined
-      ? { takeProfit: { type: 'atr' as const, multiplier: input.take_profit_atr } }
-      : {}),
+    ...exitOption('stopLoss', input.stop_loss_pct, input.stop_loss_atr, DEFAULT_TRADE_PLAN.stopLoss),
+    ...exitOption('takeProfit', input.take_profit_pct, input.take_profit_atr, DEFAULT_TRADE_PLAN.takeProfit),
   });
 }
 

@@ -2,6 +2,8 @@ import { asc, eq } from 'drizzle-orm';
 import { orders, type Database } from '@tradingbot/db';
 import { ExchangeDecimal, parseDecimal } from '@tradingbot/exchange';
 import { ownAccount } from './accounts.ts';
+import { pnlFromFills } from './account-history.ts';
+import { openPositions } from './account-mirror.ts';
 
 type Decimal = InstanceType<typeof ExchangeDecimal>;
 
@@ -53,12 +55,30 @@ const decimalText = (value: unknown): string | undefined =>
   typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 
 /**
- * Realized PnL of the caller's account from the fills this server recorded for its orders (the
- * dashboard's "realized PnL"). Exchange-side fills the server never saw (a stop-loss that
- * triggered at the exchange, manual trades) are not in it.
+ * Realized PnL of the caller's account (the dashboard's "realized PnL"): from the account mirror's
+ * `fills` when it has any (every execution on the venue, net of fees and funding); otherwise from
+ * the fills this server recorded for its own orders, where exchange-side fills it never saw (a
+ * stop-loss that triggered at the exchange, manual trades) are not in it.
  */
 export async function accountPnl(database: Database, userId: string, accountId: string) {
   const account = await ownAccount(database, userId, accountId);
+  const mirrored = await pnlFromFills(database, account.id);
+  if (mirrored !== undefined) {
+    // The account mirror saw every execution on the venue: the venue's realized PnL, net of fees and funding.
+    const net = mirrored.realized.minus(mirrored.fees).plus(mirrored.funding);
+    return {
+      account_id: account.id,
+      realized_pnl: net.toDecimalPlaces(8).toNumber(),
+      fills: mirrored.fills,
+      open: (await openPositions(database, account.id)).map((p) => ({
+        symbol: p.symbol,
+        qty: Number(p.qty),
+        avg_entry: Number(p.entryPrice),
+      })),
+      basis:
+        "every fill on the venue (the account mirror): the venue's realized PnL net of fees and funding, triggered stops, liquidations and manual trades included",
+    };
+  }
   const rows = await database.db
     .select()
     .from(orders)

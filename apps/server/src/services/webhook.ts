@@ -262,6 +262,13 @@ export class WebhookPipeline {
     if (!account) throw ServerErrors.create('UNKNOWN_ACCOUNT');
     // Each account has its own secret: one user's secret can never trade another user's account.
     if (!timingSafeEqualHex(hashToken(typeof secret === 'string' ? secret : ''), account.webhookSecretHash)) {
+      this.deps.events.emit('alert.refused', {
+        accountId: account.id,
+        userId: account.userId,
+        exchange: account.exchange,
+        code: 'INVALID_WEBHOOK_SECRET',
+        at: this.#now(),
+      });
       throw ServerErrors.create('INVALID_WEBHOOK_SECRET');
     }
     return account;

@@ -16,6 +16,7 @@ const LINKS: [string, MessageKey][] = [
   ['/lab', 'nav.lab'],
   ['/export', 'nav.export'],
   ['/signals', 'nav.signals'],
+  ['/notifications', 'nav.notifications'],
   ['/settings/security', 'nav.security'],
 ];
 

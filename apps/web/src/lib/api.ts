@@ -95,8 +95,11 @@ export type Resource<T> = {
   reload(): void;
 };
 
-/** Loads a path (null = not yet), optionally polling every `refreshMs` while mounted. */
-export function useResource<T>(path: string | null, refreshMs?: number): Resource<T> {
+/**
+ * Loads a path (null = not yet), optionally polling every `refreshMs` while mounted, and again
+ * whenever `refreshKey` changes (e.g. a live event about it arrived).
+ */
+export function useResource<T>(path: string | null, refreshMs?: number, refreshKey?: number): Resource<T> {
   const api = useApi();
   const [data, setData] = useState<T>();
   const [error, setError] = useState<ApiError>();
@@ -120,7 +123,7 @@ export function useResource<T>(path: string | null, refreshMs?: number): Resourc
       .finally(() => {
         if (seq.current === mine) setLoading(false);
       });
-  }, [api, path, tick]);
+  }, [api, path, tick, refreshKey]);
   useEffect(() => {
     if (!refreshMs || path === null) return;
     // A hidden tab does not poll (many open tabs would spend the API's per-address rate limit);

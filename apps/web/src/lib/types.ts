@@ -42,3 +42,10 @@ export type BacktestMetrics = Schemas['BacktestMetrics'];
 export type BacktestResult = Schemas['BacktestResult'];
 export type SummaryMetrics = Schemas['MetricsSummary'];
 export type OptimizationJob = Schemas['OptimizationJob'];
+
+export type NotificationChannel = Schemas['NotificationChannel'];
+export type NotificationChannelCreated = Schemas['NotificationChannelCreated'];
+export type NotificationChannelList = Schemas['NotificationChannelList'];
+export type NotificationTestResult = Schemas['NotificationTestResult'];
+export type ChannelKind = NotificationChannel['kind'];
+export type NotifyEventKind = NotificationChannel['events'][number];

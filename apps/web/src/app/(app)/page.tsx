@@ -3,7 +3,9 @@
 import Link from 'next/link';
 import { SignalTable } from '@/components/SignalTable';
 import { Empty, ErrorMessage, Loading } from '@/components/ui';
+import { useState } from 'react';
 import { useResource } from '@/lib/api';
+import { useLiveEvents } from '@/lib/live-events';
 import { useI18n } from '@/lib/i18n';
 import type { Account, AccountList, AccountPnl, Balance, Me, PositionList, SignalList } from '@/lib/types';
 
@@ -11,7 +13,16 @@ export default function Dashboard() {
   const { t, num } = useI18n();
   const me = useResource<Me>('/api/v1/auth/me');
   const accounts = useResource<AccountList>('/api/v1/accounts-secure/list');
-  const signals = useResource<SignalList>('/api/v1/signals?limit=10', 5000);
+  // Live events refresh what they are about at once; the polls stay as the fallback.
+  const [signalsKey, setSignalsKey] = useState(0);
+  const [accountKeys, setAccountKeys] = useState<Record<string, number>>({});
+  const live = useLiveEvents(({ event, data }) => {
+    if (event === 'signal' || event === 'order') setSignalsKey((n) => n + 1);
+    if (event === 'stream') return;
+    const id = data.accountId;
+    if (typeof id === 'string') setAccountKeys((keys) => ({ ...keys, [id]: (keys[id] ?? 0) + 1 }));
+  });
+  const signals = useResource<SignalList>('/api/v1/signals?limit=10', 5000, signalsKey);
   return (
     <div className="page">
       <h1>{t('dash.title')}</h1>
@@ -46,7 +57,9 @@ export default function Dashboard() {
 
       <section aria-labelledby="dash-accounts">
         <h2 id="dash-accounts">{t('dash.accounts')}</h2>
-        <p className="muted small">{t('dash.live')}</p>
+        <p className="muted small" data-testid="live-status">
+          {live ? t('dash.liveStream') : t('dash.live')}
+        </p>
         {accounts.loading && !accounts.data ? <Loading /> : null}
         <ErrorMessage error={accounts.error} onRetry={accounts.reload} />
         {accounts.data && accounts.data.accounts.length === 0 ? (
@@ -56,7 +69,7 @@ export default function Dashboard() {
         ) : null}
         <div className="cards">
           {accounts.data?.accounts.map((account) => (
-            <AccountCard key={account.id} account={account} />
+            <AccountCard key={account.id} account={account} refreshKey={accountKeys[account.id] ?? 0} />
           ))}
         </div>
       </section>
@@ -74,14 +87,19 @@ export default function Dashboard() {
   );
 }
 
-function AccountCard({ account }: { account: Account }) {
+function AccountCard({ account, refreshKey }: { account: Account; refreshKey: number }) {
   const { t, num } = useI18n();
   const live = account.is_active ? 5000 : undefined;
-  const balance = useResource<Balance>(`/api/v1/accounts-secure/${account.id}/balance`, live);
-  const positions = useResource<PositionList>(`/api/v1/accounts-secure/${account.id}/positions`, live);
+  const balance = useResource<Balance>(`/api/v1/accounts-secure/${account.id}/balance`, live, refreshKey);
+  const positions = useResource<PositionList>(
+    `/api/v1/accounts-secure/${account.id}/positions`,
+    live,
+    refreshKey,
+  );
   const pnl = useResource<AccountPnl>(
     `/api/v1/accounts-secure/${account.id}/pnl`,
     account.is_active ? 30_000 : undefined,
+    refreshKey,
   );
   return (
     <article className="card account-card" aria-label={account.label || account.exchange}>

@@ -4,7 +4,7 @@ import type { Dispatch } from 'react';
 import { ParamsForm, type ParamDraft } from '@/components/ParamsForm';
 import { useI18n } from '@/lib/i18n';
 import type { StrategyDecl } from '@/lib/types';
-import type { LabAction, LabSettingsState } from './lab-state';
+import type { ExitMode, LabAction, LabSettingsState } from './lab-state';
 import { NumberField } from './NumberField';
 
 /** The strategy, its rules and parameters, and the backtest options: the first part of the lab's form. */
@@ -106,7 +106,9 @@ function BacktestOptions({
   dispatch: Dispatch<LabAction>;
 }) {
   const { t } = useI18n();
-  const setting = (key: Exclude<keyof LabSettingsState, 'direction'>) => ({
+  const setting = (
+    key: Exclude<keyof LabSettingsState, 'direction' | 'stopLossMode' | 'takeProfitMode'>,
+  ) => ({
     value: settings[key],
     onChange: (e: { target: { value: string } }) =>
       dispatch({ type: 'settingEdited', key, value: e.target.value }),
@@ -158,23 +160,66 @@ function BacktestOptions({
             <option value="short">{t('lab.direction.short')}</option>
           </select>
         </div>
-        <NumberField
+        <ExitSetting
           id="o-sl"
           label={t('lab.stopLoss')}
-          min={0.1}
-          max={100}
-          step={0.5}
-          {...setting('stopLoss')}
+          mode={settings.stopLossMode}
+          value={settings.stopLoss}
+          onMode={(value) => dispatch({ type: 'settingEdited', key: 'stopLossMode', value })}
+          onValue={(value) => dispatch({ type: 'settingEdited', key: 'stopLoss', value })}
         />
-        <NumberField
+        <ExitSetting
           id="o-tp"
           label={t('lab.takeProfit')}
-          min={0.1}
-          max={1000}
-          step={0.5}
-          {...setting('takeProfit')}
+          mode={settings.takeProfitMode}
+          value={settings.takeProfit}
+          onMode={(value) => dispatch({ type: 'settingEdited', key: 'takeProfitMode', value })}
+          onValue={(value) => dispatch({ type: 'settingEdited', key: 'takeProfit', value })}
         />
+        <p className="hint">{t('lab.exitHint')}</p>
       </div>
     </fieldset>
+  );
+}
+
+/** A stop-loss or take-profit: how it is set (ATR multiples, percent from entry, none) and its value. */
+function ExitSetting({
+  id,
+  label,
+  mode,
+  value,
+  onMode,
+  onValue,
+}: {
+  id: string;
+  label: string;
+  mode: ExitMode;
+  value: string;
+  onMode: (mode: ExitMode) => void;
+  onValue: (value: string) => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <div className="field">
+      <label htmlFor={`${id}-mode`}>{label}</label>
+      <select id={`${id}-mode`} value={mode} onChange={(e) => onMode(e.target.value as ExitMode)}>
+        <option value="atr">{t('lab.exit.atr')}</option>
+        <option value="percent">{t('lab.exit.percent')}</option>
+        <option value="none">{t('lab.exit.none')}</option>
+      </select>
+      {mode !== 'none' && (
+        <input
+          id={id}
+          type="number"
+          inputMode="decimal"
+          aria-label={`${label}, ${t(mode === 'atr' ? 'lab.exit.atr' : 'lab.exit.percent')}`}
+          min={0.1}
+          max={mode === 'atr' ? 100 : 1000}
+          step={0.5}
+          value={value}
+          onChange={(e) => onValue(e.target.value)}
+        />
+      )}
+    </div>
   );
 }

@@ -1,4 +1,5 @@
 import { LIVE_VENUE_IDS, type LiveVenueId } from '@tradingbot/core/venues';
+import { DEFAULT_TRADE_PLAN, type ExitSpec } from '@tradingbot/core/trade-plan';
 import { defaultDraft, type ParamDraft } from '@/components/ParamsForm';
 import type { ApiError } from '@/lib/api';
 import type { BacktestResult, OptimizationJob, StrategyDecl } from '@/lib/types';
@@ -22,9 +23,27 @@ export type LabSettingsState = {
   leverage: string;
   commission: string;
   direction: 'both' | 'long' | 'short';
+  /** How the stop-loss is set: ATR multiples, percent from entry, or none (stated, sent as 0). */
+  stopLossMode: ExitMode;
   stopLoss: string;
+  takeProfitMode: ExitMode;
   takeProfit: string;
 };
+
+export type ExitMode = 'atr' | 'percent' | 'none';
+
+/** The form's mode and value for a trade-plan exit. */
+function exitField(spec: ExitSpec): { mode: ExitMode; value: string } {
+  if (spec.type === 'atr') return { mode: 'atr', value: String(spec.multiplier) };
+  if (spec.type === 'percent') return { mode: 'percent', value: String(spec.percent) };
+  return { mode: 'none', value: '' };
+}
+
+/** An exit as the API takes it: `*_atr` (0 = none, stated) or `*_pct`. */
+function exitBody(prefix: 'stop_loss' | 'take_profit', mode: ExitMode, value: string) {
+  if (mode === 'none') return { [`${prefix}_atr`]: 0 };
+  return { [`${prefix}_${mode === 'atr' ? 'atr' : 'pct'}`]: Number(value) };
+}
 
 export type DataChoice = 'sample' | 'csv' | 'exchange';
 /** The venues the lab can download candles from. */
@@ -104,9 +123,12 @@ export function initialLabState(now: number): LabState {
       sizePct: '10',
       leverage: '1',
       commission: '0.04',
-      direction: 'both',
-      stopLoss: '',
-      takeProfit: '',
+      direction: DEFAULT_TRADE_PLAN.direction,
+      // The trade plan's defaults, as the exported script and live trading apply them.
+      stopLossMode: exitField(DEFAULT_TRADE_PLAN.stopLoss).mode,
+      stopLoss: exitField(DEFAULT_TRADE_PLAN.stopLoss).value,
+      takeProfitMode: exitField(DEFAULT_TRADE_PLAN.takeProfit).mode,
+      takeProfit: exitField(DEFAULT_TRADE_PLAN.takeProfit).value,
     },
     data: {
       choice: 'sample',
@@ -202,7 +224,7 @@ export function labReducer(state: LabState, action: LabAction): LabState {
   }
 }
 
-/** The backtest options as the API takes them; empty stop-loss / take-profit fields are left out. */
+/** The backtest options as the API takes them; the stop-loss and take-profit are always stated (none as 0). */
 export function optionsBody(s: LabSettingsState) {
   return {
     initial_capital: Number(s.capital),
@@ -210,8 +232,18 @@ export function optionsBody(s: LabSettingsState) {
     leverage: Number(s.leverage),
     commission_pct: Number(s.commission),
     direction: s.direction,
-    ...(s.stopLoss.trim() ? { stop_loss_pct: Number(s.stopLoss) } : {}),
-    ...(s.takeProfit.trim() ? { take_profit_pct: Number(s.takeProfit) } : {}),
+    ...exitBody('stop_loss', s.stopLossMode, s.stopLoss),
+    ...exitBody('take_profit', s.takeProfitMode, s.takeProfit),
+  } as {
+    initial_capital: number;
+    size_pct: number;
+    leverage: number;
+    commission_pct: number;
+    direction: LabSettingsState['direction'];
+    stop_loss_atr?: number;
+    stop_loss_pct?: number;
+    take_profit_atr?: number;
+    take_profit_pct?: number;
   };
 }
 export type OptionsBody = ReturnType<typeof optionsBody>;
