@@ -4,18 +4,23 @@
  * - the broker emulator alone on 525,600 bars;
  * - every strategy's full backtest (indicators + signals + broker + metrics) on one year of 1-minute
  *   bars built from real candles (goal ≤ 50 ms, ≥ 10 M bars/s, one core);
- * - a 1,000-combination optimization over one year of 1-hour candles on all cores (goal ≤ 2 s on 2 cores).
+ * - a 1,000-combination optimization over one year of 1-hour candles on all cores (goal ≤ 2 s on 2 cores);
+ * - a 10,000-set grid on 2 workers with the indicator cache and without it (goal ≤ 2 s cached; the ratio).
  */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { loadCandlesCsv, syntheticCandles, type CandleSeries } from '@tradingbot/engine';
 import { benchIndicators, loadOneMinuteYear } from './indicators.bench.ts';
 import { benchBacktest } from './backtest.bench.ts';
-import { benchOptimize, benchStrategies } from './strategies.bench.ts';
+import { benchBreakdown, benchOptimize, benchOptimizeGrid, benchStrategies } from './strategies.bench.ts';
 
-const HOURLY = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/data/BTCUSDT-1h.csv');
+const HOURLY = resolve(
+  process.env.TRADINGBOT_SHARED_DATA_DIR ||
+    resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/data'),
+  'BTCUSDT-1h.csv',
+);
 const ok = (pass: boolean) => (pass ? 'ok  ' : 'MISS');
 const log = (line: string) => console.log(line);
 
@@ -60,9 +65,29 @@ for (const r of benchStrategies(minutes)) {
   );
 }
 
+log('\n== where a full backtest of one year of minutes spends its time (medians, ms; goal ≤ 10 ms total)');
+for (const r of benchBreakdown(minutes)) {
+  log(
+    `${ok(r.totalMs <= 10)} ${r.strategy.padEnd(12)} total ${r.totalMs.toFixed(1).padStart(6)}  indicators ${r.indicatorsMs.toFixed(1).padStart(6)}  signal loop ${r.kernelMs.toFixed(1).padStart(5)}  stop ATR ${r.stopAtrMs.toFixed(1).padStart(5)}  broker+metrics ${r.brokerMs.toFixed(1).padStart(6)}`,
+  );
+}
+
 log('\n== 1,000-combination optimization, one year of 1-hour bars, all cores (goal ≤ 2 s on 2 cores)');
 const hours = await lastYearOfHours();
 const opt = await benchOptimize(hours);
 log(
   `${ok(opt.seconds <= 2)} ${opt.strategy}: ${opt.combinations} combinations × ${opt.bars} bars on ${opt.workers} workers in ${opt.seconds.toFixed(2)} s`,
 );
+
+log(
+  '\n== 10,000-set grid × one year of 1-hour bars on 2 workers, indicator cache on vs off (goal ≤ 2 s cached)',
+);
+log(
+  `   load average before: ${loadavg()[0]!.toFixed(1)} (2 cores; figures above 2 mean the machine was shared)`,
+);
+for (const strategy of ['ema_cross', 'macd_stoch'] as const) {
+  const grid = await benchOptimizeGrid(hours, strategy);
+  log(
+    `${ok(grid.cachedSeconds <= 2)} ${grid.strategy}: ${grid.combinations} sets × ${grid.bars} bars on ${grid.workers} workers: cached ${grid.cachedSeconds.toFixed(2)} s, uncached ${grid.uncachedSeconds.toFixed(2)} s — ${(grid.uncachedSeconds / grid.cachedSeconds).toFixed(2)}× ${grid.sameBest ? '(same best set)' : 'BEST SET DIFFERS'}`,
+  );
+}

@@ -22,7 +22,11 @@ import {
 
 const MINUTE = 60_000;
 export const YEAR_OF_MINUTES = 525_600;
-const DATA = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/data/BTCUSDT-5m.csv');
+const DATA = resolve(
+  process.env.TRADINGBOT_SHARED_DATA_DIR ||
+    resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/data'),
+  'BTCUSDT-5m.csv',
+);
 
 /**
  * Splits each 5m candle into five 1m candles, deterministically: the price follows the path

@@ -5,12 +5,18 @@
  */
 import { availableParallelism } from 'node:os';
 import {
+  atr,
   backtestStrategy,
+  defaultParams,
+  getStrategy,
   optimize,
+  runBacktest,
+  SeriesEvaluator,
   resolveBacktestOptions,
   STRATEGY_IDS,
   type CandleSeries,
 } from '@tradingbot/engine';
+import { compileSignals } from '../packages/engine/src/strategy/compile-signals.ts';
 
 export type StrategyBench = {
   strategy: string;
@@ -96,4 +102,136 @@ export async function benchOptimize(candles: CandleSeries, strategy = 'supertren
     workers,
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+export type GridBench = {
+  strategy: string;
+  combinations: number;
+  bars: number;
+  workers: number;
+  cachedSeconds: number;
+  uncachedSeconds: number;
+  /** The best set and its score agree between the two paths (they must: the cache changes no result). */
+  sameBest: boolean;
+};
+
+/** Two 10,000-set grids: cheap indicators (two EMAs) and costly ones (MACD + stochastic). */
+export const GRIDS = {
+  // 50 fast × 200 slow lengths: 250 distinct EMAs.
+  ema_cross: { fastLength: { min: 2, max: 51 }, slowLength: { min: 60, max: 259 } },
+  // 4 × 5 × 5 MACD and 5 × 5 × 4 stochastic settings: 100 distinct of each.
+  macd_stoch: {
+    fast: { min: 8, max: 11 },
+    slow: { min: 24, max: 28 },
+    signal: { min: 7, max: 11 },
+    stochLength: { min: 12, max: 16 },
+    stochSmoothK: { min: 1, max: 5 },
+    stochSmoothD: { min: 2, max: 5 },
+    oversold: 20,
+    overbought: 80,
+  },
+} as const;
+
+/**
+ * A 10,000-set grid on 2 workers, with the indicator cache and without it, back to back in this
+ * process: the speed-up is the ratio of the two.
+ */
+export async function benchOptimizeGrid(
+  candles: CandleSeries,
+  strategy: keyof typeof GRIDS,
+  workers = 2,
+): Promise<GridBench> {
+  const request = {
+    strategy,
+    candles,
+    backtest: resolveBacktestOptions({}),
+    method: 'grid' as const,
+    space: GRIDS[strategy],
+    trials: 100_000,
+    objective: 'sharpe' as const,
+    workers,
+  };
+  const timed = async (indicatorCache: boolean) => {
+    const started = performance.now();
+    const result = await optimize({ ...request, indicatorCache });
+    return { result, seconds: (performance.now() - started) / 1000 };
+  };
+  const cached = await timed(true);
+  const uncached = await timed(false);
+  const best = (r: typeof cached) => JSON.stringify(r.result.ranking[0]);
+  return {
+    strategy: request.strategy,
+    combinations: cached.result.candidates,
+    bars: candles.length,
+    workers,
+    cachedSeconds: cached.seconds,
+    uncachedSeconds: uncached.seconds,
+    sameBest: best(cached) === best(uncached),
+  };
+}
+
+export type BreakdownBench = {
+  strategy: string;
+  totalMs: number;
+  indicatorsMs: number;
+  kernelMs: number;
+  stopAtrMs: number;
+  brokerMs: number;
+};
+
+/**
+ * Where the time of a full backtest goes, per strategy (medians of `runs` after `warmUp`): the
+ * indicator series the rules read, the compiled signal loop, the stop ATR, and the broker emulator
+ * with its metrics. The parts are timed separately, so they add up to about the total.
+ */
+export function benchBreakdown(candles: CandleSeries, runs = 9, warmUp = 4): BreakdownBench[] {
+  const options = resolveBacktestOptions({
+    stopLoss: { type: 'atr', multiplier: 2 },
+    takeProfit: { type: 'atr', multiplier: 3 },
+  });
+  return STRATEGY_IDS.map((strategy) => {
+    const declaration = getStrategy(strategy);
+    const params = defaultParams(declaration);
+    const { leaves, scalarInputs, kernel } = compileSignals(declaration.signals);
+    const parts = {
+      total: [] as number[],
+      indicators: [] as number[],
+      kernel: [] as number[],
+      atr: [] as number[],
+      broker: [] as number[],
+    };
+    for (let run = 0; run < runs + warmUp; run++) {
+      const keep = run >= warmUp;
+      let t = performance.now();
+      backtestStrategy(strategy, candles, params, options);
+      if (keep) parts.total.push(performance.now() - t);
+
+      t = performance.now();
+      const evaluator = new SeriesEvaluator(candles, params);
+      const series = leaves.map((leaf) => evaluator.number(leaf));
+      const scalars = scalarInputs.map((s) => evaluator.scalar(s));
+      if (keep) parts.indicators.push(performance.now() - t);
+
+      const packed = new Uint8Array(candles.length);
+      t = performance.now();
+      kernel(candles.length, series, scalars, packed);
+      if (keep) parts.kernel.push(performance.now() - t);
+
+      t = performance.now();
+      const atrValues = atr(candles.high, candles.low, candles.close, options.atrPeriod);
+      if (keep) parts.atr.push(performance.now() - t);
+
+      t = performance.now();
+      runBacktest(candles, packed, options, atrValues);
+      if (keep) parts.broker.push(performance.now() - t);
+    }
+    return {
+      strategy,
+      totalMs: median(parts.total),
+      indicatorsMs: median(parts.indicators),
+      kernelMs: median(parts.kernel),
+      stopAtrMs: median(parts.atr),
+      brokerMs: median(parts.broker),
+    };
+  });
 }

@@ -9,8 +9,8 @@ export function addBacktestFlags(command: Command): Command {
   return command
     .option(
       '--data <file>',
-      'candles CSV (time,open,high,low,close,volume or Binance kline layout); "sample" = built-in synthetic data',
-      'sample',
+      'candles CSV (time,open,high,low,close,volume or Binance kline layout); "sample" = built-in synthetic data; repeat for several symbols or timeframes',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
     .option('--timeframe <tf>', 'resample the data first (5m, 15m, 1h, 4h, 1d, …)')
     .option('--from <date>', 'first candle to use (ISO date or epoch ms)')
@@ -32,11 +32,17 @@ export function addBacktestFlags(command: Command): Command {
     .option('--fill-on-close', 'fill market orders at the signal bar close instead of the next open');
 }
 
-export type BacktestFlags = Record<string, string | boolean | undefined>;
+export type BacktestFlags = Record<string, string | string[] | boolean | undefined>;
+
+/** The --data values given (repeatable), or the built-in sample. */
+export function dataFiles(flags: BacktestFlags): string[] {
+  const data = flags.data as unknown as string[] | undefined;
+  return data === undefined || data.length === 0 ? ['sample'] : data;
+}
 
 export function dataFlags(flags: BacktestFlags) {
   return {
-    data: flags.data as string | undefined,
+    data: dataFiles(flags)[0],
     timeframe: flags.timeframe as string | undefined,
     from: dateOption('--from', flags.from as string | undefined),
     to: dateOption('--to', flags.to as string | undefined),

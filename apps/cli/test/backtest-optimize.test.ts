@@ -157,3 +157,99 @@ describe('tradingbot optimize', () => {
     expect(run.stderr).toContain('--objective must be one of');
   });
 });
+
+describe('research flags: Monte Carlo, several data sets, portfolio, rank by symbol', () => {
+  it('backtest --monte-carlo adds seeded return and drawdown bands', async () => {
+    const args = ['backtest', '--strategy', 'supertrend', '--data', btc, '--from', from, '--to', to];
+    const run = await runCli([...args, '--monte-carlo', '500', '--mc-seed', '4', '--json']);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.monteCarlo).toMatchObject({ runs: 500, seed: 4, trades: report.metrics.totalTrades });
+    expect(report.monteCarlo.netProfitPct.p5).toBeLessThanOrEqual(report.monteCarlo.netProfitPct.p95);
+    const again = JSON.parse(
+      (await runCli([...args, '--monte-carlo', '500', '--mc-seed', '4', '--json'])).stdout,
+    );
+    expect(again.monteCarlo).toEqual(report.monteCarlo);
+  });
+
+  it('backtest with two --data and --portfolio reports each symbol and the combined equity', async () => {
+    const run = await runCli([
+      'backtest',
+      '--strategy',
+      'ema_cross',
+      '--data',
+      btc,
+      '--data',
+      SAMPLE_CANDLES,
+      '--portfolio',
+      '--json',
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.symbols).toHaveLength(2);
+    const sleeves = report.portfolio.sleeves;
+    expect(sleeves.map((s: { capital: number }) => s.capital)).toEqual([5000, 5000]);
+    const sleeveNet = sleeves.reduce((sum: number, s: { netProfit: number }) => sum + s.netProfit, 0);
+    expect(report.portfolio.netProfit).toBeCloseTo(sleeveNet, 6);
+    const last = report.portfolio.equity.at(-1);
+    expect(last[1]).toBeCloseTo(report.portfolio.finalEquity, 6);
+    expect(report.aggregate.worstNetProfitPct).toBe(
+      Math.min(...report.symbols.map((s: { metrics: { netProfitPct: number } }) => s.metrics.netProfitPct)),
+    );
+  });
+
+  it('optimize with two --data ranks by the worst symbol and reports robustness per symbol', async () => {
+    const run = await runCli([
+      'optimize',
+      '--strategy',
+      'ema_cross',
+      '--data',
+      btc,
+      '--data',
+      SAMPLE_CANDLES,
+      '--space',
+      '{"fastLength":{"min":5,"max":8},"slowLength":{"min":20,"max":30,"step":5}}',
+      '--min-trades',
+      '1',
+      '--workers',
+      '1',
+      '--rank-by',
+      'worst',
+      '--json',
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result.rankBy).toBe('worst');
+    expect(result.candidates).toBe(12);
+    for (const entry of result.ranking) {
+      expect(entry.score).toBe(Math.min(...entry.perSymbol.map((m: { score: number }) => m.score)));
+    }
+    expect(result.symbols).toHaveLength(2);
+    expect(result.symbols[0].robustness.neighbours.length).toBeGreaterThan(0);
+  });
+
+  it('optimize --method halving spends its budget and says so', async () => {
+    const run = await runCli([
+      'optimize',
+      '--strategy',
+      'rsi_ema',
+      '--data',
+      btc,
+      '--method',
+      'halving',
+      '--budget-evals',
+      '12',
+      '--min-trades',
+      '1',
+      '--json',
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result.method).toBe('halving');
+    expect(result.search.cost).toBeLessThanOrEqual(12);
+    expect(result.candidates).toBeGreaterThan(12);
+  });
+});

@@ -125,6 +125,7 @@ describe('tradingbot data download', () => {
   it.each([
     { venue: 'binance', flags: {}, note: '' },
     { venue: 'okx', flags: { passphrase: 'p' }, note: ' (BTCUSDT mapped to BTC-USDT-SWAP)' },
+    { venue: 'bybit', flags: {}, note: ' (V5 kline, newest-first pages)' },
   ])(
     'downloads from the $venue simulator given by --base-url$note, then resumes with nothing new',
     async ({ venue, flags }) => {

@@ -39,6 +39,9 @@ import { createSenders, type Senders } from './services/notify/senders.ts';
 import { registerNotificationRoutes } from './routes/notifications.ts';
 import { WebhookPipeline, type WebhookDeps } from './services/webhook.ts';
 import { registerBackupSchedule } from './services/backup-schedule.ts';
+import { registerTelegramBot, type TelegramWiring } from './services/notify/telegram/index.ts';
+import { telegramChannelHooks } from './services/notify/telegram-channel.ts';
+import { registerTelegramRoutes } from './routes/telegram.ts';
 import { AccountMirror, type AccountMirrorOptions } from './services/account-mirror.ts';
 import { registerMirrorRoutes } from './routes/mirror.ts';
 import { registerEventRoutes } from './routes/events.ts';
@@ -62,6 +65,8 @@ export type AppDeps = {
   web?: WebOptions;
   /** The lab's job queue (tests: a pg-boss schema of their own, faster polling). */
   labQueue?: LabQueueOptions;
+  /** Telegram bot settings (tests: faster pacing and retries). */
+  telegram?: TelegramWiring['overrides'];
   /** Account mirror settings beyond the configuration (tests: faster sweeps, short protection delay). */
   mirror?: Partial<AccountMirrorOptions>;
   /** Notification senders beside the built-in ones (`services/notify/senders.ts`). */
@@ -125,7 +130,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('mirror', mirror);
   if (mirror) app.addHook('onReady', async () => mirror.start());
   registerBackupSchedule(app, config, database);
+  const telegram = registerTelegramBot(app, {
+    config,
+    database,
+    connectExchange: context.deps.connectExchange,
+    queue: webhook.worker,
+    // A chat linked through the bot becomes the user's telegram notification channel.
+    hooks: telegramChannelHooks(database, config.keyRing),
+    ...(deps.telegram ? { overrides: deps.telegram } : {}),
+  });
+  if (telegram && deps.notifySenders?.telegram === undefined)
+    notifications.senders.telegram = telegram.sender;
   await registerRoutes(app, context, webhook, deps.labQueue);
+  await app.register(async (scoped) =>
+    registerTelegramRoutes({ ...context, app: scoped.withTypeProvider<ZodTypeProvider>() }, telegram),
+  );
   if (deps.web) await mountWebApp(app, config, deps.web);
   // Executions still running in the background, and their listeners, finish before the database
   // closes, for up to `shutdownDrainMs`: what is left resumes in the next process (its lease expires).

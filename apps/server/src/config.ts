@@ -91,6 +91,11 @@ export type Config = Readonly<{
   venueRequestTimeoutMs: number;
   /** Deadline of one signal's venue work (ms): past it the signal ends failed and the account's next one runs. */
   signalVenueDeadlineMs: number;
+  /**
+   * The Telegram bot (issue 19): `botToken` from TELEGRAM_BOT_TOKEN (never logged; unset = no bot),
+   * `apiUrl` the Bot API root (TELEGRAM_API_URL: a local fake in tests, a proxy in air-gapped installs).
+   */
+  telegram: Readonly<{ botToken: string | undefined; apiUrl: string }>;
   /** Notifications (services/notify/): delivery knobs, SMTP, and the UI's public address for links. */
   notify: NotifyConfig;
 }>;
@@ -214,6 +219,11 @@ const EnvSchema = z.object({
   NOTIFY_STREAM_DOWN_AFTER_MS: z.coerce.number().int().min(0).default(60_000),
   NOTIFY_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   NOTIFY_ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false', '1', '0']).optional(),
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'TELEGRAM_BOT_TOKEN must look like 123456:ABC… (from @BotFather)')
+    .optional(),
+  TELEGRAM_API_URL: z.string().url().default('https://api.telegram.org'),
 });
 
 /**
@@ -312,7 +322,14 @@ function configError(message: string) {
 /** Values from `<NAME>_FILE` (Docker/Kubernetes secrets) fill in missing `<NAME>`. */
 function withSecretFiles(env: Record<string, string | undefined>): Record<string, string | undefined> {
   const out = { ...env };
-  for (const name of [...SECRET_NAMES, 'DATABASE_URL', 'ENCRYPTION_KEYS_OLD', 'METRICS_TOKEN', 'SMTP_URL']) {
+  for (const name of [
+    ...SECRET_NAMES,
+    'DATABASE_URL',
+    'ENCRYPTION_KEYS_OLD',
+    'METRICS_TOKEN',
+    'TELEGRAM_BOT_TOKEN',
+    'SMTP_URL',
+  ]) {
     const file = env[`${name}_FILE`];
     if (out[name] === undefined && file) {
       try {
@@ -489,6 +506,10 @@ export function loadConfig(
     venueCacheMax: e.VENUE_CACHE_MAX,
     venueRequestTimeoutMs: e.VENUE_REQUEST_TIMEOUT_MS,
     signalVenueDeadlineMs: e.SIGNAL_VENUE_DEADLINE_MS,
+    telegram: Object.freeze({
+      botToken: e.TELEGRAM_BOT_TOKEN?.trim() || undefined,
+      apiUrl: e.TELEGRAM_API_URL.replace(/\/$/, ''),
+    }),
     notify: notifyConfig(e),
   });
 }

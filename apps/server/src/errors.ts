@@ -104,6 +104,16 @@ export const ServerErrors = defineErrors({
     status: 409,
     message: 'You have as many notification channels as allowed; delete one to add another',
   },
+  // Telegram (services/notify/telegram/).
+  TELEGRAM_NOT_CONFIGURED: {
+    status: 409,
+    message: 'No Telegram bot is set up on this server (the operator sets TELEGRAM_BOT_TOKEN)',
+  },
+  TELEGRAM_NOT_LINKED: { status: 404, message: 'No Telegram chat is linked to your account' },
+  TELEGRAM_WEBHOOK_FORBIDDEN: {
+    status: 401,
+    message: "The request does not carry the Telegram webhook's secret token",
+  },
 });
 
 /** The same error with more details (e.g. the id of the signal row that recorded it). */

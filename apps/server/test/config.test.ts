@@ -90,6 +90,31 @@ describe('configuration', () => {
   });
 });
 
+describe('the Telegram bot', () => {
+  it('reads TELEGRAM_BOT_TOKEN (or its _FILE) and TELEGRAM_API_URL; refuses a malformed token without echoing it', () => {
+    const token = '123456789:AAbcdefghijklmnopqrstuvwxyz_0123';
+    const config = loadConfig({ ...generateSecrets(), TELEGRAM_BOT_TOKEN: token });
+    expect(config.telegram).toEqual({ botToken: token, apiUrl: 'https://api.telegram.org' });
+    const dir = tmp();
+    writeFileSync(join(dir, 'token'), `${token}\n`);
+    const fromFile = loadConfig({
+      ...generateSecrets(),
+      TELEGRAM_BOT_TOKEN_FILE: join(dir, 'token'),
+      TELEGRAM_API_URL: 'http://127.0.0.1:9090/',
+    });
+    expect(fromFile.telegram).toEqual({ botToken: token, apiUrl: 'http://127.0.0.1:9090' });
+    expect(loadConfig(generateSecrets()).telegram.botToken).toBeUndefined();
+    let message = '';
+    try {
+      loadConfig({ ...generateSecrets(), TELEGRAM_BOT_TOKEN: 'not-a-token-secret-value' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('TELEGRAM_BOT_TOKEN');
+    expect(message).not.toContain('not-a-token-secret-value');
+  });
+});
+
 describe('exchange endpoints', () => {
   it('sends Binance accounts to BINANCE_BASE_URL when it is set', () => {
     expect(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LIVE_VENUE_IDS, VENUE_IDS } from '@tradingbot/core';
-import { BinanceFuturesClient, OkxSwapClient, PaperExchange } from '@tradingbot/exchange';
+import { BinanceFuturesClient, BybitLinearClient, OkxSwapClient, PaperExchange } from '@tradingbot/exchange';
 import { createExchangeFactory } from '../src/exchange-factory.ts';
 import { Account, RegisterAccountBody } from '../src/routes/accounts.schema.ts';
 import { klineSources } from '../src/services/lab.ts';
@@ -10,7 +10,12 @@ const credentials = { apiKey: 'k'.repeat(64), apiSecret: 's'.repeat(64), passphr
 describe('the exchange factory (built from the venue registry)', () => {
   it('gives each venue its client class', () => {
     const connect = createExchangeFactory({ paperFeed: false, baseUrls: { binance: 'http://127.0.0.1:1' } });
-    const classes = { binance: BinanceFuturesClient, okx: OkxSwapClient, paper: PaperExchange };
+    const classes = {
+      binance: BinanceFuturesClient,
+      okx: OkxSwapClient,
+      bybit: BybitLinearClient,
+      paper: PaperExchange,
+    };
     for (const exchange of VENUE_IDS) {
       const client = connect({ id: `a-${exchange}`, exchange, testnet: true }, credentials);
       expect(client, exchange).toBeInstanceOf(classes[exchange]);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { LiveVenueId } from '@tradingbot/core';
 import type { PaperExchange, Position } from '@tradingbot/exchange';
-import { startBinanceSimulator, startOkxSimulator } from '@tradingbot/exchange/sim';
+import { startBinanceSimulator, startBybitSimulator, startOkxSimulator } from '@tradingbot/exchange/sim';
 import { orders } from '@tradingbot/db';
 import { createExchangeFactory } from '../src/exchange-factory.ts';
 import { signUp, testApp, type TestApp } from './helpers.ts';
@@ -11,7 +11,8 @@ import { signUp, testApp, type TestApp } from './helpers.ts';
  * The webhook end to end, through HTTP, against each venue's wire simulator (Binance fapi, OKX v5):
  * every action in one-way and hedge mode, judged by what the venue holds afterwards and by what it
  * was sent; then the venue faults a user meets (an answer lost after the order was accepted, 429,
- * insufficient margin, a position mode changed behind our back: Binance -4061 / OKX 51000) — the
+ * insufficient margin, a position mode changed behind our back: Binance -4061 / OKX 51000 / Bybit
+ * 10001) — the
  * answer a user gets, and never a duplicate order.
  */
 
@@ -20,8 +21,17 @@ const SECRET = 'W'.repeat(32) + 'w'.repeat(32);
 const OKX_KEY = '6f1d2c3b-4a59-4e7d-8c1b-2a3f4e5d6c7b'; // OKX's formats: a UUID key, a 32-hex secret
 const OKX_SECRET = '0A1B2C3D4E5F60718293A4B5C6D7E8F9';
 const PASSPHRASE = 'Venue-Test-Passphrase-1';
+const BYBIT_KEY = 'BybitVenueKey01234'; // Bybit's formats: 18 and 36 letters and digits
+const BYBIT_SECRET = 'BybitVenueSecret0123456789abcdefghij';
 
-type WireRequest = { method: string; path: string; query: string; body: string; status?: number };
+type WireRequest = {
+  method: string;
+  path: string;
+  query: string;
+  body: string;
+  status?: number;
+  retCode?: number;
+};
 type Fault = Record<string, unknown> & { kind: string };
 /** What an order request asked for, in our words. */
 type Sent = { side: string; positionSide: string | null; reduceOnly: boolean };
@@ -41,6 +51,8 @@ type VenueKind = {
   alertSymbol: string;
   /** The endpoint of market and limit orders. */
   orderPath: string;
+  /** A conditional (stop / take-profit) placement on `orderPath` (Bybit: one path for both). */
+  conditional?(request: WireRequest): boolean;
   /** The venue accepted this request. */
   accepted(request: WireRequest & { code?: string }): boolean;
   sent(request: WireRequest): Sent;
@@ -48,6 +60,8 @@ type VenueKind = {
   closePaths: string[];
   lostAnswer: Fault;
   rateLimit: Fault;
+  /** The venue's rate-limit answer (Binance and OKX: HTTP 429; Bybit: retCode 10006). */
+  rateLimited(request: WireRequest): boolean;
   noMargin: { fault: Fault; venueCode: string | number };
   /** The venue's refusal of an order on the wrong position side. */
   wrongSideCode: string | number;
@@ -90,6 +104,7 @@ const VENUES: VenueKind[] = [
     closePaths: ['/fapi/v1/order'],
     lostAnswer: { kind: 'delay_after_accept', path: '/fapi/v1/order', method: 'POST', ms: 3_000 },
     rateLimit: { kind: 'rate_limit', path: '/fapi/v1/order', method: 'POST', retryAfterSec: 1 },
+    rateLimited: (r) => r.status === 429,
     noMargin: {
       fault: {
         kind: 'http_error',
@@ -135,6 +150,7 @@ const VENUES: VenueKind[] = [
     closePaths: ['/api/v5/trade/order', '/api/v5/trade/close-position'],
     lostAnswer: { kind: 'delay_after_accept', path: '/api/v5/trade/order', method: 'POST', ms: 3_000 },
     rateLimit: { kind: 'rate_limit', path: '/api/v5/trade/order', method: 'POST' },
+    rateLimited: (r) => r.status === 429,
     noMargin: {
       // OKX answers an order it cannot margin with 51008 (here as the envelope's code).
       fault: {
@@ -149,6 +165,52 @@ const VENUES: VenueKind[] = [
     },
     wrongSideCode: '51000',
     wrongSide: (r) => r.sCode ?? r.code,
+  },
+  {
+    name: 'bybit',
+    start: async (hedge) => {
+      const sim = await startBybitSimulator({
+        port: 0,
+        host: '127.0.0.1',
+        apiKey: BYBIT_KEY,
+        apiSecret: BYBIT_SECRET,
+        balance: 10_000,
+        hedge,
+        prices: { BTCUSDT: 50_000 },
+      });
+      return { ...sim, faults: sim.faults as never };
+    },
+    registration: { exchange: 'bybit', api_key: BYBIT_KEY, api_secret: BYBIT_SECRET },
+    venueSymbol: 'BTCUSDT',
+    alertSymbol: 'BYBIT:BTCUSDT.P',
+    orderPath: '/v5/order/create',
+    conditional: (r) => json(r).triggerPrice !== undefined,
+    // Bybit answers refusals with HTTP 200 and a non-zero retCode.
+    accepted: (r) => r.status === 200 && r.retCode === 0,
+    sent: (r) => {
+      const body = json(r);
+      return {
+        side: String(body.side).toLowerCase(),
+        positionSide: body.positionIdx === 1 ? 'long' : body.positionIdx === 2 ? 'short' : 'net',
+        reduceOnly: body.reduceOnly === true,
+      };
+    },
+    closePaths: ['/v5/order/create'],
+    lostAnswer: { kind: 'delay_after_accept', path: '/v5/order/create', method: 'POST', ms: 3_000 },
+    rateLimit: { kind: 'rate_limit', path: '/v5/order/create', method: 'POST', ms: 300 },
+    rateLimited: (r) => r.retCode === 10006,
+    noMargin: {
+      fault: {
+        kind: 'http_error',
+        path: '/v5/order/create',
+        method: 'POST',
+        code: 110007,
+        msg: 'ab not enough for new order',
+      },
+      venueCode: 110007,
+    },
+    wrongSideCode: 10001,
+    wrongSide: (r) => r.retCode,
   },
 ];
 
@@ -220,7 +282,9 @@ const acceptedAt = (v: Venue, from: number, paths: string[]) =>
     .slice(from)
     .filter((r) => r.method === 'POST' && paths.includes(r.path) && v.kind.accepted(r));
 const placementsAt = (v: Venue, from: number) =>
-  v.sim.requests.slice(from).filter((r) => r.method === 'POST' && r.path === v.kind.orderPath);
+  v.sim.requests
+    .slice(from)
+    .filter((r) => r.method === 'POST' && r.path === v.kind.orderPath && !(v.kind.conditional?.(r) ?? false));
 
 const MODES = [
   { mode: 'one-way', hedge: false },
@@ -290,7 +354,8 @@ describe.each(VENUES.flatMap((kind) => MODES.map((m) => ({ ...m, kind, venue: ki
         const sent = kind.sent(close!);
         expect(sent.side).toBe('buy');
         // Binance refuses reduceOnly in hedge mode (-1106): there the position side says it all.
-        if (hedge) expect(sent).toMatchObject({ positionSide: 'short', reduceOnly: false });
+        // Bybit takes it beside positionIdx 2, and the client sends it so a close can never open.
+        if (hedge) expect(sent).toMatchObject({ positionSide: 'short', reduceOnly: kind.name === 'bybit' });
         else expect(sent.reduceOnly).toBe(true);
       } else {
         // OKX close-position names the position itself
@@ -355,7 +420,10 @@ describe.each(VENUES.map((kind) => ({ kind, venue: kind.name })))('venue faults 
     const { status, body } = await send(v, { action: 'short', id: `rate-limited-${kind.name}` });
     expect(status).toBe(200);
     expect(body).toMatchObject({ success: true, message: `SHORT order executed on ${kind.name}` });
-    expect(placementsAt(v, from).map((r) => r.status)).toEqual([429, 200]);
+    expect(placementsAt(v, from).map((r) => [kind.rateLimited(r), kind.accepted(r)])).toEqual([
+      [true, false],
+      [false, true],
+    ]);
     expect(await legs(v)).toEqual({ net: -0.1 });
   });
 

@@ -27,6 +27,7 @@ describe('AccountForm', () => {
     expect(screen.getAllByRole('option').map((o) => o.getAttribute('value'))).toEqual([
       'binance',
       'okx',
+      'bybit',
       'paper',
     ]);
     expect(screen.getByLabelText('API key')).toHaveAttribute('type', 'text');

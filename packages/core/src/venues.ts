@@ -7,7 +7,7 @@
  * Adding a venue starts here; the database's CHECK constraint is SQL and needs its own migration
  * (a db test fails until it lists the same ids).
  */
-export const VENUE_IDS = ['binance', 'okx', 'paper'] as const;
+export const VENUE_IDS = ['binance', 'okx', 'bybit', 'paper'] as const;
 export type VenueId = (typeof VENUE_IDS)[number];
 
 export type VenueFacts = {
@@ -40,6 +40,16 @@ const concatenated = ({ base, quote }: { base: string; quote: string }) => `${ba
  */
 const LETTERS_AND_DIGITS = /^[A-Za-z0-9]{16,128}$/;
 
+/**
+ * A Binance secret: an HMAC secret, or the PKCS#8 PEM private key of an Ed25519 API key
+ * (`openssl genpkey -algorithm ed25519`): every such key's base64 starts with the same 21
+ * characters (the Ed25519 algorithm identifier). Line breaks may have become spaces (a password
+ * field drops them).
+ */
+const ED25519_PRIVATE_KEY_PEM =
+  /^-----BEGIN PRIVATE KEY-----\s*MC4CAQAwBQYDK2VwBCIEI[A-Za-z0-9+/]{43}\s*-----END PRIVATE KEY-----\s*$/;
+const BINANCE_SECRET = new RegExp(`${LETTERS_AND_DIGITS.source}|${ED25519_PRIVATE_KEY_PEM.source}`);
+
 export const VENUE_FACTS = {
   binance: {
     label: 'Binance',
@@ -49,7 +59,11 @@ export const VENUE_FACTS = {
     clientOrderIdMaxLength: 36,
     credentialFormats: {
       apiKey: { pattern: LETTERS_AND_DIGITS, message: 'a Binance API key is 64 letters and digits' },
-      apiSecret: { pattern: LETTERS_AND_DIGITS, message: 'a Binance secret key is 64 letters and digits' },
+      apiSecret: {
+        pattern: BINANCE_SECRET,
+        message:
+          'a Binance secret key is 64 letters and digits, or the PEM private key of an Ed25519 API key (-----BEGIN PRIVATE KEY-----…)',
+      },
     },
   },
   okx: {
@@ -65,6 +79,19 @@ export const VENUE_FACTS = {
         message: 'an OKX API key looks like 8-4-4-4-12 hexadecimal characters',
       },
       apiSecret: { pattern: LETTERS_AND_DIGITS, message: 'an OKX secret key is 16–128 letters and digits' },
+    },
+  },
+  bybit: {
+    label: 'Bybit',
+    live: true,
+    needsPassphrase: false,
+    formatSymbol: concatenated,
+    // orderLinkId: up to 36 characters of [0-9A-Za-z_-].
+    clientOrderIdMaxLength: 36,
+    credentialFormats: {
+      // Bybit's HMAC keys are 18 characters and secrets 36 (letters and digits); checked loosely.
+      apiKey: { pattern: /^[A-Za-z0-9]{10,64}$/, message: 'a Bybit API key is 10–64 letters and digits' },
+      apiSecret: { pattern: LETTERS_AND_DIGITS, message: 'a Bybit API secret is 16–128 letters and digits' },
     },
   },
   // Paper accounts trade the Binance-style ids the paper venue lists.
@@ -96,7 +123,7 @@ export function isLiveVenueId(value: unknown): value is LiveVenueId {
   return isVenueId(value) && VENUE_FACTS[value].live;
 }
 
-/** `binance, okx or paper`: venue ids as a message or a help text lists them. */
+/** `binance, okx, bybit or paper`: venue ids as a message or a help text lists them. */
 export function venueList(ids: readonly string[] = VENUE_IDS): string {
   return ids.length <= 1 ? ids.join('') : `${ids.slice(0, -1).join(', ')} or ${ids.at(-1)}`;
 }

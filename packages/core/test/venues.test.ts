@@ -17,7 +17,7 @@ describe('the venue list', () => {
 
   it('the live venues are the ones with a REST API, in list order', () => {
     expect(LIVE_VENUE_IDS).toEqual(VENUE_IDS.filter((id) => VENUE_FACTS[id].live));
-    expect(LIVE_VENUE_IDS).toEqual(['binance', 'okx']);
+    expect(LIVE_VENUE_IDS).toEqual(['binance', 'okx', 'bybit']);
     expect(LIVE_VENUE_IDS.every(isLiveVenueId)).toBe(true);
     expect(isLiveVenueId('paper')).toBe(false);
     expect(isVenueId('paper')).toBe(true);
@@ -48,8 +48,8 @@ describe('the venue list', () => {
   });
 
   it('lists venues as a sentence does', () => {
-    expect(venueList()).toBe('binance, okx or paper');
-    expect(venueList(LIVE_VENUE_IDS)).toBe('binance or okx');
+    expect(venueList()).toBe('binance, okx, bybit or paper');
+    expect(venueList(LIVE_VENUE_IDS)).toBe('binance, okx or bybit');
     expect(venueList(['one'])).toBe('one');
   });
 });

@@ -74,6 +74,8 @@ export const accounts = pgTable('api_keys', {
   keyId: text('key_id').notNull(),
   testnet: boolean('testnet').notNull().default(true),
   isActive: boolean('is_active').notNull().default(true),
+  /** New entries refused (ENTRIES_PAUSED, Telegram /pause); closes still pass. */
+  entriesPaused: boolean('entries_paused').notNull().default(false),
   webhookSecretHash: text('webhook_secret_hash').notNull(),
   webhookSecretHint: text('webhook_secret_hint').notNull(),
   settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
@@ -199,6 +201,29 @@ export const loginChallenges = pgTable('login_challenges', {
   attempts: integer('attempts').notNull().default(0),
   expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
   usedAt: timestamp('used_at', { withTimezone: true, mode: 'date' }),
+});
+
+/** A user's Telegram chat, linked by a one-time code the chat sent to the bot (issue 19). */
+export const telegramLinks = pgTable('telegram_links', {
+  userId: text('user_id').primaryKey(),
+  chatId: text('chat_id').notNull().unique(),
+  username: text('username'),
+  locale: text('locale', { enum: ['en', 'ko'] })
+    .notNull()
+    .default('en'),
+  createdAt: createdAt(),
+});
+
+/** One-time link codes, as sha256, with their expiry; burnt on use. */
+export const telegramLinkCodes = pgTable('telegram_link_codes', {
+  codeHash: text('code_hash').primaryKey(),
+  userId: text('user_id').notNull(),
+  locale: text('locale', { enum: ['en', 'ko'] })
+    .notNull()
+    .default('en'),
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true, mode: 'date' }),
+  createdAt: createdAt(),
 });
 
 export type UserRow = typeof users.$inferSelect;

@@ -56,6 +56,8 @@ describe(`migrations (${url ? 'PostgreSQL' : 'PGlite'})`, () => {
         'schema_migrations',
         'sessions',
         'signals',
+        'telegram_link_codes',
+        'telegram_links',
         'trusted_devices',
         'users',
       ].sort(),
@@ -99,7 +101,7 @@ describe(`migrations (${url ? 'PostgreSQL' : 'PGlite'})`, () => {
     await rollback(database, all.length);
     // Three concurrent migrate() calls on separate pool connections: the advisory lock lets one apply each migration.
     const results = await Promise.all([migrate(database), migrate(database), migrate(database)]);
-    expect(results.flat().sort()).toEqual(all);
+    expect(results.flat().sort((a, b) => a - b)).toEqual(all); // numeric: 10 after 9
   });
 
   it.skipIf(!url)(
@@ -112,7 +114,7 @@ describe(`migrations (${url ? 'PostgreSQL' : 'PGlite'})`, () => {
         const fresh = await openTestDatabase(url);
         try {
           const results = await Promise.all(Array.from({ length: 4 }, () => migrate(fresh)));
-          expect(results.flat().sort()).toEqual(all);
+          expect(results.flat().sort((a, b) => a - b)).toEqual(all); // numeric: 10 after 9
         } finally {
           await fresh.close();
         }

@@ -5,6 +5,7 @@ export const EngineErrors = defineErrors({
   UNKNOWN_STRATEGY: { status: 400, message: 'Unknown strategy' },
   INVALID_STRATEGY_PARAMS: { status: 400, message: 'Invalid strategy parameters' },
   INVALID_OPTIMIZE_OPTIONS: { status: 400, message: 'Invalid optimization options' },
+  INVALID_RESEARCH_OPTIONS: { status: 400, message: 'Invalid Monte Carlo, robustness or portfolio options' },
   INVALID_BACKTEST_OPTIONS: { status: 400, message: 'Invalid backtest options' },
   INVALID_BACKTEST_INPUT: { status: 400, message: 'Invalid backtest input' },
   CANDLES_FILE_NOT_FOUND: { status: 400, message: 'Candle file not found' },

@@ -8,6 +8,7 @@ export * from './paper/index.ts';
 export * from './download.ts';
 export * from './binance/index.ts';
 export * from './okx/index.ts';
+export * from './bybit/index.ts';
 export * from './venues.ts';
 export { venueDeadline, withVenueDeadline } from './venue/deadline.ts';
 export * from './stream/types.ts';

@@ -7,6 +7,8 @@ import {
 } from '@tradingbot/core';
 import { BinanceFuturesClient } from './binance/client.ts';
 import { binanceKlinesPage } from './binance/klines.ts';
+import { BybitLinearClient } from './bybit/client.ts';
+import { bybitKlinesPage } from './bybit/klines.ts';
 import type { FetchKlinesPage } from './download.ts';
 import { OkxSwapClient } from './okx/client.ts';
 import { okxKlinesPage } from './okx/klines.ts';
@@ -20,7 +22,7 @@ export type AccountRef = { id: string; exchange: VenueId; testnet: boolean };
 /** What an account's client is built from. */
 export type VenueClientOptions = {
   credentials: { apiKey: string; apiSecret: string; passphrase?: string | undefined };
-  /** The venue's test network (Binance testnet, OKX demo trading). */
+  /** The venue's test network (Binance testnet, OKX demo trading, Bybit testnet). */
   testnet: boolean;
   /** Another REST base URL, e.g. a local simulator. */
   baseUrl?: string | undefined;
@@ -107,6 +109,20 @@ export const VENUES: VenueEntries = {
     // OKX pages newest first (`after`/`before`); okxKlinesPage turns that into oldest-first pages
     // and takes `BTCUSDT` or `BTC-USDT-SWAP`.
     klinesPage: (baseUrl) => okxKlinesPage(optional('baseUrl', baseUrl)),
+  },
+  bybit: {
+    ...VENUE_FACTS.bybit,
+    baseUrlEnv: 'BYBIT_BASE_URL',
+    createClient: (o) =>
+      new BybitLinearClient({
+        apiKey: o.credentials.apiKey,
+        apiSecret: o.credentials.apiSecret,
+        testnet: o.testnet,
+        ...optional('baseUrl', o.baseUrl),
+        ...optional('timeoutMs', o.timeoutMs),
+      }),
+    // Bybit pages newest first; bybitKlinesPage asks for one page-sized window from startTime.
+    klinesPage: (baseUrl) => bybitKlinesPage(optional('baseUrl', baseUrl)),
   },
   paper: {
     ...VENUE_FACTS.paper,

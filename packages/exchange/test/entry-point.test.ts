@@ -38,14 +38,22 @@ describe('package entry points', () => {
     };
     expect(manifest.exports).toEqual({ '.': './src/index.ts', './sim': './src/sim/index.ts' });
     const graph = localGraph(resolve(packageDir, manifest.exports['./sim'] as string));
-    expect(graph).toEqual(expect.arrayContaining(['src/binance/simulator.ts', 'src/okx/simulator.ts']));
+    expect(graph).toEqual(
+      expect.arrayContaining(['src/binance/simulator.ts', 'src/okx/simulator.ts', 'src/bybit/simulator.ts']),
+    );
 
     const product = await import('@tradingbot/exchange');
     const sim = await import('@tradingbot/exchange/sim');
-    for (const name of ['startBinanceSimulator', 'startOkxSimulator', 'FaultQueue', 'listenSimulator']) {
+    for (const name of [
+      'startBinanceSimulator',
+      'startOkxSimulator',
+      'startBybitSimulator',
+      'FaultQueue',
+      'listenSimulator',
+    ]) {
       expect(Object.keys(product)).not.toContain(name);
       expect(Object.keys(sim)).toContain(name);
     }
-    expect(Object.keys(sim.SIMULATORS).sort()).toEqual(['binance', 'okx']);
+    expect(Object.keys(sim.SIMULATORS).sort()).toEqual(['binance', 'bybit', 'okx']);
   });
 });

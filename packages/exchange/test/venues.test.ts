@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LIVE_VENUE_IDS, VENUE_FACTS, VENUE_IDS } from '@tradingbot/core';
 import { BinanceFuturesClient } from '../src/binance/client.ts';
 import { OkxSwapClient } from '../src/okx/client.ts';
+import { BybitLinearClient } from '../src/bybit/client.ts';
 import { PaperExchange } from '../src/paper/paper-exchange.ts';
 import { liveVenues, VENUES } from '../src/venues.ts';
 
@@ -22,7 +23,11 @@ describe('the venue registry', () => {
 
   it('gives each live venue a base-URL variable and candle pages', () => {
     expect(liveVenues().map(([id]) => id)).toEqual([...LIVE_VENUE_IDS]);
-    expect(liveVenues().map(([, venue]) => venue.baseUrlEnv)).toEqual(['BINANCE_BASE_URL', 'OKX_BASE_URL']);
+    expect(liveVenues().map(([, venue]) => venue.baseUrlEnv)).toEqual([
+      'BINANCE_BASE_URL',
+      'OKX_BASE_URL',
+      'BYBIT_BASE_URL',
+    ]);
     for (const [, venue] of liveVenues()) {
       expect(typeof venue.klinesPage('http://127.0.0.1:1')).toBe('function');
       expect(typeof venue.klinesPage()).toBe('function');
@@ -31,7 +36,12 @@ describe('the venue registry', () => {
   });
 
   it('builds the client class of each venue', () => {
-    const classes = { binance: BinanceFuturesClient, okx: OkxSwapClient, paper: PaperExchange };
+    const classes = {
+      binance: BinanceFuturesClient,
+      okx: OkxSwapClient,
+      bybit: BybitLinearClient,
+      paper: PaperExchange,
+    };
     for (const id of VENUE_IDS) {
       const client = VENUES[id].createClient({ credentials, testnet: true, paperFeed: false });
       expect(client, id).toBeInstanceOf(classes[id]);

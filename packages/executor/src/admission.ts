@@ -11,11 +11,32 @@ import type { Signal } from './signal.ts';
  *   takes `"exchange": "paper"` alerts only);
  * - STALE_SIGNAL (400): the alert is older than its own `max_lag`;
  * - FUTURE_SIGNAL (400): the alert is dated more than its `max_lag` ahead (a wrong clock, or a
- *   `timestamp` set ahead so that a replay would stay "fresh" for longer).
+ *   `timestamp` set ahead so that a replay would stay "fresh" for longer);
+ * - ENTRIES_PAUSED (409): the user paused new entries on the account (Telegram `/pause`); closes
+ *   still pass, so a paused account can always get flat.
  */
 
 /** What admission reads of an account; `isActive` absent means active (the executor has no flag). */
-export type AdmissionAccount = { id: string; exchange: string; isActive?: boolean };
+export type AdmissionAccount = {
+  id: string;
+  exchange: string;
+  isActive?: boolean;
+  /** New entries refused (absent = not paused); closing actions are never refused by it. */
+  entriesPaused?: boolean;
+};
+
+/** Actions that open or add to a position: the ones a pause stops. */
+const ENTRY_ACTIONS: ReadonlySet<Signal['action']> = new Set(['LONG', 'SHORT']);
+
+/** Refuses an entry (long, short) on an account whose entries are paused; closes pass. */
+export function admitEntry(account: AdmissionAccount, action: Signal['action']): void {
+  if (account.entriesPaused === true && ENTRY_ACTIONS.has(action)) {
+    throw ExecutorErrors.create('ENTRIES_PAUSED', {
+      message: `New entries are paused on account ${account.id} (resume them with /resume in Telegram); closes still run`,
+      details: { action },
+    });
+  }
+}
 
 /** Refuses an inactive account, and an alert naming another venue (`payloadExchange` as sent). */
 export function admitAccount(account: AdmissionAccount, payloadExchange: string): void {
@@ -65,5 +86,6 @@ export function admitSignal(
   moment: 'arrival' | 'turn' = signal.startedAt === undefined ? 'arrival' : 'turn',
 ): void {
   admitAccount(account, signal.exchange);
+  admitEntry(account, signal.action);
   admitFreshness(signal, signal.startedAt ?? at, moment);
 }

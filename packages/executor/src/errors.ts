@@ -21,6 +21,10 @@ export const ExecutorErrors = defineErrors({
     status: 400,
     message: 'The alert is dated further in the future than its max_lag; not executed',
   },
+  ENTRIES_PAUSED: {
+    status: 409,
+    message: 'New entries are paused on this account; closes still run',
+  },
   INVALID_LEVERAGE: { status: 400, message: 'Invalid leverage' },
   INSUFFICIENT_BALANCE: { status: 422, message: 'Insufficient balance' },
   ORDER_TOO_SMALL: { status: 422, message: 'The order is below the instrument minimum' },

@@ -90,6 +90,8 @@ export const ERROR_HINTS: Readonly<Record<string, string>> = Object.freeze({
   UNKNOWN_SYMBOL:
     'Use the TradingView ticker (BINANCE:BTCUSDT.P) or the venue symbol (BTCUSDT, BTC-USDT-SWAP)',
   STALE_SIGNAL: 'The alert arrived late; raise max_lag if that delay is acceptable',
+  ENTRIES_PAUSED:
+    'New entries are paused on this account: send /resume to the Telegram bot to take them again',
   FUTURE_SIGNAL:
     "The alert's timestamp is ahead of the server's clock; send TradingView's {{timenow}} and keep the server's clock synchronised (NTP)",
   POSITION_SIDE_MISMATCH: "The account's position mode (one-way / hedge) changed; send the alert again",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { admitAccount, admitFreshness, admitSignal } from '../src/index.ts';
+import { admitAccount, admitEntry, admitFreshness, admitSignal } from '../src/index.ts';
 import { signal } from './helpers.ts';
 
 const refusal = (check: () => void) => {
@@ -20,6 +20,29 @@ describe('admission', () => {
       status: 403,
     });
     expect(refusal(() => admitAccount({ ...account, isActive: true }, 'BINANCE'))).toBeUndefined();
+  });
+
+  it('refuses entries on a paused account (409 ENTRIES_PAUSED) while every close passes', () => {
+    const paused = { id: 'acc-p', exchange: 'paper', entriesPaused: true };
+    for (const action of ['LONG', 'SHORT'] as const) {
+      expect(refusal(() => admitEntry(paused, action))).toMatchObject({
+        code: 'ENTRIES_PAUSED',
+        status: 409,
+      });
+    }
+    for (const action of ['CLOSE_LONG', 'CLOSE_SHORT', 'CLOSE_ALL'] as const) {
+      expect(refusal(() => admitEntry(paused, action))).toBeUndefined();
+    }
+    expect(refusal(() => admitEntry({ ...paused, entriesPaused: false }, 'LONG'))).toBeUndefined();
+    const now = Date.now();
+    expect(
+      refusal(() => admitSignal(signal({ action: 'long', exchange: 'paper' }), paused, now)),
+    ).toMatchObject({
+      code: 'ENTRIES_PAUSED',
+    });
+    expect(
+      refusal(() => admitSignal(signal({ action: 'close_all', exchange: 'paper' }), paused, now)),
+    ).toBeUndefined();
   });
 
   it('refuses another venue (400); a paper account takes paper alerts only', () => {

@@ -1,12 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   BinanceFuturesClient,
+  BybitLinearClient,
   ExchangeErrors,
   PaperExchange,
   type Exchange,
   type PositionMode,
 } from '@tradingbot/exchange';
-import { startBinanceSimulator, type SimRequestLog } from '@tradingbot/exchange/sim';
+import {
+  startBinanceSimulator,
+  startBybitSimulator,
+  type BybitSimRequestLog,
+  type SimRequestLog,
+} from '@tradingbot/exchange/sim';
 import { OrderExecutor } from '../src/index.ts';
 import { CANDLES, HOUR, T0, harness, instrument, signal, type CallLog, type Faults } from './helpers.ts';
 
@@ -24,7 +30,7 @@ type VenueUnderTest = {
   /** Makes the venue reject the next `n` stop / take-profit placements. */
   rejectNextConditionals(n: number): void;
   /** The raw requests that reached a wire simulator (undefined for the in-process venue). */
-  wire?: () => SimRequestLog[];
+  wire?: () => (SimRequestLog | BybitSimRequestLog)[];
   /** The Exchange calls the executor made (the in-process venue, where there is no wire). */
   calls?: CallLog;
   close(): Promise<void>;
@@ -102,6 +108,43 @@ const venues: Record<string, VenueFactory> = {
           status: 400,
           code: -2021,
           msg: 'Order would immediately trigger.',
+          times: n,
+        });
+      },
+      wire: () => sim.requests,
+      close: () => sim.close(),
+    };
+  },
+  'bybit simulator': async (mode) => {
+    const now = clock();
+    const paper = paperVenue(mode, now);
+    const sim = await startBybitSimulator({
+      apiKey: 'execKey0123456789',
+      apiSecret: 'execSecret0123456789',
+      venue: paper,
+      now,
+      candles: {
+        SOLUSDT: CANDLES.map((c, i) => ({ time: T0 + i * HOUR, ...c, volume: 100 })),
+      },
+    });
+    const client = new BybitLinearClient({
+      apiKey: 'execKey0123456789',
+      apiSecret: 'execSecret0123456789',
+      baseUrl: sim.url,
+      timeoutMs: 2000,
+      baseDelayMs: 10,
+      maxDelayMs: 50,
+    });
+    return {
+      exchange: client,
+      paper,
+      rejectNextConditionals(n) {
+        sim.faults.add({
+          kind: 'http_error',
+          method: 'POST',
+          path: '/v5/order/create#conditional',
+          code: 110092,
+          msg: 'expect Rising, but trigger_price[77.4] <= current[98]',
           times: n,
         });
       },
@@ -235,6 +278,33 @@ describe.each(Object.keys(venues))('main scenarios on %s', (venueName) => {
         const cancel = methods.indexOf('cancelOrder');
         expect(cancel).toBeGreaterThan(-1);
         expect(cancel).toBeLessThan(methods.lastIndexOf('closePosition'));
+        continue;
+      }
+      if (venueName === 'bybit simulator') {
+        // Bybit: one order path; positionIdx 0 / 1; reduceOnly on the closes (one-way and hedge alike);
+        // the stop a conditional reduce-only market order with closeOnTrigger.
+        const created = t
+          .wire()
+          .filter((r) => r.method === 'POST' && r.path === '/v5/order/create')
+          .map((r) => JSON.parse(r.body) as Record<string, unknown>);
+        const idx = mode === 'hedge' ? 1 : 0;
+        expect(
+          created
+            .filter((b) => b.triggerPrice === undefined)
+            .map((b) => [b.side, b.positionIdx, b.reduceOnly]),
+        ).toEqual([
+          ['Buy', idx, undefined],
+          ['Sell', idx, true],
+        ]);
+        expect(
+          created
+            .filter((b) => b.triggerPrice !== undefined)
+            .map((b) => [b.side, b.positionIdx, b.triggerDirection, b.reduceOnly, b.closeOnTrigger]),
+        ).toEqual([['Sell', idx, 2, true, true]]);
+        const paths = t.wire().map((r) => `${r.method} ${r.path}`);
+        const cancel = paths.indexOf('POST /v5/order/cancel');
+        expect(cancel).toBeGreaterThan(-1);
+        expect(cancel).toBeLessThan(paths.lastIndexOf('POST /v5/order/create'));
         continue;
       }
       const params = (r: SimRequestLog) => new URLSearchParams(r.body !== '' ? r.body : r.query);

@@ -68,6 +68,12 @@ export type PineExportOptions = {
   lang?: PineLang;
 };
 
+/** What a caller may give: any setting, and an exit as the trade plan states it (none included). */
+export type PineBacktestInput = Partial<Omit<PineBacktestSettings, 'stopLoss' | 'takeProfit'>> & {
+  stopLoss?: ExitSpec;
+  takeProfit?: ExitSpec;
+};
+
 export type PineLang = 'en' | 'ko';
 
 /**
@@ -100,12 +106,6 @@ const SCRIPT_TEXT = {
     direction: '거래 방향',
   },
 } as const;
-
-/** What a caller may give: any setting, and an exit as the trade plan states it (none included). */
-export type PineBacktestInput = Partial<Omit<PineBacktestSettings, 'stopLoss' | 'takeProfit'>> & {
-  stopLoss?: ExitSpec;
-  takeProfit?: ExitSpec;
-};
 
 export const SECRET_PLACEHOLDER = 'PASTE_YOUR_WEBHOOK_SECRET';
 export const ACCOUNT_PLACEHOLDER = 'PASTE_YOUR_ACCOUNT_ID';

@@ -18,12 +18,9 @@ export const RegisterAccountBody = z
       .max(128)
       .regex(printable, 'must be printable characters without spaces')
       .optional(),
-    api_secret: z
-      .string()
-      .min(1)
-      .max(128)
-      .regex(printable, 'must be printable characters without spaces')
-      .optional(),
+    // 256: a PEM private key (Binance Ed25519 keys) is longer than any HMAC secret; its spaces and
+    // line breaks are checked by the venue's format, the printable rule holds for the others.
+    api_secret: z.string().min(1).max(256).optional(),
     passphrase: z
       .string()
       .min(1)
@@ -68,6 +65,15 @@ export const RegisterAccountBody = z
         ctx.addIssue({ code: 'custom', path: ['api_key'], message: formats.apiKey.message });
       if (body.api_secret !== undefined && !formats.apiSecret.pattern.test(body.api_secret))
         ctx.addIssue({ code: 'custom', path: ['api_secret'], message: formats.apiSecret.message });
+    } else if (
+      body.api_secret !== undefined &&
+      (!printable.test(body.api_secret) || body.api_secret.length > 128)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['api_secret'],
+        message: 'must be at most 128 printable characters without spaces',
+      });
     }
   });
 

@@ -428,6 +428,8 @@ export async function runLabOptimization(
     inSampleRatio: input.in_sample_ratio,
     ...(input.space ? { space: input.space as Record<string, number> } : {}),
     workers: 1,
+    // The API does not answer the neighbourhood robustness (yet): do not spend backtests on it.
+    robustness: false,
     ...(onProgress ? { onProgress } : {}),
   });
   return optimizationJson(result, candles, 50);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import { isAppError, type AppError, WebhookPayloadSchema } from '@tradingbot/core';
 import { accounts, signals, type AccountRow, type Database } from '@tradingbot/db';
-import { admitAccount, admitFreshness, toSignal, type Signal } from '@tradingbot/executor';
+import { admitAccount, admitEntry, admitFreshness, toSignal, type Signal } from '@tradingbot/executor';
 import { Counter, type Registry } from 'prom-client';
 import { ServerErrors, withDetails } from '../errors.ts';
 import { hashToken, timingSafeEqualHex, type KeyRing } from '../crypto/credentials.ts';
@@ -198,6 +198,7 @@ export class WebhookPipeline {
       sentAction = payload.action;
       admitAccount(account, payload.exchange);
       signal = toSignal(payload, { receivedAt });
+      admitEntry(account, signal.action);
     } catch (error) {
       const refusal = asRequestError(error);
       throw withDetails(refusal, { signal_id: await record(`refused:${handling.signalId}`, refusal) });

@@ -107,6 +107,13 @@ export function AccountForm({ onSubmit }: { onSubmit: Submit }) {
             value={fields.apiSecret}
             onChange={set.apiSecret}
           />
+          {fields.exchange === 'binance' ? (
+            <small id={`${id}-secret-hint`} className="muted">
+              {t('acc.apiSecretHint.binance')} <code>openssl genpkey -algorithm ed25519 -out key.pem</code>
+              {' · '}
+              <code>openssl pkey -in key.pem -pubout</code>
+            </small>
+          ) : null}
           {form.needsPassphrase ? (
             <TextField
               formId={id}

@@ -931,7 +931,7 @@ export interface paths {
         content: {
           'application/json': {
             /** @enum {string} */
-            exchange: 'binance' | 'okx' | 'paper';
+            exchange: 'binance' | 'okx' | 'bybit' | 'paper';
             api_key?: string;
             api_secret?: string;
             passphrase?: string;
@@ -2511,7 +2511,7 @@ export interface paths {
                   /** @enum {string} */
                   source: 'exchange';
                   /** @enum {string} */
-                  exchange: 'binance' | 'okx';
+                  exchange: 'binance' | 'okx' | 'bybit';
                   symbol: string;
                   timeframe: string;
                   from: number | string;
@@ -2626,7 +2626,7 @@ export interface paths {
                   /** @enum {string} */
                   source: 'exchange';
                   /** @enum {string} */
-                  exchange: 'binance' | 'okx';
+                  exchange: 'binance' | 'okx' | 'bybit';
                   symbol: string;
                   timeframe: string;
                   from: number | string;
@@ -2790,6 +2790,159 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/notifications/telegram': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['TelegramStatus'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/notifications/telegram/link': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @default en
+             * @enum {string}
+             */
+            locale?: 'en' | 'ko';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['TelegramLinkCode'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['TelegramUnlinked'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2871,7 +3024,7 @@ export interface components {
     Account: {
       id: string;
       /** @enum {string} */
-      exchange: 'binance' | 'okx' | 'paper';
+      exchange: 'binance' | 'okx' | 'bybit' | 'paper';
       label: string;
       testnet: boolean;
       is_active: boolean;
@@ -2881,7 +3034,7 @@ export interface components {
     RegisteredAccount: {
       id: string;
       /** @enum {string} */
-      exchange: 'binance' | 'okx' | 'paper';
+      exchange: 'binance' | 'okx' | 'bybit' | 'paper';
       label: string;
       testnet: boolean;
       is_active: boolean;
@@ -3344,6 +3497,24 @@ export interface components {
       reason: string | null;
     };
     NotificationChannelDeleted: {
+      /** @enum {boolean} */
+      success: true;
+    };
+    TelegramLinkCode: {
+      code: string;
+      bot_username: string;
+      deep_link: string;
+      expires_at: string;
+    };
+    TelegramStatus: {
+      bot_configured: boolean;
+      linked: boolean;
+      username: string | null;
+      /** @enum {string|null} */
+      locale: 'en' | 'ko' | null;
+      linked_at: string | null;
+    };
+    TelegramUnlinked: {
       /** @enum {boolean} */
       success: true;
     };

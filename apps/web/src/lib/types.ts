@@ -49,3 +49,5 @@ export type NotificationChannelList = Schemas['NotificationChannelList'];
 export type NotificationTestResult = Schemas['NotificationTestResult'];
 export type ChannelKind = NotificationChannel['kind'];
 export type NotifyEventKind = NotificationChannel['events'][number];
+export type TelegramStatus = Schemas['TelegramStatus'];
+export type TelegramLinkCode = Schemas['TelegramLinkCode'];

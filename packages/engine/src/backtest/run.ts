@@ -199,7 +199,9 @@ function checkInput(
  * Runs the broker emulator of docs/backtest-semantics.md over `candles` with the strategy's
  * per-bar signals (four series, or packed as the signal kernel writes them). `atr` (the caller's
  * atr(atrPeriod) series, one value per candle) is required when the stop-loss or take-profit is
- * ATR-based. One pass over the bars, then one for the drawdown and run-up; the only allocations
+ * ATR-based. `equityBuffer` (length n, optional) receives the equity curve instead of a fresh
+ * array — the optimizer lends one work array to all its runs; `result.equity` is then that buffer.
+ * One pass over the bars, then one for the drawdown and run-up; the only allocations
  * are the output arrays, the columnar trade log (grown by doubling) and one Date per calendar
  * month. `result.trades` builds the Trade objects on first access.
  */
@@ -209,6 +211,7 @@ export function runBacktest(
   signals: StrategySignals | PackedSignals,
   options: BacktestOptions,
   atr?: Float64Array,
+  equityBuffer?: Float64Array,
 ): BacktestResult {
   validateBacktestOptions(options);
   checkInput(candles, signals, options, atr);
@@ -237,7 +240,8 @@ export function runBacktest(
   const hasLevels = slKind !== RULE_NONE || tpKind !== RULE_NONE || leverage > 1;
 
   const book = new Book(time, commRate, leverage, options.maintenanceMarginPct / 100, options.tickSize);
-  const equity = new Float64Array(n);
+  // Every element is written below, so a lent buffer needs no clearing.
+  const equity = equityBuffer !== undefined && equityBuffer.length === n ? equityBuffer : new Float64Array(n);
 
   let pending = NONE;
   let pendingQty = 0;

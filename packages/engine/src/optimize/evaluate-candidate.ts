@@ -1,6 +1,9 @@
 import type { CandleSeries } from '../candles/series.ts';
 import { withStopAtr } from '../strategy/stop-atr.ts';
-import { runBacktest, type BacktestMetrics, type BacktestOptions } from '../backtest/index.ts';
+import { runBacktest, usesAtrStops, type BacktestMetrics, type BacktestOptions } from '../backtest/index.ts';
+import { atr } from '../indicators/index.ts';
+import { withScratch } from '../indicators/scratch.ts';
+import type { IndicatorCache } from '../strategy/indicator-cache.ts';
 import type { ParamValues, StrategyDeclaration } from '../strategy/declaration.ts';
 import { evaluateStrategy } from '../strategy/evaluate.ts';
 import { score, type Objective } from './objective.ts';
@@ -34,6 +37,8 @@ export type EvaluationContext = {
   options: BacktestOptions;
   objective: Objective;
   minTrades: number;
+  /** Indicator series shared across parameter sets (one per worker); absent = each set computes its own. */
+  cache?: IndicatorCache;
 };
 
 export function sliceCandles(candles: CandleSeries, range: BarRange): CandleSeries {
@@ -73,17 +78,28 @@ export function summarize(metrics: BacktestMetrics, objective: Objective, minTra
  * each range is then backtested on a view of the arrays, starting flat.
  */
 export function evaluateCandidate(context: EvaluationContext, task: CandidateTask): MetricsSummary[] {
-  const { declaration, candles, options, objective, minTrades } = context;
-  const { packedSignals } = evaluateStrategy(declaration, candles, task.params);
-  return withStopAtr(candles, options, (atrValues) =>
-    task.ranges.map((range) => {
-      const result = runBacktest(
-        sliceCandles(candles, range),
-        packedSignals.subarray(range.from, range.to),
-        options,
-        atrValues?.subarray(range.from, range.to),
-      );
-      return summarize(result.metrics, objective, minTrades);
-    }),
-  );
+  const { declaration, candles, options, objective, minTrades, cache } = context;
+  const { packedSignals } = evaluateStrategy(declaration, candles, task.params, cache);
+  // Only the metrics are kept: the equity curves of all ranges go to one lent work array.
+  const run = (atrValues: Float64Array | undefined) =>
+    withScratch(candles.length, (equity) =>
+      task.ranges.map((range) => {
+        const result = runBacktest(
+          sliceCandles(candles, range),
+          packedSignals.subarray(range.from, range.to),
+          options,
+          atrValues?.subarray(range.from, range.to),
+          equity.subarray(0, range.to - range.from),
+        );
+        return summarize(result.metrics, objective, minTrades);
+      }),
+    );
+  if (cache !== undefined && usesAtrStops(options)) {
+    // The stop ATR depends on the candles and the period only: once per worker, like any indicator.
+    const { value } = cache.get(candles, `stop-atr:${options.atrPeriod}`, () => ({
+      value: atr(candles.high, candles.low, candles.close, options.atrPeriod),
+    }));
+    return run(value);
+  }
+  return withStopAtr(candles, options, run);
 }

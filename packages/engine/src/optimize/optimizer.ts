@@ -13,6 +13,10 @@ import {
   type MetricsSummary,
 } from './evaluate-candidate.ts';
 import { OBJECTIVE_NAMES, type Objective } from './objective.ts';
+import { DEFAULT_INDICATOR_CACHE_BYTES, IndicatorCache } from '../strategy/indicator-cache.ts';
+import { halvingSearch, type HalvingSearchResult } from './halving-search.ts';
+import type { HalvingBudget } from './halving.ts';
+import { neighbourhoodRobustness, type RobustnessReport } from '../research/robustness.ts';
 import { gridCandidates, gridSize, randomCandidates, searchSpace, type ParamRange } from './space.ts';
 
 export type OptimizeRequest = {
@@ -20,8 +24,15 @@ export type OptimizeRequest = {
   candles: CandleSeries;
   backtest: BacktestOptions;
   objective?: Objective;
-  /** 'auto' = the full grid when it has at most `trials` points, otherwise a random sample. */
-  method?: 'grid' | 'random' | 'auto';
+  /**
+   * 'auto' = the full grid when it has at most `trials` points, otherwise a random sample;
+   * 'halving' = random sampling with successive halving under `budget` (for spaces too large to grid).
+   */
+  method?: 'grid' | 'random' | 'auto' | 'halving';
+  /** For 'halving': evaluations (full-data equivalents; default `trials`) and/or seconds, per search. */
+  budget?: HalvingBudget;
+  /** For 'halving': keep the best 1/eta at each rung (default 3). */
+  eta?: number;
   trials?: number;
   seed?: number;
   /** Narrow or fix parameters (`{ atrPeriod: 10 }`, `{ factor: { min: 2, max: 4 } }`). */
@@ -34,6 +45,13 @@ export type OptimizeRequest = {
   inSampleRatio?: number;
   /** Worker threads; default: every core. 1 runs in this thread. */
   workers?: number;
+  /**
+   * Share indicator series across parameter sets: true (default) with a 128 MiB LRU per worker, a
+   * number of bytes per worker, or false to compute every set's indicators afresh.
+   */
+  indicatorCache?: boolean | number;
+  /** Score the best set's one-step neighbours on the whole data (default true). */
+  robustness?: boolean;
   onProgress?: (done: number, total: number) => void;
 };
 
@@ -50,10 +68,14 @@ export type WalkForwardWindow = {
 export type OptimizeResult = {
   strategy: string;
   objective: Objective;
-  method: 'grid' | 'random';
+  method: 'grid' | 'random' | 'halving';
   candidates: number;
+  /** For 'halving': what the search on the whole data spent. */
+  search?: HalvingSearchResult['search'];
   /** Every candidate on the whole data, best first. */
   ranking: RankedCandidate[];
+  /** How the best set's score holds one grid step away in each parameter (null when turned off or nothing ranked). */
+  robustness: RobustnessReport | null;
   walkForward: null | {
     windows: WalkForwardWindow[];
     /** Out-of-sample net profit of the best in-sample parameters, summed over windows. */
@@ -81,7 +103,8 @@ export function walkForwardRanges(bars: number, windows: number, inSampleRatio: 
   });
 }
 
-export async function optimize(request: OptimizeRequest): Promise<OptimizeResult> {
+/** Checks the request and settles the objective, the space and the method. */
+function plan(request: OptimizeRequest) {
   const declaration = getStrategy(request.strategy);
   const objective = request.objective ?? 'sharpe';
   if (!OBJECTIVE_NAMES.includes(objective)) {
@@ -108,11 +131,11 @@ export async function optimize(request: OptimizeRequest): Promise<OptimizeResult
       message: `the full grid has ${size} points (more than ${MAX_GRID}); use random search or narrow the ranges`,
     });
   }
-  const candidates =
-    method === 'grid'
-      ? gridCandidates(declaration, space)
-      : randomCandidates(declaration, space, trials, request.seed ?? 1);
+  return { declaration, objective, trials, space, method };
+}
 
+export async function optimize(request: OptimizeRequest): Promise<OptimizeResult> {
+  const { declaration, objective, trials, space, method } = plan(request);
   const candles = request.candles;
   const windows = request.walkForward
     ? walkForwardRanges(candles.length, request.walkForward, request.inSampleRatio ?? 3)
@@ -128,63 +151,134 @@ export async function optimize(request: OptimizeRequest): Promise<OptimizeResult
     objective,
     minTrades: request.minTrades ?? 1,
   };
-  const tasks = candidates.map((params) => ({ params, ranges }));
-  const results = await runTasks(
-    context,
-    tasks,
-    request.workers ?? availableParallelism(),
-    request.onProgress,
-  );
-
-  const byScore = (a: MetricsSummary, b: MetricsSummary) => b.score - a.score;
-  const ranking = candidates
-    .map((params, k) => ({ params, metrics: results[k]![0]! }))
-    .sort((a, b) => byScore(a.metrics, b.metrics));
-
-  let walkForward: OptimizeResult['walkForward'] = null;
-  if (windows.length > 0) {
-    const time = (bar: number) => candles.time[Math.min(bar, candles.length - 1)]!;
-    const reports = windows.map((window, w) => {
-      let best = 0;
-      for (let k = 1; k < candidates.length; k++) {
-        if (results[k]![1 + 2 * w]!.score > results[best]![1 + 2 * w]!.score) best = k;
-      }
-      return {
-        inSample: {
-          ...window.inSample,
-          fromTime: time(window.inSample.from),
-          toTime: time(window.inSample.to - 1),
-        },
-        outOfSample: {
-          ...window.outOfSample,
-          fromTime: time(window.outOfSample.from),
-          toTime: time(window.outOfSample.to - 1),
-        },
-        best: candidates[best]!,
-        inSampleMetrics: results[best]![1 + 2 * w]!,
-        outOfSampleMetrics: results[best]![2 + 2 * w]!,
-      };
+  const cacheBytes = cacheBytesOf(request.indicatorCache);
+  let ranking: RankedCandidate[];
+  let picks: WindowPick[];
+  let candidateCount: number;
+  let searchSpent: HalvingSearchResult['search'] | undefined;
+  if (method === 'halving') {
+    const found = halvingSearch({
+      context,
+      space,
+      budget: request.budget ?? { evaluations: trials },
+      ...(request.eta === undefined ? {} : { eta: request.eta }),
+      seed: request.seed ?? 1,
+      windows,
+      cacheBytes,
     });
-    const finite = (values: number[]) => values.filter(Number.isFinite);
-    const mean = (values: number[]) =>
-      values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN;
-    const isMean = mean(finite(reports.map((r) => r.inSampleMetrics.score)));
-    const oosMean = mean(finite(reports.map((r) => r.outOfSampleMetrics.score)));
-    walkForward = {
-      windows: reports,
-      outOfSampleNetProfit: reports.reduce((sum, r) => sum + r.outOfSampleMetrics.netProfit, 0),
-      efficiency:
-        Number.isFinite(isMean) && Number.isFinite(oosMean) && isMean !== 0
-          ? oosMean / Math.abs(isMean)
-          : null,
-    };
+    ranking = found.ranking;
+    picks = found.windows;
+    candidateCount = found.search.evaluations;
+    searchSpent = found.search;
+  } else {
+    const candidates =
+      method === 'grid'
+        ? gridCandidates(declaration, space)
+        : randomCandidates(declaration, space, trials, request.seed ?? 1);
+    const results = await runTasks(
+      context,
+      cacheBytes,
+      candidates.map((params) => ({ params, ranges })),
+      request.workers ?? availableParallelism(),
+      request.onProgress,
+    );
+    ranking = candidates
+      .map((params, k) => ({ params, metrics: results[k]![0]! }))
+      .sort((a, b) => b.metrics.score - a.metrics.score);
+    picks = windows.map((_, w) => bestOfWindow(candidates, results, w));
+    candidateCount = candidates.length;
   }
-  return { strategy: declaration.id, objective, method, candidates: candidates.length, ranking, walkForward };
+  const walkForward = windows.length > 0 ? walkForwardReport(candles, windows, picks) : null;
+  const top = ranking[0];
+  const robustness =
+    request.robustness === false || top === undefined
+      ? null
+      : neighbourhoodRobustness({
+          declaration,
+          candles,
+          options: request.backtest,
+          objective,
+          minTrades: context.minTrades,
+          params: top.params,
+          space,
+          own: top.metrics,
+          ...(cacheBytes === null ? {} : { cache: new IndicatorCache(cacheBytes) }),
+        });
+  return {
+    strategy: declaration.id,
+    objective,
+    method,
+    candidates: candidateCount,
+    ...(searchSpent === undefined ? {} : { search: searchSpent }),
+    ranking,
+    robustness,
+    walkForward,
+  };
+}
+
+type WindowPick = { best: ParamValues; inSampleMetrics: MetricsSummary; outOfSampleMetrics: MetricsSummary };
+
+/** The candidate with the best in-sample score of window `w` (results: [whole, IS 1, OOS 1, IS 2, …]). */
+function bestOfWindow(candidates: ParamValues[], results: MetricsSummary[][], w: number): WindowPick {
+  let best = 0;
+  for (let k = 1; k < candidates.length; k++) {
+    if (results[k]![1 + 2 * w]!.score > results[best]![1 + 2 * w]!.score) best = k;
+  }
+  return {
+    best: candidates[best]!,
+    inSampleMetrics: results[best]![1 + 2 * w]!,
+    outOfSampleMetrics: results[best]![2 + 2 * w]!,
+  };
+}
+
+/** The walk-forward windows' reports: the best in-sample set of each and its out-of-sample figures. */
+function walkForwardReport(
+  candles: CandleSeries,
+  windows: ReturnType<typeof walkForwardRanges>,
+  picks: WindowPick[],
+): NonNullable<OptimizeResult['walkForward']> {
+  const time = (bar: number) => candles.time[Math.min(bar, candles.length - 1)]!;
+  const reports = windows.map((window, w) => ({
+    inSample: {
+      ...window.inSample,
+      fromTime: time(window.inSample.from),
+      toTime: time(window.inSample.to - 1),
+    },
+    outOfSample: {
+      ...window.outOfSample,
+      fromTime: time(window.outOfSample.from),
+      toTime: time(window.outOfSample.to - 1),
+    },
+    ...picks[w]!,
+  }));
+  const finite = (values: number[]) => values.filter(Number.isFinite);
+  const mean = (values: number[]) =>
+    values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN;
+  const isMean = mean(finite(reports.map((r) => r.inSampleMetrics.score)));
+  const oosMean = mean(finite(reports.map((r) => r.outOfSampleMetrics.score)));
+  return {
+    windows: reports,
+    outOfSampleNetProfit: reports.reduce((sum, r) => sum + r.outOfSampleMetrics.netProfit, 0),
+    efficiency:
+      Number.isFinite(isMean) && Number.isFinite(oosMean) && isMean !== 0 ? oosMean / Math.abs(isMean) : null,
+  };
 }
 
 /** Runs the tasks on a pool of worker threads (or inline for one worker / few tasks), keeping order. */
+function cacheBytesOf(option: boolean | number | undefined): number | null {
+  if (option === false) return null;
+  if (option === undefined || option === true) return DEFAULT_INDICATOR_CACHE_BYTES;
+  if (!(Number.isFinite(option) && option >= 0)) {
+    throw EngineErrors.create('INVALID_OPTIMIZE_OPTIONS', {
+      message: 'indicatorCache must be true, false or a number of bytes ≥ 0',
+    });
+  }
+  return option;
+}
+
 async function runTasks(
   context: EvaluationContext,
+  cacheBytes: number | null,
   tasks: CandidateTask[],
   workerCount: number,
   onProgress?: (done: number, total: number) => void,
@@ -193,6 +287,7 @@ async function runTasks(
   const total = tasks.length;
   const threads = Math.max(1, Math.min(workerCount, Math.ceil(total / 16)));
   if (threads === 1) {
+    if (cacheBytes !== null) context = { ...context, cache: new IndicatorCache(cacheBytes) };
     tasks.forEach((task, k) => {
       results[k] = evaluateCandidate(context, task);
       onProgress?.(k + 1, total);
@@ -205,6 +300,7 @@ async function runTasks(
     options: context.options,
     objective: context.objective,
     minTrades: context.minTrades,
+    cacheBytes,
     candles: {
       length: candles.length,
       source: candles.source,

@@ -4,6 +4,7 @@ import type { BacktestOptions } from '../backtest/index.ts';
 import { getStrategy } from '../strategy/strategies/index.ts';
 import { evaluateCandidate, type CandidateTask, type EvaluationContext } from './evaluate-candidate.ts';
 import type { Objective } from './objective.ts';
+import { IndicatorCache } from '../strategy/indicator-cache.ts';
 
 type Init = {
   strategy: string;
@@ -11,6 +12,8 @@ type Init = {
   objective: Objective;
   minTrades: number;
   candles: CandleSeries;
+  /** Bytes of the worker's indicator cache; null = no cache. */
+  cacheBytes: number | null;
 };
 
 const init = workerData as Init;
@@ -20,6 +23,7 @@ const context: EvaluationContext = {
   options: init.options,
   objective: init.objective,
   minTrades: init.minTrades,
+  ...(init.cacheBytes === null ? {} : { cache: new IndicatorCache(init.cacheBytes) }),
 };
 
 parentPort!.on('message', (message: { start: number; tasks: CandidateTask[] }) => {

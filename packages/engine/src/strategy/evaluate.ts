@@ -4,6 +4,7 @@ import { unpackSignals, type PackedSignals, type StrategySignals } from '../back
 import type { ParamValues, StrategyDeclaration } from './declaration.ts';
 import type { IndicatorCall, NumExpr, PriceSource, ScalarExpr } from './expr.ts';
 import { compileSignals } from './compile-signals.ts';
+import type { IndicatorCache } from './indicator-cache.ts';
 
 export type EvaluatedPlot = { title: string; color: string; overlay: boolean; values: Float64Array };
 export type EvaluatedStrategy = {
@@ -25,9 +26,14 @@ export class SeriesEvaluator {
   private readonly numbers = new Map<string, Float64Array>();
   private readonly indicators = new Map<string, Outputs>();
 
+  /**
+   * `cache` (optional) shares indicator series across evaluations on the same candles — an
+   * optimization's parameter sets; its series are read-only.
+   */
   constructor(
     private readonly candles: CandleSeries,
     private readonly params: ParamValues,
+    private readonly cache?: IndicatorCache,
   ) {}
 
   scalar(expr: ScalarExpr): number {
@@ -103,7 +109,10 @@ export class SeriesEvaluator {
     const key = this.resolvedKey(call);
     let outputs = this.indicators.get(key);
     if (outputs === undefined) {
-      outputs = this.computeIndicator(call);
+      outputs =
+        this.cache === undefined
+          ? this.computeIndicator(call)
+          : this.cache.get(this.candles, key, () => this.computeIndicator(call));
       this.indicators.set(key, outputs);
     }
     return outputs;
@@ -190,13 +199,18 @@ export function priceSource(candles: CandleSeries, source: PriceSource): Float64
   }
 }
 
-/** The signals (packed, and as four series when read) and the plots of a strategy over a candle series. */
+/**
+ * The signals (packed, and as four series when read) and the plots of a strategy over a candle
+ * series. With `cache`, indicator series come from (and go to) the shared cache: the plots may then
+ * be shared, read-only arrays.
+ */
 export function evaluateStrategy(
   declaration: StrategyDeclaration,
   candles: CandleSeries,
   params: ParamValues,
+  cache?: IndicatorCache,
 ): EvaluatedStrategy {
-  const evaluator = new SeriesEvaluator(candles, params);
+  const evaluator = new SeriesEvaluator(candles, params, cache);
   const { leaves, scalarInputs, kernel } = compileSignals(declaration.signals);
   const n = candles.length;
   const packed = new Uint8Array(n);

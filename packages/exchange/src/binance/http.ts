@@ -8,12 +8,13 @@ import {
   type WireRequest,
 } from '../venue/signed-http.ts';
 import { BINANCE_VENUE, binanceError } from './errors.ts';
-import { appendSignature, encodeParams, type Params } from './signing.ts';
+import { appendSignature, binanceSigner, encodeParams, type BinanceSigner, type Params } from './signing.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export type BinanceHttpOptions = SignedHttpOptions & {
   apiKey: string;
+  /** An HMAC secret, or the PEM private key of an Ed25519 API key. */
   apiSecret: string;
   recvWindow: number;
   /** REQUEST_WEIGHT per minute; replaced by exchangeInfo's `rateLimits` once read. */
@@ -38,7 +39,8 @@ const TIME_PATH = '/fapi/v1/time';
 export class BinanceHttp extends SignedHttp<RequestSpec> {
   readonly recvWindow: number;
   private readonly apiKey: string;
-  private readonly apiSecret: string;
+  /** HMAC-SHA256 or Ed25519, by the secret's shape. */
+  private readonly signer: BinanceSigner | undefined;
   private readonly weightThreshold: number;
   private usedWeight = 0;
   private usedWeightAt = 0;
@@ -49,7 +51,7 @@ export class BinanceHttp extends SignedHttp<RequestSpec> {
     super(BINANCE_VENUE, options);
     this.recvWindow = options.recvWindow;
     this.apiKey = options.apiKey;
-    this.apiSecret = options.apiSecret;
+    this.signer = options.apiSecret === '' ? undefined : signerOf(options.apiSecret);
     this.weightLimit = options.weightLimit ?? 2400;
     this.weightThreshold = options.weightThreshold ?? 0.9;
   }
@@ -108,7 +110,7 @@ export class BinanceHttp extends SignedHttp<RequestSpec> {
     let encoded = encodeParams(spec.params ?? {});
     if (spec.signed) {
       const stamp = encodeParams({ recvWindow: this.recvWindow, timestamp: Math.round(this.serverNow()) });
-      encoded = appendSignature(encoded === '' ? stamp : `${encoded}&${stamp}`, this.apiSecret);
+      encoded = appendSignature(encoded === '' ? stamp : `${encoded}&${stamp}`, this.signer ?? '');
     }
     const inBody = spec.method === 'POST' || spec.method === 'PUT';
     const headers: Record<string, string> = {};
@@ -219,4 +221,16 @@ export function weightDelayMs(
   if (used < threshold * limit) return 0;
   const windowEnd = Math.floor(readAt / 60_000) * 60_000 + 60_000;
   return Math.max(0, windowEnd - now);
+}
+
+/** The account's signer; a secret that looks like a PEM key but is none is refused as bad credentials. */
+function signerOf(secret: string): BinanceSigner {
+  try {
+    return binanceSigner(secret);
+  } catch (error) {
+    throw ExchangeErrors.create('EXCHANGE_AUTH_FAILED', {
+      message: `the Binance secret is not a usable Ed25519 private key: ${error instanceof Error ? error.message : String(error)}`,
+      details: { venue: 'binance', venueMessage: 'malformed Ed25519 private key' },
+    });
+  }
 }

@@ -8,7 +8,17 @@ export {
   type BinanceFuturesClientOptions,
 } from './client.ts';
 export { binanceKlinesPage, BINANCE_KLINES_PAGE_LIMIT } from './klines.ts';
-export { encodeParams, hmacSha256Hex, appendSignature } from './signing.ts';
+export {
+  encodeParams,
+  hmacSha256Hex,
+  appendSignature,
+  binanceSigner,
+  ed25519PrivateKey,
+  ed25519PublicKey,
+  ed25519Signature,
+  isPemKey,
+  verifyEd25519,
+} from './signing.ts';
 export { binanceError, codeForVenueError } from './errors.ts';
 export { BinanceAccountStream, BinanceMarketStream, type BinanceStreamOptions } from './stream.ts';
 export { parseUserFrame, parseMarketFrame } from './stream-parse.ts';

@@ -17,7 +17,8 @@ import {
 } from '../sim/pipeline.ts';
 import { freshPaperVenue, servedCandles, syntheticCandle, type Candle } from '../sim/candles.ts';
 import { decimals, safeEqual, WIRE_DECIMAL } from '../sim/wire.ts';
-import { hmacSha256Hex } from './signing.ts';
+import { ed25519PublicKey, hmacSha256Hex, isPemKey, verifyEd25519 } from './signing.ts';
+import type { KeyObject } from 'node:crypto';
 import { UNKNOWN_RESULT_MESSAGE } from './errors.ts';
 import { intervalMs, toBinanceInterval } from './parse.ts';
 import type { IncomingMessage } from 'node:http';
@@ -66,6 +67,10 @@ export type SimRequestLog = WireRequestLog & BinanceCodes;
 /** The simulator's injected faults; `clockOffsetMs` provokes -1021. */
 export type SimFaults = FaultQueue<FaultRule>;
 
+/**
+ * `apiSecret` is the HMAC secret, or for an Ed25519 API key the PEM public key it was registered
+ * with (a private key PEM works too: its public half is used).
+ */
 export type BinanceSimulatorOptions = WireSimulatorOptions<FaultRule> & {
   /** REQUEST_WEIGHT per minute before 429s (default 2400). */
   weightLimit?: number;
@@ -239,8 +244,12 @@ class BinanceDialect extends SimulatorDialect<FaultRule, BinanceCodes, Params, R
   /** Funding payments booked since the simulator started (the income endpoint's FUNDING_FEE rows). */
   private readonly fundingLog: FundingPayment[] = [];
 
+  /** The registered Ed25519 public key when the API key is an Ed25519 one. */
+  private readonly publicKey: KeyObject | undefined;
+
   constructor(private readonly options: BinanceSimulatorOptions) {
     super(options, (now) => freshPaperVenue({ ...options, defaultPrices: SIM_DEFAULT_PRICES, now }));
+    this.publicKey = isPemKey(options.apiSecret) ? ed25519PublicKey(options.apiSecret) : undefined;
     this.streams = new BinanceStreamServer(options.apiKey, () => this.serverTime());
     const writer = new BinanceFrameWriter(
       {
@@ -395,12 +404,12 @@ class BinanceDialect extends SimulatorDialect<FaultRule, BinanceCodes, Params, R
       if (recvWindow > 60_000) throw err(-1131, 'recvWindow must be less than 60000');
     }
     // totalParams = query string + body (no "&" between), each as received, without the signature.
-    const expected = hmacSha256Hex(
-      this.options.apiSecret,
-      stripSignature(request.query) + stripSignature(request.body),
-    );
-    if (!safeEqual(signature.toLowerCase(), expected))
-      throw err(-1022, 'Signature for this request is not valid.');
+    const totalParams = stripSignature(request.query) + stripSignature(request.body);
+    const valid =
+      this.publicKey !== undefined
+        ? verifyEd25519(this.publicKey, totalParams, signature)
+        : safeEqual(signature.toLowerCase(), hmacSha256Hex(this.options.apiSecret, totalParams));
+    if (!valid) throw err(-1022, 'Signature for this request is not valid.');
     const ts = Number(timestamp);
     const server = this.serverTime();
     if (ts >= server + 1000)

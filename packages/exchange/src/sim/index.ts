@@ -48,3 +48,13 @@ export {
   type OkxSimFaults,
   type OkxSimRequestLog,
 } from '../okx/simulator.ts';
+export {
+  startBybitSimulator,
+  BYBIT_SIM_DEFAULT_PRICES,
+  type BybitSimulator,
+  type BybitSimulatorOptions,
+  type BybitFaultRule,
+  type BybitFaultKind,
+  type BybitSimFaults,
+  type BybitSimRequestLog,
+} from '../bybit/simulator.ts';

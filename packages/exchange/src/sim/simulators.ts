@@ -4,6 +4,7 @@ import { ExchangeErrors } from '../errors.ts';
 import { normalizeSymbol } from '../symbols.ts';
 import { startBinanceSimulator } from '../binance/simulator.ts';
 import { startOkxSimulator } from '../okx/simulator.ts';
+import { startBybitSimulator } from '../bybit/simulator.ts';
 import type { Candle } from './candles.ts';
 import type { FaultMatch } from './faults.ts';
 import type { WireRequestLog, WireSimulatorOptions } from './pipeline.ts';
@@ -47,5 +48,9 @@ export const SIMULATORS: Readonly<Record<LiveVenueId, VenueSimulatorFactory>> = 
       }
       return startOkxSimulator({ ...o, passphrase });
     },
+  },
+  bybit: {
+    venueSymbol: (symbol) => normalizeSymbol(symbol, 'bybit'),
+    start: (o) => startBybitSimulator(o),
   },
 });
