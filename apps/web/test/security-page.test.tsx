@@ -1,6 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PasswordSection } from '@/app/(app)/settings/security/PasswordSection';
 import { SessionsSection } from '@/app/(app)/settings/security/SessionsSection';
 import { secondFactor, TotpSection } from '@/app/(app)/settings/security/TotpSection';
 import { renderWithI18n } from './render';
@@ -97,5 +98,36 @@ describe('SessionsSection', () => {
     await user.click(within(other).getByRole('button', { name: 'Sign out' }));
     expect(calls.some((call) => call.route === 'DELETE /api/v1/auth/sessions/s2')).toBe(true);
     await vi.waitFor(() => expect(screen.queryByTestId('session-s2')).toBeNull());
+  });
+});
+
+describe('PasswordSection', () => {
+  it('marks every empty field, and puts a wrong current password next to it, translated', async () => {
+    const user = userEvent.setup();
+    const api = fakeApi({
+      'POST /api/v1/auth/password': () =>
+        json(
+          {
+            detail: 'The current password is wrong',
+            error: { code: 'CURRENT_PASSWORD_WRONG', message: 'The current password is wrong' },
+          },
+          403,
+        ),
+    });
+    renderWithI18n(<PasswordSection />, 'ko');
+    await user.click(screen.getByRole('button', { name: '비밀번호 변경' }));
+    expect(api.calls).toHaveLength(0);
+    expect(screen.getByLabelText('현재 비밀번호')).toHaveAccessibleDescription('필수 항목입니다.');
+    expect(screen.getByLabelText('새 비밀번호')).toHaveAttribute('aria-invalid', 'true');
+    await user.type(screen.getByLabelText('현재 비밀번호'), 'not the password');
+    await user.type(screen.getByLabelText('새 비밀번호'), 'a much longer new password');
+    await user.click(screen.getByRole('button', { name: '비밀번호 변경' }));
+    await vi.waitFor(() =>
+      expect(screen.getByLabelText('현재 비밀번호')).toHaveAccessibleDescription(
+        '현재 비밀번호가 틀렸습니다.',
+      ),
+    );
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    api.spy.mockRestore();
   });
 });

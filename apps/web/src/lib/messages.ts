@@ -348,6 +348,7 @@ export const en = {
   'term.rejected': 'Rejected',
   'term.expired': 'Expired',
   'term.unknown': 'Unknown',
+  'sec.currentWrong': 'The current password is wrong.',
   'nav.notifications': 'Notifications',
   'ntf.title': 'Notifications',
   'ntf.intro':
@@ -816,6 +817,7 @@ export const ko: Record<MessageKey, string> = {
   'term.rejected': '거부됨',
   'term.expired': '만료됨',
   'term.unknown': '알 수 없음',
+  'sec.currentWrong': '현재 비밀번호가 틀렸습니다.',
   'nav.notifications': '알림',
   'ntf.title': '알림',
   'ntf.intro':
