@@ -36,7 +36,10 @@ export const ExecutorErrors = defineErrors({
     message: 'The stop-loss could not be placed; the position is not protected',
   },
   TAKE_PROFIT_FAILED: { status: 502, message: 'The take-profit could not be placed' },
-  ATR_UNAVAILABLE: { status: 502, message: 'Not enough closed candles to compute the ATR for the stop-loss / take-profit' },
+  ATR_UNAVAILABLE: {
+    status: 502,
+    message: 'Not enough closed candles to compute the ATR for the stop-loss / take-profit',
+  },
   EXECUTION_FAILED: { status: 500, message: 'The order execution failed' },
 });
 

@@ -50,7 +50,8 @@ export function PasswordSection() {
             apiError.details as Parameters<typeof weakPasswordText>[1],
           ),
         );
-      else if (apiError.code === 'CURRENT_PASSWORD_WRONG') fields.set('current_password', t('sec.currentWrong'));
+      else if (apiError.code === 'CURRENT_PASSWORD_WRONG')
+        fields.set('current_password', t('sec.currentWrong'));
       else if (!fields.fromError(apiError))
         setError(apiError.code === 'NETWORK' ? t('err.network') : apiError.message);
     } finally {
