@@ -125,6 +125,17 @@ describe('the notifications page', () => {
     expect(await screen.findByTestId('channel-ch-2')).toBeInTheDocument();
   });
 
+  it('offers to link a Telegram chat with a one-time code (the link creates the telegram channel)', async () => {
+    fakeApi({
+      'GET /api/v1/notifications/channels': () =>
+        json({ channels: [], available_kinds: ['telegram', 'discord', 'webhook'], event_kinds: EVENT_KINDS }),
+      'GET /api/v1/notifications/telegram': () =>
+        json({ bot_configured: true, linked: false, username: null, locale: null, linked_at: null }),
+    });
+    renderWithI18n(<NotificationsPage />);
+    expect(await screen.findByRole('button', { name: 'Link Telegram' })).toBeInTheDocument();
+  });
+
   it('speaks Korean', async () => {
     fakeApi({
       'GET /api/v1/notifications/channels': () =>

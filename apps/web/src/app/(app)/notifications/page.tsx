@@ -1,5 +1,6 @@
 'use client';
 
+import { TelegramLink } from '@/components/TelegramLink';
 import { Empty, ErrorMessage, Loading } from '@/components/ui';
 import { useResource } from '@/lib/api';
 import { useI18n } from '@/lib/i18n';
@@ -15,6 +16,8 @@ export default function NotificationsPage() {
     <div className="page">
       <h1>{t('ntf.title')}</h1>
       <p className="muted">{t('ntf.intro')}</p>
+      {/* Telegram chats are linked with a one-time code, never a typed chat id; the link creates the channel. */}
+      <TelegramLink />
       {list.loading && !list.data ? <Loading /> : null}
       <ErrorMessage error={list.error} onRetry={list.reload} />
       {list.data && list.data.channels.length === 0 ? <Empty>{t('ntf.empty')}</Empty> : null}
