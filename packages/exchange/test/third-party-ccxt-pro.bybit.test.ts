@@ -80,9 +80,6 @@ describe('ccxt.pro.bybit against the Bybit simulator', () => {
     expect(last[4]).toBe(50_200);
   });
 
-  // watchPositions is not covered: ccxt.pro's Bybit position watch did not resolve against the
-  // simulator's position pushes (left for a follow-up; our own client's position events are covered
-  // by the stream contract).
   it('watchOrders, watchMyTrades and watchBalance see a market buy', async () => {
     const orders = pro.watchOrders(SYMBOL);
     const trades = pro.watchMyTrades(SYMBOL);
@@ -99,5 +96,20 @@ describe('ccxt.pro.bybit against the Bybit simulator', () => {
     expect(trade).toMatchObject({ symbol: SYMBOL, side: 'buy', price: 50_200, amount: 0.01 });
     const after = await bounded(balance, 'watchBalance');
     expect(after['USDT']?.total).toBeLessThan(10_000); // the taker fee was paid
+  });
+
+  it('watchPositions: the REST snapshot first (linear and inverse), then the position push after a buy', async () => {
+    // ccxt.pro first loads every position by REST, linear and inverse (the simulator holds none inverse).
+    const snapshot = await bounded(pro.watchPositions([SYMBOL]), 'watchPositions snapshot');
+    const before = snapshot.find((p) => p.symbol === SYMBOL)?.contracts ?? 0;
+    const next = pro.watchPositions([SYMBOL]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const rest = pointAt(
+      new ccxt.bybit({ apiKey: KEY, secret: SECRET, options: { fetchMarkets: { types: ['linear'] } } }),
+    );
+    await rest.createOrder(SYMBOL, 'market', 'buy', 0.01, undefined, { clientOrderId: 'ccxtpro2' });
+    const [position] = await bounded(next, 'watchPositions update');
+    expect(position).toMatchObject({ symbol: SYMBOL, side: 'long' });
+    expect(position?.contracts).toBeCloseTo(before + 0.01, 10);
   });
 });

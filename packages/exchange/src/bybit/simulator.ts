@@ -725,7 +725,10 @@ class BybitDialect extends SimulatorDialect<BybitFaultRule, BybitCodes, Params, 
    * open positions of a settle coin.
    */
   positionList(p: Params): unknown {
-    BybitDialect.linear(p);
+    // Only USDT perpetuals trade here: another category holds no positions (ccxt.pro's position
+    // snapshot asks for inverse too).
+    const category = required(p, 'category');
+    if (category !== 'linear') return { category, list: [], nextPageCursor: '' };
     const symbol = str(p, 'symbol');
     const settleCoin = str(p, 'settleCoin');
     if (symbol === undefined && settleCoin === undefined) {
