@@ -19,6 +19,7 @@ import { isAppError } from '@tradingbot/core';
 import { databaseErrorFacts, withoutQueryValues, type Database } from '@tradingbot/db';
 import type { Config } from './config.ts';
 import { ServerErrors } from './errors.ts';
+import { validationFailed } from './validation-issues.ts';
 import { errorBody } from './routes/error.schema.ts';
 import { createExchangeFactory, type ConnectExchange, type ExchangeFactory } from './exchange-factory.ts';
 import { databasePaperStateStore } from './services/paper-state.ts';
@@ -496,19 +497,7 @@ async function registerRoutes(
 export function toAppError(error: FastifyError, bodyLimit: number = BODY_LIMIT_BYTES) {
   if (isAppError(error)) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
-    const issues = error.validation.map((issue) => ({
-      field:
-        issue.instancePath.replace(/^\//, '').replace(/\//g, '.') || String(issue.params?.['keys'] ?? ''),
-      message: issue.message,
-      ...issueFacts(issue.keyword, issue.params),
-    }));
-    const first = issues[0];
-    return ServerErrors.create('VALIDATION_FAILED', {
-      message: first
-        ? `${error.validationContext ?? 'body'}${first.field ? `.${first.field}` : ''}: ${first.message}`
-        : 'The request is invalid',
-      details: { issues },
-    });
+    return validationFailed(error.validation, error.validationContext ?? 'body');
   }
   const status = error.statusCode ?? 500;
   if (status === 413)
@@ -524,40 +513,6 @@ export function toAppError(error: FastifyError, bodyLimit: number = BODY_LIMIT_B
   if (status >= 400 && status < 500)
     return ServerErrors.create('VALIDATION_FAILED', { message: error.message });
   return ServerErrors.create('INTERNAL');
-}
-
-/**
- * What a client needs to word a validation issue in its own language: zod's issue code and, for
- * bounds, the limit (`minimum`, `maximum`) and the kind of value it bounds (`origin`: number,
- * string, array), the expected type or string format. Only these plain values go out, never the input.
- */
-function issueFacts(
-  keyword: string,
-  params: Record<string, unknown> | undefined,
-): {
-  code: string;
-  minimum?: number;
-  maximum?: number;
-  origin?: string;
-  expected?: string;
-  format?: string;
-} {
-  const number = (value: unknown) =>
-    typeof value === 'number' || typeof value === 'bigint' ? Number(value) : undefined;
-  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
-  const minimum = number(params?.['minimum']);
-  const maximum = number(params?.['maximum']);
-  const origin = text(params?.['origin']);
-  const expected = text(params?.['expected']);
-  const format = text(params?.['format']);
-  return {
-    code: keyword,
-    ...(minimum !== undefined ? { minimum } : {}),
-    ...(maximum !== undefined ? { maximum } : {}),
-    ...(origin !== undefined ? { origin } : {}),
-    ...(expected !== undefined ? { expected } : {}),
-    ...(format !== undefined ? { format } : {}),
-  };
 }
 
 declare module 'fastify' {

@@ -54,6 +54,9 @@ afterAll(async () => {
   await sim.close();
 });
 
+// The alerts state no take-profit (`tp_atr: 0`), as these scenarios were written: they count the
+// orders each signal sends and reverse positions with resting stops (the plan's default take-profit
+// has its own tests).
 const alert = (extra: Record<string, unknown> = {}) => ({
   account_id: account.id,
   exchange: 'binance',
@@ -61,6 +64,7 @@ const alert = (extra: Record<string, unknown> = {}) => ({
   symbol: 'BTCUSDT',
   leverage: 5,
   size_usdt: 100,
+  tp_atr: 0,
   secret: account.webhook_secret,
   ...extra,
 });

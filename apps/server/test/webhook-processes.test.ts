@@ -194,7 +194,7 @@ describe(`server processes (${TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`, ()
       expect(signal.status, JSON.stringify(signal.result)).toBe('executed');
       const detail = await api(server, `/api/v1/signals/${signal.id}`, { token: account.token });
       const stored = detail.body.orders as Array<{ role: string; client_order_id: string }>;
-      expect(stored.map((o) => o.role).sort()).toEqual(['entry', 'sl']);
+      expect(stored.map((o) => o.role).sort()).toEqual(['entry', 'sl', 'tp']);
       const entry = stored.find((o) => o.role === 'entry')!;
       const stop = stored.find((o) => o.role === 'sl')!;
       // exactly one of each reached the venue, across both lives of the server

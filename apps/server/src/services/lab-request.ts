@@ -4,6 +4,7 @@ import sjson from 'secure-json-parse';
 import type { z } from 'zod';
 import type { AppError } from '@tradingbot/core';
 import { ServerErrors } from '../errors.ts';
+import { validationFailed } from '../validation-issues.ts';
 import { findUnsafeInput, unsafeInputError } from '../input-safety.ts';
 
 /**
@@ -21,24 +22,6 @@ const NOT_JSON = "Body is not valid JSON but content-type is set to 'application
 
 function invalidJson(reason: string): AppError {
   return ServerErrors.create('INVALID_JSON', { message: `The request body is not valid JSON: ${reason}` });
-}
-
-/**
- * A zod validation failure as the API answers it: the same `VALIDATION_FAILED` body `toAppError`
- * (app.ts) builds from Fastify's validation error, issue by issue (a test holds the two equal).
- */
-function validationFailed(errors: FastifySchemaValidationError[]): AppError {
-  const issues = errors.map((issue) => ({
-    field: issue.instancePath.replace(/^\//, '').replace(/\//g, '.') || String(issue.params?.['keys'] ?? ''),
-    message: issue.message,
-  }));
-  const first = issues[0];
-  return ServerErrors.create('VALIDATION_FAILED', {
-    message: first
-      ? `body${first.field ? `.${first.field}` : ''}: ${first.message}`
-      : 'The request is invalid',
-    details: { issues },
-  });
 }
 
 /** An already parsed body (or none) checked as the API checks every body: unsafe text and depth, then the schema. */
