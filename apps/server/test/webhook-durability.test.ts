@@ -54,9 +54,10 @@ afterAll(async () => {
   await sim.close();
 });
 
-// The alerts state no take-profit (`tp_atr: 0`), as these scenarios were written: they count the
-// orders each signal sends and reverse positions with resting stops (the plan's default take-profit
-// has its own tests).
+// The alerts state no take-profit (`tp_atr: 0`), as these scenarios were written: with the plan's
+// default take-profit every entry sends more requests, and this suite's ~80 signals then pass the
+// simulator's request-weight limit (2,400 a minute, as Binance's), so a later signal waits out the
+// 429 for up to a minute. The default take-profit has its own tests.
 const alert = (extra: Record<string, unknown> = {}) => ({
   account_id: account.id,
   exchange: 'binance',
