@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { activeExit, DEFAULT_TRADE_PLAN, type ExitSpec } from '@tradingbot/core';
+import { DEFAULT_TRADE_PLAN, statedExit } from '@tradingbot/core';
 import { resolveBacktestOptions, type BacktestOptions } from '@tradingbot/engine';
 import { CliUsageError } from './cli-error.ts';
 import { choiceOption, dateOption, numberOption } from './options.ts';
@@ -69,6 +69,8 @@ export function backtestOptionsFromFlags(flags: BacktestFlags): BacktestOptions 
       : sizing === 'qty'
         ? numberOption('--size-qty', str('sizeQty'), positive)
         : numberOption('--size-pct', str('sizePct'), { min: Number.MIN_VALUE, max: 100 });
+  const stopLoss = statedExit(slPct, slAtr, DEFAULT_TRADE_PLAN.stopLoss);
+  const takeProfit = statedExit(tpPct, tpAtr, DEFAULT_TRADE_PLAN.takeProfit);
   return resolveBacktestOptions({
     initialCapital: numberOption('--capital', str('capital'), positive)!,
     sizing,
@@ -80,21 +82,7 @@ export function backtestOptionsFromFlags(flags: BacktestFlags): BacktestOptions 
     atrPeriod: numberOption('--atr-period', str('atrPeriod'), { min: 1, max: 500, integer: true })!,
     direction: choiceOption('--direction', str('direction'), ['both', 'long', 'short'] as const)!,
     fillOnClose: flags.fillOnClose === true,
-    ...exitFlag('stopLoss', slPct, slAtr, DEFAULT_TRADE_PLAN.stopLoss),
-    ...exitFlag('takeProfit', tpPct, tpAtr, DEFAULT_TRADE_PLAN.takeProfit),
+    ...(stopLoss ? { stopLoss } : {}),
+    ...(takeProfit ? { takeProfit } : {}),
   });
-}
-
-/** `--*-pct`, else `--*-atr` (0 = none), else the trade plan's default — as the lab, the Pine export and the executor. */
-function exitFlag(
-  key: 'stopLoss' | 'takeProfit',
-  pct: number | undefined,
-  atrMultiple: number | undefined,
-  planDefault: ExitSpec,
-): Partial<Pick<BacktestOptions, 'stopLoss' | 'takeProfit'>> {
-  if (pct !== undefined) return { [key]: { type: 'percent', percent: pct } };
-  if (atrMultiple !== undefined)
-    return atrMultiple > 0 ? { [key]: { type: 'atr', multiplier: atrMultiple } } : {};
-  const rule = activeExit(planDefault);
-  return rule === undefined ? {} : { [key]: { ...rule } };
 }

@@ -48,6 +48,22 @@ export function activeExit(spec: ExitSpec): Exclude<ExitSpec, { type: 'none' }> 
 }
 
 /**
+ * The exit a request states — a percent, or ATR multiples where 0 states none — or, when it states
+ * neither, the plan's default. Undefined = no order. The lab's options and the CLI's flags read exits so.
+ */
+export function statedExit(
+  pct: number | undefined,
+  atrMultiple: number | undefined,
+  planDefault: ExitSpec,
+): Exclude<ExitSpec, { type: 'none' }> | undefined {
+  if (pct !== undefined) return { type: 'percent', percent: pct };
+  if (atrMultiple !== undefined)
+    return atrMultiple > 0 ? { type: 'atr', multiplier: atrMultiple } : undefined;
+  const rule = activeExit(planDefault);
+  return rule === undefined ? undefined : { ...rule };
+}
+
+/**
  * The alert fields that state an exit: `sl_atr` / `sl_pct` (or `tp_*`), and `<prefix>_atr: 0` for
  * none — the webhook reads 0 as "no order", and an alert that names nothing gets the account's
  * defaults instead.

@@ -18,11 +18,10 @@ import {
   type Trade,
 } from '@tradingbot/engine';
 import {
-  activeExit,
   DEFAULT_TRADE_PLAN,
   isAppError,
   LIVE_VENUE_IDS,
-  type ExitSpec,
+  statedExit,
   type LiveVenueId,
 } from '@tradingbot/core';
 import { downloadCandles, timeframeMs, VENUES, type FetchKlinesPage } from '@tradingbot/exchange';
@@ -185,23 +184,6 @@ export async function loadCandles(
   return series;
 }
 
-/**
- * A stop-loss or take-profit option: a percent, ATR multiples (0 = none, stated), or, when the request
- * names neither, the trade plan's default (2 / 3 ATR), as the Pine export and the executor apply it.
- */
-function exitOption(
-  key: 'stopLoss' | 'takeProfit',
-  pct: number | undefined,
-  atrMultiple: number | undefined,
-  planDefault: ExitSpec,
-): Partial<Pick<BacktestOptions, 'stopLoss' | 'takeProfit'>> {
-  if (pct !== undefined) return { [key]: { type: 'percent', percent: pct } };
-  if (atrMultiple !== undefined)
-    return atrMultiple > 0 ? { [key]: { type: 'atr', multiplier: atrMultiple } } : {};
-  const rule = activeExit(planDefault);
-  return rule === undefined ? {} : { [key]: { ...rule } };
-}
-
 export function backtestOptions(input: OptionsInput = {}): BacktestOptions {
   if (input.stop_loss_pct !== undefined && input.stop_loss_atr !== undefined)
     throw ServerErrors.create('VALIDATION_FAILED', { message: 'use either stop_loss_pct or stop_loss_atr' });
@@ -209,6 +191,8 @@ export function backtestOptions(input: OptionsInput = {}): BacktestOptions {
     throw ServerErrors.create('VALIDATION_FAILED', {
       message: 'use either take_profit_pct or take_profit_atr',
     });
+  const stopLoss = statedExit(input.stop_loss_pct, input.stop_loss_atr, DEFAULT_TRADE_PLAN.stopLoss);
+  const takeProfit = statedExit(input.take_profit_pct, input.take_profit_atr, DEFAULT_TRADE_PLAN.takeProfit);
   return resolveBacktestOptions({
     ...(input.initial_capital !== undefined ? { initialCapital: input.initial_capital } : {}),
     ...(input.size_pct !== undefined ? { sizing: 'percent' as const, sizeValue: input.size_pct } : {}),
@@ -217,8 +201,8 @@ export function backtestOptions(input: OptionsInput = {}): BacktestOptions {
     ...(input.slippage_ticks !== undefined ? { slippageTicks: input.slippage_ticks } : {}),
     ...(input.direction !== undefined ? { direction: input.direction } : {}),
     ...(input.fill_on_close !== undefined ? { fillOnClose: input.fill_on_close } : {}),
-    ...exitOption('stopLoss', input.stop_loss_pct, input.stop_loss_atr, DEFAULT_TRADE_PLAN.stopLoss),
-    ...exitOption('takeProfit', input.take_profit_pct, input.take_profit_atr, DEFAULT_TRADE_PLAN.takeProfit),
+    ...(stopLoss ? { stopLoss } : {}),
+    ...(takeProfit ? { takeProfit } : {}),
   });
 }
 
