@@ -21,6 +21,7 @@ import {
   type BybitExecution,
   type BybitOrder,
 } from './stream-parse.ts';
+import { emit, problemReporter, type Listeners } from '../stream/listeners.ts';
 
 /** Stream hosts (streams.md §3.1): private per network, public linear (demo uses mainnet's public data). */
 export const BYBIT_WS_URLS = Object.freeze({
@@ -53,18 +54,6 @@ export type BybitStreamHost = {
 };
 
 type Frame = Record<string, unknown>;
-type Listeners<T> = Set<(value: T) => void>;
-
-function emit<T>(listeners: Listeners<T>, value: T): void {
-  for (const listener of [...listeners]) {
-    try {
-      listener(value);
-    } catch {
-      // A listener's failure never stops the stream.
-    }
-  }
-}
-
 /**
  * One Bybit V5 WebSocket: connects, authenticates (private: `auth` with the signed expiry),
  * (re)subscribes its topics, sends `{"op":"ping"}` on a timer and reconnects with jittered backoff.
@@ -262,19 +251,6 @@ class BybitSocket {
     if (typeof f.topic === 'string') return this.hooks.onFrame(f);
     if (op !== undefined) this.hooks.onProblem(`unknown_op_${op}`, `Bybit sent an unknown op "${op}"`);
   }
-}
-
-function problemReporter(options: StreamOptions): (code: string, message: string) => void {
-  const seen = new Set<string>();
-  return (code, message) => {
-    if (seen.has(code)) return;
-    seen.add(code);
-    try {
-      options.onProblem?.({ code, message });
-    } catch {
-      // never throws
-    }
-  };
 }
 
 const ACCOUNT_TOPICS = ['order', 'execution', 'position', 'wallet'];

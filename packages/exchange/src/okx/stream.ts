@@ -13,6 +13,7 @@ import { ExchangeErrors } from '../errors.ts';
 import { okxSign } from './signing.ts';
 import { toOkxBar } from './parse.ts';
 import { FrameProblem, OkxAccountParser, parseMarketPush, type AlgoTriggers } from './stream-parse.ts';
+import { emit, problemReporter, type Listeners } from '../stream/listeners.ts';
 
 /**
  * OKX v5 WebSocket streams (wire facts: /work/shared/reference/streams.md §2). Private channels log
@@ -52,18 +53,6 @@ export type OkxStreamHost = {
   /** Funding entries since a time, for the `balance_and_position` eventType `funding_fee`. */
   fundingSince(query: { since: number }): Promise<FundingPayment[]>;
 };
-
-type Listeners<T> = Set<(value: T) => void>;
-
-function emit<T>(listeners: Listeners<T>, value: T): void {
-  for (const listener of [...listeners]) {
-    try {
-      listener(value);
-    } catch {
-      // A listener's failure never stops the stream.
-    }
-  }
-}
 
 type Frame = Record<string, unknown>;
 
@@ -361,19 +350,6 @@ function socketOptions(options: OkxStreamOptions) {
 }
 
 /** Reports each distinct problem once (a flood of one malformed frame type is one report). */
-function problemReporter(options: StreamOptions): (code: string, message: string) => void {
-  const seen = new Set<string>();
-  return (code, message) => {
-    if (seen.has(code)) return;
-    seen.add(code);
-    try {
-      options.onProblem?.({ code, message });
-    } catch {
-      // never throws
-    }
-  };
-}
-
 /**
  * The account stream: a private socket (orders, positions, balance_and_position, account) and a
  * business socket (orders-algo, algo-advance), both logged in. Funding: OKX pushes no funding event
