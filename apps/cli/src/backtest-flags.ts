@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DEFAULT_TRADE_PLAN, statedExit } from '@tradingbot/core';
+import { DEFAULT_TRADE_PLAN, statedExit, statedTrailing } from '@tradingbot/core';
 import { resolveBacktestOptions, type BacktestOptions } from '@tradingbot/engine';
 import { CliUsageError } from './cli-error.ts';
 import { choiceOption, dateOption, numberOption } from './options.ts';
@@ -27,7 +27,18 @@ export function addBacktestFlags(command: Command): Command {
     .option('--tp-atr <m>', 'take-profit at m × ATR from the entry (default 3, the trade plan; 0 = none)')
     .option('--sl-pct <p>', 'stop-loss at p percent of the signal close from the entry')
     .option('--tp-pct <p>', 'take-profit at p percent of the signal close from the entry')
-    .option('--atr-period <n>', 'ATR period for --sl-atr / --tp-atr', '14')
+    .option(
+      '--trail-atr <k>',
+      'trailing stop k × ATR behind the best price (default none, the trade plan; 0 = none)',
+    )
+    .option('--trail-pct <p>', 'trailing stop p percent of the signal close behind the best price')
+    .option(
+      '--trail-activation <a>',
+      'start trailing once the price moved a (same unit as the offset) in favour',
+      '0',
+    )
+    .option('--close-pct <p>', 'percent of the position an exit signal closes', '100')
+    .option('--atr-period <n>', 'ATR period for --sl-atr / --tp-atr / --trail-atr', '14')
     .option('--direction <d>', 'both, long or short', 'both')
     .option('--fill-on-close', 'fill market orders at the signal bar close instead of the next open');
 }
@@ -55,6 +66,8 @@ export function backtestOptionsFromFlags(flags: BacktestFlags): BacktestOptions 
     throw new CliUsageError('use either --sl-atr or --sl-pct, not both');
   if (str('tpAtr') !== undefined && str('tpPct') !== undefined)
     throw new CliUsageError('use either --tp-atr or --tp-pct, not both');
+  if (str('trailAtr') !== undefined && str('trailPct') !== undefined)
+    throw new CliUsageError('use either --trail-atr or --trail-pct, not both');
   if (str('sizeCash') !== undefined && str('sizeQty') !== undefined)
     throw new CliUsageError('use only one of --size-pct, --size-cash, --size-qty');
   const positive = { min: Number.MIN_VALUE };
@@ -71,6 +84,12 @@ export function backtestOptionsFromFlags(flags: BacktestFlags): BacktestOptions 
         : numberOption('--size-pct', str('sizePct'), { min: Number.MIN_VALUE, max: 100 });
   const stopLoss = statedExit(slPct, slAtr, DEFAULT_TRADE_PLAN.stopLoss);
   const takeProfit = statedExit(tpPct, tpAtr, DEFAULT_TRADE_PLAN.takeProfit);
+  const trailing = statedTrailing(
+    numberOption('--trail-pct', str('trailPct'), { min: 0, max: 99.99 }),
+    numberOption('--trail-atr', str('trailAtr'), { min: 0 }),
+    numberOption('--trail-activation', str('trailActivation'), { min: 0 }),
+    DEFAULT_TRADE_PLAN.trailing,
+  );
   return resolveBacktestOptions({
     initialCapital: numberOption('--capital', str('capital'), positive)!,
     sizing,
@@ -84,5 +103,7 @@ export function backtestOptionsFromFlags(flags: BacktestFlags): BacktestOptions 
     fillOnClose: flags.fillOnClose === true,
     ...(stopLoss ? { stopLoss } : {}),
     ...(takeProfit ? { takeProfit } : {}),
+    ...(trailing ? { trailing } : {}),
+    closePct: numberOption('--close-pct', str('closePct'), { min: Number.MIN_VALUE, max: 100 })!,
   });
 }

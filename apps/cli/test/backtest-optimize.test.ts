@@ -90,6 +90,30 @@ describe('tradingbot backtest', () => {
     expect(withStops.trades.some((t: { exitReason: string }) => t.exitReason === 'stop_loss')).toBe(true);
     expect(withStops.metrics.commissionPaid).toBe(0);
     expect(withStops.options).toMatchObject({ leverage: 3, stopLoss: { type: 'atr', multiplier: 1.5 } });
+    expect(plain.options.trailing).toBeUndefined();
+  });
+
+  it('passes trade management through: a trailing stop (none by default) and an exit that closes half', async () => {
+    const args = [
+      'backtest',
+      '--strategy',
+      'supertrend',
+      '--data',
+      btc,
+      '--from',
+      from,
+      '--to',
+      to,
+      '--json',
+    ];
+    const managed = JSON.parse(
+      (await runCli([...args, '--trail-atr', '1.5', '--trail-activation', '1', '--close-pct', '50'])).stdout,
+    );
+    expect(managed.options).toMatchObject({
+      trailing: { type: 'atr', offset: 1.5, activation: 1 },
+      closePct: 50,
+    });
+    expect(managed.trades.some((t: { exitReason: string }) => t.exitReason === 'trailing_stop')).toBe(true);
   });
 
   it('prints a readable report by default', async () => {
@@ -107,6 +131,11 @@ describe('tradingbot backtest', () => {
     [['--strategy', 'rsi_ema', '--data', '/nonexistent/candles.csv'], '/nonexistent/candles.csv'],
     [['--strategy', 'rsi_ema', '--leverage', '500'], '--leverage must be at most 125'],
     [['--strategy', 'rsi_ema', '--sl-atr', 'abc'], '--sl-atr must be a number'],
+    [
+      ['--strategy', 'rsi_ema', '--trail-atr', '1', '--trail-pct', '1'],
+      'use either --trail-atr or --trail-pct',
+    ],
+    [['--strategy', 'rsi_ema', '--close-pct', '0'], '--close-pct must be at least'],
     [['--strategy', 'rsi_ema', '--bogus'], "unknown option '--bogus'"],
     [[], "required option '--strategy <id>' not specified"],
   ])('refuses %j with one line and exit code 2', async (args, message) => {

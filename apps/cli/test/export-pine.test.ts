@@ -46,6 +46,13 @@ describe('tradingbot export-pine', () => {
     expect(out).toContain('# TradingView 웹훅 설정 가이드');
   });
 
+  it('--group-id targets an account group: the alerts name group_id and no exchange', async () => {
+    expect(await cli('--strategy', 'ema_cross', '--no-secret', '--group-id', 'grp_3')).toBe(0);
+    expect(out).toContain('"group_id":"grp_3"');
+    expect(out).not.toContain('"account_id"');
+    expect(out).not.toContain('"exchange"');
+  });
+
   it('--no-secret writes the placeholder', async () => {
     expect(await cli('--strategy', 'ema_cross', '--no-secret')).toBe(0);
     expect(out).toContain('PASTE_YOUR_WEBHOOK_SECRET');
@@ -61,6 +68,7 @@ describe('tradingbot export-pine', () => {
       ['--strategy', 'ema_cross', '--secret', 'short'],
       ['--strategy', 'ema_cross', '--no-secret', '--exchange', 'ftx'],
       ['--strategy', 'ema_cross', '--no-secret', '--params', 'nope'],
+      ['--strategy', 'ema_cross', '--no-secret', '--account-id', 'a', '--group-id', 'g'],
     ]) {
       err = '';
       expect(await cli(...args), args.join(' ')).toBe(2);

@@ -22,9 +22,13 @@ import { ServerErrors } from './errors.ts';
 import { validationFailed } from './validation-issues.ts';
 import { errorBody } from './routes/error.schema.ts';
 import { createExchangeFactory, type ConnectExchange, type ExchangeFactory } from './exchange-factory.ts';
+import { VenueGates } from './services/venue-gate.ts';
 import { databasePaperStateStore } from './services/paper-state.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
+import { registerAccountControlRoutes } from './routes/account-controls.ts';
+import { scheduleDailySummaries } from './services/notify/daily-summary.ts';
 import { registerAccountRoutes } from './routes/accounts.ts';
+import { registerAccountGroupRoutes } from './routes/account-groups.ts';
 import { registerExportPineRoutes } from './routes/export-pine.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerWebhookRoutes } from './routes/webhook.ts';
@@ -34,6 +38,7 @@ import { apiSchemas, withoutUnusedSchemas } from './routes/schema-registry.ts';
 import type { App, RouteContext, RouteDeps } from './route-context.ts';
 import { mountWebApp, type WebOptions } from './web.ts';
 import { EventBus, type ServerEventBus } from './events.ts';
+import { UserEventHub } from './services/event-stream.ts';
 import { registerListeners } from './listeners/index.ts';
 import { NotificationOutbox } from './services/notify/outbox.ts';
 import { createSenders, type Senders } from './services/notify/senders.ts';
@@ -44,8 +49,13 @@ import { registerTelegramBot, type TelegramWiring } from './services/notify/tele
 import { telegramChannelHooks } from './services/notify/telegram-channel.ts';
 import { registerTelegramRoutes } from './routes/telegram.ts';
 import { AccountMirror, type AccountMirrorOptions } from './services/account-mirror.ts';
+import { WarmStates } from './services/warm-state.ts';
 import { registerMirrorRoutes } from './routes/mirror.ts';
+import { registerHistoryRoutes } from './routes/history.ts';
 import { registerEventRoutes } from './routes/events.ts';
+import { registerBotChartRoutes } from './routes/bot-chart.ts';
+import { registerBotRoutes } from './routes/bots.ts';
+import { BotRunner, type BotRunnerOptions } from './services/bots/runner.ts';
 import { assertSafeRequest } from './input-safety.ts';
 import { hashToken, timingSafeEqualHex } from './crypto/credentials.ts';
 
@@ -70,6 +80,8 @@ export type AppDeps = {
   telegram?: TelegramWiring['overrides'];
   /** Account mirror settings beyond the configuration (tests: faster sweeps, short protection delay). */
   mirror?: Partial<AccountMirrorOptions>;
+  /** Bot runner settings beyond the configuration (tests: faster sweeps, the replay's market clock). */
+  bots?: Partial<Omit<BotRunnerOptions, 'database' | 'keyRing' | 'connectExchange' | 'queue'>>;
   /** Notification senders beside the built-in ones (`services/notify/senders.ts`). */
   notifySenders?: Senders;
 };
@@ -120,16 +132,43 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     notify: { config: config.notify, outbox: notifications.outbox },
   });
   app.decorate('events', events);
+  // Browsers' live streams hear their user's events from every process sharing the database.
+  const userEvents = new UserEventHub(events, database.broadcast, app.log);
+  app.decorate('userEvents', userEvents);
+  app.addHook('onReady', async () => userEvents.start());
   app.decorate('notifications', notifications.outbox);
-  const webhook = createWebhookPipeline(app, deps, context, { registry, events });
+  // The accounts' warm states: fed by the mirror's streams, read by the executor (the entry first).
+  const warmStates =
+    config.mirror.enabled && config.warmStateMaxAgeMs > 0
+      ? new WarmStates({
+          maxAgeMs: config.warmStateMaxAgeMs,
+          log: { warn: (obj, msg) => app.log.warn(obj, msg) },
+        })
+      : undefined;
+  const webhook = createWebhookPipeline(app, deps, context, { registry, events, warmStates });
   app.decorate('webhook', webhook);
+  let stopSummaries = () => {};
+  // A venue at its rate limit: the worker starts no new signal there until the limit's window ends.
+  const stopBackOffs = (context.deps.connectExchange as Partial<ExchangeFactory>).gates?.subscribe((b) =>
+    webhook.worker.slots.backOff(b.venue, b.untilMs, b.accountId),
+  );
   app.addHook('onReady', async () => {
     webhook.start();
-    if (config.notify.dispatch) notifications.outbox.start();
+    if (config.notify.dispatch) {
+      notifications.outbox.start();
+      stopSummaries = scheduleDailySummaries({
+        database,
+        outbox: notifications.outbox,
+        log: { error: (obj, msg) => app.log.error(obj, msg) },
+      });
+    }
   });
-  const mirror = createAccountMirror(app, deps, context, events);
+  const mirror = createAccountMirror(app, deps, context, events, warmStates);
   app.decorate('mirror', mirror);
   if (mirror) app.addHook('onReady', async () => mirror.start());
+  const botRunner = createBotRunner(deps, context, webhook);
+  app.decorate('bots', botRunner);
+  if (botRunner) app.addHook('onReady', async () => botRunner.start());
   registerBackupSchedule(app, config, database);
   const telegram = registerTelegramBot(app, {
     config,
@@ -142,7 +181,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   // The outbox sends telegram channels' messages through the bot (unless a test gave its own sender).
   if (telegram && !notifications.senders.telegram) notifications.senders.telegram = telegram.sender;
-  await registerRoutes(app, context, webhook, deps.labQueue);
+  await registerRoutes(app, context, webhook, deps.labQueue, (accountId) => botRunner?.kick(accountId));
   await app.register(async (scoped) =>
     registerTelegramRoutes({ ...context, app: scoped.withTypeProvider<ZodTypeProvider>() }, telegram),
   );
@@ -151,15 +190,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // closes, for up to `shutdownDrainMs`: what is left resumes in the next process (its lease expires).
   app.addHook('onClose', async () => {
     webhook.stopAccepting();
-    // Streams end and their leases are let go: another process takes them over at once.
+    // Bots and streams end and their leases are let go: another process takes them over at once.
+    await botRunner?.stop();
     await mirror?.stop();
+    await warmStates?.close();
     if (!(await webhook.drain(deps.config.shutdownDrainMs))) {
       app.log.warn(
         `Signals still executing after ${deps.config.shutdownDrainMs} ms (SHUTDOWN_DRAIN_MS): they resume when a server starts again`,
       );
     }
     await events.idle();
+    await userEvents.close();
     stopListeners();
+    stopSummaries();
+    stopBackOffs?.();
     await notifications.outbox.stop();
     notifications.senders.close();
     // Paper accounts' venue states, stored before the database closes.
@@ -409,10 +453,12 @@ function defaultExchangeFactory(app: App, deps: AppDeps): ExchangeFactory {
   const { config, database } = deps;
   return createExchangeFactory({
     baseUrls: config.baseUrls,
+    publicStreamUrls: config.publicStreamUrls,
     requestTimeoutMs: config.venueRequestTimeoutMs,
     paperState: databasePaperStateStore(database),
     idleMs: config.venueIdleMs,
     maxVenues: config.venueCacheMax,
+    gates: new VenueGates({ binanceWeightLimit: config.binanceWeightLimit }),
     log: { warn: (obj, msg) => app.log.warn(obj, msg) },
   });
 }
@@ -422,7 +468,11 @@ function createWebhookPipeline(
   app: App,
   deps: AppDeps,
   context: RouteContext,
-  { registry, events }: { registry: Registry; events: ServerEventBus },
+  {
+    registry,
+    events,
+    warmStates,
+  }: { registry: Registry; events: ServerEventBus; warmStates: WarmStates | undefined },
 ): WebhookPipeline {
   const { config, database } = deps;
   return new WebhookPipeline({
@@ -436,6 +486,9 @@ function createWebhookPipeline(
     worker: {
       leaseMs: config.signalLeaseMs,
       venueDeadlineMs: config.signalVenueDeadlineMs,
+      maxStartDelayMs: config.signalMaxStartDelayMs,
+      ...(warmStates ? { warmStates } : {}),
+      slots: config.signalSlots,
       log: {
         warn: (obj, msg) => app.log.warn(obj, msg),
         error: (obj, msg) => app.log.error(obj, msg),
@@ -451,6 +504,7 @@ function createAccountMirror(
   deps: AppDeps,
   context: RouteContext,
   events: ServerEventBus,
+  warmStates: WarmStates | undefined,
 ): AccountMirror | undefined {
   const { config, database } = deps;
   if (!config.mirror.enabled) return undefined;
@@ -462,6 +516,7 @@ function createAccountMirror(
     leaseMs: config.mirror.leaseMs,
     reconcileIntervalMs: config.mirror.reconcileIntervalMs,
     startConcurrency: config.mirror.startConcurrency,
+    ...(warmStates ? { warm: warmStates } : {}),
     log: {
       info: (obj, msg) => app.log.info(obj, msg),
       warn: (obj, msg) => app.log.warn(obj, msg),
@@ -471,24 +526,54 @@ function createAccountMirror(
   });
 }
 
+/** The bot runner (strategy bots on venue candles), when BOTS_ENABLED; its signals go to the webhook's worker. */
+function createBotRunner(
+  deps: AppDeps,
+  context: RouteContext,
+  webhook: WebhookPipeline,
+): BotRunner | undefined {
+  const { config, database } = deps;
+  if (!config.bots.enabled) return undefined;
+  return new BotRunner({
+    database,
+    keyRing: config.keyRing,
+    connectExchange: context.deps.connectExchange,
+    queue: webhook.worker,
+    leaseMs: config.bots.leaseMs,
+    maxSignalAgeMs: config.bots.maxSignalAgeMs,
+    log: {
+      info: (obj, msg) => context.app.log.info(obj, msg),
+      warn: (obj, msg) => context.app.log.warn(obj, msg),
+      error: (obj, msg) => context.app.log.error(obj, msg),
+    },
+    ...deps.bots,
+  });
+}
+
 /** Every API route module, in one encapsulated plugin. */
 async function registerRoutes(
   app: App,
   context: RouteContext,
   webhook: WebhookPipeline,
   labQueue: LabQueueOptions = {},
+  botsChanged?: (accountId: string) => void,
 ): Promise<void> {
   await app.register(async (scoped) => {
     const scopedContext = { ...context, app: scoped.withTypeProvider<ZodTypeProvider>() };
     registerHealthRoutes(scopedContext, webhook);
     registerAuthRoutes(scopedContext);
     registerAccountRoutes(scopedContext);
+    registerAccountGroupRoutes(scopedContext);
+    registerAccountControlRoutes(scopedContext, webhook.worker);
     registerExportPineRoutes(scopedContext);
     registerWebhookRoutes(scopedContext, webhook);
     registerSignalRoutes(scopedContext);
     registerMirrorRoutes(scopedContext);
+    registerHistoryRoutes(scopedContext);
     registerEventRoutes(scopedContext);
     registerNotificationRoutes(scopedContext);
+    registerBotRoutes(scopedContext, botsChanged);
+    registerBotChartRoutes(scopedContext);
     await registerLabRoutes(scopedContext, labQueue);
   });
 }
@@ -524,8 +609,12 @@ declare module 'fastify' {
     metrics: Registry;
     webhook: WebhookPipeline;
     events: ServerEventBus;
+    /** Each user's live events for `GET /api/v1/events`, this process's and the others'. */
+    userEvents: UserEventHub;
     /** The account mirror, when STREAMS_ENABLED. */
     mirror: AccountMirror | undefined;
+    /** The strategy bots' runner, when BOTS_ENABLED. */
+    bots: BotRunner | undefined;
     notifications: NotificationOutbox;
   }
 }

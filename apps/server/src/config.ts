@@ -4,9 +4,9 @@ import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { Cron } from 'croner';
 import { z } from 'zod';
-import type { LiveVenueId } from '@tradingbot/core';
+import type { LiveVenueId, PaperMarketVenue } from '@tradingbot/core';
 import { postgresUrlProblem } from '@tradingbot/db';
-import { liveVenues } from '@tradingbot/exchange';
+import { liveVenues, PAPER_MARKET_VENUES } from '@tradingbot/exchange';
 import { ServerErrors } from './errors.ts';
 import { createKeyRing, generateSecrets, parseEncryptionKey, type KeyRing } from './crypto/credentials.ts';
 import { MIN_SECRET_BITS, estimatedSecretBits } from './crypto/secret-strength.ts';
@@ -44,6 +44,12 @@ export type Config = Readonly<{
    * `tradingbot sim binance` for every Binance account and the lab's Binance candles.
    */
   baseUrls: Readonly<Partial<Record<LiveVenueId, string>>>;
+  /**
+   * Public stream base URLs of the venues paper accounts can follow (BINANCE_PUBLIC_STREAM_URL,
+   * OKX_PUBLIC_STREAM_URL; `PAPER_MARKET_VENUES` of @tradingbot/exchange). Unset: beside that
+   * venue's base URL override (a simulator serves both), else the venue's production host.
+   */
+  publicStreamUrls: Readonly<Partial<Record<PaperMarketVenue, string>>>;
   /** Addresses (and CIDR ranges) the webhook accepts; undefined = any. */
   webhookAllowedIps: readonly string[] | undefined;
   /** Webhook requests per minute per source address (TradingView sends every user's alerts from 4 addresses). */
@@ -61,6 +67,20 @@ export type Config = Readonly<{
     leaseMs: number;
     /** Streams started at once (connects, logins, re-syncs), so a restart with many accounts does not flood a venue. */
     startConcurrency: number;
+  }>;
+  /**
+   * Oldest mark price (ms) the executor trusts from an account's warm state; 0 = no warm state (every
+   * signal reads the venue over REST first, as before).
+   */
+  warmStateMaxAgeMs: number;
+  /** Strategy bots (services/bots/): the server runs strategies itself on venue candles. */
+  bots: Readonly<{
+    /** Run bots in this process (default on; off in tests unless asked). */
+    enabled: boolean;
+    /** Lease of an account's bots; another process takes them over this long after its holder died. */
+    leaseMs: number;
+    /** Default of a bot's max signal age: a signal whose bar closed longer ago is skipped, not traded. */
+    maxSignalAgeMs: number;
   }>;
   /** When the server backs up its own database (cron pattern, UTC); undefined = never. */
   backupCron: string | undefined;
@@ -90,7 +110,13 @@ export type Config = Readonly<{
   /** Per-request timeout of live venue clients (ms). */
   venueRequestTimeoutMs: number;
   /** Deadline of one signal's venue work (ms): past it the signal ends failed and the account's next one runs. */
+  /** A signal whose turn comes later than this after it arrived is not executed (SIGNAL_EXPIRED). */
+  signalMaxStartDelayMs: number;
   signalVenueDeadlineMs: number;
+  /** Signals executing at once in this process (SIGNAL_CONCURRENCY) and on one venue (SIGNAL_VENUE_CONCURRENCY). */
+  signalSlots: { perProcess: number; perVenue: number };
+  /** Binance request weight per minute for this server's address (shared by all its Binance accounts). */
+  binanceWeightLimit: number;
   /**
    * The Telegram bot (issue 19): `botToken` from TELEGRAM_BOT_TOKEN (never logged; unset = no bot),
    * `apiUrl` the Bot API root (TELEGRAM_API_URL: a local fake in tests, a proxy in air-gapped installs).
@@ -179,6 +205,10 @@ const EnvSchema = z.object({
   MIRROR_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
   MIRROR_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(15_000),
   MIRROR_START_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  WARM_STATE_MAX_AGE_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+  BOTS_ENABLED: z.enum(['true', 'false', '1', '0']).optional(),
+  BOT_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(15_000),
+  BOT_MAX_SIGNAL_AGE_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
   BACKUP_CRON: z.string().optional(),
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_KEEP_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
@@ -197,7 +227,11 @@ const EnvSchema = z.object({
     .default(30 * 60_000),
   VENUE_CACHE_MAX: z.coerce.number().int().min(1).default(1000),
   VENUE_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
+  SIGNAL_MAX_START_DELAY_MS: z.coerce.number().int().min(1000).max(86_400_000).default(120_000),
   SIGNAL_VENUE_DEADLINE_MS: z.coerce.number().int().min(500).max(600_000).default(20_000),
+  SIGNAL_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(64),
+  SIGNAL_VENUE_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(32),
+  BINANCE_WEIGHT_LIMIT: z.coerce.number().int().min(1).default(2400),
   SMTP_URL: z
     .string()
     .url()
@@ -230,9 +264,30 @@ const EnvSchema = z.object({
  * Plus each live venue's base-URL variable (BINANCE_BASE_URL, OKX_BASE_URL, …), checked like the
  * rest; `venueBaseUrls` reads them from the parsed values.
  */
-const FullEnvSchema = EnvSchema.extend(
-  Object.fromEntries(liveVenues().map(([, venue]) => [venue.baseUrlEnv, z.string().url().optional()])),
-) as unknown as typeof EnvSchema;
+const FullEnvSchema = EnvSchema.extend({
+  ...Object.fromEntries(liveVenues().map(([, venue]) => [venue.baseUrlEnv, z.string().url().optional()])),
+  ...Object.fromEntries(
+    Object.values(PAPER_MARKET_VENUES).map((venue) => [
+      venue.streamUrlEnv,
+      z
+        .string()
+        .url()
+        .refine((url) => /^wss?:\/\//.test(url), `${venue.streamUrlEnv} must start with ws:// or wss://`)
+        .optional(),
+    ]),
+  ),
+}) as unknown as typeof EnvSchema;
+
+function publicStreamUrls(env: Record<string, unknown>): Partial<Record<PaperMarketVenue, string>> {
+  const urls: Partial<Record<PaperMarketVenue, string>> = {};
+  for (const [id, venue] of Object.entries(PAPER_MARKET_VENUES) as Array<
+    [PaperMarketVenue, (typeof PAPER_MARKET_VENUES)[PaperMarketVenue]]
+  >) {
+    const url = env[venue.streamUrlEnv];
+    if (typeof url === 'string') urls[id] = url.replace(/\/$/, '');
+  }
+  return urls;
+}
 
 function venueBaseUrls(env: Record<string, unknown>): Partial<Record<LiveVenueId, string>> {
   const urls: Partial<Record<LiveVenueId, string>> = {};
@@ -476,6 +531,7 @@ export function loadConfig(
     keyRing,
     devSecretsFile: generated?.file ?? null,
     baseUrls: Object.freeze(venueBaseUrls(e)),
+    publicStreamUrls: Object.freeze(publicStreamUrls(e)),
     webhookAllowedIps: allowList(e.WEBHOOK_ALLOWED_IPS),
     webhookRateLimit: e.WEBHOOK_RATE_LIMIT,
     apiRateLimit: e.API_RATE_LIMIT,
@@ -488,6 +544,12 @@ export function loadConfig(
       reconcileIntervalMs: e.MIRROR_RECONCILE_INTERVAL_MS,
       leaseMs: e.MIRROR_LEASE_MS,
       startConcurrency: e.MIRROR_START_CONCURRENCY,
+    }),
+    warmStateMaxAgeMs: e.WARM_STATE_MAX_AGE_MS,
+    bots: Object.freeze({
+      enabled: e.BOTS_ENABLED === undefined ? e.NODE_ENV !== 'test' : isOn(e.BOTS_ENABLED),
+      leaseMs: e.BOT_LEASE_MS,
+      maxSignalAgeMs: e.BOT_MAX_SIGNAL_AGE_MS,
     }),
     backupCron: cronPattern(e.BACKUP_CRON),
     backupDir: resolve(e.BACKUP_DIR ?? join(dataDir, 'backups')),
@@ -505,7 +567,10 @@ export function loadConfig(
     venueIdleMs: e.VENUE_IDLE_MS,
     venueCacheMax: e.VENUE_CACHE_MAX,
     venueRequestTimeoutMs: e.VENUE_REQUEST_TIMEOUT_MS,
+    signalMaxStartDelayMs: e.SIGNAL_MAX_START_DELAY_MS,
     signalVenueDeadlineMs: e.SIGNAL_VENUE_DEADLINE_MS,
+    signalSlots: Object.freeze({ perProcess: e.SIGNAL_CONCURRENCY, perVenue: e.SIGNAL_VENUE_CONCURRENCY }),
+    binanceWeightLimit: e.BINANCE_WEIGHT_LIMIT,
     telegram: Object.freeze({
       botToken: e.TELEGRAM_BOT_TOKEN?.trim() || undefined,
       apiUrl: e.TELEGRAM_API_URL.replace(/\/$/, ''),

@@ -82,6 +82,11 @@ export const ServerErrors = defineErrors({
     status: 503,
     message: 'The strategy lab is at capacity (every lab worker busy and the queue full); try again shortly',
   },
+  LAB_RUN_NOT_FOUND: { status: 404, message: 'Saved backtest not found' },
+  LAB_RUNS_FULL: {
+    status: 409,
+    message: 'You have as many saved backtests as allowed; delete one to save another',
+  },
   OPTIMIZATION_NOT_FOUND: {
     status: 404,
     message: 'Optimization not found (finished jobs are kept for an hour)',
@@ -104,6 +109,24 @@ export const ServerErrors = defineErrors({
     status: 409,
     message: 'You have as many notification channels as allowed; delete one to add another',
   },
+  // Strategy bots (services/bots.ts).
+  BOT_NOT_FOUND: { status: 404, message: 'Bot not found' },
+  BOT_LIMIT_REACHED: {
+    status: 409,
+    message: 'You have as many bots as allowed; delete one to define another',
+  },
+  // Account groups (services/account-groups.ts; the webhook's group_id).
+  ACCOUNT_GROUP_NOT_FOUND: { status: 404, message: 'Account group not found' },
+  ACCOUNT_GROUP_MEMBER_UNKNOWN: {
+    status: 400,
+    message: 'A member is not one of your exchange accounts',
+  },
+  ACCOUNT_GROUP_LIMIT_REACHED: {
+    status: 409,
+    message: 'You have as many account groups as allowed; delete one to create another',
+  },
+  UNKNOWN_ACCOUNT_GROUP: { status: 404, message: 'Unknown account group: no group has this group_id' },
+  ACCOUNT_GROUP_EMPTY: { status: 409, message: 'The account group has no member accounts' },
   // Telegram (services/notify/telegram/).
   TELEGRAM_NOT_CONFIGURED: {
     status: 409,

@@ -1,5 +1,6 @@
 import type { OrderRole } from '@tradingbot/core';
 import type { ExecutionResult } from '@tradingbot/executor';
+import type { RefusedAlertSummary } from './services/refused-alerts.ts';
 
 /**
  * The server's event seams: what happened to signals, orders and positions, for whoever wants to
@@ -140,7 +141,8 @@ export type StreamUp = {
 
 /**
  * An alert named an existing account but did not carry its secret, so it was refused before
- * authentication and never recorded (notifications tell the account's owner, throttled per account).
+ * authentication and never recorded as a signal (notifications tell the account's owner, throttled
+ * per account; `refused_alerts` counts it for the signals log, listeners/refused-alerts.ts).
  */
 export type AlertRefused = {
   accountId: string;
@@ -148,6 +150,27 @@ export type AlertRefused = {
   exchange: string;
   code: 'INVALID_WEBHOOK_SECRET';
   at: number;
+  /** The client address of the request. */
+  sourceIp?: string;
+  /** What the alert said, without its secret (`refusedAlertSummary`). */
+  summary?: RefusedAlertSummary;
+};
+
+/**
+ * An account's realized loss today (UTC: realized PnL − fees + funding, from `fills`) reached its
+ * daily loss limit: new entries are paused until `pausedUntil` (the next UTC midnight) or until the
+ * user resumes. Emitted once per account per day (the process that set the pause).
+ */
+export type DailyLossReached = {
+  accountId: string;
+  userId: string;
+  exchange: string;
+  /** The UTC day, YYYY-MM-DD. */
+  day: string;
+  /** The limit and today's net PnL (negative), decimal strings in USDT. */
+  limit: string;
+  netPnl: string;
+  pausedUntil: number;
 };
 
 /** Every event of the server: name → payload. */
@@ -161,6 +184,7 @@ export type ServerEvents = {
   'stream.down': StreamDown;
   'stream.up': StreamUp;
   'alert.refused': AlertRefused;
+  'account.daily_loss_reached': DailyLossReached;
 };
 
 export type Listener<P> = (payload: Readonly<P>) => void | Promise<void>;

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { LiveVenueId } from '@tradingbot/core';
+import type { LiveVenueId, PaperMarketVenue } from '@tradingbot/core';
 import {
   VENUES,
+  createPublicMarketFeed,
   isStatefulVenue,
+  type PublicMarketFeed,
   type AccountRef,
   type Exchange,
   type MinuteCandleSource,
@@ -10,6 +12,7 @@ import {
 import { ServerErrors } from './errors.ts';
 import type { Credentials } from './crypto/credentials.ts';
 import type { PaperStateStore } from './services/paper-state.ts';
+import { VenueGates } from './services/venue-gate.ts';
 
 export type ConnectExchange = (account: AccountRef, credentials: Credentials) => Exchange;
 
@@ -23,11 +26,20 @@ export type ExchangeFactory = ConnectExchange & {
   close(): Promise<void>;
   /** How many venue clients are held. */
   size(): number;
+  /** The live venues' rate-limit state, shared by every account's client. */
+  gates: VenueGates;
 };
 
 export type ExchangeFactoryOptions = {
   /** Base URL overrides per venue, e.g. a local simulator (`tradingbot sim binance`). */
   baseUrls?: Partial<Record<LiveVenueId, string>>;
+  /**
+   * Public stream base URLs of the venues paper accounts can follow (`market_data`); unset: beside
+   * that venue's `baseUrls` entry, else its production host.
+   */
+  publicStreamUrls?: Partial<Record<PaperMarketVenue, string>>;
+  /** Stream reconnect backoff of the paper accounts' public market feeds (tests; ms). */
+  publicStreamBackoffMs?: { min: number; max: number };
   /**
    * What moves paper prices. Default: the synthetic minute candles (clearly not market data), so a
    * paper account trades with no network. `false`: no feed (tests drive the venue themselves).
@@ -43,6 +55,8 @@ export type ExchangeFactoryOptions = {
   idleMs?: number;
   /** Most venues held; the least recently used beyond it is dropped (default 1000). */
   maxVenues?: number;
+  /** Shared rate-limit state of the live venues (default: one of its own). */
+  gates?: VenueGates;
   /** Sweep period (default: a quarter of `idleMs`, at most a minute); 0 = no timer (tests sweep). */
   sweepEveryMs?: number;
   log?: { warn(obj: object, msg: string): void };
@@ -66,6 +80,30 @@ export function createExchangeFactory(options: ExchangeFactoryOptions = {}): Exc
   const idleMs = options.idleMs ?? 30 * 60_000;
   const maxVenues = options.maxVenues ?? 1000;
   let sequence = 0;
+  const gates = options.gates ?? new VenueGates();
+  /** One public market feed per venue, shared by every paper account that follows it; built on first use. */
+  const markets = new Map<PaperMarketVenue, PublicMarketFeed>();
+  const marketOf = (venue: PaperMarketVenue): PublicMarketFeed => {
+    let feed = markets.get(venue);
+    if (feed === undefined) {
+      const backoff = options.publicStreamBackoffMs;
+      feed = createPublicMarketFeed(venue, {
+        baseUrl: options.baseUrls?.[venue] || undefined,
+        streamUrl: options.publicStreamUrls?.[venue],
+        now: options.now,
+        ...(backoff
+          ? {
+              reconnectMinMs: backoff.min,
+              reconnectMaxMs: backoff.max,
+              retryMinMs: backoff.min,
+              retryMaxMs: backoff.max,
+            }
+          : {}),
+      });
+      markets.set(venue, feed);
+    }
+    return feed;
+  };
 
   /** Saves under way per account: a venue rebuilt meanwhile restores only after them. */
   const saving = new Map<string, Promise<boolean>>();
@@ -108,7 +146,9 @@ export function createExchangeFactory(options: ExchangeFactoryOptions = {}): Exc
       held.set(account.id, cached);
       return cached.exchange;
     }
-    const exchange = build(account, credentials, options, () => saving.get(account.id));
+    // A paper venue replaced (its price source changed) hands its state on: the new one restores after this save.
+    if (cached !== undefined) void save(account.id, cached);
+    const exchange = build(account, credentials, options, gates, () => saving.get(account.id), marketOf);
     held.set(account.id, { fingerprint, exchange, lastUsed: ++sequence, usedAt: Date.now(), savedAt: 0 });
     for (const [id, entry] of held) {
       if (held.size <= maxVenues) break;
@@ -139,20 +179,22 @@ export function createExchangeFactory(options: ExchangeFactoryOptions = {}): Exc
       if (timer !== undefined) clearInterval(timer);
       for (const [id, entry] of [...held]) if (entry.lastUsed > entry.savedAt) await save(id, entry);
       await Promise.all(saving.values());
+      await Promise.all([...markets.values()].map((feed) => feed.close()));
     },
     size: () => held.size,
+    gates,
   });
 }
 
 function fingerprintOf(account: AccountRef, credentials: Credentials): string {
   return (
     createHash('sha256')
-      // A paper venue is the account's state itself: only a change of venue replaces it.
+      // A paper venue is the account's state itself: only a change of venue or of price source replaces it.
       .update(
         JSON.stringify(
           VENUES[account.exchange].live
             ? [account.exchange, account.testnet, credentials]
-            : [account.exchange],
+            : [account.exchange, account.marketData ?? 'synthetic'],
         ),
       )
       .digest('hex')
@@ -163,7 +205,9 @@ function build(
   account: AccountRef,
   credentials: Credentials,
   options: ExchangeFactoryOptions,
+  gates: VenueGates,
   savingNow: () => Promise<unknown> | undefined,
+  marketOf: (venue: PaperMarketVenue) => PublicMarketFeed,
 ): Exchange {
   const venue = VENUES[account.exchange];
   if (venue.needsPassphrase && (credentials.passphrase === undefined || credentials.passphrase === '')) {
@@ -177,7 +221,12 @@ function build(
     testnet: account.testnet,
     baseUrl: options.baseUrls?.[account.exchange as LiveVenueId] || undefined,
     timeoutMs: options.requestTimeoutMs,
+    fetch: venue.live ? gates.fetchFor(account.exchange as LiveVenueId, account.id) : undefined,
     paperFeed: options.paperFeed,
+    paperMarket:
+      !venue.live && account.marketData !== undefined && account.marketData !== 'synthetic'
+        ? marketOf(account.marketData)
+        : undefined,
     now: options.now,
     restoreState:
       store === undefined

@@ -8,3 +8,9 @@ export * from './services/key-rotation.ts';
 export * from './web.ts';
 export * from './startup.ts';
 export * from './services/password-reset.ts';
+export {
+  runHeadlessBot,
+  statusLine,
+  type HeadlessBot,
+  type HeadlessBotOptions,
+} from './services/bots/headless.ts';

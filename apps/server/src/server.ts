@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { migrate, openDatabase, type Database } from '@tradingbot/db';
-import { buildApp, closeGracefully } from './app.ts';
+import { buildApp, closeGracefully, type AppDeps } from './app.ts';
 import type { Config } from './config.ts';
 import { ServerErrors } from './errors.ts';
 import { SERVER_LOCK, checkStoredCredentials, describeCredentialCheck } from './services/key-rotation.ts';
@@ -93,13 +93,23 @@ export type RunningServer = { app: FastifyInstance; url: string; close(): Promis
  */
 export async function startServer(
   config: Config,
-  options: { handleSignals?: boolean; web?: WebOptions } = {},
+  options: {
+    handleSignals?: boolean;
+    web?: WebOptions;
+    /** Bot runner settings beyond the configuration (process tests: the replay's market clock). */
+    bots?: AppDeps['bots'];
+  } = {},
 ): Promise<RunningServer> {
   restrictFileModes();
   const { database, release, keys } = await openChecked(config);
   let app: FastifyInstance;
   try {
-    app = await buildApp({ config, database, ...(options.web ? { web: options.web } : {}) });
+    app = await buildApp({
+      config,
+      database,
+      ...(options.web ? { web: options.web } : {}),
+      ...(options.bots ? { bots: options.bots } : {}),
+    });
   } catch (error) {
     await release();
     await database.close();

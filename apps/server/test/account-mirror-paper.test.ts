@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { fills, fundingPayments } from '@tradingbot/db';
+import { balanceDays, fills, fundingPayments } from '@tradingbot/db';
 import type { PaperExchange } from '@tradingbot/exchange';
 import { createExchangeFactory } from '../src/exchange-factory.ts';
 import { signUp, testApp, testConfig, type TestApp } from './helpers.ts';
@@ -29,7 +29,10 @@ describe('the account mirror on a paper account', () => {
   let account: { id: string; webhook_secret: string };
   let auth: { authorization: string };
 
+  let startedOn: string;
+
   beforeAll(async () => {
+    startedOn = new Date().toISOString().slice(0, 10);
     const factory = createExchangeFactory({ paperFeed: false, sweepEveryMs: 0 });
     t = await testApp({
       config: testConfig({ STREAMS_ENABLED: 'true' }),
@@ -120,5 +123,35 @@ describe('the account mirror on a paper account', () => {
     });
     expect(pnl.json().realized_pnl).toBeCloseTo(Number(trade!.net_pnl), 6);
     expect(pnl.json().basis).toMatch(/account mirror/);
+  });
+
+  it('records the wallet balance per day; a deposit is capital, the day’s return is its net PnL on 10,000', async (ctx) => {
+    const today = new Date().toISOString().slice(0, 10);
+    // The start-up balance and the trade above belong to one UTC day unless midnight passed since.
+    if (startedOn !== today) ctx.skip();
+    venue.deposit('USDT', '500');
+    const [row] = await until('the deposit in balance_days', async () => {
+      const rows = await t.database.db
+        .select()
+        .from(balanceDays)
+        .where(eq(balanceDays.accountId, account.id));
+      return rows.length === 1 && rows[0]!.transfers === '500' ? rows : undefined;
+    });
+    if (new Date().toISOString().slice(0, 10) !== today) ctx.skip();
+    // The REST re-sync at start-up saw the paper account's 10,000 before anything happened.
+    expect(row).toMatchObject({ asset: 'USDT', day: today, openBalance: '10000', transfers: '500' });
+    expect(row!.closeBalance).toBe((await venue.balance('USDT')).total);
+
+    const response = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/history/returns?account_id=${account.id}`,
+      headers: auth,
+    });
+    const [period] = (response.json() as { periods: Array<Record<string, string | null>> }).periods;
+    // The wallet moved by the trade's net PnL (realized − fees + funding) and the deposit only: worked
+    // back from the close it started the day at 10,000, and the return is net / 10,000 × 100.
+    expect(period).toMatchObject({ date: today, start_equity: '10000' });
+    expect(Number(period!.return_pct)).toBeCloseTo(Number(period!.net_pnl) / 100, 8);
+    expect(period!.cumulative_return_pct).toBe(period!.return_pct);
   });
 });

@@ -2,7 +2,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { auditLog, fills, migrate, openTestDatabase, orders, type Database } from '@tradingbot/db';
+import {
+  auditLog,
+  balanceDays,
+  fills,
+  migrate,
+  openTestDatabase,
+  orders,
+  type Database,
+} from '@tradingbot/db';
 import { startBinanceSimulator, startOkxSimulator } from '@tradingbot/exchange/sim';
 import type { PaperExchange } from '@tradingbot/exchange';
 import { buildApp } from '../src/app.ts';
@@ -40,6 +48,8 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+const utcDay = () => new Date().toISOString().slice(0, 10);
 
 /** One configuration (secrets, key ring) for every server of a database, as processes of one deployment share. */
 const CONFIG = testConfig({ STREAMS_ENABLED: 'true' });
@@ -301,6 +311,41 @@ describe('the account mirror against the Binance simulator', () => {
     expect(Number(days.at(-1)!.cumulative_net_pnl)).toBeCloseTo(net, 6);
   });
 
+  it('ACCOUNT_UPDATE DEPOSIT: the amount (bc) is a transfer, and the day starts at the balance seen at connect', async (ctx) => {
+    const today = utcDay();
+    const before = await database.db
+      .select()
+      .from(balanceDays)
+      .where(eq(balanceDays.accountId, owner.account.id));
+    // The balance seen at connect belongs to an earlier UTC day when midnight passed since: the figures
+    // below compare one day's rows.
+    if (before.some((row) => row.day !== today)) ctx.skip();
+    expect(before.map((row) => row.day)).toEqual([today]);
+    const transfers = Number(before[0]!.transfers);
+    await sim.venue.deposit('USDT', '250');
+    const [row] = await until('the deposit in balance_days', async () => {
+      const rows = await database.db
+        .select()
+        .from(balanceDays)
+        .where(eq(balanceDays.accountId, owner.account.id));
+      return Number(rows[0]?.transfers) === transfers + 250 ? rows : undefined;
+    });
+    if (utcDay() !== today) ctx.skip();
+    expect(row!.closeBalance).toBe((await sim.venue.balance('USDT')).total);
+
+    const response = await server.app.inject({
+      method: 'GET',
+      url: `/api/v1/history/returns?account_id=${owner.account.id}`,
+      headers: owner.user.auth,
+    });
+    const { periods } = response.json() as { periods: Array<Record<string, string | null>> };
+    const day = periods.find((p) => p.date === today)!;
+    // Everything that moved the wallet since the connect is a fill, funding or the deposit: worked
+    // back from the close, the day started at the first balance the re-sync read.
+    expect(Number(day.start_equity)).toBeCloseTo(Number(row!.openBalance), 6);
+    expect(Number(day.return_pct)).toBeCloseTo((Number(day.net_pnl) / Number(row!.openBalance)) * 100, 6);
+  });
+
   it('the stream drops while a take-profit fills: after the reconnect the fill is recorded once', async () => {
     const downs: unknown[] = [];
     const off = server.app.events.on('stream.down', (e) => void downs.push(e));
@@ -551,6 +596,21 @@ describe('the account mirror against the OKX simulator', () => {
         }),
       });
       expect(entry.json()).toMatchObject({ success: true });
+      // Entry and stop in ONE request (attachAlgoOrds): the stop 2 % under the 50,000 the size was
+      // computed at = 49,000; no separate algo order is placed for it.
+      const posts = (path: string) =>
+        sim.requests
+          .filter((r) => r.method === 'POST' && r.path === path)
+          .map((r) => JSON.parse(r.body) as Record<string, unknown>);
+      const orderPosts = posts('/api/v5/trade/order');
+      expect(orderPosts).toHaveLength(1);
+      const attached = (orderPosts[0]!.attachAlgoOrds as Record<string, string>[])[0];
+      expect(attached).toMatchObject({ slTriggerPx: '49000', slTriggerPxType: 'mark' });
+      expect(posts('/api/v5/trade/order-algo')).toEqual([]);
+      expect(entry.json().order_details.results.stop_loss).toMatchObject({
+        attached: true,
+        reference_price: '50000',
+      });
       await until('the entry fill', async () =>
         (await fillRows(database, account.id)).some((f) => f.reason === 'signal'),
       );

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppDeps } from '../src/app.ts';
 import { loadConfig, type Config } from '../src/config.ts';
 import { generateSecrets } from '../src/crypto/credentials.ts';
+import type { FillReceived } from '../src/events.ts';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
 
@@ -69,5 +70,33 @@ export async function signUp(app: FastifyInstance, email: string, password = 'co
     ...body,
     auth: { authorization: `Bearer ${body.session_token}` },
     jwt: { authorization: `Bearer ${body.access_token}` },
+  };
+}
+
+/** A `fill.received` event of a 0.1 BTC buy at 50,000 (the live-event tests' unit of traffic). */
+export function fillReceived(
+  userId: string,
+  accountId: string,
+  venueTradeId: string,
+  at = Date.now(),
+): FillReceived {
+  return {
+    accountId,
+    userId,
+    exchange: 'binance',
+    venueSymbol: 'BTCUSDT',
+    venueTradeId,
+    venueOrderId: '1',
+    clientOrderId: 'c1',
+    side: 'buy',
+    positionSide: 'net',
+    qty: '0.1',
+    price: '50000',
+    fee: '2',
+    feeAsset: 'USDT',
+    realizedPnl: '0',
+    reason: 'signal',
+    signalId: null,
+    at,
   };
 }

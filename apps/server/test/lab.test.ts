@@ -138,6 +138,35 @@ describe('strategy lab API', () => {
     ).toBe(false);
   });
 
+  it('backtests a trailing stop and a partial close when the options state them', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/backtests',
+      headers: alice.auth,
+      payload: {
+        strategy: 'ema_cross',
+        options: { trailing_atr: 1.5, trailing_activation: 1, close_pct: 50, direction: 'long' },
+        data: { source: 'sample', timeframe: '4h' },
+      },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    const trades = (response.json() as { trades: { exit_reason: string; entry_time: number }[] }).trades;
+    expect(trades.some((trade) => trade.exit_reason === 'trailing_stop')).toBe(true);
+    // A half closed by the exit signal and the rest closed later share their entry.
+    expect(trades.some((trade, i) => i > 0 && trades[i - 1]!.entry_time === trade.entry_time)).toBe(true);
+    const both = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/backtests',
+      headers: alice.auth,
+      payload: {
+        strategy: 'ema_cross',
+        options: { trailing_atr: 1, trailing_pct: 1 },
+        data: { source: 'sample', timeframe: '4h' },
+      },
+    });
+    expect(both.statusCode).toBe(400);
+  });
+
   it('backtests uploaded CSV text', async () => {
     const csv = writeCandlesCsv(
       syntheticCandles({ bars: 500, timeframe: '1h', seed: 7, startTime: Date.UTC(2024, 0, 1) }),

@@ -3,7 +3,7 @@ import { migrate, notificationChannels, notificationOutbox, openTestDatabase, us
 import { createKeyRing, generateSecrets, parseEncryptionKey } from '../src/crypto/credentials.ts';
 import type { ChannelSender } from '../src/services/notify/channel.ts';
 import { loadTarget, reencryptChannelSecrets, storeTarget } from '../src/services/notify/channels.ts';
-import { NOTIFY_EVENT_KINDS } from '../src/services/notify/facts.ts';
+import { DEFAULT_NOTIFY_EVENTS, NOTIFY_EVENT_KINDS } from '../src/services/notify/facts.ts';
 import { telegramChannelHooks } from '../src/services/notify/telegram-channel.ts';
 import { retryAfterHeaderMs, targetUrlProblem } from '../src/services/notify/http-target.ts';
 import { NotificationOutbox, backoffMs } from '../src/services/notify/outbox.ts';
@@ -129,7 +129,7 @@ describe('a linked Telegram chat as the user’s channel', () => {
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({ kind: 'telegram', address: '2002', locale: 'ko', enabled: true });
       expect(rows[0]!.targetHint).not.toContain('2002');
-      expect(rows[0]!.events).toEqual([...NOTIFY_EVENT_KINDS]);
+      expect(rows[0]!.events).toEqual([...DEFAULT_NOTIFY_EVENTS]);
 
       const sent: { chatId: string; title: string }[] = [];
       const telegram: ChannelSender<'telegram'> = {

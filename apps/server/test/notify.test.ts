@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { eq, like } from 'drizzle-orm';
 import { notificationChannels, notificationOutbox } from '@tradingbot/db';
 import { PaperExchange } from '@tradingbot/exchange';
 import { signUp, testApp, testConfig, type TestApp } from './helpers.ts';
@@ -206,10 +206,11 @@ describe('each event reaches each channel, in its language', () => {
     expectWords(messages, [/Not enough margin/], [/증거금이 부족/]);
   });
 
-  it('stop-loss, take-profit and liquidation fills with PnL', async () => {
+  it('stop-loss, take-profit, trailing-stop and liquidation fills with PnL', async () => {
     for (const [reason, en, ko, pnl] of [
       ['stop_loss', /Stop-loss hit: BTCUSDT PnL -12\.5/, /손절 체결: BTCUSDT 손익 -12\.5/, '-12.5'],
       ['take_profit', /Take-profit hit: BTCUSDT PnL \+30/, /익절 체결: BTCUSDT 손익 \+30/, '30'],
+      ['trailing', /Trailing stop hit: BTCUSDT PnL \+18/, /트레일링 스탑 체결: BTCUSDT 손익 \+18/, '18'],
       ['liquidation', /Liquidated: BTCUSDT PnL -500/, /강제 청산: BTCUSDT 손익 -500/, '-500'],
     ] as const) {
       const before = counts();
@@ -263,7 +264,7 @@ describe('each event reaches each channel, in its language', () => {
         .select()
         .from(notificationOutbox)
         .where(eq(notificationOutbox.event, 'trade_closed')),
-    ).toHaveLength(3 * channels.length);
+    ).toHaveLength(4 * channels.length);
     expect(counts()).toEqual(before);
   });
 
@@ -294,7 +295,17 @@ describe('each event reaches each channel, in its language', () => {
     t.app.events.emit('stream.up', { ...base, downMs: 50, at: Date.now() });
     await new Promise((resolve) => setTimeout(resolve, 700));
     expect(counts(), 'a short outage is not told').toEqual(before);
-    t.app.events.emit('stream.down', { ...base, reason: 'socket closed', at: Date.now() });
+    const downAt = Date.now();
+    t.app.events.emit('stream.down', { ...base, reason: 'socket closed', at: downAt });
+    // Held in the outbox (not in this process's memory), due only once the threshold has passed:
+    // a process that dies meanwhile does not take the message with it.
+    const queued = () =>
+      t.database.db
+        .select()
+        .from(notificationOutbox)
+        .where(like(notificationOutbox.idempotencyKey, `stream:${account.id}:${downAt}:%`));
+    await until(async () => (await queued()).length === channels.length, 'the queued stream-down rows');
+    for (const row of await queued()) expect(row.nextAttemptAt.getTime()).toBe(downAt + 300);
     expectWords(
       await nextMessages(before, 'stream down'),
       [/Venue stream down: paper/, /over a minute/],

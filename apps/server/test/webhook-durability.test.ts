@@ -6,6 +6,7 @@ import { startBinanceSimulator, type BinanceSimulator } from '@tradingbot/exchan
 import { accountLeases, auditLog, orders, signals } from '@tradingbot/db';
 import { createExchangeFactory } from '../src/exchange-factory.ts';
 import { SignalWorker } from '../src/services/signal-worker.ts';
+import { VenueGates } from '../src/services/venue-gate.ts';
 import { EventBus } from '../src/events.ts';
 import { TRADINGVIEW_WEBHOOK_IPS } from '../src/config.ts';
 import { signUp, testApp, testConfig, type TestApp } from './helpers.ts';
@@ -23,6 +24,13 @@ const SECRET = 'S'.repeat(32) + 's'.repeat(32);
 let sim: BinanceSimulator;
 let t: TestApp;
 let user: Awaited<ReturnType<typeof signUp>>;
+const WEIGHT_LIMIT = 1_000_000;
+/** Venue clients whose rate-limit gate knows the simulator's weight limit. */
+const venues = () =>
+  createExchangeFactory({
+    baseUrls: { binance: sim.url },
+    gates: new VenueGates({ binanceWeightLimit: WEIGHT_LIMIT }),
+  });
 let account: { id: string; webhook_secret: string };
 
 beforeAll(async () => {
@@ -33,9 +41,12 @@ beforeAll(async () => {
     apiSecret: SECRET,
     balance: 100_000,
     prices: { BTCUSDT: 50_000, ETHUSDT: 3_000 },
+    // The file's hundreds of signals in a minute would reach Binance's 2,400 weight; here the
+    // subject is recovery, not the rate-limit back-off (venue-rate-limit.test.ts).
+    weightLimit: WEIGHT_LIMIT,
   });
   t = await testApp({
-    connectExchange: createExchangeFactory({ baseUrls: { binance: sim.url } }),
+    connectExchange: venues(),
     // the sweeper is driven by hand here
     worker: { sweepIntervalMs: 3_600_000, maxStartDelayMs: 60_000 },
   });
@@ -265,18 +276,21 @@ describe('recovery', () => {
 
   it('keeps its lease through a drain that outlasts it, so a second process never runs the same signal', async () => {
     // Two workers on one database, as two processes would be, with a lease far shorter than the drain.
+    // (3 s: a 1 s lease, renewed every 333 ms, really expired when a loaded CI machine stalled the
+    // event loop, and then a takeover is right.)
+    const leaseMs = 3_000;
     const worker = () =>
       new SignalWorker({
         database: t.database,
         keyRing: t.config.keyRing,
-        connectExchange: createExchangeFactory({ baseUrls: { binance: sim.url } }),
+        connectExchange: venues(),
         events: new EventBus(),
-        leaseMs: 1_000,
+        leaseMs,
         sweepIntervalMs: 3_600_000,
       });
     const [first, second] = [worker(), worker()];
-    // Many short signals (each well under the 333 ms heartbeat): the drain lasts longer than the lease.
-    const ids = Array.from({ length: 40 }, (_, i) => `long-drain-${i}`);
+    // Many short signals (each well under the 1 s heartbeat): the drain lasts longer than the lease.
+    const ids = Array.from({ length: 30 }, (_, i) => `long-drain-${i}`);
     for (const [i, id] of ids.entries()) {
       await leftBehind(id, 'received', 1_000 - i); // arrival order = id order
       await t.database.db
@@ -285,13 +299,27 @@ describe('recovery', () => {
         .where(eq(signals.id, `sig-${id}`));
     }
     try {
+      // The app's own worker lets go of the account first (it ran the previous test's clean-up alert).
+      await t.app.webhook.worker.idle();
       first.kick(account.id);
       const started = Date.now();
-      while (Date.now() - started < 5_000) {
-        await second.sweep(); // the other process looks for abandoned work all the time
+      // The second process starts looking once the first holds the account (racing it for the lease
+      // is another test's subject).
+      const holder = async () =>
+        (await t.database.db.select().from(accountLeases).where(eq(accountLeases.accountId, account.id)))[0]
+          ?.holder;
+      while ((await holder()) !== first.id && Date.now() - started < 30_000)
+        await new Promise((r) => setTimeout(r, 5));
+      let drained = false;
+      void first.idle().then(() => (drained = true));
+      // the other process looks for abandoned work all the time, until the drain is over
+      while (!drained && Date.now() - started < 120_000) {
+        await second.sweep();
         await new Promise((r) => setTimeout(r, 40));
       }
       await Promise.all([first.idle(), second.idle()]);
+      // The premise: the drain outlasted the lease (it would not test the renewal otherwise).
+      expect(Date.now() - started).toBeGreaterThan(leaseMs);
     } finally {
       await Promise.all([first.stop(), second.stop()]);
     }

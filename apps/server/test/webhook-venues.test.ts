@@ -102,7 +102,7 @@ const VENUES: VenueKind[] = [
       };
     },
     closePaths: ['/fapi/v1/order'],
-    lostAnswer: { kind: 'delay_after_accept', path: '/fapi/v1/order', method: 'POST', ms: 3_000 },
+    lostAnswer: { kind: 'delay_after_accept', path: '/fapi/v1/order', method: 'POST', ms: 6_000 },
     rateLimit: { kind: 'rate_limit', path: '/fapi/v1/order', method: 'POST', retryAfterSec: 1 },
     rateLimited: (r) => r.status === 429,
     noMargin: {
@@ -148,7 +148,7 @@ const VENUES: VenueKind[] = [
       };
     },
     closePaths: ['/api/v5/trade/order', '/api/v5/trade/close-position'],
-    lostAnswer: { kind: 'delay_after_accept', path: '/api/v5/trade/order', method: 'POST', ms: 3_000 },
+    lostAnswer: { kind: 'delay_after_accept', path: '/api/v5/trade/order', method: 'POST', ms: 6_000 },
     rateLimit: { kind: 'rate_limit', path: '/api/v5/trade/order', method: 'POST' },
     rateLimited: (r) => r.status === 429,
     noMargin: {
@@ -196,7 +196,7 @@ const VENUES: VenueKind[] = [
       };
     },
     closePaths: ['/v5/order/create'],
-    lostAnswer: { kind: 'delay_after_accept', path: '/v5/order/create', method: 'POST', ms: 3_000 },
+    lostAnswer: { kind: 'delay_after_accept', path: '/v5/order/create', method: 'POST', ms: 6_000 },
     rateLimit: { kind: 'rate_limit', path: '/v5/order/create', method: 'POST', ms: 300 },
     rateLimited: (r) => r.retCode === 10006,
     noMargin: {
@@ -225,7 +225,9 @@ type Venue = {
 async function startVenue(kind: VenueKind, hedge: boolean): Promise<Venue> {
   const sim = await kind.start(hedge);
   const t = await testApp({
-    connectExchange: createExchangeFactory({ baseUrls: { [kind.name]: sim.url }, requestTimeoutMs: 1_000 }),
+    // 2.5 s: short enough for the lost-answer tests (the venue answers after 6 s), long enough that
+    // a loaded CI machine (simulator, app and PGlite on one event loop) does not time out a normal answer.
+    connectExchange: createExchangeFactory({ baseUrls: { [kind.name]: sim.url }, requestTimeoutMs: 2_500 }),
   });
   const user = await signUp(t.app, `venue-${kind.name}-${hedge ? 'hedge' : 'oneway'}@example.com`);
   const registered = await t.app.inject({
@@ -384,6 +386,20 @@ describe.each(VENUES.flatMap((kind) => MODES.map((m) => ({ ...m, kind, venue: ki
       expect(await legs(v)).toEqual({});
       expect(await restingStops(v)).toHaveLength(0);
     });
+
+    it('close_long with close_pct closes that share and keeps the stop for the rest', async () => {
+      expect((await send(v, { action: 'long' })).body.success).toBe(true);
+      const { status, body } = await send(v, { action: 'close_long', close_pct: 40 });
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ success: true, message: executed('CLOSE_LONG') });
+      // 0.1 × 40 % = 0.04 closed, 0.06 left with its stop.
+      const left = await legs(v);
+      expect(left[long]).toBeCloseTo(0.06, 12);
+      expect(await restingStops(v)).toHaveLength(1);
+      expect((await send(v, { action: 'close_long' })).body.success).toBe(true);
+      expect(await legs(v)).toEqual({});
+      expect(await restingStops(v)).toHaveLength(0);
+    });
   },
 );
 
@@ -455,9 +471,98 @@ describe.each(VENUES.map((kind) => ({ kind, venue: kind.name })))('venue faults 
     const { status, body } = await send(v, { action: 'long', id: `after-switch-${kind.name}` });
     expect(status).toBe(200);
     expect(body).toMatchObject({ success: true, message: `LONG order executed on ${kind.name}` });
-    const placements = placementsAt(v, from);
-    expect(placements.map((r) => kind.accepted(r))).toEqual([false, true]);
-    expect(String(kind.wrongSide(placements[0]!))).toBe(String(kind.wrongSideCode));
+    // A placement the venue's own request limit turned away (Bybit allows 10 order requests a second, and
+    // this test sends about that many) was not executed and is waited out by the client: not part of the story.
+    const placements = placementsAt(v, from).filter((r) => !kind.rateLimited(r));
+    // [refused, accepted]. One more refusal is allowed: a refusal whose answer came after the client's
+    // timeout (a loaded machine) is looked up, not found and sent once more, in the mode still believed.
+    const accepted = placements.map((r) => kind.accepted(r));
+    expect(accepted.slice(-1)).toEqual([true]);
+    expect(accepted.filter(Boolean)).toHaveLength(1);
+    expect(placements.length).toBeLessThanOrEqual(3);
+    for (const refused of placements.slice(0, -1))
+      expect(String(kind.wrongSide(refused))).toBe(String(kind.wrongSideCode));
     expect(await legs(v)).toEqual({ long: 0.1 });
+  });
+});
+
+describe('OKX: entry and protection in one request (attachAlgoOrds)', () => {
+  const kind = VENUES.find((k) => k.name === 'okx')!;
+  let v: Venue;
+  beforeAll(async () => {
+    v = await startVenue(kind, false);
+  });
+  afterAll(async () => v.close());
+
+  const posts = (from: number, path: string) =>
+    v.sim.requests.slice(from).filter((r) => r.method === 'POST' && r.path === path);
+  const attachOf = (r: WireRequest | undefined) =>
+    ((r === undefined ? {} : json(r)).attachAlgoOrds as Record<string, string>[] | undefined)?.[0];
+  const resting = async () =>
+    (await v.sim.venue.openOrders(kind.venueSymbol)).map((o) => [o.type, Number(o.triggerPrice)]).sort();
+  const stored = async (signalId: string) =>
+    (await v.t.database.db.select().from(orders).where(eq(orders.signalId, signalId)))
+      .map((o) => [o.role, o.type])
+      .sort();
+
+  it('a market long: one order request carries the stop and the take-profit, no algo request; OKX holds both', async () => {
+    const from = v.sim.requests.length;
+    const { status, body } = await send(v, { action: 'long', tp_pct: 4, id: 'okx-attach-1' });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ success: true, message: 'LONG order executed on okx' });
+    // Sized and measured at 50,000: stop −2 % = 49,000, take-profit +4 % = 52,000.
+    expect(posts(from, '/api/v5/trade/order')).toHaveLength(1);
+    expect(attachOf(posts(from, '/api/v5/trade/order')[0])).toMatchObject({
+      slTriggerPx: '49000',
+      tpTriggerPx: '52000',
+    });
+    expect(posts(from, '/api/v5/trade/order-algo')).toHaveLength(0);
+    expect(body.order_details.results.stop_loss).toMatchObject({ attached: true, reference_price: '50000' });
+    expect(await resting()).toEqual([
+      ['stop_market', 49_000],
+      ['take_profit_market', 52_000],
+    ]);
+    // The orders table knows them as this signal's stop-loss and take-profit (the mirror names their fills so).
+    expect(await stored(body.signal_id)).toEqual([
+      ['entry', 'market'],
+      ['sl', 'stop_market'],
+      ['tp', 'take_profit_market'],
+    ]);
+    expect((await send(v, { action: 'close_all' })).body.success).toBe(true);
+    expect(await legs(v)).toEqual({});
+    expect(await resting()).toEqual([]);
+  });
+
+  it('the price gaps through the attached stop before the fill: OKX does not create it, so it is placed separately from the fill', async () => {
+    v.sim.venue.setPrice(kind.venueSymbol, '50000');
+    const from = v.sim.requests.length;
+    // The entry is held 1 s on its way in; meanwhile the price falls to 48,000, through the stop of
+    // 49,000 measured from 50,000: the long fills at 48,000 and OKX cannot create that stop.
+    v.sim.faults.add({ kind: 'latency', method: 'POST', path: '/api/v5/trade/order', ms: 1_000 });
+    const answer = send(v, { action: 'long', tp_pct: 4, id: 'okx-attach-gap' });
+    while (posts(from, '/api/v5/trade/order').length === 0) await new Promise((r) => setTimeout(r, 2));
+    v.sim.venue.setPrice(kind.venueSymbol, '48000');
+    const { status, body } = await answer;
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ success: true });
+    expect(posts(from, '/api/v5/trade/order')).toHaveLength(1);
+    expect(attachOf(posts(from, '/api/v5/trade/order')[0])).toMatchObject({ slTriggerPx: '49000' });
+    // 48,000 − 2 % = 47,040: one algo request, the stop alone; the take-profit OKX did create.
+    const algos = posts(from, '/api/v5/trade/order-algo').map(json);
+    expect(algos).toHaveLength(1);
+    expect(algos[0]).toMatchObject({ ordType: 'conditional', side: 'sell', slTriggerPx: '47040' });
+    expect(body.order_details.results.stop_loss).toMatchObject({ reference_price: '48000' });
+    expect(body.order_details.results.stop_loss.attached).toBeUndefined();
+    expect(body.order_details.results.take_profit).toMatchObject({ attached: true });
+    expect(await resting()).toEqual([
+      ['stop_market', 47_040],
+      ['take_profit_market', 52_000],
+    ]);
+    expect(await legs(v)).toEqual({ net: 0.1 });
+    expect(await stored(body.signal_id)).toEqual([
+      ['entry', 'market'],
+      ['sl', 'stop_market'],
+      ['tp', 'take_profit_market'],
+    ]);
   });
 });

@@ -105,7 +105,36 @@ describe('AccountForm', () => {
     ).toBeInTheDocument();
     expect(screen.getByLabelText('Exchange')).toHaveAccessibleDescription(/No API keys are needed/);
     await user.click(screen.getByRole('button', { name: 'Register account' }));
-    expect(onSubmit).toHaveBeenCalledWith({ exchange: 'paper' });
+    // Synthetic prices unless the user picks a venue's market data.
+    expect(onSubmit).toHaveBeenCalledWith({ exchange: 'paper', market_data: 'synthetic' });
+  });
+
+  it('lets a paper account follow Binance or OKX public market data, and marks the field the API refused', async () => {
+    const user = userEvent.setup();
+    const onSubmit = vi
+      .fn()
+      .mockResolvedValueOnce({ ...created, market_data: 'okx' })
+      .mockRejectedValueOnce(
+        new ApiError('VALIDATION_FAILED', 'body.market_data: Invalid option', 400, {
+          issues: [{ field: 'market_data', code: 'invalid_value', message: 'Invalid option' }],
+        }),
+      );
+    renderWithI18n(<AccountForm onSubmit={onSubmit} />);
+    expect(screen.queryByLabelText('Market data')).not.toBeInTheDocument(); // live venues trade their own market
+    await user.selectOptions(screen.getByLabelText('Exchange'), 'paper');
+    const source = screen.getByLabelText('Market data');
+    expect(source).toHaveValue('synthetic');
+    expect(source).toHaveAccessibleDescription(/stream is down, new orders are refused/);
+    expect([...(source as HTMLSelectElement).options].map((o) => [o.value, o.textContent])).toEqual([
+      ['synthetic', 'Synthetic feed (offline, not real prices)'],
+      ['binance', 'Binance public market data (real prices, no keys)'],
+      ['okx', 'OKX public market data (real prices, no keys)'],
+    ]);
+    await user.selectOptions(source, 'okx');
+    await user.click(screen.getByRole('button', { name: 'Register account' }));
+    expect(onSubmit).toHaveBeenLastCalledWith({ exchange: 'paper', market_data: 'okx' });
+    await user.click(screen.getByRole('button', { name: 'Register account' }));
+    expect(await screen.findByLabelText('Market data')).toHaveAttribute('aria-invalid', 'true');
   });
 
   it("puts the API's validation issues next to their fields, translated, and clears one on change", async () => {

@@ -42,6 +42,17 @@ const account = {
   created_at: '2026-01-01T00:00:00Z',
   webhook_secret_hint: 'abcd',
 };
+const group = {
+  id: 'grp-1',
+  name: 'Both venues',
+  webhook_secret_hint: 'wxyz',
+  members: [
+    { account_id: 'acc-1', exchange: 'paper', label: '', is_active: true },
+    { account_id: 'acc-2', exchange: 'okx', label: 'OKX', is_active: true },
+  ],
+  created_at: '2026-01-01T00:00:00Z',
+  updated_at: '2026-01-01T00:00:00Z',
+};
 const GUIDE = [
   '# TradingView webhook setup',
   '',
@@ -59,6 +70,17 @@ const exported = {
   guide: GUIDE,
   webhook_url: 'https://bot.example.com/api/v1/webhook/tradingview',
   alert_message_example: { action: 'long', secret: 'PASTE_YOUR_WEBHOOK_SECRET' },
+  plan: {
+    leverage: 5,
+    size_pct: 20,
+    initial_capital: 10000,
+    commission_pct: 0.04,
+    slippage_ticks: 0,
+    direction: 'both',
+    stop_loss: { type: 'atr', multiplier: 1.5 },
+    take_profit: { type: 'none' },
+    atr_period: 14,
+  },
 };
 
 let requests: string[];
@@ -86,6 +108,8 @@ beforeEach(() => {
           );
         return new Response(JSON.stringify(exported), { status: 200 });
       }
+      if (path === '/api/v1/account-groups')
+        return new Response(JSON.stringify({ groups: [group], total: 1 }), { status: 200 });
       const answer = path === '/api/v1/strategies' ? { strategies } : { accounts: [account], total: 1 };
       return new Response(JSON.stringify(answer), { status: 200 });
     }),
@@ -157,5 +181,47 @@ describe('export page', () => {
     expect(example).not.toHaveAttribute('open');
     expect(within(example).getByText(/do not paste/)).toBeInTheDocument();
     expect(document.body.textContent).not.toMatch(/settings page/);
+  });
+
+  it('offers the account groups as targets: the script is asked for group_id, with a note on the secret', async () => {
+    const user = userEvent.setup();
+    renderWithI18n(<ExportPage />);
+    const target = await screen.findByLabelText('Account');
+    await screen.findByRole('option', { name: 'Both venues · 2 accounts' });
+    await user.selectOptions(target, 'group:grp-1');
+    expect(screen.getByText(/every account of the group/)).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Generate script' }));
+    await screen.findByTestId('pine-script');
+    const sent = new URL(
+      requests.find((r) => r.startsWith('/api/v1/simple/export-pine'))!,
+      'http://x',
+    );
+    expect(sent.searchParams.get('group_id')).toBe('grp-1');
+    expect(sent.searchParams.has('account_id')).toBe(false);
+  });
+
+  it("coming from the lab: sends the run's plan and figures, takes its leverage, and shows the plan", async () => {
+    const plan = { leverage: 5, size_pct: 20, stop_loss_atr: 1.5, take_profit_atr: 0 };
+    const expected = { total_trades: 12 };
+    window.history.pushState(
+      {},
+      '',
+      `/export?${new URLSearchParams({ strategy: strategies[0]!.id, plan: JSON.stringify(plan), expected: JSON.stringify(expected) })}`,
+    );
+    const user = userEvent.setup();
+    renderWithI18n(<ExportPage />);
+    await user.click(await screen.findByRole('button', { name: 'Generate script' }));
+    const shown = await screen.findByTestId('export-plan');
+    const sent = new URL(
+      requests.find((r) => r.startsWith('/api/v1/simple/export-pine'))!,
+      'http://x',
+    );
+    expect(JSON.parse(sent.searchParams.get('plan')!)).toEqual(plan);
+    expect(JSON.parse(sent.searchParams.get('expected')!)).toEqual(expected);
+    expect(sent.searchParams.get('leverage')).toBe('5');
+    expect(shown).toHaveTextContent('5x');
+    expect(shown).toHaveTextContent('1.5 × ATR(14)');
+    expect(shown).toHaveTextContent('None');
+    window.history.pushState({}, '', '/');
   });
 });

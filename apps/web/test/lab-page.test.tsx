@@ -13,6 +13,7 @@ vi.mock('next-auth/react', () => ({
 vi.mock('@/components/Charts', () => ({
   BacktestChart: () => <div data-testid="backtest-chart" />,
   CurveChart: () => null,
+  LinesChart: () => null,
 }));
 
 const text = (en: string) => ({ en, ko: en });
@@ -62,6 +63,7 @@ const result = {
   indicators: [],
   equity: [],
   drawdown: [],
+  buy_hold_equity: [],
 } as BacktestResult;
 const summary = {
   score: 1.5,
@@ -140,6 +142,9 @@ describe('the strategy lab page', () => {
     await screen.findByRole('region', { name: 'Price chart with trades' }, { timeout: 10_000 });
     expect(within(screen.getByTestId('metrics')).getByText('123.46')).toBeInTheDocument();
     expect(screen.getByText('The strategy made no trades on this data.')).toBeInTheDocument();
+    // "Run live" next to "Export" (its dialog: test/lab-run-live.test.tsx).
+    expect(screen.getByRole('link', { name: 'Export →' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Run live' })).toBeInTheDocument();
     expect(requests.at(-1)).toEqual({
       method: 'POST',
       path: '/api/v1/backtests',
@@ -154,6 +159,8 @@ describe('the strategy lab page', () => {
           direction: 'both',
           stop_loss_atr: 2,
           take_profit_atr: 3,
+          trailing_atr: 0,
+          close_pct: 100,
         },
         data: { source: 'sample', timeframe: '4h' },
       },

@@ -68,6 +68,10 @@ describe('initialLabState', () => {
         stopLossMode: 'atr',
         stopLoss: '2',
         takeProfitMode: 'atr',
+        trailingMode: 'none',
+        trailingOffset: '',
+        trailingActivation: '0',
+        closePct: '100',
         takeProfit: '3',
       },
       data: {
@@ -77,8 +81,16 @@ describe('initialLabState', () => {
         csvError: null,
         download: { exchange: 'binance', symbol: 'BTCUSDT', timeframe: '1h', from: '2026-01-01', to: '' },
       },
-      backtest: { busy: false, error: undefined, result: null },
-      optimizer: { objective: 'sharpe', trials: '100', windows: '3', job: null, error: undefined },
+      backtest: { busy: false, error: undefined, result: null, request: null },
+      optimizer: {
+        objective: 'sharpe',
+        trials: '100',
+        windows: '3',
+        ranges: {},
+        job: null,
+        error: undefined,
+      },
+      comparison: null,
     });
   });
 });
@@ -194,11 +206,11 @@ describe('labReducer: the backtest', () => {
 
   it('a backtest is busy from start to answer, and keeps the last result when it fails', () => {
     const started = after([{ type: 'backtestStarted' }]);
-    expect(started.backtest).toEqual({ busy: true, error: undefined, result: null });
+    expect(started.backtest).toEqual({ busy: true, error: undefined, result: null, request: null });
     const finished = after([{ type: 'backtestFinished', result }], started);
-    expect(finished.backtest).toEqual({ busy: false, error: undefined, result });
+    expect(finished.backtest).toEqual({ busy: false, error: undefined, result, request: null });
     const failed = after([{ type: 'backtestStarted' }, { type: 'backtestFailed', error: refused }], finished);
-    expect(failed.backtest).toEqual({ busy: false, error: refused, result });
+    expect(failed.backtest).toEqual({ busy: false, error: refused, result, request: null });
     expect(after([{ type: 'backtestStarted' }], failed).backtest.error).toBeUndefined();
   });
 });
@@ -214,6 +226,7 @@ describe('labReducer: the optimizer', () => {
       objective: 'calmar',
       trials: '20',
       windows: '2',
+      ranges: {},
       job: null,
       error: undefined,
     });
@@ -309,7 +322,12 @@ describe('request bodies', () => {
       direction: 'both',
       stop_loss_atr: 2,
       take_profit_atr: 3,
+      trailing_atr: 0,
+      close_pct: 100,
     });
+    expect(
+      optionsBody({ ...settings, trailingMode: 'percent', trailingOffset: '1.5', trailingActivation: '' }),
+    ).toMatchObject({ trailing_pct: 1.5, trailing_activation: 0 });
     const edited = optionsBody({
       ...settings,
       stopLossMode: 'percent',

@@ -15,6 +15,17 @@
 export type ExitSpec =
   { type: 'none' } | { type: 'atr'; multiplier: number } | { type: 'percent'; percent: number };
 
+/**
+ * A trailing stop (Pine `strategy.exit` `trail_points` / `trail_offset`): once the price has moved
+ * `activation` in the position's favour from the entry, the stop follows the best price at `offset`
+ * behind it. Both in ATR multiples or percent of the entry-decision close; activation 0 trails from
+ * the entry. `none` is stated like the other exits.
+ */
+export type TrailingSpec =
+  | { type: 'none' }
+  | { type: 'atr'; activation: number; offset: number }
+  | { type: 'percent'; activation: number; offset: number };
+
 export type TradeDirection = 'both' | 'long' | 'short';
 
 export type TradePlan = {
@@ -25,6 +36,13 @@ export type TradePlan = {
   marginMode: 'cross' | 'isolated';
   stopLoss: ExitSpec;
   takeProfit: ExitSpec;
+  /** Beside the stop-loss; whichever is nearer the price fills. Default none. */
+  trailing: TrailingSpec;
+  /**
+   * Percent of the open position a strategy's exit closes (alerts: `close_pct`; Pine
+   * `strategy.close(qty_percent=)`). Default 100 (the whole position).
+   */
+  closePct: number;
   /** ATR length of ATR distances (`ta.atr(n)`). */
   atrPeriod: number;
   direction: TradeDirection;
@@ -37,6 +55,8 @@ export const DEFAULT_TRADE_PLAN: Readonly<TradePlan> = Object.freeze({
   marginMode: 'cross',
   stopLoss: Object.freeze({ type: 'atr', multiplier: 2 }),
   takeProfit: Object.freeze({ type: 'atr', multiplier: 3 }),
+  trailing: Object.freeze({ type: 'none' }),
+  closePct: 100,
   atrPeriod: 14,
   direction: 'both',
   orderType: 'market',
@@ -71,4 +91,35 @@ export function statedExit(
 export function exitAlertFields(prefix: 'sl' | 'tp', spec: ExitSpec): Record<string, number> {
   if (spec.type === 'percent') return { [`${prefix}_pct`]: spec.percent };
   return { [`${prefix}_atr`]: spec.type === 'atr' ? spec.multiplier : 0 };
+}
+
+/**
+ * The trailing stop a request states — an offset in percent or ATR multiples where 0 states none,
+ * with its activation in the same unit (default 0) — or, when it states neither, the plan's
+ * default. Undefined = no trailing stop. The lab's options and the CLI's flags read it so.
+ */
+export function statedTrailing(
+  offsetPct: number | undefined,
+  offsetAtr: number | undefined,
+  activation: number | undefined,
+  planDefault: TrailingSpec,
+): Exclude<TrailingSpec, { type: 'none' }> | undefined {
+  const stated =
+    offsetPct !== undefined
+      ? { type: 'percent' as const, offset: offsetPct }
+      : offsetAtr !== undefined
+        ? { type: 'atr' as const, offset: offsetAtr }
+        : undefined;
+  if (stated === undefined) return planDefault.type === 'none' ? undefined : { ...planDefault };
+  return stated.offset > 0 ? { ...stated, activation: activation ?? 0 } : undefined;
+}
+
+/**
+ * The alert fields that state a trailing stop: `trail_atr` / `trail_pct` (the offset) with
+ * `trail_activation_atr` / `trail_activation_pct`, and `trail_atr: 0` for none.
+ */
+export function trailingAlertFields(spec: TrailingSpec): Record<string, number> {
+  if (spec.type === 'none') return { trail_atr: 0 };
+  const unit = spec.type === 'atr' ? 'atr' : 'pct';
+  return { [`trail_${unit}`]: spec.offset, [`trail_activation_${unit}`]: spec.activation };
 }

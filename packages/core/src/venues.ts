@@ -127,3 +127,16 @@ export function isLiveVenueId(value: unknown): value is LiveVenueId {
 export function venueList(ids: readonly string[] = VENUE_IDS): string {
   return ids.length <= 1 ? ids.join('') : `${ids.slice(0, -1).join(', ')} or ${ids.at(-1)}`;
 }
+
+/**
+ * What moves a paper account's prices, candles and fills: `synthetic` (the offline sine-wave feed,
+ * never market data, labelled as such wherever shown) or a venue's public market data (no keys).
+ */
+export const PAPER_MARKET_DATA = ['synthetic', 'binance', 'okx'] as const;
+export type PaperMarketData = (typeof PAPER_MARKET_DATA)[number];
+/** The venues whose public streams a paper account can follow. */
+export type PaperMarketVenue = Exclude<PaperMarketData, 'synthetic'>;
+
+export function isPaperMarketData(value: unknown): value is PaperMarketData {
+  return typeof value === 'string' && (PAPER_MARKET_DATA as readonly string[]).includes(value);
+}

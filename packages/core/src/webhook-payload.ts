@@ -25,6 +25,7 @@ export const WEBHOOK_ACTIONS = [
   'close_long',
   'close_short',
   'close_all',
+  'cancel_orders',
   'buy',
   'sell',
 ] as const;
@@ -58,7 +59,18 @@ export const WebhookPayloadSchema = z
     action: lowerEnum(WEBHOOK_ACTIONS),
     /** `long` / `short` / `flat` from `{{strategy.market_position}}`; needed with buy / sell. */
     market_position: lowerEnum(['long', 'short', 'flat']).optional(),
-    symbol: z.string().trim().regex(SYMBOL, 'symbol may contain letters, digits and . _ : / - only'),
+    /** Required, except by `close_all` / `cancel_orders` with `scope: "account"`. */
+    symbol: z
+      .string()
+      .trim()
+      .regex(SYMBOL, 'symbol may contain letters, digits and . _ : / - only')
+      .optional(),
+    /**
+     * What `close_all` and `cancel_orders` act on: `symbol` (the default, the seed's meaning: the
+     * alert's symbol only) or `account` (every symbol of the account: all positions closed, all open
+     * orders cancelled — "flatten").
+     */
+    scope: lowerEnum(['symbol', 'account']).optional(),
     /** Required to open a position; ignored by closes. */
     leverage: numeric(z.number().int().min(1).max(125)).optional(),
     secret: z.string().min(16).max(128),
@@ -94,6 +106,18 @@ export const WebhookPayloadSchema = z
     tp_atr: nonNegative().optional(),
     sl_pct: numeric(z.number().finite().nonnegative().lt(100)).optional(),
     tp_pct: nonNegative().optional(),
+    /**
+     * Trailing stop: the offset behind the best price (`trail_atr` / `trail_pct`, 0 = none) and how
+     * far the price must first move in the position's favour (`trail_activation_*`, default 0).
+     * Venues trail by a percent of the best price: an ATR offset becomes a percent of the entry
+     * when the executor places the order (README, "Trade management").
+     */
+    trail_atr: nonNegative().optional(),
+    trail_pct: numeric(z.number().finite().nonnegative().lt(100)).optional(),
+    trail_activation_atr: nonNegative().optional(),
+    trail_activation_pct: nonNegative().optional(),
+    /** Percent of the open position a close action closes (default 100: all of it). */
+    close_pct: numeric(z.number().finite().positive().max(100)).optional(),
     /** Timeframe of the ATR. */
     timeframe: z
       .union([
@@ -105,6 +129,24 @@ export const WebhookPayloadSchema = z
     margin_mode: lowerEnum(['isolated', 'cross']).optional(),
   })
   .superRefine((payload, ctx) => {
+    const accountWide = payload.scope === 'account';
+    if (accountWide && payload.action !== 'close_all' && payload.action !== 'cancel_orders') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['scope'],
+        message: 'scope "account" is for close_all and cancel_orders only',
+      });
+    }
+    if (!accountWide && payload.symbol === undefined) {
+      // As zod words a missing required field: only the account-wide forms may leave it out.
+      ctx.addIssue({
+        code: 'invalid_type',
+        expected: 'string',
+        input: undefined,
+        path: ['symbol'],
+        message: 'symbol is required (leave it out only with scope "account")',
+      });
+    }
     const sizes = (['size_pct', 'size_usdt', 'qty'] as const).filter((key) => payload[key] !== undefined);
     if (sizes.length > 1) {
       ctx.addIssue({
@@ -121,6 +163,30 @@ export const WebhookPayloadSchema = z
     }
     if (payload.tp_atr !== undefined && payload.tp_pct !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['tp_pct'], message: 'send tp_atr or tp_pct, not both' });
+    }
+    if (payload.trail_atr !== undefined && payload.trail_pct !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['trail_pct'], message: 'send trail_atr or trail_pct, not both' });
+    }
+    const activation =
+      payload.trail_activation_atr !== undefined
+        ? 'atr'
+        : payload.trail_activation_pct !== undefined
+          ? 'pct'
+          : null;
+    const offset = payload.trail_atr !== undefined ? 'atr' : payload.trail_pct !== undefined ? 'pct' : null;
+    if (activation !== null && activation !== offset) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [`trail_activation_${activation}`],
+        message: `trail_activation_${activation} needs trail_${activation} in the same unit`,
+      });
+    }
+    if (payload.close_pct !== undefined && (payload.action === 'long' || payload.action === 'short')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['close_pct'],
+        message: 'close_pct goes with a close, not an entry',
+      });
     }
     if ((payload.action === 'buy' || payload.action === 'sell') && payload.market_position === undefined) {
       ctx.addIssue({

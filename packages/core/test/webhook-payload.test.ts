@@ -89,3 +89,31 @@ describe('WebhookPayloadSchema', () => {
     expect(WebhookPayloadSchema.parse({ ...close, action: 'CLOSE_ALL' }).action).toBe('close_all');
   });
 });
+
+describe('trade management fields', () => {
+  it('accepts a trailing stop in one unit and close_pct on a close', () => {
+    expect(WebhookPayloadSchema.parse({ ...base, trail_atr: '1.5', trail_activation_atr: 1 })).toMatchObject({
+      trail_atr: 1.5,
+      trail_activation_atr: 1,
+    });
+    expect(WebhookPayloadSchema.parse({ ...base, trail_atr: 0 })).toMatchObject({ trail_atr: 0 });
+    expect(WebhookPayloadSchema.parse({ ...base, action: 'close_long', close_pct: '50' })).toMatchObject({
+      close_pct: 50,
+    });
+  });
+
+  it('refuses mixed trailing units, an activation without its offset, close_pct on an entry or out of range', () => {
+    expect(issues({ ...base, trail_atr: 1, trail_pct: 1 })).toContain(
+      'trail_pct: send trail_atr or trail_pct, not both',
+    );
+    expect(issues({ ...base, trail_activation_pct: 1 })).toContain(
+      'trail_activation_pct: trail_activation_pct needs trail_pct in the same unit',
+    );
+    expect(issues({ ...base, trail_atr: 1, trail_activation_pct: 1 })).toHaveLength(1);
+    expect(issues({ ...base, close_pct: 50 })).toContain(
+      'close_pct: close_pct goes with a close, not an entry',
+    );
+    expect(issues({ ...base, action: 'close_long', close_pct: 0 })).toHaveLength(1);
+    expect(issues({ ...base, action: 'close_long', close_pct: 101 })).toHaveLength(1);
+  });
+});

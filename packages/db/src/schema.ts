@@ -1,4 +1,4 @@
-import { ORDER_ROLES, VENUE_IDS } from '@tradingbot/core';
+import { ORDER_ROLES, PAPER_MARKET_DATA, VENUE_IDS } from '@tradingbot/core';
 import {
   bigint,
   bigserial,
@@ -76,13 +76,45 @@ export const accounts = pgTable('api_keys', {
   isActive: boolean('is_active').notNull().default(true),
   /** New entries refused (ENTRIES_PAUSED, Telegram /pause); closes still pass. */
   entriesPaused: boolean('entries_paused').notNull().default(false),
+  /** Entries refused until then: the daily loss limit was reached (DAILY_LOSS_LIMIT_REACHED, migration 0013). */
+  lossPausedUntil: timestamp('loss_paused_until', { withTimezone: true, mode: 'date' }),
+  /** The UTC day (YYYY-MM-DD) the user resumed after the limit: that day's losses do not pause again. */
+  lossResumedDay: text('loss_resumed_day'),
   webhookSecretHash: text('webhook_secret_hash').notNull(),
   webhookSecretHint: text('webhook_secret_hint').notNull(),
   settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
   /** What the account mirror does with an open position that lost its stop-loss (migration 0007). */
   protectionPolicy: text('protection_policy', { enum: PROTECTION_POLICIES }).notNull().default('reprotect'),
+  /**
+   * What moves a paper account's prices (`PAPER_MARKET_DATA`; migration 0012): the synthetic feed or
+   * a venue's public market data. Live accounts keep `synthetic` and ignore it.
+   */
+  marketData: text('market_data', { enum: PAPER_MARKET_DATA }).notNull().default('synthetic'),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+/**
+ * Account groups (migration 0018): one alert fans out to every member account. The group has its own
+ * webhook secret, stored like an account's (sha256 and a hint); members are accounts of the same
+ * user (composite foreign keys in the migration), an account may be in several groups.
+ */
+export const accountGroups = pgTable('account_groups', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull(),
+  name: text('name').notNull(),
+  webhookSecretHash: text('webhook_secret_hash').notNull(),
+  webhookSecretHint: text('webhook_secret_hint').notNull(),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+/** A group's member accounts (primary key group_id + account_id), in the order the user listed them. */
+export const accountGroupMembers = pgTable('account_group_members', {
+  groupId: text('group_id').notNull(),
+  accountId: text('account_id').notNull(),
+  userId: text('user_id').notNull(),
+  position: integer('position').notNull().default(0),
 });
 
 export const signals = pgTable('signals', {
@@ -230,6 +262,7 @@ export type UserRow = typeof users.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
 export type AccountRow = typeof accounts.$inferSelect;
 export type SignalRow = typeof signals.$inferSelect;
+export type AccountGroupRow = typeof accountGroups.$inferSelect;
 export type OrderRow = typeof orders.$inferSelect;
 
 /** Strategy-lab optimization jobs (`apps/server/src/services/lab-jobs.ts`); pg-boss queues them on PostgreSQL. */
@@ -250,6 +283,24 @@ export const labJobs = pgTable('lab_jobs', {
   createdAt: createdAt(),
   startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }),
   finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+});
+
+/**
+ * Strategy-lab backtests a user saved (migration 0016): what was asked (`settings`: strategy,
+ * parameters, options, the data as described to the user) with the candles it ran on (`data`: the
+ * built-in sample's description, or the CSV text — an exchange range downloaded once at saving), so
+ * the result is recomputed deterministically; `metrics` are the backtest's metrics at saving.
+ */
+export const labRuns = pgTable('lab_runs', {
+  id: text('id').primaryKey(),
+  ownerId: text('owner_id').notNull(),
+  name: text('name').notNull(),
+  strategy: text('strategy').notNull(),
+  settings: jsonb('settings').notNull(),
+  data: jsonb('data').notNull(),
+  dataInfo: jsonb('data_info').notNull(),
+  metrics: jsonb('metrics').notNull(),
+  createdAt: createdAt(),
 });
 
 const venueTime = () => timestamp('venue_time', { withTimezone: true, mode: 'date' }).notNull();
@@ -318,9 +369,27 @@ export const accountStreamState = pgTable('account_stream_state', {
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });
 
+/**
+ * The wallet balance (excluding unrealised PnL) of an account per UTC day (`YYYY-MM-DD`) and asset:
+ * the first and last observation of the day, and the transfers the venue reported that day
+ * (deposits positive, withdrawals negative). Key (account_id, asset, day), declared by migration 0020.
+ */
+export const balanceDays = pgTable('balance_days', {
+  accountId: text('account_id').notNull(),
+  asset: text('asset').notNull(),
+  day: text('day').notNull(),
+  openBalance: text('open_balance').notNull(),
+  openAt: timestamp('open_at', { withTimezone: true, mode: 'date' }).notNull(),
+  closeBalance: text('close_balance').notNull(),
+  closeAt: timestamp('close_at', { withTimezone: true, mode: 'date' }).notNull(),
+  transfers: text('transfers').notNull().default('0'),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
 export type FillRow = typeof fills.$inferSelect;
 export type FundingPaymentRow = typeof fundingPayments.$inferSelect;
 export type PositionRow = typeof positions.$inferSelect;
+export type BalanceDayRow = typeof balanceDays.$inferSelect;
 
 /** Where a user's notifications go (`apps/server/src/services/notify/`); secrets only as ciphertexts. */
 export const notificationChannels = pgTable('notification_channels', {
@@ -366,3 +435,80 @@ export const notificationOutbox = pgTable('notification_outbox', {
 
 export type NotificationChannelRow = typeof notificationChannels.$inferSelect;
 export type NotificationOutboxRow = typeof notificationOutbox.$inferSelect;
+
+/** Which bots may run; `trade_plan` as @tradingbot/core's `TradePlan` (apps/server/src/services/bots/). */
+export const BOT_STATES = ['stopped', 'warming_up', 'running', 'error'] as const;
+export type BotState = (typeof BOT_STATES)[number];
+
+/**
+ * Strategy bots: a strategy the server runs itself on an account's venue candles (migration 0011).
+ * `desired_state` is what the user asked (start / stop); `status` what the runner reports.
+ * `last_bar_time` is the open time of the last closed bar evaluated: a restart evaluates the bars
+ * after it (catch-up rules), never one before it again.
+ */
+export const bots = pgTable('bots', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull(),
+  accountId: text('account_id').notNull(),
+  name: text('name').notNull().default(''),
+  strategy: text('strategy').notNull(),
+  params: jsonb('params').$type<Record<string, number>>().notNull().default({}),
+  symbol: text('symbol').notNull(),
+  timeframe: text('timeframe').notNull(),
+  plan: jsonb('plan').$type<Record<string, unknown>>().notNull(),
+  /** A signal older than this (ms after its bar closed) is recorded as skipped; null = the server's default. */
+  maxSignalAgeMs: integer('max_signal_age_ms'),
+  desiredState: text('desired_state', { enum: ['running', 'stopped'] })
+    .notNull()
+    .default('stopped'),
+  status: text('status', { enum: BOT_STATES }).notNull().default('stopped'),
+  statusReason: text('status_reason'),
+  statusSince: timestamp('status_since', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  position: text('position', { enum: ['flat', 'long', 'short'] })
+    .notNull()
+    .default('flat'),
+  lastBarTime: timestamp('last_bar_time', { withTimezone: true, mode: 'date' }),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+/** Which server process runs an account's bots, until when (renewed by its holder; taken over after). */
+export const botLeases = pgTable('bot_leases', {
+  accountId: text('account_id').primaryKey(),
+  holder: text('holder').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+});
+
+/** Each action a bot decided on a closed bar: sent as a signal, or skipped with the reason. */
+export const botDecisions = pgTable('bot_decisions', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  botId: text('bot_id').notNull(),
+  barTime: timestamp('bar_time', { withTimezone: true, mode: 'date' }).notNull(),
+  action: text('action', { enum: ['long', 'short', 'close_long', 'close_short'] }).notNull(),
+  outcome: text('outcome', { enum: ['sent', 'skipped'] }).notNull(),
+  reason: text('reason'),
+  signalId: text('signal_id'),
+  createdAt: createdAt(),
+});
+
+export type BotRow = typeof bots.$inferSelect;
+export type BotDecisionRow = typeof botDecisions.$inferSelect;
+
+/**
+ * Alerts refused before authentication against an existing account (migration 0017): one row per
+ * account, reason and minute `bucket`, counted; never a secret (`summary`: action, symbol, fields).
+ */
+export const refusedAlerts = pgTable('refused_alerts', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  accountId: text('account_id').notNull(),
+  userId: text('user_id').notNull(),
+  reason: text('reason').notNull(),
+  bucket: timestamp('bucket', { withTimezone: true, mode: 'date' }).notNull(),
+  count: integer('count').notNull().default(1),
+  firstSeen: timestamp('first_seen', { withTimezone: true, mode: 'date' }).notNull(),
+  lastSeen: timestamp('last_seen', { withTimezone: true, mode: 'date' }).notNull(),
+  sourceIp: text('source_ip'),
+  summary: jsonb('summary').$type<Record<string, unknown>>().notNull().default({}),
+});
+
+export type RefusedAlertRow = typeof refusedAlerts.$inferSelect;

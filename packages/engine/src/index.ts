@@ -22,6 +22,7 @@ export * from './optimize/evaluate-candidate.ts';
 export * from './optimize/optimizer.ts';
 export * from './strategy/decision.ts';
 export * from './strategy/live.ts';
+export * from './strategy/warmup.ts';
 export * from './strategy/indicator-cache.ts';
 export * from './research/monte-carlo.ts';
 export * from './research/robustness.ts';

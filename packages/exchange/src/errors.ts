@@ -18,6 +18,7 @@ export const ExchangeErrors = defineErrors({
   ORDER_BELOW_MIN_NOTIONAL: { status: 400, message: 'Order value is below the instrument minimum notional' },
   LEVERAGE_OUT_OF_RANGE: { status: 400, message: 'Leverage is outside the range the instrument allows' },
   INVALID_REQUEST: { status: 400, message: 'Invalid exchange request' },
+  TRAILING_STOP_UNSUPPORTED: { status: 422, message: 'This venue does not place trailing stops (yet)' },
 
   // Network level: the outcome may be unknown; only safe requests are retried.
   EXCHANGE_TIMEOUT: { status: 504, message: 'The exchange did not answer in time' },

@@ -1,14 +1,17 @@
 export * from './types.ts';
 export * from './errors.ts';
 export * from './instrument.ts';
+export * from './trailing.ts';
 export * from './client-order-id.ts';
 export { D as ExchangeDecimal, parseDecimal, fmt as formatDecimal } from './decimal.ts';
 export * from './symbols.ts';
 export * from './paper/index.ts';
 export * from './download.ts';
+export * from './funding-download.ts';
 export * from './binance/index.ts';
 export * from './okx/index.ts';
 export * from './bybit/index.ts';
 export * from './venues.ts';
 export { venueDeadline, withVenueDeadline } from './venue/deadline.ts';
 export * from './stream/types.ts';
+export { venueTimeframeMs } from './timeframes.ts';

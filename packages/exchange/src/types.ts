@@ -15,7 +15,7 @@ export type OrderSide = 'buy' | 'sell';
 export type PositionSide = 'net' | 'long' | 'short';
 export type PositionMode = 'one_way' | 'hedge';
 export type MarginMode = 'cross' | 'isolated';
-export type OrderType = 'market' | 'limit' | 'stop_market' | 'take_profit_market';
+export type OrderType = 'market' | 'limit' | 'stop_market' | 'take_profit_market' | 'trailing_stop_market';
 export type OrderStatus =
   'new' | 'partially_filled' | 'filled' | 'canceled' | 'rejected' | 'expired' | 'unknown';
 
@@ -49,6 +49,11 @@ export type Balance = {
   /** What can open new positions. */
   available: string;
   unrealizedPnl: string;
+  /**
+   * In a stream's balance event only, when the venue says it: the change this event made to the
+   * wallet, excluding PnL and fees (Binance `bc`; the paper venue's deposits and withdrawals).
+   */
+  change?: string;
 };
 
 export type Position = {
@@ -84,6 +89,10 @@ export type Order = {
   reduceOnly: boolean;
   /** True for conditional orders kept by the venue's algo service (Binance algoOrder, OKX order-algo). */
   isAlgo: boolean;
+  /** Trailing stops: how far (percent, 1 = 1 %) the price may retrace from its best before it triggers. */
+  callbackRatePct?: string;
+  /** Trailing stops: the price at which the trailing starts (absent: it trails from placement). */
+  activationPrice?: string;
   raw?: unknown;
 };
 
@@ -105,7 +114,16 @@ export type PlaceOrderRequest = {
   marginMode?: MarginMode;
   /** Idempotency key of the caller; the adapter derives the venue client order id from it. */
   idempotencyKey: string;
-  /** Optional TP/SL attached to the entry (OKX attachAlgoOrds; others place them after the fill). */
+  /**
+   * The caller's current price (e.g. the mark from a stream), for the venue's minimum-notional check
+   * of a market order; without it an adapter that checks reads the ticker first (one more request).
+   */
+  referencePrice?: string;
+  /**
+   * Optional TP/SL attached to the entry: OKX sends them in the same request (attachAlgoOrds) and
+   * creates them at the fill (`attachedProtection` finds them); the others place them with separate
+   * requests right after the entry.
+   */
   attachedStopLoss?: string;
   attachedTakeProfit?: string;
 };
@@ -119,6 +137,28 @@ export type ConditionalOrderRequest = {
   triggerPrice: string;
   /** Base units; omit to close the whole position (Binance closePosition, OKX closeFraction). */
   qty?: string;
+  marginMode?: MarginMode;
+  idempotencyKey: string;
+};
+
+/**
+ * A trailing stop closing (part of) an open position: once the price has reached `activationPrice`
+ * (at once when absent), the venue tracks the best price since and closes with a market order when
+ * the price retraces `callbackRatePct` percent from it (Binance TRAILING_STOP_MARKET `callbackRate`,
+ * OKX `move_order_stop` `callbackRatio`). The rate must lie in the venue's range on its grid
+ * (`TRAILING_CALLBACK_RULES`); the adapter refuses anything else rather than moving it.
+ */
+export type TrailingStopRequest = {
+  venueSymbol: string;
+  /** The side of the closing order (sell closes a long). */
+  side: OrderSide;
+  positionSide?: PositionSide;
+  /** Percent: 1 = 1 %. */
+  callbackRatePct: string;
+  /** On the tick grid; a sell (closing a long) activates at or above it, a buy at or below. */
+  activationPrice?: string;
+  /** Base units on the step grid (venues take no close-position flag for trailing stops). */
+  qty: string;
   marginMode?: MarginMode;
   idempotencyKey: string;
 };
@@ -181,6 +221,11 @@ export interface Exchange {
    */
   placeOrder(request: PlaceOrderRequest): Promise<Order>;
   placeConditional(request: ConditionalOrderRequest): Promise<Order>;
+  /**
+   * A trailing stop for an open position (reduce-only). Idempotent per `idempotencyKey` like
+   * `placeOrder`. A venue without one answers TRAILING_STOP_UNSUPPORTED before sending anything.
+   */
+  placeTrailingStop(request: TrailingStopRequest): Promise<Order>;
   /** SL and/or TP for an open position, reduce-only / close-position. Returns the orders placed. */
   placeProtection(request: ProtectionRequest): Promise<Order[]>;
   /** Closes the whole position (reduce-only market order, or the venue's close-position call). */
@@ -198,4 +243,12 @@ export interface Exchange {
   openOrders(venueSymbol?: string): Promise<Order[]>;
   /** Looks an order up by the client id derived from `idempotencyKey`; null when the venue has none. */
   orderByIdempotencyKey(venueSymbol: string, idempotencyKey: string): Promise<Order | null>;
+  /**
+   * Only on venues that create an order's attached stop-loss / take-profit themselves when it fills
+   * (OKX `attachAlgoOrds`: entry and protection are one request). The protective orders attached to
+   * the order placed with `idempotencyKey` (their ids derive from it), in any state; [] while the
+   * venue has none (not filled yet, or not created — e.g. the fill price had crossed a trigger).
+   * Absent where `attachedStopLoss` / `attachedTakeProfit` are sent as separate requests.
+   */
+  attachedProtection?(venueSymbol: string, idempotencyKey: string): Promise<Order[]>;
 }

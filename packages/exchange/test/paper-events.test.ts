@@ -420,13 +420,13 @@ describe('paper account events', () => {
     ]);
   });
 
-  it('deposits and withdrawals emit balances', () => {
+  it('deposits and withdrawals emit balances, each with its amount as the change', () => {
     const { p, take } = setup();
     p.deposit('USDT', 500);
     p.deposit('USDT', -200);
     expect(take()).toMatchObject([
-      { kind: 'balances', reason: 'DEPOSIT', balances: [{ asset: 'USDT', total: '10500' }] },
-      { kind: 'balances', reason: 'WITHDRAW', balances: [{ asset: 'USDT', total: '10300' }] },
+      { kind: 'balances', reason: 'DEPOSIT', balances: [{ asset: 'USDT', total: '10500', change: '500' }] },
+      { kind: 'balances', reason: 'WITHDRAW', balances: [{ asset: 'USDT', total: '10300', change: '-200' }] },
     ]);
   });
 

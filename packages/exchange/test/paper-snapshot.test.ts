@@ -88,6 +88,40 @@ describe('PaperExchange snapshot / restore', () => {
     );
   });
 
+  it('keeps an activated trailing stop: the restored venue fires it at the same level', async () => {
+    const venue = new PaperExchange({ balances: { USDT: 10_000 } });
+    venue.setPrice('BTCUSDT', '60000', T0);
+    await venue.placeOrder({
+      venueSymbol: 'BTCUSDT',
+      side: 'buy',
+      type: 'market',
+      qty: '0.05',
+      idempotencyKey: 'trail-entry',
+    });
+    await venue.placeTrailingStop({
+      venueSymbol: 'BTCUSDT',
+      side: 'sell',
+      callbackRatePct: '2',
+      activationPrice: '61000',
+      qty: '0.05',
+      idempotencyKey: 'trail-1',
+    });
+    venue.setPrice('BTCUSDT', '62000', T0 + 60_000); // activated; the stop rests at 62,000 × 0.98 = 60,760
+    const restored = new PaperExchange({ balances: { USDT: 10_000 } });
+    restored.restore(JSON.parse(JSON.stringify(venue.snapshot())) as PaperVenueSnapshot);
+    expect(await restored.openOrders('BTCUSDT')).toEqual(await venue.openOrders('BTCUSDT'));
+    expect((await restored.openOrders('BTCUSDT'))[0]).toMatchObject({
+      type: 'trailing_stop_market',
+      triggerPrice: '60760',
+      callbackRatePct: '2',
+      activationPrice: '61000',
+    });
+    restored.setPrice('BTCUSDT', '60800', T0 + 120_000);
+    expect((await restored.positions('BTCUSDT')).map((p) => p.qty)).toEqual(['0.05']);
+    restored.setPrice('BTCUSDT', '60700', T0 + 180_000);
+    expect(await restored.positions('BTCUSDT')).toEqual([]);
+  });
+
   it('refuses a snapshot it does not know', () => {
     const venue = new PaperExchange();
     expect(() => venue.restore({ version: 2 } as unknown as PaperVenueSnapshot)).toThrow(/snapshot version/);

@@ -14,6 +14,9 @@ import type { Signal } from './signal.ts';
  *   `timestamp` set ahead so that a replay would stay "fresh" for longer);
  * - ENTRIES_PAUSED (409): the user paused new entries on the account (Telegram `/pause`); closes
  *   still pass, so a paused account can always get flat.
+ * - DAILY_LOSS_LIMIT_REACHED (409): the account's realized loss today (UTC) reached its daily loss
+ *   limit: entries are refused until the next UTC day or until the user resumes; closes pass.
+ * - MAX_OPEN_POSITIONS (409): the entry would open one position more than the account allows.
  */
 
 /** What admission reads of an account; `isActive` absent means active (the executor has no flag). */
@@ -23,19 +26,39 @@ export type AdmissionAccount = {
   isActive?: boolean;
   /** New entries refused (absent = not paused); closing actions are never refused by it. */
   entriesPaused?: boolean;
+  /** Entries refused until this time (ms, or the row's date) because the daily loss limit was reached. */
+  lossPausedUntil?: number | Date | null;
 };
 
 /** Actions that open or add to a position: the ones a pause stops. */
 const ENTRY_ACTIONS: ReadonlySet<Signal['action']> = new Set(['LONG', 'SHORT']);
 
-/** Refuses an entry (long, short) on an account whose entries are paused; closes pass. */
-export function admitEntry(account: AdmissionAccount, action: Signal['action']): void {
-  if (account.entriesPaused === true && ENTRY_ACTIONS.has(action)) {
+/** Refuses an entry (long, short) on an account whose entries are paused (at `at`, ms); closes pass. */
+export function admitEntry(account: AdmissionAccount, action: Signal['action'], at = Date.now()): void {
+  if (!ENTRY_ACTIONS.has(action)) return;
+  if (account.entriesPaused === true) {
     throw ExecutorErrors.create('ENTRIES_PAUSED', {
-      message: `New entries are paused on account ${account.id} (resume them with /resume in Telegram); closes still run`,
+      message: `New entries are paused on account ${account.id} (resume them on the API keys page or with /resume in Telegram); closes still run`,
       details: { action },
     });
   }
+  const until = account.lossPausedUntil == null ? undefined : Number(account.lossPausedUntil);
+  if (until !== undefined && at < until) {
+    const iso = new Date(until).toISOString();
+    throw ExecutorErrors.create('DAILY_LOSS_LIMIT_REACHED', {
+      message: `The daily loss limit of account ${account.id} is reached: new entries are paused until ${iso} (or until you resume the account); closes still run`,
+      details: { action, pausedUntil: iso },
+    });
+  }
+}
+
+/** Refuses an entry when `openElsewhere` positions (distinct symbols) already fill the account's cap. */
+export function admitOpenPositions(openElsewhere: number, maxOpenPositions: number | undefined): void {
+  if (maxOpenPositions === undefined || openElsewhere < maxOpenPositions) return;
+  throw ExecutorErrors.create('MAX_OPEN_POSITIONS', {
+    message: `The account holds ${openElsewhere} open position(s), its maximum is ${maxOpenPositions}: close one first or raise the limit`,
+    details: { open: openElsewhere, maxOpenPositions },
+  });
 }
 
 /** Refuses an inactive account, and an alert naming another venue (`payloadExchange` as sent). */
@@ -86,6 +109,6 @@ export function admitSignal(
   moment: 'arrival' | 'turn' = signal.startedAt === undefined ? 'arrival' : 'turn',
 ): void {
   admitAccount(account, signal.exchange);
-  admitEntry(account, signal.action);
+  admitEntry(account, signal.action, at);
   admitFreshness(signal, signal.startedAt ?? at, moment);
 }

@@ -26,6 +26,26 @@ export const ExecutorErrors = defineErrors({
     message: 'New entries are paused on this account; closes still run',
   },
   INVALID_LEVERAGE: { status: 400, message: 'Invalid leverage' },
+  // The account's risk caps (its settings): admission.ts / sizing.ts / the leverage check.
+  DAILY_LOSS_LIMIT_REACHED: {
+    status: 409,
+    message:
+      "The account's daily loss limit is reached: new entries are paused until the next UTC day (or until resumed); closes still run",
+  },
+  MAX_LEVERAGE_EXCEEDED: { status: 422, message: "The leverage is above the account's maximum" },
+  MAX_NOTIONAL_EXCEEDED: {
+    status: 422,
+    message: "The position's notional would be above the account's maximum",
+  },
+  MAX_OPEN_POSITIONS: {
+    status: 409,
+    message: 'The account already holds its maximum number of open positions',
+  },
+  ACCOUNT_ACTION_INCOMPLETE: {
+    status: 502,
+    message: 'The account-wide action did not complete on every symbol',
+  },
+  NO_OPEN_ORDERS: { status: 200, message: 'There are no open orders to cancel' },
   INSUFFICIENT_BALANCE: { status: 422, message: 'Insufficient balance' },
   ORDER_TOO_SMALL: { status: 422, message: 'The order is below the instrument minimum' },
   NO_POSITION_TO_CLOSE: { status: 200, message: 'There is no position to close' },

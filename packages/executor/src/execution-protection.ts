@@ -1,15 +1,23 @@
-import { ExchangeDecimal as D, type Instrument, type PositionMode } from '@tradingbot/exchange';
+import {
+  ExchangeDecimal as D,
+  supportsTrailingStop,
+  TRAILING_CALLBACK_RULES,
+  type Instrument,
+  type Order,
+  type PositionMode,
+} from '@tradingbot/exchange';
 import { ExecutorErrors } from './errors.ts';
 import { VenueCalls } from './execution-venue.ts';
 import {
   DEFAULT_ATR_PERIOD,
   DEFAULT_ATR_TIMEFRAME,
-  fetchAtr,
   protectionPrice,
   resolveProtectionPlan,
+  trailingStopPlan,
   type Leg,
   type ProtectionPlan,
   type ProtectionRule,
+  type TrailingRule,
 } from './protection.ts';
 import { describeError, summarizeOrder, type ExecutionResult, type ProtectionSummary } from './result.ts';
 
@@ -32,7 +40,7 @@ export class ProtectionSteps extends VenueCalls {
 
   async atr(): Promise<number> {
     const { period, timeframe } = this.atrSpec();
-    return fetchAtr(this.ctx.exchange, this.venueSymbol, timeframe, period);
+    return this.readAtr(timeframe, period);
   }
 
   basis(rule: ProtectionRule, atrValue: number | undefined): ProtectionSummary['basis'] {
@@ -48,7 +56,10 @@ export class ProtectionSteps extends VenueCalls {
     };
   }
 
-  /** Places SL then TP for the position just opened; handles a stop that cannot be placed. */
+  /**
+   * Places SL then TP for the position just opened; handles a stop that cannot be placed. Warm (fresh
+   * keys, nothing to look up): both are sent at once, so the stop rests one round trip after the fill.
+   */
   async protect(
     leg: Leg,
     mode: PositionMode,
@@ -59,70 +70,203 @@ export class ProtectionSteps extends VenueCalls {
   ): Promise<ExecutionResult> {
     const { signal } = this;
     const executed = `${signal.action} order executed on ${signal.exchange}`;
-    const legs: ['stop_loss' | 'take_profit', ProtectionRule | undefined][] = [
-      ['stop_loss', plan.stopLoss],
-      ['take_profit', plan.takeProfit],
-    ];
-    for (const [kind, rule] of legs) {
-      if (rule === undefined) {
-        if (kind === 'stop_loss') {
-          await this.audit(
-            'protection_skipped',
-            'warn',
-            'No stop-loss: the alert or the account states none (sl_atr = 0)',
-            {},
-          );
-        }
-        continue;
-      }
-      const computed = protectionPrice(instrument, kind, leg, entryPrice, rule, atrValue);
+    if (plan.stopLoss === undefined && this.results.stop_loss === undefined) {
       await this.audit(
-        'protection_computed',
-        'info',
-        `${kind} ${computed?.price ?? 'n/a'} from entry ${entryPrice}`,
+        'protection_skipped',
+        'warn',
+        'No stop-loss: the alert or the account states none (sl_atr = 0)',
+        {},
+      );
+    }
+    const legs = (
+      [
+        ['stop_loss', plan.stopLoss],
+        ['take_profit', plan.takeProfit],
+      ] as const
+    ).filter((entry): entry is ['stop_loss' | 'take_profit', ProtectionRule] => entry[1] !== undefined);
+    const place = (kind: 'stop_loss' | 'take_profit', rule: ProtectionRule) =>
+      this.placeOneProtection(kind, rule, leg, mode, instrument, atrValue, entryPrice).then(
+        () => undefined,
+        (error: unknown) => ({ kind, error }),
+      );
+    const failures = this.keysAreFresh
+      ? await Promise.all(legs.map(([kind, rule]) => place(kind, rule)))
+      : await legs.reduce<Promise<({ kind: string; error: unknown } | undefined)[]>>(
+          // Sequential, as before: no take-profit after a stop-loss that failed (the position is closed).
+          async (done, [kind, rule]) => {
+            const previous = await done;
+            if (previous.some((f) => f?.kind === 'stop_loss')) return previous;
+            return [...previous, await place(kind, rule)];
+          },
+          Promise.resolve([]),
+        );
+    const stopFailure = failures.find((f) => f?.kind === 'stop_loss');
+    const tpFailure = failures.find((f) => f?.kind === 'take_profit');
+    if (tpFailure !== undefined) {
+      // The stop is in place: a missing take-profit is a warning, not a reason to flatten.
+      const described = describeError(tpFailure.error);
+      this.warning = `The take-profit could not be placed: ${described.message}`;
+      await this.audit('protection_failed', 'warn', this.warning, { kind: 'take_profit', error: described });
+    }
+    if (stopFailure !== undefined) return this.stopLossFailed(leg, mode, stopFailure.error, executed);
+    if (plan.trailing !== undefined)
+      await this.trail(plan.trailing, leg, mode, instrument, atrValue, entryPrice);
+    return this.succeed(executed);
+  }
+
+  /**
+   * Places the alert's trailing stop once the stop-loss rests (never on a position being flattened).
+   * What it could not place is a warning, as for the take-profit: the stop-loss protects the position.
+   * A venue without trailing stops says so (TRAILING_STOP_UNSUPPORTED), before anything is sent.
+   */
+  async trail(
+    rule: TrailingRule,
+    leg: Leg,
+    mode: PositionMode,
+    instrument: Instrument,
+    atrValue: number | undefined,
+    entryPrice: string,
+  ): Promise<void> {
+    // The venue that places it: a paper account's client is the paper venue whatever the alert names.
+    const venue = this.ctx.exchange.id;
+    const unit = rule.unit === 'atr' ? 'ATR' : '%';
+    if (!supportsTrailingStop(venue)) {
+      // Said, not silently dropped: the backtest and the script trail, this venue's order is not ours yet.
+      const message = `The alert states a trailing stop (offset ${rule.offset} ${unit}); trailing stops are not placed on ${venue} yet, only the stop-loss and take-profit`;
+      this.addWarning(message);
+      await this.audit('protection_skipped', 'warn', message, { kind: 'trailing', trailing: rule });
+      return;
+    }
+    const computed = trailingStopPlan(venue, instrument, leg, entryPrice, rule, atrValue);
+    await this.audit(
+      'protection_computed',
+      computed.clamped ? 'warn' : 'info',
+      `trailing stop ${computed.pct} % from the best price` +
+        (computed.activationPrice !== undefined ? `, active from ${computed.activationPrice}` : '') +
+        ` (entry ${entryPrice})`,
+      { kind: 'trailing', entryPrice, rule, atr: atrValue, ...computed },
+    );
+    if (computed.clamped) {
+      const range = TRAILING_CALLBACK_RULES[venue];
+      this.addWarning(
+        `The trailing offset (${rule.offset} ${unit} = ${computed.requestedPct} % of the entry) is outside ${venue}'s ` +
+          `range ${range?.minPct}–${range?.maxPct} %: the trailing stop was placed at ${computed.pct} %`,
+      );
+    }
+    try {
+      const placed = await this.placeTrailingOrActive(leg, mode, instrument, computed);
+      const { order, reused, attempts } = placed;
+      if (placed.activeNow) delete computed.activationPrice;
+      this.results.trailing_stop = {
+        ...summarizeOrder(order, reused),
+        basis: {
+          unit: rule.unit,
+          offset: rule.offset,
+          activation: rule.activation,
+          ...(atrValue !== undefined && rule.unit === 'atr' ? { atr: new D(atrValue).toFixed() } : {}),
+          source: 'alert',
+        },
+        requested_callback_rate_pct: computed.requestedPct,
+        callback_rate_pct: computed.pct,
+        clamped: computed.clamped,
+        ...(computed.activationPrice !== undefined ? { activation_price: computed.activationPrice } : {}),
+        reference_price: entryPrice,
+        attempts,
+      };
+    } catch (error) {
+      const described = describeError(error);
+      this.addWarning(`The trailing stop could not be placed: ${described.message}`);
+      await this.audit(
+        'protection_failed',
+        'warn',
+        `The trailing stop could not be placed: ${described.message}`,
         {
-          kind,
-          entryPrice,
-          rule,
-          atr: atrValue,
-          ...computed,
+          kind: 'trailing',
+          error: described,
         },
       );
-      const role = kind === 'stop_loss' ? 'sl' : 'tp';
-      try {
-        if (computed === undefined) {
-          throw ExecutorErrors.create('INVALID_SIGNAL', {
-            message: `The ${kind === 'stop_loss' ? 'stop-loss' : 'take-profit'} distance is larger than the price`,
-          });
-        }
-        const { order, attempts } = await this.placeProtective(
-          kind,
-          leg,
-          mode,
-          computed.price,
-          this.key(role),
-        );
-        const summary: ProtectionSummary = {
-          ...summarizeOrder(order.order, order.reused),
-          basis: this.basis(rule, atrValue),
-          reference_price: entryPrice,
-          attempts,
-        };
-        summary.trigger_price ??= computed.price;
-        if (kind === 'stop_loss') this.results.stop_loss = summary;
-        else this.results.take_profit = summary;
-      } catch (error) {
-        const described = describeError(error);
-        if (kind === 'take_profit') {
-          // The stop is in place: a missing take-profit is a warning, not a reason to flatten.
-          this.warning = `The take-profit could not be placed: ${described.message}`;
-          await this.audit('protection_failed', 'warn', this.warning, { kind, error: described });
-          continue;
-        }
-        return this.stopLossFailed(leg, mode, error, executed);
-      }
     }
-    return this.succeed(executed);
+  }
+
+  /**
+   * Places the trailing stop; when the venue refuses its activation price because the market is
+   * already past it (Binance -2021: a sell's must lie above the price), the activation has happened:
+   * placed again without one, so it trails from now, as the script's trailing starts once reached.
+   */
+  async placeTrailingOrActive(
+    leg: Leg,
+    mode: PositionMode,
+    instrument: Instrument,
+    computed: { pct: string; activationPrice?: string },
+  ): Promise<{ order: Order; reused: boolean; attempts: number; activeNow: boolean }> {
+    try {
+      return { ...(await this.placeTrailing(leg, mode, instrument, computed)), activeNow: false };
+    } catch (error) {
+      const activation = computed.activationPrice;
+      if (activation === undefined) throw error;
+      const market = await this.ctx.exchange
+        .ticker(this.venueSymbol)
+        .then((t) => t.price)
+        .catch(() => undefined);
+      const reached =
+        market !== undefined &&
+        (leg === 'long' ? new D(market).gte(activation) : new D(market).lte(activation));
+      if (!reached) throw error;
+      await this.audit(
+        'protection_retry',
+        'warn',
+        `The market (${market}) is already past the trailing stop's activation (${activation}): placed to trail from now`,
+        { role: 'trail', market, activationPrice: activation, error: describeError(error) },
+      );
+      const placed = await this.placeTrailing(leg, mode, instrument, { pct: computed.pct });
+      return { ...placed, attempts: placed.attempts + 1, activeNow: true };
+    }
+  }
+
+  /** One more thing the user must know: warnings of one execution are joined, none is lost. */
+  addWarning(message: string): void {
+    this.warning = this.warning === undefined ? message : `${this.warning}; ${message}`;
+  }
+
+  /** Computes, audits and places one protective order; its summary goes into the results. */
+  async placeOneProtection(
+    kind: 'stop_loss' | 'take_profit',
+    rule: ProtectionRule,
+    leg: Leg,
+    mode: PositionMode,
+    instrument: Instrument,
+    atrValue: number | undefined,
+    entryPrice: string,
+  ): Promise<void> {
+    const computed = protectionPrice(instrument, kind, leg, entryPrice, rule, atrValue);
+    await this.audit(
+      'protection_computed',
+      'info',
+      `${kind} ${computed?.price ?? 'n/a'} from entry ${entryPrice}`,
+      {
+        kind,
+        entryPrice,
+        rule,
+        atr: atrValue,
+        ...computed,
+      },
+    );
+    if (computed === undefined) {
+      throw ExecutorErrors.create('INVALID_SIGNAL', {
+        message: `The ${kind === 'stop_loss' ? 'stop-loss' : 'take-profit'} distance is larger than the price`,
+      });
+    }
+    const role = kind === 'stop_loss' ? 'sl' : 'tp';
+    const { order, attempts } = await this.placeProtective(kind, leg, mode, computed.price, this.key(role));
+    const summary: ProtectionSummary = {
+      ...summarizeOrder(order.order, order.reused),
+      basis: this.basis(rule, atrValue),
+      reference_price: entryPrice,
+      attempts,
+    };
+    summary.trigger_price ??= computed.price;
+    if (kind === 'stop_loss') this.results.stop_loss = summary;
+    else this.results.take_profit = summary;
   }
 
   async stopLossFailed(

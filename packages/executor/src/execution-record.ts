@@ -13,6 +13,7 @@ export type ResolvedOptions = {
   positionModeTtlMs: number;
   fillPollAttempts: number;
   fillPollIntervalMs: number;
+  fillWaitMs: number;
   sleep: (ms: number) => Promise<void>;
 };
 
@@ -148,7 +149,10 @@ export class ExecutionRecord {
   }
 
   /** A signal deliberately not executed (already in position, nothing to close): success, with a code. */
-  noop(code: 'ALREADY_IN_POSITION' | 'NO_POSITION_TO_CLOSE', message: string): ExecutionResult {
+  noop(
+    code: 'ALREADY_IN_POSITION' | 'NO_POSITION_TO_CLOSE' | 'NO_OPEN_ORDERS',
+    message: string,
+  ): ExecutionResult {
     return this.result(true, message, { code });
   }
 

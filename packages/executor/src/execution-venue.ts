@@ -1,15 +1,19 @@
 import type { OrderRole } from '@tradingbot/core';
 import {
+  ExchangeDecimal as D,
   ExchangeErrors,
+  roundQtyDown,
   type Instrument,
   type Order,
   type OrderSide,
   type PositionMode,
   type PositionSide,
+  type TrailingStopRequest,
 } from '@tradingbot/exchange';
 import { ExecutorErrors } from './errors.ts';
-import { ExecutionRecord } from './execution-record.ts';
+import { StateReads } from './execution-state.ts';
 import { FILLED_OR_LIVE, abs, fillPrice, findLeg, oppositeOf } from './legs.ts';
+import { partialCloseQty } from './partial-close.ts';
 import { triggerAlreadyCrossed, type Leg } from './protection.ts';
 import { describeError, summarizeOrder, type OrderSummary } from './result.ts';
 
@@ -18,20 +22,27 @@ import { describeError, summarizeOrder, type OrderSummary } from './result.ts';
  * orders by their idempotency key, closing a leg, cancelling its closing orders. Each call is
  * recorded and audited through `ExecutionRecord`.
  */
-export class VenueCalls extends ExecutionRecord {
+export class VenueCalls extends StateReads {
   instrumentCache: Instrument | undefined;
 
   async instrument(): Promise<Instrument> {
-    this.instrumentCache ??= await this.ctx.exchange.instrument(this.venueSymbol);
+    this.instrumentCache ??= await this.readInstrument();
     return this.instrumentCache;
   }
 
   async positionMode(): Promise<PositionMode> {
     const { ctx } = this;
+    const warm = this.warmPositionMode();
+    if (warm !== undefined) return warm;
     const cached = this.modes.get(ctx.account.id);
-    if (cached !== undefined && ctx.now() - cached.at < this.options.positionModeTtlMs) return cached.mode;
+    if (cached !== undefined && ctx.now() - cached.at < this.options.positionModeTtlMs) {
+      ctx.warmState?.learnPositionMode(cached.mode, cached.at);
+      return cached.mode;
+    }
+    this.restRead('position_mode', 'position_mode');
     const mode = await ctx.exchange.positionMode();
     this.modes.set(ctx.account.id, { mode, at: ctx.now() });
+    ctx.warmState?.learnPositionMode(mode, ctx.now());
     await this.audit('position_mode', 'info', `Position mode ${mode}`, { positionMode: mode });
     return mode;
   }
@@ -46,6 +57,13 @@ export class VenueCalls extends ExecutionRecord {
       throw ExecutorErrors.create('INVALID_LEVERAGE', {
         message: `Leverage ${leverage} is not allowed for ${instrument.venueSymbol} (1–${instrument.maxLeverage})`,
         details: { leverage, maxLeverage: instrument.maxLeverage },
+      });
+    }
+    const cap = this.ctx.account.settings.maxLeverage;
+    if (cap !== undefined && leverage > cap) {
+      throw ExecutorErrors.create('MAX_LEVERAGE_EXCEEDED', {
+        message: `Leverage ${leverage}x is above the account's maximum of ${cap}x`,
+        details: { leverage, maxLeverage: cap },
       });
     }
     return leverage;
@@ -82,6 +100,16 @@ export class VenueCalls extends ExecutionRecord {
   }
 
   /**
+   * The order an earlier run sent with this key, looked up on the venue only when the key may have
+   * been used: a resumed signal, a second pass, or a cold execution (as before the warm state).
+   */
+  async lookUp(key: string): Promise<Order | null> {
+    if (this.keysAreFresh) return null;
+    this.restRead('order_lookup', this.ctx.resumed === true ? 'resumed' : undefined);
+    return this.ctx.exchange.orderByIdempotencyKey(this.venueSymbol, key);
+  }
+
+  /**
    * Sends one order through `send`, records it (placed / failed) and audits it. A
    * POSITION_SIDE_MISMATCH (the account's mode changed behind our cache) forgets the cached mode so
    * the next signal reads it again.
@@ -92,8 +120,10 @@ export class VenueCalls extends ExecutionRecord {
     request: Record<string, unknown>,
     send: () => Promise<Order>,
   ): Promise<Order> {
+    await this.beforeFirstOrder();
     try {
       const order = await send();
+      this.expect(order);
       await this.record(role, key, 'placed', request, { order });
       await this.audit('order_placed', 'info', `${role} order ${order.clientOrderId} ${order.status}`, {
         role,
@@ -106,6 +136,7 @@ export class VenueCalls extends ExecutionRecord {
       });
       return order;
     } catch (error) {
+      this.expect(undefined);
       if (ExchangeErrors.is(error, 'NO_POSITION')) throw error;
       const described = describeError(error);
       if (ExchangeErrors.is(error, 'POSITION_SIDE_MISMATCH')) this.modes.delete(this.ctx.account.id);
@@ -125,7 +156,7 @@ export class VenueCalls extends ExecutionRecord {
    */
   async closeLeg(leg: Leg, role: OrderRole, mode: PositionMode, key: string): Promise<OrderSummary | null> {
     const exchange = this.ctx.exchange;
-    const existing = await exchange.orderByIdempotencyKey(this.venueSymbol, key);
+    const existing = await this.lookUp(key);
     if (existing !== null) {
       await this.record(role, key, 'existing', { leg }, { order: existing });
       await this.audit(
@@ -139,13 +170,18 @@ export class VenueCalls extends ExecutionRecord {
       );
       return summarizeOrder(existing, true);
     }
-    const position = findLeg(await exchange.positions(this.venueSymbol), leg, mode);
-    // Resting SL/TP of a closed position are orphans either way: cancel them.
-    await this.cancelClosingOrders(leg, mode);
-    if (position === undefined) return null;
+    const position = findLeg(await this.readPositions(), leg, mode);
     // Hedge: the leg. One-way: 'net', as the interface asks; the direction was checked above
     // (findLeg) and signals of one account run one at a time, so the net position is this leg.
     const positionSide: PositionSide = mode === 'hedge' ? leg : 'net';
+    const part =
+      position === undefined || role !== 'close'
+        ? undefined
+        : partialCloseQty(await this.instrument(), abs(position.qty), this.signal.closePct);
+    if (part !== undefined) return this.closePart(leg, positionSide, abs(position!.qty), part, key);
+    // Resting SL/TP of a closed position are orphans either way: cancel them.
+    await this.cancelClosingOrders(leg, mode);
+    if (position === undefined) return null;
     const request = {
       venueSymbol: this.venueSymbol,
       positionSide,
@@ -168,6 +204,36 @@ export class VenueCalls extends ExecutionRecord {
   }
 
   /**
+   * Closes `part` of the leg (`close_pct`) with a reduce-only market order; its resting stop-loss
+   * and take-profit stay for the rest (they close the whole remaining position).
+   */
+  async closePart(
+    leg: Leg,
+    positionSide: PositionSide,
+    held: string,
+    part: string,
+    key: string,
+  ): Promise<OrderSummary> {
+    const request = {
+      venueSymbol: this.venueSymbol,
+      side: (leg === 'long' ? 'sell' : 'buy') as OrderSide,
+      type: 'market' as const,
+      qty: part,
+      positionSide,
+      reduceOnly: true,
+      idempotencyKey: key,
+    };
+    const order = await this.place('close', key, request, () => this.ctx.exchange.placeOrder(request));
+    await this.audit(
+      'position_reduced',
+      'info',
+      `Closed ${part} of the ${held} ${leg} position (close_pct ${this.signal.closePct} %); its stop-loss and take-profit stay for the rest`,
+      { leg, held, part, closePct: this.signal.closePct },
+    );
+    return summarizeOrder(order);
+  }
+
+  /**
    * Cancels the resting orders that would close `leg`: in hedge mode the orders on that position side
    * that reduce it; in one-way mode the reduce-only (and close-position) orders on the closing side.
    * Entry orders and the other leg's orders are left alone.
@@ -175,23 +241,34 @@ export class VenueCalls extends ExecutionRecord {
   async cancelClosingOrders(leg: Leg, mode: PositionMode): Promise<void> {
     const exchange = this.ctx.exchange;
     const closeSide: OrderSide = leg === 'long' ? 'sell' : 'buy';
-    const open = await exchange.openOrders(this.venueSymbol);
+    const open = await this.readOpenOrders();
     const targets = open.filter(
       (o) =>
         o.side === closeSide &&
         (mode === 'hedge' ? o.positionSide === leg : o.reduceOnly && o.positionSide !== oppositeOf(leg)),
     );
     const canceled: { order_id: string; client_order_id: string; type: string }[] = [];
+    const algosCanceled = new Set<string>();
     for (const o of targets) {
+      // The legs of one algo order (OKX oco: stop and take-profit share the algoId) go with one cancel.
+      if (o.isAlgo && o.venueOrderId !== '' && algosCanceled.has(o.venueOrderId)) {
+        this.expect({ ...o, status: 'canceled' });
+        canceled.push({ order_id: o.venueOrderId, client_order_id: o.clientOrderId, type: o.type });
+        continue;
+      }
+      await this.beforeFirstOrder();
       try {
         await exchange.cancelOrder(this.venueSymbol, {
           venueOrderId: o.venueOrderId,
           clientOrderId: o.clientOrderId,
           isAlgo: o.isAlgo,
         });
+        this.expect({ ...o, status: 'canceled' });
+        if (o.isAlgo) algosCanceled.add(o.venueOrderId);
         canceled.push({ order_id: o.venueOrderId, client_order_id: o.clientOrderId, type: o.type });
       } catch (error) {
         if (ExchangeErrors.is(error, 'ORDER_NOT_FOUND')) continue;
+        this.expect(undefined);
         await this.audit(
           'cancel_failed',
           'warn',
@@ -217,9 +294,26 @@ export class VenueCalls extends ExecutionRecord {
     }
   }
 
-  /** The price the market entry filled at: the order's average, else the position's entry price. */
+  /**
+   * The price the market entry filled at: the order's average, else the position's entry price. Warm:
+   * the fill event from the stream (no polling); cold, or when the stream says nothing in time: the
+   * order is looked up again and the position read.
+   */
   async awaitFill(entry: Order, leg: Leg, mode: PositionMode): Promise<string> {
     let order = entry;
+    const warm = this.warm();
+    if (warm !== undefined && order.status !== 'filled') {
+      order = (await warm.awaitOrder(entry.clientOrderId, this.options.fillWaitMs)) ?? order;
+    }
+    if (
+      warm !== undefined &&
+      order.status === 'filled' &&
+      order.avgPrice !== undefined &&
+      new D(order.avgPrice).gt(0)
+    ) {
+      if (order !== entry) this.results.entry = summarizeOrder(order);
+      return order.avgPrice;
+    }
     for (let i = 0; i < this.options.fillPollAttempts && order.status !== 'filled'; i++) {
       await this.options.sleep(this.options.fillPollIntervalMs);
       order = (await this.ctx.exchange.orderByIdempotencyKey(this.venueSymbol, this.key('entry'))) ?? order;
@@ -260,8 +354,13 @@ export class VenueCalls extends ExecutionRecord {
     };
     let lastError: unknown;
     const attempts = Math.max(1, this.options.protectionAttempts);
+    const freshKey = this.keysAreFresh;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      const existing = await exchange.orderByIdempotencyKey(this.venueSymbol, key).catch(() => null);
+      // A first attempt with a fresh key needs no look-up; after a failure the outcome may be unknown.
+      const existing =
+        attempt === 1 && freshKey
+          ? null
+          : await exchange.orderByIdempotencyKey(this.venueSymbol, key).catch(() => null);
       if (existing !== null && FILLED_OR_LIVE.has(existing.status)) {
         await this.record(role, key, 'existing', request, { order: existing, attempt });
         await this.audit('order_found', 'info', `${kind} ${existing.clientOrderId} already on the venue`, {
@@ -270,7 +369,11 @@ export class VenueCalls extends ExecutionRecord {
         return { order: { order: existing, reused: true }, attempts: attempt };
       }
       try {
-        const order = await exchange.placeConditional(request);
+        const order = await exchange.placeConditional(request).catch((error: unknown) => {
+          this.expect(undefined);
+          throw error;
+        });
+        this.expect(order);
         await this.record(role, key, 'placed', request, { order, attempt });
         await this.audit('protection_placed', 'info', `${kind} placed at ${triggerPrice}`, {
           role,
@@ -311,5 +414,94 @@ export class VenueCalls extends ExecutionRecord {
       }
     }
     throw lastError;
+  }
+
+  /**
+   * Places the trailing stop for the position the entry opened: reduce-only, for the entry's filled
+   * quantity (or, when the entry reports none, the position's). Looked up by its key first when the
+   * key may have been used (a resumed signal); one attempt, the venue client resolving an uncertain
+   * outcome by the client id.
+   */
+  async placeTrailing(
+    leg: Leg,
+    mode: PositionMode,
+    instrument: Instrument,
+    computed: { pct: string; activationPrice?: string },
+  ): Promise<{ order: Order; reused: boolean; attempts: number }> {
+    const exchange = this.ctx.exchange;
+    const key = this.key('trail');
+    if (!this.keysAreFresh) {
+      const existing = await exchange.orderByIdempotencyKey(this.venueSymbol, key).catch(() => null);
+      if (existing !== null && FILLED_OR_LIVE.has(existing.status)) {
+        await this.record(
+          'trail',
+          key,
+          'existing',
+          { kind: 'trailing_stop' },
+          { order: existing, attempt: 1 },
+        );
+        await this.audit(
+          'order_found',
+          'info',
+          `trailing stop ${existing.clientOrderId} already on the venue`,
+          {
+            role: 'trail',
+          },
+        );
+        return { order: existing, reused: true, attempts: 1 };
+      }
+    }
+    const request: TrailingStopRequest = {
+      venueSymbol: this.venueSymbol,
+      side: leg === 'long' ? 'sell' : 'buy',
+      positionSide: mode === 'hedge' ? leg : 'net',
+      callbackRatePct: computed.pct,
+      ...(computed.activationPrice !== undefined ? { activationPrice: computed.activationPrice } : {}),
+      qty: await this.trailingQty(instrument, leg, mode),
+      ...(this.marginMode !== undefined ? { marginMode: this.marginMode } : {}),
+      idempotencyKey: key,
+    };
+    try {
+      const order = await exchange.placeTrailingStop(request).catch((error: unknown) => {
+        this.expect(undefined);
+        throw error;
+      });
+      this.expect(order);
+      await this.record('trail', key, 'placed', { kind: 'trailing_stop', ...request }, { order, attempt: 1 });
+      await this.audit(
+        'protection_placed',
+        'info',
+        `trailing stop placed: ${computed.pct} %` +
+          (computed.activationPrice !== undefined ? ` from ${computed.activationPrice}` : ''),
+        { role: 'trail', attempt: 1, venueOrderId: order.venueOrderId, clientOrderId: order.clientOrderId },
+      );
+      return { order, reused: false, attempts: 1 };
+    } catch (error) {
+      await this.record(
+        'trail',
+        key,
+        'failed',
+        { kind: 'trailing_stop', ...request },
+        {
+          error: describeError(error),
+          attempt: 1,
+        },
+      );
+      throw error;
+    }
+  }
+
+  /** The quantity a trailing stop closes: what the entry filled, else the open position (venues take no close-all flag). */
+  async trailingQty(instrument: Instrument, leg: Leg, mode: PositionMode): Promise<string> {
+    const filled = this.results.entry?.filled_qty;
+    if (filled !== undefined && new D(filled).gt(0)) return roundQtyDown(instrument, filled);
+    const position = findLeg(await this.ctx.exchange.positions(this.venueSymbol), leg, mode);
+    if (position === undefined) {
+      throw ExecutorErrors.create('ENTRY_NOT_FILLED', {
+        message: 'No open position for the trailing stop to close',
+        details: { leg },
+      });
+    }
+    return roundQtyDown(instrument, new D(position.qty).abs());
   }
 }

@@ -8,15 +8,15 @@ import {
   type PositionMode,
   type PositionSide,
 } from '@tradingbot/exchange';
-import { admitSignal } from './admission.ts';
+import { admitOpenPositions, admitSignal } from './admission.ts';
 import { ExecutorErrors } from './errors.ts';
 import type { PositionModes, ResolvedOptions } from './execution-record.ts';
-import { ProtectionSteps } from './execution-protection.ts';
+import { AttachedProtectionSteps, type AttachedProtection } from './execution-attached.ts';
 import { abs, fillPrice, findLeg } from './legs.ts';
 import type { ExecutionContext } from './ports.ts';
-import { planNeedsAtr, protectionPrice, type Leg, type ProtectionPlan } from './protection.ts';
+import { planNeedsAtr, type Leg, type ProtectionPlan } from './protection.ts';
 import { describeError, summarizeOrder, type ExecutionResult, type OrderSummary } from './result.ts';
-import { DEFAULT_SIZE_PCT, computeEntrySize } from './sizing.ts';
+import { DEFAULT_SIZE_PCT, admitNotional, computeEntrySize } from './sizing.ts';
 import type { Signal } from './signal.ts';
 
 export type OrderExecutorOptions = {
@@ -35,6 +35,8 @@ export type OrderExecutorOptions = {
   /** How often a market entry not yet reported filled is looked up again. Default 3. */
   fillPollAttempts?: number;
   fillPollIntervalMs?: number;
+  /** How long a warm execution waits for the stream's fill event before looking the entry up. Default 2 s. */
+  fillWaitMs?: number;
   /** Injected for tests. */
   sleep?: (ms: number) => Promise<void>;
 };
@@ -47,7 +49,10 @@ export type OrderExecutorOptions = {
  *   as the Pine strategy reverses). A signal in the direction already held is a no-op
  *   (ALREADY_IN_POSITION, like `pyramiding = 0` in our Pine export). Leverage is set per symbol and
  *   remembered (LeverageCache). Then a stop-loss (default 2 × ATR(14) of the venue's closed klines on
- *   the signal's timeframe) and, when configured, a take-profit, measured from the actual fill price.
+ *   the signal's timeframe) and, when configured, a take-profit, measured from the actual fill price
+ *   — except on a venue that attaches them to the entry (OKX): there they go out in the entry request,
+ *   measured from the price the size was computed at, and are confirmed after the fill; a leg the
+ *   venue did not create is placed then, from the fill price (`execution-attached.ts`).
  * - CLOSE_LONG / CLOSE_SHORT / CLOSE_ALL: cancel that position's resting reduce-only orders (SL/TP)
  *   FIRST — a resting take-profit can block a close (Binance -4118) — then close it (the venue's
  *   close-position / a reduce-only market order). Flat → a no-op with a clear message, nothing sent.
@@ -73,6 +78,7 @@ export class OrderExecutor {
       positionModeTtlMs: options.positionModeTtlMs ?? 5 * 60 * 1000,
       fillPollAttempts: options.fillPollAttempts ?? 3,
       fillPollIntervalMs: options.fillPollIntervalMs ?? 300,
+      fillWaitMs: options.fillWaitMs ?? 2_000,
       sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     };
   }
@@ -89,7 +95,7 @@ export class OrderExecutor {
 }
 
 /** The actions of one `executeSignal` call: admission, then open or close. */
-class Execution extends ProtectionSteps {
+class Execution extends AttachedProtectionSteps {
   // ── Entry point ─────────────────────────────────────────────────────────────────────────────
 
   async run(): Promise<ExecutionResult> {
@@ -114,6 +120,7 @@ class Execution extends ProtectionSteps {
         // idempotency key before it is placed, so nothing done by the first pass is repeated.
         if (!ExchangeErrors.is(error, 'POSITION_SIDE_MISMATCH')) throw error;
         this.modes.delete(this.ctx.account.id);
+        this.distrustMode = true;
         await this.audit('position_mode', 'warn', 'Position side rejected: reading the position mode again', {
           error: describeError(error),
         });
@@ -136,7 +143,9 @@ class Execution extends ProtectionSteps {
       case 'CLOSE_SHORT':
         return this.closeAction(['short']);
       case 'CLOSE_ALL':
-        return this.closeAction(['long', 'short']);
+        return this.signal.scope === 'account' ? this.flattenAccount() : this.closeAction(['long', 'short']);
+      case 'CANCEL_ORDERS':
+        return this.cancelOrdersAction();
       default: {
         const never: never = action;
         throw ExecutorErrors.create('UNSUPPORTED_ACTION', { message: `Unsupported action ${String(never)}` });
@@ -158,17 +167,16 @@ class Execution extends ProtectionSteps {
   // ── Open (LONG / SHORT) ─────────────────────────────────────────────────────────────────────
 
   async open(leg: Leg): Promise<ExecutionResult> {
-    const { ctx, signal } = this;
-    const exchange = ctx.exchange;
+    const { signal } = this;
     const instrument = await this.instrument();
     const mode = await this.positionMode();
     const entryKey = this.key('entry');
 
     // A previous run of this signal may already have placed the entry: never place it twice.
-    const existing = await exchange.orderByIdempotencyKey(this.venueSymbol, entryKey);
+    const existing = await this.lookUp(entryKey);
     if (existing !== null) return this.resumeEntry(existing, leg, mode, instrument);
 
-    const positions = await exchange.positions(this.venueSymbol);
+    const positions = await this.readPositions();
     await this.audit('positions_read', 'info', 'Positions read', {
       positionMode: mode,
       positions: positions.map((p) => ({ side: p.side, qty: p.qty, entryPrice: p.entryPrice })),
@@ -183,8 +191,9 @@ class Execution extends ProtectionSteps {
     }
 
     // Everything that can refuse the trade is checked before the first order is sent.
+    await this.checkOpenPositionsCap();
     const plan = this.protectionPlan();
-    const atrValue = planNeedsAtr(plan) ? await this.atr() : undefined;
+    const atrValue = planNeedsAtr(plan, this.ctx.exchange.id) ? await this.atr() : undefined;
     const limitPrice = this.limitPrice(instrument, leg);
     const leverage = this.leverageFor(instrument);
 
@@ -203,7 +212,7 @@ class Execution extends ProtectionSteps {
     if (signal.orderType === 'limit') return this.limitPlaced(entry.order, limitPrice, entry.attached);
 
     const filled = await this.awaitFill(entry.order, leg, mode);
-    return this.protect(leg, mode, instrument, plan, atrValue, filled);
+    return this.protectFilled(leg, mode, instrument, plan, atrValue, filled, entry.attached);
   }
 
   /** The entry of an earlier run was found on the venue: protect the position it opened, if any. */
@@ -228,7 +237,7 @@ class Execution extends ProtectionSteps {
     this.results.entry = summarizeOrder(existing, true);
     if (existing.status === 'filled' || existing.status === 'partially_filled') {
       const plan = this.protectionPlan();
-      const atrValue = planNeedsAtr(plan) ? await this.atr() : undefined;
+      const atrValue = planNeedsAtr(plan, this.ctx.exchange.id) ? await this.atr() : undefined;
       const positions = await this.ctx.exchange.positions(this.venueSymbol);
       const position = findLeg(positions, leg, mode);
       if (position === undefined) {
@@ -240,7 +249,16 @@ class Execution extends ProtectionSteps {
         );
         return this.succeed(`${signal.action} order executed on ${signal.exchange}`);
       }
-      return this.protect(leg, mode, instrument, plan, atrValue, fillPrice(existing, position));
+      // Protection the first run attached to the entry is found by its id, not placed again.
+      return this.protectFilled(
+        leg,
+        mode,
+        instrument,
+        plan,
+        atrValue,
+        fillPrice(existing, position),
+        undefined,
+      );
     }
     return this.succeed(`${signal.action} order executed on ${signal.exchange}`);
   }
@@ -261,10 +279,8 @@ class Execution extends ProtectionSteps {
   async entrySize(instrument: Instrument, leverage: number, limitPrice: string | undefined): Promise<string> {
     const { ctx, signal } = this;
     const [balance, reference] = await Promise.all([
-      ctx.exchange.balance(instrument.quote),
-      limitPrice !== undefined
-        ? Promise.resolve(limitPrice)
-        : ctx.exchange.ticker(this.venueSymbol).then((t) => t.price),
+      this.readBalance(instrument.quote),
+      limitPrice !== undefined ? Promise.resolve(limitPrice) : this.readReferencePrice(),
     ]);
     let sizing;
     try {
@@ -274,10 +290,7 @@ class Execution extends ProtectionSteps {
         leverage,
         referencePrice: reference,
         ...(limitPrice !== undefined ? { limitPrice } : {}),
-        sizing: signal.sizing ?? {
-          kind: 'pct',
-          pct: String(ctx.account.settings.defaultSizePct ?? DEFAULT_SIZE_PCT),
-        },
+        sizing: signal.sizing ?? defaultSizing(ctx.account.settings),
       });
     } catch (error) {
       await this.audit('sizing_rejected', 'warn', describeError(error).message, {
@@ -286,11 +299,23 @@ class Execution extends ProtectionSteps {
       throw error;
     }
     this.results.sizing = sizing;
+    try {
+      admitNotional(sizing, ctx.account.settings.maxPositionNotional);
+    } catch (error) {
+      await this.audit('sizing_rejected', 'warn', describeError(error).message, {
+        error: describeError(error),
+      });
+      throw error;
+    }
     await this.audit('sizing_computed', 'info', `Entry size ${sizing.qty} ${instrument.base}`, { ...sizing });
     return sizing.qty;
   }
 
-  /** Sends the entry; a limit entry rests with its protection computed from the limit price, attached. */
+  /**
+   * Sends the entry. A limit entry rests with its protection attached, measured from the limit price;
+   * on a venue that creates attached protection at the fill (OKX) a market entry carries it too,
+   * measured from the price its size was computed at (`execution-attached.ts`).
+   */
   async placeEntry(
     leg: Leg,
     mode: PositionMode,
@@ -299,7 +324,7 @@ class Execution extends ProtectionSteps {
     instrument: Instrument,
     plan: ProtectionPlan,
     atrValue: number | undefined,
-  ): Promise<{ order: Order; attached: { sl?: string; tp?: string } }> {
+  ): Promise<{ order: Order; attached: AttachedProtection }> {
     const { ctx, signal } = this;
     const side: OrderSide = leg === 'long' ? 'buy' : 'sell';
     const positionSide: PositionSide = mode === 'hedge' ? leg : 'net';
@@ -315,20 +340,28 @@ class Execution extends ProtectionSteps {
       ...(limitPrice !== undefined ? { price: limitPrice } : {}),
     } as const;
 
-    let attached: { sl?: string; tp?: string } = {};
-    if (limitPrice !== undefined) {
-      const sl =
-        plan.stopLoss && protectionPrice(instrument, 'stop_loss', leg, limitPrice, plan.stopLoss, atrValue);
-      const tp =
-        plan.takeProfit &&
-        protectionPrice(instrument, 'take_profit', leg, limitPrice, plan.takeProfit, atrValue);
-      attached = { ...(sl ? { sl: sl.price } : {}), ...(tp ? { tp: tp.price } : {}) };
+    // The price the size was computed at: the venue's minimum-notional check needs no ticker read.
+    const referencePrice = this.results.sizing?.reference_price;
+    const basePrice = limitPrice ?? (this.venueAttaches ? referencePrice : undefined);
+    const attached: AttachedProtection =
+      basePrice === undefined ? {} : this.attachedTriggers(instrument, leg, basePrice, plan, atrValue);
+    if (limitPrice === undefined && (attached.sl !== undefined || attached.tp !== undefined)) {
+      await this.audit(
+        'protection_computed',
+        'info',
+        `Attached to the entry: ${[attached.sl && `stop-loss ${attached.sl}`, attached.tp && `take-profit ${attached.tp}`].filter(Boolean).join(', ')} from ${basePrice}`,
+        { attached: true, referencePrice: basePrice, plan, atr: atrValue, ...attached },
+      );
     }
-    const entry = await this.place('entry', entryKey, request, () =>
+    const sent = {
+      ...request,
+      ...(attached.sl !== undefined ? { attachedStopLoss: attached.sl } : {}),
+      ...(attached.tp !== undefined ? { attachedTakeProfit: attached.tp } : {}),
+    };
+    const entry = await this.place('entry', entryKey, sent, () =>
       ctx.exchange.placeOrder({
-        ...request,
-        ...(attached.sl !== undefined ? { attachedStopLoss: attached.sl } : {}),
-        ...(attached.tp !== undefined ? { attachedTakeProfit: attached.tp } : {}),
+        ...sent,
+        ...(referencePrice !== undefined && limitPrice === undefined ? { referencePrice } : {}),
       }),
     );
     this.results.entry = summarizeOrder(entry);
@@ -346,13 +379,21 @@ class Execution extends ProtectionSteps {
   async limitPlaced(
     entry: Order,
     limitPrice: string | undefined,
-    attached: { sl?: string; tp?: string },
+    attached: AttachedProtection,
   ): Promise<ExecutionResult> {
     const { signal } = this;
     const legs = [
       attached.sl && `stop-loss ${attached.sl}`,
       attached.tp && `take-profit ${attached.tp}`,
     ].filter(Boolean);
+    const trailing = this.signal.protection.trailing;
+    if (trailing !== undefined) {
+      // Nothing of ours runs when a resting limit fills later: no venue attaches a trailing stop to it.
+      const message =
+        'The alert states a trailing stop; it is placed after market entries only, not on a limit entry';
+      this.addWarning(message);
+      await this.audit('protection_skipped', 'warn', message, { kind: 'trailing', trailing });
+    }
     return this.succeed(
       `${signal.action} order executed on ${signal.exchange}` +
         (entry.status === 'filled'
@@ -384,6 +425,161 @@ class Execution extends ProtectionSteps {
     }
     return this.succeed(`${signal.action} order executed on ${signal.exchange}`);
   }
+
+  // ── Account-wide (CLOSE_ALL / CANCEL_ORDERS with scope "account"; the open-positions cap) ──
+
+  /** Refuses an entry that would open more positions than the account's `maxOpenPositions`. */
+  async checkOpenPositionsCap(): Promise<void> {
+    const max = this.ctx.account.settings.maxOpenPositions;
+    if (max === undefined) return;
+    // Other symbols' positions only: this symbol's position is reversed or absent (no pyramiding).
+    const open = (await this.ctx.exchange.positions()).filter(
+      (p) => p.venueSymbol !== this.venueSymbol && !isZeroQty(p.qty),
+    );
+    try {
+      admitOpenPositions(new Set(open.map((p) => p.venueSymbol)).size, max);
+    } catch (error) {
+      await this.audit('entry_skipped', 'warn', describeError(error).message, { maxOpenPositions: max });
+      throw error;
+    }
+  }
+
+  /** The same signal acting on one symbol: its orders keyed `<key>:<symbol>:<role>`. */
+  forSymbol(symbol: string): Execution {
+    const signal: Signal = {
+      ...this.signal,
+      scope: 'symbol',
+      symbol,
+      sourceSymbol: symbol,
+      idempotencyKey: `${this.signal.idempotencyKey}:${symbol}`,
+    };
+    return new Execution(signal, this.ctx, this.options, this.modes);
+  }
+
+  /** Symbols with an open position or an open order (account scope), else the signal's symbol. */
+  async symbolsInPlay(): Promise<string[]> {
+    if (this.signal.scope !== 'account') return [this.venueSymbol];
+    const [positions, open] = await Promise.all([
+      this.ctx.exchange.positions(),
+      this.ctx.exchange.openOrders(),
+    ]);
+    const symbols = new Set([
+      ...positions.filter((p) => !isZeroQty(p.qty)).map((p) => p.venueSymbol),
+      ...open.map((o) => o.venueSymbol),
+    ]);
+    await this.audit('positions_read', 'info', 'Positions and open orders read (account-wide)', {
+      positions: positions.map((p) => ({ symbol: p.venueSymbol, side: p.side, qty: p.qty })),
+      openOrders: open.length,
+    });
+    return [...symbols].sort();
+  }
+
+  /** Cancels every open order of this execution's symbol (entries, SL/TP, conditionals). */
+  async cancelEveryOrder(): Promise<void> {
+    const exchange = this.ctx.exchange;
+    const canceled: { order_id: string; client_order_id: string; type: string }[] = [];
+    const algosCanceled = new Set<string>();
+    for (const o of await exchange.openOrders(this.venueSymbol)) {
+      // An OKX oco's two legs are one algo order: one cancel takes both.
+      if (o.isAlgo && o.venueOrderId !== '' && algosCanceled.has(o.venueOrderId)) {
+        canceled.push({ order_id: o.venueOrderId, client_order_id: o.clientOrderId, type: o.type });
+        continue;
+      }
+      try {
+        await exchange.cancelOrder(this.venueSymbol, {
+          venueOrderId: o.venueOrderId,
+          clientOrderId: o.clientOrderId,
+          isAlgo: o.isAlgo,
+        });
+        if (o.isAlgo) algosCanceled.add(o.venueOrderId);
+        canceled.push({ order_id: o.venueOrderId, client_order_id: o.clientOrderId, type: o.type });
+      } catch (error) {
+        if (ExchangeErrors.is(error, 'ORDER_NOT_FOUND')) continue;
+        throw error;
+      }
+    }
+    if (canceled.length === 0) return;
+    (this.results.canceled ??= []).push(...canceled);
+    await this.audit('orders_canceled', 'info', `Canceled ${canceled.length} open order(s)`, {
+      orders: canceled,
+    });
+  }
+
+  /**
+   * Runs `step` on every symbol in play, each as its own sub-execution, gathering what they did;
+   * a symbol that fails does not stop the others (the failures are reported together).
+   */
+  async eachSymbol(
+    step: (sub: Execution) => Promise<void>,
+  ): Promise<Array<{ symbol: string; error: string }>> {
+    const failures: Array<{ symbol: string; error: string }> = [];
+    for (const symbol of await this.symbolsInPlay()) {
+      const sub = this.signal.scope === 'account' ? this.forSymbol(symbol) : this;
+      try {
+        await step(sub);
+      } catch (error) {
+        failures.push({ symbol, error: describeError(error).message });
+      }
+      if (sub === this) continue;
+      if (sub.results.closed) (this.results.closed ??= []).push(...sub.results.closed);
+      if (sub.results.canceled) (this.results.canceled ??= []).push(...sub.results.canceled);
+    }
+    return failures;
+  }
+
+  /** Flatten: on every symbol, every open order cancelled, then every position (both legs) closed. */
+  async flattenAccount(): Promise<ExecutionResult> {
+    const failures = await this.eachSymbol(async (sub) => {
+      await sub.cancelEveryOrder();
+      await sub.instrument();
+      const mode = await sub.positionMode();
+      for (const leg of ['long', 'short'] as const) {
+        const summary = await sub.closeLeg(leg, 'close', mode, sub.key('close', leg));
+        if (summary !== null) (sub.results.closed ??= []).push(summary);
+      }
+    });
+    return this.accountWideOutcome('Flattened the account', failures);
+  }
+
+  /** Cancels every open order of the symbol, or of the account (scope "account"); positions stay. */
+  async cancelOrdersAction(): Promise<ExecutionResult> {
+    const failures = await this.eachSymbol((sub) => sub.cancelEveryOrder());
+    return this.accountWideOutcome('Canceled the open orders', failures);
+  }
+
+  async accountWideOutcome(
+    done: string,
+    failures: Array<{ symbol: string; error: string }>,
+  ): Promise<ExecutionResult> {
+    const { signal } = this;
+    const closed = this.results.closed?.length ?? 0;
+    const canceled = this.results.canceled?.length ?? 0;
+    if (failures.length > 0) {
+      throw ExecutorErrors.create('ACCOUNT_ACTION_INCOMPLETE', {
+        message: `${done} only in part on ${signal.exchange}: ${failures.map((f) => `${f.symbol}: ${f.error}`).join('; ')}`,
+        details: { failures, closed, canceled },
+      });
+    }
+    if (closed === 0 && canceled === 0) {
+      const message = `${signal.action} on ${signal.exchange}: nothing open${signal.scope === 'account' ? ' on the account' : ` on ${this.venueSymbol}`}; no order was sent`;
+      await this.audit('close_skipped', 'info', message, {});
+      return this.noop(
+        signal.action === 'CANCEL_ORDERS' ? 'NO_OPEN_ORDERS' : 'NO_POSITION_TO_CLOSE',
+        message,
+      );
+    }
+    return this.succeed(
+      `${done} on ${signal.exchange}: ${closed} position(s) closed, ${canceled} order(s) canceled`,
+    );
+  }
+}
+
+const isZeroQty = (qty: string) => /^[-+]?0*(\.0*)?$/.test(qty.trim());
+
+/** The account's default entry size: fixed USDT margin when set, else percent of the available balance. */
+function defaultSizing(settings: ExecutionContext['account']['settings']): Signal['sizing'] & object {
+  if (settings.defaultSizeUsdt !== undefined) return { kind: 'usdt', margin: settings.defaultSizeUsdt };
+  return { kind: 'pct', pct: String(settings.defaultSizePct ?? DEFAULT_SIZE_PCT) };
 }
 
 export { findLeg } from './legs.ts';

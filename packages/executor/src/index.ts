@@ -7,4 +7,6 @@ export * from './sizing.ts';
 export * from './protection.ts';
 export * from './executor.ts';
 export * from './account-queue.ts';
+export * from './execution-slots.ts';
 export * from './xp.ts';
+export * from './warm-state.ts';

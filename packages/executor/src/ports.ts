@@ -1,5 +1,6 @@
 import type { OrderRole } from '@tradingbot/core';
 import type { AccountRef, Exchange, ExchangeId, MarginMode, Order, PositionSide } from '@tradingbot/exchange';
+import type { WarmStateView } from './warm-state.ts';
 
 /**
  * The executor's ports: everything it needs from the outside world, as small interfaces. It knows
@@ -11,6 +12,8 @@ import type { AccountRef, Exchange, ExchangeId, MarginMode, Order, PositionSide 
 export type AccountSettings = {
   /** Percent of the AVAILABLE balance used as margin for an entry. Default 10. */
   defaultSizePct?: number;
+  /** Fixed margin per entry in quote units (a decimal string); wins over `defaultSizePct` when set. */
+  defaultSizeUsdt?: string;
   /** Leverage used when the payload sends none. */
   defaultLeverage: number;
   /** Margin mode for new positions. Default `cross`. */
@@ -22,6 +25,13 @@ export type AccountSettings = {
   slAtr?: number;
   /** Take-profit distance in ATRs for alerts that state none. Default: the trade plan's (3, `DEFAULT_TP_ATR`); 0 = none. */
   tpAtr?: number;
+  /** Stop-loss / take-profit in percent of the entry for alerts that state none (wins over `slAtr` / `tpAtr`). */
+  slPct?: number;
+  tpPct?: number;
+  /** Caps (absent = none): the highest leverage, the largest entry notional (quote, decimal string), open positions. */
+  maxLeverage?: number;
+  maxPositionNotional?: string;
+  maxOpenPositions?: number;
   /** ATR length. Default 14 (`ta.atr(14)`). */
   atrPeriod?: number;
   /** Candle timeframe of the ATR when the payload sends no `timeframe`. Default `1h`. */
@@ -125,10 +135,15 @@ export type AuditEventType =
   | 'protection_retry'
   | 'protection_failed'
   | 'protection_skipped'
+  /** A stop-loss / take-profit sent with the entry: created by the venue at the fill, or missing (then placed separately). */
+  | 'protection_attached'
   | 'position_flattened'
+  | 'position_reduced'
   | 'port_failed'
   | 'execution_completed'
-  | 'execution_failed';
+  | 'execution_failed'
+  /** Which path the entry took: `warm` (everything from memory, the entry is the first venue request) or `cold` (REST reads, and why). */
+  | 'state_path';
 
 /** One decision of the executor, for the `audit_log` table. Never contains a secret. */
 export type AuditEvent = {
@@ -163,6 +178,17 @@ export type ExecutionContext = {
   /** Clock (ms). */
   now(): number;
   logger?: Logger;
+  /**
+   * The account's warm state (kept true by the venue streams), when this process follows it. Read
+   * instead of the venue while it is fresh; stale or missing values are read from REST as before.
+   */
+  warmState?: WarmStateView;
+  /**
+   * The signal may have been started before (resumed after a crash or a timeout): every order is
+   * looked up by its idempotency key before it is sent. Without it, a warm execution sends its
+   * orders without the look-up (their keys are new: derived from a signal that never ran).
+   */
+  resumed?: boolean;
 };
 
 export type { PositionSide };

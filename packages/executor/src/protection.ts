@@ -2,10 +2,14 @@ import { DEFAULT_TRADE_PLAN, type ExitSpec } from '@tradingbot/core';
 import { atr } from '@tradingbot/engine';
 import {
   ExchangeDecimal as D,
+  fitCallbackRate,
   roundPrice,
+  supportsTrailingStop,
+  type ExchangeId,
   type Exchange,
   type Instrument,
   type Kline,
+  type KlineQuery,
 } from '@tradingbot/exchange';
 import { ExecutorErrors } from './errors.ts';
 import type { ProtectionSummary } from './result.ts';
@@ -45,9 +49,13 @@ export type ProtectionDistance = { kind: 'atr'; multiplier: number } | { kind: '
 /** What to place for one leg: a distance resolved from payload, account and plan, and where it came from. */
 export type ProtectionRule = ProtectionDistance & { source: ProtectionSource };
 
+/** A trailing stop the alert states: the offset and the activation distance, in `unit` (ATR multiples or percent). */
+export type TrailingRule = { unit: 'atr' | 'pct'; offset: number; activation: number };
+
 export type ProtectionPlan = {
   stopLoss?: ProtectionRule;
   takeProfit?: ProtectionRule;
+  trailing?: TrailingRule;
 };
 
 /**
@@ -56,16 +64,19 @@ export type ProtectionPlan = {
  * explicit "none" for that leg (the exported script sends `sl_atr: 0` when its stop is None).
  */
 export function resolveProtectionPlan(
-  payload: { slAtr?: number; tpAtr?: number; slPct?: number; tpPct?: number },
-  settings: { slAtr?: number; tpAtr?: number },
+  payload: { slAtr?: number; tpAtr?: number; slPct?: number; tpPct?: number; trailing?: TrailingRule },
+  settings: { slAtr?: number; tpAtr?: number; slPct?: number; tpPct?: number },
 ): ProtectionPlan {
   const pick = (
     pct: number | undefined,
     atrMult: number | undefined,
     account: number | undefined,
     fallback: number,
+    accountPct?: number,
   ): ProtectionRule | undefined => {
     if (pct !== undefined) return pct > 0 ? { kind: 'pct', pct, source: 'alert' } : undefined;
+    if (atrMult === undefined && accountPct !== undefined && accountPct > 0)
+      return { kind: 'pct', pct: accountPct, source: 'account' };
     const [m, source]: [number, ProtectionSource] =
       atrMult !== undefined
         ? [atrMult, 'alert']
@@ -75,15 +86,58 @@ export function resolveProtectionPlan(
     return m > 0 ? { kind: 'atr', multiplier: m, source } : undefined;
   };
   const plan: ProtectionPlan = {};
-  const sl = pick(payload.slPct, payload.slAtr, settings.slAtr, DEFAULT_SL_ATR);
-  const tp = pick(payload.tpPct, payload.tpAtr, settings.tpAtr, DEFAULT_TP_ATR);
+  const sl = pick(payload.slPct, payload.slAtr, settings.slAtr, DEFAULT_SL_ATR, settings.slPct);
+  const tp = pick(payload.tpPct, payload.tpAtr, settings.tpAtr, DEFAULT_TP_ATR, settings.tpPct);
   if (sl !== undefined) plan.stopLoss = sl;
   if (tp !== undefined) plan.takeProfit = tp;
+  if (payload.trailing !== undefined && payload.trailing.offset > 0) plan.trailing = { ...payload.trailing };
   return plan;
 }
 
-export function planNeedsAtr(plan: ProtectionPlan): boolean {
-  return plan.stopLoss?.kind === 'atr' || plan.takeProfit?.kind === 'atr';
+/**
+ * True when the plan reads the ATR: an ATR stop-loss or take-profit, or an ATR trailing stop on a
+ * venue that places trailing stops (`venue`; one that does not only says so, and needs no ATR).
+ */
+export function planNeedsAtr(plan: ProtectionPlan, venue?: ExchangeId): boolean {
+  const trailingAtr = plan.trailing?.unit === 'atr' && (venue === undefined || supportsTrailingStop(venue));
+  return plan.stopLoss?.kind === 'atr' || plan.takeProfit?.kind === 'atr' || trailingAtr;
+}
+
+/**
+ * What a trailing stop becomes on a venue that trails by a percent of the best price: the offset as
+ * a percent of the entry (`pct` as is; `atr`: offset × ATR / entry × 100), fitted to the venue's grid
+ * and range (`fitCallbackRate`), and the activation price entry ± activation distance on the tick
+ * grid, rounded away from the entry (never earlier than asked); none when the distance is 0.
+ * Undefined activation also when it would be at or below zero (a short's distance larger than the price).
+ */
+export function trailingStopPlan(
+  venue: ExchangeId,
+  instrument: Instrument,
+  leg: Leg,
+  entryPrice: string,
+  rule: TrailingRule,
+  atrValue: number | undefined,
+): { requestedPct: string; pct: string; clamped: boolean; activationPrice?: string } {
+  const entry = new D(entryPrice);
+  const distance = (value: number) => {
+    if (rule.unit === 'pct') return entry.mul(value).div(100);
+    if (atrValue === undefined) throw new TypeError('an ATR trailing stop needs the ATR value');
+    return new D(atrValue).mul(value);
+  };
+  const requested = distance(rule.offset).div(entry).mul(100);
+  const fitted = fitCallbackRate(venue, requested);
+  const plan: { requestedPct: string; pct: string; clamped: boolean; activationPrice?: string } = {
+    requestedPct: requested.toDecimalPlaces(8).toFixed(),
+    pct: fitted.pct,
+    clamped: fitted.clamped,
+  };
+  if (rule.activation > 0) {
+    const raw =
+      leg === 'long' ? entry.plus(distance(rule.activation)) : entry.minus(distance(rule.activation));
+    const price = roundPrice(instrument, raw, leg === 'long' ? 'up' : 'down');
+    if (new D(price).gt(0)) plan.activationPrice = price;
+  }
+  return plan;
 }
 
 /**
@@ -111,7 +165,17 @@ export async function fetchAtr(
   timeframe: string,
   period: number,
 ): Promise<number> {
-  const klines = await exchange.klines({ venueSymbol, timeframe, limit: ATR_KLINE_LIMIT });
+  return fetchAtrOf((query) => exchange.klines(query), venueSymbol, timeframe, period);
+}
+
+/** `fetchAtr` over any klines reader (the executor's keeps what it read for the warm state). */
+export async function fetchAtrOf(
+  readKlines: (query: KlineQuery) => Promise<readonly Kline[]>,
+  venueSymbol: string,
+  timeframe: string,
+  period: number,
+): Promise<number> {
+  const klines = await readKlines({ venueSymbol, timeframe, limit: ATR_KLINE_LIMIT });
   const value = atrOfKlines(klines, period);
   if (value === undefined || value <= 0) {
     throw ExecutorErrors.create('ATR_UNAVAILABLE', {

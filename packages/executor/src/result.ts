@@ -28,7 +28,32 @@ export type ProtectionSummary = OrderSummary & {
     /** Where the rule came from: the alert stated it, the account's setting, or the trade plan's default. */
     source: 'alert' | 'account' | 'default';
   };
-  /** The fill price the distance was measured from. */
+  /**
+   * The price the distance was measured from: the fill price; for protection attached to the entry
+   * (`attached`), the limit price or the price a market entry was sized at. Absent when a resumed
+   * signal found protection its first run attached (the venue does not keep that price).
+   */
+  reference_price?: string;
+  attempts: number;
+  /** True when it went out with the entry in one request and the venue created it at the fill (OKX attachAlgoOrds). */
+  attached?: true;
+};
+
+/**
+ * The trailing stop placed on the venue. Venues trail by a percent of the best price, so the plan's
+ * offset becomes a callback rate at entry: `pct` as is, `atr` as offset × ATR / entry × 100; rounded
+ * to the venue's grid and moved into its range (`clamped` then says so).
+ */
+export type TrailingSummary = OrderSummary & {
+  basis: { unit: 'atr' | 'pct'; offset: number; activation: number; atr?: string; source: 'alert' };
+  /** The callback the plan asked for, in percent, before the venue's grid and range. */
+  requested_callback_rate_pct: string;
+  /** The callback placed, in percent. */
+  callback_rate_pct: string;
+  /** True when the venue's range moved the callback (not just its rounding). */
+  clamped: boolean;
+  /** Where trailing starts (entry ± the activation offset); absent: at once. */
+  activation_price?: string;
   reference_price: string;
   attempts: number;
 };
@@ -50,12 +75,19 @@ export type ExecutionResults = {
   sizing?: SizingSummary;
   stop_loss?: ProtectionSummary;
   take_profit?: ProtectionSummary;
+  trailing_stop?: TrailingSummary;
   /** Positions closed by this signal (close actions; the opposite leg of a reverse). */
   closed?: OrderSummary[];
   /** Resting SL/TP (reduce-only) orders canceled before a close or a new entry. */
   canceled?: { order_id: string; client_order_id: string; type: string }[];
   /** The close sent because the stop-loss could not be placed (closeOnProtectionFailure). */
   flattened?: OrderSummary;
+  /**
+   * Where the executor's knowledge of the account came from before the first order: `warm` = all
+   * from memory (the order was the first venue request), `cold` = some reads went to the venue
+   * (`rest_reads`, and `reasons` why memory was not used).
+   */
+  state?: { path: 'warm' | 'cold'; rest_reads: string[]; reasons?: string[] };
 };
 
 /** What `executeSignal` returns and the webhook answers, as JSON (snake_case, like the payload). */

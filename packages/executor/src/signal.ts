@@ -5,7 +5,7 @@ import { ExecutorErrors } from './errors.ts';
 import { normalizeVenueSymbol } from './symbol.ts';
 
 /** What a signal asks for, normalised from the payload's `action` (+ `market_position`). */
-export type SignalAction = 'LONG' | 'SHORT' | 'CLOSE_LONG' | 'CLOSE_SHORT' | 'CLOSE_ALL';
+export type SignalAction = 'LONG' | 'SHORT' | 'CLOSE_LONG' | 'CLOSE_SHORT' | 'CLOSE_ALL' | 'CANCEL_ORDERS';
 
 export const SIGNAL_ACTIONS: readonly SignalAction[] = [
   'LONG',
@@ -13,7 +13,11 @@ export const SIGNAL_ACTIONS: readonly SignalAction[] = [
   'CLOSE_LONG',
   'CLOSE_SHORT',
   'CLOSE_ALL',
+  'CANCEL_ORDERS',
 ];
+
+/** The symbol an account-wide signal carries (`scope: "account"`): it names no one symbol. */
+export const ACCOUNT_WIDE_SYMBOL = '*';
 
 /**
  * How big the entry is, when the payload overrides the account's default (10% of available balance):
@@ -30,6 +34,8 @@ export type ProtectionOverride = {
   tpAtr?: number;
   slPct?: number;
   tpPct?: number;
+  /** A trailing stop the alert states (offset > 0; `trail_atr` / `trail_pct`), placed after a market entry (`trail`). */
+  trailing?: { unit: 'atr' | 'pct'; offset: number; activation: number };
 };
 
 /** A validated, normalised trading signal: what `OrderExecutor.executeSignal` executes. */
@@ -50,7 +56,13 @@ export type Signal = {
   accountId: string;
   exchange: ExchangeId;
   action: SignalAction;
-  /** The venue's symbol (`BTCUSDT`, `BTC-USDT-SWAP`). */
+  /**
+   * `symbol` (default): the action acts on `symbol` only. `account` (CLOSE_ALL, CANCEL_ORDERS): on
+   * every symbol of the account — every position closed / every open order cancelled; `symbol` is
+   * then `ACCOUNT_WIDE_SYMBOL`.
+   */
+  scope: 'symbol' | 'account';
+  /** The venue's symbol (`BTCUSDT`, `BTC-USDT-SWAP`), or `*` for an account-wide signal. */
   symbol: string;
   /** The symbol as the payload sent it (`BINANCE:BTCUSDT.P`). */
   sourceSymbol: string;
@@ -61,6 +73,8 @@ export type Signal = {
   /** Limit price (limit orders only), as sent; rounded to the tick by the executor. */
   price?: string;
   protection: ProtectionOverride;
+  /** Closes only: percent of the open position to close (payload `close_pct`; absent = all of it). */
+  closePct?: number;
   /** Canonical timeframe for the ATR (`1m`…`1w`), when sent. */
   timeframe?: string;
   marginMode?: MarginMode;
@@ -86,7 +100,8 @@ export type SignalPayload = {
   account_id: string | number;
   exchange: string;
   action: string;
-  symbol: string;
+  symbol?: string | null;
+  scope?: string | null;
   leverage?: number | string | null;
   secret?: string;
   id?: string | number | null;
@@ -102,6 +117,7 @@ export type SignalPayload = {
   tp_atr?: number | string | null;
   sl_pct?: number | string | null;
   tp_pct?: number | string | null;
+  close_pct?: number | string | null;
   timeframe?: string | number | null;
   margin_mode?: string | null;
   [extra: string]: unknown;
@@ -153,6 +169,8 @@ export function mapAction(action: string, marketPosition?: string | null): Signa
     case 'close':
     case 'flat':
       return 'CLOSE_ALL';
+    case 'cancel_orders':
+      return 'CANCEL_ORDERS';
     case 'buy':
     case 'sell': {
       if (!present(marketPosition)) {
@@ -179,7 +197,7 @@ export function mapAction(action: string, marketPosition?: string | null): Signa
     }
     default:
       throw ExecutorErrors.create('UNSUPPORTED_ACTION', {
-        message: `Unsupported action "${action}"; use long, short, close_long, close_short, close_all, or buy/sell with market_position`,
+        message: `Unsupported action "${action}"; use long, short, close_long, close_short, close_all, cancel_orders, or buy/sell with market_position`,
         details: { action },
       });
   }
@@ -293,6 +311,33 @@ export function signalIdempotencyKey(
   return { key: key(bucket), source: 'content', alternateKeys: [key(bucket - 1)] };
 }
 
+/** The alert's stop-loss, take-profit and trailing stop (0 states none), checked field by field. */
+function protectionOf(payload: WebhookPayload | SignalPayload): ProtectionOverride {
+  const protection: ProtectionOverride = {};
+  if (present(payload.sl_atr)) protection.slAtr = positiveNumber(payload.sl_atr, 'sl_atr', true);
+  if (present(payload.tp_atr)) protection.tpAtr = positiveNumber(payload.tp_atr, 'tp_atr', true);
+  if (present(payload.sl_pct)) protection.slPct = positiveNumber(payload.sl_pct, 'sl_pct', true);
+  if (present(payload.tp_pct)) protection.tpPct = positiveNumber(payload.tp_pct, 'tp_pct', true);
+  for (const unit of ['atr', 'pct'] as const) {
+    const offset = payload[`trail_${unit}`];
+    if (!present(offset)) continue;
+    const value = positiveNumber(offset as number | string, `trail_${unit}`, true);
+    const activation = payload[`trail_activation_${unit}`];
+    if (value > 0) {
+      protection.trailing = {
+        unit,
+        offset: value,
+        activation: present(activation)
+          ? positiveNumber(activation as number | string, `trail_activation_${unit}`, true)
+          : 0,
+      };
+    }
+  }
+  if (protection.slPct !== undefined && protection.slPct >= 100)
+    invalid('"sl_pct" must be below 100', { field: 'sl_pct' });
+  return protection;
+}
+
 /**
  * Maps a validated webhook payload onto a Signal: action (see `mapAction`), the venue's symbol
  * (`normalizeSymbol` of @tradingbot/exchange), leverage, at most one sizing override, order type and
@@ -307,9 +352,17 @@ export function toSignal(payload: WebhookPayload | SignalPayload, options: ToSig
   }
   const venue: ExchangeId = exchange;
   const action = mapAction(payload.action, payload.market_position);
-  if (!present(payload.symbol) || String(payload.symbol).trim() === '')
+  const scope = present(payload.scope) ? String(payload.scope).trim().toLowerCase() : 'symbol';
+  if (scope !== 'symbol' && scope !== 'account')
+    invalid('"scope" must be symbol or account', { field: 'scope' });
+  if (scope === 'account' && action !== 'CLOSE_ALL' && action !== 'CANCEL_ORDERS')
+    invalid('scope "account" is for close_all and cancel_orders only', { field: 'scope' });
+  const accountWide = scope === 'account';
+  if (!accountWide && (!present(payload.symbol) || String(payload.symbol).trim() === ''))
     invalid('"symbol" is required', { field: 'symbol' });
-  const symbol = normalizeVenueSymbol(String(payload.symbol), venue, options.instruments);
+  const symbol = accountWide
+    ? ACCOUNT_WIDE_SYMBOL
+    : normalizeVenueSymbol(String(payload.symbol), venue, options.instruments);
 
   let leverage: number | undefined;
   if (present(payload.leverage)) {
@@ -341,13 +394,7 @@ export function toSignal(payload: WebhookPayload | SignalPayload, options: ToSig
     price = positiveDecimal(payload.price, 'price');
   }
 
-  const protection: ProtectionOverride = {};
-  if (present(payload.sl_atr)) protection.slAtr = positiveNumber(payload.sl_atr, 'sl_atr', true);
-  if (present(payload.tp_atr)) protection.tpAtr = positiveNumber(payload.tp_atr, 'tp_atr', true);
-  if (present(payload.sl_pct)) protection.slPct = positiveNumber(payload.sl_pct, 'sl_pct', true);
-  if (present(payload.tp_pct)) protection.tpPct = positiveNumber(payload.tp_pct, 'tp_pct', true);
-  if (protection.slPct !== undefined && protection.slPct >= 100)
-    invalid('"sl_pct" must be below 100', { field: 'sl_pct' });
+  const protection = protectionOf(payload);
 
   let marginMode: MarginMode | undefined;
   if (present(payload.margin_mode)) {
@@ -368,8 +415,9 @@ export function toSignal(payload: WebhookPayload | SignalPayload, options: ToSig
     accountId: String(payload.account_id),
     exchange: venue,
     action,
+    scope,
     symbol,
-    sourceSymbol: String(payload.symbol),
+    sourceSymbol: present(payload.symbol) ? String(payload.symbol) : ACCOUNT_WIDE_SYMBOL,
     orderType,
     protection,
     receivedAt,
@@ -381,5 +429,12 @@ export function toSignal(payload: WebhookPayload | SignalPayload, options: ToSig
   if (marginMode !== undefined) signal.marginMode = marginMode;
   if (present(payload.timestamp)) signal.signalTime = parseSignalTime(payload.timestamp);
   if (present(payload.max_lag)) signal.maxLagSeconds = positiveNumber(payload.max_lag, 'max_lag');
+  if (present(payload.close_pct)) {
+    const pct = positiveNumber(payload.close_pct, 'close_pct');
+    if (pct > 100) invalid('"close_pct" must be at most 100', { field: 'close_pct' });
+    if (action === 'LONG' || action === 'SHORT')
+      invalid('"close_pct" goes with a close, not an entry', { field: 'close_pct' });
+    if (pct < 100) signal.closePct = pct;
+  }
   return signal;
 }

@@ -147,3 +147,16 @@ export function computeEntrySize(input: SizingInput): SizingSummary {
   if (pct !== undefined) summary.pct = pct;
   return summary;
 }
+
+/**
+ * Refuses an entry whose notional (qty × reference price) is above the account's
+ * `maxPositionNotional` (quote units, a decimal string); undefined = no cap.
+ */
+export function admitNotional(sizing: SizingSummary, maxPositionNotional: string | undefined): void {
+  if (maxPositionNotional === undefined) return;
+  if (new D(sizing.notional).lte(maxPositionNotional)) return;
+  throw ExecutorErrors.create('MAX_NOTIONAL_EXCEEDED', {
+    message: `The entry's notional ${new D(sizing.notional).toDecimalPlaces(2).toFixed()} is above the account's maximum position notional ${maxPositionNotional}: lower the size or the leverage, or raise the limit`,
+    details: { notional: sizing.notional, maxPositionNotional },
+  });
+}

@@ -215,6 +215,82 @@ describe.each<PositionMode>(['one_way', 'hedge'])('OrderExecutor on PaperExchang
     expect(await t.paper.openOrders('SOLUSDT')).toEqual([]);
   });
 
+  it('CLOSE_LONG with close_pct closes that part (rounded down to the step) and leaves SL/TP for the rest', async () => {
+    const t = setup({ mode, tpAtr: 3 });
+    await t.executor.executeSignal(signal({ action: 'long' }), t.context);
+    // 5 × 70 % = 3.5 → 3 (step 1); 2 stay, with their stop and take-profit.
+    const part = await t.executor.executeSignal(signal({ action: 'close_long', close_pct: 70 }), t.context);
+    expect(part).toMatchObject({ success: true, message: 'CLOSE_LONG order executed on binance' });
+    expect(part.order_details.results.closed?.[0]).toMatchObject({
+      side: 'sell',
+      qty: '3',
+      status: 'filled',
+      position_side: legSide('long'),
+    });
+    expect(part.order_details.results.canceled).toBeUndefined();
+    expect((await t.paper.positions('SOLUSDT')).map((p) => p.qty)).toEqual(['2']);
+    expect((await t.paper.openOrders('SOLUSDT')).map((o) => o.type).sort()).toEqual([
+      'stop_market',
+      'take_profit_market',
+    ]);
+    expect(t.audits.some((a) => a.type === 'position_reduced')).toBe(true);
+    // 2 × 50 % = 1, which leaves 1 (the minimum): a part again.
+    await t.executor.executeSignal(signal({ action: 'close_long', close_pct: 50 }), t.context);
+    expect((await t.paper.positions('SOLUSDT')).map((p) => p.qty)).toEqual(['1']);
+    // 1 × 50 % = 0.5 → 0, below the minimum quantity: refused, nothing sent.
+    const refused = await t.executor.executeSignal(
+      signal({ action: 'close_long', close_pct: 50 }),
+      t.context,
+    );
+    expect(refused).toMatchObject({ success: false, code: 'INVALID_SIGNAL' });
+    expect((await t.paper.positions('SOLUSDT')).map((p) => p.qty)).toEqual(['1']);
+    // close_pct 100 is the whole position, with its SL/TP cancelled.
+    const all = await t.executor.executeSignal(signal({ action: 'close_long', close_pct: 100 }), t.context);
+    expect(all.order_details.results.canceled?.length).toBe(2);
+    expect(await t.paper.positions('SOLUSDT')).toEqual([]);
+  });
+
+  it('an entry whose alert states trail_pct places a trailing stop after the fill; a run and a retrace close the long', async () => {
+    const t = setup({ mode });
+    const result = await t.executor.executeSignal(
+      signal({ action: 'long', trail_pct: 1.5, trail_activation_pct: 2 }),
+      t.context,
+    );
+    expect(result.success).toBe(true);
+    expect(result.warning).toBeUndefined();
+    // Entry 98: the callback is the percent as stated; activation 98 × 1.02 = 99.96 (on the tick).
+    expect(result.order_details.results.trailing_stop).toMatchObject({
+      type: 'trailing_stop_market',
+      side: 'sell',
+      position_side: legSide('long'),
+      qty: '5',
+      callback_rate_pct: '1.5',
+      requested_callback_rate_pct: '1.5',
+      clamped: false,
+      activation_price: '99.96',
+      reference_price: '98',
+      basis: { unit: 'pct', offset: 1.5, activation: 2, source: 'alert' },
+    });
+    const trail = t.records.find((r) => r.role === 'trail');
+    expect(trail).toMatchObject({ status: 'placed', idempotencyKey: expect.stringMatching(/:trail$/) });
+    const resting = (await t.paper.openOrders('SOLUSDT')).find((o) => o.type === 'trailing_stop_market');
+    expect(resting).toMatchObject({
+      callbackRatePct: '1.5',
+      activationPrice: '99.96',
+      qty: '5',
+      isAlgo: true,
+    });
+    // Up to 105 (activated; the stop rests at 105 × 0.985 = 103.425), 104 holds, 103.4 closes it.
+    t.paper.setPrice('SOLUSDT', '105');
+    t.paper.setPrice('SOLUSDT', '104');
+    expect((await t.paper.positions('SOLUSDT')).map((p) => p.qty)).toEqual(['5']);
+    t.paper.setPrice('SOLUSDT', '103.4');
+    expect(await t.paper.positions('SOLUSDT')).toEqual([]);
+    const exit = t.paper.fills().at(-1);
+    expect(exit).toMatchObject({ side: 'sell', qty: '5', price: '103.4', reason: 'trigger' });
+    expect(exit?.order.type).toBe('trailing_stop_market');
+  });
+
   it('CLOSE_SHORT closes a short; CLOSE_SHORT with only a long is a no-op', async () => {
     const t = setup({ mode });
     await t.executor.executeSignal(signal({ action: 'long' }), t.context);
@@ -614,6 +690,17 @@ describe('position mode changed behind the cache (-4061 / 51000 posSide)', () =>
 });
 
 describe('limit entries', () => {
+  it('say that a trailing stop the alert states is not placed on a limit entry', async () => {
+    const t = setup();
+    const result = await t.executor.executeSignal(
+      signal({ action: 'long', order_type: 'limit', price: '95', trail_pct: 1 }),
+      t.context,
+    );
+    expect(result.success).toBe(true);
+    expect(result.warning).toMatch(/placed after market entries only, not on a limit entry/);
+    expect((await t.paper.openOrders('SOLUSDT')).map((o) => o.type)).toEqual(['limit']);
+  });
+
   it('rest with their stop computed from the limit price and attached; the stop appears on the fill', async () => {
     const t = setup();
     const result = await t.executor.executeSignal(
@@ -637,5 +724,128 @@ describe('limit entries', () => {
     expect((await t.paper.openOrders('SOLUSDT')).map((o) => [o.type, o.triggerPrice])).toEqual([
       ['stop_market', '74.4'],
     ]);
+  });
+});
+
+describe('trailing stops: the plan offset in the venue unit', () => {
+  it('an ATR offset becomes a percent of the entry, rounded to the venue grid; the activation is entry + ATRs', async () => {
+    const t = setup();
+    const result = await t.executor.executeSignal(
+      signal({ action: 'long', trail_atr: 0.5, trail_activation_atr: 1 }),
+      t.context,
+    );
+    expect(result.success).toBe(true);
+    const trailing = result.order_details.results.trailing_stop;
+    // 0.5 × 278/27 / 98 × 100 = 5.2532… % → 5.3 (one decimal); activation 98 + 278/27 = 108.296… → up → 108.30
+    expect(Number(trailing?.requested_callback_rate_pct)).toBeCloseTo(((0.5 * 278) / 27 / 98) * 100, 6);
+    expect(trailing).toMatchObject({
+      callback_rate_pct: '5.3',
+      clamped: false,
+      activation_price: '108.3',
+      basis: { unit: 'atr', offset: 0.5, activation: 1 },
+    });
+    expect(Number(trailing?.basis.atr)).toBeCloseTo(ATR3, 9);
+    expect(result.warning).toBeUndefined();
+  });
+
+  it("an offset outside the venue's range is placed at its bound, and the answer and the audit say so", async () => {
+    const t = setup();
+    const result = await t.executor.executeSignal(signal({ action: 'long', trail_atr: 1.5 }), t.context);
+    expect(result.success).toBe(true);
+    // 1.5 × 278/27 / 98 × 100 = 15.76 % > Binance's (and paper's) 10 %.
+    expect(result.order_details.results.trailing_stop).toMatchObject({
+      callback_rate_pct: '10',
+      clamped: true,
+    });
+    expect(result.order_details.results.trailing_stop?.activation_price).toBeUndefined();
+    expect(result.warning).toMatch(/outside paper's range 0\.1–10 %: the trailing stop was placed at 10 %/);
+    const computed = t.audits.find((a) => a.type === 'protection_computed' && a.data?.kind === 'trailing');
+    expect(computed).toMatchObject({ level: 'warn', data: { clamped: true, pct: '10' } });
+    const resting = (await t.paper.openOrders('SOLUSDT')).find((o) => o.type === 'trailing_stop_market');
+    expect(resting?.callbackRatePct).toBe('10');
+  });
+
+  it('a venue without trailing stops: the entry and its stop-loss stand, the answer says the trailing stop was not placed', async () => {
+    const paper = venue();
+    const bybitLike = new Proxy(paper, {
+      get: (target, prop, receiver) => (prop === 'id' ? 'bybit' : Reflect.get(target, prop, receiver)),
+    });
+    const { exchange, calls } = instrument(bybitLike);
+    const h = harness(exchange, { tpAtr: 0 }, { now: () => paper.now() });
+    const result = await new OrderExecutor(fast).executeSignal(
+      signal({ action: 'long', sl_pct: 2, trail_atr: 1 }),
+      h.context,
+    );
+    expect(result.success).toBe(true);
+    expect(result.warning).toMatch(/trailing stop .* not placed on bybit yet/);
+    expect(h.audits.some((a) => a.type === 'protection_skipped' && a.data?.kind === 'trailing')).toBe(true);
+    expect((await paper.openOrders('SOLUSDT')).map((o) => o.type)).toEqual(['stop_market']);
+    // An ATR it will not use is not read: a percent stop and an unplaced trailing stop need no klines.
+    expect(calls.some((c) => c.method === 'klines')).toBe(false);
+  });
+
+  it('the market already past the activation when the trailing stop goes out: placed again to trail from now', async () => {
+    const paper = venue();
+    const { exchange } = instrument(paper, {
+      // The price runs to 100 between the fill and the trailing stop: its activation 98.98 is passed.
+      placeTrailingStop: [
+        () => {
+          paper.setPrice('SOLUSDT', '100');
+          return undefined;
+        },
+      ],
+    });
+    const h = harness(exchange, { tpAtr: 0 }, { now: () => paper.now() });
+    const result = await new OrderExecutor(fast).executeSignal(
+      signal({ action: 'long', trail_pct: 1, trail_activation_pct: 1 }),
+      h.context,
+    );
+    expect(result.success).toBe(true);
+    expect(result.warning).toBeUndefined();
+    expect(result.order_details.results.trailing_stop).toMatchObject({ callback_rate_pct: '1', attempts: 2 });
+    expect(result.order_details.results.trailing_stop?.activation_price).toBeUndefined();
+    expect(h.audits.some((a) => a.type === 'protection_retry' && a.data?.role === 'trail')).toBe(true);
+    // Trailing from 100: the stop rests at 99, and 98.9 closes the long.
+    const resting = (await paper.openOrders('SOLUSDT')).find((o) => o.type === 'trailing_stop_market');
+    expect(resting).toMatchObject({ triggerPrice: '99' });
+    expect(resting?.activationPrice).toBeUndefined();
+    paper.setPrice('SOLUSDT', '98.9');
+    expect(await paper.positions('SOLUSDT')).toEqual([]);
+  });
+
+  it('a trailing stop the venue refuses is a warning: the position keeps its stop-loss', async () => {
+    const paper = venue();
+    const { exchange } = instrument(paper, {
+      placeTrailingStop: [() => ExchangeErrors.create('ORDER_REJECTED', { message: 'no trailing today' })],
+    });
+    const h = harness(exchange, { tpAtr: 0 }, { now: () => paper.now() });
+    const result = await new OrderExecutor(fast).executeSignal(
+      signal({ action: 'long', trail_pct: 1 }),
+      h.context,
+    );
+    expect(result.success).toBe(true);
+    expect(result.warning).toBe('The trailing stop could not be placed: no trailing today');
+    expect(h.records.find((r) => r.role === 'trail')?.status).toBe('failed');
+    expect((await paper.openOrders('SOLUSDT')).map((o) => o.type)).toEqual(['stop_market']);
+    expect((await paper.positions('SOLUSDT')).map((p) => p.qty)).toEqual(['5']);
+  });
+
+  it('a short trails from its low: activation below the entry, a rise of the callback closes it', async () => {
+    const t = setup();
+    const result = await t.executor.executeSignal(
+      signal({ action: 'short', trail_pct: 2, trail_activation_pct: 1 }),
+      t.context,
+    );
+    // Activation 98 × 0.99 = 97.02; the low 90 puts the stop at 90 × 1.02 = 91.8.
+    expect(result.order_details.results.trailing_stop).toMatchObject({
+      side: 'buy',
+      callback_rate_pct: '2',
+      activation_price: '97.02',
+    });
+    t.paper.setPrice('SOLUSDT', '90');
+    t.paper.setPrice('SOLUSDT', '91.7');
+    expect((await t.paper.positions('SOLUSDT')).map((p) => p.qty)).toEqual(['-5']);
+    t.paper.setPrice('SOLUSDT', '91.8');
+    expect(await t.paper.positions('SOLUSDT')).toEqual([]);
   });
 });

@@ -204,6 +204,57 @@ describe.each(Object.keys(venues))('main scenarios on %s', (venueName) => {
       expect(await t.paper.openOrders('SOLUSDT')).toEqual([]);
     });
 
+    it('LONG with trail_pct: the trailing stop rests on the leg where the venue places one; CLOSE_LONG cancels it too', async () => {
+      const t = await setup(mode);
+      const result = await t.executor.executeSignal(
+        signal({ action: 'long', trail_pct: 2, trail_activation_pct: 1 }),
+        t.context,
+      );
+      expect(result.success).toBe(true);
+      const trailing = (await t.paper.openOrders('SOLUSDT')).filter((o) => o.type === 'trailing_stop_market');
+      if (venueName === 'bybit simulator') {
+        expect(result.warning).toMatch(/not placed on bybit yet/);
+        expect(trailing).toEqual([]);
+        return;
+      }
+      expect(result.warning).toBeUndefined();
+      // Activation 98 × 1.01 = 98.98; 2 % behind the best price, for the 5 SOL the entry filled.
+      expect(trailing.map((o) => [o.side, o.positionSide, num(o.qty), num(o.callbackRatePct)])).toEqual([
+        ['sell', side('long'), 5, 2],
+      ]);
+      expect(num(trailing[0]?.activationPrice)).toBe(98.98);
+      const close = await t.executor.executeSignal(signal({ action: 'close_long' }), t.context);
+      expect(close.order_details.results.canceled?.map((c) => c.type).sort()).toEqual([
+        'stop_market',
+        'trailing_stop_market',
+      ]);
+      expect(await t.paper.openOrders('SOLUSDT')).toEqual([]);
+    });
+
+    it('CLOSE_LONG with close_pct closes that part reduce-only, once, and leaves SL and TP for the rest', async () => {
+      const t = await setup(mode, 3);
+      await t.executor.executeSignal(signal({ action: 'long' }), t.context);
+      // 5 × 60 % = 3 (step 1): 2 stay open with their stop and take-profit.
+      const partial = signal({ action: 'close_long', close_pct: 60 });
+      const result = await t.executor.executeSignal(partial, t.context);
+      expect(result.message).toBe('CLOSE_LONG order executed on binance');
+      expect(result.order_details.results.closed?.[0]).toMatchObject({
+        side: 'sell',
+        position_side: side('long'),
+      });
+      expect(num(result.order_details.results.closed?.[0]?.filled_qty)).toBe(3);
+      expect(result.order_details.results.canceled).toBeUndefined();
+      expect((await t.paper.positions('SOLUSDT')).map((p) => [p.side, p.qty])).toEqual([[side('long'), '2']]);
+      expect((await t.paper.openOrders('SOLUSDT')).map((o) => o.type).sort()).toEqual([
+        'stop_market',
+        'take_profit_market',
+      ]);
+      // The same alert again (a re-delivery) finds its order and sends nothing.
+      const again = await t.executor.executeSignal(partial, t.context);
+      expect(again.order_details.results.closed?.[0]?.reused).toBe(true);
+      expect((await t.paper.positions('SOLUSDT')).map((p) => p.qty)).toEqual(['2']);
+    });
+
     it('SHORT, then LONG reverses it', async () => {
       const t = await setup(mode);
       const short = await t.executor.executeSignal(signal({ action: 'short' }), t.context);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AppError } from '@tradingbot/core';
 import type { Instrument } from '@tradingbot/exchange';
+import { partialCloseQty } from '../src/partial-close.ts';
 import {
   computeEntrySize,
   protectionPrice,
@@ -172,5 +173,30 @@ describe('resolveProtectionPlan', () => {
       takeProfit: { kind: 'atr', multiplier: 3, source: 'default' },
     });
     expect(resolveProtectionPlan({}, { slAtr: 0, tpAtr: 0 })).toEqual({});
+  });
+});
+
+describe('partialCloseQty (close_pct)', () => {
+  const btc: Instrument = {
+    venueSymbol: 'BTCUSDT',
+    base: 'BTC',
+    quote: 'USDT',
+    tickSize: '0.1',
+    stepSize: '0.001',
+    minQty: '0.005',
+    minNotional: '5',
+    contractSize: '1',
+    maxLeverage: 125,
+  };
+  it('rounds the part down to the step; the whole position when pct is absent or 100', () => {
+    expect(partialCloseQty(btc, '0.123', 50)).toBe('0.061');
+    expect(partialCloseQty(btc, '0.123', undefined)).toBeUndefined();
+    expect(partialCloseQty(btc, '0.123', 100)).toBeUndefined();
+  });
+  it('closes everything when the rest would be below the minimum quantity, refuses a part below it', () => {
+    // 0.010 × 60 % = 0.006 leaves 0.004 < 0.005: the whole position.
+    expect(partialCloseQty(btc, '0.010', 60)).toBeUndefined();
+    // 0.010 × 40 % = 0.004 < 0.005: refused.
+    expect(() => partialCloseQty(btc, '0.010', 40)).toThrow(/below the minimum order quantity/);
   });
 });

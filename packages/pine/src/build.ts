@@ -1,11 +1,11 @@
-import { exitAlertFields } from '@tradingbot/core';
+import { exitAlertFields, trailingAlertFields } from '@tradingbot/core';
 import type { StrategyDeclaration } from './engine.ts';
 import { getStrategy } from './engine.ts';
 import { PineErrors } from './errors.ts';
-import type { PineBacktestInput, PineExchange } from './exporter.ts';
+import type { PineBacktestInput, PineBacktestSettings, PineExchange } from './exporter.ts';
 import { exportStrategy, resolvePineOptions } from './exporter.ts';
 import { checkPine, formatIssues } from './checker/check.ts';
-import { generateWebhookSetupGuide } from './guide.ts';
+import { generateWebhookSetupGuide, type ExpectedTesterFigures } from './guide.ts';
 
 export type BuildPineExportInput = {
   /** Strategy id (`ema_cross`) or declaration. */
@@ -13,6 +13,8 @@ export type BuildPineExportInput = {
   /** Parameters over the defaults, validated like a backtest's (numeric strings accepted). */
   params?: Record<string, unknown>;
   account: { id?: string; exchange: PineExchange; webhookSecret?: string };
+  /** An account group as the alerts' target instead of `account.id` (each member on its own venue). */
+  group?: { id: string };
   /** This server's public webhook URL (…/api/v1/webhook/tradingview). */
   webhookUrl: string;
   /** Default 1. */
@@ -22,6 +24,8 @@ export type BuildPineExportInput = {
   /** Default 60. */
   maxLagSeconds?: number;
   backtest?: PineBacktestInput;
+  /** The lab's figures for the same plan: the guide names them as the Strategy Tester's to expect. */
+  expected?: ExpectedTesterFigures;
   /** The language of the guide and of what the script shows in TradingView. Default 'en'. */
   lang?: 'ko' | 'en';
 };
@@ -35,6 +39,8 @@ export type PineExport = {
   alert_message_example: Record<string, unknown>;
   /** Whether the script contains the real secret. */
   secret_included: boolean;
+  /** The backtest settings the script carries (defaults applied). */
+  plan: PineBacktestSettings;
 };
 
 /**
@@ -50,6 +56,7 @@ export function buildPineExport(input: BuildPineExportInput): PineExport {
     leverage: input.leverage ?? 1,
     webhookUrl: input.webhookUrl,
     ...(input.account.id !== undefined ? { accountId: input.account.id } : {}),
+    ...(input.group !== undefined ? { groupId: input.group.id } : {}),
     ...(input.account.webhookSecret !== undefined ? { secret: input.account.webhookSecret } : {}),
     ...(input.includeSecret !== undefined ? { includeSecret: input.includeSecret } : {}),
     ...(input.maxLagSeconds !== undefined ? { maxLagSeconds: input.maxLagSeconds } : {}),
@@ -67,8 +74,9 @@ export function buildPineExport(input: BuildPineExportInput): PineExport {
   const example: Record<string, unknown> = {
     action: 'long',
     id: 'BINANCE:BTCUSDT.P-1717200000000-long',
-    account_id: resolved.accountId,
-    exchange: resolved.exchange,
+    ...(resolved.groupId !== undefined
+      ? { group_id: resolved.groupId }
+      : { account_id: resolved.accountId, exchange: resolved.exchange }),
     symbol: 'BTCUSDT.P',
     leverage: resolved.leverage,
     timestamp: 1717203600000,
@@ -80,6 +88,7 @@ export function buildPineExport(input: BuildPineExportInput): PineExport {
     example,
     exitAlertFields('sl', bt.stopLoss ?? { type: 'none' }),
     exitAlertFields('tp', bt.takeProfit ?? { type: 'none' }),
+    trailingAlertFields(bt.trailing ?? { type: 'none' }),
   );
   example.size_pct = bt.sizePct;
   // Never echo the secret outside the script itself.
@@ -97,9 +106,13 @@ export function buildPineExport(input: BuildPineExportInput): PineExport {
       lang: input.lang ?? 'en',
       strategyName: input.lang === 'ko' ? declaration.name.ko : declaration.name.en,
       ...(input.account.id !== undefined ? { accountId: input.account.id } : {}),
+      ...(input.group !== undefined ? { groupId: input.group.id } : {}),
+      plan: { ...bt, leverage: resolved.leverage },
+      ...(input.expected !== undefined ? { expected: input.expected } : {}),
     }),
     webhook_url: input.webhookUrl,
     alert_message_example: example,
     secret_included: resolved.secretIncluded,
+    plan: bt,
   };
 }

@@ -5,5 +5,5 @@
  */
 export type { BoolExpr, IndicatorCall, NumExpr, PriceSource, ScalarExpr } from '@tradingbot/engine';
 export { exprKey } from '@tradingbot/engine';
-export type { ExitRule, ParamSpec, ParamValues, StrategyDeclaration } from '@tradingbot/engine';
+export type { ExitRule, TrailingRule, ParamSpec, ParamValues, StrategyDeclaration } from '@tradingbot/engine';
 export { getStrategy, resolveParams, STRATEGIES, STRATEGY_IDS } from '@tradingbot/engine';

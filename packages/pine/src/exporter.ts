@@ -4,6 +4,7 @@ import {
   isVenueId,
   venueList,
   type ExitSpec,
+  type TrailingSpec,
   type VenueId,
 } from '@tradingbot/core';
 import type {
@@ -14,6 +15,7 @@ import type {
   ParamValues,
   ScalarExpr,
   StrategyDeclaration,
+  TrailingRule,
 } from './engine.ts';
 import { exprKey, resolveParams } from './engine.ts';
 import { PineErrors } from './errors.ts';
@@ -35,17 +37,32 @@ export type PineBacktestSettings = {
   stopLoss?: ExitRule;
   /** Absent = none. */
   takeProfit?: ExitRule;
+  /** Absent = none. */
+  trailing?: TrailingRule;
+  /** Percent of the position a strategy exit closes (`strategy.close(qty_percent=)`). Default 100. */
+  closePct: number;
   /** ATR period of ATR-based stop-loss / take-profit. Default 14. */
   atrPeriod: number;
   /** Default 'both'. */
   direction: 'both' | 'long' | 'short';
   /** Pine `process_orders_on_close`. Default false (fills at the next open). */
   fillOnClose: boolean;
+  /**
+   * Pine `use_bar_magnifier`: TradingView orders a bar's stop and limit fills by its lower-timeframe
+   * bars, as our backtest does when given lower-timeframe candles. Default false. (Funding has no
+   * Pine counterpart: TradingView's Strategy Tester does not charge it.)
+   */
+  barMagnifier: boolean;
 };
 
 export type PineExportOptions = {
-  /** Our exchange account id (api_keys.id); a visible placeholder when absent. */
+  /** Our exchange account id (api_keys.id); a visible placeholder when absent (and no `groupId`). */
   accountId?: string;
+  /**
+   * An account group's id instead of an account: the alerts name `group_id` and no exchange, so each
+   * member account runs them on its own venue (the group's secret goes where an account's would).
+   */
+  groupId?: string;
   exchange: PineExchange;
   /** Whole number 1–125. Default 1. */
   leverage?: number;
@@ -69,9 +86,12 @@ export type PineExportOptions = {
 };
 
 /** What a caller may give: any setting, and an exit as the trade plan states it (none included). */
-export type PineBacktestInput = Partial<Omit<PineBacktestSettings, 'stopLoss' | 'takeProfit'>> & {
+export type PineBacktestInput = Partial<
+  Omit<PineBacktestSettings, 'stopLoss' | 'takeProfit' | 'trailing'>
+> & {
   stopLoss?: ExitSpec;
   takeProfit?: ExitSpec;
+  trailing?: TrailingSpec;
 };
 
 export type PineLang = 'en' | 'ko';
@@ -92,6 +112,12 @@ const SCRIPT_TEXT = {
     takeProfitDistance: 'Take-profit distance (ATR multiple or %)',
     atrPeriod: 'ATR period (stop-loss / take-profit)',
     direction: 'Trade direction',
+    trailing: 'Trailing stop',
+    trailingTooltip:
+      'Once the price has moved the activation distance in your favour, the stop follows the best price at the offset',
+    trailActivation: 'Trailing activation (ATR multiple or %)',
+    trailOffset: 'Trailing offset (ATR multiple or %)',
+    closePct: 'Exit closes (% of the position)',
   },
   ko: {
     groupParams: '전략 파라미터',
@@ -104,6 +130,11 @@ const SCRIPT_TEXT = {
     takeProfitDistance: '익절 거리 (ATR 배수 또는 %)',
     atrPeriod: 'ATR 기간 (손절 / 익절)',
     direction: '거래 방향',
+    trailing: '트레일링 스톱',
+    trailingTooltip: '가격이 활성화 거리만큼 유리하게 움직이면, 스톱이 최고가를 오프셋만큼 뒤에서 따라갑니다',
+    trailActivation: '트레일링 활성화 (ATR 배수 또는 %)',
+    trailOffset: '트레일링 오프셋 (ATR 배수 또는 %)',
+    closePct: '청산 신호가 닫는 비율 (포지션의 %)',
   },
 } as const;
 
@@ -119,8 +150,15 @@ export const DEFAULT_PINE_BACKTEST: Readonly<PineBacktestSettings> = Object.free
   atrPeriod: DEFAULT_TRADE_PLAN.atrPeriod,
   direction: DEFAULT_TRADE_PLAN.direction,
   fillOnClose: false,
+  barMagnifier: false,
+  closePct: DEFAULT_TRADE_PLAN.closePct,
   ...definedExits(DEFAULT_TRADE_PLAN.stopLoss, DEFAULT_TRADE_PLAN.takeProfit),
+  ...definedTrailing(DEFAULT_TRADE_PLAN.trailing),
 });
+
+function definedTrailing(spec: TrailingSpec): Pick<PineBacktestSettings, 'trailing'> {
+  return spec.type === 'none' ? {} : { trailing: { ...spec } };
+}
 
 function definedExits(
   stopLoss: ExitSpec,
@@ -134,6 +172,8 @@ function definedExits(
 /** Options after defaults and validation. */
 export type ResolvedPineOptions = {
   accountId: string;
+  /** Set when the alerts target an account group (then `accountId` is unused). */
+  groupId: string | undefined;
   exchange: PineExchange;
   leverage: number;
   /** What the script writes into every message: the secret or the placeholder. */
@@ -169,6 +209,14 @@ function checkRule(field: string, rule: ExitRule | undefined): void {
   else invalid(`${field}.type must be 'atr' or 'percent'`, field);
 }
 
+function checkTrailing(rule: TrailingRule | undefined): void {
+  if (rule === undefined) return;
+  if (rule.type !== 'atr' && rule.type !== 'percent')
+    invalid(`trailing.type must be 'atr' or 'percent'`, 'trailing');
+  checkNumber('trailing.activation', rule.activation, 0, rule.type === 'atr' ? 1000 : 10_000);
+  checkNumber('trailing.offset', rule.offset, 0.001, rule.type === 'atr' ? 1000 : 99.99);
+}
+
 /** Applies defaults and validates the export options (INVALID_EXPORT_OPTIONS, 400, naming the field). */
 export function resolvePineOptions(options: PineExportOptions): ResolvedPineOptions {
   if (!isVenueId(options.exchange)) {
@@ -184,18 +232,24 @@ export function resolvePineOptions(options: PineExportOptions): ResolvedPineOpti
   const accountId = options.accountId ?? ACCOUNT_PLACEHOLDER;
   if (!/^[\x21-\x7E]{1,64}$/.test(accountId))
     invalid('accountId must be 1 to 64 printable characters without spaces', 'accountId');
+  if (options.groupId !== undefined) {
+    if (options.accountId !== undefined) invalid('give accountId or groupId, not both', 'groupId');
+    if (!/^[\x21-\x7E]{1,64}$/.test(options.groupId))
+      invalid('groupId must be 1 to 64 printable characters without spaces', 'groupId');
+  }
   if (options.webhookUrl !== undefined && !/^https?:\/\/\S+$/.test(options.webhookUrl))
     invalid(`webhookUrl must be an http(s) URL (got ${options.webhookUrl})`, 'webhookUrl');
   const maxLagSeconds = checkNumber('maxLagSeconds', options.maxLagSeconds ?? 60, 1, 86_400, true);
-  const { stopLoss, takeProfit, ...rest } = options.backtest ?? {};
+  const { stopLoss, takeProfit, trailing, ...rest } = options.backtest ?? {};
   const given = Object.fromEntries(
     Object.entries(rest).filter(([, value]) => value !== undefined),
-  ) as Partial<Omit<PineBacktestSettings, 'stopLoss' | 'takeProfit'>>;
-  const { stopLoss: _sl, takeProfit: _tp, ...defaults } = DEFAULT_PINE_BACKTEST;
+  ) as Partial<Omit<PineBacktestSettings, 'stopLoss' | 'takeProfit' | 'trailing'>>;
+  const { stopLoss: _sl, takeProfit: _tp, trailing: _trail, ...defaults } = DEFAULT_PINE_BACKTEST;
   const backtest: PineBacktestSettings = {
     ...defaults,
     ...given,
     ...definedExits(stopLoss ?? DEFAULT_TRADE_PLAN.stopLoss, takeProfit ?? DEFAULT_TRADE_PLAN.takeProfit),
+    ...definedTrailing(trailing ?? DEFAULT_TRADE_PLAN.trailing),
   };
   checkNumber('initialCapital', backtest.initialCapital, 0.01, 1e12);
   checkNumber('sizePct', backtest.sizePct, 0.01, 100);
@@ -205,10 +259,15 @@ export function resolvePineOptions(options: PineExportOptions): ResolvedPineOpti
   if (!['both', 'long', 'short'].includes(backtest.direction))
     invalid(`direction must be both, long or short (got ${String(backtest.direction)})`, 'direction');
   if (typeof backtest.fillOnClose !== 'boolean') invalid('fillOnClose must be true or false', 'fillOnClose');
+  if (typeof backtest.barMagnifier !== 'boolean')
+    invalid('barMagnifier must be true or false', 'barMagnifier');
   checkRule('stopLoss', backtest.stopLoss);
   checkRule('takeProfit', backtest.takeProfit);
+  checkTrailing(backtest.trailing);
+  checkNumber('closePct', backtest.closePct, 0.01, 100);
   return {
     accountId,
+    groupId: options.groupId,
     exchange: options.exchange,
     leverage,
     secret: includeSecret ? options.secret! : SECRET_PLACEHOLDER,
@@ -570,10 +629,15 @@ function call(name: string, args: string[], indent = ''): string[] {
  * string per order type, each the exact JSON `WebhookPayloadSchema` accepts, assembled with Pine
  * string concatenation because placeholders are not expanded inside `alert_message`. Defines
  * `alertLong`, `alertShort`, `alertCloseLong`, `alertCloseShort`, `alertExitLong`, `alertExitShort`;
- * expects `slMode`, `slValue`, `tpMode`, `tpValue` (the risk inputs) to exist.
+ * expects `slMode`, `slValue`, `tpMode`, `tpValue`, `trailMode`, `trailActivation`, `trailOffset` and
+ * `closePct` (the risk inputs) to exist.
  */
 export function addWebhookAlerts(options: ResolvedPineOptions): string[] {
-  const identity = `"account_id":${JSON.stringify(options.accountId)},"exchange":${JSON.stringify(options.exchange)}`;
+  // A group's alert names no exchange: each member account trades on its own venue.
+  const identity =
+    options.groupId !== undefined
+      ? `"group_id":${JSON.stringify(options.groupId)}`
+      : `"account_id":${JSON.stringify(options.accountId)},"exchange":${JSON.stringify(options.exchange)}`;
   const secret = `"secret":${JSON.stringify(options.secret)}`;
   const sizePct = jsonNumber(options.backtest.sizePct);
   const lines = [
@@ -587,7 +651,7 @@ export function addWebhookAlerts(options: ResolvedPineOptions): string[] {
       comment(`Replace ${SECRET_PLACEHOLDER} below with your webhook secret before creating the alert.`),
     );
   }
-  if (options.accountId === ACCOUNT_PLACEHOLDER) {
+  if (options.groupId === undefined && options.accountId === ACCOUNT_PLACEHOLDER) {
     lines.push(comment(`Replace ${ACCOUNT_PLACEHOLDER} below with your exchange account id.`));
   }
   lines.push(
@@ -599,11 +663,14 @@ export function addWebhookAlerts(options: ResolvedPineOptions): string[] {
     comment('Every entry states its protection, "None" as 0, so the server never applies its own default.'),
     `alertSl = slMode == "ATR" ? '"sl_atr":' + str.tostring(slValue) + ',' : slMode == "Percent" ? '"sl_pct":' + str.tostring(slValue) + ',' : '"sl_atr":0,'`,
     `alertTp = tpMode == "ATR" ? '"tp_atr":' + str.tostring(tpValue) + ',' : tpMode == "Percent" ? '"tp_pct":' + str.tostring(tpValue) + ',' : '"tp_atr":0,'`,
+    `alertTrail = trailMode == "ATR" ? '"trail_atr":' + str.tostring(trailOffset) + ',"trail_activation_atr":' + str.tostring(trailActivation) + ',' : trailMode == "Percent" ? '"trail_pct":' + str.tostring(trailOffset) + ',"trail_activation_pct":' + str.tostring(trailActivation) + ',' : '"trail_atr":0,'`,
+    comment('A strategy exit closes closePct % of the position; a stop or take-profit fill closes the rest.'),
+    `alertClosePct = '"close_pct":' + str.tostring(closePct) + ','`,
   );
   const entry = (action: 'long' | 'short') =>
-    `alert${action === 'long' ? 'Long' : 'Short'} = '{"action":"${action}","id":"' + alertOrderId + '-${action}",' + alertIdentity + alertFresh + alertTimeframe + alertSl + alertTp + ${pineString(`"size_pct":${sizePct},`)} + alertSecret + '}'`;
-  const close = (name: string, action: string, suffix: string, fresh: boolean) =>
-    `${name} = '{"action":"${action}","id":"' + alertOrderId + '-${suffix}",' + alertIdentity + ${fresh ? 'alertFresh + ' : ''}alertSecret + '}'`;
+    `alert${action === 'long' ? 'Long' : 'Short'} = '{"action":"${action}","id":"' + alertOrderId + '-${action}",' + alertIdentity + alertFresh + alertTimeframe + alertSl + alertTp + alertTrail + ${pineString(`"size_pct":${sizePct},`)} + alertSecret + '}'`;
+  const close = (name: string, action: string, suffix: string, signal: boolean) =>
+    `${name} = '{"action":"${action}","id":"' + alertOrderId + '-${suffix}",' + alertIdentity + ${signal ? 'alertFresh + alertClosePct + ' : ''}alertSecret + '}'`;
   lines.push(
     entry('long'),
     entry('short'),
@@ -625,6 +692,15 @@ function paramIdentifiers(declaration: StrategyDeclaration): Record<string, stri
     'slValue',
     'tpMode',
     'tpValue',
+    'trailMode',
+    'trailActivation',
+    'trailOffset',
+    'closePct',
+    'trailActDistance',
+    'trailOffDistance',
+    'trailTicks',
+    'trailOffsetTicks',
+    'hasExit',
     'riskAtrLength',
     'tradeDirection',
     'riskAtr',
@@ -702,7 +778,13 @@ export function exportStrategy(
     ),
   );
   out.push(comment('Editing the trading logic makes TradingView and the backtester disagree.'));
-  out.push(comment(`Account: ${o.accountId} on ${o.exchange}, leverage ${o.leverage}x.`));
+  out.push(
+    comment(
+      o.groupId !== undefined
+        ? `Account group: ${o.groupId} (each member account on its own exchange), leverage ${o.leverage}x.`
+        : `Account: ${o.accountId} on ${o.exchange}, leverage ${o.leverage}x.`,
+    ),
+  );
   if (o.webhookUrl !== undefined) out.push(comment(`Webhook URL: ${o.webhookUrl}`));
   out.push(
     comment(
@@ -739,7 +821,7 @@ export function exportStrategy(
       `process_orders_on_close = ${bt.fillOnClose}`,
       'calc_on_every_tick = false',
       'calc_on_order_fills = false',
-      'use_bar_magnifier = false',
+      `use_bar_magnifier = ${bt.barMagnifier}`,
     ]),
   );
   blank();
@@ -788,6 +870,35 @@ export function exportStrategy(
       pineString(text.takeProfitDistance),
       'minval = 0.001',
       'step = 0.1',
+      `group = ${pineString(text.groupRisk)}`,
+    ]),
+    ...call('trailMode = input.string', [
+      pineString(bt.trailing === undefined ? 'None' : bt.trailing.type === 'atr' ? 'ATR' : 'Percent'),
+      pineString(text.trailing),
+      modeOptions,
+      `tooltip = ${pineString(text.trailingTooltip)}`,
+      `group = ${pineString(text.groupRisk)}`,
+    ]),
+    ...call('trailActivation = input.float', [
+      pineNumber(bt.trailing?.activation ?? 1, true),
+      pineString(text.trailActivation),
+      'minval = 0.0',
+      'step = 0.1',
+      `group = ${pineString(text.groupRisk)}`,
+    ]),
+    ...call('trailOffset = input.float', [
+      pineNumber(bt.trailing?.offset ?? 2, true),
+      pineString(text.trailOffset),
+      'minval = 0.001',
+      'step = 0.1',
+      `group = ${pineString(text.groupRisk)}`,
+    ]),
+    ...call('closePct = input.float', [
+      pineNumber(bt.closePct, true),
+      pineString(text.closePct),
+      'minval = 0.01',
+      'maxval = 100.0',
+      'step = 5.0',
       `group = ${pineString(text.groupRisk)}`,
     ]),
     ...call('riskAtrLength = input.int', [
@@ -844,7 +955,15 @@ export function exportStrategy(
   );
   out.push('slTicks = slDistance / syminfo.mintick');
   out.push('tpTicks = tpDistance / syminfo.mintick');
-  out.push('hasExit = not na(slTicks) or not na(tpTicks)');
+  out.push(
+    'trailActDistance = trailMode == "ATR" ? trailActivation * riskAtr : trailMode == "Percent" ? trailActivation / 100 * close : na',
+  );
+  out.push(
+    'trailOffDistance = trailMode == "ATR" ? trailOffset * riskAtr : trailMode == "Percent" ? trailOffset / 100 * close : na',
+  );
+  out.push('trailTicks = trailActDistance / syminfo.mintick');
+  out.push('trailOffsetTicks = trailOffDistance / syminfo.mintick');
+  out.push('hasExit = not na(slTicks) or not na(tpTicks) or not na(trailOffsetTicks)');
   blank();
 
   out.push(...addWebhookAlerts(o));
@@ -889,8 +1008,11 @@ export function exportStrategy(
         'from_entry = "Long"',
         'loss = slTicks',
         'profit = tpTicks',
+        'trail_points = trailTicks',
+        'trail_offset = trailOffsetTicks',
         'comment_loss = "stop_loss"',
         'comment_profit = "take_profit"',
+        'comment_trailing = "trailing_stop"',
         'alert_message = alertExitLong',
       ],
       '        ',
@@ -907,8 +1029,11 @@ export function exportStrategy(
         'from_entry = "Short"',
         'loss = slTicks',
         'profit = tpTicks',
+        'trail_points = trailTicks',
+        'trail_offset = trailOffsetTicks',
         'comment_loss = "stop_loss"',
         'comment_profit = "take_profit"',
+        'comment_trailing = "trailing_stop"',
         'alert_message = alertExitShort',
       ],
       '        ',
@@ -916,9 +1041,9 @@ export function exportStrategy(
     '    else',
     '        strategy.cancel("Short SL/TP")',
     'if goFlat and positionSize > 0',
-    '    strategy.close("Long", comment = "signal", alert_message = alertCloseLong)',
+    '    strategy.close("Long", qty_percent = closePct, comment = "signal", alert_message = alertCloseLong)',
     'if goFlat and positionSize < 0',
-    '    strategy.close("Short", comment = "signal", alert_message = alertCloseShort)',
+    '    strategy.close("Short", qty_percent = closePct, comment = "signal", alert_message = alertCloseShort)',
   );
   blank();
 

@@ -1,9 +1,23 @@
-import type { PineExchange } from './exporter.ts';
+import type { PineBacktestSettings, PineExchange } from './exporter.ts';
+
+/** The lab's backtest figures for the exported plan (TradingView's Strategy Tester names; null = undefined). */
+export type ExpectedTesterFigures = {
+  net_profit_pct?: number | null;
+  total_trades?: number | null;
+  win_rate?: number | null;
+  max_drawdown_pct?: number | null;
+  profit_factor?: number | null;
+};
 
 export type SetupGuideOptions = {
+  /** The plan the script carries: the guide lists it (the Strategy Tester's properties). */
+  plan?: PineBacktestSettings & { leverage: number };
+  expected?: ExpectedTesterFigures;
   /** This server's webhook URL, e.g. https://bot.example.com/api/v1/webhook/tradingview. */
   webhookUrl: string;
   accountId?: string;
+  /** The alerts target this account group instead (each member account on its own exchange). */
+  groupId?: string;
   exchange: PineExchange;
   lang: 'ko' | 'en';
   /** Strategy name shown in the title. */
@@ -56,13 +70,84 @@ function urlProblems(url: string, lang: 'ko' | 'en'): string[] {
   return problems;
 }
 
+const exitWords = (rule: PineBacktestSettings['stopLoss'], lang: 'ko' | 'en') =>
+  rule === undefined
+    ? lang === 'ko'
+      ? '없음'
+      : 'none'
+    : rule.type === 'atr'
+      ? `${rule.multiplier} × ATR`
+      : `${rule.percent} %`;
+
+/**
+ * The plan's trailing stop, and how the venues place it: they trail by a percent of the best price,
+ * so an ATR offset becomes a percent of the entry when the order is placed (the script keeps
+ * trailing by ATR points: the two can part when the ATR changes during the trade).
+ */
+function trailingLine(rule: NonNullable<PineBacktestSettings['trailing']>, ko: boolean): string {
+  const unit = rule.type === 'atr' ? ' × ATR' : ' %';
+  return ko
+    ? `- 트레일링 스톱: 최고가에서 ${rule.offset}${unit} 뒤, ${rule.activation}${unit} 유리하게 움직인 뒤 시작. 거래소는 최고가 대비 %로 따라가므로 ATR 오프셋은 진입 시점에 진입가 대비 %로 바뀝니다 (Binance, OKX, paper; Bybit는 아직 주문하지 않음)`
+    : `- Trailing stop: ${rule.offset}${unit} behind the best price, from ${rule.activation}${unit} in the position's favour. ` +
+        'The venues trail by a percent of the best price, so an ATR offset becomes a percent of the entry when the order is placed (Binance, OKX, paper; not placed on Bybit yet)';
+}
+
+/** The plan and the figures to expect, as a guide section (empty without a plan). */
+function planSection(options: SetupGuideOptions): string[] {
+  const { plan, expected, lang } = options;
+  if (!plan) return [];
+  const ko = lang === 'ko';
+  const lines = [
+    ko
+      ? '## 거래 계획 (스크립트의 기본값과 알림에 들어 있음)'
+      : "## The trade plan (the script's defaults; every alert states it)",
+    `- ${ko ? '레버리지' : 'Leverage'}: ${plan.leverage}x · ${ko ? '증거금' : 'margin'} ${plan.sizePct} % ${ko ? '(자본 대비)' : 'of equity'} · ${ko ? '방향' : 'direction'} ${plan.direction}`,
+    `- ${ko ? '손절' : 'Stop-loss'}: ${exitWords(plan.stopLoss, lang)} · ${ko ? '익절' : 'take-profit'}: ${exitWords(plan.takeProfit, lang)} · ATR(${plan.atrPeriod})`,
+    `- ${ko ? 'Strategy Tester 속성' : 'Strategy Tester properties'}: ${ko ? '초기 자본' : 'initial capital'} ${plan.initialCapital}, ${ko ? '수수료' : 'commission'} ${plan.commissionPct} %, ${ko ? '슬리피지' : 'slippage'} ${plan.slippageTicks} ${ko ? '틱' : 'ticks'}`,
+  ];
+  if (plan.trailing !== undefined) lines.push(trailingLine(plan.trailing, ko));
+  const figures = expected
+    ? (
+        [
+          ['net_profit_pct', ko ? '순이익' : 'Net profit', ' %'],
+          ['total_trades', ko ? '총 거래 수' : 'Total closed trades', ''],
+          ['win_rate', ko ? '승률' : 'Percent profitable', ' %'],
+          ['max_drawdown_pct', ko ? '최대 낙폭' : 'Max drawdown', ' %'],
+          ['profit_factor', ko ? '수익 팩터' : 'Profit factor', ''],
+        ] as const
+      )
+        .filter(([key]) => typeof expected[key] === 'number')
+        .map(([key, label, unit]) => `  - ${label}: ${Number(expected[key]!.toFixed(2))}${unit}`)
+    : [];
+  if (figures.length > 0) {
+    lines.push(
+      ko
+        ? '- Strategy Tester에서 기대할 값 (같은 심볼, 타임프레임, 기간에서 TradingBot AI 백테스트가 낸 값):'
+        : "- What the Strategy Tester should show (TradingBot AI's backtest of the same symbol, timeframe and date range):",
+      ...figures,
+    );
+  }
+  return [...lines, ''];
+}
+
+/** Who the alerts go to: the account (and its exchange), or the account group. */
+function targetLine({ accountId, groupId, exchange, lang }: SetupGuideOptions): string {
+  if (groupId !== undefined)
+    return lang === 'ko'
+      ? `- 계정 그룹 ID: \`${groupId}\` (알림 하나가 그룹의 모든 계정에서 각 계정의 거래소로 실행됩니다. 시크릿은 그룹의 웹훅 시크릿입니다)`
+      : `- Account group id: \`${groupId}\` (each alert runs on every member account, each on its own exchange; the secret is the group's webhook secret)`;
+  const account = accountId ?? (lang === 'ko' ? '(내 계정 ID)' : '(your account id)');
+  return lang === 'ko'
+    ? `- 계정 ID: \`${account}\` (${exchange})`
+    : `- Account id: \`${account}\` (${exchange})`;
+}
+
 /**
  * The step-by-step webhook setup guide for one account, in Markdown, Korean or English: the URL, creating the alert, TradingView's delivery rules, the
  * paper-exchange dry run, and what each error the webhook answers means and how to fix it.
  */
 export function generateWebhookSetupGuide(options: SetupGuideOptions): string {
-  const { webhookUrl, exchange, lang } = options;
-  const account = options.accountId ?? (lang === 'ko' ? '(내 계정 ID)' : '(your account id)');
+  const { webhookUrl, lang } = options;
   const ips = TRADINGVIEW_WEBHOOK_IPS.join(', ');
   const warnings = urlProblems(webhookUrl, lang);
   const name = options.strategyName;
@@ -71,9 +156,10 @@ export function generateWebhookSetupGuide(options: SetupGuideOptions): string {
       `# TradingView 웹훅 설정 가이드${name ? ` — ${name}` : ''}`,
       '',
       `- 웹훅 URL: \`${webhookUrl}\``,
-      `- 계정 ID: \`${account}\` (${exchange})`,
+      targetLine(options),
       ...warnings.map((w) => `- ⚠️ ${w}`),
       '',
+      ...planSection(options),
       '## 1. 스크립트를 차트에 추가',
       '1. TradingView에서 거래할 심볼의 차트를 엽니다 (예: `BINANCE:BTCUSDT.P`, 백테스트와 같은 타임프레임).',
       '2. 화면 아래 **Pine Editor**를 열고, 내보낸 스크립트 전체를 붙여넣은 뒤 **저장**하고 **차트에 추가**를 누릅니다.',
@@ -116,9 +202,10 @@ export function generateWebhookSetupGuide(options: SetupGuideOptions): string {
     `# TradingView webhook setup${name ? ` — ${name}` : ''}`,
     '',
     `- Webhook URL: \`${webhookUrl}\``,
-    `- Account id: \`${account}\` (${exchange})`,
+    targetLine(options),
     ...warnings.map((w) => `- ⚠️ ${w}`),
     '',
+    ...planSection(options),
     '## 1. Add the script to the chart',
     '1. Open the chart of the symbol to trade in TradingView (e.g. `BINANCE:BTCUSDT.P`, the timeframe you backtested).',
     '2. Open the **Pine Editor** at the bottom, paste the whole exported script, **Save**, then **Add to chart**.',

@@ -17,7 +17,12 @@ export {
   type PineExportOptions,
   type ResolvedPineOptions,
 } from './exporter.ts';
-export { generateWebhookSetupGuide, TRADINGVIEW_WEBHOOK_IPS, type SetupGuideOptions } from './guide.ts';
+export {
+  generateWebhookSetupGuide,
+  TRADINGVIEW_WEBHOOK_IPS,
+  type ExpectedTesterFigures,
+  type SetupGuideOptions,
+} from './guide.ts';
 export { buildPineExport, type BuildPineExportInput, type PineExport } from './build.ts';
 export { checkPine, formatIssues, type PineCheckResult, type PineIssue } from './checker/check.ts';
 export { parseScript, PineSyntaxError, type Script } from './checker/parser.ts';

@@ -102,6 +102,21 @@ describe('every exported script', () => {
     }
   }
 
+  it('declares use_bar_magnifier = true when the backtest used lower-timeframe bars, false by default', () => {
+    const declaration = getStrategy('ema_cross');
+    expect(exportStrategy(declaration, {}, GOLDEN_OPTIONS)).toContain('use_bar_magnifier = false');
+    const script = exportStrategy(declaration, {}, { ...GOLDEN_OPTIONS, backtest: { barMagnifier: true } });
+    expect(script).toContain('use_bar_magnifier = true');
+    expect(formatIssues(checkPine(script).errors)).toBe('');
+    expect(() =>
+      exportStrategy(
+        declaration,
+        {},
+        { ...GOLDEN_OPTIONS, backtest: { barMagnifier: 'yes' as unknown as boolean } },
+      ),
+    ).toThrow(/barMagnifier/);
+  });
+
   it('writes each parameter as an input with our default, range, step and label', () => {
     const declaration = getStrategy('bb_rsi');
     const script = exportStrategy(declaration, { bbMult: 2.5 }, GOLDEN_OPTIONS);
@@ -283,6 +298,40 @@ describe('alert messages', () => {
     for (const p of mixed) expect(pick(p)).toEqual({ sl_pct: 1.5, tp_atr: 0 });
   });
 
+  it('entries state the trailing stop (none as trail_atr 0) and signal closes their close_pct, as the webhook accepts them', () => {
+    const alerts = (backtest: Parameters<typeof exportStrategy>[2]['backtest']) => {
+      const script = exportStrategy(getStrategy('ema_cross'), {}, { ...GOLDEN_OPTIONS, backtest });
+      expect(checkPine(script).ok).toBe(true);
+      const run = runPine(script, syntheticCandles(1500), { timenow: 1_717_000_000_000 });
+      return run.fills.map((f) => ({
+        kind: f.kind,
+        payload: WebhookPayloadSchema.parse(JSON.parse(f.alertMessage!)),
+      }));
+    };
+    const trailingKeys = (p: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(p).filter(([k]) => k.startsWith('trail_')));
+    const none = alerts(undefined).filter((a) => a.kind === 'entry');
+    expect(none.length).toBeGreaterThan(0);
+    for (const { payload } of none) expect(trailingKeys(payload)).toEqual({ trail_atr: 0 });
+    const managed = alerts({
+      trailing: { type: 'percent', activation: 0.5, offset: 1.5 },
+      closePct: 50,
+      // Long only: the exit signal meets the position instead of reversing it.
+      direction: 'long',
+    });
+    const entries = managed.filter((a) => a.kind === 'entry');
+    expect(entries.length).toBeGreaterThan(0);
+    for (const { payload } of entries) {
+      expect(trailingKeys(payload)).toEqual({ trail_pct: 1.5, trail_activation_pct: 0.5 });
+    }
+    const closes = managed.filter((a) => a.kind === 'close');
+    expect(closes.length).toBeGreaterThan(0);
+    for (const { payload } of closes) expect(payload.close_pct).toBe(50);
+    // A stop, take-profit or trailing-stop fill closes what is left: no close_pct.
+    for (const { payload } of managed.filter((a) => a.kind === 'exit'))
+      expect(payload.close_pct).toBeUndefined();
+  });
+
   it('pineString escapes quotes and backslashes', () => {
     expect(pineString(`it's a \\ "x"`)).toBe(`'it\\'s a \\\\ "x"'`);
   });
@@ -307,4 +356,41 @@ describe('one language per script', () => {
       expect(check.ok, formatIssues(check.errors)).toBe(true);
     },
   );
+});
+
+describe('an account group as the target', () => {
+  it('names group_id and no exchange in every alert; each member’s alert, as the server builds it, is a valid payload', () => {
+    const script = exportStrategy(
+      getStrategy('ema_cross'),
+      {},
+      { exchange: 'binance', groupId: 'grp_7', includeSecret: false, leverage: 3 },
+    );
+    expect(script).toContain('Account group: grp_7');
+    expect(script).not.toContain('PASTE_YOUR_ACCOUNT_ID');
+    const run = runPine(script, syntheticCandles(1500));
+    expect(run.alerts.length).toBeGreaterThan(2);
+    for (const message of run.alerts) {
+      const alert = JSON.parse(message) as Record<string, unknown>;
+      expect(alert.group_id).toBe('grp_7');
+      expect(alert).not.toHaveProperty('account_id');
+      expect(alert).not.toHaveProperty('exchange');
+      // The webhook runs it on each member as `{ ...alert, account_id, exchange: the member's }`.
+      for (const exchange of ['binance', 'okx'])
+        expect(WebhookPayloadSchema.parse({ ...alert, account_id: 'member-1', exchange })).toMatchObject({
+          leverage: 3,
+          secret: SECRET_PLACEHOLDER,
+        });
+    }
+  });
+
+  it('refuses an account and a group together, naming groupId', () => {
+    const error = errorOf(() =>
+      exportStrategy(
+        getStrategy('ema_cross'),
+        {},
+        { exchange: 'binance', accountId: 'a1', groupId: 'g1', includeSecret: false },
+      ),
+    );
+    expect(isAppError(error) && error.details?.field).toBe('groupId');
+  });
 });

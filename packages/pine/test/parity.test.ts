@@ -16,6 +16,7 @@ import {
   runBacktest,
   type BacktestOptions,
   type CandleSeries,
+  type Trade,
 } from '@tradingbot/engine';
 import { resolveParams, STRATEGIES, type StrategyDeclaration } from '../src/engine.ts';
 import { exportStrategy, type PineBacktestInput } from '../src/exporter.ts';
@@ -35,6 +36,8 @@ const CONFIGS: {
   leverage?: number;
   pine: PineBacktestInput;
   engine: Partial<BacktestOptions>;
+  /** The rule under test must show in the trades, or the comparison would prove nothing about it. */
+  shows?: 'trailing_stop' | 'partial_close';
 }[] = [
   // The script's defaults are the trade plan's (DEFAULT_TRADE_PLAN): ATR(14) stop 2, take-profit 3.
   {
@@ -85,6 +88,51 @@ const CONFIGS: {
       leverage: 5,
     },
   },
+  // Trade management (docs/backtest-semantics.md): a trailing stop beside the fixed one, and an exit
+  // signal that closes half the position.
+  {
+    name: 'ATR trailing stop (activation 1, offset 2) beside an ATR stop 3',
+    shows: 'trailing_stop',
+    pine: {
+      stopLoss: { type: 'atr', multiplier: 3 },
+      takeProfit: { type: 'none' },
+      trailing: { type: 'atr', activation: 1, offset: 2 },
+    },
+    engine: {
+      stopLoss: { type: 'atr', multiplier: 3 },
+      trailing: { type: 'atr', activation: 1, offset: 2 },
+    },
+  },
+  {
+    name: 'percent trailing stop from the entry (offset 1.5 %), 3 ticks slippage, fill on close',
+    shows: 'trailing_stop',
+    pine: {
+      stopLoss: { type: 'none' },
+      takeProfit: { type: 'percent', percent: 6 },
+      trailing: { type: 'percent', activation: 0, offset: 1.5 },
+      slippageTicks: 3,
+      fillOnClose: true,
+    },
+    engine: {
+      takeProfit: { type: 'percent', percent: 6 },
+      trailing: { type: 'percent', activation: 0, offset: 1.5 },
+      slippageTicks: 3,
+      fillOnClose: true,
+    },
+  },
+  {
+    // Long only, so that an exit signal (not the reversal into a short) meets the open position.
+    name: 'partial close: an exit signal closes 50 %, ATR SL/TP on the rest, long only',
+    shows: 'partial_close',
+    pine: { closePct: 50, commissionPct: 0.05, direction: 'long' },
+    engine: {
+      stopLoss: { type: 'atr', multiplier: 2 },
+      takeProfit: { type: 'atr', multiplier: 3 },
+      closePct: 50,
+      commissionPct: 0.05,
+      direction: 'long',
+    },
+  },
 ];
 
 const full = DATA.map(({ file, bars }) => {
@@ -121,6 +169,9 @@ const toSignal = (values: (number | string | boolean | null)[]) =>
 // The engine's backtest of a declaration: its own indicators, evaluator and broker emulator.
 const backtestStrategy = engineBacktestStrategy;
 
+/** Per configuration, the (data, strategy) runs whose trades exercise its rule. */
+const showing = new Map<string, number>();
+
 for (const { file, candles } of loaded) {
   describe.skipIf(candles === null)(`parity on ${file}`, () => {
     for (const declaration of STRATEGIES) {
@@ -131,6 +182,9 @@ for (const { file, candles } of loaded) {
           const run = interpret(script(declaration, config.pine, config.leverage), candles!);
           const engine = backtestStrategy(declaration, candles!, {}, options).result;
           expect(engine.trades.length).toBeGreaterThan(0);
+          if (config.shows !== undefined && shown(config.shows, engine.trades)) {
+            showing.set(config.name, (showing.get(config.name) ?? 0) + 1);
+          }
           expect(tradeDifference(engine.trades, run.trades)).toBeNull();
           expect(
             tradeDifference(engine.openTrade ? [engine.openTrade] : [], run.openTrade ? [run.openTrade] : []),
@@ -158,6 +212,24 @@ for (const { file, candles } of loaded) {
       }
     }
   });
+}
+
+// The rule under test must show in the trades, or agreeing would prove nothing about it: in at
+// least half the strategies on each data set (an exit signal may never meet a half-closed position
+// before its stop in one strategy, and that is fine).
+describe('the trade-management configurations exercise their rule', () => {
+  for (const config of CONFIGS.filter((c) => c.shows !== undefined)) {
+    it(`${config.name}: ${config.shows} in at least half the runs`, () => {
+      const runsPerConfig = loaded.filter((d) => d.candles !== null).length * STRATEGIES.length;
+      expect(showing.get(config.name) ?? 0).toBeGreaterThanOrEqual(runsPerConfig / 2);
+    });
+  }
+});
+
+/** Whether the trades exercise a rule: a trailing-stop exit, or a position closed in parts. */
+function shown(rule: 'trailing_stop' | 'partial_close', trades: readonly Trade[]): boolean {
+  if (rule === 'trailing_stop') return trades.some((t) => t.exitReason === 'trailing_stop');
+  return trades.some((t, i) => i > 0 && trades[i - 1]!.entryBar === t.entryBar && t.exitReason !== 'reverse');
 }
 
 /** Seeded parameter sets on each parameter's grid that satisfy the declaration's constraints. */

@@ -19,7 +19,9 @@ import {
   dataFlags,
   type BacktestFlags,
 } from '../backtest-flags.ts';
+import { backtestInputsFromFlags } from '../backtest-inputs.ts';
 import { loadCandlesInput } from '../candles-input.ts';
+import { CliUsageError } from '../cli-error.ts';
 import { jsonObjectOption, numberOption, printJson } from '../options.ts';
 
 export function registerBacktest(program: Command): void {
@@ -37,6 +39,14 @@ export function registerBacktest(program: Command): void {
     )
     .option('--mc-seed <n>', 'seed of the Monte Carlo resampling', '1')
     .option('--portfolio', 'with several --data: one capital split equally over them, combined equity')
+    .option(
+      '--funding <file.csv>',
+      'funding-rate history (time,rate,mark_price; `data download --funding`): open positions pay or receive funding',
+    )
+    .option(
+      '--bar-magnifier <file.csv>',
+      'lower-timeframe candles of the same range: they decide which of a bar’s stop and take-profit fills first',
+    )
     .option('--json', 'print exactly one JSON object instead of the report')
     .action(async (flags: BacktestFlags) => {
       const declaration = getStrategy(flags.strategy as string);
@@ -58,7 +68,10 @@ export function registerBacktest(program: Command): void {
               { runs: mcRuns, seed: mcSeed, compound: options.sizing === 'percent' },
             );
       const files = dataFiles(flags);
+      const inputs = await backtestInputsFromFlags(flags);
       if (files.length > 1 || flags.portfolio === true) {
+        if (Object.keys(inputs).length > 0)
+          throw new CliUsageError('--funding and --bar-magnifier take one --data file, not several');
         const datasets: CandleSeries[] = [];
         for (const file of files) datasets.push(await loadCandlesInput(file, dataFlags(flags)));
         several(
@@ -73,7 +86,7 @@ export function registerBacktest(program: Command): void {
         return;
       }
       const candles = await loadCandlesInput(files[0], dataFlags(flags));
-      const run = backtestStrategy(declaration, candles, params, options);
+      const run = backtestStrategy(declaration, candles, params, options, inputs);
       const { metrics, trades } = run.result;
       const mc = monteCarlo(trades);
       if (flags.json) {
@@ -85,6 +98,8 @@ export function registerBacktest(program: Command): void {
           from: candles.time[0],
           to: candles.time[candles.length - 1],
           options,
+          funding: inputs.funding?.source ?? null,
+          barMagnifier: inputs.lowerTimeframe?.source ?? null,
           metrics,
           trades: trades.map(tradeJson),
           openTrade: run.result.openTrade ? tradeJson(run.result.openTrade) : null,
@@ -206,6 +221,7 @@ function tradeJson(trade: Trade) {
     qty: trade.qty,
     fees: trade.fees,
     pnl: trade.pnl,
+    funding: trade.funding ?? 0,
     pnlPct: trade.pnlPct,
     exitReason: trade.exitReason,
     barsHeld: trade.barsHeld,
@@ -247,6 +263,7 @@ function report(
     row('Largest win / loss', `${fmt(m.largestWin)} / ${fmt(m.largestLoss)}`),
     row('Avg bars in trade', fmt(m.avgBarsInTrade, 1)),
     row('Commission paid', fmt(m.commissionPaid)),
+    row('Funding (received − paid)', fmt(m.funding)),
     row('CAGR / Calmar', `${fmt(m.cagrPct)} % / ${fmt(m.calmar, 3)}`),
     row('Expectancy', fmt(m.expectancy)),
     row('Max consecutive wins / losses', `${m.maxConsecutiveWins} / ${m.maxConsecutiveLosses}`),

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { LIVE_VENUE_IDS, venueList } from '@tradingbot/core';
-import { downloadCandles, timeframeMs, VENUES } from '@tradingbot/exchange';
+import { downloadCandles, downloadFunding, timeframeMs, VENUES } from '@tradingbot/exchange';
 import { CliUsageError } from '../cli-error.ts';
 import { choiceOption, dateOption } from '../options.ts';
 
@@ -13,6 +13,7 @@ type DownloadFlags = {
   out?: string;
   baseUrl?: string;
   quiet?: boolean;
+  funding?: boolean;
 };
 
 export async function runDataDownload(flags: DownloadFlags) {
@@ -35,6 +36,21 @@ export async function runDataDownload(flags: DownloadFlags) {
   if (flags.baseUrl !== undefined && !/^https?:\/\//.test(flags.baseUrl)) {
     throw new CliUsageError(`--base-url must be an http(s) URL (got "${flags.baseUrl}")`);
   }
+  if (flags.funding === true) {
+    if (venue.fundingPage === undefined)
+      throw new CliUsageError(`--funding: ${exchange} funding history is not supported yet (binance, okx)`);
+    return downloadFunding({
+      fetchPage: venue.fundingPage(flags.baseUrl),
+      symbol: flags.symbol.trim(),
+      from,
+      ...(to !== undefined ? { to } : {}),
+      out: flags.out,
+      onProgress: flags.quiet
+        ? undefined
+        : ({ written, lastTime }) =>
+            process.stderr.write(`  ${written} funding events, up to ${new Date(lastTime).toISOString()}\n`),
+    });
+  }
   return downloadCandles({
     fetchPage: venue.klinesPage(flags.baseUrl),
     symbol: flags.symbol.trim(),
@@ -53,7 +69,9 @@ export function registerData(program: Command): void {
   const data = program.command('data').description('market data tools');
   data
     .command('download')
-    .description('download closed candles from a venue into a CSV (resumes an existing file)')
+    .description(
+      'download closed candles (or, with --funding, the funding-rate history) from a venue into a CSV (resumes an existing file)',
+    )
     .option('--exchange <venue>', `venue: ${LIVE_VENUE_IDS.join(', ')}`)
     .option('--symbol <symbol>', 'venue symbol, e.g. BTCUSDT (okx: BTC-USDT-SWAP or BTCUSDT)')
     .option('--timeframe <tf>', 'candle timeframe', '1h')
@@ -61,6 +79,10 @@ export function registerData(program: Command): void {
     .option('--to <date>', 'end of the range, exclusive (default: now)')
     .option('--out <file.csv>', 'CSV file to write or resume')
     .option('--base-url <url>', 'venue REST base URL (e.g. a local simulator)')
+    .option(
+      '--funding',
+      'the funding-rate history instead of candles (CSV time,rate,mark_price; binance, okx)',
+    )
     .option('--quiet', 'no progress lines')
     .action(async (flags: DownloadFlags) => {
       const result = await runDataDownload(flags);
@@ -69,7 +91,7 @@ export function registerData(program: Command): void {
           ? 'nothing new'
           : `${new Date(result.startTime).toISOString()} → ${new Date(result.lastTime).toISOString()}`;
       process.stdout.write(
-        `${result.resumed ? 'resumed' : 'wrote'} ${flags.out}: ${result.written} candles (${range})\n`,
+        `${result.resumed ? 'resumed' : 'wrote'} ${flags.out}: ${result.written} ${flags.funding ? 'funding events' : 'candles'} (${range})\n`,
       );
     });
   for (const sub of data.commands) sub.exitOverride();

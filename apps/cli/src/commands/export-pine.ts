@@ -8,6 +8,7 @@ type ExportPineFlags = {
   strategy: string;
   params?: string;
   accountId?: string;
+  groupId?: string;
   exchange: string;
   leverage: string;
   webhookUrl: string;
@@ -24,6 +25,7 @@ type ExportPineFlags = {
   slippage?: string;
   direction?: string;
   fillOnClose?: boolean;
+  barMagnifier?: boolean;
   maxLag?: string;
   guide?: string;
 };
@@ -40,6 +42,10 @@ export function registerExportPine(program: Command): void {
     )
     .option('--params <json>', 'strategy parameters as JSON, e.g. \'{"factor":2.5}\'')
     .option('--account-id <id>', 'exchange account id the alerts trade (default: a placeholder to replace)')
+    .option(
+      '--group-id <id>',
+      'an account group instead: every member account trades each alert on its own exchange',
+    )
     .option('--exchange <name>', venueList(), 'binance' satisfies VenueId)
     .option('--leverage <n>', 'leverage 1–125', '1')
     .option(
@@ -60,6 +66,7 @@ export function registerExportPine(program: Command): void {
     .option('--slippage <ticks>', 'slippage in ticks (default 0)')
     .option('--direction <d>', 'both, long or short (default both)')
     .option('--fill-on-close', 'fill orders at the decision bar close (process_orders_on_close)')
+    .option('--bar-magnifier', 'order stop and take-profit fills by lower-timeframe bars (use_bar_magnifier)')
     .option('--max-lag <s>', 'seconds after which the server refuses an alert as stale (default 60)')
     .option('--guide <lang>', 'print the webhook setup guide (ko or en) after the script')
     .action((flags: ExportPineFlags) => {
@@ -67,33 +74,9 @@ export function registerExportPine(program: Command): void {
       const exchange = choiceOption('--exchange', flags.exchange, VENUE_IDS)!;
       const leverage = numberOption('--leverage', flags.leverage, { min: 1, max: 125, integer: true })!;
       const guideLang = choiceOption('--guide', flags.guide, ['ko', 'en'] as const);
-      if (flags.slAtr !== undefined && flags.slPct !== undefined)
-        throw new CliUsageError('give --sl-atr or --sl-pct, not both');
-      if (flags.tpAtr !== undefined && flags.tpPct !== undefined)
-        throw new CliUsageError('give --tp-atr or --tp-pct, not both');
-      const positive = (flag: string, raw: string | undefined) => numberOption(flag, raw, { min: 0.000001 });
-      const backtest: Partial<PineBacktestSettings> = {};
-      const slAtr = positive('--sl-atr', flags.slAtr);
-      const slPct = positive('--sl-pct', flags.slPct);
-      const tpAtr = positive('--tp-atr', flags.tpAtr);
-      const tpPct = positive('--tp-pct', flags.tpPct);
-      if (slAtr !== undefined) backtest.stopLoss = { type: 'atr', multiplier: slAtr };
-      if (slPct !== undefined) backtest.stopLoss = { type: 'percent', percent: slPct };
-      if (tpAtr !== undefined) backtest.takeProfit = { type: 'atr', multiplier: tpAtr };
-      if (tpPct !== undefined) backtest.takeProfit = { type: 'percent', percent: tpPct };
-      const atrPeriod = numberOption('--atr-period', flags.atrPeriod, { min: 1, integer: true });
-      if (atrPeriod !== undefined) backtest.atrPeriod = atrPeriod;
-      const size = numberOption('--size', flags.size, { min: 0.01, max: 100 });
-      if (size !== undefined) backtest.sizePct = size;
-      const capital = numberOption('--capital', flags.capital, { min: 0.01 });
-      if (capital !== undefined) backtest.initialCapital = capital;
-      const commission = numberOption('--commission', flags.commission, { min: 0, max: 10 });
-      if (commission !== undefined) backtest.commissionPct = commission;
-      const slippage = numberOption('--slippage', flags.slippage, { min: 0, integer: true });
-      if (slippage !== undefined) backtest.slippageTicks = slippage;
-      const direction = choiceOption('--direction', flags.direction, ['both', 'long', 'short'] as const);
-      if (direction !== undefined) backtest.direction = direction;
-      if (flags.fillOnClose) backtest.fillOnClose = true;
+      if (flags.accountId !== undefined && flags.groupId !== undefined)
+        throw new CliUsageError('give --account-id or --group-id, not both');
+      const backtest = backtestOf(flags);
       const maxLag = numberOption('--max-lag', flags.maxLag, { min: 1, max: 86_400, integer: true });
 
       const secret = typeof flags.secret === 'string' ? flags.secret : undefined;
@@ -110,6 +93,7 @@ export function registerExportPine(program: Command): void {
           ...(flags.accountId !== undefined ? { id: flags.accountId } : {}),
           ...(secret !== undefined ? { webhookSecret: secret } : {}),
         },
+        ...(flags.groupId !== undefined ? { group: { id: flags.groupId } } : {}),
         webhookUrl: flags.webhookUrl,
         leverage,
         includeSecret: secret !== undefined,
@@ -120,4 +104,37 @@ export function registerExportPine(program: Command): void {
       process.stdout.write(result.script);
       if (guideLang !== undefined) process.stdout.write(`\n\n${result.guide}`);
     });
+}
+
+/** The Strategy Tester settings the flags give (defaults left to the exporter). */
+function backtestOf(flags: ExportPineFlags): Partial<PineBacktestSettings> {
+  if (flags.slAtr !== undefined && flags.slPct !== undefined)
+    throw new CliUsageError('give --sl-atr or --sl-pct, not both');
+  if (flags.tpAtr !== undefined && flags.tpPct !== undefined)
+    throw new CliUsageError('give --tp-atr or --tp-pct, not both');
+  const positive = (flag: string, raw: string | undefined) => numberOption(flag, raw, { min: 0.000001 });
+  const backtest: Partial<PineBacktestSettings> = {};
+  const slAtr = positive('--sl-atr', flags.slAtr);
+  const slPct = positive('--sl-pct', flags.slPct);
+  const tpAtr = positive('--tp-atr', flags.tpAtr);
+  const tpPct = positive('--tp-pct', flags.tpPct);
+  if (slAtr !== undefined) backtest.stopLoss = { type: 'atr', multiplier: slAtr };
+  if (slPct !== undefined) backtest.stopLoss = { type: 'percent', percent: slPct };
+  if (tpAtr !== undefined) backtest.takeProfit = { type: 'atr', multiplier: tpAtr };
+  if (tpPct !== undefined) backtest.takeProfit = { type: 'percent', percent: tpPct };
+  const atrPeriod = numberOption('--atr-period', flags.atrPeriod, { min: 1, integer: true });
+  if (atrPeriod !== undefined) backtest.atrPeriod = atrPeriod;
+  const size = numberOption('--size', flags.size, { min: 0.01, max: 100 });
+  if (size !== undefined) backtest.sizePct = size;
+  const capital = numberOption('--capital', flags.capital, { min: 0.01 });
+  if (capital !== undefined) backtest.initialCapital = capital;
+  const commission = numberOption('--commission', flags.commission, { min: 0, max: 10 });
+  if (commission !== undefined) backtest.commissionPct = commission;
+  const slippage = numberOption('--slippage', flags.slippage, { min: 0, integer: true });
+  if (slippage !== undefined) backtest.slippageTicks = slippage;
+  const direction = choiceOption('--direction', flags.direction, ['both', 'long', 'short'] as const);
+  if (direction !== undefined) backtest.direction = direction;
+  if (flags.fillOnClose) backtest.fillOnClose = true;
+  if (flags.barMagnifier) backtest.barMagnifier = true;
+  return backtest;
 }

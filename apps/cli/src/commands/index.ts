@@ -9,6 +9,7 @@ import { registerIndicators } from './indicators.ts';
 import { registerExportPine } from './export-pine.ts';
 import { registerSim } from './sim.ts';
 import { registerUser } from './user.ts';
+import { registerBot } from './bot.ts';
 
 /** Each command lives in its own file and adds itself to the program; list it here. */
 export type RegisterCommand = (program: Command) => void;
@@ -24,4 +25,5 @@ export const commands: RegisterCommand[] = [
   registerIndicators,
   registerExportPine,
   registerUser,
+  registerBot,
 ];

@@ -4,9 +4,11 @@ import type { ServerEventBus } from '../events.ts';
 import type { ConnectExchange, ExchangeFactory } from '../exchange-factory.ts';
 import type { NotifyConfig } from '../config.ts';
 import type { NotificationOutbox } from '../services/notify/outbox.ts';
+import { registerDailyLossListener } from './daily-loss.ts';
 import { registerMetricsListeners } from './metrics.ts';
 import { registerNotifyListener } from './notify.ts';
 import { registerPaperStateListener } from './paper-state.ts';
+import { registerRefusedAlertsListener } from './refused-alerts.ts';
 import { registerXpListener } from './xp.ts';
 
 /**
@@ -26,5 +28,7 @@ export function registerListeners(
   const factory = deps.connectExchange as Partial<ExchangeFactory>;
   if (factory.persist !== undefined) registerPaperStateListener(events, { persist: factory.persist });
   registerXpListener(events, deps.database);
+  registerRefusedAlertsListener(events, deps.database);
+  registerDailyLossListener(events, { database: deps.database });
   return registerNotifyListener(events, { database: deps.database, ...deps.notify });
 }

@@ -19,7 +19,7 @@ export type NotifyListenerDeps = {
 
 /** Refusals that mean "your alerts do not reach the account" (told at most once per account per window). */
 const REFUSED_CODES = new Set(['INVALID_WEBHOOK_SECRET', 'STALE_SIGNAL']);
-const CLOSING_REASONS = new Set(['stop_loss', 'take_profit', 'liquidation']);
+const CLOSING_REASONS = new Set(['stop_loss', 'take_profit', 'trailing', 'liquidation']);
 
 export function registerNotifyListener(events: ServerEventBus, deps: NotifyListenerDeps): () => void {
   const now = () => deps.now?.() ?? Date.now();
@@ -59,7 +59,7 @@ export function registerNotifyListener(events: ServerEventBus, deps: NotifyListe
       type: 'trade_closed',
       account: await accountRef(fill.accountId),
       exchange: fill.exchange,
-      reason: fill.reason as 'stop_loss' | 'take_profit' | 'liquidation',
+      reason: fill.reason as 'stop_loss' | 'take_profit' | 'trailing' | 'liquidation',
       symbol: fill.venueSymbol,
       side: fill.side,
       qty: fill.qty,
@@ -90,39 +90,64 @@ export function registerNotifyListener(events: ServerEventBus, deps: NotifyListe
     await deps.outbox.enqueue(event.userId, 'protection_missing', facts, key);
   });
 
-  // A stream down for less than NOTIFY_STREAM_DOWN_AFTER_MS is not worth a message: wait, then tell
-  // only if no stream.up came meanwhile (held in this process; a restart re-syncs the streams anyway).
-  const down = new Map<string, NodeJS.Timeout>();
-  events.on('stream.down', (event) => {
-    if (down.has(event.accountId)) return;
-    const timer = setTimeout(() => {
-      down.delete(event.accountId);
-      void (async () => {
-        const facts: NotifyFacts = {
-          type: 'stream_down',
-          account: await accountRef(event.accountId),
-          exchange: event.exchange,
-          downSince: event.at,
-        };
-        await deps.outbox.enqueue(
-          event.userId,
-          'stream_down',
-          facts,
-          `stream:${event.accountId}:${event.at}`,
-        );
-      })().catch(() => undefined);
-    }, deps.config.streamDownAfterMs);
-    timer.unref();
-    down.set(event.accountId, timer);
-  });
-  events.on('stream.up', (event) => {
-    clearTimeout(down.get(event.accountId));
-    down.delete(event.accountId);
-  });
-  return () => {
-    for (const timer of down.values()) clearTimeout(timer);
-    down.clear();
+  registerDailyLossNotice(events, deps, accountRef);
+
+  // A stream down for less than NOTIFY_STREAM_DOWN_AFTER_MS is not worth a message: it is queued
+  // at once but due only after that long, and withdrawn if the stream comes back first. Held in the
+  // outbox, not in this process, so it is still told when the process holding the stream dies. One
+  // account's down/up are handled in the order they happened (a quick blip must not withdraw
+  // before it queued).
+  const streamEvents = new Map<string, Promise<void>>();
+  const inOrder = (accountId: string, work: () => Promise<void>) => {
+    const next = (streamEvents.get(accountId) ?? Promise.resolve()).then(work).finally(() => {
+      if (streamEvents.get(accountId) === next) streamEvents.delete(accountId);
+    });
+    streamEvents.set(accountId, next);
+    return next;
   };
+  events.on('stream.down', (event) =>
+    inOrder(event.accountId, async () => {
+      const facts: NotifyFacts = {
+        type: 'stream_down',
+        account: await accountRef(event.accountId),
+        exchange: event.exchange,
+        downSince: event.at,
+      };
+      await deps.outbox.enqueue(event.userId, 'stream_down', facts, `stream:${event.accountId}:${event.at}`, {
+        notBefore: new Date(event.at + deps.config.streamDownAfterMs),
+      });
+    }),
+  );
+  events.on('stream.up', (event) =>
+    inOrder(event.accountId, async () => {
+      await deps.outbox.withdraw(event.userId, 'stream_down', `stream:${event.accountId}:`);
+    }),
+  );
+  return () => {};
+}
+
+/** The daily loss limit reached: one message per account and UTC day. */
+function registerDailyLossNotice(
+  events: ServerEventBus,
+  deps: NotifyListenerDeps,
+  accountRef: (accountId: string) => Promise<AccountRef>,
+): void {
+  events.on('account.daily_loss_reached', async (event) => {
+    const facts: NotifyFacts = {
+      type: 'daily_loss_reached',
+      account: await accountRef(event.accountId),
+      exchange: event.exchange,
+      limit: event.limit,
+      netPnl: event.netPnl,
+      pausedUntil: event.pausedUntil,
+    };
+    await deps.outbox.enqueue(
+      event.userId,
+      'daily_loss_reached',
+      facts,
+      `daily-loss:${event.accountId}:${event.day}`,
+    );
+  });
 }
 
 /** At most one "alert refused" message per account per NOTIFY_REFUSED_THROTTLE_MS, across processes. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VENUE_FACTS, VENUE_IDS, type VenueFacts } from '@tradingbot/core';
+import { PAPER_MARKET_DATA, VENUE_FACTS, VENUE_IDS, type VenueFacts } from '@tradingbot/core';
 import { nameSchemas } from './schema-registry.ts';
 
 const printable = /^[\x21-\x7e]+$/; // printable ASCII, no spaces
@@ -36,9 +36,21 @@ export const RegisterAccountBody = z
     verify_keys: z.boolean().default(false),
     /** With `verify_keys`: save anyway when the venue cannot be reached (else 502 VENUE_UNREACHABLE). */
     save_if_unreachable: z.boolean().default(false),
+    /**
+     * Paper accounts only: what moves its prices, candles and fills — `synthetic` (offline, not
+     * market data; the default) or a venue's public market data (`binance`, `okx`; no keys).
+     */
+    market_data: z.enum(PAPER_MARKET_DATA).optional(),
   })
   .superRefine((body, ctx) => {
     const venue: VenueFacts = VENUE_FACTS[body.exchange];
+    if (venue.live && body.market_data !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['market_data'],
+        message: `only paper accounts choose their market data; a ${venue.label} account trades on ${venue.label}`,
+      });
+    }
     if (venue.needsPassphrase) {
       if (body.passphrase === undefined)
         ctx.addIssue({
@@ -87,6 +99,25 @@ export const Account = z.object({
   is_active: z.boolean(),
   created_at: z.string(),
   webhook_secret_hint: z.string(),
+  /** A paper account's price source (`synthetic` = computed, not market data); null for live accounts. */
+  market_data: z.enum(PAPER_MARKET_DATA).nullable(),
+});
+
+/** A paper account's new price source; its balance, positions and orders stay. */
+export const SetMarketDataBody = z.strictObject({ market_data: z.enum(PAPER_MARKET_DATA) });
+
+/**
+ * Where a paper account's prices come from now and whether they can be trusted: `synthetic` is
+ * always `up`; a venue feed is `down` (with `reason`) while its public stream is disconnected or
+ * silent, and then new orders are refused (503 EXCHANGE_UNAVAILABLE), never filled at a stale price.
+ */
+export const MarketDataState = z.object({
+  source: z.enum(PAPER_MARKET_DATA),
+  state: z.enum(['connecting', 'up', 'down']),
+  since: z.string(),
+  reason: z.string().optional(),
+  /** The newest price received from the venue (venue feeds). */
+  last_price_at: z.string().optional(),
 });
 
 export const RegisteredAccount = Account.extend({
@@ -136,7 +167,12 @@ export const Position = z.object({
   liquidation_price: z.string().optional(),
 });
 
-export const PositionList = z.object({ account_id: z.string(), positions: z.array(Position) });
+export const PositionList = z.object({
+  account_id: z.string(),
+  positions: z.array(Position),
+  /** Paper accounts: where the prices (and so the marks and PnL above) come from. */
+  market_data: MarketDataState.optional(),
+});
 
 export const AccountPnl = z.object({
   account_id: z.string(),
@@ -148,6 +184,8 @@ export const AccountPnl = z.object({
 
 nameSchemas({
   Account,
+  SetMarketDataBody,
+  MarketDataState,
   RegisteredAccount,
   AccountList,
   AccountDeleted,

@@ -7,6 +7,7 @@ import {
   listAccounts,
   registerAccount,
   rotateWebhookSecret,
+  setMarketData,
   testAccount,
   toggleAccount,
   type AccountsDeps,
@@ -24,6 +25,8 @@ import {
   PositionList,
   RegisterAccountBody,
   RegisteredAccount,
+  SetMarketDataBody,
+  Account,
   WebhookSecretRotated,
 } from './accounts.schema.ts';
 import { ErrorResponse } from './error.schema.ts';
@@ -131,6 +134,24 @@ function registerAccountManagementRoutes({
       await deleteAccount(accounts, currentUser(request).user.id, request.params.id);
       return { success: true as const, message: 'Account deleted successfully' };
     },
+  );
+
+  app.put(
+    '/api/v1/accounts-secure/:id/market-data',
+    {
+      ...base,
+      schema: {
+        tags,
+        security: bearerSecurity,
+        params: AccountParams,
+        body: SetMarketDataBody,
+        description:
+          'A paper account’s price source: `synthetic` (offline, not market data) or the public market data of `binance` or `okx`. Its balance, positions and orders stay. 400 for a live account.',
+        response: { 200: Account, ...errors },
+      },
+    },
+    async (request) =>
+      setMarketData(accounts, currentUser(request).user.id, request.params.id, request.body.market_data),
   );
 
   app.post(

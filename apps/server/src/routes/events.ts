@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { RouteContext } from '../route-context.ts';
 import { authenticate } from '../services/auth.ts';
-import { sseFrame, subscribeUserEvents } from '../services/event-stream.ts';
+import { sseFrame } from '../services/event-stream.ts';
 import { ErrorResponse } from './error.schema.ts';
 import { bearerSecurity, currentUser, requireUser } from './guard.ts';
 
@@ -10,7 +10,8 @@ export const SSE_HEARTBEAT_MS = 15_000;
 
 /**
  * `GET /api/v1/events`: the caller's live events as server-sent events (`fill`, `position`,
- * `signal`, `order`, `protection`, `stream`), from this process's bus. Authenticated like every
+ * `signal`, `order`, `protection`, `stream`), from every server process sharing the database
+ * (`UserEventHub`). Authenticated like every
  * route (`Authorization: Bearer`; the web app reads it with fetch, since EventSource cannot send
  * headers); a session revoked while the stream is open ends it at the next heartbeat.
  */
@@ -49,7 +50,7 @@ export function registerEventRoutes(context: RouteContext): void {
       raw.write('retry: 3000\n: connected\n\n');
       open.add(raw);
       let sequence = 0;
-      const unsubscribe = subscribeUserEvents(app.events, userId, (event) => {
+      const unsubscribe = app.userEvents.subscribe(userId, (event) => {
         raw.write(sseFrame(event, ++sequence));
       });
       const heartbeat = setInterval(() => {

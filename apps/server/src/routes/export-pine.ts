@@ -15,7 +15,13 @@ export function registerExportPineRoutes(context: RouteContext): void {
         tags: ['strategies'],
         security: bearerSecurity,
         querystring: ExportPineQuery,
-        response: { 200: PineExport, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse },
+        response: {
+          200: PineExport,
+          400: ErrorResponse,
+          401: ErrorResponse,
+          404: ErrorResponse,
+          409: ErrorResponse,
+        },
       },
     },
     async (request) =>

@@ -83,7 +83,7 @@ const Data = z.discriminatedUnion('source', [
   }),
 ]);
 
-const Options = z
+export const Options = z
   .strictObject({
     initial_capital: z.number().positive().max(1e12),
     size_pct: z.number().positive().max(100),
@@ -96,6 +96,13 @@ const Options = z
     /** ATR multiples; 0 = none. Neither `*_pct` nor `*_atr`: the trade plan's default (stop 2, take-profit 3 ATR). */
     stop_loss_atr: z.number().min(0).max(100),
     take_profit_atr: z.number().min(0).max(100),
+    /** Trailing stop offset behind the best price: ATR multiples or percent; 0 or absent = none (the plan's default). */
+    trailing_atr: z.number().min(0).max(100),
+    trailing_pct: z.number().min(0).lt(100),
+    /** How far the price must move in the position's favour before the trailing stop starts, in the offset's unit. Default 0. */
+    trailing_activation: z.number().min(0).max(1000),
+    /** Percent of the position a strategy exit closes. Default 100. */
+    close_pct: z.number().positive().max(100),
     fill_on_close: z.boolean(),
   })
   .partial();
@@ -159,6 +166,7 @@ export const TradeStats = metrics([
   'avg_bars_in_winning_trade',
   'avg_bars_in_losing_trade',
   'commission_paid',
+  'funding',
   'expectancy',
   'expectancy_ratio',
   'max_consecutive_wins',
@@ -233,6 +241,8 @@ export const BacktestResult = z.object({
   ),
   equity: nullableColumn,
   drawdown: nullableColumn,
+  /** Buying with the whole initial capital at the first close and holding (entry commission paid once). */
+  buy_hold_equity: nullableColumn,
 });
 
 const Range = z.strictObject({
@@ -283,6 +293,12 @@ export const OptimizationResult = z.object({
   data: DataInfo,
   /** The best parameter sets on the whole data, best first. */
   ranking: z.array(z.object({ params: z.record(z.string(), z.number()), metrics: MetricsSummary })),
+  /** The range searched per parameter (min = max: fixed); absent in results stored before it was added. */
+  space: z.record(z.string(), z.object({ min: z.number(), max: z.number(), step: z.number() })).optional(),
+  /** Every candidate's objective on the whole data, best first (null: not finite): the heatmap's cells. */
+  scores: z
+    .array(z.object({ params: z.record(z.string(), z.number()), score: z.number().nullable() }))
+    .optional(),
   walk_forward: z
     .object({
       windows: z.array(WalkForwardWindow),

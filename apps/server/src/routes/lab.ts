@@ -1,5 +1,3 @@
-import { Readable } from 'node:stream';
-import type { FastifySchemaCompiler } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { App, RouteContext } from '../route-context.ts';
 import { klineSources, LAB_LIMITS, listStrategies, type KlineSources } from '../services/lab.ts';
@@ -7,6 +5,9 @@ import { jobJson, LabJobs } from '../services/lab-jobs.ts';
 import { LabPool } from '../services/lab-pool.ts';
 import { InProcessQueue, PgBossQueue, type JobQueue } from '../services/lab-queue.ts';
 import { ErrorResponse } from './error.schema.ts';
+import { inSlices, keepRawJsonBodies, validatedOnWorker } from './lab-body.ts';
+import { registerLabRunRoutes } from './lab-runs.ts';
+import { LabRuns } from '../services/lab-runs.ts';
 import { bearerSecurity, currentUser, requireUser } from './guard.ts';
 import {
   BacktestBody,
@@ -98,6 +99,12 @@ export async function registerLabRoutes(context: RouteContext, queueOptions: Lab
     async (request) => jobJson(await optimizations.get(currentUser(request).user.id, request.params.id)),
   );
 
+  await registerLabRunRoutes(context, {
+    authenticate,
+    bodyLimit: LAB_BODY_LIMIT,
+    runs: new LabRuns({ database: deps.database, pool, sources }),
+  });
+
   await optimizations.start();
   app.addHook('onClose', async () => {
     await optimizations.close();
@@ -107,17 +114,9 @@ export async function registerLabRoutes(context: RouteContext, queueOptions: Lab
 }
 
 /**
- * Validation of the lab's POST bodies happens on the worker thread (`parseLabRequest`, with the
- * same schema and answers); the route keeps the schema for the OpenAPI document at /docs.
- */
-const validatedOnWorker: FastifySchemaCompiler<unknown> = () => (value) => ({ value });
-
-/**
- * POST /backtests and /optimizations in a scope of their own whose JSON parser keeps the raw body: a
- * 3 MB upload cost the event loop ~15 ms to decode and ~16 ms to parse (a CPU profile under
- * `npm run bench:lab-load`), which webhooks waited for. The bytes are moved to a lab worker, which
- * parses and validates them (`services/lab-request.ts`); authentication still runs here first. Only
- * `application/json` is read (415 otherwise).
+ * POST /backtests and /optimizations in a scope of their own whose JSON parser keeps the raw body
+ * (`keepRawJsonBodies`). The bytes are moved to a lab worker, which parses and validates them
+ * (`services/lab-request.ts`); authentication still runs here first.
  */
 function registerLabPosts(
   scope: App,
@@ -133,10 +132,7 @@ function registerLabPosts(
     optimizations: LabJobs;
   },
 ): void {
-  scope.removeAllContentTypeParsers();
-  scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) =>
-    done(null, body),
-  );
+  keepRawJsonBodies(scope);
 
   scope.post(
     '/api/v1/backtests',
@@ -199,22 +195,4 @@ function registerLabPosts(
       return jobJson(job);
     },
   );
-}
-
-/**
- * A body of megabytes as a stream of 64 KiB views (no copy): the socket takes one slice at a time as
- * it drains, so writing a large backtest never holds the event loop in one piece (one 8 MB write
- * took ~30 ms of it) while webhooks wait.
- */
-function inSlices(bytes: Uint8Array, size = 64 * 1024): Readable {
-  let offset = 0;
-  return new Readable({
-    read() {
-      if (offset >= bytes.byteLength) {
-        this.push(null);
-        return;
-      }
-      this.push(bytes.subarray(offset, (offset += size)));
-    },
-  });
 }

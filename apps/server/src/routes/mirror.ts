@@ -24,7 +24,7 @@ import {
 } from './mirror.schema.ts';
 
 /** Answers CSV instead of the route's JSON (the schema serializer is bypassed for this reply). */
-function sendCsv(
+export function sendCsv(
   reply: FastifyReply,
   name: string,
   rows: ReadonlyArray<Record<string, unknown>>,
@@ -37,7 +37,7 @@ function sendCsv(
     .send(toCsv(rows, columns));
 }
 
-const columnsOf = (schema: { shape: object }) => Object.keys(schema.shape);
+export const columnsOf = (schema: { shape: object }) => Object.keys(schema.shape);
 
 /** What the account mirror recorded: fills, round trips and the daily PnL, owner-scoped. */
 export function registerMirrorRoutes(context: RouteContext): void {

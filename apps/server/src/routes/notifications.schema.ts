@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NOTIFY_EVENT_KINDS } from '../services/notify/facts.ts';
+import { DEFAULT_NOTIFY_EVENTS, NOTIFY_EVENT_KINDS } from '../services/notify/facts.ts';
 import { nameSchemas } from './schema-registry.ts';
 
 export const ChannelKind = z.enum(['telegram', 'discord', 'email', 'webhook']);
@@ -24,7 +24,7 @@ export const ChannelCreateBody = z.strictObject({
   events: z
     .array(NotifyEventKind)
     .max(NOTIFY_EVENT_KINDS.length)
-    .default([...NOTIFY_EVENT_KINDS]),
+    .default([...DEFAULT_NOTIFY_EVENTS]),
   webhook_url: Url.optional(),
   address: Address.optional(),
   signing_secret: SigningSecret.optional(),

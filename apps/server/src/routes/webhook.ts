@@ -22,7 +22,7 @@ export function registerWebhookRoutes(context: RouteContext, pipeline: WebhookPi
         schema: {
           tags: ['webhook'],
           description:
-            'TradingView alert → orders. Body: the JSON our exported Pine script builds (account_id, exchange, action, symbol, leverage, secret, id, …), any content type.',
+            'TradingView alert → orders. Body: the JSON our exported Pine script builds (account_id, exchange, action, symbol, leverage, secret, id, …), any content type. With `group_id` and the group’s secret instead of `account_id`, the alert runs on every account of the group (`exchange` may be left out: each its own venue) and the answer lists each account’s result in `results`.',
           body: WebhookBody,
           response: { 200: WebhookAnswer, 202: WebhookAnswer },
         },

@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq } from 'drizzle-orm';
 import {
   accountStreamState,
   accounts,
+  type BalanceDayRow,
   fills,
   fundingPayments,
   type Database,
@@ -197,7 +198,7 @@ export function roundTrips(rows: readonly FillRow[], funding: readonly FundingPa
     .sort((a, b) => (b.exit_time ?? b.entry_time).localeCompare(a.exit_time ?? a.entry_time));
 }
 
-async function history(database: Database, accountId: string) {
+export async function history(database: Database, accountId: string) {
   const rows = await database.db
     .select()
     .from(fills)
@@ -219,29 +220,46 @@ export async function listTrades(database: Database, userId: string, accountId: 
   return { trades: trades.slice(page.offset, page.offset + page.limit), total: trades.length };
 }
 
-/** The account's daily PnL (UTC days, oldest first): realized, fees, funding, net, and the running net. */
-export async function equitySeries(database: Database, userId: string, accountId: string, page: Page) {
-  const account = await ownAccount(database, userId, accountId);
-  const { rows, funding } = await history(database, account.id);
-  const days = new Map<string, { realized: Decimal; fees: Decimal; funding: Decimal; fills: number }>();
-  const day = (d: Date) => {
-    const key = d.toISOString().slice(0, 10);
-    let entry = days.get(key);
-    if (!entry) days.set(key, (entry = { realized: zero(), fees: zero(), funding: zero(), fills: 0 }));
+export type PnlPeriod = {
+  date: string;
+  realized_pnl: string;
+  fees: string;
+  funding: string;
+  net_pnl: string;
+  cumulative_net_pnl: string;
+  fills: number;
+};
+
+/**
+ * PnL per UTC day (`period: 'day'`, date `YYYY-MM-DD`) or month (`'month'`, `YYYY-MM`), oldest first:
+ * the venue's realized PnL, fees, funding, their net, and the running net. Fills of several accounts
+ * may be mixed; the sums do not depend on their order.
+ */
+export function pnlByPeriod(
+  rows: readonly FillRow[],
+  funding: readonly FundingPaymentRow[],
+  period: 'day' | 'month' = 'day',
+): PnlPeriod[] {
+  const width = period === 'day' ? 10 : 7;
+  const periods = new Map<string, { realized: Decimal; fees: Decimal; funding: Decimal; fills: number }>();
+  const at = (d: Date) => {
+    const key = d.toISOString().slice(0, width);
+    let entry = periods.get(key);
+    if (!entry) periods.set(key, (entry = { realized: zero(), fees: zero(), funding: zero(), fills: 0 }));
     return entry;
   };
   for (const row of rows) {
-    const entry = day(row.venueTime);
+    const entry = at(row.venueTime);
     entry.realized = entry.realized.plus(dec(row.realizedPnl));
     entry.fees = entry.fees.plus(dec(row.fee));
     entry.fills += 1;
   }
   for (const f of funding) {
-    const entry = day(f.venueTime);
+    const entry = at(f.venueTime);
     entry.funding = entry.funding.plus(dec(f.amount));
   }
   let cumulative = zero();
-  const series = [...days.entries()]
+  return [...periods.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([date, d]) => {
       const net = d.realized.minus(d.fees).plus(d.funding);
@@ -256,6 +274,162 @@ export async function equitySeries(database: Database, userId: string, accountId
         fills: d.fills,
       };
     });
+}
+
+export type ReturnPeriod = PnlPeriod & {
+  start_equity: string | null;
+  return_pct: string | null;
+  cumulative_return_pct: string | null;
+};
+
+/** An account's PnL events (fills: realized − fee; funding) by time, summed up to each. */
+class NetTimeline {
+  readonly #times: number[] = [];
+  readonly #sums: Decimal[] = [];
+
+  constructor(events: Array<{ at: number; net: Decimal }>) {
+    events.sort((a, b) => a.at - b.at);
+    let sum = zero();
+    for (const e of events) {
+      sum = sum.plus(e.net);
+      this.#times.push(e.at);
+      this.#sums.push(sum);
+    }
+  }
+
+  /** How many events come before `at` (or at it too, with `inclusive`). */
+  #count(at: number, inclusive: boolean): number {
+    let lo = 0;
+    let hi = this.#times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const t = this.#times[mid]!;
+      if (t < at || (inclusive && t === at)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  #sum(n: number): Decimal {
+    return n === 0 ? zero() : this.#sums[n - 1]!;
+  }
+
+  /** Net PnL of the events at or after `from` and at or before `to`. */
+  between(from: number, to: number): Decimal {
+    return this.#sum(this.#count(to, true)).minus(this.#sum(this.#count(from, false)));
+  }
+
+  /** Net PnL of the events after `from` and before `to`. */
+  after(from: number, to: number): Decimal {
+    return this.#sum(this.#count(to, false)).minus(this.#sum(this.#count(from, true)));
+  }
+
+  /** Whether any event falls at or after `from` and before `to`. */
+  any(from: number, to: number): boolean {
+    return this.#count(to, false) > this.#count(from, false);
+  }
+}
+
+const periodStart = (key: string) =>
+  Date.parse(key.length === 7 ? `${key}-01T00:00:00Z` : `${key}T00:00:00Z`);
+
+function periodEnd(key: string): number {
+  const start = new Date(periodStart(key));
+  if (key.length === 7) start.setUTCMonth(start.getUTCMonth() + 1);
+  else start.setUTCDate(start.getUTCDate() + 1);
+  return start.getTime();
+}
+
+/**
+ * One account's wallet balance at the start of a period (ms `start`, key `YYYY-MM-DD` or `YYYY-MM`),
+ * worked back from an observation so that it does not matter when in the period the mirror first
+ * saw the balance: from the period's last observation (close), less the net PnL from the start up to
+ * it and less the period's transfers; without one, from the last observation before the period plus
+ * the net PnL between it and the start. Undefined before the account's first observation.
+ */
+function startBalance(
+  days: readonly BalanceDayRow[],
+  timeline: NetTimeline,
+  key: string,
+  start: number,
+): Decimal | undefined {
+  let last: BalanceDayRow | undefined;
+  let before: BalanceDayRow | undefined;
+  let transfers = zero();
+  for (const day of days) {
+    if (day.day.startsWith(key)) {
+      last = day;
+      transfers = transfers.plus(dec(day.transfers));
+    } else if (day.day < key) before = day;
+  }
+  if (last)
+    return dec(last.closeBalance).minus(timeline.between(start, last.closeAt.getTime())).minus(transfers);
+  if (before) return dec(before.closeBalance).plus(timeline.after(before.closeAt.getTime(), start));
+  return undefined;
+}
+
+/**
+ * The periods of `pnlByPeriod` with returns in percent: `start_equity` is the wallet balance (quote
+ * asset, excluding unrealised PnL) at the start of the period, summed over the accounts in scope
+ * (`startBalance`; deposits and withdrawals the venue reported in the period are taken out, so money
+ * moved in is never a return). `return_pct` = net PnL / start_equity × 100; a month uses the month's
+ * start balance (not its days compounded, which differ when money moved during the month).
+ * `cumulative_return_pct` compounds the periods' returns from the first one known. Each is null when
+ * unknown: an account with PnL in the period that has no balance observed by then, a start balance
+ * of zero or less, and for the cumulative one every period from an unknown one on.
+ */
+export function returnsByPeriod(
+  periods: readonly PnlPeriod[],
+  input: {
+    rows: readonly FillRow[];
+    funding: readonly FundingPaymentRow[];
+    balances: readonly BalanceDayRow[];
+    accountIds: readonly string[];
+  },
+): ReturnPeriod[] {
+  const accounts = input.accountIds.map((id) => {
+    const events: Array<{ at: number; net: Decimal }> = [];
+    for (const f of input.rows)
+      if (f.accountId === id)
+        events.push({ at: f.venueTime.getTime(), net: dec(f.realizedPnl).minus(dec(f.fee)) });
+    for (const f of input.funding)
+      if (f.accountId === id) events.push({ at: f.venueTime.getTime(), net: dec(f.amount) });
+    return {
+      timeline: new NetTimeline(events),
+      days: input.balances.filter((b) => b.accountId === id),
+    };
+  });
+  let growth: Decimal | undefined;
+  let broken = false;
+  return periods.map((p) => {
+    const start = periodStart(p.date);
+    const end = periodEnd(p.date);
+    let equity: Decimal | undefined;
+    let unknown = false;
+    for (const account of accounts) {
+      const balance = startBalance(account.days, account.timeline, p.date, start);
+      if (balance) equity = (equity ?? zero()).plus(balance);
+      // An account without a balance yet counts only when it traded in the period.
+      else if (account.timeline.any(start, end)) unknown = true;
+    }
+    if (unknown) equity = undefined;
+    const ratio = equity?.gt(0) ? dec(p.net_pnl).div(equity) : undefined;
+    if (!ratio) broken ||= growth !== undefined;
+    else if (!broken) growth = (growth ?? new ExchangeDecimal(1)).times(ratio.plus(1));
+    return {
+      ...p,
+      start_equity: equity ? text(equity) : null,
+      return_pct: ratio ? text(ratio.times(100)) : null,
+      cumulative_return_pct: growth && !broken ? text(growth.minus(1).times(100)) : null,
+    };
+  });
+}
+
+/** The account's daily PnL (UTC days, oldest first): realized, fees, funding, net, and the running net. */
+export async function equitySeries(database: Database, userId: string, accountId: string, page: Page) {
+  const account = await ownAccount(database, userId, accountId);
+  const { rows, funding } = await history(database, account.id);
+  const series = pnlByPeriod(rows, funding, 'day');
   return { days: series.slice(page.offset, page.offset + page.limit), total: series.length };
 }
 
@@ -282,8 +456,9 @@ export async function pnlFromFills(database: Database, accountId: string) {
 export function toCsv(rows: ReadonlyArray<Record<string, unknown>>, columns: readonly string[]): string {
   const field = (value: unknown) => {
     const s = value === null || value === undefined ? '' : String(value);
-    // A leading = + - @ would be a formula in a spreadsheet: prefixed with a quote.
-    const safe = /^[=+\-@\t\r]/.test(s) && !/^-?\d/.test(s) ? `'${s}` : s;
+    // A leading = + - @ would be a formula in a spreadsheet: prefixed with a quote. Only a whole
+    // number is left as it is (`-2+3+cmd|…` starts with a digit too).
+    const safe = /^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(s) ? `'${s}` : s;
     return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
   };
   return (

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, or, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, or, sql } from 'drizzle-orm';
 import {
   accounts,
   fills,
@@ -29,8 +29,10 @@ import {
 import { decryptCredentials, type KeyRing } from '../crypto/credentials.ts';
 import type { ServerEventBus } from '../events.ts';
 import type { ConnectExchange } from '../exchange-factory.ts';
-import { audit } from './audit.ts';
+import { audit, roleReason } from './audit.ts';
+import { observeBalance, QUOTE_ASSET, recordBalance } from './balance-history.ts';
 import { reconcileAccount, type ReconcileState } from './reconcile.ts';
+import type { WarmStates } from './warm-state.ts';
 
 export type MirrorLog = {
   info?(obj: object, msg: string): void;
@@ -55,6 +57,8 @@ export type AccountMirrorOptions = {
   resyncMarginMs?: number;
   /** Delay between a reason to look at an account's stops (a stop cancelled, a position changed) and the look. */
   protectionCheckDelayMs?: number;
+  /** The accounts' warm states for the executor (services/warm-state.ts), fed by these streams. */
+  warm?: WarmStates;
   /** Stream reconnect backoff (tests: short). */
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
@@ -63,6 +67,10 @@ export type AccountMirrorOptions = {
 
 const DEFAULT_LEASE_MS = 15_000;
 const DEFAULT_RESYNC_MARGIN_MS = 60_000;
+
+/** Waits before re-reading a warm snapshot the stream overlapped: doubling from the first to the last. */
+const WARM_RETRY_MIN_MS = 250;
+const WARM_RETRY_MAX_MS = 30_000;
 
 /** Our venue client order ids: `tb` + 24 base62 characters (+ a role suffix); see client-order-id.ts. */
 const OUR_CLIENT_ID = new RegExp(`^${CLIENT_ORDER_ID_PREFIX}[0-9A-Za-z]{24}([0-9A-Za-z]{0,4})$`);
@@ -91,6 +99,9 @@ export type MirrorSession = {
   /** The latest venue event time seen, and the pending write of it. */
   lastSeen: number;
   seenTimer: NodeJS.Timeout | undefined;
+  /** A warm-state re-read waiting (a snapshot overlapped stream events), and the wait before the next one. */
+  warmRetry: NodeJS.Timeout | undefined;
+  warmRetryMs: number;
   reconcile: ReconcileState;
   unsubscribe: Array<() => void>;
 };
@@ -100,10 +111,12 @@ export type MirrorSession = {
  * process holding the account's stream lease (`account_stream_state.holder`, renewed every sweep,
  * taken over by another process once it expires). Every event is written idempotently: fills once
  * per venue trade id (`fill.received` once per new row), funding once per ledger entry, positions
- * as they are now (`position.changed`), order states by their venue update time. On every
- * (re)connect the mirror re-syncs from REST (fills and funding since the last event seen, minus a
- * margin; positions; open orders) before it trusts the stream, then reconciles (`reconcile.ts`:
- * drift, lost stop-losses and the account's protection policy).
+ * as they are now (`position.changed`), order states by their venue update time; the wallet
+ * balance goes into its UTC day's row (`balance-history.ts`), where transfers add up (the one
+ * write that is not idempotent). On every (re)connect the mirror re-syncs from REST (fills and
+ * funding since the last event seen, minus a margin; positions; open orders; the balance) before
+ * it trusts the stream, then reconciles (`reconcile.ts`: drift, lost stop-losses and the account's
+ * protection policy).
  */
 export class AccountMirror {
   readonly holder = `mirror-${randomUUID()}`;
@@ -369,6 +382,8 @@ export class AccountMirror {
       protectionTimer: undefined,
       lastSeen: 0,
       seenTimer: undefined,
+      warmRetry: undefined,
+      warmRetryMs: WARM_RETRY_MIN_MS,
       reconcile: { handledAt: new Map() },
       unsubscribe: [],
     };
@@ -376,6 +391,8 @@ export class AccountMirror {
       stream.onEvent((event) => void this.#enqueue(session, () => this.#handle(session, event))),
       stream.onStatus((status) => this.#status(session, status)),
     );
+    // The warm state hears each event as it arrives, before the mirror's database writes.
+    if (this.options.warm) session.unsubscribe.push(this.options.warm.attach(account.id, exchange, stream));
     return session;
   }
 
@@ -406,6 +423,7 @@ export class AccountMirror {
     for (const off of session.unsubscribe) off();
     await session.chain;
     if (session.seenTimer) clearTimeout(session.seenTimer);
+    if (session.warmRetry) clearTimeout(session.warmRetry);
     if (session.lastSeen > 0) await this.#seen(accountId, session.lastSeen).catch(() => undefined);
     if (release) await this.#release(accountId).catch(() => undefined);
   }
@@ -495,8 +513,12 @@ export class AccountMirror {
           details: { venueSymbol: event.venueSymbol ?? null, detail: event.detail },
         });
         break;
-      case 'balances':
+      case 'balances': {
+        // The wallet balance of the day (balance_days): one upsert per event, for returns in percent.
+        const observation = observeBalance(event.balances, event.time, event.reason);
+        if (observation) await recordBalance(this.options.database, session.account.id, observation);
         break;
+      }
       default:
         // An event kind this version does not know: recorded nowhere, never fatal.
         break;
@@ -550,9 +572,65 @@ export class AccountMirror {
       latest = Math.max(latest, payment.time);
     }
     const now = Date.now();
-    await this.syncPositions(session, await exchange.positions(), now);
-    await this.#syncOpenOrders(session, await exchange.openOrders());
+    const started = this.options.warm?.syncStarted(account.id);
+    const positions = await exchange.positions();
+    await this.syncPositions(session, positions, now);
+    const openOrders = await exchange.openOrders();
+    await this.#syncOpenOrders(session, openOrders);
+    await this.#syncBalance(session, now);
+    this.#handToWarm(session, { positions, openOrders }, started);
     if (latest > 0) await this.#seen(account.id, latest);
+  }
+
+  /**
+   * The wallet balance as the venue's REST answers it now (balance_days), so an account has its first
+   * balance point as soon as its stream starts. A failed read only costs that point: the re-sync's
+   * fills and positions matter more than a balance the next event brings anyway.
+   */
+  async #syncBalance(session: MirrorSession, now: number): Promise<void> {
+    const { account, exchange } = session;
+    let balance;
+    try {
+      balance = await exchange.balance(QUOTE_ASSET);
+    } catch (error) {
+      this.options.log?.warn(
+        { err: error, accountId: account.id },
+        'account mirror: the balance was not read',
+      );
+      return;
+    }
+    const observation = observeBalance([balance], now);
+    if (observation) await recordBalance(this.options.database, account.id, observation);
+  }
+
+  /** The snapshot to the warm state; one the stream overlapped is taken again soon (positions and orders only). */
+  #handToWarm(
+    session: MirrorSession,
+    snapshot: { positions: Position[]; openOrders: Order[] },
+    started: number | undefined,
+  ): void {
+    const { warm } = this.options;
+    if (warm === undefined || session.closing || session.stream.status.state !== 'up') return;
+    if (warm.synced(session.account.id, snapshot, started)) {
+      session.warmRetryMs = WARM_RETRY_MIN_MS;
+      return;
+    }
+    if (session.warmRetry !== undefined) return;
+    const delayMs = session.warmRetryMs;
+    session.warmRetryMs = Math.min(delayMs * 2, WARM_RETRY_MAX_MS);
+    session.warmRetry = setTimeout(() => {
+      session.warmRetry = undefined;
+      void this.#enqueue(session, async () => {
+        if (session.closing || session.stream.status.state !== 'up') return;
+        const again = warm.syncStarted(session.account.id);
+        const [positions, openOrders] = await Promise.all([
+          session.exchange.positions(),
+          session.exchange.openOrders(),
+        ]);
+        this.#handToWarm(session, { positions, openOrders }, again);
+      });
+    }, delayMs);
+    session.warmRetry.unref();
   }
 
   /** Positions as the venue holds them now: rows it no longer lists are closed. */
@@ -648,10 +726,7 @@ export class AccountMirror {
       .limit(1);
     const triggered = fill.cause === 'trigger' ? fill.trigger : undefined;
     if (row) {
-      if (triggered) return { reason: triggered, signalId: row.signalId };
-      if (row.role === 'sl') return { reason: 'stop_loss', signalId: row.signalId };
-      if (row.role === 'tp') return { reason: 'take_profit', signalId: row.signalId };
-      return { reason: 'signal', signalId: row.signalId };
+      return { reason: triggered ?? roleReason(row.role), signalId: row.signalId };
     }
     if (isOurClientOrderId(fill.clientOrderId)) {
       // Ours, its row not written yet (the stream can be faster than the executor's record).
@@ -682,7 +757,7 @@ export class AccountMirror {
           and(
             eq(orders.accountId, account.id),
             eq(orders.symbol, fill.venueSymbol),
-            eq(orders.role, reason === 'take_profit' ? 'tp' : 'sl'),
+            eq(orders.role, reason === 'take_profit' ? 'tp' : reason === 'trailing' ? 'trail' : 'sl'),
           ),
         )
         .orderBy(desc(orders.createdAt))
@@ -695,7 +770,7 @@ export class AccountMirror {
   /** Writes a fill once per venue trade id; `fill.received` for a new row only. Returns whether it was new. */
   async recordFill(session: MirrorSession, fill: VenueFill): Promise<boolean> {
     const { account } = session;
-    const { reason, signalId } = await this.classify(session, fill);
+    let { reason, signalId } = await this.classify(session, fill);
     const inserted = await this.options.database.db
       .insert(fills)
       .values({
@@ -719,6 +794,23 @@ export class AccountMirror {
       .onConflictDoNothing({ target: [fills.accountId, fills.venueTradeId] })
       .returning({ id: fills.id });
     if (inserted.length === 0) return false;
+    if (signalId === null && fill.clientOrderId && reason !== 'liquidation' && reason !== 'adl') {
+      // The executor may have written the order row between the look-up above and this insert, and
+      // looked for this fill before it was here (`attachEarlyFills`): whichever writes second links.
+      const [row] = await this.options.database.db
+        .select({ role: orders.role, signalId: orders.signalId })
+        .from(orders)
+        .where(and(eq(orders.accountId, account.id), eq(orders.clientOrderId, fill.clientOrderId)))
+        .limit(1);
+      if (row) {
+        if (reason === 'external' || reason === 'manual') reason = roleReason(row.role);
+        signalId = row.signalId;
+        await this.options.database.db
+          .update(fills)
+          .set({ signalId, reason })
+          .where(and(eq(fills.id, inserted[0]!.id), isNull(fills.signalId)));
+      }
+    }
     this.options.events.emit('fill.received', {
       accountId: account.id,
       userId: account.userId,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, count, desc, eq } from 'drizzle-orm';
-import { isAppError, VENUE_FACTS, type VenueId } from '@tradingbot/core';
+import { isAppError, VENUE_FACTS, type PaperMarketData, type VenueId } from '@tradingbot/core';
+import { isMarketDataVenue } from '@tradingbot/exchange';
 import { accounts, users, type AccountRow, type Database } from '@tradingbot/db';
 import { ServerErrors } from '../errors.ts';
 import {
@@ -34,6 +35,8 @@ export type PublicAccount = {
   created_at: string;
   /** The last four characters of the webhook secret, so a user can tell which one is current. */
   webhook_secret_hint: string;
+  /** A paper account's price source; null for live accounts. */
+  market_data: PaperMarketData | null;
 };
 
 export function publicAccount(row: AccountRow): PublicAccount {
@@ -45,6 +48,7 @@ export function publicAccount(row: AccountRow): PublicAccount {
     is_active: row.isActive,
     created_at: row.createdAt.toISOString(),
     webhook_secret_hint: row.webhookSecretHint,
+    market_data: VENUE_FACTS[row.exchange].live ? null : row.marketData,
   };
 }
 
@@ -58,7 +62,8 @@ export async function ownAccount(database: Database, userId: string, accountId: 
   return row;
 }
 
-function newWebhookSecret() {
+/** A fresh webhook secret: the secret (shown once), its sha256 (stored) and its last four characters. */
+export function newWebhookSecret() {
   const secret = randomToken(32);
   return { secret, hash: hashToken(secret), hint: secret.slice(-4) };
 }
@@ -76,6 +81,7 @@ export async function registerAccount(
     label?: string | undefined;
     verify_keys?: boolean | undefined;
     save_if_unreachable?: boolean | undefined;
+    market_data?: PaperMarketData | undefined;
   },
 ): Promise<PublicAccount & { webhook_secret: string; keys_check?: 'confirmed' | 'unreachable' }> {
   const id = randomUUID();
@@ -118,6 +124,7 @@ export async function registerAccount(
         label: input.label ?? '',
         ...encrypted,
         testnet: input.testnet,
+        marketData: input.market_data ?? 'synthetic',
         webhookSecretHash: webhook.hash,
         webhookSecretHint: webhook.hint,
       })
@@ -131,6 +138,7 @@ export async function registerAccount(
     details: {
       exchange: input.exchange,
       testnet: input.testnet,
+      ...(VENUE_FACTS[input.exchange].live ? {} : { market_data: input.market_data ?? 'synthetic' }),
       ...(keysCheck ? { keys_check: keysCheck } : {}),
     },
   });
@@ -190,6 +198,41 @@ export async function toggleAccount(deps: AccountsDeps, userId: string, accountI
     details: { is_active: isActive },
   });
   return isActive;
+}
+
+/**
+ * Switches a paper account's price source. Its venue is rebuilt on the next call from its stored
+ * state (balance, positions, orders stay); a live account has no choice (400 field error).
+ */
+export async function setMarketData(
+  deps: AccountsDeps,
+  userId: string,
+  accountId: string,
+  marketData: PaperMarketData,
+): Promise<PublicAccount> {
+  const row = await ownAccount(deps.database, userId, accountId);
+  if (VENUE_FACTS[row.exchange].live) {
+    throw ServerErrors.create('VALIDATION_FAILED', {
+      message: `market_data: only paper accounts choose their market data`,
+      details: {
+        issues: [
+          { field: 'market_data', code: 'custom', message: 'only paper accounts choose their market data' },
+        ],
+      },
+    });
+  }
+  const [updated] = await deps.database.db
+    .update(accounts)
+    .set({ marketData, updatedAt: new Date() })
+    .where(and(eq(accounts.id, accountId), eq(accounts.userId, userId)))
+    .returning();
+  await audit(deps.database, {
+    userId,
+    accountId,
+    action: 'account.market_data',
+    details: { from: row.marketData, to: marketData },
+  });
+  return publicAccount(updated ?? row);
 }
 
 export async function rotateWebhookSecret(
@@ -254,7 +297,7 @@ export async function testAccount(
 }
 
 /** The venue client of the caller's account (credentials decrypted in memory for this client only). */
-async function accountExchange(deps: AccountsDeps, userId: string, accountId: string) {
+export async function accountExchange(deps: AccountsDeps, userId: string, accountId: string) {
   const account = await ownAccount(deps.database, userId, accountId);
   return deps.connectExchange(account, decryptCredentials(deps.keyRing, account.id, account));
 }
@@ -273,9 +316,23 @@ export async function accountBalance(deps: AccountsDeps, userId: string, account
 
 /** The account's open positions as its venue reports them now. */
 export async function accountPositions(deps: AccountsDeps, userId: string, accountId: string) {
-  const positions = await (await accountExchange(deps, userId, accountId)).positions();
+  const exchange = await accountExchange(deps, userId, accountId);
+  const positions = await exchange.positions();
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const status = isMarketDataVenue(exchange) ? exchange.marketData() : undefined;
   return {
     account_id: accountId,
+    ...(status
+      ? {
+          market_data: {
+            source: status.source,
+            state: status.state,
+            since: iso(status.since),
+            ...(status.reason !== undefined ? { reason: status.reason } : {}),
+            ...(status.lastPriceAt !== undefined ? { last_price_at: iso(status.lastPriceAt) } : {}),
+          },
+        }
+      : {}),
     positions: positions.map((p) => ({
       venue_symbol: p.venueSymbol,
       side: p.side,

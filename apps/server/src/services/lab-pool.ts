@@ -9,6 +9,7 @@ import {
   backtestOptions,
   type DataInput,
   type KlineSources,
+  type LabBacktestSummary,
   type OptimizationInput,
   type OptimizationResultJson,
   type OptionsInput,
@@ -16,6 +17,7 @@ import {
 import { checkLabRequest, movableBytes } from './lab-request.ts';
 import type { LabTask, LabTaskResult, NeedsDownload } from './lab-worker-main.ts';
 import { BacktestBody, OptimizationBody } from '../routes/lab.schema.ts';
+import { LabRunBody } from '../routes/lab-runs.schema.ts';
 
 /** Piscina's refusals when every thread is busy and its queue is full (or there is none). */
 const POOL_FULL = new Set(['Task queue is at limit', 'No task queue available and all Workers are busy']);
@@ -112,6 +114,25 @@ export class LabPool {
       { kind: 'optimization-request', body: bytes },
       { transferList: [bytes] },
     )) as z.output<typeof OptimizationBody>;
+  }
+
+  /** A save-run request's raw JSON body → the validated request, read on a worker thread. */
+  async labRunRequest(body: unknown): Promise<z.output<typeof LabRunBody>> {
+    if (!Buffer.isBuffer(body)) return checkLabRequest(body, LabRunBody);
+    const bytes = movableBytes(body);
+    return (await this.run({ kind: 'lab-run-request', body: bytes }, { transferList: [bytes] })) as z.output<
+      typeof LabRunBody
+    >;
+  }
+
+  /** A backtest's parameters, data span and metrics (no chart series), on a worker thread; the data is already downloaded. */
+  async summarize(input: {
+    strategy: string;
+    params: Record<string, number>;
+    options?: OptionsInput | undefined;
+    data: Exclude<DataInput, { source: 'exchange' }>;
+  }): Promise<LabBacktestSummary> {
+    return (await this.run({ kind: 'summarize', input: input as never })) as LabBacktestSummary;
   }
 
   /** Parses and checks a request's data (size, format) on a worker thread. */

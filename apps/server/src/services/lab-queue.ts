@@ -64,6 +64,20 @@ export class InProcessQueue implements JobQueue {
 export const LAB_QUEUE_NAME = 'lab-optimization';
 
 /**
+ * Creates pg-boss's schema under a transaction-scoped advisory lock before pg-boss starts: two
+ * processes starting at once on a fresh database both ran `CREATE SCHEMA IF NOT EXISTS`, which is
+ * not safe against itself (one failed with a duplicate key on pg_namespace, a race pg-boss does not
+ * recognise); the rest of pg-boss's set-up takes its own lock.
+ */
+async function createSchemaOnce(database: Database, schema: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new TypeError(`invalid pg-boss schema name ${schema}`);
+  await database.transaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('pgboss-schema:' || $1, 0))`, [schema]);
+    await tx.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  });
+}
+
+/**
  * PostgreSQL's queue: pg-boss (https://github.com/timgit/pg-boss), in its own schema, over the
  * server's connection pool. Every server process sharing the database can send; those with
  * `runJobs` (LAB_JOBS_RUN) also take jobs. A job whose process stopped is failed by pg-boss and
@@ -86,14 +100,16 @@ export class PgBossQueue implements JobQueue {
     },
   ) {
     const { database } = options;
+    const schema = options.schema ?? 'pgboss';
     this.boss = new PgBoss({
       db: { executeSql: async (text, values) => ({ rows: await database.query(text, values ?? []) }) },
-      schema: options.schema ?? 'pgboss',
+      schema,
       schedule: false,
       supervise: options.runJobs,
     });
     this.boss.on('error', (error) => options.log?.error({ err: error }, 'pg-boss error'));
-    this.ready = this.boss.start().then(async () => {
+    this.ready = createSchemaOnce(database, schema).then(async () => {
+      await this.boss.start();
       await this.boss.createQueue(LAB_QUEUE_NAME, {
         name: LAB_QUEUE_NAME,
         retryLimit: 20,

@@ -3,11 +3,13 @@ import { move } from 'piscina';
 import { z } from 'zod';
 import { isAppError } from '@tradingbot/core';
 import { BacktestBody, BacktestResult, OptimizationBody } from '../routes/lab.schema.ts';
+import { LabRunBody } from '../routes/lab-runs.schema.ts';
 import { parseLabRequest } from './lab-request.ts';
 import {
   checkLabData,
   runLabBacktest,
   runLabOptimization,
+  summarizeLabBacktest,
   type DataInput,
   type OptimizationInput,
   type OptionsInput,
@@ -17,15 +19,25 @@ import {
 export type LabTask =
   | {
       kind: 'backtest';
-      input: { strategy: string; params: Record<string, number>; options?: OptionsInput; data: DataInput };
+      input: BacktestTaskInput;
     }
   | { kind: 'check-data'; data: DataInput }
+  // A saved run's parameters, data span and metrics (its data resolved: no exchange range).
+  | { kind: 'summarize'; input: BacktestTaskInput }
   | { kind: 'optimize'; input: OptimizationInput; progress?: MessagePort }
   // A request's raw JSON body (moved here, not copied): parsed and validated on this thread.
   | { kind: 'backtest-request'; body: ArrayBuffer }
-  | { kind: 'optimization-request'; body: ArrayBuffer };
+  | { kind: 'optimization-request'; body: ArrayBuffer }
+  | { kind: 'lab-run-request'; body: ArrayBuffer };
 
-type BacktestInput = Extract<LabTask, { kind: 'backtest' }>['input'];
+type BacktestTaskInput = {
+  strategy: string;
+  params: Record<string, number>;
+  options?: OptionsInput;
+  data: DataInput;
+};
+
+type BacktestInput = BacktestTaskInput;
 
 /** A valid backtest request whose candles the main thread downloads first (network I/O stays there). */
 export type NeedsDownload = { download: z.output<typeof BacktestBody> };
@@ -64,6 +76,11 @@ async function run(task: LabTask): Promise<unknown> {
     case 'optimization-request':
       // The validated request (defaults filled in) goes back: the job stores it before running it.
       return parseLabRequest(new Uint8Array(task.body), OptimizationBody);
+    case 'lab-run-request':
+      // Validated here (a CSV upload may be megabytes); saved on the main thread.
+      return parseLabRequest(new Uint8Array(task.body), LabRunBody);
+    case 'summarize':
+      return summarizeLabBacktest(task.input);
     case 'check-data':
       return checkLabData(task.data);
     case 'optimize': {

@@ -3,22 +3,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   backtestStrategy,
+  buyAndHoldEquity,
   getStrategy,
   optimize,
   parseCandlesCsv,
   resample,
   resolveBacktestOptions,
+  searchSpace,
   STRATEGIES,
   syntheticCandles,
   type BacktestOptions,
   type CandleSeries,
   type Objective,
   type OptimizeResult,
+  type SearchSpace,
   type StrategyDeclaration,
   type Trade,
 } from '@tradingbot/engine';
 import {
   DEFAULT_TRADE_PLAN,
+  statedTrailing,
   isAppError,
   LIVE_VENUE_IDS,
   statedExit,
@@ -35,6 +39,8 @@ export const LAB_LIMITS = {
   bars: 50_000,
   /** Parameter sets per optimization. */
   trials: 2_000,
+  /** Backtests one user may keep saved (each may hold up to `csvChars` of candles). */
+  savedRuns: 100,
   /** Optimizations one user may have running at once. */
   runningPerUser: 1,
   /** Finished jobs are forgotten after this long. */
@@ -144,6 +150,10 @@ export type OptionsInput = {
   take_profit_pct?: number | undefined;
   stop_loss_atr?: number | undefined;
   take_profit_atr?: number | undefined;
+  trailing_atr?: number | undefined;
+  trailing_pct?: number | undefined;
+  trailing_activation?: number | undefined;
+  close_pct?: number | undefined;
   fill_on_close?: boolean | undefined;
 };
 
@@ -193,6 +203,7 @@ export function backtestOptions(input: OptionsInput = {}): BacktestOptions {
     });
   const stopLoss = statedExit(input.stop_loss_pct, input.stop_loss_atr, DEFAULT_TRADE_PLAN.stopLoss);
   const takeProfit = statedExit(input.take_profit_pct, input.take_profit_atr, DEFAULT_TRADE_PLAN.takeProfit);
+  const trailing = requestTrailing(input);
   return resolveBacktestOptions({
     ...(input.initial_capital !== undefined ? { initialCapital: input.initial_capital } : {}),
     ...(input.size_pct !== undefined ? { sizing: 'percent' as const, sizeValue: input.size_pct } : {}),
@@ -203,7 +214,21 @@ export function backtestOptions(input: OptionsInput = {}): BacktestOptions {
     ...(input.fill_on_close !== undefined ? { fillOnClose: input.fill_on_close } : {}),
     ...(stopLoss ? { stopLoss } : {}),
     ...(takeProfit ? { takeProfit } : {}),
+    ...(trailing ? { trailing } : {}),
+    ...(input.close_pct !== undefined ? { closePct: input.close_pct } : {}),
   });
+}
+
+/** The trailing stop a request states (an offset of 0 states none), else the plan's default. */
+function requestTrailing(input: OptionsInput): BacktestOptions['trailing'] {
+  if (input.trailing_pct !== undefined && input.trailing_atr !== undefined)
+    throw ServerErrors.create('VALIDATION_FAILED', { message: 'use either trailing_pct or trailing_atr' });
+  return statedTrailing(
+    input.trailing_pct,
+    input.trailing_atr,
+    input.trailing_activation,
+    DEFAULT_TRADE_PLAN.trailing,
+  );
 }
 
 /** A strategy as the UI needs it: names, descriptions, rules, parameter ranges, constraints, plots. */
@@ -332,8 +357,30 @@ export async function runLabBacktest(
     })),
     equity: column(result.equity),
     drawdown: column(result.drawdown),
+    // The benchmark drawn under the equity: the same capital bought at the first close and held.
+    buy_hold_equity: column(buyAndHoldEquity(candles, options)),
   };
 }
+
+/**
+ * A backtest's parameters (defaults filled in), data span and metrics, without the chart series:
+ * what a saved run keeps of its result (the series are recomputed when it is opened).
+ */
+export async function summarizeLabBacktest(input: {
+  strategy: string;
+  params: Record<string, number>;
+  options?: OptionsInput | undefined;
+  data: DataInput;
+}) {
+  const declaration = getStrategy(input.strategy);
+  const options = backtestOptions(input.options);
+  const candles = await loadCandles(input.data);
+  const run = backtestStrategy(declaration, candles, input.params, options);
+  return { params: run.params, data_info: dataInfo(candles), metrics: metricsJson(run.result.metrics) };
+}
+
+/** What `summarizeLabBacktest` answers. */
+export type LabBacktestSummary = Awaited<ReturnType<typeof summarizeLabBacktest>>;
 
 export type OptimizationInput = {
   strategy: string;
@@ -354,7 +401,7 @@ export type OptimizationInput = {
     | undefined;
 };
 
-function optimizationJson(result: OptimizeResult, candles: CandleSeries, top: number) {
+function optimizationJson(result: OptimizeResult, candles: CandleSeries, space: SearchSpace, top: number) {
   return {
     strategy: result.strategy,
     objective: result.objective,
@@ -362,6 +409,9 @@ function optimizationJson(result: OptimizeResult, candles: CandleSeries, top: nu
     candidates: result.candidates,
     data: dataInfo(candles),
     ranking: result.ranking.slice(0, top).map((r) => ({ params: r.params, metrics: metricsJson(r.metrics) })),
+    // The ranges searched and every candidate's score: what a parameter heatmap is drawn from.
+    space,
+    scores: result.ranking.map((r) => ({ params: r.params, score: finite(r.metrics.score) })),
     walk_forward: result.walkForward
       ? {
           windows: result.walkForward.windows.map((w) => ({
@@ -416,7 +466,8 @@ export async function runLabOptimization(
     robustness: false,
     ...(onProgress ? { onProgress } : {}),
   });
-  return optimizationJson(result, candles, 50);
+  const space = searchSpace(declaration, input.space as Record<string, number> | undefined);
+  return optimizationJson(result, candles, space, 50);
 }
 
 /** Checks the data of a request (size, format) without running anything: what a job is refused for up front. */

@@ -3,22 +3,32 @@ import { eq } from 'drizzle-orm';
 import { isAppError, type AppError } from '@tradingbot/core';
 import { accounts, signals, type AccountRow, type Database } from '@tradingbot/db';
 import {
+  ExecutionSlots,
   InMemoryLeverageCache,
   OrderExecutor,
   admitSignal,
   describeError,
   toSignal,
-  type AccountSettings,
   type ExecutionResult,
   type Signal,
   type SignalPayload,
+  type WarmStateView,
+  type SlotLimits,
 } from '@tradingbot/executor';
 import { ExchangeErrors, withVenueDeadline, type Exchange } from '@tradingbot/exchange';
 import { decryptCredentials, type KeyRing } from '../crypto/credentials.ts';
 import { EventBus, type OrderRecorded, type ServerEventBus } from '../events.ts';
 import type { ConnectExchange } from '../exchange-factory.ts';
-import { ExecutionAudit } from './audit.ts';
-import { SignalQueue, type SignalRow } from './signal-queue.ts';
+import { executorSettings } from './account-controls.ts';
+import { SignalTrail } from './audit.ts';
+import { enforceDailyLoss } from './daily-loss.ts';
+import {
+  DEFAULT_SLOT_LIMITS,
+  SignalQueue,
+  type AccountOwner,
+  type ClaimedSignal,
+  type SignalRow,
+} from './signal-queue.ts';
 
 export type SignalWorkerOptions = {
   database: Database;
@@ -45,6 +55,10 @@ export type SignalWorkerOptions = {
    * uncertain, as after a timeout) and the account's next signal runs.
    */
   venueDeadlineMs?: number;
+  /** The accounts' warm states (services/warm-state.ts): an account found here executes from memory while fresh. */
+  warmStates?: { get(accountId: string): WarmStateView | undefined };
+  /** Executions at once, per process and per venue (default `DEFAULT_SLOT_LIMITS`). */
+  slots?: SlotLimits;
   log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 };
 
@@ -72,19 +86,21 @@ export class SignalWorker {
   readonly #leverage = new InMemoryLeverageCache();
   readonly #waiters = new Map<string, Set<(result: ExecutionResult) => void>>();
   readonly #queue: SignalQueue;
-  readonly #audit: ExecutionAudit;
   readonly #events: ServerEventBus;
+  /** Executions at once in this process, per venue, and the venues' rate-limit back-offs. */
+  readonly slots: ExecutionSlots;
 
   constructor(private readonly options: SignalWorkerOptions) {
     this.#events = options.events ?? new EventBus();
-    this.#audit = new ExecutionAudit(options.database, this.#events);
+    this.slots = new ExecutionSlots(options.slots ?? DEFAULT_SLOT_LIMITS);
     this.#queue = new SignalQueue({
       database: options.database,
       holder: this.id,
       leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
       sweepIntervalMs: options.sweepIntervalMs ?? 5_000,
       now: () => this.#now(),
-      run: (row) => this.#run(row),
+      run: (claimed) => this.#run(claimed),
+      slots: this.slots,
       ...(options.log ? { log: options.log } : {}),
     });
   }
@@ -113,8 +129,8 @@ export class SignalWorker {
   }
 
   /** Makes sure someone works on the account: this process, unless another one holds its lease. */
-  kick(accountId: string): void {
-    this.#queue.kick(accountId);
+  kick(accountId: string, owner?: AccountOwner): void {
+    this.#queue.kick(accountId, owner);
   }
 
   /** Finds accounts with unfinished signals nobody is working on, and works on them. */
@@ -126,7 +142,7 @@ export class SignalWorker {
    * Resolves with the signal's result once it has been executed (here or by another process), or
    * with 'timeout' after `ms`.
    */
-  async waitFor(signalId: string, ms: number): Promise<ExecutionResult | 'timeout'> {
+  async waitFor(signalId: string, ms: number, accountId?: string): Promise<ExecutionResult | 'timeout'> {
     let release = () => {};
     const local = new Promise<ExecutionResult>((resolve) => {
       const set = this.#waiters.get(signalId) ?? new Set();
@@ -139,20 +155,25 @@ export class SignalWorker {
     });
     const stop = { done: false };
     try {
-      return await Promise.race([local, this.#poll(signalId, performance.now() + ms, stop)]);
+      return await Promise.race([local, this.#poll(signalId, performance.now() + ms, stop, accountId)]);
     } finally {
       stop.done = true;
       release();
     }
   }
 
-  /** Another process may run the signal: look at its row now and then (local results arrive sooner). */
-  async #poll(signalId: string, deadline: number, stop: { done: boolean }) {
+  /**
+   * Another process may run the signal: look at its row now and then (local results arrive sooner).
+   * Not while this process works on the account itself: in a burst, a thousand waiters reading the
+   * table would only slow the writes they wait for.
+   */
+  async #poll(signalId: string, deadline: number, stop: { done: boolean }, accountId: string | undefined) {
     for (let delay = 100; !stop.done; delay = Math.min(delay * 1.5, 400)) {
       const remaining = deadline - performance.now();
       if (remaining <= 0) return 'timeout';
       await sleep(Math.min(delay, remaining));
       if (stop.done) break;
+      if (accountId !== undefined && this.#queue.worksOn(accountId)) continue;
       const [row] = await this.options.database.db
         .select({ status: signals.status, result: signals.result })
         .from(signals)
@@ -164,17 +185,17 @@ export class SignalWorker {
     return 'timeout';
   }
 
-  /** Runs one signal while holding its account's lease. */
-  async #run(row: SignalRow): Promise<void> {
-    const recovering = row.status === 'executing';
-    const claimed = await this.#queue.claim(row);
-    if (!claimed) return;
+  /** Runs one signal, claimed by this process while it holds its account's lease. */
+  async #run({ row: claimed, resumed: recovering }: ClaimedSignal): Promise<void> {
     const { database } = this.options;
-    const [account] = await database.db.select().from(accounts).where(eq(accounts.id, row.accountId));
-    if (!account) return; // deleted with its signals (cascade)
+    const [found] = await database.db.select().from(accounts).where(eq(accounts.id, claimed.accountId));
+    if (!found) return; // deleted with its signals (cascade)
+    const account = await this.#withDailyLoss(claimed, found);
 
-    const outcome = await this.#outcome(claimed, account, recovering);
-    await this.#queue.finish(claimed.id, outcome.result);
+    const trail = new SignalTrail(database, this.#events, claimed.id, account);
+    const outcome = await this.#outcome(claimed, account, recovering, trail);
+    // The status, the orders and the audit rows: one transaction, the signal's only write since its claim.
+    await trail.commit(outcome.result, new Date(this.#now()));
     const { result } = outcome;
     this.#events.emit('signal.finished', {
       signalId: claimed.id,
@@ -192,12 +213,32 @@ export class SignalWorker {
     for (const resolve of this.#waiters.get(claimed.id) ?? []) resolve(result);
   }
 
+  /**
+   * Before an entry's turn: today's losses checked against the account's daily loss limit (which
+   * may pause entries now, `account.daily_loss_reached`); admission then refuses the entry.
+   */
+  async #withDailyLoss(row: SignalRow, account: AccountRow): Promise<AccountRow> {
+    const parsed = this.#signalOf(row);
+    if (!parsed.ok || (parsed.signal.action !== 'LONG' && parsed.signal.action !== 'SHORT')) return account;
+    try {
+      return await enforceDailyLoss(this.options.database, account, this.#now(), this.#events);
+    } catch (error) {
+      this.options.log?.error({ err: error, accountId: account.id }, 'daily loss check failed');
+      return account;
+    }
+  }
+
   /** The signal's result: refused now, or executed (resumed after a crash when `recovering`). */
-  async #outcome(row: SignalRow, account: AccountRow, recovering: boolean): Promise<Outcome> {
+  async #outcome(
+    row: SignalRow,
+    account: AccountRow,
+    recovering: boolean,
+    trail: SignalTrail,
+  ): Promise<Outcome> {
     const parsed = this.#signalOf(row);
     const refusal = this.#refusal(row, account, recovering, parsed);
     if (refusal) {
-      await this.#audit.worker(account, row.id, {
+      trail.worker({
         type: 'signal_not_executed',
         level: 'warn',
         message: refusal.message,
@@ -206,14 +247,16 @@ export class SignalWorker {
       return { result: refusal, orders: [] };
     }
     if (recovering) {
-      await this.#audit.worker(account, row.id, {
+      trail.worker({
         type: 'signal_resumed',
         level: 'warn',
         message: `Resuming a signal interrupted mid-execution (attempt ${row.attempts}); orders already on the venue are found by client order id, not sent again`,
         worker: this.id,
       });
     }
-    return this.#queue.whileHeld(account.id, row.id, () => this.#execute(row, account, parsed));
+    return this.#queue.whileHeld(account.id, row.id, () =>
+      this.#execute(row, account, parsed, recovering, trail),
+    );
   }
 
   /** Why a signal must not run now, as its result; undefined when it may. */
@@ -280,9 +323,14 @@ export class SignalWorker {
     }
   }
 
-  async #execute(row: SignalRow, account: AccountRow, parsed: ParsedSignal): Promise<Outcome> {
+  async #execute(
+    row: SignalRow,
+    account: AccountRow,
+    parsed: ParsedSignal,
+    recovering: boolean,
+    ports: SignalTrail,
+  ): Promise<Outcome> {
     const started = performance.now();
-    const ports = this.#audit.portsFor(row.id, account);
     let result: ExecutionResult;
     let signal: Signal | undefined;
     try {
@@ -296,11 +344,14 @@ export class SignalWorker {
       );
       const context = {
         exchange,
-        account: { id: account.id, exchange: account.exchange, settings: accountSettings(account.settings) },
+        account: { id: account.id, exchange: account.exchange, settings: executorSettings(account.settings) },
         leverageCache: this.#leverage,
         now: () => this.#now(),
         recordOrder: ports.recordOrder,
         audit: ports.audit,
+        // A resumed signal looks every order up before sending it; a fresh one on warm state does not.
+        resumed: recovering || row.attempts > 1,
+        ...warmStateOf(this.options.warmStates, account.id),
       };
       const run = signal;
       result = await withVenueDeadline(this.options.venueDeadlineMs ?? DEFAULT_VENUE_DEADLINE_MS, () =>
@@ -339,16 +390,6 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
-function accountSettings(settings: Record<string, unknown>): AccountSettings {
-  const num = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
-  return {
-    defaultLeverage: num(settings.defaultLeverage) ?? 1,
-    ...(num(settings.defaultSizePct) !== undefined ? { defaultSizePct: num(settings.defaultSizePct)! } : {}),
-    ...(num(settings.slAtr) !== undefined ? { slAtr: num(settings.slAtr)! } : {}),
-    ...(num(settings.tpAtr) !== undefined ? { tpAtr: num(settings.tpAtr)! } : {}),
-  };
-}
-
 /** The venue, with every error it answers reported as `exchange.error` (errors pass through untouched). */
 function reportingErrors(exchange: Exchange, accountId: string, events: ServerEventBus): Exchange {
   return new Proxy(exchange, {
@@ -373,4 +414,13 @@ function reportingErrors(exchange: Exchange, accountId: string, events: ServerEv
       };
     },
   });
+}
+
+/** The account's warm state for the execution context, when this process follows its stream. */
+function warmStateOf(
+  states: SignalWorkerOptions['warmStates'],
+  accountId: string,
+): { warmState?: WarmStateView } {
+  const warmState = states?.get(accountId);
+  return warmState === undefined ? {} : { warmState };
 }

@@ -1,15 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import { isAppError, type AppError, WebhookPayloadSchema } from '@tradingbot/core';
-import { accounts, signals, type AccountRow, type Database } from '@tradingbot/db';
+import { accounts, signals, type AccountGroupRow, type AccountRow, type Database } from '@tradingbot/db';
 import { admitAccount, admitEntry, admitFreshness, toSignal, type Signal } from '@tradingbot/executor';
 import { Counter, type Registry } from 'prom-client';
 import { ServerErrors, withDetails } from '../errors.ts';
-import { hashToken, timingSafeEqualHex, type KeyRing } from '../crypto/credentials.ts';
+import type { KeyRing } from '../crypto/credentials.ts';
 import type { ServerEventBus } from '../events.ts';
 import type { ConnectExchange } from '../exchange-factory.ts';
 import { SignalWorker, type SignalWorkerOptions } from './signal-worker.ts';
-import { findUnsafeInput, hasUnsafeText, unsafeInputError } from '../input-safety.ts';
+import { groupForAlert } from './account-groups.ts';
+import {
+  accepted,
+  alertTarget,
+  groupAnswer,
+  isGroupAlert,
+  memberRefusal,
+  receiving,
+  secretMatches,
+  type GroupFanOut,
+  type GroupMemberState,
+  type WebhookAnswer,
+} from './webhook-answers.ts';
+import { findUnsafeInput, unsafeInputError } from '../input-safety.ts';
+import { refusedAlertSummary } from './refused-alerts.ts';
 
 /**
  * How long after a webhook request arrives it is answered at the latest: with the result when the
@@ -29,11 +43,18 @@ export type WebhookDeps = {
   /** Lease, sweep and recovery settings of the signal worker. */
   worker?: Pick<
     SignalWorkerOptions,
-    'leaseMs' | 'sweepIntervalMs' | 'maxStartDelayMs' | 'maxAttempts' | 'venueDeadlineMs' | 'log'
+    | 'leaseMs'
+    | 'sweepIntervalMs'
+    | 'maxStartDelayMs'
+    | 'maxAttempts'
+    | 'venueDeadlineMs'
+    | 'warmStates'
+    | 'slots'
+    | 'log'
   >;
 };
 
-export type WebhookAnswer = { status: 200 | 202; body: Record<string, unknown> };
+export type { WebhookAnswer } from './webhook-answers.ts';
 
 export type WebhookRequestInfo = {
   /** Milliseconds the request has already spent in the server (reading, parsing) when handed over. */
@@ -45,8 +66,12 @@ export type WebhookRequestInfo = {
 /** What one request knows while it is handled: its signal's id, chosen before the insert. */
 type Handling = { signalId: string; deadline: number; recorded: boolean };
 
+/** A request's work, and what it answers if its deadline comes first. */
+type Work = { work: Promise<WebhookAnswer>; atDeadline: () => WebhookAnswer };
+
 /**
- * The TradingView webhook pipeline: authenticate the alert against its account's own secret,
+ * The TradingView webhook pipeline: authenticate the alert against its account's own secret (an
+ * alert with `group_id`: its account group's secret, then each member account handled as below),
  * record it in `signals` (without the secret) before anything else — refused ones too, once
  * authenticated — deduplicate by its idempotency key, hand it to the signal worker, and answer
  * within TradingView's 3 seconds: with the result when execution finished, else 202 with the
@@ -128,12 +153,10 @@ export class WebhookPipeline {
       throw ServerErrors.create('SHUTTING_DOWN');
     }
     const budgetMs = Math.max(0, (this.deps.answerWithinMs ?? ANSWER_WITHIN_MS) - (info.elapsedMs ?? 0));
-    const handling: Handling = {
-      signalId: randomUUID(),
-      deadline: performance.now() + budgetMs,
-      recorded: false,
-    };
-    const work = this.#handle(body, sourceIp, info.text, handling);
+    const deadlineAt = performance.now() + budgetMs;
+    const { work, atDeadline } = isGroupAlert(body)
+      ? this.#groupWork(body, sourceIp, info.text, deadlineAt)
+      : this.#accountWork(body, sourceIp, info.text, deadlineAt);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'deadline'>((resolve) => {
       timer = setTimeout(() => resolve('deadline'), budgetMs);
@@ -154,7 +177,57 @@ export class WebhookPipeline {
     });
     this.#background.add(background);
     void background.finally(() => this.#background.delete(background));
-    return this.#count(handling.recorded ? accepted(handling.signalId) : receiving(handling.signalId));
+    return this.#count(atDeadline());
+  }
+
+  /** An alert for one account (`account_id`): its answer, or at the deadline its signal's id. */
+  #accountWork(body: unknown, sourceIp: string, text: string | undefined, deadline: number): Work {
+    const handling: Handling = { signalId: randomUUID(), deadline, recorded: false };
+    return {
+      work: this.#authenticate(body, sourceIp).then((account) =>
+        this.#handleAccount(account, body, sourceIp, text, handling),
+      ),
+      atDeadline: () => (handling.recorded ? accepted(handling.signalId) : receiving(handling.signalId)),
+    };
+  }
+
+  /**
+   * An alert for an account group (`group_id` + the group's secret): each member account gets its
+   * own signal — its own key (`acct:<member>:…` from the alert's id or content), its own admission,
+   * its own turn in its account's queue — exactly as if the alert had named it; the answer lists
+   * each member's result, and at the deadline what each has reached.
+   */
+  #groupWork(body: unknown, sourceIp: string, text: string | undefined, deadline: number): Work {
+    const fanOut: GroupFanOut = { groupId: String((body as Record<string, unknown>).group_id), members: [] };
+    const work = (async () => {
+      const { group, members } = await this.#authenticateGroup(body, sourceIp);
+      fanOut.authenticated = true;
+      if (members.length === 0) throw ServerErrors.create('ACCOUNT_GROUP_EMPTY');
+      const alert = body as Record<string, unknown>;
+      await Promise.all(
+        members.map(async (account) => {
+          const member: GroupMemberState = {
+            account,
+            handling: { signalId: randomUUID(), deadline, recorded: false },
+          };
+          fanOut.members.push(member);
+          // The alert as it would have been sent to this account: its id, its venue unless the alert names one.
+          const own = { ...alert, account_id: account.id, exchange: alert.exchange ?? account.exchange };
+          try {
+            member.answer = await this.#handleAccount(account, own, sourceIp, text, member.handling);
+          } catch (error) {
+            member.answer = memberRefusal(error);
+            if (!isAppError(error))
+              this.deps.worker?.log?.error(
+                { err: error, group_id: group.id },
+                'webhook: a group member failed',
+              );
+          }
+        }),
+      );
+      return groupAnswer(fanOut);
+    })();
+    return { work, atDeadline: () => groupAnswer(fanOut) };
   }
 
   #count(answer: WebhookAnswer): WebhookAnswer {
@@ -164,13 +237,13 @@ export class WebhookPipeline {
     return answer;
   }
 
-  async #handle(
+  async #handleAccount(
+    account: AccountRow,
     raw: unknown,
     sourceIp: string,
     text: string | undefined,
     handling: Handling,
   ): Promise<WebhookAnswer> {
-    const account = await this.#authenticate(raw);
     // Authenticated: from here on every request is recorded, refused ones included.
     const receivedAt = this.#now();
     const stored = { ...(raw as Record<string, unknown>) };
@@ -223,13 +296,18 @@ export class WebhookPipeline {
       return withSentAction(this.#duplicateAnswer(first), sentAction);
     }
     if (refusal) throw withDetails(refusal, { signal_id: signalId });
-    return withSentAction(await this.#answer(account.id, signalId, handling.deadline), sentAction);
+    return withSentAction(await this.#answer(account, signalId, handling.deadline), sentAction);
   }
 
   /** Hands the signal to the worker and answers with its result, or 202 at the request's deadline. */
-  async #answer(accountId: string, signalId: string, deadline: number): Promise<WebhookAnswer> {
-    const outcome = this.worker.waitFor(signalId, Math.max(0, deadline - performance.now()));
-    this.worker.kick(accountId);
+  async #answer(account: AccountRow, signalId: string, deadline: number): Promise<WebhookAnswer> {
+    // A burst (work already waiting for a slot): the result cannot come before the deadline, so the
+    // answer does not wait for it — 202 with the signal id now, while the queue works.
+    const busy = this.worker.slots.waiting() > 0;
+    const outcome = busy
+      ? Promise.resolve('timeout' as const)
+      : this.worker.waitFor(signalId, Math.max(0, deadline - performance.now()), account.id);
+    this.worker.kick(account.id, { venue: account.exchange, userId: account.userId });
     const first = await outcome;
     if (first === 'timeout') return accepted(signalId);
     return {
@@ -239,40 +317,52 @@ export class WebhookPipeline {
   }
 
   /** The account the payload names, if the payload carries that account's own secret. */
-  async #authenticate(raw: unknown): Promise<AccountRow> {
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-      throw ServerErrors.create('VALIDATION_FAILED', { message: 'The alert message must be a JSON object' });
-    }
-    const { account_id: accountId, secret } = raw as Record<string, unknown>;
-    if (
-      (typeof accountId !== 'string' && typeof accountId !== 'number') ||
-      String(accountId).trim() === '' ||
-      String(accountId).length > 64
-    ) {
-      throw ServerErrors.create('VALIDATION_FAILED', {
-        message: 'account_id: the alert must name its account (account_id)',
-        details: { issues: [{ field: 'account_id', message: 'required' }] },
-      });
-    }
-    if (hasUnsafeText(String(accountId)))
-      throw unsafeInputError({ problem: 'characters', field: 'account_id' }, 'payload');
-    const [account] = await this.deps.database.db
-      .select()
-      .from(accounts)
-      .where(eq(accounts.id, String(accountId).trim()));
+  async #authenticate(raw: unknown, sourceIp: string): Promise<AccountRow> {
+    const accountId = alertTarget(raw, 'account_id', 'account');
+    const [account] = await this.deps.database.db.select().from(accounts).where(eq(accounts.id, accountId));
     if (!account) throw ServerErrors.create('UNKNOWN_ACCOUNT');
     // Each account has its own secret: one user's secret can never trade another user's account.
-    if (!timingSafeEqualHex(hashToken(typeof secret === 'string' ? secret : ''), account.webhookSecretHash)) {
-      this.deps.events.emit('alert.refused', {
-        accountId: account.id,
-        userId: account.userId,
-        exchange: account.exchange,
-        code: 'INVALID_WEBHOOK_SECRET',
-        at: this.#now(),
-      });
+    if (!secretMatches(raw, account.webhookSecretHash)) {
+      this.#refusedSecret(account, raw, sourceIp);
       throw ServerErrors.create('INVALID_WEBHOOK_SECRET');
     }
     return account;
+  }
+
+  /**
+   * The group the payload names and its member accounts, if the payload carries the group's own
+   * secret (never a member account's: a group is reached by its secret only, and its members are
+   * its owner's accounts, held so by the database).
+   */
+  async #authenticateGroup(
+    raw: unknown,
+    sourceIp: string,
+  ): Promise<{ group: AccountGroupRow; members: AccountRow[] }> {
+    if ((raw as Record<string, unknown>).account_id !== undefined) {
+      throw ServerErrors.create('VALIDATION_FAILED', {
+        message: 'group_id: send account_id or group_id, not both',
+        details: { issues: [{ field: 'group_id', message: 'send account_id or group_id, not both' }] },
+      });
+    }
+    const found = await groupForAlert(this.deps.database, alertTarget(raw, 'group_id', 'account group'));
+    if (!found) throw ServerErrors.create('UNKNOWN_ACCOUNT_GROUP');
+    if (!secretMatches(raw, found.group.webhookSecretHash)) {
+      for (const member of found.members) this.#refusedSecret(member, raw, sourceIp);
+      throw ServerErrors.create('INVALID_WEBHOOK_SECRET');
+    }
+    return found;
+  }
+
+  #refusedSecret(account: AccountRow, raw: unknown, sourceIp: string): void {
+    this.deps.events.emit('alert.refused', {
+      accountId: account.id,
+      userId: account.userId,
+      exchange: account.exchange,
+      code: 'INVALID_WEBHOOK_SECRET',
+      at: this.#now(),
+      sourceIp,
+      summary: refusedAlertSummary(raw as Record<string, unknown>),
+    });
   }
 
   async #known(accountId: string, keys: string[]) {
@@ -374,38 +464,6 @@ function withSentAction(answer: WebhookAnswer, sentAction: string): WebhookAnswe
   const details = answer.body.order_details;
   if (typeof details !== 'object' || details === null) return answer;
   return { ...answer, body: { ...answer.body, order_details: { ...details, action: sentAction } } };
-}
-
-/** The answer while execution continues: the signal is recorded, its result comes later. */
-function accepted(signalId: string): WebhookAnswer {
-  return {
-    status: 202,
-    body: {
-      success: true,
-      status: 'accepted',
-      signal_id: signalId,
-      message: 'Signal accepted; execution continues in the background',
-    },
-  };
-}
-
-/**
- * The answer at the deadline before the alert is even recorded (the database is slow): it will be
- * recorded under this id and then run, or refused, in the background. A re-delivery of an alert
- * recorded before keeps the first delivery's id instead.
- */
-function receiving(signalId: string): WebhookAnswer {
-  return {
-    status: 202,
-    body: {
-      success: true,
-      status: 'receiving',
-      signal_id: signalId,
-      message:
-        'Alert received; it is still being recorded, then runs (or is refused) in the background: see GET /api/v1/signals/' +
-        signalId,
-    },
-  };
 }
 
 /**

@@ -1,7 +1,13 @@
 'use client';
 
 import { useId, useState, type FormEvent } from 'react';
-import { VENUE_FACTS, VENUE_IDS, type VenueId } from '@tradingbot/core/venues';
+import {
+  PAPER_MARKET_DATA,
+  VENUE_FACTS,
+  VENUE_IDS,
+  type PaperMarketData,
+  type VenueId,
+} from '@tradingbot/core/venues';
 import { useI18n } from '@/lib/i18n';
 import { ApiError } from '@/lib/api';
 import type { MessageKey } from '@/lib/messages';
@@ -21,11 +27,21 @@ export type AccountInput = {
   verify_keys?: boolean;
   /** Save even though the venue could not be reached to check them (the user chose to). */
   save_if_unreachable?: boolean;
+  /** Paper accounts: what moves its prices (synthetic, or a venue's public market data). */
+  market_data?: PaperMarketData;
 };
 
 type Submit = (input: AccountInput) => Promise<RegisteredAccount>;
 
-const FIELDS = ['exchange', 'api_key', 'api_secret', 'passphrase', 'label', 'testnet'] as const;
+const FIELDS = [
+  'exchange',
+  'api_key',
+  'api_secret',
+  'passphrase',
+  'label',
+  'testnet',
+  'market_data',
+] as const;
 type Field = (typeof FIELDS)[number];
 
 /** The venue's own wording for a key or secret that does not have its shape (the API's `custom` issue). */
@@ -97,6 +113,7 @@ export function AccountForm({ onSubmit }: { onSubmit: Submit }) {
         />
         <FieldError formId={id} field="label" error={errors.errors.label} />
       </div>
+      {form.isPaper ? <MarketDataField id={id} form={form} /> : null}
       {form.isPaper ? null : <TestnetField id={id} testnet={fields.testnet} onChange={set.testnet} />}
       <RegistrationError error={form.error} onSaveAnyway={form.saveAnyway} busy={form.busy} />
       {form.unchecked ? (
@@ -164,6 +181,33 @@ function KeyFields({ id, form }: { id: string; form: ReturnType<typeof useAccoun
   );
 }
 
+/** A paper account's price source: the synthetic feed (offline) or a venue's public market data. */
+function MarketDataField({ id, form }: { id: string; form: ReturnType<typeof useAccountForm> }) {
+  const { t } = useI18n();
+  const { fields, set, errors } = form;
+  return (
+    <div className="field">
+      <label htmlFor={`${id}-market_data`}>{t('acc.marketData')}</label>
+      <select
+        id={`${id}-market_data`}
+        value={fields.marketData}
+        onChange={(e) => set.marketData(e.target.value as PaperMarketData)}
+        {...errors.inputProps('market_data', `${id}-market-data-hint`)}
+      >
+        {PAPER_MARKET_DATA.map((source) => (
+          <option key={source} value={source}>
+            {t(`acc.marketData.${source}`)}
+          </option>
+        ))}
+      </select>
+      <small id={`${id}-market-data-hint`} className="muted">
+        {t('acc.marketDataHint')}
+      </small>
+      <FieldError formId={id} field="market_data" error={errors.errors.market_data} />
+    </div>
+  );
+}
+
 /** The form's fields, their validation (required ones empty, the API's issues) and the submission. */
 function useAccountForm(formId: string, onSubmit: Submit) {
   const [exchange, setExchange] = useState<VenueId>('binance');
@@ -172,6 +216,7 @@ function useAccountForm(formId: string, onSubmit: Submit) {
   const [passphrase, setPassphrase] = useState('');
   const [testnet, setTestnet] = useState(true);
   const [label, setLabel] = useState('');
+  const [marketData, setMarketData] = useState<PaperMarketData>('synthetic');
   const [busy, setBusy] = useState(false);
   const isPaper = !VENUE_FACTS[exchange].live;
   const needsPassphrase = VENUE_FACTS[exchange].needsPassphrase;
@@ -190,7 +235,7 @@ function useAccountForm(formId: string, onSubmit: Submit) {
     await send({
       exchange,
       ...(isPaper
-        ? {}
+        ? { market_data: marketData }
         : {
             api_key: apiKey.trim(),
             api_secret: apiSecret.trim(),
@@ -234,7 +279,7 @@ function useAccountForm(formId: string, onSubmit: Submit) {
     };
 
   return {
-    fields: { exchange, apiKey, apiSecret, passphrase, testnet, label },
+    fields: { exchange, apiKey, apiSecret, passphrase, testnet, label, marketData },
     set: {
       exchange: (value: VenueId) => {
         errors.clear();
@@ -246,6 +291,7 @@ function useAccountForm(formId: string, onSubmit: Submit) {
       passphrase: changed('passphrase', setPassphrase),
       testnet: changed('testnet', setTestnet),
       label: changed('label', setLabel),
+      marketData: changed('market_data', setMarketData),
     },
     isPaper,
     needsPassphrase,

@@ -12,10 +12,15 @@ export function SecretPanel({
   accountId,
   secret,
   onDone,
+  title,
+  idLabel,
 }: {
   accountId: string;
   secret: string;
   onDone: () => void;
+  /** For an account group's secret: its own heading and id label. */
+  title?: string;
+  idLabel?: string;
 }) {
   const { t } = useI18n();
   const [revealed, setRevealed] = useState(false);
@@ -28,11 +33,11 @@ export function SecretPanel({
   return (
     <section className="card secret-panel" aria-labelledby="secret-title" role="region">
       <h2 id="secret-title" ref={heading} tabIndex={-1}>
-        {t('acc.secretTitle', { id: accountId })}
+        {title ?? t('acc.secretTitle', { id: accountId })}
       </h2>
       <p>{t('acc.secretOnce')}</p>
       <p>
-        <span className="muted">{t('acc.accountId')}: </span>
+        <span className="muted">{idLabel ?? t('acc.accountId')}: </span>
         <code data-testid="new-account-id">{accountId}</code>
       </p>
       <div className="secret-row">

@@ -16,6 +16,8 @@ const LINKS: [string, MessageKey][] = [
   ['/lab', 'nav.lab'],
   ['/export', 'nav.export'],
   ['/signals', 'nav.signals'],
+  ['/bots', 'nav.bots'],
+  ['/history', 'nav.history'],
   ['/notifications', 'nav.notifications'],
   ['/settings/security', 'nav.security'],
 ];

@@ -73,7 +73,7 @@ export function TradesTable({ trades, filename }: { trades: TradeRow[]; filename
         {t('lab.downloadCsv')}
       </button>
       <div className="table-wrap tall" tabIndex={0} role="region" aria-label={t('lab.trades')}>
-        <table data-testid="trades">
+        <table data-testid="trades" className="phone-cards sortable">
           <thead>
             <tr>
               {COLUMNS.map(([column, key]) => (
@@ -100,9 +100,10 @@ export function TradesTable({ trades, filename }: { trades: TradeRow[]; filename
           <tbody>
             {sorted.map((trade, k) => (
               <tr key={`${trade.entry_time}-${k}`}>
-                {COLUMNS.map(([column]) => (
+                {COLUMNS.map(([column, key]) => (
                   <td
                     key={column}
+                    data-label={t(key)}
                     className={
                       column === 'pnl' || column === 'pnl_pct' ? (trade.pnl < 0 ? 'neg' : 'pos') : undefined
                     }

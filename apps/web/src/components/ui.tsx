@@ -83,6 +83,7 @@ const STATUS_KEYS: Record<string, MessageKey> = {
   executed: 'status.executed',
   failed: 'status.failed',
   rejected: 'status.rejected',
+  nothing_to_do: 'status.nothing_to_do',
 };
 
 export function StatusBadge({ status }: { status: string }) {

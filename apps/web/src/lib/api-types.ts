@@ -942,6 +942,8 @@ export interface paths {
             verify_keys?: boolean;
             /** @default false */
             save_if_unreachable?: boolean;
+            /** @enum {string} */
+            market_data?: 'synthetic' | 'binance' | 'okx';
           };
         };
       };
@@ -1112,6 +1114,75 @@ export interface paths {
         };
       };
     };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/accounts-secure/{id}/market-data': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** @description A paper account’s price source: `synthetic` (offline, not market data) or the public market data of `binance` or `okx`. Its balance, positions and orders stay. 400 for a live account. */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['SetMarketDataBodyInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Account'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -1466,6 +1537,809 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/account-groups': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AccountGroupList'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** @description Creates a group; its webhook secret is in this answer only. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            account_ids: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CreatedAccountGroup'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/account-groups/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AccountGroup'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** @description With two-factor authentication on, send a current code in the `X-TOTP-Code` header (403 TOTP_REQUIRED / TOTP_INVALID otherwise), as for an account. */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AccountGroupDeleted'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** @description Renames the group and/or replaces its member accounts. */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name?: string;
+            account_ids?: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AccountGroup'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/account-groups/{id}/webhook-secret/rotate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description With two-factor authentication on, send a current code in the `X-TOTP-Code` header (403 TOTP_REQUIRED / TOTP_INVALID otherwise), as for an account. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AccountGroupSecretRotated'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/accounts-secure/{id}/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AccountSettings'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['AccountSettingsBodyInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AccountSettings'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/accounts-secure/{id}/close': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['ClosePositionBodyInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ManualActionAnswer'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/accounts-secure/{id}/flatten': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ManualActionAnswer'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/accounts-secure/{id}/cancel-orders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['CancelOrdersBodyInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ManualActionAnswer'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/accounts-secure/{id}/pause': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['PauseAnswer'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/accounts-secure/{id}/resume': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['PauseAnswer'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/simple/export-pine': {
     parameters: {
       query?: never;
@@ -1478,9 +2352,12 @@ export interface paths {
         query: {
           strategy: string;
           params?: string;
-          account_id: string;
+          account_id?: string;
+          group_id?: string;
           leverage?: number;
           lang?: 'ko' | 'en';
+          plan?: string;
+          expected?: string;
         };
         header?: never;
         path?: never;
@@ -1517,6 +2394,15 @@ export interface paths {
         };
         /** @description Default Response */
         404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        409: {
           headers: {
             [name: string]: unknown;
           };
@@ -1576,11 +2462,65 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /** @description The caller's signals, newest first; `format=csv` answers the same rows as text/csv. */
     get: {
       parameters: {
         query?: {
           account_id?: string;
           status?: 'received' | 'executing' | 'executed' | 'failed' | 'rejected';
+          outcome?: 'received' | 'executing' | 'executed' | 'nothing_to_do' | 'failed' | 'rejected';
+          symbol?: string;
+          before?: string;
+          after?: string;
+          limit?: number;
+          format?: 'json' | 'csv';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SignalList'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/signals/refused': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Alerts refused before authentication (wrong or missing webhook secret) against the caller's accounts, counted per account, reason and minute; never the secret. */
+    get: {
+      parameters: {
+        query?: {
+          account_id?: string;
           before?: string;
           after?: string;
           limit?: number;
@@ -1597,7 +2537,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['SignalList'];
+            'application/json': components['schemas']['RefusedAlertList'];
           };
         };
         /** @description Default Response */
@@ -1995,6 +2935,274 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/history/trades': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: {
+          account_id?: string;
+          status?: 'open' | 'closed';
+          limit?: number;
+          offset?: number;
+          format?: 'json' | 'csv';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['HistoryTradeList'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/history/returns': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: {
+          account_id?: string;
+          period?: 'day' | 'month';
+          format?: 'json' | 'csv';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['HistoryReturns'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/accounts-secure/{id}/open-orders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: {
+          symbol?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['RestingOrderList'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/accounts-secure/{id}/chart': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query: {
+          symbol: string;
+          timeframe?: '1m' | '5m' | '15m' | '1h' | '4h' | '1d';
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['PositionChart'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/events': {
     parameters: {
       query?: never;
@@ -2093,7 +3301,8 @@ export interface paths {
              *       "alert_refused",
              *       "trade_closed",
              *       "protection_missing",
-             *       "stream_down"
+             *       "stream_down",
+             *       "daily_loss_reached"
              *     ]
              */
             events?: (
@@ -2103,6 +3312,8 @@ export interface paths {
               | 'trade_closed'
               | 'protection_missing'
               | 'stream_down'
+              | 'daily_loss_reached'
+              | 'daily_summary'
             )[];
             webhook_url?: string;
             /** Format: email */
@@ -2248,6 +3459,8 @@ export interface paths {
               | 'trade_closed'
               | 'protection_missing'
               | 'stream_down'
+              | 'daily_loss_reached'
+              | 'daily_summary'
             )[];
             enabled?: boolean;
             webhook_url?: string;
@@ -2362,6 +3575,461 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/bots': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: {
+          account_id?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['BotList'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            account_id: string;
+            name?: string;
+            strategy: string;
+            /** @default {} */
+            params?: {
+              [key: string]: number;
+            };
+            symbol: string;
+            timeframe: string;
+            plan?: {
+              size_pct?: number;
+              leverage?: number;
+              /** @enum {string} */
+              margin_mode?: 'cross' | 'isolated';
+              sl_atr?: number;
+              sl_pct?: number;
+              tp_atr?: number;
+              tp_pct?: number;
+              atr_period?: number;
+              /** @enum {string} */
+              direction?: 'both' | 'long' | 'short';
+            };
+            max_signal_age_s?: number;
+            /** @default false */
+            start?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Bot'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/bots/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['BotDetail'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['BotDeleted'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/bots/{id}/start': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Bot'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/bots/{id}/stop': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Bot'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/bots/{id}/chart': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: {
+          bars?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['BotChart'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/strategies': {
     parameters: {
       query?: never;
@@ -2415,7 +4083,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** @description TradingView alert → orders. Body: the JSON our exported Pine script builds (account_id, exchange, action, symbol, leverage, secret, id, …), any content type. */
+    /** @description TradingView alert → orders. Body: the JSON our exported Pine script builds (account_id, exchange, action, symbol, leverage, secret, id, …), any content type. With `group_id` and the group’s secret instead of `account_id`, the alert runs on every account of the group (`exchange` may be left out: each its own venue) and the answer lists each account’s result in `results`. */
     post: {
       parameters: {
         query?: never;
@@ -2491,6 +4159,10 @@ export interface paths {
               take_profit_pct?: number;
               stop_loss_atr?: number;
               take_profit_atr?: number;
+              trailing_atr?: number;
+              trailing_pct?: number;
+              trailing_activation?: number;
+              close_pct?: number;
               fill_on_close?: boolean;
             };
             data?:
@@ -2606,6 +4278,10 @@ export interface paths {
               take_profit_pct?: number;
               stop_loss_atr?: number;
               take_profit_atr?: number;
+              trailing_atr?: number;
+              trailing_pct?: number;
+              trailing_activation?: number;
+              close_pct?: number;
               fill_on_close?: boolean;
             };
             data?:
@@ -2790,6 +4466,361 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/lab/runs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['LabRunList'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            strategy: string;
+            /** @default {} */
+            params?: {
+              [key: string]: number;
+            };
+            options?: {
+              initial_capital?: number;
+              size_pct?: number;
+              leverage?: number;
+              commission_pct?: number;
+              slippage_ticks?: number;
+              /** @enum {string} */
+              direction?: 'both' | 'long' | 'short';
+              stop_loss_pct?: number;
+              take_profit_pct?: number;
+              stop_loss_atr?: number;
+              take_profit_atr?: number;
+              trailing_atr?: number;
+              trailing_pct?: number;
+              trailing_activation?: number;
+              close_pct?: number;
+              fill_on_close?: boolean;
+            };
+            data?:
+              | {
+                  /** @enum {string} */
+                  source: 'sample';
+                  timeframe?: string;
+                  bars?: number;
+                }
+              | {
+                  /** @enum {string} */
+                  source: 'csv';
+                  csv: string;
+                  name?: string;
+                  timeframe?: string;
+                }
+              | {
+                  /** @enum {string} */
+                  source: 'exchange';
+                  /** @enum {string} */
+                  exchange: 'binance' | 'okx' | 'bybit';
+                  symbol: string;
+                  timeframe: string;
+                  from: number | string;
+                  to?: number | string;
+                };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['LabRun'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        502: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/lab/runs/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['LabRun'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['LabRunDeleted'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/lab/runs/{id}/result': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['BacktestResult'];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorResponse'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/notifications/telegram': {
     parameters: {
       query?: never;
@@ -2947,6 +4978,73 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    AccountSettingsBodyInput: {
+      default_size?:
+        | {
+            /** @enum {string} */
+            kind: 'pct';
+            value: number;
+          }
+        | {
+            /** @enum {string} */
+            kind: 'usdt';
+            value: string | number;
+          };
+      default_leverage?: number;
+      /** @enum {string} */
+      margin_mode?: 'cross' | 'isolated';
+      stop_loss?:
+        | {
+            /** @enum {string} */
+            type: 'none';
+          }
+        | {
+            /** @enum {string} */
+            type: 'atr';
+            multiplier: number;
+          }
+        | {
+            /** @enum {string} */
+            type: 'percent';
+            percent: number;
+          };
+      take_profit?:
+        | {
+            /** @enum {string} */
+            type: 'none';
+          }
+        | {
+            /** @enum {string} */
+            type: 'atr';
+            multiplier: number;
+          }
+        | {
+            /** @enum {string} */
+            type: 'percent';
+            percent: number;
+          };
+      max_leverage?: number | null;
+      max_position_notional?: (string | number) | null;
+      max_open_positions?: number | null;
+      daily_loss_limit?: (string | number) | null;
+      /** @enum {string} */
+      protection_policy?: 'reprotect' | 'close' | 'alert';
+    };
+    ClosePositionBodyInput: {
+      symbol: string;
+      /**
+       * @default both
+       * @enum {string}
+       */
+      side: 'long' | 'short' | 'both';
+    };
+    CancelOrdersBodyInput: {
+      symbol?: string;
+    };
+    SetMarketDataBodyInput: {
+      /** @enum {string} */
+      market_data: 'synthetic' | 'binance' | 'okx';
+    };
     ErrorResponse: {
       detail: string;
       error: {
@@ -3021,6 +5119,75 @@ export interface components {
       success: true;
       revoked_sessions: number;
     };
+    AccountSettings: {
+      account_id: string;
+      default_size:
+        | {
+            /** @enum {string} */
+            kind: 'pct';
+            value: number;
+          }
+        | {
+            /** @enum {string} */
+            kind: 'usdt';
+            value: string;
+          };
+      default_leverage: number;
+      /** @enum {string} */
+      margin_mode: 'cross' | 'isolated';
+      stop_loss:
+        | {
+            /** @enum {string} */
+            type: 'none';
+          }
+        | {
+            /** @enum {string} */
+            type: 'atr';
+            multiplier: number;
+          }
+        | {
+            /** @enum {string} */
+            type: 'percent';
+            percent: number;
+          };
+      take_profit:
+        | {
+            /** @enum {string} */
+            type: 'none';
+          }
+        | {
+            /** @enum {string} */
+            type: 'atr';
+            multiplier: number;
+          }
+        | {
+            /** @enum {string} */
+            type: 'percent';
+            percent: number;
+          };
+      max_leverage: number | null;
+      max_position_notional: string | null;
+      max_open_positions: number | null;
+      daily_loss_limit: string | null;
+      /** @enum {string} */
+      protection_policy: 'reprotect' | 'close' | 'alert';
+      entries_paused: boolean;
+      loss_paused_until: string | null;
+      today_net_pnl: string;
+    };
+    ManualActionAnswer: {
+      signal_id: string;
+      /** @enum {string} */
+      status: 'executed' | 'failed' | 'queued';
+      result: {
+        [key: string]: unknown;
+      } | null;
+    };
+    PauseAnswer: {
+      account_id: string;
+      entries_paused: boolean;
+      loss_paused_until: string | null;
+    };
     Account: {
       id: string;
       /** @enum {string} */
@@ -3030,6 +5197,17 @@ export interface components {
       is_active: boolean;
       created_at: string;
       webhook_secret_hint: string;
+      /** @enum {string|null} */
+      market_data: 'synthetic' | 'binance' | 'okx' | null;
+    };
+    MarketDataState: {
+      /** @enum {string} */
+      source: 'synthetic' | 'binance' | 'okx';
+      /** @enum {string} */
+      state: 'connecting' | 'up' | 'down';
+      since: string;
+      reason?: string;
+      last_price_at?: string;
     };
     RegisteredAccount: {
       id: string;
@@ -3040,6 +5218,8 @@ export interface components {
       is_active: boolean;
       created_at: string;
       webhook_secret_hint: string;
+      /** @enum {string|null} */
+      market_data: 'synthetic' | 'binance' | 'okx' | null;
       webhook_secret: string;
       /** @enum {string} */
       keys_check?: 'confirmed' | 'unreachable';
@@ -3101,6 +5281,7 @@ export interface components {
     PositionList: {
       account_id: string;
       positions: components['schemas']['Position'][];
+      market_data?: components['schemas']['MarketDataState'];
     };
     AccountPnl: {
       account_id: string;
@@ -3113,6 +5294,42 @@ export interface components {
       }[];
       basis: string;
     };
+    AccountGroupMember: {
+      account_id: string;
+      /** @enum {string} */
+      exchange: 'binance' | 'okx' | 'bybit' | 'paper';
+      label: string;
+      is_active: boolean;
+    };
+    AccountGroup: {
+      id: string;
+      name: string;
+      webhook_secret_hint: string;
+      members: components['schemas']['AccountGroupMember'][];
+      created_at: string;
+      updated_at: string;
+    };
+    CreatedAccountGroup: {
+      id: string;
+      name: string;
+      webhook_secret_hint: string;
+      members: components['schemas']['AccountGroupMember'][];
+      created_at: string;
+      updated_at: string;
+      webhook_secret: string;
+    };
+    AccountGroupList: {
+      groups: components['schemas']['AccountGroup'][];
+      total: number;
+    };
+    AccountGroupSecretRotated: {
+      group_id: string;
+      webhook_secret: string;
+    };
+    AccountGroupDeleted: {
+      /** @enum {boolean} */
+      success: true;
+    };
     PineExport: {
       script: string;
       guide: string;
@@ -3120,6 +5337,47 @@ export interface components {
       alert_message_example: {
         [key: string]: unknown;
       };
+      plan: components['schemas']['ExportedPlan'];
+    };
+    ExportedPlan: {
+      leverage: number;
+      size_pct: number;
+      initial_capital: number;
+      commission_pct: number;
+      slippage_ticks: number;
+      /** @enum {string} */
+      direction: 'both' | 'long' | 'short';
+      stop_loss:
+        | {
+            /** @enum {string} */
+            type: 'none';
+          }
+        | {
+            /** @enum {string} */
+            type: 'atr';
+            multiplier: number;
+          }
+        | {
+            /** @enum {string} */
+            type: 'percent';
+            percent: number;
+          };
+      take_profit:
+        | {
+            /** @enum {string} */
+            type: 'none';
+          }
+        | {
+            /** @enum {string} */
+            type: 'atr';
+            multiplier: number;
+          }
+        | {
+            /** @enum {string} */
+            type: 'percent';
+            percent: number;
+          };
+      atr_period: number;
     };
     Health: {
       /** @enum {string} */
@@ -3152,10 +5410,91 @@ export interface components {
       /** @enum {string} */
       service: 'webhook';
     };
+    AccountStreamStatus: {
+      account_id: string;
+      /** @enum {string} */
+      protection_policy: 'reprotect' | 'close' | 'alert';
+      /** @enum {string} */
+      stream: 'connecting' | 'up' | 'down' | 'none';
+      status_reason: string | null;
+      since: string | null;
+      last_event_at: string | null;
+    };
+    AccountFill: {
+      id: string;
+      venue_trade_id: string;
+      venue_order_id: string;
+      client_order_id: string;
+      signal_id: string | null;
+      symbol: string;
+      /** @enum {string} */
+      side: 'buy' | 'sell';
+      /** @enum {string} */
+      position_side: 'long' | 'short' | 'net';
+      qty: string;
+      price: string;
+      fee: string;
+      fee_asset: string;
+      realized_pnl: string;
+      /** @enum {string} */
+      liquidity: 'maker' | 'taker';
+      /** @enum {string} */
+      reason:
+        'signal' | 'stop_loss' | 'take_profit' | 'trailing' | 'liquidation' | 'adl' | 'manual' | 'external';
+      time: string;
+    };
+    AccountTrade: {
+      symbol: string;
+      /** @enum {string} */
+      side: 'long' | 'short';
+      /** @enum {string} */
+      status: 'open' | 'closed';
+      qty: string;
+      entry_price: string;
+      exit_price: string | null;
+      entry_time: string;
+      exit_time: string | null;
+      entry_reason: string;
+      exit_reason: string | null;
+      realized_pnl: string;
+      fees: string;
+      funding: string;
+      net_pnl: string;
+      fills: number;
+    };
+    EquityDay: {
+      date: string;
+      realized_pnl: string;
+      fees: string;
+      funding: string;
+      net_pnl: string;
+      cumulative_net_pnl: string;
+      fills: number;
+    };
+    AccountFillList: {
+      fills: components['schemas']['AccountFill'][];
+      total: number;
+    };
+    AccountTradeList: {
+      trades: components['schemas']['AccountTrade'][];
+      total: number;
+    };
+    EquitySeries: {
+      days: components['schemas']['EquityDay'][];
+      total: number;
+    };
     Signal: {
       id: string;
       account_id: string;
+      account_label: string | null;
       status: string;
+      /** @enum {string} */
+      outcome: 'received' | 'executing' | 'executed' | 'nothing_to_do' | 'failed' | 'rejected';
+      action: string | null;
+      symbol: string | null;
+      qty: string | null;
+      price: string | null;
+      realized_pnl: string | null;
       received_at: string;
       finished_at: string | null;
       source_ip: string | null;
@@ -3189,7 +5528,15 @@ export interface components {
     SignalDetail: {
       id: string;
       account_id: string;
+      account_label: string | null;
       status: string;
+      /** @enum {string} */
+      outcome: 'received' | 'executing' | 'executed' | 'nothing_to_do' | 'failed' | 'rejected';
+      action: string | null;
+      symbol: string | null;
+      qty: string | null;
+      price: string | null;
+      realized_pnl: string | null;
       received_at: string;
       finished_at: string | null;
       source_ip: string | null;
@@ -3200,6 +5547,28 @@ export interface components {
       error_code: string | null;
       error_message: string | null;
       orders: components['schemas']['Order'][];
+    };
+    RefusedAlert: {
+      id: string;
+      account_id: string;
+      account_label: string;
+      reason: string;
+      count: number;
+      first_seen: string;
+      last_seen: string;
+      source_ip: string | null;
+      summary: {
+        action?: string;
+        symbol?: string;
+        exchange?: string;
+        id?: string;
+        fields: string[];
+        secret_present: boolean;
+      };
+    };
+    RefusedAlertList: {
+      refused: components['schemas']['RefusedAlert'][];
+      total: number;
     };
     Localized: {
       en: string;
@@ -3283,6 +5652,7 @@ export interface components {
       avg_bars_in_winning_trade: number | null;
       avg_bars_in_losing_trade: number | null;
       commission_paid: number | null;
+      funding: number | null;
       expectancy: number | null;
       expectancy_ratio: number | null;
       max_consecutive_wins: number | null;
@@ -3313,6 +5683,7 @@ export interface components {
       avg_bars_in_winning_trade: number | null;
       avg_bars_in_losing_trade: number | null;
       commission_paid: number | null;
+      funding: number | null;
       expectancy: number | null;
       expectancy_ratio: number | null;
       max_consecutive_wins: number | null;
@@ -3374,6 +5745,7 @@ export interface components {
       }[];
       equity: (number | null)[];
       drawdown: (number | null)[];
+      buy_hold_equity: (number | null)[];
     };
     WalkForwardWindow: {
       in_sample: {
@@ -3414,6 +5786,19 @@ export interface components {
         };
         metrics: components['schemas']['MetricsSummary'];
       }[];
+      space?: {
+        [key: string]: {
+          min: number;
+          max: number;
+          step: number;
+        };
+      };
+      scores?: {
+        params: {
+          [key: string]: number;
+        };
+        score: number | null;
+      }[];
       walk_forward: {
         windows: components['schemas']['WalkForwardWindow'][];
         out_of_sample_net_profit: number | null;
@@ -3437,6 +5822,55 @@ export interface components {
         message: string;
       } | null;
     };
+    LabRunData: {
+      /** @enum {string} */
+      source: 'sample' | 'csv' | 'exchange';
+      timeframe?: string;
+      bars?: number;
+      name?: string;
+      csv?: string;
+      exchange?: string;
+      symbol?: string;
+      from?: number;
+      to?: number;
+    };
+    LabRun: {
+      id: string;
+      name: string;
+      strategy: string;
+      params: {
+        [key: string]: number;
+      };
+      options: {
+        initial_capital?: number;
+        size_pct?: number;
+        leverage?: number;
+        commission_pct?: number;
+        slippage_ticks?: number;
+        /** @enum {string} */
+        direction?: 'both' | 'long' | 'short';
+        stop_loss_pct?: number;
+        take_profit_pct?: number;
+        stop_loss_atr?: number;
+        take_profit_atr?: number;
+        trailing_atr?: number;
+        trailing_pct?: number;
+        trailing_activation?: number;
+        close_pct?: number;
+        fill_on_close?: boolean;
+      };
+      data: components['schemas']['LabRunData'];
+      data_info: components['schemas']['DataInfo'];
+      metrics: components['schemas']['BacktestMetrics'];
+      created_at: string;
+    };
+    LabRunList: {
+      runs: components['schemas']['LabRun'][];
+    };
+    LabRunDeleted: {
+      /** @enum {boolean} */
+      success: true;
+    };
     NotificationChannel: {
       id: string;
       /** @enum {string} */
@@ -3451,6 +5885,8 @@ export interface components {
         | 'trade_closed'
         | 'protection_missing'
         | 'stream_down'
+        | 'daily_loss_reached'
+        | 'daily_summary'
       )[];
       enabled: boolean;
       disabled_reason: string | null;
@@ -3472,6 +5908,8 @@ export interface components {
         | 'trade_closed'
         | 'protection_missing'
         | 'stream_down'
+        | 'daily_loss_reached'
+        | 'daily_summary'
       )[];
       enabled: boolean;
       disabled_reason: string | null;
@@ -3489,6 +5927,8 @@ export interface components {
         | 'trade_closed'
         | 'protection_missing'
         | 'stream_down'
+        | 'daily_loss_reached'
+        | 'daily_summary'
       )[];
       available_kinds: ('telegram' | 'discord' | 'email' | 'webhook')[];
     };
@@ -3518,40 +5958,7 @@ export interface components {
       /** @enum {boolean} */
       success: true;
     };
-    AccountStreamStatus: {
-      account_id: string;
-      /** @enum {string} */
-      protection_policy: 'reprotect' | 'close' | 'alert';
-      /** @enum {string} */
-      stream: 'connecting' | 'up' | 'down' | 'none';
-      status_reason: string | null;
-      since: string | null;
-      last_event_at: string | null;
-    };
-    AccountFill: {
-      id: string;
-      venue_trade_id: string;
-      venue_order_id: string;
-      client_order_id: string;
-      signal_id: string | null;
-      symbol: string;
-      /** @enum {string} */
-      side: 'buy' | 'sell';
-      /** @enum {string} */
-      position_side: 'long' | 'short' | 'net';
-      qty: string;
-      price: string;
-      fee: string;
-      fee_asset: string;
-      realized_pnl: string;
-      /** @enum {string} */
-      liquidity: 'maker' | 'taker';
-      /** @enum {string} */
-      reason:
-        'signal' | 'stop_loss' | 'take_profit' | 'trailing' | 'liquidation' | 'adl' | 'manual' | 'external';
-      time: string;
-    };
-    AccountTrade: {
+    HistoryTrade: {
       symbol: string;
       /** @enum {string} */
       side: 'long' | 'short';
@@ -3569,8 +5976,15 @@ export interface components {
       funding: string;
       net_pnl: string;
       fills: number;
+      account_id: string;
+      account_label: string;
+      exchange: string;
     };
-    EquityDay: {
+    HistoryTradeList: {
+      trades: components['schemas']['HistoryTrade'][];
+      total: number;
+    };
+    PnlPeriod: {
       date: string;
       realized_pnl: string;
       fees: string;
@@ -3578,18 +5992,224 @@ export interface components {
       net_pnl: string;
       cumulative_net_pnl: string;
       fills: number;
+      start_equity: string | null;
+      return_pct: string | null;
+      cumulative_return_pct: string | null;
     };
-    AccountFillList: {
-      fills: components['schemas']['AccountFill'][];
+    TradeSummary: {
+      closed_trades: number;
+      open_trades: number;
+      wins: number;
+      losses: number;
+      win_rate_pct: number | null;
+      net_pnl: string;
+      fees: string;
+      funding: string;
+      gross_profit: string;
+      gross_loss: string;
+      profit_factor: string | null;
+      best_trade: string | null;
+      worst_trade: string | null;
+    };
+    HistoryReturns: {
+      /** @enum {string} */
+      period: 'day' | 'month';
+      periods: components['schemas']['PnlPeriod'][];
+      summary: components['schemas']['TradeSummary'];
+    };
+    RestingOrder: {
+      venue_order_id: string;
+      client_order_id: string;
+      symbol: string;
+      /** @enum {string} */
+      kind: 'stop_loss' | 'take_profit' | 'trailing_stop' | 'limit' | 'market';
+      /** @enum {string} */
+      side: 'buy' | 'sell';
+      /** @enum {string} */
+      position_side: 'net' | 'long' | 'short';
+      qty: string;
+      price: string | null;
+      trigger_price: string | null;
+      reduce_only: boolean;
+      status: string;
+    };
+    RestingOrderList: {
+      account_id: string;
+      orders: components['schemas']['RestingOrder'][];
+    };
+    ChartCandle: {
+      time: number;
+      open: number;
+      high: number;
+      low: number;
+      close: number;
+    };
+    ChartFill: {
+      time: number;
+      /** @enum {string} */
+      side: 'buy' | 'sell';
+      /** @enum {string} */
+      position_side: 'long' | 'short' | 'net';
+      qty: string;
+      price: string;
+      realized_pnl: string;
+      reason: string;
+    };
+    ChartPosition: {
+      /** @enum {string} */
+      side: 'net' | 'long' | 'short';
+      qty: string;
+      entry_price: string;
+      mark_price: string;
+      unrealized_pnl: string;
+      liquidation_price?: string;
+    };
+    PositionChart: {
+      account_id: string;
+      symbol: string;
+      timeframe: string;
+      candles: components['schemas']['ChartCandle'][];
+      fills: components['schemas']['ChartFill'][];
+      orders: components['schemas']['RestingOrder'][];
+      positions: components['schemas']['ChartPosition'][];
+    };
+    BotChart: {
+      bot_id: string;
+      symbol: string;
+      timeframe: string;
+      candles: {
+        time: number[];
+        open: (number | null)[];
+        high: (number | null)[];
+        low: (number | null)[];
+        close: (number | null)[];
+      };
+      indicators: {
+        title: string;
+        color: string;
+        overlay: boolean;
+        values: (number | null)[];
+      }[];
+      decisions: {
+        time: number;
+        /** @enum {string} */
+        action: 'long' | 'short' | 'close_long' | 'close_short';
+        /** @enum {string} */
+        outcome: 'sent' | 'skipped';
+        reason: string | null;
+      }[];
+      protection: {
+        /** @enum {string} */
+        kind: 'stop_loss' | 'take_profit';
+        price: string;
+      }[];
+      position: {
+        /** @enum {string} */
+        side: 'long' | 'short';
+        qty: string;
+        entry_price: string;
+        mark_price: string;
+        unrealized_pnl: string;
+      } | null;
+      market_data?: components['schemas']['MarketDataState'];
+    };
+    Bot: {
+      id: string;
+      account_id: string;
+      /** @enum {string} */
+      exchange: 'binance' | 'okx' | 'bybit' | 'paper';
+      name: string;
+      strategy: string;
+      params: {
+        [key: string]: number;
+      };
+      symbol: string;
+      timeframe: string;
+      plan: components['schemas']['BotPlan'];
+      max_signal_age_s: number;
+      /** @enum {string} */
+      desired_state: 'running' | 'stopped';
+      /** @enum {string} */
+      status: 'stopped' | 'warming_up' | 'running' | 'error';
+      status_reason: string | null;
+      status_since: string;
+      /** @enum {string} */
+      position: 'flat' | 'long' | 'short';
+      last_bar_time: number | null;
+      next_bar_due: number | null;
+      pnl: components['schemas']['BotPnl'];
+      created_at: string;
+      updated_at: string;
+    };
+    BotPnl: {
+      realized_pnl: string;
+      fees: string;
+      net_pnl: string;
+      closed_trades: number;
+      open_trades: number;
+      wins: number;
+    };
+    BotPlan: {
+      size_pct: number;
+      leverage: number;
+      /** @enum {string} */
+      margin_mode: 'cross' | 'isolated';
+      sl_atr: number | null;
+      sl_pct: number | null;
+      tp_atr: number | null;
+      tp_pct: number | null;
+      atr_period: number;
+      /** @enum {string} */
+      direction: 'both' | 'long' | 'short';
+    };
+    BotDecision: {
+      bar_time: number;
+      /** @enum {string} */
+      action: 'long' | 'short' | 'close_long' | 'close_short';
+      /** @enum {string} */
+      outcome: 'sent' | 'skipped';
+      reason: string | null;
+      signal_id: string | null;
+      signal_status: string | null;
+      created_at: string;
+    };
+    BotList: {
+      bots: components['schemas']['Bot'][];
       total: number;
     };
-    AccountTradeList: {
-      trades: components['schemas']['AccountTrade'][];
-      total: number;
+    BotDetail: {
+      id: string;
+      account_id: string;
+      /** @enum {string} */
+      exchange: 'binance' | 'okx' | 'bybit' | 'paper';
+      name: string;
+      strategy: string;
+      params: {
+        [key: string]: number;
+      };
+      symbol: string;
+      timeframe: string;
+      plan: components['schemas']['BotPlan'];
+      max_signal_age_s: number;
+      /** @enum {string} */
+      desired_state: 'running' | 'stopped';
+      /** @enum {string} */
+      status: 'stopped' | 'warming_up' | 'running' | 'error';
+      status_reason: string | null;
+      status_since: string;
+      /** @enum {string} */
+      position: 'flat' | 'long' | 'short';
+      last_bar_time: number | null;
+      next_bar_due: number | null;
+      pnl: components['schemas']['BotPnl'];
+      created_at: string;
+      updated_at: string;
+      decisions: components['schemas']['BotDecision'][];
     };
-    EquitySeries: {
-      days: components['schemas']['EquityDay'][];
-      total: number;
+    BotDeleted: {
+      /** @enum {boolean} */
+      success: true;
+      message: string;
     };
   };
   responses: never;

@@ -92,6 +92,8 @@ export type Resource<T> = {
   data: T | undefined;
   error: ApiError | undefined;
   loading: boolean;
+  /** When the last answer arrived (ms), kept while later calls fail: "last fine at". */
+  updatedAt: number | undefined;
   reload(): void;
 };
 
@@ -104,6 +106,7 @@ export function useResource<T>(path: string | null, refreshMs?: number, refreshK
   const [data, setData] = useState<T>();
   const [error, setError] = useState<ApiError>();
   const [loading, setLoading] = useState(path !== null);
+  const [updatedAt, setUpdatedAt] = useState<number>();
   const [tick, setTick] = useState(0);
   const seq = useRef(0);
   useEffect(() => {
@@ -115,6 +118,7 @@ export function useResource<T>(path: string | null, refreshMs?: number, refreshK
         if (seq.current !== mine) return;
         setData(value);
         setError(undefined);
+        setUpdatedAt(Date.now());
       })
       .catch((e: unknown) => {
         if (seq.current !== mine) return;
@@ -138,5 +142,29 @@ export function useResource<T>(path: string | null, refreshMs?: number, refreshK
       document.removeEventListener('visibilitychange', refresh);
     };
   }, [refreshMs, path]);
-  return { data, error, loading, reload: () => setTick((n) => n + 1) };
+  return { data, error, loading, updatedAt, reload: () => setTick((n) => n + 1) };
+}
+
+/**
+ * Downloads an API path's CSV answer (`format=csv`) as a file. A plain link cannot send the
+ * session's bearer token, so the file is fetched and handed to the browser as a blob.
+ */
+export function useCsvDownload(): (path: string, filename: string) => Promise<void> {
+  const { data: session } = useSession();
+  const token = session?.accessToken;
+  return useCallback(
+    async (path: string, filename: string) => {
+      const response = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+      if (!response.ok) throw new ApiError(`HTTP_${response.status}`, response.statusText, response.status);
+      const url = URL.createObjectURL(await response.blob());
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = filename;
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
+    },
+    [token],
+  );
 }

@@ -21,15 +21,41 @@ export type RegisteredAccount = Schemas['RegisteredAccount'];
 export type AccountList = Schemas['AccountList'];
 export type ConnectionTest = Schemas['ConnectionTest'];
 export type WebhookSecretRotated = Schemas['WebhookSecretRotated'];
+export type AccountGroup = Schemas['AccountGroup'];
+export type AccountGroupList = Schemas['AccountGroupList'];
+export type CreatedAccountGroup = Schemas['CreatedAccountGroup'];
+export type AccountGroupSecretRotated = Schemas['AccountGroupSecretRotated'];
 export type Balance = Schemas['Balance'];
 export type Position = Schemas['Position'];
 export type PositionList = Schemas['PositionList'];
 export type AccountPnl = Schemas['AccountPnl'];
+export type MarketDataState = Schemas['MarketDataState'];
+export type PaperMarketData = MarketDataState['source'];
+
+export type Bot = Schemas['Bot'];
+export type BotList = Schemas['BotList'];
+export type BotDetail = Schemas['BotDetail'];
+export type BotDecision = Schemas['BotDecision'];
+export type BotChart = Schemas['BotChart'];
+
+export type HistoryTrade = Schemas['HistoryTrade'];
+export type HistoryTradeList = Schemas['HistoryTradeList'];
+export type HistoryReturns = Schemas['HistoryReturns'];
+export type PnlPeriod = Schemas['PnlPeriod'];
+export type TradeSummary = Schemas['TradeSummary'];
+export type RestingOrder = Schemas['RestingOrder'];
+export type RestingOrderList = Schemas['RestingOrderList'];
+export type PositionChartData = Schemas['PositionChart'];
+export type AccountSettings = Schemas['AccountSettings'];
+export type ManualActionAnswer = Schemas['ManualActionAnswer'];
+export type PauseAnswer = Schemas['PauseAnswer'];
 
 export type Signal = Schemas['Signal'];
 export type Order = Schemas['Order'];
 export type SignalList = Schemas['SignalList'];
 export type SignalDetail = Schemas['SignalDetail'];
+export type RefusedAlert = Schemas['RefusedAlert'];
+export type RefusedAlertList = Schemas['RefusedAlertList'];
 
 export type PineExport = Schemas['PineExport'];
 
@@ -51,3 +77,6 @@ export type ChannelKind = NotificationChannel['kind'];
 export type NotifyEventKind = NotificationChannel['events'][number];
 export type TelegramStatus = Schemas['TelegramStatus'];
 export type TelegramLinkCode = Schemas['TelegramLinkCode'];
+
+export type LabRun = Schemas['LabRun'];
+export type LabRunList = Schemas['LabRunList'];

@@ -55,6 +55,9 @@ type AxeViolation = { id: string; impact: string | null; help: string; nodes: { 
 
 /** Runs axe on the page as it is; fails on any serious or critical violation (the others are listed). */
 async function axe(page: Page, name: string) {
+  // A router.refresh() (the language switch) re-renders the head: its <title> is back a moment later
+  // (seen missing once in CI right after switching to Korean). Never back still fails, below.
+  await page.waitForFunction(() => document.title !== '', undefined, { timeout: 5_000 }).catch(() => {});
   await page.evaluate(`${AXE_SOURCE};undefined`);
   const violations = (await page.evaluate(async () => {
     const result = await (
@@ -144,6 +147,22 @@ describe.skipIf(!hasChromium)('web app end to end (headless Chromium)', () => {
     }
   });
 
+  it('keyboard only (Tab, Shift+Tab, Enter, Space, typing): sign up → paper account → reveal the secret → backtest → export', async () => {
+    const context = await browser!.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    try {
+      await keyboardJourney(page);
+    } catch (error) {
+      await shot(page, 'failure-keyboard', { checkAxe: false }).catch(() => undefined);
+      throw new Error(`${(error as Error).message}\n--- server log ---\n${serverLog.slice(-4000)}`, {
+        cause: error,
+      });
+    } finally {
+      await context.close();
+    }
+  });
+
   it('sign up → paper account → backtest → export → webhook → signals, positions → Korean → sign out; a second user sees nothing', async () => {
     const context = await browser!.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
@@ -215,6 +234,29 @@ async function journey(page: Page) {
   await shot(page, '04-api-keys');
   await page.getByRole('button', { name: 'I have stored it', exact: true }).click();
   expect(await page.getByTestId('webhook-secret').count()).toBe(0);
+  // The paper account says where its prices come from: the synthetic feed, labelled as such.
+  await page.getByTestId('market-data').first().getByText('Synthetic prices', { exact: true }).waitFor();
+
+  // Bots: a new bot on the paper account, its row (stopped), its page with the live chart; start asks first.
+  await nav(page, 'Bots').click();
+  await page.getByRole('heading', { name: 'Strategy bots', exact: true }).waitFor();
+  await page.getByText(/No bots yet/).waitFor();
+  await hydrated(page);
+  await page.getByRole('option', { name: 'EMA Crossover', exact: true }).waitFor({ state: 'attached' });
+  await page.getByLabel('Timeframe', { exact: true }).selectOption('15m');
+  await page.getByRole('button', { name: 'Create bot', exact: true }).click();
+  const botRow = page.getByTestId(/^bot-/).filter({ hasText: 'BTCUSDT · 15m' });
+  await botRow.getByTestId('bot-status').getByText('Stopped', { exact: true }).waitFor();
+  await shot(page, '04b-bots');
+  await botRow.getByRole('link').first().click();
+  await page.getByTestId('bot-chart').locator('canvas').first().waitFor();
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await page
+    .getByRole('alertdialog')
+    .getByText(/trades BTCUSDT on this account from the next closed bar/)
+    .waitFor();
+  await shot(page, '04c-bot-detail');
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
 
   // Backtest a strategy and see the chart.
   await nav(page, 'Strategy lab').click();
@@ -227,14 +269,63 @@ async function journey(page: Page) {
   expect(await page.getByTestId('trades').locator('tbody tr').count()).toBeGreaterThan(0);
   // Sortable trade list.
   await page.getByRole('button', { name: 'Sort by PnL', exact: true }).click();
+  // Buy and hold is drawn under the strategy's equity, named in the legend.
+  await page.getByTestId('equity-chart').locator('canvas').first().waitFor();
+  await page.locator('.lines-legend').getByText('Buy & hold').waitFor();
   await shot(page, '05-lab-backtest');
 
-  // A short optimization with walk-forward: progress, then in-sample and out-of-sample side by side.
-  await page.getByLabel('Parameter sets to try', { exact: true }).fill('20');
+  // The chart says what its markers are.
+  await page.getByTestId('chart-legend').getByText('Exit, labelled with its reason').waitFor();
+  // 0 parameter sets is refused next to the field, never silently run as 1.
+  const sets = page.getByLabel('Parameter sets to try', { exact: true });
+  await sets.fill('0');
+  expect(await sets.getAttribute('aria-invalid')).toBe('true');
+  expect(await page.getByRole('button', { name: 'Start optimization', exact: true }).isDisabled()).toBe(true);
+
+  // Save it, run and save another, and compare the two side by side.
+  await page.getByLabel('Name', { exact: true }).fill('EMA 12/21');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByText('Saved as “EMA 12/21”.', { exact: true }).waitFor();
+  await page.getByLabel('Fast EMA length', { exact: true }).fill('5');
+  await page.getByRole('button', { name: 'Run backtest', exact: true }).click();
+  // The new result brings a new save form, named after its parameters.
+  await page.waitForFunction(
+    () =>
+      (document.querySelector('#save-run-name') as HTMLInputElement | null)?.value === 'EMA Crossover 5/21',
+  );
+  await page.getByLabel('Name', { exact: true }).fill('EMA 5/21');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByText('Saved as “EMA 5/21”.', { exact: true }).waitFor();
+  await page.getByTestId('saved-runs').getByText('EMA 5/21', { exact: true }).waitFor();
+  await page.getByRole('checkbox', { name: 'Compare “EMA 12/21”', exact: true }).check();
+  await page.getByRole('checkbox', { name: 'Compare “EMA 5/21”', exact: true }).check();
+  await page.getByRole('button', { name: 'Compare the two selected', exact: true }).click();
+  await page.getByTestId('compare-metrics').waitFor();
+  await page.getByTestId('compare-chart').locator('canvas').first().waitFor();
+  await shot(page, '05b-lab-compare');
+  // Opening the first run puts its parameters back in the form.
+  await page.getByRole('button', { name: 'Open “EMA 12/21”', exact: true }).click();
+  await page.getByText('Opened “EMA 12/21”: its settings are in the form and its result below.').waitFor();
+  expect(await page.getByLabel('Fast EMA length', { exact: true }).inputValue()).toBe('12');
+
+  // A short optimization over two parameters with walk-forward: progress, in-sample and
+  // out-of-sample side by side, and the two parameters' heatmap.
+  await sets.fill('20');
   await page.getByLabel('Walk-forward windows', { exact: true }).fill('2');
+  for (const [label, value] of [
+    ['Fast EMA length: From', '5'],
+    ['Fast EMA length: To', '15'],
+    ['Fast EMA length: Step', '5'],
+    ['Slow EMA length: From', '20'],
+    ['Slow EMA length: To', '40'],
+    ['Slow EMA length: Step', '10'],
+  ] as const)
+    await page.getByLabel(label, { exact: true }).fill(value);
   await page.getByRole('button', { name: 'Start optimization', exact: true }).click();
   await page.getByTestId('walk-forward').waitFor({ timeout: 120_000 });
   await page.getByRole('columnheader', { name: 'Out-of-sample', exact: true }).waitFor();
+  await page.getByTestId('walk-forward-explained').waitFor();
+  expect(await page.getByTestId('heatmap').locator('tbody tr').count()).toBe(3);
   await shot(page, '06-lab-optimization');
 
   // Export the Pine script for the account.
@@ -264,11 +355,23 @@ async function journey(page: Page) {
   });
   const answerBody = await answer.text();
   expect(answer.status, answerBody).toBeLessThan(300);
+  // The commonest setup mistake: an alert with a stale secret. Refused, and shown in the log.
+  const refused = await fetch(`${base}/api/v1/webhook/tradingview`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain' },
+    body: JSON.stringify({ ...alert, secret: 'an-old-secret-from-a-copied-alert', id: `e2e-${now}-stale` }),
+  });
+  expect(refused.status).toBe(401);
 
-  // The signal and its order in the log.
+  // The signal and its order in the log, and the refused alert beside it.
   await nav(page, 'Signals').click();
   await page.getByRole('heading', { name: 'Signals log', exact: true }).waitFor();
   await page.getByRole('cell', { name: 'Executed', exact: true }).waitFor({ timeout: 30_000 });
+  // the section and, inside it, its scrollable table share the name: the table
+  const refusedTable = page.getByRole('region', { name: 'Refused alerts', exact: true }).last();
+  await refusedTable.getByText('Wrong webhook secret', { exact: true }).waitFor({ timeout: 30_000 });
+  expect(await refusedTable.textContent()).not.toContain('an-old-secret-from-a-copied-alert');
+  await page.getByRole('button', { name: 'Download CSV', exact: true }).waitFor();
   await shot(page, '08-signals');
   await page.getByRole('link', { name: 'Details', exact: true }).first().click();
   await page.getByRole('heading', { name: /Signal / }).waitFor();
@@ -283,7 +386,10 @@ async function journey(page: Page) {
   await page.getByTestId('positions').waitFor({ timeout: 30_000 });
   expect(await page.getByTestId('positions').textContent()).toContain('BTCUSDT');
   await expect.poll(() => page.getByTestId('realized').textContent()).toMatch(/\d/);
+  // The stop-loss the webhook placed, resting on the venue, beside the position.
+  await expect.poll(() => page.getByTestId('position-stop').first().textContent()).toMatch(/\d/);
   await shot(page, '10-dashboard-position');
+  await historyPages(page, { alert, secret, accountId });
 
   // Phone width: the header is a menu button; the menu opens and leads to the signals as cards.
   await page.setViewportSize({ width: 390, height: 844 });
@@ -300,6 +406,14 @@ async function journey(page: Page) {
   await signalsTable.waitFor();
   expect(await signalsTable.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
   await shot(page, '11b-signals-phone');
+  // The lab on a phone: the trade list as cards (no sideways scrolling), its chart readable.
+  await page.getByRole('button', { name: 'Menu', exact: true }).click();
+  await nav(page, 'Strategy lab').click();
+  await page.getByRole('button', { name: 'Run backtest', exact: true }).click();
+  await page.getByTestId('backtest-chart').locator('canvas').first().waitFor();
+  const labTrades = page.locator('div.table-wrap[aria-label="Trades"]');
+  expect(await labTrades.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+  await shot(page, '11ba-lab-phone');
   await page.setViewportSize({ width: 1280, height: 900 });
   await nav(page, 'Dashboard').click();
   await page.getByRole('heading', { name: 'Dashboard', exact: true }).waitFor();
@@ -336,6 +450,23 @@ async function journey(page: Page) {
     }),
   ).toBe(true);
   await shot(page, '12-dashboard-korean');
+  await nav(page, '거래 내역').click();
+  await page.getByRole('heading', { name: '거래 내역과 성과', exact: true }).waitFor();
+  await page.getByTestId('history-trades').waitFor();
+  await shot(page, '12a-history-korean');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByTestId('history-trades').getByRole('link', { name: 'BTCUSDT 차트' }).first().click();
+  await page.getByTestId('position-chart').locator('canvas').first().waitFor();
+  await shot(page, '12b-position-chart-korean-phone');
+  await page
+    .getByRole('link', { name: /거래 내역/ })
+    .first()
+    .click();
+  await page.getByTestId('history-trades').waitFor();
+  await shot(page, '12c-history-korean-phone');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.getByRole('navigation').getByRole('link', { name: '대시보드', exact: true }).click();
+  await page.getByRole('heading', { name: '대시보드', exact: true }).waitFor();
 
   // A session the API no longer accepts (revoked here; expired works the same) sends the user
   // back to sign-in with a message.
@@ -428,6 +559,153 @@ async function journey(page: Page) {
   expect(missing?.status()).toBe(404);
   await page.getByRole('heading', { name: '페이지를 찾을 수 없습니다', exact: true }).waitFor();
   await shot(page, '16-not-found');
+}
+
+/**
+ * The position chart and the trade history, in English at 1440 px and at 390 px: the webhook's
+ * position charted with its resting stop-loss, then closed by a second alert, which the history
+ * shows as a closed trade with its PnL net of fees, on the cumulative curve and in the returns.
+ */
+async function historyPages(
+  page: Page,
+  opened: { alert: Record<string, unknown>; secret: string; accountId: string },
+) {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  // At 1440 px the positions table is whole (nothing cut, no sideways scrolling).
+  const positionsRegion = page.getByRole('region', { name: 'Open positions', exact: true });
+  expect(await positionsRegion.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+  await shot(page, '10a-dashboard-1440');
+  await page.getByRole('link', { name: 'Chart of BTCUSDT', exact: true }).first().click();
+  await page.getByTestId('position-chart').locator('canvas').first().waitFor();
+  await expect.poll(() => page.getByTestId('chart-protection').textContent()).toMatch(/Stop-loss: \d/);
+  await shot(page, '10b-position-chart');
+
+  const now = Date.now();
+  const closed = await fetch(`${base}/api/v1/webhook/tradingview`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain' },
+    body: JSON.stringify({
+      ...opened.alert,
+      action: 'close_all',
+      secret: opened.secret,
+      timestamp: now,
+      id: `e2e-${now}-close`,
+    }),
+  });
+  expect(closed.status, await closed.text()).toBeLessThan(300);
+
+  await nav(page, 'Trade history').click();
+  await page.getByRole('heading', { name: 'Trade history and performance', exact: true }).waitFor();
+  const trades = page.getByTestId('history-trades');
+  // The mirror records the closing fill from the venue's stream; the page shows it after a reload at most.
+  await expect
+    .poll(
+      async () => {
+        if ((await trades.getByText('Signal', { exact: true }).count()) > 0) return true;
+        await page.reload();
+        await trades.waitFor();
+        return false;
+      },
+      { timeout: 30_000, interval: 1_000 },
+    )
+    .toBe(true);
+  await page.getByTestId('history-summary').getByText('Closed trades').waitFor();
+  await page
+    .getByRole('img', { name: /cumulative net PnL/ })
+    .locator('canvas')
+    .first()
+    .waitFor();
+  expect(await page.getByTestId('returns').locator('tbody tr').count()).toBeGreaterThan(0);
+  // Returns in percent of the balance the account mirror recorded (or "—" while it has none).
+  await page.getByRole('columnheader', { name: 'Return %', exact: true }).waitFor();
+  await page.getByRole('radio', { name: 'Monthly', exact: true }).check();
+  await page.getByRole('columnheader', { name: 'Month', exact: true }).waitFor();
+  await page.getByLabel('Account', { exact: true }).selectOption(opened.accountId);
+  await trades.waitFor();
+  await shot(page, '10c-history');
+  // The CSV is the same trades, fetched with the session.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download trades (CSV)', exact: true }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('trades.csv');
+  const csv = readFileSync((await download.path())!, 'utf8');
+  expect(csv.split('\r\n')[0]).toMatch(/^symbol,side,status,/);
+  expect(csv).toContain('BTCUSDT,long,closed');
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  const tradesRegion = page.locator('div.table-wrap[aria-label="Trades"]');
+  expect(await tradesRegion.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+  await shot(page, '10d-history-phone');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await nav(page, 'Dashboard').click();
+  await page.getByRole('heading', { name: 'Dashboard', exact: true }).waitFor();
+}
+
+/** Presses Tab (Shift+Tab when `back`) until the focused element is called `name`; fails after `max` presses. */
+async function tabTo(page: Page, name: string | RegExp, { back = false, max = 150 } = {}) {
+  for (let k = 0; k < max; k += 1) {
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement as (HTMLElement & { labels?: NodeListOf<HTMLLabelElement> }) | null;
+      if (!el) return '';
+      return (el.getAttribute('aria-label') ?? el.labels?.[0]?.textContent ?? el.textContent ?? '').trim();
+    });
+    if (typeof name === 'string' ? focused === name : name.test(focused)) return;
+  }
+  throw new Error(`Tab never reached ${String(name)}`);
+}
+
+/** Sign up, add a paper account, reveal its secret, run a backtest and export, without the mouse. */
+async function keyboardJourney(page: Page) {
+  await page.goto(`${base}/signup`);
+  await page.getByRole('heading', { name: 'Create account', exact: true }).waitFor();
+  await hydrated(page);
+  await tabTo(page, /^Email/);
+  await page.keyboard.type('keyboard@example.com');
+  await tabTo(page, /^Password/);
+  await page.keyboard.type('typed without a mouse');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Dashboard', exact: true }).waitFor();
+  await hydrated(page);
+
+  await tabTo(page, 'API keys');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'API keys', exact: true }).waitFor();
+  await hydrated(page);
+  await tabTo(page, /^Exchange/);
+  await page.keyboard.type('Paper'); // a closed select picks the option its first letters name
+  expect(await page.getByLabel('Exchange', { exact: true }).inputValue()).toBe('paper');
+  await tabTo(page, 'Register account');
+  await page.keyboard.press('Enter');
+  await page.getByRole('region', { name: /Webhook secret for account/ }).waitFor();
+  await tabTo(page, 'Reveal');
+  await page.keyboard.press('Space');
+  await page.getByTestId('webhook-secret').waitFor();
+  await shot(page, '20-keyboard-secret');
+  await tabTo(page, 'I have stored it');
+  await page.keyboard.press('Space');
+  expect(await page.getByTestId('webhook-secret').count()).toBe(0);
+
+  await tabTo(page, 'Strategy lab', { back: true });
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Strategy lab', exact: true }).waitFor();
+  await hydrated(page);
+  await tabTo(page, 'Run backtest');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('backtest-chart').locator('canvas').first().waitFor();
+  await page.getByTestId('metrics').waitFor();
+  await shot(page, '21-keyboard-backtest');
+
+  await tabTo(page, 'Export', { back: true });
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Export to TradingView', exact: true }).waitFor();
+  await hydrated(page);
+  await tabTo(page, 'Generate script');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('pine-script').waitFor();
+  expect(await page.getByTestId('pine-script').textContent()).toContain('strategy(');
+  await shot(page, '22-keyboard-export');
 }
 
 /** RFC 6238 TOTP (SHA-1, 6 digits, 30 s) from a base32 key, by hand: independent of the server's library. */

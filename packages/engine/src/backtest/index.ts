@@ -1,9 +1,11 @@
 export type {
+  BacktestInputs,
   BacktestMetrics,
   BacktestOptions,
   BacktestResult,
   ExitReason,
   ExitRule,
+  TrailingRule,
   PackedSignals,
   StrategySignals,
   Trade,
@@ -17,3 +19,11 @@ export {
 } from './options.ts';
 export { runBacktest } from './run.ts';
 export { packSignals, SIGNAL_BITS, unpackSignals } from './signals.ts';
+export { buyAndHoldEquity } from './buy-hold.ts';
+export {
+  FUNDING_CSV_HEADER,
+  fundingSeries,
+  parseFundingCsv,
+  type FundingRow,
+  type FundingSeries,
+} from './funding.ts';

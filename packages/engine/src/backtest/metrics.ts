@@ -67,6 +67,7 @@ export function computeTradeStats(
   let grossLoss = 0;
   let net = 0;
   let fees = 0;
+  let funding = 0;
   let largestWin = 0;
   let largestLoss = 0;
   let bars = 0;
@@ -84,6 +85,7 @@ export function computeTradeStats(
     total++;
     net += pnl;
     fees += log.fees[k]!;
+    funding += log.funding[k]!;
     bars += held;
     if (log.reason[k] === R_LIQUIDATION) liquidations++;
     if (pnl > 0) {
@@ -132,6 +134,7 @@ export function computeTradeStats(
     avgBarsInWinningTrade: ratio(winBars, wins),
     avgBarsInLosingTrade: ratio(lossBars, losses),
     commissionPaid: fees + (open?.fees ?? 0),
+    funding: funding + (open?.funding ?? 0),
     expectancy,
     expectancyRatio: expectancy !== null && avgLoss !== null ? expectancy / avgLoss : null,
     maxConsecutiveWins: maxWinStreak,

@@ -16,7 +16,13 @@ export const DEFAULT_BACKTEST_OPTIONS: Readonly<BacktestOptions> = Object.freeze
   riskFreeRatePct: 2,
 });
 
-const KNOWN_KEYS = new Set<string>([...Object.keys(DEFAULT_BACKTEST_OPTIONS), 'stopLoss', 'takeProfit']);
+const KNOWN_KEYS = new Set<string>([
+  ...Object.keys(DEFAULT_BACKTEST_OPTIONS),
+  'stopLoss',
+  'takeProfit',
+  'trailing',
+  'closePct',
+]);
 
 function invalid(option: string, value: unknown, expected: string): never {
   const shown =
@@ -65,6 +71,20 @@ function checkExitRule(option: 'stopLoss' | 'takeProfit', rule: unknown): void {
   }
 }
 
+function checkTrailingRule(rule: unknown): void {
+  const r = (typeof rule === 'object' && rule !== null ? rule : {}) as Record<string, unknown>;
+  if (r.type !== 'atr' && r.type !== 'percent') {
+    invalid('trailing.type', r.type, "'atr' or 'percent'");
+  }
+  checkNumber('trailing.activation', r.activation, { min: 0, max: Infinity });
+  checkNumber('trailing.offset', r.offset, {
+    min: 0,
+    max: r.type === 'percent' ? 100 : Infinity,
+    minExclusive: true,
+    maxExclusive: true,
+  });
+}
+
 /**
  * Checks every field of a complete option set; throws AppError INVALID_BACKTEST_OPTIONS (400)
  * naming the first bad option. `runBacktest` calls it too (it is O(1)).
@@ -101,6 +121,8 @@ export function validateBacktestOptions(options: BacktestOptions): void {
   if (typeof o.fillOnClose !== 'boolean') invalid('fillOnClose', o.fillOnClose, 'true or false');
   if (o.stopLoss !== undefined) checkExitRule('stopLoss', o.stopLoss);
   if (o.takeProfit !== undefined) checkExitRule('takeProfit', o.takeProfit);
+  if (o.trailing !== undefined) checkTrailingRule(o.trailing);
+  if (o.closePct !== undefined) checkNumber('closePct', o.closePct, { min: 0, max: 100, minExclusive: true });
   checkNumber('atrPeriod', o.atrPeriod, { min: 1, max: 10_000, integer: true });
   checkNumber('riskFreeRatePct', o.riskFreeRatePct, { min: 0, max: 100 });
 }
@@ -115,10 +137,10 @@ export function resolveBacktestOptions(partial: Partial<BacktestOptions>): Backt
   const merged: Record<string, unknown> = { ...DEFAULT_BACKTEST_OPTIONS };
   for (const [key, value] of Object.entries(partial)) {
     if (value === undefined) continue;
-    if (value === null && (key === 'stopLoss' || key === 'takeProfit')) continue;
+    if (value === null && (key === 'stopLoss' || key === 'takeProfit' || key === 'trailing')) continue;
     merged[key] = value;
   }
-  for (const key of ['stopLoss', 'takeProfit'] as const) {
+  for (const key of ['stopLoss', 'takeProfit', 'trailing'] as const) {
     const rule = merged[key];
     if (typeof rule === 'object' && rule !== null) merged[key] = Object.freeze({ ...(rule as ExitRule) });
   }
@@ -127,7 +149,9 @@ export function resolveBacktestOptions(partial: Partial<BacktestOptions>): Backt
   return Object.freeze(options);
 }
 
-/** True when the stop-loss or the take-profit is ATR-based: the broker then needs the atr series. */
+/** True when the stop-loss, the take-profit or the trailing stop is ATR-based: the broker then needs the atr series. */
 export function usesAtrStops(options: BacktestOptions): boolean {
-  return options.stopLoss?.type === 'atr' || options.takeProfit?.type === 'atr';
+  return (
+    options.stopLoss?.type === 'atr' || options.takeProfit?.type === 'atr' || options.trailing?.type === 'atr'
+  );
 }

@@ -2,10 +2,19 @@ import type { CandleSeries } from '../candles/series.ts';
 import { EngineErrors } from '../errors.ts';
 import { computeTradeStats, MonthlyReturns } from './metrics.ts';
 import { usesAtrStops, validateBacktestOptions } from './options.ts';
-import { R_LIQUIDATION, R_REVERSE, R_SIGNAL, R_STOP_LOSS, R_TAKE_PROFIT, TradeLog } from './trade-log.ts';
+import {
+  R_LIQUIDATION,
+  R_REVERSE,
+  R_SIGNAL,
+  R_STOP_LOSS,
+  R_TAKE_PROFIT,
+  R_TRAILING_STOP,
+  TradeLog,
+} from './trade-log.ts';
 import { withKernels } from '../wasm/kernels.ts';
 import { LONG_ENTRY, LONG_EXIT, packSignals, SHORT_ENTRY, SHORT_EXIT, SIGNAL_NAMES } from './signals.ts';
 import type {
+  BacktestInputs,
   BacktestMetrics,
   BacktestOptions,
   BacktestResult,
@@ -36,10 +45,17 @@ class Book {
   qty = 0;
   entryPrice = 0;
   entryFee = 0;
+  /** Funding received (+) or paid (−) by the open position so far (part of its open profit). */
+  funding = 0;
   entryBar = 0;
   stop = NaN;
   limit = NaN;
   liq = NaN;
+  /** Trailing stop: the price that activates it, its distance behind the best price, the best price, the stop (NaN until active). */
+  trailAct = NaN;
+  trailOff = NaN;
+  best = 0;
+  trailStop = NaN;
   /** Highest and lowest prices visited while the position was open (for MFE / MAE). */
   hi = 0;
   lo = 0;
@@ -69,17 +85,35 @@ class Book {
       : Math.round(price / this.tick) * this.tick;
   }
 
-  open(bar: number, side: number, price: number, qty: number, slDist: number, tpDist: number, ref: number) {
+  open(
+    bar: number,
+    side: number,
+    price: number,
+    qty: number,
+    slDist: number,
+    tpDist: number,
+    ref: number,
+    trailActDist = NaN,
+    trailOffDist = NaN,
+  ) {
     this.pos = side;
     this.qty = qty;
     this.entryPrice = price;
     this.entryFee = this.commRate * price * qty;
+    this.funding = 0;
     this.entryBar = bar;
     this.hi = price;
     this.lo = price;
     // NaN distance (no rule, or the ATR is still na) leaves the level unset; comparisons with NaN are false.
     this.stop = slDist >= 0 ? this.roundToTick(price - side * slDist) : NaN;
     this.limit = tpDist >= 0 ? this.roundToTick(price + side * tpDist) : NaN;
+    // A trailing stop needs both distances (the ATR may still be na on the decision bar).
+    const trails = trailActDist >= 0 && trailOffDist > 0;
+    this.trailAct = trails ? this.roundToTick(price + side * trailActDist) : NaN;
+    this.trailOff = trails ? trailOffDist : NaN;
+    this.best = price;
+    this.trailStop = NaN;
+    if (trails) this.follow(price);
     if (this.leverage > 1) {
       this.liq = price * (1 - side * (1 / this.leverage - this.mmRate));
       // A stop beyond the liquidation price never fills.
@@ -98,7 +132,7 @@ class Book {
     const side = this.pos;
     const qty = this.qty;
     const entry = this.entryPrice;
-    const pnl = side * (price - entry) * qty - this.entryFee;
+    const pnl = side * (price - entry) * qty - this.entryFee + this.funding;
     return {
       side: side > 0 ? 'long' : 'short',
       entryTime: this.time[this.entryBar]!,
@@ -115,35 +149,183 @@ class Book {
       barsHeld: bar - this.entryBar,
       mae: this.mae(),
       mfe: this.mfe(),
+      funding: this.funding,
     };
   }
 
-  private mae(): number {
-    return Math.max(0, this.pos > 0 ? this.entryPrice - this.lo : this.hi - this.entryPrice) * this.qty;
+  /** A funding event while the position is open: a long pays a positive rate, a short receives it. */
+  fund(rate: number, price: number): void {
+    this.funding -= this.pos * this.qty * price * rate;
   }
 
-  private mfe(): number {
-    return Math.max(0, this.pos > 0 ? this.hi - this.entryPrice : this.entryPrice - this.lo) * this.qty;
+  private mae(qty = this.qty): number {
+    return Math.max(0, this.pos > 0 ? this.entryPrice - this.lo : this.hi - this.entryPrice) * qty;
   }
 
-  close(bar: number, price: number, reason: number) {
+  private mfe(qty = this.qty): number {
+    return Math.max(0, this.pos > 0 ? this.hi - this.entryPrice : this.entryPrice - this.lo) * qty;
+  }
+
+  /**
+   * Closes `part` of the position (all of it by default). A partial close is its own trade with
+   * its share of the entry commission; the rest keeps its entry price, levels and the remainder of
+   * the commission.
+   */
+  close(bar: number, price: number, reason: number, part = this.qty) {
     const side = this.pos;
-    const qty = this.qty;
+    const whole = !(part < this.qty);
+    const qty = whole ? this.qty : part;
     const entry = this.entryPrice;
+    const entryFee = whole ? this.entryFee : (this.entryFee * qty) / this.qty;
     // A liquidation pays no commission on exit: its fee is the maintenance margin left at the
     // liquidation price, so that the trade loses exactly its isolated margin (plus entry commission).
     const exitFee = reason === R_LIQUIDATION ? entry * this.mmRate * qty : this.commRate * price * qty;
-    const fees = this.entryFee + exitFee;
-    const pnl = side * (price - entry) * qty - fees;
-    this.log.push(side, reason, this.entryBar, bar, entry, price, qty, fees, pnl, this.mae(), this.mfe());
+    const fees = entryFee + exitFee;
+    const funding = whole ? this.funding : (this.funding * qty) / this.qty;
+    const pnl = side * (price - entry) * qty - fees + funding;
+    this.log.push(
+      side,
+      reason,
+      this.entryBar,
+      bar,
+      entry,
+      price,
+      qty,
+      fees,
+      pnl,
+      this.mae(qty),
+      this.mfe(qty),
+      funding,
+    );
     this.realized += pnl;
+    if (!whole) {
+      this.qty -= qty;
+      this.entryFee -= entryFee;
+      this.funding -= funding;
+      return;
+    }
     this.pos = 0;
     this.qty = 0;
     this.entryFee = 0;
+    this.funding = 0;
     this.stop = NaN;
     this.limit = NaN;
     this.liq = NaN;
+    this.trailAct = NaN;
+    this.trailOff = NaN;
+    this.trailStop = NaN;
   }
+
+  /** The path visited `price`: the extremes, the best price and, once activated, the trailing stop. */
+  private follow(price: number): void {
+    if (price > this.hi) this.hi = price;
+    if (price < this.lo) this.lo = price;
+    const side = this.pos;
+    if (side * (price - this.best) > 0) this.best = price;
+    if (side * (this.best - this.trailAct) >= 0) {
+      this.trailStop = this.roundToTick(this.best - side * this.trailOff);
+    }
+  }
+
+  /**
+   * Exits along the bar's path when a trailing stop is set (docs/backtest-semantics.md): the open
+   * (gaps), then each segment — open → first extreme → second extreme → close — where a segment
+   * moving against the position reaches the nearer of the fixed and the trailing stop (or the
+   * liquidation price), one moving with it reaches the take-profit, and the best price and the
+   * trailing stop follow each point visited. The segment to the close matters: a stop raised at
+   * the bar's high can be reached on the way down to the close.
+   */
+  walkPath(bar: number, o: number, h: number, l: number, c: number, slip: number): void {
+    const highFirst = h - o < o - l;
+    if (this.exitAt(bar, o, o, slip, true)) return;
+    this.follow(o);
+    let from = o;
+    for (let k = 0; k < 3; k++) {
+      const to = k === 2 ? c : (k === 0) === highFirst ? h : l;
+      if (this.exitAt(bar, from, to, slip, false)) return;
+      this.follow(to);
+      from = to;
+    }
+  }
+
+  /** Fills an exit the move `from` → `to` reaches (`atOpen`: a level the open passed fills at the open). */
+  private exitAt(bar: number, from: number, to: number, slip: number, atOpen: boolean): boolean {
+    const side = this.pos;
+    const fixed = this.stop;
+    const trail = this.trailStop;
+    // The stop nearer the price; a tie is the fixed stop's.
+    const trailing = trail === trail && !(side * (fixed - trail) >= 0);
+    const stop = trailing ? trail : fixed;
+    const liq = this.liq;
+    const stopFills = stop === stop && !(side * (stop - liq) < 0);
+    const against = stopFills ? stop : liq;
+    const stopReason = !stopFills ? R_LIQUIDATION : trailing ? R_TRAILING_STOP : R_STOP_LOSS;
+    if (atOpen) {
+      if (side * (to - liq) <= 0) this.close(bar, liq, R_LIQUIDATION);
+      else if (side * (to - stop) <= 0) this.close(bar, to - side * slip, stopReason);
+      else if (side * (to - this.limit) >= 0) this.close(bar, to, R_TAKE_PROFIT);
+      else return false;
+      return true;
+    }
+    if (side * (to - from) > 0) {
+      if (!(side * (to - this.limit) >= 0)) return false;
+      this.follow(this.limit);
+      this.close(bar, this.limit, R_TAKE_PROFIT);
+      return true;
+    }
+    if (!(side * (to - against) <= 0)) return false;
+    this.follow(against);
+    this.close(bar, stopFills ? against - side * slip : liq, stopReason);
+    return true;
+  }
+}
+
+/** The bar's duration: the series' own, else the first spacing (0 for fewer than two bars). */
+function barDuration(candles: CandleSeries): number {
+  const t = candles.time;
+  return candles.timeframeMs ?? (candles.length > 1 ? t[1]! - t[0]! : 0);
+}
+
+/** The first index whose time is after `t` (binary search over ascending times). */
+function firstAfter(times: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (times[mid]! <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+type Magnifier = { sub: CandleSeries; from: Int32Array; to: Int32Array };
+
+/**
+ * Which lower-timeframe bars lie inside each bar: `[from[i], to[i])`, the bars opening in
+ * `[time[i], min(time[i] + one bar, time[i + 1]))`. A bar with none keeps its own path.
+ */
+function magnifierIndex(candles: CandleSeries, sub: CandleSeries, barMs: number): Magnifier {
+  const subMs = barDuration(sub);
+  if (!(subMs > 0 && subMs < barMs)) {
+    throw EngineErrors.create('INVALID_BACKTEST_INPUT', {
+      message: `the bar magnifier needs candles of a shorter timeframe than the backtest's (${barMs} ms), got ${subMs} ms`,
+      details: { option: 'lowerTimeframe', barMs, lowerMs: subMs },
+    });
+  }
+  const n = candles.length;
+  const from = new Int32Array(n);
+  const to = new Int32Array(n);
+  const time = candles.time;
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const start = time[i]!;
+    const end = i + 1 < n ? Math.min(start + barMs, time[i + 1]!) : start + barMs;
+    while (k < sub.length && sub.time[k]! < start) k++;
+    from[i] = k;
+    while (k < sub.length && sub.time[k]! < end) k++;
+    to[i] = k;
+  }
+  return { sub, from, to };
 }
 
 function ruleKind(rule: BacktestOptions['stopLoss']): number {
@@ -201,6 +383,8 @@ function checkInput(
  * atr(atrPeriod) series, one value per candle) is required when the stop-loss or take-profit is
  * ATR-based. `equityBuffer` (length n, optional) receives the equity curve instead of a fresh
  * array — the optimizer lends one work array to all its runs; `result.equity` is then that buffer.
+ * `inputs` (optional, each off when absent): a funding-rate history, settled on the open position
+ * at each funding time, and lower-timeframe candles for the bar magnifier.
  * One pass over the bars, then one for the drawdown and run-up; the only allocations
  * are the output arrays, the columnar trade log (grown by doubling) and one Date per calendar
  * month. `result.trades` builds the Trade objects on first access.
@@ -212,9 +396,18 @@ export function runBacktest(
   options: BacktestOptions,
   atr?: Float64Array,
   equityBuffer?: Float64Array,
+  inputs: BacktestInputs = {},
 ): BacktestResult {
   validateBacktestOptions(options);
   checkInput(candles, signals, options, atr);
+  const barMs = barDuration(candles);
+  // Funding events settle at the close of the bar (open, open + one bar] they fall in.
+  const funding = inputs.funding;
+  const fundingN = funding?.length ?? 0;
+  const fundTime = funding?.time ?? new Float64Array(0);
+  let fk = firstAfter(fundTime, candles.length > 0 ? candles.time[0]! : Infinity);
+  const magnifier =
+    inputs.lowerTimeframe === undefined ? null : magnifierIndex(candles, inputs.lowerTimeframe, barMs);
 
   const n = candles.length;
   const last = n - 1;
@@ -238,6 +431,15 @@ export function runBacktest(
   const tpKind = ruleKind(options.takeProfit);
   const tpValue = ruleValue(options.takeProfit);
   const hasLevels = slKind !== RULE_NONE || tpKind !== RULE_NONE || leverage > 1;
+  const trailing = options.trailing;
+  const trailKind = trailing === undefined ? RULE_NONE : trailing.type === 'atr' ? RULE_ATR : RULE_PCT;
+  // Percent as `value / 100 × close`, the exported script's order of operations.
+  const trailActValue =
+    trailing === undefined ? NaN : trailKind === RULE_PCT ? trailing.activation / 100 : trailing.activation;
+  const trailOffValue =
+    trailing === undefined ? NaN : trailKind === RULE_PCT ? trailing.offset / 100 : trailing.offset;
+  // Percent of the position an exit signal closes (100: all of it, the common case, exactly).
+  const closePct = options.closePct ?? 100;
 
   const book = new Book(time, commRate, leverage, options.maintenanceMarginPct / 100, options.tickSize);
   // Every element is written below, so a lent buffer needs no clearing.
@@ -247,6 +449,8 @@ export function runBacktest(
   let pendingQty = 0;
   let pendingSl = NaN;
   let pendingTp = NaN;
+  let pendingTrailAct = NaN;
+  let pendingTrailOff = NaN;
 
   let inMarket = 0;
   let prevEq = capital;
@@ -265,18 +469,29 @@ export function runBacktest(
       if (book.pos !== 0) {
         if (o > book.hi) book.hi = o;
         if (o < book.lo) book.lo = o;
-        book.close(i, o - book.pos * slip, pending === TO_FLAT ? R_SIGNAL : R_REVERSE);
+        const part = pending === TO_FLAT && closePct < 100 ? (book.qty * closePct) / 100 : book.qty;
+        book.close(i, o - book.pos * slip, pending === TO_FLAT ? R_SIGNAL : R_REVERSE, part);
       }
       if (pending !== TO_FLAT) {
         const side = pending === TO_LONG ? 1 : -1;
-        book.open(i, side, o + side * slip, pendingQty, pendingSl, pendingTp, o);
+        const fill = o + side * slip;
+        book.open(i, side, fill, pendingQty, pendingSl, pendingTp, o, pendingTrailAct, pendingTrailOff);
       }
       pending = NONE;
     }
 
     // 2. Stop-loss, take-profit and liquidation along the assumed path (active on the entry bar).
     const pos = book.pos;
-    if (pos !== 0) {
+    const trails = book.trailOff === book.trailOff;
+    if (pos !== 0 && magnifier !== null && (hasLevels || trails) && magnifier.from[i]! < magnifier.to[i]!) {
+      // Bar magnifier: the same path rule on each lower-timeframe bar, in order.
+      const { sub, from, to } = magnifier;
+      for (let k = from[i]!; k < to[i]! && book.pos !== 0; k++) {
+        book.walkPath(i, sub.open[k]!, sub.high[k]!, sub.low[k]!, sub.close[k]!, slip);
+      }
+    } else if (pos !== 0 && trails) {
+      book.walkPath(i, o, h, l, c, slip);
+    } else if (pos !== 0) {
       let reason = -1;
       let px = 0;
       let touched = o; // the exit level the path reached (the open on a gap)
@@ -372,38 +587,59 @@ export function runBacktest(
       let qty = 0;
       let slDist = NaN;
       let tpDist = NaN;
+      let trailAct = NaN;
+      let trailOff = NaN;
       if (target !== TO_FLAT) {
         const eqNow =
-          capital + book.realized + (p !== 0 ? p * (c - book.entryPrice) * book.qty - book.entryFee : 0);
+          capital +
+          book.realized +
+          (p !== 0 ? p * (c - book.entryPrice) * book.qty - book.entryFee + book.funding : 0);
         qty = sizing === 'percent' ? (eqNow * pctFactor) / c : sizing === 'cash' ? cashFactor / c : fixedQty;
         if (qty > 0 && qty < Infinity) {
           slDist = slKind === RULE_ATR ? slValue * atrValues[i]! : slKind === RULE_PCT ? slValue * c : NaN;
           tpDist = tpKind === RULE_ATR ? tpValue * atrValues[i]! : tpKind === RULE_PCT ? tpValue * c : NaN;
+          if (trailKind !== RULE_NONE) {
+            const unit = trailKind === RULE_ATR ? atrValues[i]! : c;
+            trailAct = trailActValue * unit;
+            trailOff = trailOffValue * unit;
+          }
         } else {
           // No equity left to size from: a reversal only closes, an entry is skipped.
           target = p !== 0 ? TO_FLAT : NONE;
         }
       }
       if (fillOnClose) {
-        if (target !== NONE && p !== 0)
-          book.close(i, c - p * slip, target === TO_FLAT ? R_SIGNAL : R_REVERSE);
+        if (target !== NONE && p !== 0) {
+          const part = target === TO_FLAT && closePct < 100 ? (book.qty * closePct) / 100 : book.qty;
+          book.close(i, c - p * slip, target === TO_FLAT ? R_SIGNAL : R_REVERSE, part);
+        }
         if (target === TO_LONG || target === TO_SHORT) {
           const side = target === TO_LONG ? 1 : -1;
-          book.open(i, side, c + side * slip, qty, slDist, tpDist, c);
+          book.open(i, side, c + side * slip, qty, slDist, tpDist, c, trailAct, trailOff);
         }
       } else {
         pending = target;
         pendingQty = qty;
         pendingSl = slDist;
         pendingTp = tpDist;
+        pendingTrailAct = trailAct;
+        pendingTrailOff = trailOff;
       }
     }
 
-    // 4. Mark to the close.
+    // 4. Funding that falls in this bar, on the position after its fills; then mark to the close.
+    if (fk < fundingN) {
+      const end = time[i]! + barMs;
+      for (; fk < fundingN && fundTime[fk]! <= end; fk++) {
+        if (book.pos === 0) continue;
+        const mark = funding!.markPrice[fk]!;
+        book.fund(funding!.rate[fk]!, mark === mark ? mark : c);
+      }
+    }
     const q = book.pos;
     let openPnl = 0;
     if (q !== 0) {
-      openPnl = q * (c - book.entryPrice) * book.qty - book.entryFee;
+      openPnl = q * (c - book.entryPrice) * book.qty - book.entryFee + book.funding;
       inMarket++;
     }
     const eq = capital + book.realized + openPnl;

@@ -8,12 +8,14 @@ export const EXIT_REASONS: readonly ExitReason[] = [
   'take_profit',
   'liquidation',
   'end_of_data',
+  'trailing_stop',
 ];
 export const R_SIGNAL = 0;
 export const R_REVERSE = 1;
 export const R_STOP_LOSS = 2;
 export const R_TAKE_PROFIT = 3;
 export const R_LIQUIDATION = 4;
+export const R_TRAILING_STOP = 6;
 
 /**
  * Closed trades stored as columns. A `Trade` object costs about a microsecond to allocate and
@@ -33,6 +35,8 @@ export class TradeLog {
   pnl = new Float64Array(0);
   mae = new Float64Array(0);
   mfe = new Float64Array(0);
+  /** Funding received (+) or paid (−) while the trade was open; 0 without a funding series. */
+  funding = new Float64Array(0);
 
   constructor(capacity = 64) {
     this.grow(Math.max(1, capacity));
@@ -58,6 +62,7 @@ export class TradeLog {
     this.pnl = copy(this.pnl, (n) => new Float64Array(n));
     this.mae = copy(this.mae, (n) => new Float64Array(n));
     this.mfe = copy(this.mfe, (n) => new Float64Array(n));
+    this.funding = copy(this.funding, (n) => new Float64Array(n));
   }
 
   push(
@@ -72,6 +77,7 @@ export class TradeLog {
     pnl: number,
     mae: number,
     mfe: number,
+    funding = 0,
   ): void {
     const k = this.count;
     if (k === this.side.length) this.grow(k * 2);
@@ -86,6 +92,7 @@ export class TradeLog {
     this.pnl[k] = pnl;
     this.mae[k] = mae;
     this.mfe[k] = mfe;
+    this.funding[k] = funding;
     this.count = k + 1;
   }
 
@@ -114,6 +121,7 @@ export class TradeLog {
         barsHeld: exitBar - entryBar,
         mae: this.mae[k]!,
         mfe: this.mfe[k]!,
+        funding: this.funding[k]!,
       };
     }
     return out;
@@ -135,6 +143,7 @@ export class TradeLog {
         t.pnl,
         t.mae ?? 0,
         t.mfe ?? 0,
+        t.funding ?? 0,
       );
     }
     return log;

@@ -1,3 +1,6 @@
+import type { CandleSeries } from '../candles/series.ts';
+import type { FundingSeries } from './funding.ts';
+
 /**
  * Public types of the broker emulator. The rules they describe are in
  * docs/backtest-semantics.md; the Pine exporter implements the same rules on TradingView.
@@ -20,6 +23,14 @@ export type PackedSignals = Uint8Array;
 
 /** A stop-loss or take-profit distance rule, fixed on the bar where the entry is decided. */
 export type ExitRule = { type: 'atr'; multiplier: number } | { type: 'percent'; percent: number };
+
+/**
+ * A trailing stop (Pine `strategy.exit` `trail_points` / `trail_offset`): once the best price since
+ * the entry is `activation` beyond the entry fill, the stop follows it at `offset` behind. Both are
+ * ATR multiples or percent of the close on the decision bar, fixed there like the other exits;
+ * activation 0 = trailing from the entry.
+ */
+export type TrailingRule = { type: 'atr' | 'percent'; activation: number; offset: number };
 
 export type BacktestOptions = {
   /** Quote currency. Default 10,000. */
@@ -47,13 +58,21 @@ export type BacktestOptions = {
   fillOnClose: boolean;
   stopLoss?: ExitRule;
   takeProfit?: ExitRule;
+  /** Absent = no trailing stop. Works beside the fixed stop: whichever level is nearer the price fills. */
+  trailing?: TrailingRule;
+  /**
+   * Percent of the open position a strategy exit signal closes (Pine `strategy.close(qty_percent=)`);
+   * the rest stays open with its stops until the next exit, a reversal or a stop. Absent = 100.
+   */
+  closePct?: number;
   /** Period of the ATR the caller passes for ATR-based SL/TP. Default 14. */
   atrPeriod: number;
   /** Annual risk-free rate in percent for Sharpe and Sortino. Default 2. */
   riskFreeRatePct: number;
 };
 
-export type ExitReason = 'signal' | 'reverse' | 'stop_loss' | 'take_profit' | 'liquidation' | 'end_of_data';
+export type ExitReason =
+  'signal' | 'reverse' | 'stop_loss' | 'trailing_stop' | 'take_profit' | 'liquidation' | 'end_of_data';
 
 export type Trade = {
   side: 'long' | 'short';
@@ -72,10 +91,10 @@ export type Trade = {
   /**
    * Commission on both fills (the open trade: the entry fill only). A liquidation pays no
    * commission on its exit; its fee is the liquidation clearance (the maintenance margin left at
-   * the liquidation price), so that for every trade `pnl = side × (exit − entry) × qty − fees`.
+   * the liquidation price), so that for every trade `pnl = side × (exit − entry) × qty − fees + funding`.
    */
   fees: number;
-  /** Net profit in quote currency (gross − fees). */
+  /** Net profit in quote currency (gross − fees + funding). */
   pnl: number;
   /** `pnl` in percent of the position's margin, `entryPrice × qty / leverage` (its cost at 1×). */
   pnlPct: number;
@@ -86,6 +105,11 @@ export type Trade = {
   mae?: number;
   /** Maximum favourable excursion: the best unrealised profit on the price path, quote currency, ≥ 0. */
   mfe?: number;
+  /**
+   * Funding received (+) or paid (−) while the trade was open (a partial close takes its share);
+   * 0 when the backtest had no funding series.
+   */
+  funding?: number;
 };
 
 /**
@@ -132,6 +156,8 @@ export type TradeStats = {
   avgBarsInLosingTrade: number | null;
   /** Fees of closed trades plus the open trade's entry commission. */
   commissionPaid: number;
+  /** Net funding of closed trades and the open trade: received (+) minus paid; 0 without a funding series. */
+  funding: number;
   /** winRate·avgWin − lossRate·avgLoss per closed trade (equals avgTrade), quote currency. */
   expectancy: number | null;
   /** expectancy / avgLoss: what a trade wins in units of the average loss. */
@@ -176,6 +202,17 @@ export type BacktestMetrics = TradeStats & {
   months: number;
   long: TradeStats;
   short: TradeStats;
+};
+
+/**
+ * Market data beside the candles, each optional and off when absent (docs/backtest-semantics.md):
+ * a funding-rate history charges or credits open positions at each funding time; lower-timeframe
+ * candles decide the order of stop and limit fills inside a bar (TradingView's bar magnifier).
+ */
+export type BacktestInputs = {
+  funding?: FundingSeries | undefined;
+  /** Candles of a shorter timeframe over the same range (e.g. 1m or 5m under 1h bars). */
+  lowerTimeframe?: CandleSeries | undefined;
 };
 
 export type BacktestResult = {

@@ -252,7 +252,7 @@ export class LiveSignalEvaluator {
 export class LiveStrategy {
   readonly params: ParamValues;
   private readonly evaluator: LiveSignalEvaluator;
-  private position: PositionState = 'flat';
+  #position: PositionState = 'flat';
 
   constructor(
     declaration: StrategyDeclaration,
@@ -265,12 +265,17 @@ export class LiveStrategy {
 
   update(bar: CandleRow): { signals: SignalValues; action: LiveAction | null; position: PositionState } {
     const signals = this.evaluator.update(bar);
-    const action = decide(signals, this.position, this.direction);
-    this.position = positionAfter(action, this.position);
-    return { signals, action, position: this.position };
+    const action = decide(signals, this.#position, this.direction);
+    this.#position = positionAfter(action, this.#position);
+    return { signals, action, position: this.#position };
   }
 
   setPosition(position: PositionState): void {
-    this.position = position;
+    this.#position = position;
+  }
+
+  /** The position the strategy's own actions imply (or the venue said, `setPosition`). */
+  get position(): PositionState {
+    return this.#position;
   }
 }

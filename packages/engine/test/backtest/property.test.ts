@@ -58,6 +58,15 @@ const caseArb = fc.array(barArb, { minLength: 1, maxLength: 300, size: 'medium' 
       fillOnClose: fc.boolean(),
       stopLoss: ruleArb,
       takeProfit: ruleArb,
+      trailing: fc.option(
+        fc.record({
+          type: fc.constantFrom('atr' as const, 'percent' as const),
+          activation: fc.double({ min: 0, max: 3, noNaN: true }),
+          offset: fc.double({ min: 0.2, max: 5, noNaN: true }),
+        }),
+        { nil: undefined },
+      ),
+      closePct: fc.option(fc.constantFrom(25, 50, 100), { nil: undefined }),
     }),
   });
 });
@@ -92,11 +101,15 @@ describe('backtest invariants (property)', () => {
         expect(r.equity[n - 1]! - capital).toBeCloseTo(closed + open, 6);
 
         let prevExit = -1;
+        let prevEntry = -1;
         for (const t of r.trades) {
           expect(t.exitBar).toBeGreaterThanOrEqual(t.entryBar);
           expect(t.exitTime).toBeGreaterThanOrEqual(t.entryTime);
-          expect(t.entryBar).toBeGreaterThanOrEqual(prevExit); // one position at a time
+          // One position at a time; the parts of a partially closed one share its entry.
+          if (t.entryBar !== prevEntry) expect(t.entryBar).toBeGreaterThanOrEqual(prevExit);
+          expect(t.exitBar).toBeGreaterThanOrEqual(prevExit);
           prevExit = t.exitBar;
+          prevEntry = t.entryBar;
           expect(t.fees).toBeGreaterThanOrEqual(0);
           expect(t.qty).toBeGreaterThan(0);
           expect(t.barsHeld).toBe(t.exitBar - t.entryBar);

@@ -235,17 +235,13 @@ describe('loadCandlesCsv', () => {
   });
 
   const big = dataFile('BTCUSDT-5m.csv');
-  it.skipIf(big === null)('parses the 104,816-row 5m file quickly', async () => {
-    const t = performance.now();
+  // Its speed is measured by `npm run bench` (timing goals live in benchmarks, not in tests).
+  it.skipIf(big === null)('parses the 104,816-row 5m file', async () => {
     const s = await loadCandlesCsv(big!);
-    const ms = performance.now() - t;
-    console.log(`BTCUSDT-5m.csv: ${s.length} rows in ${ms.toFixed(0)} ms`);
     expect(s.length).toBe(104_816);
     expect(s.timeframeMs).toBe(300_000);
     expect(s.time[0]).toBe(1672531200000);
     expect(s.time[s.length - 1]).toBe(1703980500000);
-    // goal: well under a second; bound loosened for a shared 2-core machine
-    expect(ms).toBeLessThan(1500);
   });
   if (big === null) console.warn(skipMessage('BTCUSDT-5m.csv'));
 });

@@ -33,7 +33,9 @@ import type {
   PositionSide,
   ProtectionRequest,
   Ticker,
+  TrailingStopRequest,
 } from '../types.ts';
+import { checkCallbackRate } from '../trailing.ts';
 import { BINANCE_VENUE } from './errors.ts';
 import { BinanceHttp } from './http.ts';
 import {
@@ -107,6 +109,8 @@ export class BinanceFuturesClient implements Exchange, StreamingVenue {
   private readonly hasKey: boolean;
   /** The instrument and position-mode caches and the order submitter. */
   private readonly venue: VenueClientState;
+  /** Margin type set per symbol by this client (not sent again before each placement). */
+  readonly #marginModes = new Map<string, MarginMode>();
 
   constructor(options: BinanceFuturesClientOptions) {
     if (typeof options.apiKey !== 'string' || typeof options.apiSecret !== 'string') {
@@ -304,16 +308,8 @@ export class BinanceFuturesClient implements Exchange, StreamingVenue {
     const instrument = await this.instrument(venueSymbol);
     checkLeverage(instrument, leverage, 'binance');
     if (marginMode !== undefined) {
-      try {
-        await this.signed(
-          'POST',
-          '/fapi/v1/marginType',
-          { symbol: instrument.venueSymbol, marginType: marginMode === 'isolated' ? 'ISOLATED' : 'CROSSED' },
-          true,
-        );
-      } catch (error) {
-        if (venueCode(error) !== -4046) throw error; // -4046: already in that margin mode
-      }
+      this.#marginModes.delete(instrument.venueSymbol); // asked explicitly: always sent
+      await this.ensureMarginMode(instrument.venueSymbol, marginMode); // -4046: already in that mode
     }
     const body = await this.signed<{ leverage: number }>(
       'POST',
@@ -332,7 +328,7 @@ export class BinanceFuturesClient implements Exchange, StreamingVenue {
     const price = limitPrice(instrument, request);
     // Binance exempts reduce-only orders from the minimum notional; closing a hedge leg is one.
     if (request.reduceOnly !== true && !closesLeg(request.side, request.positionSide)) {
-      const reference = price ?? (await this.ticker(instrument.venueSymbol)).price;
+      const reference = price ?? request.referencePrice ?? (await this.ticker(instrument.venueSymbol)).price;
       checkMinNotional(instrument, qty, reference);
     }
     if (request.marginMode !== undefined)
@@ -396,6 +392,43 @@ export class BinanceFuturesClient implements Exchange, StreamingVenue {
         ...(qty === undefined ? { closePosition: 'true' } : { quantity: qty }),
         ...(qty !== undefined && side.reduceOnly ? { reduceOnly: 'true' } : {}),
         triggerPrice,
+        workingType: 'MARK_PRICE',
+        clientAlgoId: cid,
+      };
+    };
+    return this.venue.positionMode.withMode((mode) =>
+      this.submit('algo', instrument.venueSymbol, cid, build(mode)),
+    );
+  }
+
+  /**
+   * A TRAILING_STOP_MARKET through the Algo Service (`POST /fapi/v1/algoOrder`, algoType CONDITIONAL):
+   * `callbackRate` in percent (0.1–10, one decimal, checked before sending), `activatePrice` when
+   * given, a quantity (Binance takes no closePosition for trailing stops) reduce-only in one-way mode.
+   */
+  async placeTrailingStop(request: TrailingStopRequest): Promise<Order> {
+    const instrument = await this.instrument(request.venueSymbol);
+    const callbackRate = checkCallbackRate('binance', request.callbackRatePct);
+    const activatePrice =
+      request.activationPrice === undefined
+        ? undefined
+        : prepareOrderPrice(instrument, request.activationPrice);
+    const qty = prepareOrderQty(instrument, request.qty, { market: true });
+    if (request.marginMode !== undefined)
+      await this.ensureMarginMode(instrument.venueSymbol, request.marginMode);
+    const cid = clientOrderId(request.idempotencyKey, 'binance');
+    const build = (mode: PositionMode): Params => {
+      const side = mapPositionSide(mode, request.side, request.positionSide, true);
+      return {
+        algoType: 'CONDITIONAL',
+        symbol: instrument.venueSymbol,
+        side: request.side === 'buy' ? 'BUY' : 'SELL',
+        positionSide: side.positionSide,
+        type: 'TRAILING_STOP_MARKET',
+        quantity: qty,
+        ...(side.reduceOnly ? { reduceOnly: 'true' } : {}),
+        callbackRate,
+        ...(activatePrice !== undefined ? { activatePrice } : {}),
         workingType: 'MARK_PRICE',
         clientAlgoId: cid,
       };
@@ -600,7 +633,12 @@ export class BinanceFuturesClient implements Exchange, StreamingVenue {
     return this.http.request<T>({ method, path, params, signed: true, safe });
   }
 
+  /**
+   * Sets the symbol's margin type once per client: a placement does not pay a round trip for it
+   * again (a type changed by hand on the venue is seen when the client is rebuilt).
+   */
   private async ensureMarginMode(symbol: string, mode: MarginMode): Promise<void> {
+    if (this.#marginModes.get(symbol) === mode) return;
     try {
       await this.signed(
         'POST',
@@ -611,6 +649,7 @@ export class BinanceFuturesClient implements Exchange, StreamingVenue {
     } catch (error) {
       if (venueCode(error) !== -4046) throw error;
     }
+    this.#marginModes.set(symbol, mode);
   }
 
   /**

@@ -7,7 +7,12 @@ export {
   mapPositionSide,
   type BinanceFuturesClientOptions,
 } from './client.ts';
-export { binanceKlinesPage, BINANCE_KLINES_PAGE_LIMIT } from './klines.ts';
+export {
+  binanceFundingPage,
+  binanceKlinesPage,
+  BINANCE_FUNDING_PAGE_LIMIT,
+  BINANCE_KLINES_PAGE_LIMIT,
+} from './klines.ts';
 export {
   encodeParams,
   hmacSha256Hex,

@@ -67,6 +67,9 @@ export type BinanceAlgoOrder = {
   closePosition: boolean;
   reduceOnly: boolean;
   actualOrderId?: string;
+  /** TRAILING_STOP_MARKET only: the activation price and the callback in percent. */
+  activatePrice?: string;
+  callbackRate?: string;
 };
 
 /**
@@ -186,6 +189,8 @@ function toOrderType(value: string): OrderType {
     case 'TAKE_PROFIT_MARKET':
     case 'TAKE_PROFIT':
       return 'take_profit_market';
+    case 'TRAILING_STOP_MARKET':
+      return 'trailing_stop_market';
     default:
       return 'market';
   }
@@ -262,6 +267,8 @@ export function parseOrder(raw: BinanceOrder): Order {
 export function parseAlgoOrder(raw: BinanceAlgoOrder): Order {
   const price = nonZero(raw.price);
   const triggerPrice = nonZero(raw.triggerPrice);
+  const activationPrice = nonZero(raw.activatePrice);
+  const callbackRatePct = nonZero(raw.callbackRate);
   const status = toAlgoStatus(raw.algoStatus);
   return {
     venueOrderId: String(raw.algoId),
@@ -275,6 +282,8 @@ export function parseAlgoOrder(raw: BinanceAlgoOrder): Order {
     filledQty: status === 'filled' ? canonical(str(raw.quantity)) : '0',
     ...(price !== undefined ? { price } : {}),
     ...(triggerPrice !== undefined ? { triggerPrice } : {}),
+    ...(callbackRatePct !== undefined ? { callbackRatePct } : {}),
+    ...(activationPrice !== undefined ? { activationPrice } : {}),
     reduceOnly: raw.reduceOnly === true || raw.closePosition === true,
     isAlgo: true,
     raw,

@@ -59,6 +59,7 @@ function wireSide(side: PositionSide): 'BOTH' | 'LONG' | 'SHORT' {
 }
 
 function conditionalType(order: Order): string {
+  if (order.type === 'trailing_stop_market') return 'TRAILING_STOP_MARKET';
   return order.type === 'take_profit_market' ? 'TAKE_PROFIT_MARKET' : 'STOP_MARKET';
 }
 
@@ -103,7 +104,10 @@ export class BinanceFrameWriter {
         }
         const assets = event.balances.map((b) => b.asset);
         if (this.pendingPositions !== undefined) return this.flushPositions(assets, event.reason);
-        this.publish(this.accountUpdate(event.time, event.reason ?? 'ORDER', assets, [], undefined));
+        // A deposit's or withdrawal's amount goes out as the asset's `bc`, as Binance sends it.
+        const moved = event.balances.find((b) => b.change !== undefined);
+        const change = moved?.change === undefined ? undefined : { asset: moved.asset, amount: moved.change };
+        this.publish(this.accountUpdate(event.time, event.reason ?? 'ORDER', assets, [], change));
         return;
       }
       case 'funding':
@@ -236,6 +240,9 @@ export class BinanceFrameWriter {
         ot: originalType,
         ps: wireSide(order.positionSide),
         cp: this.context.closePosition(order),
+        ...(order.type === 'trailing_stop_market'
+          ? { AP: order.activationPrice ?? '0', cr: order.callbackRatePct ?? '0' }
+          : {}),
         rp: fill?.realizedPnl ?? '0',
         pP: false,
         si: 0,
@@ -277,6 +284,9 @@ export class BinanceFrameWriter {
         cp: this.context.closePosition(order),
         pP: false,
         R: order.reduceOnly,
+        ...(order.type === 'trailing_stop_market'
+          ? { AP: order.activationPrice ?? '0', cr: order.callbackRatePct ?? '0' }
+          : {}),
         tt: triggered ? updateTime : 0,
         gtd: 0,
         rm: '',

@@ -67,6 +67,20 @@ export class BinanceMarketFrames {
     }
   }
 
+  /**
+   * Binance pushes `<symbol>@markPrice@1s` every second whether or not the price moved (the paper
+   * stream only on a move): the simulator's clock calls this once a second.
+   */
+  republishMarks(priceOf: (venueSymbol: string) => string | undefined, now: number): void {
+    for (const subscription of this.subscribed.values()) {
+      if (subscription.kind !== 'mark') continue;
+      const name = `${subscription.venueSymbol.toLowerCase()}@markPrice@1s`;
+      const price = priceOf(subscription.venueSymbol);
+      if (price !== undefined && this.out.wants(name))
+        this.out.publishMarket(name, markFrame(subscription.venueSymbol, price, now));
+    }
+  }
+
   private handle(event: MarketEvent): void {
     const lower = event.venueSymbol.toLowerCase();
     if (event.kind === 'kline') {
@@ -75,16 +89,7 @@ export class BinanceMarketFrames {
       return;
     }
     this.tickers(event.venueSymbol, lower, new Decimal(event.price), event.time);
-    const mark = {
-      e: 'markPriceUpdate',
-      E: event.time,
-      s: event.venueSymbol,
-      p: event.price,
-      i: event.price,
-      P: event.price,
-      r: '0.00010000',
-      T: Math.floor(event.time / 28_800_000) * 28_800_000 + 28_800_000,
-    };
+    const mark = markFrame(event.venueSymbol, event.price, event.time);
     for (const name of [`${lower}@markPrice`, `${lower}@markPrice@1s`]) {
       if (this.out.wants(name)) this.out.publishMarket(name, mark);
     }
@@ -171,4 +176,18 @@ const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000
 function intervalLength(interval: string): number {
   const match = /^(\d+)([mhdw])$/.exec(interval);
   return match === null ? 60_000 : Number(match[1]) * (UNIT_MS[match[2] as string] ?? 60_000);
+}
+
+/** A `markPriceUpdate` frame (mark, index and settlement price alike in the simulator). */
+function markFrame(venueSymbol: string, price: string, time: number): Record<string, unknown> {
+  return {
+    e: 'markPriceUpdate',
+    E: time,
+    s: venueSymbol,
+    p: price,
+    i: price,
+    P: price,
+    r: '0.00010000',
+    T: Math.floor(time / 28_800_000) * 28_800_000 + 28_800_000,
+  };
 }

@@ -16,6 +16,7 @@ import {
   type WireSimulatorOptions,
 } from '../sim/pipeline.ts';
 import { freshPaperVenue, servedCandles, syntheticCandle, type Candle } from '../sim/candles.ts';
+import { servedFunding, SIM_FUNDING_INTERVAL_MS } from '../sim/funding.ts';
 import { decimals, safeEqual, WIRE_DECIMAL } from '../sim/wire.ts';
 import { ed25519PublicKey, hmacSha256Hex, isPemKey, verifyEd25519 } from './signing.ts';
 import type { KeyObject } from 'node:crypto';
@@ -281,7 +282,12 @@ class BinanceDialect extends SimulatorDialect<FaultRule, BinanceCodes, Params, R
       this.instruments.map((i) => i.venueSymbol),
     );
     this.streams.onStreamsChanged = (streams) => frames.streamsChanged(streams);
-    this.stopFeeds.push(() => void paper.close());
+    const clock = setInterval(() => frames.republishMarks((s) => this.venue.priceOf(s), Date.now()), 1_000);
+    clock.unref();
+    this.stopFeeds.push(
+      () => void paper.close(),
+      () => clearInterval(clock),
+    );
   }
 
   override upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
@@ -552,7 +558,12 @@ class BinanceDialect extends SimulatorDialect<FaultRule, BinanceCodes, Params, R
       algoId: Number(order.venueOrderId),
       clientAlgoId: order.clientOrderId,
       algoType: 'CONDITIONAL',
-      orderType: order.type === 'stop_market' ? 'STOP_MARKET' : 'TAKE_PROFIT_MARKET',
+      orderType:
+        order.type === 'trailing_stop_market'
+          ? 'TRAILING_STOP_MARKET'
+          : order.type === 'stop_market'
+            ? 'STOP_MARKET'
+            : 'TAKE_PROFIT_MARKET',
       symbol: order.venueSymbol,
       side: order.side === 'buy' ? 'BUY' : 'SELL',
       positionSide: wireSide(order.positionSide),
@@ -579,6 +590,12 @@ class BinanceDialect extends SimulatorDialect<FaultRule, BinanceCodes, Params, R
       updateTime: raw.updatedAt ?? this.serverTime(),
       triggerTime: order.status === 'filled' ? (raw.updatedAt ?? 0) : 0,
       goodTillDate: 0,
+      ...(order.type === 'trailing_stop_market'
+        ? {
+            activatePrice: new Decimal(order.activationPrice ?? '0').toFixed(pricePlaces),
+            callbackRate: order.callbackRatePct ?? '0',
+          }
+        : {}),
     };
   }
 
@@ -747,6 +764,43 @@ class BinanceDialect extends SimulatorDialect<FaultRule, BinanceCodes, Params, R
       ((c.volume / 2) * c.close).toFixed(4),
       '0',
     ]);
+  }
+
+  /**
+   * `GET /fapi/v1/fundingRate`: oldest first; with startTime the first `limit` (default 100, at most
+   * 1000) events from it, otherwise the latest `limit` up to endTime (or now); every listed symbol
+   * when none is given.
+   */
+  fundingRate(params: Map<string, string>): unknown {
+    const int = (name: string): number | undefined => {
+      const v = params.get(name);
+      if (v === undefined) return undefined;
+      if (!/^\d{1,20}$/.test(v))
+        throw err(-1100, `Illegal characters found in parameter '${name}'; legal range is '^[0-9]{1,20}$'.`);
+      return Number(v);
+    };
+    const limit = int('limit') ?? 100;
+    if (limit < 1 || limit > 1000) throw err(-1130, "Data sent for parameter 'limit' is not valid.");
+    const startTime = int('startTime');
+    const to = Math.min(int('endTime') ?? Infinity, this.serverTime());
+    const from = startTime ?? to - limit * SIM_FUNDING_INTERVAL_MS;
+    const symbol = params.get('symbol');
+    const instruments =
+      symbol !== undefined
+        ? [this.instrumentOf(symbol)]
+        : this.instrumentList().filter((i) => this.venue.priceOf(i.venueSymbol) !== undefined);
+    const rows = instruments.flatMap((instrument) => {
+      const price = Number(this.venue.priceOf(instrument.venueSymbol) ?? '1');
+      const places = Math.max(8, decimals(instrument.tickSize));
+      return servedFunding(this.options.fundingRates, instrument.venueSymbol, price, from, to).map((f) => ({
+        symbol: instrument.venueSymbol,
+        fundingTime: f.time,
+        fundingRate: f.rate.toFixed(8),
+        markPrice: (f.markPrice ?? price).toFixed(places),
+      }));
+    });
+    rows.sort((a, b) => a.fundingTime - b.fundingTime);
+    return startTime !== undefined ? rows.slice(0, limit) : rows.slice(-limit);
   }
 
   /** The synthetic candles a klines request asks for, oldest first; the last one closes at the price. */
@@ -1257,6 +1311,7 @@ class BinanceDialect extends SimulatorDialect<FaultRule, BinanceCodes, Params, R
     const side = BinanceDialect.side(params);
     const type = params.get('type');
     if (type === undefined) throw mandatory('type');
+    if (type === 'TRAILING_STOP_MARKET') return this.postTrailingAlgo(params, instrument, side);
     if (type !== 'STOP_MARKET' && type !== 'TAKE_PROFIT_MARKET') {
       throw err(
         -1116,
@@ -1273,10 +1328,7 @@ class BinanceDialect extends SimulatorDialect<FaultRule, BinanceCodes, Params, R
     if (!closePosition && quantity === undefined) throw mandatory('quantity');
     const triggerPrice = BinanceDialect.decimalParam(params, 'triggerPrice', decimals(instrument.tickSize));
     if (triggerPrice === undefined) throw mandatory('triggerPrice');
-    const workingType = params.get('workingType') ?? 'CONTRACT_PRICE';
-    if (workingType !== 'CONTRACT_PRICE' && workingType !== 'MARK_PRICE') {
-      throw err(-1130, "Data sent for parameter 'workingType' is not valid.");
-    }
+    const extras = BinanceDialect.algoExtras(params, reduceOnly);
     const order = this.venue.submitOrder({
       venueSymbol: instrument.venueSymbol,
       side: side === 'BUY' ? 'buy' : 'sell',
@@ -1288,11 +1340,58 @@ class BinanceDialect extends SimulatorDialect<FaultRule, BinanceCodes, Params, R
       positionSide,
       clientOrderId: this.clientIdParam(params, 'clientAlgoId'),
     });
-    this.extras.set(order.venueOrderId, {
+    this.extras.set(order.venueOrderId, extras);
+    return this.algoJson(order);
+  }
+
+  /** A conditional algo order's `workingType` (checked) and the flags the simulator answers it with later. */
+  private static algoExtras(params: Map<string, string>, reduceOnly: boolean | undefined) {
+    const workingType = params.get('workingType') ?? 'CONTRACT_PRICE';
+    if (workingType !== 'CONTRACT_PRICE' && workingType !== 'MARK_PRICE') {
+      throw err(-1130, "Data sent for parameter 'workingType' is not valid.");
+    }
+    return {
       workingType,
       priceProtect: BinanceDialect.bool(params, 'priceProtect') === true,
       reduceOnlyParam: reduceOnly === true,
+    };
+  }
+
+  /**
+   * TRAILING_STOP_MARKET (the algo docs' rules): `callbackRate` 0.1–10 percent with one decimal,
+   * `activatePrice` optional (a sell's above the price, a buy's below, else -2021), a quantity (no
+   * closePosition), reduceOnly in one-way mode only. The paper venue trails and triggers it.
+   */
+  private postTrailingAlgo(params: Map<string, string>, instrument: Instrument, side: string): unknown {
+    const positionSide = this.positionSideParam(params);
+    if (BinanceDialect.bool(params, 'closePosition') === true) {
+      throw err(-1106, "Parameter 'closePosition' sent when not required.");
+    }
+    const reduceOnly = BinanceDialect.bool(params, 'reduceOnly');
+    if (positionSide !== 'net' && reduceOnly !== undefined) throw notRequired('reduceOnly');
+    const quantity = BinanceDialect.decimalParam(params, 'quantity', decimals(instrument.stepSize));
+    if (quantity === undefined) throw mandatory('quantity');
+    if (params.has('triggerPrice')) throw notRequired('triggerPrice');
+    const callbackRate = BinanceDialect.decimalParam(params, 'callbackRate', 1);
+    if (callbackRate === undefined) throw mandatory('callbackRate');
+    const rate = new Decimal(callbackRate);
+    if (rate.lt('0.1') || rate.gt(10)) {
+      throw err(-1130, "Data sent for parameter 'callbackRate' is not valid.");
+    }
+    const activatePrice = BinanceDialect.decimalParam(params, 'activatePrice', decimals(instrument.tickSize));
+    const extras = BinanceDialect.algoExtras(params, reduceOnly);
+    const order = this.venue.submitOrder({
+      venueSymbol: instrument.venueSymbol,
+      side: side === 'BUY' ? 'buy' : 'sell',
+      type: 'trailing_stop_market',
+      qty: quantity,
+      reduceOnly: reduceOnly === true,
+      callbackRatePct: callbackRate,
+      ...(activatePrice !== undefined ? { activationPrice: activatePrice } : {}),
+      positionSide,
+      clientOrderId: this.clientIdParam(params, 'clientAlgoId'),
     });
+    this.extras.set(order.venueOrderId, extras);
     return this.algoJson(order);
   }
 
@@ -1368,6 +1467,8 @@ const ROUTES: Record<string, Route> = {
     weight: (p) => klineWeight(Number(p.get('limit') ?? 500)),
     handler: P.klines,
   },
+  // Shares a 500 / 5 min / IP limit with /fapi/v1/fundingInfo on Binance; one unit of weight here.
+  'GET /fapi/v1/fundingRate': { signed: false, weight: one, handler: P.fundingRate },
   'GET /fapi/v1/ticker/24hr': { signed: false, weight: bySymbol(1, 40), handler: P.ticker24hr },
   'GET /fapi/v2/balance': { signed: true, weight: () => 5, handler: P.balance },
   'GET /fapi/v2/account': { signed: true, weight: () => 5, handler: P.accountV2 },

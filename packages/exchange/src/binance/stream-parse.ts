@@ -109,8 +109,9 @@ function orderType(value: string): OrderType {
       return 'limit';
     case 'STOP':
     case 'STOP_MARKET':
-    case 'TRAILING_STOP_MARKET':
       return 'stop_market';
+    case 'TRAILING_STOP_MARKET':
+      return 'trailing_stop_market';
     case 'TAKE_PROFIT':
     case 'TAKE_PROFIT_MARKET':
       return 'take_profit_market';
@@ -301,6 +302,8 @@ function accountUpdate(frame: Json): AccountEvent[] {
     total: dec(b, 'wb'),
     available: dec(b, 'cw'),
     unrealizedPnl: '0',
+    // The change excluding PnL and commission: a deposit's or withdrawal's amount.
+    ...(b.bc === undefined || b.bc === null ? {} : { change: dec(b, 'bc') }),
   }));
   if (balances.length > 0) events.push({ kind: 'balances', time, balances, reason });
   const positions: Position[] = positionsRaw.map((p) => {

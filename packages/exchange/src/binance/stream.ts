@@ -559,6 +559,8 @@ export class BinanceMarketStream extends BinanceSocketStream<MarketEvent> implem
         },
       });
     });
+    // A connection lost while the send waits its turn rejects the reply before anyone awaits it.
+    reply.catch(() => undefined);
     await this.send(socket, JSON.stringify({ method, params, id }));
     return reply;
   }

@@ -33,6 +33,7 @@ import type {
   PositionSide,
   ProtectionRequest,
   Ticker,
+  TrailingStopRequest,
 } from '../types.ts';
 import { BYBIT_VENUE } from './errors.ts';
 import { BybitHttp } from './http.ts';
@@ -372,7 +373,7 @@ export class BybitLinearClient implements Exchange, StreamingVenue {
     const price = limitPrice(instrument, request);
     refuseIsolated(request.marginMode);
     if (request.reduceOnly !== true && !closesLeg(request.side, request.positionSide)) {
-      const reference = price ?? (await this.ticker(instrument.venueSymbol)).price;
+      const reference = price ?? request.referencePrice ?? (await this.ticker(instrument.venueSymbol)).price;
       checkMinNotional(instrument, qty, reference);
     }
     const cid = clientOrderId(request.idempotencyKey, 'bybit');
@@ -456,6 +457,21 @@ export class BybitLinearClient implements Exchange, StreamingVenue {
       };
     };
     return this.venue.positionMode.withMode((mode) => this.submit(instrument.venueSymbol, cid, build(mode)));
+  }
+
+  /**
+   * Not placed on Bybit yet: Bybit's trailing stop is an attribute of the position
+   * (`POST /v5/position/trading-stop` `trailingStop`, a price distance, with `activePrice`), without a
+   * client id, where the interface places an order with a percent callback. TRAILING_STOP_UNSUPPORTED
+   * before anything is sent, so the executor says so instead of guessing.
+   */
+  placeTrailingStop(_request: TrailingStopRequest): Promise<Order> {
+    return Promise.reject(
+      ExchangeErrors.create('TRAILING_STOP_UNSUPPORTED', {
+        message: 'Trailing stops are not placed on bybit yet',
+        details: { venue: 'bybit' },
+      }),
+    );
   }
 
   /** SL and TP as two conditional orders (`…sl`, `…tp` order link ids). */

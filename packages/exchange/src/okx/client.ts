@@ -1,6 +1,7 @@
 import Decimal from 'decimal.js';
 import type { AppError } from '@tradingbot/core';
 import { ExchangeErrors } from '../errors.ts';
+import { checkCallbackRate } from '../trailing.ts';
 import { clientOrderId } from '../client-order-id.ts';
 import { checkLeverage, prepareOrderPrice, prepareOrderQty, toContracts } from '../instrument.ts';
 import { nearMatches, normalizeSymbol } from '../symbols.ts';
@@ -35,6 +36,7 @@ import type {
   PositionSide,
   ProtectionRequest,
   Ticker,
+  TrailingStopRequest,
 } from '../types.ts';
 import { OKX_VENUE } from './errors.ts';
 import { OkxHttp } from './http.ts';
@@ -442,6 +444,48 @@ export class OkxSwapClient implements Exchange, StreamingVenue {
   }
 
   /**
+   * A trailing stop as an OKX `move_order_stop` algo order (`POST /api/v5/trade/order-algo`):
+   * `callbackRatio` the percent as a fraction (1 % → "0.01"), `activePx` when given, `sz` in
+   * contracts, reduce-only in net mode (the leg in long/short mode), in the position's margin mode.
+   * OKX lists it apart from TP/SL: `orders-algo-pending` takes `move_order_stop` on its own.
+   */
+  async placeTrailingStop(request: TrailingStopRequest): Promise<Order> {
+    const instrument = await this.instrument(request.venueSymbol);
+    const pct = checkCallbackRate('okx', request.callbackRatePct);
+    const activePx =
+      request.activationPrice === undefined
+        ? undefined
+        : prepareOrderPrice(instrument, request.activationPrice);
+    const sz = toContracts(instrument, prepareOrderQty(instrument, request.qty, { market: true }));
+    const cid = clientOrderId(request.idempotencyKey, 'okx');
+    const tdMode = request.marginMode ?? (await this.marginModeOfPosition(instrument, request.side));
+    const build = (mode: PositionMode): Record<string, unknown> => {
+      const side = mapPosSide(
+        mode,
+        request.side,
+        request.positionSide ?? (request.side === 'sell' ? 'long' : 'short'),
+        true,
+      );
+      return {
+        instId: instrument.venueSymbol,
+        tdMode,
+        side: request.side,
+        posSide: side.posSide,
+        ordType: 'move_order_stop',
+        sz,
+        ...(side.reduceOnly ? { reduceOnly: true } : {}),
+        callbackRatio: new Decimal(pct).div(100).toFixed(),
+        ...(activePx !== undefined ? { activePx } : {}),
+        algoClOrdId: cid,
+      };
+    };
+    const [order] = await this.venue.positionMode.withMode((mode) =>
+      this.submit('algo', instrument, cid, build(mode)),
+    );
+    return order as Order;
+  }
+
+  /**
    * SL and TP for a position. Both → ONE `oco` algo order (OKX runs only the stop of a `conditional`
    * carrying both; https://www.okx.com/docs-v5/en/#order-book-trading-algo-trading-post-place-algo-order),
    * reported as its two legs; one → a `conditional`. Without `qty`
@@ -637,11 +681,7 @@ export class OkxSwapClient implements Exchange, StreamingVenue {
         if (!ExchangeErrors.is(error, 'ORDER_NOT_FOUND')) throw error; // filled or gone meanwhile
       }
     }
-    const algos = await this.signedGet<OkxAlgoOrder>('/api/v5/trade/orders-algo-pending', {
-      ordType: 'conditional,oco',
-      instType: 'SWAP',
-      instId,
-    });
+    const algos = await this.pendingAlgos(instId);
     for (let i = 0; i < algos.length; i += 10) {
       const batch = algos.slice(i, i + 10).map((a) => ({ instId, algoId: a.algoId }));
       try {
@@ -664,15 +704,27 @@ export class OkxSwapClient implements Exchange, StreamingVenue {
       instType: 'SWAP',
       instId,
     });
-    const algos = await this.signedGet<OkxAlgoOrder>('/api/v5/trade/orders-algo-pending', {
-      ordType: 'conditional,oco',
-      instType: 'SWAP',
-      instId,
-    });
+    const algos = await this.pendingAlgos(instId);
     const out: Order[] = [];
     for (const o of regular) out.push(parseOrder(o, await this.ctVal(o.instId)));
     for (const a of algos) out.push(...parseAlgoOrder(a, await this.ctVal(a.instId)));
     return out;
+  }
+
+  /**
+   * The live algo orders: TP/SL (`conditional,oco`, one request) and trailing stops
+   * (`move_order_stop`, which OKX lists only on its own). Both are cancelled through `cancel-algos`,
+   * as the current docs have it; older docs sent trailing stops to `cancel-advance-algos` (not
+   * checked against the live venue).
+   */
+  private async pendingAlgos(instId: string | undefined): Promise<OkxAlgoOrder[]> {
+    const query = (ordType: string) =>
+      this.signedGet<OkxAlgoOrder>('/api/v5/trade/orders-algo-pending', {
+        ordType,
+        instType: 'SWAP',
+        instId,
+      });
+    return [...(await query('conditional,oco')), ...(await query('move_order_stop'))];
   }
 
   async orderByIdempotencyKey(venueSymbol: string, idempotencyKey: string): Promise<Order | null> {
@@ -681,6 +733,16 @@ export class OkxSwapClient implements Exchange, StreamingVenue {
     const found =
       (await this.lookup('order', instrument, cid)) ?? (await this.lookup('algo', instrument, cid));
     return found?.[0] ?? null;
+  }
+
+  /**
+   * The TP/SL OKX created from the `attachAlgoOrds` of the order placed with this key: one algo
+   * order (`oco` for both, `conditional` for one) named by the `attachAlgoClOrdId` we sent
+   * (`clientOrderId(key, 'okx', 'p')`), as its legs. [] while there is none.
+   */
+  async attachedProtection(venueSymbol: string, idempotencyKey: string): Promise<Order[]> {
+    const instrument = await this.instrument(venueSymbol);
+    return (await this.lookup('algo', instrument, clientOrderId(idempotencyKey, 'okx', 'p'))) ?? [];
   }
 
   // ── Streams and history (AccountHistory / StreamingVenue) ─────────────────────────────────
@@ -926,7 +988,14 @@ export class OkxSwapClient implements Exchange, StreamingVenue {
         venueSymbol: instrument.venueSymbol,
         side: body.side === 'sell' ? 'sell' : 'buy',
         positionSide: body.posSide === 'long' ? 'long' : body.posSide === 'short' ? 'short' : 'net',
-        type: body.ordType === 'limit' ? 'limit' : kind === 'algo' ? 'stop_market' : 'market',
+        type:
+          body.ordType === 'limit'
+            ? 'limit'
+            : body.ordType === 'move_order_stop'
+              ? 'trailing_stop_market'
+              : kind === 'algo'
+                ? 'stop_market'
+                : 'market',
         status: 'new',
         qty: sz,
         filledQty: '0',

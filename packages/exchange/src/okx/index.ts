@@ -5,7 +5,7 @@ export {
   okxStreamUrlBeside,
   type OkxSwapClientOptions,
 } from './client.ts';
-export { okxKlinesPage, OKX_KLINES_PAGE_LIMIT } from './klines.ts';
+export { okxFundingPage, okxKlinesPage, OKX_FUNDING_PAGE_LIMIT, OKX_KLINES_PAGE_LIMIT } from './klines.ts';
 export { okxSign, okxTimestamp, encodeQuery as encodeOkxQuery } from './signing.ts';
 export { okxError, codeForOkxError, type OkxErrorInput } from './errors.ts';
 export { toOkxBar, OCO_LEG_SUFFIX } from './parse.ts';

@@ -1,9 +1,71 @@
 import { ExchangeErrors } from '../errors.ts';
 import type { FetchKlinesPage } from '../download.ts';
+import type { FetchFundingPage, FundingRateRow } from '../funding-download.ts';
 import { normalizeSymbol } from '../symbols.ts';
 import { OkxHttp } from './http.ts';
 import { OKX_REST_URL } from './client.ts';
 import { okxBarMs, parseCandles, toOkxBar } from './parse.ts';
+
+type PublicHttpOptions = { baseUrl?: string; fetch?: typeof fetch; timeoutMs?: number; now?: () => number };
+
+/** The unsigned HTTP layer of the public market-data pages. */
+function publicHttp(options: PublicHttpOptions): OkxHttp {
+  return new OkxHttp({
+    baseUrl: options.baseUrl ?? OKX_REST_URL,
+    apiKey: '',
+    apiSecret: '',
+    passphrase: '',
+    demo: false,
+    timeoutMs: options.timeoutMs ?? 15_000,
+    fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
+    now: options.now ?? Date.now,
+    maxRetries: 5,
+  });
+}
+
+/** `BTC-USDT-SWAP` as given, or mapped from `BTCUSDT`. */
+function swapInstId(symbol: string): string {
+  const raw = symbol.trim().toUpperCase();
+  return /-SWAP$/.test(raw) ? raw : normalizeSymbol(raw, 'okx');
+}
+
+/** Events per OKX funding-rate history request (its documented page; newer docs allow more). */
+export const OKX_FUNDING_PAGE_LIMIT = 100;
+
+/**
+ * The OKX page function for `downloadFunding`: public `GET /api/v5/public/funding-rate-history`
+ * (no key; OKX keeps about three months). OKX pages newest first (`after` = older than, `before` =
+ * newer than a funding time); one call of this function walks the window back from endTime in
+ * pages of 100 and returns all of it oldest first. The rate is `realizedRate` (what was settled),
+ * else `fundingRate`; OKX reports no mark price.
+ */
+export function okxFundingPage(options: PublicHttpOptions = {}): FetchFundingPage {
+  const http = publicHttp(options);
+  type Row = { fundingTime: string; fundingRate: string; realizedRate?: string };
+  return async (query) => {
+    const instId = swapInstId(query.symbol);
+    const out: FundingRateRow[] = [];
+    let after = query.endTime + 1;
+    for (;;) {
+      const rows = await http.request<Row>({
+        method: 'GET',
+        path: '/api/v5/public/funding-rate-history',
+        query: { instId, after, before: query.startTime - 1, limit: OKX_FUNDING_PAGE_LIMIT },
+        signed: false,
+        safe: true,
+      });
+      for (const row of rows) {
+        const realized =
+          row.realizedRate === undefined || row.realizedRate === '' ? undefined : row.realizedRate;
+        out.push({ time: Number(row.fundingTime), rate: Number(realized ?? row.fundingRate) });
+      }
+      const oldest = rows.length > 0 ? Number(rows[rows.length - 1]!.fundingTime) : NaN;
+      if (rows.length < OKX_FUNDING_PAGE_LIMIT || !(oldest < after)) break;
+      after = oldest;
+    }
+    return out.sort((a, b) => a.time - b.time);
+  };
+}
 
 /** Candles per OKX page (history-candles documents at most 100). */
 export const OKX_KLINES_PAGE_LIMIT = 100;
@@ -20,21 +82,8 @@ const MAX_EMPTY_WINDOWS = 50;
  * first with volumes in base units (contracts × ctVal). `BTCUSDT`-style symbols are mapped to
  * `BTC-USDT-SWAP`.
  */
-export function okxKlinesPage(
-  options: { baseUrl?: string; fetch?: typeof fetch; timeoutMs?: number; now?: () => number } = {},
-): FetchKlinesPage {
-  const now = options.now ?? Date.now;
-  const http = new OkxHttp({
-    baseUrl: options.baseUrl ?? OKX_REST_URL,
-    apiKey: '',
-    apiSecret: '',
-    passphrase: '',
-    demo: false,
-    timeoutMs: options.timeoutMs ?? 15_000,
-    fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
-    now,
-    maxRetries: 5,
-  });
+export function okxKlinesPage(options: PublicHttpOptions = {}): FetchKlinesPage {
+  const http = publicHttp(options);
   let synced = false;
   const ctVals = new Map<string, string>();
   return async (query) => {
@@ -46,8 +95,7 @@ export function okxKlinesPage(
         details: { venue: 'okx', timeframe: query.timeframe },
       });
     }
-    const raw = query.symbol.trim().toUpperCase();
-    const instId = /-SWAP$/.test(raw) ? raw : normalizeSymbol(raw, 'okx');
+    const instId = swapInstId(query.symbol);
     // The server clock decides which endpoint serves a window.
     if (!synced) {
       await http.syncTime();

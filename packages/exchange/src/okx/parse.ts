@@ -63,6 +63,10 @@ export type OkxAlgoOrder = {
   reduceOnly?: string | boolean;
   slTriggerPx?: string;
   tpTriggerPx?: string;
+  /** move_order_stop: the callback as a fraction, the activation price, the current trigger level. */
+  callbackRatio?: string;
+  activePx?: string;
+  moveTriggerPx?: string;
   actualSz?: string;
   actualPx?: string;
   actualSide?: string;
@@ -313,6 +317,21 @@ export function parseAlgoOrder(raw: OkxAlgoOrder, ctVal: string): Order[] {
     isAlgo: true,
     raw,
   };
+  if (raw.ordType === 'move_order_stop') {
+    const ratio = nonZero(raw.callbackRatio);
+    const activationPrice = nonZero(raw.activePx);
+    const level = nonZero(raw.moveTriggerPx);
+    return [
+      {
+        ...common,
+        clientOrderId: raw.algoClOrdId ?? '',
+        type: 'trailing_stop_market',
+        ...(level !== undefined ? { triggerPrice: level } : {}),
+        ...(ratio !== undefined ? { callbackRatePct: new Decimal(ratio).mul(100).toFixed() } : {}),
+        ...(activationPrice !== undefined ? { activationPrice } : {}),
+      },
+    ];
+  }
   const legs: Order[] = [];
   const both = sl !== undefined && tp !== undefined;
   if (sl !== undefined) {

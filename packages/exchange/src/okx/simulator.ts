@@ -15,6 +15,8 @@ import {
   type WireSimulatorOptions,
 } from '../sim/pipeline.ts';
 import { freshPaperVenue, servedCandles, syntheticCandle, type Candle } from '../sim/candles.ts';
+import { servedFunding } from '../sim/funding.ts';
+
 import { decimals, safeEqual, WIRE_DECIMAL } from '../sim/wire.ts';
 import { okxSign } from './signing.ts';
 import { okxBarMs } from './parse.ts';
@@ -99,6 +101,9 @@ class OkxError extends Error {
 }
 
 /** OKX's messages (https://www.okx.com/docs-v5/en/#error-code). */
+/** How far back OKX's funding-rate history reaches (three months). */
+const OKX_FUNDING_HISTORY_MS = 92 * 24 * 3_600_000;
+
 const MESSAGES: Record<string, string> = {
   '50000': 'Body for POST request cannot be empty.',
   '50001': 'Service temporarily unavailable. Please try again later.',
@@ -276,7 +281,7 @@ type AlgoRecord = {
   algoId: string;
   algoClOrdId: string;
   instId: string;
-  ordType: 'conditional' | 'oco';
+  ordType: 'conditional' | 'oco' | 'move_order_stop';
   tdMode: string;
   side: OrderSide;
   posSide: PositionSide;
@@ -286,6 +291,8 @@ type AlgoRecord = {
   reduceOnly: boolean;
   sl?: { orderId: string; triggerPx: string; triggerPxType: string };
   tp?: { orderId: string; triggerPx: string; triggerPxType: string };
+  /** move_order_stop: one paper trailing stop. */
+  trail?: { orderId: string; callbackRatio: string; activePx: string | undefined };
   canceled: boolean;
   cTime: number;
 };
@@ -660,6 +667,41 @@ class OkxDialect extends SimulatorDialect<OkxFaultRule, OkxCodes, Context, Route
 
   historyCandles(ctx: Context): unknown[] {
     return this.candleRows(ctx, true);
+  }
+
+  /**
+   * `GET /api/v5/public/funding-rate-history`: newest first, `after` = older than, `before` = newer
+   * than a funding time; the newest `limit` (default and at most 400) of that window, from the last
+   * three months only, as on OKX.
+   */
+  fundingRateHistory({ params }: Context): unknown[] {
+    const instrument = this.instrumentOf(required(params, 'instId'));
+    const int = (name: string): number | undefined => {
+      const v = str(params, name);
+      if (v === undefined) return undefined;
+      if (!/^\d{1,20}$/.test(v)) throw param(name);
+      return Number(v);
+    };
+    const limit = int('limit') ?? 400;
+    if (limit < 1 || limit > 400) throw param('limit');
+    const now = this.serverTime();
+    const after = int('after');
+    const before = int('before');
+    const to = Math.min(now, after === undefined ? Infinity : after - 1);
+    const from = Math.max(now - OKX_FUNDING_HISTORY_MS, before === undefined ? -Infinity : before + 1);
+    const price = Number(this.venue.priceOf(instrument.venueSymbol) ?? '1');
+    return servedFunding(this.options.fundingRates, instrument.venueSymbol, price, from, to)
+      .reverse()
+      .slice(0, limit)
+      .map((f) => ({
+        instType: 'SWAP',
+        instId: instrument.venueSymbol,
+        formulaType: 'noRate',
+        fundingRate: f.rate.toFixed(10),
+        realizedRate: f.rate.toFixed(10),
+        fundingTime: String(f.time),
+        method: 'current_period',
+      }));
   }
 
   /**
@@ -1102,8 +1144,8 @@ class OkxDialect extends SimulatorDialect<OkxFaultRule, OkxCodes, Context, Route
       category: liquidation ? 'full_liquidation' : 'normal',
       algoId,
       algoClOrdId,
-      // 7: "The normal order triggered by the TP/SL order" (streams.md §2.5, `source`).
-      source: order.isAlgo ? '7' : '',
+      // 7: "The normal order triggered by the TP/SL order", 25: by a trailing stop (streams.md §2.5).
+      source: order.type === 'trailing_stop_market' ? '25' : order.isAlgo ? '7' : '',
       reduceOnly: String(extras?.reduceOnlyParam ?? order.reduceOnly),
       cancelSource: order.status === 'canceled' ? '1' : '',
       uTime: String(raw.updatedAt ?? this.serverTime()),
@@ -1168,6 +1210,7 @@ class OkxDialect extends SimulatorDialect<OkxFaultRule, OkxCodes, Context, Route
 
   placeAlgo({ params, headers }: Context): unknown[] {
     OkxDialect.expTime(headers, this.serverTime());
+    if (params.ordType === 'move_order_stop') return this.placeTrailingAlgo(params);
     const request = this.algoRequest(params);
     // "For the same position, only one TP/SL pending order for fully closing the position is supported."
     if (request.closeFraction) this.assertNoCloseAlgo(request);
@@ -1200,6 +1243,75 @@ class OkxDialect extends SimulatorDialect<OkxFaultRule, OkxCodes, Context, Route
         sMsg: 'Order placed',
         tag: '',
       },
+    ];
+  }
+
+  /**
+   * A `move_order_stop` (trailing stop): `sz` contracts (no closeFraction), `callbackRatio` as a
+   * fraction — held to 0.001–0.1 in steps of 0.001 (our rule: OKX's docs state no range; see
+   * TRAILING_CALLBACK_RULES) —, `activePx` optional; `callbackSpread` is not simulated. The paper
+   * venue trails it (the best price since activation) and fires it on a retrace of the ratio.
+   */
+  private placeTrailingAlgo(params: Params): unknown[] {
+    const instrument = this.instrumentOf(required(params, 'instId'));
+    const tdMode = OkxDialect.marginMode(params, 'tdMode');
+    const side = OkxDialect.side(params);
+    const posSide = this.posSideParam(params);
+    if (str(params, 'closeFraction') !== undefined) throw param('closeFraction');
+    const sz = decimalParam(params, 'sz');
+    if (sz === undefined) throw empty('sz');
+    const reduceOnly = bool(params, 'reduceOnly') === true;
+    if (str(params, 'callbackSpread') !== undefined) throw param('callbackSpread');
+    const ratio = decimalParam(params, 'callbackRatio');
+    if (ratio === undefined) throw empty('callbackRatio');
+    const pct = new Decimal(ratio).mul(100);
+    if (pct.lt('0.1') || pct.gt(10) || !pct.mod('0.1').isZero()) throw param('callbackRatio');
+    const activePx = decimalParam(params, 'activePx');
+    const algoClOrdId = str(params, 'algoClOrdId');
+    if (algoClOrdId !== undefined && !CLIENT_ID.test(algoClOrdId)) throw param('algoClOrdId');
+    if (algoClOrdId !== undefined && this.usedAlgoClOrdIds.has(algoClOrdId)) throw err('51016');
+    const qty = this.contracts(instrument, sz);
+    if (!new Decimal(qty).mod(instrument.stepSize).isZero()) throw err('51121');
+    if (new Decimal(qty).lt(instrument.minQty)) throw err('51020');
+    this.algoSeq += 1;
+    const algoId = String(600_000_000 + this.algoSeq);
+    let order: Order;
+    try {
+      order = this.venue.submitOrder({
+        venueSymbol: instrument.venueSymbol,
+        side,
+        type: 'trailing_stop_market',
+        qty,
+        reduceOnly: reduceOnly && posSide === 'net',
+        callbackRatePct: pct.toFixed(),
+        ...(activePx !== undefined ? { activationPrice: activePx } : {}),
+        positionSide: posSide,
+        clientOrderId: `okxalgo${algoId}tr`,
+      });
+    } catch (error) {
+      if (isAppError(error) && error.details?.reason === 'would_immediately_trigger') throw param('activePx');
+      throw error;
+    }
+    const record: AlgoRecord = {
+      algoId,
+      algoClOrdId: algoClOrdId ?? '',
+      instId: instrument.venueSymbol,
+      ordType: 'move_order_stop',
+      tdMode,
+      side,
+      posSide,
+      sz,
+      closeFraction: false,
+      reduceOnly,
+      trail: { orderId: order.venueOrderId, callbackRatio: ratio, activePx },
+      canceled: false,
+      cTime: this.serverTime(),
+    };
+    this.algos.set(algoId, record);
+    this.legOf.set(order.venueOrderId, algoId);
+    if (algoClOrdId !== undefined) this.usedAlgoClOrdIds.add(algoClOrdId);
+    return [
+      { algoId, clOrdId: '', algoClOrdId: algoClOrdId ?? '', sCode: '0', sMsg: 'Order placed', tag: '' },
     ];
   }
 
@@ -1395,7 +1507,7 @@ class OkxDialect extends SimulatorDialect<OkxFaultRule, OkxCodes, Context, Route
 
   private legs(record: AlgoRecord): Order[] {
     const out: Order[] = [];
-    for (const leg of [record.sl, record.tp]) {
+    for (const leg of [record.sl, record.tp, record.trail]) {
       if (leg === undefined) continue;
       const order = this.venue.findOrder({ venueOrderId: leg.orderId });
       if (order !== undefined) out.push(order);
@@ -1442,7 +1554,16 @@ class OkxDialect extends SimulatorDialect<OkxFaultRule, OkxCodes, Context, Route
       ordPx: '',
       actualSz: fired !== undefined ? this.toContracts(instrument, fired.filledQty) : '',
       actualPx: fired?.avgPrice ?? '',
-      actualSide: fired === undefined ? '' : fired.type === 'stop_market' ? 'sl' : 'tp',
+      actualSide:
+        fired === undefined || record.trail !== undefined ? '' : fired.type === 'stop_market' ? 'sl' : 'tp',
+      ...(record.trail !== undefined
+        ? {
+            callbackRatio: record.trail.callbackRatio,
+            callbackSpread: '',
+            activePx: record.trail.activePx ?? '',
+            moveTriggerPx: legs[0]?.triggerPrice ?? '',
+          }
+        : {}),
       triggerTime: fired !== undefined ? String((fired.raw as { updatedAt?: number }).updatedAt ?? '') : '',
       reduceOnly: String(record.reduceOnly || record.closeFraction),
       cTime: String(record.cTime),
@@ -1677,6 +1798,7 @@ const ROUTES: Record<string, Route> = {
   'GET /api/v5/market/ticker': { signed: false, handler: P.ticker },
   'GET /api/v5/market/tickers': { signed: false, handler: P.tickers },
   'GET /api/v5/market/candles': { signed: false, handler: P.candles },
+  'GET /api/v5/public/funding-rate-history': { signed: false, handler: P.fundingRateHistory },
   'GET /api/v5/market/history-candles': { signed: false, handler: P.historyCandles },
   'GET /api/v5/account/balance': { signed: true, handler: P.balance },
   'GET /api/v5/account/positions': { signed: true, handler: P.positionsList },

@@ -16,6 +16,7 @@ import type {
   PositionSide,
   ProtectionRequest,
   Ticker,
+  TrailingStopRequest,
 } from '../types.ts';
 import type {
   AccountEvent,
@@ -111,6 +112,11 @@ export class PaperExchange implements Exchange, StreamingVenue {
   /** Folds bars before `foldBefore` into hourly bars, drops those before `dropBefore` (bounded memory). */
   compactHistory(venueSymbol: string, foldBefore: number, dropBefore: number): void {
     this.venue.compactHistory(venueSymbol, foldBefore, dropBefore);
+  }
+
+  /** The venue's own id of a symbol in any accepted spelling (UNKNOWN_SYMBOL when it has none). */
+  instrumentSymbol(venueSymbol: string): string {
+    return this.venue.instrument(venueSymbol).venueSymbol;
   }
 
   /** The current price of a symbol, or undefined before the first one. */
@@ -368,6 +374,27 @@ export class PaperExchange implements Exchange, StreamingVenue {
     const done = this.doneOrder(request.venueSymbol, cid);
     if (done !== undefined) return done;
     return this.venue.submitOrder(this.conditionalRequest(request, cid));
+  }
+
+  /** A reduce-only trailing stop (Binance's rules: docs/paper-venue.md "Trailing stops"). */
+  async placeTrailingStop(request: TrailingStopRequest): Promise<Order> {
+    const cid = clientOrderId(request.idempotencyKey, 'paper');
+    const done = this.doneOrder(request.venueSymbol, cid);
+    if (done !== undefined) return done;
+    const leg = this.oneWayLeg(request.side, request.positionSide, undefined);
+    return this.venue.submitOrder({
+      venueSymbol: request.venueSymbol,
+      side: request.side,
+      type: 'trailing_stop_market',
+      qty: request.qty,
+      reduceOnly: true,
+      callbackRatePct: request.callbackRatePct,
+      ...(request.activationPrice !== undefined ? { activationPrice: request.activationPrice } : {}),
+      ...(leg.positionSide !== undefined ? { positionSide: leg.positionSide } : {}),
+      ...(request.marginMode !== undefined ? { marginMode: request.marginMode } : {}),
+      clientOrderId: cid,
+      idempotencyKey: request.idempotencyKey,
+    });
   }
 
   /** SL and TP as two close-position (or reduce-only, with qty) conditionals that cancel each other. */

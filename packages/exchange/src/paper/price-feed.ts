@@ -10,6 +10,7 @@ import {
   type PaperHistoryBar,
   type PaperVenueSnapshot,
 } from './paper-exchange.ts';
+import type { MarketDataStatus, PaperPriceDriver } from './market-feed.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -188,7 +189,7 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * then replays, with matching, the minutes since its snapshot. Memory stays bounded: minutes older
  * than `minuteHistoryMs` are folded into hours, hours older than `hourlyHistoryMs` dropped.
  */
-export class PaperFeedDriver {
+export class PaperFeedDriver implements PaperPriceDriver {
   readonly #venue: PaperExchange;
   readonly #source: MinuteCandleSource;
   readonly #now: () => number;
@@ -201,6 +202,7 @@ export class PaperFeedDriver {
   /** Catch-ups run one after the other (a replay yields, and must not interleave with another). */
   #running: Promise<void> = Promise.resolve();
   #compactedAt = -Infinity;
+  readonly #since: number;
 
   constructor(venue: PaperExchange, options: PaperFeedDriverOptions = {}) {
     this.#venue = venue;
@@ -208,7 +210,16 @@ export class PaperFeedDriver {
     this.#now = options.now ?? Date.now;
     this.#minuteHistoryMs = options.minuteHistoryMs ?? 12 * HOUR;
     this.#hourlyHistoryMs = options.hourlyHistoryMs ?? 20 * DAY;
+    this.#since = this.#now();
   }
+
+  /** Computed prices are always there: `synthetic`, `up` (labelled synthetic wherever shown). */
+  marketData(): MarketDataStatus {
+    return { source: 'synthetic', state: 'up', since: this.#since };
+  }
+
+  /** A synthetic price is never stale. */
+  assertTradable(): void {}
 
   /**
    * The venue's state is as of `time` (a restored snapshot): the first catch-up replays the minutes
@@ -309,6 +320,13 @@ export class PaperFeedDriver {
   }
 }
 
+/** The venue symbol an order-entry call names (its first argument, or the request's `venueSymbol`). */
+function symbolOf(first: unknown): string {
+  if (typeof first === 'string') return first;
+  const request = first as { venueSymbol?: unknown } | undefined;
+  return typeof request?.venueSymbol === 'string' ? request.venueSymbol : '';
+}
+
 function hourCandle(
   instrument: Instrument,
   source: MinuteCandleSource,
@@ -366,6 +384,21 @@ export function isStatefulVenue<T extends object>(client: T): client is T & Stat
 /** How often an open stream of a feed-driven venue brings the feed up to the clock (ms). */
 export const PAPER_STREAM_CATCH_UP_MS = 1_000;
 
+/** Where a feed-driven venue's prices come from (`feedDrivenExchange`): the driver's status. */
+export type MarketDataVenue = { marketData(symbol?: string): MarketDataStatus };
+
+export function isMarketDataVenue<T extends object>(client: T): client is T & MarketDataVenue {
+  return typeof (client as Partial<MarketDataVenue>).marketData === 'function';
+}
+
+/** Order entry: refused while the driver's market data is down (never a fill at a stale price). */
+const ORDER_ENTRY_METHODS: ReadonlySet<PropertyKey> = new Set([
+  'placeOrder',
+  'placeConditional',
+  'placeProtection',
+  'closePosition',
+]);
+
 /** Methods that stay synchronous through `feedDrivenExchange` (they return a stream or an unsubscribe). */
 const SYNC_STREAM_METHODS: ReadonlySet<PropertyKey> = new Set([
   'accountStream',
@@ -384,10 +417,10 @@ const SYNC_STREAM_METHODS: ReadonlySet<PropertyKey> = new Set([
  */
 export function feedDrivenExchange(
   venue: PaperExchange,
-  driver: PaperFeedDriver,
+  driver: PaperPriceDriver,
   restore?: () => Promise<PaperVenueSnapshot | undefined>,
   options: { streamCatchUpMs?: number } = {},
-): Exchange & StatefulVenue & StreamingVenue {
+): Exchange & StatefulVenue & StreamingVenue & MarketDataVenue {
   let restored: Promise<void> | undefined;
   const ready = (): Promise<void> => {
     restored ??= (async () => {
@@ -432,6 +465,7 @@ export function feedDrivenExchange(
   return new Proxy(venue, {
     get(target, property, receiver) {
       if (property === 'saveState') return saveState;
+      if (property === 'marketData') return (symbol?: string) => driver.marketData(symbol);
       if (property === 'accountStream') {
         return (streamOptions?: StreamOptions) => target.accountStream(streamOptions, streamHooks);
       }
@@ -446,8 +480,9 @@ export function feedDrivenExchange(
       return async (...args: unknown[]) => {
         await ready();
         await driver.catchUp();
+        if (ORDER_ENTRY_METHODS.has(property)) driver.assertTradable(symbolOf(args[0]));
         return (value as (...a: unknown[]) => unknown).apply(target, args);
       };
     },
-  }) as unknown as Exchange & StatefulVenue & StreamingVenue;
+  }) as unknown as Exchange & StatefulVenue & StreamingVenue & MarketDataVenue;
 }

@@ -5,6 +5,7 @@ import type { PaperExchange } from '../paper/index.ts';
 import { FaultQueue, type FaultMatch } from './faults.ts';
 import { listenSimulator } from './server.ts';
 import type { SimCandles } from './candles.ts';
+import type { SimFundingRates } from './funding.ts';
 import Decimal from 'decimal.js';
 import { sleep, WIRE_DECIMAL } from './wire.ts';
 
@@ -48,6 +49,8 @@ export type WireRequestLog = {
   apiKey: string | undefined;
   /** HTTP status answered; 0 when the connection was dropped. */
   status?: number;
+  /** When the request was read (`performance.now()` of this process: latency benchmarks). */
+  at?: number;
 };
 
 /** A served path: whether it is signed, and what answers it (called on the dialect). */
@@ -82,6 +85,8 @@ export type WireSimulatorOptions<Rule> = {
    * volumes in base units.
    */
   candles?: SimCandles;
+  /** Funding histories served by the funding-rate history endpoints; deterministic 8-hourly rates otherwise. */
+  fundingRates?: SimFundingRates;
   faults?: Rule[];
   now?: () => number;
 };
@@ -201,8 +206,10 @@ export abstract class SimulatorDialect<
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const request = await readRequest(req);
+    const at = performance.now();
     const { method, path } = request;
     const log: WireRequestLog & Partial<Codes> = {
+      at,
       method,
       path,
       query: request.query,

@@ -364,3 +364,44 @@ describe('simulator: business errors from the paper venue, as Binance codes', ()
     }
   });
 });
+
+describe('simulator: TRAILING_STOP_MARKET on /fapi/v1/algoOrder, built by hand', () => {
+  const algo = async (params: string) => {
+    const body = `${params}&timestamp=${Date.now()}`;
+    const response = await fetch(`${sim.url}/fapi/v1/algoOrder`, {
+      method: 'POST',
+      headers: { 'X-MBX-APIKEY': API_KEY, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: `${body}&signature=${opensslHmac(API_SECRET, body)}`,
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const base = 'algoType=CONDITIONAL&symbol=BTCUSDT&side=SELL&type=TRAILING_STOP_MARKET&quantity=0.010';
+
+  it.each([
+    ['a callback below 0.1 %', `${base}&callbackRate=0.05`, -1111],
+    ['a callback of 0.0 %', `${base}&callbackRate=0.0`, -1130],
+    ['a callback above 10 %', `${base}&callbackRate=10.1`, -1130],
+    ['no callback', base, -1102],
+    ['closePosition (trailing stops take a quantity)', `${base}&callbackRate=1&closePosition=true`, -1106],
+    ['a sell activation price below the market', `${base}&callbackRate=1&activatePrice=1000`, -2021],
+  ])('refuses %s', async (_name, params, code) => {
+    const res = await algo(params);
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe(code);
+  });
+
+  it('accepts 0.1 and 10 % and answers the algo order with its callbackRate and activatePrice', async () => {
+    const activate = (Math.ceil(price * 1.05 * 10) / 10).toFixed(1);
+    const low = await algo(`${base}&callbackRate=0.1&clientAlgoId=trailLow`);
+    expect(low.status).toBe(200);
+    expect(low.body).toMatchObject({
+      orderType: 'TRAILING_STOP_MARKET',
+      algoStatus: 'NEW',
+      callbackRate: '0.1',
+    });
+    const high = await algo(`${base}&callbackRate=10&activatePrice=${activate}&clientAlgoId=trailHigh`);
+    expect(high.status).toBe(200);
+    expect(high.body).toMatchObject({ callbackRate: '10', clientAlgoId: 'trailHigh' });
+    expect(Number(high.body.activatePrice)).toBe(Number(activate));
+  });
+});

@@ -127,7 +127,13 @@ describe('parseUserFrame', () => {
         time: 1564745798939,
         reason: 'ORDER',
         balances: [
-          { asset: 'USDT', total: '122624.12345678', available: '100.12345678', unrealizedPnl: '0' },
+          {
+            asset: 'USDT',
+            total: '122624.12345678',
+            available: '100.12345678',
+            unrealizedPnl: '0',
+            change: '50.12345678',
+          },
         ],
       },
       {

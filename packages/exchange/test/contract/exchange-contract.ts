@@ -2,6 +2,7 @@ import Decimal from 'decimal.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExchangeErrors, type ExchangeErrorCode } from '../../src/errors.ts';
 import { roundPrice, roundQtyDown, sizeForNotional } from '../../src/instrument.ts';
+import { supportsTrailingStop } from '../../src/trailing.ts';
 import type { Exchange, Instrument, Order, PositionMode } from '../../src/types.ts';
 
 /**
@@ -410,6 +411,93 @@ export function runExchangeContract(name: string, setup: () => Promise<ExchangeC
         await h.setPrice(symbol, pricePct(-3));
         const [position] = await positionsOf();
         expect(dec(position?.qty ?? '0').eq(qty)).toBe(true);
+      });
+    });
+
+    describe('trailing stop', () => {
+      beforeEach(async () => {
+        await h.setPositionMode('one_way');
+        await h.setPrice(symbol, price);
+        await ex.setLeverage(symbol, 10);
+      });
+
+      /** A 1 % trailing sell for the long `open('buy')` opened, activated at +2 %. */
+      const trail = (key: string) =>
+        ex.placeTrailingStop({
+          venueSymbol: symbol,
+          side: 'sell',
+          positionSide: 'long',
+          callbackRatePct: '1',
+          activationPrice: pricePct(2),
+          qty,
+          idempotencyKey: key,
+        });
+
+      it('rests as an algo order openOrders lists, with its callback and activation price', async () => {
+        await open('buy');
+        if (!supportsTrailingStop(ex.id)) {
+          await expectCode(trail(nextKey('trail')), 'TRAILING_STOP_UNSUPPORTED');
+          expect(await ex.openOrders(symbol)).toHaveLength(0);
+          return;
+        }
+        const k = nextKey('trail');
+        const placed = await trail(k);
+        expect(placed.type).toBe('trailing_stop_market');
+        const resting = (await ex.openOrders(symbol)).filter((o) => o.type === 'trailing_stop_market');
+        expect(resting).toHaveLength(1);
+        expect(resting[0]?.isAlgo).toBe(true);
+        expect(resting[0]?.side).toBe('sell');
+        expect(dec(resting[0]?.callbackRatePct ?? '0').eq(1)).toBe(true);
+        expect(dec(resting[0]?.activationPrice ?? '0').eq(pricePct(2))).toBe(true);
+        expect(dec(resting[0]?.qty ?? '0').eq(qty)).toBe(true);
+        expect((await ex.orderByIdempotencyKey(symbol, k))?.venueOrderId).toBe(placed.venueOrderId);
+      });
+
+      it('waits for its activation price, then closes the long when the price retraces the callback from its high', async () => {
+        if (!supportsTrailingStop(ex.id)) return;
+        await open('buy');
+        await trail(nextKey('trail'));
+        // Not activated (+1 % < +2 %): a fall of 1.5 % from the high of the run does nothing.
+        await h.setPrice(symbol, pricePct(1));
+        await h.setPrice(symbol, pricePct(-0.5));
+        expect(await positionsOf()).toHaveLength(1);
+        // Activated at +3 %, high +4 %: the stop rests 1 % below the high, at 1.04 × 0.99 = +2.96 %.
+        await h.setPrice(symbol, pricePct(3));
+        await h.setPrice(symbol, pricePct(4));
+        await h.setPrice(symbol, pricePct(3.5));
+        expect(await positionsOf()).toHaveLength(1);
+        await h.setPrice(symbol, pricePct(2.9));
+        expect(await positionsOf()).toHaveLength(0);
+        expect((await ex.openOrders(symbol)).some((o) => o.type === 'trailing_stop_market')).toBe(false);
+      });
+
+      it('cancelAllOrders cancels it: the same run and retrace leave the long open', async () => {
+        if (!supportsTrailingStop(ex.id)) return;
+        await open('buy');
+        await trail(nextKey('trail'));
+        await ex.cancelAllOrders(symbol);
+        expect(await ex.openOrders(symbol)).toHaveLength(0);
+        await h.setPrice(symbol, pricePct(4));
+        await h.setPrice(symbol, pricePct(2.9));
+        const [position] = await positionsOf();
+        expect(dec(position?.qty ?? '0').eq(qty)).toBe(true);
+      });
+
+      it("refuses a callback outside the venue's range before sending", async () => {
+        if (!supportsTrailingStop(ex.id)) return;
+        await open('buy');
+        await expectCode(
+          ex.placeTrailingStop({
+            venueSymbol: symbol,
+            side: 'sell',
+            positionSide: 'long',
+            callbackRatePct: '25',
+            qty,
+            idempotencyKey: nextKey('trail-range'),
+          }),
+          'INVALID_REQUEST',
+        );
+        expect(await ex.openOrders(symbol)).toHaveLength(0);
       });
     });
 

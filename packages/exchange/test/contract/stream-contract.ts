@@ -1,5 +1,6 @@
 import Decimal from 'decimal.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { supportsTrailingStop } from '../../src/trailing.ts';
 import { roundPrice, sizeForNotional } from '../../src/instrument.ts';
 import type {
   AccountEvent,
@@ -76,8 +77,8 @@ export function runStreamContract(name: string, setup: () => Promise<StreamContr
         event.kind === 'fill' && event.fill.venueSymbol === symbol ? [event.fill] : [],
       );
 
-    /** A market entry (long) and its close-position stop 2 % below, then the price 3 % below. */
-    async function entryThenStop(events: AccountEvent[]): Promise<{ entryClientId: string }> {
+    /** A market entry (long), once its fill is on the stream. */
+    async function longEntry(events: AccountEvent[]) {
       const entry = await venue.placeOrder({
         venueSymbol: symbol,
         side: 'buy',
@@ -87,6 +88,12 @@ export function runStreamContract(name: string, setup: () => Promise<StreamContr
         idempotencyKey: nextKey('entry'),
       });
       await waitFor('the entry fill', () => fillsOf(events).length >= 1);
+      return entry;
+    }
+
+    /** A market entry (long) and its close-position stop 2 % below, then the price 3 % below. */
+    async function entryThenStop(events: AccountEvent[]): Promise<{ entryClientId: string }> {
+      const entry = await longEntry(events);
       await venue.placeConditional({
         venueSymbol: symbol,
         kind: 'stop_loss',
@@ -175,6 +182,26 @@ export function runStreamContract(name: string, setup: () => Promise<StreamContr
             e.positions.some((p) => p.venueSymbol === symbol && dec(p.qty).isZero()),
         ),
       );
+    });
+
+    it('a trailing stop that fires arrives as a fill with trigger "trailing" (venues that place them)', async () => {
+      if (!supportsTrailingStop(venue.id)) return;
+      const { events } = await openAccountStream();
+      await longEntry(events);
+      await venue.placeTrailingStop({
+        venueSymbol: symbol,
+        side: 'sell',
+        positionSide: 'net',
+        callbackRatePct: '1',
+        qty,
+        idempotencyKey: nextKey('trail'),
+      });
+      // Active at once: the high +3 % puts the stop at 1.03 × 0.99 ≈ +1.97 %; +1.5 % fires it.
+      await h.setPrice(symbol, pricePct(3));
+      await h.setPrice(symbol, pricePct(1.5));
+      await waitFor('the trailing fill', () => fillsOf(events).length >= 2);
+      expect(fillsOf(events)[1]).toMatchObject({ cause: 'trigger', trigger: 'trailing', side: 'sell' });
+      expect(dec(fillsOf(events)[1]?.realizedPnl ?? '0').gt(0)).toBe(true);
     });
 
     it('fillsSince returns the fills the stream delivered', async () => {

@@ -301,6 +301,44 @@ describe('algo orders', () => {
     ]);
   });
 
+  it('move_order_stop: callbackRatio within 0.001–0.1, no closeFraction, no callbackSpread; listed only when asked for by its type', async () => {
+    const url = await start();
+    const trail = (fields: Record<string, unknown>) =>
+      rawRequest(
+        url,
+        'POST',
+        ALGO,
+        algo({ ordType: 'move_order_stop', sz: '1', reduceOnly: true, ...fields }),
+      );
+    for (const [fields, what] of [
+      [{ callbackRatio: '0.2' }, 'Parameter callbackRatio error'],
+      [{ callbackRatio: '0.0005' }, 'Parameter callbackRatio error'],
+      [{ callbackRatio: '0.01', closeFraction: '1', sz: undefined }, 'Parameter closeFraction error'],
+      [{ callbackSpread: '100' }, 'Parameter callbackSpread error'],
+      [{ callbackRatio: '0.01', activePx: '49000' }, 'Parameter activePx error'],
+    ] as const) {
+      expect((await trail(fields)).body, JSON.stringify(fields)).toMatchObject({
+        code: '1',
+        data: [{ sCode: '51000', sMsg: what }],
+      });
+    }
+    const placed = await trail({ callbackRatio: '0.015', activePx: '51000', algoClOrdId: 'trail1' });
+    expect(placed.body).toMatchObject({ code: '0', data: [{ sCode: '0', algoClOrdId: 'trail1' }] });
+    const pending = (type: string) =>
+      rawRequest(url, 'GET', `/api/v5/trade/orders-algo-pending?instType=SWAP&ordType=${type}`);
+    expect((await pending('conditional,oco')).body.data).toEqual([]);
+    expect((await pending('move_order_stop')).body.data).toEqual([
+      expect.objectContaining({
+        ordType: 'move_order_stop',
+        algoClOrdId: 'trail1',
+        callbackRatio: '0.015',
+        activePx: '51000',
+        moveTriggerPx: '',
+        state: 'live',
+      }),
+    ]);
+  });
+
   it('closeFraction on a net position needs reduceOnly; sz with closeFraction → 50024; a stop above the last price → 51280', async () => {
     const url = await start();
     const noReduce = await rawRequest(

@@ -306,6 +306,29 @@ describe('orders: base units in, contracts (sz = qty / ctVal) on the wire', () =
     expect(algos[0]?.venueOrderId).toBe(algos[1]?.venueOrderId);
     expect(queryOf(h, '/api/v5/trade/orders-algo-pending')[0]?.get('ordType')).toBe('conditional,oco');
   });
+
+  it('attachedProtection finds the attached algo by the attachAlgoClOrdId derived from the key: one GET, [] when none', async () => {
+    h = await harness();
+    expect(await h.client.attachedProtection('BTC-USDT-SWAP', 'not-placed')).toEqual([]);
+    await h.client.placeOrder({
+      venueSymbol: 'BTC-USDT-SWAP',
+      side: 'buy',
+      type: 'market',
+      qty: '0.01',
+      attachedStopLoss: '49000',
+      idempotencyKey: 'attached-sl',
+    });
+    const before = h.seen('GET', '/api/v5/trade/order-algo').length;
+    const legs = await h.client.attachedProtection('BTC-USDT-SWAP', 'attached-sl');
+    expect(h.seen('GET', '/api/v5/trade/order-algo')).toHaveLength(before + 1);
+    expect(queryOf(h, '/api/v5/trade/order-algo').at(-1)?.get('algoClOrdId')).toBe(
+      clientOrderId('attached-sl', 'okx', 'p'),
+    );
+    // One trigger → a conditional, reported as one leg named by the algo's client id.
+    expect(legs.map((o) => [o.type, o.triggerPrice, o.side, o.status, o.clientOrderId])).toEqual([
+      ['stop_market', '49000', 'sell', 'new', clientOrderId('attached-sl', 'okx', 'p')],
+    ]);
+  });
 });
 
 describe('algo orders, close-position, leverage and mode', () => {

@@ -24,7 +24,8 @@ export type StrategySettings = {
   marginShort: number;
 };
 
-export type PineExitReason = 'signal' | 'reverse' | 'stop_loss' | 'take_profit' | 'end_of_data';
+export type PineExitReason =
+  'signal' | 'reverse' | 'stop_loss' | 'trailing_stop' | 'take_profit' | 'end_of_data';
 
 /** One closed (or, at the end, open) trade, in the shape of the engine's Trade. */
 export type PineTrade = {
@@ -71,17 +72,25 @@ type Position = {
 };
 
 type PendingEntry = { kind: 'entry'; id: string; side: 1 | -1; qty: number; alert: string | null };
-type PendingClose = { kind: 'close'; id: string; alert: string | null };
+/** `qtyPercent` NaN: the whole position. */
+type PendingClose = { kind: 'close'; id: string; alert: string | null; qtyPercent: number };
 
 type ExitOrder = {
   id: string;
   fromEntry: string;
   lossTicks: number;
   profitTicks: number;
+  /** trail_points / trail_offset in ticks (NaN: no trailing stop). */
+  trailPoints: number;
+  trailOffset: number;
   alert: string | null;
   /** Levels once attached to a filled entry. */
   stop: number;
   limit: number;
+  /** The price that activates the trailing stop, the best price since the entry, the trailing stop (NaN until active). */
+  trailActivation: number;
+  best: number;
+  trailStop: number;
   attached: boolean;
 };
 
@@ -164,22 +173,37 @@ export class Broker {
     this.pending.push({ kind: 'entry', id, side, qty: size, alert });
   }
 
-  close(id: string, alert: string | null): void {
+  /** strategy.close; `qtyPercent` (qty_percent) NaN or ≥ 100 closes the whole position. */
+  close(id: string, alert: string | null, qtyPercent = NaN): void {
     if (this.position === null || this.position.entryId !== id) return;
     this.pending = this.pending.filter((order) => !(order.kind === 'close' && order.id === id));
-    this.pending.push({ kind: 'close', id, alert });
+    this.pending.push({ kind: 'close', id, alert, qtyPercent });
   }
 
-  exit(id: string, fromEntry: string, lossTicks: number, profitTicks: number, alert: string | null): void {
-    if (Number.isNaN(lossTicks) && Number.isNaN(profitTicks)) return;
+  exit(
+    id: string,
+    fromEntry: string,
+    lossTicks: number,
+    profitTicks: number,
+    alert: string | null,
+    trail: { points: number; offset: number } = { points: NaN, offset: NaN },
+  ): void {
+    // TradingView needs both trail_points and trail_offset for a trailing stop.
+    const trails = !Number.isNaN(trail.points) && !Number.isNaN(trail.offset);
+    if (Number.isNaN(lossTicks) && Number.isNaN(profitTicks) && !trails) return;
     const order: ExitOrder = {
       id,
       fromEntry,
       lossTicks,
       profitTicks,
+      trailPoints: trails ? trail.points : NaN,
+      trailOffset: trails ? trail.offset : NaN,
       alert,
       stop: NaN,
       limit: NaN,
+      trailActivation: NaN,
+      best: NaN,
+      trailStop: NaN,
       attached: false,
     };
     this.exits.set(id, order);
@@ -200,7 +224,21 @@ export class Broker {
     order.limit = Number.isNaN(order.profitTicks)
       ? NaN
       : this.roundToTick(entryPrice + side * order.profitTicks * this.mintick);
+    order.trailActivation = Number.isNaN(order.trailPoints)
+      ? NaN
+      : this.roundToTick(entryPrice + side * order.trailPoints * this.mintick);
+    order.best = entryPrice;
+    order.trailStop = NaN;
     order.attached = true;
+    this.trail(order, side, entryPrice);
+  }
+
+  /** The price reached `price`: a new best price moves an activated trailing stop. */
+  private trail(order: ExitOrder, side: 1 | -1, price: number): void {
+    if (Number.isNaN(order.trailActivation)) return;
+    if (side > 0 ? price > order.best : price < order.best) order.best = price;
+    const activated = side > 0 ? order.best >= order.trailActivation : order.best <= order.trailActivation;
+    if (activated) order.trailStop = this.roundToTick(order.best - side * order.trailOffset * this.mintick);
   }
 
   // ---- Fills ----
@@ -226,12 +264,39 @@ export class Broker {
     });
   }
 
-  private closePosition(bar: number, price: number, reason: PineExitReason): void {
+  /** Closes `qty` of the position (all of it by default); a part carries its share of the entry commission. */
+  private closePosition(bar: number, price: number, reason: PineExitReason, qty?: number): void {
     const p = this.position!;
+    if (qty !== undefined && qty < p.qty) {
+      const entryFee = (p.entryFee * qty) / p.qty;
+      const fees = entryFee + this.fee(price, qty);
+      const pnl = p.side * (price - p.entryPrice) * qty - fees;
+      const part = { ...p, qty };
+      this.trades.push(this.trade(part, bar, price, qty, fees, pnl, reason));
+      this.realized += pnl;
+      p.qty -= qty;
+      p.entryFee -= entryFee;
+      return;
+    }
     const exitFee = this.fee(price, p.qty);
     const fees = p.entryFee + exitFee;
     const pnl = p.side * (price - p.entryPrice) * p.qty - fees;
-    this.trades.push({
+    this.trades.push(this.trade(p, bar, price, p.qty, fees, pnl, reason));
+    this.realized += pnl;
+    for (const [id, order] of this.exits) if (order.fromEntry === p.entryId) this.exits.delete(id);
+    this.position = null;
+  }
+
+  private trade(
+    p: Position,
+    bar: number,
+    price: number,
+    qty: number,
+    fees: number,
+    pnl: number,
+    reason: PineExitReason,
+  ): PineTrade {
+    return {
       pnlPct: this.pnlPct(p, pnl),
       side: p.side > 0 ? 'long' : 'short',
       entryId: p.entryId,
@@ -241,15 +306,12 @@ export class Broker {
       exitTime: this.times[bar]!,
       exitPrice: price,
       exitBar: bar,
-      qty: p.qty,
+      qty,
       fees,
       pnl,
       exitReason: reason,
       barsHeld: bar - p.entryBar,
-    });
-    this.realized += pnl;
-    for (const [id, order] of this.exits) if (order.fromEntry === p.entryId) this.exits.delete(id);
-    this.position = null;
+    };
   }
 
   private openPosition(bar: number, id: string, side: 1 | -1, price: number, qty: number): void {
@@ -274,8 +336,9 @@ export class Broker {
       if (order.kind === 'close') {
         if (p === null || p.entryId !== order.id) continue;
         const fill = price - p.side * this.slip;
-        this.record('close', order.id, bar, p.side > 0 ? -1 : 1, fill, p.qty, order.alert);
-        this.closePosition(bar, fill, 'signal');
+        const qty = order.qtyPercent < 100 ? (p.qty * order.qtyPercent) / 100 : p.qty;
+        this.record('close', order.id, bar, p.side > 0 ? -1 : 1, fill, qty, order.alert);
+        this.closePosition(bar, fill, 'signal', qty);
         continue;
       }
       if (p !== null && p.side === order.side) continue; // pyramiding 0
@@ -287,39 +350,53 @@ export class Broker {
     }
   }
 
-  /** Stop and limit exits along the bar's assumed path. */
+  /**
+   * Stop, trailing-stop and limit exits along the bar's assumed path: the open (a level already
+   * passed fills there), then open → nearer extreme → other extreme → close. A move against the
+   * position reaches the nearer stop (fixed or trailing, a tie is the fixed one's); a move with it
+   * reaches the limit; every price visited may lift the trailing stop for the moves after it.
+   */
   processExits(bar: number, prices: BarPrices): void {
     const p = this.position;
     if (p === null) return;
-    const { open: o, high: h, low: l } = prices;
-    const highFirst = h - o < o - l;
+    const { open: o, high: h, low: l, close: c } = prices;
+    const path = h - o < o - l ? [o, h, l, c] : [o, l, h, c];
     for (const order of [...this.exits.values()]) {
       if (!order.attached || order.fromEntry !== p.entryId || this.position !== p) continue;
-      const { stop, limit } = order;
-      let price = NaN;
-      let reason: PineExitReason | null = null;
-      if (p.side > 0) {
-        if (o <= stop) [price, reason] = [o - this.slip, 'stop_loss'];
-        else if (o >= limit) [price, reason] = [o, 'take_profit'];
-        else if (highFirst) {
-          if (h >= limit) [price, reason] = [limit, 'take_profit'];
-          else if (l <= stop) [price, reason] = [stop - this.slip, 'stop_loss'];
-        } else if (l <= stop) [price, reason] = [stop - this.slip, 'stop_loss'];
-        else if (h >= limit) [price, reason] = [limit, 'take_profit'];
-      } else {
-        if (o >= stop) [price, reason] = [o + this.slip, 'stop_loss'];
-        else if (o <= limit) [price, reason] = [o, 'take_profit'];
-        else if (highFirst) {
-          if (h >= stop) [price, reason] = [stop + this.slip, 'stop_loss'];
-          else if (l <= limit) [price, reason] = [limit, 'take_profit'];
-        } else if (l <= limit) [price, reason] = [limit, 'take_profit'];
-        else if (h >= stop) [price, reason] = [stop + this.slip, 'stop_loss'];
-      }
-      if (reason !== null) {
-        this.record('exit', order.id, bar, p.side > 0 ? -1 : 1, price, p.qty, order.alert);
-        this.closePosition(bar, price, reason);
+      for (let k = 0; k < path.length && this.position === p; k++) {
+        const hit = this.exitOnMove(order, p.side, k === 0 ? path[0]! : path[k - 1]!, path[k]!, k === 0);
+        if (hit !== null) {
+          this.record('exit', order.id, bar, p.side > 0 ? -1 : 1, hit.price, p.qty, order.alert);
+          this.closePosition(bar, hit.price, hit.reason);
+        } else {
+          this.trail(order, p.side, path[k]!);
+        }
       }
     }
+  }
+
+  private exitOnMove(
+    order: ExitOrder,
+    side: 1 | -1,
+    from: number,
+    to: number,
+    atOpen: boolean,
+  ): { price: number; reason: PineExitReason } | null {
+    const { stop: fixed, trailStop, limit } = order;
+    const trailNearer =
+      !Number.isNaN(trailStop) && (Number.isNaN(fixed) || (side > 0 ? trailStop > fixed : trailStop < fixed));
+    const stop = trailNearer ? trailStop : fixed;
+    const stopReason: PineExitReason = trailNearer ? 'trailing_stop' : 'stop_loss';
+    const stopReached = side > 0 ? to <= stop : to >= stop;
+    const limitReached = side > 0 ? to >= limit : to <= limit;
+    if (atOpen) {
+      if (stopReached) return { price: to - side * this.slip, reason: stopReason };
+      if (limitReached) return { price: to, reason: 'take_profit' };
+      return null;
+    }
+    const withPosition = side > 0 ? to > from : to < from;
+    if (withPosition) return limitReached ? { price: limit, reason: 'take_profit' } : null;
+    return stopReached ? { price: stop - side * this.slip, reason: stopReason } : null;
   }
 
   /** The open position marked to the last close (not counted as closed). */

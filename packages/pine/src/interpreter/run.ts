@@ -460,18 +460,14 @@ export function runPine(
         return null;
       }
       case 'strategy.close':
-        requireBroker().close(str(arg('id'))!, str(arg('alert_message')));
+        requireBroker().close(
+          str(arg('id'))!,
+          str(arg('alert_message')),
+          args.has('qty_percent') ? numArg('qty_percent') : NaN,
+        );
         return null;
       case 'strategy.exit': {
-        for (const name of [
-          'limit',
-          'stop',
-          'trail_price',
-          'trail_points',
-          'trail_offset',
-          'qty',
-          'qty_percent',
-        ])
+        for (const name of ['limit', 'stop', 'trail_price', 'qty', 'qty_percent'])
           if (args.has(name)) unsupported(`strategy.exit(${name} = …)`);
         const from = args.has('from_entry')
           ? str(arg('from_entry'))!
@@ -482,6 +478,10 @@ export function runPine(
           args.has('loss') ? numArg('loss') : NaN,
           args.has('profit') ? numArg('profit') : NaN,
           str(arg('alert_message')),
+          {
+            points: args.has('trail_points') ? numArg('trail_points') : NaN,
+            offset: args.has('trail_offset') ? numArg('trail_offset') : NaN,
+          },
         );
         return null;
       }

@@ -12,8 +12,15 @@ export const NOTIFY_EVENT_KINDS = [
   'trade_closed',
   'protection_missing',
   'stream_down',
+  'daily_loss_reached',
+  'daily_summary',
 ] as const;
 export type NotifyEventKind = (typeof NOTIFY_EVENT_KINDS)[number];
+
+/** What a new channel receives when it names no events: all but the optional daily summary. */
+export const DEFAULT_NOTIFY_EVENTS: readonly NotifyEventKind[] = NOTIFY_EVENT_KINDS.filter(
+  (kind) => kind !== 'daily_summary',
+);
 
 /** How an account appears in a message: its label and its id masked (never the full id). */
 export type AccountRef = { label: string; masked: string };
@@ -49,7 +56,7 @@ export type NotifyFacts =
       type: 'trade_closed';
       account: AccountRef;
       exchange: string;
-      reason: 'stop_loss' | 'take_profit' | 'liquidation';
+      reason: 'stop_loss' | 'take_profit' | 'trailing' | 'liquidation';
       symbol: string;
       side: string;
       qty: string;
@@ -68,6 +75,30 @@ export type NotifyFacts =
       errorCode?: string;
     }
   | { type: 'stream_down'; account: AccountRef; exchange: string; downSince: number }
+  | {
+      type: 'daily_loss_reached';
+      account: AccountRef;
+      exchange: string;
+      /** USDT, decimal strings: the limit and the day's net PnL (negative). */
+      limit: string;
+      netPnl: string;
+      pausedUntil: number;
+    }
+  | {
+      type: 'daily_summary';
+      /** The UTC day summed up, YYYY-MM-DD. */
+      day: string;
+      accounts: Array<{
+        account: AccountRef;
+        exchange: string;
+        /** Net PnL of the day (realized − fees + funding), USDT. */
+        netPnl: string;
+        /** Fills that realized PnL that day (closing fills). */
+        trades: number;
+        /** Open positions as the account mirror last saw them. */
+        openPositions: Array<{ symbol: string; side: string; qty: string; unrealizedPnl: string }>;
+      }>;
+    }
   | { type: 'test'; channelName: string };
 
 /** `abcd…wxyz`-style: enough to tell accounts apart, not enough to send an alert for one. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, like, sql } from 'drizzle-orm';
 import {
   notificationChannels,
   notificationOutbox,
@@ -83,7 +83,11 @@ export class NotificationOutbox {
     kind: NotifyEventKind | 'test',
     facts: NotifyFacts,
     key: string,
-    options: { channelIds?: string[] } = {},
+    options: {
+      channelIds?: string[];
+      /** Not sent before this time (a stream-down message waits to see whether the stream comes back). */
+      notBefore?: Date;
+    } = {},
   ): Promise<number> {
     const { db } = this.deps.database;
     const channels = await db
@@ -100,6 +104,7 @@ export class NotificationOutbox {
       );
     if (channels.length === 0) return 0;
     const now = new Date(this.#now());
+    const due = options.notBefore && options.notBefore > now ? options.notBefore : now;
     const inserted = await db
       .insert(notificationOutbox)
       .values(
@@ -111,13 +116,33 @@ export class NotificationOutbox {
           payload: facts as unknown as Record<string, unknown>,
           idempotencyKey: `${key}:${channel.id}`,
           createdAt: now,
-          nextAttemptAt: now,
+          nextAttemptAt: due,
         })),
       )
       .onConflictDoNothing()
       .returning({ id: notificationOutbox.id });
-    if (inserted.length > 0) this.kick();
+    if (inserted.length > 0) this.kick(due.getTime() - now.getTime());
     return inserted.length;
+  }
+
+  /**
+   * Takes back `userId`'s messages of `kind` whose key starts with `keyPrefix` and that no
+   * dispatcher has claimed yet (a stream that came back before its message was due). Returns how many.
+   */
+  async withdraw(userId: string, kind: NotifyEventKind, keyPrefix: string): Promise<number> {
+    const removed = await this.deps.database.db
+      .delete(notificationOutbox)
+      .where(
+        and(
+          eq(notificationOutbox.userId, userId),
+          eq(notificationOutbox.event, kind),
+          eq(notificationOutbox.status, 'queued'),
+          eq(notificationOutbox.attempts, 0),
+          like(notificationOutbox.idempotencyKey, `${keyPrefix.replace(/[\\%_]/g, '\\$&')}%`),
+        ),
+      )
+      .returning({ id: notificationOutbox.id });
+    return removed.length;
   }
 
   /** Starts sending in the background (NOTIFY_DISPATCH). */
@@ -134,9 +159,9 @@ export class NotificationOutbox {
     await this.#running;
   }
 
-  /** Something was queued: look again once the channel may have gone quiet. */
-  kick(): void {
-    if (this.#started) this.#schedule(this.deps.config.quietMs + 20);
+  /** Something was queued: look again once the channel may have gone quiet (or the message is due). */
+  kick(dueInMs = 0): void {
+    if (this.#started) this.#schedule(Math.max(this.deps.config.quietMs + 20, dueInMs));
   }
 
   #schedule(delayMs: number): void {

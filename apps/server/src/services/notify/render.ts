@@ -90,9 +90,13 @@ function reason(code: string, message: string, locale: Locale): { what: string; 
 const account = (ref: AccountRef) => (ref.label ? `${ref.label} (${ref.masked})` : ref.masked);
 const signed = (value: string) => (value.startsWith('-') ? value : `+${value}`);
 
-const REASON_WORDS: Record<'stop_loss' | 'take_profit' | 'liquidation', Record<Locale, string>> = {
+const REASON_WORDS: Record<
+  'stop_loss' | 'take_profit' | 'trailing' | 'liquidation',
+  Record<Locale, string>
+> = {
   stop_loss: { en: 'Stop-loss hit', ko: '손절 체결' },
   take_profit: { en: 'Take-profit hit', ko: '익절 체결' },
+  trailing: { en: 'Trailing stop hit', ko: '트레일링 스탑 체결' },
   liquidation: { en: 'Liquidated', ko: '강제 청산' },
 };
 
@@ -204,6 +208,45 @@ function streamDown(f: Extract<NotifyFacts, { type: 'stream_down' }>, l: Locale)
   };
 }
 
+function dailyLoss(f: Extract<NotifyFacts, { type: 'daily_loss_reached' }>, l: Locale): Rendered {
+  const until = new Date(f.pausedUntil).toISOString().slice(0, 16).replace('T', ' ');
+  return {
+    title:
+      l === 'ko'
+        ? `일일 손실 한도 도달: ${account(f.account)}`
+        : `Daily loss limit reached: ${account(f.account)}`,
+    text: [
+      `${account(f.account)} · ${f.exchange}`,
+      l === 'ko'
+        ? `오늘 순손익 ${signed(f.netPnl)} USDT, 한도 -${f.limit} USDT.`
+        : `Today's net PnL ${signed(f.netPnl)} USDT, limit -${f.limit} USDT.`,
+      l === 'ko'
+        ? `${until} UTC까지 신규 진입을 멈춥니다 (계정 화면에서 재개할 수 있습니다). 청산은 계속 실행됩니다.`
+        : `New entries are paused until ${until} UTC (resume on the Accounts page). Closes still run.`,
+    ].join('\n'),
+    path: '/accounts',
+  };
+}
+
+function dailySummary(f: Extract<NotifyFacts, { type: 'daily_summary' }>, l: Locale): Rendered {
+  const blocks = f.accounts.map((a) => {
+    const head =
+      l === 'ko'
+        ? `${account(a.account)} · ${a.exchange}: 순손익 ${signed(a.netPnl)} USDT · 청산 체결 ${a.trades}건`
+        : `${account(a.account)} · ${a.exchange}: net PnL ${signed(a.netPnl)} USDT · ${a.trades} closing fill(s)`;
+    const open = a.openPositions.map(
+      (p) =>
+        `  ${p.symbol} ${p.side} ${p.qty} · ${l === 'ko' ? '미실현' : 'unrealized'} ${signed(p.unrealizedPnl)}`,
+    );
+    const none = l === 'ko' ? '  열린 포지션 없음' : '  no open positions';
+    return [head, ...(open.length ? open : [none])].join('\n');
+  });
+  return {
+    title: l === 'ko' ? `일일 요약 ${f.day} (UTC)` : `Daily summary ${f.day} (UTC)`,
+    text: blocks.join('\n'),
+  };
+}
+
 function test(f: Extract<NotifyFacts, { type: 'test' }>, l: Locale): Rendered {
   return {
     title: l === 'ko' ? 'TradingBot 테스트 메시지' : 'TradingBot test message',
@@ -228,6 +271,10 @@ function renderFacts(facts: NotifyFacts, locale: Locale): Rendered {
       return unprotected(facts, locale);
     case 'stream_down':
       return streamDown(facts, locale);
+    case 'daily_loss_reached':
+      return dailyLoss(facts, locale);
+    case 'daily_summary':
+      return dailySummary(facts, locale);
     case 'test':
       return test(facts, locale);
   }

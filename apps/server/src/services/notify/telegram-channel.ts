@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { notificationChannels, type Database } from '@tradingbot/db';
 import type { KeyRing } from '../../crypto/credentials.ts';
 import { storeTarget } from './channels.ts';
-import { NOTIFY_EVENT_KINDS } from './facts.ts';
+import { DEFAULT_NOTIFY_EVENTS } from './facts.ts';
 
 /**
  * A user's linked Telegram chat as their `telegram` notification channel. The Telegram bot's
@@ -29,7 +29,7 @@ export function telegramChannelHooks(database: Database, keyRing: KeyRing) {
             stored.address,
             stored.targetHint,
             link.locale,
-            JSON.stringify(NOTIFY_EVENT_KINDS),
+            JSON.stringify(DEFAULT_NOTIFY_EVENTS),
           ],
         );
       });

@@ -13,7 +13,7 @@ import { isOpen, ZERO, type VenueState } from './state.ts';
 export function deposit(state: VenueState, asset: string, amount: DecimalInput): void {
   const value = parseAmount(amount, 'amount', true);
   state.wallets.set(asset, state.wallet(asset).plus(value));
-  emitBalances(state, [asset], value.isNeg() ? 'WITHDRAW' : 'DEPOSIT');
+  emitBalances(state, [asset], value.isNeg() ? 'WITHDRAW' : 'DEPOSIT', value);
 }
 
 /** One-way ↔ hedge, refused with any open position or order; changed: false when already there. */

@@ -52,7 +52,12 @@ export function venueFill(fill: PaperFill): VenueFill {
     time: fill.time,
   };
   if (fill.reason === 'trigger') {
-    venueFill.trigger = fill.order.type === 'take_profit_market' ? 'take_profit' : 'stop_loss';
+    venueFill.trigger =
+      fill.order.type === 'take_profit_market'
+        ? 'take_profit'
+        : fill.order.type === 'trailing_stop_market'
+          ? 'trailing'
+          : 'stop_loss';
   }
   return venueFill;
 }
@@ -109,12 +114,20 @@ export function emitPositions(
   emit(state, { kind: 'positions', time: state.now(), positions, reason });
 }
 
-export function emitBalances(state: VenueState, assets: readonly string[], reason: PaperBalanceReason): void {
+/** The assets' balances as they are now; `change` (a deposit or withdrawal) is reported on each. */
+export function emitBalances(
+  state: VenueState,
+  assets: readonly string[],
+  reason: PaperBalanceReason,
+  change?: Decimal,
+): void {
   if (state.eventListeners.size === 0 || assets.length === 0) return;
   emit(state, {
     kind: 'balances',
     time: state.now(),
-    balances: assets.map((asset) => toBalance(state, asset)),
+    balances: assets.map((asset) =>
+      change === undefined ? toBalance(state, asset) : { ...toBalance(state, asset), change: fmt(change) },
+    ),
     reason,
   });
 }

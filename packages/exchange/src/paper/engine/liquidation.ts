@@ -41,6 +41,8 @@ function liquidateOne(state: VenueState, position: PositionRecord, price: Decima
     closePosition: false,
     isAlgo: false,
     ocoGroup: undefined,
+    callbackRate: undefined,
+    activationPrice: undefined,
     reservedMargin: ZERO,
     statusReason: 'liquidation',
     attachedStopLoss: undefined,

@@ -32,7 +32,7 @@ export function holds(when: 'gte' | 'lte', level: Decimal, price: Decimal): bool
 
 /** Binance's trigger rule: STOP buy ≥ / sell ≤ trigger, TAKE_PROFIT buy ≤ / sell ≥. */
 export function conditionalWhen(type: OrderType, side: OrderSide): 'gte' | 'lte' {
-  if (type === 'stop_market') return side === 'buy' ? 'gte' : 'lte';
+  if (type === 'stop_market' || type === 'trailing_stop_market') return side === 'buy' ? 'gte' : 'lte';
   return side === 'buy' ? 'lte' : 'gte';
 }
 
@@ -62,6 +62,33 @@ export function walk(state: VenueState, symbol: string, to: Decimal, move: Price
     }
   }
   state.marks.set(symbol, to);
+  trackTrailing(state, symbol, to);
+}
+
+/**
+ * Trailing stops of `symbol` at a new price (Binance's rule, docs/paper-venue.md "Trailing stops"):
+ * a sell activates once the price is at or above its activation price (a buy: at or below), then
+ * keeps the highest price since (a buy: the lowest) and rests at that price less the callback (a
+ * buy: plus). A move is monotone, so the level a move fires at is the one set before it; the best
+ * price is updated at the move's end.
+ */
+export function trackTrailing(state: VenueState, symbol: string, price: Decimal): void {
+  for (const order of state.orders) {
+    if (order.type !== 'trailing_stop_market' || order.venueSymbol !== symbol || !isOpen(order)) continue;
+    const rate = order.callbackRate;
+    if (rate === undefined) continue;
+    const sells = order.side === 'sell';
+    const best = order.trailBest;
+    if (best === undefined) {
+      const activation = order.activationPrice;
+      if (activation !== undefined && (sells ? price.lt(activation) : price.gt(activation))) continue;
+    } else if (sells ? price.lte(best) : price.gte(best)) {
+      continue;
+    }
+    order.trailBest = price;
+    const retrace = rate.div(100);
+    order.triggerPrice = sells ? price.mul(retrace.neg().plus(1)) : price.mul(retrace.plus(1));
+  }
 }
 
 /** The first level a move from `cur` to `to` reaches, and where (at `cur` when already passed). */

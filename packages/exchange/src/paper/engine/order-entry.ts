@@ -2,10 +2,11 @@ import Decimal from 'decimal.js';
 import { clientOrderId } from '../../client-order-id.ts';
 import { D, fmt } from '../../decimal.ts';
 import { checkMinNotional, prepareOrderPrice, prepareOrderQty } from '../../instrument.ts';
+import { checkCallbackRate } from '../../trailing.ts';
 import type { Instrument, Order, OrderSide, PositionSide } from '../../types.ts';
 import { setMarginMode } from './account.ts';
 import { availableMargin, initialMargin, openingQty, takerFee } from './margin.ts';
-import { conditionalWhen, executeOrder, holds } from './matching.ts';
+import { conditionalWhen, executeOrder, holds, trackTrailing } from './matching.ts';
 import { emitOrder } from './events.ts';
 import { bookOrder, nextGeneratedClientId, toOrder } from './orders.ts';
 import { fail } from './rejections.ts';
@@ -17,7 +18,13 @@ import type { OrderRecord, PaperOrderRequest } from './types.ts';
 // rules are in docs/paper-venue.md ("Orders").
 
 const BINANCE_CLIENT_ID = /^[.A-Z:/a-z0-9_-]{1,36}$/;
-const ORDER_TYPES: ReadonlySet<string> = new Set(['market', 'limit', 'stop_market', 'take_profit_market']);
+const ORDER_TYPES: ReadonlySet<string> = new Set([
+  'market',
+  'limit',
+  'stop_market',
+  'take_profit_market',
+  'trailing_stop_market',
+]);
 
 /** An order request that passed the checks so far, in the venue's terms. */
 type Draft = {
@@ -34,6 +41,9 @@ type Draft = {
   qty: Decimal;
   price: Decimal | undefined;
   triggerPrice: Decimal | undefined;
+  /** Trailing stops: callback (percent) and activation price. */
+  callbackRate: Decimal | undefined;
+  activationPrice: Decimal | undefined;
   attachedStopLoss: string | undefined;
   attachedTakeProfit: string | undefined;
   /** The symbol's price now (undefined before the first one). */
@@ -64,11 +74,14 @@ export function submitOrder(state: VenueState, request: PaperOrderRequest): Orde
     closePosition: draft.closePosition,
     isAlgo: draft.isConditional,
     ocoGroup: request.ocoGroup,
+    callbackRate: draft.callbackRate,
+    activationPrice: draft.activationPrice,
     reservedMargin,
     statusReason: undefined,
     attachedStopLoss: draft.attachedStopLoss,
     attachedTakeProfit: draft.attachedTakeProfit,
   });
+  if (draft.mark !== undefined) trackTrailing(state, draft.symbol, draft.mark);
   emitOrder(state, record);
   if (marketable) executeOrder(state, record, draft.mark as Decimal);
   return toOrder(record);
@@ -91,7 +104,10 @@ function draftOrder(state: VenueState, request: PaperOrderRequest): Draft {
   const positionSide = resolvePositionSide(state, request.positionSide, symbol);
   const cid = request.clientOrderId ?? nextGeneratedClientId(state);
   checkClientId(state, cid);
-  const isConditional = request.type === 'stop_market' || request.type === 'take_profit_market';
+  const isConditional =
+    request.type === 'stop_market' ||
+    request.type === 'take_profit_market' ||
+    request.type === 'trailing_stop_market';
   const closePosition = request.closePosition === true;
   const opensLeg = state.positionMode === 'hedge' && (request.side === 'buy') === (positionSide === 'long');
   return {
@@ -132,7 +148,16 @@ function orderAmounts(
   request: PaperOrderRequest,
   instrument: Instrument,
   isConditional: boolean,
-): Pick<Draft, 'qty' | 'price' | 'triggerPrice' | 'attachedStopLoss' | 'attachedTakeProfit'> {
+): Pick<
+  Draft,
+  | 'qty'
+  | 'price'
+  | 'triggerPrice'
+  | 'callbackRate'
+  | 'activationPrice'
+  | 'attachedStopLoss'
+  | 'attachedTakeProfit'
+> {
   const symbol = instrument.venueSymbol;
   const qty = orderQty(request, instrument, isConditional);
   let price: Decimal | undefined;
@@ -143,7 +168,8 @@ function orderAmounts(
     price = new D(prepareOrderPrice(instrument, request.price));
   }
   let triggerPrice: Decimal | undefined;
-  if (isConditional) {
+  const trailing = request.type === 'trailing_stop_market' ? trailingAmounts(request, instrument) : undefined;
+  if (isConditional && trailing === undefined) {
     if (request.triggerPrice === undefined) {
       throw fail(
         'INVALID_PRICE',
@@ -162,15 +188,45 @@ function orderAmounts(
     qty,
     price,
     triggerPrice,
+    callbackRate: trailing?.callbackRate,
+    activationPrice: trailing?.activationPrice,
     attachedStopLoss: attached(request.attachedStopLoss),
     attachedTakeProfit: attached(request.attachedTakeProfit),
+  };
+}
+
+/** A trailing stop's callback (paper = Binance's range and grid) and activation price (on the tick grid). */
+function trailingAmounts(
+  request: PaperOrderRequest,
+  instrument: Instrument,
+): { callbackRate: Decimal; activationPrice: Decimal | undefined } {
+  if (request.callbackRatePct === undefined) {
+    throw fail('INVALID_REQUEST', 'missing_callback_rate', 'A trailing stop needs a callback rate', {
+      venueSymbol: instrument.venueSymbol,
+    });
+  }
+  let callbackRate: string;
+  try {
+    callbackRate = checkCallbackRate('paper', String(request.callbackRatePct));
+  } catch (error) {
+    throw fail('INVALID_REQUEST', 'invalid_callback_rate', (error as Error).message, {
+      venueSymbol: instrument.venueSymbol,
+      callbackRatePct: String(request.callbackRatePct),
+    });
+  }
+  return {
+    callbackRate: new D(callbackRate),
+    activationPrice:
+      request.activationPrice === undefined
+        ? undefined
+        : new D(prepareOrderPrice(instrument, request.activationPrice)),
   };
 }
 
 /** The quantity on the step grid; 0 for a close-position conditional (it takes the leg when triggered). */
 function orderQty(request: PaperOrderRequest, instrument: Instrument, isConditional: boolean): Decimal {
   if (request.closePosition === true) {
-    if (!isConditional) {
+    if (!isConditional || request.type === 'trailing_stop_market') {
       throw fail(
         'INVALID_REQUEST',
         'close_position_type',
@@ -226,6 +282,10 @@ function checkPrices(request: PaperOrderRequest, draft: Draft): void {
     const reference = draft.price ?? triggerPrice ?? mark;
     if (reference !== undefined) checkMinNotional(instrument, draft.qty, reference);
   }
+  if (request.type === 'trailing_stop_market') {
+    checkActivation(draft);
+    return;
+  }
   if (!draft.isConditional || mark === undefined || triggerPrice === undefined) return;
   if (holds(conditionalWhen(request.type, draft.side), triggerPrice, mark)) {
     throw fail(
@@ -236,6 +296,22 @@ function checkPrices(request: PaperOrderRequest, draft: Draft): void {
       { venueSymbol: symbol, triggerPrice: fmt(triggerPrice), price: fmt(mark) },
     );
   }
+}
+
+/**
+ * Binance's rule for a trailing stop's activation price: a sell's must lie above the current price, a
+ * buy's below (-2021 "Order would immediately trigger" otherwise).
+ */
+function checkActivation({ activationPrice, mark, side, symbol }: Draft): void {
+  if (activationPrice === undefined || mark === undefined) return;
+  if (side === 'sell' ? activationPrice.gt(mark) : activationPrice.lt(mark)) return;
+  throw fail(
+    'ORDER_REJECTED',
+    'would_immediately_trigger',
+    `The trailing stop's activation price ${fmt(activationPrice)} must lie ${side === 'sell' ? 'above' : 'below'} ` +
+      `the current price ${fmt(mark)} of ${symbol}`,
+    { venueSymbol: symbol, activationPrice: fmt(activationPrice), price: fmt(mark) },
+  );
 }
 
 /** A market order, or a limit order that crosses the current price (it fills at once, as taker). */

@@ -34,5 +34,7 @@ export function toOrder(record: OrderRecord): Order {
   if (record.avgPrice !== undefined) order.avgPrice = fmt(record.avgPrice.toDecimalPlaces(12));
   if (record.price !== undefined) order.price = fmt(record.price);
   if (record.triggerPrice !== undefined) order.triggerPrice = fmt(record.triggerPrice);
+  if (record.callbackRate !== undefined) order.callbackRatePct = fmt(record.callbackRate);
+  if (record.activationPrice !== undefined) order.activationPrice = fmt(record.activationPrice);
   return order;
 }

@@ -27,6 +27,8 @@ export type NewOrder = Pick<
   | 'closePosition'
   | 'isAlgo'
   | 'ocoGroup'
+  | 'callbackRate'
+  | 'activationPrice'
   | 'reservedMargin'
   | 'statusReason'
   | 'attachedStopLoss'
@@ -65,6 +67,9 @@ export function bookOrder(state: VenueState, order: NewOrder): OrderRecord {
     closePosition: order.closePosition,
     isAlgo: order.isAlgo,
     ocoGroup: order.ocoGroup,
+    callbackRate: order.callbackRate,
+    activationPrice: order.activationPrice,
+    trailBest: undefined,
     reservedMargin: order.reservedMargin,
     fee: ZERO,
     realizedPnl: ZERO,

@@ -15,6 +15,8 @@ export type PaperRejectReason =
   | 'missing_qty'
   | 'missing_price'
   | 'missing_trigger_price'
+  | 'missing_callback_rate'
+  | 'invalid_callback_rate'
   | 'close_position_with_qty'
   | 'close_position_type'
   | 'close_position_wrong_side'
@@ -57,6 +59,8 @@ export const PAPER_REASON_VENUE_CODES: Readonly<
   missing_qty: { binance: -1102, okx: '51000' },
   missing_price: { binance: -1102, okx: '51000' },
   missing_trigger_price: { binance: -1102, okx: '51000' },
+  missing_callback_rate: { binance: -1102, okx: '51000' },
+  invalid_callback_rate: { binance: -1130, okx: '51000' },
   invalid_client_order_id: { binance: -4015, okx: '51000' },
   position_side_mismatch_one_way: { binance: -4061, okx: '51000' },
   position_side_mismatch_hedge: { binance: -4061, okx: '51000' },

@@ -55,6 +55,10 @@ export type PaperOrderSnapshot = {
   closePosition: boolean;
   isAlgo: boolean;
   ocoGroup: string | null;
+  /** Trailing stops (absent in snapshots written before them). */
+  callbackRate?: Dec | null;
+  activationPrice?: Dec | null;
+  trailBest?: Dec | null;
   reservedMargin: Dec;
   fee: Dec;
   realizedPnl: Dec;
@@ -116,6 +120,9 @@ function orderSnapshot(o: OrderRecord): PaperOrderSnapshot {
     closePosition: o.closePosition,
     isAlgo: o.isAlgo,
     ocoGroup: opt(o.ocoGroup),
+    callbackRate: decOpt(o.callbackRate),
+    activationPrice: decOpt(o.activationPrice),
+    trailBest: decOpt(o.trailBest),
     reservedMargin: fmt(o.reservedMargin),
     fee: fmt(o.fee),
     realizedPnl: fmt(o.realizedPnl),
@@ -150,6 +157,9 @@ function orderRecord(o: PaperOrderSnapshot): OrderRecord {
     closePosition: o.closePosition,
     isAlgo: o.isAlgo,
     ocoGroup: und(o.ocoGroup),
+    callbackRate: decUnd(o.callbackRate ?? null),
+    activationPrice: decUnd(o.activationPrice ?? null),
+    trailBest: decUnd(o.trailBest ?? null),
     reservedMargin: new D(o.reservedMargin),
     fee: new D(o.fee),
     realizedPnl: new D(o.realizedPnl),

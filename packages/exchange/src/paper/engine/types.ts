@@ -37,6 +37,10 @@ export type PaperOrderRequest = {
   price?: DecimalInput;
   /** Trigger price (stop_market / take_profit_market). */
   triggerPrice?: DecimalInput;
+  /** trailing_stop_market: the retrace from the best price that triggers it, in percent (1 = 1 %). */
+  callbackRatePct?: DecimalInput;
+  /** trailing_stop_market: where the trailing starts (absent: at the price when placed). */
+  activationPrice?: DecimalInput;
   /** One-way: omit or 'net'. Hedge: 'long' or 'short' (required). */
   positionSide?: PositionSide;
   reduceOnly?: boolean;
@@ -182,11 +186,16 @@ export type OrderRecord = {
   filledQty: Decimal;
   avgPrice: Decimal | undefined;
   price: Decimal | undefined;
+  /** A trailing stop's current level (its best price less the callback); undefined until activated. */
   triggerPrice: Decimal | undefined;
   reduceOnly: boolean;
   closePosition: boolean;
   isAlgo: boolean;
   ocoGroup: string | undefined;
+  /** Trailing stops: the callback in percent, the activation price, the best price since activation. */
+  callbackRate: Decimal | undefined;
+  activationPrice: Decimal | undefined;
+  trailBest: Decimal | undefined;
   reservedMargin: Decimal;
   fee: Decimal;
   realizedPnl: Decimal;

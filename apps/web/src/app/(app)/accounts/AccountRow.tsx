@@ -2,10 +2,13 @@
 
 import { useState } from 'react';
 import { keyReason } from '@/components/AccountForm';
+import { MarketDataBadge } from '@/components/MarketDataBadge';
 import { ErrorMessage } from '@/components/ui';
 import { ApiError, useApi } from '@/lib/api';
 import { useI18n } from '@/lib/i18n';
 import type { Account, ConnectionTest, WebhookSecretRotated } from '@/lib/types';
+import { AccountControls } from './AccountControls';
+import { AccountSettingsPanel } from './AccountSettingsPanel';
 
 type Confirming = 'delete' | 'rotate' | null;
 
@@ -104,6 +107,11 @@ export function AccountRow({
         />
       ) : null}
       <ErrorMessage error={error} />
+      <details className="account-settings-details">
+        <summary>{t('acc.settings')}</summary>
+        <AccountSettingsPanel accountId={account.id} />
+        <AccountControls accountId={account.id} />
+      </details>
     </li>
   );
 }
@@ -123,7 +131,7 @@ function TestOutcome({ test }: { test: { ok: boolean; text: string } | null }) {
 }
 
 /** Runs one action at a time: `busy` while it runs, its failure kept as an `ApiError` to show. */
-function useAction() {
+export function useAction() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError>();
   const run = async (action: () => Promise<void>) => {
@@ -153,6 +161,7 @@ function AccountSummary({ account }: { account: Account }) {
         ) : (
           <span className="badge">{account.exchange.toUpperCase()}</span>
         )}
+        {account.market_data ? <MarketDataBadge source={account.market_data} /> : null}
         {account.exchange === 'paper' ? null : (
           <span className={`badge ${account.testnet ? 'testnet' : 'mainnet'}`}>
             {account.testnet ? t('acc.testnetBadge') : t('acc.mainnetBadge')}
@@ -184,26 +193,28 @@ function AccountSummary({ account }: { account: Account }) {
   );
 }
 
-/** "Really delete / rotate?" with the confirming button focused first. */
-function ConfirmDialog({
+/** "Really delete / rotate?" with the confirming button focused first (an account's, or a group's `texts`). */
+export function ConfirmDialog({
   accountId,
   confirming,
   busy,
   onConfirm,
   onCancel,
+  texts,
 }: {
   accountId: string;
   confirming: 'delete' | 'rotate';
   busy: boolean;
   onConfirm: (totpCode: string) => void;
   onCancel: () => void;
+  texts?: { question: string; button: string };
 }) {
   const { t } = useI18n();
   const [totpCode, setTotpCode] = useState('');
   return (
     <div role="alertdialog" aria-labelledby={`confirm-${accountId}`} className="confirm">
       <p id={`confirm-${accountId}`}>
-        {confirming === 'delete' ? t('acc.confirmDelete') : t('acc.confirmRotate')}
+        {texts?.question ?? (confirming === 'delete' ? t('acc.confirmDelete') : t('acc.confirmRotate'))}
       </p>
       <div className="field">
         <label htmlFor={`totp-${accountId}`}>{t('acc.totpCode')}</label>
@@ -223,7 +234,8 @@ function ConfirmDialog({
         disabled={busy}
         onClick={() => onConfirm(totpCode)}
       >
-        {confirming === 'delete' ? t('acc.confirmDeleteButton') : t('acc.confirmRotateButton')}
+        {texts?.button ??
+          (confirming === 'delete' ? t('acc.confirmDeleteButton') : t('acc.confirmRotateButton'))}
       </button>
       <button type="button" className="secondary" onClick={onCancel}>
         {t('common.cancel')}

@@ -7,6 +7,7 @@ import { Empty, ErrorMessage, Loading } from '@/components/ui';
 import { useApi, useResource } from '@/lib/api';
 import { useI18n } from '@/lib/i18n';
 import type { AccountList, RegisteredAccount } from '@/lib/types';
+import { AccountGroupsSection } from './AccountGroups';
 import { AccountRow } from './AccountRow';
 
 export default function AccountsPage() {
@@ -61,6 +62,7 @@ export default function AccountsPage() {
           </ul>
         ) : null}
       </section>
+      {list.data ? <AccountGroupsSection accounts={list.data.accounts} /> : null}
     </div>
   );
 }

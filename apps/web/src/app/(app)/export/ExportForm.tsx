@@ -3,16 +3,18 @@
 import { ParamsForm } from '@/components/ParamsForm';
 import { ErrorMessage, FieldError } from '@/components/ui';
 import { useI18n } from '@/lib/i18n';
-import type { Account, StrategyDecl } from '@/lib/types';
-import type { ExportForm as ExportFormState } from './use-export-form';
+import type { Account, AccountGroup, StrategyDecl } from '@/lib/types';
+import { GROUP_TARGET, type ExportForm as ExportFormState } from './use-export-form';
 
-/** The account, strategy, leverage and parameters to generate the Pine script for. */
+/** The account (or account group), strategy, leverage and parameters to generate the Pine script for. */
 export function ExportForm({
   accounts,
+  groups,
   strategies,
   form,
 }: {
   accounts: Account[];
+  groups: AccountGroup[];
   strategies: StrategyDecl[];
   form: ExportFormState;
 }) {
@@ -35,7 +37,21 @@ export function ExportForm({
                   ` · ${a.exchange === 'paper' ? t('acc.paperBadge') : a.testnet ? t('acc.testnetBadge') : t('acc.mainnetBadge')} · ${a.id.slice(0, 8)}`}
               </option>
             ))}
+            {groups.length > 0 ? (
+              <optgroup label={t('exp.groups')}>
+                {groups.map((g) => (
+                  <option key={g.id} value={GROUP_TARGET + g.id}>
+                    {`${g.name} · ${t('exp.groupMembers', { n: g.members.length })}`}
+                  </option>
+                ))}
+              </optgroup>
+            ) : null}
           </select>
+          {form.accountId.startsWith(GROUP_TARGET) ? (
+            <p className="muted small" id="exp-group-note">
+              {t('exp.groupNote')}
+            </p>
+          ) : null}
           <FieldError formId="exp" field="account_id" error={form.fields.errors.account_id} />
         </div>
         <div className="field">

@@ -3,6 +3,7 @@
 import { Markdown } from '@/components/Markdown';
 import { CopyButton, downloadText } from '@/components/ui';
 import { useI18n } from '@/lib/i18n';
+import type { MessageKey } from '@/lib/messages';
 import type { PineExport } from '@/lib/types';
 
 /** What TradingView's alert box must hold: the script builds each order's message itself. */
@@ -41,6 +42,7 @@ export function ExportResult({ result, strategyId }: { result: PineExport; strat
           </pre>
         </details>
       </section>
+      <PlanCard plan={result.plan} />
       <section className="card guide" aria-labelledby="exp-guide">
         <h2 id="exp-guide">{t('exp.guide')}</h2>
         <Markdown text={result.guide} headingLevel={3} />
@@ -62,5 +64,41 @@ export function ExportResult({ result, strategyId }: { result: PineExport; strat
         </pre>
       </section>
     </>
+  );
+}
+
+/** The trade plan the script carries (its defaults; every alert states it). */
+function PlanCard({ plan }: { plan: PineExport['plan'] }) {
+  const { t } = useI18n();
+  const exit = (rule: PineExport['plan']['stop_loss']) =>
+    rule.type === 'atr'
+      ? `${rule.multiplier} × ATR(${plan.atr_period})`
+      : rule.type === 'percent'
+        ? `${rule.percent} %`
+        : t('exp.planNone');
+  const rows: [MessageKey, string][] = [
+    ['exp.planLeverage', `${plan.leverage}x`],
+    ['exp.planSize', `${plan.size_pct} %`],
+    ['exp.planStopLoss', exit(plan.stop_loss)],
+    ['exp.planTakeProfit', exit(plan.take_profit)],
+    ['exp.planDirection', plan.direction],
+    ['exp.planCapital', String(plan.initial_capital)],
+    ['exp.planCosts', `${plan.commission_pct} % · ${plan.slippage_ticks}`],
+  ];
+  return (
+    <section className="card" aria-labelledby="exp-plan">
+      <h2 id="exp-plan">{t('exp.plan')}</h2>
+      <p className="muted small">{t('exp.planNote')}</p>
+      <table className="metrics" data-testid="export-plan">
+        <tbody>
+          {rows.map(([label, value]) => (
+            <tr key={label}>
+              <th scope="row">{t(label)}</th>
+              <td>{value}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }

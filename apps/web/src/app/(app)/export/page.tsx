@@ -3,7 +3,7 @@
 import { Empty, ErrorMessage, Loading } from '@/components/ui';
 import { useResource } from '@/lib/api';
 import { useI18n } from '@/lib/i18n';
-import type { AccountList, StrategyList } from '@/lib/types';
+import type { AccountGroupList, AccountList, StrategyList } from '@/lib/types';
 import { ExportForm } from './ExportForm';
 import { ExportResult } from './ExportResult';
 import { useExportForm } from './use-export-form';
@@ -12,6 +12,8 @@ export default function ExportPage() {
   const { t } = useI18n();
   const strategies = useResource<StrategyList>('/api/v1/strategies');
   const accounts = useResource<AccountList>('/api/v1/accounts-secure/list');
+  // A group is a target too (its alerts run on every member); without groups the list is just accounts.
+  const groups = useResource<AccountGroupList>('/api/v1/account-groups');
   const form = useExportForm(strategies.data, accounts.data);
 
   return (
@@ -22,7 +24,12 @@ export default function ExportPage() {
       <ErrorMessage error={strategies.error ?? accounts.error} />
       {accounts.data && accounts.data.accounts.length === 0 ? <Empty>{t('exp.noAccounts')}</Empty> : null}
       {strategies.data && accounts.data && accounts.data.accounts.length > 0 ? (
-        <ExportForm accounts={accounts.data.accounts} strategies={strategies.data.strategies} form={form} />
+        <ExportForm
+          accounts={accounts.data.accounts}
+          groups={groups.data?.groups ?? []}
+          strategies={strategies.data.strategies}
+          form={form}
+        />
       ) : null}
       {form.result ? <ExportResult result={form.result} strategyId={form.strategyId} /> : null}
     </div>

@@ -12,6 +12,9 @@ import type { AccountList, PineExport, StrategyList } from '@/lib/types';
  */
 const EXPORT_FIELDS = ['leverage', 'account_id', 'strategy', 'params'] as const;
 
+/** The account select's value for an account group: the prefix, then the group's id. */
+export const GROUP_TARGET = 'group:';
+
 /** Whole numbers 1–125, as typed: "2.5", "0", "" and "200" are refused, never rounded. */
 export function leverageProblem(value: string): boolean {
   if (!/^\d+$/.test(value.trim())) return true;
@@ -32,6 +35,8 @@ export function useExportForm(strategies: StrategyList | undefined, accounts: Ac
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError>();
   const [result, setResult] = useState<PineExport | null>(null);
+  // From the lab: the run's plan and figures, sent along so the script and guide carry them.
+  const [fromLab, setFromLab] = useState<{ plan?: string; expected?: string }>({});
 
   const strategy = useMemo(
     () => strategies?.strategies.find((s) => s.id === strategyId),
@@ -45,6 +50,11 @@ export function useExportForm(strategies: StrategyList | undefined, accounts: Ac
       const wanted = strategies?.strategies.find((s) => s.id === query.get('strategy')) ?? first;
       setStrategyId(wanted.id);
       setDraft({ ...defaultDraft(wanted), ...labParams(query.get('params')) });
+      const plan = query.get('plan') ?? undefined;
+      const expected = query.get('expected') ?? undefined;
+      setFromLab({ ...(plan ? { plan } : {}), ...(expected ? { expected } : {}) });
+      const labLeverage = labPlanLeverage(plan);
+      if (labLeverage !== undefined) setLeverage(labLeverage);
     }
   }, [strategies, strategyId]);
   useEffect(() => {
@@ -83,10 +93,13 @@ export function useExportForm(strategies: StrategyList | undefined, accounts: Ac
     try {
       const query = new URLSearchParams({
         strategy: strategy.id,
-        account_id: accountId,
+        ...(accountId.startsWith(GROUP_TARGET)
+          ? { group_id: accountId.slice(GROUP_TARGET.length) }
+          : { account_id: accountId }),
         params: JSON.stringify(draftValues(draft)),
         leverage: leverage.trim(),
         lang: locale,
+        ...fromLab,
       });
       setResult(await api<PineExport>(`/api/v1/simple/export-pine?${query}`));
     } catch (e) {
@@ -98,6 +111,7 @@ export function useExportForm(strategies: StrategyList | undefined, accounts: Ac
   };
 
   return {
+    fromLab: fromLab.plan !== undefined,
     strategyId,
     chooseStrategy,
     strategy,
@@ -117,6 +131,17 @@ export function useExportForm(strategies: StrategyList | undefined, accounts: Ac
 }
 
 export type ExportForm = ReturnType<typeof useExportForm>;
+
+/** The lab plan's leverage as the form's text (whole numbers only), when the plan states one. */
+function labPlanLeverage(plan: string | undefined): string | undefined {
+  if (!plan) return undefined;
+  try {
+    const leverage = (JSON.parse(plan) as { leverage?: unknown }).leverage;
+    return typeof leverage === 'number' && Number.isInteger(leverage) ? String(leverage) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The lab's `params` query value (a JSON object of numbers) as a draft; nothing if it does not parse. */
 function labParams(raw: string | null): ParamDraft {

@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, type Dispatch, type FormEvent } from 'react';
+import { useEffect, type Dispatch, type FormEvent, type ReactNode } from 'react';
 import { ErrorMessage } from '@/components/ui';
 import { ApiError, useApi } from '@/lib/api';
 import { useI18n } from '@/lib/i18n';
@@ -14,6 +14,8 @@ import {
   type OptionsBody,
 } from './lab-state';
 import { isWholeIn, NumberField } from './NumberField';
+import { heatmapOf, LabHeatmap } from './LabHeatmap';
+import { rangeProblems, spaceBody, type RangeDraft } from './search-space';
 
 type Ranking = NonNullable<OptimizationJob['result']>['ranking'];
 type WalkForward = NonNullable<NonNullable<OptimizationJob['result']>['walk_forward']>;
@@ -27,12 +29,15 @@ export function LabOptimizer({
   data,
   options,
   optimizer,
+  fixedValues,
   dispatch,
 }: {
   strategy: StrategyDecl;
   data: DataBody;
   options: OptionsBody;
   optimizer: LabOptimizerState;
+  /** The form's parameter values: what a parameter not searched is fixed at. */
+  fixedValues: Record<string, number>;
   dispatch: Dispatch<LabAction>;
 }) {
   const { t } = useI18n();
@@ -54,9 +59,10 @@ export function LabOptimizer({
     return () => clearTimeout(timer);
   }, [job, api, dispatch]);
 
+  const search = spaceBody(strategy, optimizer.ranges, fixedValues);
   const start = async (event: FormEvent) => {
     event.preventDefault();
-    if (data === null || !isWholeIn(trials, 1, 2000) || !isWholeIn(windows, 0, 20)) return;
+    if (data === null || search === null || !isWholeIn(trials, 1, 2000) || !isWholeIn(windows, 0, 20)) return;
     dispatch({ type: 'optimizationRequested' });
     try {
       const accepted = await api<OptimizationJob>('/api/v1/optimizations', {
@@ -68,6 +74,7 @@ export function LabOptimizer({
           objective,
           trials: Number(trials),
           walk_forward: Number(windows),
+          space: search.space,
         },
       });
       dispatch({ type: 'optimizationAccepted', job: accepted });
@@ -82,10 +89,19 @@ export function LabOptimizer({
       <p className="muted small">{t('lab.optimizeHint')}</p>
       <OptimizerForm
         optimizer={optimizer}
-        canStart={!running && data !== null}
+        canStart={!running && data !== null && search !== null}
         onSubmit={start}
         dispatch={dispatch}
-      />
+      >
+        <SearchRanges
+          strategy={strategy}
+          ranges={optimizer.ranges}
+          fixedValues={fixedValues}
+          points={search?.points ?? null}
+          trials={trials}
+          dispatch={dispatch}
+        />
+      </OptimizerForm>
       <ErrorMessage error={optimizer.error} />
       {job ? <OptimizationJobView job={job} trials={trials} strategy={strategy} dispatch={dispatch} /> : null}
     </section>
@@ -97,11 +113,13 @@ function OptimizerForm({
   canStart,
   onSubmit,
   dispatch,
+  children,
 }: {
   optimizer: LabOptimizerState;
   canStart: boolean;
   onSubmit: (event: FormEvent) => void;
   dispatch: Dispatch<LabAction>;
+  children: ReactNode;
 }) {
   const { t } = useI18n();
   const { objective, trials, windows } = optimizer;
@@ -144,6 +162,7 @@ function OptimizerForm({
         error={windowsError}
         onChange={(e) => dispatch({ type: 'windowsEdited', windows: e.target.value })}
       />
+      {children}
       <div className="field">
         <button type="submit" disabled={!canStart || trialsError !== undefined || windowsError !== undefined}>
           {t('lab.startOptimize')}
@@ -201,12 +220,112 @@ function OptimizationJobView({
           </p>
           <h3>{t('lab.ranking')}</h3>
           <RankingTable ranking={job.result.ranking} paramsText={paramsText} onUse={use} />
+          <Heatmap result={job.result} strategy={strategy} />
           {job.result.walk_forward ? (
             <WalkForwardTable walkForward={job.result.walk_forward} paramsText={paramsText} />
           ) : null}
         </>
       ) : null}
     </div>
+  );
+}
+
+/** The heatmap when exactly two parameters were searched; otherwise nothing. */
+function Heatmap({
+  result,
+  strategy,
+}: {
+  result: NonNullable<OptimizationJob['result']>;
+  strategy: StrategyDecl;
+}) {
+  const { t } = useI18n();
+  const heatmap = heatmapOf(result);
+  if (!heatmap) return null;
+  return (
+    <LabHeatmap
+      heatmap={heatmap}
+      strategy={strategy}
+      objectiveLabel={t(`lab.objective.${result.objective}` as Parameters<typeof t>[0])}
+    />
+  );
+}
+
+/** Per parameter: searched over From..To by Step, or fixed at the form's value; and the grid's size. */
+function SearchRanges({
+  strategy,
+  ranges,
+  fixedValues,
+  points,
+  trials,
+  dispatch,
+}: {
+  strategy: StrategyDecl;
+  ranges: Record<string, RangeDraft>;
+  fixedValues: Record<string, number>;
+  points: number | null;
+  trials: string;
+  dispatch: Dispatch<LabAction>;
+}) {
+  const { t, num, locale } = useI18n();
+  const problemText = {
+    outOfRange: (p: StrategyDecl['params'][number]) => t('lab.outOfRange', { min: p.min, max: p.max }),
+    notInteger: () => t('lab.notInteger'),
+    order: () => t('lab.rangeOrder'),
+    positive: () => t('lab.rangePositive'),
+  };
+  return (
+    <fieldset className="search-ranges">
+      <legend>{t('lab.searchSpace')}</legend>
+      <p className="muted small">{t('lab.searchHint')}</p>
+      {strategy.params.map((param) => {
+        const range = ranges[param.name];
+        if (!range) return null;
+        const problems = rangeProblems(param, range);
+        const edit = (patch: Partial<RangeDraft>) =>
+          dispatch({ type: 'rangeEdited', name: param.name, range: { ...range, ...patch } });
+        const id = `range-${param.name}`;
+        return (
+          <div key={param.name} className="range-row">
+            <label className="checkbox">
+              <input
+                type="checkbox"
+                checked={range.vary}
+                onChange={(e) => edit({ vary: e.target.checked })}
+              />{' '}
+              {t('lab.vary', { name: param.label[locale] })}
+            </label>
+            {range.vary ? (
+              <>
+                {(['min', 'max', 'step'] as const).map((key) => {
+                  const problem = problems[key];
+                  return (
+                    <NumberField
+                      key={key}
+                      id={`${id}-${key}`}
+                      label={`${param.label[locale]}: ${t(key === 'min' ? 'lab.from' : key === 'max' ? 'lab.to' : 'lab.step')}`}
+                      value={range[key]}
+                      error={problem ? problemText[problem](param) : undefined}
+                      onChange={(e) => edit({ [key]: e.target.value })}
+                    />
+                  );
+                })}
+              </>
+            ) : (
+              <span className="muted small">
+                {t('lab.fixedAt', { value: num(fixedValues[param.name], 4) })}
+              </span>
+            )}
+          </div>
+        );
+      })}
+      {points !== null ? (
+        <p className="muted small" data-testid="grid-size">
+          {isWholeIn(trials, 1, 2000) && points > Number(trials)
+            ? t('lab.gridSampled', { points: num(points, 0), trials: num(Number(trials), 0) })
+            : t('lab.gridAll', { points: num(points, 0) })}
+        </p>
+      ) : null}
+    </fieldset>
   );
 }
 
@@ -275,8 +394,11 @@ function WalkForwardTable({
   paramsText: (params: Record<string, number>) => string;
 }) {
   const { t, num, date } = useI18n();
+  // A window without trades says so: "0 % · 0 trades" read as breaking even.
   const summary = (m: SummaryMetrics) =>
-    `${num(m.net_profit_pct, 2)} % · ${t('lab.m.sharpe')} ${num(m.sharpe, 2)} · ${t('lab.m.totalTrades')} ${num(m.total_trades, 0)}`;
+    m.total_trades === 0
+      ? t('lab.wfNoTrades')
+      : `${num(m.net_profit_pct, 2)} % · ${t('lab.m.sharpe')} ${num(m.sharpe, 2)} · ${t('lab.m.totalTrades')} ${num(m.total_trades, 0)}`;
   return (
     <>
       <h3>{t('lab.walkForwardTable')}</h3>
@@ -313,6 +435,9 @@ function WalkForwardTable({
         </table>
       </div>
       <p>{t('lab.efficiency', { value: num(walkForward.efficiency, 2) })}</p>
+      <p className="muted small" data-testid="walk-forward-explained">
+        {t('lab.wfExplain')}
+      </p>
     </>
   );
 }

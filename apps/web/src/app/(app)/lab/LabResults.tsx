@@ -1,13 +1,14 @@
 'use client';
 
 import Link from 'next/link';
-import type { Ref } from 'react';
-import { BacktestChart, CurveChart } from '@/components/Charts';
+import { useMemo, type Ref } from 'react';
+import { BacktestChart, CurveChart, LinesChart, type ChartLine } from '@/components/Charts';
 import { TradesTable } from '@/components/TradesTable';
 import { Empty } from '@/components/ui';
 import { useI18n } from '@/lib/i18n';
 import type { MessageKey } from '@/lib/messages';
 import type { BacktestResult } from '@/lib/types';
+import { RunLive } from './RunLive';
 
 /** The metrics table's rows: the result's metric key, its label, and the digits shown. */
 const METRICS: [Exclude<keyof BacktestResult['metrics'], 'long' | 'short'>, MessageKey, number][] = [
@@ -53,7 +54,19 @@ export function describeSource(source: string): string {
 }
 
 /** A backtest's chart, equity and drawdown curves, metrics and trades. `ref` is focused when it arrives. */
-export function LabResults({ result, ref }: { result: BacktestResult; ref: Ref<HTMLElement> }) {
+export function LabResults({
+  result,
+  ref,
+  plan,
+  symbol,
+}: {
+  result: BacktestResult;
+  ref: Ref<HTMLElement>;
+  /** The options the run used (the trade plan), carried to the export page and to "Run live". */
+  plan?: Record<string, unknown>;
+  /** The candles' symbol when they were downloaded from an exchange ("Run live" starts from it). */
+  symbol?: string | undefined;
+}) {
   const { t, num, date } = useI18n();
   return (
     <section ref={ref} tabIndex={-1} aria-labelledby="bt-results" className="results">
@@ -73,12 +86,7 @@ export function LabResults({ result, ref }: { result: BacktestResult; ref: Ref<H
       <div className="two-col">
         <div className="card">
           <h3>{t('lab.equity')}</h3>
-          <CurveChart
-            times={result.candles.time}
-            values={result.equity}
-            tone="equity"
-            label={t('lab.equity')}
-          />
+          <EquityChart result={result} />
         </div>
         <div className="card">
           <h3>{t('lab.drawdown')}</h3>
@@ -91,7 +99,7 @@ export function LabResults({ result, ref }: { result: BacktestResult; ref: Ref<H
           />
         </div>
       </div>
-      <Metrics result={result} />
+      <Metrics result={result} plan={plan} symbol={symbol} />
       <div className="card">
         <h3>{t('lab.trades')}</h3>
         {result.trades.length === 0 ? (
@@ -104,7 +112,52 @@ export function LabResults({ result, ref }: { result: BacktestResult; ref: Ref<H
   );
 }
 
-function Metrics({ result }: { result: BacktestResult }) {
+/** The strategy's equity with buy-and-hold of the same capital over the same candles beneath it. */
+function EquityChart({ result }: { result: BacktestResult }) {
+  const { t } = useI18n();
+  const lines = useMemo<ChartLine[]>(
+    () => [
+      { label: t('lab.strategyEquity'), times: result.candles.time, values: result.equity, tone: 'equity' },
+      {
+        label: t('lab.buyHold'),
+        times: result.candles.time,
+        values: result.buy_hold_equity,
+        tone: 'exit',
+        dashed: true,
+      },
+    ],
+    [result, t],
+  );
+  return <LinesChart lines={lines} label={t('lab.equityLabel')} testId="equity-chart" />;
+}
+
+/** The export page's link: the strategy, its parameters, the run's plan and the figures to expect. */
+export function exportHref(result: BacktestResult, plan: Record<string, unknown> | undefined): string {
+  const m = result.metrics;
+  const query = new URLSearchParams({
+    strategy: result.strategy,
+    params: JSON.stringify(result.params),
+    ...(plan ? { plan: JSON.stringify(plan) } : {}),
+    expected: JSON.stringify({
+      net_profit_pct: m.net_profit_pct,
+      total_trades: m.total_trades,
+      win_rate: m.win_rate,
+      max_drawdown_pct: m.max_drawdown_pct,
+      profit_factor: m.profit_factor,
+    }),
+  });
+  return `/export?${query}`;
+}
+
+function Metrics({
+  result,
+  plan,
+  symbol,
+}: {
+  result: BacktestResult;
+  plan: Record<string, unknown> | undefined;
+  symbol: string | undefined;
+}) {
   const { t, num } = useI18n();
   return (
     <div className="card">
@@ -120,11 +173,8 @@ function Metrics({ result }: { result: BacktestResult }) {
         </tbody>
       </table>
       <p>
-        <Link
-          href={`/export?strategy=${result.strategy}&params=${encodeURIComponent(JSON.stringify(result.params))}`}
-        >
-          {t('nav.export')} →
-        </Link>
+        <Link href={exportHref(result, plan)}>{t('nav.export')} →</Link>{' '}
+        <RunLive source={{ result, plan, symbol, timeframe: timeframeLabel(result.data.timeframe_ms) }} />
       </p>
     </div>
   );

@@ -107,7 +107,7 @@ function BacktestOptions({
 }) {
   const { t } = useI18n();
   const setting = (
-    key: Exclude<keyof LabSettingsState, 'direction' | 'stopLossMode' | 'takeProfitMode'>,
+    key: Exclude<keyof LabSettingsState, 'direction' | 'stopLossMode' | 'takeProfitMode' | 'trailingMode'>,
   ) => ({
     value: settings[key],
     onChange: (e: { target: { value: string } }) =>
@@ -176,9 +176,55 @@ function BacktestOptions({
           onMode={(value) => dispatch({ type: 'settingEdited', key: 'takeProfitMode', value })}
           onValue={(value) => dispatch({ type: 'settingEdited', key: 'takeProfit', value })}
         />
+        <TradeManagement settings={settings} dispatch={dispatch} />
         <p className="hint">{t('lab.exitHint')}</p>
       </div>
     </fieldset>
+  );
+}
+
+/** The trailing stop (offset and activation, one unit) and the share of the position an exit closes. */
+function TradeManagement({
+  settings,
+  dispatch,
+}: {
+  settings: LabSettingsState;
+  dispatch: Dispatch<LabAction>;
+}) {
+  const { t } = useI18n();
+  const setting = (key: 'trailingActivation' | 'closePct') => ({
+    value: settings[key],
+    onChange: (e: { target: { value: string } }) =>
+      dispatch({ type: 'settingEdited', key, value: e.target.value }),
+  });
+  return (
+    <>
+      <ExitSetting
+        id="o-trail"
+        label={t('lab.trailing')}
+        mode={settings.trailingMode}
+        value={settings.trailingOffset}
+        onMode={(value) => dispatch({ type: 'settingEdited', key: 'trailingMode', value })}
+        onValue={(value) => dispatch({ type: 'settingEdited', key: 'trailingOffset', value })}
+      />
+      {settings.trailingMode !== 'none' && (
+        <NumberField
+          id="o-trail-activation"
+          label={t('lab.trailingActivation')}
+          min={0}
+          step={0.5}
+          {...setting('trailingActivation')}
+        />
+      )}
+      <NumberField
+        id="o-close-pct"
+        label={t('lab.closePct')}
+        min={1}
+        max={100}
+        step={5}
+        {...setting('closePct')}
+      />
+    </>
   );
 }
 

@@ -1,8 +1,10 @@
 import { LIVE_VENUE_IDS, type LiveVenueId } from '@tradingbot/core/venues';
-import { DEFAULT_TRADE_PLAN, type ExitSpec } from '@tradingbot/core/trade-plan';
+import { DEFAULT_TRADE_PLAN, type ExitSpec, type TrailingSpec } from '@tradingbot/core/trade-plan';
 import { defaultDraft, type ParamDraft } from '@/components/ParamsForm';
 import type { ApiError } from '@/lib/api';
-import type { BacktestResult, OptimizationJob, StrategyDecl } from '@/lib/types';
+import type { BacktestResult, LabRun, OptimizationJob, StrategyDecl } from '@/lib/types';
+import type { BacktestRequest } from './saved-runs';
+import { rangesFor, type RangeDraft } from './search-space';
 
 /**
  * The strategy lab's whole state, changed only by `labReducer`. Each action is named for what the
@@ -13,9 +15,19 @@ export type LabState = {
   draft: ParamDraft;
   settings: LabSettingsState;
   data: LabDataState;
-  backtest: { busy: boolean; error: ApiError | undefined; result: BacktestResult | null };
+  backtest: {
+    busy: boolean;
+    error: ApiError | undefined;
+    result: BacktestResult | null;
+    /** The request that produced `result` (what "Save" stores); null for a saved run opened. */
+    request: BacktestRequest | null;
+  };
   optimizer: LabOptimizerState;
+  /** Two saved runs side by side, with their results. */
+  comparison: LabComparison | null;
 };
+
+export type LabComparison = { runs: [LabRun, LabRun]; results: [BacktestResult, BacktestResult] };
 
 export type LabSettingsState = {
   capital: string;
@@ -28,6 +40,12 @@ export type LabSettingsState = {
   stopLoss: string;
   takeProfitMode: ExitMode;
   takeProfit: string;
+  /** The trailing stop's offset (ATR multiples or percent, none stated as 0) and its activation, same unit. */
+  trailingMode: ExitMode;
+  trailingOffset: string;
+  trailingActivation: string;
+  /** Percent of the position a strategy exit closes. */
+  closePct: string;
 };
 
 export type ExitMode = 'atr' | 'percent' | 'none';
@@ -37,6 +55,21 @@ function exitField(spec: ExitSpec): { mode: ExitMode; value: string } {
   if (spec.type === 'atr') return { mode: 'atr', value: String(spec.multiplier) };
   if (spec.type === 'percent') return { mode: 'percent', value: String(spec.percent) };
   return { mode: 'none', value: '' };
+}
+
+/** The form's fields for a trade-plan trailing stop. */
+function trailingField(spec: TrailingSpec): { mode: ExitMode; offset: string; activation: string } {
+  if (spec.type === 'none') return { mode: 'none', offset: '', activation: '0' };
+  return { mode: spec.type, offset: String(spec.offset), activation: String(spec.activation) };
+}
+
+/** A trailing stop as the API takes it: `trailing_atr` (0 = none, stated) or `trailing_pct`, with its activation. */
+function trailingBody(mode: ExitMode, offset: string, activation: string) {
+  if (mode === 'none') return { trailing_atr: 0 };
+  return {
+    [`trailing_${mode === 'atr' ? 'atr' : 'pct'}`]: Number(offset),
+    trailing_activation: Number(activation || 0),
+  };
 }
 
 /** An exit as the API takes it: `*_atr` (0 = none, stated) or `*_pct`. */
@@ -79,6 +112,8 @@ export type LabOptimizerState = {
   objective: Objective;
   trials: string;
   windows: string;
+  /** The search range of each parameter (or the value it is fixed at). */
+  ranges: Record<string, RangeDraft>;
   job: OptimizationJob | null;
   error: ApiError | undefined;
 };
@@ -99,7 +134,7 @@ export type LabAction =
   | ({ type: 'downloadEdited' } & FieldEdit<DownloadState>)
   | { type: 'backtestRefused'; csvMissingMessage: string }
   | { type: 'backtestStarted' }
-  | { type: 'backtestFinished'; result: BacktestResult }
+  | { type: 'backtestFinished'; result: BacktestResult; request?: BacktestRequest }
   | { type: 'backtestFailed'; error: ApiError }
   | { type: 'objectiveChosen'; objective: Objective }
   | { type: 'trialsEdited'; trials: string }
@@ -109,7 +144,11 @@ export type LabAction =
   | { type: 'optimizationRefused'; error: ApiError }
   | { type: 'optimizationPolled'; job: OptimizationJob }
   | { type: 'optimizationPollFailed'; error: ApiError }
-  | { type: 'rankedParamsUsed'; params: Record<string, number> };
+  | { type: 'rankedParamsUsed'; params: Record<string, number> }
+  | { type: 'rangeEdited'; name: string; range: RangeDraft }
+  | { type: 'runOpened'; run: LabRun; result: BacktestResult; strategy: StrategyDecl }
+  | { type: 'comparisonOpened'; comparison: LabComparison }
+  | { type: 'comparisonClosed' };
 
 const DAY_MS = 86_400_000;
 
@@ -129,6 +168,10 @@ export function initialLabState(now: number): LabState {
       stopLoss: exitField(DEFAULT_TRADE_PLAN.stopLoss).value,
       takeProfitMode: exitField(DEFAULT_TRADE_PLAN.takeProfit).mode,
       takeProfit: exitField(DEFAULT_TRADE_PLAN.takeProfit).value,
+      trailingMode: trailingField(DEFAULT_TRADE_PLAN.trailing).mode,
+      trailingOffset: trailingField(DEFAULT_TRADE_PLAN.trailing).offset,
+      trailingActivation: trailingField(DEFAULT_TRADE_PLAN.trailing).activation,
+      closePct: String(DEFAULT_TRADE_PLAN.closePct),
     },
     data: {
       choice: 'sample',
@@ -143,8 +186,9 @@ export function initialLabState(now: number): LabState {
         to: '',
       },
     },
-    backtest: { busy: false, error: undefined, result: null },
-    optimizer: { objective: 'sharpe', trials: '100', windows: '3', job: null, error: undefined },
+    backtest: { busy: false, error: undefined, result: null, request: null },
+    optimizer: { objective: 'sharpe', trials: '100', windows: '3', ranges: {}, job: null, error: undefined },
+    comparison: null,
   };
 }
 
@@ -163,7 +207,12 @@ export function labReducer(state: LabState, action: LabAction): LabState {
       // The first strategy is preselected once; a reload keeps the user's choice.
       const first = action.strategies[0];
       if (state.strategyId || !first) return state;
-      return { ...state, strategyId: first.id, draft: defaultDraft(first) };
+      return {
+        ...state,
+        strategyId: first.id,
+        draft: defaultDraft(first),
+        optimizer: { ...state.optimizer, ranges: rangesFor(first) },
+      };
     }
     case 'strategyChosen':
       // Another strategy's result and optimization no longer describe what the form shows.
@@ -171,8 +220,8 @@ export function labReducer(state: LabState, action: LabAction): LabState {
         ...state,
         strategyId: action.strategy.id,
         draft: defaultDraft(action.strategy),
-        backtest: { ...state.backtest, result: null },
-        optimizer: { ...state.optimizer, job: null },
+        backtest: { ...state.backtest, result: null, request: null },
+        optimizer: { ...state.optimizer, job: null, ranges: rangesFor(action.strategy) },
       };
     case 'paramsEdited':
       return { ...state, draft: action.draft };
@@ -198,7 +247,7 @@ export function labReducer(state: LabState, action: LabAction): LabState {
     case 'backtestStarted':
       return backtest({ busy: true, error: undefined });
     case 'backtestFinished':
-      return backtest({ busy: false, result: action.result });
+      return backtest({ busy: false, result: action.result, request: action.request ?? null });
     case 'backtestFailed':
       return backtest({ busy: false, error: action.error });
     case 'objectiveChosen':
@@ -221,6 +270,23 @@ export function labReducer(state: LabState, action: LabAction): LabState {
         ...state,
         draft: Object.fromEntries(Object.entries(action.params).map(([k, v]) => [k, String(v)])),
       };
+    case 'rangeEdited':
+      return optimizer({ ranges: { ...state.optimizer.ranges, [action.name]: action.range } });
+    case 'runOpened':
+      // The form shows what the run was made with, and its result (recomputed by the server).
+      return {
+        ...state,
+        strategyId: action.run.strategy,
+        draft: Object.fromEntries(Object.entries(action.run.params).map(([k, v]) => [k, String(v)])),
+        settings: settingsFromOptions(action.run.options, initialLabState(0).settings),
+        data: dataFromRun(action.run.data, state.data),
+        backtest: { busy: false, error: undefined, result: action.result, request: null },
+        optimizer: { ...state.optimizer, job: null, ranges: rangesFor(action.strategy) },
+      };
+    case 'comparisonOpened':
+      return { ...state, comparison: action.comparison };
+    case 'comparisonClosed':
+      return { ...state, comparison: null };
   }
 }
 
@@ -234,6 +300,8 @@ export function optionsBody(s: LabSettingsState) {
     direction: s.direction,
     ...exitBody('stop_loss', s.stopLossMode, s.stopLoss),
     ...exitBody('take_profit', s.takeProfitMode, s.takeProfit),
+    ...trailingBody(s.trailingMode, s.trailingOffset, s.trailingActivation),
+    close_pct: Number(s.closePct),
   } as {
     initial_capital: number;
     size_pct: number;
@@ -244,6 +312,10 @@ export function optionsBody(s: LabSettingsState) {
     stop_loss_pct?: number;
     take_profit_atr?: number;
     take_profit_pct?: number;
+    trailing_atr?: number;
+    trailing_pct?: number;
+    trailing_activation?: number;
+    close_pct: number;
   };
 }
 export type OptionsBody = ReturnType<typeof optionsBody>;
@@ -267,3 +339,97 @@ export function dataBody(d: LabDataState) {
   };
 }
 export type DataBody = ReturnType<typeof dataBody>;
+
+type RunOptions = LabRun['options'];
+
+/** A saved exit back in the form: `*_pct` is percent, `*_atr` 0 none, else ATR; unstated, the form's default. */
+function savedExitField(
+  pct: number | undefined,
+  atr: number | undefined,
+  fallback: { mode: ExitMode; value: string },
+): { mode: ExitMode; value: string } {
+  if (pct !== undefined) return { mode: 'percent', value: String(pct) };
+  if (atr === 0) return { mode: 'none', value: '' };
+  if (atr !== undefined) return { mode: 'atr', value: String(atr) };
+  return fallback;
+}
+
+/** The settings form for a saved run's options; what the run left unstated keeps `defaults`. */
+export function settingsFromOptions(options: RunOptions, defaults: LabSettingsState): LabSettingsState {
+  const text = (value: number | undefined, fallback: string) =>
+    value === undefined ? fallback : String(value);
+  const stop = savedExitField(options.stop_loss_pct, options.stop_loss_atr, {
+    mode: defaults.stopLossMode,
+    value: defaults.stopLoss,
+  });
+  const take = savedExitField(options.take_profit_pct, options.take_profit_atr, {
+    mode: defaults.takeProfitMode,
+    value: defaults.takeProfit,
+  });
+  return {
+    capital: text(options.initial_capital, defaults.capital),
+    sizePct: text(options.size_pct, defaults.sizePct),
+    leverage: text(options.leverage, defaults.leverage),
+    commission: text(options.commission_pct, defaults.commission),
+    direction: options.direction ?? defaults.direction,
+    stopLossMode: stop.mode,
+    stopLoss: stop.value,
+    takeProfitMode: take.mode,
+    takeProfit: take.value,
+    ...savedTrailing(options, defaults),
+    closePct: text(options.close_pct, defaults.closePct),
+  };
+}
+
+/** A saved trailing stop back in the form: `trailing_pct`, `trailing_atr` (0 none), else the form's default. */
+function savedTrailing(
+  options: RunOptions,
+  defaults: LabSettingsState,
+): Pick<LabSettingsState, 'trailingMode' | 'trailingOffset' | 'trailingActivation'> {
+  const activation = String(options.trailing_activation ?? 0);
+  if (options.trailing_pct !== undefined)
+    return {
+      trailingMode: 'percent',
+      trailingOffset: String(options.trailing_pct),
+      trailingActivation: activation,
+    };
+  if (options.trailing_atr === 0)
+    return { trailingMode: 'none', trailingOffset: '', trailingActivation: '0' };
+  if (options.trailing_atr !== undefined)
+    return {
+      trailingMode: 'atr',
+      trailingOffset: String(options.trailing_atr),
+      trailingActivation: activation,
+    };
+  const { trailingMode, trailingOffset, trailingActivation } = defaults;
+  return { trailingMode, trailingOffset, trailingActivation };
+}
+
+const day = (ms: number | undefined) => (ms === undefined ? '' : new Date(ms).toISOString().slice(0, 10));
+
+/** The data form for a saved run's data: the sample, its CSV file (text included), or its exchange range. */
+export function dataFromRun(data: LabRun['data'], current: LabDataState): LabDataState {
+  const base = { ...current, csvError: null, timeframe: data.timeframe ?? '' };
+  if (data.source === 'sample') return { ...base, choice: 'sample' };
+  if (data.source === 'csv')
+    return {
+      ...base,
+      choice: 'csv',
+      csv: data.csv === undefined ? null : { name: data.name ?? 'upload.csv', text: data.csv },
+    };
+  const exchange = LIVE_VENUE_IDS.includes(data.exchange as LiveVenueId)
+    ? (data.exchange as LiveVenueId)
+    : current.download.exchange;
+  return {
+    ...base,
+    choice: 'exchange',
+    timeframe: '',
+    download: {
+      exchange,
+      symbol: data.symbol ?? current.download.symbol,
+      timeframe: data.timeframe ?? current.download.timeframe,
+      from: day(data.from),
+      to: day(data.to),
+    },
+  };
+}

@@ -1,16 +1,24 @@
 'use client';
 
-import { useEffect, useMemo, useReducer, useRef, type FormEvent } from 'react';
+import { useEffect, useMemo, useReducer, useRef, useState, type FormEvent } from 'react';
 import { draftValues, validateParams } from '@/components/ParamsForm';
 import { ErrorMessage, Loading } from '@/components/ui';
 import { useApi, useResource, type ApiError } from '@/lib/api';
 import { useI18n } from '@/lib/i18n';
 import type { BacktestResult, StrategyDecl } from '@/lib/types';
+import { LabCompare } from './LabCompare';
 import { LabData } from './LabData';
 import { LabOptimizer } from './LabOptimizer';
 import { LabResults } from './LabResults';
+import { SavedRuns, SaveRunForm } from './LabRuns';
 import { LabSettings } from './LabSettings';
 import { dataBody, initialLabState, labReducer, optionsBody } from './lab-state';
+
+/** The symbol of candles downloaded from an exchange (a sample or a CSV names none). */
+function downloadedSymbol(data: unknown): string | undefined {
+  const d = data as { source?: string; symbol?: unknown } | undefined;
+  return d?.source === 'exchange' && typeof d.symbol === 'string' ? d.symbol : undefined;
+}
 
 /**
  * The strategy lab: pick a strategy, its parameters and options, and the candles; backtest it and
@@ -22,6 +30,8 @@ export default function LabPage() {
   const strategies = useResource<{ strategies: StrategyDecl[] }>('/api/v1/strategies');
   const [state, dispatch] = useReducer(labReducer, null, () => initialLabState(Date.now()));
   const resultsRef = useRef<HTMLElement>(null);
+  // Bumped when a run is saved: the saved runs' list loads again.
+  const [runsVersion, setRunsVersion] = useState(0);
 
   const strategy = useMemo(
     () => strategies.data?.strategies.find((s) => s.id === state.strategyId),
@@ -34,7 +44,8 @@ export default function LabPage() {
   const errors = strategy ? validateParams(strategy, state.draft, t, locale) : {};
   const data = dataBody(state.data);
   const canRun = !!strategy && Object.keys(errors).length === 0 && data !== null;
-  const { busy, error, result } = state.backtest;
+  const { busy, error, result, request: ran } = state.backtest;
+  const live = { plan: ran?.options, symbol: downloadedSymbol(ran?.data) };
 
   const run = async (event: FormEvent) => {
     event.preventDefault();
@@ -43,17 +54,15 @@ export default function LabPage() {
       return;
     }
     dispatch({ type: 'backtestStarted' });
+    const request = {
+      strategy: strategy.id,
+      params: draftValues(state.draft),
+      options: optionsBody(state.settings),
+      data,
+    };
     try {
-      const answer = await api<BacktestResult>('/api/v1/backtests', {
-        method: 'POST',
-        body: {
-          strategy: strategy.id,
-          params: draftValues(state.draft),
-          options: optionsBody(state.settings),
-          data,
-        },
-      });
-      dispatch({ type: 'backtestFinished', result: answer });
+      const answer = await api<BacktestResult>('/api/v1/backtests', { method: 'POST', body: request });
+      dispatch({ type: 'backtestFinished', result: answer, request });
       setTimeout(() => resultsRef.current?.focus(), 0);
     } catch (e) {
       dispatch({ type: 'backtestFailed', error: e as ApiError });
@@ -85,7 +94,27 @@ export default function LabPage() {
         </form>
       ) : null}
 
-      {result && strategy ? <LabResults ref={resultsRef} result={result} /> : null}
+      {result && strategy ? <LabResults ref={resultsRef} result={result} {...live} /> : null}
+      {result && state.backtest.request ? (
+        <SaveRunForm
+          // A new backtest gets a fresh form (its own suggested name).
+          key={JSON.stringify(state.backtest.request.params) + result.data.to}
+          request={state.backtest.request}
+          strategy={strategy}
+          onSaved={() => setRunsVersion((n) => n + 1)}
+        />
+      ) : null}
+      {strategies.data ? (
+        <SavedRuns
+          strategies={strategies.data.strategies}
+          refreshKey={runsVersion}
+          dispatch={dispatch}
+          onOpened={() => setTimeout(() => resultsRef.current?.focus(), 0)}
+        />
+      ) : null}
+      {state.comparison ? (
+        <LabCompare comparison={state.comparison} onClose={() => dispatch({ type: 'comparisonClosed' })} />
+      ) : null}
 
       {strategy ? (
         <LabOptimizer
@@ -93,6 +122,7 @@ export default function LabPage() {
           data={data}
           options={optionsBody(state.settings)}
           optimizer={state.optimizer}
+          fixedValues={draftValues(state.draft)}
           dispatch={dispatch}
         />
       ) : null}

@@ -1,19 +1,29 @@
 'use client';
 
+import { accountName } from '@/components/SignalTable';
 import { Json, StatusBadge } from '@/components/ui';
 import { useI18n } from '@/lib/i18n';
 import type { SignalDetail } from '@/lib/types';
 
-/** The signal itself: status, times, account, source, error, and the payload and result as JSON. */
+/** The result's message ("No open long position to close"), when it has one. */
+const resultMessage = (result: unknown) => {
+  const message = (result as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : '';
+};
+
+/** The signal itself: outcome, times, account, what it traded, source, error, and the payload and result as JSON. */
 export function SignalSummary({ signal: s }: { signal: SignalDetail }) {
-  const { t, dateTime } = useI18n();
+  const { t, dateTime, num } = useI18n();
   return (
     <section className="card">
       <dl className="kv">
         <div>
           <dt>{t('sig.status')}</dt>
           <dd>
-            <StatusBadge status={s.status} />
+            <StatusBadge status={s.outcome} />
+            {s.outcome === 'nothing_to_do' ? (
+              <p className="muted">{t('sig.nothingToDo', { message: resultMessage(s.result) })}</p>
+            ) : null}
           </dd>
         </div>
         <div>
@@ -27,8 +37,20 @@ export function SignalSummary({ signal: s }: { signal: SignalDetail }) {
         <div>
           <dt>{t('sig.account')}</dt>
           <dd>
-            <code>{s.account_id}</code>
+            {accountName(s)} <code>{s.account_id}</code>
           </dd>
+        </div>
+        <div>
+          <dt>{t('sig.qty')}</dt>
+          <dd>{num(s.qty, 8)}</dd>
+        </div>
+        <div>
+          <dt>{t('sig.price')}</dt>
+          <dd>{num(s.price, 8)}</dd>
+        </div>
+        <div>
+          <dt>{t('sig.pnl')}</dt>
+          <dd>{num(s.realized_pnl, 2)}</dd>
         </div>
         <div>
           <dt>{t('sig.sourceIp')}</dt>

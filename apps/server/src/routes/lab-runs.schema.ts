@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { BacktestBody, BacktestMetrics, DataInfo, Options } from './lab.schema.ts';
+import { nameSchemas } from './schema-registry.ts';
+
+/** Save a backtest: its request (as `POST /backtests` takes it) and a name. */
+export const LabRunBody = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  ...BacktestBody.shape,
+});
+
+export const LabRunParams = z.strictObject({ id: z.uuid() });
+
+/**
+ * The data a saved run ran on, as the user chose it: the sample (timeframe, bars), a CSV file
+ * (name, timeframe; its text only when one run is read), or an exchange range (`to` fixed at saving).
+ */
+export const LabRunData = z.object({
+  source: z.enum(['sample', 'csv', 'exchange']),
+  timeframe: z.string().optional(),
+  bars: z.number().int().optional(),
+  name: z.string().optional(),
+  csv: z.string().optional(),
+  exchange: z.string().optional(),
+  symbol: z.string().optional(),
+  from: z.number().optional(),
+  to: z.number().optional(),
+});
+
+/** A saved backtest: its settings, the data's span and the metrics it had when saved. */
+export const LabRun = z.object({
+  id: z.string(),
+  name: z.string(),
+  strategy: z.string(),
+  params: z.record(z.string(), z.number()),
+  options: Options,
+  data: LabRunData,
+  data_info: DataInfo,
+  metrics: BacktestMetrics,
+  created_at: z.string(),
+});
+
+export const LabRunList = z.object({ runs: z.array(LabRun) });
+
+export const LabRunDeleted = z.object({ success: z.literal(true) });
+
+nameSchemas({ LabRunData, LabRun, LabRunList, LabRunDeleted });

@@ -1,0 +1,2 @@
+DROP INDEX fills_signal_idx;
+DROP TABLE refused_alerts;

@@ -1,0 +1,1 @@
+DROP INDEX fills_unattributed_order_idx;
