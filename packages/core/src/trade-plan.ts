@@ -28,6 +28,18 @@ export type TrailingSpec =
 
 export type TradeDirection = 'both' | 'long' | 'short';
 
+/**
+ * A take-profit before the final one (a scale-out): closes `qtyPct` % of the entry's quantity at
+ * `distance` from the entry. Pine: `strategy.exit(id, from_entry, qty_percent = qtyPct, …)`.
+ */
+export type PartialTakeProfit = {
+  distance: Exclude<ExitSpec, { type: 'none' }>;
+  qtyPct: number;
+};
+
+/** At most this many take-profits per position: up to two partial ones, then `takeProfit`. */
+export const MAX_TAKE_PROFITS = 3;
+
 export type TradePlan = {
   /** Margin per entry in percent of the available balance (live) / equity (backtest). */
   sizePct: number;
@@ -35,7 +47,16 @@ export type TradePlan = {
   leverage: number;
   marginMode: 'cross' | 'isolated';
   stopLoss: ExitSpec;
+  /** The last take-profit: it closes whatever the partial take-profits left. */
   takeProfit: ExitSpec;
+  /**
+   * Up to two take-profits before `takeProfit`, nearest first, each closing `qtyPct` % of the
+   * entry's quantity (their sum below 100, so something is left for the last). Default none.
+   * E.g. 50 % at 1.5 × ATR, the rest at `takeProfit` 3 × ATR.
+   */
+  partialTakeProfits: readonly PartialTakeProfit[];
+  /** Once the first take-profit has filled, the stop-loss moves to the entry price. Default off. */
+  breakEven: boolean;
   /** Beside the stop-loss; whichever is nearer the price fills. Default none. */
   trailing: TrailingSpec;
   /**
@@ -55,6 +76,8 @@ export const DEFAULT_TRADE_PLAN: Readonly<TradePlan> = Object.freeze({
   marginMode: 'cross',
   stopLoss: Object.freeze({ type: 'atr', multiplier: 2 }),
   takeProfit: Object.freeze({ type: 'atr', multiplier: 3 }),
+  partialTakeProfits: Object.freeze([]),
+  breakEven: false,
   trailing: Object.freeze({ type: 'none' }),
   closePct: 100,
   atrPeriod: 14,
@@ -122,4 +145,65 @@ export function trailingAlertFields(spec: TrailingSpec): Record<string, number> 
   if (spec.type === 'none') return { trail_atr: 0 };
   const unit = spec.type === 'atr' ? 'atr' : 'pct';
   return { [`trail_${unit}`]: spec.offset, [`trail_activation_${unit}`]: spec.activation };
+}
+
+/**
+ * Why a set of partial take-profits is not a plan, or undefined when it is one: at most two, each a
+ * positive distance and a share in (0, 100), the shares summing below 100, nearest first where two
+ * distances share a unit, and nearer than the last take-profit when it shares their unit. The
+ * webhook, the lab, the CLI and the exporter all check with this one rule.
+ */
+export function partialTakeProfitProblem(
+  partials: readonly PartialTakeProfit[],
+  last: ExitSpec,
+): { index: number; message: string } | undefined {
+  if (partials.length > MAX_TAKE_PROFITS - 1)
+    return { index: MAX_TAKE_PROFITS - 1, message: `at most ${MAX_TAKE_PROFITS - 1} partial take-profits` };
+  let total = 0;
+  for (const [index, partial] of partials.entries()) {
+    const distance = exitDistance(partial.distance);
+    if (!(distance > 0)) return { index, message: 'a partial take-profit needs a distance above 0' };
+    if (!(partial.qtyPct > 0 && partial.qtyPct < 100))
+      return { index, message: 'a partial take-profit closes between 0 and 100 % of the entry' };
+    total += partial.qtyPct;
+    if (total >= 100)
+      return {
+        index,
+        message: 'the partial take-profits must leave something for the last one (sum below 100 %)',
+      };
+    const before = partials[index - 1];
+    if (
+      before !== undefined &&
+      before.distance.type === partial.distance.type &&
+      exitDistance(before.distance) >= distance
+    )
+      return { index, message: 'partial take-profits go nearest first' };
+    if (last.type === partial.distance.type && exitDistance(last) <= distance)
+      return { index, message: 'a partial take-profit must be nearer than the last take-profit' };
+  }
+  return undefined;
+}
+
+function exitDistance(spec: ExitSpec): number {
+  return spec.type === 'atr' ? spec.multiplier : spec.type === 'percent' ? spec.percent : 0;
+}
+
+/**
+ * The alert fields that state the partial take-profits and the break-even move: `tp1_atr` /
+ * `tp1_pct` with `tp1_qty_pct`, the same for `tp2_*`, and `break_even` (0 or 1). A plan with none
+ * states nothing, so alerts of plans without scale-outs stay as they were.
+ */
+export function partialTakeProfitAlertFields(
+  partials: readonly PartialTakeProfit[],
+  breakEven: boolean,
+): Record<string, number> {
+  const fields: Record<string, number> = {};
+  partials.forEach((partial, i) => {
+    const key = `tp${i + 1}`;
+    if (partial.distance.type === 'atr') fields[`${key}_atr`] = partial.distance.multiplier;
+    else fields[`${key}_pct`] = partial.distance.percent;
+    fields[`${key}_qty_pct`] = partial.qtyPct;
+  });
+  if (breakEven) fields.break_even = 1;
+  return fields;
 }

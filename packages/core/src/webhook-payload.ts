@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { VENUE_IDS } from './venues.ts';
+import { partialTakeProfitProblem, type ExitSpec, type PartialTakeProfit } from './trade-plan.ts';
 
 /**
  * The body TradingView POSTs to `/api/v1/webhook/tradingview`: the six original fields (account_id,
@@ -116,6 +117,21 @@ export const WebhookPayloadSchema = z
     trail_pct: numeric(z.number().finite().nonnegative().lt(100)).optional(),
     trail_activation_atr: nonNegative().optional(),
     trail_activation_pct: nonNegative().optional(),
+    /**
+     * Partial take-profits before `tp_*` (README, "Trade management"): `tp1_atr` / `tp1_pct` with
+     * `tp1_qty_pct` (percent of the entry's quantity), the same for `tp2_*`; `break_even` 1 moves
+     * the stop-loss to the entry price once the first take-profit has filled.
+     */
+    tp1_atr: positive().optional(),
+    tp1_pct: positive().optional(),
+    tp1_qty_pct: numeric(z.number().finite().positive().lt(100)).optional(),
+    tp2_atr: positive().optional(),
+    tp2_pct: positive().optional(),
+    tp2_qty_pct: numeric(z.number().finite().positive().lt(100)).optional(),
+    break_even: z
+      .union([z.boolean(), z.literal(0), z.literal(1), z.enum(['0', '1', 'true', 'false'])])
+      .transform((value) => value === true || value === 1 || value === '1' || value === 'true')
+      .optional(),
     /** Percent of the open position a close action closes (default 100: all of it). */
     close_pct: numeric(z.number().finite().positive().max(100)).optional(),
     /** Timeframe of the ATR. */
@@ -179,6 +195,66 @@ export const WebhookPayloadSchema = z
         code: 'custom',
         path: [`trail_activation_${activation}`],
         message: `trail_activation_${activation} needs trail_${activation} in the same unit`,
+      });
+    }
+    const partials: PartialTakeProfit[] = [];
+    for (const n of [1, 2] as const) {
+      const atr = payload[`tp${n}_atr`];
+      const pct = payload[`tp${n}_pct`];
+      const qtyPct = payload[`tp${n}_qty_pct`];
+      const named = atr !== undefined || pct !== undefined || qtyPct !== undefined;
+      if (!named) continue;
+      if (atr !== undefined && pct !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [`tp${n}_pct`],
+          message: `send tp${n}_atr or tp${n}_pct, not both`,
+        });
+        return;
+      }
+      if (atr === undefined && pct === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [`tp${n}_atr`],
+          message: `tp${n}_qty_pct needs tp${n}_atr or tp${n}_pct`,
+        });
+        return;
+      }
+      if (qtyPct === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [`tp${n}_qty_pct`],
+          message: `tp${n} needs tp${n}_qty_pct (percent of the entry)`,
+        });
+        return;
+      }
+      if (n === 2 && partials.length === 0) {
+        ctx.addIssue({ code: 'custom', path: ['tp2_atr'], message: 'tp2 needs tp1' });
+        return;
+      }
+      partials.push({
+        distance: atr !== undefined ? { type: 'atr', multiplier: atr } : { type: 'percent', percent: pct! },
+        qtyPct,
+      });
+    }
+    if (partials.length > 0) {
+      const last: ExitSpec =
+        payload.tp_atr !== undefined
+          ? payload.tp_atr > 0
+            ? { type: 'atr', multiplier: payload.tp_atr }
+            : { type: 'none' }
+          : payload.tp_pct !== undefined && payload.tp_pct > 0
+            ? { type: 'percent', percent: payload.tp_pct }
+            : { type: 'none' };
+      const problem = partialTakeProfitProblem(partials, last);
+      if (problem !== undefined)
+        ctx.addIssue({ code: 'custom', path: [`tp${problem.index + 1}_qty_pct`], message: problem.message });
+    }
+    if (payload.break_even === true && partials.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['break_even'],
+        message: 'break_even needs tp1 (it moves the stop after the first take-profit)',
       });
     }
     if (payload.close_pct !== undefined && (payload.action === 'long' || payload.action === 'short')) {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TRADE_PLAN, trailingAlertFields } from '../src/trade-plan.ts';
+import {
+  DEFAULT_TRADE_PLAN,
+  partialTakeProfitAlertFields,
+  partialTakeProfitProblem,
+  trailingAlertFields,
+} from '../src/trade-plan.ts';
 import { WebhookPayloadSchema } from '../src/webhook-payload.ts';
 
 describe('trade plan: trade management', () => {
@@ -26,5 +31,57 @@ describe('trade plan: trade management', () => {
       ...pct,
     };
     expect(WebhookPayloadSchema.parse(alert)).toMatchObject(pct);
+  });
+
+  it('writes partial take-profits and the break-even move as alert fields the webhook accepts', () => {
+    const partials = [
+      { distance: { type: 'atr' as const, multiplier: 1.5 }, qtyPct: 50 },
+      { distance: { type: 'percent' as const, percent: 2 }, qtyPct: 25 },
+    ];
+    const fields = partialTakeProfitAlertFields(partials, true);
+    expect(fields).toEqual({ tp1_atr: 1.5, tp1_qty_pct: 50, tp2_pct: 2, tp2_qty_pct: 25, break_even: 1 });
+    expect(partialTakeProfitAlertFields([], false)).toEqual({});
+    const alert = {
+      account_id: 'a',
+      exchange: 'binance',
+      action: 'long',
+      symbol: 'BTCUSDT',
+      leverage: 1,
+      secret: 's'.repeat(16),
+      tp_atr: 3,
+      ...fields,
+    };
+    expect(WebhookPayloadSchema.parse(alert)).toMatchObject({ ...fields, break_even: true });
+  });
+
+  it('refuses partial take-profits that are not a plan, naming why', () => {
+    const atr = (multiplier: number) => ({ type: 'atr' as const, multiplier });
+    const last = atr(3);
+    expect(partialTakeProfitProblem([{ distance: atr(1.5), qtyPct: 50 }], last)).toBeUndefined();
+    expect(
+      partialTakeProfitProblem(
+        [
+          { distance: atr(1.5), qtyPct: 60 },
+          { distance: atr(2), qtyPct: 40 },
+        ],
+        last,
+      ),
+    ).toMatchObject({ index: 1, message: expect.stringContaining('sum below 100') });
+    expect(
+      partialTakeProfitProblem(
+        [
+          { distance: atr(2), qtyPct: 30 },
+          { distance: atr(1), qtyPct: 30 },
+        ],
+        last,
+      ),
+    ).toMatchObject({ index: 1, message: expect.stringContaining('nearest first') });
+    expect(partialTakeProfitProblem([{ distance: atr(3), qtyPct: 30 }], last)).toMatchObject({ index: 0 });
+    // A different unit from the last take-profit cannot be ordered without a price: allowed.
+    expect(
+      partialTakeProfitProblem([{ distance: { type: 'percent', percent: 9 }, qtyPct: 30 }], last),
+    ).toBeUndefined();
+    const three = [1, 1.5, 2].map((m) => ({ distance: atr(m), qtyPct: 10 }));
+    expect(partialTakeProfitProblem(three, last)).toMatchObject({ index: 2 });
   });
 });

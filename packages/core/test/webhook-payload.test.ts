@@ -117,3 +117,44 @@ describe('trade management fields', () => {
     expect(issues({ ...base, action: 'close_long', close_pct: 101 })).toHaveLength(1);
   });
 });
+
+describe('partial take-profits and break-even', () => {
+  const entry = {
+    account_id: 'a',
+    exchange: 'binance',
+    action: 'long',
+    symbol: 'BTCUSDT',
+    leverage: 1,
+    secret: 's'.repeat(16),
+  };
+  const problem = (extra: Record<string, unknown>) => {
+    const result = WebhookPayloadSchema.safeParse({ ...entry, ...extra });
+    return result.success ? undefined : result.error.issues.map((i) => [i.path.join('.'), i.message]);
+  };
+
+  it('reads numbers sent as strings and break_even as 1, "true" or true', () => {
+    const parsed = WebhookPayloadSchema.parse({
+      ...entry,
+      tp1_atr: '1.5',
+      tp1_qty_pct: '50',
+      break_even: 'true',
+    });
+    expect(parsed).toMatchObject({ tp1_atr: 1.5, tp1_qty_pct: 50, break_even: true });
+    expect(
+      WebhookPayloadSchema.parse({ ...entry, tp1_pct: 1, tp1_qty_pct: 50, break_even: 0 }).break_even,
+    ).toBe(false);
+  });
+
+  it('names the field of each mistake', () => {
+    expect(problem({ tp1_atr: 1, tp1_pct: 1, tp1_qty_pct: 50 })?.[0]?.[0]).toBe('tp1_pct');
+    expect(problem({ tp1_atr: 1 })?.[0]?.[0]).toBe('tp1_qty_pct');
+    expect(problem({ tp1_qty_pct: 50 })?.[0]?.[0]).toBe('tp1_atr');
+    expect(problem({ tp2_atr: 1, tp2_qty_pct: 50 })?.[0]).toEqual(['tp2_atr', 'tp2 needs tp1']);
+    expect(problem({ tp1_atr: 1, tp1_qty_pct: 100 })?.[0]?.[0]).toBe('tp1_qty_pct');
+    expect(problem({ tp1_atr: 4, tp1_qty_pct: 50, tp_atr: 3 })?.[0]?.[0]).toBe('tp1_qty_pct');
+    expect(problem({ break_even: 1 })?.[0]?.[0]).toBe('break_even');
+    expect(
+      problem({ tp1_atr: 1, tp1_qty_pct: 50, tp2_atr: 2, tp2_qty_pct: 25, tp_atr: 3, break_even: 1 }),
+    ).toBeUndefined();
+  });
+});

@@ -32,8 +32,11 @@ export function resolvePlan(input: BotPlanInput = {}): TradePlan {
     atrPeriod: input.atr_period ?? DEFAULT_TRADE_PLAN.atrPeriod,
     direction: input.direction ?? DEFAULT_TRADE_PLAN.direction,
     orderType: 'market',
-    // Bots do not take a trailing stop or a partial close yet: the plan states none and 100 %.
+    // Bots do not take a trailing stop, partial take-profits or a partial close yet: the plan states
+    // none and 100 %.
     trailing: DEFAULT_TRADE_PLAN.trailing,
+    partialTakeProfits: DEFAULT_TRADE_PLAN.partialTakeProfits,
+    breakEven: DEFAULT_TRADE_PLAN.breakEven,
     closePct: DEFAULT_TRADE_PLAN.closePct,
   };
 }
