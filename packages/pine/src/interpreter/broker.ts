@@ -230,10 +230,12 @@ export class Broker {
     // An exit for the position already open applies from the next price on.
     if (open) {
       this.attach(order, this.position!);
-      // A modified order keeps its trailing stop's progress.
+      // A modified order keeps its trailing stop's progress and its quantity (a partial close shrank it).
       if (previous?.attached === true && previous.fromEntry === fromEntry) {
         order.best = previous.best;
         order.trailStop = previous.trailStop;
+        if (Object.is(previous.qtyPercent, order.qtyPercent) || previous.qtyPercent === order.qtyPercent)
+          order.qty = previous.qty;
       }
     }
   }
