@@ -166,6 +166,17 @@ const CONFIGS: {
     pine: { ...PARTIALS_NO_BREAK_EVEN, breakEven: false },
     engine: PARTIALS_NO_BREAK_EVEN,
   },
+  {
+    // Nothing but the partial take-profit: it closes its share, the exit signals the rest.
+    name: 'a partial take-profit alone (50 % at 1.5 %), no stop-loss, no last take-profit',
+    shows: 'partial_take_profit',
+    pine: {
+      stopLoss: { type: 'none' },
+      takeProfit: { type: 'none' },
+      partialTakeProfits: [{ distance: { type: 'percent', percent: 1.5 }, qtyPct: 50 }],
+    },
+    engine: { partialTakeProfits: [{ distance: { type: 'percent', percent: 1.5 }, qtyPct: 50 }] },
+  },
 ];
 
 const full = DATA.map(({ file, bars }) => {
@@ -264,10 +275,16 @@ function shown(rule: Rule, trades: readonly Trade[]): boolean {
   if (rule === 'trailing_stop') return trades.some((t) => t.exitReason === 'trailing_stop');
   const afterTakeProfit = (t: Trade, i: number) =>
     i > 0 && trades[i - 1]!.entryBar === t.entryBar && trades[i - 1]!.exitReason === 'take_profit';
-  if (rule === 'partial_take_profit') return trades.some(afterTakeProfit);
+  if (rule === 'partial_take_profit')
+    return trades.some(
+      (t, i) =>
+        afterTakeProfit(t, i) || (t.exitReason === 'take_profit' && trades[i + 1]?.entryBar === t.entryBar),
+    );
   // The rest of a position stopped at its entry price after a take-profit.
   if (rule === 'break_even')
-    return trades.some((t, i) => afterTakeProfit(t, i) && t.exitReason === 'stop_loss' && t.exitPrice === t.entryPrice);
+    return trades.some(
+      (t, i) => afterTakeProfit(t, i) && t.exitReason === 'stop_loss' && t.exitPrice === t.entryPrice,
+    );
   return trades.some((t, i) => i > 0 && trades[i - 1]!.entryBar === t.entryBar && t.exitReason !== 'reverse');
 }
 
