@@ -293,3 +293,54 @@ if bar_index == 3
     ).toThrow(/boom/);
   });
 });
+
+describe('strategy.exit brackets with qty_percent (hand-computed)', () => {
+  // Fixed qty 4, no costs: a long from the open of bar 1 at 100, brackets of 50 % (TP 102) and the
+  // rest (TP 106), each with the stop 97 (ticks of 0.01 from the entry).
+  const header = `//@version=6
+strategy("t", initial_capital = 1000, default_qty_type = strategy.fixed, default_qty_value = 4, commission_type = strategy.commission.percent, commission_value = 0, slippage = 0, pyramiding = 0)
+`;
+  const body = (breakEven: boolean) => `if bar_index == 0
+    strategy.entry("Long", strategy.long)
+    strategy.exit("Long TP1", from_entry = "Long", qty_percent = 50, loss = 300, profit = 200)
+    strategy.exit("Long SL/TP", from_entry = "Long", loss = 300, profit = 600)
+lastExitId = strategy.closedtrades > 0 ? strategy.closedtrades.exit_id(strategy.closedtrades - 1) : ""
+if ${breakEven} and strategy.position_size > 0 and str.contains(lastExitId, " TP")
+    strategy.exit("Long SL/TP", from_entry = "Long", stop = strategy.position_avg_price, profit = 600)
+`;
+  const rows = (trades: { exitBar: number; exitPrice: number; qty: number; exitReason: string }[]) =>
+    trades.map((t) => [t.exitBar, t.exitPrice, t.qty, t.exitReason]);
+
+  it('fills each bracket for its share; a stop fills every open bracket', () => {
+    const stopped = run(`${header}${body(false)}`, [
+      [100, 100, 100, 100],
+      [100, 100.5, 96, 97], // high first, then through the stop 97: both brackets
+    ]);
+    expect(rows(stopped.trades)).toEqual([
+      [1, 97, 2, 'stop_loss'],
+      [1, 97, 2, 'stop_loss'],
+    ]);
+    const scaled = run(`${header}${body(false)}`, [
+      [100, 100, 100, 100],
+      [100, 103, 99.5, 102], // low first, then up to TP1 102: half
+      [102, 106.5, 101.5, 106], // the rest at 106
+    ]);
+    expect(rows(scaled.trades)).toEqual([
+      [1, 102, 2, 'take_profit'],
+      [2, 106, 2, 'take_profit'],
+    ]);
+  });
+
+  it('moves the rest to a stop at the entry price when the exit is issued again', () => {
+    const bars: Bar[] = [
+      [100, 100, 100, 100],
+      [100, 103, 99.5, 102],
+      [101.5, 101.8, 99, 100], // 99 passes the break-even stop 100, not the first stop 97
+    ];
+    expect(rows(run(`${header}${body(true)}`, bars).trades)).toEqual([
+      [1, 102, 2, 'take_profit'],
+      [2, 100, 2, 'stop_loss'],
+    ]);
+    expect(rows(run(`${header}${body(false)}`, bars).trades)).toEqual([[1, 102, 2, 'take_profit']]);
+  });
+});
