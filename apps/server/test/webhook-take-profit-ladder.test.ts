@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { fills, migrate, openTestDatabase, orders, signals, type Database } from '@tradingbot/db';
 import type { PaperExchange } from '@tradingbot/exchange';
-import { startBinanceSimulator, startBybitSimulator } from '@tradingbot/exchange/sim';
+import { startBinanceSimulator, startBybitSimulator, startOkxSimulator } from '@tradingbot/exchange/sim';
 import { buildApp } from '../src/app.ts';
 import { createExchangeFactory } from '../src/exchange-factory.ts';
 import { TEST_DATABASE_URL, signUp, testConfig } from './helpers.ts';
@@ -38,6 +38,7 @@ type Sim = { url: string; venue: PaperExchange; close(): Promise<void> };
 const VENUES = [
   {
     name: 'binance',
+    symbol: 'BTCUSDT',
     key: 'L'.repeat(32) + 'l'.repeat(32),
     secret: 'M'.repeat(32) + 'm'.repeat(32),
     alertSymbol: 'BINANCE:BTCUSDT.P',
@@ -54,6 +55,7 @@ const VENUES = [
   },
   {
     name: 'bybit',
+    symbol: 'BTCUSDT',
     key: 'BybitLadderKey0123',
     secret: 'BybitLadderSecret0123456789abcdefghi',
     alertSymbol: 'BYBIT:BTCUSDT.P',
@@ -66,6 +68,25 @@ const VENUES = [
         balance: 10_000,
         prices: { BTCUSDT: 50_000 },
         candles: { BTCUSDT: CANDLES },
+      }),
+  },
+  {
+    name: 'okx',
+    symbol: 'BTC-USDT-SWAP',
+    key: '0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f',
+    secret: '1F2E3D4C5B6A79808F9EADBCCBDAE9F8',
+    passphrase: 'Ladder-Test-Passphrase-1',
+    alertSymbol: 'OKX:BTCUSDT.P',
+    start: (key: string, secret: string): Promise<Sim> =>
+      startOkxSimulator({
+        port: 0,
+        host: '127.0.0.1',
+        apiKey: key,
+        apiSecret: secret,
+        passphrase: 'Ladder-Test-Passphrase-1',
+        balance: 10_000,
+        prices: { 'BTC-USDT-SWAP': 50_000 },
+        candles: { 'BTC-USDT-SWAP': CANDLES },
       }),
   },
 ] as const;
@@ -90,12 +111,12 @@ describe.each(VENUES)('a take-profit ladder with break-even on the $name simulat
     const response = await fetch(`${sim.url}/__sim/price`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ symbol: 'BTCUSDT', price: value }),
+      body: JSON.stringify({ symbol: v.symbol, price: value }),
     });
     if (!response.ok) throw new Error(`price: ${response.status} ${await response.text()}`);
   };
   const resting = async () =>
-    (await sim.venue.openOrders('BTCUSDT'))
+    (await sim.venue.openOrders(v.symbol))
       .filter((o) => o.type === 'stop_market' || o.type === 'take_profit_market')
       // A close-position order (Binance closePosition) reports no quantity: it closes whatever is held.
       .map((o) => ({ type: o.type, trigger: o.triggerPrice, qty: o.qty === '0' ? 'all' : o.qty }))
@@ -126,7 +147,12 @@ describe.each(VENUES)('a take-profit ladder with break-even on the $name simulat
       method: 'POST',
       url: '/api/v1/accounts-secure/register',
       headers: user.auth,
-      payload: { exchange: v.name, api_key: v.key, api_secret: v.secret },
+      payload: {
+        exchange: v.name,
+        api_key: v.key,
+        api_secret: v.secret,
+        ...('passphrase' in v ? { passphrase: v.passphrase } : {}),
+      },
     });
     expect(registered.statusCode, registered.body).toBe(200);
     account = registered.json() as { id: string; webhook_secret: string };
@@ -175,11 +201,13 @@ describe.each(VENUES)('a take-profit ladder with break-even on the $name simulat
       take_profit: { trigger_price: '50600' },
       partial_take_profits: [{ role: 'tp1', qty_pct: 50, trigger_price: '50200', qty: '0.05' }],
     });
-    const lastTpQty = v.name === 'binance' ? 'all' : '0.1';
+    // Whole-position orders: Binance closePosition and OKX closeFraction close whatever is held;
+    // Bybit's are sized to the position when placed (reduce-only, so they close at most what is left).
+    const whole = v.name === 'bybit' ? '0.1' : 'all';
     expect(await resting()).toEqual([
-      { type: 'stop_market', trigger: '49600', qty: v.name === 'binance' ? 'all' : '0.1' },
+      { type: 'stop_market', trigger: '49600', qty: whole },
       { type: 'take_profit_market', trigger: '50200', qty: '0.05' },
-      { type: 'take_profit_market', trigger: '50600', qty: lastTpQty },
+      { type: 'take_profit_market', trigger: '50600', qty: whole },
     ]);
     const roles = await database.db
       .select({ role: orders.role })
@@ -189,7 +217,7 @@ describe.each(VENUES)('a take-profit ladder with break-even on the $name simulat
 
     // Through TP1: half closes on the venue.
     await price('50250');
-    expect((await sim.venue.positions('BTCUSDT')).map((p) => p.qty)).toEqual(['0.05']);
+    expect((await sim.venue.positions(v.symbol)).map((p) => p.qty)).toEqual(['0.05']);
     const tp1 = await until('the TP1 fill', async () =>
       (await database.db.select().from(fills).where(eq(fills.accountId, account.id))).find(
         (f) => f.reason === 'take_profit',
@@ -198,15 +226,11 @@ describe.each(VENUES)('a take-profit ladder with break-even on the $name simulat
     expect(tp1).toMatchObject({ side: 'sell', qty: '0.05' });
     expect(tp1.signalId).not.toBeNull();
 
-    // The break-even move: the stop is at the entry on the venue, the TP for the rest stays.
+    // The break-even move, queued from the fill: the stop is at the entry on the venue.
     await until('the stop at the entry', async () => {
       const now = await resting();
       return now.some((o) => o.type === 'stop_market' && o.trigger === '50000') && now;
     });
-    expect(await resting()).toEqual([
-      { type: 'stop_market', trigger: '50000', qty: v.name === 'binance' ? 'all' : '0.05' },
-      { type: 'take_profit_market', trigger: '50600', qty: lastTpQty },
-    ]);
     const moves = await until('the break-even signal executed', async () => {
       const rows = await database.db
         .select()
@@ -216,14 +240,26 @@ describe.each(VENUES)('a take-profit ladder with break-even on the $name simulat
       return found.length > 0 && found;
     });
     expect(moves).toHaveLength(1);
+    expect(moves[0]!.result).not.toHaveProperty('warning');
     expect(moves[0]!.result).toMatchObject({
       success: true,
       order_details: { results: { break_even: { entry_price: '50000', trigger_price: '50000' } } },
     });
 
+    // OKX: the stop and the last take-profit were one oco attached to the entry; cancelling the stop
+    // took the take-profit with it, so it is placed again, sized to the position (the new stop holds
+    // OKX's one whole-position slot). Bybit: the new stop is sized to the position left.
+    expect(await resting()).toEqual([
+      { type: 'stop_market', trigger: '50000', qty: v.name === 'bybit' ? '0.05' : 'all' },
+      {
+        type: 'take_profit_market',
+        trigger: '50600',
+        qty: { binance: 'all', bybit: '0.1', okx: '0.05' }[v.name],
+      },
+    ]);
     // Back to the entry: the rest closes at break-even.
     await price('50000');
-    expect(await sim.venue.positions('BTCUSDT')).toEqual([]);
+    expect(await sim.venue.positions(v.symbol)).toEqual([]);
     const stop = await until('the break-even stop fill', async () =>
       (await database.db.select().from(fills).where(eq(fills.accountId, account.id))).find(
         (f) => f.reason === 'stop_loss',
