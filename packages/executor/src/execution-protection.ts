@@ -260,7 +260,19 @@ export class ProtectionSteps extends VenueCalls {
     leg: Leg,
     mode: PositionMode,
   ): Promise<ProtectiveLeg[]> {
-    const entryQty = await this.trailingQty(instrument, leg, mode);
+    let entryQty: string;
+    try {
+      entryQty = await this.trailingQty(instrument, leg, mode);
+    } catch (error) {
+      // Never a reason to hold back the stop-loss: the partials are left out, said so.
+      const message = `The partial take-profits were not placed: the entry's quantity is unknown (${describeError(error).message})`;
+      this.addWarning(message);
+      await this.audit('protection_skipped', 'warn', message, {
+        kind: 'take_profit',
+        error: describeError(error),
+      });
+      return [];
+    }
     const legs: ProtectiveLeg[] = [];
     for (const partial of partials) {
       const qty = partialTakeProfitQty(instrument, entryQty, partial.qtyPct);

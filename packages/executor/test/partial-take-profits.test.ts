@@ -199,6 +199,22 @@ describe('partial take-profits and the break-even move on the paper venue', () =
     expect(late.code).toBe('NO_POSITION_TO_CLOSE');
   });
 
+  it('without break_even the stop stays; after TP1 the last TP closes the rest (3 of 5)', async () => {
+    const paper = venue();
+    const h = harness(paper, {}, { now: () => paper.now() });
+    await new OrderExecutor(fast).executeSignal(
+      signal({ action: 'long', sl_atr: 2, tp1_atr: 1, tp1_qty_pct: 50, tp_atr: 3 }),
+      h.context,
+    );
+    paper.setPrice('SOLUSDT', '109', T0 + 5 * HOUR + 120_000);
+    expect((await paper.positions('SOLUSDT')).map((p) => p.qty)).toEqual(['3']);
+    expect(
+      (await paper.openOrders('SOLUSDT')).filter((o) => o.type === 'stop_market').map((o) => o.triggerPrice),
+    ).toEqual(['77.4']);
+    paper.setPrice('SOLUSDT', '129', T0 + 5 * HOUR + 180_000);
+    expect(await paper.positions('SOLUSDT')).toEqual([]);
+  });
+
   it('an alert without partials places exactly SL and TP, as before', async () => {
     const paper = venue();
     const h = harness(paper, {}, { now: () => paper.now() });
