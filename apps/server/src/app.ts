@@ -39,6 +39,7 @@ import type { App, RouteContext, RouteDeps } from './route-context.ts';
 import { mountWebApp, type WebOptions } from './web.ts';
 import { EventBus, type ServerEventBus } from './events.ts';
 import { UserEventHub } from './services/event-stream.ts';
+import { registerBreakEvenListener } from './listeners/break-even.ts';
 import { registerListeners } from './listeners/index.ts';
 import { NotificationOutbox } from './services/notify/outbox.ts';
 import { createSenders, type Senders } from './services/notify/senders.ts';
@@ -147,6 +148,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       : undefined;
   const webhook = createWebhookPipeline(app, deps, context, { registry, events, warmStates });
   app.decorate('webhook', webhook);
+  // The break-even move is a signal of its own, queued when a first take-profit fills.
+  registerBreakEvenListener(events, { database, queue: webhook.worker });
   let stopSummaries = () => {};
   // A venue at its rate limit: the worker starts no new signal there until the limit's window ends.
   const stopBackOffs = (context.deps.connectExchange as Partial<ExchangeFactory>).gates?.subscribe((b) =>

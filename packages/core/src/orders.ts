@@ -4,5 +4,15 @@
  * `${signal key}:${role}` (`:${leg}` added when a signal closes both legs), and the `orders` table's
  * `role` column holds the role.
  */
-export const ORDER_ROLES = ['entry', 'close', 'reverse-close', 'sl', 'tp', 'trail', 'protect-close'] as const;
+export const ORDER_ROLES = [
+  'entry',
+  'close',
+  'reverse-close',
+  'sl',
+  'tp',
+  'tp1',
+  'tp2',
+  'trail',
+  'protect-close',
+] as const;
 export type OrderRole = (typeof ORDER_ROLES)[number];

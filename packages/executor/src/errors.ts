@@ -46,6 +46,7 @@ export const ExecutorErrors = defineErrors({
     message: 'The account-wide action did not complete on every symbol',
   },
   NO_OPEN_ORDERS: { status: 200, message: 'There are no open orders to cancel' },
+  STOP_AT_ENTRY_ALREADY: { status: 200, message: "The position's stop-loss is at its entry price already" },
   INSUFFICIENT_BALANCE: { status: 422, message: 'Insufficient balance' },
   ORDER_TOO_SMALL: { status: 422, message: 'The order is below the instrument minimum' },
   NO_POSITION_TO_CLOSE: { status: 200, message: 'There is no position to close' },

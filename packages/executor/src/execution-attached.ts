@@ -66,8 +66,12 @@ export class AttachedProtectionSteps extends ProtectionSteps {
       (attached === undefined || attached.sl !== undefined || attached.tp !== undefined);
     if (!look) return this.protect(leg, mode, instrument, plan, atrValue, fillPrice);
     const found = await this.findAttached(attached);
-    // The trailing stop is never attached: it follows the stop-loss as on every venue.
-    const remaining: ProtectionPlan = plan.trailing !== undefined ? { trailing: plan.trailing } : {};
+    // The trailing stop and the partial take-profits are never attached: they follow the fill as on
+    // every venue (a partial's size is a share of the quantity that filled, known only then).
+    const remaining: ProtectionPlan = {
+      ...(plan.trailing !== undefined ? { trailing: plan.trailing } : {}),
+      ...(plan.partialTakeProfits !== undefined ? { partialTakeProfits: plan.partialTakeProfits } : {}),
+    };
     const missing: string[] = [];
     for (const [kind, field, role, type] of KINDS) {
       const rule = plan[field];

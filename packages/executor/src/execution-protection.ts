@@ -10,6 +10,8 @@ import { ExecutorErrors } from './errors.ts';
 import { VenueCalls } from './execution-venue.ts';
 import {
   DEFAULT_ATR_PERIOD,
+  partialTakeProfitQty,
+  type PartialTakeProfitRule,
   DEFAULT_ATR_TIMEFRAME,
   protectionPrice,
   resolveProtectionPlan,
@@ -20,6 +22,15 @@ import {
   type TrailingRule,
 } from './protection.ts';
 import { describeError, summarizeOrder, type ExecutionResult, type ProtectionSummary } from './result.ts';
+
+/** One protective order to place: its kind, its role (`sl`, `tp`, `tp1`, `tp2`), its rule; a partial's quantity. */
+export type ProtectiveLeg = {
+  kind: 'stop_loss' | 'take_profit';
+  role: 'sl' | 'tp' | 'tp1' | 'tp2';
+  rule: ProtectionRule;
+  qty?: string;
+  qtyPct?: number;
+};
 
 /**
  * The protection planning of one execution: the stop-loss / take-profit plan, the ATR it reads,
@@ -78,35 +89,50 @@ export class ProtectionSteps extends VenueCalls {
         {},
       );
     }
-    const legs = (
-      [
-        ['stop_loss', plan.stopLoss],
-        ['take_profit', plan.takeProfit],
-      ] as const
-    ).filter((entry): entry is ['stop_loss' | 'take_profit', ProtectionRule] => entry[1] !== undefined);
-    const place = (kind: 'stop_loss' | 'take_profit', rule: ProtectionRule) =>
-      this.placeOneProtection(kind, rule, leg, mode, instrument, atrValue, entryPrice).then(
+    const legs: ProtectiveLeg[] = [];
+    if (plan.stopLoss !== undefined) legs.push({ kind: 'stop_loss', role: 'sl', rule: plan.stopLoss });
+    if (plan.takeProfit !== undefined) legs.push({ kind: 'take_profit', role: 'tp', rule: plan.takeProfit });
+    if (plan.partialTakeProfits !== undefined)
+      legs.push(...(await this.partialLegs(plan.partialTakeProfits, instrument, leg, mode)));
+    const place = (entry: ProtectiveLeg) =>
+      this.placeOneProtection(
+        entry.kind,
+        entry.rule,
+        leg,
+        mode,
+        instrument,
+        atrValue,
+        entryPrice,
+        entry,
+      ).then(
         () => undefined,
-        (error: unknown) => ({ kind, error }),
+        (error: unknown) => ({ role: entry.role, error }),
       );
     const failures = this.keysAreFresh
-      ? await Promise.all(legs.map(([kind, rule]) => place(kind, rule)))
-      : await legs.reduce<Promise<({ kind: string; error: unknown } | undefined)[]>>(
+      ? await Promise.all(legs.map((entry) => place(entry)))
+      : await legs.reduce<Promise<({ role: string; error: unknown } | undefined)[]>>(
           // Sequential, as before: no take-profit after a stop-loss that failed (the position is closed).
-          async (done, [kind, rule]) => {
+          async (done, entry) => {
             const previous = await done;
-            if (previous.some((f) => f?.kind === 'stop_loss')) return previous;
-            return [...previous, await place(kind, rule)];
+            if (previous.some((f) => f?.role === 'sl')) return previous;
+            return [...previous, await place(entry)];
           },
           Promise.resolve([]),
         );
-    const stopFailure = failures.find((f) => f?.kind === 'stop_loss');
-    const tpFailure = failures.find((f) => f?.kind === 'take_profit');
-    if (tpFailure !== undefined) {
+    const stopFailure = failures.find((f) => f?.role === 'sl');
+    for (const failure of failures) {
+      if (failure === undefined || failure.role === 'sl') continue;
       // The stop is in place: a missing take-profit is a warning, not a reason to flatten.
-      const described = describeError(tpFailure.error);
-      this.warning = `The take-profit could not be placed: ${described.message}`;
-      await this.audit('protection_failed', 'warn', this.warning, { kind: 'take_profit', error: described });
+      const described = describeError(failure.error);
+      const what = failure.role === 'tp' ? 'The take-profit' : `The partial take-profit ${failure.role}`;
+      const message = `${what} could not be placed: ${described.message}`;
+      if (plan.partialTakeProfits === undefined) this.warning = message;
+      else this.addWarning(message);
+      await this.audit('protection_failed', 'warn', message, {
+        kind: 'take_profit',
+        ...(failure.role === 'tp' ? {} : { role: failure.role }),
+        error: described,
+      });
     }
     if (stopFailure !== undefined) return this.stopLossFailed(leg, mode, stopFailure.error, executed);
     if (plan.trailing !== undefined)
@@ -223,6 +249,52 @@ export class ProtectionSteps extends VenueCalls {
     }
   }
 
+  /**
+   * The partial take-profits to place: each `qtyPct` % of the entry's filled quantity (else of the
+   * position), rounded down to the step. One that rounds below the minimum order quantity is skipped
+   * with a warning: the last take-profit and the stop-loss still close the whole position.
+   */
+  async partialLegs(
+    partials: readonly PartialTakeProfitRule[],
+    instrument: Instrument,
+    leg: Leg,
+    mode: PositionMode,
+  ): Promise<ProtectiveLeg[]> {
+    let entryQty: string;
+    try {
+      entryQty = await this.trailingQty(instrument, leg, mode);
+    } catch (error) {
+      // Never a reason to hold back the stop-loss: the partials are left out, said so.
+      const message = `The partial take-profits were not placed: the entry's quantity is unknown (${describeError(error).message})`;
+      this.addWarning(message);
+      await this.audit('protection_skipped', 'warn', message, {
+        kind: 'take_profit',
+        error: describeError(error),
+      });
+      return [];
+    }
+    const legs: ProtectiveLeg[] = [];
+    for (const partial of partials) {
+      const qty = partialTakeProfitQty(instrument, entryQty, partial.qtyPct);
+      if (qty === undefined) {
+        const message =
+          `The partial take-profit ${partial.role} (${partial.qtyPct} % of ${entryQty}) is below the minimum ` +
+          `order quantity ${instrument.minQty} once rounded down to the step ${instrument.stepSize}: not placed; ` +
+          'the last take-profit closes the whole position';
+        this.addWarning(message);
+        await this.audit('protection_skipped', 'warn', message, {
+          kind: 'take_profit',
+          role: partial.role,
+          entryQty,
+          qtyPct: partial.qtyPct,
+        });
+        continue;
+      }
+      legs.push({ kind: 'take_profit', role: partial.role, rule: partial, qty, qtyPct: partial.qtyPct });
+    }
+    return legs;
+  }
+
   /** One more thing the user must know: warnings of one execution are joined, none is lost. */
   addWarning(message: string): void {
     this.warning = this.warning === undefined ? message : `${this.warning}; ${message}`;
@@ -237,17 +309,20 @@ export class ProtectionSteps extends VenueCalls {
     instrument: Instrument,
     atrValue: number | undefined,
     entryPrice: string,
+    partial?: ProtectiveLeg,
   ): Promise<void> {
     const computed = protectionPrice(instrument, kind, leg, entryPrice, rule, atrValue);
+    const part = partial?.qty !== undefined ? { role: partial.role, qty: partial.qty } : {};
     await this.audit(
       'protection_computed',
       'info',
-      `${kind} ${computed?.price ?? 'n/a'} from entry ${entryPrice}`,
+      `${partial?.qty !== undefined ? `${partial.role} ${partial.qty} at ` : `${kind} `}${computed?.price ?? 'n/a'} from entry ${entryPrice}`,
       {
         kind,
         entryPrice,
         rule,
         atr: atrValue,
+        ...part,
         ...computed,
       },
     );
@@ -256,8 +331,15 @@ export class ProtectionSteps extends VenueCalls {
         message: `The ${kind === 'stop_loss' ? 'stop-loss' : 'take-profit'} distance is larger than the price`,
       });
     }
-    const role = kind === 'stop_loss' ? 'sl' : 'tp';
-    const { order, attempts } = await this.placeProtective(kind, leg, mode, computed.price, this.key(role));
+    const role = partial?.role ?? (kind === 'stop_loss' ? 'sl' : 'tp');
+    const { order, attempts } = await this.placeProtective(
+      kind,
+      leg,
+      mode,
+      computed.price,
+      this.key(role),
+      partial?.qty !== undefined ? { role, qty: partial.qty } : undefined,
+    );
     const summary: ProtectionSummary = {
       ...summarizeOrder(order.order, order.reused),
       basis: this.basis(rule, atrValue),
@@ -265,7 +347,11 @@ export class ProtectionSteps extends VenueCalls {
       attempts,
     };
     summary.trigger_price ??= computed.price;
-    if (kind === 'stop_loss') this.results.stop_loss = summary;
+    if ((role === 'tp1' || role === 'tp2') && partial?.qtyPct !== undefined) {
+      const list = (this.results.partial_take_profits ??= []);
+      list.push({ ...summary, role, qty_pct: partial.qtyPct });
+      list.sort((a, b) => a.role.localeCompare(b.role));
+    } else if (kind === 'stop_loss') this.results.stop_loss = summary;
     else this.results.take_profit = summary;
   }
 

@@ -150,7 +150,7 @@ export class ExecutionRecord {
 
   /** A signal deliberately not executed (already in position, nothing to close): success, with a code. */
   noop(
-    code: 'ALREADY_IN_POSITION' | 'NO_POSITION_TO_CLOSE' | 'NO_OPEN_ORDERS',
+    code: 'ALREADY_IN_POSITION' | 'NO_POSITION_TO_CLOSE' | 'NO_OPEN_ORDERS' | 'STOP_AT_ENTRY_ALREADY',
     message: string,
   ): ExecutionResult {
     return this.result(true, message, { code });

@@ -333,6 +333,8 @@ export class VenueCalls extends StateReads {
    * Places one protective order, retrying (attempts with back-off). Before each attempt the order is
    * looked up by its key (an earlier attempt or run may have placed it). Between attempts the market
    * price is read again: once the trigger is on the wrong side, placing it is pointless.
+   * Without `partial` it closes the whole position (whatever partial take-profits left of it); a
+   * partial take-profit (`tp1`, `tp2`) closes its quantity, reduce-only.
    */
   async placeProtective(
     kind: 'stop_loss' | 'take_profit',
@@ -340,15 +342,17 @@ export class VenueCalls extends StateReads {
     mode: PositionMode,
     triggerPrice: string,
     key: string,
+    partial?: { role: OrderRole; qty: string },
   ): Promise<{ order: { order: Order; reused: boolean }; attempts: number }> {
     const exchange = this.ctx.exchange;
-    const role: OrderRole = kind === 'stop_loss' ? 'sl' : 'tp';
+    const role: OrderRole = partial?.role ?? (kind === 'stop_loss' ? 'sl' : 'tp');
     const request = {
       venueSymbol: this.venueSymbol,
       kind,
       side: (leg === 'long' ? 'sell' : 'buy') as OrderSide,
       positionSide: (mode === 'hedge' ? leg : 'net') as PositionSide,
       triggerPrice,
+      ...(partial !== undefined ? { qty: partial.qty } : {}),
       marginMode: this.marginMode,
       idempotencyKey: key,
     };
@@ -375,7 +379,8 @@ export class VenueCalls extends StateReads {
         });
         this.expect(order);
         await this.record(role, key, 'placed', request, { order, attempt });
-        await this.audit('protection_placed', 'info', `${kind} placed at ${triggerPrice}`, {
+        const what = partial === undefined ? kind : `${partial.role} (${partial.qty})`;
+        await this.audit('protection_placed', 'info', `${what} placed at ${triggerPrice}`, {
           role,
           attempt,
           venueOrderId: order.venueOrderId,

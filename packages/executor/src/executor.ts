@@ -11,7 +11,8 @@ import {
 import { admitOpenPositions, admitSignal } from './admission.ts';
 import { ExecutorErrors } from './errors.ts';
 import type { PositionModes, ResolvedOptions } from './execution-record.ts';
-import { AttachedProtectionSteps, type AttachedProtection } from './execution-attached.ts';
+import type { AttachedProtection } from './execution-attached.ts';
+import { BreakEvenSteps } from './execution-break-even.ts';
 import { abs, fillPrice, findLeg } from './legs.ts';
 import type { ExecutionContext } from './ports.ts';
 import { planNeedsAtr, type Leg, type ProtectionPlan } from './protection.ts';
@@ -95,7 +96,7 @@ export class OrderExecutor {
 }
 
 /** The actions of one `executeSignal` call: admission, then open or close. */
-class Execution extends AttachedProtectionSteps {
+class Execution extends BreakEvenSteps {
   // ── Entry point ─────────────────────────────────────────────────────────────────────────────
 
   async run(): Promise<ExecutionResult> {
@@ -146,6 +147,8 @@ class Execution extends AttachedProtectionSteps {
         return this.signal.scope === 'account' ? this.flattenAccount() : this.closeAction(['long', 'short']);
       case 'CANCEL_ORDERS':
         return this.cancelOrdersAction();
+      case 'MOVE_STOP_TO_ENTRY':
+        return this.moveStopToEntry();
       default: {
         const never: never = action;
         throw ExecutorErrors.create('UNSUPPORTED_ACTION', { message: `Unsupported action ${String(never)}` });
@@ -393,6 +396,14 @@ class Execution extends AttachedProtectionSteps {
         'The alert states a trailing stop; it is placed after market entries only, not on a limit entry';
       this.addWarning(message);
       await this.audit('protection_skipped', 'warn', message, { kind: 'trailing', trailing });
+    }
+    const partials = this.signal.protection.partialTakeProfits;
+    if (partials !== undefined) {
+      // As the trailing stop: a partial's size is a share of the fill, and nothing of ours runs then.
+      const message =
+        'The alert states partial take-profits (tp1/tp2); they are placed after market entries only, not on a limit entry';
+      this.addWarning(message);
+      await this.audit('protection_skipped', 'warn', message, { kind: 'take_profit', partials });
     }
     return this.succeed(
       `${signal.action} order executed on ${signal.exchange}` +

@@ -4,6 +4,7 @@ import {
   ExchangeDecimal as D,
   fitCallbackRate,
   roundPrice,
+  roundQtyDown,
   supportsTrailingStop,
   type ExchangeId,
   type Exchange,
@@ -13,6 +14,7 @@ import {
 } from '@tradingbot/exchange';
 import { ExecutorErrors } from './errors.ts';
 import type { ProtectionSummary } from './result.ts';
+import type { PartialTakeProfitOverride } from './signal.ts';
 
 /**
  * Stop-loss and take-profit distances in ATRs when neither the alert nor the account says otherwise:
@@ -52,9 +54,14 @@ export type ProtectionRule = ProtectionDistance & { source: ProtectionSource };
 /** A trailing stop the alert states: the offset and the activation distance, in `unit` (ATR multiples or percent). */
 export type TrailingRule = { unit: 'atr' | 'pct'; offset: number; activation: number };
 
+/** A take-profit before the last one: its distance, the percent of the entry's quantity it closes, its order role. */
+export type PartialTakeProfitRule = ProtectionRule & { role: 'tp1' | 'tp2'; qtyPct: number };
+
 export type ProtectionPlan = {
   stopLoss?: ProtectionRule;
   takeProfit?: ProtectionRule;
+  /** Nearest first; each closes `qtyPct` % of the entry, the last take-profit closes the rest. */
+  partialTakeProfits?: PartialTakeProfitRule[];
   trailing?: TrailingRule;
 };
 
@@ -64,7 +71,14 @@ export type ProtectionPlan = {
  * explicit "none" for that leg (the exported script sends `sl_atr: 0` when its stop is None).
  */
 export function resolveProtectionPlan(
-  payload: { slAtr?: number; tpAtr?: number; slPct?: number; tpPct?: number; trailing?: TrailingRule },
+  payload: {
+    slAtr?: number;
+    tpAtr?: number;
+    slPct?: number;
+    tpPct?: number;
+    trailing?: TrailingRule;
+    partialTakeProfits?: readonly PartialTakeProfitOverride[];
+  },
   settings: { slAtr?: number; tpAtr?: number; slPct?: number; tpPct?: number },
 ): ProtectionPlan {
   const pick = (
@@ -91,7 +105,30 @@ export function resolveProtectionPlan(
   if (sl !== undefined) plan.stopLoss = sl;
   if (tp !== undefined) plan.takeProfit = tp;
   if (payload.trailing !== undefined && payload.trailing.offset > 0) plan.trailing = { ...payload.trailing };
+  if (payload.partialTakeProfits !== undefined && payload.partialTakeProfits.length > 0) {
+    plan.partialTakeProfits = payload.partialTakeProfits.map((p) => ({
+      ...p.distance,
+      source: 'alert',
+      role: p.role,
+      qtyPct: p.qtyPct,
+    }));
+  }
   return plan;
+}
+
+/**
+ * The quantity a partial take-profit closes: `qtyPct` % of the entry's filled quantity, rounded DOWN
+ * to the instrument's step (never more than asked; the last take-profit closes what is left).
+ * Undefined when that is below the minimum order quantity (or zero): the partial is not placed.
+ */
+export function partialTakeProfitQty(
+  instrument: Instrument,
+  entryQty: string,
+  qtyPct: number,
+): string | undefined {
+  const qty = roundQtyDown(instrument, new D(entryQty).mul(qtyPct).div(100).toFixed());
+  const minQty = new D(instrument.minQty).gt(0) ? new D(instrument.minQty) : new D(instrument.stepSize);
+  return new D(qty).lt(minQty) || new D(qty).lte(0) ? undefined : qty;
 }
 
 /**
@@ -100,7 +137,8 @@ export function resolveProtectionPlan(
  */
 export function planNeedsAtr(plan: ProtectionPlan, venue?: ExchangeId): boolean {
   const trailingAtr = plan.trailing?.unit === 'atr' && (venue === undefined || supportsTrailingStop(venue));
-  return plan.stopLoss?.kind === 'atr' || plan.takeProfit?.kind === 'atr' || trailingAtr;
+  const partialAtr = plan.partialTakeProfits?.some((p) => p.kind === 'atr') === true;
+  return plan.stopLoss?.kind === 'atr' || plan.takeProfit?.kind === 'atr' || trailingAtr || partialAtr;
 }
 
 /**

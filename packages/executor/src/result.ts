@@ -58,6 +58,21 @@ export type TrailingSummary = OrderSummary & {
   attempts: number;
 };
 
+/** A partial take-profit: `qty_pct` % of the entry's filled quantity, rounded down to the step. */
+export type PartialTakeProfitSummary = ProtectionSummary & { role: 'tp1' | 'tp2'; qty_pct: number };
+
+export type BreakEvenSummary = {
+  leg: 'long' | 'short';
+  /** The position's entry price as the venue reports it, and the stop's new trigger on the tick grid. */
+  entry_price: string;
+  trigger_price: string;
+  /** The stop(s) canceled (their triggers), and the new one. */
+  previous: { client_order_id: string; trigger_price?: string }[];
+  stop_loss?: OrderSummary;
+  /** A take-profit that shared the canceled stop's order (an OKX oco), placed again as it was. */
+  take_profit?: OrderSummary;
+};
+
 export type SizingSummary = {
   basis: 'pct' | 'usdt' | 'qty';
   available_balance: string;
@@ -75,7 +90,11 @@ export type ExecutionResults = {
   sizing?: SizingSummary;
   stop_loss?: ProtectionSummary;
   take_profit?: ProtectionSummary;
+  /** The take-profits before the last one (`tp1`, `tp2`), each for its share of the entry. */
+  partial_take_profits?: PartialTakeProfitSummary[];
   trailing_stop?: TrailingSummary;
+  /** MOVE_STOP_TO_ENTRY: the stop-loss moved to the position's entry price after the first take-profit. */
+  break_even?: BreakEvenSummary;
   /** Positions closed by this signal (close actions; the opposite leg of a reverse). */
   closed?: OrderSummary[];
   /** Resting SL/TP (reduce-only) orders canceled before a close or a new entry. */

@@ -1,11 +1,18 @@
 import { createHash } from 'node:crypto';
-import { isVenueId, venueList, type WebhookPayload } from '@tradingbot/core';
+import {
+  isVenueId,
+  partialTakeProfitProblem,
+  venueList,
+  type ExitSpec,
+  type WebhookPayload,
+} from '@tradingbot/core';
 import { parseDecimal, type ExchangeId, type Instrument, type MarginMode } from '@tradingbot/exchange';
 import { ExecutorErrors } from './errors.ts';
 import { normalizeVenueSymbol } from './symbol.ts';
 
 /** What a signal asks for, normalised from the payload's `action` (+ `market_position`). */
-export type SignalAction = 'LONG' | 'SHORT' | 'CLOSE_LONG' | 'CLOSE_SHORT' | 'CLOSE_ALL' | 'CANCEL_ORDERS';
+export type SignalAction =
+  'LONG' | 'SHORT' | 'CLOSE_LONG' | 'CLOSE_SHORT' | 'CLOSE_ALL' | 'CANCEL_ORDERS' | 'MOVE_STOP_TO_ENTRY';
 
 export const SIGNAL_ACTIONS: readonly SignalAction[] = [
   'LONG',
@@ -14,7 +21,25 @@ export const SIGNAL_ACTIONS: readonly SignalAction[] = [
   'CLOSE_SHORT',
   'CLOSE_ALL',
   'CANCEL_ORDERS',
+  'MOVE_STOP_TO_ENTRY',
 ];
+
+/**
+ * The action the server queues itself (never an alert's: the webhook schema does not accept it) when
+ * the first take-profit of an entry that asked for `break_even` has filled: the stop-loss of that
+ * position moves to its entry price. Its payload names the leg in `market_position`.
+ */
+export const MOVE_STOP_TO_ENTRY_ACTION = 'move_stop_to_entry';
+
+/**
+ * A take-profit before the last one (`tp1_*`, `tp2_*`): its distance, the percent of the entry's
+ * filled quantity it closes, and its order role.
+ */
+export type PartialTakeProfitOverride = {
+  role: 'tp1' | 'tp2';
+  distance: { kind: 'atr'; multiplier: number } | { kind: 'pct'; pct: number };
+  qtyPct: number;
+};
 
 /** The symbol an account-wide signal carries (`scope: "account"`): it names no one symbol. */
 export const ACCOUNT_WIDE_SYMBOL = '*';
@@ -36,6 +61,10 @@ export type ProtectionOverride = {
   tpPct?: number;
   /** A trailing stop the alert states (offset > 0; `trail_atr` / `trail_pct`), placed after a market entry (`trail`). */
   trailing?: { unit: 'atr' | 'pct'; offset: number; activation: number };
+  /** Take-profits before the last one, nearest first (`tp1_*`, `tp2_*`); absent when the alert states none. */
+  partialTakeProfits?: PartialTakeProfitOverride[];
+  /** `break_even`: once the first take-profit has filled, the stop-loss moves to the entry price. */
+  breakEven?: boolean;
 };
 
 /** A validated, normalised trading signal: what `OrderExecutor.executeSignal` executes. */
@@ -75,6 +104,8 @@ export type Signal = {
   protection: ProtectionOverride;
   /** Closes only: percent of the open position to close (payload `close_pct`; absent = all of it). */
   closePct?: number;
+  /** MOVE_STOP_TO_ENTRY only: the leg whose stop-loss moves (payload `market_position`). */
+  leg?: 'long' | 'short';
   /** Canonical timeframe for the ATR (`1m`…`1w`), when sent. */
   timeframe?: string;
   marginMode?: MarginMode;
@@ -171,6 +202,8 @@ export function mapAction(action: string, marketPosition?: string | null): Signa
       return 'CLOSE_ALL';
     case 'cancel_orders':
       return 'CANCEL_ORDERS';
+    case MOVE_STOP_TO_ENTRY_ACTION:
+      return 'MOVE_STOP_TO_ENTRY';
     case 'buy':
     case 'sell': {
       if (!present(marketPosition)) {
@@ -335,7 +368,64 @@ function protectionOf(payload: WebhookPayload | SignalPayload): ProtectionOverri
   }
   if (protection.slPct !== undefined && protection.slPct >= 100)
     invalid('"sl_pct" must be below 100', { field: 'sl_pct' });
+  const partials = partialTakeProfitsOf(payload);
+  if (partials.length > 0) protection.partialTakeProfits = partials;
+  const breakEven = payload.break_even;
+  if (breakEven === true || breakEven === 1 || breakEven === '1' || breakEven === 'true') {
+    if (partials.length === 0)
+      invalid('break_even needs tp1 (it moves the stop after the first take-profit)', {
+        field: 'break_even',
+      });
+    protection.breakEven = true;
+  }
   return protection;
+}
+
+/**
+ * The alert's partial take-profits (`tp1_atr` / `tp1_pct` + `tp1_qty_pct`, the same for `tp2_*`),
+ * checked by the trade plan's one rule (`partialTakeProfitProblem`, @tradingbot/core) against the
+ * last take-profit, as the webhook schema does: the worker re-reads stored payloads through here.
+ */
+function partialTakeProfitsOf(payload: WebhookPayload | SignalPayload): PartialTakeProfitOverride[] {
+  const partials: PartialTakeProfitOverride[] = [];
+  for (const n of [1, 2] as const) {
+    const atrValue = payload[`tp${n}_atr`];
+    const pctValue = payload[`tp${n}_pct`];
+    const qtyValue = payload[`tp${n}_qty_pct`];
+    if (!present(atrValue) && !present(pctValue) && !present(qtyValue)) continue;
+    const field = `tp${n}_qty_pct`;
+    if (present(atrValue) === present(pctValue))
+      invalid(`tp${n} needs exactly one of tp${n}_atr and tp${n}_pct`, { field: `tp${n}_atr` });
+    if (!present(qtyValue)) invalid(`tp${n} needs ${field} (percent of the entry)`, { field });
+    if (n === 2 && partials.length === 0) invalid('tp2 needs tp1', { field: 'tp2_atr' });
+    const distance: PartialTakeProfitOverride['distance'] = present(atrValue)
+      ? { kind: 'atr', multiplier: positiveNumber(atrValue as number | string, `tp${n}_atr`) }
+      : { kind: 'pct', pct: positiveNumber(pctValue as number | string, `tp${n}_pct`) };
+    partials.push({ role: `tp${n}`, distance, qtyPct: positiveNumber(qtyValue as number | string, field) });
+  }
+  if (partials.length === 0) return partials;
+  const tpAtr = present(payload.tp_atr) ? Number(payload.tp_atr) : undefined;
+  const tpPct = present(payload.tp_pct) ? Number(payload.tp_pct) : undefined;
+  const last: ExitSpec =
+    tpAtr !== undefined
+      ? tpAtr > 0
+        ? { type: 'atr', multiplier: tpAtr }
+        : { type: 'none' }
+      : tpPct !== undefined && tpPct > 0
+        ? { type: 'percent', percent: tpPct }
+        : { type: 'none' };
+  const problem = partialTakeProfitProblem(
+    partials.map((p) => ({
+      distance:
+        p.distance.kind === 'atr'
+          ? { type: 'atr', multiplier: p.distance.multiplier }
+          : { type: 'percent', percent: p.distance.pct },
+      qtyPct: p.qtyPct,
+    })),
+    last,
+  );
+  if (problem !== undefined) invalid(problem.message, { field: `tp${problem.index + 1}_qty_pct` });
+  return partials;
 }
 
 /**
@@ -435,6 +525,12 @@ export function toSignal(payload: WebhookPayload | SignalPayload, options: ToSig
     if (action === 'LONG' || action === 'SHORT')
       invalid('"close_pct" goes with a close, not an entry', { field: 'close_pct' });
     if (pct < 100) signal.closePct = pct;
+  }
+  if (action === 'MOVE_STOP_TO_ENTRY') {
+    const leg = present(payload.market_position) ? String(payload.market_position).trim().toLowerCase() : '';
+    if (leg !== 'long' && leg !== 'short')
+      invalid('move_stop_to_entry needs "market_position" long or short', { field: 'market_position' });
+    signal.leg = leg;
   }
   return signal;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, isNull, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import {
   accounts,
   fills,
@@ -757,7 +757,10 @@ export class AccountMirror {
           and(
             eq(orders.accountId, account.id),
             eq(orders.symbol, fill.venueSymbol),
-            eq(orders.role, reason === 'take_profit' ? 'tp' : reason === 'trailing' ? 'trail' : 'sl'),
+            inArray(
+              orders.role,
+              reason === 'take_profit' ? ['tp', 'tp1', 'tp2'] : reason === 'trailing' ? ['trail'] : ['sl'],
+            ),
           ),
         )
         .orderBy(desc(orders.createdAt))

@@ -133,10 +133,13 @@ async function upsertOrders(db: Pick<Database['db'], 'insert'>, rows: OrderValue
     });
 }
 
-/** The fill reason an order of ours records by its role: its stop-loss, take-profit, trailing stop, else the signal. */
+/**
+ * The fill reason an order of ours records by its role: its stop-loss, take-profit (the last one or a
+ * partial, `tp1` / `tp2`), trailing stop, else the signal.
+ */
 export function roleReason(role: string): 'stop_loss' | 'take_profit' | 'trailing' | 'signal' {
   if (role === 'sl') return 'stop_loss';
-  if (role === 'tp') return 'take_profit';
+  if (role === 'tp' || role === 'tp1' || role === 'tp2') return 'take_profit';
   if (role === 'trail') return 'trailing';
   return 'signal';
 }

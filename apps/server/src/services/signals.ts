@@ -8,7 +8,12 @@ type OrderRow = typeof orders.$inferSelect;
 type Decimal = InstanceType<typeof ExchangeDecimal>;
 
 /** Result codes of a signal executed without sending anything (the executor's no-ops). */
-export const NOTHING_TO_DO_CODES = ['ALREADY_IN_POSITION', 'NO_POSITION_TO_CLOSE', 'NO_OPEN_ORDERS'] as const;
+export const NOTHING_TO_DO_CODES = [
+  'ALREADY_IN_POSITION',
+  'NO_POSITION_TO_CLOSE',
+  'NO_OPEN_ORDERS',
+  'STOP_AT_ENTRY_ALREADY',
+] as const;
 
 /** What became of a signal: its status, except that an execution which sent nothing is `nothing_to_do`. */
 export const SIGNAL_OUTCOMES = [

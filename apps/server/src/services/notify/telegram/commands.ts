@@ -45,7 +45,7 @@ type Pending = {
   expiresAt: number;
 };
 
-const CLOSING_ROLES = ['close', 'reverse-close', 'sl', 'tp', 'protect-close'] as const;
+const CLOSING_ROLES = ['close', 'reverse-close', 'sl', 'tp', 'tp1', 'tp2', 'protect-close'] as const;
 
 /** An account as the bot names it: its label (or venue) and the last four characters of its id. */
 export function accountName(account: Pick<AccountRow, 'id' | 'label' | 'exchange'>): string {
