@@ -92,6 +92,30 @@ function trailingLine(rule: NonNullable<PineBacktestSettings['trailing']>, ko: b
         'The venues trail by a percent of the best price, so an ATR offset becomes a percent of the entry when the order is placed (Binance, OKX, paper; not placed on Bybit yet)';
 }
 
+/**
+ * The plan's partial take-profits and break-even move, and what the server places for them: one
+ * reduce-only take-profit per partial, its size a share of the entry's filled quantity rounded down
+ * to the venue's step (README, "Trade management").
+ */
+function partialsLine(
+  plan: Pick<PineBacktestSettings, 'partialTakeProfits' | 'breakEven'>,
+  ko: boolean,
+): string {
+  const parts = plan.partialTakeProfits.map(
+    (p, i) =>
+      `TP${i + 1} ${p.qtyPct} % ${ko ? '수량을' : 'of the entry at'} ${exitWords(p.distance, ko ? 'ko' : 'en')}`,
+  );
+  const breakEven = plan.breakEven
+    ? ko
+      ? '; 부분 익절이 체결되면 손절가를 진입가로 옮깁니다'
+      : '; once one fills, the stop-loss moves to the entry price'
+    : '';
+  return ko
+    ? `- 부분 익절: ${parts.join(', ')}, 나머지는 마지막 익절에서${breakEven}. 거래소에는 부분 익절마다 reduce-only 주문이 하나씩 나가며, 수량은 체결된 진입 수량의 비율을 거래소 단위로 내림한 값입니다`
+    : `- Partial take-profits: ${parts.join(', ')}, the rest at the last take-profit${breakEven}. ` +
+        "The server places one reduce-only take-profit per partial, its size the share of the entry's filled quantity rounded down to the venue's step";
+}
+
 /** The plan and the figures to expect, as a guide section (empty without a plan). */
 function planSection(options: SetupGuideOptions): string[] {
   const { plan, expected, lang } = options;
@@ -106,6 +130,7 @@ function planSection(options: SetupGuideOptions): string[] {
     `- ${ko ? 'Strategy Tester 속성' : 'Strategy Tester properties'}: ${ko ? '초기 자본' : 'initial capital'} ${plan.initialCapital}, ${ko ? '수수료' : 'commission'} ${plan.commissionPct} %, ${ko ? '슬리피지' : 'slippage'} ${plan.slippageTicks} ${ko ? '틱' : 'ticks'}`,
   ];
   if (plan.trailing !== undefined) lines.push(trailingLine(plan.trailing, ko));
+  if (plan.partialTakeProfits.length > 0) lines.push(partialsLine(plan, ko));
   const figures = expected
     ? (
         [

@@ -212,4 +212,27 @@ describe('a lab plan exported (issue 18.3)', () => {
     });
     expect(none.guide).not.toContain('Trailing stop');
   });
+
+  it('a plan with partial take-profits: the guide names each share and distance and the break-even move', () => {
+    const out = buildPineExport({
+      strategy: 'ema_cross',
+      account: { id: 'acc_tp', exchange: 'binance' },
+      webhookUrl: URL,
+      leverage: 2,
+      backtest: {
+        partialTakeProfits: [{ distance: { type: 'atr', multiplier: 1.5 }, qtyPct: 50 }],
+        breakEven: true,
+      },
+    });
+    expect(out.guide).toContain(
+      '- Partial take-profits: TP1 50 % of the entry at 1.5 × ATR, the rest at the last take-profit; once one fills, the stop-loss moves to the entry price.',
+    );
+    const none = buildPineExport({
+      strategy: 'ema_cross',
+      account: { id: 'acc_tp', exchange: 'binance' },
+      webhookUrl: URL,
+      leverage: 2,
+    });
+    expect(none.guide).not.toContain('Partial take-profits');
+  });
 });
