@@ -1,3 +1,4 @@
+import { partialTakeProfitProblem, type ExitSpec } from '@tradingbot/core';
 import { EngineErrors } from '../errors.ts';
 import type { BacktestOptions, ExitRule } from './types.ts';
 
@@ -22,6 +23,8 @@ const KNOWN_KEYS = new Set<string>([
   'takeProfit',
   'trailing',
   'closePct',
+  'partialTakeProfits',
+  'breakEven',
 ]);
 
 function invalid(option: string, value: unknown, expected: string): never {
@@ -68,6 +71,31 @@ function checkExitRule(option: 'stopLoss' | 'takeProfit', rule: unknown): void {
     checkNumber(`${option}.percent`, r.percent, { min: 0, max, minExclusive: true });
   } else {
     invalid(`${option}.type`, r.type, "'atr' or 'percent'");
+  }
+}
+
+function checkPartialTakeProfits(partials: unknown, takeProfit: unknown): void {
+  if (!Array.isArray(partials)) invalid('partialTakeProfits', partials, 'an array of { distance, qtyPct }');
+  for (const [index, partial] of (partials as unknown[]).entries()) {
+    const p = (typeof partial === 'object' && partial !== null ? partial : {}) as Record<string, unknown>;
+    const d = (typeof p.distance === 'object' && p.distance !== null ? p.distance : {}) as Record<
+      string,
+      unknown
+    >;
+    if (d.type !== 'atr' && d.type !== 'percent')
+      invalid(`partialTakeProfits[${index}].distance.type`, d.type, "'atr' or 'percent'");
+    const value = d.type === 'atr' ? d.multiplier : d.percent;
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      invalid(`partialTakeProfits[${index}].distance`, p.distance, 'a finite distance');
+    if (typeof p.qtyPct !== 'number' || !Number.isFinite(p.qtyPct))
+      invalid(`partialTakeProfits[${index}].qtyPct`, p.qtyPct, 'a number');
+  }
+  const last: ExitSpec = (takeProfit as ExitSpec | undefined) ?? { type: 'none' };
+  const list = partials as Parameters<typeof partialTakeProfitProblem>[0];
+  const problem = partialTakeProfitProblem(list, last);
+  if (problem !== undefined) {
+    const index = Math.min(problem.index, list.length - 1);
+    invalid(`partialTakeProfits[${index}]`, list[index], problem.message);
   }
 }
 
@@ -122,6 +150,9 @@ export function validateBacktestOptions(options: BacktestOptions): void {
   if (o.stopLoss !== undefined) checkExitRule('stopLoss', o.stopLoss);
   if (o.takeProfit !== undefined) checkExitRule('takeProfit', o.takeProfit);
   if (o.trailing !== undefined) checkTrailingRule(o.trailing);
+  if (o.partialTakeProfits !== undefined) checkPartialTakeProfits(o.partialTakeProfits, o.takeProfit);
+  if (o.breakEven !== undefined && typeof o.breakEven !== 'boolean')
+    invalid('breakEven', o.breakEven, 'true or false');
   if (o.closePct !== undefined) checkNumber('closePct', o.closePct, { min: 0, max: 100, minExclusive: true });
   checkNumber('atrPeriod', o.atrPeriod, { min: 1, max: 10_000, integer: true });
   checkNumber('riskFreeRatePct', o.riskFreeRatePct, { min: 0, max: 100 });
@@ -144,6 +175,18 @@ export function resolveBacktestOptions(partial: Partial<BacktestOptions>): Backt
     const rule = merged[key];
     if (typeof rule === 'object' && rule !== null) merged[key] = Object.freeze({ ...(rule as ExitRule) });
   }
+  const partials = merged.partialTakeProfits;
+  if (Array.isArray(partials))
+    merged.partialTakeProfits = Object.freeze(
+      partials.map((p: unknown) =>
+        typeof p === 'object' && p !== null
+          ? Object.freeze({
+              ...(p as object),
+              distance: Object.freeze({ ...(p as { distance: object }).distance }),
+            })
+          : p,
+      ),
+    );
   const options = merged as BacktestOptions;
   validateBacktestOptions(options);
   return Object.freeze(options);
@@ -152,6 +195,9 @@ export function resolveBacktestOptions(partial: Partial<BacktestOptions>): Backt
 /** True when the stop-loss, the take-profit or the trailing stop is ATR-based: the broker then needs the atr series. */
 export function usesAtrStops(options: BacktestOptions): boolean {
   return (
-    options.stopLoss?.type === 'atr' || options.takeProfit?.type === 'atr' || options.trailing?.type === 'atr'
+    options.stopLoss?.type === 'atr' ||
+    options.takeProfit?.type === 'atr' ||
+    options.trailing?.type === 'atr' ||
+    (options.partialTakeProfits ?? []).some((partial) => partial.distance.type === 'atr')
   );
 }

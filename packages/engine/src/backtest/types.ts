@@ -1,3 +1,4 @@
+import type { PartialTakeProfit } from '@tradingbot/core';
 import type { CandleSeries } from '../candles/series.ts';
 import type { FundingSeries } from './funding.ts';
 
@@ -60,6 +61,18 @@ export type BacktestOptions = {
   takeProfit?: ExitRule;
   /** Absent = no trailing stop. Works beside the fixed stop: whichever level is nearer the price fills. */
   trailing?: TrailingRule;
+  /**
+   * Up to two take-profits before `takeProfit` (core's `partialTakeProfitProblem` is the rule),
+   * each a limit that closes `qtyPct` % of the entry's quantity at its distance from the entry
+   * (ATR distances use the ATR of the decision bar, like `takeProfit`). The stop-loss and the
+   * trailing stop cover what is left; `takeProfit` closes the rest. Absent or empty = none.
+   */
+  partialTakeProfits?: readonly PartialTakeProfit[];
+  /**
+   * Once a partial take-profit has filled, the stop of what is left moves to the entry price from
+   * the next bar on (the exported script re-issues its exits at that bar's close). Default false.
+   */
+  breakEven?: boolean;
   /**
    * Percent of the open position a strategy exit signal closes (Pine `strategy.close(qty_percent=)`);
    * the rest stays open with its stops until the next exit, a reversal or a stop. Absent = 100.
