@@ -1,6 +1,7 @@
 'use client';
 
 import { ParamsForm } from '@/components/ParamsForm';
+import { PartialTakeProfits } from '@/components/PartialTakeProfits';
 import { ErrorMessage, FieldError } from '@/components/ui';
 import { useI18n } from '@/lib/i18n';
 import type { Account, AccountGroup, StrategyDecl } from '@/lib/types';
@@ -84,6 +85,18 @@ export function ExportForm({
           <FieldError formId="exp" field="leverage" error={form.fields.errors.leverage} />
         </div>
       </div>
+      <fieldset>
+        <legend>{t('exp.tradeManagement')}</legend>
+        <p className="muted small">{t('exp.tradeManagementNote')}</p>
+        <div className="form-grid">
+          <PartialTakeProfits
+            idPrefix="exp"
+            value={form.partialTakeProfits}
+            onChange={form.setPartialTakeProfits}
+            errors={form.partialTakeProfitProblems}
+          />
+        </div>
+      </fieldset>
       {strategy ? (
         <>
           <p className="muted">{strategy.description[locale]}</p>
@@ -99,7 +112,12 @@ export function ExportForm({
       <ErrorMessage error={form.error} />
       <button
         type="submit"
-        disabled={form.busy || Object.keys(errors).length > 0 || form.fields.errors.leverage !== undefined}
+        disabled={
+          form.busy ||
+          Object.keys(errors).length > 0 ||
+          Object.keys(form.partialTakeProfitProblems).length > 0 ||
+          form.fields.errors.leverage !== undefined
+        }
       >
         {form.busy ? t('exp.generating') : t('exp.generate')}
       </button>

@@ -4,6 +4,14 @@ import type { ApiError } from '@/lib/api';
 import { useApi } from '@/lib/api';
 import { useFieldErrors } from '@/lib/field-errors';
 import { useI18n } from '@/lib/i18n';
+import {
+  lastTakeProfit,
+  NO_PARTIAL_TAKE_PROFITS,
+  partialTakeProfitErrors,
+  partialTakeProfitFields,
+  partialTakeProfitsDraft,
+  type PartialTakeProfitsDraft,
+} from '@/lib/partial-take-profits';
 import type { AccountList, PineExport, StrategyList } from '@/lib/types';
 
 /**
@@ -37,6 +45,9 @@ export function useExportForm(strategies: StrategyList | undefined, accounts: Ac
   const [result, setResult] = useState<PineExport | null>(null);
   // From the lab: the run's plan and figures, sent along so the script and guide carry them.
   const [fromLab, setFromLab] = useState<{ plan?: string; expected?: string }>({});
+  // The partial take-profits and break-even: from the lab's plan, editable here, sent in the plan.
+  const [partialTakeProfits, setPartialTakeProfits] =
+    useState<PartialTakeProfitsDraft>(NO_PARTIAL_TAKE_PROFITS);
 
   const strategy = useMemo(
     () => strategies?.strategies.find((s) => s.id === strategyId),
@@ -55,6 +66,7 @@ export function useExportForm(strategies: StrategyList | undefined, accounts: Ac
       setFromLab({ ...(plan ? { plan } : {}), ...(expected ? { expected } : {}) });
       const labLeverage = labPlanLeverage(plan);
       if (labLeverage !== undefined) setLeverage(labLeverage);
+      setPartialTakeProfits(partialTakeProfitsDraft(labPlan(plan)));
     }
   }, [strategies, strategyId]);
   useEffect(() => {
@@ -81,6 +93,14 @@ export function useExportForm(strategies: StrategyList | undefined, accounts: Ac
   };
 
   const errors = strategy ? validateParams(strategy, draft, t, locale) : {};
+  const labPlanFields = labPlan(fromLab.plan);
+  const partialTakeProfitProblems = partialTakeProfitErrors(
+    partialTakeProfits,
+    lastTakeProfit(
+      numberField(labPlanFields, 'take_profit_pct'),
+      numberField(labPlanFields, 'take_profit_atr'),
+    ),
+  );
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (leverageProblem(leverage)) {
@@ -88,6 +108,12 @@ export function useExportForm(strategies: StrategyList | undefined, accounts: Ac
       return;
     }
     if (!strategy || Object.keys(errors).length > 0 || !accountId) return;
+    if (Object.keys(partialTakeProfitProblems).length > 0) return;
+    // The lab's plan with the form's partial take-profits in place of the lab's own.
+    const plan = {
+      ...withoutPartialTakeProfits(labPlanFields),
+      ...partialTakeProfitFields(partialTakeProfits),
+    };
     setBusy(true);
     setError(undefined);
     try {
@@ -100,6 +126,7 @@ export function useExportForm(strategies: StrategyList | undefined, accounts: Ac
         leverage: leverage.trim(),
         lang: locale,
         ...fromLab,
+        ...(fromLab.plan !== undefined || Object.keys(plan).length > 0 ? { plan: JSON.stringify(plan) } : {}),
       });
       setResult(await api<PineExport>(`/api/v1/simple/export-pine?${query}`));
     } catch (e) {
@@ -123,6 +150,9 @@ export function useExportForm(strategies: StrategyList | undefined, accounts: Ac
     draft,
     setDraft,
     errors,
+    partialTakeProfits,
+    setPartialTakeProfits,
+    partialTakeProfitProblems,
     busy,
     error,
     result,
@@ -141,6 +171,28 @@ function labPlanLeverage(plan: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The lab's `plan` query value as an object; empty when there is none or it does not parse. */
+function labPlan(plan: string | undefined): Record<string, unknown> {
+  if (!plan) return {};
+  try {
+    const value: unknown = JSON.parse(plan);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
+  } catch {
+    return {};
+  }
+}
+
+const numberField = (fields: Record<string, unknown>, key: string) =>
+  typeof fields[key] === 'number' ? (fields[key] as number) : undefined;
+
+const PARTIAL_TAKE_PROFIT_KEYS = /^(tp[12]_(atr|pct|qty_pct)|break_even)$/;
+
+function withoutPartialTakeProfits(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).filter(([key]) => !PARTIAL_TAKE_PROFIT_KEYS.test(key)));
 }
 
 /** The lab's `params` query value (a JSON object of numbers) as a draft; nothing if it does not parse. */
