@@ -62,6 +62,17 @@ class Book {
   realized = 0;
   maxQtyLong = 0;
   maxQtyShort = 0;
+  /**
+   * Partial take-profits as TradingView brackets (`strategy.exit(qty_percent=)`): each has its
+   * limit and the quantity it still covers (0 once filled); the rest bracket (`limit`) covers what
+   * they leave while `restOpen`. A stop fills every open bracket, one trade each. 0 = none.
+   */
+  tpCount = 0;
+  readonly tpLimit = new Float64Array(2);
+  readonly tpQty = new Float64Array(2);
+  restOpen = true;
+  /** A partial take-profit filled: with break-even the stop moves to the entry at this bar's close. */
+  tpFilled = false;
   /** Price (no slippage) of the first entry fill, the buy & hold reference. */
   firstEntryRef = NaN;
   readonly log = new TradeLog();
@@ -113,6 +124,9 @@ class Book {
     this.trailOff = trails ? trailOffDist : NaN;
     this.best = price;
     this.trailStop = NaN;
+    this.tpCount = 0;
+    this.restOpen = true;
+    this.tpFilled = false;
     if (trails) this.follow(price);
     if (this.leverage > 1) {
       this.liq = price * (1 - side * (1 / this.leverage - this.mmRate));
@@ -125,6 +139,84 @@ class Book {
       if (qty > this.maxQtyLong) this.maxQtyLong = qty;
     } else if (qty > this.maxQtyShort) this.maxQtyShort = qty;
     if (this.firstEntryRef !== this.firstEntryRef) this.firstEntryRef = ref;
+  }
+
+  /** Attaches the partial take-profits (distances NaN: the ATR was na, no order) to the new position. */
+  bracket(distances: Float64Array, pcts: Float64Array, count: number): void {
+    const side = this.pos;
+    const entryQty = this.qty;
+    let k = 0;
+    for (let j = 0; j < count; j++) {
+      const distance = distances[j]!;
+      if (!(distance >= 0)) continue;
+      this.tpLimit[k] = this.roundToTick(this.entryPrice + side * distance);
+      // The closePct rounding: a share of the entry's quantity, no step.
+      this.tpQty[k] = (entryQty * pcts[j]!) / 100;
+      k++;
+    }
+    this.tpCount = k;
+  }
+
+  /** The quantity the rest bracket covers: what the open partial brackets leave. */
+  private restQty(): number {
+    let reserved = 0;
+    for (let k = 0; k < this.tpCount; k++) reserved += this.tpQty[k]!;
+    return this.qty - reserved;
+  }
+
+  /** The last open bracket closes the whole position (no floating-point remainder is left open). */
+  private fillBracket(bar: number, price: number, reason: number, k: number): void {
+    let others = this.restOpen && k >= 0 ? 1 : 0;
+    for (let j = 0; j < this.tpCount; j++) if (j !== k && this.tpQty[j]! > 0) others++;
+    const part = k < 0 ? this.restQty() : this.tpQty[k]!;
+    if (k < 0) this.restOpen = false;
+    else this.tpQty[k] = 0;
+    if (others === 0) this.close(bar, price, reason);
+    else this.close(bar, price, reason, part);
+  }
+
+  /** A stop (or the open past it) fills every open bracket at `price`, in the order they were placed. */
+  private stopBrackets(bar: number, price: number, reason: number): void {
+    for (let k = 0; k < this.tpCount && this.pos !== 0; k++)
+      if (this.tpQty[k]! > 0) this.fillBracket(bar, price, reason, k);
+    if (this.pos !== 0) this.fillBracket(bar, price, reason, -1);
+  }
+
+  /**
+   * Fills the take-profits a move to `to` reaches, nearest first (ties in placement order): at
+   * `fill` when given (a gap at the open), else each at its limit. True when the position closed.
+   */
+  private takeProfits(bar: number, to: number, fill: number): boolean {
+    const side = this.pos;
+    for (;;) {
+      let pick = -2;
+      let level = NaN;
+      for (let k = 0; k < this.tpCount; k++) {
+        const limit = this.tpLimit[k]!;
+        if (this.tpQty[k]! > 0 && side * (to - limit) >= 0 && !(side * (limit - level) >= 0)) {
+          pick = k;
+          level = limit;
+        }
+      }
+      if (this.restOpen && side * (to - this.limit) >= 0 && !(side * (this.limit - level) >= 0)) {
+        pick = -1;
+        level = this.limit;
+      }
+      if (pick === -2) return false;
+      const price = fill === fill ? fill : level;
+      if (fill !== fill) this.follow(level);
+      if (pick >= 0) this.tpFilled = true;
+      this.fillBracket(bar, price, R_TAKE_PROFIT, pick);
+      if (this.pos === 0) return true;
+    }
+  }
+
+  /** A strategy exit that closes `part` of the position; the brackets keep their shares of what is left. */
+  closeBySignal(bar: number, price: number, reason: number, part: number): void {
+    const before = this.qty;
+    this.close(bar, price, reason, part);
+    if (this.pos === 0) return;
+    for (let k = 0; k < this.tpCount; k++) this.tpQty[k] = (this.tpQty[k]! * this.qty) / before;
   }
 
   /** The open position as a Trade marked at `price` (exit commission not deducted). */
@@ -214,6 +306,7 @@ class Book {
     this.trailAct = NaN;
     this.trailOff = NaN;
     this.trailStop = NaN;
+    this.tpCount = 0;
   }
 
   /** The path visited `price`: the extremes, the best price and, once activated, the trailing stop. */
@@ -248,6 +341,34 @@ class Book {
     }
   }
 
+  /** exitAt with partial take-profits: the same rules, a fill per bracket. */
+  private exitBracketsAt(
+    bar: number,
+    from: number,
+    to: number,
+    slip: number,
+    atOpen: boolean,
+    stopFills: boolean,
+    stopReason: number,
+  ): boolean {
+    const side = this.pos;
+    const liq = this.liq;
+    const stop = stopReason === R_TRAILING_STOP ? this.trailStop : this.stop;
+    const against = stopFills ? stop : liq;
+    if (atOpen) {
+      if (side * (to - liq) <= 0) this.close(bar, liq, R_LIQUIDATION);
+      else if (side * (to - stop) <= 0) this.stopBrackets(bar, to - side * slip, stopReason);
+      else return this.takeProfits(bar, to, to);
+      return true;
+    }
+    if (side * (to - from) > 0) return this.takeProfits(bar, to, NaN);
+    if (!(side * (to - against) <= 0)) return false;
+    this.follow(against);
+    if (stopFills) this.stopBrackets(bar, against - side * slip, stopReason);
+    else this.close(bar, liq, R_LIQUIDATION);
+    return true;
+  }
+
   /** Fills an exit the move `from` → `to` reaches (`atOpen`: a level the open passed fills at the open). */
   private exitAt(bar: number, from: number, to: number, slip: number, atOpen: boolean): boolean {
     const side = this.pos;
@@ -260,6 +381,7 @@ class Book {
     const stopFills = stop === stop && !(side * (stop - liq) < 0);
     const against = stopFills ? stop : liq;
     const stopReason = !stopFills ? R_LIQUIDATION : trailing ? R_TRAILING_STOP : R_STOP_LOSS;
+    if (this.tpCount > 0) return this.exitBracketsAt(bar, from, to, slip, atOpen, stopFills, stopReason);
     if (atOpen) {
       if (side * (to - liq) <= 0) this.close(bar, liq, R_LIQUIDATION);
       else if (side * (to - stop) <= 0) this.close(bar, to - side * slip, stopReason);
@@ -440,6 +562,17 @@ export function runBacktest(
     trailing === undefined ? NaN : trailKind === RULE_PCT ? trailing.offset / 100 : trailing.offset;
   // Percent of the position an exit signal closes (100: all of it, the common case, exactly).
   const closePct = options.closePct ?? 100;
+  const partials = options.partialTakeProfits ?? [];
+  const tpCount = partials.length;
+  const breakEven = options.breakEven === true;
+  // Per partial: ATR (1) or percent (2), the multiple or the fraction of the close, the share.
+  const partialKind = partials.map((partial) => (partial.distance.type === 'atr' ? RULE_ATR : RULE_PCT));
+  const partialValue = partials.map((partial) =>
+    partial.distance.type === 'atr' ? partial.distance.multiplier : partial.distance.percent / 100,
+  );
+  const partialPct = Float64Array.from(partials, (partial) => partial.qtyPct);
+  const partialDist = new Float64Array(2);
+  const pendingPartialDist = new Float64Array(2);
 
   const book = new Book(time, commRate, leverage, options.maintenanceMarginPct / 100, options.tickSize);
   // Every element is written below, so a lent buffer needs no clearing.
@@ -470,19 +603,21 @@ export function runBacktest(
         if (o > book.hi) book.hi = o;
         if (o < book.lo) book.lo = o;
         const part = pending === TO_FLAT && closePct < 100 ? (book.qty * closePct) / 100 : book.qty;
-        book.close(i, o - book.pos * slip, pending === TO_FLAT ? R_SIGNAL : R_REVERSE, part);
+        book.closeBySignal(i, o - book.pos * slip, pending === TO_FLAT ? R_SIGNAL : R_REVERSE, part);
       }
       if (pending !== TO_FLAT) {
         const side = pending === TO_LONG ? 1 : -1;
         const fill = o + side * slip;
         book.open(i, side, fill, pendingQty, pendingSl, pendingTp, o, pendingTrailAct, pendingTrailOff);
+        if (tpCount > 0) book.bracket(pendingPartialDist, partialPct, tpCount);
       }
       pending = NONE;
     }
 
     // 2. Stop-loss, take-profit and liquidation along the assumed path (active on the entry bar).
     const pos = book.pos;
-    const trails = book.trailOff === book.trailOff;
+    // Partial take-profits walk the path too: several levels may fill in one bar.
+    const trails = book.trailOff === book.trailOff || book.tpCount > 0;
     if (pos !== 0 && magnifier !== null && (hasLevels || trails) && magnifier.from[i]! < magnifier.to[i]!) {
       // Bar magnifier: the same path rule on each lower-timeframe bar, in order.
       const { sub, from, to } = magnifier;
@@ -603,6 +738,8 @@ export function runBacktest(
             trailAct = trailActValue * unit;
             trailOff = trailOffValue * unit;
           }
+          for (let k = 0; k < tpCount; k++)
+            partialDist[k] = partialValue[k]! * (partialKind[k] === RULE_ATR ? atrValues[i]! : c);
         } else {
           // No equity left to size from: a reversal only closes, an entry is skipped.
           target = p !== 0 ? TO_FLAT : NONE;
@@ -611,11 +748,12 @@ export function runBacktest(
       if (fillOnClose) {
         if (target !== NONE && p !== 0) {
           const part = target === TO_FLAT && closePct < 100 ? (book.qty * closePct) / 100 : book.qty;
-          book.close(i, c - p * slip, target === TO_FLAT ? R_SIGNAL : R_REVERSE, part);
+          book.closeBySignal(i, c - p * slip, target === TO_FLAT ? R_SIGNAL : R_REVERSE, part);
         }
         if (target === TO_LONG || target === TO_SHORT) {
           const side = target === TO_LONG ? 1 : -1;
           book.open(i, side, c + side * slip, qty, slDist, tpDist, c, trailAct, trailOff);
+          if (tpCount > 0) book.bracket(partialDist, partialPct, tpCount);
         }
       } else {
         pending = target;
@@ -624,8 +762,12 @@ export function runBacktest(
         pendingTp = tpDist;
         pendingTrailAct = trailAct;
         pendingTrailOff = trailOff;
+        pendingPartialDist.set(partialDist);
       }
     }
+    // Break-even: the exported script re-issues the exits of what is left with the stop at the
+    // entry price on the close of the bar a partial take-profit filled, so it works from the next bar.
+    if (breakEven && book.tpFilled && book.pos !== 0) book.stop = book.entryPrice;
 
     // 4. Funding that falls in this bar, on the position after its fills; then mark to the close.
     if (fk < fundingN) {
