@@ -52,6 +52,21 @@ describe('--tp1-* / --tp2-* / --break-even', () => {
     expect(refused({ tp1Pct: '2', tp1QtyPct: '100' })).toMatch(/^--tp1-qty-pct: /);
   });
 
+  it('backtest passes them to the broker emulator: the trades change, the options say what ran', async () => {
+    const args = ['backtest', '--strategy', 'ema_cross', '--timeframe', '4h', '--json'];
+    const plain = JSON.parse((await runCli(args)).stdout);
+    const scaled = JSON.parse((await runCli([...args, '--tp1-atr', '1', '--tp1-qty-pct', '50'])).stdout);
+    const breakEven = JSON.parse(
+      (await runCli([...args, '--tp1-atr', '1', '--tp1-qty-pct', '50', '--break-even'])).stdout,
+    );
+    expect(plain.options).not.toHaveProperty('partialTakeProfits');
+    expect(plain.options).not.toHaveProperty('breakEven');
+    expect(scaled.options.partialTakeProfits).toEqual([{ distance: atr(1), qtyPct: 50 }]);
+    expect(breakEven.options.breakEven).toBe(true);
+    expect(scaled.trades).not.toEqual(plain.trades);
+    expect(breakEven.trades).not.toEqual(scaled.trades);
+  });
+
   it('backtest refuses a bad ladder with exit code 2 and one line naming the flag', async () => {
     const run = await runCli([
       'backtest',

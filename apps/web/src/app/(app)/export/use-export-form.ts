@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { defaultDraft, draftValues, validateParams, type ParamDraft } from '@/components/ParamsForm';
 import type { ApiError } from '@/lib/api';
 import { useApi } from '@/lib/api';
-import { useFieldErrors } from '@/lib/field-errors';
+import { useFieldErrors, type IssueOverrides } from '@/lib/field-errors';
 import { useI18n } from '@/lib/i18n';
 import {
   lastTakeProfit,
@@ -20,6 +20,8 @@ import type { AccountList, PineExport, StrategyList } from '@/lib/types';
  */
 const EXPORT_FIELDS = ['leverage', 'account_id', 'strategy', 'params'] as const;
 
+const EXPORT_MESSAGES: IssueOverrides = { leverage: { '*': 'exp.leverageRange' } };
+
 /** The account select's value for an account group: the prefix, then the group's id. */
 export const GROUP_TARGET = 'group:';
 
@@ -32,9 +34,7 @@ export function leverageProblem(value: string): boolean {
 
 export function useExportForm(strategies: StrategyList | undefined, accounts: AccountList | undefined) {
   const { t, locale } = useI18n();
-  const fields = useFieldErrors('exp', EXPORT_FIELDS, {
-    leverage: { '*': 'exp.leverageRange' },
-  });
+  const fields = useFieldErrors('exp', EXPORT_FIELDS, EXPORT_MESSAGES);
   const api = useApi();
   const [strategyId, setStrategyId] = useState('');
   const [accountId, setAccountId] = useState('');
@@ -45,9 +45,7 @@ export function useExportForm(strategies: StrategyList | undefined, accounts: Ac
   const [result, setResult] = useState<PineExport | null>(null);
   // From the lab: the run's plan and figures, sent along so the script and guide carry them.
   const [fromLab, setFromLab] = useState<{ plan?: string; expected?: string }>({});
-  // The partial take-profits and break-even: from the lab's plan, editable here, sent in the plan.
-  const [partialTakeProfits, setPartialTakeProfits] =
-    useState<PartialTakeProfitsDraft>(NO_PARTIAL_TAKE_PROFITS);
+  const ladder = usePartialTakeProfits(fromLab.plan);
 
   const strategy = useMemo(
     () => strategies?.strategies.find((s) => s.id === strategyId),
@@ -66,7 +64,6 @@ export function useExportForm(strategies: StrategyList | undefined, accounts: Ac
       setFromLab({ ...(plan ? { plan } : {}), ...(expected ? { expected } : {}) });
       const labLeverage = labPlanLeverage(plan);
       if (labLeverage !== undefined) setLeverage(labLeverage);
-      setPartialTakeProfits(partialTakeProfitsDraft(labPlan(plan)));
     }
   }, [strategies, strategyId]);
   useEffect(() => {
@@ -93,40 +90,24 @@ export function useExportForm(strategies: StrategyList | undefined, accounts: Ac
   };
 
   const errors = strategy ? validateParams(strategy, draft, t, locale) : {};
-  const labPlanFields = labPlan(fromLab.plan);
-  const partialTakeProfitProblems = partialTakeProfitErrors(
-    partialTakeProfits,
-    lastTakeProfit(
-      numberField(labPlanFields, 'take_profit_pct'),
-      numberField(labPlanFields, 'take_profit_atr'),
-    ),
-  );
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (leverageProblem(leverage)) {
       fields.set('leverage', t('exp.leverageRange'));
       return;
     }
-    if (!strategy || Object.keys(errors).length > 0 || !accountId) return;
-    if (Object.keys(partialTakeProfitProblems).length > 0) return;
-    // The lab's plan with the form's partial take-profits in place of the lab's own.
-    const plan = {
-      ...withoutPartialTakeProfits(labPlanFields),
-      ...partialTakeProfitFields(partialTakeProfits),
-    };
+    if (!strategy || Object.keys(errors).length > 0 || !accountId || ladder.blocked) return;
     setBusy(true);
     setError(undefined);
     try {
       const query = new URLSearchParams({
         strategy: strategy.id,
-        ...(accountId.startsWith(GROUP_TARGET)
-          ? { group_id: accountId.slice(GROUP_TARGET.length) }
-          : { account_id: accountId }),
+        ...exportTarget(accountId),
         params: JSON.stringify(draftValues(draft)),
         leverage: leverage.trim(),
         lang: locale,
         ...fromLab,
-        ...(fromLab.plan !== undefined || Object.keys(plan).length > 0 ? { plan: JSON.stringify(plan) } : {}),
+        ...ladder.planQuery,
       });
       setResult(await api<PineExport>(`/api/v1/simple/export-pine?${query}`));
     } catch (e) {
@@ -150,9 +131,8 @@ export function useExportForm(strategies: StrategyList | undefined, accounts: Ac
     draft,
     setDraft,
     errors,
-    partialTakeProfits,
-    setPartialTakeProfits,
-    partialTakeProfitProblems,
+    ladder,
+    blocked: Object.keys(errors).length > 0 || ladder.blocked || fields.errors.leverage !== undefined,
     busy,
     error,
     result,
@@ -161,6 +141,13 @@ export function useExportForm(strategies: StrategyList | undefined, accounts: Ac
 }
 
 export type ExportForm = ReturnType<typeof useExportForm>;
+
+/** Where the alerts go: an account, or an account group (the select's value with the group prefix). */
+function exportTarget(accountId: string): { group_id: string } | { account_id: string } {
+  return accountId.startsWith(GROUP_TARGET)
+    ? { group_id: accountId.slice(GROUP_TARGET.length) }
+    : { account_id: accountId };
+}
 
 /** The lab plan's leverage as the form's text (whole numbers only), when the plan states one. */
 function labPlanLeverage(plan: string | undefined): string | undefined {
@@ -171,6 +158,30 @@ function labPlanLeverage(plan: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The export's partial take-profits and break-even: loaded from the lab's plan, edited in the form,
+ * checked with the trade plan's rule against the plan's last take-profit, and sent in the plan in
+ * place of the lab's own (`planQuery`: no `plan` at all when there is neither a lab plan nor a row).
+ */
+function usePartialTakeProfits(labPlanText: string | undefined) {
+  const [draft, setDraft] = useState<PartialTakeProfitsDraft>(NO_PARTIAL_TAKE_PROFITS);
+  // The lab's plan arrives once, with the link: its rows are loaded then (React's adjust-on-change pattern).
+  const [loadedFrom, setLoadedFrom] = useState<string | undefined>();
+  if (labPlanText !== loadedFrom) {
+    setLoadedFrom(labPlanText);
+    setDraft(partialTakeProfitsDraft(labPlan(labPlanText)));
+  }
+  const fields = labPlan(labPlanText);
+  const problems = partialTakeProfitErrors(
+    draft,
+    lastTakeProfit(numberField(fields, 'take_profit_pct'), numberField(fields, 'take_profit_atr')),
+  );
+  const plan = { ...withoutPartialTakeProfits(fields), ...partialTakeProfitFields(draft) };
+  const planQuery: { plan?: string } =
+    labPlanText !== undefined || Object.keys(plan).length > 0 ? { plan: JSON.stringify(plan) } : {};
+  return { draft, setDraft, problems, blocked: Object.keys(problems).length > 0, planQuery };
 }
 
 /** The lab's `plan` query value as an object; empty when there is none or it does not parse. */

@@ -43,11 +43,8 @@ export default function LabPage() {
 
   const errors = strategy ? validateParams(strategy, state.draft, t, locale) : {};
   const data = dataBody(state.data);
-  const canRun =
-    !!strategy &&
-    Object.keys(errors).length === 0 &&
-    Object.keys(partialTakeProfitProblems(state.settings)).length === 0 &&
-    data !== null;
+  const settingsOk = Object.keys(partialTakeProfitProblems(state.settings)).length === 0;
+  const canRun = !!strategy && settingsOk && Object.keys(errors).length === 0 && data !== null;
   const { busy, error, result, request: ran } = state.backtest;
   const live = { plan: ran?.options, symbol: downloadedSymbol(ran?.data) };
 
