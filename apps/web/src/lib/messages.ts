@@ -388,7 +388,7 @@ export const en = {
   'lab.runLiveWhat':
     'A bot will trade {strategy} with these parameters and this trade plan on {timeframe} candles, starting now: it acts on each closed candle.',
   'lab.runLiveIgnored':
-    'Bots do not apply a trailing stop or a partial close yet: this bot closes the whole position on exits.',
+    'Bots do not apply a trailing stop, a partial close, partial take-profits or the break-even move yet: this bot closes the whole position on exits.',
   'lab.runLiveRealMoney': 'I understand this bot trades real money on {exchange}.',
   'lab.runLiveTestnet': 'I understand this bot places orders on the {exchange} testnet.',
   'lab.runLivePaper': 'A paper account: no real money is traded.',
@@ -1205,7 +1205,7 @@ export const ko: Record<MessageKey, string> = {
   'lab.runLiveWhat':
     '봇이 이 파라미터와 매매 계획으로 {timeframe} 캔들에서 {strategy} 전략을 지금부터 거래합니다. 캔들이 마감될 때마다 판단합니다.',
   'lab.runLiveIgnored':
-    '봇은 아직 트레일링 스탑과 부분 청산을 적용하지 않습니다. 청산 시 포지션 전체를 닫습니다.',
+    '봇은 아직 트레일링 스탑, 부분 청산, 부분 익절과 본전 손절 이동을 적용하지 않습니다. 청산 시 포지션 전체를 닫습니다.',
   'lab.runLiveRealMoney': '이 봇이 {exchange}에서 실제 돈으로 거래한다는 것을 이해했습니다.',
   'lab.runLiveTestnet': '이 봇이 {exchange} 테스트넷에 주문을 낸다는 것을 이해했습니다.',
   'lab.runLivePaper': '모의 거래 계정입니다. 실제 돈은 거래되지 않습니다.',
