@@ -96,6 +96,28 @@ describe('export-pine --tp1-* / --break-even', () => {
   const cli = (...args: string[]) =>
     main(['node', 'tradingbot', 'export-pine', '--strategy', 'ema_cross', '--no-secret', ...args]);
 
+  it('writes the partial take-profits and break-even into the script and its alert messages', async () => {
+    expect(await cli('--tp1-atr', '1.5', '--tp1-qty-pct', '50', '--break-even')).toBe(0);
+    expect(err).toBe('');
+    expect(out).toContain('tp1_qty_pct');
+    expect(out).toContain('break_even');
+    out = '';
+    // Without them the script names neither: alerts of plans without a ladder stay as they were.
+    expect(await cli()).toBe(0);
+    expect(out).not.toContain('tp1_qty_pct');
+    expect(out).not.toContain('break_even');
+  });
+
+  it('takes the trailing stop and the exit close percent like backtest does', async () => {
+    expect(await cli('--trail-pct', '1.5', '--trail-activation', '2', '--close-pct', '50')).toBe(0);
+    expect(out).toMatch(/trailMode = input\.string\(\s*'Percent'/);
+    expect(out).toContain("trailOffset = input.float(1.5, 'Trailing offset");
+    expect(out).toContain("trailActivation = input.float(2.0, 'Trailing activation");
+    expect(out).toContain('closePct = input.float(50.0,');
+    expect(await cli('--trail-pct', '1', '--trail-atr', '1')).toBe(2);
+    expect(err).toContain('give --trail-atr or --trail-pct, not both');
+  });
+
   it('refuses a partial take-profit beyond the last one (the plan default 3 ATR when --tp-* is not given)', async () => {
     expect(await cli('--tp1-atr', '3.5', '--tp1-qty-pct', '50')).toBe(2);
     expect(err).toMatch(/--tp1-atr: a partial take-profit must be nearer than the last take-profit/);
