@@ -2,8 +2,10 @@ import {
   activeExit,
   DEFAULT_TRADE_PLAN,
   isVenueId,
+  partialTakeProfitProblem,
   venueList,
   type ExitSpec,
+  type PartialTakeProfit,
   type TrailingSpec,
   type VenueId,
 } from '@tradingbot/core';
@@ -41,6 +43,13 @@ export type PineBacktestSettings = {
   trailing?: TrailingRule;
   /** Percent of the position a strategy exit closes (`strategy.close(qty_percent=)`). Default 100. */
   closePct: number;
+  /**
+   * Take-profits before `takeProfit`, each `strategy.exit(qty_percent=)` of the entry (core's
+   * `partialTakeProfitProblem` is the rule). Default none: the script is then exactly as without them.
+   */
+  partialTakeProfits: readonly PartialTakeProfit[];
+  /** Once a partial take-profit filled, the exits of the rest move their stop to the entry price. Default false. */
+  breakEven: boolean;
   /** ATR period of ATR-based stop-loss / take-profit. Default 14. */
   atrPeriod: number;
   /** Default 'both'. */
@@ -118,6 +127,10 @@ const SCRIPT_TEXT = {
     trailActivation: 'Trailing activation (ATR multiple or %)',
     trailOffset: 'Trailing offset (ATR multiple or %)',
     closePct: 'Exit closes (% of the position)',
+    partialTakeProfit: (n: number) => `Take-profit ${n} (before the last)`,
+    partialTakeProfitDistance: (n: number) => `Take-profit ${n} distance (ATR multiple or %)`,
+    partialTakeProfitQty: (n: number) => `Take-profit ${n} closes (% of the entry)`,
+    breakEven: 'Stop to break-even after a take-profit',
   },
   ko: {
     groupParams: '전략 파라미터',
@@ -135,6 +148,10 @@ const SCRIPT_TEXT = {
     trailActivation: '트레일링 활성화 (ATR 배수 또는 %)',
     trailOffset: '트레일링 오프셋 (ATR 배수 또는 %)',
     closePct: '청산 신호가 닫는 비율 (포지션의 %)',
+    partialTakeProfit: (n: number) => `익절 ${n} (마지막 익절 전)`,
+    partialTakeProfitDistance: (n: number) => `익절 ${n} 거리 (ATR 배수 또는 %)`,
+    partialTakeProfitQty: (n: number) => `익절 ${n} 청산 비율 (진입 수량의 %)`,
+    breakEven: '익절 후 손절을 본전으로 이동',
   },
 } as const;
 
@@ -152,6 +169,8 @@ export const DEFAULT_PINE_BACKTEST: Readonly<PineBacktestSettings> = Object.free
   fillOnClose: false,
   barMagnifier: false,
   closePct: DEFAULT_TRADE_PLAN.closePct,
+  partialTakeProfits: DEFAULT_TRADE_PLAN.partialTakeProfits,
+  breakEven: DEFAULT_TRADE_PLAN.breakEven,
   ...definedExits(DEFAULT_TRADE_PLAN.stopLoss, DEFAULT_TRADE_PLAN.takeProfit),
   ...definedTrailing(DEFAULT_TRADE_PLAN.trailing),
 });
@@ -217,6 +236,28 @@ function checkTrailing(rule: TrailingRule | undefined): void {
   checkNumber('trailing.offset', rule.offset, 0.001, rule.type === 'atr' ? 1000 : 99.99);
 }
 
+function checkPartials(backtest: PineBacktestSettings): void {
+  const partials: unknown = backtest.partialTakeProfits;
+  if (!Array.isArray(partials)) invalid('partialTakeProfits must be a list', 'partialTakeProfits');
+  for (const [index, partial] of (partials as PartialTakeProfit[]).entries()) {
+    const field = `partialTakeProfits[${index}]`;
+    const distance = (partial as Partial<PartialTakeProfit> | null)?.distance;
+    if (distance?.type === 'atr')
+      checkNumber(`${field}.distance.multiplier`, distance.multiplier, 0.001, 1000);
+    else if (distance?.type === 'percent')
+      checkNumber(`${field}.distance.percent`, distance.percent, 0.001, 10_000);
+    else invalid(`${field}.distance.type must be 'atr' or 'percent'`, field);
+    checkNumber(`${field}.qtyPct`, partial.qtyPct, 0.01, 99.99);
+  }
+  const problem = partialTakeProfitProblem(
+    backtest.partialTakeProfits,
+    backtest.takeProfit ?? { type: 'none' },
+  );
+  if (problem !== undefined)
+    invalid(`partialTakeProfits[${problem.index}]: ${problem.message}`, 'partialTakeProfits');
+  if (typeof backtest.breakEven !== 'boolean') invalid('breakEven must be true or false', 'breakEven');
+}
+
 /** Applies defaults and validates the export options (INVALID_EXPORT_OPTIONS, 400, naming the field). */
 export function resolvePineOptions(options: PineExportOptions): ResolvedPineOptions {
   if (!isVenueId(options.exchange)) {
@@ -265,6 +306,7 @@ export function resolvePineOptions(options: PineExportOptions): ResolvedPineOpti
   checkRule('takeProfit', backtest.takeProfit);
   checkTrailing(backtest.trailing);
   checkNumber('closePct', backtest.closePct, 0.01, 100);
+  checkPartials(backtest);
   return {
     accountId,
     groupId: options.groupId,
@@ -614,6 +656,169 @@ function ruleValue(rule: ExitRule | undefined, fallback: number): number {
   return rule === undefined ? fallback : rule.type === 'atr' ? rule.multiplier : rule.percent;
 }
 
+/** The risk inputs of the partial take-profits (none without them). */
+function partialInputs(bt: PineBacktestSettings, text: (typeof SCRIPT_TEXT)[PineLang]): string[] {
+  if (bt.partialTakeProfits.length === 0) return [];
+  const group = `group = ${pineString(text.groupRisk)}`;
+  return [
+    ...bt.partialTakeProfits.flatMap((partial, k) => {
+      const n = k + 1;
+      const { distance } = partial;
+      return [
+        ...call(`tp${n}Mode = input.string`, [
+          pineString(distance.type === 'atr' ? 'ATR' : 'Percent'),
+          pineString(text.partialTakeProfit(n)),
+          'options = ["ATR", "Percent"]',
+          group,
+        ]),
+        ...call(`tp${n}Value = input.float`, [
+          pineNumber(distance.type === 'atr' ? distance.multiplier : distance.percent, true),
+          pineString(text.partialTakeProfitDistance(n)),
+          'minval = 0.001',
+          'step = 0.1',
+          group,
+        ]),
+        ...call(`tp${n}Qty = input.float`, [
+          pineNumber(partial.qtyPct, true),
+          pineString(text.partialTakeProfitQty(n)),
+          'minval = 0.01',
+          'maxval = 99.99',
+          'step = 5.0',
+          group,
+        ]),
+      ];
+    }),
+    ...call('breakEven = input.bool', [bt.breakEven ? 'true' : 'false', pineString(text.breakEven), group]),
+  ];
+}
+
+/** The `strategy.exit` arguments every exit of an entry shares. */
+function exitArgs(side: 'Long' | 'Short'): string[] {
+  return [
+    'comment_loss = "stop_loss"',
+    'comment_profit = "take_profit"',
+    'comment_trailing = "trailing_stop"',
+    `alert_message = alertExit${side}`,
+  ];
+}
+
+/**
+ * The entry and its exits. With partial take-profits each is a bracket of its own (`qty_percent`
+ * of the entry, the stop and trailing stop beside its limit), placed nearest first, then the last
+ * take-profit for what they leave — TradingView's scale-out. Without them, the script as before.
+ */
+function entryOrders(side: 'Long' | 'Short', partials: number): string[] {
+  const direction = side === 'Long' ? 'long' : 'short';
+  const lines = [
+    `if go${side}`,
+    `    strategy.entry("${side}", strategy.${direction}, comment = "${direction}", alert_message = alert${side})`,
+  ];
+  if (partials > 0)
+    lines.push(
+      `    exitTp1Ticks := tp1Ticks`,
+      ...(partials > 1 ? ['    exitTp2Ticks := tp2Ticks'] : []),
+      '    exitTpTicks := tpTicks',
+      '    exitTrailTicks := trailTicks',
+      '    exitTrailOffsetTicks := trailOffsetTicks',
+    );
+  lines.push('    if hasExit');
+  for (let n = 1; n <= partials; n++) {
+    lines.push(
+      `        if not na(tp${n}Ticks)`,
+      ...call(
+        'strategy.exit',
+        [
+          `"${side} TP${n}"`,
+          `from_entry = "${side}"`,
+          `qty_percent = tp${n}Qty`,
+          'loss = slTicks',
+          `profit = tp${n}Ticks`,
+          'trail_points = trailTicks',
+          'trail_offset = trailOffsetTicks',
+          ...exitArgs(side),
+        ],
+        '            ',
+      ),
+      '        else',
+      `            strategy.cancel("${side} TP${n}")`,
+    );
+  }
+  lines.push(
+    ...call(
+      'strategy.exit',
+      [
+        `"${side} SL/TP"`,
+        `from_entry = "${side}"`,
+        'loss = slTicks',
+        'profit = tpTicks',
+        'trail_points = trailTicks',
+        'trail_offset = trailOffsetTicks',
+        ...exitArgs(side),
+      ],
+      '        ',
+    ),
+    '    else',
+    `        strategy.cancel("${side} SL/TP")`,
+  );
+  return lines;
+}
+
+/**
+ * The break-even move: on the close of a bar where a take-profit of the open position filled (the
+ * last closed trade's exit is one of its "TP" exits), its exits are issued again with the stop at
+ * the entry price and the distances of the entry's decision bar — modified in place, working from
+ * the next bar. An exit that already filled is not placed again.
+ */
+function breakEvenOrders(partials: number): string[] {
+  const lines = [
+    '',
+    comment(
+      'Break-even: once a take-profit filled, the exits of the rest stop at the entry price (from the next bar).',
+    ),
+    'lastExitId = strategy.closedtrades > 0 ? strategy.closedtrades.exit_id(strategy.closedtrades - 1) : ""',
+    'tpFilled = strategy.position_size != 0 and str.contains(lastExitId, " TP")',
+  ];
+  for (const side of ['Long', 'Short'] as const) {
+    lines.push(`if breakEven and tpFilled and strategy.position_size ${side === 'Long' ? '>' : '<'} 0`);
+    for (let n = 1; n <= partials; n++) {
+      lines.push(
+        // A take-profit the entry did not place (its ATR was na) is not placed now either.
+        `    if not na(exitTp${n}Ticks)`,
+        ...call(
+          'strategy.exit',
+          [
+            `"${side} TP${n}"`,
+            `from_entry = "${side}"`,
+            `qty_percent = tp${n}Qty`,
+            'stop = strategy.position_avg_price',
+            `profit = exitTp${n}Ticks`,
+            'trail_points = exitTrailTicks',
+            'trail_offset = exitTrailOffsetTicks',
+            ...exitArgs(side),
+          ],
+          '        ',
+        ),
+      );
+    }
+    lines.push(
+      ...call(
+        'strategy.exit',
+        [
+          `"${side} SL/TP"`,
+          `from_entry = "${side}"`,
+          'stop = strategy.position_avg_price',
+          'profit = exitTpTicks',
+          'trail_points = exitTrailTicks',
+          'trail_offset = exitTrailOffsetTicks',
+          ...exitArgs(side),
+        ],
+        '    ',
+      ),
+    );
+  }
+  return lines;
+}
+
 /** `call(a, b, …)` on one line when short, otherwise one argument per continuation line (2-space indent). */
 function call(name: string, args: string[], indent = ''): string[] {
   const flat = `${indent}${name}(${args.join(', ')})`;
@@ -667,8 +872,21 @@ export function addWebhookAlerts(options: ResolvedPineOptions): string[] {
     comment('A strategy exit closes closePct % of the position; a stop or take-profit fill closes the rest.'),
     `alertClosePct = '"close_pct":' + str.tostring(closePct) + ','`,
   );
+  const partials = options.backtest.partialTakeProfits.length;
+  if (partials > 0) {
+    // partialTakeProfitAlertFields' fields: the server places the same take-profits and break-even.
+    const fields = Array.from({ length: partials }, (_, k) => {
+      const n = k + 1;
+      return `(tp${n}Mode == "ATR" ? '"tp${n}_atr":' : '"tp${n}_pct":') + str.tostring(tp${n}Value) + ',"tp${n}_qty_pct":' + str.tostring(tp${n}Qty) + ','`;
+    });
+    lines.push(
+      comment('The take-profits before the last one (each a share of the entry) and the break-even move.'),
+      `alertPartials = ${fields.join(' + ')} + (breakEven ? '"break_even":1,' : '')`,
+    );
+  }
+  const protection = partials > 0 ? 'alertTp + alertPartials + alertTrail' : 'alertTp + alertTrail';
   const entry = (action: 'long' | 'short') =>
-    `alert${action === 'long' ? 'Long' : 'Short'} = '{"action":"${action}","id":"' + alertOrderId + '-${action}",' + alertIdentity + alertFresh + alertTimeframe + alertSl + alertTp + alertTrail + ${pineString(`"size_pct":${sizePct},`)} + alertSecret + '}'`;
+    `alert${action === 'long' ? 'Long' : 'Short'} = '{"action":"${action}","id":"' + alertOrderId + '-${action}",' + alertIdentity + alertFresh + alertTimeframe + alertSl + ${protection} + ${pineString(`"size_pct":${sizePct},`)} + alertSecret + '}'`;
   const close = (name: string, action: string, suffix: string, signal: boolean) =>
     `${name} = '{"action":"${action}","id":"' + alertOrderId + '-${suffix}",' + alertIdentity + ${signal ? 'alertFresh + alertClosePct + ' : ''}alertSecret + '}'`;
   lines.push(
@@ -720,6 +938,11 @@ function paramIdentifiers(declaration: StrategyDeclaration): Record<string, stri
     'goLong',
     'goShort',
     'goFlat',
+    ...[1, 2].flatMap((n) => [`tp${n}Mode`, `tp${n}Value`, `tp${n}Qty`, `tp${n}Distance`, `tp${n}Ticks`]),
+    'breakEven',
+    'tpFilled',
+    'lastExitId',
+    ...['Tp1', 'Tp2', 'Tp', 'Trail', 'TrailOffset'].map((name) => `exit${name}Ticks`),
   ]);
   return Object.fromEntries(
     Object.keys(declaration.params).map((name) => {
@@ -901,6 +1124,7 @@ export function exportStrategy(
       'step = 5.0',
       `group = ${pineString(text.groupRisk)}`,
     ]),
+    ...partialInputs(bt, text),
     ...call('riskAtrLength = input.int', [
       pineNumber(bt.atrPeriod),
       pineString(text.atrPeriod),
@@ -963,7 +1187,24 @@ export function exportStrategy(
   );
   out.push('trailTicks = trailActDistance / syminfo.mintick');
   out.push('trailOffsetTicks = trailOffDistance / syminfo.mintick');
-  out.push('hasExit = not na(slTicks) or not na(tpTicks) or not na(trailOffsetTicks)');
+  const partials = bt.partialTakeProfits.length;
+  for (let n = 1; n <= partials; n++) {
+    out.push(
+      `tp${n}Distance = tp${n}Mode == "ATR" ? tp${n}Value * riskAtr : tp${n}Value / 100 * close`,
+      `tp${n}Ticks = tp${n}Distance / syminfo.mintick`,
+    );
+  }
+  out.push(
+    `hasExit = not na(slTicks) or not na(tpTicks) or not na(trailOffsetTicks)${partials > 0 ? ' or not na(tp1Ticks)' : ''}`,
+  );
+  if (partials > 0) {
+    out.push(
+      comment('The distances of the open position, kept for the break-even move (it re-issues its exits).'),
+      ...['Tp1', 'Tp2', 'Tp', 'Trail', 'TrailOffset']
+        .filter((name) => !name.startsWith('Tp') || name === 'Tp' || Number(name.slice(2)) <= partials)
+        .map((name) => `var float exit${name}Ticks = na`),
+    );
+  }
   blank();
 
   out.push(...addWebhookAlerts(o));
@@ -998,53 +1239,14 @@ export function exportStrategy(
     '        goShort := true',
     '',
     comment('Orders. An entry against the open position reverses it in one order (pyramiding = 0).'),
-    'if goLong',
-    '    strategy.entry("Long", strategy.long, comment = "long", alert_message = alertLong)',
-    '    if hasExit',
-    ...call(
-      'strategy.exit',
-      [
-        '"Long SL/TP"',
-        'from_entry = "Long"',
-        'loss = slTicks',
-        'profit = tpTicks',
-        'trail_points = trailTicks',
-        'trail_offset = trailOffsetTicks',
-        'comment_loss = "stop_loss"',
-        'comment_profit = "take_profit"',
-        'comment_trailing = "trailing_stop"',
-        'alert_message = alertExitLong',
-      ],
-      '        ',
-    ),
-    '    else',
-    '        strategy.cancel("Long SL/TP")',
-    'if goShort',
-    '    strategy.entry("Short", strategy.short, comment = "short", alert_message = alertShort)',
-    '    if hasExit',
-    ...call(
-      'strategy.exit',
-      [
-        '"Short SL/TP"',
-        'from_entry = "Short"',
-        'loss = slTicks',
-        'profit = tpTicks',
-        'trail_points = trailTicks',
-        'trail_offset = trailOffsetTicks',
-        'comment_loss = "stop_loss"',
-        'comment_profit = "take_profit"',
-        'comment_trailing = "trailing_stop"',
-        'alert_message = alertExitShort',
-      ],
-      '        ',
-    ),
-    '    else',
-    '        strategy.cancel("Short SL/TP")',
+    ...entryOrders('Long', partials),
+    ...entryOrders('Short', partials),
     'if goFlat and positionSize > 0',
     '    strategy.close("Long", qty_percent = closePct, comment = "signal", alert_message = alertCloseLong)',
     'if goFlat and positionSize < 0',
     '    strategy.close("Short", qty_percent = closePct, comment = "signal", alert_message = alertCloseShort)',
   );
+  if (partials > 0) out.push(...breakEvenOrders(partials));
   blank();
 
   // Plots

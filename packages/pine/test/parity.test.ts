@@ -31,13 +31,33 @@ const DATA = [
   { file: 'ETHUSDT-1h.csv', bars: undefined },
 ] as const;
 
+type Rule = 'trailing_stop' | 'partial_close' | 'partial_take_profit' | 'break_even';
+
+const THREE_TAKE_PROFITS = {
+  stopLoss: { type: 'atr', multiplier: 2 },
+  takeProfit: { type: 'atr', multiplier: 4 },
+  partialTakeProfits: [
+    { distance: { type: 'atr', multiplier: 1 }, qtyPct: 50 },
+    { distance: { type: 'atr', multiplier: 2 }, qtyPct: 25 },
+  ],
+  breakEven: true,
+  atrPeriod: 14,
+} as const;
+const PARTIALS_NO_BREAK_EVEN = {
+  stopLoss: { type: 'percent', percent: 1.5 },
+  takeProfit: { type: 'percent', percent: 3 },
+  partialTakeProfits: [{ distance: { type: 'percent', percent: 1 }, qtyPct: 40 }],
+  slippageTicks: 2,
+  fillOnClose: true,
+} as const;
+
 const CONFIGS: {
   name: string;
   leverage?: number;
   pine: PineBacktestInput;
   engine: Partial<BacktestOptions>;
   /** The rule under test must show in the trades, or the comparison would prove nothing about it. */
-  shows?: 'trailing_stop' | 'partial_close';
+  shows?: Rule;
 }[] = [
   // The script's defaults are the trade plan's (DEFAULT_TRADE_PLAN): ATR(14) stop 2, take-profit 3.
   {
@@ -133,6 +153,19 @@ const CONFIGS: {
       direction: 'long',
     },
   },
+  // Partial take-profits (issue 18): one qty_percent bracket per take-profit, and the break-even move.
+  {
+    name: 'three ATR take-profits (50 % at 1, 25 % at 2, the rest at 4) with break-even',
+    shows: 'break_even',
+    pine: THREE_TAKE_PROFITS,
+    engine: THREE_TAKE_PROFITS,
+  },
+  {
+    name: 'partials without break-even (40 % at 1 %, the rest at 3 %), 2 ticks slippage, fill on close',
+    shows: 'partial_take_profit',
+    pine: { ...PARTIALS_NO_BREAK_EVEN, breakEven: false },
+    engine: PARTIALS_NO_BREAK_EVEN,
+  },
 ];
 
 const full = DATA.map(({ file, bars }) => {
@@ -227,8 +260,14 @@ describe('the trade-management configurations exercise their rule', () => {
 });
 
 /** Whether the trades exercise a rule: a trailing-stop exit, or a position closed in parts. */
-function shown(rule: 'trailing_stop' | 'partial_close', trades: readonly Trade[]): boolean {
+function shown(rule: Rule, trades: readonly Trade[]): boolean {
   if (rule === 'trailing_stop') return trades.some((t) => t.exitReason === 'trailing_stop');
+  const afterTakeProfit = (t: Trade, i: number) =>
+    i > 0 && trades[i - 1]!.entryBar === t.entryBar && trades[i - 1]!.exitReason === 'take_profit';
+  if (rule === 'partial_take_profit') return trades.some(afterTakeProfit);
+  // The rest of a position stopped at its entry price after a take-profit.
+  if (rule === 'break_even')
+    return trades.some((t, i) => afterTakeProfit(t, i) && t.exitReason === 'stop_loss' && t.exitPrice === t.entryPrice);
   return trades.some((t, i) => i > 0 && trades[i - 1]!.entryBar === t.entryBar && t.exitReason !== 'reverse');
 }
 

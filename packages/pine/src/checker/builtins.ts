@@ -289,6 +289,7 @@ export const FUNCTIONS: Record<string, FunctionSpec> = {
   na: { params: [p('x', 'any', true)], returns: 'bool' },
   'str.tostring': { params: [p('value', 'any', true), p('format', 'string')], returns: 'string' },
   'str.contains': { params: [p('source', 'string', true), p('str', 'string', true)], returns: 'bool' },
+  'strategy.closedtrades.exit_id': { params: [p('trade_num', 'int', true)], returns: 'string' },
 };
 
 /** Built-in variables and constants. */
@@ -312,6 +313,8 @@ export const VARIABLES: Record<string, ValueType> = {
   'strategy.long': 'direction',
   'strategy.short': 'direction',
   'strategy.position_size': 'float',
+  'strategy.position_avg_price': 'float',
+  'strategy.closedtrades': 'int',
   'strategy.equity': 'float',
   'strategy.netprofit': 'float',
   'strategy.openprofit': 'float',

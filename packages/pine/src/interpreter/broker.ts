@@ -69,6 +69,8 @@ type Position = {
   entryPrice: number;
   entryFee: number;
   entryBar: number;
+  /** The entry's filled quantity: `qty_percent` of an exit is a share of it. */
+  entryQty: number;
 };
 
 type PendingEntry = { kind: 'entry'; id: string; side: 1 | -1; qty: number; alert: string | null };
@@ -80,6 +82,12 @@ type ExitOrder = {
   fromEntry: string;
   lossTicks: number;
   profitTicks: number;
+  /** `stop` as a price (NaN: `loss` in ticks instead). */
+  stopPrice: number;
+  /** `qty_percent` of the entry's quantity (NaN: what the entry's other exits leave). */
+  qtyPercent: number;
+  /** Contracts the order closes once attached (NaN: the rest). */
+  qty: number;
   /** trail_points / trail_offset in ticks (NaN: no trailing stop). */
   trailPoints: number;
   trailOffset: number;
@@ -101,6 +109,10 @@ export class Broker {
   readonly fills: PineFill[] = [];
   private pending: (PendingEntry | PendingClose)[] = [];
   private exits = new Map<string, ExitOrder>();
+  /** Exit ids that filled for the open position: issuing one again places nothing (it has done its part). */
+  private filledExits = new Set<string>();
+  /** The order id that closed each closed trade (`strategy.closedtrades.exit_id`). */
+  readonly exitIds: string[] = [];
   private readonly invTick: number;
 
   constructor(
@@ -187,15 +199,22 @@ export class Broker {
     profitTicks: number,
     alert: string | null,
     trail: { points: number; offset: number } = { points: NaN, offset: NaN },
+    extra: { stop: number; qtyPercent: number } = { stop: NaN, qtyPercent: NaN },
   ): void {
     // TradingView needs both trail_points and trail_offset for a trailing stop.
     const trails = !Number.isNaN(trail.points) && !Number.isNaN(trail.offset);
-    if (Number.isNaN(lossTicks) && Number.isNaN(profitTicks) && !trails) return;
+    if (Number.isNaN(lossTicks) && Number.isNaN(profitTicks) && Number.isNaN(extra.stop) && !trails) return;
+    const open = this.position !== null && this.position.entryId === fromEntry;
+    if (open && this.filledExits.has(id)) return;
+    const previous = this.exits.get(id);
     const order: ExitOrder = {
       id,
       fromEntry,
       lossTicks,
       profitTicks,
+      stopPrice: extra.stop,
+      qtyPercent: extra.qtyPercent >= 100 ? NaN : extra.qtyPercent,
+      qty: NaN,
       trailPoints: trails ? trail.points : NaN,
       trailOffset: trails ? trail.offset : NaN,
       alert,
@@ -206,9 +225,19 @@ export class Broker {
       trailStop: NaN,
       attached: false,
     };
+    // Issued again with the same id, the order is modified in place (its place in the order list stays).
     this.exits.set(id, order);
     // An exit for the position already open applies from the next price on.
-    if (this.position !== null && this.position.entryId === fromEntry) this.attach(order, this.position);
+    if (open) {
+      this.attach(order, this.position!);
+      // A modified order keeps its trailing stop's progress and its quantity (a partial close shrank it).
+      if (previous?.attached === true && previous.fromEntry === fromEntry) {
+        order.best = previous.best;
+        order.trailStop = previous.trailStop;
+        if (Object.is(previous.qtyPercent, order.qtyPercent) || previous.qtyPercent === order.qtyPercent)
+          order.qty = previous.qty;
+      }
+    }
   }
 
   cancel(id: string): void {
@@ -218,9 +247,13 @@ export class Broker {
 
   private attach(order: ExitOrder, position: Position): void {
     const { side, entryPrice } = position;
-    order.stop = Number.isNaN(order.lossTicks)
-      ? NaN
-      : this.roundToTick(entryPrice - side * order.lossTicks * this.mintick);
+    order.stop = !Number.isNaN(order.stopPrice)
+      ? order.stopPrice
+      : Number.isNaN(order.lossTicks)
+        ? NaN
+        : this.roundToTick(entryPrice - side * order.lossTicks * this.mintick);
+    // The rounding of the backtester's closePct parts: a share of the entry, no step.
+    order.qty = Number.isNaN(order.qtyPercent) ? NaN : (position.entryQty * order.qtyPercent) / 100;
     order.limit = Number.isNaN(order.profitTicks)
       ? NaN
       : this.roundToTick(entryPrice + side * order.profitTicks * this.mintick);
@@ -265,8 +298,15 @@ export class Broker {
   }
 
   /** Closes `qty` of the position (all of it by default); a part carries its share of the entry commission. */
-  private closePosition(bar: number, price: number, reason: PineExitReason, qty?: number): void {
+  private closePosition(
+    bar: number,
+    price: number,
+    reason: PineExitReason,
+    exitId: string,
+    qty?: number,
+  ): void {
     const p = this.position!;
+    this.exitIds.push(exitId);
     if (qty !== undefined && qty < p.qty) {
       const entryFee = (p.entryFee * qty) / p.qty;
       const fees = entryFee + this.fee(price, qty);
@@ -322,8 +362,10 @@ export class Broker {
       entryPrice: price,
       entryFee: this.fee(price, qty),
       entryBar: bar,
+      entryQty: qty,
     };
     this.position = position;
+    this.filledExits.clear();
     for (const order of this.exits.values()) if (order.fromEntry === id) this.attach(order, position);
   }
 
@@ -338,14 +380,20 @@ export class Broker {
         const fill = price - p.side * this.slip;
         const qty = order.qtyPercent < 100 ? (p.qty * order.qtyPercent) / 100 : p.qty;
         this.record('close', order.id, bar, p.side > 0 ? -1 : 1, fill, qty, order.alert);
-        this.closePosition(bar, fill, 'signal', qty);
+        const before = p.qty;
+        this.closePosition(bar, fill, 'signal', order.id, qty);
+        // The exits' shares shrink with the position (the backtester's rule for a partial close).
+        if (this.position === p)
+          for (const exit of this.exits.values())
+            if (exit.attached && exit.fromEntry === p.entryId && !Number.isNaN(exit.qty))
+              exit.qty = (exit.qty * p.qty) / before;
         continue;
       }
       if (p !== null && p.side === order.side) continue; // pyramiding 0
       const fill = price + order.side * this.slip;
       const total = order.qty + (p === null ? 0 : p.qty);
       this.record('entry', order.id, bar, order.side, fill, total, order.alert);
-      if (p !== null) this.closePosition(bar, fill, 'reverse');
+      if (p !== null) this.closePosition(bar, fill, 'reverse', order.id);
       this.openPosition(bar, order.id, order.side, fill, order.qty);
     }
   }
@@ -355,24 +403,50 @@ export class Broker {
    * passed fills there), then open → nearer extreme → other extreme → close. A move against the
    * position reaches the nearer stop (fixed or trailing, a tie is the fixed one's); a move with it
    * reaches the limit; every price visited may lift the trailing stop for the moves after it.
+   * Several exits of one entry (`qty_percent` brackets) fill on one move nearest level first, ties
+   * in the order they were placed; each fills its own quantity, the last one what is left.
    */
   processExits(bar: number, prices: BarPrices): void {
     const p = this.position;
     if (p === null) return;
     const { open: o, high: h, low: l, close: c } = prices;
     const path = h - o < o - l ? [o, h, l, c] : [o, l, h, c];
-    for (const order of [...this.exits.values()]) {
-      if (!order.attached || order.fromEntry !== p.entryId || this.position !== p) continue;
-      for (let k = 0; k < path.length && this.position === p; k++) {
-        const hit = this.exitOnMove(order, p.side, k === 0 ? path[0]! : path[k - 1]!, path[k]!, k === 0);
-        if (hit !== null) {
-          this.record('exit', order.id, bar, p.side > 0 ? -1 : 1, hit.price, p.qty, order.alert);
-          this.closePosition(bar, hit.price, hit.reason);
-        } else {
-          this.trail(order, p.side, path[k]!);
-        }
+    for (let k = 0; k < path.length && this.position === p; k++) {
+      const from = k === 0 ? path[0]! : path[k - 1]!;
+      const to = path[k]!;
+      const orders = this.openExits(p);
+      const hits: { order: ExitOrder; price: number; level: number; reason: PineExitReason }[] = [];
+      for (const order of orders) {
+        const hit = this.exitOnMove(order, p.side, from, to, k === 0);
+        if (hit !== null) hits.push({ order, ...hit });
       }
+      // Nearest level first along the move (the sort is stable: ties keep the placement order).
+      // At the open every hit fills at the open; the backtester takes the nearer levels first there too.
+      const dir = k === 0 ? p.side : to > from ? 1 : to < from ? -1 : 0;
+      hits.sort((x, y) => dir * (x.level - y.level));
+      for (const hit of hits) {
+        if (this.position !== p) break;
+        const { order } = hit;
+        const others = this.openExits(p).filter((other) => other !== order);
+        let qty: number | undefined;
+        if (others.length > 0) {
+          if (Number.isNaN(order.qty)) {
+            let reserved = 0;
+            for (const other of others) if (!Number.isNaN(other.qty)) reserved += other.qty;
+            qty = p.qty - reserved;
+          } else qty = order.qty;
+        }
+        this.exits.delete(order.id);
+        this.filledExits.add(order.id);
+        this.record('exit', order.id, bar, p.side > 0 ? -1 : 1, hit.price, qty ?? p.qty, order.alert);
+        this.closePosition(bar, hit.price, hit.reason, order.id, qty);
+      }
+      if (this.position === p) for (const order of this.openExits(p)) this.trail(order, p.side, to);
     }
+  }
+
+  private openExits(p: Position): ExitOrder[] {
+    return [...this.exits.values()].filter((order) => order.attached && order.fromEntry === p.entryId);
   }
 
   private exitOnMove(
@@ -381,7 +455,7 @@ export class Broker {
     from: number,
     to: number,
     atOpen: boolean,
-  ): { price: number; reason: PineExitReason } | null {
+  ): { price: number; level: number; reason: PineExitReason } | null {
     const { stop: fixed, trailStop, limit } = order;
     const trailNearer =
       !Number.isNaN(trailStop) && (Number.isNaN(fixed) || (side > 0 ? trailStop > fixed : trailStop < fixed));
@@ -390,13 +464,13 @@ export class Broker {
     const stopReached = side > 0 ? to <= stop : to >= stop;
     const limitReached = side > 0 ? to >= limit : to <= limit;
     if (atOpen) {
-      if (stopReached) return { price: to - side * this.slip, reason: stopReason };
-      if (limitReached) return { price: to, reason: 'take_profit' };
+      if (stopReached) return { price: to - side * this.slip, level: stop, reason: stopReason };
+      if (limitReached) return { price: to, level: limit, reason: 'take_profit' };
       return null;
     }
     const withPosition = side > 0 ? to > from : to < from;
-    if (withPosition) return limitReached ? { price: limit, reason: 'take_profit' } : null;
-    return stopReached ? { price: stop - side * this.slip, reason: stopReason } : null;
+    if (withPosition) return limitReached ? { price: limit, level: limit, reason: 'take_profit' } : null;
+    return stopReached ? { price: stop - side * this.slip, level: stop, reason: stopReason } : null;
   }
 
   /** The open position marked to the last close (not counted as closed). */

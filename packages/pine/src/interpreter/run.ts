@@ -182,6 +182,10 @@ export function runPine(
         return timeframe;
       case 'strategy.position_size':
         return broker?.positionSize ?? 0;
+      case 'strategy.position_avg_price':
+        return broker?.position?.entryPrice ?? NaN;
+      case 'strategy.closedtrades':
+        return broker?.trades.length ?? 0;
       case 'strategy.equity':
         return broker?.equity(candles.close[i]!) ?? NaN;
       case 'strategy.netprofit':
@@ -467,7 +471,7 @@ export function runPine(
         );
         return null;
       case 'strategy.exit': {
-        for (const name of ['limit', 'stop', 'trail_price', 'qty', 'qty_percent'])
+        for (const name of ['limit', 'trail_price', 'qty'])
           if (args.has(name)) unsupported(`strategy.exit(${name} = …)`);
         const from = args.has('from_entry')
           ? str(arg('from_entry'))!
@@ -482,12 +486,20 @@ export function runPine(
             points: args.has('trail_points') ? numArg('trail_points') : NaN,
             offset: args.has('trail_offset') ? numArg('trail_offset') : NaN,
           },
+          {
+            stop: args.has('stop') ? numArg('stop') : NaN,
+            qtyPercent: args.has('qty_percent') ? numArg('qty_percent') : NaN,
+          },
         );
         return null;
       }
       case 'strategy.cancel':
         requireBroker().cancel(str(arg('id'))!);
         return null;
+      case 'strategy.closedtrades.exit_id': {
+        const ids = requireBroker().exitIds;
+        return ids[Math.trunc(numArg('trade_num'))] ?? null;
+      }
       default:
         return unsupported(`function ${expr.callee}()`);
     }
