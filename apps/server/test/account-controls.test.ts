@@ -447,16 +447,15 @@ describe('GET /simple/export-pine with the lab plan (issue 18.3)', () => {
       trailing: { type: 'none' },
       close_pct: 100,
     });
-    // The alerts state them (core `partialTakeProfitAlertFields`), so live trading runs the same ladder.
-    expect(body.alert_message_example).toMatchObject({
-      tp1_atr: 1.5,
-      tp1_qty_pct: 50,
-      tp2_pct: 4,
-      tp2_qty_pct: 25,
-      break_even: 1,
-    });
-    expect(body.script).toContain('tp1_qty_pct');
-    expect(body.script).toContain('break_even');
+    // The script's entry alerts state them (core `partialTakeProfitAlertFields`), so live trading runs
+    // the same ladder; its inputs default to the lab's values.
+    expect(body.script).toContain('"tp1_qty_pct":');
+    expect(body.script).toContain('"tp2_qty_pct":');
+    expect(body.script).toContain('"break_even":1,');
+    expect(body.script).toMatch(/tp1Value = input\.float\(1\.5,/);
+    expect(body.script).toMatch(/tp2Mode = input\.string\('Percent',/);
+    expect(body.script).toMatch(/tp2Qty = input\.float\(25\.0,/);
+    expect(body.script).toMatch(/breakEven = input\.bool\(true,/);
     // A trailing stop and a partial close from the lab reach the script as well.
     const trailing = await exportWith({
       plan: JSON.stringify({ trailing_pct: 1.5, trailing_activation: 2, close_pct: 50 }),
@@ -469,8 +468,8 @@ describe('GET /simple/export-pine with the lab plan (issue 18.3)', () => {
       break_even: false,
     });
     expect(trailing.json().alert_message_example).toMatchObject({ trail_pct: 1.5, trail_activation_pct: 2 });
-    expect(trailing.json().alert_message_example).not.toHaveProperty('tp1_qty_pct');
-    expect(trailing.json().alert_message_example).not.toHaveProperty('break_even');
+    expect(trailing.json().script).not.toContain('tp1_qty_pct');
+    expect(trailing.json().script).not.toContain('break_even');
   });
 
   it('refuses partial take-profits that are not a plan with the plan field named', async () => {
