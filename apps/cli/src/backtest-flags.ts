@@ -45,7 +45,11 @@ export function addBacktestFlags(command: Command): Command {
       '0',
     )
     .option('--close-pct <p>', 'percent of the position an exit signal closes', '100')
-    .option('--atr-period <n>', 'ATR period for --sl-atr / --tp-atr / --trail-atr', '14')
+    .option(
+      '--atr-period <n>',
+      'ATR period for --sl-atr / --tp-atr / --tp1-atr / --tp2-atr / --trail-atr',
+      '14',
+    )
     .option('--direction <d>', 'both, long or short', 'both')
     .option('--fill-on-close', 'fill market orders at the signal bar close instead of the next open');
   return addPartialTakeProfitFlags(command);
