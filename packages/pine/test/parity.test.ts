@@ -31,7 +31,8 @@ const DATA = [
   { file: 'ETHUSDT-1h.csv', bars: undefined },
 ] as const;
 
-type Rule = 'trailing_stop' | 'partial_close' | 'partial_take_profit' | 'break_even';
+type Rule =
+  'trailing_stop' | 'partial_close' | 'partial_take_profit' | 'break_even' | 'close_then_take_profit';
 
 const THREE_TAKE_PROFITS = {
   stopLoss: { type: 'atr', multiplier: 2 },
@@ -49,6 +50,15 @@ const PARTIALS_NO_BREAK_EVEN = {
   partialTakeProfits: [{ distance: { type: 'percent', percent: 1 }, qtyPct: 40 }],
   slippageTicks: 2,
   fillOnClose: true,
+} as const;
+
+const PARTIAL_BESIDE_CLOSE = {
+  stopLoss: { type: 'atr', multiplier: 2 },
+  takeProfit: { type: 'atr', multiplier: 3 },
+  partialTakeProfits: [{ distance: { type: 'atr', multiplier: 1 }, qtyPct: 30 }],
+  breakEven: true,
+  closePct: 50,
+  direction: 'long',
 } as const;
 
 const CONFIGS: {
@@ -166,6 +176,24 @@ const CONFIGS: {
     pine: { ...PARTIALS_NO_BREAK_EVEN, breakEven: false },
     engine: PARTIALS_NO_BREAK_EVEN,
   },
+  {
+    // Nothing but the partial take-profit: it closes its share, the exit signals the rest.
+    name: 'a partial take-profit alone (50 % at 1.5 %), no stop-loss, no last take-profit',
+    shows: 'partial_take_profit',
+    pine: {
+      stopLoss: { type: 'none' },
+      takeProfit: { type: 'none' },
+      partialTakeProfits: [{ distance: { type: 'percent', percent: 1.5 }, qtyPct: 50 }],
+    },
+    engine: { partialTakeProfits: [{ distance: { type: 'percent', percent: 1.5 }, qtyPct: 50 }] },
+  },
+  {
+    // An exit signal halves the position: the take-profits' shares shrink with it.
+    name: 'partial close 50 % beside a partial take-profit (30 % at 1 ATR) with break-even, long only',
+    shows: 'close_then_take_profit',
+    pine: { ...PARTIAL_BESIDE_CLOSE, takeProfit: { type: 'atr', multiplier: 3 } },
+    engine: PARTIAL_BESIDE_CLOSE,
+  },
 ];
 
 const full = DATA.map(({ file, bars }) => {
@@ -264,10 +292,24 @@ function shown(rule: Rule, trades: readonly Trade[]): boolean {
   if (rule === 'trailing_stop') return trades.some((t) => t.exitReason === 'trailing_stop');
   const afterTakeProfit = (t: Trade, i: number) =>
     i > 0 && trades[i - 1]!.entryBar === t.entryBar && trades[i - 1]!.exitReason === 'take_profit';
-  if (rule === 'partial_take_profit') return trades.some(afterTakeProfit);
+  if (rule === 'close_then_take_profit')
+    return trades.some(
+      (t, i) =>
+        t.exitReason === 'signal' &&
+        trades
+          .slice(i + 1)
+          .some((later) => later.entryBar === t.entryBar && later.exitReason === 'take_profit'),
+    );
+  if (rule === 'partial_take_profit')
+    return trades.some(
+      (t, i) =>
+        afterTakeProfit(t, i) || (t.exitReason === 'take_profit' && trades[i + 1]?.entryBar === t.entryBar),
+    );
   // The rest of a position stopped at its entry price after a take-profit.
   if (rule === 'break_even')
-    return trades.some((t, i) => afterTakeProfit(t, i) && t.exitReason === 'stop_loss' && t.exitPrice === t.entryPrice);
+    return trades.some(
+      (t, i) => afterTakeProfit(t, i) && t.exitReason === 'stop_loss' && t.exitPrice === t.entryPrice,
+    );
   return trades.some((t, i) => i > 0 && trades[i - 1]!.entryBar === t.entryBar && t.exitReason !== 'reverse');
 }
 

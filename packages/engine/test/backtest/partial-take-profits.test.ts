@@ -166,6 +166,40 @@ describe.each(['long', 'short'] as const)('partial take-profits, %s', (side) => 
   });
 });
 
+describe('partial take-profits beside a partial close', () => {
+  it('shrinks the take-profit shares with the position an exit signal halves', () => {
+    const r = runBacktest(
+      bars([
+        [100, 100, 100, 100],
+        [100, 101, 99.5, 100.5], // the exit signal on this close
+        // The signal closes 2 of 4 at the open 100.5; TP1's share shrinks from 2 to 1 and fills at 102.
+        [100.5, 102.5, 100.4, 102],
+      ]),
+      sig(3, { le: [0], lx: [1] }),
+      opts({ ...TWO_PARTIALS, closePct: 50 }),
+    );
+    expect(rows('long', r.trades)).toEqual([
+      [2, 100.5, 2, 'signal'],
+      [2, 102, 1, 'take_profit'],
+    ]);
+    expect(r.openTrade?.qty).toBe(1);
+  });
+
+  it('closes only the share of a partial take-profit when no other exit is set', () => {
+    const r = runBacktest(
+      bars([
+        [100, 100, 100, 100],
+        [100, 103, 99.5, 102],
+        [102, 110, 90, 100], // no stop, no last take-profit: the rest stays open
+      ]),
+      sig(3, { le: [0] }),
+      opts({ sizeValue: 4, partialTakeProfits: [{ distance: { type: 'percent', percent: 2 }, qtyPct: 50 }] }),
+    );
+    expect(rows('long', r.trades)).toEqual([[1, 102, 2, 'take_profit']]);
+    expect(r.openTrade?.qty).toBe(2);
+  });
+});
+
 describe('partial take-profit options', () => {
   it('refuses a plan core refuses, naming the field', () => {
     const bad = (partial: Partial<BacktestOptions>) => () =>

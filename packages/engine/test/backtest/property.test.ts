@@ -67,6 +67,18 @@ const caseArb = fc.array(barArb, { minLength: 1, maxLength: 300, size: 'medium' 
         { nil: undefined },
       ),
       closePct: fc.option(fc.constantFrom(25, 50, 100), { nil: undefined }),
+      // Nearer than any take-profit the rule above draws (0.2 and up), so always a valid plan.
+      partialTakeProfits: fc.option(
+        fc.constantFrom(
+          [{ distance: { type: 'percent' as const, percent: 0.1 }, qtyPct: 50 }],
+          [
+            { distance: { type: 'percent' as const, percent: 0.1 }, qtyPct: 30 },
+            { distance: { type: 'atr' as const, multiplier: 0.1 }, qtyPct: 30 },
+          ],
+        ),
+        { nil: undefined },
+      ),
+      breakEven: fc.boolean(),
     }),
   });
 });

@@ -111,6 +111,8 @@ export class Broker {
   private exits = new Map<string, ExitOrder>();
   /** Exit ids that filled for the open position: issuing one again places nothing (it has done its part). */
   private filledExits = new Set<string>();
+  /** The open position's exit without `qty_percent` (the rest) has filled. */
+  private restFilled = false;
   /** The order id that closed each closed trade (`strategy.closedtrades.exit_id`). */
   readonly exitIds: string[] = [];
   private readonly invTick: number;
@@ -366,6 +368,7 @@ export class Broker {
     };
     this.position = position;
     this.filledExits.clear();
+    this.restFilled = false;
     for (const order of this.exits.values()) if (order.fromEntry === id) this.attach(order, position);
   }
 
@@ -428,14 +431,16 @@ export class Broker {
         if (this.position !== p) break;
         const { order } = hit;
         const others = this.openExits(p).filter((other) => other !== order);
+        // The exit for the rest closes what the others reserve not; a qty_percent exit its share,
+        // or the whole position once it is the last exit and the rest's exit has filled.
+        const rest = Number.isNaN(order.qty);
         let qty: number | undefined;
-        if (others.length > 0) {
-          if (Number.isNaN(order.qty)) {
-            let reserved = 0;
-            for (const other of others) if (!Number.isNaN(other.qty)) reserved += other.qty;
-            qty = p.qty - reserved;
-          } else qty = order.qty;
-        }
+        if (rest && others.length > 0) {
+          let reserved = 0;
+          for (const other of others) if (!Number.isNaN(other.qty)) reserved += other.qty;
+          qty = p.qty - reserved;
+        } else if (!rest && (others.length > 0 || !this.restFilled)) qty = order.qty;
+        if (rest) this.restFilled = true;
         this.exits.delete(order.id);
         this.filledExits.add(order.id);
         this.record('exit', order.id, bar, p.side > 0 ? -1 : 1, hit.price, qty ?? p.qty, order.alert);
