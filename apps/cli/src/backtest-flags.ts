@@ -1,12 +1,19 @@
 import type { Command } from 'commander';
-import { DEFAULT_TRADE_PLAN, statedExit, statedTrailing } from '@tradingbot/core';
+import {
+  DEFAULT_TRADE_PLAN,
+  partialTakeProfitProblem,
+  statedExit,
+  statedTrailing,
+  type ExitSpec,
+  type PartialTakeProfit,
+} from '@tradingbot/core';
 import { resolveBacktestOptions, type BacktestOptions } from '@tradingbot/engine';
 import { CliUsageError } from './cli-error.ts';
 import { choiceOption, dateOption, numberOption } from './options.ts';
 
 /** The flags shared by `backtest` and `optimize`: data selection and the broker emulator's settings. */
 export function addBacktestFlags(command: Command): Command {
-  return command
+  command
     .option(
       '--data <file>',
       'candles CSV (time,open,high,low,close,volume or Binance kline layout); "sample" = built-in synthetic data; repeat for several symbols or timeframes',
@@ -38,9 +45,78 @@ export function addBacktestFlags(command: Command): Command {
       '0',
     )
     .option('--close-pct <p>', 'percent of the position an exit signal closes', '100')
-    .option('--atr-period <n>', 'ATR period for --sl-atr / --tp-atr / --trail-atr', '14')
+    .option(
+      '--atr-period <n>',
+      'ATR period for --sl-atr / --tp-atr / --tp1-atr / --tp2-atr / --trail-atr',
+      '14',
+    )
     .option('--direction <d>', 'both, long or short', 'both')
     .option('--fill-on-close', 'fill market orders at the signal bar close instead of the next open');
+  return addPartialTakeProfitFlags(command);
+}
+
+/**
+ * The partial take-profit flags (`backtest`, `optimize`, `export-pine`): up to two scale-outs before
+ * the last take-profit, each a distance and a share of the entry's quantity, and the break-even move.
+ */
+export function addPartialTakeProfitFlags(command: Command): Command {
+  for (const n of [1, 2]) {
+    command
+      .option(
+        `--tp${n}-atr <m>`,
+        `partial take-profit ${n} at m × ATR from the entry (nearer than the last take-profit)`,
+      )
+      .option(`--tp${n}-pct <p>`, `partial take-profit ${n} at p percent of the signal close from the entry`)
+      .option(
+        `--tp${n}-qty-pct <q>`,
+        `percent of the entry's quantity partial take-profit ${n} closes (the shares sum below 100)`,
+      );
+  }
+  return command.option(
+    '--break-even',
+    'move the stop-loss to the entry price once the first take-profit filled',
+  );
+}
+
+/**
+ * The partial take-profits the flags state, nearest first, checked by the trade plan's one rule
+ * (`partialTakeProfitProblem`) against `last`, the take-profit that closes the rest; a problem is
+ * refused with the flag it is about.
+ */
+export function partialTakeProfitsFromFlags(
+  flags: BacktestFlags,
+  last: ExitSpec,
+): { partialTakeProfits: PartialTakeProfit[]; breakEven: boolean } {
+  const str = (name: string) => flags[name] as string | undefined;
+  const partials: PartialTakeProfit[] = [];
+  const distanceFlags: string[] = [];
+  for (const n of [1, 2]) {
+    const atr = numberOption(`--tp${n}-atr`, str(`tp${n}Atr`));
+    const pct = numberOption(`--tp${n}-pct`, str(`tp${n}Pct`));
+    const qtyPct = numberOption(`--tp${n}-qty-pct`, str(`tp${n}QtyPct`));
+    if (atr !== undefined && pct !== undefined)
+      throw new CliUsageError(`use either --tp${n}-atr or --tp${n}-pct, not both`);
+    if (atr === undefined && pct === undefined && qtyPct === undefined) continue;
+    if (atr === undefined && pct === undefined)
+      throw new CliUsageError(`--tp${n}-qty-pct needs --tp${n}-atr or --tp${n}-pct (its distance)`);
+    if (qtyPct === undefined)
+      throw new CliUsageError(
+        `--tp${n}-${atr !== undefined ? 'atr' : 'pct'} needs --tp${n}-qty-pct (the percent of the entry it closes)`,
+      );
+    if (partials.length !== n - 1) throw new CliUsageError(`--tp${n}-* needs --tp${n - 1}-* first`);
+    partials.push({
+      distance: atr !== undefined ? { type: 'atr', multiplier: atr } : { type: 'percent', percent: pct! },
+      qtyPct,
+    });
+    distanceFlags.push(`--tp${n}-${atr !== undefined ? 'atr' : 'pct'}`);
+  }
+  const problem = partialTakeProfitProblem(partials, last);
+  if (problem !== undefined) {
+    const flag =
+      problem.field === 'qtyPct' ? `--tp${problem.index + 1}-qty-pct` : distanceFlags[problem.index];
+    throw new CliUsageError(`${flag}: ${problem.message}`);
+  }
+  return { partialTakeProfits: partials, breakEven: flags.breakEven === true };
 }
 
 export type BacktestFlags = Record<string, string | string[] | boolean | undefined>;
@@ -84,6 +160,10 @@ export function backtestOptionsFromFlags(flags: BacktestFlags): BacktestOptions 
         : numberOption('--size-pct', str('sizePct'), { min: Number.MIN_VALUE, max: 100 });
   const stopLoss = statedExit(slPct, slAtr, DEFAULT_TRADE_PLAN.stopLoss);
   const takeProfit = statedExit(tpPct, tpAtr, DEFAULT_TRADE_PLAN.takeProfit);
+  const { partialTakeProfits, breakEven } = partialTakeProfitsFromFlags(
+    flags,
+    takeProfit ?? { type: 'none' },
+  );
   const trailing = statedTrailing(
     numberOption('--trail-pct', str('trailPct'), { min: 0, max: 99.99 }),
     numberOption('--trail-atr', str('trailAtr'), { min: 0 }),
@@ -104,6 +184,9 @@ export function backtestOptionsFromFlags(flags: BacktestFlags): BacktestOptions 
     ...(stopLoss ? { stopLoss } : {}),
     ...(takeProfit ? { takeProfit } : {}),
     ...(trailing ? { trailing } : {}),
+    // Stated only when given, so a backtest without them keeps its options as before.
+    ...(partialTakeProfits.length > 0 ? { partialTakeProfits } : {}),
+    ...(breakEven ? { breakEven } : {}),
     closePct: numberOption('--close-pct', str('closePct'), { min: Number.MIN_VALUE, max: 100 })!,
   });
 }

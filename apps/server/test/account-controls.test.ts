@@ -401,6 +401,10 @@ describe('GET /simple/export-pine with the lab plan (issue 18.3)', () => {
       direction: 'long',
       stop_loss: { type: 'atr', multiplier: 1.5 },
       take_profit: { type: 'atr', multiplier: 4 },
+      partial_take_profits: [],
+      break_even: false,
+      trailing: { type: 'none' },
+      close_pct: 100,
       atr_period: 14,
     });
     expect(body.alert_message_example).toMatchObject({ leverage: 5, sl_atr: 1.5, tp_atr: 4, size_pct: 20 });
@@ -411,6 +415,75 @@ describe('GET /simple/export-pine with the lab plan (issue 18.3)', () => {
     const none = await exportWith({ plan: JSON.stringify({ leverage: 2, take_profit_atr: 0 }) });
     expect(none.json().plan.take_profit).toEqual({ type: 'none' });
     expect(none.json().alert_message_example).toMatchObject({ leverage: 2, sl_atr: 2, tp_atr: 0 });
+  });
+
+  it('carries everything the lab sends: trailing stop, partial close, partial take-profits and break-even', async () => {
+    // What the lab's form sends (lab-state.ts `optionsBody`): every exit stated, none as 0.
+    const plan = {
+      initial_capital: 10_000,
+      size_pct: 10,
+      leverage: 3,
+      commission_pct: 0.04,
+      direction: 'both',
+      stop_loss_atr: 2,
+      take_profit_atr: 3,
+      trailing_atr: 0,
+      close_pct: 100,
+      tp1_atr: 1.5,
+      tp1_qty_pct: 50,
+      tp2_pct: 4,
+      tp2_qty_pct: 25,
+      break_even: true,
+    };
+    const answer = await exportWith({ plan: JSON.stringify(plan) });
+    expect(answer.statusCode, answer.body).toBe(200);
+    const body = answer.json();
+    expect(body.plan).toMatchObject({
+      partial_take_profits: [
+        { distance: { type: 'atr', multiplier: 1.5 }, qty_pct: 50 },
+        { distance: { type: 'percent', percent: 4 }, qty_pct: 25 },
+      ],
+      break_even: true,
+      trailing: { type: 'none' },
+      close_pct: 100,
+    });
+    // The script's entry alerts state them (core `partialTakeProfitAlertFields`), so live trading runs
+    // the same ladder; its inputs default to the lab's values.
+    expect(body.script).toContain('"tp1_qty_pct":');
+    expect(body.script).toContain('"tp2_qty_pct":');
+    expect(body.script).toContain('"break_even":1,');
+    expect(body.script).toMatch(/tp1Value = input\.float\(1\.5,/);
+    expect(body.script).toMatch(/tp2Mode = input\.string\('Percent',/);
+    expect(body.script).toMatch(/tp2Qty = input\.float\(25\.0,/);
+    expect(body.script).toMatch(/breakEven = input\.bool\(true,/);
+    // A trailing stop and a partial close from the lab reach the script as well.
+    const trailing = await exportWith({
+      plan: JSON.stringify({ trailing_pct: 1.5, trailing_activation: 2, close_pct: 50 }),
+    });
+    expect(trailing.statusCode, trailing.body).toBe(200);
+    expect(trailing.json().plan).toMatchObject({
+      trailing: { type: 'percent', offset: 1.5, activation: 2 },
+      close_pct: 50,
+      partial_take_profits: [],
+      break_even: false,
+    });
+    expect(trailing.json().alert_message_example).toMatchObject({ trail_pct: 1.5, trail_activation_pct: 2 });
+    expect(trailing.json().script).not.toContain('tp1_qty_pct');
+    expect(trailing.json().script).not.toContain('break_even');
+  });
+
+  it('refuses partial take-profits that are not a plan with the plan field named', async () => {
+    const bad = async (plan: Record<string, unknown>) => {
+      const answer = await exportWith({ plan: JSON.stringify(plan) });
+      expect(answer.statusCode, answer.body).toBe(400);
+      return issueFields(answer);
+    };
+    expect(await bad({ tp1_atr: 3.5, tp1_qty_pct: 50 })).toEqual(['plan.tp1_atr']);
+    expect(await bad({ tp1_atr: 1, tp1_qty_pct: 60, tp2_atr: 2, tp2_qty_pct: 40 })).toEqual([
+      'plan.tp2_qty_pct',
+    ]);
+    expect(await bad({ tp1_pct: 2 })).toEqual(['plan.tp1_qty_pct']);
+    expect(await bad({ trailing_atr: 1, trailing_pct: 1 })).toEqual(['plan.trailing_pct']);
   });
 
   it('refuses a bad plan with field errors', async () => {

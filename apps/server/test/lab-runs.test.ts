@@ -201,6 +201,20 @@ describe('saved lab runs', () => {
     expect(gone.statusCode).toBe(404);
   });
 
+  it('keeps the partial take-profits and the break-even move of a saved run (issue 18.5)', async () => {
+    const options = { ...sampleRequest.options, tp1_pct: 2, tp1_qty_pct: 40, break_even: true };
+    const saved = await save(alice.auth, { name: 'scale out', ...sampleRequest, options });
+    expect(saved.statusCode, saved.body).toBe(201);
+    const run = saved.json() as Run;
+    expect(run.options).toEqual(options);
+    const read = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/lab/runs/${run.id}`,
+      headers: alice.auth,
+    });
+    expect((read.json() as Run).options).toEqual(options);
+  });
+
   it('refuses bad input with 400 and the field, never 500', async () => {
     const cases: Array<[body: unknown, field: string]> = [
       [{ ...sampleRequest }, 'name'],

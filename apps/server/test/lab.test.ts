@@ -167,6 +167,61 @@ describe('strategy lab API', () => {
     expect(both.statusCode).toBe(400);
   });
 
+  it('backtests partial take-profits and the break-even move when the options state them (issue 18.5)', async () => {
+    type Run = { trades: { exit_reason: string; entry_time: number; qty: number }[]; metrics: object };
+    const run = async (extra: Record<string, unknown>) => {
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/backtests',
+        headers: alice.auth,
+        payload: { strategy: 'ema_cross', options: extra, data: { source: 'sample', timeframe: '4h' } },
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      return response.json() as Run;
+    };
+    const plain = await run({});
+    const scaled = await run({ tp1_atr: 1, tp1_qty_pct: 50 });
+    expect(scaled.trades).not.toEqual(plain.trades);
+    // Half of an entry taken at 1 ATR: some entry is closed in two pieces, the first by its take-profit.
+    const pieces = scaled.trades.filter(
+      (trade, i) => i > 0 && scaled.trades[i - 1]!.entry_time === trade.entry_time,
+    );
+    expect(pieces.length).toBeGreaterThan(0);
+    const withBreakEven = await run({ tp1_atr: 1, tp1_qty_pct: 50, break_even: true });
+    expect(withBreakEven.trades).not.toEqual(scaled.trades);
+  });
+
+  it('refuses partial take-profits that are not a plan with 400 and the field they are about', async () => {
+    const refused = async (options: Record<string, unknown>) => {
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/backtests',
+        headers: alice.auth,
+        payload: { strategy: 'ema_cross', options, data: { source: 'sample', timeframe: '4h' } },
+      });
+      expect(response.statusCode, response.body).toBe(400);
+      const error = response.json().error as { code: string; details: { issues: { field: string }[] } };
+      expect(error.code).toBe('VALIDATION_FAILED');
+      return error.details.issues.map((issue) => issue.field);
+    };
+    expect(await refused({ tp1_atr: 1.5 })).toEqual(['options.tp1_qty_pct']);
+    expect(await refused({ tp1_qty_pct: 50 })).toEqual(['options.tp1_atr']);
+    expect(await refused({ tp1_atr: 1, tp1_pct: 2, tp1_qty_pct: 50 })).toEqual(['options.tp1_pct']);
+    expect(await refused({ tp2_pct: 2, tp2_qty_pct: 50 })).toEqual(['options.tp2_atr']);
+    // Core's rule (`partialTakeProfitProblem`): the shares sum below 100, nearest first, nearer than the last.
+    expect(await refused({ tp1_atr: 1, tp1_qty_pct: 60, tp2_atr: 2, tp2_qty_pct: 40 })).toEqual([
+      'options.tp2_qty_pct',
+    ]);
+    expect(await refused({ tp1_pct: 3, tp1_qty_pct: 30, tp2_pct: 2, tp2_qty_pct: 30 })).toEqual([
+      'options.tp2_pct',
+    ]);
+    // The last take-profit is the plan's 3 ATR unless the options state another.
+    expect(await refused({ tp1_atr: 3, tp1_qty_pct: 50 })).toEqual(['options.tp1_atr']);
+    expect(await refused({ tp1_atr: 3, tp1_qty_pct: 50, take_profit_atr: 2.5 })).toEqual(['options.tp1_atr']);
+    expect(await refused({ tp1_atr: 1, tp1_qty_pct: 0 })).toEqual(['options.tp1_qty_pct']);
+    expect(await refused({ break_even: 'yes' })).toEqual(['options.break_even']);
+  });
+
   it('backtests uploaded CSV text', async () => {
     const csv = writeCandlesCsv(
       syntheticCandles({ bars: 500, timeframe: '1h', seed: 7, startTime: Date.UTC(2024, 0, 1) }),

@@ -79,6 +79,10 @@ const exported = {
     direction: 'both',
     stop_loss: { type: 'atr', multiplier: 1.5 },
     take_profit: { type: 'none' },
+    partial_take_profits: [] as { distance: object; qty_pct: number }[],
+    break_even: false,
+    trailing: { type: 'none' } as object,
+    close_pct: 100,
     atr_period: 14,
   },
 };
@@ -198,6 +202,96 @@ describe('export page', () => {
     );
     expect(sent.searchParams.get('group_id')).toBe('grp-1');
     expect(sent.searchParams.has('account_id')).toBe(false);
+  });
+
+  it('coming from the lab: shows its partial take-profits and break-even, sends them as edited, and shows the plan', async () => {
+    const plan = {
+      leverage: 2,
+      stop_loss_atr: 2,
+      take_profit_atr: 3,
+      trailing_atr: 0,
+      close_pct: 100,
+      tp1_atr: 1.5,
+      tp1_qty_pct: 50,
+      break_even: true,
+    };
+    window.history.pushState(
+      {},
+      '',
+      `/export?${new URLSearchParams({ strategy: strategies[0]!.id, plan: JSON.stringify(plan) })}`,
+    );
+    exported.plan.partial_take_profits = [{ distance: { type: 'atr', multiplier: 1.5 }, qty_pct: 40 }];
+    exported.plan.break_even = true;
+    exported.plan.trailing = { type: 'percent', offset: 1, activation: 2 };
+    try {
+      const user = userEvent.setup();
+      renderWithI18n(<ExportPage />);
+      const mode = await screen.findByLabelText('Partial take-profit 1');
+      await waitFor(() => expect(mode).toHaveValue('atr'));
+      expect(screen.getByLabelText('Partial take-profit 1, × ATR(14)')).toHaveValue(1.5);
+      const qty = screen.getByLabelText('Take-profit 1 closes (% of the entry)');
+      expect(qty).toHaveValue(50);
+      expect(
+        screen.getByLabelText('Move the stop-loss to the entry price once the first take-profit filled'),
+      ).toBeChecked();
+      await user.clear(qty);
+      await user.type(qty, '40');
+      await user.click(screen.getByRole('button', { name: 'Generate script' }));
+      const shown = await screen.findByTestId('export-plan');
+      const sent = new URL(
+        requests.find((r) => r.startsWith('/api/v1/simple/export-pine'))!,
+        'http://x',
+      );
+      expect(JSON.parse(sent.searchParams.get('plan')!)).toEqual({ ...plan, tp1_qty_pct: 40 });
+      expect(shown).toHaveTextContent('40 % of the entry at 1.5 × ATR(14)');
+      expect(shown).toHaveTextContent('1 % behind the best price, from 2 % in favour');
+      expect(
+        within(shown).getByText('Stop-loss to break-even after the first take-profit').nextSibling,
+      ).toHaveTextContent('Yes');
+    } finally {
+      exported.plan.partial_take_profits = [];
+      exported.plan.break_even = false;
+      exported.plan.trailing = { type: 'none' };
+      window.history.pushState({}, '', '/');
+    }
+  });
+
+  it('checks partial take-profits with the trade plan rule beside their field, in Korean too', async () => {
+    const user = userEvent.setup();
+    renderWithI18n(<ExportPage />, 'ko');
+    const mode = await screen.findByLabelText('부분 익절 1');
+    await user.selectOptions(mode, 'percent');
+    await user.type(screen.getByLabelText('부분 익절 1, 진입가 대비 %'), '2');
+    const qty = screen.getByLabelText('익절 1 청산 비율 (진입 수량의 %)');
+    await user.type(qty, '100');
+    expect(qty).toHaveAttribute('aria-invalid', 'true');
+    expect(qty).toHaveAccessibleDescription(/합계도 100 % 미만/);
+    const generate = screen.getByRole('button', { name: /스크립트/ });
+    expect(generate).toBeDisabled();
+    await user.clear(qty);
+    await user.type(qty, '50');
+    expect(qty).not.toHaveAttribute('aria-invalid');
+    // The second row and the break-even box appear once the first is on.
+    await user.selectOptions(screen.getByLabelText('부분 익절 2'), 'percent');
+    await user.type(screen.getByLabelText('부분 익절 2, 진입가 대비 %'), '1');
+    await user.type(screen.getByLabelText('익절 2 청산 비율 (진입 수량의 %)'), '20');
+    expect(screen.getByLabelText('부분 익절 2, 진입가 대비 %')).toHaveAttribute('aria-invalid', 'true');
+    await user.clear(screen.getByLabelText('부분 익절 2, 진입가 대비 %'));
+    await user.type(screen.getByLabelText('부분 익절 2, 진입가 대비 %'), '3');
+    await user.click(screen.getByLabelText('첫 익절이 체결되면 손절가를 진입가로 옮기기'));
+    await user.click(generate);
+    await screen.findByTestId('pine-script');
+    const sent = new URL(
+      requests.find((r) => r.startsWith('/api/v1/simple/export-pine'))!,
+      'http://x',
+    );
+    expect(JSON.parse(sent.searchParams.get('plan')!)).toEqual({
+      tp1_pct: 2,
+      tp1_qty_pct: 50,
+      tp2_pct: 3,
+      tp2_qty_pct: 20,
+      break_even: true,
+    });
   });
 
   it("coming from the lab: sends the run's plan and figures, takes its leverage, and shows the plan", async () => {

@@ -172,6 +172,45 @@ describe('the strategy lab page', () => {
     expect(screen.queryByRole('region', { name: 'Price chart with trades' })).not.toBeInTheDocument();
   });
 
+  it('backtests partial take-profits with break-even, checked beside their fields, and Export → carries them', async () => {
+    const user = userEvent.setup();
+    renderWithI18n(<LabPage />);
+    await screen.findByLabelText('Fast EMA length', {}, { timeout: 10_000 });
+    // Only the first row and no break-even box until the first is on.
+    expect(screen.queryByLabelText('Partial take-profit 2')).not.toBeInTheDocument();
+    await user.selectOptions(screen.getByLabelText('Partial take-profit 1'), 'atr');
+    const distance = screen.getByLabelText('Partial take-profit 1, × ATR(14)');
+    await user.type(distance, '3');
+    await user.type(screen.getByLabelText('Take-profit 1 closes (% of the entry)'), '50');
+    // 3 × ATR is not nearer than the last take-profit (3 × ATR): the trade plan's rule says so.
+    expect(distance).toHaveAttribute('aria-invalid', 'true');
+    expect(distance).toHaveAccessibleDescription(/nearer than the last take-profit/);
+    expect(screen.getByRole('button', { name: 'Run backtest' })).toBeDisabled();
+    await user.clear(distance);
+    await user.type(distance, '1.5');
+    expect(distance).not.toHaveAttribute('aria-invalid');
+    await user.click(
+      screen.getByLabelText('Move the stop-loss to the entry price once the first take-profit filled'),
+    );
+    await user.click(screen.getByRole('button', { name: 'Run backtest' }));
+    await screen.findByRole('region', { name: 'Price chart with trades' }, { timeout: 10_000 });
+    const sent = requests.filter((r) => r.path === '/api/v1/backtests').at(-1)!.body as {
+      options: Record<string, unknown>;
+    };
+    expect(sent.options).toMatchObject({
+      tp1_atr: 1.5,
+      tp1_qty_pct: 50,
+      break_even: true,
+      take_profit_atr: 3,
+    });
+    const href = new URL(screen.getByRole('link', { name: 'Export →' }).getAttribute('href')!, 'http://x');
+    expect(JSON.parse(href.searchParams.get('plan')!)).toMatchObject({
+      tp1_atr: 1.5,
+      tp1_qty_pct: 50,
+      break_even: true,
+    });
+  });
+
   it('cannot run on a CSV until a file is chosen; a download needs a symbol', async () => {
     const user = userEvent.setup();
     renderWithI18n(<LabPage />);

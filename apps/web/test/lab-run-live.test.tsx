@@ -156,6 +156,10 @@ describe('the lab’s "Run live"', () => {
   it('says when the lab’s trailing stop or partial close is not applied by a bot', () => {
     expect(botPlan({ ...source.plan, trailing_pct: 1, trailing_activation: 0 }).ignored).toBe(true);
     expect(botPlan({ ...source.plan, close_pct: 50 }).ignored).toBe(true);
+    expect(botPlan({ ...source.plan, tp1_atr: 1.5, tp1_qty_pct: 50 }).ignored).toBe(true);
+    expect(botPlan({ ...source.plan, tp1_atr: 1.5, tp1_qty_pct: 50 }).plan).toEqual(
+      botPlan(source.plan).plan,
+    );
     expect(botPlan(source.plan).ignored).toBe(false);
   });
 });

@@ -4,9 +4,12 @@ import {
   initialLabState,
   labReducer,
   optionsBody,
+  partialTakeProfitProblems,
+  settingsFromOptions,
   type LabAction,
   type LabState,
 } from '@/app/(app)/lab/lab-state';
+import { exportHref } from '@/app/(app)/lab/LabResults';
 import { ApiError } from '@/lib/api';
 import type { BacktestResult, OptimizationJob, StrategyDecl } from '@/lib/types';
 
@@ -73,6 +76,13 @@ describe('initialLabState', () => {
         trailingActivation: '0',
         closePct: '100',
         takeProfit: '3',
+        partialTakeProfits: {
+          rows: [
+            { mode: 'none', distance: '', qtyPct: '' },
+            { mode: 'none', distance: '', qtyPct: '' },
+          ],
+          breakEven: false,
+        },
       },
       data: {
         choice: 'sample',
@@ -372,5 +382,84 @@ describe('request bodies', () => {
       dataBody(after([{ type: 'downloadEdited', key: 'symbol', value: ' ' }], exchange).data),
     ).toBeNull();
     expect(dataBody(after([{ type: 'downloadEdited', key: 'from', value: '' }], exchange).data)).toBeNull();
+  });
+});
+
+describe('partial take-profits and break-even (issue 18.5)', () => {
+  const { settings } = initialLabState(NOW);
+  const row = (mode: 'none' | 'atr' | 'percent', distance: string, qtyPct: string) => ({
+    mode,
+    distance,
+    qtyPct,
+  });
+  const ladder = (
+    first: ReturnType<typeof row>,
+    second = row('none', '', ''),
+    breakEven = false,
+  ): typeof settings => ({ ...settings, partialTakeProfits: { rows: [first, second], breakEven } });
+
+  it('optionsBody sends the rows in use as the alert fields, and nothing when none is on', () => {
+    expect(optionsBody(settings)).not.toHaveProperty('tp1_qty_pct');
+    expect(optionsBody(settings)).not.toHaveProperty('break_even');
+    expect(optionsBody(ladder(row('atr', '1.5', '50'), row('percent', '4', '25'), true))).toMatchObject({
+      tp1_atr: 1.5,
+      tp1_qty_pct: 50,
+      tp2_pct: 4,
+      tp2_qty_pct: 25,
+      break_even: true,
+      take_profit_atr: 3,
+    });
+    // The second row without the first is not shown, so it is not sent; break-even needs a row.
+    const orphan = optionsBody(ladder(row('none', '1', '50'), row('atr', '2', '25'), true));
+    expect(Object.keys(orphan).filter((key) => /^tp\d|break_even/.test(key))).toEqual([]);
+  });
+
+  it('a saved run opens with its rows and break-even; a run without them opens with none', () => {
+    const options = { ...optionsBody(settings), tp1_pct: 2, tp1_qty_pct: 40, break_even: true };
+    const opened = settingsFromOptions(options, ladder(row('atr', '1', '10')));
+    expect(opened.partialTakeProfits).toEqual({
+      rows: [row('percent', '2', '40'), row('none', '', '')],
+      breakEven: true,
+    });
+    expect(optionsBody(opened)).toMatchObject({ tp1_pct: 2, tp1_qty_pct: 40, break_even: true });
+    expect(
+      settingsFromOptions(optionsBody(settings), ladder(row('atr', '1', '10'))).partialTakeProfits,
+    ).toEqual(settings.partialTakeProfits);
+  });
+
+  it("checks the rows with the trade plan's rule against the take-profit the form states", () => {
+    expect(partialTakeProfitProblems(ladder(row('atr', '1.5', '50')))).toEqual({});
+    // Beyond the last take-profit (3 × ATR), or its share: each beside its own field.
+    expect(partialTakeProfitProblems(ladder(row('atr', '3', '50')))).toEqual({
+      tp1_distance: 'tp.distanceProblem',
+    });
+    expect(partialTakeProfitProblems(ladder(row('atr', '1', '60'), row('atr', '2', '40')))).toEqual({
+      tp2_qty_pct: 'tp.qtyProblem',
+    });
+    expect(partialTakeProfitProblems(ladder(row('atr', '2', '30'), row('atr', '1', '30')))).toEqual({
+      tp2_distance: 'tp.distanceProblem',
+    });
+    expect(partialTakeProfitProblems(ladder(row('percent', '', 'x')))).toEqual({
+      tp1_distance: 'form.number',
+      tp1_qty_pct: 'form.number',
+    });
+    // Without a last take-profit (none) nothing is beyond it; in another unit they are not compared.
+    expect(partialTakeProfitProblems({ ...ladder(row('atr', '5', '50')), takeProfitMode: 'none' })).toEqual(
+      {},
+    );
+    expect(partialTakeProfitProblems(ladder(row('percent', '9', '50')))).toEqual({});
+  });
+
+  it('"Export →" carries them in the plan, as the lab ran them', () => {
+    const plan = optionsBody(ladder(row('atr', '1.5', '50'), row('none', '', ''), true));
+    const href = new URL(
+      exportHref({ ...result, metrics: {} } as unknown as BacktestResult, plan),
+      'http://x',
+    );
+    expect(JSON.parse(href.searchParams.get('plan')!)).toMatchObject({
+      tp1_atr: 1.5,
+      tp1_qty_pct: 50,
+      break_even: true,
+    });
   });
 });

@@ -148,6 +148,16 @@ export function trailingAlertFields(spec: TrailingSpec): Record<string, number> 
 }
 
 /**
+ * What is wrong with a set of partial take-profits: which one (`index`, nearest first) and which of
+ * its values (`field`), so a form or a flag parser can put the message beside the right input.
+ */
+export type PartialTakeProfitProblem = {
+  index: number;
+  field: 'distance' | 'qtyPct';
+  message: string;
+};
+
+/**
  * Why a set of partial take-profits is not a plan, or undefined when it is one: at most two, each a
  * positive distance and a share in (0, 100), the shares summing below 100, nearest first where two
  * distances share a unit, and nearer than the last take-profit when it shares their unit. The
@@ -156,19 +166,29 @@ export function trailingAlertFields(spec: TrailingSpec): Record<string, number> 
 export function partialTakeProfitProblem(
   partials: readonly PartialTakeProfit[],
   last: ExitSpec,
-): { index: number; message: string } | undefined {
+): PartialTakeProfitProblem | undefined {
   if (partials.length > MAX_TAKE_PROFITS - 1)
-    return { index: MAX_TAKE_PROFITS - 1, message: `at most ${MAX_TAKE_PROFITS - 1} partial take-profits` };
+    return {
+      index: MAX_TAKE_PROFITS - 1,
+      field: 'distance',
+      message: `at most ${MAX_TAKE_PROFITS - 1} partial take-profits`,
+    };
   let total = 0;
   for (const [index, partial] of partials.entries()) {
     const distance = exitDistance(partial.distance);
-    if (!(distance > 0)) return { index, message: 'a partial take-profit needs a distance above 0' };
+    if (!(distance > 0))
+      return { index, field: 'distance', message: 'a partial take-profit needs a distance above 0' };
     if (!(partial.qtyPct > 0 && partial.qtyPct < 100))
-      return { index, message: 'a partial take-profit closes between 0 and 100 % of the entry' };
+      return {
+        index,
+        field: 'qtyPct',
+        message: 'a partial take-profit closes between 0 and 100 % of the entry',
+      };
     total += partial.qtyPct;
     if (total >= 100)
       return {
         index,
+        field: 'qtyPct',
         message: 'the partial take-profits must leave something for the last one (sum below 100 %)',
       };
     const before = partials[index - 1];
@@ -177,9 +197,13 @@ export function partialTakeProfitProblem(
       before.distance.type === partial.distance.type &&
       exitDistance(before.distance) >= distance
     )
-      return { index, message: 'partial take-profits go nearest first' };
+      return { index, field: 'distance', message: 'partial take-profits go nearest first' };
     if (last.type === partial.distance.type && exitDistance(last) <= distance)
-      return { index, message: 'a partial take-profit must be nearer than the last take-profit' };
+      return {
+        index,
+        field: 'distance',
+        message: 'a partial take-profit must be nearer than the last take-profit',
+      };
   }
   return undefined;
 }

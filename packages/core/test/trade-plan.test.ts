@@ -66,7 +66,7 @@ describe('trade plan: trade management', () => {
         ],
         last,
       ),
-    ).toMatchObject({ index: 1, message: expect.stringContaining('sum below 100') });
+    ).toMatchObject({ index: 1, field: 'qtyPct', message: expect.stringContaining('sum below 100') });
     expect(
       partialTakeProfitProblem(
         [
@@ -75,8 +75,15 @@ describe('trade plan: trade management', () => {
         ],
         last,
       ),
-    ).toMatchObject({ index: 1, message: expect.stringContaining('nearest first') });
-    expect(partialTakeProfitProblem([{ distance: atr(3), qtyPct: 30 }], last)).toMatchObject({ index: 0 });
+    ).toMatchObject({ index: 1, field: 'distance', message: expect.stringContaining('nearest first') });
+    expect(partialTakeProfitProblem([{ distance: atr(3), qtyPct: 30 }], last)).toMatchObject({
+      index: 0,
+      field: 'distance',
+    });
+    expect(partialTakeProfitProblem([{ distance: atr(1), qtyPct: 100 }], last)).toMatchObject({
+      index: 0,
+      field: 'qtyPct',
+    });
     // A different unit from the last take-profit cannot be ordered without a price: allowed.
     expect(
       partialTakeProfitProblem([{ distance: { type: 'percent', percent: 9 }, qtyPct: 30 }], last),

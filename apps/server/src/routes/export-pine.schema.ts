@@ -13,6 +13,7 @@ export const ExportPineQuery = z.strictObject({
   /**
    * The lab's trade plan as a JSON object (the lab's backtest `options`: initial_capital, size_pct,
    * leverage, commission_pct, slippage_ticks, direction, stop_loss_atr|pct, take_profit_atr|pct,
+   * trailing_atr|pct, trailing_activation, close_pct, tp1_atr|pct, tp1_qty_pct, tp2_*, break_even,
    * atr_period): the script's defaults and its alerts state it.
    */
   plan: z.string().max(2000).optional(),
@@ -22,6 +23,11 @@ export const ExportPineQuery = z.strictObject({
    */
   expected: z.string().max(2000).optional(),
 });
+
+const Distance = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('atr'), multiplier: z.number() }),
+  z.object({ type: z.literal('percent'), percent: z.number() }),
+]);
 
 /** The plan the script carries, as the export page shows it. */
 export const ExportedPlan = z.object({
@@ -41,6 +47,17 @@ export const ExportedPlan = z.object({
     z.object({ type: z.literal('atr'), multiplier: z.number() }),
     z.object({ type: z.literal('percent'), percent: z.number() }),
   ]),
+  /** Take-profits before the last one, nearest first: each closes `qty_pct` % of the entry. */
+  partial_take_profits: z.array(z.object({ distance: Distance, qty_pct: z.number() })),
+  /** The stop-loss moves to the entry price once the first take-profit filled. */
+  break_even: z.boolean(),
+  trailing: z.discriminatedUnion('type', [
+    z.object({ type: z.literal('none') }),
+    z.object({ type: z.literal('atr'), activation: z.number(), offset: z.number() }),
+    z.object({ type: z.literal('percent'), activation: z.number(), offset: z.number() }),
+  ]),
+  /** Percent of the position a strategy exit closes. */
+  close_pct: z.number(),
   atr_period: z.number().int(),
 });
 

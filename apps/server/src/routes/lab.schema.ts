@@ -8,6 +8,7 @@ import {
   type TradeStats as EngineTradeStats,
 } from '@tradingbot/engine';
 import { LAB_LIMITS, type MetricsJson } from '../services/lab.ts';
+import { checkPartialTakeProfits, PARTIAL_TAKE_PROFIT_FIELDS } from '../services/partial-take-profits.ts';
 import { nameSchemas } from './schema-registry.ts';
 
 export const Localized = z.object({ en: z.string(), ko: z.string() });
@@ -104,8 +105,11 @@ export const Options = z
     /** Percent of the position a strategy exit closes. Default 100. */
     close_pct: z.number().positive().max(100),
     fill_on_close: z.boolean(),
+    /** Up to two partial take-profits before the last one, and the break-even move (the alert's fields). */
+    ...PARTIAL_TAKE_PROFIT_FIELDS,
   })
-  .partial();
+  .partial()
+  .superRefine(checkPartialTakeProfits);
 
 /** Parameter values by the strategy's parameter names (the names its declaration and Pine inputs use). */
 const Params = z.record(z.string().max(64), z.number());

@@ -1,10 +1,22 @@
 import { z } from 'zod';
-import { DEFAULT_TRADE_PLAN, statedExit, type ExitSpec, type VenueId } from '@tradingbot/core';
+import {
+  DEFAULT_TRADE_PLAN,
+  statedExit,
+  statedTrailing,
+  type ExitSpec,
+  type TrailingSpec,
+  type VenueId,
+} from '@tradingbot/core';
 import type { Database } from '@tradingbot/db';
 import { buildPineExport, type PineBacktestInput } from '@tradingbot/pine';
 import { ServerErrors } from '../errors.ts';
 import { AccountGroups } from './account-groups.ts';
 import { ownAccount } from './accounts.ts';
+import {
+  checkPartialTakeProfits,
+  PARTIAL_TAKE_PROFIT_FIELDS,
+  statedPartialTakeProfits,
+} from './partial-take-profits.ts';
 
 export type ExportPineInput = {
   strategy: string;
@@ -20,7 +32,10 @@ export type ExportPineInput = {
   expected?: string | undefined;
 };
 
-/** The lab's backtest options (routes/lab.schema.ts `Options`), plus the ATR period and slippage. */
+/**
+ * The lab's backtest options (routes/lab.schema.ts `Options`), plus the ATR period and slippage:
+ * everything the lab sends is carried, so "Export" never refuses a run the lab accepted.
+ */
 const PlanJson = z
   .strictObject({
     initial_capital: z.number().positive().max(1e12),
@@ -33,10 +48,24 @@ const PlanJson = z
     take_profit_pct: z.number().positive().max(1000),
     stop_loss_atr: z.number().min(0).max(100),
     take_profit_atr: z.number().min(0).max(100),
+    trailing_atr: z.number().min(0).max(100),
+    trailing_pct: z.number().min(0).lt(100),
+    trailing_activation: z.number().min(0).max(1000),
+    close_pct: z.number().positive().max(100),
     atr_period: z.number().int().min(1).max(5000),
     fill_on_close: z.boolean(),
+    ...PARTIAL_TAKE_PROFIT_FIELDS,
   })
-  .partial();
+  .partial()
+  .superRefine((plan, ctx) => {
+    if (plan.trailing_atr !== undefined && plan.trailing_pct !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['trailing_pct'],
+        message: 'send trailing_atr or trailing_pct, not both',
+      });
+    checkPartialTakeProfits(plan, ctx);
+  });
 
 /** The Strategy Tester figures the lab computed for the same plan (null where undefined). */
 const ExpectedJson = z
@@ -138,9 +167,22 @@ export async function exportPine(
   const takeProfit = exitOf(
     statedExit(plan.take_profit_pct, plan.take_profit_atr, DEFAULT_TRADE_PLAN.takeProfit),
   );
+  const trailing: TrailingSpec = statedTrailing(
+    plan.trailing_pct,
+    plan.trailing_atr,
+    plan.trailing_activation,
+    DEFAULT_TRADE_PLAN.trailing,
+  ) ?? { type: 'none' };
+  const partialTakeProfits = statedPartialTakeProfits(plan);
+  const breakEven = plan.break_even === true;
   const backtest: PineBacktestInput = {
     stopLoss,
     takeProfit,
+    trailing,
+    // Stated only when given: a plan without them exports the same script and alerts as before.
+    ...(partialTakeProfits.length > 0 ? { partialTakeProfits } : {}),
+    ...(breakEven ? { breakEven } : {}),
+    ...(plan.close_pct !== undefined ? { closePct: plan.close_pct } : {}),
     ...(plan.initial_capital !== undefined ? { initialCapital: plan.initial_capital } : {}),
     ...(plan.size_pct !== undefined ? { sizePct: plan.size_pct } : {}),
     ...(plan.commission_pct !== undefined ? { commissionPct: plan.commission_pct } : {}),
@@ -174,6 +216,13 @@ export async function exportPine(
       direction: built.plan.direction,
       stop_loss: stopLoss,
       take_profit: takeProfit,
+      partial_take_profits: partialTakeProfits.map((partial) => ({
+        distance: partial.distance,
+        qty_pct: partial.qtyPct,
+      })),
+      break_even: breakEven,
+      trailing,
+      close_pct: built.plan.closePct,
       atr_period: built.plan.atrPeriod,
     },
   };

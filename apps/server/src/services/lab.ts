@@ -30,6 +30,7 @@ import {
 } from '@tradingbot/core';
 import { downloadCandles, timeframeMs, VENUES, type FetchKlinesPage } from '@tradingbot/exchange';
 import { ServerErrors } from '../errors.ts';
+import { statedPartialTakeProfits, type PartialTakeProfitInput } from './partial-take-profits.ts';
 
 /** Upper bounds that keep one request from tying up the server. */
 export const LAB_LIMITS = {
@@ -139,7 +140,7 @@ export async function fetchData(
   return data.source === 'exchange' ? downloadCsv(data, sources) : data;
 }
 
-export type OptionsInput = {
+export type OptionsInput = PartialTakeProfitInput & {
   initial_capital?: number | undefined;
   size_pct?: number | undefined;
   leverage?: number | undefined;
@@ -155,6 +156,7 @@ export type OptionsInput = {
   trailing_activation?: number | undefined;
   close_pct?: number | undefined;
   fill_on_close?: boolean | undefined;
+  break_even?: boolean | undefined;
 };
 
 /**
@@ -204,6 +206,9 @@ export function backtestOptions(input: OptionsInput = {}): BacktestOptions {
   const stopLoss = statedExit(input.stop_loss_pct, input.stop_loss_atr, DEFAULT_TRADE_PLAN.stopLoss);
   const takeProfit = statedExit(input.take_profit_pct, input.take_profit_atr, DEFAULT_TRADE_PLAN.takeProfit);
   const trailing = requestTrailing(input);
+  // Checked by the request schema (`checkPartialTakeProfits`); stated only when given, so options
+  // without them stay as they were.
+  const partialTakeProfits = statedPartialTakeProfits(input);
   return resolveBacktestOptions({
     ...(input.initial_capital !== undefined ? { initialCapital: input.initial_capital } : {}),
     ...(input.size_pct !== undefined ? { sizing: 'percent' as const, sizeValue: input.size_pct } : {}),
@@ -215,6 +220,8 @@ export function backtestOptions(input: OptionsInput = {}): BacktestOptions {
     ...(stopLoss ? { stopLoss } : {}),
     ...(takeProfit ? { takeProfit } : {}),
     ...(trailing ? { trailing } : {}),
+    ...(partialTakeProfits.length > 0 ? { partialTakeProfits } : {}),
+    ...(input.break_even ? { breakEven: true } : {}),
     ...(input.close_pct !== undefined ? { closePct: input.close_pct } : {}),
   });
 }

@@ -4164,6 +4164,13 @@ export interface paths {
               trailing_activation?: number;
               close_pct?: number;
               fill_on_close?: boolean;
+              tp1_atr?: number;
+              tp1_pct?: number;
+              tp1_qty_pct?: number;
+              tp2_atr?: number;
+              tp2_pct?: number;
+              tp2_qty_pct?: number;
+              break_even?: boolean;
             };
             data?:
               | {
@@ -4283,6 +4290,13 @@ export interface paths {
               trailing_activation?: number;
               close_pct?: number;
               fill_on_close?: boolean;
+              tp1_atr?: number;
+              tp1_pct?: number;
+              tp1_qty_pct?: number;
+              tp2_atr?: number;
+              tp2_pct?: number;
+              tp2_qty_pct?: number;
+              break_even?: boolean;
             };
             data?:
               | {
@@ -4536,6 +4550,13 @@ export interface paths {
               trailing_activation?: number;
               close_pct?: number;
               fill_on_close?: boolean;
+              tp1_atr?: number;
+              tp1_pct?: number;
+              tp1_qty_pct?: number;
+              tp2_atr?: number;
+              tp2_pct?: number;
+              tp2_qty_pct?: number;
+              break_even?: boolean;
             };
             data?:
               | {
@@ -5377,6 +5398,39 @@ export interface components {
             type: 'percent';
             percent: number;
           };
+      partial_take_profits: {
+        distance:
+          | {
+              /** @enum {string} */
+              type: 'atr';
+              multiplier: number;
+            }
+          | {
+              /** @enum {string} */
+              type: 'percent';
+              percent: number;
+            };
+        qty_pct: number;
+      }[];
+      break_even: boolean;
+      trailing:
+        | {
+            /** @enum {string} */
+            type: 'none';
+          }
+        | {
+            /** @enum {string} */
+            type: 'atr';
+            activation: number;
+            offset: number;
+          }
+        | {
+            /** @enum {string} */
+            type: 'percent';
+            activation: number;
+            offset: number;
+          };
+      close_pct: number;
       atr_period: number;
     };
     Health: {
@@ -5858,6 +5912,13 @@ export interface components {
         trailing_activation?: number;
         close_pct?: number;
         fill_on_close?: boolean;
+        tp1_atr?: number;
+        tp1_pct?: number;
+        tp1_qty_pct?: number;
+        tp2_atr?: number;
+        tp2_pct?: number;
+        tp2_qty_pct?: number;
+        break_even?: boolean;
       };
       data: components['schemas']['LabRunData'];
       data_info: components['schemas']['DataInfo'];

@@ -271,6 +271,15 @@ export const en = {
   'exp.planCapital': 'Initial capital',
   'exp.planCosts': 'Commission · slippage (ticks)',
   'exp.planNone': 'None',
+  'exp.planPartialTakeProfits': 'Partial take-profits',
+  'exp.planPartialTakeProfit': '{qty} % of the entry at {distance}',
+  'exp.planBreakEven': 'Stop-loss to break-even after the first take-profit',
+  'exp.planTrailing': 'Trailing stop',
+  'exp.planTrailingValue': '{offset} behind the best price, from {activation} in favour',
+  'exp.planClosePct': 'An exit signal closes (% of the position)',
+  'exp.tradeManagement': 'Trade management',
+  'exp.tradeManagementNote':
+    'Take part of the position earlier: each partial take-profit closes a share of the entry, the take-profit of the plan closes the rest. The script and every alert carry them.',
   'ctl.title': 'Manual control',
   'ctl.symbol': 'Symbol to close',
   'ctl.close': 'Close position',
@@ -344,6 +353,13 @@ export const en = {
   'lab.trailing': 'Trailing stop (offset)',
   'lab.trailingActivation': 'Trailing starts after (same unit)',
   'lab.closePct': 'An exit signal closes (% of the position)',
+  'tp.partial': 'Partial take-profit {n}',
+  'tp.qtyPct': 'Take-profit {n} closes (% of the entry)',
+  'tp.breakEven': 'Move the stop-loss to the entry price once the first take-profit filled',
+  'tp.qtyProblem':
+    'Each partial take-profit closes more than 0 and less than 100 % of the entry, and together less than 100 %, so the last take-profit closes the rest.',
+  'tp.distanceProblem':
+    'The distance is above 0; partial take-profits go nearest first and nearer than the last take-profit.',
   'lab.exit.atr': '× ATR(14)',
   'lab.exit.percent': '% from entry',
   'lab.exit.none': 'None',
@@ -372,7 +388,7 @@ export const en = {
   'lab.runLiveWhat':
     'A bot will trade {strategy} with these parameters and this trade plan on {timeframe} candles, starting now: it acts on each closed candle.',
   'lab.runLiveIgnored':
-    'Bots do not apply a trailing stop or a partial close yet: this bot closes the whole position on exits.',
+    'Bots do not apply a trailing stop, a partial close, partial take-profits or the break-even move yet: this bot closes the whole position on exits.',
   'lab.runLiveRealMoney': 'I understand this bot trades real money on {exchange}.',
   'lab.runLiveTestnet': 'I understand this bot places orders on the {exchange} testnet.',
   'lab.runLivePaper': 'A paper account: no real money is traded.',
@@ -1072,6 +1088,15 @@ export const ko: Record<MessageKey, string> = {
   'exp.planCapital': '초기 자본',
   'exp.planCosts': '수수료 · 슬리피지 (틱)',
   'exp.planNone': '없음',
+  'exp.planPartialTakeProfits': '부분 익절',
+  'exp.planPartialTakeProfit': '{distance}에서 진입 수량의 {qty} %',
+  'exp.planBreakEven': '첫 익절 후 손절가를 진입가로',
+  'exp.planTrailing': '트레일링 스톱',
+  'exp.planTrailingValue': '최고가에서 {offset} 뒤, 유리하게 {activation} 움직인 뒤부터',
+  'exp.planClosePct': '청산 신호가 닫는 비율 (포지션의 %)',
+  'exp.tradeManagement': '거래 관리',
+  'exp.tradeManagementNote':
+    '포지션 일부를 먼저 익절합니다: 부분 익절은 각각 진입 수량의 일부를 닫고, 계획의 익절이 나머지를 닫습니다. 스크립트와 모든 알림에 담깁니다.',
   'ctl.title': '수동 제어',
   'ctl.symbol': '청산할 심볼',
   'ctl.close': '포지션 청산',
@@ -1146,6 +1171,12 @@ export const ko: Record<MessageKey, string> = {
   'lab.trailing': '트레일링 스톱 (오프셋)',
   'lab.trailingActivation': '트레일링 시작 거리 (같은 단위)',
   'lab.closePct': '청산 신호가 닫는 비율 (포지션의 %)',
+  'tp.partial': '부분 익절 {n}',
+  'tp.qtyPct': '익절 {n} 청산 비율 (진입 수량의 %)',
+  'tp.breakEven': '첫 익절이 체결되면 손절가를 진입가로 옮기기',
+  'tp.qtyProblem':
+    '부분 익절은 각각 진입 수량의 0 % 초과 100 % 미만을 닫고, 합계도 100 % 미만이어야 합니다 (나머지는 마지막 익절이 닫습니다).',
+  'tp.distanceProblem': '거리는 0보다 커야 하고, 부분 익절은 가까운 것부터, 마지막 익절보다 가까워야 합니다.',
   'lab.exit.atr': '× ATR(14)',
   'lab.exit.percent': '진입가 대비 %',
   'lab.exit.none': '없음',
@@ -1174,7 +1205,7 @@ export const ko: Record<MessageKey, string> = {
   'lab.runLiveWhat':
     '봇이 이 파라미터와 매매 계획으로 {timeframe} 캔들에서 {strategy} 전략을 지금부터 거래합니다. 캔들이 마감될 때마다 판단합니다.',
   'lab.runLiveIgnored':
-    '봇은 아직 트레일링 스탑과 부분 청산을 적용하지 않습니다. 청산 시 포지션 전체를 닫습니다.',
+    '봇은 아직 트레일링 스탑, 부분 청산, 부분 익절과 본전 손절 이동을 적용하지 않습니다. 청산 시 포지션 전체를 닫습니다.',
   'lab.runLiveRealMoney': '이 봇이 {exchange}에서 실제 돈으로 거래한다는 것을 이해했습니다.',
   'lab.runLiveTestnet': '이 봇이 {exchange} 테스트넷에 주문을 낸다는 것을 이해했습니다.',
   'lab.runLivePaper': '모의 거래 계정입니다. 실제 돈은 거래되지 않습니다.',

@@ -1,6 +1,7 @@
 'use client';
 
 import { ParamsForm } from '@/components/ParamsForm';
+import { PartialTakeProfits } from '@/components/PartialTakeProfits';
 import { ErrorMessage, FieldError } from '@/components/ui';
 import { useI18n } from '@/lib/i18n';
 import type { Account, AccountGroup, StrategyDecl } from '@/lib/types';
@@ -84,6 +85,7 @@ export function ExportForm({
           <FieldError formId="exp" field="leverage" error={form.fields.errors.leverage} />
         </div>
       </div>
+      <TradeManagement form={form} />
       {strategy ? (
         <>
           <p className="muted">{strategy.description[locale]}</p>
@@ -97,12 +99,28 @@ export function ExportForm({
         </>
       ) : null}
       <ErrorMessage error={form.error} />
-      <button
-        type="submit"
-        disabled={form.busy || Object.keys(errors).length > 0 || form.fields.errors.leverage !== undefined}
-      >
+      <button type="submit" disabled={form.busy || form.blocked}>
         {form.busy ? t('exp.generating') : t('exp.generate')}
       </button>
     </form>
+  );
+}
+
+/** The partial take-profits and the break-even move the script and its alerts carry. */
+function TradeManagement({ form }: { form: ExportFormState }) {
+  const { t } = useI18n();
+  return (
+    <fieldset>
+      <legend>{t('exp.tradeManagement')}</legend>
+      <p className="muted small">{t('exp.tradeManagementNote')}</p>
+      <div className="form-grid">
+        <PartialTakeProfits
+          idPrefix="exp"
+          value={form.ladder.draft}
+          onChange={form.ladder.setDraft}
+          errors={form.ladder.problems}
+        />
+      </div>
+    </fieldset>
   );
 }

@@ -70,17 +70,43 @@ export function ExportResult({ result, strategyId }: { result: PineExport; strat
 /** The trade plan the script carries (its defaults; every alert states it). */
 function PlanCard({ plan }: { plan: PineExport['plan'] }) {
   const { t } = useI18n();
-  const exit = (rule: PineExport['plan']['stop_loss']) =>
+  const exit = (
+    rule: PineExport['plan']['stop_loss'] | PineExport['plan']['partial_take_profits'][number]['distance'],
+  ) =>
     rule.type === 'atr'
       ? `${rule.multiplier} × ATR(${plan.atr_period})`
       : rule.type === 'percent'
         ? `${rule.percent} %`
         : t('exp.planNone');
+  const trailing = plan.trailing;
+  const unit = (value: number) =>
+    trailing.type === 'atr' ? `${value} × ATR(${plan.atr_period})` : `${value} %`;
   const rows: [MessageKey, string][] = [
     ['exp.planLeverage', `${plan.leverage}x`],
     ['exp.planSize', `${plan.size_pct} %`],
     ['exp.planStopLoss', exit(plan.stop_loss)],
     ['exp.planTakeProfit', exit(plan.take_profit)],
+    [
+      'exp.planPartialTakeProfits',
+      plan.partial_take_profits.length === 0
+        ? t('exp.planNone')
+        : plan.partial_take_profits
+            .map((partial) =>
+              t('exp.planPartialTakeProfit', { qty: partial.qty_pct, distance: exit(partial.distance) }),
+            )
+            .join(' · '),
+    ],
+    ['exp.planBreakEven', plan.break_even ? t('common.yes') : t('common.no')],
+    [
+      'exp.planTrailing',
+      trailing.type === 'none'
+        ? t('exp.planNone')
+        : t('exp.planTrailingValue', {
+            offset: unit(trailing.offset),
+            activation: unit(trailing.activation),
+          }),
+    ],
+    ['exp.planClosePct', `${plan.close_pct} %`],
     ['exp.planDirection', plan.direction],
     ['exp.planCapital', String(plan.initial_capital)],
     ['exp.planCosts', `${plan.commission_pct} % · ${plan.slippage_ticks}`],

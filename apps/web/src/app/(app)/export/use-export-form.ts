@@ -2,8 +2,16 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { defaultDraft, draftValues, validateParams, type ParamDraft } from '@/components/ParamsForm';
 import type { ApiError } from '@/lib/api';
 import { useApi } from '@/lib/api';
-import { useFieldErrors } from '@/lib/field-errors';
+import { useFieldErrors, type IssueOverrides } from '@/lib/field-errors';
 import { useI18n } from '@/lib/i18n';
+import {
+  lastTakeProfit,
+  NO_PARTIAL_TAKE_PROFITS,
+  partialTakeProfitErrors,
+  partialTakeProfitFields,
+  partialTakeProfitsDraft,
+  type PartialTakeProfitsDraft,
+} from '@/lib/partial-take-profits';
 import type { AccountList, PineExport, StrategyList } from '@/lib/types';
 
 /**
@@ -11,6 +19,8 @@ import type { AccountList, PineExport, StrategyList } from '@/lib/types';
  * parameters and the leverage; `submit` asks the API for the Pine script and keeps the answer.
  */
 const EXPORT_FIELDS = ['leverage', 'account_id', 'strategy', 'params'] as const;
+
+const EXPORT_MESSAGES: IssueOverrides = { leverage: { '*': 'exp.leverageRange' } };
 
 /** The account select's value for an account group: the prefix, then the group's id. */
 export const GROUP_TARGET = 'group:';
@@ -24,9 +34,7 @@ export function leverageProblem(value: string): boolean {
 
 export function useExportForm(strategies: StrategyList | undefined, accounts: AccountList | undefined) {
   const { t, locale } = useI18n();
-  const fields = useFieldErrors('exp', EXPORT_FIELDS, {
-    leverage: { '*': 'exp.leverageRange' },
-  });
+  const fields = useFieldErrors('exp', EXPORT_FIELDS, EXPORT_MESSAGES);
   const api = useApi();
   const [strategyId, setStrategyId] = useState('');
   const [accountId, setAccountId] = useState('');
@@ -37,6 +45,7 @@ export function useExportForm(strategies: StrategyList | undefined, accounts: Ac
   const [result, setResult] = useState<PineExport | null>(null);
   // From the lab: the run's plan and figures, sent along so the script and guide carry them.
   const [fromLab, setFromLab] = useState<{ plan?: string; expected?: string }>({});
+  const ladder = usePartialTakeProfits(fromLab.plan);
 
   const strategy = useMemo(
     () => strategies?.strategies.find((s) => s.id === strategyId),
@@ -87,19 +96,18 @@ export function useExportForm(strategies: StrategyList | undefined, accounts: Ac
       fields.set('leverage', t('exp.leverageRange'));
       return;
     }
-    if (!strategy || Object.keys(errors).length > 0 || !accountId) return;
+    if (!strategy || Object.keys(errors).length > 0 || !accountId || ladder.blocked) return;
     setBusy(true);
     setError(undefined);
     try {
       const query = new URLSearchParams({
         strategy: strategy.id,
-        ...(accountId.startsWith(GROUP_TARGET)
-          ? { group_id: accountId.slice(GROUP_TARGET.length) }
-          : { account_id: accountId }),
+        ...exportTarget(accountId),
         params: JSON.stringify(draftValues(draft)),
         leverage: leverage.trim(),
         lang: locale,
         ...fromLab,
+        ...ladder.planQuery,
       });
       setResult(await api<PineExport>(`/api/v1/simple/export-pine?${query}`));
     } catch (e) {
@@ -123,6 +131,8 @@ export function useExportForm(strategies: StrategyList | undefined, accounts: Ac
     draft,
     setDraft,
     errors,
+    ladder,
+    blocked: Object.keys(errors).length > 0 || ladder.blocked || fields.errors.leverage !== undefined,
     busy,
     error,
     result,
@@ -131,6 +141,13 @@ export function useExportForm(strategies: StrategyList | undefined, accounts: Ac
 }
 
 export type ExportForm = ReturnType<typeof useExportForm>;
+
+/** Where the alerts go: an account, or an account group (the select's value with the group prefix). */
+function exportTarget(accountId: string): { group_id: string } | { account_id: string } {
+  return accountId.startsWith(GROUP_TARGET)
+    ? { group_id: accountId.slice(GROUP_TARGET.length) }
+    : { account_id: accountId };
+}
 
 /** The lab plan's leverage as the form's text (whole numbers only), when the plan states one. */
 function labPlanLeverage(plan: string | undefined): string | undefined {
@@ -141,6 +158,52 @@ function labPlanLeverage(plan: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The export's partial take-profits and break-even: loaded from the lab's plan, edited in the form,
+ * checked with the trade plan's rule against the plan's last take-profit, and sent in the plan in
+ * place of the lab's own (`planQuery`: no `plan` at all when there is neither a lab plan nor a row).
+ */
+function usePartialTakeProfits(labPlanText: string | undefined) {
+  const [draft, setDraft] = useState<PartialTakeProfitsDraft>(NO_PARTIAL_TAKE_PROFITS);
+  // The lab's plan arrives once, with the link: its rows are loaded then (React's adjust-on-change pattern).
+  const [loadedFrom, setLoadedFrom] = useState<string | undefined>();
+  if (labPlanText !== loadedFrom) {
+    setLoadedFrom(labPlanText);
+    setDraft(partialTakeProfitsDraft(labPlan(labPlanText)));
+  }
+  const fields = labPlan(labPlanText);
+  const problems = partialTakeProfitErrors(
+    draft,
+    lastTakeProfit(numberField(fields, 'take_profit_pct'), numberField(fields, 'take_profit_atr')),
+  );
+  const plan = { ...withoutPartialTakeProfits(fields), ...partialTakeProfitFields(draft) };
+  const planQuery: { plan?: string } =
+    labPlanText !== undefined || Object.keys(plan).length > 0 ? { plan: JSON.stringify(plan) } : {};
+  return { draft, setDraft, problems, blocked: Object.keys(problems).length > 0, planQuery };
+}
+
+/** The lab's `plan` query value as an object; empty when there is none or it does not parse. */
+function labPlan(plan: string | undefined): Record<string, unknown> {
+  if (!plan) return {};
+  try {
+    const value: unknown = JSON.parse(plan);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
+  } catch {
+    return {};
+  }
+}
+
+const numberField = (fields: Record<string, unknown>, key: string) =>
+  typeof fields[key] === 'number' ? (fields[key] as number) : undefined;
+
+const PARTIAL_TAKE_PROFIT_KEYS = /^(tp[12]_(atr|pct|qty_pct)|break_even)$/;
+
+function withoutPartialTakeProfits(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).filter(([key]) => !PARTIAL_TAKE_PROFIT_KEYS.test(key)));
 }
 
 /** The lab's `params` query value (a JSON object of numbers) as a draft; nothing if it does not parse. */

@@ -2,9 +2,10 @@
 
 import type { Dispatch } from 'react';
 import { ParamsForm, type ParamDraft } from '@/components/ParamsForm';
+import { PartialTakeProfits } from '@/components/PartialTakeProfits';
 import { useI18n } from '@/lib/i18n';
 import type { StrategyDecl } from '@/lib/types';
-import type { ExitMode, LabAction, LabSettingsState } from './lab-state';
+import { partialTakeProfitProblems, type ExitMode, type LabAction, type LabSettingsState } from './lab-state';
 import { NumberField } from './NumberField';
 
 /** The strategy, its rules and parameters, and the backtest options: the first part of the lab's form. */
@@ -107,7 +108,10 @@ function BacktestOptions({
 }) {
   const { t } = useI18n();
   const setting = (
-    key: Exclude<keyof LabSettingsState, 'direction' | 'stopLossMode' | 'takeProfitMode' | 'trailingMode'>,
+    key: Exclude<
+      keyof LabSettingsState,
+      'direction' | 'stopLossMode' | 'takeProfitMode' | 'trailingMode' | 'partialTakeProfits'
+    >,
   ) => ({
     value: settings[key],
     onChange: (e: { target: { value: string } }) =>
@@ -183,7 +187,10 @@ function BacktestOptions({
   );
 }
 
-/** The trailing stop (offset and activation, one unit) and the share of the position an exit closes. */
+/**
+ * The trailing stop (offset and activation, one unit), the share of the position an exit closes,
+ * and the partial take-profits with the break-even move.
+ */
 function TradeManagement({
   settings,
   dispatch,
@@ -223,6 +230,12 @@ function TradeManagement({
         max={100}
         step={5}
         {...setting('closePct')}
+      />
+      <PartialTakeProfits
+        idPrefix="o"
+        value={settings.partialTakeProfits}
+        onChange={(value) => dispatch({ type: 'settingEdited', key: 'partialTakeProfits', value })}
+        errors={partialTakeProfitProblems(settings)}
       />
     </>
   );

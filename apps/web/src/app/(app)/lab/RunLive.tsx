@@ -28,8 +28,8 @@ export type LiveSource = {
 
 /**
  * The bot's plan from the lab's options: size, leverage, direction and both exits (ATR multiples
- * or percent, none stated as `*_atr: 0`). A trailing stop and a partial close are not applied by
- * bots yet (`ignored`).
+ * or percent, none stated as `*_atr: 0`). A trailing stop, a partial close, partial take-profits
+ * and the break-even move are not applied by bots yet (`ignored`).
  */
 export function botPlan(options: Record<string, unknown> | undefined) {
   const o = options ?? {};
@@ -49,7 +49,8 @@ export function botPlan(options: Record<string, unknown> | undefined) {
   }
   const trailing = Number(o.trailing_atr ?? 0) > 0 || Number(o.trailing_pct ?? 0) > 0;
   const partial = o.close_pct !== undefined && Number(o.close_pct) < 100;
-  return { plan, ignored: trailing || partial };
+  const ladder = o.tp1_qty_pct !== undefined || o.break_even === true;
+  return { plan, ignored: trailing || partial || ladder };
 }
 
 /** Whether orders on this account move real money: a live venue's mainnet account. */

@@ -2,6 +2,14 @@ import { LIVE_VENUE_IDS, type LiveVenueId } from '@tradingbot/core/venues';
 import { DEFAULT_TRADE_PLAN, type ExitSpec, type TrailingSpec } from '@tradingbot/core/trade-plan';
 import { defaultDraft, type ParamDraft } from '@/components/ParamsForm';
 import type { ApiError } from '@/lib/api';
+import {
+  lastTakeProfit,
+  NO_PARTIAL_TAKE_PROFITS,
+  partialTakeProfitErrors,
+  partialTakeProfitFields,
+  partialTakeProfitsDraft,
+  type PartialTakeProfitsDraft,
+} from '@/lib/partial-take-profits';
 import type { BacktestResult, LabRun, OptimizationJob, StrategyDecl } from '@/lib/types';
 import type { BacktestRequest } from './saved-runs';
 import { rangesFor, type RangeDraft } from './search-space';
@@ -46,6 +54,8 @@ export type LabSettingsState = {
   trailingActivation: string;
   /** Percent of the position a strategy exit closes. */
   closePct: string;
+  /** Up to two take-profits before the last one, and the break-even move (default none, off). */
+  partialTakeProfits: PartialTakeProfitsDraft;
 };
 
 export type ExitMode = 'atr' | 'percent' | 'none';
@@ -172,6 +182,7 @@ export function initialLabState(now: number): LabState {
       trailingOffset: trailingField(DEFAULT_TRADE_PLAN.trailing).offset,
       trailingActivation: trailingField(DEFAULT_TRADE_PLAN.trailing).activation,
       closePct: String(DEFAULT_TRADE_PLAN.closePct),
+      partialTakeProfits: NO_PARTIAL_TAKE_PROFITS,
     },
     data: {
       choice: 'sample',
@@ -302,6 +313,7 @@ export function optionsBody(s: LabSettingsState) {
     ...exitBody('take_profit', s.takeProfitMode, s.takeProfit),
     ...trailingBody(s.trailingMode, s.trailingOffset, s.trailingActivation),
     close_pct: Number(s.closePct),
+    ...partialTakeProfitFields(s.partialTakeProfits),
   } as {
     initial_capital: number;
     size_pct: number;
@@ -316,7 +328,26 @@ export function optionsBody(s: LabSettingsState) {
     trailing_pct?: number;
     trailing_activation?: number;
     close_pct: number;
+    tp1_atr?: number;
+    tp1_pct?: number;
+    tp1_qty_pct?: number;
+    tp2_atr?: number;
+    tp2_pct?: number;
+    tp2_qty_pct?: number;
+    break_even?: boolean;
   };
+}
+
+/** The partial take-profits' errors by field, checked against the take-profit the form states last. */
+export function partialTakeProfitProblems(s: LabSettingsState) {
+  const take = Number(s.takeProfit);
+  const last =
+    s.takeProfitMode === 'none'
+      ? lastTakeProfit(undefined, 0)
+      : s.takeProfitMode === 'atr'
+        ? lastTakeProfit(undefined, take)
+        : lastTakeProfit(take, undefined);
+  return partialTakeProfitErrors(s.partialTakeProfits, last);
 }
 export type OptionsBody = ReturnType<typeof optionsBody>;
 
@@ -378,6 +409,8 @@ export function settingsFromOptions(options: RunOptions, defaults: LabSettingsSt
     takeProfit: take.value,
     ...savedTrailing(options, defaults),
     closePct: text(options.close_pct, defaults.closePct),
+    // A run without them had none (the plan's default), whatever the form shows now.
+    partialTakeProfits: partialTakeProfitsDraft(options),
   };
 }
 

@@ -12,7 +12,7 @@ import { LabOptimizer } from './LabOptimizer';
 import { LabResults } from './LabResults';
 import { SavedRuns, SaveRunForm } from './LabRuns';
 import { LabSettings } from './LabSettings';
-import { dataBody, initialLabState, labReducer, optionsBody } from './lab-state';
+import { dataBody, initialLabState, labReducer, optionsBody, partialTakeProfitProblems } from './lab-state';
 
 /** The symbol of candles downloaded from an exchange (a sample or a CSV names none). */
 function downloadedSymbol(data: unknown): string | undefined {
@@ -43,7 +43,8 @@ export default function LabPage() {
 
   const errors = strategy ? validateParams(strategy, state.draft, t, locale) : {};
   const data = dataBody(state.data);
-  const canRun = !!strategy && Object.keys(errors).length === 0 && data !== null;
+  const settingsOk = Object.keys(partialTakeProfitProblems(state.settings)).length === 0;
+  const canRun = !!strategy && settingsOk && Object.keys(errors).length === 0 && data !== null;
   const { busy, error, result, request: ran } = state.backtest;
   const live = { plan: ran?.options, symbol: downloadedSymbol(ran?.data) };
 
