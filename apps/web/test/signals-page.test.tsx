@@ -202,3 +202,15 @@ describe('the signal detail', () => {
     expect(screen.getByText(/거래소로 보낸 주문이 없습니다/)).toBeInTheDocument();
   });
 });
+
+describe('the break-even move in the log', () => {
+  it('names the signal the server queues when a partial take-profit fills, in English and Korean', async () => {
+    const { SignalTable } = await import('@/components/SignalTable');
+    const move = signal({ id: 'sig-be', action: 'move_stop_to_entry', qty: null, price: null });
+    const en = renderWithI18n(<SignalTable signals={[move]} />);
+    expect(within(screen.getByRole('table')).getByText('Stop to break-even')).toBeTruthy();
+    en.unmount();
+    renderWithI18n(<SignalTable signals={[move]} />, 'ko');
+    expect(within(screen.getByRole('table')).getByText('손절가 본전 이동')).toBeTruthy();
+  });
+});

@@ -1,4 +1,4 @@
-import { exitAlertFields, trailingAlertFields } from '@tradingbot/core';
+import { exitAlertFields, partialTakeProfitAlertFields, trailingAlertFields } from '@tradingbot/core';
 import type { StrategyDeclaration } from './engine.ts';
 import { getStrategy } from './engine.ts';
 import { PineErrors } from './errors.ts';
@@ -89,6 +89,7 @@ export function buildPineExport(input: BuildPineExportInput): PineExport {
     exitAlertFields('sl', bt.stopLoss ?? { type: 'none' }),
     exitAlertFields('tp', bt.takeProfit ?? { type: 'none' }),
     trailingAlertFields(bt.trailing ?? { type: 'none' }),
+    partialTakeProfitAlertFields(bt.partialTakeProfits, bt.breakEven),
   );
   example.size_pct = bt.sizePct;
   // Never echo the secret outside the script itself.

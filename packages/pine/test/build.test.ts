@@ -234,5 +234,8 @@ describe('a lab plan exported (issue 18.3)', () => {
       leverage: 2,
     });
     expect(none.guide).not.toContain('Partial take-profits');
+    // The example alert is what the script sends: it states them too, and a plan without them does not.
+    expect(out.alert_message_example).toMatchObject({ tp1_atr: 1.5, tp1_qty_pct: 50, break_even: 1 });
+    expect(none.alert_message_example).not.toHaveProperty('tp1_qty_pct');
   });
 });

@@ -14,6 +14,8 @@ const ACTION_KEYS: Record<string, MessageKey> = {
   close_all: 'action.close',
   close_long: 'action.closeLong',
   close_short: 'action.closeShort',
+  // Queued by the server when a partial take-profit of a break_even entry fills (README, "Trade management").
+  move_stop_to_entry: 'action.moveStopToEntry',
 };
 
 /** The account's name as the list shows it: its label, else the start of its id. */
