@@ -339,16 +339,24 @@ describe('recovery', () => {
 
   it('executes one account’s signals one at a time, in arrival order', async () => {
     const ids = ['order-1', 'order-2', 'order-3', 'order-4', 'order-5'];
-    const answers = await Promise.all(
-      ids.map((id, i) => send(alert({ id, action: i % 2 === 0 ? 'long' : 'short' }))),
-    );
-    // The answer is due 2.5 s after arrival: the last ones queue behind the first and may be 202s.
-    expect(answers.every((a) => a.statusCode === 200 || a.statusCode === 202)).toBe(true);
     const finishedRows = async () =>
       t.database.db
         .select()
         .from(signals)
         .where(and(eq(signals.accountId, account.id), sql`${signals.payload}->>'id' like 'order-%'`));
+    // Each alert is sent once the one before is recorded, without waiting for its answer: they queue
+    // behind each other, and arrival order is the order the queue can see. (Sent all at once, an alert
+    // timed a millisecond earlier may be written after a later one was already claimed: on PostgreSQL's
+    // pool the writes race, and "arrival order" among simultaneous alerts is no order at all.)
+    const pending = [];
+    for (const [i, id] of ids.entries()) {
+      pending.push(send(alert({ id, action: i % 2 === 0 ? 'long' : 'short' })));
+      for (let tries = 0; tries < 500 && (await finishedRows()).length <= i; tries++)
+        await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    const answers = await Promise.all(pending);
+    // The answer is due 2.5 s after arrival: the last ones queue behind the first and may be 202s.
+    expect(answers.every((a) => a.statusCode === 200 || a.statusCode === 202)).toBe(true);
     let rows = await finishedRows();
     for (let i = 0; i < 150 && rows.some((r) => r.finishedAt === null); i++) {
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -356,6 +364,7 @@ describe('recovery', () => {
     }
     expect(rows.map((r) => r.status)).toEqual(ids.map(() => 'executed'));
     const byArrival = [...rows].sort((a, b) => +a.receivedAt - +b.receivedAt || a.id.localeCompare(b.id));
+    expect(byArrival.map((r) => r.payload.id)).toEqual(ids);
     for (let i = 1; i < byArrival.length; i++) {
       // each started only after the previous one finished
       expect(+byArrival[i]!.startedAt!).toBeGreaterThanOrEqual(+byArrival[i - 1]!.finishedAt!);
