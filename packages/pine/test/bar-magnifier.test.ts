@@ -142,6 +142,42 @@ describe('bar magnifier in the Pine interpreter (hand-computed)', () => {
     expect(() => run(BOTH_INSIDE, candles(BOTH_INSIDE, HOUR))).toThrow(/shorter timeframe/);
   });
 
+  it('fills qty_percent brackets one lower bar after another; the break-even move waits for the bar close', () => {
+    // Fixed qty 4, no costs: entry 100 at bar 1's open; 50 % at TP1 102, the rest at 106; stop 97;
+    // once TP1 filled, the script re-issues the rest's exit with the stop at the entry (at the close).
+    const source = `//@version=6
+strategy("t", initial_capital = 1000, default_qty_type = strategy.fixed, default_qty_value = 4, commission_type = strategy.commission.percent, commission_value = 0, slippage = 0, pyramiding = 0, use_bar_magnifier = true)
+if bar_index == 0
+    strategy.entry("Long", strategy.long)
+    strategy.exit("Long TP1", from_entry = "Long", qty_percent = 50, loss = 300, profit = 200)
+    strategy.exit("Long SL/TP", from_entry = "Long", loss = 300, profit = 600)
+lastExitId = strategy.closedtrades > 0 ? strategy.closedtrades.exit_id(strategy.closedtrades - 1) : ""
+if strategy.position_size > 0 and str.contains(lastExitId, " TP")
+    strategy.exit("Long SL/TP", from_entry = "Long", stop = strategy.position_avg_price, profit = 600)
+`;
+    expect(formatIssues(checkPine(source).errors)).toBe('');
+    // The hour: open 100 nearer the low 96 (4 < 4.5): the low first, the stop 97 fills both brackets.
+    const bars: Bar[] = [BOTH_INSIDE[0]!, [100, 104.5, 96, 98], [98, 98.5, 97.5, 98]];
+    const rows = (r: ReturnType<typeof runPine>) =>
+      r.trades.map((t) => [t.exitBar, t.exitPrice, t.qty, t.exitReason]);
+    expect(rows(runPine(source, candles(bars, HOUR), { mintick: 0.01 }))).toEqual([
+      [1, 97, 2, 'stop_loss'],
+      [1, 97, 2, 'stop_loss'],
+    ]);
+    const lower = candles(
+      [
+        [100, 102.5, 99.8, 102], // 00:00: 99.8, then 102.5: TP1 fills 2 at 102
+        [102, 104.5, 96, 98], // 00:15: 104.5 (short of 106), then 96: the rest's stop, still 97
+      ],
+      QUARTER,
+      T0 + HOUR,
+    );
+    expect(rows(runPine(source, candles(bars, HOUR), { mintick: 0.01, lowerTimeframe: lower }))).toEqual([
+      [1, 102, 2, 'take_profit'],
+      [1, 97, 2, 'stop_loss'],
+    ]);
+  });
+
   it('moves a trailing stop along the lower-timeframe path', () => {
     // No slippage: entry 100; the trailing stop activates at 102 and trails 1.00 behind the best price.
     const source = `//@version=6
