@@ -8,10 +8,15 @@
  * (~9,000 bars), from ../shared/data beside the repository. Without them (a fresh clone) both
  * layers run on the vendored 4,000-bar BTCUSDT sample (packages/engine/test/fixtures), once.
  * Set PINE_PARITY_FULL=1 for the whole BTC file.
+ *
+ * Bar magnifier: the configurations marked `magnify` run again with `use_bar_magnifier = true` and
+ * the 5-minute candles of the same market (BTCUSDT-5m, ETHUSDT-5m: 2023) as the lower timeframe, in
+ * both layers; the 1-hour bars outside 2023 have no lower-timeframe bars and keep their own path.
  */
 import { describe, expect, it } from 'vitest';
 import {
   backtestStrategy as engineBacktestStrategy,
+  lowerTimeframeBars,
   resolveBacktestOptions,
   runBacktest,
   type BacktestOptions,
@@ -20,6 +25,7 @@ import {
 } from '@tradingbot/engine';
 import { resolveParams, STRATEGIES, type StrategyDeclaration } from '../src/engine.ts';
 import { exportStrategy, type PineBacktestInput } from '../src/exporter.ts';
+import type { PineTrade } from '../src/interpreter/broker.ts';
 import { runPine, type PineRunResult } from '../src/interpreter/run.ts';
 import { readCandles, SAMPLE_FILE, sharedDataFile } from './support/data.ts';
 import { tradeDifference } from './support/compare.ts';
@@ -27,8 +33,8 @@ import { tradeDifference } from './support/compare.ts';
 // PINE_PARITY_FULL=1 runs the whole BTC file (~58,000 bars, about a minute on two cores).
 const FULL = process.env.PINE_PARITY_FULL === '1';
 const DATA = [
-  { file: 'BTCUSDT-1h.csv', bars: FULL ? undefined : 5000 },
-  { file: 'ETHUSDT-1h.csv', bars: undefined },
+  { file: 'BTCUSDT-1h.csv', bars: FULL ? undefined : 5000, lowerFile: 'BTCUSDT-5m.csv' },
+  { file: 'ETHUSDT-1h.csv', bars: undefined, lowerFile: 'ETHUSDT-5m.csv' },
 ] as const;
 
 type Rule =
@@ -68,6 +74,8 @@ const CONFIGS: {
   engine: Partial<BacktestOptions>;
   /** The rule under test must show in the trades, or the comparison would prove nothing about it. */
   shows?: Rule;
+  /** Also run with the bar magnifier (the lower-timeframe candles). */
+  magnify?: boolean;
 }[] = [
   // The script's defaults are the trade plan's (DEFAULT_TRADE_PLAN): ATR(14) stop 2, take-profit 3.
   {
@@ -118,11 +126,32 @@ const CONFIGS: {
       leverage: 5,
     },
   },
+  // Levels near the entry, so that one bar often reaches both: the case the bar magnifier decides
+  // (with the default 2 / 3 ATR hardly an hour spans both, and the magnifier changes nothing).
+  {
+    name: 'tight ATR stop-loss 0.5 / take-profit 1, 2 ticks slippage, 0.05 % commission',
+    magnify: true,
+    pine: {
+      stopLoss: { type: 'atr', multiplier: 0.5 },
+      takeProfit: { type: 'atr', multiplier: 1 },
+      atrPeriod: 14,
+      slippageTicks: 2,
+      commissionPct: 0.05,
+    },
+    engine: {
+      stopLoss: { type: 'atr', multiplier: 0.5 },
+      takeProfit: { type: 'atr', multiplier: 1 },
+      atrPeriod: 14,
+      slippageTicks: 2,
+      commissionPct: 0.05,
+    },
+  },
   // Trade management (docs/backtest-semantics.md): a trailing stop beside the fixed one, and an exit
   // signal that closes half the position.
   {
     name: 'ATR trailing stop (activation 1, offset 2) beside an ATR stop 3',
     shows: 'trailing_stop',
+    magnify: true,
     pine: {
       stopLoss: { type: 'atr', multiplier: 3 },
       takeProfit: { type: 'none' },
@@ -167,6 +196,7 @@ const CONFIGS: {
   {
     name: 'three ATR take-profits (50 % at 1, 25 % at 2, the rest at 4) with break-even',
     shows: 'break_even',
+    magnify: true,
     pine: THREE_TAKE_PROFITS,
     engine: THREE_TAKE_PROFITS,
   },
@@ -196,13 +226,19 @@ const CONFIGS: {
   },
 ];
 
-const full = DATA.map(({ file, bars }) => {
+const full = DATA.map(({ file, bars, lowerFile }) => {
   const path = sharedDataFile(file);
-  return { file, candles: path === null ? null : readCandles(path, bars) };
+  const candles = path === null ? null : readCandles(path, bars);
+  const lowerPath = sharedDataFile(lowerFile);
+  return { file, candles, lower: candles === null || lowerPath === null ? null : readCandles(lowerPath) };
 });
 const sampleOnly = full.every((d) => d.candles === null);
 if (sampleOnly) console.warn(`../shared/data absent: parity runs on the vendored ${SAMPLE_FILE}`);
-const loaded = sampleOnly ? [{ file: 'BTCUSDT-1h-sample.csv', candles: readCandles(SAMPLE_FILE) }] : full;
+// The vendored sample has no lower timeframe: without ../shared/data the magnifier runs are skipped
+// (bar-magnifier.test.ts still checks the interpreter by hand).
+const loaded = sampleOnly
+  ? [{ file: 'BTCUSDT-1h-sample.csv', candles: readCandles(SAMPLE_FILE), lower: null }]
+  : full;
 
 function script(declaration: StrategyDeclaration, pine: PineBacktestInput, leverage = 1): string {
   return exportStrategy(
@@ -214,11 +250,15 @@ function script(declaration: StrategyDeclaration, pine: PineBacktestInput, lever
 
 const runs = new Map<string, PineRunResult>();
 /** Runs the script once per (script, data) and shares the result between the two parity layers. */
-function interpret(source: string, candles: CandleSeries): PineRunResult {
-  const key = `${candles.source}\n${source}`;
+function interpret(source: string, candles: CandleSeries, lower?: CandleSeries): PineRunResult {
+  const key = `${candles.source}\n${lower?.source ?? ''}\n${source}`;
   let run = runs.get(key);
   if (run === undefined) {
-    run = runPine(source, candles, { mintick: 0.01, timenow: candles.time[candles.length - 1]! });
+    run = runPine(source, candles, {
+      mintick: 0.01,
+      timenow: candles.time[candles.length - 1]!,
+      ...(lower === undefined ? {} : { lowerTimeframe: lower }),
+    });
     runs.set(key, run);
   }
   return run;
@@ -273,6 +313,90 @@ for (const { file, candles } of loaded) {
       }
     }
   });
+}
+
+/** Per magnified configuration, the runs whose script traded otherwise than without the magnifier. */
+const magnifierChanged = new Map<string, number>();
+const magnified = loaded.filter((d) => d.candles !== null && d.lower !== null);
+
+for (const { file, candles, lower } of magnified) {
+  describe(`bar magnifier parity on ${file} with its 5-minute candles`, () => {
+    it('the 5-minute candles line up with the hours: aggregated, they are the 1-hour bars', () => {
+      const { from, to } = lowerTimeframeBars(candles!, lower!);
+      let full = 0;
+      for (let i = 0; i < candles!.length; i++) {
+        if (to[i]! - from[i]! !== 12) continue;
+        full++;
+        const k = from[i]!;
+        const highs = lower!.high.subarray(k, k + 12);
+        const lows = lower!.low.subarray(k, k + 12);
+        expect([lower!.open[k], Math.max(...highs), Math.min(...lows), lower!.close[k + 11]]).toEqual([
+          candles!.open[i],
+          candles!.high[i],
+          candles!.low[i],
+          candles!.close[i],
+        ]);
+      }
+      // ETH: 2023 but for the outage hour; BTC: the last 5,000 hours overlap 2023 from late September.
+      expect(full).toBeGreaterThan(2000);
+    });
+
+    for (const declaration of STRATEGIES) {
+      for (const config of CONFIGS.filter((c) => c.magnify === true)) {
+        const options = resolveBacktestOptions(config.engine);
+        const source = () => script(declaration, { ...config.pine, barMagnifier: true }, config.leverage);
+
+        it(`${declaration.id}, ${config.name}, bar magnifier: the script's trades equal the engine's`, () => {
+          expect(source()).toContain('use_bar_magnifier = true');
+          const run = interpret(source(), candles!, lower!);
+          const engine = backtestStrategy(declaration, candles!, {}, options, {
+            lowerTimeframe: lower!,
+          }).result;
+          expect(engine.trades.length).toBeGreaterThan(0);
+          expect(tradeDifference(engine.trades, run.trades)).toBeNull();
+          expect(
+            tradeDifference(engine.openTrade ? [engine.openTrade] : [], run.openTrade ? [run.openTrade] : []),
+          ).toBeNull();
+          // The same script without the magnifier (the plain parity run, cached).
+          const plain = interpret(script(declaration, config.pine, config.leverage), candles!);
+          if (!sameTrades(plain.trades, run.trades))
+            magnifierChanged.set(config.name, (magnifierChanged.get(config.name) ?? 0) + 1);
+        });
+
+        it(`${declaration.id}, ${config.name}, bar magnifier: the engine's broker on the script's signals trades like the script`, () => {
+          const run = interpret(source(), candles!, lower!);
+          const signals = {
+            longEntry: toSignal(run.series('longEntry')),
+            longExit: toSignal(run.series('longExit')),
+            shortEntry: toSignal(run.series('shortEntry')),
+            shortExit: toSignal(run.series('shortExit')),
+          };
+          const atr = Float64Array.from(run.series('riskAtr'), (v) => (typeof v === 'number' ? v : NaN));
+          const engine = runBacktest(candles!, signals, options, atr, undefined, { lowerTimeframe: lower! });
+          expect(tradeDifference(engine.trades, run.trades)).toBeNull();
+        });
+      }
+    }
+  });
+}
+
+// The magnifier must change trades, or agreeing with it would prove nothing: a script that ignored
+// the lower-timeframe candles would trade as without them.
+describe.skipIf(magnified.length === 0)('the bar magnifier changes the trades', () => {
+  for (const config of CONFIGS.filter((c) => c.magnify === true)) {
+    it(`${config.name}: in at least half the runs`, () => {
+      expect(magnifierChanged.get(config.name) ?? 0).toBeGreaterThanOrEqual(
+        (magnified.length * STRATEGIES.length) / 2,
+      );
+    });
+  }
+});
+
+/** Whether two runs made the same trades (bars, prices, quantities, reasons). */
+function sameTrades(a: readonly PineTrade[], b: readonly PineTrade[]): boolean {
+  const key = (t: PineTrade) =>
+    [t.entryBar, t.exitBar, t.entryPrice, t.exitPrice, t.qty, t.exitReason].join();
+  return a.length === b.length && a.every((t, i) => key(t) === key(b[i]!));
 }
 
 // The rule under test must show in the trades, or agreeing would prove nothing about it: in at

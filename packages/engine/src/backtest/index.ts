@@ -17,7 +17,7 @@ export {
   usesAtrStops,
   validateBacktestOptions,
 } from './options.ts';
-export { runBacktest } from './run.ts';
+export { lowerTimeframeBars, runBacktest, type BarTimes } from './run.ts';
 export { packSignals, SIGNAL_BITS, unpackSignals } from './signals.ts';
 export { buyAndHoldEquity } from './buy-hold.ts';
 export {

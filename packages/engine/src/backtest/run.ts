@@ -402,8 +402,15 @@ class Book {
   }
 }
 
+/** Bar open times and, when known, the bar duration: all the bar magnifier's index reads. */
+export type BarTimes = {
+  readonly length: number;
+  readonly time: ArrayLike<number>;
+  readonly timeframeMs?: number | undefined;
+};
+
 /** The bar's duration: the series' own, else the first spacing (0 for fewer than two bars). */
-function barDuration(candles: CandleSeries): number {
+function barDuration(candles: BarTimes): number {
   const t = candles.time;
   return candles.timeframeMs ?? (candles.length > 1 ? t[1]! - t[0]! : 0);
 }
@@ -424,10 +431,15 @@ type Magnifier = { sub: CandleSeries; from: Int32Array; to: Int32Array };
 
 /**
  * Which lower-timeframe bars lie inside each bar: `[from[i], to[i])`, the bars opening in
- * `[time[i], min(time[i] + one bar, time[i + 1]))`. A bar with none keeps its own path.
+ * `[time[i], min(time[i] + one bar, time[i + 1]))`. A bar with none keeps its own path. Exported
+ * so that the Pine interpreter's bar magnifier walks the very same lower-timeframe bars.
  */
-function magnifierIndex(candles: CandleSeries, sub: CandleSeries, barMs: number): Magnifier {
-  const subMs = barDuration(sub);
+export function lowerTimeframeBars(
+  candles: BarTimes,
+  lower: BarTimes,
+  barMs: number = barDuration(candles),
+): { from: Int32Array; to: Int32Array } {
+  const subMs = barDuration(lower);
   if (!(subMs > 0 && subMs < barMs)) {
     throw EngineErrors.create('INVALID_BACKTEST_INPUT', {
       message: `the bar magnifier needs candles of a shorter timeframe than the backtest's (${barMs} ms), got ${subMs} ms`,
@@ -438,16 +450,21 @@ function magnifierIndex(candles: CandleSeries, sub: CandleSeries, barMs: number)
   const from = new Int32Array(n);
   const to = new Int32Array(n);
   const time = candles.time;
+  const subTime = lower.time;
   let k = 0;
   for (let i = 0; i < n; i++) {
     const start = time[i]!;
     const end = i + 1 < n ? Math.min(start + barMs, time[i + 1]!) : start + barMs;
-    while (k < sub.length && sub.time[k]! < start) k++;
+    while (k < lower.length && subTime[k]! < start) k++;
     from[i] = k;
-    while (k < sub.length && sub.time[k]! < end) k++;
+    while (k < lower.length && subTime[k]! < end) k++;
     to[i] = k;
   }
-  return { sub, from, to };
+  return { from, to };
+}
+
+function magnifierIndex(candles: CandleSeries, sub: CandleSeries, barMs: number): Magnifier {
+  return { sub, ...lowerTimeframeBars(candles, sub, barMs) };
 }
 
 function ruleKind(rule: BacktestOptions['stopLoss']): number {

@@ -7,7 +7,8 @@
  * other extreme → close (tie: low first); a level passed by a gap fills at the open; slippage in
  * ticks against the trader on market and stop fills; percent commission on every fill; sizing in
  * percent of equity at the order's bar close; pyramiding 0 (an entry against the position
- * reverses it in one order). TradingView's margin calls are not emulated.
+ * reverses it in one order). TradingView's margin calls are not emulated. With the bar magnifier
+ * (`use_bar_magnifier`), run.ts walks a bar's exits once per lower-timeframe bar inside it.
  */
 
 export type StrategySettings = {
@@ -22,6 +23,8 @@ export type StrategySettings = {
   /** margin_long / margin_short in percent (100 / leverage); sets a trade's margin for pnlPct. */
   marginLong: number;
   marginShort: number;
+  /** use_bar_magnifier: the run's lower-timeframe candles order a bar's stop and limit fills. */
+  useBarMagnifier: boolean;
 };
 
 export type PineExitReason =

@@ -1,8 +1,9 @@
+import { lowerTimeframeBars } from '@tradingbot/engine';
 import type { Arg, Expr, Script, Stmt } from '../checker/parser.ts';
 import { parseScript } from '../checker/parser.ts';
 import { FUNCTIONS } from '../checker/builtins.ts';
 import { PineErrors } from '../errors.ts';
-import type { PineFill, PineTrade, StrategySettings } from './broker.ts';
+import type { BarPrices, PineFill, PineTrade, StrategySettings } from './broker.ts';
 import { Broker } from './broker.ts';
 import {
   Atr,
@@ -29,6 +30,8 @@ export type PineCandles = {
   readonly low: ArrayLike<number>;
   readonly close: ArrayLike<number>;
   readonly volume: ArrayLike<number>;
+  /** The bar duration in ms when known (else the first spacing), as for the engine's candles. */
+  readonly timeframeMs?: number | undefined;
 };
 
 export type RunPineOptions = {
@@ -44,6 +47,12 @@ export type RunPineOptions = {
   timenow?: number;
   /** Input overrides by variable name (`{ fastLength: 12 }`), like the script's Settings dialog. */
   inputs?: Record<string, number | string | boolean>;
+  /**
+   * Candles of a shorter timeframe over the same range, for `strategy(use_bar_magnifier = true)`:
+   * TradingView's bar magnifier, walked as the backtester walks them (docs/backtest-semantics.md).
+   * A script without use_bar_magnifier ignores them; without them the magnifier has no effect.
+   */
+  lowerTimeframe?: PineCandles;
 };
 
 export type PinePlot = { title: string; values: number[] };
@@ -351,6 +360,7 @@ export function runPine(
             processOrdersOnClose: boolArg('process_orders_on_close', false),
             marginLong: numOr('margin_long', 100),
             marginShort: numOr('margin_short', 100),
+            useBarMagnifier: boolArg('use_bar_magnifier', false),
           };
           if (settings.pyramiding !== 0) unsupported('pyramiding other than 0');
           broker = new Broker(settings, mintick, candles.time);
@@ -564,6 +574,26 @@ export function runPine(
     }
   }
 
+  const lower = options.lowerTimeframe;
+  // The lower-timeframe bars inside each bar, indexed once strategy() asked for the magnifier.
+  let magnified: { from: Int32Array; to: Int32Array } | null = null;
+  const processExits = (b: Broker, prices: BarPrices) => {
+    if (magnified === null || b.position === null || !(magnified.from[bar]! < magnified.to[bar]!)) {
+      b.processExits(bar, prices);
+      return;
+    }
+    // Bar magnifier: the assumed-path rule on each lower-timeframe bar in order, fills dated by this bar.
+    for (let k = magnified.from[bar]!; k < magnified.to[bar]! && b.position !== null; k++) {
+      b.processExits(bar, {
+        time: lower!.time[k]!,
+        open: lower!.open[k]!,
+        high: lower!.high[k]!,
+        low: lower!.low[k]!,
+        close: lower!.close[k]!,
+      });
+    }
+  };
+
   for (bar = 0; bar < n; bar++) {
     const prices = {
       time: candles.time[bar]!,
@@ -574,8 +604,14 @@ export function runPine(
     };
     if (broker !== null) {
       const b = broker as Broker;
+      if (
+        magnified === null &&
+        lower !== undefined &&
+        (settings as StrategySettings | null)?.useBarMagnifier === true
+      )
+        magnified = lowerTimeframeBars(candles, lower);
       b.fillMarket(bar, prices.open);
-      b.processExits(bar, prices);
+      processExits(b, prices);
     }
     try {
       execute(script.body, global);
