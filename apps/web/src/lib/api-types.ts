@@ -4185,6 +4185,10 @@ export interface paths {
                   csv: string;
                   name?: string;
                   timeframe?: string;
+                  funding_csv?: string;
+                  funding_name?: string;
+                  bar_magnifier_csv?: string;
+                  bar_magnifier_name?: string;
                 }
               | {
                   /** @enum {string} */
@@ -4195,6 +4199,8 @@ export interface paths {
                   timeframe: string;
                   from: number | string;
                   to?: number | string;
+                  funding?: boolean;
+                  bar_magnifier_timeframe?: string;
                 };
           };
         };
@@ -4571,6 +4577,10 @@ export interface paths {
                   csv: string;
                   name?: string;
                   timeframe?: string;
+                  funding_csv?: string;
+                  funding_name?: string;
+                  bar_magnifier_csv?: string;
+                  bar_magnifier_name?: string;
                 }
               | {
                   /** @enum {string} */
@@ -4581,6 +4591,8 @@ export interface paths {
                   timeframe: string;
                   from: number | string;
                   to?: number | string;
+                  funding?: boolean;
+                  bar_magnifier_timeframe?: string;
                 };
           };
         };
@@ -5887,6 +5899,12 @@ export interface components {
       symbol?: string;
       from?: number;
       to?: number;
+      funding?: boolean;
+      funding_name?: string;
+      funding_csv?: string;
+      bar_magnifier_timeframe?: string;
+      bar_magnifier_name?: string;
+      bar_magnifier_csv?: string;
     };
     LabRun: {
       id: string;
