@@ -5444,6 +5444,8 @@ export interface components {
           };
       close_pct: number;
       atr_period: number;
+      bar_magnifier: boolean;
+      funding: boolean;
     };
     Health: {
       /** @enum {string} */
