@@ -12,7 +12,15 @@ import { LabOptimizer } from './LabOptimizer';
 import { LabResults } from './LabResults';
 import { SavedRuns, SaveRunForm } from './LabRuns';
 import { LabSettings } from './LabSettings';
-import { dataBody, initialLabState, labReducer, optionsBody, partialTakeProfitProblems } from './lab-state';
+import {
+  backtestDataBody,
+  dataBody,
+  initialLabState,
+  labReducer,
+  optionsBody,
+  partialTakeProfitProblems,
+  realismOf,
+} from './lab-state';
 
 /** The symbol of candles downloaded from an exchange (a sample or a CSV names none). */
 function downloadedSymbol(data: unknown): string | undefined {
@@ -46,11 +54,12 @@ export default function LabPage() {
   const settingsOk = Object.keys(partialTakeProfitProblems(state.settings)).length === 0;
   const canRun = !!strategy && settingsOk && Object.keys(errors).length === 0 && data !== null;
   const { busy, error, result, request: ran } = state.backtest;
-  const live = { plan: ran?.options, symbol: downloadedSymbol(ran?.data) };
+  const live = { plan: ran?.options, symbol: downloadedSymbol(ran?.data), realism: realismOf(ran?.data) };
 
   const run = async (event: FormEvent) => {
     event.preventDefault();
-    if (!strategy || !canRun) {
+    const backtestData = backtestDataBody(state.data);
+    if (!strategy || !canRun || backtestData === null) {
       dispatch({ type: 'backtestRefused', csvMissingMessage: t('lab.csvMissing') });
       return;
     }
@@ -59,7 +68,7 @@ export default function LabPage() {
       strategy: strategy.id,
       params: draftValues(state.draft),
       options: optionsBody(state.settings),
-      data,
+      data: backtestData,
     };
     try {
       const answer = await api<BacktestResult>('/api/v1/backtests', { method: 'POST', body: request });
