@@ -238,7 +238,7 @@ describe('the strategy lab page', () => {
     });
   });
 
-  it('funding payments and the bar magnifier: off by default, sent for a download, carried by Export →, not to the optimizer', async () => {
+  it('funding payments and the bar magnifier: off by default, sent for a download and to the optimizer, carried by Export →', async () => {
     const user = userEvent.setup();
     renderWithI18n(<LabPage />);
     const run = await screen.findByRole('button', { name: 'Run backtest' }, { timeout: 10_000 });
@@ -268,13 +268,12 @@ describe('the strategy lab page', () => {
     const href = new URL(screen.getByRole('link', { name: 'Export →' }).getAttribute('href')!, 'http://x');
     expect(JSON.parse(href.searchParams.get('plan')!)).toMatchObject({ bar_magnifier: true, funding: true });
 
-    // Optimizations take neither (the server refuses them there).
+    // Optimizations run on the same data, funding and bar magnifier included.
     await user.click(screen.getByRole('button', { name: 'Start optimization' }));
     await waitFor(() => expect(requests.some((r) => r.path === '/api/v1/optimizations')).toBe(true));
-    const optimized = requests.find((r) => r.path === '/api/v1/optimizations')!.body as { data: object };
-    expect(optimized.data).toMatchObject({ source: 'exchange', exchange: 'okx' });
-    expect(optimized.data).not.toHaveProperty('funding');
-    expect(optimized.data).not.toHaveProperty('bar_magnifier_timeframe');
+    expect(requests.find((r) => r.path === '/api/v1/optimizations')!.body).toMatchObject({
+      data: { source: 'exchange', exchange: 'okx', funding: true, bar_magnifier_timeframe: '5m' },
+    });
   });
 
   it('an uploaded CSV takes a funding CSV and lower-timeframe candles beside it', async () => {

@@ -476,7 +476,7 @@ describe('partial take-profits and break-even (issue 18.5)', () => {
 describe('funding payments and the bar magnifier (issue 18.8)', () => {
   const exchange = after([{ type: 'dataSourceChosen', choice: 'exchange' }]);
 
-  it('backtestDataBody adds them only where they apply; dataBody (the optimizer) never', () => {
+  it('backtestDataBody adds them only where they apply; dataBody is the candles alone', () => {
     expect(backtestDataBody(exchange.data)).toEqual(dataBody(exchange.data));
     const on = after(
       [

@@ -87,16 +87,14 @@ const ExchangeData = z.strictObject({
     .optional(),
 });
 
-/** The data an optimization runs on: the sample, uploaded CSV or an exchange range (no funding, no bar magnifier). */
-const Data = z.discriminatedUnion('source', [SampleData, CsvData, ExchangeData]);
-
 /**
- * The data a backtest runs on, with the market data a backtest may take beside its candles, each
+ * The data a backtest or optimization runs on: the sample, uploaded CSV or an exchange range, with
+ * the market data a backtest may take beside its candles, each
  * off when absent (the CLI's `--funding` and `--bar-magnifier`): with uploaded CSV, the funding
  * CSV (`time,rate,mark_price`) and candles of a shorter timeframe; with an exchange range, the
  * venue's funding history (`funding: true`; binance, okx) and a shorter timeframe to download.
  */
-const BacktestData = z.discriminatedUnion('source', [
+const LabData = z.discriminatedUnion('source', [
   SampleData,
   CsvData.extend({
     funding_csv: csvText('funding CSV').optional(),
@@ -144,7 +142,7 @@ export const BacktestBody = z.strictObject({
   strategy: z.string().min(1).max(32),
   params: Params.default({}),
   options: Options.optional(),
-  data: BacktestData.default({ source: 'sample' }),
+  data: LabData.default({ source: 'sample' }),
 });
 
 export const Trade = z.object({
@@ -286,7 +284,7 @@ const objective = z.enum(OBJECTIVE_NAMES as [Objective, ...Objective[]]);
 export const OptimizationBody = z.strictObject({
   strategy: z.string().min(1).max(32),
   options: Options.optional(),
-  data: Data.default({ source: 'sample' }),
+  data: LabData.default({ source: 'sample' }),
   objective: objective.default('sharpe'),
   method: z.enum(['grid', 'random', 'auto']).default('auto'),
   trials: z.number().int().min(1).max(LAB_LIMITS.trials).default(200),

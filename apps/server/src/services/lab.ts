@@ -610,7 +610,7 @@ export async function runLabOptimization(
   onProgress?: (done: number, total: number) => void,
 ): Promise<OptimizationResultJson> {
   const declaration = getStrategy(input.strategy);
-  const candles = await loadCandles(input.data);
+  const { candles, inputs } = await loadMarketData(input.data);
   const result = await optimize({
     strategy: declaration.id,
     candles,
@@ -624,6 +624,7 @@ export async function runLabOptimization(
     inSampleRatio: input.in_sample_ratio,
     ...(input.space ? { space: input.space as Record<string, number> } : {}),
     workers: 1,
+    inputs,
     // The API does not answer the neighbourhood robustness (yet): do not spend backtests on it.
     robustness: false,
     ...(onProgress ? { onProgress } : {}),
@@ -634,5 +635,6 @@ export async function runLabOptimization(
 
 /** Checks the data of a request (size, format) without running anything: what a job is refused for up front. */
 export async function checkLabData(data: DataInput): Promise<{ bars: number }> {
-  return { bars: (await loadCandles(data)).length };
+  // The funding and bar-magnifier files too: a bad one is refused before the job is queued.
+  return { bars: (await loadMarketData(data)).candles.length };
 }

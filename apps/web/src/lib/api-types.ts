@@ -4317,6 +4317,10 @@ export interface paths {
                   csv: string;
                   name?: string;
                   timeframe?: string;
+                  funding_csv?: string;
+                  funding_name?: string;
+                  bar_magnifier_csv?: string;
+                  bar_magnifier_name?: string;
                 }
               | {
                   /** @enum {string} */
@@ -4327,6 +4331,8 @@ export interface paths {
                   timeframe: string;
                   from: number | string;
                   to?: number | string;
+                  funding?: boolean;
+                  bar_magnifier_timeframe?: string;
                 };
             /**
              * @default sharpe

@@ -431,7 +431,6 @@ export function dataBody(d: LabDataState) {
     ...(to !== undefined && Number.isFinite(to) ? { to } : {}),
   };
 }
-export type DataBody = ReturnType<typeof dataBody>;
 
 /** Timeframes in minutes, for comparing the bar magnifier's with the data's ("15m", "1h", "1d", "1w"). */
 export function timeframeMinutes(tf: string): number {
@@ -441,8 +440,8 @@ export function timeframeMinutes(tf: string): number {
 }
 
 /**
- * The `data` field of a backtest request: `dataBody` with the funding and bar magnifier the form
- * turned on (optimizations do not take them). Each only where it applies: a funding download on a
+ * The `data` field of a backtest or optimization request: `dataBody` with the funding and bar
+ * magnifier the form turned on. Each only where it applies: a funding download on a
  * venue with funding history, a lower timeframe shorter than the download's.
  */
 export function backtestDataBody(d: LabDataState) {
@@ -468,6 +467,8 @@ export function backtestDataBody(d: LabDataState) {
   }
   return base;
 }
+
+export type DataBody = ReturnType<typeof backtestDataBody>;
 
 /** What a backtest's data added for the export page: the bar magnifier (Pine has it) and funding (Pine has not). */
 export function realismOf(data: Record<string, unknown> | undefined): {

@@ -14,7 +14,6 @@ import { SavedRuns, SaveRunForm } from './LabRuns';
 import { LabSettings } from './LabSettings';
 import {
   backtestDataBody,
-  dataBody,
   initialLabState,
   labReducer,
   optionsBody,
@@ -50,7 +49,8 @@ export default function LabPage() {
   }, [strategies.data]);
 
   const errors = strategy ? validateParams(strategy, state.draft, t, locale) : {};
-  const data = dataBody(state.data);
+  // The data with the funding and bar magnifier the form turned on: backtests and optimizations take both.
+  const data = backtestDataBody(state.data);
   const settingsOk = Object.keys(partialTakeProfitProblems(state.settings)).length === 0;
   const canRun = !!strategy && settingsOk && Object.keys(errors).length === 0 && data !== null;
   const { busy, error, result, request: ran } = state.backtest;
@@ -58,8 +58,7 @@ export default function LabPage() {
 
   const run = async (event: FormEvent) => {
     event.preventDefault();
-    const backtestData = backtestDataBody(state.data);
-    if (!strategy || !canRun || backtestData === null) {
+    if (!strategy || !canRun) {
       dispatch({ type: 'backtestRefused', csvMissingMessage: t('lab.csvMissing') });
       return;
     }
@@ -68,7 +67,7 @@ export default function LabPage() {
       strategy: strategy.id,
       params: draftValues(state.draft),
       options: optionsBody(state.settings),
-      data: backtestData,
+      data,
     };
     try {
       const answer = await api<BacktestResult>('/api/v1/backtests', { method: 'POST', body: request });
