@@ -406,7 +406,10 @@ describe('GET /simple/export-pine with the lab plan (issue 18.3)', () => {
       trailing: { type: 'none' },
       close_pct: 100,
       atr_period: 14,
+      bar_magnifier: false,
+      funding: false,
     });
+    expect(body.script).toContain('use_bar_magnifier = false');
     expect(body.alert_message_example).toMatchObject({ leverage: 5, sl_atr: 1.5, tp_atr: 4, size_pct: 20 });
     expect(body.script).toContain('"leverage":5,');
     expect(body.script).toContain('initial_capital = 5000');
@@ -470,6 +473,19 @@ describe('GET /simple/export-pine with the lab plan (issue 18.3)', () => {
     expect(trailing.json().alert_message_example).toMatchObject({ trail_pct: 1.5, trail_activation_pct: 2 });
     expect(trailing.json().script).not.toContain('tp1_qty_pct');
     expect(trailing.json().script).not.toContain('break_even');
+  });
+
+  it('a lab run with the bar magnifier exports use_bar_magnifier = true; funding is stated, not scripted', async () => {
+    const answer = await exportWith({
+      plan: JSON.stringify({ leverage: 2, bar_magnifier: true, funding: true }),
+    });
+    expect(answer.statusCode, answer.body).toBe(200);
+    expect(answer.json().plan).toMatchObject({ bar_magnifier: true, funding: true });
+    expect(answer.json().script).toContain('use_bar_magnifier = true');
+    expect(answer.json().script).not.toContain('funding');
+    const bad = await exportWith({ plan: JSON.stringify({ bar_magnifier: 'yes' }) });
+    expect(bad.statusCode).toBe(400);
+    expect(issueFields(bad)).toEqual(['plan.bar_magnifier']);
   });
 
   it('refuses partial take-profits that are not a plan with the plan field named', async () => {

@@ -84,6 +84,8 @@ const exported = {
     trailing: { type: 'none' } as object,
     close_pct: 100,
     atr_period: 14,
+    bar_magnifier: false,
+    funding: false,
   },
 };
 
@@ -110,7 +112,17 @@ beforeEach(() => {
             }),
             { status: 400 },
           );
-        return new Response(JSON.stringify(exported), { status: 200 });
+        // As the server does: the lab plan's bar magnifier and funding come back in the plan.
+        const sentPlan = JSON.parse(new URL(path, 'http://x').searchParams.get('plan') ?? '{}') as {
+          bar_magnifier?: boolean;
+          funding?: boolean;
+        };
+        const plan = {
+          ...exported.plan,
+          bar_magnifier: sentPlan.bar_magnifier === true,
+          funding: sentPlan.funding === true,
+        };
+        return new Response(JSON.stringify({ ...exported, plan }), { status: 200 });
       }
       if (path === '/api/v1/account-groups')
         return new Response(JSON.stringify({ groups: [group], total: 1 }), { status: 200 });
@@ -316,6 +328,31 @@ describe('export page', () => {
     expect(shown).toHaveTextContent('5x');
     expect(shown).toHaveTextContent('1.5 × ATR(14)');
     expect(shown).toHaveTextContent('None');
+    expect(screen.queryByText(/charges no funding/)).not.toBeInTheDocument();
+    window.history.pushState({}, '', '/');
+  });
+
+  it('coming from a lab run with the bar magnifier and funding: the plan says so, and that TradingView charges no funding', async () => {
+    const plan = { leverage: 2, bar_magnifier: true, funding: true };
+    window.history.pushState(
+      {},
+      '',
+      `/export?${new URLSearchParams({ strategy: strategies[0]!.id, plan: JSON.stringify(plan) })}`,
+    );
+    const user = userEvent.setup();
+    renderWithI18n(<ExportPage />);
+    await user.click(await screen.findByRole('button', { name: 'Generate script' }));
+    const shown = await screen.findByTestId('export-plan');
+    const sent = new URL(
+      requests.find((r) => r.startsWith('/api/v1/simple/export-pine'))!,
+      'http://x',
+    );
+    expect(JSON.parse(sent.searchParams.get('plan')!)).toMatchObject({ bar_magnifier: true, funding: true });
+    const row = within(shown)
+      .getByRole('rowheader', { name: 'Bar magnifier (use_bar_magnifier)' })
+      .closest('tr')!;
+    expect(row).toHaveTextContent('Yes');
+    expect(screen.getByRole('note')).toHaveTextContent(/Strategy Tester charges no funding/);
     window.history.pushState({}, '', '/');
   });
 });

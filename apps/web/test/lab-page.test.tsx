@@ -238,6 +238,82 @@ describe('the strategy lab page', () => {
     });
   });
 
+  it('funding payments and the bar magnifier: off by default, sent for a download and to the optimizer, carried by Export →', async () => {
+    const user = userEvent.setup();
+    renderWithI18n(<LabPage />);
+    const run = await screen.findByRole('button', { name: 'Run backtest' }, { timeout: 10_000 });
+    await user.click(screen.getByRole('radio', { name: 'Download from an exchange' }));
+    const funding = screen.getByRole('checkbox', { name: 'Funding payments' });
+    const magnifier = screen.getByLabelText('Bar magnifier');
+    expect(funding).not.toBeChecked();
+    expect(funding).toBeEnabled();
+    expect(magnifier).toHaveValue('');
+    // Only timeframes shorter than the download's (1h) are offered.
+    const offered = within(magnifier)
+      .getAllByRole('option')
+      .map((o) => o.getAttribute('value'));
+    expect(offered).toEqual(['', '1m', '3m', '5m', '15m', '30m']);
+    // A venue without funding history: the box is off and says why.
+    await user.selectOptions(screen.getByLabelText('Exchange'), 'bybit');
+    expect(funding).toBeDisabled();
+    expect(funding).toHaveAccessibleDescription(/Binance and OKX only/);
+    await user.selectOptions(screen.getByLabelText('Exchange'), 'okx');
+    await user.click(funding);
+    await user.selectOptions(magnifier, '5m');
+    await user.click(run);
+    await screen.findByRole('region', { name: 'Price chart with trades' }, { timeout: 10_000 });
+    expect(requests.filter((r) => r.path === '/api/v1/backtests').at(-1)?.body).toMatchObject({
+      data: { source: 'exchange', exchange: 'okx', funding: true, bar_magnifier_timeframe: '5m' },
+    });
+    const href = new URL(screen.getByRole('link', { name: 'Export →' }).getAttribute('href')!, 'http://x');
+    expect(JSON.parse(href.searchParams.get('plan')!)).toMatchObject({ bar_magnifier: true, funding: true });
+
+    // Optimizations run on the same data, funding and bar magnifier included.
+    await user.click(screen.getByRole('button', { name: 'Start optimization' }));
+    await waitFor(() => expect(requests.some((r) => r.path === '/api/v1/optimizations')).toBe(true));
+    expect(requests.find((r) => r.path === '/api/v1/optimizations')!.body).toMatchObject({
+      data: { source: 'exchange', exchange: 'okx', funding: true, bar_magnifier_timeframe: '5m' },
+    });
+  });
+
+  it('an uploaded CSV takes a funding CSV and lower-timeframe candles beside it', async () => {
+    const user = userEvent.setup();
+    renderWithI18n(<LabPage />);
+    const run = await screen.findByRole('button', { name: 'Run backtest' }, { timeout: 10_000 });
+    await user.click(screen.getByRole('radio', { name: 'Upload a CSV file' }));
+    expect(screen.queryByRole('checkbox', { name: 'Funding payments' })).not.toBeInTheDocument();
+    await user.upload(
+      screen.getByLabelText(/^CSV file/),
+      new File(['time,open,high,low,close\n'], 'btc.csv', { type: 'text/csv' }),
+    );
+    await waitFor(() => expect(run).toBeEnabled());
+    // Without the side files, the request states neither.
+    await user.click(run);
+    await waitFor(() => expect(requests.some((r) => r.path === '/api/v1/backtests')).toBe(true));
+    expect(requests.at(-1)?.body).not.toHaveProperty('data.funding_csv');
+    const fundingText = 'time,rate,mark_price\n1,0.0001,20000\n';
+    await user.upload(
+      screen.getByLabelText(/^Funding payments: funding-rate CSV/),
+      new File([fundingText], 'funding.csv', { type: 'text/csv' }),
+    );
+    await user.upload(
+      screen.getByLabelText(/^Bar magnifier: candles of a shorter timeframe/),
+      new File(['time,open,high,low,close\n'], 'btc-5m.csv', { type: 'text/csv' }),
+    );
+    await screen.findByText(/btc-5m\.csv/);
+    await user.click(run);
+    await waitFor(() =>
+      expect(requests.at(-1)?.body).toMatchObject({
+        data: {
+          source: 'csv',
+          funding_csv: fundingText,
+          funding_name: 'funding.csv',
+          bar_magnifier_name: 'btc-5m.csv',
+        },
+      }),
+    );
+  });
+
   it('optimizes, polls the job until it is done, and puts a ranked set into the form', async () => {
     const user = userEvent.setup();
     renderWithI18n(<LabPage />);

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  backtestDataBody,
   dataBody,
+  dataFromRun,
   initialLabState,
   labReducer,
   optionsBody,
   partialTakeProfitProblems,
+  realismOf,
   settingsFromOptions,
   type LabAction,
   type LabState,
@@ -90,6 +93,12 @@ describe('initialLabState', () => {
         csv: null,
         csvError: null,
         download: { exchange: 'binance', symbol: 'BTCUSDT', timeframe: '1h', from: '2026-01-01', to: '' },
+        // Funding and the bar magnifier start off.
+        funding: false,
+        fundingCsv: null,
+        magnifierTimeframe: '',
+        magnifierCsv: null,
+        sideFileErrors: {},
       },
       backtest: { busy: false, error: undefined, result: null, request: null },
       optimizer: {
@@ -460,6 +469,90 @@ describe('partial take-profits and break-even (issue 18.5)', () => {
       tp1_atr: 1.5,
       tp1_qty_pct: 50,
       break_even: true,
+    });
+  });
+});
+
+describe('funding payments and the bar magnifier (issue 18.8)', () => {
+  const exchange = after([{ type: 'dataSourceChosen', choice: 'exchange' }]);
+
+  it('backtestDataBody adds them only where they apply; dataBody is the candles alone', () => {
+    expect(backtestDataBody(exchange.data)).toEqual(dataBody(exchange.data));
+    const on = after(
+      [
+        { type: 'fundingToggled', on: true },
+        { type: 'magnifierTimeframeChosen', timeframe: '5m' },
+      ],
+      exchange,
+    );
+    expect(backtestDataBody(on.data)).toMatchObject({ funding: true, bar_magnifier_timeframe: '5m' });
+    expect(dataBody(on.data)).not.toHaveProperty('funding');
+    // No funding history on Bybit; a magnifier not shorter than the data's timeframe is not sent.
+    const bybit = after(
+      [
+        { type: 'downloadEdited', key: 'exchange', value: 'bybit' },
+        { type: 'downloadEdited', key: 'timeframe', value: '4h' },
+        { type: 'magnifierTimeframeChosen', timeframe: '4h' },
+      ],
+      on,
+    );
+    expect(backtestDataBody(bybit.data)).not.toHaveProperty('funding');
+    expect(backtestDataBody(bybit.data)).not.toHaveProperty('bar_magnifier_timeframe');
+
+    const csv = after([
+      { type: 'dataSourceChosen', choice: 'csv' },
+      { type: 'csvFileRead', name: 'a.csv', text: 'x' },
+      { type: 'sideFileRead', file: 'funding', name: 'f.csv', text: 'time,rate,mark_price\n' },
+      { type: 'sideFileRead', file: 'magnifier', name: 'm.csv', text: 'y' },
+    ]);
+    expect(backtestDataBody(csv.data)).toEqual({
+      source: 'csv',
+      csv: 'x',
+      name: 'a.csv',
+      funding_csv: 'time,rate,mark_price\n',
+      funding_name: 'f.csv',
+      bar_magnifier_csv: 'y',
+      bar_magnifier_name: 'm.csv',
+    });
+    const cleared = after([{ type: 'sideFileChosen', file: 'funding' }], csv);
+    expect(backtestDataBody(cleared.data)).not.toHaveProperty('funding_csv');
+    expect(backtestDataBody(cleared.data)).toHaveProperty('bar_magnifier_csv', 'y');
+    const tooLarge = after([{ type: 'sideFileTooLarge', file: 'magnifier', message: 'big' }], cleared);
+    expect(tooLarge.data.sideFileErrors).toEqual({ funding: undefined, magnifier: 'big' });
+  });
+
+  it('realismOf says what Export → carries: the bar magnifier and funding the run had', () => {
+    expect(realismOf(undefined)).toEqual({});
+    expect(realismOf({ source: 'sample' })).toEqual({});
+    expect(realismOf({ source: 'exchange', funding: true, bar_magnifier_timeframe: '1m' })).toEqual({
+      bar_magnifier: true,
+      funding: true,
+    });
+    expect(realismOf({ source: 'csv', csv: 'x', funding_csv: 'y' })).toEqual({ funding: true });
+  });
+
+  it('a saved run opens with its funding and bar magnifier; a run without them opens with them off', () => {
+    const on = after([{ type: 'fundingToggled', on: true }], exchange);
+    const opened = dataFromRun(
+      {
+        source: 'exchange',
+        exchange: 'okx',
+        symbol: 'BTCUSDT',
+        timeframe: '1h',
+        from: 0,
+        bar_magnifier_timeframe: '5m',
+      },
+      on.data,
+    );
+    expect(opened).toMatchObject({ funding: false, magnifierTimeframe: '5m' });
+    const csv = dataFromRun(
+      { source: 'csv', csv: 'x', name: 'a.csv', funding_csv: 'f', funding_name: 'f.csv' },
+      on.data,
+    );
+    expect(csv).toMatchObject({
+      fundingCsv: { name: 'f.csv', text: 'f' },
+      magnifierCsv: null,
+      funding: false,
     });
   });
 });

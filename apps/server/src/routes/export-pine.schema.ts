@@ -59,6 +59,10 @@ export const ExportedPlan = z.object({
   /** Percent of the position a strategy exit closes. */
   close_pct: z.number(),
   atr_period: z.number().int(),
+  /** The script sets `use_bar_magnifier = true` (the lab run used lower-timeframe candles). */
+  bar_magnifier: z.boolean(),
+  /** The lab run paid funding, which TradingView's Strategy Tester does not charge. */
+  funding: z.boolean(),
 });
 
 export const PineExport = z.object({

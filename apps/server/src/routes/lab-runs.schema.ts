@@ -12,7 +12,8 @@ export const LabRunParams = z.strictObject({ id: z.uuid() });
 
 /**
  * The data a saved run ran on, as the user chose it: the sample (timeframe, bars), a CSV file
- * (name, timeframe; its text only when one run is read), or an exchange range (`to` fixed at saving).
+ * (name, timeframe; its text only when one run is read), or an exchange range (`to` fixed at saving),
+ * each with the funding history and bar magnifier it asked for.
  */
 export const LabRunData = z.object({
   source: z.enum(['sample', 'csv', 'exchange']),
@@ -24,6 +25,14 @@ export const LabRunData = z.object({
   symbol: z.string().optional(),
   from: z.number().optional(),
   to: z.number().optional(),
+  /** Funding: the exchange's history downloaded (`funding`), or an uploaded funding CSV (its name; its text when one run is read). */
+  funding: z.boolean().optional(),
+  funding_name: z.string().optional(),
+  funding_csv: z.string().optional(),
+  /** The bar magnifier: a lower timeframe downloaded, or an uploaded file (its name; its text when one run is read). */
+  bar_magnifier_timeframe: z.string().optional(),
+  bar_magnifier_name: z.string().optional(),
+  bar_magnifier_csv: z.string().optional(),
 });
 
 /** A saved backtest: its settings, the data's span and the metrics it had when saved. */

@@ -47,40 +47,64 @@ const timeframe = z
   .regex(/^\d+[mhdw]$/, 'a timeframe such as 15m, 1h, 4h or 1d')
   .max(8);
 
-const Data = z.discriminatedUnion('source', [
-  z.strictObject({
-    source: z.literal('sample'),
-    timeframe: timeframe.optional(),
-    bars: z
-      .number()
-      .int()
-      .min(100)
-      .max(24 * 365 * 2)
-      .optional(),
+const SampleData = z.strictObject({
+  source: z.literal('sample'),
+  timeframe: timeframe.optional(),
+  bars: z
+    .number()
+    .int()
+    .min(100)
+    .max(24 * 365 * 2)
+    .optional(),
+});
+
+const csvText = (what: string) =>
+  z.string().min(1).max(LAB_LIMITS.csvChars, `at most ${LAB_LIMITS.csvChars} characters of ${what}`);
+
+const CsvData = z.strictObject({
+  source: z.literal('csv'),
+  csv: csvText('CSV'),
+  name: z.string().max(200).optional(),
+  timeframe: timeframe.optional(),
+});
+
+const ExchangeData = z.strictObject({
+  source: z.literal('exchange'),
+  exchange: z.enum(LIVE_VENUE_IDS),
+  symbol: z
+    .string()
+    .trim()
+    .min(3)
+    .max(32)
+    .regex(/^[A-Za-z0-9-]+$/, 'a symbol such as BTCUSDT'),
+  timeframe,
+  from: z.union([
+    z.number().int().positive(),
+    z.iso.datetime({ offset: true }).transform((v) => Date.parse(v)),
+  ]),
+  to: z
+    .union([z.number().int().positive(), z.iso.datetime({ offset: true }).transform((v) => Date.parse(v))])
+    .optional(),
+});
+
+/**
+ * The data a backtest or optimization runs on: the sample, uploaded CSV or an exchange range, with
+ * the market data a backtest may take beside its candles, each
+ * off when absent (the CLI's `--funding` and `--bar-magnifier`): with uploaded CSV, the funding
+ * CSV (`time,rate,mark_price`) and candles of a shorter timeframe; with an exchange range, the
+ * venue's funding history (`funding: true`; binance, okx) and a shorter timeframe to download.
+ */
+const LabData = z.discriminatedUnion('source', [
+  SampleData,
+  CsvData.extend({
+    funding_csv: csvText('funding CSV').optional(),
+    funding_name: z.string().max(200).optional(),
+    bar_magnifier_csv: csvText('lower-timeframe CSV').optional(),
+    bar_magnifier_name: z.string().max(200).optional(),
   }),
-  z.strictObject({
-    source: z.literal('csv'),
-    csv: z.string().min(1).max(LAB_LIMITS.csvChars, `at most ${LAB_LIMITS.csvChars} characters of CSV`),
-    name: z.string().max(200).optional(),
-    timeframe: timeframe.optional(),
-  }),
-  z.strictObject({
-    source: z.literal('exchange'),
-    exchange: z.enum(LIVE_VENUE_IDS),
-    symbol: z
-      .string()
-      .trim()
-      .min(3)
-      .max(32)
-      .regex(/^[A-Za-z0-9-]+$/, 'a symbol such as BTCUSDT'),
-    timeframe,
-    from: z.union([
-      z.number().int().positive(),
-      z.iso.datetime({ offset: true }).transform((v) => Date.parse(v)),
-    ]),
-    to: z
-      .union([z.number().int().positive(), z.iso.datetime({ offset: true }).transform((v) => Date.parse(v))])
-      .optional(),
+  ExchangeData.extend({
+    funding: z.boolean().optional(),
+    bar_magnifier_timeframe: timeframe.optional(),
   }),
 ]);
 
@@ -118,7 +142,7 @@ export const BacktestBody = z.strictObject({
   strategy: z.string().min(1).max(32),
   params: Params.default({}),
   options: Options.optional(),
-  data: Data.default({ source: 'sample' }),
+  data: LabData.default({ source: 'sample' }),
 });
 
 export const Trade = z.object({
@@ -260,7 +284,7 @@ const objective = z.enum(OBJECTIVE_NAMES as [Objective, ...Objective[]]);
 export const OptimizationBody = z.strictObject({
   strategy: z.string().min(1).max(32),
   options: Options.optional(),
-  data: Data.default({ source: 'sample' }),
+  data: LabData.default({ source: 'sample' }),
   objective: objective.default('sharpe'),
   method: z.enum(['grid', 'random', 'auto']).default('auto'),
   trials: z.number().int().min(1).max(LAB_LIMITS.trials).default(200),

@@ -18,7 +18,10 @@ import {
   StrategyList,
 } from './lab.schema.ts';
 
-/** Body limit of the lab routes: uploaded CSV text is larger than every other request. */
+/**
+ * Body limit of the lab routes: uploaded CSV text is larger than every other request. It bounds the
+ * candles, funding and bar-magnifier files of one request together (each also at most `csvChars`).
+ */
 const LAB_BODY_LIMIT = LAB_LIMITS.csvChars * 2 + 64 * 1024;
 
 /** Test settings of the lab's job queue. */

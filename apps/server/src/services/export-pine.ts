@@ -54,6 +54,10 @@ const PlanJson = z
     close_pct: z.number().positive().max(100),
     atr_period: z.number().int().min(1).max(5000),
     fill_on_close: z.boolean(),
+    /** The lab run used lower-timeframe candles: the script sets `use_bar_magnifier = true`. */
+    bar_magnifier: z.boolean(),
+    /** The lab run paid funding: TradingView's Strategy Tester charges none (the page says so). */
+    funding: z.boolean(),
     ...PARTIAL_TAKE_PROFIT_FIELDS,
   })
   .partial()
@@ -190,6 +194,7 @@ export async function exportPine(
     ...(plan.direction !== undefined ? { direction: plan.direction } : {}),
     ...(plan.atr_period !== undefined ? { atrPeriod: plan.atr_period } : {}),
     ...(plan.fill_on_close !== undefined ? { fillOnClose: plan.fill_on_close } : {}),
+    ...(plan.bar_magnifier === true ? { barMagnifier: true } : {}),
   };
   const built = buildPineExport({
     strategy,
@@ -224,6 +229,8 @@ export async function exportPine(
       trailing,
       close_pct: built.plan.closePct,
       atr_period: built.plan.atrPeriod,
+      bar_magnifier: plan.bar_magnifier === true,
+      funding: plan.funding === true,
     },
   };
 }

@@ -34,8 +34,11 @@ type RunRow = {
 
 const RUN_COLUMNS = 'id, name, strategy, settings, data_info, metrics, created_at';
 
-function runJson(row: RunRow, csv?: string): LabRunJson {
-  const data = csv === undefined ? row.settings.data : { ...row.settings.data, csv };
+/** The texts of an uploaded run's files, kept in the `data` column and answered when one run is read. */
+type CsvTexts = Pick<Extract<ResolvedData, { source: 'csv' }>, 'csv' | 'funding_csv' | 'bar_magnifier_csv'>;
+
+function runJson(row: RunRow, texts?: CsvTexts): LabRunJson {
+  const data = texts === undefined ? row.settings.data : { ...row.settings.data, ...texts };
   return {
     id: row.id,
     name: row.name,
@@ -123,7 +126,7 @@ export class LabRuns {
       return { settingsData: pinned, resolved: await fetchData(pinned, this.deps.sources) };
     }
     if (data.source === 'csv') {
-      const { csv: _text, ...described } = data;
+      const { csv: _text, funding_csv: _funding, bar_magnifier_csv: _lower, ...described } = data;
       return { settingsData: described, resolved: data };
     }
     return { settingsData: data, resolved: data };
@@ -150,10 +153,13 @@ export class LabRuns {
   /** One of the caller's runs, with its CSV text when it ran on an uploaded file (to restore the form). */
   async get(ownerId: string, id: string): Promise<LabRunJson> {
     const row = await this.row(ownerId, id);
-    return runJson(
-      row,
-      row.settings.data.source === 'csv' && row.data.source === 'csv' ? row.data.csv : undefined,
-    );
+    if (row.settings.data.source !== 'csv' || row.data.source !== 'csv') return runJson(row);
+    const { csv, funding_csv, bar_magnifier_csv } = row.data;
+    return runJson(row, {
+      csv,
+      ...(funding_csv === undefined ? {} : { funding_csv }),
+      ...(bar_magnifier_csv === undefined ? {} : { bar_magnifier_csv }),
+    });
   }
 
   /** A run's full result (chart series, trades), recomputed on a lab worker from what was saved: the response body. */

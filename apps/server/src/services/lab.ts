@@ -7,11 +7,13 @@ import {
   getStrategy,
   optimize,
   parseCandlesCsv,
+  parseFundingCsv,
   resample,
   resolveBacktestOptions,
   searchSpace,
   STRATEGIES,
   syntheticCandles,
+  type BacktestInputs,
   type BacktestOptions,
   type CandleSeries,
   type Objective,
@@ -28,7 +30,14 @@ import {
   statedExit,
   type LiveVenueId,
 } from '@tradingbot/core';
-import { downloadCandles, timeframeMs, VENUES, type FetchKlinesPage } from '@tradingbot/exchange';
+import {
+  downloadCandles,
+  downloadFunding,
+  timeframeMs,
+  VENUES,
+  type FetchFundingPage,
+  type FetchKlinesPage,
+} from '@tradingbot/exchange';
 import { ServerErrors } from '../errors.ts';
 import { statedPartialTakeProfits, type PartialTakeProfitInput } from './partial-take-profits.ts';
 
@@ -40,6 +49,11 @@ export const LAB_LIMITS = {
   bars: 50_000,
   /** Parameter sets per optimization. */
   trials: 2_000,
+  /**
+   * Lower-timeframe candles a bar magnifier download may fetch (one year of 5m candles, about 104
+   * days of 1m): more would take minutes from a venue's paged endpoint.
+   */
+  magnifierBars: 150_000,
   /** Backtests one user may keep saved (each may hold up to `csvChars` of candles). */
   savedRuns: 100,
   /** Optimizations one user may have running at once. */
@@ -52,7 +66,18 @@ export const LAB_LIMITS = {
 
 export type DataInput =
   | { source: 'sample'; timeframe?: string | undefined; bars?: number | undefined }
-  | { source: 'csv'; csv: string; name?: string | undefined; timeframe?: string | undefined }
+  | {
+      source: 'csv';
+      csv: string;
+      name?: string | undefined;
+      timeframe?: string | undefined;
+      /** Funding-rate history, the CSV `tradingbot data download --funding` writes; absent: no funding. */
+      funding_csv?: string | undefined;
+      funding_name?: string | undefined;
+      /** Candles of a shorter timeframe over the same range (the bar magnifier); absent: off. */
+      bar_magnifier_csv?: string | undefined;
+      bar_magnifier_name?: string | undefined;
+    }
   | {
       source: 'exchange';
       exchange: LiveVenueId;
@@ -61,33 +86,65 @@ export type DataInput =
       /** Epoch ms. */
       from: number;
       to?: number | undefined;
+      /** Download the venue's funding history for the same range (binance, okx). */
+      funding?: boolean | undefined;
+      /** Download candles of this shorter timeframe for the same range (the bar magnifier). */
+      bar_magnifier_timeframe?: string | undefined;
     };
 
-/** Where exchange candles come from: the venues' public klines endpoints (BINANCE_BASE_URL, OKX_BASE_URL). */
-export type KlineSources = Record<LiveVenueId, () => FetchKlinesPage>;
+/**
+ * Where exchange data comes from: the venues' public klines endpoints (BINANCE_BASE_URL,
+ * OKX_BASE_URL) and, on venues that have one, their funding-rate history (`funding`).
+ */
+export type KlineSources = Record<LiveVenueId, () => FetchKlinesPage> & {
+  funding?: Partial<Record<LiveVenueId, () => FetchFundingPage>>;
+};
 
-/** Each live venue's candle pages, at its configured base URL (`Config.baseUrls`) or its own. */
+/** Each live venue's candle and funding pages, at its configured base URL (`Config.baseUrls`) or its own. */
 export function klineSources(baseUrls: Partial<Record<LiveVenueId, string>> = {}): KlineSources {
-  return Object.fromEntries(
+  const klines = Object.fromEntries(
     LIVE_VENUE_IDS.map((id) => [id, () => VENUES[id].klinesPage(baseUrls[id])]),
-  ) as KlineSources;
+  ) as Record<LiveVenueId, () => FetchKlinesPage>;
+  const funding: Partial<Record<LiveVenueId, () => FetchFundingPage>> = {};
+  for (const id of LIVE_VENUE_IDS) {
+    const venue = VENUES[id];
+    if (venue.fundingPage !== undefined) funding[id] = () => venue.fundingPage!(baseUrls[id]);
+  }
+  // Not enumerable: the record's keys stay the venues.
+  return Object.defineProperty(klines, 'funding', { value: funding, enumerable: false }) as KlineSources;
+}
+
+/** Venues whose funding-rate history the lab can download. */
+export const FUNDING_VENUE_IDS = LIVE_VENUE_IDS.filter((id) => VENUES[id].fundingPage !== undefined);
+
+/** A request field's problem, in the validation-error shape every 400 of the API has. */
+export function invalidField(field: string, message: string) {
+  return ServerErrors.create('VALIDATION_FAILED', {
+    message: `body.${field}: ${message}`,
+    details: { issues: [{ field, message, code: 'custom' }] },
+  });
+}
+
+function stepOf(timeframe: string, field: string): number {
+  try {
+    return timeframeMs(timeframe);
+  } catch {
+    throw invalidField(field, `unknown timeframe "${timeframe}"`);
+  }
 }
 
 /**
  * Downloads closed candles from a venue (into a temporary CSV, the CLI's downloader) and answers
- * the CSV text, so the parsing and the backtest can run on a lab worker thread.
+ * the CSV text, so the parsing and the backtest can run on a lab worker thread. Asked for, the
+ * venue's funding history and lower-timeframe candles of the same range come along, downloaded
+ * with the CLI's code too (`tradingbot data download --funding`).
  */
 async function downloadCsv(
   data: Extract<DataInput, { source: 'exchange' }>,
   sources: KlineSources,
 ): Promise<Extract<DataInput, { source: 'csv' }>> {
   const to = data.to ?? Date.now();
-  let step: number;
-  try {
-    step = timeframeMs(data.timeframe);
-  } catch {
-    throw ServerErrors.create('VALIDATION_FAILED', { message: `Unknown timeframe "${data.timeframe}"` });
-  }
+  const step = stepOf(data.timeframe, 'data.timeframe');
   if (!(to > data.from))
     throw ServerErrors.create('VALIDATION_FAILED', { message: 'data.to must be after data.from' });
   const expected = Math.ceil((to - data.from) / step);
@@ -97,24 +154,65 @@ async function downloadCsv(
       details: { bars: expected, max: LAB_LIMITS.bars },
     });
   }
+  const fundingPage = data.funding === true ? sources.funding?.[data.exchange] : undefined;
+  if (data.funding === true && fundingPage === undefined) {
+    throw invalidField(
+      'data.funding',
+      `${data.exchange} funding history is not supported (${FUNDING_VENUE_IDS.join(', ')})`,
+    );
+  }
+  const lower = data.bar_magnifier_timeframe;
+  if (lower !== undefined) {
+    const lowerStep = stepOf(lower, 'data.bar_magnifier_timeframe');
+    if (!(lowerStep < step)) {
+      throw invalidField(
+        'data.bar_magnifier_timeframe',
+        `the bar magnifier needs a timeframe shorter than ${data.timeframe} (got ${lower})`,
+      );
+    }
+    const lowerBars = Math.ceil((to - data.from) / lowerStep);
+    if (lowerBars > LAB_LIMITS.magnifierBars) {
+      throw ServerErrors.create('LAB_DATA_TOO_LARGE', {
+        message: `${lowerBars} candles of ${lower} for the bar magnifier in that range; at most ${LAB_LIMITS.magnifierBars} are accepted (shorten the range or use a longer magnifier timeframe)`,
+        details: { field: 'data.bar_magnifier_timeframe', bars: lowerBars, max: LAB_LIMITS.magnifierBars },
+      });
+    }
+  }
   const dir = await mkdtemp(join(tmpdir(), 'tradingbot-lab-'));
-  const out = join(dir, 'candles.csv');
   const name = `${data.exchange}:${data.symbol}:${data.timeframe}`;
-  try {
+  const candlesCsv = async (timeframe: string, file: string): Promise<string> => {
+    const out = join(dir, file);
     const result = await downloadCandles({
       fetchPage: sources[data.exchange](),
       symbol: data.symbol,
-      timeframe: data.timeframe,
+      timeframe,
       from: data.from,
       to,
       out,
     });
     if (result.written === 0) {
       throw ServerErrors.create('LAB_DOWNLOAD_FAILED', {
-        message: `${data.exchange} returned no closed ${data.timeframe} candles for ${data.symbol} in that range`,
+        message: `${data.exchange} returned no closed ${timeframe} candles for ${data.symbol} in that range`,
       });
     }
-    return { source: 'csv', csv: await readFile(out, 'utf8'), name };
+    return readFile(out, 'utf8');
+  };
+  try {
+    const csv = await candlesCsv(data.timeframe, 'candles.csv');
+    let funding: Partial<Extract<DataInput, { source: 'csv' }>> = {};
+    if (fundingPage !== undefined) {
+      const out = join(dir, 'funding.csv');
+      await downloadFunding({ fetchPage: fundingPage(), symbol: data.symbol, from: data.from, to, out });
+      funding = { funding_csv: await readFile(out, 'utf8'), funding_name: `${name}:funding` };
+    }
+    const magnifier =
+      lower === undefined
+        ? {}
+        : {
+            bar_magnifier_csv: await candlesCsv(lower, 'lower.csv'),
+            bar_magnifier_name: `${data.exchange}:${data.symbol}:${lower}`,
+          };
+    return { source: 'csv', csv, name, ...funding, ...magnifier };
   } catch (error) {
     if (isAppError(error) && (error.code.startsWith('LAB_') || error.code.startsWith('CANDLES_')))
       throw error;
@@ -167,6 +265,17 @@ export async function loadCandles(
   data: DataInput,
   sources: KlineSources = klineSources(),
 ): Promise<CandleSeries> {
+  return (await loadMarketData(data, sources)).candles;
+}
+
+/**
+ * The candles of a lab request and the market data beside them (`BacktestInputs`: the funding
+ * history and the bar magnifier's candles, each absent unless the request gave or asked for it).
+ */
+export async function loadMarketData(
+  data: DataInput,
+  sources: KlineSources = klineSources(),
+): Promise<{ candles: CandleSeries; inputs: BacktestInputs }> {
   let series: CandleSeries;
   const fetched = await fetchData(data, sources);
   if (fetched.source === 'sample') {
@@ -193,7 +302,53 @@ export async function loadCandles(
       details: { bars: series.length, min: 50 },
     });
   }
-  return series;
+  return { candles: series, inputs: fetched.source === 'csv' ? marketInputs(fetched, series) : {} };
+}
+
+/** A parse error of a side file, answered as a 400 naming the request field it came from. */
+function parsedAs<T>(field: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (isAppError(error) && error.status === 400) throw invalidField(field, error.message);
+    throw error;
+  }
+}
+
+/** The funding history and bar-magnifier candles given with CSV data, checked against its candles. */
+function marketInputs(data: Extract<DataInput, { source: 'csv' }>, candles: CandleSeries): BacktestInputs {
+  const funding =
+    data.funding_csv === undefined
+      ? undefined
+      : parsedAs('data.funding_csv', () =>
+          parseFundingCsv(data.funding_csv!, data.funding_name ?? 'funding.csv'),
+        );
+  const lower =
+    data.bar_magnifier_csv === undefined
+      ? undefined
+      : parsedAs('data.bar_magnifier_csv', () =>
+          parseCandlesCsv(data.bar_magnifier_csv!, data.bar_magnifier_name ?? 'lower-timeframe.csv'),
+        );
+  if (lower !== undefined) {
+    const barMs = candles.timeframeMs ?? candles.time[1]! - candles.time[0]!;
+    const lowerMs = lower.timeframeMs ?? (lower.length > 1 ? lower.time[1]! - lower.time[0]! : 0);
+    if (!(lowerMs > 0 && lowerMs < barMs)) {
+      throw invalidField(
+        'data.bar_magnifier_csv',
+        `the bar magnifier needs candles of a shorter timeframe than the data's (${barMs / 60_000} min), got ${lowerMs / 60_000} min`,
+      );
+    }
+    if (lower.length > LAB_LIMITS.magnifierBars) {
+      throw ServerErrors.create('LAB_DATA_TOO_LARGE', {
+        message: `The bar magnifier's file has ${lower.length} candles; at most ${LAB_LIMITS.magnifierBars} are accepted`,
+        details: { field: 'data.bar_magnifier_csv', bars: lower.length, max: LAB_LIMITS.magnifierBars },
+      });
+    }
+  }
+  return {
+    ...(funding === undefined ? {} : { funding }),
+    ...(lower === undefined ? {} : { lowerTimeframe: lower }),
+  };
 }
 
 export function backtestOptions(input: OptionsInput = {}): BacktestOptions {
@@ -339,8 +494,8 @@ export async function runLabBacktest(
 ) {
   const declaration = getStrategy(input.strategy);
   const options = backtestOptions(input.options);
-  const candles = await loadCandles(input.data, sources);
-  const run = backtestStrategy(declaration, candles, input.params, options);
+  const { candles, inputs } = await loadMarketData(input.data, sources);
+  const run = backtestStrategy(declaration, candles, input.params, options, inputs);
   const { result } = run;
   return {
     strategy: declaration.id,
@@ -381,8 +536,8 @@ export async function summarizeLabBacktest(input: {
 }) {
   const declaration = getStrategy(input.strategy);
   const options = backtestOptions(input.options);
-  const candles = await loadCandles(input.data);
-  const run = backtestStrategy(declaration, candles, input.params, options);
+  const { candles, inputs } = await loadMarketData(input.data);
+  const run = backtestStrategy(declaration, candles, input.params, options, inputs);
   return { params: run.params, data_info: dataInfo(candles), metrics: metricsJson(run.result.metrics) };
 }
 
@@ -455,7 +610,7 @@ export async function runLabOptimization(
   onProgress?: (done: number, total: number) => void,
 ): Promise<OptimizationResultJson> {
   const declaration = getStrategy(input.strategy);
-  const candles = await loadCandles(input.data);
+  const { candles, inputs } = await loadMarketData(input.data);
   const result = await optimize({
     strategy: declaration.id,
     candles,
@@ -469,6 +624,7 @@ export async function runLabOptimization(
     inSampleRatio: input.in_sample_ratio,
     ...(input.space ? { space: input.space as Record<string, number> } : {}),
     workers: 1,
+    inputs,
     // The API does not answer the neighbourhood robustness (yet): do not spend backtests on it.
     robustness: false,
     ...(onProgress ? { onProgress } : {}),
@@ -479,5 +635,6 @@ export async function runLabOptimization(
 
 /** Checks the data of a request (size, format) without running anything: what a job is refused for up front. */
 export async function checkLabData(data: DataInput): Promise<{ bars: number }> {
-  return { bars: (await loadCandles(data)).length };
+  // The funding and bar-magnifier files too: a bad one is refused before the job is queued.
+  return { bars: (await loadMarketData(data)).candles.length };
 }

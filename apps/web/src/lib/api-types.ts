@@ -4185,6 +4185,10 @@ export interface paths {
                   csv: string;
                   name?: string;
                   timeframe?: string;
+                  funding_csv?: string;
+                  funding_name?: string;
+                  bar_magnifier_csv?: string;
+                  bar_magnifier_name?: string;
                 }
               | {
                   /** @enum {string} */
@@ -4195,6 +4199,8 @@ export interface paths {
                   timeframe: string;
                   from: number | string;
                   to?: number | string;
+                  funding?: boolean;
+                  bar_magnifier_timeframe?: string;
                 };
           };
         };
@@ -4311,6 +4317,10 @@ export interface paths {
                   csv: string;
                   name?: string;
                   timeframe?: string;
+                  funding_csv?: string;
+                  funding_name?: string;
+                  bar_magnifier_csv?: string;
+                  bar_magnifier_name?: string;
                 }
               | {
                   /** @enum {string} */
@@ -4321,6 +4331,8 @@ export interface paths {
                   timeframe: string;
                   from: number | string;
                   to?: number | string;
+                  funding?: boolean;
+                  bar_magnifier_timeframe?: string;
                 };
             /**
              * @default sharpe
@@ -4571,6 +4583,10 @@ export interface paths {
                   csv: string;
                   name?: string;
                   timeframe?: string;
+                  funding_csv?: string;
+                  funding_name?: string;
+                  bar_magnifier_csv?: string;
+                  bar_magnifier_name?: string;
                 }
               | {
                   /** @enum {string} */
@@ -4581,6 +4597,8 @@ export interface paths {
                   timeframe: string;
                   from: number | string;
                   to?: number | string;
+                  funding?: boolean;
+                  bar_magnifier_timeframe?: string;
                 };
           };
         };
@@ -5432,6 +5450,8 @@ export interface components {
           };
       close_pct: number;
       atr_period: number;
+      bar_magnifier: boolean;
+      funding: boolean;
     };
     Health: {
       /** @enum {string} */
@@ -5887,6 +5907,12 @@ export interface components {
       symbol?: string;
       from?: number;
       to?: number;
+      funding?: boolean;
+      funding_name?: string;
+      funding_csv?: string;
+      bar_magnifier_timeframe?: string;
+      bar_magnifier_name?: string;
+      bar_magnifier_csv?: string;
     };
     LabRun: {
       id: string;

@@ -1,6 +1,12 @@
 import type { CandleSeries } from '../candles/series.ts';
 import { withStopAtr } from '../strategy/stop-atr.ts';
-import { runBacktest, usesAtrStops, type BacktestMetrics, type BacktestOptions } from '../backtest/index.ts';
+import {
+  runBacktest,
+  usesAtrStops,
+  type BacktestInputs,
+  type BacktestMetrics,
+  type BacktestOptions,
+} from '../backtest/index.ts';
 import { atr } from '../indicators/index.ts';
 import { withScratch } from '../indicators/scratch.ts';
 import type { IndicatorCache } from '../strategy/indicator-cache.ts';
@@ -39,6 +45,8 @@ export type EvaluationContext = {
   minTrades: number;
   /** Indicator series shared across parameter sets (one per worker); absent = each set computes its own. */
   cache?: IndicatorCache;
+  /** Funding and bar-magnifier candles (keyed by time, so every range finds its own); absent = off. */
+  inputs?: BacktestInputs;
 };
 
 export function sliceCandles(candles: CandleSeries, range: BarRange): CandleSeries {
@@ -78,7 +86,7 @@ export function summarize(metrics: BacktestMetrics, objective: Objective, minTra
  * each range is then backtested on a view of the arrays, starting flat.
  */
 export function evaluateCandidate(context: EvaluationContext, task: CandidateTask): MetricsSummary[] {
-  const { declaration, candles, options, objective, minTrades, cache } = context;
+  const { declaration, candles, options, objective, minTrades, cache, inputs } = context;
   const { packedSignals } = evaluateStrategy(declaration, candles, task.params, cache);
   // Only the metrics are kept: the equity curves of all ranges go to one lent work array.
   const run = (atrValues: Float64Array | undefined) =>
@@ -90,6 +98,7 @@ export function evaluateCandidate(context: EvaluationContext, task: CandidateTas
           options,
           atrValues?.subarray(range.from, range.to),
           equity.subarray(0, range.to - range.from),
+          inputs,
         );
         return summarize(result.metrics, objective, minTrades);
       }),

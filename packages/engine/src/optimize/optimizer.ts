@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { CandleSeries } from '../candles/series.ts';
-import type { BacktestOptions } from '../backtest/index.ts';
+import type { BacktestInputs, BacktestOptions } from '../backtest/index.ts';
 import { EngineErrors } from '../errors.ts';
 import type { ParamValues } from '../strategy/declaration.ts';
 import { getStrategy } from '../strategy/strategies/index.ts';
@@ -45,6 +45,11 @@ export type OptimizeRequest = {
   inSampleRatio?: number;
   /** Worker threads; default: every core. 1 runs in this thread. */
   workers?: number;
+  /**
+   * Funding history and bar-magnifier candles every backtest of the search takes (off when absent).
+   * With either, the search runs in this thread (`workers` is not used).
+   */
+  inputs?: BacktestInputs;
   /**
    * Share indicator series across parameter sets: true (default) with a 128 MiB LRU per worker, a
    * number of bytes per worker, or false to compute every set's indicators afresh.
@@ -134,6 +139,10 @@ function plan(request: OptimizeRequest) {
   return { declaration, objective, trials, space, method };
 }
 
+function hasInputs(inputs: BacktestInputs | undefined): inputs is BacktestInputs {
+  return inputs?.funding !== undefined || inputs?.lowerTimeframe !== undefined;
+}
+
 export async function optimize(request: OptimizeRequest): Promise<OptimizeResult> {
   const { declaration, objective, trials, space, method } = plan(request);
   const candles = request.candles;
@@ -150,6 +159,7 @@ export async function optimize(request: OptimizeRequest): Promise<OptimizeResult
     options: request.backtest,
     objective,
     minTrades: request.minTrades ?? 1,
+    ...(hasInputs(request.inputs) ? { inputs: request.inputs } : {}),
   };
   const cacheBytes = cacheBytesOf(request.indicatorCache);
   let ranking: RankedCandidate[];
@@ -179,7 +189,8 @@ export async function optimize(request: OptimizeRequest): Promise<OptimizeResult
       context,
       cacheBytes,
       candidates.map((params) => ({ params, ranges })),
-      request.workers ?? availableParallelism(),
+      // The worker threads are handed the candles only: with market inputs, this thread runs them all.
+      context.inputs !== undefined ? 1 : (request.workers ?? availableParallelism()),
       request.onProgress,
     );
     ranking = candidates
@@ -203,6 +214,7 @@ export async function optimize(request: OptimizeRequest): Promise<OptimizeResult
           space,
           own: top.metrics,
           ...(cacheBytes === null ? {} : { cache: new IndicatorCache(cacheBytes) }),
+          ...(context.inputs === undefined ? {} : { inputs: context.inputs }),
         });
   return {
     strategy: declaration.id,

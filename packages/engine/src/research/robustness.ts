@@ -1,4 +1,4 @@
-import type { BacktestOptions } from '../backtest/index.ts';
+import type { BacktestInputs, BacktestOptions } from '../backtest/index.ts';
 import type { CandleSeries } from '../candles/series.ts';
 import { evaluateCandidate, type MetricsSummary } from '../optimize/evaluate-candidate.ts';
 import type { Objective } from '../optimize/objective.ts';
@@ -36,6 +36,8 @@ export type RobustnessInput = {
   /** The set's own summary when already known (skips one backtest). */
   own?: MetricsSummary;
   cache?: IndicatorCache;
+  /** Funding and bar-magnifier candles, as the search had them. */
+  inputs?: BacktestInputs;
 };
 
 /**
@@ -45,8 +47,16 @@ export type RobustnessInput = {
  * backtested on the same data.
  */
 export function neighbourhoodRobustness(input: RobustnessInput): RobustnessReport {
-  const { declaration, candles, options, objective, minTrades, params, space, cache } = input;
-  const context = { declaration, candles, options, objective, minTrades, ...(cache ? { cache } : {}) };
+  const { declaration, candles, options, objective, minTrades, params, space, cache, inputs } = input;
+  const context = {
+    declaration,
+    candles,
+    options,
+    objective,
+    minTrades,
+    ...(cache ? { cache } : {}),
+    ...(inputs ? { inputs } : {}),
+  };
   const ranges = [{ from: 0, to: candles.length }];
   const evaluate = (p: ParamValues) => evaluateCandidate(context, { params: p, ranges })[0]!;
   const own = input.own ?? evaluate(params);

@@ -110,11 +110,17 @@ function PlanCard({ plan }: { plan: PineExport['plan'] }) {
     ['exp.planDirection', plan.direction],
     ['exp.planCapital', String(plan.initial_capital)],
     ['exp.planCosts', `${plan.commission_pct} % · ${plan.slippage_ticks}`],
+    ['exp.planBarMagnifier', plan.bar_magnifier ? t('common.yes') : t('common.no')],
   ];
   return (
     <section className="card" aria-labelledby="exp-plan">
       <h2 id="exp-plan">{t('exp.plan')}</h2>
       <p className="muted small">{t('exp.planNote')}</p>
+      {plan.funding ? (
+        <p className="small" role="note">
+          {t('exp.fundingNote')}
+        </p>
+      ) : null}
       <table className="metrics" data-testid="export-plan">
         <tbody>
           {rows.map(([label, value]) => (

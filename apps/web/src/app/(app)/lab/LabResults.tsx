@@ -27,6 +27,7 @@ const METRICS: [Exclude<keyof BacktestResult['metrics'], 'long' | 'short'>, Mess
   ['largest_win', 'lab.m.largestWin', 2],
   ['largest_loss', 'lab.m.largestLoss', 2],
   ['commission_paid', 'lab.m.commissionPaid', 2],
+  ['funding', 'lab.m.funding', 2],
   ['cagr_pct', 'lab.m.cagrPct', 2],
   ['expectancy', 'lab.m.expectancy', 2],
   ['liquidations', 'lab.m.liquidations', 0],
@@ -59,6 +60,7 @@ export function LabResults({
   ref,
   plan,
   symbol,
+  realism,
 }: {
   result: BacktestResult;
   ref: Ref<HTMLElement>;
@@ -66,6 +68,8 @@ export function LabResults({
   plan?: Record<string, unknown>;
   /** The candles' symbol when they were downloaded from an exchange ("Run live" starts from it). */
   symbol?: string | undefined;
+  /** The bar magnifier and funding the run had (`realismOf`), carried to the export page. */
+  realism?: Record<string, unknown> | undefined;
 }) {
   const { t, num, date } = useI18n();
   return (
@@ -99,7 +103,7 @@ export function LabResults({
           />
         </div>
       </div>
-      <Metrics result={result} plan={plan} symbol={symbol} />
+      <Metrics result={result} plan={plan} symbol={symbol} realism={realism} />
       <div className="card">
         <h3>{t('lab.trades')}</h3>
         {result.trades.length === 0 ? (
@@ -131,13 +135,21 @@ function EquityChart({ result }: { result: BacktestResult }) {
   return <LinesChart lines={lines} label={t('lab.equityLabel')} testId="equity-chart" />;
 }
 
-/** The export page's link: the strategy, its parameters, the run's plan and the figures to expect. */
-export function exportHref(result: BacktestResult, plan: Record<string, unknown> | undefined): string {
+/**
+ * The export page's link: the strategy, its parameters, the run's plan and the figures to expect.
+ * The plan also says whether the run used the bar magnifier (the script then sets
+ * `use_bar_magnifier`) and paid funding (which the Strategy Tester does not charge).
+ */
+export function exportHref(
+  result: BacktestResult,
+  plan: Record<string, unknown> | undefined,
+  realism: Record<string, unknown> = {},
+): string {
   const m = result.metrics;
   const query = new URLSearchParams({
     strategy: result.strategy,
     params: JSON.stringify(result.params),
-    ...(plan ? { plan: JSON.stringify(plan) } : {}),
+    ...(plan ? { plan: JSON.stringify({ ...plan, ...realism }) } : {}),
     expected: JSON.stringify({
       net_profit_pct: m.net_profit_pct,
       total_trades: m.total_trades,
@@ -153,10 +165,12 @@ function Metrics({
   result,
   plan,
   symbol,
+  realism,
 }: {
   result: BacktestResult;
   plan: Record<string, unknown> | undefined;
   symbol: string | undefined;
+  realism: Record<string, unknown> | undefined;
 }) {
   const { t, num } = useI18n();
   return (
@@ -173,7 +187,7 @@ function Metrics({
         </tbody>
       </table>
       <p>
-        <Link href={exportHref(result, plan)}>{t('nav.export')} →</Link>{' '}
+        <Link href={exportHref(result, plan, realism)}>{t('nav.export')} →</Link>{' '}
         <RunLive source={{ result, plan, symbol, timeframe: timeframeLabel(result.data.timeframe_ms) }} />
       </p>
     </div>

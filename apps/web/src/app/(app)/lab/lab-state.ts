@@ -98,13 +98,28 @@ export type DownloadState = {
   from: string;
   to: string;
 };
+/** The venues whose funding-rate history the server downloads (Binance `/fapi/v1/fundingRate`, OKX). */
+export const FUNDING_VENUES: readonly LiveVenueId[] = ['binance', 'okx'];
+
+/** A file read in the browser: its name and text. */
+export type LoadedFile = { name: string; text: string };
+/** The files that may come with an uploaded CSV: the funding history and the bar magnifier's candles. */
+export type SideFile = 'funding' | 'magnifier';
+
 export type LabDataState = {
   choice: DataChoice;
   /** Resampling of the sample or CSV candles; '' keeps their own timeframe. */
   timeframe: string;
-  csv: { name: string; text: string } | null;
+  csv: LoadedFile | null;
   csvError: string | null;
   download: DownloadState;
+  /** Funding payments (off by default): the venue's history for a download, a funding CSV for an upload. */
+  funding: boolean;
+  fundingCsv: LoadedFile | null;
+  /** The bar magnifier (off by default): a lower timeframe to download ('' = off), or a CSV of lower-timeframe candles. */
+  magnifierTimeframe: string;
+  magnifierCsv: LoadedFile | null;
+  sideFileErrors: Partial<Record<SideFile, string>>;
 };
 
 export const OBJECTIVES = [
@@ -142,6 +157,11 @@ export type LabAction =
   | { type: 'csvFileTooLarge'; message: string }
   | { type: 'csvFileRead'; name: string; text: string }
   | ({ type: 'downloadEdited' } & FieldEdit<DownloadState>)
+  | { type: 'fundingToggled'; on: boolean }
+  | { type: 'magnifierTimeframeChosen'; timeframe: string }
+  | { type: 'sideFileChosen'; file: SideFile }
+  | { type: 'sideFileTooLarge'; file: SideFile; message: string }
+  | { type: 'sideFileRead'; file: SideFile; name: string; text: string }
   | { type: 'backtestRefused'; csvMissingMessage: string }
   | { type: 'backtestStarted' }
   | { type: 'backtestFinished'; result: BacktestResult; request?: BacktestRequest }
@@ -196,6 +216,11 @@ export function initialLabState(now: number): LabState {
         from: new Date(now - 90 * DAY_MS).toISOString().slice(0, 10),
         to: '',
       },
+      funding: false,
+      fundingCsv: null,
+      magnifierTimeframe: '',
+      magnifierCsv: null,
+      sideFileErrors: {},
     },
     backtest: { busy: false, error: undefined, result: null, request: null },
     optimizer: { objective: 'sharpe', trials: '100', windows: '3', ranges: {}, job: null, error: undefined },
@@ -251,6 +276,12 @@ export function labReducer(state: LabState, action: LabAction): LabState {
       return data({ csv: { name: action.name, text: action.text } });
     case 'downloadEdited':
       return data({ download: { ...state.data.download, [action.key]: action.value } });
+    case 'fundingToggled':
+    case 'magnifierTimeframeChosen':
+    case 'sideFileChosen':
+    case 'sideFileTooLarge':
+    case 'sideFileRead':
+      return { ...state, data: realismEdited(state.data, action) };
     case 'backtestRefused':
       return state.data.choice === 'csv' && !state.data.csv
         ? data({ csvError: action.csvMissingMessage })
@@ -298,6 +329,37 @@ export function labReducer(state: LabState, action: LabAction): LabState {
       return { ...state, comparison: action.comparison };
     case 'comparisonClosed':
       return { ...state, comparison: null };
+  }
+}
+
+type RealismAction = Extract<
+  LabAction,
+  {
+    type:
+      'fundingToggled' | 'magnifierTimeframeChosen' | 'sideFileChosen' | 'sideFileTooLarge' | 'sideFileRead';
+  }
+>;
+
+/** The funding and bar magnifier fields after the user changed one of them. */
+function realismEdited(d: LabDataState, action: RealismAction): LabDataState {
+  switch (action.type) {
+    case 'fundingToggled':
+      return { ...d, funding: action.on };
+    case 'magnifierTimeframeChosen':
+      return { ...d, magnifierTimeframe: action.timeframe };
+    case 'sideFileChosen':
+      return {
+        ...d,
+        [action.file === 'funding' ? 'fundingCsv' : 'magnifierCsv']: null,
+        sideFileErrors: { ...d.sideFileErrors, [action.file]: undefined },
+      };
+    case 'sideFileTooLarge':
+      return { ...d, sideFileErrors: { ...d.sideFileErrors, [action.file]: action.message } };
+    case 'sideFileRead':
+      return {
+        ...d,
+        [action.file === 'funding' ? 'fundingCsv' : 'magnifierCsv']: { name: action.name, text: action.text },
+      };
   }
 }
 
@@ -369,7 +431,58 @@ export function dataBody(d: LabDataState) {
     ...(to !== undefined && Number.isFinite(to) ? { to } : {}),
   };
 }
-export type DataBody = ReturnType<typeof dataBody>;
+
+/** Timeframes in minutes, for comparing the bar magnifier's with the data's ("15m", "1h", "1d", "1w"). */
+export function timeframeMinutes(tf: string): number {
+  const match = /^(\d+)([mhdw])$/.exec(tf);
+  if (!match) return NaN;
+  return Number(match[1]) * { m: 1, h: 60, d: 1440, w: 10080 }[match[2] as 'm' | 'h' | 'd' | 'w'];
+}
+
+/**
+ * The `data` field of a backtest or optimization request: `dataBody` with the funding and bar
+ * magnifier the form turned on. Each only where it applies: a funding download on a
+ * venue with funding history, a lower timeframe shorter than the download's.
+ */
+export function backtestDataBody(d: LabDataState) {
+  const base = dataBody(d);
+  if (base === null) return null;
+  if (d.choice === 'csv')
+    return {
+      ...base,
+      ...(d.fundingCsv ? { funding_csv: d.fundingCsv.text, funding_name: d.fundingCsv.name } : {}),
+      ...(d.magnifierCsv
+        ? { bar_magnifier_csv: d.magnifierCsv.text, bar_magnifier_name: d.magnifierCsv.name }
+        : {}),
+    };
+  if (d.choice === 'exchange') {
+    const lower = d.magnifierTimeframe;
+    return {
+      ...base,
+      ...(d.funding && FUNDING_VENUES.includes(d.download.exchange) ? { funding: true } : {}),
+      ...(lower && timeframeMinutes(lower) < timeframeMinutes(d.download.timeframe)
+        ? { bar_magnifier_timeframe: lower }
+        : {}),
+    };
+  }
+  return base;
+}
+
+export type DataBody = ReturnType<typeof backtestDataBody>;
+
+/** What a backtest's data added for the export page: the bar magnifier (Pine has it) and funding (Pine has not). */
+export function realismOf(data: Record<string, unknown> | undefined): {
+  bar_magnifier?: true;
+  funding?: true;
+} {
+  if (!data) return {};
+  return {
+    ...(data['bar_magnifier_timeframe'] !== undefined || data['bar_magnifier_csv'] !== undefined
+      ? { bar_magnifier: true as const }
+      : {}),
+    ...(data['funding'] === true || data['funding_csv'] !== undefined ? { funding: true as const } : {}),
+  };
+}
 
 type RunOptions = LabRun['options'];
 
@@ -442,13 +555,31 @@ const day = (ms: number | undefined) => (ms === undefined ? '' : new Date(ms).to
 
 /** The data form for a saved run's data: the sample, its CSV file (text included), or its exchange range. */
 export function dataFromRun(data: LabRun['data'], current: LabDataState): LabDataState {
-  const base = { ...current, csvError: null, timeframe: data.timeframe ?? '' };
+  // A run without funding or the bar magnifier had them off, whatever the form shows now.
+  const base = {
+    ...current,
+    csvError: null,
+    timeframe: data.timeframe ?? '',
+    funding: data.funding === true,
+    fundingCsv: null,
+    magnifierTimeframe: data.bar_magnifier_timeframe ?? '',
+    magnifierCsv: null,
+    sideFileErrors: {},
+  };
   if (data.source === 'sample') return { ...base, choice: 'sample' };
   if (data.source === 'csv')
     return {
       ...base,
       choice: 'csv',
       csv: data.csv === undefined ? null : { name: data.name ?? 'upload.csv', text: data.csv },
+      fundingCsv:
+        data.funding_csv === undefined
+          ? null
+          : { name: data.funding_name ?? 'funding.csv', text: data.funding_csv },
+      magnifierCsv:
+        data.bar_magnifier_csv === undefined
+          ? null
+          : { name: data.bar_magnifier_name ?? 'lower-timeframe.csv', text: data.bar_magnifier_csv },
     };
   const exchange = LIVE_VENUE_IDS.includes(data.exchange as LiveVenueId)
     ? (data.exchange as LiveVenueId)

@@ -12,7 +12,14 @@ import { LabOptimizer } from './LabOptimizer';
 import { LabResults } from './LabResults';
 import { SavedRuns, SaveRunForm } from './LabRuns';
 import { LabSettings } from './LabSettings';
-import { dataBody, initialLabState, labReducer, optionsBody, partialTakeProfitProblems } from './lab-state';
+import {
+  backtestDataBody,
+  initialLabState,
+  labReducer,
+  optionsBody,
+  partialTakeProfitProblems,
+  realismOf,
+} from './lab-state';
 
 /** The symbol of candles downloaded from an exchange (a sample or a CSV names none). */
 function downloadedSymbol(data: unknown): string | undefined {
@@ -42,11 +49,12 @@ export default function LabPage() {
   }, [strategies.data]);
 
   const errors = strategy ? validateParams(strategy, state.draft, t, locale) : {};
-  const data = dataBody(state.data);
+  // The data with the funding and bar magnifier the form turned on: backtests and optimizations take both.
+  const data = backtestDataBody(state.data);
   const settingsOk = Object.keys(partialTakeProfitProblems(state.settings)).length === 0;
   const canRun = !!strategy && settingsOk && Object.keys(errors).length === 0 && data !== null;
   const { busy, error, result, request: ran } = state.backtest;
-  const live = { plan: ran?.options, symbol: downloadedSymbol(ran?.data) };
+  const live = { plan: ran?.options, symbol: downloadedSymbol(ran?.data), realism: realismOf(ran?.data) };
 
   const run = async (event: FormEvent) => {
     event.preventDefault();
