@@ -291,6 +291,9 @@ describe('recovery', () => {
     const [first, second] = [worker(), worker()];
     // Many short signals (each well under the 1 s heartbeat): the drain lasts longer than the lease.
     const ids = Array.from({ length: 30 }, (_, i) => `long-drain-${i}`);
+    // The app's own worker lets go of the account first (it ran the previous test's clean-up alert):
+    // still draining, it would claim the rows below as they are written and leave `first` nothing to do.
+    await t.app.webhook.worker.idle();
     for (const [i, id] of ids.entries()) {
       await leftBehind(id, 'received', 1_000 - i); // arrival order = id order
       await t.database.db
@@ -298,9 +301,10 @@ describe('recovery', () => {
         .set({ payload: { ...alert({ id, action: i % 2 === 0 ? 'long' : 'short' }), secret: undefined } })
         .where(eq(signals.id, `sig-${id}`));
     }
+    // Each entry order answered 120 ms late: 30 of them outlast the 3 s lease however fast the machine
+    // (the warm path runs a signal in tens of milliseconds), and each is still well under the heartbeat.
+    sim.faults.add({ kind: 'latency', method: 'POST', path: '/fapi/v1/order', ms: 120, times: ids.length });
     try {
-      // The app's own worker lets go of the account first (it ran the previous test's clean-up alert).
-      await t.app.webhook.worker.idle();
       first.kick(account.id);
       const started = Date.now();
       // The second process starts looking once the first holds the account (racing it for the lease
@@ -321,6 +325,7 @@ describe('recovery', () => {
       // The premise: the drain outlasted the lease (it would not test the renewal otherwise).
       expect(Date.now() - started).toBeGreaterThan(leaseMs);
     } finally {
+      sim.faults.clear();
       await Promise.all([first.stop(), second.stop()]);
     }
     const rows = await t.database.db
