@@ -78,6 +78,23 @@ async function createSchemaOnce(database: Database, schema: string): Promise<voi
 }
 
 /**
+ * Runs `step` again when PostgreSQL chose it as a deadlock's victim (SQLSTATE 40P01; the victim's
+ * transaction is rolled back, so a retry is the remedy): two server processes starting together
+ * on one database can deadlock in pg-boss's `create_queue`, whose insert is `ON CONFLICT DO NOTHING`
+ * and so safe to repeat. Up to five tries, a little apart.
+ */
+export async function retryOnDeadlock<T>(step: () => Promise<T>, tries = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (attempt >= tries || (error as { code?: unknown } | null)?.code !== '40P01') throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 50));
+    }
+  }
+}
+
+/**
  * PostgreSQL's queue: pg-boss (https://github.com/timgit/pg-boss), in its own schema, over the
  * server's connection pool. Every server process sharing the database can send; those with
  * `runJobs` (LAB_JOBS_RUN) also take jobs. A job whose process stopped is failed by pg-boss and
@@ -110,13 +127,15 @@ export class PgBossQueue implements JobQueue {
     this.boss.on('error', (error) => options.log?.error({ err: error }, 'pg-boss error'));
     this.ready = createSchemaOnce(database, schema).then(async () => {
       await this.boss.start();
-      await this.boss.createQueue(LAB_QUEUE_NAME, {
-        name: LAB_QUEUE_NAME,
-        retryLimit: 20,
-        retryDelay: 1,
-        // A job of a process that died without stopping it is run again after this long.
-        expireInSeconds: 60 * 60,
-      });
+      await retryOnDeadlock(() =>
+        this.boss.createQueue(LAB_QUEUE_NAME, {
+          name: LAB_QUEUE_NAME,
+          retryLimit: 20,
+          retryDelay: 1,
+          // A job of a process that died without stopping it is run again after this long.
+          expireInSeconds: 60 * 60,
+        }),
+      );
     });
     this.ready.catch(() => undefined);
   }
