@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { fills, migrate, openTestDatabase, orders, signals, type Database } from '@tradingbot/db';
+import { fills, orders, signals, type Database } from '@tradingbot/db';
 import type { PaperExchange } from '@tradingbot/exchange';
 import { startBinanceSimulator, startBybitSimulator, startOkxSimulator } from '@tradingbot/exchange/sim';
-import { buildApp } from '../src/app.ts';
-import { createExchangeFactory } from '../src/exchange-factory.ts';
-import { TEST_DATABASE_URL, signUp, testConfig } from './helpers.ts';
+import { streamingAppOnSimulator, until } from './helpers.ts';
 
 /*
  * Partial take-profits and the break-even move end to end, through real sockets, on each venue's
@@ -91,15 +88,8 @@ const VENUES = [
   },
 ] as const;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, ms = 8_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** Three venues' streams on a loaded machine: a longer wait than the helper's default. */
+const WAIT_MS = 8_000;
 
 describe.each(VENUES)('a take-profit ladder with break-even on the $name simulator', (v) => {
   let sim: Sim;
@@ -124,42 +114,17 @@ describe.each(VENUES)('a take-profit ladder with break-even on the $name simulat
 
   beforeAll(async () => {
     sim = await v.start(v.key, v.secret);
-    database = await openTestDatabase(TEST_DATABASE_URL);
-    await migrate(database);
-    app = await buildApp({
-      config: testConfig({ STREAMS_ENABLED: 'true' }),
-      database,
-      logStream: new Writable({ write: (_chunk, _encoding, done) => done() }),
-      connectExchange: createExchangeFactory({ baseUrls: { [v.name]: sim.url }, requestTimeoutMs: 2_000 }),
-      mirror: {
-        sweepIntervalMs: 150,
-        leaseMs: 1_500,
-        protectionCheckDelayMs: 150,
-        reconnectMinMs: 50,
-        reconnectMaxMs: 300,
-        reconcileIntervalMs: 60_000,
-      },
-      worker: { sweepIntervalMs: 200 },
-    });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const user = await signUp(app, `ladder-${v.name}@example.com`);
-    const registered = await app.inject({
-      method: 'POST',
-      url: '/api/v1/accounts-secure/register',
-      headers: user.auth,
-      payload: {
-        exchange: v.name,
+    ({ app, database, account } = await streamingAppOnSimulator({
+      exchange: v.name,
+      simUrl: sim.url,
+      credentials: {
         api_key: v.key,
         api_secret: v.secret,
         ...('passphrase' in v ? { passphrase: v.passphrase } : {}),
       },
-    });
-    expect(registered.statusCode, registered.body).toBe(200);
-    account = registered.json() as { id: string; webhook_secret: string };
-    await until('the stream to be up and re-synced', async () => {
-      const session = app.mirror?.session(account.id);
-      return session?.connectedOnce === true && session.stream.status.state === 'up';
-    });
+      email: `ladder-${v.name}@example.com`,
+      waitMs: WAIT_MS,
+    }));
   });
   afterAll(async () => {
     await app?.close();
@@ -218,27 +183,38 @@ describe.each(VENUES)('a take-profit ladder with break-even on the $name simulat
     // Through TP1: half closes on the venue.
     await price('50250');
     expect((await sim.venue.positions(v.symbol)).map((p) => p.qty)).toEqual(['0.05']);
-    const tp1 = await until('the TP1 fill', async () =>
-      (await database.db.select().from(fills).where(eq(fills.accountId, account.id))).find(
-        (f) => f.reason === 'take_profit',
-      ),
+    const tp1 = await until(
+      'the TP1 fill',
+      async () =>
+        (await database.db.select().from(fills).where(eq(fills.accountId, account.id))).find(
+          (f) => f.reason === 'take_profit',
+        ),
+      WAIT_MS,
     );
     expect(tp1).toMatchObject({ side: 'sell', qty: '0.05' });
     expect(tp1.signalId).not.toBeNull();
 
     // The break-even move, queued from the fill: the stop is at the entry on the venue.
-    await until('the stop at the entry', async () => {
-      const now = await resting();
-      return now.some((o) => o.type === 'stop_market' && o.trigger === '50000') && now;
-    });
-    const moves = await until('the break-even signal executed', async () => {
-      const rows = await database.db
-        .select()
-        .from(signals)
-        .where(and(eq(signals.accountId, account.id), eq(signals.status, 'executed')));
-      const found = rows.filter((r) => (r.payload as { action?: string }).action === 'move_stop_to_entry');
-      return found.length > 0 && found;
-    });
+    await until(
+      'the stop at the entry',
+      async () => {
+        const now = await resting();
+        return now.some((o) => o.type === 'stop_market' && o.trigger === '50000') && now;
+      },
+      WAIT_MS,
+    );
+    const moves = await until(
+      'the break-even signal executed',
+      async () => {
+        const rows = await database.db
+          .select()
+          .from(signals)
+          .where(and(eq(signals.accountId, account.id), eq(signals.status, 'executed')));
+        const found = rows.filter((r) => (r.payload as { action?: string }).action === 'move_stop_to_entry');
+        return found.length > 0 && found;
+      },
+      WAIT_MS,
+    );
     expect(moves).toHaveLength(1);
     expect(moves[0]!.result).not.toHaveProperty('warning');
     expect(moves[0]!.result).toMatchObject({
@@ -260,10 +236,13 @@ describe.each(VENUES)('a take-profit ladder with break-even on the $name simulat
     // Back to the entry: the rest closes at break-even.
     await price('50000');
     expect(await sim.venue.positions(v.symbol)).toEqual([]);
-    const stop = await until('the break-even stop fill', async () =>
-      (await database.db.select().from(fills).where(eq(fills.accountId, account.id))).find(
-        (f) => f.reason === 'stop_loss',
-      ),
+    const stop = await until(
+      'the break-even stop fill',
+      async () =>
+        (await database.db.select().from(fills).where(eq(fills.accountId, account.id))).find(
+          (f) => f.reason === 'stop_loss',
+        ),
+      WAIT_MS,
     );
     expect(stop).toMatchObject({ side: 'sell', qty: '0.05', price: '50000', realizedPnl: '0' });
     // Exactly one move however often the fill was seen.

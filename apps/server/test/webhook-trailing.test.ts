@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { fills, migrate, openTestDatabase, orders, type Database } from '@tradingbot/db';
+import { fills, orders, type Database } from '@tradingbot/db';
 import { startBinanceSimulator } from '@tradingbot/exchange/sim';
-import { buildApp } from '../src/app.ts';
-import { createExchangeFactory } from '../src/exchange-factory.ts';
-import { TEST_DATABASE_URL, signUp, testConfig } from './helpers.ts';
+import { streamingAppOnSimulator, until } from './helpers.ts';
 
 /*
  * A trailing stop end to end, through real sockets: an alert with `trail_pct` → the webhook → the
@@ -20,16 +17,6 @@ const SECRET = 'R'.repeat(32) + 'r'.repeat(32);
 const SYMBOL = 'BTCUSDT';
 
 type Sim = Awaited<ReturnType<typeof startBinanceSimulator>>;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, ms = 5_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 async function price(sim: Sim, value: string): Promise<void> {
   const response = await fetch(`${sim.url}/__sim/price`, {
@@ -56,38 +43,12 @@ describe('a trailing stop through the webhook, on the Binance simulator', () => 
       balance: 10_000,
       prices: { [SYMBOL]: 50_000 },
     });
-    database = await openTestDatabase(TEST_DATABASE_URL);
-    await migrate(database);
-    app = await buildApp({
-      config: testConfig({ STREAMS_ENABLED: 'true' }),
-      database,
-      logStream: new Writable({ write: (_chunk, _encoding, done) => done() }),
-      connectExchange: createExchangeFactory({ baseUrls: { binance: sim.url }, requestTimeoutMs: 2_000 }),
-      mirror: {
-        sweepIntervalMs: 150,
-        leaseMs: 1_500,
-        protectionCheckDelayMs: 150,
-        reconnectMinMs: 50,
-        reconnectMaxMs: 300,
-        reconcileIntervalMs: 60_000,
-      },
-      worker: { sweepIntervalMs: 200 },
-    });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const user = await signUp(app, 'trailing@example.com');
-    auth = user.auth;
-    const registered = await app.inject({
-      method: 'POST',
-      url: '/api/v1/accounts-secure/register',
-      headers: user.auth,
-      payload: { exchange: 'binance', api_key: KEY, api_secret: SECRET },
-    });
-    expect(registered.statusCode, registered.body).toBe(200);
-    account = registered.json() as { id: string; webhook_secret: string };
-    await until('the stream to be up and re-synced', async () => {
-      const session = app.mirror?.session(account.id);
-      return session?.connectedOnce === true && session.stream.status.state === 'up';
-    });
+    ({ app, database, account, auth } = await streamingAppOnSimulator({
+      exchange: 'binance',
+      simUrl: sim.url,
+      credentials: { api_key: KEY, api_secret: SECRET },
+      email: 'trailing@example.com',
+    }));
   });
   afterAll(async () => {
     await app.close();
